@@ -1,0 +1,119 @@
+// Package screen defines the USSD screen budget once: the length limit, the
+// character set and the navigation lines. The USSD renderer and the content
+// lint both use it, so a lesson that passes the lint always fits on a phone.
+package screen
+
+import (
+	"fmt"
+	"strings"
+)
+
+// MaxLen is the most characters a screen body (what follows "CON " or "END ")
+// may hold, numbering and navigation included: Safaricom's limit.
+const MaxLen = 160
+
+// allowedPunct lists the punctuation of the GSM-7 basic set that is also
+// printable ASCII. The extension characters []{}~^\| count double on GSM-7 and
+// are garbled by some handsets, so they are left out, as is the backtick.
+const allowedPunct = ".,:;!?'\"()-+*/#%&=<>@_$"
+
+// Allowed reports whether r may appear on a USSD screen.
+func Allowed(r rune) bool {
+	switch {
+	case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		return true
+	case r == ' ' || r == '\n':
+		return true
+	}
+	return strings.ContainsRune(allowedPunct, r)
+}
+
+// Check returns an error naming the first problem with body: a character
+// outside the set, or a length over MaxLen.
+func Check(body string) error {
+	for i, r := range body {
+		if !Allowed(r) {
+			return fmt.Errorf("character %q at position %d is not allowed on a USSD screen", r, i+1)
+		}
+	}
+	if n := len(body); n > MaxLen {
+		return fmt.Errorf("screen is %d characters, over the limit of %d", n, MaxLen)
+	}
+	return nil
+}
+
+// Labels are the navigation lines of one language.
+type Labels struct {
+	Next, Back, Home, More, EntryBack string
+}
+
+// labels holds the navigation lines per language code.
+var labels = map[string]Labels{
+	"en": {Next: "1 Next", Back: "0 Back", Home: "00 Home", More: "98 More", EntryBack: "00 Back"},
+	"sw": {Next: "1 Endelea", Back: "0 Rudi", Home: "00 Mwanzo", More: "98 Zaidi", EntryBack: "00 Rudi"},
+}
+
+// Languages lists the language codes Chanjo speaks, English first.
+var Languages = []string{"en", "sw"}
+
+// For returns the navigation lines of lang, English for an unknown code.
+func For(lang string) Labels {
+	if l, ok := labels[lang]; ok {
+		return l
+	}
+	return labels["en"]
+}
+
+// Kind is the shape of a screen, which decides its navigation lines.
+type Kind int
+
+// The kinds of screen.
+const (
+	// Menu screens end with "0 Back" and "00 Home" on one line.
+	Menu Kind = iota
+	// Page screens (a lesson page, an explanation) add "1 Next" above Menu's line.
+	Page
+	// Entry screens ask for a number, so 0 is a digit: they end with "00 Back" only.
+	Entry
+	// Final screens (END) carry no navigation.
+	Final
+)
+
+// Nav returns the navigation lines that follow the body of a screen of kind k
+// in lang, starting with a newline, or "" for Final screens.
+func Nav(k Kind, lang string) string {
+	l := For(lang)
+	switch k {
+	case Menu:
+		return "\n" + l.Back + " " + l.Home
+	case Page:
+		return "\n" + l.Next + "\n" + l.Back + " " + l.Home
+	case Entry:
+		return "\n" + l.EntryBack
+	}
+	return ""
+}
+
+// MoreLine is what a paginated screen adds before its navigation lines.
+func MoreLine(lang string) string { return "\n" + For(lang).More }
+
+// Budget is how many characters the body of a screen of kind k may use in
+// lang once its navigation lines are added.
+func Budget(k Kind, lang string) int { return MaxLen - len(Nav(k, lang)) }
+
+// MinBudget is the smallest Budget of kind k over every language: the limit
+// content must meet so that it fits in all of them.
+func MinBudget(k Kind) int {
+	min := MaxLen
+	for _, lang := range Languages {
+		min = minInt(min, Budget(k, lang))
+	}
+	return min
+}
+
+func minInt(a, b int) int {
+	if a < b {
+		return a
+	}
+	return b
+}

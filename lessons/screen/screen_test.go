@@ -1,0 +1,48 @@
+package screen
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCheck(t *testing.T) {
+	tests := []struct {
+		name, body string
+		ok         bool
+	}{
+		{"plain menu", "1 Lessons\n2 Quiz\n0 Back 00 Home", true},
+		{"all punctuation", "a.,:;!?'\"()-+*/#%&=<>@_$z", true},
+		{"exactly the limit", strings.Repeat("a", MaxLen), true},
+		{"one over the limit", strings.Repeat("a", MaxLen+1), false},
+		{"extension bracket", "see [1]", false},
+		{"backslash", `a\b`, false},
+		{"curly quote", "it\u2019s", false},
+		{"en dash", "7\u20138", false},
+		{"accented letter", "caf\u00e9", false},
+		{"tab", "a\tb", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := Check(tt.body); (err == nil) != tt.ok {
+				t.Errorf("Check(%q) = %v, want ok=%v", tt.body, err, tt.ok)
+			}
+		})
+	}
+}
+
+func TestBudgetLeavesRoomForNavigation(t *testing.T) {
+	for _, lang := range Languages {
+		for _, k := range []Kind{Menu, Page, Entry, Final} {
+			body := strings.Repeat("x", Budget(k, lang))
+			if err := Check(body + Nav(k, lang)); err != nil {
+				t.Errorf("Budget(%d, %q): a full body with navigation fails: %v", k, lang, err)
+			}
+			if err := Check(body + "x" + Nav(k, lang)); err == nil {
+				t.Errorf("Budget(%d, %q) = %d leaves room for one more character", k, lang, Budget(k, lang))
+			}
+		}
+	}
+	if got, want := MinBudget(Page), Budget(Page, "sw"); got != want {
+		t.Errorf("MinBudget(Page) = %d, want the Kiswahili budget %d (its labels are longer)", got, want)
+	}
+}

@@ -1,0 +1,118 @@
+// Package store holds all of Chanjo's SQL: the connection to SQLite or
+// PostgreSQL, the embedded migrations of each dialect, and the queries.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jmoiron/sqlx"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// Dialect names a SQL dialect Chanjo speaks.
+type Dialect string
+
+// The dialects.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// ErrNotFound is returned when a row that was asked for does not exist.
+var ErrNotFound = errors.New("not found")
+
+// DB is the store: a sqlx handle that knows its dialect.
+type DB struct {
+	*sqlx.DB
+	Dialect Dialect
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+}
+
+// Open connects to the database named by dsn: a postgres:// or postgresql://
+// URL selects PostgreSQL, anything else is a SQLite file path. It checks the
+// connection but does not migrate.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	d, driver, source := dialectOf(dsn)
+	x, err := sqlx.Open(driver, source)
+	if err != nil {
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	if d == SQLite {
+		// One writer at a time is SQLite's rule; a small pool keeps readers
+		// concurrent under WAL without piling up writers on the busy timeout.
+		x.SetMaxOpenConns(4)
+	} else {
+		x.SetMaxOpenConns(20)
+		x.SetMaxIdleConns(20)
+	}
+	x.SetConnMaxIdleTime(5 * time.Minute)
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := x.PingContext(pctx); err != nil {
+		x.Close()
+		return nil, fmt.Errorf("store: connect to %s: %w", d, err)
+	}
+	return &DB{DB: x, Dialect: d, Now: func() time.Time { return time.Now().UTC() }}, nil
+}
+
+func dialectOf(dsn string) (Dialect, string, string) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return Postgres, "pgx", dsn
+	}
+	path := strings.TrimPrefix(dsn, "file:")
+	q := url.Values{}
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_txlock", "immediate")
+	q.Set("_time_format", "sqlite")
+	return SQLite, "sqlite", "file:" + path + "?" + q.Encode()
+}
+
+// Tx runs fn in a transaction, committing when it returns nil.
+func (db *DB) Tx(ctx context.Context, fn func(*sqlx.Tx) error) error {
+	tx, err := db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// Setting returns the value stored under key, or ErrNotFound.
+func (db *DB) Setting(ctx context.Context, key string) (string, error) {
+	var v string
+	err := db.GetContext(ctx, &v, db.Rebind(`SELECT value FROM settings WHERE key = ?`), key)
+	if errors.Is(err, sqlNoRows) {
+		return "", ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: setting %s: %w", key, err)
+	}
+	return v, nil
+}
+
+// InitSetting stores value under key unless the key already has a value, and
+// returns the value that is stored: the first writer wins, so instances that
+// start together agree.
+func (db *DB) InitSetting(ctx context.Context, key, value string) (string, error) {
+	_, err := db.ExecContext(ctx, db.Rebind(`INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`), key, value)
+	if err != nil {
+		return "", fmt.Errorf("store: init setting %s: %w", key, err)
+	}
+	return db.Setting(ctx, key)
+}
