@@ -1,0 +1,84 @@
+package stock
+
+import "math"
+
+// InputError reports an input a calculator cannot use: the field, spelt as
+// in the JSON API (snake_case), and why, in English and Kiswahili so that a
+// USSD menu can ask again.
+type InputError struct {
+	Field  string
+	Reason Text
+}
+
+// Error returns the field and the English reason.
+func (e *InputError) Error() string {
+	return "stock: " + e.Field + ": " + e.Reason.EN
+}
+
+// MaxQuantity is the largest number of doses (or people) a calculator takes:
+// far above any facility or county, low enough to keep every result exact
+// and its text on one screen.
+const MaxQuantity = 1e7
+
+// checker validates inputs in order and keeps the first failure, so a USSD
+// menu re-asks one number at a time.
+type checker struct {
+	err *InputError
+}
+
+func (c *checker) fail(field, en, sw string) {
+	if c.err == nil {
+		c.err = &InputError{Field: field, Reason: Text{EN: en, SW: sw}}
+	}
+}
+
+// that fails field unless ok.
+func (c *checker) that(ok bool, field, en, sw string) {
+	if !ok {
+		c.fail(field, en, sw)
+	}
+}
+
+// amount accepts a finite number from 0 to MaxQuantity.
+func (c *checker) amount(field string, v float64) {
+	switch {
+	case math.IsNaN(v) || math.IsInf(v, 0):
+		c.fail(field, "must be a number", "lazima iwe namba")
+	case v < 0:
+		c.fail(field, "must not be negative", "isiwe chini ya sifuri")
+	case v > MaxQuantity:
+		c.fail(field, "must be at most 10,000,000", "isizidi 10,000,000")
+	}
+}
+
+// count accepts a whole number from 0 to MaxQuantity: doses counted on a
+// shelf or a tally sheet are never fractions.
+func (c *checker) count(field string, v float64) {
+	c.amount(field, v)
+	c.that(v == math.Trunc(v), field, "must be a whole number", "lazima iwe namba kamili")
+}
+
+// positiveInt accepts a whole number from 1 to max.
+func (c *checker) positiveInt(field string, v, max float64) {
+	c.count(field, v)
+	c.that(v >= 1, field, "must be at least 1", "lazima iwe 1 au zaidi")
+	c.that(v <= max, field, "must be at most "+num(max), "isizidi "+num(max))
+}
+
+// fraction accepts a fraction from 0 up to, and if inclusive including, 1.
+func (c *checker) fraction(field string, v float64, inclusive bool) {
+	c.amount(field, v)
+	if inclusive {
+		c.that(v <= 1, field, "must be at most 1 (100%)", "isizidi 1 (100%)")
+		return
+	}
+	c.that(v < 1, field, "must be below 1 (100%)", "lazima iwe chini ya 1 (100%)")
+}
+
+// result returns the first failure, or nil.
+func (c *checker) result() error {
+	if c.err == nil {
+		return nil
+	}
+	return c.err
+}
