@@ -1,0 +1,180 @@
+package africastalking
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ErrInvalidCallback is wrapped by every callback parse error: a required field is missing or
+// unreadable. HTTP handlers answer it with 400.
+var ErrInvalidCallback = errors.New("invalid callback")
+
+// Incoming is an SMS a user sent to our short code.
+type Incoming struct {
+	// ID is the gateway's id: a UUID or a number, treated as an opaque string and used to drop the
+	// gateway's retries (it re-posts every minute until it gets a 200).
+	ID   string
+	From string
+	To   string
+	Text string
+	// Date is when the gateway received the message, in UTC.
+	Date time.Time
+	// LinkID is set for premium on-demand messages; "" otherwise.
+	LinkID      string
+	NetworkCode string
+}
+
+// dateLayouts are the two forms the gateway uses; RFC 3339 also covers fractional seconds.
+var dateLayouts = []string{time.RFC3339, "2006-01-02 15:04:05"}
+
+// ParseIncoming reads an incoming-SMS callback form. id, from, to and date are required; text may be
+// empty (an empty SMS still deserves a help reply).
+func ParseIncoming(v url.Values) (Incoming, error) {
+	if err := require(v, "id", "from", "to", "date"); err != nil {
+		return Incoming{}, fmt.Errorf("africastalking: parse incoming: %w", err)
+	}
+	date, err := parseDate(v.Get("date"))
+	if err != nil {
+		return Incoming{}, fmt.Errorf("africastalking: parse incoming: %w", err)
+	}
+	return Incoming{
+		ID:          v.Get("id"),
+		From:        strings.TrimSpace(v.Get("from")),
+		To:          strings.TrimSpace(v.Get("to")),
+		Text:        v.Get("text"),
+		Date:        date,
+		LinkID:      v.Get("linkId"),
+		NetworkCode: v.Get("networkCode"),
+	}, nil
+}
+
+// parseDate reads "2017-05-03 06:04:45" (taken as UTC) or RFC 3339 ("2017-05-03T06:04:45Z").
+func parseDate(s string) (time.Time, error) {
+	for _, layout := range dateLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("date %q in no known format: %w", s, ErrInvalidCallback)
+}
+
+func require(v url.Values, fields ...string) error {
+	for _, f := range fields {
+		if strings.TrimSpace(v.Get(f)) == "" {
+			return fmt.Errorf("field %q missing: %w", f, ErrInvalidCallback)
+		}
+	}
+	return nil
+}
+
+// DeliveryState is what a delivery-report status means for the message.
+type DeliveryState int
+
+const (
+	// StateUnknown is a status this package does not know. It is accepted and treated as
+	// intermediate: it must never overwrite a final state.
+	StateUnknown DeliveryState = iota
+	// StatePending is an intermediate status: Sent, Submitted, Buffered.
+	StatePending
+	// StateDelivered is the final Success: the handset has the message.
+	StateDelivered
+	// StateFailed is a final failure: Failed, Rejected, Expired, AbsentSubscriber.
+	StateFailed
+)
+
+// String returns the state's name for logs and metrics labels.
+func (s DeliveryState) String() string {
+	switch s {
+	case StatePending:
+		return "pending"
+	case StateDelivered:
+		return "delivered"
+	case StateFailed:
+		return "failed"
+	}
+	return "unknown"
+}
+
+// deliveryStates classifies the statuses of at-api.md §5. Expired and AbsentSubscriber are marked
+// final failures although the docs leave it open (§15): the gateway retries bulk SMS no further
+// (retryCount applies to premium SMS only), so waiting on them would leave a message pending forever,
+// and a supervisor is better served by "failed: phone off" than by an endless "sent".
+var deliveryStates = map[string]DeliveryState{
+	"sent":             StatePending,
+	"submitted":        StatePending,
+	"buffered":         StatePending,
+	"success":          StateDelivered,
+	"failed":           StateFailed,
+	"rejected":         StateFailed,
+	"expired":          StateFailed,
+	"absentsubscriber": StateFailed,
+}
+
+// ClassifyStatus returns the DeliveryState of a delivery-report status, matched case-insensitively.
+func ClassifyStatus(status string) DeliveryState {
+	return deliveryStates[strings.ToLower(strings.TrimSpace(status))]
+}
+
+// IsFinal reports whether a delivery-report status ends the message's story (delivered or failed).
+// A store must never let a later non-final status overwrite a final one: reports arrive duplicated
+// and out of order.
+func IsFinal(status string) bool {
+	s := ClassifyStatus(status)
+	return s == StateDelivered || s == StateFailed
+}
+
+// DeliveryReport is the gateway's news about one sent message.
+type DeliveryReport struct {
+	// ID is the MessageID from the send answer.
+	ID          string
+	Status      string
+	State       DeliveryState
+	PhoneNumber string
+	NetworkCode string
+	// FailureReason is set on some Failed and Rejected reports, e.g. "UserInBlackList".
+	FailureReason string
+	// RetryCount is the gateway's retry count (premium SMS only); 0 when absent or unreadable, since
+	// a report must not be lost over a field nobody acts on.
+	RetryCount int
+}
+
+// ParseDeliveryReport reads a delivery-report callback form. id and status are required; any status is
+// accepted (unknown ones get StateUnknown) so the handler can answer 200.
+func ParseDeliveryReport(v url.Values) (DeliveryReport, error) {
+	if err := require(v, "id", "status"); err != nil {
+		return DeliveryReport{}, fmt.Errorf("africastalking: parse delivery report: %w", err)
+	}
+	retries, err := strconv.Atoi(v.Get("retryCount"))
+	if err != nil {
+		retries = 0
+	}
+	status := strings.TrimSpace(v.Get("status"))
+	return DeliveryReport{
+		ID:            v.Get("id"),
+		Status:        status,
+		State:         ClassifyStatus(status),
+		PhoneNumber:   strings.TrimSpace(v.Get("phoneNumber")),
+		NetworkCode:   v.Get("networkCode"),
+		FailureReason: v.Get("failureReason"),
+		RetryCount:    retries,
+	}, nil
+}
+
+// OptOut says a number opted out of bulk SMS from a sender ID; later sends to it fail with 406.
+type OptOut struct {
+	SenderID    string
+	PhoneNumber string
+}
+
+// ParseOptOut reads a bulk-SMS opt-out callback form. phoneNumber is required; senderId is kept as
+// given (we use one sender ID, so an opt-out from it is an opt-out from Chanjo).
+func ParseOptOut(v url.Values) (OptOut, error) {
+	if err := require(v, "phoneNumber"); err != nil {
+		return OptOut{}, fmt.Errorf("africastalking: parse opt-out: %w", err)
+	}
+	return OptOut{SenderID: v.Get("senderId"), PhoneNumber: strings.TrimSpace(v.Get("phoneNumber"))}, nil
+}
