@@ -1,0 +1,191 @@
+package lessons_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"chanjo/lessons"
+)
+
+// lessonYAML is a lesson to append, with %s for its page 2 (line 7 of the snippet).
+const lessonYAML = `- id: stk-x
+  topic: stock
+  sources: [R1]
+  title: {en: "Extra", sw: "Ziada"}
+  pages:
+    - {en: "A.", sw: "A."}
+    - %s
+    - {en: "C.", sw: "C."}
+  key_point: {en: "K.", sw: "K."}
+`
+
+// questionYAML is a question to append, with %s for its options (from line 7).
+const questionYAML = `- id: stk-qx
+  topic: stock
+  form: practice
+  sources: [R4]
+  prompt: {en: "Which?", sw: "Ipi?"}
+  options:
+%s`
+
+func option(text string, correct bool) string {
+	c := ""
+	if correct {
+		c = "      correct: true\n"
+	}
+	return fmt.Sprintf("    - text: {en: %q, sw: %q}\n%s      explain: {en: \"Why.\", sw: \"Kwa nini.\"}\n", text, text, c)
+}
+
+func lessonWithPage2(page string) string { return fmt.Sprintf(lessonYAML, page) }
+
+func questionWith(options ...string) string {
+	return fmt.Sprintf(questionYAML, strings.Join(options, ""))
+}
+
+// appended is a broken item appended to a valid pack: the problem is
+// expected at line rel of the snippet.
+type appended struct {
+	name, file, snippet string
+	rel                 int
+	want                string
+}
+
+func TestLintReportsAppendedMistakes(t *testing.T) {
+	long := func(n int) string { return strings.Repeat("a", n) }
+	yes, no := option("Yes", true), option("No", false)
+	cases := []appended{
+		{"page over its screen", "lessons-stock.yaml", lessonWithPage2(`{en: "` + long(128) + `", sw: "B."}`), 7, "page 2 screen (en) is 134 characters, over 133"},
+		{"key point over its screen", "lessons-stock.yaml", strings.Replace(lessonWithPage2(`{en: "B.", sw: "B."}`), `key_point: {en: "K.", sw: "K."}`, `key_point: {en: "K.", sw: "`+long(120)+`"}`, 1), 9, "key point screen (sw) is 137 characters"},
+		{"question over its screen", "questions-stock.yaml", strings.Replace(questionWith(yes, no), "Which?", long(120), 1), 5, "question screen (en) is 146 characters, over 143"},
+		{"explanation over its screen", "questions-stock.yaml", questionWith(yes, strings.Replace(no, "Why.", long(125), 1)), 11, "explanation screen (en) is 138 characters"},
+		{"curly quote", "lessons-stock.yaml", lessonWithPage2(`{en: "Mama's card", sw: "Kadi ya mama’s"}`), 7, "sw: character '’' at position 13 is outside the USSD character set (use ')"},
+		{"bracket", "lessons-stock.yaml", strings.Replace(lessonWithPage2(`{en: "B.", sw: "B."}`), `en: "Extra"`, `en: "[draft] Extra"`, 1), 4, "en: character '[' at position 1"},
+		{"newline in a text", "lessons-stock.yaml", lessonWithPage2(`{en: "B\nC.", sw: "B."}`), 7, "a text stays on one line"},
+		{"empty translation", "lessons-stock.yaml", lessonWithPage2(`{en: "B.", sw: ""}`), 7, "missing translation: sw is empty"},
+		{"absent translation", "lessons-stock.yaml", lessonWithPage2(`{en: "B."}`), 7, "missing translation: sw is empty"},
+		{"two right answers", "questions-stock.yaml", questionWith(yes, option("Also", true)), 6, "2 options marked correct: exactly 1 must be"},
+		{"no right answer", "questions-stock.yaml", questionWith(option("Maybe", false), no), 6, "0 options marked correct"},
+		{"one option", "questions-stock.yaml", questionWith(yes), 6, "1 options: a question has 2 to 4"},
+		{"five options", "questions-stock.yaml", questionWith(yes, no, no, no, no), 6, "5 options: a question has 2 to 4"},
+		{"vague option", "questions-stock.yaml", questionWith(yes, option("All of the above", false)), 10, `says "All of the above"`},
+		{"duplicate id", "lessons-stock.yaml", strings.Replace(lessonWithPage2(`{en: "B.", sw: "B."}`), "stk-x", "stk-l1", 1), 1, `duplicate id "stk-l1" (first at lessons-stock.yaml:1)`},
+		{"duplicate id across files", "lessons-stock.yaml", strings.Replace(lessonWithPage2(`{en: "B.", sw: "B."}`), "stk-x", "chk-1", 1), 1, `duplicate id "chk-1" (first at checklist.yaml:1)`},
+		{"unknown topic", "checklist.yaml", "- id: chk-x\n  topic: vaccines\n  text: {en: \"X\", sw: \"X\"}\n", 2, `unknown topic "vaccines" (topics in settings.yaml: stock)`},
+		{"unknown source", "lessons-stock.yaml", strings.Replace(lessonWithPage2(`{en: "B.", sw: "B."}`), "[R1]", "[R1, R5]", 1), 3, `unknown source "R5"`},
+		{"no sources", "lessons-stock.yaml", strings.Replace(lessonWithPage2(`{en: "B.", sw: "B."}`), "[R1]", "[]", 1), 3, "no sources"},
+		{"two pages", "lessons-stock.yaml", strings.Replace(lessonWithPage2(`{en: "B.", sw: "B."}`), "    - {en: \"C.\", sw: \"C.\"}\n", "", 1), 5, "2 pages: a lesson has 3 to 6"},
+		{"seven pages", "lessons-stock.yaml", lessonWithPage2(strings.Repeat(`{en: "B.", sw: "B."}`+"\n    - ", 4) + `{en: "B.", sw: "B."}`), 5, "7 pages: a lesson has 3 to 6"},
+		{"unknown field", "lessons-stock.yaml", strings.Replace(lessonWithPage2(`{en: "B.", sw: "B."}`), "title:", "titel:", 1), 4, `unknown field "titel"`},
+		{"missing field", "lessons-stock.yaml", strings.Replace(lessonWithPage2(`{en: "B.", sw: "B."}`), "title:", "titel:", 1), 1, `missing field "title"`},
+		{"unknown language", "lessons-stock.yaml", lessonWithPage2(`{en: "B.", sw: "B.", fr: "B."}`), 7, `unknown field "fr" (known: en, sw)`},
+		{"title too long", "lessons-stock.yaml", strings.Replace(lessonWithPage2(`{en: "B.", sw: "B."}`), `en: "Extra"`, `en: "`+long(29)+`"`, 1), 4, "title (en) is 29 characters, over 28"},
+		{"unknown form", "questions-stock.yaml", strings.Replace(questionWith(yes, no), "practice", "quiz", 1), 3, `unknown form "quiz"`},
+		{"bad id", "checklist.yaml", "- id: Chk_X\n  topic: stock\n  text: {en: \"X\", sw: \"X\"}\n", 1, `id "Chk_X": use lowercase`},
+		{"not a list", "lessons-stock.yaml", "- id: stk-x\n  topic: stock\n  sources: [R1]\n  title: {en: \"X\", sw: \"X\"}\n  pages: many\n  key_point: {en: \"K.\", sw: \"K.\"}\n", 5, `want a list, found "many"`},
+		{"job aid SMS too long", "jobaids.yaml", "- id: jobaid-x\n  topic: stock\n  sources: [R1]\n  title: {en: \"X\", sw: \"X\"}\n  sms: {en: \"" + long(307) + "\", sw: \"X\"}\n", 5, "job aid SMS (en) is 307 characters, over 306"},
+		{"job aid SMS character", "jobaids.yaml", "- id: jobaid-x\n  topic: stock\n  sources: [R1]\n  title: {en: \"X\", sw: \"X\"}\n  sms: {en: \"a ~ b\", sw: \"X\"}\n", 5, "en: character '~' at position 3"},
+		{"checklist item too long", "checklist.yaml", "- id: chk-x\n  topic: stock\n  text: {en: \"" + long(61) + "\", sw: \"X\"}\n", 3, "checklist item (en) is 61 characters, over 60"},
+		{"syntax error", "checklist.yaml", "- id: chk-x\n  topic: stock\n  text: en: x\n", 3, "mapping values are not allowed"},
+	}
+	base := genPack(valid)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			fsys, start := withAppended(base, c.file, c.snippet)
+			expect(t, lessons.Lint(fsys), c.file, start+c.rel-1, c.want)
+		})
+	}
+}
+
+func TestLintReportsPackMistakes(t *testing.T) {
+	base := genPack(valid)
+	reminders := func(old, new string) fstest.MapFS {
+		return withFile(base, "reminders.yaml", strings.Replace(remindersYAML, old, new, 1))
+	}
+	cases := []struct {
+		name string
+		fsys fstest.MapFS
+		file string
+		line int
+		want string
+	}{
+		{"too few lessons", genPack(size{3, 3, 12, 3, 3}), "settings.yaml", 5, `topic "stock" has 3 lessons, needs at least 4`},
+		{"too few practice questions", genPack(size{4, 3, 11, 3, 3}), "settings.yaml", 5, "has 11 practice questions, needs at least 12"},
+		{"too few per assessment form", genPack(size{4, 3, 12, 2, 3}), "settings.yaml", 5, "has 2 baseline questions, needs exactly 3"},
+		{"too many per assessment form", genPack(size{4, 3, 12, 4, 3}), "settings.yaml", 5, "has 4 endline questions, needs exactly 3"},
+		{"too few checklist items", genPack(size{4, 3, 12, 3, 2}), "settings.yaml", 5, "has 2 checklist items, needs at least 3"},
+		{"no job aid", withFile(base, "jobaids.yaml", ""), "settings.yaml", 5, "has 0 job aids, needs exactly 1"},
+		{"no settings", withFile(base, "settings.yaml", ""), "settings.yaml", 0, "missing file"},
+		{"unknown file", withFile(base, "lesson-stock.yaml", "[]"), "lesson-stock.yaml", 0, "unknown file"},
+		{"yml extension", withFile(base, "extra.yml", "[]"), "extra.yml", 0, "name the file .yaml"},
+		{"file of an unknown topic", withFile(base, "lessons-ipc.yaml", "[]"), "lessons-ipc.yaml", 0, `file names topic "ipc", not in settings.yaml (stock)`},
+		{"item of another topic", withFile(withFile(base, "settings.yaml", settingsYAML+"  - {id: ipc, title: {en: \"Talk\", sw: \"Ongea\"}}\n"),
+			"lessons-ipc.yaml", "- id: ipc-a\n  topic: stock\n"), "lessons-ipc.yaml", 2, `topic "stock" in the file of topic "ipc"`},
+		{"bad vaccine", withFile(base, "settings.yaml", strings.Replace(settingsYAML, "doses_per_vial: 10", "doses_per_vial: 0", 1)), "settings.yaml", 3, `vaccine "penta": stock: doses_per_vial`},
+		{"bad stock policy", withFile(base, "settings.yaml", strings.Replace(settingsYAML, "supply_months: 1", "supply_months: -1", 1)), "settings.yaml", 1, "stock policy: stock: supply_months"},
+		{"number expected", withFile(base, "settings.yaml", strings.Replace(settingsYAML, "lead_days: 7", "lead_days: seven", 1)), "settings.yaml", 1, `want a whole number, found "seven"`},
+		{"unknown placeholder", reminders("<mentor>.", "<name>."), "reminders.yaml", 3, "en: placeholder <name> is not filled for rule visit-before"},
+		{"placeholder of another rule", reminders("Ziara tarehe <date>", "Ziara ya <lesson>"), "reminders.yaml", 3, "sw: placeholder <lesson> is not filled for rule visit-before"},
+		{"reminder over one SMS", reminders("Your next lesson:", strings.Repeat("x", 110)), "reminders.yaml", 12, "reminder SMS with the longest values filled in (en) is 161 characters, over 160"},
+		{"missing rule", reminders("- id: inactive", "- id: visit-review"), "reminders.yaml", 0, `missing reminder rule "inactive"`},
+		{"unknown rule", reminders("- id: inactive", "- id: monthly"), "reminders.yaml", 10, `unknown reminder rule "monthly"`},
+		{"bad time", reminders(`at: "08:00"`, `at: "8am"`), "reminders.yaml", 2, `at "8am": want a time of day`},
+		{"bad weekday", reminders("weekday: tuesday", "weekday: tue"), "reminders.yaml", 8, `weekday "tue"`},
+		{"when field of another rule", reminders("days_inactive: 14", "days_before_visit: 14"), "reminders.yaml", 11, `unknown field "days_before_visit"`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			expect(t, lessons.Lint(c.fsys), c.file, c.line, c.want)
+		})
+	}
+}
+
+// expect fails t unless probs holds a problem at file:line whose message contains want.
+func expect(t *testing.T, probs []lessons.Problem, file string, line int, want string) {
+	t.Helper()
+	for _, p := range probs {
+		if p.File == file && p.Line == line && strings.Contains(p.Message, want) {
+			return
+		}
+	}
+	var got strings.Builder
+	for _, p := range probs {
+		got.WriteString("\n\t" + p.String())
+	}
+	t.Errorf("Lint() lacks %s:%d: ...%s...; got:%s", file, line, want, got.String())
+}
+
+func TestLintValidPack(t *testing.T) {
+	if probs := lessons.Lint(genPack(valid)); len(probs) != 0 {
+		t.Errorf("Lint(valid pack) = %v, want no problems", probs)
+	}
+}
+
+func TestLoadRefusesBrokenPack(t *testing.T) {
+	fsys, _ := withAppended(genPack(valid), "checklist.yaml", "- id: chk-x\n  topic: vaccines\n  text: {en: \"X\", sw: \"X\"}\n")
+	p, err := lessons.Load(fsys)
+	var le *lessons.LoadError
+	if p != nil || !errors.As(err, &le) || len(le.Problems) != 1 {
+		t.Fatalf("Load(broken) = %v, %v; want nil and a LoadError with 1 problem", p, err)
+	}
+	if want := "checklist.yaml:11: unknown topic"; !strings.Contains(err.Error(), want) {
+		t.Errorf("Load(broken) error = %q, want it to contain %q", err, want)
+	}
+}
+
+func TestProblemString(t *testing.T) {
+	cases := []struct {
+		p    lessons.Problem
+		want string
+	}{
+		{lessons.Problem{File: "a.yaml", Line: 3, Message: "bad"}, "a.yaml:3: bad"},
+		{lessons.Problem{File: "a.yaml", Message: "missing file"}, "a.yaml: missing file"},
+	}
+	for _, c := range cases {
+		if got := c.p.String(); got != c.want {
+			t.Errorf("Problem.String() = %q, want %q", got, c.want)
+		}
+	}
+}

@@ -1,0 +1,203 @@
+// Package lessons holds Chanjo's content pack - topics, micro-lessons,
+// quiz and assessment questions, job aids, the mentorship checklist, reminder
+// texts and programme settings - with its loader, its lint and the pure
+// engine rules (next lesson, shuffling, scoring, topic completion).
+//
+// The screens a nurse sees for a lesson page, a question and an explanation
+// are composed here (PageScreen, QuestionScreen, ExplainScreen), so the USSD
+// renderer and the content lint measure the very same text.
+package lessons
+
+import "chanjo/lessons/stock"
+
+// Text is one piece of text a nurse reads, in English and Kiswahili.
+type Text struct {
+	En string
+	Sw string
+}
+
+// In returns the text in lang ("en" or "sw"), English for any other code.
+func (t Text) In(lang string) string {
+	if lang == "sw" {
+		return t.Sw
+	}
+	return t.En
+}
+
+// Topic is one of the four performance gaps lessons are grouped by.
+type Topic struct {
+	ID    string
+	Title Text
+}
+
+// Lesson is a micro-lesson: 3 to 6 pages and a one-line key point.
+type Lesson struct {
+	ID       string
+	Topic    string
+	Sources  []string
+	Title    Text
+	Pages    []Text
+	KeyPoint Text
+}
+
+// Form says what a question is for: practice or one of the three assessments.
+type Form string
+
+// The forms of question.
+const (
+	Practice Form = "practice"
+	Baseline Form = "baseline"
+	Midline  Form = "midline"
+	Endline  Form = "endline"
+)
+
+// Assessments lists the assessment forms in the order nurses take them.
+var Assessments = []Form{Baseline, Midline, Endline}
+
+// Option is one answer of a multiple-choice question.
+type Option struct {
+	Text    Text
+	Correct bool
+	Explain Text // shown when this option is chosen
+}
+
+// Question is a multiple-choice question with 2 to 4 options, exactly one right.
+type Question struct {
+	ID      string
+	Topic   string
+	Form    Form
+	Sources []string
+	Prompt  Text
+	Options []Option
+}
+
+// Answer returns the index in q.Options of the right option, or -1 if none is
+// marked (a loaded pack always has one).
+func (q Question) Answer() int {
+	for i, o := range q.Options {
+		if o.Correct {
+			return i
+		}
+	}
+	return -1
+}
+
+// JobAid is a topic's reference card, sent by SMS on request.
+type JobAid struct {
+	ID      string
+	Topic   string
+	Sources []string
+	Title   Text
+	SMS     Text
+}
+
+// ChecklistItem is one line of the mentorship visit checklist.
+type ChecklistItem struct {
+	ID    string
+	Topic string
+	Text  Text
+}
+
+// Settings are the programme settings staff edit with the content.
+type Settings struct {
+	StockPolicy stock.Policy
+	Vaccines    []stock.Vaccine
+}
+
+// Pack is a loaded, valid content pack.
+type Pack struct {
+	Topics    []Topic
+	Lessons   []Lesson
+	Questions []Question
+	JobAids   []JobAid
+	Checklist []ChecklistItem
+	Reminders []Reminder // in order of precedence
+	Settings  Settings
+}
+
+// Topic returns the topic with the given id.
+func (p *Pack) Topic(id string) (Topic, bool) {
+	for _, t := range p.Topics {
+		if t.ID == id {
+			return t, true
+		}
+	}
+	return Topic{}, false
+}
+
+// Lesson returns the lesson with the given id.
+func (p *Pack) Lesson(id string) (Lesson, bool) {
+	for _, l := range p.Lessons {
+		if l.ID == id {
+			return l, true
+		}
+	}
+	return Lesson{}, false
+}
+
+// Question returns the question with the given id.
+func (p *Pack) Question(id string) (Question, bool) {
+	for _, q := range p.Questions {
+		if q.ID == id {
+			return q, true
+		}
+	}
+	return Question{}, false
+}
+
+// LessonsOf returns the lessons of topic in the order of their file.
+func (p *Pack) LessonsOf(topic string) []Lesson {
+	var ls []Lesson
+	for _, l := range p.Lessons {
+		if l.Topic == topic {
+			ls = append(ls, l)
+		}
+	}
+	return ls
+}
+
+// Practice returns the practice questions of topic in the order of their file.
+func (p *Pack) Practice(topic string) []Question {
+	return p.questions(topic, Practice)
+}
+
+// Assessment returns the questions of an assessment form: those of each
+// topic in topic order, each topic's in the order of its file, so every
+// nurse answers the same questions in the same order.
+func (p *Pack) Assessment(form Form) []Question {
+	var qs []Question
+	for _, t := range p.Topics {
+		qs = append(qs, p.questions(t.ID, form)...)
+	}
+	return qs
+}
+
+// JobAid returns the job aid of topic.
+func (p *Pack) JobAid(topic string) (JobAid, bool) {
+	for _, j := range p.JobAids {
+		if j.Topic == topic {
+			return j, true
+		}
+	}
+	return JobAid{}, false
+}
+
+// Reminder returns the reminder rule with the given id.
+func (p *Pack) Reminder(id string) (Reminder, bool) {
+	for _, r := range p.Reminders {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return Reminder{}, false
+}
+
+func (p *Pack) questions(topic string, form Form) []Question {
+	var qs []Question
+	for _, q := range p.Questions {
+		if q.Topic == topic && q.Form == form {
+			qs = append(qs, q)
+		}
+	}
+	return qs
+}

@@ -1,0 +1,106 @@
+package lessons_test
+
+import (
+	"fmt"
+	"strings"
+	"testing/fstest"
+)
+
+// size says how many items of each kind a generated pack has.
+type size struct {
+	lessons, pages, practice, perForm, checklist int
+}
+
+// valid is the smallest pack that passes the lint: one topic at its minimums.
+var valid = size{lessons: 4, pages: 3, practice: 12, perForm: 3, checklist: 3}
+
+const settingsYAML = `stock_policy: {supply_months: 1, safety_fraction: 0.25, lead_days: 7}
+vaccines:
+  - {id: penta, name: "Penta", doses_per_vial: 10, wastage: 0.25}
+topics:
+  - {id: stock, title: {en: "Stock", sw: "Akiba"}}
+`
+
+const jobAidsYAML = `- id: jobaid-stock
+  topic: stock
+  sources: [R1, R4]
+  title: {en: "Stock card", sw: "Kadi ya akiba"}
+  sms: {en: "Order = maximum - stock on hand.", sw: "Agizo = kiwango cha juu - akiba iliyopo."}
+`
+
+const remindersYAML = `- id: visit-before
+  when: {days_before_visit: 2, at: "08:00"}
+  text: {en: "Visit on <date> with <mentor>. Dial <code>.", sw: "Ziara tarehe <date> na <mentor>. Piga <code>."}
+- id: visit-review
+  when: {days_after_visit: 1, at: "10:00"}
+  text: {en: "Review '<lesson>': dial <code>.", sw: "Rudia '<lesson>': piga <code>."}
+- id: weekly
+  when: {weekday: tuesday, at: "10:00"}
+  text: {en: "This week: '<lesson>'. Dial <code>.", sw: "Wiki hii: '<lesson>'. Piga <code>."}
+- id: inactive
+  when: {days_inactive: 14, at: "10:00"}
+  text: {en: "Your next lesson: '<lesson>'. Dial <code>.", sw: "Somo lijalo: '<lesson>'. Piga <code>."}
+`
+
+// genPack returns a pack of one topic, stock, with the given sizes.
+func genPack(s size) fstest.MapFS {
+	var lessons, questions, checklist strings.Builder
+	for i := 1; i <= s.lessons; i++ {
+		fmt.Fprintf(&lessons, "- id: stk-l%d\n  topic: stock\n  sources: [R1]\n", i)
+		fmt.Fprintf(&lessons, "  title: {en: \"Lesson %d\", sw: \"Somo %d\"}\n  pages:\n", i, i)
+		for p := 1; p <= s.pages; p++ {
+			fmt.Fprintf(&lessons, "    - {en: \"Page %d.\", sw: \"Ukurasa %d.\"}\n", p, p)
+		}
+		lessons.WriteString("  key_point: {en: \"Count before you order.\", sw: \"Hesabu kabla ya kuagiza.\"}\n")
+	}
+	writeQuestions := func(form string, n int) {
+		for i := 1; i <= n; i++ {
+			fmt.Fprintf(&questions, "- id: stk-%s-%d\n  topic: stock\n  form: %s\n  sources: [R4]\n", form, i, form)
+			fmt.Fprintf(&questions, "  prompt: {en: \"Question %d?\", sw: \"Swali %d?\"}\n  options:\n", i, i)
+			questions.WriteString("    - text: {en: \"Yes\", sw: \"Ndiyo\"}\n      correct: true\n" +
+				"      explain: {en: \"Right.\", sw: \"Sahihi.\"}\n" +
+				"    - text: {en: \"No\", sw: \"Hapana\"}\n      explain: {en: \"Count first.\", sw: \"Hesabu kwanza.\"}\n")
+		}
+	}
+	writeQuestions("practice", s.practice)
+	for _, f := range []string{"baseline", "midline", "endline"} {
+		writeQuestions(f, s.perForm)
+	}
+	for i := 1; i <= s.checklist; i++ {
+		fmt.Fprintf(&checklist, "- id: chk-%d\n  topic: stock\n  text: {en: \"Item %d\", sw: \"Kipengele %d\"}\n", i, i, i)
+	}
+	return fstest.MapFS{
+		"settings.yaml":        {Data: []byte(settingsYAML)},
+		"lessons-stock.yaml":   {Data: []byte(lessons.String())},
+		"questions-stock.yaml": {Data: []byte(questions.String())},
+		"jobaids.yaml":         {Data: []byte(jobAidsYAML)},
+		"checklist.yaml":       {Data: []byte(checklist.String())},
+		"reminders.yaml":       {Data: []byte(remindersYAML)},
+	}
+}
+
+// withAppended returns a copy of fsys with snippet appended to file, and the
+// line number the snippet starts at.
+func withAppended(fsys fstest.MapFS, file, snippet string) (fstest.MapFS, int) {
+	out := fstest.MapFS{}
+	for k, v := range fsys {
+		out[k] = v
+	}
+	old := string(fsys[file].Data)
+	out[file] = &fstest.MapFile{Data: []byte(old + snippet)}
+	return out, strings.Count(old, "\n") + 1
+}
+
+// withFile returns a copy of fsys with file replaced (or added, or removed when data is "").
+func withFile(fsys fstest.MapFS, file, data string) fstest.MapFS {
+	out := fstest.MapFS{}
+	for k, v := range fsys {
+		out[k] = v
+	}
+	if data == "" {
+		delete(out, file)
+	} else {
+		out[file] = &fstest.MapFile{Data: []byte(data)}
+	}
+	return out
+}

@@ -1,0 +1,108 @@
+package lessons
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The reminder rules, in order of precedence when two fall on the same day.
+const (
+	VisitBefore = "visit-before" // before a mentorship visit, to mentor and mentee
+	VisitReview = "visit-review" // the day after a visit: the lesson for the weakest checklist area
+	Weekly      = "weekly"       // between visits: a lesson on the weakest topic
+	Inactive    = "inactive"     // after days without dialling
+)
+
+// ReminderRules lists the rule ids in order of precedence.
+var ReminderRules = []string{VisitBefore, VisitReview, Weekly, Inactive}
+
+// Placeholders are the <name> placeholders a reminder text may hold, with
+// the longest value each is filled with: the lint checks every text still
+// fits one SMS with the longest values, and Fill cuts longer ones.
+var Placeholders = map[string]int{"date": 10, "lesson": 28, "code": 12, "mentor": 20}
+
+// smsLen is the length of one SMS segment in the GSM-7 alphabet.
+const smsLen = 160
+
+// Reminder is a reminder rule: when it fires and what it says.
+type Reminder struct {
+	ID   string
+	When When
+	Text Text
+}
+
+// When says when a reminder fires; each rule uses one of the day fields.
+type When struct {
+	DaysBeforeVisit int          // visit-before
+	DaysAfterVisit  int          // visit-review
+	Weekday         time.Weekday // weekly
+	DaysInactive    int          // inactive: days without dialling
+	At              Clock        // local time of day (CHANJO_TZ)
+}
+
+// Clock is a time of day.
+type Clock struct {
+	Hour, Minute int
+}
+
+// String returns the clock as "HH:MM".
+func (c Clock) String() string { return fmt.Sprintf("%02d:%02d", c.Hour, c.Minute) }
+
+// ruleSpec is what a rule's "when" holds and which placeholders its text may use.
+type ruleSpec struct {
+	when         string
+	placeholders []string
+}
+
+var ruleSpecs = map[string]ruleSpec{
+	VisitBefore: {when: "days_before_visit", placeholders: []string{"date", "mentor", "code"}},
+	VisitReview: {when: "days_after_visit", placeholders: []string{"lesson", "code"}},
+	Weekly:      {when: "weekday", placeholders: []string{"lesson", "code"}},
+	Inactive:    {when: "days_inactive", placeholders: []string{"lesson", "code"}},
+}
+
+var placeholderPattern = regexp.MustCompile(`<([a-z_]+)>`)
+
+// Fill returns r's text in lang with each <name> replaced by values[name],
+// cut to its longest length in Placeholders.
+func (r Reminder) Fill(lang string, values map[string]string) string {
+	return placeholderPattern.ReplaceAllStringFunc(r.Text.In(lang), func(m string) string {
+		name := m[1 : len(m)-1]
+		v := values[name]
+		if n, ok := Placeholders[name]; ok && len(v) > n {
+			v = v[:n]
+		}
+		return v
+	})
+}
+
+// longest fills every placeholder of s with its longest value.
+func longest(s string) string {
+	return placeholderPattern.ReplaceAllStringFunc(s, func(m string) string {
+		return strings.Repeat("x", Placeholders[m[1:len(m)-1]])
+	})
+}
+
+var clockPattern = regexp.MustCompile(`^([01][0-9]|2[0-3]):([0-5][0-9])$`)
+
+func parseClock(s string) (Clock, bool) {
+	m := clockPattern.FindStringSubmatch(s)
+	if m == nil {
+		return Clock{}, false
+	}
+	h, _ := strconv.Atoi(m[1]) // the pattern admits digits only
+	min, _ := strconv.Atoi(m[2])
+	return Clock{Hour: h, Minute: min}, true
+}
+
+func parseWeekday(s string) (time.Weekday, bool) {
+	for d := time.Sunday; d <= time.Saturday; d++ {
+		if strings.EqualFold(s, d.String()) {
+			return d, true
+		}
+	}
+	return 0, false
+}

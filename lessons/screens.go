@@ -1,0 +1,99 @@
+package lessons
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+
+	"chanjo/lessons/screen"
+)
+
+// The kinds of screen the composed bodies below are shown on; the USSD
+// renderer appends screen.Nav of the same kind.
+const (
+	PageKind     = screen.Page // lesson pages and the key point: "1 Next", "0 Back 00 Home"
+	QuestionKind = screen.Menu // a question: its options are a numbered menu
+	ExplainKind  = screen.Page // the explanation after an answer
+)
+
+// MaxQuizLen is the most questions a quiz may hold: the lint measures
+// question screens with a two-digit "n/total" header, the longest there is.
+const MaxQuizLen = 99
+
+// words are the fixed words the composed screens add to the content.
+// saysRight and saysWrong are how explanations that already give the verdict
+// begin, so the screen does not say it twice ("Correct! Right: ...").
+type words struct {
+	keyPoint, question, right, wrong string
+	saysRight, saysWrong             []string
+}
+
+var wordsByLang = map[string]words{
+	"en": {keyPoint: "Key point: ", question: "Question", right: "Correct! ", wrong: "Not correct. ",
+		saysRight: []string{"Right", "Correct"}, saysWrong: []string{"No", "Wrong", "Not correct", "Not right"}},
+	"sw": {keyPoint: "Jambo kuu: ", question: "Swali", right: "Sahihi! ", wrong: "Si sahihi. ",
+		saysRight: []string{"Sahihi"}, saysWrong: []string{"Hapana", "Si sahihi", "Sio sahihi", "Siyo sahihi"}},
+}
+
+func wordsIn(lang string) words {
+	if w, ok := wordsByLang[lang]; ok {
+		return w
+	}
+	return wordsByLang["en"]
+}
+
+// saysVerdict reports whether s begins with one of the words as a whole word.
+func saysVerdict(s string, verdicts []string) bool {
+	for _, v := range verdicts {
+		rest, ok := strings.CutPrefix(s, v)
+		if ok && (rest == "" || !unicode.IsLetter(rune(rest[0]))) {
+			return true
+		}
+	}
+	return false
+}
+
+// Screens is how many screens lesson l takes: its pages, then its key point.
+func (l Lesson) Screens() int { return len(l.Pages) + 1 }
+
+// PageScreen returns the body of screen page (0-based) of lesson l in lang:
+// "(2/5) " and the page text, or on the last screen the key point. A page out
+// of range shows the nearest screen, so progress saved before the lesson was
+// shortened still opens it.
+func PageScreen(l Lesson, page int, lang string) string {
+	n := l.Screens()
+	page = max(0, min(page, n-1))
+	head := fmt.Sprintf("(%d/%d) ", page+1, n)
+	if page == len(l.Pages) {
+		return head + wordsIn(lang).keyPoint + l.KeyPoint.In(lang)
+	}
+	return head + l.Pages[page].In(lang)
+}
+
+// QuestionScreen returns the body of the screen asking q as question n of
+// total in lang, its options numbered from 1 in the order given by order
+// (from Shuffle).
+func QuestionScreen(q Question, order []int, n, total int, lang string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %d/%d\n%s", wordsIn(lang).question, n, total, q.Prompt.In(lang))
+	for i, o := range order {
+		fmt.Fprintf(&b, "\n%d %s", i+1, q.Options[o].Text.In(lang))
+	}
+	return b.String()
+}
+
+// ExplainScreen returns the body of the screen shown after option chosen
+// (an index in q.Options) was picked: the verdict, unless the explanation
+// already begins with it, then the explanation.
+func ExplainScreen(q Question, chosen int, lang string) string {
+	w := wordsIn(lang)
+	o := q.Options[chosen]
+	text := o.Explain.In(lang)
+	switch {
+	case o.Correct && !saysVerdict(text, w.saysRight):
+		return w.right + text
+	case !o.Correct && !saysVerdict(text, w.saysWrong):
+		return w.wrong + text
+	}
+	return text
+}

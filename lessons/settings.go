@@ -1,0 +1,145 @@
+package lessons
+
+import (
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"chanjo/lessons/screen"
+	"chanjo/lessons/stock"
+)
+
+// settings reads settings.yaml: the stock policy, the vaccines and the topics.
+func (l *loader) settings(d decoder, n *yaml.Node) {
+	d.fields(n, map[string]func(*yaml.Node){
+		"stock_policy": func(v *yaml.Node) { l.pack.Settings.StockPolicy = l.policy(d, v) },
+		"vaccines":     func(v *yaml.Node) { d.list(v, func(item *yaml.Node) { l.vaccine(d, item) }) },
+		"topics":       func(v *yaml.Node) { d.list(v, func(item *yaml.Node) { l.topicDef(d, item) }) },
+	})
+	if len(l.pack.Topics) == 0 {
+		d.problem(n, "no topics")
+	}
+}
+
+func (l *loader) policy(d decoder, n *yaml.Node) stock.Policy {
+	var p stock.Policy
+	d.fields(n, map[string]func(*yaml.Node){
+		"supply_months":   func(v *yaml.Node) { p.SupplyMonths = d.float(v) },
+		"safety_fraction": func(v *yaml.Node) { p.SafetyFraction = d.float(v) },
+		"lead_days":       func(v *yaml.Node) { p.LeadDays = d.int(v) },
+	})
+	if err := p.Validate(); err != nil && n.Kind == yaml.MappingNode {
+		d.problem(n, "stock policy: %v", err)
+	}
+	return p
+}
+
+func (l *loader) vaccine(d decoder, n *yaml.Node) {
+	var v stock.Vaccine
+	d.fields(n, map[string]func(*yaml.Node){
+		"id":             func(x *yaml.Node) { v.ID = d.id(x) },
+		"name":           func(x *yaml.Node) { v.Name = d.phrase(x, "name") },
+		"doses_per_vial": func(x *yaml.Node) { v.DosesPerVial = d.int(x) },
+		"wastage":        func(x *yaml.Node) { v.Wastage = d.float(x) },
+	})
+	if err := v.Validate(); err != nil && n.Kind == yaml.MappingNode {
+		d.problem(n, "vaccine %q: %v", v.ID, err)
+	}
+	for _, o := range l.pack.Settings.Vaccines {
+		if o.ID == v.ID {
+			d.problem(n, "duplicate vaccine %q", v.ID)
+		}
+	}
+	l.pack.Settings.Vaccines = append(l.pack.Settings.Vaccines, v)
+}
+
+func (l *loader) topicDef(d decoder, n *yaml.Node) {
+	var t Topic
+	idNode := n
+	d.fields(n, map[string]func(*yaml.Node){
+		"id":    func(v *yaml.Node) { t.ID = d.id(v); idNode = v },
+		"title": func(v *yaml.Node) { t.Title = d.text(v); d.limitText(v, "title", t.Title, maxTitle) },
+	})
+	if _, dup := l.topics[t.ID]; dup {
+		d.problem(idNode, "duplicate topic %q", t.ID)
+		return
+	}
+	l.topics[t.ID] = d.at(idNode)
+	l.pack.Topics = append(l.pack.Topics, t)
+}
+
+// reminder reads one reminder rule; its "when" fields depend on the rule.
+func (l *loader) reminder(d decoder, n *yaml.Node) {
+	var r Reminder
+	var spec ruleSpec
+	var whenNode, textNode *yaml.Node
+	d.fields(n, map[string]func(*yaml.Node){
+		"id":   func(v *yaml.Node) { r.ID = l.ruleID(d, v); spec = ruleSpecs[r.ID] },
+		"when": func(v *yaml.Node) { whenNode = v },
+		"text": func(v *yaml.Node) { r.Text = d.text(v); textNode = v },
+	})
+	if whenNode != nil && spec.when != "" {
+		r.When = l.when(d, whenNode, spec.when)
+	}
+	if textNode != nil && r.ID != "" {
+		l.reminderText(d, textNode, r, spec)
+	}
+	l.pack.Reminders = append(l.pack.Reminders, r)
+}
+
+func (l *loader) ruleID(d decoder, n *yaml.Node) string {
+	id := l.newID(d, n)
+	if _, ok := ruleSpecs[id]; !ok {
+		d.problem(n, "unknown reminder rule %q (rules: %s)", id, strings.Join(ReminderRules, ", "))
+		return ""
+	}
+	return id
+}
+
+func (l *loader) when(d decoder, n *yaml.Node, dayField string) When {
+	var w When
+	days := map[string]*int{"days_before_visit": &w.DaysBeforeVisit,
+		"days_after_visit": &w.DaysAfterVisit, "days_inactive": &w.DaysInactive}
+	spec := map[string]func(*yaml.Node){
+		"at": func(v *yaml.Node) {
+			c, ok := parseClock(d.str(v))
+			if !ok {
+				d.problem(v, "at %q: want a time of day such as \"08:00\"", v.Value)
+			}
+			w.At = c
+		},
+	}
+	if dayField == "weekday" {
+		spec[dayField] = func(v *yaml.Node) {
+			day, ok := parseWeekday(d.str(v))
+			if !ok {
+				d.problem(v, "weekday %q: want a day such as tuesday", v.Value)
+			}
+			w.Weekday = day
+		}
+	} else {
+		spec[dayField] = func(v *yaml.Node) {
+			if *days[dayField] = d.int(v); *days[dayField] < 1 {
+				d.problem(v, "%s: want 1 or more days", dayField)
+			}
+		}
+	}
+	d.fields(n, spec)
+	return w
+}
+
+// reminderText checks the placeholders of a rule's text and that it fits
+// one SMS once they are filled with their longest values.
+func (l *loader) reminderText(d decoder, n *yaml.Node, r Reminder, spec ruleSpec) {
+	for _, lang := range screen.Languages {
+		s := r.Text.In(lang)
+		for _, m := range placeholderPattern.FindAllStringSubmatch(s, -1) {
+			if !slices.Contains(spec.placeholders, m[1]) {
+				d.problem(n, "%s: placeholder <%s> is not filled for rule %s (use: <%s>)",
+					lang, m[1], r.ID, strings.Join(spec.placeholders, ">, <"))
+			}
+		}
+		d.limit(n, "reminder SMS with the longest values filled in", lang, longest(s), smsLen)
+	}
+}
