@@ -113,7 +113,7 @@ type OrderResult struct {
 // in transit)). Above the maximum it orders nothing and reports the excess.
 func OrderQuantity(in Order) (OrderResult, error) {
 	var c checker
-	c.count("maximum", in.Maximum)
+	c.count("maximum_stock", in.Maximum)
 	c.count("order_point", in.OrderPoint)
 	c.that(in.OrderPoint <= in.Maximum, "order_point", "must not exceed maximum", "isizidi kiwango cha juu")
 	c.count("stock_on_hand", in.OnHand)

@@ -1,0 +1,416 @@
+package admin
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"math"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"chanjo/lessons/stock"
+	"chanjo/phone"
+)
+
+// MaxCalculatorBody is the largest request body a calculator accepts.
+const MaxCalculatorBody = 64 << 10
+
+// Calculation is one calculation to store for a health worker.
+type Calculation struct {
+	Phone      string          // the worker's number, normalised to +254...
+	Calculator string          // e.g. "order-quantity"
+	Inputs     json.RawMessage // the request's inputs, without the phone
+	Result     json.RawMessage // the response body
+	Status     stock.Code      // e.g. "below_order_point"
+}
+
+// ErrUnknownWorker is what a CalculationSaver wraps when the phone belongs to
+// no health worker.
+var ErrUnknownWorker = errors.New("admin: unknown health worker")
+
+// CalculationSaver stores calculations made through the API.
+type CalculationSaver interface {
+	SaveCalculation(ctx context.Context, c Calculation) error
+}
+
+// CalculatorHandler answers POST /api/v1/calculators/:name.
+type CalculatorHandler struct {
+	saver  CalculationSaver
+	policy stock.Policy
+	log    *slog.Logger
+}
+
+// NewCalculatorHandler returns the calculators' JSON API. A nil saver never
+// stores; otherwise a calculation is stored when its request names a
+// worker's phone. policy gives the defaults of supply_months,
+// safety_fraction and lead_days.
+func NewCalculatorHandler(saver CalculationSaver, policy stock.Policy, log *slog.Logger) *CalculatorHandler {
+	return &CalculatorHandler{saver: saver, policy: policy, log: log.With("component", "admin.calculators")}
+}
+
+// Register adds the route to r, the /api/v1 group.
+func (h *CalculatorHandler) Register(r gin.IRouter) {
+	r.POST("/calculators/:name", h.calculate)
+}
+
+// apiError is the JSON API's error body.
+type apiError struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+func abort(c *gin.Context, status int, e apiError) {
+	c.AbortWithStatusJSON(status, gin.H{"error": e})
+}
+
+// answer is a calculator's response body.
+type answer struct {
+	Calculator string         `json:"calculator"`
+	Values     map[string]any `json:"values"`
+	Status     status         `json:"status"`
+	Formula    []stock.Text   `json:"formula"`
+}
+
+type status struct {
+	Code stock.Code `json:"code"`
+	stock.Text
+}
+
+func (h *CalculatorHandler) calculate(c *gin.Context) {
+	name := c.Param("name")
+	run, ok := calculators[name]
+	if !ok {
+		abort(c, http.StatusNotFound, apiError{Code: "not_found", Message: "no calculator named " + strconv.Quote(name)})
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, MaxCalculatorBody))
+	if err != nil {
+		abort(c, http.StatusRequestEntityTooLarge, apiError{Code: "too_large", Message: "the body must be at most 64 KiB"})
+		return
+	}
+	in, err := parseInputs(body, h.policy)
+	if err != nil {
+		abort(c, http.StatusUnprocessableEntity, apiError{Code: "invalid", Message: err.Error()})
+		return
+	}
+	ans, err := run(in)
+	var fe fieldErrors
+	var ie *stock.InputError
+	switch {
+	case errors.As(err, &fe):
+		abort(c, http.StatusUnprocessableEntity, apiError{Code: "invalid", Message: "invalid input", Fields: fe})
+		return
+	case errors.As(err, &ie):
+		abort(c, http.StatusUnprocessableEntity, apiError{Code: "invalid", Message: ie.Field + ": " + ie.Reason.EN,
+			Fields: map[string]string{ie.Field: ie.Reason.EN}})
+		return
+	}
+	ans.Calculator = name
+	if in.phone != "" && h.saver != nil {
+		if !h.save(c, name, in, ans) {
+			return
+		}
+	}
+	c.JSON(http.StatusOK, ans)
+}
+
+// save stores the calculation and answers the error itself when it fails.
+func (h *CalculatorHandler) save(c *gin.Context, name string, in *inputs, ans answer) bool {
+	result, err := json.Marshal(ans)
+	if err != nil {
+		h.log.Error("encode result", "calculator", name, "err", err)
+		abort(c, http.StatusInternalServerError, apiError{Code: "internal", Message: "internal error"})
+		return false
+	}
+	delete(in.raw, "phone")
+	inputs, err := json.Marshal(in.raw)
+	if err == nil {
+		calc := Calculation{Phone: in.phone, Calculator: name, Inputs: inputs, Result: result, Status: ans.Status.Code}
+		err = h.saver.SaveCalculation(c.Request.Context(), calc)
+	}
+	switch {
+	case errors.Is(err, ErrUnknownWorker):
+		abort(c, http.StatusUnprocessableEntity, apiError{Code: "invalid", Message: "phone: no health worker has this number",
+			Fields: map[string]string{"phone": "no health worker has this number"}})
+		return false
+	case err != nil:
+		h.log.Error("save calculation", "calculator", name, "phone", phone.Mask(in.phone), "err", err)
+		abort(c, http.StatusInternalServerError, apiError{Code: "internal", Message: "could not store the calculation"})
+		return false
+	}
+	return true
+}
+
+// calculators maps each calculator's name to the step that reads its
+// fields and runs it.
+var calculators = map[string]func(*inputs) (answer, error){
+	"stock-count":            stockCount,
+	"open-vial-wastage":      openVialWastage,
+	"wastage-factor":         wastageFactor,
+	"need-target-population": needTargetPopulation,
+	"need-consumption":       needConsumption,
+	"need-session-size":      needSessionSize,
+	"session-vials":          sessionVials,
+	"months-of-stock":        monthsOfStock,
+	"stock-levels":           stockLevels,
+	"order-quantity":         orderQuantity,
+	"dropout":                dropout,
+	"coverage":               coverage,
+}
+
+func result(values map[string]any, s stock.Status, formulas ...stock.Text) answer {
+	return answer{Values: values, Status: status{Code: s.Code, Text: s.Text}, Formula: formulas}
+}
+
+// percent shows a rate as a percentage with one decimal, null when N/A.
+func percent(r stock.Ratio) any {
+	if !r.Valid {
+		return nil
+	}
+	return round(r.Value*100, 1)
+}
+
+func round(x float64, decimals int) float64 {
+	p := math.Pow(10, float64(decimals))
+	return math.Round(x*p) / p
+}
+
+func stockCount(in *inputs) (answer, error) {
+	c := stock.Count{Opening: in.num("opening"), Received: in.num("received"), Closing: in.num("closing"),
+		Administered: in.num("administered"), UnopenedLost: in.opt("unopened_lost", 0)}
+	if err := in.done(); err != nil {
+		return answer{}, err
+	}
+	r, err := stock.StockCount(c)
+	if err != nil {
+		return answer{}, err
+	}
+	factor := any(nil)
+	if r.WastageFactor.Valid {
+		factor = round(r.WastageFactor.Value, 3)
+	}
+	return result(map[string]any{
+		"consumed": r.Consumed, "opened": r.Opened, "usage_rate_pct": percent(r.UsageRate),
+		"wastage_rate_pct": percent(r.WastageRate), "open_vial_wastage_pct": percent(r.OpenVialWastage),
+		"closed_vial_wastage_pct": percent(r.ClosedVialWastage), "wastage_factor": factor,
+	}, r.Status, r.Formula), nil
+}
+
+func openVialWastage(in *inputs) (answer, error) {
+	var months []stock.VialMonth
+	for _, m := range in.months("months", "opened", "administered") {
+		months = append(months, stock.VialMonth{Opened: m["opened"], Administered: m["administered"]})
+	}
+	if err := in.done(); err != nil {
+		return answer{}, err
+	}
+	r, err := stock.OpenVialWastage(months)
+	if err != nil {
+		return answer{}, err
+	}
+	perMonth := make([]any, len(r.Months))
+	for i, m := range r.Months {
+		perMonth[i] = percent(m)
+	}
+	return result(map[string]any{
+		"months_pct": perMonth, "total_opened": r.TotalOpened, "total_administered": r.TotalAdministered,
+		"cumulative_pct": percent(r.Cumulative),
+	}, r.Status, r.Formula), nil
+}
+
+func wastageFactor(in *inputs) (answer, error) {
+	rate := in.num("wastage_rate")
+	if err := in.done(); err != nil {
+		return answer{}, err
+	}
+	r, err := stock.WastageFactor(rate)
+	if err != nil {
+		return answer{}, err
+	}
+	return result(map[string]any{"wastage_rate_pct": round(r.WastageRate*100, 1), "wastage_factor": round(r.Factor, 3)},
+		r.Status, r.Formula), nil
+}
+
+func needValues(r stock.NeedResult) map[string]any {
+	return map[string]any{"annual_need_exact": round(r.AnnualExact, 1), "annual_need": r.AnnualNeed, "period_need": r.PeriodNeed}
+}
+
+func needTargetPopulation(in *inputs) (answer, error) {
+	n := stock.TargetNeed{TargetPopulation: in.num("target_population"), DosesInSchedule: in.num("doses_in_schedule"),
+		CoverageTarget: in.num("coverage_target"), WastageRate: in.num("wastage_rate"),
+		SupplyMonths: in.opt("supply_months", in.policy.SupplyMonths)}
+	if err := in.done(); err != nil {
+		return answer{}, err
+	}
+	r, err := stock.NeedByTarget(n)
+	if err != nil {
+		return answer{}, err
+	}
+	v := needValues(r)
+	v["wastage_factor"] = round(r.WastageFactor, 3)
+	return result(v, r.Status, r.Formula), nil
+}
+
+func needConsumption(in *inputs) (answer, error) {
+	n := stock.ConsumptionNeed{Growth: in.opt("growth", 0), SupplyMonths: in.opt("supply_months", in.policy.SupplyMonths)}
+	var months []stock.MonthConsumption
+	switch {
+	case in.has("amc") == in.has("months"):
+		in.used["amc"], in.used["months"] = true, true
+		in.errs["amc"] = "give either amc or months"
+	case in.has("amc"):
+		n.AMC = in.num("amc")
+	default:
+		for _, m := range in.months("months", "consumed", "stock_out_days") {
+			months = append(months, stock.MonthConsumption{Consumed: m["consumed"], StockOutDays: m["stock_out_days"]})
+		}
+	}
+	if err := in.done(); err != nil {
+		return answer{}, err
+	}
+	var formulas []stock.Text
+	var adjusted []float64
+	if months != nil {
+		amc, err := stock.AverageMonthlyConsumption(months)
+		if err != nil {
+			return answer{}, err
+		}
+		n.AMC, adjusted, formulas = amc.AMC, amc.Adjusted, append(formulas, amc.Formula)
+	}
+	r, err := stock.NeedByConsumption(n)
+	if err != nil {
+		return answer{}, err
+	}
+	v := needValues(r)
+	v["amc"] = round(n.AMC, 1)
+	if adjusted != nil {
+		v["adjusted_consumption"] = adjusted
+	}
+	return result(v, r.Status, append(formulas, r.Formula)...), nil
+}
+
+func needSessionSize(in *inputs) (answer, error) {
+	n := stock.SessionNeed{Posts: in.num("posts"), Weeks: in.num("weeks"), SessionsPerWeek: in.num("sessions_per_week"),
+		VialsPerSession: in.num("vials_per_session"), DosesPerVial: in.integer("doses_per_vial"),
+		SupplyMonths: in.opt("supply_months", in.policy.SupplyMonths)}
+	if err := in.done(); err != nil {
+		return answer{}, err
+	}
+	r, err := stock.NeedBySession(n)
+	if err != nil {
+		return answer{}, err
+	}
+	return result(map[string]any{"annual_vials": r.AnnualVials, "annual_need": r.AnnualNeed,
+		"period_need": r.PeriodNeed, "period_vials": r.PeriodVials}, r.Status, r.Formula), nil
+}
+
+func sessionVials(in *inputs) (answer, error) {
+	expected, dpv := in.num("expected_children"), in.integer("doses_per_vial")
+	if err := in.done(); err != nil {
+		return answer{}, err
+	}
+	r, err := stock.SessionVials(expected, dpv)
+	if err != nil {
+		return answer{}, err
+	}
+	return result(map[string]any{"vials": r.Vials, "doses": r.Doses}, r.Status, r.Formula), nil
+}
+
+func monthsOfStock(in *inputs) (answer, error) {
+	onHand, amc := in.num("stock_on_hand"), in.num("amc")
+	if err := in.done(); err != nil {
+		return answer{}, err
+	}
+	r, err := stock.MonthsOfStock(onHand, amc)
+	if err != nil {
+		return answer{}, err
+	}
+	months := any(nil)
+	if r.Months.Valid {
+		months = round(r.Months.Value, 2)
+	}
+	return result(map[string]any{"months_of_stock": months}, r.Status, r.Formula), nil
+}
+
+func stockLevels(in *inputs) (answer, error) {
+	amc, p := in.num("amc"), in.stockPolicy()
+	if err := in.done(); err != nil {
+		return answer{}, err
+	}
+	r, err := stock.StockLevels(amc, p)
+	if err != nil {
+		return answer{}, err
+	}
+	return result(levelValues(r), r.Status, r.Formula), nil
+}
+
+func levelValues(r stock.LevelsResult) map[string]any {
+	return map[string]any{"period_need": round(r.PeriodNeed, 1), "safety_stock": round(r.SafetyStock, 1),
+		"lead_time_need": round(r.LeadTimeNeed, 1), "order_point": r.OrderPoint, "maximum_stock": r.Maximum}
+}
+
+func orderQuantity(in *inputs) (answer, error) {
+	onHand, inTransit, dpv := in.num("stock_on_hand"), in.opt("in_transit", 0), in.integer("doses_per_vial")
+	o := stock.Order{OnHand: onHand, InTransit: inTransit, DosesPerVial: dpv}
+	fromAMC, amc, p := in.has("amc"), 0.0, stock.Policy{}
+	switch {
+	case fromAMC == in.has("maximum_stock"):
+		in.used["amc"], in.used["maximum_stock"] = true, true
+		in.errs["maximum_stock"] = "give either maximum_stock or amc"
+	case fromAMC:
+		amc, p = in.num("amc"), in.stockPolicy()
+	default:
+		o.Maximum, o.OrderPoint = in.num("maximum_stock"), in.opt("order_point", 0)
+	}
+	if err := in.done(); err != nil {
+		return answer{}, err
+	}
+	v := map[string]any{}
+	if fromAMC {
+		l, err := stock.StockLevels(amc, p)
+		if err != nil {
+			return answer{}, err
+		}
+		o, v = l.Order(onHand, inTransit, dpv), levelValues(l)
+	}
+	r, err := stock.OrderQuantity(o)
+	if err != nil {
+		return answer{}, err
+	}
+	v["position"], v["order_doses"], v["order_vials"], v["excess_doses"] = r.Position, r.Doses, r.Vials, r.Excess
+	return result(v, r.Status, r.Formula), nil
+}
+
+func dropout(in *inputs) (answer, error) {
+	d := stock.DropoutInput{FirstDose: in.num("first_dose"), LaterDose: in.num("later_dose"),
+		TargetPopulation: in.num("target_population"), Months: in.opt("months", 12)}
+	if err := in.done(); err != nil {
+		return answer{}, err
+	}
+	r, err := stock.Dropout(d)
+	if err != nil {
+		return answer{}, err
+	}
+	return result(map[string]any{"dropout_pct": percent(r.Dropout), "period_target": round(r.PeriodTarget, 1),
+		"first_dose_coverage_pct": percent(r.FirstDoseCoverage)}, r.Status, r.Formula), nil
+}
+
+func coverage(in *inputs) (answer, error) {
+	c := stock.CoverageInput{DosesThisMonth: in.num("doses_this_month"), DosesToDate: in.num("doses_to_date"),
+		TargetPopulation: in.num("target_population"), MonthsSoFar: in.num("months_so_far"),
+		CoverageTarget: in.opt("coverage_target", 0)}
+	if err := in.done(); err != nil {
+		return answer{}, err
+	}
+	r, err := stock.Coverage(c)
+	if err != nil {
+		return answer{}, err
+	}
+	return result(map[string]any{"monthly_target": round(r.MonthlyTarget, 1), "monthly_coverage_pct": percent(r.Monthly),
+		"coverage_to_date_pct": percent(r.ToDate)}, r.Status, r.Formula), nil
+}

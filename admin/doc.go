@@ -1,0 +1,2 @@
+// Package admin is the supervisor console and the JSON API.
+package admin
