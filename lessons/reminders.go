@@ -72,11 +72,23 @@ func (r Reminder) Fill(lang string, values map[string]string) string {
 	return placeholderPattern.ReplaceAllStringFunc(r.Text.In(lang), func(m string) string {
 		name := m[1 : len(m)-1]
 		v := values[name]
-		if n, ok := Placeholders[name]; ok && len(v) > n {
-			v = v[:n]
+		if n, ok := Placeholders[name]; ok {
+			v = cut(v, n)
 		}
 		return v
 	})
+}
+
+// cut shortens s to at most n bytes, at a space when it has one, so a
+// long name loses whole words.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	if i := strings.LastIndexByte(s[:n+1], ' '); i > 0 {
+		return s[:i]
+	}
+	return s[:n]
 }
 
 // longest fills every placeholder of s with its longest value.

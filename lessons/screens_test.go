@@ -1,0 +1,90 @@
+package lessons_test
+
+import (
+	"testing"
+
+	"chanjo/lessons"
+)
+
+var sampleLesson = lessons.Lesson{
+	ID:       "stk-x",
+	Pages:    []lessons.Text{{En: "One.", Sw: "Moja."}, {En: "Two.", Sw: "Mbili."}, {En: "Three.", Sw: "Tatu."}},
+	KeyPoint: lessons.Text{En: "Count first.", Sw: "Hesabu kwanza."},
+}
+
+func TestPageScreen(t *testing.T) {
+	cases := []struct {
+		page int
+		lang string
+		want string
+	}{
+		{0, "en", "(1/4) One."},
+		{1, "sw", "(2/4) Mbili."},
+		{3, "en", "(4/4) Key point: Count first."},
+		{3, "sw", "(4/4) Jambo kuu: Hesabu kwanza."},
+		{9, "en", "(4/4) Key point: Count first."}, // saved progress past a shortened lesson
+		{-1, "en", "(1/4) One."},
+		{0, "fr", "(1/4) One."},
+	}
+	for _, c := range cases {
+		if got := lessons.PageScreen(sampleLesson, c.page, c.lang); got != c.want {
+			t.Errorf("PageScreen(lesson, %d, %q) = %q, want %q", c.page, c.lang, got, c.want)
+		}
+	}
+}
+
+var sampleQuestion = lessons.Question{
+	ID:     "stk-q1",
+	Prompt: lessons.Text{En: "AMC 100, 150 on hand. Months of stock?", Sw: "AMC 100, 150 zipo. Miezi ya akiba?"},
+	Options: []lessons.Option{
+		{Text: lessons.Text{En: "1.5", Sw: "1.5"}, Correct: true, Explain: lessons.Text{En: "150 / 100 = 1.5.", Sw: "Sahihi: 150 / 100 = 1.5."}},
+		{Text: lessons.Text{En: "0.7", Sw: "0.7"}, Explain: lessons.Text{En: "No. Divide stock by AMC.", Sw: "Gawanya akiba kwa AMC."}},
+		{Text: lessons.Text{En: "250", Sw: "250"}, Explain: lessons.Text{En: "Noting is added here.", Sw: "Hapana, usijumlishe."}},
+	},
+}
+
+func TestQuestionScreen(t *testing.T) {
+	cases := []struct {
+		order    []int
+		n, total int
+		lang     string
+		want     string
+	}{
+		{[]int{0, 1, 2}, 1, 12, "en", "Question 1/12\nAMC 100, 150 on hand. Months of stock?\n1 1.5\n2 0.7\n3 250"},
+		{[]int{2, 0, 1}, 12, 12, "sw", "Swali 12/12\nAMC 100, 150 zipo. Miezi ya akiba?\n1 250\n2 1.5\n3 0.7"},
+	}
+	for _, c := range cases {
+		if got := lessons.QuestionScreen(sampleQuestion, c.order, c.n, c.total, c.lang); got != c.want {
+			t.Errorf("QuestionScreen(q, %v, %d, %d, %q) = %q, want %q", c.order, c.n, c.total, c.lang, got, c.want)
+		}
+	}
+}
+
+func TestExplainScreen(t *testing.T) {
+	cases := []struct {
+		chosen int
+		lang   string
+		want   string
+	}{
+		{0, "en", "Correct! 150 / 100 = 1.5."},
+		{0, "sw", "Sahihi: 150 / 100 = 1.5."}, // already says it is right
+		{1, "en", "No. Divide stock by AMC."}, // already says it is wrong
+		{1, "sw", "Si sahihi. Gawanya akiba kwa AMC."},
+		{2, "en", "Not correct. Noting is added here."}, // "Noting" is not "No"
+		{2, "sw", "Hapana, usijumlishe."},
+	}
+	for _, c := range cases {
+		if got := lessons.ExplainScreen(sampleQuestion, c.chosen, c.lang); got != c.want {
+			t.Errorf("ExplainScreen(q, %d, %q) = %q, want %q", c.chosen, c.lang, got, c.want)
+		}
+	}
+}
+
+func TestTextIn(t *testing.T) {
+	text := lessons.Text{En: "Vaccine", Sw: "Chanjo"}
+	for lang, want := range map[string]string{"en": "Vaccine", "sw": "Chanjo", "": "Vaccine", "fr": "Vaccine"} {
+		if got := text.In(lang); got != want {
+			t.Errorf("Text.In(%q) = %q, want %q", lang, got, want)
+		}
+	}
+}

@@ -1,0 +1,78 @@
+package lessons_test
+
+import (
+	"testing"
+
+	"chanjo/lessons"
+)
+
+// TestShippedPackLints is the gate for content writers: every problem of
+// the embedded pack is printed with its file and line.
+func TestShippedPackLints(t *testing.T) {
+	for _, p := range lessons.Lint(lessons.Embedded()) {
+		t.Errorf("lessons/content/%s", p)
+	}
+}
+
+func TestShippedPackCounts(t *testing.T) {
+	p, err := lessons.Default()
+	if err != nil {
+		t.Fatalf("Default() error = %v", err)
+	}
+	practice := 0
+	for _, q := range p.Questions {
+		if q.Form == lessons.Practice {
+			practice++
+		}
+	}
+	counts := []struct {
+		what      string
+		got, want int
+	}{
+		{"topics", len(p.Topics), 4},
+		{"lessons", len(p.Lessons), 16},
+		{"practice questions", practice, 48},
+		{"job aids", len(p.JobAids), 4},
+		{"reminder rules", len(p.Reminders), 4},
+		{"vaccines", len(p.Settings.Vaccines), 11},
+	}
+	for _, f := range lessons.Assessments {
+		counts = append(counts, struct {
+			what      string
+			got, want int
+		}{string(f) + " questions", len(p.Assessment(f)), 12})
+	}
+	for _, c := range counts {
+		if c.got < c.want {
+			t.Errorf("shipped pack has %d %s, want at least %d", c.got, c.what, c.want)
+		}
+	}
+	for _, f := range lessons.Assessments {
+		for i, q := range p.Assessment(f) {
+			if want := p.Topics[i/3].ID; q.Topic != want {
+				t.Errorf("Assessment(%s)[%d] is on %s, want %s (3 per topic, in topic order)", f, i, q.Topic, want)
+			}
+		}
+	}
+}
+
+// TestShippedStockSettings checks the defaults of domain.md reach the calculators.
+func TestShippedStockSettings(t *testing.T) {
+	p, err := lessons.Default()
+	if err != nil {
+		t.Fatalf("Default() error = %v", err)
+	}
+	pol := p.Settings.StockPolicy
+	if pol.SupplyMonths != 1 || pol.SafetyFraction != 0.25 || pol.LeadDays != 7 {
+		t.Errorf("stock policy = %+v, want monthly supply, 25%% safety stock, 7 lead days", pol)
+	}
+	vials := map[string]int{}
+	for _, v := range p.Settings.Vaccines {
+		vials[v.ID] = v.DosesPerVial
+	}
+	for id, want := range map[string]int{"bcg": 20, "bopv": 20, "penta": 10, "pcv10": 5, "mr": 10, "hpv": 1, "td": 20} {
+		if vials[id] != want {
+			t.Errorf("vaccine %s has %d doses per vial, want %d", id, vials[id], want)
+		}
+	}
+}
