@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"crypto/subtle"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"chanjo/phone"
+)
+
+func init() { gin.SetMode(gin.ReleaseMode) }
+
+// newLogger builds the process's logger from LOG_LEVEL and LOG_FORMAT.
+func newLogger(cfg Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogJSON {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// httpMetrics counts requests and their latency by route and status.
+type httpMetrics struct {
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
+	m := &httpMetrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "chanjo_http_requests_total", Help: "HTTP requests by route, method and status.",
+		}, []string{"route", "method", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "chanjo_http_request_duration_seconds", Help: "HTTP request latency by route and method.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"route", "method"}),
+	}
+	reg.MustRegister(m.requests, m.latency)
+	return m
+}
+
+// PhoneKey is the gin context key under which a handler leaves the phone
+// number a request is about, for the request log to show masked.
+const phoneKey = "phone"
+
+// requestLog logs every request once, after it is answered, and feeds the
+// metrics. The query string is never logged: it carries the callback token.
+func requestLog(log *slog.Logger, m *httpMetrics) gin.HandlerFunc {
+	log = log.With("component", "http")
+	return func(c *gin.Context) {
+		start := time.Now()
+		c.Next()
+		route := c.FullPath()
+		if route == "" {
+			route = "unmatched"
+		}
+		elapsed := time.Since(start)
+		status := c.Writer.Status()
+		m.requests.WithLabelValues(route, c.Request.Method, strconv.Itoa(status)).Inc()
+		m.latency.WithLabelValues(route, c.Request.Method).Observe(elapsed.Seconds())
+		attrs := []any{"method", c.Request.Method, "route", route, "status", status, "ms", float64(elapsed.Microseconds()) / 1000}
+		if p := c.GetString(phoneKey); p != "" {
+			attrs = append(attrs, "phone", phone.Mask(p))
+		}
+		level := slog.LevelDebug
+		if status >= 500 {
+			level = slog.LevelError
+		}
+		log.Log(c.Request.Context(), level, "request", attrs...)
+	}
+}
+
+// requireToken guards the gateway's callbacks: they are unsigned, so each
+// must carry the secret as ?token=. A wrong token gets 403 and changes nothing.
+func requireToken(token string) gin.HandlerFunc {
+	want := []byte(token)
+	return func(c *gin.Context) {
+		if subtle.ConstantTimeCompare([]byte(c.Query("token")), want) != 1 {
+			c.String(http.StatusForbidden, "missing or wrong token\n")
+			c.Abort()
+			return
+		}
+		c.Next()
+	}
+}
+
+// router builds the HTTP surface of design.md. Tests use the same router.
+func (a *app) router() *gin.Engine {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	r := gin.New()
+	r.Use(requestLog(a.log, newHTTPMetrics(reg)), gin.Recovery())
+	r.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok\n") })
+	r.GET("/readyz", a.ready)
+	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
+	return r
+}
+
+// ready answers 200 when the database and Redis both answer.
+func (a *app) ready(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+	defer cancel()
+	if err := a.db.PingContext(ctx); err != nil {
+		a.log.Warn("not ready", "component", "http", "database", err)
+		c.String(http.StatusServiceUnavailable, "database not answering\n")
+		return
+	}
+	if err := a.kv.Ping(ctx).Err(); err != nil {
+		a.log.Warn("not ready", "component", "http", "redis", err)
+		c.String(http.StatusServiceUnavailable, "redis not answering\n")
+		return
+	}
+	c.String(http.StatusOK, "ready\n")
+}

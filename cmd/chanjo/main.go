@@ -1,0 +1,89 @@
+// Command chanjo is the Chanjo service and its tools: one binary whose
+// subcommands serve the USSD and SMS callbacks, the console and the API, and
+// run the operator's tasks. main is the only place that wires packages together.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime"
+	"sort"
+	"strings"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// env is what a command sees of the world, so tests can run commands
+// without touching the process's environment or terminal.
+type env struct {
+	getenv         func(string) string
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+type command struct {
+	summary string
+	run     func(ctx context.Context, e env, args []string) error
+}
+
+// commands lists the subcommands; each parses its own flags.
+var commands = map[string]command{
+	"serve":   {"run the service: USSD and SMS callbacks, console, API, background workers", runServe},
+	"migrate": {"apply the database migrations and exit", runMigrate},
+	"version": {"print the version", runVersion},
+}
+
+// errUsage marks an error in the command line, answered with exit status 2.
+var errUsage = errors.New("usage")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	e := env{getenv: os.Getenv, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}
+	if err := run(ctx, e, os.Args[1:]); err != nil {
+		if errors.Is(err, errUsage) {
+			os.Exit(2)
+		}
+		// One line the operator can act on, never a stack trace.
+		fmt.Fprintf(os.Stderr, "chanjo: %s\n", strings.Join(strings.Fields(err.Error()), " "))
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, e env, args []string) error {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(e.stdout)
+		return nil
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(e.stderr, "chanjo: unknown command %q\n\n", args[0])
+		usage(e.stderr)
+		return errUsage
+	}
+	return cmd.run(ctx, e, args[1:])
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Chanjo: USSD and SMS learning for immunization nurses.\n\nUsage: chanjo COMMAND [flags]   (chanjo COMMAND --help for its flags)\n\nCommands:")
+	names := make([]string, 0, len(commands))
+	for name := range commands {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		fmt.Fprintf(w, "  %-16s %s\n", name, commands[name].summary)
+	}
+	fmt.Fprintln(w, "  help             show this list\n\nSettings come from the environment; see the README's configuration table.")
+}
+
+func runVersion(_ context.Context, e env, _ []string) error {
+	fmt.Fprintf(e.stdout, "chanjo %s (%s)\n", version, runtime.Version())
+	return nil
+}

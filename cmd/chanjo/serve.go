@@ -1,0 +1,233 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"chanjo/kv"
+	"chanjo/store"
+)
+
+// worker is a background component owned by the server: it runs until its
+// context is cancelled.
+type worker struct {
+	name string
+	run  func(ctx context.Context) error
+}
+
+// app is the wired service: configuration, connections and components.
+type app struct {
+	cfg     Config
+	log     *slog.Logger
+	db      *store.DB
+	kv      *kv.Client
+	token   string
+	workers []worker
+}
+
+// flags returns a flag set for a subcommand that prints its usage to stderr.
+func flags(e env, name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: chanjo %s\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses args, turning a flag error into errUsage; -h is not an error.
+func parse(fs *flag.FlagSet, args []string) (help bool, err error) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return true, nil
+		}
+		return false, errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "unexpected argument %q\n", fs.Arg(0))
+		return false, errUsage
+	}
+	return false, nil
+}
+
+func runMigrate(ctx context.Context, e env, args []string) error {
+	if help, err := parse(flags(e, "migrate", "migrate"), args); help || err != nil {
+		return err
+	}
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		return err
+	}
+	db, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	fmt.Fprintf(e.stdout, "database migrated (%s)\n", db.Dialect)
+	return nil
+}
+
+func runServe(ctx context.Context, e env, args []string) error {
+	fs := flags(e, "serve", "serve")
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		return err
+	}
+	a, err := newApp(ctx, cfg, newLogger(cfg, e.stderr), e.stdout)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("CHANJO_ADDR: %w", err)
+	}
+	return a.serve(ctx, ln, a.router())
+}
+
+// openStore connects to DATABASE_URL and migrates it.
+func openStore(ctx context.Context, cfg Config) (*store.DB, error) {
+	db, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	return db, nil
+}
+
+// newApp connects to the database and Redis, in that order, and settles the
+// callback token. out receives what the operator must copy (once).
+func newApp(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer) (*app, error) {
+	db, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	a := &app{cfg: cfg, log: log, db: db}
+	a.kv, err = kv.Open(ctx, kv.Config{URL: cfg.RedisURL, Addrs: cfg.RedisAddrs, Master: cfg.RedisMaster, Prefix: cfg.RedisPrefix})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%s: %w", redisVariable(cfg), err)
+	}
+	if a.kv.Embedded {
+		log.Warn("REDIS_URL is not set: using an in-process Redis; USSD sessions are not durable and not shared between instances", "component", "kv")
+	}
+	if a.token, err = a.callbackToken(ctx, out); err != nil {
+		a.close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func redisVariable(cfg Config) string {
+	if len(cfg.RedisAddrs) > 0 {
+		return "REDIS_ADDRS"
+	}
+	return "REDIS_URL"
+}
+
+// callbackToken returns CALLBACK_TOKEN or the one kept in the database,
+// generating and printing it on the very first start. Every instance reads
+// the same stored value, so the gateway needs one URL whatever instance answers.
+func (a *app) callbackToken(ctx context.Context, out io.Writer) (string, error) {
+	if a.cfg.CallbackToken != "" {
+		return a.cfg.CallbackToken, nil
+	}
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("callback token: %w", err)
+	}
+	fresh := hex.EncodeToString(b)
+	token, err := a.db.InitSetting(ctx, "callback_token", fresh)
+	if err != nil {
+		return "", fmt.Errorf("callback token: %w", err)
+	}
+	if token == fresh {
+		base := "https://YOUR-HOST"
+		fmt.Fprintf(out, "Generated the gateway callback token; it is kept in the database and shown only now.\n"+
+			"Enter these callback URLs at the gateway (Africa's Talking):\n"+
+			"  USSD:                %[1]s/ussd?token=%[2]s\n"+
+			"  USSD end of session: %[1]s/ussd/events?token=%[2]s\n"+
+			"  SMS incoming:        %[1]s/sms/inbound?token=%[2]s\n"+
+			"  SMS delivery:        %[1]s/sms/delivery?token=%[2]s\n"+
+			"  SMS opt-out:         %[1]s/sms/optout?token=%[2]s\n", base, token)
+	}
+	return token, nil
+}
+
+// serve runs the HTTP server and the workers until ctx is cancelled, then
+// shuts down: the listener first, finishing in-flight requests, then the
+// workers in the reverse order of their start, so that nothing a request
+// enqueued is left without the component that handles it.
+func (a *app) serve(ctx context.Context, ln net.Listener, h http.Handler) error {
+	stops := a.startWorkers()
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	a.log.Info("listening", "component", "http", "addr", ln.Addr().String(), "database", string(a.db.Dialect))
+	var err error
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+		a.log.Info("shutting down", "component", "http")
+		sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		err = srv.Shutdown(sctx)
+		cancel()
+	}
+	for i := len(stops) - 1; i >= 0; i-- {
+		stops[i]()
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// startWorkers starts each worker in order and returns, in the same order,
+// functions that stop each one and wait for it.
+func (a *app) startWorkers() []func() {
+	stops := make([]func(), 0, len(a.workers))
+	for _, w := range a.workers {
+		ctx, cancel := context.WithCancel(context.Background())
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := w.run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				a.log.Error("worker stopped", "component", w.name, "err", err)
+			}
+		}()
+		stops = append(stops, func() { cancel(); wg.Wait() })
+	}
+	return stops
+}
+
+func (a *app) close() {
+	if a.kv != nil {
+		a.kv.Close()
+	}
+	a.db.Close()
+}

@@ -1,0 +1,102 @@
+// Package kv connects to Redis, which holds short-lived state such as USSD
+// sessions. Every key carries a prefix so that several deployments, or
+// several tests, can share one server.
+package kv
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+)
+
+// Config says which Redis to use. With URL and Addrs empty, an in-process
+// Redis-protocol server is started: fine for one machine, but not durable.
+type Config struct {
+	URL    string   // redis:// or rediss:// URL of one server
+	Addrs  []string // a Cluster, or with Master a Sentinel group
+	Master string
+	Prefix string
+}
+
+// Client is a Redis client that knows its key prefix.
+type Client struct {
+	redis.UniversalClient
+	Prefix string
+	// Embedded is true when the client talks to the in-process server.
+	Embedded bool
+	mini     *miniredis.Miniredis
+}
+
+// Open connects to the Redis cfg names and checks that it answers.
+func Open(ctx context.Context, cfg Config) (*Client, error) {
+	c := &Client{Prefix: cfg.Prefix}
+	opts := &redis.UniversalOptions{
+		Addrs:        cfg.Addrs,
+		MasterName:   cfg.Master,
+		DialTimeout:  2 * time.Second,
+		ReadTimeout:  time.Second,
+		WriteTimeout: time.Second,
+		PoolSize:     64,
+	}
+	switch {
+	case cfg.URL != "":
+		o, err := redis.ParseURL(cfg.URL)
+		if err != nil {
+			return nil, fmt.Errorf("kv: parse url: %w", err)
+		}
+		opts.Addrs = []string{o.Addr}
+		opts.Username, opts.Password, opts.DB = o.Username, o.Password, o.DB
+		if o.TLSConfig != nil {
+			opts.TLSConfig = o.TLSConfig.Clone()
+		} else if strings.HasPrefix(cfg.URL, "rediss:") {
+			opts.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+		}
+	case len(cfg.Addrs) == 0:
+		m, err := miniredis.Run()
+		if err != nil {
+			return nil, fmt.Errorf("kv: start in-process redis: %w", err)
+		}
+		c.mini, c.Embedded = m, true
+		opts.Addrs = []string{m.Addr()}
+	}
+	c.UniversalClient = redis.NewUniversalClient(opts)
+	pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if err := c.Ping(pctx).Err(); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("kv: connect: %w", err)
+	}
+	return c, nil
+}
+
+// Key joins parts onto the prefix: Key("ussd", id) = "chanjo:ussd:" + id.
+func (c *Client) Key(parts ...string) string {
+	return c.Prefix + strings.Join(parts, ":")
+}
+
+// Close closes the connection and stops the in-process server, if any.
+func (c *Client) Close() error {
+	var err error
+	if c.UniversalClient != nil {
+		err = c.UniversalClient.Close()
+	}
+	if c.mini != nil {
+		c.mini.Close()
+	}
+	return err
+}
+
+func init() {
+	// go-redis logs dial failures on its own; Chanjo reports them once, as
+	// errors, where the caller can name the setting at fault.
+	redis.SetLogger(silent{})
+}
+
+type silent struct{}
+
+func (silent) Printf(context.Context, string, ...interface{}) {}
