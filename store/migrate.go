@@ -8,8 +8,6 @@ import (
 	"io/fs"
 	"sort"
 	"strings"
-
-	"github.com/jmoiron/sqlx"
 )
 
 var sqlNoRows = sql.ErrNoRows
@@ -51,7 +49,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 }
 
 func (db *DB) apply(ctx context.Context, version, body string) error {
-	return db.Tx(ctx, func(tx *sqlx.Tx) error {
+	return db.Tx(ctx, func(tx *Tx) error {
 		if db.Dialect == Postgres {
 			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7262526)`); err != nil {
 				return fmt.Errorf("store: migrate %s: lock: %w", version, err)

@@ -77,8 +77,11 @@ func dialectOf(dsn string) (Dialect, string, string) {
 	return SQLite, "sqlite", "file:" + path + "?" + q.Encode()
 }
 
+// Tx is a transaction of the store.
+type Tx = sqlx.Tx
+
 // Tx runs fn in a transaction, committing when it returns nil.
-func (db *DB) Tx(ctx context.Context, fn func(*sqlx.Tx) error) error {
+func (db *DB) Tx(ctx context.Context, fn func(*Tx) error) error {
 	tx, err := db.BeginTxx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
