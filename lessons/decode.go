@@ -141,15 +141,17 @@ func (d decoder) bool(n *yaml.Node) (v bool) {
 // and use only the USSD character set, on one line.
 func (d decoder) text(n *yaml.Node) Text {
 	var t Text
+	if n.Kind != yaml.MappingNode {
+		d.problem(n, "want a text in both languages, {en: \"...\", sw: \"...\"}, found %s", kindName(n))
+		return t
+	}
 	d.fields(n, map[string]func(*yaml.Node){
 		"en": func(v *yaml.Node) { t.En = d.phrase(v, "en") },
 		"sw": func(v *yaml.Node) { t.Sw = d.phrase(v, "sw") },
 	}, "en", "sw")
-	if n.Kind == yaml.MappingNode {
-		for _, lang := range screen.Languages {
-			if strings.TrimSpace(t.In(lang)) == "" {
-				d.problem(n, "missing translation: %s is empty", lang)
-			}
+	for _, lang := range screen.Languages {
+		if strings.TrimSpace(t.In(lang)) == "" {
+			d.problem(n, "missing translation: %s is empty", lang)
 		}
 	}
 	return t

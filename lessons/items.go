@@ -41,6 +41,8 @@ func (l *loader) newID(d decoder, n *yaml.Node) string {
 func (l *loader) topic(d decoder, n *yaml.Node, fileTopic string) string {
 	t := d.str(n)
 	switch _, known := l.topics[t]; {
+	case !known && len(l.topics) == 0:
+		// settings.yaml is broken and already reported: one problem, not one per item
 	case !known:
 		d.problem(n, "unknown topic %q (topics in settings.yaml: %s)", t, l.topicList())
 	case fileTopic != "" && t != fileTopic:

@@ -81,6 +81,7 @@ func TestLintReportsAppendedMistakes(t *testing.T) {
 		{"unknown field", "lessons-stock.yaml", strings.Replace(lessonWithPage2(`{en: "B.", sw: "B."}`), "title:", "titel:", 1), 4, `unknown field "titel"`},
 		{"missing field", "lessons-stock.yaml", strings.Replace(lessonWithPage2(`{en: "B.", sw: "B."}`), "title:", "titel:", 1), 1, `missing field "title"`},
 		{"unknown language", "lessons-stock.yaml", lessonWithPage2(`{en: "B.", sw: "B.", fr: "B."}`), 7, `unknown field "fr" (known: en, sw)`},
+		{"text in one language", "lessons-stock.yaml", strings.Replace(lessonWithPage2(`{en: "B.", sw: "B."}`), `{en: "Extra", sw: "Ziada"}`, `"Extra"`, 1), 4, `want a text in both languages, {en: "...", sw: "..."}, found "Extra"`},
 		{"title too long", "lessons-stock.yaml", strings.Replace(lessonWithPage2(`{en: "B.", sw: "B."}`), `en: "Extra"`, `en: "`+long(29)+`"`, 1), 4, "title (en) is 29 characters, over 28"},
 		{"unknown form", "questions-stock.yaml", strings.Replace(questionWith(yes, no), "practice", "quiz", 1), 3, `unknown form "quiz"`},
 		{"bad id", "checklist.yaml", "- id: Chk_X\n  topic: stock\n  text: {en: \"X\", sw: \"X\"}\n", 1, `id "Chk_X": use lowercase`},
@@ -160,6 +161,14 @@ func expect(t *testing.T, probs []lessons.Problem, file string, line int, want s
 func TestLintValidPack(t *testing.T) {
 	if probs := lessons.Lint(genPack(valid)); len(probs) != 0 {
 		t.Errorf("Lint(valid pack) = %v, want no problems", probs)
+	}
+}
+
+// A broken settings.yaml is one problem, not one "unknown topic" per item.
+func TestLintBrokenSettings(t *testing.T) {
+	probs := lessons.Lint(withFile(genPack(valid), "settings.yaml", "topics: [\n"))
+	if len(probs) != 1 || probs[0].File != "settings.yaml" {
+		t.Errorf("Lint(pack with broken settings) = %v, want one problem in settings.yaml", probs)
 	}
 }
 

@@ -76,3 +76,11 @@ func TestShippedStockSettings(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkLoadEmbedded(b *testing.B) {
+	for b.Loop() {
+		if _, err := lessons.Load(lessons.Embedded()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
