@@ -36,6 +36,7 @@ type command struct {
 var commands = map[string]command{
 	"serve":   {"run the service: USSD and SMS callbacks, console, API, background workers", runServe},
 	"migrate": {"apply the database migrations and exit", runMigrate},
+	"content": {"content lint [DIR]: check a content pack, every problem with file and line", runContent},
 	"version": {"print the version", runVersion},
 }
 
@@ -47,8 +48,12 @@ func main() {
 	defer stop()
 	e := env{getenv: os.Getenv, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}
 	if err := run(ctx, e, os.Args[1:]); err != nil {
-		if errors.Is(err, errUsage) {
+		var status exitStatus
+		switch {
+		case errors.Is(err, errUsage):
 			os.Exit(2)
+		case errors.As(err, &status):
+			os.Exit(int(status))
 		}
 		// One line the operator can act on, never a stack trace.
 		fmt.Fprintf(os.Stderr, "chanjo: %s\n", strings.Join(strings.Fields(err.Error()), " "))
