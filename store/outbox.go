@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -141,4 +143,126 @@ func nullID(id int64) any {
 		return nil
 	}
 	return id
+}
+
+// Claimed is an outbox row leased to a dispatcher for sending.
+type Claimed struct {
+	ID       int64   `db:"id"`
+	Kind     OutKind `db:"kind"`
+	Priority int     `db:"priority"`
+	Phone    string  `db:"phone"`
+	Body     string  `db:"body"`
+	Segments int     `db:"segments"`
+	// Attempts counts the earlier sends that failed retryably.
+	Attempts int `db:"attempts"`
+}
+
+// ClaimOptions says who claims, how many rows and for how long.
+type ClaimOptions struct {
+	// Owner names the dispatcher instance; two running dispatchers must use
+	// different owners.
+	Owner string
+	Limit int
+	Lease time.Duration
+	// Quiet holds nudges and non-urgent broadcasts back: only replies and
+	// urgent rows are claimed.
+	Quiet bool
+}
+
+// Lease is the result of a claim.
+type Lease struct {
+	Msgs []Claimed
+	// Suppressed counts the claimed nudges and broadcasts to opted-out
+	// numbers, marked suppressed instead of being handed out.
+	Suppressed int
+	// Until is when the lease expires and other dispatchers may take the rows.
+	Until time.Time
+}
+
+const sqlReclaimExpired = `UPDATE outbox SET status = 'queued', lease_owner = NULL, lease_until = NULL, updated_at = ?
+WHERE status = 'sending' AND lease_until < ?`
+
+const sqlClaim = `UPDATE outbox SET status = 'sending', lease_owner = ?, lease_until = ?, updated_at = ?
+WHERE id IN (SELECT id FROM outbox WHERE status = 'queued' AND not_before <= ? %s
+             ORDER BY priority, not_before, id LIMIT ? %s)
+RETURNING id, kind, priority, phone, body, segments, attempts`
+
+// sqlSuppressOptedOut applies opt-outs at send time, so an opt-out stops
+// everything queued before it; replies (to STOP itself, say) still go.
+const sqlSuppressOptedOut = `UPDATE outbox SET status = 'suppressed', lease_owner = NULL, lease_until = NULL, updated_at = ?
+WHERE lease_owner = ? AND status = 'sending' AND kind <> 'reply'
+  AND (EXISTS (SELECT 1 FROM workers w WHERE w.phone = outbox.phone AND w.opted_out)
+       OR EXISTS (SELECT 1 FROM sms_optouts o WHERE o.phone = outbox.phone))
+RETURNING id`
+
+// Claim leases up to opt.Limit due rows to opt.Owner, replies first, in one
+// transaction: rows whose lease expired (a crashed dispatcher) are queued
+// again first, and rows to opted-out numbers are suppressed. On PostgreSQL
+// concurrent claimers skip each other's rows; SQLite's immediate transaction
+// serialises them.
+func (db *DB) Claim(ctx context.Context, opt ClaimOptions) (Lease, error) {
+	now := db.Now().UTC()
+	l := Lease{Until: now.Add(opt.Lease)}
+	quiet, lock := "", ""
+	if opt.Quiet {
+		quiet = "AND (kind = 'reply' OR urgent)"
+	}
+	if db.Dialect == Postgres {
+		lock = "FOR UPDATE SKIP LOCKED"
+	}
+	err := db.Tx(ctx, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, db.Rebind(sqlReclaimExpired), now, now); err != nil {
+			return err
+		}
+		var msgs []Claimed
+		q := db.Rebind(fmt.Sprintf(sqlClaim, quiet, lock))
+		if err := tx.SelectContext(ctx, &msgs, q, opt.Owner, l.Until, now, now, opt.Limit); err != nil {
+			return err
+		}
+		var gone []int64
+		if err := tx.SelectContext(ctx, &gone, db.Rebind(sqlSuppressOptedOut), now, opt.Owner); err != nil {
+			return err
+		}
+		l.Msgs, l.Suppressed = without(msgs, gone), len(gone)
+		return nil
+	})
+	if err != nil {
+		return Lease{}, fmt.Errorf("store: claim outbox: %w", err)
+	}
+	return l, nil
+}
+
+// without returns msgs minus the ids in gone, in send order: RETURNING
+// promises no order.
+func without(msgs []Claimed, gone []int64) []Claimed {
+	drop := make(map[int64]bool, len(gone))
+	for _, id := range gone {
+		drop[id] = true
+	}
+	out := msgs[:0]
+	for _, m := range msgs {
+		if !drop[m.ID] {
+			out = append(out, m)
+		}
+	}
+	slices.SortFunc(out, func(a, b Claimed) int {
+		return cmp.Or(cmp.Compare(a.Priority, b.Priority), cmp.Compare(a.ID, b.ID))
+	})
+	return out
+}
+
+const sqlReleaseOwner = `UPDATE outbox SET status = 'queued', lease_owner = NULL, lease_until = NULL, updated_at = ?
+WHERE lease_owner = ? AND status = 'sending'`
+
+// Release queues again every row owner still holds unsent: a dispatcher
+// calls it when it stops, and when it starts, for rows a crashed earlier run
+// of the same instance left leased, so they need not wait for the lease to
+// expire.
+func (db *DB) Release(ctx context.Context, owner string) (int, error) {
+	res, err := db.ExecContext(ctx, db.Rebind(sqlReleaseOwner), db.Now().UTC(), owner)
+	if err != nil {
+		return 0, fmt.Errorf("store: release outbox: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }
