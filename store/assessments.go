@@ -1,0 +1,89 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Window is when an assessment form is open: from Opens, up to but not
+// including Closes.
+type Window struct {
+	Form   string    `db:"form"`
+	Opens  time.Time `db:"opens_at"`
+	Closes time.Time `db:"closes_at"`
+}
+
+// ErrBadWindow is returned for a window that closes before it opens.
+var ErrBadWindow = errors.New("the window closes before it opens")
+
+const sqlOpenAssessment = `INSERT INTO assessment_windows (form, opens_at, closes_at, updated_at) VALUES (?, ?, ?, ?)
+ON CONFLICT (form) DO UPDATE SET opens_at = excluded.opens_at, closes_at = excluded.closes_at, updated_at = excluded.updated_at`
+
+// OpenAssessment sets the window of an assessment form (baseline, midline or
+// endline) to [from, to), replacing any earlier window of the form.
+func (db *DB) OpenAssessment(ctx context.Context, form string, from, to time.Time) error {
+	if err := checkForm(form, false); err != nil {
+		return fmt.Errorf("store: open assessment: %w", err)
+	}
+	if !to.After(from) {
+		return fmt.Errorf("store: open assessment %s: %w", form, ErrBadWindow)
+	}
+	_, err := db.ExecContext(ctx, db.Rebind(sqlOpenAssessment), form, from.UTC(), to.UTC(), db.Now().UTC())
+	if err != nil {
+		return fmt.Errorf("store: open assessment %s: %w", form, err)
+	}
+	return nil
+}
+
+// A window that already closed keeps its closing time.
+const sqlCloseAssessment = `UPDATE assessment_windows
+SET closes_at = CASE WHEN closes_at > ? THEN ? ELSE closes_at END, updated_at = ? WHERE form = ?`
+
+const sqlWindow = `SELECT form, opens_at, closes_at FROM assessment_windows WHERE form = ?`
+
+// CloseAssessment closes the window of an assessment form now and returns
+// it; ErrNotFound when the form was never opened.
+func (db *DB) CloseAssessment(ctx context.Context, form string) (Window, error) {
+	if err := checkForm(form, false); err != nil {
+		return Window{}, fmt.Errorf("store: close assessment: %w", err)
+	}
+	now := db.Now().UTC()
+	var w Window
+	err := db.Tx(ctx, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, db.Rebind(sqlCloseAssessment), now, now, now, form); err != nil {
+			return err
+		}
+		return tx.GetContext(ctx, &w, db.Rebind(sqlWindow), form)
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return Window{}, fmt.Errorf("store: close assessment %s: %w", form, ErrNotFound)
+	}
+	if err != nil {
+		return Window{}, fmt.Errorf("store: close assessment %s: %w", form, err)
+	}
+	return w.utc(), nil
+}
+
+const sqlOpenAssessments = `SELECT form, opens_at, closes_at FROM assessment_windows
+WHERE opens_at <= ? AND closes_at > ? ORDER BY opens_at, form`
+
+// OpenAssessments returns the windows open at now, the earliest opened first.
+func (db *DB) OpenAssessments(ctx context.Context, now time.Time) ([]Window, error) {
+	var ws []Window
+	now = now.UTC()
+	if err := db.SelectContext(ctx, &ws, db.Rebind(sqlOpenAssessments), now, now); err != nil {
+		return nil, fmt.Errorf("store: open assessments: %w", err)
+	}
+	for i := range ws {
+		ws[i] = ws[i].utc()
+	}
+	return ws, nil
+}
+
+func (w Window) utc() Window {
+	w.Opens, w.Closes = w.Opens.UTC(), w.Closes.UTC()
+	return w
+}

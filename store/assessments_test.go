@@ -1,0 +1,86 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"chanjo/store"
+	"chanjo/store/storetest"
+)
+
+func TestAssessmentWindows(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 3, d, 0, 0, 0, 0, time.UTC) }
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		db.Now = func() time.Time { return day(10) }
+		for _, w := range []store.Window{{"baseline", day(1), day(15)}, {"midline", day(12), day(20)}} {
+			if err := db.OpenAssessment(ctx, w.Form, w.Opens, w.Closes); err != nil {
+				t.Fatalf("OpenAssessment(%v) = %v", w, err)
+			}
+		}
+		cases := []struct {
+			at   time.Time
+			want []string
+		}{
+			{day(1).Add(-time.Second), nil},
+			{day(1), []string{"baseline"}},
+			{day(13), []string{"baseline", "midline"}},
+			{day(15), []string{"midline"}},
+			{day(20), nil},
+		}
+		for _, c := range cases {
+			ws, err := db.OpenAssessments(ctx, c.at)
+			var got []string
+			for _, w := range ws {
+				got = append(got, w.Form)
+			}
+			if err != nil || !cmp.Equal(got, c.want) {
+				t.Errorf("OpenAssessments(%v) = %v, %v, want %v", c.at, got, err, c.want)
+			}
+		}
+		w, err := db.CloseAssessment(ctx, "baseline")
+		if want := (store.Window{Form: "baseline", Opens: day(1), Closes: day(10)}); err != nil || w != want {
+			t.Errorf("CloseAssessment(baseline) = %v, %v, want %v", w, err, want)
+		}
+		if ws, err := db.OpenAssessments(ctx, day(10)); err != nil || len(ws) != 0 {
+			t.Errorf("OpenAssessments after close = %v, %v, want none", ws, err)
+		}
+		db.Now = func() time.Time { return day(11) }
+		if w, err := db.CloseAssessment(ctx, "baseline"); err != nil || !w.Closes.Equal(day(10)) {
+			t.Errorf("second CloseAssessment(baseline) = %v, %v, want closing time kept at %v", w, err, day(10))
+		}
+	})
+}
+
+func TestAssessmentWindowErrors(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 3, d, 0, 0, 0, 0, time.UTC) }
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		cases := []struct {
+			form     string
+			from, to time.Time
+			want     error
+		}{
+			{"practice", day(1), day(2), store.ErrUnknownForm},
+			{"final", day(1), day(2), store.ErrUnknownForm},
+			{"endline", day(2), day(2), store.ErrBadWindow},
+			{"endline", day(3), day(2), store.ErrBadWindow},
+		}
+		for _, c := range cases {
+			if err := db.OpenAssessment(ctx, c.form, c.from, c.to); !errors.Is(err, c.want) {
+				t.Errorf("OpenAssessment(%s, %v, %v) = %v, want %v", c.form, c.from, c.to, err, c.want)
+			}
+		}
+		if _, err := db.CloseAssessment(ctx, "endline"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("CloseAssessment(never opened) = %v, want ErrNotFound", err)
+		}
+		var n int
+		if err := db.GetContext(ctx, &n, `SELECT COUNT(*) FROM assessment_windows`); err != nil || n != 0 {
+			t.Errorf("windows after bad input = %d, %v, want 0", n, err)
+		}
+	})
+}
