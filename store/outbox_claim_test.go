@@ -11,12 +11,12 @@ import (
 	"chanjo/store/storetest"
 )
 
-// clock is a settable clock for the store.
-type clock struct{ t time.Time }
+// outboxClock is a settable outboxClock for the store.
+type outboxClock struct{ t time.Time }
 
-func (c *clock) now() time.Time { return c.t }
+func (c *outboxClock) now() time.Time { return c.t }
 
-func seed(t *testing.T, db *store.DB, msgs ...store.Outgoing) {
+func enqueueAll(t *testing.T, db *store.DB, msgs ...store.Outgoing) {
 	t.Helper()
 	if _, err := db.Enqueue(context.Background(), db, msgs...); err != nil {
 		t.Fatalf("Enqueue: %v", err)
@@ -48,7 +48,7 @@ func TestClaimOrderAndQuietHours(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			storetest.Each(t, func(t *testing.T, db *store.DB) {
-				seed(t, db,
+				enqueueAll(t, db,
 					store.Outgoing{DedupeKey: "b", Kind: store.KindBroadcast, Phone: "+254711000001", Body: "broadcast"},
 					store.Outgoing{DedupeKey: "u", Kind: store.KindBroadcast, Phone: "+254711000001", Body: "urgent", Urgent: true},
 					store.Outgoing{DedupeKey: "n", Kind: store.KindNudge, Phone: "+254711000001", Body: "nudge"},
@@ -69,9 +69,9 @@ func TestClaimOrderAndQuietHours(t *testing.T) {
 
 func TestLeaseExpiryAndRelease(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		c := &clock{t: time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)}
+		c := &outboxClock{t: time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)}
 		db.Now = c.now
-		seed(t, db, store.Outgoing{DedupeKey: "1", Kind: store.KindNudge, Phone: "+254711000001", Body: "one"})
+		enqueueAll(t, db, store.Outgoing{DedupeKey: "1", Kind: store.KindNudge, Phone: "+254711000001", Body: "one"})
 		opt := store.ClaimOptions{Owner: "crashed", Limit: 10, Lease: time.Minute}
 		if got := claimKeys(t, db, opt); len(got) != 1 {
 			t.Fatalf("Claim = %v, want one row", got)
@@ -97,7 +97,7 @@ func TestLeaseExpiryAndRelease(t *testing.T) {
 func TestFinishAndDelivery(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		seed(t, db,
+		enqueueAll(t, db,
 			store.Outgoing{DedupeKey: "ok", Kind: store.KindNudge, Phone: "+254711000001", Body: "ok"},
 			store.Outgoing{DedupeKey: "retry", Kind: store.KindNudge, Phone: "+254711000002", Body: "retry"},
 			store.Outgoing{DedupeKey: "bad", Kind: store.KindNudge, Phone: "+254711000003", Body: "bad"},

@@ -1,0 +1,230 @@
+// Package sms sends and receives Chanjo's SMS: the dispatcher that drains the
+// outbox through the gateway, and the gateway's callbacks (incoming SMS,
+// delivery reports, opt-outs).
+package sms
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/time/rate"
+
+	"chanjo/sms/africastalking"
+	"chanjo/store"
+)
+
+// Sender sends one text to several numbers in one request.
+// *africastalking.Client is one.
+type Sender interface {
+	Send(ctx context.Context, m africastalking.Message) (*africastalking.Response, error)
+}
+
+// Config holds the dispatcher's settings (AT_BATCH, SMS_RATE, ...).
+type Config struct {
+	// Batch is the most recipients per send request (AT_BATCH).
+	Batch int
+	// Rate is the segments per second sent to the gateway; 0 = no limit.
+	Rate float64
+	// MaxAttempts is the number of tries before a retryable failure is final.
+	MaxAttempts int
+	Quiet       QuietHours
+	// TZ is the zone of the quiet hours (CHANJO_TZ).
+	TZ *time.Location
+	// From is the sender ID (AT_SENDER_ID); "" leaves the gateway's default.
+	From string
+	// Lease is how long claimed rows stay reserved; a crashed dispatcher's
+	// rows go to another after it. Default 2 minutes.
+	Lease time.Duration
+	// Poll is the wait when the outbox has nothing due. Default 1 second.
+	Poll time.Duration
+	// Backoff is the wait after the first retryable failure, doubled after
+	// each further one. Default 5 minutes.
+	Backoff time.Duration
+	// SendTimeout bounds one send request. Default 20 seconds.
+	SendTimeout time.Duration
+}
+
+// Dispatcher drains the outbox: it claims due rows with a lease, sends
+// identical bodies together, and records each recipient's result. Several
+// dispatchers (in several instances) may share one database, each with its
+// own Instance.
+type Dispatcher struct {
+	db     *store.DB
+	sender Sender
+	cfg    Config
+	limit  *rate.Limiter
+
+	// Instance names this dispatcher in the leases it takes. A restarted
+	// process should keep it (host and address), so that it takes back at
+	// once what it held when it died.
+	Instance string
+	// Out receives the messages when there is no gateway (Sender nil).
+	Out io.Writer
+	// Now is the clock of quiet hours and retry times; tests replace it.
+	Now     func() time.Time
+	Log     *slog.Logger
+	Metrics *Metrics
+}
+
+// NewDispatcher returns a dispatcher for db that sends through s, or prints
+// to Out and marks messages delivered when s is nil.
+func NewDispatcher(db *store.DB, s Sender, cfg Config) *Dispatcher {
+	cfg = cfg.withDefaults()
+	d := &Dispatcher{db: db, sender: s, cfg: cfg, Out: io.Discard, Now: time.Now,
+		Log: slog.New(slog.DiscardHandler), Metrics: NewMetrics(prometheus.NewRegistry())}
+	d.Instance = randomID()
+	if cfg.Rate > 0 {
+		d.limit = rate.NewLimiter(rate.Limit(cfg.Rate), d.burst())
+	}
+	return d
+}
+
+func (c Config) withDefaults() Config {
+	def := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&c.Lease, 2*time.Minute)
+	def(&c.Poll, time.Second)
+	def(&c.Backoff, 5*time.Minute)
+	def(&c.SendTimeout, 20*time.Second)
+	if c.Batch <= 0 {
+		c.Batch = 100
+	}
+	if c.MaxAttempts <= 0 {
+		c.MaxAttempts = 5
+	}
+	if c.TZ == nil {
+		c.TZ = time.UTC
+	}
+	return c
+}
+
+// burst is the rate limiter's bucket: one second's worth of segments, so a
+// request never sends more than the rate allows in one second.
+func (d *Dispatcher) burst() int {
+	return max(1, int(math.Ceil(d.cfg.Rate)))
+}
+
+func randomID() string {
+	b := make([]byte, 6)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// Run dispatches until ctx is cancelled. It first takes back what an earlier
+// run of the same Instance left leased, and on the way out finishes the send
+// in flight and releases the rest of its lease.
+func (d *Dispatcher) Run(ctx context.Context) error {
+	log := d.Log.With("component", "sms")
+	if n, err := d.db.Release(ctx, d.Instance); err != nil {
+		return fmt.Errorf("sms: dispatcher start: %w", err)
+	} else if n > 0 {
+		log.Info("took back messages leased before a restart", "count", n)
+	}
+	var lastStats time.Time
+	for {
+		if time.Since(lastStats) > 10*time.Second {
+			d.refreshStats(ctx, log)
+			lastStats = time.Now()
+		}
+		n, err := d.Once(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil {
+			log.Error("dispatch", "err", err)
+		}
+		if n == 0 || err != nil {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(d.cfg.Poll):
+			}
+		}
+	}
+}
+
+// refreshStats updates the queue gauges.
+func (d *Dispatcher) refreshStats(ctx context.Context, log *slog.Logger) {
+	s, err := d.db.QueueStats(ctx, d.quiet())
+	if err != nil {
+		log.Warn("queue stats", "err", err)
+		return
+	}
+	d.Metrics.queued.Set(float64(s.Due))
+	age := 0.0
+	if !s.Oldest.IsZero() {
+		age = max(0, d.Now().Sub(s.Oldest).Seconds())
+	}
+	d.Metrics.queueAge.Set(age)
+}
+
+// quiet reports whether it is quiet hours now in the configured zone.
+func (d *Dispatcher) quiet() bool {
+	return d.cfg.Quiet.Contains(d.Now().In(d.cfg.TZ))
+}
+
+// Once claims one lease of due messages and sends it, request by request,
+// recording each request's results before the next, so that a crash repeats
+// at most the request in flight. It returns how many messages it claimed.
+func (d *Dispatcher) Once(ctx context.Context) (int, error) {
+	l, err := d.db.Claim(ctx, store.ClaimOptions{Owner: d.Instance, Limit: 4 * d.cfg.Batch, Lease: d.cfg.Lease, Quiet: d.quiet()})
+	if err != nil {
+		return 0, fmt.Errorf("sms: dispatch: %w", err)
+	}
+	d.Metrics.suppressed.Add(float64(l.Suppressed))
+	done := 0
+	for _, g := range groups(l.Msgs, d.cfg.Batch, d.burst(), d.limit != nil) {
+		// Never start a send the lease might not cover: another dispatcher
+		// could take the rows over mid-request and send them again.
+		if ctx.Err() != nil || d.Now().Add(d.cfg.SendTimeout).After(l.Until) {
+			break
+		}
+		if d.limit != nil && d.limit.WaitN(ctx, min(d.burst(), g.segments())) != nil {
+			break
+		}
+		rs := d.send(ctx, g)
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		err := d.db.Finish(fctx, d.Instance, rs)
+		cancel()
+		if err != nil {
+			return len(l.Msgs), fmt.Errorf("sms: dispatch: %w", err)
+		}
+		d.count(g, rs)
+		done += len(g)
+	}
+	if done < len(l.Msgs) {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if _, err := d.db.Release(rctx, d.Instance); err != nil {
+			return len(l.Msgs), fmt.Errorf("sms: dispatch: %w", err)
+		}
+	}
+	return len(l.Msgs), nil
+}
+
+// count feeds the metrics with one request's results.
+func (d *Dispatcher) count(g group, rs []store.Result) {
+	for i, r := range rs {
+		switch r.Status {
+		case store.OutAccepted, store.OutDelivered:
+			d.Metrics.sent.WithLabelValues(string(g[i].Kind)).Inc()
+			if r.Currency != "" {
+				d.Metrics.cost.WithLabelValues(r.Currency).Add(r.Cost)
+			}
+		case store.OutQueued:
+			d.Metrics.retries.Inc()
+		case store.OutFailed:
+			d.Metrics.failed.WithLabelValues(r.Reason).Inc()
+		}
+	}
+}

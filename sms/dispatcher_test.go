@@ -1,0 +1,195 @@
+package sms_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"chanjo/sms"
+	"chanjo/sms/africastalking"
+	"chanjo/sms/fakegateway"
+	"chanjo/store"
+	"chanjo/store/storetest"
+)
+
+func TestQuietHoursHoldNudgeNotReply(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		r := newRig(t, db, sms.Config{Quiet: sms.QuietHours{Start: 19 * 60, End: 7 * 60}})
+		r.clock.Set(at(21, 0))
+		r.enqueue(t, nudge("n", "+254711000001"),
+			store.Outgoing{DedupeKey: "u", Kind: store.KindBroadcast, Phone: "+254711000002", Body: "urgent", Urgent: true},
+			store.Outgoing{DedupeKey: "r", Kind: store.KindReply, Phone: "+254711000003", Body: "reply"})
+		steps := []struct {
+			now  time.Time
+			want []string
+		}{
+			{at(21, 0), []string{"reply", "urgent"}},
+			{at(21, 0).Add(9*time.Hour + 59*time.Minute), []string{"reply", "urgent"}},
+			{at(21, 0).Add(10 * time.Hour), []string{"reply", "urgent", "nudge n"}},
+		}
+		for _, s := range steps {
+			r.clock.Set(s.now)
+			r.drain(t)
+			if diff := cmp.Diff(s.want, r.sentTexts()); diff != "" {
+				t.Errorf("sent by %s (-want +got):\n%s", s.now.In(nairobi).Format("Jan 2 15:04"), diff)
+			}
+		}
+	})
+}
+
+func TestRetryBackoffThenFail(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		r := newRig(t, db, sms.Config{MaxAttempts: 4})
+		r.fake.SetCode("+254711000001", africastalking.CodeInsufficientBalance)
+		r.enqueue(t, nudge("n", "+254711000001"))
+		start := r.clock.Now()
+		// Each step: minutes after start, whether a send is due, the row after.
+		steps := []struct {
+			minutes int
+			want    row
+		}{
+			{0, row{"queued", 1, "InsufficientBalance"}},
+			{4, row{"queued", 1, "InsufficientBalance"}},
+			{5, row{"queued", 2, "InsufficientBalance"}},
+			{14, row{"queued", 2, "InsufficientBalance"}},
+			{15, row{"queued", 3, "InsufficientBalance"}},
+			{34, row{"queued", 3, "InsufficientBalance"}},
+			{35, row{"failed", 4, "InsufficientBalance"}},
+			{200, row{"failed", 4, "InsufficientBalance"}},
+		}
+		for _, s := range steps {
+			r.clock.Set(start.Add(time.Duration(s.minutes) * time.Minute))
+			r.drain(t)
+			if got := r.row(t, "n"); got != s.want {
+				t.Errorf("row after %d min = %+v, want %+v", s.minutes, got, s.want)
+			}
+		}
+		if got := r.fake.Requests(); got != 4 {
+			t.Errorf("send requests = %d, want 4 (one per attempt)", got)
+		}
+	})
+}
+
+func TestSendOutcomes(t *testing.T) {
+	tests := []struct {
+		name    string
+		prepare func(g *fakegateway.Server)
+		want    row
+		resend  bool // a second drain after the backoff sends it again
+	}{
+		{"accepted", func(*fakegateway.Server) {}, row{"accepted", 1, ""}, false},
+		{"invalid number fails at once", func(g *fakegateway.Server) { g.SetCode("+254711000001", africastalking.CodeInvalidPhoneNumber) }, row{"failed", 1, "InvalidPhoneNumber"}, false},
+		{"blacklisted fails at once", func(g *fakegateway.Server) { g.SetCode("+254711000001", africastalking.CodeUserInBlacklist) }, row{"failed", 1, "UserInBlacklist"}, false},
+		{"server error retried", func(g *fakegateway.Server) { g.FailNext(1, fakegateway.FailServer) }, row{"queued", 1, "HTTP 500"}, true},
+		{"throttled retried", func(g *fakegateway.Server) { g.FailNext(1, fakegateway.FailThrottle) }, row{"queued", 1, "HTTP 429"}, true},
+		{"unreadable 2xx never resent", func(g *fakegateway.Server) { g.FailNext(1, fakegateway.FailMalformed) }, row{"accepted", 1, "unconfirmed"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRig(t, storetest.SQLite(t), sms.Config{})
+			tt.prepare(r.fake)
+			r.enqueue(t, nudge("n", "+254711000001"))
+			r.drain(t)
+			if got := r.row(t, "n"); got != tt.want {
+				t.Errorf("row = %+v, want %+v", got, tt.want)
+			}
+			before := r.fake.Requests()
+			r.clock.Set(r.clock.Now().Add(time.Hour))
+			r.drain(t)
+			if resent := r.fake.Requests() > before; resent != tt.resend {
+				t.Errorf("sent again after an hour = %v, want %v", resent, tt.resend)
+			}
+		})
+	}
+}
+
+func TestBadAPIKeyFailsAtOnce(t *testing.T) {
+	db := storetest.SQLite(t)
+	fake := fakegateway.NewServer(fakegateway.Options{})
+	defer fake.Close()
+	client := africastalking.New(africastalking.Config{Username: "sandbox", APIKey: "wrong", BaseURL: fake.URL})
+	d := sms.NewDispatcher(db, client, sms.Config{})
+	r := &rig{db: db, fake: fake, disp: d}
+	r.enqueue(t, nudge("n", "+254711000001"))
+	r.drain(t)
+	if got, want := r.row(t, "n"), (row{"failed", 1, "HTTP 401"}); got != want {
+		t.Errorf("row = %+v, want %+v", got, want)
+	}
+}
+
+func TestBroadcastBatchesIdenticalBodies(t *testing.T) {
+	r := newRig(t, storetest.SQLite(t), sms.Config{Batch: 10})
+	r.enqueue(t, broadcast(25, "clinic moved")...)
+	r.enqueue(t, broadcast(3, "other text")...)
+	r.drain(t)
+	if got := r.fake.SentCount(); got != 28 {
+		t.Errorf("SentCount = %d, want 28", got)
+	}
+	// 25 in requests of 10, 10, 5, plus 3: four requests.
+	if got := r.fake.Requests(); got != 4 {
+		t.Errorf("Requests = %d, want 4", got)
+	}
+}
+
+func TestNoGatewayPrintsMaskedAndDelivers(t *testing.T) {
+	db := storetest.SQLite(t)
+	var out bytes.Buffer
+	d := sms.NewDispatcher(db, nil, sms.Config{})
+	d.Out = &out
+	r := &rig{db: db, disp: d}
+	r.enqueue(t, nudge("n", "+254711223344"))
+	r.drain(t)
+	if got := r.row(t, "n"); got.Status != "delivered" {
+		t.Errorf("status = %q, want delivered", got.Status)
+	}
+	if s := out.String(); strings.Contains(s, "+254711223344") || !strings.Contains(s, "nudge n") {
+		t.Errorf("printed %q, want the body with the number masked", s)
+	}
+}
+
+func TestTwoDispatchersNeverSendTwice(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		const n = 400
+		r := newRig(t, db, sms.Config{Batch: 20, Poll: 5 * time.Millisecond})
+		r.enqueue(t, broadcast(n, "one body")...)
+		client := africastalking.New(africastalking.Config{Username: "sandbox", APIKey: fakegateway.DefaultAPIKey, BaseURL: r.fake.URL})
+		other := sms.NewDispatcher(db, client, sms.Config{Batch: 20, Poll: 5 * time.Millisecond})
+		other.Now = r.clock.Now
+		ctx, cancel := context.WithCancel(context.Background())
+		var wg sync.WaitGroup
+		for _, d := range []*sms.Dispatcher{r.disp, other} {
+			wg.Add(1)
+			go func() { defer wg.Done(); d.Run(ctx) }()
+		}
+		deadline := time.Now().Add(30 * time.Second)
+		for r.fake.SentCount() < n && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		cancel()
+		wg.Wait()
+		if got, dups := r.fake.SentCount(), r.fake.Duplicates(); got != n || dups != 0 {
+			t.Errorf("sent %d with %d duplicates, want %d and 0", got, dups, n)
+		}
+	})
+}
+
+func TestGroupsNeverRepeatANumber(t *testing.T) {
+	r := newRig(t, storetest.SQLite(t), sms.Config{})
+	r.enqueue(t,
+		store.Outgoing{DedupeKey: "a", Kind: store.KindNudge, Phone: "+254711000001", Body: "same"},
+		store.Outgoing{DedupeKey: "b", Kind: store.KindNudge, Phone: "+254711000001", Body: "same"})
+	r.drain(t)
+	if got := r.fake.Requests(); got != 2 {
+		t.Errorf("Requests = %d, want 2 (one number twice cannot share a request)", got)
+	}
+	for _, k := range []string{"a", "b"} {
+		if got := r.row(t, k); got.Status != "accepted" {
+			t.Errorf("row %s = %+v, want accepted", k, got)
+		}
+	}
+}

@@ -1,0 +1,176 @@
+package sms
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"chanjo/phone"
+	"chanjo/sms/africastalking"
+	"chanjo/store"
+)
+
+// Handler answers the gateway's SMS callbacks: incoming SMS, delivery
+// reports and opt-outs. The routes must sit behind the callback token check.
+type Handler struct {
+	db       *store.DB
+	ussdCode string
+	tz       *time.Location
+	log      *slog.Logger
+	metrics  *Metrics
+}
+
+// NewHandler returns the callback handler. ussdCode is shown in replies; tz
+// (CHANJO_TZ) sets the day of the once-a-day reply to unknown numbers; m may
+// be nil.
+func NewHandler(db *store.DB, ussdCode string, tz *time.Location, log *slog.Logger, m *Metrics) *Handler {
+	if m == nil {
+		m = NewMetrics(prometheus.NewRegistry())
+	}
+	if tz == nil {
+		tz = time.UTC
+	}
+	return &Handler{db: db, ussdCode: ussdCode, tz: tz, log: log.With("component", "sms"), metrics: m}
+}
+
+// Register adds POST /sms/inbound, /sms/delivery and /sms/optout to r.
+func (h *Handler) Register(r gin.IRouter) {
+	r.POST("/sms/inbound", h.inbound)
+	r.POST("/sms/delivery", h.delivery)
+	r.POST("/sms/optout", h.optOut)
+}
+
+// errBadNumber is a callback whose phone number cannot be read.
+var errBadNumber = errors.New("phone number not readable")
+
+// answer writes the plain-text answer for err: 200 for nil, 400 with the
+// reason for a bad callback, 500 (and a log line) for our own failure.
+func (h *Handler) answer(c *gin.Context, err error) {
+	switch {
+	case err == nil:
+		c.String(http.StatusOK, "ok\n")
+	case errors.Is(err, africastalking.ErrInvalidCallback), errors.Is(err, errBadNumber):
+		c.String(http.StatusBadRequest, "bad callback: %s\n", err)
+	default:
+		h.log.Error("callback", "route", c.FullPath(), "err", err)
+		c.String(http.StatusInternalServerError, "could not process the callback, please retry\n")
+	}
+}
+
+func (h *Handler) inbound(c *gin.Context) {
+	if err := c.Request.ParseForm(); err != nil {
+		h.answer(c, fmt.Errorf("%w: %v", africastalking.ErrInvalidCallback, err))
+		return
+	}
+	in, err := africastalking.ParseIncoming(c.Request.PostForm)
+	if err == nil {
+		in.From, err = normalize(in.From)
+	}
+	if err == nil {
+		c.Set("phone", in.From)
+		err = h.receive(c.Request.Context(), in)
+	}
+	h.answer(c, err)
+}
+
+func normalize(p string) (string, error) {
+	n, err := phone.Normalize(p)
+	if err != nil {
+		return "", fmt.Errorf("sms: %w", errBadNumber)
+	}
+	return n, nil
+}
+
+// receive handles one incoming SMS in one transaction with its reply, so a
+// callback the gateway retries changes nothing the second time.
+func (h *Handler) receive(ctx context.Context, in africastalking.Incoming) error {
+	w, err := h.db.WorkerByPhone(ctx, in.From)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("sms: receive: %w", err)
+	}
+	act := classify(in.Text, w.ID != 0)
+	return h.db.Tx(ctx, func(tx *store.Tx) error {
+		fresh, err := h.db.RecordInbound(ctx, tx, store.InboundSMS{
+			GatewayID: in.ID, Phone: in.From, To: in.To, Body: in.Text, LinkID: in.LinkID,
+			WorkerID: w.ID, HandledAs: string(act), SentAt: in.Date,
+		})
+		if err != nil || !fresh {
+			return err
+		}
+		switch act {
+		case actStop, actStart:
+			err = h.db.SetPhoneOptOut(ctx, tx, in.From, act == actStop, "keyword")
+		case actQuestion:
+			err = h.db.AddQuestion(ctx, tx, w.ID, in.Text, "sms")
+		}
+		if err != nil {
+			return err
+		}
+		_, err = h.db.Enqueue(ctx, tx, store.Outgoing{
+			DedupeKey: h.replyKey(act, in), Kind: store.KindReply, Phone: in.From,
+			Body: reply(act, w.Language, h.ussdCode), WorkerID: w.ID,
+		})
+		return err
+	})
+}
+
+// replyKey is the reply's dedupe key: the incoming SMS's gateway id, except
+// for unknown numbers, who get the short help at most once a day.
+func (h *Handler) replyKey(act action, in africastalking.Incoming) string {
+	if act == actUnknown {
+		return "unknown:" + in.From + ":" + h.db.Now().In(h.tz).Format(time.DateOnly)
+	}
+	return "in:" + in.ID
+}
+
+func (h *Handler) delivery(c *gin.Context) {
+	if err := c.Request.ParseForm(); err != nil {
+		h.answer(c, fmt.Errorf("%w: %v", africastalking.ErrInvalidCallback, err))
+		return
+	}
+	dr, err := africastalking.ParseDeliveryReport(c.Request.PostForm)
+	if err != nil {
+		h.answer(c, err)
+		return
+	}
+	d := store.Delivery{GatewayID: dr.ID, GatewayStatus: dr.Status, Reason: dr.FailureReason}
+	switch dr.State {
+	case africastalking.StateDelivered:
+		d.Status = store.OutDelivered
+	case africastalking.StateFailed:
+		d.Status = store.OutFailed
+		if d.Reason == "" {
+			d.Reason = dr.Status
+		}
+	}
+	changed, err := h.db.RecordDelivery(c.Request.Context(), d)
+	if changed && d.Status == store.OutDelivered {
+		h.metrics.delivered.Inc()
+	} else if changed && d.Status == store.OutFailed {
+		h.metrics.failed.WithLabelValues(d.Reason).Inc()
+	}
+	h.answer(c, err)
+}
+
+func (h *Handler) optOut(c *gin.Context) {
+	if err := c.Request.ParseForm(); err != nil {
+		h.answer(c, fmt.Errorf("%w: %v", africastalking.ErrInvalidCallback, err))
+		return
+	}
+	o, err := africastalking.ParseOptOut(c.Request.PostForm)
+	var p string
+	if err == nil {
+		p, err = normalize(o.PhoneNumber)
+	}
+	if err == nil {
+		c.Set("phone", p)
+		err = h.db.SetPhoneOptOut(c.Request.Context(), h.db, p, true, "gateway")
+	}
+	h.answer(c, err)
+}

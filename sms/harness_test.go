@@ -1,0 +1,130 @@
+package sms_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"chanjo/sms"
+	"chanjo/sms/africastalking"
+	"chanjo/sms/fakegateway"
+	"chanjo/store"
+)
+
+// testClock is the injected clock shared by the store and the dispatcher.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t.UTC()
+}
+
+var nairobi = mustZone("Africa/Nairobi")
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+// at returns 2025-03-03 at hh:mm Nairobi time.
+func at(hh, mm int) time.Time {
+	return time.Date(2025, 3, 3, hh, mm, 0, 0, nairobi)
+}
+
+// rig is a database, a fake gateway and a dispatcher wired together.
+type rig struct {
+	db    *store.DB
+	fake  *fakegateway.Server
+	clock *testClock
+	disp  *sms.Dispatcher
+}
+
+func newRig(t *testing.T, db *store.DB, cfg sms.Config) *rig {
+	t.Helper()
+	fake := fakegateway.NewServer(fakegateway.Options{})
+	t.Cleanup(fake.Close)
+	c := &testClock{}
+	c.Set(at(10, 0))
+	db.Now = c.Now
+	client := africastalking.New(africastalking.Config{Username: "sandbox", APIKey: fakegateway.DefaultAPIKey, BaseURL: fake.URL})
+	if cfg.TZ == nil {
+		cfg.TZ = nairobi
+	}
+	d := sms.NewDispatcher(db, client, cfg)
+	d.Now = c.Now
+	return &rig{db: db, fake: fake, clock: c, disp: d}
+}
+
+func (r *rig) enqueue(t *testing.T, msgs ...store.Outgoing) {
+	t.Helper()
+	if _, err := r.db.Enqueue(context.Background(), r.db, msgs...); err != nil {
+		t.Fatalf("Enqueue: %v", err)
+	}
+}
+
+// drain runs Once until nothing is claimed.
+func (r *rig) drain(t *testing.T) {
+	t.Helper()
+	for range 1000 {
+		n, err := r.disp.Once(context.Background())
+		if err != nil {
+			t.Fatalf("Once: %v", err)
+		}
+		if n == 0 {
+			return
+		}
+	}
+	t.Fatal("Once never ran dry")
+}
+
+// sentTexts returns the texts the fake accepted, in order.
+func (r *rig) sentTexts() []string {
+	var out []string
+	for _, m := range r.fake.Sent() {
+		out = append(out, m.Text)
+	}
+	return out
+}
+
+type row struct {
+	Status   string `db:"status"`
+	Attempts int    `db:"attempts"`
+	Reason   string `db:"failure_reason"`
+}
+
+func (r *rig) row(t *testing.T, key string) row {
+	t.Helper()
+	var got row
+	if err := r.db.Get(&got, r.db.Rebind(`SELECT status, attempts, failure_reason FROM outbox WHERE dedupe_key = ?`), key); err != nil {
+		t.Fatalf("outbox row %s: %v", key, err)
+	}
+	return got
+}
+
+func nudge(key, phone string) store.Outgoing {
+	return store.Outgoing{DedupeKey: key, Kind: store.KindNudge, Phone: phone, Body: "nudge " + key}
+}
+
+func broadcast(n int, body string) []store.Outgoing {
+	msgs := make([]store.Outgoing, n)
+	for i := range msgs {
+		msgs[i] = store.Outgoing{DedupeKey: fmt.Sprintf("b:%s:%d", body, i), Kind: store.KindBroadcast,
+			Phone: fmt.Sprintf("+2547%08d", i), Body: body}
+	}
+	return msgs
+}

@@ -1,0 +1,47 @@
+package sms
+
+import "github.com/prometheus/client_golang/prometheus"
+
+// Metrics are the SMS counters and gauges scraped at /metrics.
+type Metrics struct {
+	sent       *prometheus.CounterVec
+	delivered  prometheus.Counter
+	failed     *prometheus.CounterVec
+	retries    prometheus.Counter
+	suppressed prometheus.Counter
+	cost       *prometheus.CounterVec
+	queued     prometheus.Gauge
+	queueAge   prometheus.Gauge
+}
+
+// NewMetrics creates the SMS metrics and registers them on reg.
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		sent: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "chanjo_sms_sent_total", Help: "SMS accepted by the gateway (or printed locally), by kind.",
+		}, []string{"kind"}),
+		delivered: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "chanjo_sms_delivered_total", Help: "SMS with a final delivered report.",
+		}),
+		failed: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "chanjo_sms_failed_total", Help: "SMS that failed for good, by reason.",
+		}, []string{"reason"}),
+		retries: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "chanjo_sms_retries_total", Help: "Sends that failed retryably and were queued again.",
+		}),
+		suppressed: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "chanjo_sms_suppressed_total", Help: "Nudges and broadcasts not sent because the number opted out.",
+		}),
+		cost: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "chanjo_sms_cost_total", Help: "What the gateway charged for accepted SMS, by currency.",
+		}, []string{"currency"}),
+		queued: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "chanjo_sms_queued", Help: "SMS due to be sent now.",
+		}),
+		queueAge: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "chanjo_sms_queue_age_seconds", Help: "How long the oldest due SMS has waited.",
+		}),
+	}
+	reg.MustRegister(m.sent, m.delivered, m.failed, m.retries, m.suppressed, m.cost, m.queued, m.queueAge)
+	return m
+}

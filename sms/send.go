@@ -1,0 +1,151 @@
+package sms
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"chanjo/phone"
+	"chanjo/sms/africastalking"
+	"chanjo/store"
+)
+
+// group is the messages of one send request: one body, distinct numbers.
+type group []store.Claimed
+
+// segments is the rate-limit cost of the request: every recipient's segments.
+func (g group) segments() int {
+	return len(g) * max(1, g[0].Segments)
+}
+
+// groups splits msgs, kept in send order, into requests of one body each, at
+// most batch recipients and, when limited, at most burst segments, and never
+// the same number twice (its results could not be told apart).
+func groups(msgs []store.Claimed, batch, burst int, limited bool) []group {
+	var out []group
+	open := map[string]int{} // body -> index in out of its open group
+	seen := map[int]map[string]bool{}
+	for _, m := range msgs {
+		size := batch
+		if limited {
+			size = max(1, min(batch, burst/max(1, m.Segments)))
+		}
+		i, ok := open[m.Body]
+		if !ok || len(out[i]) >= size || seen[i][m.Phone] {
+			out = append(out, nil)
+			i = len(out) - 1
+			open[m.Body] = i
+			seen[i] = map[string]bool{}
+		}
+		out[i] = append(out[i], m)
+		seen[i][m.Phone] = true
+	}
+	return out
+}
+
+// send sends g and returns one result per message, in g's order.
+func (d *Dispatcher) send(ctx context.Context, g group) []store.Result {
+	if d.sender == nil {
+		return d.print(g)
+	}
+	to := make([]string, len(g))
+	for i, m := range g {
+		to[i] = m.Phone
+	}
+	// The request runs to its end even when ctx is cancelled: an abandoned
+	// request may still have been sent, and its result must be recorded.
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.cfg.SendTimeout)
+	defer cancel()
+	resp, err := d.sender.Send(sctx, africastalking.Message{To: to, Text: g[0].Body, From: d.cfg.From})
+	if err != nil {
+		return d.requestFailed(g, err)
+	}
+	return d.recipients(g, resp.Recipients)
+}
+
+// print is the dispatcher without a gateway: each message goes to Out, its
+// number masked, and counts as delivered.
+func (d *Dispatcher) print(g group) []store.Result {
+	rs := make([]store.Result, len(g))
+	for i, m := range g {
+		fmt.Fprintf(d.Out, "SMS to %s (%s): %s\n", phone.Mask(m.Phone), m.Kind, m.Body)
+		rs[i] = store.Result{ID: m.ID, Status: store.OutDelivered}
+	}
+	return rs
+}
+
+// requestFailed turns a request that produced no per-recipient results into
+// one result per message.
+func (d *Dispatcher) requestFailed(g group, err error) []store.Result {
+	var ae *africastalking.Error
+	isAT := errors.As(err, &ae)
+	rs := make([]store.Result, len(g))
+	for i, m := range g {
+		switch {
+		case isAT && ae.Unconfirmed():
+			// The gateway took the request: sending again would send twice.
+			rs[i] = store.Result{ID: m.ID, Status: store.OutAccepted, Reason: "unconfirmed"}
+		case isAT && !ae.Retryable():
+			rs[i] = store.Result{ID: m.ID, Status: store.OutFailed, Reason: requestReason(ae)}
+		case isAT:
+			rs[i] = d.retry(m, requestReason(ae))
+		default:
+			rs[i] = d.retry(m, "send error")
+		}
+	}
+	d.Log.Warn("send request failed", "component", "sms", "recipients", len(g), "err", err)
+	return rs
+}
+
+// requestReason names a request-level failure for the failure_reason column
+// and the failed metric: the gateway's reason, or the HTTP status.
+func requestReason(e *africastalking.Error) string {
+	switch {
+	case e.Reason != "":
+		return e.Reason
+	case e.HTTPStatus == 0:
+		return "no answer"
+	default:
+		return "HTTP " + strconv.Itoa(e.HTTPStatus)
+	}
+}
+
+// recipients maps the gateway's per-recipient answers onto g. An answer is
+// found by number; a message the gateway did not mention is retried.
+func (d *Dispatcher) recipients(g group, recs []africastalking.Recipient) []store.Result {
+	byNumber := make(map[string]africastalking.Recipient, len(recs))
+	for _, r := range recs {
+		byNumber[r.Number] = r
+	}
+	rs := make([]store.Result, len(g))
+	for i, m := range g {
+		r, ok := byNumber[m.Phone]
+		if !ok && len(recs) == len(g) {
+			r, ok = recs[i], true
+		}
+		switch {
+		case !ok:
+			rs[i] = d.retry(m, "no result")
+		case r.OK():
+			rs[i] = store.Result{ID: m.ID, Status: store.OutAccepted, GatewayID: r.MessageID, Cost: r.Cost.Amount, Currency: r.Cost.Currency}
+		case r.Retryable():
+			rs[i] = d.retry(m, r.Status)
+		default:
+			rs[i] = store.Result{ID: m.ID, Status: store.OutFailed, Reason: r.Status}
+		}
+	}
+	return rs
+}
+
+// retry queues m again after its backoff, or fails it when this was its
+// last allowed attempt.
+func (d *Dispatcher) retry(m store.Claimed, reason string) store.Result {
+	attempts := m.Attempts + 1
+	if attempts >= d.cfg.MaxAttempts {
+		return store.Result{ID: m.ID, Status: store.OutFailed, Reason: reason}
+	}
+	at := d.Now().Add(backoff(d.cfg.Backoff, attempts)).Truncate(time.Millisecond)
+	return store.Result{ID: m.ID, Status: store.OutQueued, Reason: reason, NotBefore: at}
+}
