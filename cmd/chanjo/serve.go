@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"chanjo/kv"
+	"chanjo/lessons"
 	"chanjo/store"
 )
 
@@ -32,6 +33,7 @@ type app struct {
 	db      *store.DB
 	kv      *kv.Client
 	token   string
+	pack    *lessons.Pack // the content pack, and the programme settings in it
 	workers []worker
 }
 
@@ -112,14 +114,19 @@ func openStore(ctx context.Context, cfg Config) (*store.DB, error) {
 	return db, nil
 }
 
-// newApp connects to the database and Redis, in that order, and settles the
-// callback token. out receives what the operator must copy (once).
+// newApp loads the content pack, connects to the database and Redis, in that
+// order, and settles the callback token. out receives what the operator must
+// copy (once).
 func newApp(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer) (*app, error) {
+	pack, err := loadPack(cfg)
+	if err != nil {
+		return nil, err
+	}
 	db, err := openStore(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, log: log, db: db}
+	a := &app{cfg: cfg, log: log, db: db, pack: pack}
 	a.kv, err = kv.Open(ctx, kv.Config{URL: cfg.RedisURL, Addrs: cfg.RedisAddrs, Master: cfg.RedisMaster, Prefix: cfg.RedisPrefix})
 	if err != nil {
 		db.Close()

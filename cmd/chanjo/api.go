@@ -1,0 +1,35 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/gin-gonic/gin"
+
+	"chanjo/admin"
+	"chanjo/store"
+)
+
+// calculationSaver stores the API's calculations in the store, for the
+// admin package, which declares what it needs.
+type calculationSaver struct {
+	db *store.DB
+}
+
+// SaveCalculation stores c for the worker with c.Phone; an unknown number is
+// admin.ErrUnknownWorker.
+func (s calculationSaver) SaveCalculation(ctx context.Context, c admin.Calculation) error {
+	err := s.db.SaveCalculation(ctx, c.Phone, c.Calculator, c.Inputs, c.Result, string(c.Status))
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("save calculation: %w", admin.ErrUnknownWorker)
+	}
+	return err
+}
+
+// registerAPI adds the JSON API under /api/v1. The stock policy of the
+// content pack gives the calculators' defaults.
+func (a *app) registerAPI(r gin.IRouter) {
+	v1 := r.Group("/api/v1")
+	admin.NewCalculatorHandler(calculationSaver{a.db}, a.pack.Settings.StockPolicy, a.log).Register(v1)
+}
