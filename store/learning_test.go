@@ -175,3 +175,27 @@ VALUES (?, ?, ?, ?, ?)`), mentor, id, at, now, now)
 		}
 	})
 }
+
+// BenchmarkSaveLessonPages measures one write-behind flush: 100 nurses who
+// each turned a page within the last second.
+func BenchmarkSaveLessonPages(b *testing.B) {
+	db := storetest.SQLite(b)
+	ctx := context.Background()
+	marks := make([]store.PageMark, 100)
+	for i := range marks {
+		w, err := db.Register(ctx, store.Registration{Phone: fmt.Sprintf("+2547120%05d", i), Name: "N", FacilityCode: "1", Language: "en", Active: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		marks[i] = store.PageMark{WorkerID: w.ID, Lesson: "stock-1"}
+	}
+	b.ResetTimer()
+	for n := range b.N {
+		for i := range marks {
+			marks[i].Page = n % 5
+		}
+		if err := db.SaveLessonPages(ctx, marks); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
