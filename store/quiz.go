@@ -83,8 +83,12 @@ func (db *DB) FinishAttempt(ctx context.Context, attemptID int64, score, total i
 	if err != nil {
 		return fmt.Errorf("store: finish attempt: %w", err)
 	}
-	if n, err := res.RowsAffected(); err != nil || n > 0 {
-		return err
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("store: finish attempt: %w", err)
+	}
+	if n > 0 {
+		return nil
 	}
 	var exists int
 	if err := db.GetContext(ctx, &exists, db.Rebind(`SELECT COUNT(*) FROM quiz_attempts WHERE id = ?`), attemptID); err != nil {
