@@ -37,6 +37,7 @@ var commands = map[string]command{
 	"serve":      {"run the service: USSD and SMS callbacks, console, API, background workers", runServe},
 	"migrate":    {"apply the database migrations and exit", runMigrate},
 	"content":    {"content lint [DIR]: check a content pack, every problem with file and line", runContent},
+	"import":     {"import roster FILE.csv: enrol workers, facilities, mentor pairs and groups from a roster", runImport},
 	"assessment": {"assessment open FORM --from DATE --to DATE, or close FORM: when nurses may take it", runAssessment},
 	"version":    {"print the version", runVersion},
 }

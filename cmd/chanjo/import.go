@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+
+	"golang.org/x/term"
+
+	"chanjo/roster"
+	"chanjo/store"
+)
+
+const importSynopsis = `import roster FILE.csv
+
+Enrols health workers, facilities, mentor pairs and groups from a roster
+(format: docs/roster.md). Each bad row is printed as FILE:LINE: reason and
+nothing of it is applied; the good rows are applied in one transaction.
+Importing the same file again changes nothing. The exit status is 1 when any
+row was rejected, even though the good rows were applied.`
+
+func runImport(ctx context.Context, e env, args []string) error {
+	if len(args) == 0 || args[0] != "roster" {
+		fmt.Fprintf(e.stderr, "Usage: chanjo %s\n", importSynopsis)
+		return errUsage
+	}
+	fs := flags(e, "import roster", importSynopsis)
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return errUsage
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	return importRoster(ctx, e, fs.Arg(0))
+}
+
+// importRoster parses the file, applies its good rows and reports.
+func importRoster(ctx context.Context, e env, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("import roster: %w", err)
+	}
+	rows, parsed := roster.Parse(f)
+	f.Close()
+	var res store.RosterResult
+	var problems []store.RowProblem
+	if len(rows) > 0 {
+		if res, problems, err = applyRows(ctx, e, rows); err != nil {
+			return err
+		}
+	}
+	for _, p := range parsed {
+		problems = append(problems, store.RowProblem(p))
+	}
+	sort.SliceStable(problems, func(i, j int) bool { return problems[i].Line < problems[j].Line })
+	for _, p := range problems {
+		fmt.Fprintf(e.stdout, "%s:%d: %s\n", path, p.Line, p.Reason)
+	}
+	fmt.Fprintln(e.stdout, summary(res, len(problems)))
+	if len(problems) > 0 {
+		return exitStatus(1)
+	}
+	return nil
+}
+
+// applyRows applies the good rows to the configured database, showing
+// progress on a terminal.
+func applyRows(ctx context.Context, e env, rows []roster.Row) (store.RosterResult, []store.RowProblem, error) {
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		return store.RosterResult{}, nil, err
+	}
+	db, err := openStore(ctx, cfg)
+	if err != nil {
+		return store.RosterResult{}, nil, err
+	}
+	defer db.Close()
+	entries := make([]store.RosterEntry, len(rows))
+	for i, r := range rows {
+		entries[i] = store.RosterEntry(r)
+	}
+	progress := progressLine(e.stdout)
+	res, problems, err := db.ApplyRoster(ctx, entries, progress)
+	if progress != nil {
+		progress(-1, 0)
+	}
+	if err != nil {
+		return store.RosterResult{}, nil, fmt.Errorf("import roster: %w", err)
+	}
+	return res, problems, nil
+}
+
+// progressLine returns a progress reporter that rewrites one line of a
+// terminal ("applied 2000/10000 rows"), or nil when w is not a terminal, so
+// logs and pipes get only the summary. done < 0 clears the line.
+func progressLine(w io.Writer) func(done, total int) {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	return func(done, total int) {
+		if done < 0 {
+			fmt.Fprint(w, "\r\033[K")
+			return
+		}
+		fmt.Fprintf(w, "\rapplied %d/%d rows", done, total)
+	}
+}
+
+// summary is the last line of an import.
+func summary(r store.RosterResult, rejected int) string {
+	return fmt.Sprintf("%d rows applied: %d facilities created, %d updated; %d workers created, %d updated, %d unchanged; "+
+		"%d mentor pairs created, %d replaced; %d groups created, %d memberships added; %d rows rejected",
+		r.Applied(), r.FacilitiesCreated, r.FacilitiesUpdated, r.Created, r.Updated, r.Unchanged,
+		r.PairsCreated, r.PairsReplaced, r.GroupsCreated, r.MembershipsAdded, rejected)
+}
