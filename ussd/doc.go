@@ -1,0 +1,60 @@
+// Package ussd is Chanjo's USSD service: the gateway's callbacks (POST /ussd,
+// POST /ussd/events), the menu state machine, its sessions in Redis and the
+// screen renderer.
+//
+// # A hop
+//
+// Service.Hop reads the session (under the gateway's sessionId) and the
+// phone's last position in one Redis round trip, lets Machine.Advance
+// compute the answer, and writes both back in one more. Advance reconciles
+// the gateway's cumulative text with the text of the previous hop: a
+// repeated hop gets the stored answer and writes nothing; a text that
+// extends the previous one by "*" carries one input (which may contain '*');
+// any other text is replayed from the first screen. A dial offers
+// "1 Continue / 2 Start again" when the phone's last session was dropped
+// away from the main menu less than LastTTL ago. A failure anywhere answers
+// END with an apology and writes nothing, so the last good state stays.
+//
+// # Adding a menu tree
+//
+// A feature adds a file (menu_lessons.go) that declares its states, with a
+// prefix of its own, and a tree: a []Node in which each Node has a Show (the
+// screen of the state) and, if it takes input beyond its numbered items, an
+// Input. It then lists the tree in trees.go and, when it takes over an item
+// of the main menu (StLessons, StQuiz, StStock, StAsk, StVisit), removes
+// that state from soonTree in menu_soon.go. Nothing else changes:
+//
+//	const StLessonPage State = "les.page"
+//
+//	var lessonsTree = []Node{
+//		{State: StLessons, Show: showTopics},  // items lead to StLessonPage
+//		{State: StLessonPage, Show: showPage, Input: pageInput},
+//	}
+//
+//	func pageInput(c *Ctx, in string) (Move, error) {
+//		if in != "1" {
+//			return c.Invalid(), nil
+//		}
+//		return Replace(StLessonPage, nextPage(c.Arg())), nil
+//	}
+//
+// Screens are built with Menu, Page, Entry and End; the renderer adds the
+// item numbers, "98 More" pages of long text, and the navigation lines
+// ("0 Back 00 Home", or "00 Back" on Entry screens, where 0 is a number).
+// "0", "00", "98" and the item numbers are handled before Input is called.
+// Moves: Go (push a screen; Back returns), Replace, Reset, Back, Home, Stay,
+// Retry (same screen under a notice) and c.Invalid(); Say adds a notice.
+//
+// What a handler may use: c.S is the next session (Vars with SetVar/Var for
+// answers kept between screens, Nurse with the cached worker: ID, Name,
+// Role, Lang, Status, OptedOut), c.Arg() the current frame's argument,
+// c.Lang() and c.T(en, sw) for text, c.Phone, and c.Store() (itself a
+// context.Context: pass c). Answers that must be kept (quiz answers,
+// registrations) are written with c.Store() inside Input, before the next
+// screen is shown; an error there becomes the apology and the session stays
+// as it was. A replayed or resumed hop may run Input again, so writes must be
+// idempotent (ON CONFLICT). Work for later, such as an SMS, is not done in
+// the hop: it goes into the outbox through the store (store.Enqueue with a
+// dedupe key), for the dispatcher to send. Store is the interface of what
+// the menus need; a tree that needs more adds the method there.
+package ussd

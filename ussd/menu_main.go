@@ -1,0 +1,92 @@
+package ussd
+
+import (
+	"chanjo/store"
+)
+
+// The states of the main menu and of the screens a dial can start on. The
+// items of the main menu lead to the entry state of each feature's tree.
+const (
+	StHome     State = "home"
+	StResume   State = "resume"
+	StPending  State = "pending"
+	StInactive State = "inactive"
+
+	StLessons  State = "lessons"
+	StQuiz     State = "quiz"
+	StStock    State = "stock"
+	StProgress State = "progress"
+	StAsk      State = "ask"
+	StSettings State = "settings"
+	StVisit    State = "visit"
+)
+
+var mainTree = []Node{
+	{State: StHome, Show: showHome},
+	{State: StResume, Show: showResume, Input: resumeInput},
+	{State: StPending, Show: showPending},
+	{State: StInactive, Show: showInactive},
+}
+
+func showHome(c *Ctx) (Screen, error) {
+	items := []Item{
+		{Label: c.T("Lessons", "Masomo"), State: StLessons},
+		{Label: c.T("Quiz", "Maswali"), State: StQuiz},
+		{Label: c.T("Stock calculator", "Hesabu ya akiba"), State: StStock},
+		{Label: c.T("My progress", "Maendeleo yangu"), State: StProgress},
+		{Label: c.T("Ask a mentor", "Uliza mshauri"), State: StAsk},
+		{Label: c.T("Settings", "Mipangilio"), State: StSettings},
+	}
+	if c.S.Nurse.Role == store.RoleMentor {
+		items = append(items, Item{Label: c.T("Mentor visit", "Ziara ya ushauri"), State: StVisit})
+	}
+	sc := Menu(c.T("Chanjo - Hi ", "Chanjo - Habari ")+firstWord(c.S.Nurse.Name), items...)
+	sc.Top = true
+	return sc, nil
+}
+
+func showResume(c *Ctx) (Screen, error) {
+	sc := Menu(c.T("Welcome back. Your last session was cut.", "Karibu tena. Kipindi chako kilikatika."),
+		Item{Label: c.T("Continue", "Endelea")},
+		Item{Label: c.T("Start again", "Anza upya")})
+	sc.Top = true
+	return sc, nil
+}
+
+// resumeInput answers the offer. Its items lead nowhere (State ""), so the
+// numbers reach Input: the resume screen's items are handled here.
+func resumeInput(c *Ctx, in string) (Move, error) {
+	saved := c.S.Saved
+	c.S.Saved = nil
+	switch {
+	case in == "1" && saved != nil && len(saved.Frames) > 0:
+		c.S.Frames = append([]Frame(nil), saved.Frames...)
+		c.S.Vars = saved.Vars
+		return Stay(), nil
+	case in == "1" || in == "2":
+		c.S.Vars = nil
+		return Home(), nil
+	}
+	c.S.Saved = saved
+	return c.Invalid(), nil
+}
+
+func showPending(c *Ctx) (Screen, error) {
+	return End(c.T("Thank you for registering with Chanjo. Your supervisor will approve your account soon; please dial again then.",
+		"Asante kwa kujisajili na Chanjo. Msimamizi wako ataidhinisha akaunti yako hivi karibuni; tafadhali piga tena wakati huo.")), nil
+}
+
+func showInactive(c *Ctx) (Screen, error) {
+	return End(c.T("Your Chanjo account is not active. Please contact your supervisor.",
+		"Akaunti yako ya Chanjo haifanyi kazi. Tafadhali wasiliana na msimamizi wako.")), nil
+}
+
+// firstWord returns the first word of a name, which is how the menu greets.
+func firstWord(name string) string {
+	for i, r := range name {
+		if r == ' ' {
+			return name[:i]
+		}
+	}
+	return name
+}

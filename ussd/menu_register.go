@@ -1,0 +1,129 @@
+package ussd
+
+import (
+	"strings"
+	"unicode"
+
+	"chanjo/lessons/screen"
+	"chanjo/store"
+)
+
+// The states of registration, where an unknown number starts.
+const (
+	StRegister    State = "reg"
+	StRegName     State = "reg.name"
+	StRegFacility State = "reg.fac"
+	StRegConfirm  State = "reg.ok"
+)
+
+// Vars of registration.
+const (
+	varName     = "reg.name"
+	varFacility = "reg.fac"
+	varKnown    = "reg.known"
+)
+
+var registerTree = []Node{
+	{State: StRegister, Show: showRegister, Input: registerInput},
+	{State: StRegName, Show: showRegName, Input: regNameInput},
+	{State: StRegFacility, Show: showRegFacility, Input: regFacilityInput},
+	{State: StRegConfirm, Show: showRegConfirm, Input: regConfirmInput},
+}
+
+// showRegister asks for the language first, in both, so that every later
+// screen of registration is in the nurse's own.
+func showRegister(c *Ctx) (Screen, error) {
+	sc := Menu("Welcome to Chanjo, learning for immunization nurses. To register, choose a language / Chagua lugha:",
+		Item{Label: "English"}, Item{Label: "Kiswahili"})
+	sc.Top = true
+	return sc, nil
+}
+
+func registerInput(c *Ctx, in string) (Move, error) {
+	lang := map[string]string{"1": "en", "2": "sw"}[in]
+	if lang == "" {
+		return Retry("Invalid choice / Chaguo si sahihi."), nil
+	}
+	c.S.Nurse.Lang = lang
+	return Go(StRegName, ""), nil
+}
+
+func showRegName(c *Ctx) (Screen, error) {
+	return Entry(c.T("Type your full name:", "Andika jina lako kamili:")), nil
+}
+
+const maxNameLen = 40
+
+// regNameInput accepts a name of letters that a screen can show, as it is
+// shown back in greetings.
+func regNameInput(c *Ctx, in string) (Move, error) {
+	name := strings.Join(strings.Fields(in), " ")
+	if !validName(name) {
+		return Retry(c.T("Please type your name in letters (at most 40).", "Tafadhali andika jina lako kwa herufi (hadi 40).")), nil
+	}
+	c.S.SetVar(varName, name)
+	return Go(StRegFacility, ""), nil
+}
+
+// validName reports whether name is at most maxNameLen characters of the
+// screen set with at least two letters.
+func validName(name string) bool {
+	letters := 0
+	for _, r := range name {
+		if !screen.Allowed(r) || r == '\n' {
+			return false
+		}
+		if unicode.IsLetter(r) {
+			letters++
+		}
+	}
+	return letters >= 2 && len(name) <= maxNameLen
+}
+
+func showRegFacility(c *Ctx) (Screen, error) {
+	return Entry(c.T("Type your facility code (the MFL code, numbers only):",
+		"Andika namba ya kituo chako (namba ya MFL, tarakimu tu):")), nil
+}
+
+func regFacilityInput(c *Ctx, in string) (Move, error) {
+	code := strings.TrimSpace(in)
+	if len(code) < 4 || len(code) > 8 || strings.Trim(code, "0123456789") != "" {
+		return Retry(c.T("A facility code is 4 to 8 digits.", "Namba ya kituo ni tarakimu 4 hadi 8.")), nil
+	}
+	known, err := c.Store().FacilityKnown(c, code)
+	if err != nil {
+		return Move{}, err
+	}
+	c.S.SetVar(varFacility, code)
+	c.S.SetVar(varKnown, map[bool]string{true: "1", false: "0"}[known])
+	return Go(StRegConfirm, ""), nil
+}
+
+func showRegConfirm(c *Ctx) (Screen, error) {
+	text := c.T("Name: ", "Jina: ") + c.S.Var(varName) + "\n" + c.T("Facility: ", "Kituo: ") + c.S.Var(varFacility)
+	if c.S.Var(varKnown) != "1" {
+		text += c.T(" (not on our list: your supervisor will check it)", " (haiko kwenye orodha: msimamizi ataikagua)")
+	}
+	return Menu(text, Item{Label: c.T("Register", "Jisajili")}), nil
+}
+
+// regConfirmInput saves the registration before the next screen: pending,
+// or active at once with open enrolment.
+func regConfirmInput(c *Ctx, in string) (Move, error) {
+	if in != "1" {
+		return c.Invalid(), nil
+	}
+	w, err := c.Store().Register(c, store.Registration{
+		Phone: c.Phone, Name: c.S.Var(varName), FacilityCode: c.S.Var(varFacility),
+		Language: c.Lang(), Active: c.OpenEnrolment(),
+	})
+	if err != nil {
+		return Move{}, err
+	}
+	c.S.Vars = nil
+	c.S.Nurse = nurseOf(w, c.m.now())
+	if w.Status != store.StatusActive {
+		return Reset(StPending, ""), nil
+	}
+	return Reset(StHome, "").Say(c.T("Welcome to Chanjo!", "Karibu Chanjo!")), nil
+}

@@ -1,0 +1,108 @@
+package ussd
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"chanjo/lessons/screen"
+)
+
+func TestLayoutPaginatesWithinTheLimit(t *testing.T) {
+	long := strings.Repeat("word ", 80)
+	var items []Item
+	for i := 0; i < 20; i++ {
+		items = append(items, Item{Label: "Option with a longish label", State: StHome})
+	}
+	tests := []struct {
+		name string
+		sc   Screen
+	}{
+		{"long text", Menu(long)},
+		{"long list", Menu("Pick one", items...)},
+		{"long page", Page(long)},
+		{"long final", End(long)},
+		{"long entry", Entry(long)},
+		{"bad characters", Menu("Caf\u00e9 [x] {y} ~ ^ | \\ `z`")},
+	}
+	for _, tt := range tests {
+		for _, lang := range screen.Languages {
+			t.Run(tt.name+"/"+lang, func(t *testing.T) {
+				seen := map[string]bool{}
+				for page, more := 0, true; more; page++ {
+					var body string
+					body, more, _ = layout(tt.sc, page, lang, "Invalid choice.")
+					if err := screen.Check(body); err != nil {
+						t.Fatalf("layout(page %d) = %q: %v", page, body, err)
+					}
+					if more != strings.Contains(body, screen.For(lang).More) {
+						t.Errorf("layout(page %d) more = %v, body %q", page, more, body)
+					}
+					for _, line := range strings.Split(body, "\n") {
+						if strings.HasPrefix(line, "Option") && seen[body] {
+							t.Errorf("page %d repeats %q", page, body)
+						}
+					}
+					seen[body] = true
+				}
+			})
+		}
+	}
+}
+
+func TestLayoutKeepsItemsWhole(t *testing.T) {
+	var items []Item
+	for i := 0; i < 12; i++ {
+		items = append(items, Item{Label: "Immunization topic", State: StHome})
+	}
+	for page, more := 0, true; more; page++ {
+		var body string
+		body, more, _ = layout(Menu("Topics", items...), page, "en", "")
+		for _, line := range strings.Split(body, "\n") {
+			if strings.Contains(line, "Immunization") && !strings.HasSuffix(line, "Immunization topic") {
+				t.Errorf("page %d cuts an item: %q", page, line)
+			}
+		}
+	}
+}
+
+// TestEveryScreenFits shows every state of every tree in both languages:
+// final and entry screens, which cannot page, must fit whole.
+func TestEveryScreenFits(t *testing.T) {
+	e := newTestEnv(t, false)
+	m := e.svc.m
+	for state, node := range m.nodes {
+		for _, lang := range screen.Languages {
+			for _, mentor := range []bool{false, true} {
+				s := Session{Frames: []Frame{{State: state}}, Nurse: Nurse{ID: 1, Name: strings.Repeat("N", maxNameLen), Lang: lang}}
+				if mentor {
+					s.Nurse.Role = "mentor"
+				}
+				s.SetVar(varName, strings.Repeat("N", maxNameLen))
+				s.SetVar(varFacility, "12345678")
+				c := &Ctx{Context: context.Background(), S: &s, m: m}
+				sc, err := node.Show(c)
+				if err != nil {
+					t.Fatalf("%s/%s: %v", state, lang, err)
+				}
+				full := compose(sc, "")
+				nav := ""
+				if !sc.Top {
+					nav = screen.Nav(sc.Kind, lang)
+				}
+				fits := len(full)+len(nav) <= screen.MaxLen
+				if !fits && (sc.Kind == screen.Final || sc.Kind == screen.Entry || sc.Top) {
+					t.Errorf("%s/%s: %d characters, over %d: %q", state, lang, len(full)+len(nav), screen.MaxLen, full)
+				}
+			}
+		}
+	}
+	for _, lang := range []string{"en", "sw", ""} {
+		if err := screen.Check(apology(lang)); err != nil {
+			t.Errorf("apology(%q): %v", lang, err)
+		}
+	}
+	if err := screen.Check(notForNumber); err != nil {
+		t.Errorf("notForNumber: %v", err)
+	}
+}

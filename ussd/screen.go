@@ -1,0 +1,105 @@
+package ussd
+
+import "chanjo/lessons/screen"
+
+// Screen is what a state shows: a text, numbered items below it, and a kind
+// that decides the navigation lines (screen.Menu: "0 Back 00 Home";
+// screen.Page: "1 Next" above them; screen.Entry: "00 Back" only, since 0 is
+// a number there; screen.Final: an END screen without navigation).
+// The renderer adds the numbers, the "98 More" pages and the navigation.
+type Screen struct {
+	Kind  screen.Kind
+	Text  string
+	Items []Item
+	// Top drops the navigation lines: the main menu and the resume offer,
+	// where Back and Home lead nowhere.
+	Top bool
+}
+
+// Item is a numbered line of a menu: choosing it opens State with Arg. An
+// Item without State is an action: its number goes to the state's Input.
+type Item struct {
+	Label string
+	State State
+	Arg   string
+}
+
+// Menu returns a menu screen.
+func Menu(text string, items ...Item) Screen {
+	return Screen{Kind: screen.Menu, Text: text, Items: items}
+}
+
+// Page returns a page screen: text, "1 Next", then Back and Home. The
+// state's Input handles "1".
+func Page(text string) Screen { return Screen{Kind: screen.Page, Text: text} }
+
+// Entry returns a screen that asks for a value; its Input gets every answer
+// but "00".
+func Entry(prompt string) Screen { return Screen{Kind: screen.Entry, Text: prompt} }
+
+// End returns a final screen: the session ends on it.
+func End(text string) Screen { return Screen{Kind: screen.Final, Text: text} }
+
+func targets(items []Item) []Frame {
+	if len(items) == 0 {
+		return nil
+	}
+	fs := make([]Frame, len(items))
+	for i, it := range items {
+		fs[i] = Frame{State: it.State, Arg: it.Arg}
+	}
+	return fs
+}
+
+type moveKind int
+
+const (
+	moveStay moveKind = iota
+	movePush
+	moveReplace
+	moveBack
+	moveHome
+	moveReset
+)
+
+// Move is what an input does: open a screen, go back, go home or stay, with
+// an optional notice shown once above the next screen.
+type Move struct {
+	kind   moveKind
+	frame  Frame
+	notice string
+}
+
+// Go opens state with arg on top of the current screen ("0 Back" returns).
+func Go(state State, arg string) Move {
+	return Move{kind: movePush, frame: Frame{State: state, Arg: arg}}
+}
+
+// Replace shows state with arg in place of the current screen, so "0 Back"
+// skips it (the next question of a quiz, a result after an entry).
+func Replace(state State, arg string) Move {
+	return Move{kind: moveReplace, frame: Frame{State: state, Arg: arg}}
+}
+
+// Reset makes state the only screen on the stack.
+func Reset(state State, arg string) Move {
+	return Move{kind: moveReset, frame: Frame{State: state, Arg: arg}}
+}
+
+// Back returns to the previous screen.
+func Back() Move { return Move{kind: moveBack} }
+
+// Home returns to the main menu.
+func Home() Move { return Move{kind: moveHome} }
+
+// Stay shows the current screen again (after Input changed the session).
+func Stay() Move { return Move{kind: moveStay} }
+
+// Retry shows the current screen again under notice: an input it rejects.
+func Retry(notice string) Move { return Move{kind: moveStay, notice: notice} }
+
+// Say adds a notice shown once above the next screen ("Saved.").
+func (m Move) Say(notice string) Move {
+	m.notice = notice
+	return m
+}

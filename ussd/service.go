@@ -1,0 +1,157 @@
+package ussd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"chanjo/kv"
+	"chanjo/phone"
+)
+
+// Session lifetimes in Redis.
+const (
+	// SessionTTL is a little over the operator's 180-second session.
+	SessionTTL = 200 * time.Second
+	// LastTTL is how long a dropped session can be resumed by a redial.
+	LastTTL = 30 * time.Minute
+	// hopTimeout keeps every answer well inside the gateway's 10 seconds.
+	hopTimeout = 5 * time.Second
+)
+
+// Config is what the USSD service needs.
+type Config struct {
+	Store Store
+	KV    *kv.Client
+	Log   *slog.Logger
+	// OpenEnrolment makes unknown numbers that register active at once.
+	OpenEnrolment bool
+	// Now is the clock; nil is time.Now.
+	Now func() time.Time
+}
+
+// Service answers the gateway's hops: it loads the session from Redis, lets
+// the Machine advance it, and saves it back, in one round trip each way.
+type Service struct {
+	m   *Machine
+	kv  *kv.Client
+	log *slog.Logger
+}
+
+// New returns the USSD service.
+func New(cfg Config) *Service {
+	log := cfg.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{m: NewMachine(cfg.Store, cfg.OpenEnrolment, cfg.Now), kv: cfg.KV, log: log.With("component", "ussd")}
+}
+
+// Request is one hop of the gateway.
+type Request struct {
+	SessionID, Phone, Text string
+}
+
+// Hop answers one hop with "CON ..." or "END ...". It never fails: any
+// problem (Redis or the database down, a bug) is logged once and answered
+// with an apology in the nurse's language, and the session in Redis keeps
+// its last good state, so a redial can resume there.
+func (s *Service) Hop(ctx context.Context, r Request) (reply string) {
+	ctx, cancel := context.WithTimeout(ctx, hopTimeout)
+	defer cancel()
+	p, err := phone.Normalize(r.Phone)
+	if err != nil {
+		return "END " + notForNumber
+	}
+	lang := ""
+	defer func() {
+		if v := recover(); v != nil {
+			s.log.Error("hop panicked", "phone", phone.Mask(p), "panic", fmt.Sprint(v))
+			reply = "END " + apology(lang)
+		}
+	}()
+	cur, last, err := s.load(ctx, r.SessionID, p)
+	if err != nil {
+		s.log.Error("load session", "phone", phone.Mask(p), "err", err)
+		return "END " + apology("")
+	}
+	lang = languageOf(cur, last)
+	next, reply, changed, err := s.m.Advance(ctx, p, cur, last, r.Text)
+	if err == nil && changed {
+		err = s.save(ctx, r.SessionID, p, &next)
+	}
+	if err != nil {
+		s.log.Error("hop failed", "phone", phone.Mask(p), "err", err)
+		return "END " + apology(lang)
+	}
+	return reply
+}
+
+func languageOf(sessions ...*Session) string {
+	for _, s := range sessions {
+		if s != nil && s.Nurse.Lang != "" {
+			return s.Nurse.Lang
+		}
+	}
+	return ""
+}
+
+func (s *Service) keys(sessionID, p string) (string, string) {
+	return s.kv.Key("ussd", "s", sessionID), s.kv.Key("ussd", "p", p)
+}
+
+// load reads the session and the phone's last position in one round trip.
+// A value that does not decode is treated as absent.
+func (s *Service) load(ctx context.Context, sessionID, p string) (cur, last *Session, err error) {
+	sk, pk := s.keys(sessionID, p)
+	pipe := s.kv.Pipeline()
+	a, b := pipe.Get(ctx, sk), pipe.Get(ctx, pk)
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+		return nil, nil, fmt.Errorf("ussd: load session: %w", err)
+	}
+	if v, err := a.Bytes(); err == nil {
+		cur, _ = decodeSession(v)
+	}
+	if v, err := b.Bytes(); err == nil {
+		last, _ = decodeSession(v)
+	}
+	return cur, last, nil
+}
+
+// save writes the session and, as the phone's last position, the same
+// value, in one round trip.
+func (s *Service) save(ctx context.Context, sessionID, p string, next *Session) error {
+	v, err := encodeSession(next)
+	if err != nil {
+		return err
+	}
+	sk, pk := s.keys(sessionID, p)
+	pipe := s.kv.Pipeline()
+	pipe.Set(ctx, sk, v, SessionTTL)
+	pipe.Set(ctx, pk, v, LastTTL)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("ussd: save session: %w", err)
+	}
+	return nil
+}
+
+// notForNumber answers a phoneNumber that is not a Kenyan mobile number.
+const notForNumber = "Chanjo is for Kenyan mobile numbers. / Chanjo ni kwa namba za simu za Kenya."
+
+// apology is the answer to a failure inside the service, in lang, or in
+// both languages when the nurse's is not known.
+func apology(lang string) string {
+	const en = "Sorry, Chanjo has a problem. Please dial again in a few minutes."
+	const sw = "Samahani, Chanjo ina tatizo. Tafadhali piga tena baada ya dakika chache."
+	switch lang {
+	case "en":
+		return en
+	case "sw":
+		return sw
+	}
+	return en + "\n" + sw
+}
