@@ -183,8 +183,8 @@ const sqlReclaimExpired = `UPDATE outbox SET status = 'queued', lease_owner = NU
 WHERE status = 'sending' AND lease_until < ?`
 
 const sqlClaim = `UPDATE outbox SET status = 'sending', lease_owner = ?, lease_until = ?, updated_at = ?
-WHERE id IN (SELECT id FROM outbox WHERE status = 'queued' AND not_before <= ? %s
-             ORDER BY priority, not_before, id LIMIT ? %s)
+WHERE id %s (SELECT id FROM outbox WHERE status = 'queued' AND not_before <= ? %s
+             ORDER BY priority, not_before LIMIT ? %s)
 RETURNING id, kind, priority, phone, body, segments, attempts`
 
 // sqlSuppressOptedOut applies opt-outs at send time, so an opt-out stops
@@ -203,19 +203,21 @@ RETURNING id`
 func (db *DB) Claim(ctx context.Context, opt ClaimOptions) (Lease, error) {
 	now := db.Now().UTC()
 	l := Lease{Until: now.Add(opt.Lease)}
-	quiet, lock := "", ""
+	in, quiet, lock := "IN", "", ""
 	if opt.Quiet {
 		quiet = "AND (kind = 'reply' OR urgent)"
 	}
 	if db.Dialect == Postgres {
-		lock = "FOR UPDATE SKIP LOCKED"
+		// = ANY(ARRAY(...)) makes PostgreSQL look the few ids up by key;
+		// with IN it may hash-join against a scan of the whole queue.
+		in, lock = "= ANY(ARRAY", "FOR UPDATE SKIP LOCKED)"
 	}
 	err := db.Tx(ctx, func(tx *Tx) error {
 		if _, err := tx.ExecContext(ctx, db.Rebind(sqlReclaimExpired), now, now); err != nil {
 			return err
 		}
 		var msgs []Claimed
-		q := db.Rebind(fmt.Sprintf(sqlClaim, quiet, lock))
+		q := db.Rebind(fmt.Sprintf(sqlClaim, in, quiet, lock))
 		if err := tx.SelectContext(ctx, &msgs, q, opt.Owner, l.Until, now, now, opt.Limit); err != nil {
 			return err
 		}

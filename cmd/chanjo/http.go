@@ -102,6 +102,7 @@ func (a *app) router() *gin.Engine {
 	r.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok\n") })
 	r.GET("/readyz", a.ready)
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
+	a.registerSMS(r, reg)
 	a.registerAPI(r)
 	return r
 }

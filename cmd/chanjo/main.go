@@ -34,12 +34,13 @@ type command struct {
 
 // commands lists the subcommands; each parses its own flags.
 var commands = map[string]command{
-	"serve":      {"run the service: USSD and SMS callbacks, console, API, background workers", runServe},
-	"migrate":    {"apply the database migrations and exit", runMigrate},
-	"content":    {"content lint [DIR]: check a content pack, every problem with file and line", runContent},
-	"import":     {"import roster FILE.csv: enrol workers, facilities, mentor pairs and groups from a roster", runImport},
-	"assessment": {"assessment open FORM --from DATE --to DATE, or close FORM: when nurses may take it", runAssessment},
-	"version":    {"print the version", runVersion},
+	"serve":        {"run the service: USSD and SMS callbacks, console, API, background workers", runServe},
+	"migrate":      {"apply the database migrations and exit", runMigrate},
+	"content":      {"content lint [DIR]: check a content pack, every problem with file and line", runContent},
+	"import":       {"import roster FILE.csv: enrol workers, facilities, mentor pairs and groups from a roster", runImport},
+	"assessment":   {"assessment open FORM --from DATE --to DATE, or close FORM: when nurses may take it", runAssessment},
+	"fake-gateway": {"run a fake Africa's Talking gateway for local demos (--addr, --callback, --latency)", runFakeGateway},
+	"version":      {"print the version", runVersion},
 }
 
 // errUsage marks an error in the command line, answered with exit status 2.

@@ -16,6 +16,7 @@ import (
 
 	"chanjo/kv"
 	"chanjo/lessons"
+	"chanjo/sms"
 	"chanjo/store"
 )
 
@@ -28,13 +29,15 @@ type worker struct {
 
 // app is the wired service: configuration, connections and components.
 type app struct {
-	cfg     Config
-	log     *slog.Logger
-	db      *store.DB
-	kv      *kv.Client
-	token   string
-	pack    *lessons.Pack // the content pack, and the programme settings in it
-	workers []worker
+	cfg   Config
+	log   *slog.Logger
+	db    *store.DB
+	kv    *kv.Client
+	token string
+	// smsMetrics are registered by router() and used by the SMS dispatcher.
+	smsMetrics *sms.Metrics
+	pack       *lessons.Pack // the content pack, and the programme settings in it
+	workers    []worker
 }
 
 // flags returns a flag set for a subcommand that prints its usage to stderr.
@@ -139,6 +142,7 @@ func newApp(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer) (*
 		a.close()
 		return nil, err
 	}
+	a.addSMS(out)
 	return a, nil
 }
 

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"chanjo/sms"
+	"chanjo/sms/africastalking"
+	"chanjo/sms/fakegateway"
+)
+
+// smsConfig maps the service's settings onto the dispatcher's.
+func smsConfig(cfg Config) sms.Config {
+	return sms.Config{
+		Batch:       cfg.ATBatch,
+		Rate:        cfg.SMSRate,
+		MaxAttempts: cfg.SMSMaxAttempts,
+		Quiet:       sms.QuietHours{Start: cfg.QuietHours.Start, End: cfg.QuietHours.End},
+		TZ:          cfg.TZ,
+		From:        cfg.ATSenderID,
+	}
+}
+
+// smsSender returns the gateway client, or nil when AT_USERNAME and
+// AT_API_KEY are not both set: the dispatcher then prints each SMS.
+func smsSender(cfg Config) sms.Sender {
+	if cfg.ATUsername == "" || cfg.ATAPIKey == "" {
+		return nil
+	}
+	return africastalking.New(africastalking.Config{Username: cfg.ATUsername, APIKey: cfg.ATAPIKey, BaseURL: cfg.ATBaseURL})
+}
+
+// addSMS adds the outbox dispatcher to the app's workers; out receives the
+// messages when no gateway is configured.
+func (a *app) addSMS(out io.Writer) {
+	a.workers = append(a.workers, worker{name: "sms", run: func(ctx context.Context) error {
+		return a.dispatcher(out).Run(ctx)
+	}})
+}
+
+// dispatcher builds the dispatcher when its worker starts, after router()
+// has registered the SMS metrics on the served registry.
+func (a *app) dispatcher(out io.Writer) *sms.Dispatcher {
+	sender := smsSender(a.cfg)
+	d := sms.NewDispatcher(a.db, sender, smsConfig(a.cfg))
+	d.Out, d.Log = out, a.log
+	if a.smsMetrics != nil {
+		d.Metrics = a.smsMetrics
+	}
+	// Host and address name this instance across restarts, so a restarted
+	// process takes back its own leases at once instead of waiting them out.
+	host, _ := os.Hostname()
+	d.Instance = host + a.cfg.Addr
+	if sender == nil {
+		a.log.Warn("AT_USERNAME or AT_API_KEY is not set: outgoing SMS are printed, not sent", "component", "sms")
+	}
+	return d
+}
+
+// registerSMS adds the gateway's SMS callbacks behind the callback token, and
+// the SMS metrics to reg.
+func (a *app) registerSMS(r gin.IRouter, reg prometheus.Registerer) {
+	a.smsMetrics = sms.NewMetrics(reg)
+	h := sms.NewHandler(a.db, a.cfg.USSDCode, a.cfg.TZ, a.log, a.smsMetrics)
+	h.Register(r.Group("", requireToken(a.token)))
+}
+
+func runFakeGateway(ctx context.Context, e env, args []string) error {
+	return fakegateway.Main(ctx, args, e.stdout)
+}
