@@ -103,6 +103,7 @@ func (a *app) router() *gin.Engine {
 	r.GET("/readyz", a.ready)
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
 	a.registerSMS(r, reg)
+	a.registerUSSD(r)
 	a.registerAPI(r)
 	return r
 }

@@ -84,7 +84,8 @@ func runMigrate(ctx context.Context, e env, args []string) error {
 }
 
 func runServe(ctx context.Context, e env, args []string) error {
-	fs := flags(e, "serve", "serve")
+	fs := flags(e, "serve", "serve [--demo]")
+	demo := fs.Bool("demo", false, "load a demo roster into an empty database and print the numbers to dial")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
@@ -97,6 +98,11 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer a.close()
+	if *demo {
+		if err := a.loadDemo(ctx, e.stdout); err != nil {
+			return err
+		}
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("CHANJO_ADDR: %w", err)
