@@ -27,9 +27,11 @@ func (s calculationSaver) SaveCalculation(ctx context.Context, c admin.Calculati
 	return err
 }
 
-// registerAPI adds the JSON API under /api/v1. The stock policy of the
-// content pack gives the calculators' defaults.
+// registerAPI adds the JSON API under /api/v1, every route behind a bearer
+// token. The stock policy of the content pack gives the calculators' defaults.
 func (a *app) registerAPI(r gin.IRouter) {
-	v1 := r.Group("/api/v1")
+	api := admin.NewAPI(a.db, a.log)
+	v1 := r.Group("/api/v1", api.Auth)
+	api.Register(v1)
 	admin.NewCalculatorHandler(calculationSaver{a.db}, a.pack.Settings.StockPolicy, a.log).Register(v1)
 }

@@ -14,10 +14,11 @@ import (
 	"chanjo/store"
 )
 
-func post(h http.Handler, path, body string) *httptest.ResponseRecorder {
+func post(h http.Handler, token, path, body string) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequest("POST", path, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
 	h.ServeHTTP(rec, req)
 	return rec
 }
@@ -28,7 +29,7 @@ func TestCalculatorAPIStoresForAWorker(t *testing.T) {
 	if _, err := a.db.Register(ctx, store.Registration{Phone: "+254712000001", Name: "Wanjiku", FacilityCode: "12345", Language: "sw", Active: true}); err != nil {
 		t.Fatal(err)
 	}
-	h := a.router()
+	h, token := a.router(), apiToken(t, a)
 	cases := []struct {
 		body   string
 		status int
@@ -39,7 +40,7 @@ func TestCalculatorAPIStoresForAWorker(t *testing.T) {
 		{`{"stock_on_hand": 180, "amc": 120, "phone": "0799999999"}`, http.StatusUnprocessableEntity, 1},
 	}
 	for _, c := range cases {
-		rec := post(h, "/api/v1/calculators/months-of-stock", c.body)
+		rec := post(h, token, "/api/v1/calculators/months-of-stock", c.body)
 		var n int
 		if err := a.db.Get(&n, `SELECT COUNT(*) FROM stock_calculations WHERE status = 'adequate' AND facility_id IS NOT NULL`); err != nil {
 			t.Fatal(err)
@@ -65,7 +66,7 @@ func TestStockPolicyComesFromContentDir(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, _ := testApp(t, map[string]string{"CONTENT_DIR": dir})
-	rec := post(a.router(), "/api/v1/calculators/stock-levels", `{"amc": 120}`)
+	rec := post(a.router(), apiToken(t, a), "/api/v1/calculators/stock-levels", `{"amc": 120}`)
 	var got struct {
 		Values struct {
 			PeriodNeed float64 `json:"period_need"`

@@ -105,6 +105,7 @@ func (a *app) router() *gin.Engine {
 	a.registerSMS(r, reg)
 	a.registerUSSD(r)
 	a.registerAPI(r)
+	a.registerConsole(r)
 	return r
 }
 

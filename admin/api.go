@@ -1,0 +1,84 @@
+package admin
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"chanjo/store"
+)
+
+// API is the JSON API under /api/v1 for scripts and integrations: bearer
+// tokens from `chanjo token create`, the same scoping as the console.
+type API struct {
+	db  *store.DB
+	log *slog.Logger
+}
+
+// NewAPI returns the JSON API's resources (the calculators are their own handler).
+func NewAPI(db *store.DB, log *slog.Logger) *API {
+	return &API{db: db, log: log.With("component", "admin.api")}
+}
+
+// Auth guards the /api/v1 group: a request needs the header
+// "Authorization: Bearer TOKEN" of a live token, else 401. It caps the body
+// at FormLimit and leaves the token's user and scope for the handlers.
+func (a *API) Auth(c *gin.Context) {
+	if c.Request.ContentLength > FormLimit {
+		abort(c, http.StatusRequestEntityTooLarge, apiError{Code: "too_large", Message: "the body must be at most 1 MiB"})
+		return
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, FormLimit)
+	scheme, token, _ := strings.Cut(c.GetHeader("Authorization"), " ")
+	token = strings.TrimSpace(token)
+	if !strings.EqualFold(scheme, "Bearer") || token == "" {
+		a.unauthorized(c, "send the header Authorization: Bearer TOKEN (chanjo token create NAME makes one)")
+		return
+	}
+	ctx := c.Request.Context()
+	u, err := a.db.UserByTokenHash(ctx, HashToken(token))
+	var sc store.Scope
+	if err == nil {
+		sc, err = a.db.Scope(ctx, u)
+	}
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		a.unauthorized(c, "the token is not valid")
+		return
+	case err != nil:
+		a.fail(c, err)
+		return
+	}
+	c.Set(keyUser, u)
+	c.Set(keyScope, sc)
+	c.Next()
+}
+
+func (a *API) unauthorized(c *gin.Context, msg string) {
+	c.Header("WWW-Authenticate", `Bearer realm="chanjo"`)
+	abort(c, http.StatusUnauthorized, apiError{Code: "unauthorized", Message: msg})
+}
+
+// fail answers a store error: 404 for what is missing or outside the scope,
+// 422 for a refused value, 500 (logged, never shown) otherwise.
+func (a *API) fail(c *gin.Context, err error) {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		abort(c, http.StatusNotFound, apiError{Code: "not_found", Message: "not found"})
+	case errors.Is(err, store.ErrInvalid):
+		abort(c, http.StatusUnprocessableEntity, apiError{Code: "invalid", Message: "invalid input"})
+	default:
+		a.log.Error("request failed", "route", c.FullPath(), "err", err)
+		abort(c, http.StatusInternalServerError, apiError{Code: "internal", Message: "internal error"})
+	}
+}
+
+// Register adds the resources to r, the /api/v1 group guarded by Auth.
+func (a *API) Register(r gin.IRouter) {
+	r.GET("/workers", a.workers)
+	r.GET("/workers/:id", a.worker)
+	r.PATCH("/workers/:id", a.patchWorker)
+}

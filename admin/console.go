@@ -1,0 +1,141 @@
+package admin
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"chanjo/store"
+)
+
+// Console is the supervisors' browser console under /admin: server-rendered
+// pages, one small file and one template each.
+type Console struct {
+	db      *store.DB
+	log     *slog.Logger
+	tz      *time.Location
+	pages   map[string]pageTemplate
+	uploads map[string]bool // routes (gin full paths) that take UploadLimit
+	static  http.Handler
+	version string // of the static files, for cache busting
+}
+
+// Console limits.
+const (
+	// FormLimit is the largest body a console form or API request may send.
+	FormLimit = 1 << 20
+	// UploadLimit is the largest body of a CSV upload route.
+	UploadLimit = 10 << 20
+	// SessionTTL is how long a login lasts.
+	SessionTTL = 12 * time.Hour
+	// MaxFailures wrong passwords in a row lock an account for LockFor.
+	MaxFailures = 5
+	LockFor     = 15 * time.Minute
+)
+
+// NewConsole returns the console. tz is the zone people read times in.
+// The templates and static files are embedded and parsed here, so a broken
+// one stops every test at once, never a running server.
+func NewConsole(db *store.DB, log *slog.Logger, tz *time.Location) *Console {
+	h := &Console{db: db, log: log.With("component", "admin.console"), tz: tz, pages: parsePages(tz), uploads: map[string]bool{}}
+	h.static, h.version = staticFiles()
+	return h
+}
+
+// Register adds the console's routes to r: /admin/login and /admin/static
+// for everyone, every other page behind a session.
+func (h *Console) Register(r gin.IRouter) {
+	pub, g := h.routeGroups(r)
+	pub.GET("/static/*file", h.serveStatic)
+	pub.GET("/login", h.loginForm)
+	pub.POST("/login", h.login)
+	g.POST("/logout", h.logout)
+	g.GET("", h.dashboard)
+	g.GET("/nurses", h.nurses)
+	g.GET("/nurses.csv", h.nursesCSV)
+	g.GET("/nurses/:id", h.nurse)
+	g.POST("/nurses/:id", h.editNurse)
+	g.POST("/nurses/:id/approve", h.approveNurse)
+	g.GET("/audit", h.adminOnly, h.audit)
+}
+
+// routeGroups returns the console's public group and, inside it, the group of
+// pages behind a session (with CSRF checks on every POST).
+func (h *Console) routeGroups(r gin.IRouter) (pub, g *gin.RouterGroup) {
+	pub = r.Group("/admin", securityHeaders, h.limitBody)
+	return pub, pub.Group("", h.requireSession)
+}
+
+// postUpload registers a POST route that accepts UploadLimit bytes instead
+// of FormLimit (a CSV upload).
+func (h *Console) postUpload(g gin.IRoutes, rel string, fn gin.HandlerFunc) {
+	h.uploads[strings.TrimSuffix(joinPath("/admin", rel), "/")] = true
+	g.POST(rel, fn)
+}
+
+func joinPath(base, rel string) string {
+	return base + "/" + strings.TrimPrefix(rel, "/")
+}
+
+// Context keys set by requireSession (and by the API's bearer check).
+const (
+	keyUser    = "chanjo.user"
+	keyScope   = "chanjo.scope"
+	keySession = "chanjo.session"
+)
+
+// userOf returns the logged-in user of the request.
+func userOf(c *gin.Context) store.User {
+	u, _ := c.Get(keyUser)
+	user, _ := u.(store.User)
+	return user
+}
+
+// scopeOf returns what the request's user may see; the zero Scope (nothing)
+// when there is no user.
+func scopeOf(c *gin.Context) store.Scope {
+	s, _ := c.Get(keyScope)
+	sc, _ := s.(store.Scope)
+	return sc
+}
+
+func sessionOf(c *gin.Context) store.Session {
+	s, _ := c.Get(keySession)
+	sess, _ := s.(store.Session)
+	return sess
+}
+
+// adminOnly answers 403 to a user who is not an admin.
+func (h *Console) adminOnly(c *gin.Context) {
+	if userOf(c).Role != store.RoleAdmin {
+		h.errorPage(c, http.StatusForbidden, "Only an administrator may do this.")
+		c.Abort()
+		return
+	}
+	c.Next()
+}
+
+// redirect sends the browser to path with a message shown once there.
+func (h *Console) redirect(c *gin.Context, path, flash string) {
+	if flash != "" {
+		if err := h.db.SetFlash(c.Request.Context(), sessionOf(c).IDHash, flash); err != nil {
+			h.log.Error("set flash", "err", err)
+		}
+	}
+	c.Redirect(http.StatusSeeOther, path)
+}
+
+// fail answers an error of the store: 404 for what is missing or outside
+// the scope (the same page, so existence does not leak), 500 otherwise.
+func (h *Console) fail(c *gin.Context, err error) {
+	if errors.Is(err, store.ErrNotFound) {
+		h.errorPage(c, http.StatusNotFound, "Not found.")
+		return
+	}
+	h.log.Error("request failed", "route", c.FullPath(), "err", err)
+	h.errorPage(c, http.StatusInternalServerError, "Something went wrong; it has been logged. Please try again.")
+}

@@ -1,0 +1,165 @@
+package admin
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"chanjo/phone"
+	"chanjo/store"
+)
+
+// workerStatuses are the statuses a filter may ask for.
+var workerStatuses = []string{store.StatusPending, store.StatusActive, store.StatusInactive}
+
+// nursesData is the nurses page's data.
+type nursesData struct {
+	Filter   store.WorkerFilter
+	Statuses []string
+	Rows     []store.WorkerRow
+	Total    int
+	Query    string // the filter as a query string, for the CSV link
+	Back     string // this page, where an approval returns to
+	Prev     string
+	Next     string
+}
+
+// workerFilter reads ?q=, ?status=, ?sub_county=, ?limit= and ?offset=. A
+// query that is a phone number in any common form searches its +254 form.
+func workerFilter(c *gin.Context) store.WorkerFilter {
+	f := store.WorkerFilter{Q: strings.TrimSpace(c.Query("q")), Status: c.Query("status"), SubCounty: strings.TrimSpace(c.Query("sub_county"))}
+	if p, err := phone.Normalize(f.Q); err == nil {
+		f.Q = p
+	}
+	f.Limit, _ = strconv.Atoi(c.Query("limit"))
+	f.Offset, _ = strconv.Atoi(c.Query("offset"))
+	return f
+}
+
+func filterQuery(f store.WorkerFilter, offset int) url.Values {
+	v := url.Values{}
+	for k, s := range map[string]string{"q": f.Q, "status": f.Status, "sub_county": f.SubCounty} {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	if offset > 0 {
+		v.Set("offset", strconv.Itoa(offset))
+	}
+	return v
+}
+
+// nurses is /admin/nurses: search, filter and approve.
+func (h *Console) nurses(c *gin.Context) {
+	f := workerFilter(c)
+	rows, total, err := h.db.Workers(c.Request.Context(), scopeOf(c), f)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	d := nursesData{Filter: f, Statuses: workerStatuses, Rows: rows, Total: total,
+		Query: filterQuery(f, 0).Encode(), Back: "/admin/nurses?" + filterQuery(f, f.Offset).Encode()}
+	size := len(rows)
+	if f.Offset > 0 {
+		d.Prev = "/admin/nurses?" + filterQuery(f, max(f.Offset-store.DefaultWorkerPage, 0)).Encode()
+	}
+	if f.Offset+size < total {
+		d.Next = "/admin/nurses?" + filterQuery(f, f.Offset+size).Encode()
+	}
+	h.render(c, http.StatusOK, "nurses", d)
+}
+
+// nurseData is the nurse page's data.
+type nurseData struct {
+	W        store.WorkerRow
+	Admin    bool
+	Statuses []string
+}
+
+// workerParam loads the worker of the :id in the path inside the scope,
+// answering 404 itself when there is none.
+func (h *Console) workerParam(c *gin.Context) (store.WorkerRow, bool) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		h.fail(c, store.ErrNotFound)
+		return store.WorkerRow{}, false
+	}
+	w, err := h.db.WorkerInScope(c.Request.Context(), scopeOf(c), id)
+	if err != nil {
+		h.fail(c, err)
+		return store.WorkerRow{}, false
+	}
+	return w, true
+}
+
+// nurse is /admin/nurses/:id: one nurse and the form to edit her.
+func (h *Console) nurse(c *gin.Context) {
+	if w, ok := h.workerParam(c); ok {
+		admin := userOf(c).Role == store.RoleAdmin
+		h.render(c, http.StatusOK, "nurse", nurseData{W: w, Admin: admin, Statuses: []string{store.StatusActive, store.StatusInactive}})
+	}
+}
+
+// mayChangeStatus is the rule for a worker's status: anyone whose scope
+// holds her may approve a pending registration; only an administrator
+// deactivates or reactivates.
+func mayChangeStatus(u store.User, from, to string) bool {
+	return from == to || u.Role == store.RoleAdmin || (from == store.StatusPending && to == store.StatusActive)
+}
+
+// editNurse saves the nurse form: language, opt-out and (administrators) status.
+func (h *Console) editNurse(c *gin.Context) {
+	w, ok := h.workerParam(c)
+	if !ok {
+		return
+	}
+	lang, out := c.PostForm("language"), c.PostForm("opted_out") == "1"
+	if lang != "en" && lang != "sw" {
+		h.errorPage(c, http.StatusUnprocessableEntity, "Choose English or Kiswahili.")
+		return
+	}
+	ch := store.WorkerChange{Language: &lang, OptedOut: &out}
+	if st := c.PostForm("status"); st != "" {
+		if !mayChangeStatus(userOf(c), w.Status, st) {
+			h.errorPage(c, http.StatusForbidden, "Only an administrator may change this status.")
+			return
+		}
+		ch.Status = &st
+	}
+	if _, err := h.db.UpdateWorker(c.Request.Context(), scopeOf(c), userOf(c).ID, w.ID, ch); err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.redirect(c, "/admin/nurses/"+strconv.FormatInt(w.ID, 10), "Saved.")
+}
+
+// approveNurse activates a pending registration.
+func (h *Console) approveNurse(c *gin.Context) {
+	w, ok := h.workerParam(c)
+	if !ok {
+		return
+	}
+	next := localPath(c.PostForm("next"), "/admin/nurses?status=pending")
+	if w.Status != store.StatusPending {
+		h.redirect(c, next, w.Name+" is already "+w.Status+".")
+		return
+	}
+	active := store.StatusActive
+	if _, err := h.db.UpdateWorker(c.Request.Context(), scopeOf(c), userOf(c).ID, w.ID, store.WorkerChange{Status: &active}); err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.redirect(c, next, "Approved "+w.Name+".")
+}
+
+// localPath returns p if it is a console path, so that a form cannot send
+// the browser elsewhere, and def otherwise.
+func localPath(p, def string) string {
+	if strings.HasPrefix(p, "/admin") && !strings.HasPrefix(p, "//") && !strings.ContainsAny(p, "\\\r\n") {
+		return p
+	}
+	return def
+}

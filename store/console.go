@@ -1,0 +1,188 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Scope is what a console user or API token may see and change: everything
+// for an admin, the facilities of her sub-counties for a supervisor.
+type Scope struct {
+	Admin       bool
+	SubCounties []string
+}
+
+// Allows reports whether a facility of the sub-county is inside the scope.
+func (s Scope) Allows(subCounty string) bool {
+	return s.Admin || slices.Contains(s.SubCounties, subCounty)
+}
+
+// clause returns the SQL condition that keeps rows whose sub-county column
+// col is inside the scope, and its arguments. A supervisor without a
+// sub-county sees nothing.
+func (s Scope) clause(col string) (string, []any) {
+	if s.Admin {
+		return "1 = 1", nil
+	}
+	if len(s.SubCounties) == 0 {
+		return "1 = 0", nil
+	}
+	args := make([]any, len(s.SubCounties))
+	for i, sc := range s.SubCounties {
+		args[i] = sc
+	}
+	return col + " IN (?" + strings.Repeat(", ?", len(args)-1) + ")", args
+}
+
+// Session is a logged-in console session. The cookie holds a random id;
+// the store knows only its hash.
+type Session struct {
+	IDHash    string    `db:"id_hash"`
+	UserID    int64     `db:"user_id"`
+	CSRF      string    `db:"csrf"`
+	Flash     string    `db:"flash"`
+	CreatedAt time.Time `db:"created_at"`
+	ExpiresAt time.Time `db:"expires_at"`
+}
+
+// CreateSession stores a new session and forgets expired ones.
+func (db *DB) CreateSession(ctx context.Context, s Session) error {
+	err := db.Tx(ctx, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, db.Rebind(`DELETE FROM console_sessions WHERE expires_at < ?`), db.Now()); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, db.Rebind(`INSERT INTO console_sessions (id_hash, user_id, csrf, flash, created_at, expires_at)
+VALUES (?, ?, ?, ?, ?, ?)`), s.IDHash, s.UserID, s.CSRF, s.Flash, s.CreatedAt, s.ExpiresAt)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: create session: %w", err)
+	}
+	return nil
+}
+
+// SessionByHash returns the unexpired session whose id hashes to idHash, or
+// ErrNotFound.
+func (db *DB) SessionByHash(ctx context.Context, idHash string) (Session, error) {
+	var s Session
+	err := db.GetContext(ctx, &s, db.Rebind(`SELECT id_hash, user_id, csrf, flash, created_at, expires_at
+FROM console_sessions WHERE id_hash = ? AND expires_at > ?`), idHash, db.Now())
+	if errors.Is(err, sql.ErrNoRows) {
+		return Session{}, ErrNotFound
+	}
+	if err != nil {
+		return Session{}, fmt.Errorf("store: session: %w", err)
+	}
+	return s, nil
+}
+
+// SetFlash keeps msg to show once on the session's next page; "" clears it.
+func (db *DB) SetFlash(ctx context.Context, idHash, msg string) error {
+	_, err := db.ExecContext(ctx, db.Rebind(`UPDATE console_sessions SET flash = ? WHERE id_hash = ?`), msg, idHash)
+	if err != nil {
+		return fmt.Errorf("store: set flash: %w", err)
+	}
+	return nil
+}
+
+// DeleteSession ends the session (logout).
+func (db *DB) DeleteSession(ctx context.Context, idHash string) error {
+	_, err := db.ExecContext(ctx, db.Rebind(`DELETE FROM console_sessions WHERE id_hash = ?`), idHash)
+	if err != nil {
+		return fmt.Errorf("store: delete session: %w", err)
+	}
+	return nil
+}
+
+// Dashboard is the console's first page: what is happening in the scope.
+type Dashboard struct {
+	ActiveThisWeek   int // workers who dialled in the last 7 days
+	Pending          int // registrations waiting for approval
+	LessonsCompleted int
+	Quiz             []TopicScore // practice quizzes, by topic
+	SMS              SMSMonth
+}
+
+// TopicScore is the average score of finished practice quizzes of a topic.
+type TopicScore struct {
+	Topic    string `db:"topic"`
+	Attempts int    `db:"attempts"`
+	Score    int    `db:"score"`
+	Total    int    `db:"total"`
+}
+
+// Percent is the average score in percent, 0 without answers.
+func (t TopicScore) Percent() float64 {
+	if t.Total == 0 {
+		return 0
+	}
+	return float64(t.Score) * 100 / float64(t.Total)
+}
+
+// SMSMonth counts the month's SMS by what became of them.
+type SMSMonth struct {
+	Queued    int     `db:"queued"`
+	Sent      int     `db:"sent"`
+	Delivered int     `db:"delivered"`
+	Failed    int     `db:"failed"`
+	Cost      float64 `db:"cost"`
+	Currency  string  `db:"currency"`
+}
+
+// Dashboard counts, inside the scope, the week up to now and the month from
+// monthStart (the caller's local month, in UTC).
+func (db *DB) Dashboard(ctx context.Context, sc Scope, monthStart time.Time) (Dashboard, error) {
+	var d Dashboard
+	where, args := sc.clause("f.sub_county")
+	from := ` FROM workers w LEFT JOIN facilities f ON f.id = w.facility_id WHERE ` + where
+	weekAgo := db.Now().Add(-7 * 24 * time.Hour)
+	counts := []struct {
+		dst   *int
+		query string
+		args  []any
+	}{
+		{&d.ActiveThisWeek, `SELECT COUNT(*)` + from + ` AND w.last_dial_at >= ?`, append(slices.Clone(args), weekAgo)},
+		{&d.Pending, `SELECT COUNT(*)` + from + ` AND w.status = 'pending'`, args},
+		{&d.LessonsCompleted, `SELECT COUNT(*) FROM lesson_progress p JOIN workers w ON w.id = p.worker_id
+LEFT JOIN facilities f ON f.id = w.facility_id WHERE ` + where + ` AND p.completed_at IS NOT NULL`, args},
+	}
+	for _, c := range counts {
+		if err := db.GetContext(ctx, c.dst, db.Rebind(c.query), c.args...); err != nil {
+			return Dashboard{}, fmt.Errorf("store: dashboard: %w", err)
+		}
+	}
+	err := db.SelectContext(ctx, &d.Quiz, db.Rebind(`SELECT q.topic, COUNT(*) AS attempts, SUM(q.score) AS score, SUM(q.total) AS total
+FROM quiz_attempts q JOIN workers w ON w.id = q.worker_id LEFT JOIN facilities f ON f.id = w.facility_id
+WHERE `+where+` AND q.form = 'practice' AND q.finished_at IS NOT NULL GROUP BY q.topic ORDER BY q.topic`), args...)
+	if err != nil {
+		return Dashboard{}, fmt.Errorf("store: dashboard quiz: %w", err)
+	}
+	d.SMS, err = db.smsMonth(ctx, sc, monthStart)
+	return d, err
+}
+
+const sqlSMSMonth = `SELECT
+    COALESCE(SUM(CASE WHEN o.status IN ('queued', 'sending') THEN 1 ELSE 0 END), 0) AS queued,
+    COALESCE(SUM(CASE WHEN o.sent_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS sent,
+    COALESCE(SUM(CASE WHEN o.status = 'delivered' THEN 1 ELSE 0 END), 0) AS delivered,
+    COALESCE(SUM(CASE WHEN o.status = 'failed' THEN 1 ELSE 0 END), 0) AS failed,
+    COALESCE(SUM(o.cost), 0) AS cost, COALESCE(MAX(o.currency), '') AS currency
+FROM outbox o LEFT JOIN workers w ON w.id = o.worker_id LEFT JOIN facilities f ON f.id = w.facility_id
+WHERE o.created_at >= ? AND `
+
+// smsMonth counts the SMS created since monthStart. An admin also sees
+// messages to numbers that are no worker's (replies to strangers).
+func (db *DB) smsMonth(ctx context.Context, sc Scope, monthStart time.Time) (SMSMonth, error) {
+	where, args := sc.clause("f.sub_county")
+	var m SMSMonth
+	err := db.GetContext(ctx, &m, db.Rebind(sqlSMSMonth+where), append([]any{monthStart}, args...)...)
+	if err != nil {
+		return SMSMonth{}, fmt.Errorf("store: dashboard sms: %w", err)
+	}
+	return m, nil
+}

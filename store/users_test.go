@@ -1,0 +1,114 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"chanjo/store"
+	"chanjo/store/storetest"
+)
+
+func TestCreateUserAndScope(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		u, err := db.CreateUser(ctx, store.NewUser{Name: "wanjiru", Role: store.RoleSupervisor, PasswordHash: "h",
+			Phone: "+254711000009", SubCounties: []string{"Kibra", "Embakasi", "Kibra"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		byName, err := db.UserByName(ctx, "wanjiru")
+		if err != nil || byName.ID != u.ID || byName.Phone.String != "+254711000009" || byName.Role != store.RoleSupervisor {
+			t.Errorf("UserByName(wanjiru) = %+v, %v, want the created user", byName, err)
+		}
+		sc, err := db.Scope(ctx, u)
+		if diff := cmp.Diff(store.Scope{SubCounties: []string{"Embakasi", "Kibra"}}, sc); err != nil || diff != "" {
+			t.Errorf("Scope(supervisor) error %v, diff (-want +got):\n%s", err, diff)
+		}
+		for _, dup := range []store.NewUser{
+			{Name: "wanjiru", Role: store.RoleAdmin, PasswordHash: "h"},
+			{Name: "other", Role: store.RoleAdmin, PasswordHash: "h", Phone: "+254711000009"},
+		} {
+			if _, err := db.CreateUser(ctx, dup); !errors.Is(err, store.ErrExists) {
+				t.Errorf("CreateUser(%s, %s) error = %v, want ErrExists", dup.Name, dup.Phone, err)
+			}
+		}
+		if _, err := db.UserByName(ctx, "nobody"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("UserByName(nobody) error = %v, want ErrNotFound", err)
+		}
+		if n := auditCount(t, db, "user.add"); n != 1 {
+			t.Errorf("audit rows user.add = %d, want 1", n)
+		}
+	})
+}
+
+func TestLoginFailuresLockAndReset(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		now := time.Date(2025, 3, 3, 8, 0, 0, 0, time.UTC)
+		db.Now = func() time.Time { return now }
+		u, err := db.CreateUser(ctx, store.NewUser{Name: "admin", Role: store.RoleAdmin, PasswordHash: "h"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 1; i <= 5; i++ {
+			until, err := db.RecordLoginFailure(ctx, u.ID, 5, 15*time.Minute)
+			want := time.Time{}
+			if i == 5 {
+				want = now.Add(15 * time.Minute)
+			}
+			if err != nil || !until.Equal(want) {
+				t.Errorf("RecordLoginFailure #%d = %v, %v, want %v", i, until, err, want)
+			}
+		}
+		got, _ := db.UserByID(ctx, u.ID)
+		if !got.LockedUntil.Valid || !got.LockedUntil.Time.Equal(now.Add(15*time.Minute)) || got.FailedLogins != 0 {
+			t.Errorf("after 5 failures: locked until %v, failures %d, want %v and 0", got.LockedUntil, got.FailedLogins, now.Add(15*time.Minute))
+		}
+		if err := db.ResetFailures(ctx, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		got, _ = db.UserByID(ctx, u.ID)
+		if got.LockedUntil.Valid || got.FailedLogins != 0 {
+			t.Errorf("after reset: %+v, want unlocked", got)
+		}
+		if n := auditCount(t, db, "login.fail"); n != 5 {
+			t.Errorf("audit rows login.fail = %d, want 5", n)
+		}
+	})
+}
+
+func TestTokens(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		u, err := db.CreateUser(ctx, store.NewUser{Name: "script", Role: store.RoleAdmin, PasswordHash: "h"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.CreateToken(ctx, u.ID, "cli", "abc123"); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := db.UserByTokenHash(ctx, "abc123"); err != nil || got.ID != u.ID {
+			t.Errorf("UserByTokenHash(known) = %+v, %v, want user %d", got, err, u.ID)
+		}
+		if _, err := db.UserByTokenHash(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("UserByTokenHash(unknown) error = %v, want ErrNotFound", err)
+		}
+		log, err := db.AuditLog(ctx, 10)
+		if err != nil || len(log) != 2 || log[0].Action != "token.create" || log[0].UserName != "script" {
+			t.Errorf("AuditLog = %+v, %v, want token.create by script first", log, err)
+		}
+	})
+}
+
+func auditCount(t *testing.T, db *store.DB, action string) int {
+	t.Helper()
+	var n int
+	if err := db.Get(&n, db.Rebind(`SELECT COUNT(*) FROM audit_log WHERE action = ?`), action); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
