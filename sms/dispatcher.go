@@ -182,6 +182,7 @@ func (d *Dispatcher) Once(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("sms: dispatch: %w", err)
 	}
 	d.Metrics.suppressed.Add(float64(l.Suppressed))
+	countSegments(l.Msgs)
 	done := 0
 	for _, g := range groups(l.Msgs, d.cfg.Batch, d.burst(), d.limit != nil) {
 		// Never start a send the lease might not cover: another dispatcher
@@ -193,6 +194,9 @@ func (d *Dispatcher) Once(ctx context.Context) (int, error) {
 			break
 		}
 		rs := d.send(ctx, g)
+		for i := range rs {
+			rs[i].Segments = g[i].Segments
+		}
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		err := d.db.Finish(fctx, d.Instance, rs)
 		cancel()

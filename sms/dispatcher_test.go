@@ -193,3 +193,28 @@ func TestGroupsNeverRepeatANumber(t *testing.T) {
 		}
 	}
 }
+
+func TestRecordsSegmentsAndCost(t *testing.T) {
+	r := newRig(t, storetest.SQLite(t), sms.Config{})
+	long := strings.Repeat("Tally as you vaccinate. ", 8) // 192 GSM-7 characters: 2 segments
+	uni := "Karibu \u2764"                                // a heart forces UCS-2: 1 segment of 70
+	r.enqueue(t, store.Outgoing{DedupeKey: "long", Kind: store.KindNudge, Phone: "+254711000001", Body: long},
+		store.Outgoing{DedupeKey: "uni", Kind: store.KindNudge, Phone: "+254711000002", Body: uni})
+	r.drain(t)
+	for _, tt := range []struct {
+		key      string
+		segments int
+		cost     float64
+	}{{"long", 2, 1.6}, {"uni", 1, 0.8}} {
+		var got struct {
+			Segments int     `db:"segments"`
+			Cost     float64 `db:"cost"`
+		}
+		if err := r.db.Get(&got, r.db.Rebind(`SELECT segments, cost FROM outbox WHERE dedupe_key = ?`), tt.key); err != nil {
+			t.Fatal(err)
+		}
+		if got.Segments != tt.segments || got.Cost != tt.cost {
+			t.Errorf("%s: segments, cost = %d, %v, want %d, %v", tt.key, got.Segments, got.Cost, tt.segments, tt.cost)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"chanjo/gsm"
 	"chanjo/phone"
 	"chanjo/sms/africastalking"
 	"chanjo/store"
@@ -18,6 +19,21 @@ type group []store.Claimed
 // segments is the rate-limit cost of the request: every recipient's segments.
 func (g group) segments() int {
 	return len(g) * max(1, g[0].Segments)
+}
+
+// countSegments sets each message's segment count from its body, which
+// the rate limit and the outbox record need. A broadcast repeats one body, so
+// each body is counted once.
+func countSegments(msgs []store.Claimed) {
+	seen := map[string]int{}
+	for i, m := range msgs {
+		n, ok := seen[m.Body]
+		if !ok {
+			n = gsm.Segments(m.Body).Segments
+			seen[m.Body] = n
+		}
+		msgs[i].Segments = n
+	}
 }
 
 // groups splits msgs, kept in send order, into requests of one body each, at

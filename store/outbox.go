@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
-
-	"chanjo/gsm"
 )
 
 // OutKind is what an outgoing SMS is for; it sets the order of sending.
@@ -88,13 +86,12 @@ const sqlEnqueueTail = ` ON CONFLICT (dedupe_key) DO NOTHING`
 // broadcast) go in multi-row INSERTs of enqueueChunk rows.
 func (db *DB) Enqueue(ctx context.Context, q sqlx.ExtContext, msgs ...Outgoing) (int, error) {
 	now := db.Now().UTC()
-	segs := map[string]int{}
 	total := 0
 	for start := 0; start < len(msgs); start += enqueueChunk {
 		chunk := msgs[start:min(start+enqueueChunk, len(msgs))]
 		args := make([]any, 0, 12*len(chunk))
 		for _, m := range chunk {
-			row, err := enqueueArgs(m, now, segs)
+			row, err := enqueueArgs(m, now)
 			if err != nil {
 				return total, fmt.Errorf("store: enqueue: %w", err)
 			}
@@ -115,8 +112,7 @@ func (db *DB) Enqueue(ctx context.Context, q sqlx.ExtContext, msgs ...Outgoing) 
 }
 
 // enqueueArgs checks m and returns its bind values in sqlEnqueueRow order.
-// segs caches segment counts by body: a broadcast repeats one body.
-func enqueueArgs(m Outgoing, now time.Time, segs map[string]int) ([]any, error) {
+func enqueueArgs(m Outgoing, now time.Time) ([]any, error) {
 	prio := m.Kind.priority()
 	switch {
 	case prio < 0:
@@ -124,17 +120,12 @@ func enqueueArgs(m Outgoing, now time.Time, segs map[string]int) ([]any, error) 
 	case m.DedupeKey == "" || m.Phone == "" || m.Body == "":
 		return nil, fmt.Errorf("dedupe key, phone and body are required: %w", ErrInvalidOutgoing)
 	}
-	n, ok := segs[m.Body]
-	if !ok {
-		n = gsm.Segments(m.Body).Segments
-		segs[m.Body] = n
-	}
 	notBefore := now
 	if !m.NotBefore.IsZero() {
 		notBefore = m.NotBefore.UTC()
 	}
 	return []any{m.DedupeKey, string(m.Kind), prio, m.Urgent, m.Phone, m.Body, nullID(m.WorkerID),
-		nullID(m.BroadcastID), notBefore, n, now, now}, nil
+		nullID(m.BroadcastID), notBefore, 1, now, now}, nil
 }
 
 // nullID maps the id 0 to NULL.

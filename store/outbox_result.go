@@ -19,10 +19,13 @@ type Result struct {
 	// Reason says why a send failed or will be retried.
 	Reason    string
 	NotBefore time.Time
+	// Segments is how many SMS segments the body takes (the dispatcher
+	// counts them; the store knows no character sets).
+	Segments int
 }
 
 const sqlFinishHead = `UPDATE outbox SET status = v.column2, gateway_id = v.column3, cost = v.column4,
-  currency = v.column5, failure_reason = v.column6, not_before = v.column7, attempts = attempts + 1,
+  currency = v.column5, failure_reason = v.column6, not_before = v.column7, segments = v.column8, attempts = attempts + 1,
   sent_at = CASE WHEN v.column2 IN ('accepted', 'delivered') THEN ? ELSE sent_at END,
   delivered_at = CASE WHEN v.column2 = 'delivered' THEN ? ELSE delivered_at END,
   lease_owner = NULL, lease_until = NULL, updated_at = ?
@@ -41,7 +44,7 @@ func (db *DB) Finish(ctx context.Context, owner string, rs []Result) error {
 	if db.Dialect == Postgres {
 		real, ts = "DOUBLE PRECISION", "TIMESTAMPTZ"
 	}
-	row := fmt.Sprintf("(CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS %s), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS %s))", real, ts)
+	row := fmt.Sprintf("(CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS %s), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS %s), CAST(? AS INTEGER))", real, ts)
 	args := []any{now, now, now}
 	for _, r := range rs {
 		var gw any
@@ -52,7 +55,7 @@ func (db *DB) Finish(ctx context.Context, owner string, rs []Result) error {
 		if nb.IsZero() {
 			nb = now
 		}
-		args = append(args, r.ID, r.Status, gw, r.Cost, r.Currency, r.Reason, nb.UTC())
+		args = append(args, r.ID, r.Status, gw, r.Cost, r.Currency, r.Reason, nb.UTC(), max(1, r.Segments))
 	}
 	args = append(args, owner)
 	q := fmt.Sprintf(sqlFinishHead, strings.Repeat(row+",", len(rs)-1)+row)
