@@ -1,0 +1,302 @@
+package store
+
+import (
+	"context"
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"chanjo/gsm"
+)
+
+// Audience says who a broadcast goes to. Inside a field any value matches;
+// the fields combine with AND; an empty field does not narrow. The caller's
+// Scope always narrows further.
+type Audience struct {
+	SubCounties []string `json:"sub_counties"`
+	Facilities  []string `json:"facilities"` // facility codes
+	Groups      []string `json:"groups"`     // group names
+	Roles       []string `json:"roles"`      // nurse | mentor
+}
+
+// Scan reads an audience stored as JSON.
+func (a *Audience) Scan(src any) error {
+	var b []byte
+	switch v := src.(type) {
+	case string:
+		b = []byte(v)
+	case []byte:
+		b = v
+	default:
+		return fmt.Errorf("store: audience: cannot scan %T", src)
+	}
+	return json.Unmarshal(b, a)
+}
+
+// Value stores the audience as JSON.
+func (a Audience) Value() (driver.Value, error) {
+	b, err := json.Marshal(a)
+	return string(b), err
+}
+
+// String is the audience for people: "sub-county Kibra; role nurse".
+func (a Audience) String() string {
+	var parts []string
+	for _, f := range []struct {
+		name string
+		vals []string
+	}{{"sub-county", a.SubCounties}, {"facility", a.Facilities}, {"group", a.Groups}, {"role", a.Roles}} {
+		if len(f.vals) > 0 {
+			parts = append(parts, f.name+" "+strings.Join(f.vals, ", "))
+		}
+	}
+	if len(parts) == 0 {
+		return "everyone"
+	}
+	return strings.Join(parts, "; ")
+}
+
+// clean trims the values and drops empty ones and repeats.
+func (a Audience) clean() Audience {
+	tidy := func(vs []string) []string {
+		var out []string
+		for _, v := range vs {
+			if v = strings.TrimSpace(v); v != "" && !slices.Contains(out, v) {
+				out = append(out, v)
+			}
+		}
+		return out
+	}
+	return Audience{tidy(a.SubCounties), tidy(a.Facilities), tidy(a.Groups), tidy(a.Roles)}
+}
+
+// InputError is bad input to a broadcast; Field names the input ("body",
+// "audience.groups", ...) and Message says what is wrong, for people. It
+// wraps ErrInvalid.
+type InputError struct {
+	Field, Message string
+}
+
+func (e *InputError) Error() string { return e.Field + ": " + e.Message }
+
+// Unwrap makes errors.Is(err, ErrInvalid) hold.
+func (e *InputError) Unwrap() error { return ErrInvalid }
+
+// MaxUnconfirmedSegments is the longest broadcast, in SMS segments, that
+// needs no explicit confirmation: every segment is paid for every nurse.
+const MaxUnconfirmedSegments = 3
+
+// MaxBroadcastSegments bounds a broadcast's body even when confirmed.
+const MaxBroadcastSegments = 10
+
+// where returns the condition selecting the audience's live recipients
+// inside the scope (from workers w LEFT JOIN facilities f), and its binds:
+// active workers whose number has not opted out.
+func (a Audience) where(sc Scope) (string, []any) {
+	cond, args := sc.clause("f.sub_county")
+	conds := []string{cond, "w.status = 'active'", "NOT w.opted_out",
+		"NOT EXISTS (SELECT 1 FROM sms_optouts o WHERE o.phone = w.phone)"}
+	in := func(expr string, vals []string) {
+		if len(vals) == 0 {
+			return
+		}
+		conds = append(conds, fmt.Sprintf(expr, "?"+strings.Repeat(", ?", len(vals)-1)))
+		for _, v := range vals {
+			args = append(args, v)
+		}
+	}
+	in("f.sub_county IN (%s)", a.SubCounties)
+	in("f.code IN (%s)", a.Facilities)
+	in("w.role IN (%s)", a.Roles)
+	in("EXISTS (SELECT 1 FROM group_members gm JOIN groups g ON g.id = gm.group_id WHERE gm.worker_id = w.id AND g.name IN (%s))", a.Groups)
+	return strings.Join(conds, " AND "), args
+}
+
+const sqlAudienceFrom = ` FROM workers w LEFT JOIN facilities f ON f.id = w.facility_id WHERE `
+
+// checkAudience refuses an audience naming what the scope does not hold or
+// what does not exist, so that a typo is an error rather than zero recipients.
+func (db *DB) checkAudience(ctx context.Context, q sqlx.QueryerContext, sc Scope, a Audience) error {
+	for _, r := range a.Roles {
+		if r != "nurse" && r != "mentor" {
+			return &InputError{"audience.roles", fmt.Sprintf("%q is not a role: use nurse or mentor", r)}
+		}
+	}
+	for _, s := range a.SubCounties {
+		if !sc.Allows(s) {
+			return &InputError{"audience.sub_counties", s + " is not one of your sub-counties"}
+		}
+	}
+	cond, args := sc.clause("sub_county")
+	if err := db.checkNames(ctx, q, a.Facilities, "facilities", "facility", `SELECT code FROM facilities WHERE `+cond+` AND code`, args); err != nil {
+		return err
+	}
+	return db.checkNames(ctx, q, a.Groups, "groups", "group", `SELECT name FROM groups WHERE name`, nil)
+}
+
+// checkNames returns an *InputError for the first of want that query, a
+// SELECT of names ending in the column to match, does not return.
+func (db *DB) checkNames(ctx context.Context, q sqlx.QueryerContext, want []string, field, noun, query string, args []any) error {
+	if len(want) == 0 {
+		return nil
+	}
+	query += " IN (?" + strings.Repeat(", ?", len(want)-1) + ")"
+	for _, v := range want {
+		args = append(args, v)
+	}
+	var have []string
+	if err := sqlx.SelectContext(ctx, q, &have, db.Rebind(query), args...); err != nil {
+		return err
+	}
+	for _, v := range want {
+		if !slices.Contains(have, v) {
+			return &InputError{"audience." + field, "no " + noun + " " + v + " in your sub-counties"}
+		}
+	}
+	return nil
+}
+
+// Preview is what a broadcast would cost before it is sent.
+type Preview struct {
+	Recipients int
+	Size       gsm.Count
+}
+
+// Price is the cost of one SMS segment (SMS_SEGMENT_COST).
+type Price struct {
+	PerSegment float64
+	Currency   string
+}
+
+// Of returns the cost of sending segments segments to recipients numbers.
+func (p Price) Of(recipients, segments int) float64 {
+	return float64(recipients*segments) * p.PerSegment
+}
+
+// Format writes an amount in the price's currency: "KES 8.00".
+func (p Price) Format(amount float64) string {
+	return strings.TrimSpace(fmt.Sprintf("%s %.2f", p.Currency, amount))
+}
+
+// PreviewBroadcast counts the audience's live recipients inside the scope
+// (active workers whose number has not opted out) and sizes the body.
+func (db *DB) PreviewBroadcast(ctx context.Context, sc Scope, a Audience, body string) (Preview, error) {
+	return previewBroadcast(ctx, db, db, sc, a.clean(), body)
+}
+
+func previewBroadcast(ctx context.Context, db *DB, q sqlx.QueryerContext, sc Scope, a Audience, body string) (Preview, error) {
+	if err := db.checkAudience(ctx, q, sc, a); err != nil {
+		return Preview{}, fmt.Errorf("store: preview broadcast: %w", err)
+	}
+	p := Preview{Size: gsm.Segments(strings.TrimSpace(body))}
+	cond, args := a.where(sc)
+	if err := sqlx.GetContext(ctx, q, &p.Recipients, db.Rebind(`SELECT COUNT(*)`+sqlAudienceFrom+cond), args...); err != nil {
+		return Preview{}, fmt.Errorf("store: preview broadcast: %w", err)
+	}
+	return p, nil
+}
+
+// NewBroadcast is a broadcast to be sent.
+type NewBroadcast struct {
+	Audience Audience
+	Body     string
+	// Urgent lets the broadcast go out during quiet hours.
+	Urgent bool
+	// SendAt schedules the broadcast; zero means now.
+	SendAt time.Time
+	// ConfirmLong is the sender's explicit yes to a body of more than
+	// MaxUnconfirmedSegments segments.
+	ConfirmLong bool
+}
+
+// check returns an *InputError for a body or schedule the store refuses.
+func (nb NewBroadcast) check(now time.Time) error {
+	n := gsm.Segments(nb.Body).Segments
+	switch {
+	case nb.Body == "":
+		return &InputError{"body", "write the message"}
+	case n > MaxBroadcastSegments:
+		return &InputError{"body", fmt.Sprintf("the message is %d SMS long; the most is %d", n, MaxBroadcastSegments)}
+	case n > MaxUnconfirmedSegments && !nb.ConfirmLong:
+		return &InputError{"confirm_long", fmt.Sprintf("the message is %d SMS long (more than %d): confirm that every nurse should get %d SMS", n, MaxUnconfirmedSegments, n)}
+	case !nb.SendAt.IsZero() && nb.SendAt.Before(now.Add(-5*time.Minute)):
+		return &InputError{"send_at", "the time is in the past"}
+	}
+	return nil
+}
+
+// ErrNoRecipients wraps the error for an audience with no live recipient.
+var ErrNoRecipients = &InputError{"audience", "no nurse in this audience can receive SMS"}
+
+// CreateBroadcast writes the broadcast, one outbox row per live recipient
+// inside the scope and the audit log row in one transaction, and returns it
+// with its counts. Bad input is an *InputError (wrapping ErrInvalid) and
+// creates nothing.
+func (db *DB) CreateBroadcast(ctx context.Context, sc Scope, userID int64, nb NewBroadcast) (Broadcast, error) {
+	var id int64
+	err := db.Tx(ctx, func(tx *Tx) error {
+		var err error
+		id, err = db.createBroadcast(ctx, tx, sc, userID, nb)
+		return err
+	})
+	if err != nil {
+		return Broadcast{}, err
+	}
+	return db.Broadcast(ctx, sc, id)
+}
+
+type recipient struct {
+	ID    int64  `db:"id"`
+	Phone string `db:"phone"`
+}
+
+const sqlInsertBroadcast = `INSERT INTO broadcasts (user_id, audience, body, urgent, send_at, recipients, segments, created_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+
+// createBroadcast is CreateBroadcast inside the caller's transaction.
+func (db *DB) createBroadcast(ctx context.Context, tx *Tx, sc Scope, userID int64, nb NewBroadcast) (int64, error) {
+	now := db.Now().UTC()
+	nb.Body, nb.Audience = strings.TrimSpace(nb.Body), nb.Audience.clean()
+	if err := nb.check(now); err != nil {
+		return 0, fmt.Errorf("store: create broadcast: %w", err)
+	}
+	if err := db.checkAudience(ctx, tx, sc, nb.Audience); err != nil {
+		return 0, fmt.Errorf("store: create broadcast: %w", err)
+	}
+	cond, args := nb.Audience.where(sc)
+	var rs []recipient
+	if err := tx.SelectContext(ctx, &rs, db.Rebind(`SELECT w.id, w.phone`+sqlAudienceFrom+cond+` ORDER BY w.id`), args...); err != nil {
+		return 0, fmt.Errorf("store: create broadcast: %w", err)
+	}
+	if len(rs) == 0 {
+		return 0, fmt.Errorf("store: create broadcast: %w", ErrNoRecipients)
+	}
+	sendAt := now
+	if nb.SendAt.After(now) {
+		sendAt = nb.SendAt.UTC()
+	}
+	segs := gsm.Segments(nb.Body).Segments
+	var id int64
+	err := tx.GetContext(ctx, &id, db.Rebind(sqlInsertBroadcast), nullID(userID), nb.Audience, nb.Body, nb.Urgent, sendAt, len(rs), segs, now)
+	if err != nil {
+		return 0, fmt.Errorf("store: create broadcast: %w", err)
+	}
+	msgs := make([]Outgoing, len(rs))
+	for i, r := range rs {
+		msgs[i] = Outgoing{DedupeKey: fmt.Sprintf("broadcast:%d:%d", id, r.ID), Kind: KindBroadcast, Phone: r.Phone,
+			Body: nb.Body, WorkerID: r.ID, BroadcastID: id, Urgent: nb.Urgent, NotBefore: sendAt}
+	}
+	if _, err := db.Enqueue(ctx, tx, msgs...); err != nil {
+		return 0, fmt.Errorf("store: create broadcast: %w", err)
+	}
+	detail := fmt.Sprintf("%d recipients; %d segments; %s; urgent %t; send at %s", len(rs), segs, nb.Audience, nb.Urgent, sendAt.Format(time.RFC3339))
+	if err := db.Audit(ctx, tx, userID, "broadcast.create", fmt.Sprintf("broadcast:%d", id), detail); err != nil {
+		return 0, err
+	}
+	return id, nil
+}
