@@ -24,6 +24,9 @@ type Handler struct {
 	tz       *time.Location
 	log      *slog.Logger
 	metrics  *Metrics
+	// Price (SMS_SEGMENT_COST) estimates the cost of a broadcast asked for
+	// by SMS in the reply that asks for YES.
+	Price store.Price
 }
 
 // NewHandler returns the callback handler. ussdCode is shown in replies; tz
@@ -90,6 +93,9 @@ func normalize(p string) (string, error) {
 // receive handles one incoming SMS in one transaction with its reply, so a
 // callback the gateway retries changes nothing the second time.
 func (h *Handler) receive(ctx context.Context, in africastalking.Incoming) error {
+	if theirs, err := h.supervisorSMS(ctx, in); theirs || err != nil {
+		return err
+	}
 	w, err := h.db.WorkerByPhone(ctx, in.From)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("sms: receive: %w", err)

@@ -1,0 +1,155 @@
+package sms
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"chanjo/sms/africastalking"
+	"chanjo/store"
+)
+
+// Supervisor commands, as recorded in inbound_sms.handled_as.
+const (
+	cmdBroadcast = "broadcast" // BC <group or sub-county> <message>
+	cmdConfirm   = "confirm"   // YES (NDIYO)
+)
+
+// maxAudienceWords bounds the words of a group or sub-county name after BC.
+const maxAudienceWords = 5
+
+// supervisorCommand returns the command an SMS holds, if any, and the text
+// after BC.
+func supervisorCommand(text string) (cmd, rest string) {
+	text = strings.TrimSpace(text)
+	first, rest, _ := strings.Cut(text, " ")
+	switch {
+	case strings.EqualFold(first, "BC"):
+		return cmdBroadcast, strings.TrimSpace(rest)
+	case strings.EqualFold(strings.Trim(text, ".!"), "YES"), strings.EqualFold(strings.Trim(text, ".!"), "NDIYO"):
+		return cmdConfirm, ""
+	}
+	return "", ""
+}
+
+// supervisorSMS handles BC and YES from a console user's phone: a broadcast
+// asked for by SMS, then confirmed. It reports whether the SMS was hers;
+// anything else goes on to the workers' keywords.
+func (h *Handler) supervisorSMS(ctx context.Context, in africastalking.Incoming) (bool, error) {
+	cmd, rest := supervisorCommand(in.Text)
+	if cmd == "" {
+		return false, nil
+	}
+	u, err := h.db.UserByPhone(ctx, in.From)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	var sc store.Scope
+	if err == nil {
+		sc, err = h.db.Scope(ctx, u)
+	}
+	if err != nil {
+		return true, fmt.Errorf("sms: supervisor sms: %w", err)
+	}
+	name, a, err := h.audienceOf(ctx, sc, cmd, rest)
+	var refusal string // the answer to a BC refused before it is drafted
+	if err != nil {
+		if refusal, err = h.supervisorReply(cmd, name, store.Preview{}, err); err != nil {
+			return true, err
+		}
+	}
+	return true, h.db.Tx(ctx, func(tx *store.Tx) error {
+		fresh, err := h.db.RecordInbound(ctx, tx, store.InboundSMS{GatewayID: in.ID, Phone: in.From, To: in.To,
+			Body: in.Text, LinkID: in.LinkID, HandledAs: cmd, SentAt: in.Date})
+		if err != nil || !fresh {
+			return err
+		}
+		var text string
+		switch {
+		case refusal != "":
+			text = refusal
+		case cmd == cmdBroadcast:
+			p, derr := h.db.DraftBroadcast(ctx, tx, sc, u.ID, a, strings.TrimSpace(rest[len(name):]))
+			text, err = h.supervisorReply(cmd, name, p, derr)
+		default:
+			b, cerr := h.db.ConfirmDraft(ctx, tx, sc, u.ID)
+			text, err = h.supervisorReply(cmd, name, store.Preview{Recipients: b.Recipients}, cerr)
+		}
+		if err != nil {
+			return err
+		}
+		_, err = h.db.Enqueue(ctx, tx, store.Outgoing{DedupeKey: "in:" + in.ID, Kind: store.KindReply, Phone: in.From, Body: text})
+		return err
+	})
+}
+
+// errUsage is a BC without an audience or a message.
+var errUsage = errors.New("usage")
+
+// audienceOf finds the audience named at the start of a BC's text, the
+// longest name first ("Kibra North" before "Kibra"), and returns the name
+// as typed. A YES has none.
+func (h *Handler) audienceOf(ctx context.Context, sc store.Scope, cmd, rest string) (string, store.Audience, error) {
+	words := strings.Fields(rest)
+	if cmd != cmdBroadcast {
+		return "", store.Audience{}, nil
+	}
+	if len(words) < 2 {
+		return "", store.Audience{}, errUsage
+	}
+	for n := min(len(words)-1, maxAudienceWords); n >= 1; n-- {
+		name := strings.Join(words[:n], " ")
+		a, err := h.db.AudienceNamed(ctx, sc, name)
+		if !errors.Is(err, store.ErrNotFound) {
+			return prefixOf(rest, n), a, err
+		}
+	}
+	return words[0], store.Audience{}, store.ErrNotFound
+}
+
+// prefixOf returns the first n words of s as they stand in s, so that the
+// message after them keeps its own spacing.
+func prefixOf(s string, n int) string {
+	end := 0
+	for range n {
+		s2 := s[end:]
+		start := len(s2) - len(strings.TrimLeft(s2, " \t\n"))
+		stop := strings.IndexAny(s2[start:], " \t\n")
+		if stop < 0 {
+			return s
+		}
+		end += start + stop
+	}
+	return s[:end]
+}
+
+// supervisorReply is the answer to a BC or YES: the preview of a draft, the
+// news that a broadcast is on its way, or why nothing was sent. An error
+// that is no answer for her is returned instead.
+func (h *Handler) supervisorReply(cmd, name string, p store.Preview, err error) (string, error) {
+	var ie *store.InputError
+	switch {
+	case err == nil && cmd == cmdBroadcast:
+		cost := h.Price.Format(h.Price.Of(p.Recipients, p.Size.Segments))
+		return fmt.Sprintf("Chanjo: BC to %s: %d recipients, %d SMS each, about %s. Reply YES within 10 minutes to send. Jibu NDIYO ndani ya dakika 10.",
+			name, p.Recipients, p.Size.Segments, cost), nil
+	case err == nil:
+		return fmt.Sprintf("Chanjo: your broadcast is going out to %d recipients. Tangazo lako linatumwa kwa watu %d.", p.Recipients, p.Recipients), nil
+	case errors.Is(err, store.ErrNoRecipients):
+		return "Chanjo: nobody in " + name + " can get SMS in your sub-counties; nothing was sent. Hakuna wa kupokea; hakuna kilichotumwa.", nil
+	case errors.As(err, &ie):
+		return "Chanjo: " + ie.Message + "; nothing was sent. Hakuna kilichotumwa.", nil
+	case errors.Is(err, errUsage):
+		return "Chanjo: send BC <group or sub-county> <message>, e.g. BC Kibra Meeting on Friday at 9. Tuma BC <kikundi au kaunti ndogo> <ujumbe>.", nil
+	case errors.Is(err, store.ErrOutsideScope):
+		return "Chanjo: " + name + " is not one of your sub-counties; nothing was sent. Si kaunti ndogo yako; hakuna kilichotumwa.", nil
+	case errors.Is(err, store.ErrNotFound):
+		return "Chanjo: no group or sub-county called " + name + "; nothing was sent. Hakuna kikundi wala kaunti ndogo hiyo.", nil
+	case errors.Is(err, store.ErrDraftExpired):
+		return "Chanjo: more than 10 minutes passed, so nothing was sent. Send BC again. Muda umepita; tuma BC tena.", nil
+	case errors.Is(err, store.ErrNoDraft):
+		return "Chanjo: no broadcast is waiting for YES. Send BC <group or sub-county> <message> first.", nil
+	}
+	return "", fmt.Errorf("sms: supervisor sms: %w", err)
+}
