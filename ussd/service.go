@@ -105,7 +105,8 @@ func (s *Service) keys(sessionID, p string) (string, string) {
 }
 
 // load reads the session and the phone's last position in one round trip.
-// A value that does not decode is treated as absent.
+// A value that does not decode is treated as absent; last is nil when the
+// session exists.
 func (s *Service) load(ctx context.Context, sessionID, p string) (cur, last *Session, err error) {
 	sk, pk := s.keys(sessionID, p)
 	pipe := s.kv.Pipeline()
@@ -116,7 +117,9 @@ func (s *Service) load(ctx context.Context, sessionID, p string) (cur, last *Ses
 	if v, err := a.Bytes(); err == nil {
 		cur, _ = decodeSession(v)
 	}
-	if v, err := b.Bytes(); err == nil {
+	// The last position matters only when the session is new (a dial or a
+	// replay): decoding it on every hop would double the cost of a hop.
+	if v, err := b.Bytes(); err == nil && cur == nil {
 		last, _ = decodeSession(v)
 	}
 	return cur, last, nil
