@@ -149,6 +149,7 @@ func newApp(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer) (*
 		return nil, err
 	}
 	a.addSMS(out)
+	a.addReminders()
 	return a, nil
 }
 

@@ -1,0 +1,418 @@
+package sms_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"chanjo/lessons"
+	"chanjo/sms"
+	"chanjo/store"
+	"chanjo/store/storetest"
+)
+
+// mar returns 2025-03-d at hh:mm Nairobi time; 2025-03-03 is a Monday.
+func mar(d, hh, mm int) time.Time { return time.Date(2025, 3, d, hh, mm, 0, 0, nairobi) }
+
+// remWorld is a mentor (Grace, English) and her mentee (Amina, Kiswahili),
+// both active and having dialled on Monday 2025-03-03 at 10:00, a scheduler
+// of the shipped pack's rules, and the dispatcher rig on the same clock.
+type remWorld struct {
+	*rig
+	pack           *lessons.Pack
+	sched          *sms.Scheduler
+	rules          store.VisitRules
+	mentor, mentee store.Worker
+}
+
+func newRemWorld(t *testing.T, db *store.DB) *remWorld {
+	t.Helper()
+	pack, err := lessons.Load(lessons.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &remWorld{rig: newRig(t, db, sms.Config{Quiet: sms.QuietHours{Start: 19 * 60, End: 7 * 60}}), pack: pack}
+	w.sched = sms.NewScheduler(db, pack, sms.SchedulerConfig{TZ: nairobi, USSDCode: "*384*123#"})
+	w.rules = sms.VisitRules(pack, nairobi)
+	w.mentor = w.worker(t, "+254711000001", "Grace", "en")
+	w.mentee = w.worker(t, "+254711000002", "Amina", "sw")
+	return w
+}
+
+func (w *remWorld) worker(t *testing.T, p, name, lang string) store.Worker {
+	t.Helper()
+	ctx := context.Background()
+	wk, err := w.db.Register(ctx, store.Registration{Phone: p, Name: name, FacilityCode: "10001", Language: lang, Active: true})
+	if err == nil {
+		err = w.db.TouchDial(ctx, wk.ID)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return wk
+}
+
+func (w *remWorld) visit(t *testing.T, at time.Time) store.Visit {
+	t.Helper()
+	v, err := w.db.ScheduleVisit(context.Background(), w.rules, w.mentor.ID, w.mentee.ID, at)
+	if err != nil {
+		t.Fatalf("ScheduleVisit: %v", err)
+	}
+	return v
+}
+
+// tick moves the clock to when and runs one tick.
+func (w *remWorld) tick(t *testing.T, when time.Time) sms.TickResult {
+	t.Helper()
+	w.clock.Set(when)
+	res, err := w.sched.Tick(context.Background(), when.UTC())
+	if err != nil {
+		t.Fatalf("Tick(%s): %v", when.Format("Mon 15:04"), err)
+	}
+	return res
+}
+
+// outbox returns the queued SMS as "who kind: body", in order.
+func (w *remWorld) outbox(t *testing.T) []string {
+	t.Helper()
+	var rows []struct {
+		Phone string `db:"phone"`
+		Kind  string `db:"kind"`
+		Body  string `db:"body"`
+		Key   string `db:"dedupe_key"`
+	}
+	if err := w.db.Select(&rows, `SELECT phone, kind, body, dedupe_key FROM outbox ORDER BY id`); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, r := range rows {
+		if !strings.HasPrefix(r.Key, "reminder:") {
+			t.Errorf("outbox key %q, want reminder:<id>", r.Key)
+		}
+		out = append(out, fmt.Sprintf("%s %s: %s", w.who(r.Phone), r.Kind, r.Body))
+	}
+	return out
+}
+
+func (w *remWorld) who(p string) string {
+	if p == w.mentor.Phone {
+		return "mentor"
+	}
+	return "mentee"
+}
+
+// settled returns the worker's reminders as "rule status reason".
+func (w *remWorld) settled(t *testing.T, id int64) []string {
+	t.Helper()
+	rs, err := w.db.Reminders(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, r := range rs {
+		out = append(out, strings.TrimSpace(r.Rule+" "+r.Status+" "+r.Reason))
+	}
+	return out
+}
+
+func TestRuleIDsMatchThePack(t *testing.T) {
+	got := []string{store.RuleVisitBefore, store.RuleVisitReview, store.RuleWeekly, store.RuleInactive}
+	if diff := cmp.Diff(lessons.ReminderRules, got); diff != "" {
+		t.Errorf("store rule ids (-pack +store):\n%s", diff)
+	}
+}
+
+const (
+	beforeEn = "mentor nudge: Chanjo: your mentorship visit is on 07/03/2025 with Amina. Dial *384*123# to review your lessons before then."
+	beforeSw = "mentee nudge: Chanjo: ziara yako ya ushauri ni tarehe 07/03/2025 na Grace. Piga *384*123# kurudia masomo yako kabla ya siku hiyo."
+)
+
+func TestVisitRemindersAtLocalTimes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newRemWorld(t, db)
+		ctx := context.Background()
+		v := w.visit(t, mar(7, 14, 0))
+		stock := w.pack.LessonsOf("stock")[0].Title.Sw
+		review := "mentee nudge: Chanjo: asante kwa ziara ya jana. Rudia somo '" + stock + "': piga *384*123# uchague Masomo."
+		steps := []struct {
+			when time.Time
+			do   func() // before the tick
+			want []string
+		}{
+			{mar(5, 7, 59), nil, nil},
+			{mar(5, 8, 0), nil, []string{beforeEn, beforeSw}},
+			{mar(5, 8, 1), nil, []string{beforeEn, beforeSw}},
+			{mar(7, 15, 0), func() {
+				err := db.SaveChecklist(ctx, v.ID, map[string]string{"chk-ledger-count": "not_done", "chk-tally-register": "done"})
+				if err == nil {
+					_, err = db.MarkVisitDone(ctx, w.rules, v.ID, time.Time{})
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+			}, []string{beforeEn, beforeSw}},
+			{mar(8, 9, 59), nil, []string{beforeEn, beforeSw}},
+			{mar(8, 10, 0), nil, []string{beforeEn, beforeSw, review}},
+		}
+		for _, s := range steps {
+			w.clock.Set(s.when)
+			if s.do != nil {
+				s.do()
+			}
+			w.tick(t, s.when)
+			if diff := cmp.Diff(s.want, w.outbox(t)); diff != "" {
+				t.Errorf("outbox after %s (-want +got):\n%s", s.when.Format("Mon 01-02 15:04"), diff)
+			}
+		}
+	})
+}
+
+func TestVisitChangesMoveReminders(t *testing.T) {
+	cases := []struct {
+		name   string
+		change func(ctx context.Context, w *remWorld, v store.Visit) error
+		ticks  []time.Time
+		want   []string
+	}{
+		{"moved: nothing at the old time, sent at the new", func(ctx context.Context, w *remWorld, v store.Visit) error {
+			_, err := w.db.RescheduleVisit(ctx, w.rules, v.ID, mar(10, 9, 0))
+			return err
+		}, []time.Time{mar(5, 8, 0), mar(8, 8, 0)}, []string{
+			"mentor nudge: Chanjo: your mentorship visit is on 10/03/2025 with Amina. Dial *384*123# to review your lessons before then.",
+			"mentee nudge: Chanjo: ziara yako ya ushauri ni tarehe 10/03/2025 na Grace. Piga *384*123# kurudia masomo yako kabla ya siku hiyo.",
+		}},
+		{"cancelled: nothing", func(ctx context.Context, w *remWorld, v store.Visit) error {
+			return w.db.CancelVisit(ctx, v.ID)
+		}, []time.Time{mar(5, 8, 0), mar(7, 14, 0), mar(8, 10, 0)}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, db *store.DB) {
+				w := newRemWorld(t, db)
+				v := w.visit(t, mar(7, 14, 0))
+				if err := c.change(context.Background(), w, v); err != nil {
+					t.Fatal(err)
+				}
+				for _, when := range c.ticks {
+					w.tick(t, when)
+				}
+				if diff := cmp.Diff(c.want, w.outbox(t)); diff != "" {
+					t.Errorf("outbox (-want +got):\n%s", diff)
+				}
+			})
+		})
+	}
+}
+
+func TestNeverInThePast(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newRemWorld(t, db)
+		w.visit(t, mar(4, 9, 0)) // tomorrow 09:00: two days before was yesterday
+		for _, when := range []time.Time{mar(3, 10, 1), mar(4, 8, 0)} {
+			w.tick(t, when)
+		}
+		for _, r := range w.settled(t, w.mentee.ID) {
+			if strings.HasPrefix(r, store.RuleVisitBefore) {
+				t.Errorf("mentee reminder %q, want no visit reminder", r)
+			}
+		}
+		if got := w.outbox(t); len(got) != 0 {
+			t.Errorf("outbox = %v, want empty", got)
+		}
+	})
+}
+
+func TestCapsAndCollisions(t *testing.T) {
+	type due struct {
+		rule string
+		at   time.Time
+	}
+	// No Tuesday: the scheduler adds the real weekly rule on Tuesdays.
+	cases := []struct {
+		name string
+		dues []due // scheduled for both workers, each ticked at its time
+		want []string
+	}{
+		{"one a day", []due{{"inactive", mar(3, 10, 0)}, {"weekly", mar(3, 10, 0)}},
+			[]string{"inactive dropped collision", "weekly sent"}},
+		{"one a day, the later one dropped not delayed", []due{{"weekly", mar(3, 10, 0)}, {"weekly", mar(3, 16, 0)}},
+			[]string{"weekly sent", "weekly dropped cap-day"}},
+		{"three in a rolling week", []due{{"weekly", mar(3, 10, 0)}, {"weekly", mar(5, 10, 0)}, {"weekly", mar(6, 10, 0)},
+			{"weekly", mar(7, 10, 0)}, {"weekly", mar(9, 10, 0)}, {"weekly", mar(10, 10, 0)}},
+			[]string{"weekly sent", "weekly sent", "weekly sent", "weekly dropped cap-week", "weekly dropped cap-week", "weekly sent"}},
+		{"visit reminder wins over weekly the same day", []due{{"visit-before", mar(5, 8, 0)}, {"weekly", mar(5, 10, 0)}},
+			[]string{"visit-before sent", "weekly dropped cap-day"}},
+		{"the visit reminder wins even due later the same day", []due{{"weekly", mar(5, 7, 30)}, {"visit-before", mar(5, 8, 0)}},
+			[]string{"weekly dropped collision", "visit-before sent"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, db *store.DB) {
+				w := newRemWorld(t, db)
+				ctx := context.Background()
+				for i, d := range c.dues {
+					if d.rule == "visit-before" {
+						w.visit(t, d.at.AddDate(0, 0, 2))
+						continue
+					}
+					if _, err := db.ScheduleForActive(ctx, d.rule, fmt.Sprint("test-", i), d.at); err != nil {
+						t.Fatal(err)
+					}
+				}
+				for _, d := range c.dues {
+					w.tick(t, d.at)
+				}
+				for _, who := range []store.Worker{w.mentor, w.mentee} {
+					if diff := cmp.Diff(c.want, w.settled(t, who.ID)); diff != "" {
+						t.Errorf("%s's reminders (-want +got):\n%s", who.Name, diff)
+					}
+				}
+			})
+		})
+	}
+}
+
+func TestNudgesWaitOutQuietHoursAndOptOut(t *testing.T) {
+	cases := []struct {
+		name     string
+		optOut   bool
+		dispatch []time.Time // the dispatcher drains at each time
+		want     []int       // messages the gateway had after each
+	}{
+		{"due at 08:00 goes at once", false, []time.Time{mar(5, 8, 0)}, []int{2}},
+		{"held at 21:00, sent at 07:00", false, []time.Time{mar(5, 21, 0), mar(6, 6, 59), mar(6, 7, 0)}, []int{0, 0, 2}},
+		{"opted out: suppressed", true, []time.Time{mar(5, 8, 0)}, []int{1}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, db *store.DB) {
+				w := newRemWorld(t, db)
+				if _, err := db.SetOptOut(context.Background(), w.mentee.Phone, c.optOut); err != nil {
+					t.Fatal(err)
+				}
+				w.visit(t, mar(7, 14, 0))
+				if res := w.tick(t, mar(5, 8, 0)); res.Sent != 2 {
+					t.Fatalf("Tick sent %d, want 2", res.Sent)
+				}
+				for i, when := range c.dispatch {
+					w.clock.Set(when)
+					w.drain(t)
+					if got := w.fake.SentCount(); got != c.want[i] {
+						t.Errorf("gateway after draining at %s has %d, want %d", when.Format("Mon 15:04"), got, c.want[i])
+					}
+				}
+				var status string
+				if err := db.Get(&status, db.Rebind(`SELECT status FROM outbox WHERE phone = ?`), w.mentee.Phone); err != nil {
+					t.Fatal(err)
+				}
+				if c.optOut != (status == store.OutSuppressed) {
+					t.Errorf("mentee's nudge status = %q with opt-out %v", status, c.optOut)
+				}
+			})
+		})
+	}
+}
+
+// sessions is a fake Sessions: the numbers in the set are in a session.
+type sessions struct {
+	mu sync.Mutex
+	in map[string]bool
+}
+
+func (s *sessions) InSession(_ context.Context, p string) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.in[p], nil
+}
+
+func (s *sessions) set(p string, in bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.in[p] = in
+}
+
+func TestNoNudgeDuringAUSSDSession(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newRemWorld(t, db)
+		fake := &sessions{in: map[string]bool{}}
+		w.sched.Sessions = fake
+		w.visit(t, mar(7, 14, 0))
+		fake.set(w.mentee.Phone, true)
+		steps := []struct {
+			when time.Time
+			in   bool
+			want sms.TickResult
+		}{
+			{mar(5, 8, 0), true, sms.TickResult{Sent: 1, Waiting: 1}},
+			{mar(5, 8, 1), true, sms.TickResult{Waiting: 1}},
+			{mar(5, 8, 2), false, sms.TickResult{Sent: 1}},
+		}
+		for _, s := range steps {
+			fake.set(w.mentee.Phone, s.in)
+			if got := w.tick(t, s.when); got != s.want {
+				t.Errorf("Tick(%s) = %+v, want %+v", s.when.Format("15:04"), got, s.want)
+			}
+		}
+		if diff := cmp.Diff([]string{beforeEn, beforeSw}, w.outbox(t)); diff != "" {
+			t.Errorf("outbox (-want +got):\n%s", diff)
+		}
+	})
+}
+
+func TestDailyRulesPlanned(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newRemWorld(t, db)
+		// Amina last dialled 14 days before Monday 03-17; Grace dials on.
+		if _, err := db.Exec(db.Rebind(`UPDATE workers SET last_dial_at = ? WHERE id = ?`), mar(3, 18, 0).UTC(), w.mentee.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(db.Rebind(`UPDATE workers SET last_dial_at = ? WHERE id = ?`), mar(16, 9, 0).UTC(), w.mentor.ID); err != nil {
+			t.Fatal(err)
+		}
+		first := w.pack.LessonsOf(w.pack.Topics[0].ID)[0].Title
+		for _, when := range []time.Time{mar(17, 0, 5), mar(17, 10, 0), mar(18, 0, 5), mar(18, 10, 0)} {
+			w.tick(t, when)
+		}
+		want := []string{
+			"mentee nudge: Chanjo: tumekukosa! Somo lako lijalo ni '" + first.Sw + "'. Piga *384*123# uendelee ulipoishia.",
+			"mentor nudge: Chanjo: your lesson this week is '" + first.En + "'. Dial *384*123# and choose Lessons. It takes 5 minutes.",
+			"mentee nudge: Chanjo: somo lako la wiki hii ni '" + first.Sw + "'. Piga *384*123# uchague Masomo. Ni dakika 5 tu.",
+		}
+		// Reminders due at one time go in no particular order.
+		if diff := cmp.Diff(want, w.outbox(t), cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
+			t.Errorf("outbox (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff([]string{"inactive sent", "weekly sent"}, w.settled(t, w.mentee.ID)); diff != "" {
+			t.Errorf("mentee's reminders (-want +got):\n%s", diff)
+		}
+	})
+}
+
+func TestTwoSchedulersSendOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newRemWorld(t, db)
+		w.visit(t, mar(7, 14, 0))
+		other := sms.NewScheduler(db, w.pack, sms.SchedulerConfig{TZ: nairobi, USSDCode: "*384*123#"})
+		w.clock.Set(mar(5, 8, 0))
+		var wg sync.WaitGroup
+		for _, s := range []*sms.Scheduler{w.sched, other} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := s.Tick(context.Background(), mar(5, 8, 0)); err != nil {
+					t.Errorf("Tick: %v", err)
+				}
+			}()
+		}
+		wg.Wait()
+		if got := w.outbox(t); len(got) != 2 {
+			t.Errorf("outbox = %q, want the two visit reminders once", got)
+		}
+	})
+}
