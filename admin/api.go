@@ -16,6 +16,8 @@ import (
 type API struct {
 	db  *store.DB
 	log *slog.Logger
+	// Price (SMS_SEGMENT_COST) estimates what a broadcast costs.
+	Price store.Price
 }
 
 // NewAPI returns the JSON API's resources (the calculators are their own handler).
@@ -81,4 +83,7 @@ func (a *API) Register(r gin.IRouter) {
 	r.GET("/workers", a.workers)
 	r.GET("/workers/:id", a.worker)
 	r.PATCH("/workers/:id", a.patchWorker)
+	r.POST("/broadcasts", a.createBroadcast)
+	r.GET("/broadcasts", a.listBroadcasts)
+	r.GET("/broadcasts/:id", a.getBroadcast)
 }

@@ -22,6 +22,8 @@ type Console struct {
 	uploads map[string]bool // routes (gin full paths) that take UploadLimit
 	static  http.Handler
 	version string // of the static files, for cache busting
+	// Price (SMS_SEGMENT_COST) estimates what a broadcast costs.
+	Price store.Price
 }
 
 // Console limits.
@@ -61,6 +63,11 @@ func (h *Console) Register(r gin.IRouter) {
 	g.POST("/nurses/:id", h.editNurse)
 	g.POST("/nurses/:id/approve", h.approveNurse)
 	g.GET("/audit", h.adminOnly, h.audit)
+	g.GET("/broadcasts", h.broadcasts)
+	g.GET("/broadcasts.csv", h.broadcastsCSV)
+	g.GET("/broadcasts/new", h.newBroadcastForm)
+	g.POST("/broadcasts/new", h.composeBroadcast)
+	g.GET("/broadcasts/:id", h.broadcast)
 }
 
 // routeGroups returns the console's public group and, inside it, the group of

@@ -21,6 +21,9 @@ import (
 
 const testPassword = "correct horse battery"
 
+// testPrice is SMS_SEGMENT_COST in the tests.
+var testPrice = store.Price{PerSegment: 0.8, Currency: "KES"}
+
 // harness is the console and API on the real router, over a test database.
 type harness struct {
 	t   *testing.T
@@ -36,11 +39,13 @@ func newHarness(t *testing.T, db *store.DB) *harness {
 	db.Now = func() time.Time { return h.now }
 	log := slog.New(slog.DiscardHandler)
 	con := NewConsole(db, log, time.FixedZone("EAT", 3*3600))
+	con.Price = testPrice
 	h.r = gin.New()
 	con.Register(h.r)
 	_, g := con.routeGroups(h.r)
 	con.postUpload(g, "/test-upload", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
 	api := NewAPI(db, log)
+	api.Price = testPrice
 	v1 := h.r.Group("/api/v1", api.Auth)
 	api.Register(v1)
 	NewCalculatorHandler(nil, stock.DefaultPolicy(), log).Register(v1)

@@ -1,0 +1,87 @@
+package admin
+
+import (
+	"encoding/csv"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"chanjo/store"
+)
+
+// historyLimit is how many broadcasts the history page and its CSV show.
+const historyLimit = 200
+
+// broadcastsData is the history page's data.
+type broadcastsData struct {
+	Rows  []store.Broadcast
+	Price store.Price
+}
+
+// broadcasts is /admin/broadcasts: the history with counts by status.
+func (h *Console) broadcasts(c *gin.Context) {
+	rows, err := h.db.Broadcasts(c.Request.Context(), scopeOf(c), historyLimit)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.render(c, http.StatusOK, "broadcasts", broadcastsData{Rows: rows, Price: h.Price})
+}
+
+// broadcastData is the detail page's data.
+type broadcastData struct {
+	B    store.Broadcast
+	Cost string
+	// Refresh is set while SMS wait for a final status: the page reloads
+	// itself every so many seconds to show delivery reports as they arrive.
+	Refresh int
+}
+
+// refreshSeconds is how often a broadcast's page reloads while it is sending.
+const refreshSeconds = 15
+
+// broadcast is /admin/broadcasts/:id: one broadcast and its counts.
+func (h *Console) broadcast(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		h.fail(c, store.ErrNotFound)
+		return
+	}
+	b, err := h.db.Broadcast(c.Request.Context(), scopeOf(c), id)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	d := broadcastData{B: b, Cost: h.Price.Format(h.Price.Of(b.Counts.Total(), b.Segments))}
+	if b.Counts.Pending() {
+		d.Refresh = refreshSeconds
+	}
+	h.render(c, http.StatusOK, "broadcast", d)
+}
+
+// broadcastsCSV is /admin/broadcasts.csv: the history page as a table.
+func (h *Console) broadcastsCSV(c *gin.Context) {
+	rows, err := h.db.Broadcasts(c.Request.Context(), scopeOf(c), historyLimit)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.Header("Content-Type", "text/csv; charset=utf-8")
+	c.Header("Content-Disposition", `attachment; filename="broadcasts.csv"`)
+	c.Header("Cache-Control", "no-store")
+	w := csv.NewWriter(c.Writer)
+	w.Write([]string{"id", "created_at", "sent_by", "audience", "body", "urgent", "send_at", "segments",
+		"queued", "sending", "accepted", "delivered", "failed", "suppressed"})
+	itoa := strconv.Itoa
+	for _, b := range rows {
+		n := b.Counts
+		w.Write([]string{strconv.FormatInt(b.ID, 10), b.CreatedAt.UTC().Format("2006-01-02T15:04:05Z"), cell(b.UserName),
+			cell(b.Audience.String()), cell(b.Body), strconv.FormatBool(b.Urgent), b.SendAt.UTC().Format("2006-01-02T15:04:05Z"),
+			itoa(b.Segments), itoa(n.Queued), itoa(n.Sending), itoa(n.Accepted), itoa(n.Delivered), itoa(n.Failed), itoa(n.Suppressed)})
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		h.log.Warn("write broadcasts.csv", "err", err)
+	}
+}

@@ -1,0 +1,119 @@
+package admin
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"chanjo/gsm"
+	"chanjo/store"
+)
+
+// broadcastRequest is the body of POST /api/v1/broadcasts.
+type broadcastRequest struct {
+	Body        string         `json:"body"`
+	Audience    store.Audience `json:"audience"`
+	Urgent      bool           `json:"urgent"`
+	SendAt      *time.Time     `json:"send_at"`
+	ConfirmLong bool           `json:"confirm_long"`
+}
+
+// broadcastJSON is a broadcast as the API shows it.
+type broadcastJSON struct {
+	ID            int64                 `json:"id"`
+	Body          string                `json:"body"`
+	Audience      store.Audience        `json:"audience"`
+	Urgent        bool                  `json:"urgent"`
+	SendAt        time.Time             `json:"send_at"`
+	SentBy        string                `json:"sent_by"`
+	Recipients    int                   `json:"recipients"`
+	Segments      int                   `json:"segments"`
+	Encoding      string                `json:"encoding"`
+	EstimatedCost float64               `json:"estimated_cost"`
+	Currency      string                `json:"currency"`
+	CreatedAt     time.Time             `json:"created_at"`
+	Counts        store.BroadcastCounts `json:"counts"`
+}
+
+func (a *API) broadcastJSON(b store.Broadcast) broadcastJSON {
+	return broadcastJSON{ID: b.ID, Body: b.Body, Audience: b.Audience, Urgent: b.Urgent, SendAt: b.SendAt.UTC(), SentBy: b.UserName,
+		Recipients: b.Counts.Total(), Segments: b.Segments, Encoding: gsm.Segments(b.Body).Encoding.String(),
+		EstimatedCost: a.Price.Of(b.Counts.Total(), b.Segments), Currency: a.Price.Currency, CreatedAt: b.CreatedAt.UTC(), Counts: b.Counts}
+}
+
+// createBroadcast is POST /api/v1/broadcasts: 201 with the broadcast, 422
+// with the refused field for bad input (nothing is created).
+func (a *API) createBroadcast(c *gin.Context) {
+	req, err := decodeBroadcast(c.Request.Body)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			abort(c, http.StatusRequestEntityTooLarge, apiError{Code: "too_large", Message: "the body must be at most 1 MiB"})
+			return
+		}
+		abort(c, http.StatusUnprocessableEntity, apiError{Code: "invalid", Message: "the body must be a JSON object: " + err.Error()})
+		return
+	}
+	nb := store.NewBroadcast{Audience: req.Audience, Body: req.Body, Urgent: req.Urgent, ConfirmLong: req.ConfirmLong}
+	if req.SendAt != nil {
+		nb.SendAt = *req.SendAt
+	}
+	b, err := a.db.CreateBroadcast(c.Request.Context(), scopeOf(c), userOf(c).ID, nb)
+	var ie *store.InputError
+	if errors.As(err, &ie) {
+		abort(c, http.StatusUnprocessableEntity, apiError{Code: "invalid", Message: ie.Message, Fields: map[string]string{ie.Field: ie.Message}})
+		return
+	}
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, a.broadcastJSON(b))
+}
+
+func decodeBroadcast(body io.Reader) (broadcastRequest, error) {
+	raw, err := io.ReadAll(body)
+	if err != nil {
+		return broadcastRequest{}, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	var req broadcastRequest
+	err = dec.Decode(&req)
+	return req, err
+}
+
+// getBroadcast is GET /api/v1/broadcasts/:id with the counts by status.
+func (a *API) getBroadcast(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		a.fail(c, store.ErrNotFound)
+		return
+	}
+	b, err := a.db.Broadcast(c.Request.Context(), scopeOf(c), id)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, a.broadcastJSON(b))
+}
+
+// listBroadcasts is GET /api/v1/broadcasts: the newest first.
+func (a *API) listBroadcasts(c *gin.Context) {
+	rows, err := a.db.Broadcasts(c.Request.Context(), scopeOf(c), historyLimit)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	out := make([]broadcastJSON, len(rows))
+	for i, b := range rows {
+		out[i] = a.broadcastJSON(b)
+	}
+	c.JSON(http.StatusOK, gin.H{"broadcasts": out})
+}

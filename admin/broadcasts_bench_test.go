@@ -1,0 +1,81 @@
+package admin
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"chanjo/store"
+	"chanjo/store/storetest"
+)
+
+// seedNurses adds n active nurses in Kibra in multi-row INSERTs.
+func seedNurses(b *testing.B, db *store.DB, n int) {
+	b.Helper()
+	ctx, now := context.Background(), time.Now().UTC()
+	_, err := db.ExecContext(ctx, db.Rebind(`INSERT INTO facilities (code, name, sub_county, created_at, updated_at) VALUES ('F-1', 'Kibra HC', 'Kibra', ?, ?)`), now, now)
+	if err != nil {
+		b.Fatal(err)
+	}
+	const chunk = 500
+	for start := 0; start < n; start += chunk {
+		rows := min(chunk, n-start)
+		args := make([]any, 0, 3*rows)
+		for i := start; i < start+rows; i++ {
+			args = append(args, fmt.Sprintf("+2547%08d", i), now, now)
+		}
+		q := `INSERT INTO workers (phone, name, facility_id, status, created_at, updated_at) VALUES ` +
+			strings.TrimSuffix(strings.Repeat(`(?, 'Nurse', 1, 'active', ?, ?),`, rows), ",")
+		if _, err := db.ExecContext(ctx, db.Rebind(q), args...); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkBroadcast10k measures POST /api/v1/broadcasts to 10,000 nurses
+// through the router: the audience query, the broadcast row, 10,000 outbox
+// rows and the audit row in one transaction. Each iteration is a new
+// broadcast, so the outbox grows as it would.
+func BenchmarkBroadcast10k(b *testing.B) {
+	dbs := []struct {
+		name string
+		open func(testing.TB) *store.DB
+	}{{"sqlite", storetest.SQLite}, {"postgres", storetest.Postgres}}
+	for _, d := range dbs {
+		b.Run(d.name, func(b *testing.B) {
+			db := d.open(b)
+			if db == nil {
+				b.Skip("TEST_DATABASE_URL is not set")
+			}
+			gin.SetMode(gin.TestMode)
+			seedNurses(b, db, 10_000)
+			u, err := db.CreateUser(context.Background(), store.NewUser{Name: "bench", Role: store.RoleAdmin, PasswordHash: "x"})
+			if err != nil {
+				b.Fatal(err)
+			}
+			token, hash := NewToken()
+			if err := db.CreateToken(context.Background(), u.ID, "bench", hash); err != nil {
+				b.Fatal(err)
+			}
+			r := gin.New()
+			api := NewAPI(db, slog.New(slog.DiscardHandler))
+			api.Register(r.Group("/api/v1", api.Auth))
+			for b.Loop() {
+				req := httptest.NewRequest(http.MethodPost, "/api/v1/broadcasts", strings.NewReader(`{"body": "Cold chain meeting on Friday at 9."}`))
+				req.Header.Set("Authorization", "Bearer "+token)
+				rec := httptest.NewRecorder()
+				r.ServeHTTP(rec, req)
+				if rec.Code != http.StatusCreated || !strings.Contains(rec.Body.String(), `"queued":10000`) {
+					b.Fatalf("POST /api/v1/broadcasts = %d %.200s, want 201 with 10000 queued", rec.Code, rec.Body)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,257 @@
+package admin
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"chanjo/store"
+	"chanjo/store/storetest"
+)
+
+// long is a message of 4 SMS segments.
+var long = strings.Repeat("Chanjo ya surua inatolewa Ijumaa. ", 15)
+
+// broadcastFixture adds Kibra's supervisor and three active nurses: one in
+// Kibra who can get SMS, one in Kibra who opted out, one in Embakasi.
+func broadcastFixture(h *harness) {
+	h.t.Helper()
+	h.user("wanjiru", store.RoleSupervisor, "Kibra")
+	h.worker("Achieng", "+254711000001", "Kibra", store.StatusActive)
+	out := h.worker("Baraka", "+254711000002", "Kibra", store.StatusActive)
+	h.worker("Chebet", "+254711000003", "Embakasi", store.StatusActive)
+	if _, err := h.db.Exec(h.db.Rebind(`UPDATE workers SET opted_out = ? WHERE id = ?`), true, out); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+func (h *harness) rows(table string) int {
+	h.t.Helper()
+	var n int
+	if err := h.db.Get(&n, `SELECT COUNT(*) FROM `+table); err != nil {
+		h.t.Fatal(err)
+	}
+	return n
+}
+
+// deliverAll plays the dispatcher and the gateway: every queued SMS is
+// accepted, then reported delivered.
+func (h *harness) deliverAll() {
+	h.t.Helper()
+	ctx := context.Background()
+	lease, err := h.db.Claim(ctx, store.ClaimOptions{Owner: "test", Limit: 100, Lease: time.Minute})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	var rs []store.Result
+	for _, m := range lease.Msgs {
+		rs = append(rs, store.Result{ID: m.ID, Status: store.OutAccepted, GatewayID: fmt.Sprint("gw-", m.ID)})
+	}
+	if err := h.db.Finish(ctx, "test", rs); err != nil {
+		h.t.Fatal(err)
+	}
+	for _, r := range rs {
+		if _, err := h.db.RecordDelivery(ctx, store.Delivery{GatewayID: r.GatewayID, Status: store.OutDelivered}); err != nil {
+			h.t.Fatal(err)
+		}
+	}
+}
+
+func TestComposeCountSendDeliver(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		h := newHarness(t, db)
+		broadcastFixture(h)
+		b, csrf := h.loggedIn("wanjiru")
+		if body := b.get("/admin/broadcasts/new").Body.String(); !strings.Contains(body, `value="Kibra"`) || strings.Contains(body, "Embakasi") {
+			t.Errorf("compose page offers Kibra only? %v", !strings.Contains(body, "Embakasi"))
+		}
+		form := url.Values{"csrf": {csrf}, "sub_county": {"Kibra"}, "body": {"Cold chain meeting on Friday."}, "action": {"count"}}
+		rec := b.post("/admin/broadcasts/new", form)
+		if want := "<strong>1</strong> recipients (opted-out numbers left out), 1 SMS each, estimated cost KES 0.80"; rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), want) {
+			t.Fatalf("count = %d, want 200 with %q:\n%s", rec.Code, want, rec.Body)
+		}
+		if h.rows("broadcasts") != 0 {
+			t.Fatal("the count button created a broadcast")
+		}
+		form.Set("action", "send")
+		rec = b.post("/admin/broadcasts/new", form)
+		loc := rec.Header().Get("Location")
+		if rec.Code != http.StatusSeeOther || !strings.HasPrefix(loc, "/admin/broadcasts/") {
+			t.Fatalf("send = %d to %q, want 303 to the broadcast", rec.Code, loc)
+		}
+		var phones []string
+		db.Select(&phones, `SELECT phone FROM outbox WHERE kind = 'broadcast'`)
+		if len(phones) != 1 || phones[0] != "+254711000001" {
+			t.Errorf("broadcast SMS to %v, want only +254711000001 (opted out and Embakasi left out)", phones)
+		}
+		page := b.get(loc).Body.String()
+		if !strings.Contains(page, "Queued</th><td class=\"num\">1<") || !strings.Contains(page, `http-equiv="refresh"`) {
+			t.Errorf("broadcast page before delivery lacks 1 queued and the refresh:\n%s", page)
+		}
+		h.deliverAll()
+		page = b.get(loc).Body.String()
+		if !strings.Contains(page, "Delivered</th><td class=\"num\">1<") || strings.Contains(page, `http-equiv="refresh"`) {
+			t.Errorf("broadcast page after delivery lacks 1 delivered, or still refreshes:\n%s", page)
+		}
+		if list := b.get("/admin/broadcasts").Body.String(); !strings.Contains(list, "Cold chain meeting on Friday.") {
+			t.Error("history lacks the broadcast")
+		}
+		if csv := b.get("/admin/broadcasts.csv").Body.String(); !strings.Contains(csv, "Cold chain meeting on Friday.,false") {
+			t.Errorf("broadcasts.csv = %q, want the broadcast", csv)
+		}
+		if n := h.audits("broadcast.create"); n != 1 {
+			t.Errorf("audit rows broadcast.create = %d, want 1", n)
+		}
+	})
+}
+
+func TestComposeRefusals(t *testing.T) {
+	tests := []struct {
+		name   string
+		form   url.Values
+		status int
+		want   string
+		sent   int
+	}{
+		{"long without confirmation", url.Values{"body": {long}, "action": {"send"}}, http.StatusUnprocessableEntity, "confirm that every nurse should get 4 SMS", 0},
+		{"long, confirmed", url.Values{"body": {long}, "action": {"send"}, "confirm_long": {"1"}}, http.StatusSeeOther, "", 1},
+		{"another's sub-county", url.Values{"body": {"hi"}, "sub_county": {"Embakasi"}, "action": {"send"}}, http.StatusUnprocessableEntity, "Embakasi is not one of your sub-counties", 0},
+		{"bad time", url.Values{"body": {"hi"}, "send_at": {"Friday"}, "action": {"send"}}, http.StatusUnprocessableEntity, "give the time", 0},
+		{"UCS-2 warning", url.Values{"body": {"Karibu ‘kesho’"}, "action": {"count"}}, http.StatusOK, "sent as UCS-2", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, db *store.DB) {
+				h := newHarness(t, db)
+				broadcastFixture(h)
+				b, csrf := h.loggedIn("wanjiru")
+				tt.form.Set("csrf", csrf)
+				rec := b.post("/admin/broadcasts/new", tt.form)
+				if rec.Code != tt.status || !strings.Contains(rec.Body.String(), tt.want) {
+					t.Errorf("POST /admin/broadcasts/new = %d, want %d with %q:\n%s", rec.Code, tt.status, tt.want, rec.Body)
+				}
+				if n := h.rows("broadcasts"); n != tt.sent {
+					t.Errorf("broadcasts = %d, want %d", n, tt.sent)
+				}
+			})
+		})
+	}
+}
+
+func TestScheduledUrgentBroadcast(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		h := newHarness(t, db)
+		broadcastFixture(h)
+		b, csrf := h.loggedIn("wanjiru")
+		form := url.Values{"csrf": {csrf}, "body": {"Outreach tomorrow."}, "send_at": {"2025-03-10T21:30"}, "urgent": {"1"}, "action": {"send"}}
+		if rec := b.post("/admin/broadcasts/new", form); rec.Code != http.StatusSeeOther {
+			t.Fatalf("send = %d, want 303: %s", rec.Code, rec.Body)
+		}
+		var row struct {
+			Urgent    bool      `db:"urgent"`
+			NotBefore time.Time `db:"not_before"`
+		}
+		if err := db.Get(&row, `SELECT urgent, not_before FROM outbox WHERE kind = 'broadcast'`); err != nil {
+			t.Fatal(err)
+		}
+		if want := time.Date(2025, 3, 10, 18, 30, 0, 0, time.UTC); !row.Urgent || !row.NotBefore.Equal(want) {
+			t.Errorf("outbox row urgent %v, not before %v; want urgent at %v (21:30 EAT)", row.Urgent, row.NotBefore, want)
+		}
+	})
+}
+
+// otherBroadcast creates a broadcast to Embakasi as its administrator.
+func otherBroadcast(t *testing.T, db *store.DB) int64 {
+	t.Helper()
+	b, err := db.CreateBroadcast(context.Background(), store.Scope{Admin: true}, 0, store.NewBroadcast{
+		Audience: store.Audience{SubCounties: []string{"Embakasi"}}, Body: "Embakasi only."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.ID
+}
+
+func TestBroadcastScopeInConsoleAndAPI(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		h := newHarness(t, db)
+		broadcastFixture(h)
+		theirs := otherBroadcast(t, db)
+		token := h.token(h.user("kibra-script", store.RoleSupervisor, "Kibra"))
+		b, _ := h.loggedIn("wanjiru")
+		path := fmt.Sprintf("/admin/broadcasts/%d", theirs)
+		if rec := b.get(path); rec.Code != http.StatusNotFound {
+			t.Errorf("GET %s = %d, want 404", path, rec.Code)
+		}
+		if rec := h.api("GET", "/api/v1"+strings.TrimPrefix(path, "/admin"), token, ""); rec.Code != http.StatusNotFound {
+			t.Errorf("API GET broadcast of Embakasi = %d, want 404", rec.Code)
+		}
+		if body := b.get("/admin/broadcasts").Body.String(); strings.Contains(body, "Embakasi only.") {
+			t.Error("Kibra's history lists Embakasi's broadcast")
+		}
+		if body := h.api("GET", "/api/v1/broadcasts", token, "").Body.String(); strings.Contains(body, "Embakasi only.") {
+			t.Error("Kibra's API list holds Embakasi's broadcast")
+		}
+		if csv := b.get("/admin/broadcasts.csv").Body.String(); strings.Contains(csv, "Embakasi only.") {
+			t.Error("Kibra's CSV holds Embakasi's broadcast")
+		}
+	})
+}
+
+func TestAPIBroadcasts(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		h := newHarness(t, db)
+		broadcastFixture(h)
+		token := h.token(h.user("kibra-script", store.RoleSupervisor, "Kibra"))
+		rec := h.api("POST", "/api/v1/broadcasts", token, `{"body": "Meeting at 9.", "audience": {"sub_counties": ["Kibra"], "roles": ["nurse"]}, "urgent": true}`)
+		var got broadcastJSON
+		if err := json.Unmarshal(rec.Body.Bytes(), &got); rec.Code != http.StatusCreated || err != nil {
+			t.Fatalf("POST /api/v1/broadcasts = %d %s, want 201", rec.Code, rec.Body)
+		}
+		if got.Recipients != 1 || got.Counts.Queued != 1 || got.EstimatedCost != 0.8 || got.Currency != "KES" || !got.Urgent {
+			t.Errorf("created = %+v, want 1 queued recipient costing KES 0.80, urgent", got)
+		}
+		h.deliverAll()
+		rec = h.api("GET", fmt.Sprintf("/api/v1/broadcasts/%d", got.ID), token, "")
+		if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil || got.Counts != (store.BroadcastCounts{Delivered: 1}) {
+			t.Errorf("GET broadcast = %d %s, want 1 delivered", rec.Code, rec.Body)
+		}
+	})
+}
+
+func TestAPIBroadcastRefusals(t *testing.T) {
+	tests := []struct {
+		name, body, field string
+	}{
+		{"long without confirm_long", fmt.Sprintf(`{"body": %q}`, long), "confirm_long"},
+		{"no body", `{"audience": {"roles": ["nurse"]}}`, "body"},
+		{"unknown role", `{"body": "hi", "audience": {"roles": ["doctor"]}}`, "audience.roles"},
+		{"another's sub-county", `{"body": "hi", "audience": {"sub_counties": ["Embakasi"]}}`, "audience.sub_counties"},
+		{"in the past", `{"body": "hi", "send_at": "2025-01-01T09:00:00+03:00"}`, "send_at"},
+		{"unknown field", `{"body": "hi", "to": "everyone"}`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, db *store.DB) {
+				h := newHarness(t, db)
+				broadcastFixture(h)
+				token := h.token(h.user("kibra-script", store.RoleSupervisor, "Kibra"))
+				rec := h.api("POST", "/api/v1/broadcasts", token, tt.body)
+				var e errorBody
+				if err := json.Unmarshal(rec.Body.Bytes(), &e); rec.Code != http.StatusUnprocessableEntity || err != nil || e.Error.Code != "invalid" {
+					t.Fatalf("POST %s = %d %s, want 422 in the error shape", tt.body, rec.Code, rec.Body)
+				}
+				if _, ok := e.Error.Fields[tt.field]; tt.field != "" && !ok {
+					t.Errorf("fields = %v, want %s", e.Error.Fields, tt.field)
+				}
+				if n := h.rows("broadcasts") + h.rows("outbox"); n != 0 {
+					t.Errorf("rows after a refused broadcast = %d, want 0", n)
+				}
+			})
+		})
+	}
+}
