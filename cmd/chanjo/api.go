@@ -31,6 +31,7 @@ func (s calculationSaver) SaveCalculation(ctx context.Context, c admin.Calculati
 // token. The stock policy of the content pack gives the calculators' defaults.
 func (a *app) registerAPI(r gin.IRouter) {
 	api := admin.NewAPI(a.db, a.log)
+	api.Price = segmentPrice(a.cfg)
 	v1 := r.Group("/api/v1", api.Auth)
 	api.Register(v1)
 	admin.NewCalculatorHandler(calculationSaver{a.db}, a.pack.Settings.StockPolicy, a.log).Register(v1)

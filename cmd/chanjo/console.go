@@ -4,9 +4,18 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"chanjo/admin"
+	"chanjo/store"
 )
 
 // registerConsole adds the supervisors' console under /admin.
 func (a *app) registerConsole(r gin.IRouter) {
-	admin.NewConsole(a.db, a.log, a.cfg.TZ).Register(r)
+	con := admin.NewConsole(a.db, a.log, a.cfg.TZ)
+	con.Price = segmentPrice(a.cfg)
+	con.Register(r)
+}
+
+// segmentPrice is SMS_SEGMENT_COST, for the broadcast cost estimates of the
+// console, the API and the replies to BC by SMS.
+func segmentPrice(cfg Config) store.Price {
+	return store.Price{PerSegment: cfg.SegmentCost, Currency: cfg.Currency}
 }

@@ -66,6 +66,7 @@ func (a *app) dispatcher(out io.Writer) *sms.Dispatcher {
 func (a *app) registerSMS(r gin.IRouter, reg prometheus.Registerer) {
 	a.smsMetrics = sms.NewMetrics(reg)
 	h := sms.NewHandler(a.db, a.cfg.USSDCode, a.cfg.TZ, a.log, a.smsMetrics)
+	h.Price = segmentPrice(a.cfg)
 	h.Register(r.Group("", requireToken(a.token)))
 }
 
