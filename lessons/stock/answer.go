@@ -1,0 +1,108 @@
+package stock
+
+import "math"
+
+// Answer is a calculation as the JSON API answers it and as a stored
+// calculation keeps it, whichever channel (API or USSD) made it: the
+// calculator's name, its figures under snake_case keys, the status and the
+// formulas used. Rates in Values are percentages with one decimal, N/A is
+// nil (JSON null).
+type Answer struct {
+	Calculator string         `json:"calculator"`
+	Values     map[string]any `json:"values"`
+	Status     AnswerStatus   `json:"status"`
+	Formula    []Text         `json:"formula"`
+}
+
+// AnswerStatus is a Status as JSON: the code beside the English and
+// Kiswahili line.
+type AnswerStatus struct {
+	Code Code `json:"code"`
+	Text
+}
+
+// NewAnswer returns the answer of calculator name.
+func NewAnswer(name string, values map[string]any, s Status, formulas ...Text) Answer {
+	return Answer{Calculator: name, Values: values, Status: AnswerStatus{Code: s.Code, Text: s.Text}, Formula: formulas}
+}
+
+// PercentValue is r as a percentage with one decimal, or nil when N/A.
+func PercentValue(r Ratio) any {
+	if !r.Valid {
+		return nil
+	}
+	return Round(r.Value*100, 1)
+}
+
+// Round rounds x to the given decimals, for figures shown in an answer.
+func Round(x float64, decimals int) float64 {
+	p := math.Pow(10, float64(decimals))
+	return math.Round(x*p) / p
+}
+
+// Values are the figures of a months-of-stock answer.
+func (r MonthsResult) Values() map[string]any {
+	months := any(nil)
+	if r.Months.Valid {
+		months = Round(r.Months.Value, 2)
+	}
+	return map[string]any{"months_of_stock": months}
+}
+
+// Values are the figures of a stock-levels answer.
+func (r LevelsResult) Values() map[string]any {
+	return map[string]any{"period_need": Round(r.PeriodNeed, 1), "safety_stock": Round(r.SafetyStock, 1),
+		"lead_time_need": Round(r.LeadTimeNeed, 1), "order_point": r.OrderPoint, "maximum_stock": r.Maximum}
+}
+
+// Values are the figures of an order-quantity answer, added to levels (the
+// stock levels the order came from, or nil when the maximum was given).
+func (r OrderResult) Values(levels map[string]any) map[string]any {
+	v := map[string]any{}
+	for k, x := range levels {
+		v[k] = x
+	}
+	v["position"], v["order_doses"], v["order_vials"], v["excess_doses"] = r.Position, r.Doses, r.Vials, r.Excess
+	return v
+}
+
+// Values are the figures of a stock-count answer.
+func (r CountResult) Values() map[string]any {
+	factor := any(nil)
+	if r.WastageFactor.Valid {
+		factor = Round(r.WastageFactor.Value, 3)
+	}
+	return map[string]any{
+		"consumed": r.Consumed, "opened": r.Opened, "usage_rate_pct": PercentValue(r.UsageRate),
+		"wastage_rate_pct": PercentValue(r.WastageRate), "open_vial_wastage_pct": PercentValue(r.OpenVialWastage),
+		"closed_vial_wastage_pct": PercentValue(r.ClosedVialWastage), "wastage_factor": factor,
+	}
+}
+
+// Values are the figures of a need answer; TargetValues adds the wastage
+// factor of the target-population method.
+func (r NeedResult) Values() map[string]any {
+	return map[string]any{"annual_need_exact": Round(r.AnnualExact, 1), "annual_need": r.AnnualNeed, "period_need": r.PeriodNeed}
+}
+
+// TargetValues are the figures of a need-target-population answer.
+func (r NeedResult) TargetValues() map[string]any {
+	v := r.Values()
+	v["wastage_factor"] = Round(r.WastageFactor, 3)
+	return v
+}
+
+// Values are the figures of a session-vials answer.
+func (r VialsResult) Values() map[string]any {
+	return map[string]any{"vials": r.Vials, "doses": r.Doses}
+}
+
+// Values are the figures of a dropout answer.
+func (r DropoutResult) Values() map[string]any {
+	return map[string]any{"dropout_pct": PercentValue(r.Dropout), "period_target": Round(r.PeriodTarget, 1),
+		"first_dose_coverage_pct": PercentValue(r.FirstDoseCoverage)}
+}
+
+// Quantity formats doses, people or months as the calculators' texts do:
+// whole numbers without decimals (1,365), others with one (1.5).
+func Quantity(x float64) string { return num(x) }

@@ -1,0 +1,55 @@
+package stock
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestAnswerJSON checks the shape that the JSON API answers and that stored
+// calculations keep, whichever channel made them.
+func TestAnswerJSON(t *testing.T) {
+	months, err := MonthsOfStock(180, 120)
+	if err != nil {
+		t.Fatal(err)
+	}
+	none, err := MonthsOfStock(180, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		a    Answer
+		want string
+	}{
+		{"months of stock", NewAnswer("months-of-stock", months.Values(), months.Status, months.Formula),
+			`{"calculator":"months-of-stock","values":{"months_of_stock":1.5},"status":{"code":"adequate","en":"` + months.Status.Text.EN +
+				`","sw":"` + months.Status.Text.SW + `"},"formula":[{"en":"` + months.Formula.EN + `","sw":"` + months.Formula.SW + `"}]}`},
+		{"N/A is null", NewAnswer("months-of-stock", none.Values(), none.Status),
+			`{"calculator":"months-of-stock","values":{"months_of_stock":null},"status":{"code":"n_a","en":"` + none.Status.Text.EN +
+				`","sw":"` + none.Status.Text.SW + `"},"formula":null}`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			b, err := json.Marshal(c.a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(c.want, string(b)); d != "" {
+				t.Errorf("json.Marshal(%s) (-want +got):\n%s", c.name, d)
+			}
+		})
+	}
+}
+
+func TestQuantity(t *testing.T) {
+	for _, c := range []struct {
+		in   float64
+		want string
+	}{{1365, "1,365"}, {1.5, "1.5"}, {10000000, "10,000,000"}, {0, "0"}} {
+		if got := Quantity(c.in); got != c.want {
+			t.Errorf("Quantity(%v) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
