@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"chanjo/lessons"
 	"chanjo/lessons/screen"
 	"chanjo/store"
 )
@@ -25,6 +26,7 @@ type Store interface {
 	SetLanguage(ctx context.Context, workerID int64, lang string) error
 	SetOptOut(ctx context.Context, phone string, out bool) (bool, error)
 	WorkerProgress(ctx context.Context, workerID int64) (store.ProgressCounts, error)
+	SaveCalculationFor(ctx context.Context, workerID int64, calculator string, inputs, result []byte, status string) error
 	RecordUSSDSession(ctx context.Context, e store.USSDSessionEnd) error
 }
 
@@ -88,6 +90,9 @@ type Machine struct {
 	open  bool
 	now   func() time.Time
 	nodes map[State]Node
+	// pack holds the stock settings (vaccines, stock policy): Config.Pack,
+	// else the embedded pack.
+	pack *lessons.Pack
 }
 
 // NewMachine returns the machine over every tree listed in trees.go.
@@ -96,7 +101,11 @@ func NewMachine(st Store, open bool, now func() time.Time) *Machine {
 	if now == nil {
 		now = time.Now
 	}
-	return &Machine{store: st, open: open, now: now, nodes: table}
+	pack, err := lessons.Default()
+	if err != nil {
+		panic(err) // the shipped pack is linted by the tests of lessons
+	}
+	return &Machine{store: st, open: open, now: now, nodes: table, pack: pack}
 }
 
 // maxFrames bounds the Back stack; the oldest screens above Home are dropped.

@@ -6,7 +6,6 @@ package ussd
 var soonTree = []Node{
 	{State: StLessons, Show: soon("Lessons are coming soon to Chanjo.", "Masomo yanakuja hivi karibuni kwenye Chanjo.")},
 	{State: StQuiz, Show: soon("Quizzes are coming soon to Chanjo.", "Maswali yanakuja hivi karibuni kwenye Chanjo.")},
-	{State: StStock, Show: soon("The stock calculator is coming soon to Chanjo.", "Hesabu ya akiba inakuja hivi karibuni kwenye Chanjo.")},
 	{State: StAsk, Show: soon("Ask a mentor is coming soon to Chanjo.", "Uliza mshauri inakuja hivi karibuni kwenye Chanjo.")},
 	{State: StVisit, Show: soon("Mentor visits are coming soon to Chanjo.", "Ziara za ushauri zinakuja hivi karibuni kwenye Chanjo.")},
 }

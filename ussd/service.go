@@ -10,6 +10,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"chanjo/kv"
+	"chanjo/lessons"
 	"chanjo/phone"
 )
 
@@ -32,6 +33,9 @@ type Config struct {
 	OpenEnrolment bool
 	// Now is the clock; nil is time.Now.
 	Now func() time.Time
+	// Pack is the content pack, whose settings give the stock calculators
+	// their vaccines and stock policy; nil: the embedded pack.
+	Pack *lessons.Pack
 }
 
 // Service answers the gateway's hops: it loads the session from Redis, lets
@@ -48,7 +52,11 @@ func New(cfg Config) *Service {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{m: NewMachine(cfg.Store, cfg.OpenEnrolment, cfg.Now), kv: cfg.KV, log: log.With("component", "ussd")}
+	m := NewMachine(cfg.Store, cfg.OpenEnrolment, cfg.Now)
+	if cfg.Pack != nil {
+		m.pack = cfg.Pack
+	}
+	return &Service{m: m, kv: cfg.KV, log: log.With("component", "ussd")}
 }
 
 // Request is one hop of the gateway.

@@ -14,7 +14,7 @@ import (
 
 // registerUSSD adds the gateway's USSD callbacks, behind the callback token.
 func (a *app) registerUSSD(r gin.IRouter) {
-	svc := ussd.New(ussd.Config{Store: a.db, KV: a.kv, Log: a.log, OpenEnrolment: a.cfg.OpenEnrolment, Now: a.db.Now})
+	svc := ussd.New(ussd.Config{Store: a.db, KV: a.kv, Log: a.log, OpenEnrolment: a.cfg.OpenEnrolment, Now: a.db.Now, Pack: a.pack})
 	ussd.NewHandler(svc, a.db).Register(r.Group("", requireToken(a.token)))
 }
 
