@@ -177,7 +177,7 @@ func (d *Dispatcher) quiet() bool {
 // recording each request's results before the next, so that a crash repeats
 // at most the request in flight. It returns how many messages it claimed.
 func (d *Dispatcher) Once(ctx context.Context) (int, error) {
-	l, err := d.db.Claim(ctx, store.ClaimOptions{Owner: d.Instance, Limit: 4 * d.cfg.Batch, Lease: d.cfg.Lease, Quiet: d.quiet()})
+	l, err := d.db.Claim(ctx, store.ClaimOptions{Owner: d.Instance, Limit: d.claimLimit(), Lease: d.cfg.Lease, Quiet: d.quiet()})
 	if err != nil {
 		return 0, fmt.Errorf("sms: dispatch: %w", err)
 	}
@@ -214,6 +214,19 @@ func (d *Dispatcher) Once(ctx context.Context) (int, error) {
 		}
 	}
 	return len(l.Msgs), nil
+}
+
+// claimLimit is how many rows one claim leases: ten requests' worth without a
+// rate limit (fewer claims, each a single statement), about one second's
+// worth of segments under one (at least one request), so that a lease is
+// sent well within its time and a reply queued meanwhile does not wait long
+// behind a broadcast.
+func (d *Dispatcher) claimLimit() int {
+	n := 10 * d.cfg.Batch
+	if d.limit != nil {
+		n = min(n, max(d.cfg.Batch, d.burst()))
+	}
+	return n
 }
 
 // count feeds the metrics with one request's results.

@@ -37,10 +37,10 @@ func (k OutKind) priority() int {
 	return -1
 }
 
-// Outbox statuses.
+// Outbox statuses. A row being sent stays OutQueued: its lease (lease_owner,
+// lease_until) is what keeps other dispatchers off it.
 const (
 	OutQueued     = "queued"
-	OutSending    = "sending"
 	OutAccepted   = "accepted"
 	OutDelivered  = "delivered"
 	OutFailed     = "failed"
@@ -170,27 +170,32 @@ type Lease struct {
 	Until time.Time
 }
 
-const sqlReclaimExpired = `UPDATE outbox SET status = 'queued', lease_owner = NULL, lease_until = NULL, updated_at = ?
-WHERE status = 'sending' AND lease_until < ?`
-
-const sqlClaim = `UPDATE outbox SET status = 'sending', lease_owner = ?, lease_until = ?, updated_at = ?
-WHERE id %s (SELECT id FROM outbox WHERE status = 'queued' AND not_before <= ? %s
-             ORDER BY priority, not_before LIMIT ? %s)
-RETURNING id, kind, priority, phone, body, segments, attempts`
-
-// sqlSuppressOptedOut applies opt-outs at send time, so an opt-out stops
+// sqlClaim leases due rows in place: it writes only lease_owner, lease_until
+// and updated_at, which no index covers, so on PostgreSQL the update is HOT
+// (heap-only, no index entry written; migration 0008 leaves free space in the
+// table's pages for it). A row whose lease expired (a crashed dispatcher) is
+// due again. Opt-outs are read in the same statement: an opt-out stops
 // everything queued before it; replies (to STOP itself, say) still go.
-const sqlSuppressOptedOut = `UPDATE outbox SET status = 'suppressed', lease_owner = NULL, lease_until = NULL, updated_at = ?
-WHERE lease_owner = ? AND status = 'sending' AND kind <> 'reply'
-  AND (EXISTS (SELECT 1 FROM workers w WHERE w.phone = outbox.phone AND w.opted_out)
-       OR EXISTS (SELECT 1 FROM sms_optouts o WHERE o.phone = outbox.phone))
-RETURNING id`
+const sqlClaim = `UPDATE outbox SET lease_owner = ?, lease_until = ?, updated_at = ?
+WHERE id %s (SELECT id FROM outbox
+             WHERE status = 'queued' AND not_before <= ? AND (lease_until IS NULL OR lease_until < ?) %s
+             ORDER BY priority, not_before LIMIT ? %s)
+RETURNING id, kind, priority, phone, body, segments, attempts,
+  kind <> 'reply' AND (EXISTS (SELECT 1 FROM workers w WHERE w.phone = outbox.phone AND w.opted_out)
+                       OR EXISTS (SELECT 1 FROM sms_optouts o WHERE o.phone = outbox.phone)) AS opted_out`
 
-// Claim leases up to opt.Limit due rows to opt.Owner, replies first, in one
-// transaction: rows whose lease expired (a crashed dispatcher) are queued
-// again first, and rows to opted-out numbers are suppressed. On PostgreSQL
-// concurrent claimers skip each other's rows; SQLite's immediate transaction
-// serialises them.
+// claimedRow is a row of sqlClaim.
+type claimedRow struct {
+	Claimed
+	OptedOut bool `db:"opted_out"`
+}
+
+// Claim leases up to opt.Limit due rows to opt.Owner, replies first, and
+// marks the claimed nudges and broadcasts to opted-out numbers suppressed.
+// On PostgreSQL concurrent claimers skip each other's rows (FOR UPDATE SKIP
+// LOCKED); on SQLite one writer at a time is the rule. A crash between the
+// claim and the suppression leaves the rows leased, to be claimed (and
+// checked) again.
 func (db *DB) Claim(ctx context.Context, opt ClaimOptions) (Lease, error) {
 	now := db.Now().UTC()
 	l := Lease{Until: now.Add(opt.Lease)}
@@ -203,59 +208,60 @@ func (db *DB) Claim(ctx context.Context, opt ClaimOptions) (Lease, error) {
 		// with IN it may hash-join against a scan of the whole queue.
 		in, lock = "= ANY(ARRAY", "FOR UPDATE SKIP LOCKED)"
 	}
-	err := db.Tx(ctx, func(tx *Tx) error {
-		if _, err := tx.ExecContext(ctx, db.Rebind(sqlReclaimExpired), now, now); err != nil {
-			return err
-		}
-		var msgs []Claimed
-		q := db.Rebind(fmt.Sprintf(sqlClaim, in, quiet, lock))
-		if err := tx.SelectContext(ctx, &msgs, q, opt.Owner, l.Until, now, now, opt.Limit); err != nil {
-			return err
-		}
-		var gone []int64
-		if err := tx.SelectContext(ctx, &gone, db.Rebind(sqlSuppressOptedOut), now, opt.Owner); err != nil {
-			return err
-		}
-		l.Msgs, l.Suppressed = without(msgs, gone), len(gone)
-		return nil
-	})
-	if err != nil {
+	var rows []claimedRow
+	q := db.Rebind(fmt.Sprintf(sqlClaim, in, quiet, lock))
+	if err := db.SelectContext(ctx, &rows, q, opt.Owner, l.Until, now, now, now, opt.Limit); err != nil {
 		return Lease{}, fmt.Errorf("store: claim outbox: %w", err)
 	}
+	var gone []int64
+	for _, r := range rows {
+		if r.OptedOut {
+			gone = append(gone, r.ID)
+		} else {
+			l.Msgs = append(l.Msgs, r.Claimed)
+		}
+	}
+	if err := db.suppress(ctx, opt.Owner, gone, now); err != nil {
+		return Lease{}, fmt.Errorf("store: claim outbox: %w", err)
+	}
+	l.Suppressed = len(gone)
+	// RETURNING promises no order.
+	slices.SortFunc(l.Msgs, func(a, b Claimed) int {
+		return cmp.Or(cmp.Compare(a.Priority, b.Priority), cmp.Compare(a.ID, b.ID))
+	})
 	return l, nil
 }
 
-// without returns msgs minus the ids in gone, in send order: RETURNING
-// promises no order.
-func without(msgs []Claimed, gone []int64) []Claimed {
-	drop := make(map[int64]bool, len(gone))
-	for _, id := range gone {
-		drop[id] = true
+const sqlSuppress = `UPDATE outbox SET status = 'suppressed', lease_owner = NULL, lease_until = NULL, updated_at = ?
+WHERE lease_owner = ? AND status = 'queued' AND id IN (%s)`
+
+// suppress marks the rows ids, leased to owner, suppressed.
+func (db *DB) suppress(ctx context.Context, owner string, ids []int64, now time.Time) error {
+	if len(ids) == 0 {
+		return nil
 	}
-	out := msgs[:0]
-	for _, m := range msgs {
-		if !drop[m.ID] {
-			out = append(out, m)
-		}
+	args := []any{now, owner}
+	for _, id := range ids {
+		args = append(args, id)
 	}
-	slices.SortFunc(out, func(a, b Claimed) int {
-		return cmp.Or(cmp.Compare(a.Priority, b.Priority), cmp.Compare(a.ID, b.ID))
-	})
-	return out
+	q := fmt.Sprintf(sqlSuppress, strings.Repeat("?, ", len(ids)-1)+"?")
+	_, err := db.ExecContext(ctx, db.Rebind(q), args...)
+	return err
 }
 
-const sqlReleaseOwner = `UPDATE outbox SET status = 'queued', lease_owner = NULL, lease_until = NULL, updated_at = ?
-WHERE lease_owner = ? AND status = 'sending'`
+const sqlReleaseOwner = `UPDATE outbox SET lease_owner = NULL, lease_until = NULL, updated_at = ?
+WHERE lease_owner = ? AND status = 'queued'`
 
-// Release queues again every row owner still holds unsent: a dispatcher
-// calls it when it stops, and when it starts, for rows a crashed earlier run
-// of the same instance left leased, so they need not wait for the lease to
-// expire.
+// Release ends owner's lease on every row it still holds unsent, so any
+// dispatcher may claim them at once: a dispatcher calls it when it stops,
+// and when it starts, for rows a crashed earlier run of the same instance
+// left leased, so they need not wait for the lease to expire. No index
+// covers the lease (that keeps a claim a HOT update), so Release reads the
+// queued rows; it runs rarely.
 func (db *DB) Release(ctx context.Context, owner string) (int, error) {
-	res, err := db.ExecContext(ctx, db.Rebind(sqlReleaseOwner), db.Now().UTC(), owner)
+	n, err := db.exec(ctx, sqlReleaseOwner, db.Now().UTC(), owner)
 	if err != nil {
 		return 0, fmt.Errorf("store: release outbox: %w", err)
 	}
-	n, err := res.RowsAffected()
-	return int(n), err
+	return int(n), nil
 }

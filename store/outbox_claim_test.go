@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -90,6 +91,36 @@ func TestLeaseExpiryAndRelease(t *testing.T) {
 		}
 		if got := claimKeys(t, db, opt); len(got) != 1 {
 			t.Errorf("Claim after Release = %v, want the row again", got)
+		}
+	})
+}
+
+func TestFinishAfterLeaseLost(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		c := &outboxClock{t: time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)}
+		db.Now = c.now
+		enqueueAll(t, db, store.Outgoing{DedupeKey: "1", Kind: store.KindNudge, Phone: "+254711000001", Body: "one"})
+		slow, err := db.Claim(ctx, store.ClaimOptions{Owner: "slow", Limit: 10, Lease: time.Minute})
+		if err != nil || len(slow.Msgs) != 1 {
+			t.Fatalf("Claim(slow) = %+v, %v; want one row", slow, err)
+		}
+		c.t = c.t.Add(2 * time.Minute)
+		taker, err := db.Claim(ctx, store.ClaimOptions{Owner: "taker", Limit: 10, Lease: time.Minute})
+		if err != nil || len(taker.Msgs) != 1 {
+			t.Fatalf("Claim(taker) after expiry = %+v, %v; want the row", taker, err)
+		}
+		accepted := []store.Result{{ID: slow.Msgs[0].ID, Status: store.OutAccepted, GatewayID: "ATXid_slow"}}
+		if err := db.Finish(ctx, "slow", accepted); !errors.Is(err, store.ErrLeaseLost) {
+			t.Errorf("Finish(slow) after its lease was taken = %v, want ErrLeaseLost", err)
+		}
+		var status, owner string
+		if err := db.QueryRow(`SELECT status, lease_owner FROM outbox`).Scan(&status, &owner); err != nil || status != store.OutQueued || owner != "taker" {
+			t.Errorf("row after lost Finish = %q leased to %q, %v; want queued, leased to taker", status, owner, err)
+		}
+		accepted[0].GatewayID = "ATXid_taker"
+		if err := db.Finish(ctx, "taker", accepted); err != nil {
+			t.Errorf("Finish(taker) = %v, want nil", err)
 		}
 	})
 }

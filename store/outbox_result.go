@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -24,45 +25,98 @@ type Result struct {
 	Segments int
 }
 
-const sqlFinishHead = `UPDATE outbox SET status = v.column2, gateway_id = v.column3, cost = v.column4,
-  currency = v.column5, failure_reason = v.column6, not_before = v.column7, segments = v.column8, attempts = attempts + 1,
-  sent_at = CASE WHEN v.column2 IN ('accepted', 'delivered') THEN ? ELSE sent_at END,
-  delivered_at = CASE WHEN v.column2 = 'delivered' THEN ? ELSE delivered_at END,
+// sqlFinishSet records results, given as a table v (sqlFinishUnnest or
+// sqlFinishValues), for the rows still leased to the owner.
+const sqlFinishSet = `UPDATE outbox SET status = v.status, gateway_id = v.gateway_id, cost = v.cost,
+  currency = v.currency, failure_reason = v.reason, not_before = v.not_before, segments = v.segments,
+  attempts = attempts + 1,
+  sent_at = CASE WHEN v.status IN ('accepted', 'delivered') THEN ? ELSE sent_at END,
+  delivered_at = CASE WHEN v.status = 'delivered' THEN ? ELSE delivered_at END,
   lease_owner = NULL, lease_until = NULL, updated_at = ?
-FROM (VALUES %s) AS v
-WHERE outbox.id = v.column1 AND outbox.lease_owner = ? AND outbox.status = 'sending'`
+FROM %s
+WHERE outbox.id = v.id AND outbox.lease_owner = ? AND outbox.status = 'queued'`
+
+// sqlFinishUnnest is the results on PostgreSQL: one array a column.
+const sqlFinishUnnest = `unnest(CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS DOUBLE PRECISION[]),
+  CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TIMESTAMPTZ[]), CAST(? AS INTEGER[]))
+  AS v (id, status, gateway_id, cost, currency, reason, not_before, segments)`
+
+// sqlFinishValues is the results on SQLite, which has no arrays: one row of
+// sqlFinishRow each.
+const sqlFinishValues = `(SELECT column1 AS id, column2 AS status, column3 AS gateway_id, column4 AS cost,
+  column5 AS currency, column6 AS reason, column7 AS not_before, column8 AS segments FROM (VALUES %s)) AS v`
+
+const sqlFinishRow = `(CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS REAL), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS INTEGER))`
+
+// ErrLeaseLost is wrapped by Finish's error when some results were not
+// recorded because their rows are no longer leased to the owner (the lease
+// expired and another dispatcher took them): the caller must stop sending
+// the rest of its lease.
+var ErrLeaseLost = errors.New("outbox lease lost")
 
 // Finish records the results of one send request in a single statement. Only
 // rows still leased to owner change, so a dispatcher whose lease was taken
-// over records nothing twice; an accepted row is never claimed again.
+// over records nothing twice; an accepted row is never claimed again. When
+// some rows were no longer leased to owner, the error wraps ErrLeaseLost.
 func (db *DB) Finish(ctx context.Context, owner string, rs []Result) error {
 	if len(rs) == 0 {
 		return nil
 	}
 	now := db.Now().UTC()
-	real, ts := "REAL", "TEXT"
+	var from string
+	var args []any
 	if db.Dialect == Postgres {
-		real, ts = "DOUBLE PRECISION", "TIMESTAMPTZ"
+		from, args = sqlFinishUnnest, finishArrays(rs, now)
+	} else {
+		from = fmt.Sprintf(sqlFinishValues, strings.Repeat(sqlFinishRow+", ", len(rs)-1)+sqlFinishRow)
+		args = finishRows(rs, now)
 	}
-	row := fmt.Sprintf("(CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS %s), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS %s), CAST(? AS INTEGER))", real, ts)
-	args := []any{now, now, now}
+	args = append(append([]any{now, now, now}, args...), owner)
+	n, err := db.exec(ctx, fmt.Sprintf(sqlFinishSet, from), args...)
+	if err != nil {
+		return fmt.Errorf("store: finish outbox: %w", err)
+	}
+	if int(n) < len(rs) {
+		return fmt.Errorf("store: finish outbox: %d of %d results not recorded: %w", len(rs)-int(n), len(rs), ErrLeaseLost)
+	}
+	return nil
+}
+
+// finishArrays returns rs as the eight arrays of sqlFinishUnnest: eight binds
+// whatever the number of results, where VALUES would need eight a result.
+func finishArrays(rs []Result, now time.Time) []any {
+	ids, status, gw := make([]int64, len(rs)), make([]string, len(rs)), make([]*string, len(rs))
+	cost, currency, reason := make([]float64, len(rs)), make([]string, len(rs)), make([]string, len(rs))
+	notBefore, segments := make([]time.Time, len(rs)), make([]int32, len(rs))
+	for i, r := range rs {
+		ids[i], status[i], cost[i], currency[i], reason[i] = r.ID, r.Status, r.Cost, r.Currency, r.Reason
+		if r.GatewayID != "" {
+			gw[i] = &rs[i].GatewayID
+		}
+		notBefore[i], segments[i] = resultNotBefore(r, now), int32(max(1, r.Segments))
+	}
+	return []any{ids, status, gw, cost, currency, reason, notBefore, segments}
+}
+
+// finishRows returns rs as the bind values of sqlFinishRow, row after row.
+func finishRows(rs []Result, now time.Time) []any {
+	args := make([]any, 0, 8*len(rs))
 	for _, r := range rs {
 		var gw any
 		if r.GatewayID != "" {
 			gw = r.GatewayID
 		}
-		nb := r.NotBefore
-		if nb.IsZero() {
-			nb = now
-		}
-		args = append(args, r.ID, r.Status, gw, r.Cost, r.Currency, r.Reason, nb.UTC(), max(1, r.Segments))
+		args = append(args, r.ID, r.Status, gw, r.Cost, r.Currency, r.Reason, resultNotBefore(r, now), max(1, r.Segments))
 	}
-	args = append(args, owner)
-	q := fmt.Sprintf(sqlFinishHead, strings.Repeat(row+",", len(rs)-1)+row)
-	if _, err := db.ExecContext(ctx, db.Rebind(q), args...); err != nil {
-		return fmt.Errorf("store: finish outbox: %w", err)
+	return args
+}
+
+// resultNotBefore is r's next send time: now unless r is a retry.
+func resultNotBefore(r Result, now time.Time) time.Time {
+	if r.NotBefore.IsZero() {
+		return now
 	}
-	return nil
+	return r.NotBefore.UTC()
 }
 
 // Delivery is a delivery report for one sent message.
@@ -118,10 +172,10 @@ type QueueStats struct {
 	Oldest time.Time
 }
 
-const sqlQueueOldest = `SELECT not_before FROM outbox WHERE status = 'queued' AND not_before <= ? %s
+const sqlQueueOldest = `SELECT not_before FROM outbox WHERE status = 'queued' AND not_before <= ? AND (lease_until IS NULL OR lease_until < ?) %s
 ORDER BY not_before LIMIT 1`
 
-const sqlQueueDue = `SELECT COUNT(*) FROM outbox WHERE status = 'queued' AND not_before <= ? %s`
+const sqlQueueDue = `SELECT COUNT(*) FROM outbox WHERE status = 'queued' AND not_before <= ? AND (lease_until IS NULL OR lease_until < ?) %s`
 
 // QueueStats returns the due rows and the oldest of them, counting only
 // replies and urgent rows during quiet hours, as Claim does.
@@ -132,13 +186,13 @@ func (db *DB) QueueStats(ctx context.Context, quiet bool) (QueueStats, error) {
 		cond = "AND (kind = 'reply' OR urgent)"
 	}
 	var s QueueStats
-	if err := db.GetContext(ctx, &s.Due, db.Rebind(fmt.Sprintf(sqlQueueDue, cond)), now); err != nil {
+	if err := db.GetContext(ctx, &s.Due, db.Rebind(fmt.Sprintf(sqlQueueDue, cond)), now, now); err != nil {
 		return s, fmt.Errorf("store: queue stats: %w", err)
 	}
 	if s.Due == 0 {
 		return s, nil
 	}
-	if err := db.GetContext(ctx, &s.Oldest, db.Rebind(fmt.Sprintf(sqlQueueOldest, cond)), now); err != nil {
+	if err := db.GetContext(ctx, &s.Oldest, db.Rebind(fmt.Sprintf(sqlQueueOldest, cond)), now, now); err != nil {
 		return s, fmt.Errorf("store: queue stats: %w", err)
 	}
 	return s, nil
