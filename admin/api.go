@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"chanjo/lessons"
 	"chanjo/store"
 )
 
@@ -18,6 +19,10 @@ type API struct {
 	log *slog.Logger
 	// Price (SMS_SEGMENT_COST) estimates what a broadcast costs.
 	Price store.Price
+	// VisitRules schedule the reminders of the visits the API changes.
+	VisitRules store.VisitRules
+	// Checklist is the content pack's visit checklist, for its results.
+	Checklist []lessons.ChecklistItem
 }
 
 // NewAPI returns the JSON API's resources (the calculators are their own handler).
@@ -86,4 +91,5 @@ func (a *API) Register(r gin.IRouter) {
 	r.POST("/broadcasts", a.createBroadcast)
 	r.GET("/broadcasts", a.listBroadcasts)
 	r.GET("/broadcasts/:id", a.getBroadcast)
+	a.registerPeople(r)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"chanjo/lessons"
 	"chanjo/store"
 )
 
@@ -24,6 +25,10 @@ type Console struct {
 	version string // of the static files, for cache busting
 	// Price (SMS_SEGMENT_COST) estimates what a broadcast costs.
 	Price store.Price
+	// VisitRules schedule the reminders of the visits the console changes.
+	VisitRules store.VisitRules
+	// Checklist is the content pack's visit checklist, for its results.
+	Checklist []lessons.ChecklistItem
 }
 
 // Console limits.
@@ -68,6 +73,7 @@ func (h *Console) Register(r gin.IRouter) {
 	g.GET("/broadcasts/new", h.newBroadcastForm)
 	g.POST("/broadcasts/new", h.composeBroadcast)
 	g.GET("/broadcasts/:id", h.broadcast)
+	h.registerPeople(g)
 }
 
 // routeGroups returns the console's public group and, inside it, the group of

@@ -40,12 +40,14 @@ func newHarness(t *testing.T, db *store.DB) *harness {
 	log := slog.New(slog.DiscardHandler)
 	con := NewConsole(db, log, time.FixedZone("EAT", 3*3600))
 	con.Price = testPrice
+	con.VisitRules, con.Checklist = testVisitRules, testChecklist
 	h.r = gin.New()
 	con.Register(h.r)
 	_, g := con.routeGroups(h.r)
 	con.postUpload(g, "/test-upload", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
 	api := NewAPI(db, log)
 	api.Price = testPrice
+	api.VisitRules, api.Checklist = testVisitRules, testChecklist
 	v1 := h.r.Group("/api/v1", api.Auth)
 	api.Register(v1)
 	NewCalculatorHandler(nil, stock.DefaultPolicy(), log).Register(v1)

@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"chanjo/admin"
+	"chanjo/sms"
 	"chanjo/store"
 )
 
@@ -32,6 +33,7 @@ func (s calculationSaver) SaveCalculation(ctx context.Context, c admin.Calculati
 func (a *app) registerAPI(r gin.IRouter) {
 	api := admin.NewAPI(a.db, a.log)
 	api.Price = segmentPrice(a.cfg)
+	api.VisitRules, api.Checklist = sms.VisitRules(a.pack, a.cfg.TZ), a.pack.Checklist
 	v1 := r.Group("/api/v1", api.Auth)
 	api.Register(v1)
 	admin.NewCalculatorHandler(calculationSaver{a.db}, a.pack.Settings.StockPolicy, a.log).Register(v1)

@@ -4,6 +4,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"chanjo/admin"
+	"chanjo/sms"
 	"chanjo/store"
 )
 
@@ -11,6 +12,7 @@ import (
 func (a *app) registerConsole(r gin.IRouter) {
 	con := admin.NewConsole(a.db, a.log, a.cfg.TZ)
 	con.Price = segmentPrice(a.cfg)
+	con.VisitRules, con.Checklist = sms.VisitRules(a.pack, a.cfg.TZ), a.pack.Checklist
 	con.Register(r)
 }
 

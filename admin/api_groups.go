@@ -1,0 +1,60 @@
+package admin
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"chanjo/store"
+)
+
+// groupJSON is a group as the API shows it; Members counts those inside
+// the token's scope.
+type groupJSON struct {
+	ID        int64     `json:"id"`
+	Name      string    `json:"name"`
+	Members   int       `json:"members"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func groupToJSON(g store.Group) groupJSON {
+	return groupJSON{ID: g.ID, Name: g.Name, Members: g.Members, CreatedAt: g.CreatedAt.UTC()}
+}
+
+// groups is GET /api/v1/groups: the groups inside the scope by name.
+func (a *API) groups(c *gin.Context) {
+	gs, err := a.db.Groups(c.Request.Context(), scopeOf(c))
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	out := make([]groupJSON, len(gs))
+	for i, g := range gs {
+		out[i] = groupToJSON(g)
+	}
+	c.JSON(http.StatusOK, gin.H{"groups": out})
+}
+
+// group is GET /api/v1/groups/:id with its members inside the scope.
+func (a *API) group(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		a.fail(c, store.ErrNotFound)
+		return
+	}
+	g, members, err := a.db.GroupInScope(c.Request.Context(), scopeOf(c), id)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	ws := make([]workerJSON, len(members))
+	for i, m := range members {
+		ws[i] = toJSON(m)
+	}
+	c.JSON(http.StatusOK, struct {
+		groupJSON
+		Workers []workerJSON `json:"workers"`
+	}{groupToJSON(g), ws})
+}

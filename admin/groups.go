@@ -1,0 +1,220 @@
+package admin
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"chanjo/store"
+)
+
+// groupsData is the groups page's data: the groups, the mentor pairs by
+// mentor, and the people the forms offer.
+type groupsData struct {
+	Groups  []store.Group
+	Mentors []mentorPairs
+	People  []store.WorkerRow // active, inside the scope
+}
+
+// mentorPairs is one mentor and her mentees.
+type mentorPairs struct {
+	ID          int64
+	Name, Phone string
+	Mentees     []store.Pair
+}
+
+// byMentor groups pairs, already ordered by mentor, under their mentor.
+func byMentor(ps []store.Pair) []mentorPairs {
+	var out []mentorPairs
+	for _, p := range ps {
+		if len(out) == 0 || out[len(out)-1].ID != p.MentorID {
+			out = append(out, mentorPairs{ID: p.MentorID, Name: p.MentorName, Phone: p.MentorPhone})
+		}
+		out[len(out)-1].Mentees = append(out[len(out)-1].Mentees, p)
+	}
+	return out
+}
+
+// MentorChoices returns the people who are mentors, for the pair form.
+func (d groupsData) MentorChoices() []store.WorkerRow {
+	var ms []store.WorkerRow
+	for _, p := range d.People {
+		if p.Role == store.RoleMentor {
+			ms = append(ms, p)
+		}
+	}
+	return ms
+}
+
+// groups is /admin/groups: groups and mentor pairs inside the scope.
+func (h *Console) groups(c *gin.Context) {
+	ctx, sc := c.Request.Context(), scopeOf(c)
+	gs, err := h.db.Groups(ctx, sc)
+	var ps []store.Pair
+	if err == nil {
+		ps, err = h.db.MentorPairs(ctx, sc)
+	}
+	var people []store.WorkerRow
+	if err == nil {
+		people, err = h.db.ActiveWorkers(ctx, sc)
+	}
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.render(c, http.StatusOK, "groups", groupsData{Groups: gs, Mentors: byMentor(ps), People: people})
+}
+
+// groupData is a group page's data.
+type groupData struct {
+	G       store.Group
+	Members []store.WorkerRow
+	Others  []store.WorkerRow // active people inside the scope not in the group
+}
+
+// group is /admin/groups/:id: the members inside the scope, add and remove.
+func (h *Console) group(c *gin.Context) {
+	id, ok := h.idParam(c, "id")
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	g, members, err := h.db.GroupInScope(ctx, scopeOf(c), id)
+	var people []store.WorkerRow
+	if err == nil {
+		people, err = h.db.ActiveWorkers(ctx, scopeOf(c))
+	}
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	in := map[int64]bool{}
+	for _, m := range members {
+		in[m.ID] = true
+	}
+	d := groupData{G: g, Members: members}
+	for _, p := range people {
+		if !in[p.ID] {
+			d.Others = append(d.Others, p)
+		}
+	}
+	h.render(c, http.StatusOK, "group", d)
+}
+
+// idParam reads the path parameter name as an id; a bad one is answered
+// with 404, as an id that does not exist.
+func (h *Console) idParam(c *gin.Context, name string) (int64, bool) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil {
+		h.fail(c, store.ErrNotFound)
+		return 0, false
+	}
+	return id, true
+}
+
+// formID reads the form field name as a worker id, answering 422 with
+// msg when it is not one.
+func (h *Console) formID(c *gin.Context, name, msg string) (int64, bool) {
+	id, err := strconv.ParseInt(c.PostForm(name), 10, 64)
+	if err != nil {
+		h.errorPage(c, http.StatusUnprocessableEntity, msg)
+		return 0, false
+	}
+	return id, true
+}
+
+// failForm answers a refused form value with 422 and its message, any
+// other error as fail does.
+func (h *Console) failForm(c *gin.Context, err error) {
+	var ie *store.InputError
+	if errors.As(err, &ie) {
+		h.errorPage(c, http.StatusUnprocessableEntity, ie.Message)
+		return
+	}
+	h.fail(c, err)
+}
+
+// createGroup is POST /admin/groups: a new group with its first member.
+func (h *Console) createGroup(c *gin.Context) {
+	wid, ok := h.formID(c, "worker_id", "Choose the group's first member.")
+	if !ok {
+		return
+	}
+	g, err := h.db.CreateGroup(c.Request.Context(), scopeOf(c), userOf(c).ID, c.PostForm("name"), wid)
+	if err != nil {
+		h.failForm(c, err)
+		return
+	}
+	h.redirect(c, fmt.Sprintf("/admin/groups/%d", g.ID), "Created the group "+g.Name+".")
+}
+
+// addMember is POST /admin/groups/:id/members.
+func (h *Console) addMember(c *gin.Context) {
+	gid, ok := h.idParam(c, "id")
+	if !ok {
+		return
+	}
+	wid, ok := h.formID(c, "worker_id", "Choose a nurse to add.")
+	if !ok {
+		return
+	}
+	if err := h.db.AddGroupMember(c.Request.Context(), scopeOf(c), userOf(c).ID, gid, wid); err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.redirect(c, fmt.Sprintf("/admin/groups/%d", gid), "Added to the group.")
+}
+
+// removeMember is POST /admin/groups/:id/members/:worker/remove.
+func (h *Console) removeMember(c *gin.Context) {
+	gid, ok := h.idParam(c, "id")
+	if !ok {
+		return
+	}
+	wid, ok := h.idParam(c, "worker")
+	if !ok {
+		return
+	}
+	if err := h.db.RemoveGroupMember(c.Request.Context(), scopeOf(c), userOf(c).ID, gid, wid); err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.redirect(c, fmt.Sprintf("/admin/groups/%d", gid), "Removed from the group.")
+}
+
+// pair is POST /admin/pairs: the mentee's mentor becomes this one.
+func (h *Console) pair(c *gin.Context) {
+	mentor, ok := h.formID(c, "mentor_id", "Choose a mentor.")
+	if !ok {
+		return
+	}
+	mentee, ok := h.formID(c, "mentee_id", "Choose a nurse to pair.")
+	if !ok {
+		return
+	}
+	if err := h.db.PairMentor(c.Request.Context(), scopeOf(c), userOf(c).ID, mentor, mentee); err != nil {
+		h.failForm(c, err)
+		return
+	}
+	h.redirect(c, "/admin/groups", "Paired.")
+}
+
+// unpair is POST /admin/pairs/remove.
+func (h *Console) unpair(c *gin.Context) {
+	mentor, ok := h.formID(c, "mentor_id", "Choose a mentor.")
+	if !ok {
+		return
+	}
+	mentee, ok := h.formID(c, "mentee_id", "Choose a nurse.")
+	if !ok {
+		return
+	}
+	if err := h.db.UnpairMentor(c.Request.Context(), scopeOf(c), userOf(c).ID, mentor, mentee); err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.redirect(c, "/admin/groups", "Pair removed.")
+}

@@ -1,0 +1,117 @@
+package admin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"chanjo/store"
+)
+
+// The visit operations the console and the API share: each checks the
+// scope, changes the visit through the store (which recomputes its
+// reminders in the same transaction) and writes the audit log.
+
+// visitRefusal is a visit change refused for a reason people can act on.
+func visitRefusal(field, msg string) error {
+	return &store.InputError{Field: field, Message: msg}
+}
+
+// checkVisitDay refuses a visit on a local day already past, with a
+// message for people; the store refuses it too, in fewer words.
+func checkVisitDay(now time.Time, loc *time.Location, at time.Time) error {
+	if at.IsZero() {
+		return visitRefusal("at", "give the date and time of the visit")
+	}
+	n := now.In(loc)
+	if at.Before(time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, loc)) {
+		return visitRefusal("at", fmt.Sprintf("%s is in the past: choose today or a later day", at.In(loc).Format("2 Jan 2006")))
+	}
+	return nil
+}
+
+func zoneOf(rules store.VisitRules) *time.Location {
+	if rules.TZ == nil {
+		return time.UTC
+	}
+	return rules.TZ
+}
+
+// scheduleVisit schedules the mentor's visit to the mentee, both inside
+// the scope (else store.ErrNotFound).
+func scheduleVisit(ctx context.Context, db *store.DB, sc store.Scope, rules store.VisitRules, userID, mentorID, menteeID int64, at time.Time) (store.VisitRow, error) {
+	m, err := db.WorkerInScope(ctx, sc, mentorID)
+	if err != nil {
+		return store.VisitRow{}, err
+	}
+	if _, err := db.WorkerInScope(ctx, sc, menteeID); err != nil {
+		return store.VisitRow{}, err
+	}
+	switch {
+	case m.Role != store.RoleMentor:
+		return store.VisitRow{}, visitRefusal("mentor_id", m.Name+" is not a mentor")
+	case mentorID == menteeID:
+		return store.VisitRow{}, visitRefusal("mentee_id", "a mentor cannot visit herself")
+	}
+	if err := checkVisitDay(db.Now(), zoneOf(rules), at); err != nil {
+		return store.VisitRow{}, err
+	}
+	v, err := db.ScheduleVisit(ctx, rules, mentorID, menteeID, at)
+	if err != nil {
+		return store.VisitRow{}, err
+	}
+	return auditVisit(ctx, db, sc, userID, v.ID, "visit.schedule", fmt.Sprintf("mentor worker:%d, mentee worker:%d, at %s", mentorID, menteeID, at.UTC().Format(time.RFC3339)))
+}
+
+// rescheduleVisit moves the visit inside the scope to at.
+func rescheduleVisit(ctx context.Context, db *store.DB, sc store.Scope, rules store.VisitRules, userID, id int64, at time.Time) (store.VisitRow, error) {
+	if _, err := db.VisitInScope(ctx, sc, id); err != nil {
+		return store.VisitRow{}, err
+	}
+	if err := checkVisitDay(db.Now(), zoneOf(rules), at); err != nil {
+		return store.VisitRow{}, err
+	}
+	if _, err := db.RescheduleVisit(ctx, rules, id, at); err != nil {
+		return store.VisitRow{}, err
+	}
+	return auditVisit(ctx, db, sc, userID, id, "visit.reschedule", "at "+at.UTC().Format(time.RFC3339))
+}
+
+// cancelVisit cancels the visit inside the scope.
+func cancelVisit(ctx context.Context, db *store.DB, sc store.Scope, userID, id int64) (store.VisitRow, error) {
+	v, err := db.VisitInScope(ctx, sc, id)
+	if err != nil || v.Status == store.VisitCancelled {
+		return v, err
+	}
+	if err := db.CancelVisit(ctx, id); err != nil {
+		return store.VisitRow{}, err
+	}
+	return auditVisit(ctx, db, sc, userID, id, "visit.cancel", "")
+}
+
+// auditVisit writes the change to the audit log and returns the visit as
+// it is now. The store's visit operations have no user to audit, so the
+// entry follows their transaction.
+func auditVisit(ctx context.Context, db *store.DB, sc store.Scope, userID, id int64, action, detail string) (store.VisitRow, error) {
+	if err := db.Audit(ctx, db, userID, action, fmt.Sprintf("visit:%d", id), detail); err != nil {
+		return store.VisitRow{}, err
+	}
+	return db.VisitInScope(ctx, sc, id)
+}
+
+// visitStatus maps an error of the visit operations to an HTTP status and
+// a message for people; ok is false for an error that is not theirs to fix.
+func visitStatus(err error) (status int, msg string, ok bool) {
+	var ie *store.InputError
+	switch {
+	case errors.As(err, &ie):
+		return http.StatusUnprocessableEntity, ie.Message, true
+	case errors.Is(err, store.ErrVisitClosed):
+		return http.StatusConflict, "this visit is already done or cancelled", true
+	case errors.Is(err, store.ErrInvalidVisit):
+		return http.StatusUnprocessableEntity, "the visit must be today or later, by a mentor to another nurse", true
+	}
+	return 0, "", false
+}
