@@ -45,7 +45,9 @@ func (h *Handler) hop(c *gin.Context) {
 	}
 	c.Set(phoneKey, p)
 	reply := h.svc.Hop(c.Request.Context(), Request{SessionID: id, Phone: p, Text: c.PostForm("text")})
-	c.Data(http.StatusOK, "text/plain; charset=utf-8", []byte(reply))
+	// The reply is never a format: String without arguments writes it as it
+	// is, without copying it into a []byte.
+	c.String(http.StatusOK, reply)
 }
 
 // event records the gateway's end-of-session notification for reports.

@@ -39,7 +39,12 @@ func layout(sc Screen, page int, lang, notice string) (string, bool, int) {
 
 // compose joins the notice, the text and the numbered items, one per line.
 func compose(sc Screen, notice string) string {
+	n := len(notice) + 1 + len(sc.Text)
+	for _, it := range sc.Items {
+		n += len(it.Label) + 5
+	}
 	var b strings.Builder
+	b.Grow(n)
 	if notice != "" {
 		b.WriteString(notice)
 	}

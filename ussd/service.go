@@ -108,8 +108,11 @@ func languageOf(sessions ...*Session) string {
 	return ""
 }
 
+// keys returns the keys of the session and of the phone's last position:
+// kv.Key("ussd", "s", sessionID) and kv.Key("ussd", "p", p), built without
+// the variadic join on the hot path.
 func (s *Service) keys(sessionID, p string) (string, string) {
-	return s.kv.Key("ussd", "s", sessionID), s.kv.Key("ussd", "p", p)
+	return s.kv.Prefix + "ussd:s:" + sessionID, s.kv.Prefix + "ussd:p:" + p
 }
 
 // load reads the session and the phone's last position in one round trip.
@@ -122,12 +125,12 @@ func (s *Service) load(ctx context.Context, sessionID, p string) (cur, last *Ses
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		return nil, nil, fmt.Errorf("ussd: load session: %w", err)
 	}
-	if v, err := a.Bytes(); err == nil {
+	if v, err := a.Result(); err == nil {
 		cur, _ = decodeSession(v)
 	}
 	// The last position matters only when the session is new (a dial or a
 	// replay): decoding it on every hop would double the cost of a hop.
-	if v, err := b.Bytes(); err == nil && cur == nil {
+	if v, err := b.Result(); err == nil && cur == nil {
 		last, _ = decodeSession(v)
 	}
 	return cur, last, nil
@@ -136,10 +139,7 @@ func (s *Service) load(ctx context.Context, sessionID, p string) (cur, last *Ses
 // save writes the session and, as the phone's last position, the same
 // value, in one round trip.
 func (s *Service) save(ctx context.Context, sessionID, p string, next *Session) error {
-	v, err := encodeSession(next)
-	if err != nil {
-		return err
-	}
+	v := encodeSession(next)
 	sk, pk := s.keys(sessionID, p)
 	pipe := s.kv.Pipeline()
 	pipe.Set(ctx, sk, v, SessionTTL)

@@ -5,8 +5,11 @@ import (
 	"crypto/subtle"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -32,7 +35,26 @@ func newLogger(cfg Config, w io.Writer) *slog.Logger {
 type httpMetrics struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	// children caches the series of each route, method and status, so that a
+	// request does not look its labels up: a map replaced as a whole under
+	// mu, read without a lock.
+	children atomic.Pointer[map[metricKey]series]
+	mu       sync.Mutex
 }
+
+type metricKey struct {
+	route, method string
+	status        int
+}
+
+type series struct {
+	requests prometheus.Counter
+	latency  prometheus.Observer
+}
+
+// maxSeries bounds the cache: methods come from clients, and label sets
+// beyond it are looked up on each request.
+const maxSeries = 256
 
 func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
 	m := &httpMetrics{
@@ -44,8 +66,38 @@ func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 		}, []string{"route", "method"}),
 	}
+	m.children.Store(&map[metricKey]series{})
 	reg.MustRegister(m.requests, m.latency)
 	return m
+}
+
+// observe counts one request of route and method answered with status.
+func (m *httpMetrics) observe(route, method string, status int, elapsed time.Duration) {
+	k := metricKey{route, method, status}
+	s, ok := (*m.children.Load())[k]
+	if !ok {
+		s = m.add(k)
+	}
+	s.requests.Inc()
+	s.latency.Observe(elapsed.Seconds())
+}
+
+// add returns the series of k, cached while the cache has room.
+func (m *httpMetrics) add(k metricKey) series {
+	s := series{
+		requests: m.requests.WithLabelValues(k.route, k.method, strconv.Itoa(k.status)),
+		latency:  m.latency.WithLabelValues(k.route, k.method),
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	old := *m.children.Load()
+	if len(old) < maxSeries {
+		next := make(map[metricKey]series, len(old)+1)
+		maps.Copy(next, old)
+		next[k] = s
+		m.children.Store(&next)
+	}
+	return s
 }
 
 // PhoneKey is the gin context key under which a handler leaves the phone
@@ -65,17 +117,20 @@ func requestLog(log *slog.Logger, m *httpMetrics) gin.HandlerFunc {
 		}
 		elapsed := time.Since(start)
 		status := c.Writer.Status()
-		m.requests.WithLabelValues(route, c.Request.Method, strconv.Itoa(status)).Inc()
-		m.latency.WithLabelValues(route, c.Request.Method).Observe(elapsed.Seconds())
-		attrs := []any{"method", c.Request.Method, "route", route, "status", status, "ms", float64(elapsed.Microseconds()) / 1000}
-		if p := c.GetString(phoneKey); p != "" {
-			attrs = append(attrs, "phone", phone.Mask(p))
-		}
+		m.observe(route, c.Request.Method, status, elapsed)
 		level := slog.LevelDebug
 		if status >= 500 {
 			level = slog.LevelError
 		}
-		log.Log(c.Request.Context(), level, "request", attrs...)
+		ctx := c.Request.Context()
+		if !log.Enabled(ctx, level) {
+			return
+		}
+		attrs := []any{"method", c.Request.Method, "route", route, "status", status, "ms", float64(elapsed.Microseconds()) / 1000}
+		if p := c.GetString(phoneKey); p != "" {
+			attrs = append(attrs, "phone", phone.Mask(p))
+		}
+		log.Log(ctx, level, "request", attrs...)
 	}
 }
 
