@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -23,6 +24,11 @@ type API struct {
 	VisitRules store.VisitRules
 	// Checklist is the content pack's visit checklist, for its results.
 	Checklist []lessons.ChecklistItem
+	// Pack is the content pack the reports read topics, lessons and
+	// checklist items from; nil means the embedded pack.
+	Pack *lessons.Pack
+	// TZ is the zone of the reports' months; nil means UTC.
+	TZ *time.Location
 }
 
 // NewAPI returns the JSON API's resources (the calculators are their own handler).
@@ -92,4 +98,5 @@ func (a *API) Register(r gin.IRouter) {
 	r.GET("/broadcasts", a.listBroadcasts)
 	r.GET("/broadcasts/:id", a.getBroadcast)
 	a.registerPeople(r)
+	a.registerReports(r)
 }

@@ -29,6 +29,9 @@ type Console struct {
 	VisitRules store.VisitRules
 	// Checklist is the content pack's visit checklist, for its results.
 	Checklist []lessons.ChecklistItem
+	// Pack is the content pack the reports read topics, lessons and
+	// checklist items from; nil means the embedded pack.
+	Pack *lessons.Pack
 }
 
 // Console limits.
@@ -74,6 +77,7 @@ func (h *Console) Register(r gin.IRouter) {
 	g.POST("/broadcasts/new", h.composeBroadcast)
 	g.GET("/broadcasts/:id", h.broadcast)
 	h.registerPeople(g)
+	h.registerReports(g)
 }
 
 // routeGroups returns the console's public group and, inside it, the group of

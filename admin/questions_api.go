@@ -1,0 +1,77 @@
+package admin
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"chanjo/store"
+)
+
+// questionJSON is an ask-a-mentor thread as the API shows it.
+type questionJSON struct {
+	ID          int64      `json:"id"`
+	Question    string     `json:"question"`
+	Source      string     `json:"source"`
+	AskedAt     time.Time  `json:"asked_at"`
+	Nurse       nurseJSON  `json:"nurse"`
+	Answer      string     `json:"answer"`
+	AnsweredBy  string     `json:"answered_by"`
+	AnsweredAt  *time.Time `json:"answered_at"`
+	EscalatedAt *time.Time `json:"escalated_at"`
+}
+
+type nurseJSON struct {
+	ID        int64  `json:"id"`
+	Name      string `json:"name"`
+	Phone     string `json:"phone"`
+	Facility  string `json:"facility"`
+	SubCounty string `json:"sub_county"`
+}
+
+func timeOrNil(valid bool, t time.Time) *time.Time {
+	if !valid {
+		return nil
+	}
+	t = t.UTC()
+	return &t
+}
+
+// listQuestions is GET /api/v1/questions: the threads of the token's
+// scope, unanswered first.
+func (a *API) listQuestions(c *gin.Context) {
+	rows, err := a.db.QuestionThreads(c.Request.Context(), scopeOf(c), questionsPage)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	out := make([]questionJSON, len(rows))
+	for i, q := range rows {
+		out[i] = threadJSON(q)
+	}
+	c.JSON(http.StatusOK, gin.H{"questions": out})
+}
+
+// getQuestion is GET /api/v1/questions/:id, 404 outside the scope.
+func (a *API) getQuestion(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		a.fail(c, store.ErrNotFound)
+		return
+	}
+	q, err := a.db.QuestionThread(c.Request.Context(), scopeOf(c), id)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, threadJSON(q))
+}
+
+func threadJSON(q store.QuestionThread) questionJSON {
+	return questionJSON{ID: q.ID, Question: q.Body, Source: q.Source, AskedAt: q.AskedAt,
+		Nurse:  nurseJSON{ID: q.WorkerID, Name: q.Nurse, Phone: q.Phone, Facility: q.Facility, SubCounty: q.SubCounty},
+		Answer: q.Answer, AnsweredBy: q.Answerer, AnsweredAt: timeOrNil(q.AnsweredAt.Valid, q.AnsweredAt.Time),
+		EscalatedAt: timeOrNil(q.EscalatedAt.Valid, q.EscalatedAt.Time)}
+}

@@ -1,0 +1,101 @@
+package admin
+
+import (
+	"context"
+	"encoding/csv"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"chanjo/lessons"
+	"chanjo/store"
+)
+
+// A report table for CSV: its header and rows, every cell a string.
+type csvTable struct {
+	header []string
+	rows   [][]string
+}
+
+// reportCSV answers a report as a CSV file: table builds it for the
+// request's scope.
+func (h *Console) reportCSV(name string, table func(ctx context.Context, r reporter, sc store.Scope) (csvTable, error)) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		r, err := newReporter(h.db, h.Pack, h.tz)
+		var t csvTable
+		if err == nil {
+			t, err = table(c.Request.Context(), r, scopeOf(c))
+		}
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+		c.Header("Content-Type", "text/csv; charset=utf-8")
+		c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
+		c.Header("Cache-Control", "no-store")
+		w := csv.NewWriter(c.Writer)
+		w.Write(t.header)
+		w.WriteAll(t.rows)
+		if err := w.Error(); err != nil {
+			h.log.Warn("write "+name, "err", err)
+		}
+	}
+}
+
+func decimal(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
+
+// assessmentsTable has a line per topic and form; a form nobody finished
+// has 0 nurses and an empty mean.
+func assessmentsTable(ctx context.Context, r reporter, sc store.Scope) (csvTable, error) {
+	rows, err := r.assessments(ctx, sc)
+	t := csvTable{header: []string{"topic", "title", "form", "nurses", "mean_pct"}}
+	for _, row := range rows {
+		for i, f := range row.Forms {
+			mean := ""
+			if f.Mean.OK {
+				mean = decimal(f.Mean.Pct)
+			}
+			t.rows = append(t.rows, []string{row.Topic.ID, cell(row.Topic.Title.En), string(lessons.Assessments[i]), strconv.Itoa(f.Nurses), mean})
+		}
+	}
+	return t, err
+}
+
+// completionTable has a line per topic (lesson empty: nurses who finished
+// every lesson, and those who completed the topic), then one per lesson.
+func completionTable(ctx context.Context, r reporter, sc store.Scope) (csvTable, error) {
+	rows, err := r.completion(ctx, sc)
+	t := csvTable{header: []string{"topic", "lesson", "title", "completed", "active_nurses", "completed_pct", "completed_topic"}}
+	itoa := strconv.Itoa
+	for _, row := range rows {
+		t.rows = append(t.rows, []string{row.Topic.ID, "", cell(row.Topic.Title.En), itoa(row.AllLessons), itoa(row.Active),
+			decimal(row.Pct()), itoa(row.Completed)})
+		for _, l := range row.Lessons {
+			t.rows = append(t.rows, []string{row.Topic.ID, l.Lesson.ID, cell(l.Lesson.Title.En), itoa(l.Done), itoa(row.Active),
+				decimal(l.Pct()), ""})
+		}
+	}
+	return t, err
+}
+
+func checklistTable(ctx context.Context, r reporter, sc store.Scope) (csvTable, error) {
+	rows, err := r.checklist(ctx, sc)
+	t := csvTable{header: []string{"month", "topic", "title", "done", "partly", "not_done", "done_pct", "partly_pct", "not_done_pct"}}
+	itoa := strconv.Itoa
+	for _, row := range rows {
+		p := row.Pcts()
+		t.rows = append(t.rows, []string{row.Month, row.Topic.ID, cell(row.Topic.Title.En), itoa(row.Done), itoa(row.Partly), itoa(row.NotDone),
+			decimal(p[0]), decimal(p[1]), decimal(p[2])})
+	}
+	return t, err
+}
+
+func stockTable(ctx context.Context, r reporter, sc store.Scope) (csvTable, error) {
+	rows, err := r.stock(ctx, sc)
+	t := csvTable{header: []string{"facility_code", "facility_name", "sub_county", "calculator", "status", "level", "meaning", "calculated_by", "calculated_at"}}
+	for _, row := range rows {
+		t.rows = append(t.rows, []string{cell(row.FacilityCode), cell(row.FacilityName), cell(row.SubCounty), row.Calculator, row.Status, row.Level,
+			cell(row.Meaning), cell(row.Worker), row.At.UTC().Format("2006-01-02T15:04:05Z")})
+	}
+	return t, err
+}
