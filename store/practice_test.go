@@ -1,0 +1,56 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"chanjo/store"
+	"chanjo/store/storetest"
+)
+
+func TestMissedQuestions(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		id := nurse(t, db, "+254711000901")
+		other := nurse(t, db, "+254711000902")
+		type answer struct {
+			q       string
+			correct bool
+		}
+		attempt := func(worker int64, form, topic string, answers ...answer) {
+			t.Helper()
+			a, err := db.StartAttempt(ctx, worker, form, topic, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, x := range answers {
+				if err := db.RecordAnswer(ctx, a, x.q, topic, 0, x.correct); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		attempt(id, store.FormPractice, "stock", answer{"s1", false}, answer{"s2", false}, answer{"s3", true})
+		attempt(id, store.FormPractice, "stock", answer{"s2", true}, answer{"s4", false})
+		attempt(id, store.FormPractice, "ipc", answer{"i1", false})
+		attempt(id, store.FormBaseline, "stock", answer{"s5", false})
+		attempt(other, store.FormPractice, "stock", answer{"s3", false})
+		tests := []struct {
+			worker int64
+			topic  string
+			want   []string
+		}{
+			{id, "stock", []string{"s1", "s4"}}, // s2 put right later; s5 is an assessment's
+			{id, "ipc", []string{"i1"}},
+			{id, "recording", nil},
+			{other, "stock", []string{"s3"}},
+		}
+		for _, tt := range tests {
+			got, err := db.MissedQuestions(ctx, tt.worker, tt.topic)
+			if err != nil || !cmp.Equal(got, tt.want) {
+				t.Errorf("MissedQuestions(%d, %s) = %v, %v, want %v", tt.worker, tt.topic, got, err, tt.want)
+			}
+		}
+	})
+}
