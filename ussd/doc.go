@@ -57,4 +57,23 @@
 // the hop: it goes into the outbox through the store (store.Enqueue with a
 // dedupe key), for the dispatcher to send. Store is the interface of what
 // the menus need; a tree that needs more adds the method there.
+//
+// # Lessons, quizzes and assessments
+//
+// The lesson, quiz and progress menus read the nurse's learning once per
+// session (Store.ProgressSummary) into a compact session variable and keep
+// it up to date as she reads and answers, so that turning pages and
+// "My progress" cost no SQL. The page she reaches is handed to Progress,
+// which writes it behind the hop in batches, at most a second late (and at
+// shutdown); the lesson, its page and the screens under it are also the
+// session's frames, so a redial within LastTTL resumes the very page, and
+// "Lessons" continues the last unfinished lesson from the store however
+// long ago. Quiz answers are written (Store.RecordAnswer) before the next
+// screen. A practice quiz shows the explanation of each option chosen and
+// asks first the questions she missed the last time. An assessment
+// (baseline, midline, endline) gives no verdict and no explanation between
+// questions, only the score at the end: it measures what she knows at that
+// point, and an explanation would teach the answer to the next question of
+// the same topic. Each form is taken once; a dropped one resumes at its
+// first question without an answer.
 package ussd

@@ -18,6 +18,9 @@ var update = flag.Bool("update", false, "rewrite the answers in testdata/*.txt")
 // answers X, "@repeat" resends the last hop, "@text T" sends the cumulative
 // text T as is, "@open" makes enrolment open; "#" starts a comment. The lines
 // after each hop are the answer expected. -update writes the answers given.
+// Directives without a hop: "@flush" waits for the lesson pages written
+// behind, "@forget" drops the phone's last position (as 30 minutes would),
+// "@window FORM" opens an assessment form.
 func TestGolden(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.txt")
 	if err != nil || len(files) == 0 {
@@ -51,6 +54,9 @@ func runGolden(t *testing.T, path string) {
 		d := s.directive
 		switch {
 		case strings.HasPrefix(d, "#") || d == "@open":
+			continue
+		case d == "@flush" || d == "@forget" || strings.HasPrefix(d, "@window "):
+			e.setUp(t, d, phone)
 			continue
 		case strings.HasPrefix(d, "@dial "):
 			sid, phone, text = fmt.Sprintf("ATUid_golden%02d", i), strings.TrimPrefix(d, "@dial "), ""

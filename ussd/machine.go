@@ -25,9 +25,19 @@ type Store interface {
 	FacilityKnown(ctx context.Context, code string) (bool, error)
 	SetLanguage(ctx context.Context, workerID int64, lang string) error
 	SetOptOut(ctx context.Context, phone string, out bool) (bool, error)
-	WorkerProgress(ctx context.Context, workerID int64) (store.ProgressCounts, error)
 	SaveCalculationFor(ctx context.Context, workerID int64, calculator string, inputs, result []byte, status string) error
 	RecordUSSDSession(ctx context.Context, e store.USSDSessionEnd) error
+
+	// Lessons, quizzes and assessments (menu_lessons.go, menu_quiz.go).
+	SaveLessonPages(ctx context.Context, marks []store.PageMark) error
+	ProgressSummary(ctx context.Context, workerID int64) (store.Summary, error)
+	CompleteTopic(ctx context.Context, workerID int64, topic, smsBody string) (bool, error)
+	MissedQuestions(ctx context.Context, workerID int64, topic string) ([]string, error)
+	StartAttempt(ctx context.Context, workerID int64, form, topic string, seed int64) (int64, error)
+	RecordAnswer(ctx context.Context, attemptID int64, questionID, topic string, chosen int, correct bool) error
+	FinishAttempt(ctx context.Context, attemptID int64, score, total int) error
+	AssessmentAttempt(ctx context.Context, workerID int64, form string) (store.Attempt, error)
+	OpenAssessments(ctx context.Context, now time.Time) ([]store.Window, error)
 }
 
 // Node is one state of a menu tree: how its screen looks, and what it does
@@ -90,9 +100,11 @@ type Machine struct {
 	open  bool
 	now   func() time.Time
 	nodes map[State]Node
-	// pack holds the stock settings (vaccines, stock policy): Config.Pack,
-	// else the embedded pack.
-	pack *lessons.Pack
+	// pack holds the lessons and questions, and the stock settings
+	// (vaccines, stock policy): Config.Pack, else the embedded pack.
+	pack  *lessons.Pack
+	pages *Progress // the write-behind of lesson pages
+	tz    *time.Location
 }
 
 // NewMachine returns the machine over every tree listed in trees.go.
@@ -105,8 +117,11 @@ func NewMachine(st Store, open bool, now func() time.Time) *Machine {
 	if err != nil {
 		panic(err) // the shipped pack is linted by the tests of lessons
 	}
-	return &Machine{store: st, open: open, now: now, nodes: table, pack: pack}
+	return &Machine{store: st, open: open, now: now, nodes: table, pack: pack, pages: NewProgress(st, nil), tz: nairobi}
 }
+
+// nairobi is CHANJO_TZ's default, Africa/Nairobi, which has no summer time.
+var nairobi = time.FixedZone("EAT", 3*60*60)
 
 // maxFrames bounds the Back stack; the oldest screens above Home are dropped.
 const maxFrames = 16

@@ -4,8 +4,6 @@ package ussd
 // short "coming soon" screen with Back and Home. A feature that arrives
 // removes its entry here and adds its own tree (see trees.go).
 var soonTree = []Node{
-	{State: StLessons, Show: soon("Lessons are coming soon to Chanjo.", "Masomo yanakuja hivi karibuni kwenye Chanjo.")},
-	{State: StQuiz, Show: soon("Quizzes are coming soon to Chanjo.", "Maswali yanakuja hivi karibuni kwenye Chanjo.")},
 	{State: StAsk, Show: soon("Ask a mentor is coming soon to Chanjo.", "Uliza mshauri inakuja hivi karibuni kwenye Chanjo.")},
 	{State: StVisit, Show: soon("Mentor visits are coming soon to Chanjo.", "Ziara za ushauri zinakuja hivi karibuni kwenye Chanjo.")},
 }

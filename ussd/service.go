@@ -34,8 +34,14 @@ type Config struct {
 	// Now is the clock; nil is time.Now.
 	Now func() time.Time
 	// Pack is the content pack, whose settings give the stock calculators
-	// their vaccines and stock policy; nil: the embedded pack.
+	// their vaccines and stock policy, and the menus their lessons and
+	// questions; nil: the embedded pack.
 	Pack *lessons.Pack
+	// Progress writes lesson pages behind the hops while its Run goes;
+	// nil: each page is written in its hop.
+	Progress *Progress
+	// TZ is CHANJO_TZ, the zone of the dates a nurse reads; nil: Africa/Nairobi.
+	TZ *time.Location
 }
 
 // Service answers the gateway's hops: it loads the session from Redis, lets
@@ -55,6 +61,12 @@ func New(cfg Config) *Service {
 	m := NewMachine(cfg.Store, cfg.OpenEnrolment, cfg.Now)
 	if cfg.Pack != nil {
 		m.pack = cfg.Pack
+	}
+	if cfg.Progress != nil {
+		m.pages = cfg.Progress
+	}
+	if cfg.TZ != nil {
+		m.tz = cfg.TZ
 	}
 	return &Service{m: m, kv: cfg.KV, log: log.With("component", "ussd")}
 }

@@ -8,7 +8,7 @@ import "fmt"
 // state of the main menu (StLessons...), it removes that state from
 // soonTree. Two trees that define one state stop the program at start (and
 // every test).
-var table = mustTable(mainTree, registerTree, settingsTree, progressTree, stockTree, soonTree)
+var table = mustTable(mainTree, registerTree, settingsTree, progressTree, stockTree, lessonsTree, quizTree, soonTree)
 
 func mustTable(trees ...[]Node) map[State]Node {
 	t := map[State]Node{}

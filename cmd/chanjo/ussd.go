@@ -12,9 +12,16 @@ import (
 	"chanjo/ussd"
 )
 
-// registerUSSD adds the gateway's USSD callbacks, behind the callback token.
+// registerUSSD adds the gateway's USSD callbacks, behind the callback token,
+// and the worker that writes lesson pages behind the hops. That worker is
+// the last added, so it stops first, once the HTTP server has stopped: no
+// hop hands it a page after its last write. Without serve (dial --local) no
+// worker runs, and each page is written in its hop.
 func (a *app) registerUSSD(r gin.IRouter) {
-	svc := ussd.New(ussd.Config{Store: a.db, KV: a.kv, Log: a.log, OpenEnrolment: a.cfg.OpenEnrolment, Now: a.db.Now, Pack: a.pack})
+	pages := ussd.NewProgress(a.db, a.log)
+	a.workers = append(a.workers, worker{name: "ussd-progress", run: pages.Run})
+	svc := ussd.New(ussd.Config{Store: a.db, KV: a.kv, Log: a.log, OpenEnrolment: a.cfg.OpenEnrolment, Now: a.db.Now, Pack: a.pack,
+		Progress: pages, TZ: a.cfg.TZ})
 	ussd.NewHandler(svc, a.db).Register(r.Group("", requireToken(a.token)))
 }
 
