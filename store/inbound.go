@@ -41,16 +41,6 @@ func (db *DB) RecordInbound(ctx context.Context, q sqlx.ExtContext, in InboundSM
 	return n > 0, nil
 }
 
-const sqlAddQuestion = `INSERT INTO questions (worker_id, body, source, asked_at) VALUES (?, ?, ?, ?)`
-
-// AddQuestion stores a worker's question for a mentor; source is "ussd" or "sms".
-func (db *DB) AddQuestion(ctx context.Context, q sqlx.ExtContext, workerID int64, body, source string) error {
-	if _, err := q.ExecContext(ctx, db.Rebind(sqlAddQuestion), workerID, body, source, db.Now().UTC()); err != nil {
-		return fmt.Errorf("store: add question: %w", err)
-	}
-	return nil
-}
-
 const sqlOptOutWorker = `UPDATE workers SET opted_out = ?, opted_out_at = ?, updated_at = ? WHERE phone = ?`
 
 const sqlOptOutOther = `INSERT INTO sms_optouts (phone, source, opted_out_at) VALUES (?, ?, ?) ON CONFLICT (phone) DO NOTHING`

@@ -1,0 +1,343 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Where a question went when it was asked.
+const (
+	AskedMentor     = "mentor"     // to her mentors
+	AskedGroup      = "group"      // she has no mentor: to the mentors of her groups
+	AskedSupervisor = "supervisor" // no mentor in reach: kept for the supervisor's console
+)
+
+// ErrNotYours is returned for an answer to a question the mentor may not
+// answer: not her mentee's, and not one relayed to her group.
+var ErrNotYours = errors.New("not a question this mentor may answer")
+
+// ErrAlreadyAnswered is returned for a second answer to a question: the
+// first answer is the one the nurse gets.
+var ErrAlreadyAnswered = errors.New("question already answered")
+
+// ErrEmptyQuestion is wrapped by the error for a question or answer without text.
+var ErrEmptyQuestion = errors.New("no text")
+
+// repeatWindow is how long the same text from the same worker counts as the
+// same question: a replayed USSD hop or a resent SMS asks nothing new.
+const repeatWindow = time.Hour
+
+// Question is a health worker's question for a mentor, with its answer.
+type Question struct {
+	ID       int64     `db:"id"`
+	WorkerID int64     `db:"worker_id"`
+	Body     string    `db:"body"`
+	Source   string    `db:"source"` // ussd | sms
+	AskedAt  time.Time `db:"asked_at"`
+	// Answer is "" until a mentor answers.
+	Answer     string        `db:"answer"`
+	AnsweredBy sql.NullInt64 `db:"answered_by"`
+	AnsweredAt sql.NullTime  `db:"answered_at"`
+	// Answerer is the name of the mentor who answered, "" before.
+	Answerer    string       `db:"answerer"`
+	EscalatedAt sql.NullTime `db:"escalated_at"`
+	// The asker: her name, number and language.
+	Name     string `db:"name"`
+	Phone    string `db:"phone"`
+	Language string `db:"language"`
+}
+
+// Answered reports whether a mentor has answered the question.
+func (q Question) Answered() bool { return q.AnsweredAt.Valid }
+
+func (q *Question) utc() {
+	q.AskedAt = q.AskedAt.UTC()
+	q.AnsweredAt.Time = q.AnsweredAt.Time.UTC()
+	q.EscalatedAt.Time = q.EscalatedAt.Time.UTC()
+}
+
+// Note is what the SMS that takes a question to a mentor tells her.
+type Note struct {
+	QuestionID      int64
+	Asker, Facility string // the nurse's name and facility name
+	Body            string
+	Lang            string // the mentor's language
+	// Escalated is set when the question waited too long for her own mentor.
+	Escalated bool
+}
+
+// NoteFunc composes the SMS of a Note. The SMS package owns the wording;
+// the store calls it inside the transaction that stores the question.
+type NoteFunc func(Note) string
+
+// Asked says what became of a question.
+type Asked struct {
+	ID int64
+	// To is AskedMentor, AskedGroup or AskedSupervisor.
+	To string
+	// Mentors is how many mentors the question was sent to.
+	Mentors int
+	// Repeat is set when the same text was asked within the hour: nothing
+	// new was stored or sent.
+	Repeat bool
+}
+
+// mentor is a mentor a question goes to.
+type mentor struct {
+	ID       int64  `db:"id"`
+	Phone    string `db:"phone"`
+	Language string `db:"language"`
+}
+
+const sqlMentorsOf = `SELECT w.id, w.phone, w.language FROM mentor_pairs p JOIN workers w ON w.id = p.mentor_id
+WHERE p.mentee_id = ? AND w.status = 'active' AND w.id <> ? ORDER BY w.id`
+
+// sqlGroupMentorsOf selects the active mentors who share a group with the
+// worker, but not the worker herself nor her own mentors.
+const sqlGroupMentorsOf = `SELECT DISTINCT w.id, w.phone, w.language
+FROM group_members a JOIN group_members b ON b.group_id = a.group_id JOIN workers w ON w.id = b.worker_id
+WHERE a.worker_id = ? AND w.role = 'mentor' AND w.status = 'active' AND w.id <> ?
+  AND w.id NOT IN (SELECT mentor_id FROM mentor_pairs WHERE mentee_id = ?) ORDER BY w.id`
+
+const sqlRepeatQuestion = `SELECT id FROM questions WHERE worker_id = ? AND body = ? AND asked_at > ?
+ORDER BY id DESC LIMIT 1`
+
+const sqlInsertQuestion = `INSERT INTO questions (worker_id, body, source, asked_at) VALUES (?, ?, ?, ?) RETURNING id`
+
+// AskQuestion stores the worker's question (source "ussd" or "sms") and, in
+// the same transaction, queues an SMS composed by note to each of her
+// mentors; a nurse with no mentor reaches the mentors of her groups, and one
+// with neither is kept for the supervisor. The same text asked again within
+// the hour is the same question (Repeat): nothing is stored or sent twice.
+func (db *DB) AskQuestion(ctx context.Context, workerID int64, body, source string, note NoteFunc) (Asked, error) {
+	var a Asked
+	err := db.Tx(ctx, func(tx *Tx) error {
+		var err error
+		a, err = db.AskQuestionTx(ctx, tx, workerID, body, source, note)
+		return err
+	})
+	return a, err
+}
+
+// AskQuestionTx is AskQuestion in the transaction tx of the event that
+// brings the question (an incoming SMS).
+func (db *DB) AskQuestionTx(ctx context.Context, tx *Tx, workerID int64, body, source string, note NoteFunc) (Asked, error) {
+	body = strings.TrimSpace(body)
+	if body == "" {
+		return Asked{}, fmt.Errorf("store: ask question: %w", ErrEmptyQuestion)
+	}
+	now := db.Now().UTC()
+	var a Asked
+	err := tx.GetContext(ctx, &a.ID, db.Rebind(sqlRepeatQuestion), workerID, body, now.Add(-repeatWindow))
+	switch {
+	case err == nil:
+		a.Repeat = true
+	case errors.Is(err, sql.ErrNoRows):
+		err = tx.GetContext(ctx, &a.ID, db.Rebind(sqlInsertQuestion), workerID, body, source, now)
+	}
+	if err != nil {
+		return Asked{}, fmt.Errorf("store: ask question: %w", err)
+	}
+	var to []mentor
+	if err := tx.SelectContext(ctx, &to, db.Rebind(sqlMentorsOf), workerID, workerID); err != nil {
+		return Asked{}, fmt.Errorf("store: ask question: mentors: %w", err)
+	}
+	a.To = AskedMentor
+	if len(to) == 0 {
+		if err := tx.SelectContext(ctx, &to, db.Rebind(sqlGroupMentorsOf), workerID, workerID, workerID); err != nil {
+			return Asked{}, fmt.Errorf("store: ask question: group mentors: %w", err)
+		}
+		a.To = AskedGroup
+	}
+	if len(to) == 0 {
+		a.To = AskedSupervisor
+	}
+	a.Mentors = len(to)
+	if a.Repeat || len(to) == 0 {
+		return a, nil
+	}
+	if _, err := db.sendNotes(ctx, tx, a.ID, to, note, false); err != nil {
+		return Asked{}, fmt.Errorf("store: ask question: %w", err)
+	}
+	return a, nil
+}
+
+const sqlAsker = `SELECT w.name, COALESCE(f.name, '') AS facility, q.body FROM questions q JOIN workers w ON w.id = q.worker_id
+LEFT JOIN facilities f ON f.id = w.facility_id WHERE q.id = ?`
+
+// sendNotes queues the note of question id to each mentor, with the dedupe
+// key "q:<id>:to:<mentor>" (a mentor gets one SMS per question), and
+// returns how many were new.
+func (db *DB) sendNotes(ctx context.Context, tx *Tx, id int64, to []mentor, note NoteFunc, escalated bool) (int, error) {
+	if note == nil {
+		return 0, errors.New("no note composer")
+	}
+	var asker struct {
+		Name     string `db:"name"`
+		Facility string `db:"facility"`
+		Body     string `db:"body"`
+	}
+	if err := tx.GetContext(ctx, &asker, db.Rebind(sqlAsker), id); err != nil {
+		return 0, err
+	}
+	msgs := make([]Outgoing, len(to))
+	for i, m := range to {
+		n := Note{QuestionID: id, Asker: asker.Name, Facility: asker.Facility, Body: asker.Body, Lang: m.Language, Escalated: escalated}
+		msgs[i] = Outgoing{DedupeKey: fmt.Sprintf("q:%d:to:%d", id, m.ID), Kind: KindReply, Phone: m.Phone, Body: note(n), WorkerID: m.ID}
+	}
+	return db.Enqueue(ctx, tx, msgs...)
+}
+
+const sqlQuestion = `SELECT q.id, q.worker_id, q.body, q.source, q.asked_at, q.answer, q.answered_by, q.answered_at,
+       q.escalated_at, COALESCE(m.name, '') AS answerer, w.name, w.phone, w.language
+FROM questions q JOIN workers w ON w.id = q.worker_id LEFT JOIN workers m ON m.id = q.answered_by`
+
+func (db *DB) question(ctx context.Context, q sqlx.QueryerContext, id int64) (Question, error) {
+	var out Question
+	err := sqlx.GetContext(ctx, q, &out, db.Rebind(sqlQuestion+` WHERE q.id = ?`), id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Question{}, ErrNotFound
+	}
+	out.utc()
+	return out, err
+}
+
+// WorkerQuestion returns the worker's question id, or ErrNotFound when she
+// did not ask it.
+func (db *DB) WorkerQuestion(ctx context.Context, workerID, id int64) (Question, error) {
+	q, err := db.question(ctx, db, id)
+	if err == nil && q.WorkerID != workerID {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return Question{}, fmt.Errorf("store: question %d: %w", id, err)
+	}
+	return q, nil
+}
+
+// MyQuestions returns the worker's latest limit questions, newest first.
+func (db *DB) MyQuestions(ctx context.Context, workerID int64, limit int) ([]Question, error) {
+	var qs []Question
+	err := db.SelectContext(ctx, &qs, db.Rebind(sqlQuestion+` WHERE q.worker_id = ? ORDER BY q.id DESC LIMIT ?`), workerID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: my questions: %w", err)
+	}
+	for i := range qs {
+		qs[i].utc()
+	}
+	return qs, nil
+}
+
+// sqlMayAnswer is 1 when the mentor may answer the question: she is the
+// asker's mentor, or a mentor of one of the asker's groups once the
+// question went to the group (escalated, or asked by a nurse without mentor).
+const sqlMayAnswer = `SELECT COUNT(*) FROM questions q WHERE q.id = ? AND q.worker_id <> ? AND (
+  EXISTS (SELECT 1 FROM mentor_pairs p WHERE p.mentee_id = q.worker_id AND p.mentor_id = ?)
+  OR ((q.escalated_at IS NOT NULL OR NOT EXISTS (SELECT 1 FROM mentor_pairs p WHERE p.mentee_id = q.worker_id))
+      AND EXISTS (SELECT 1 FROM group_members a JOIN group_members b ON b.group_id = a.group_id
+                  JOIN workers w ON w.id = b.worker_id
+                  WHERE a.worker_id = q.worker_id AND b.worker_id = ? AND w.role = 'mentor')))`
+
+const sqlAnswerOnce = `UPDATE questions SET answer = ?, answered_by = ?, answered_at = ?
+WHERE id = ? AND answered_at IS NULL`
+
+// AnswerQuestion stores the mentor's answer to question id in tx, once, and
+// returns the question as answered (with the asker's number and language,
+// for the SMS that takes the answer to her). ErrNotFound for no such
+// question, ErrNotYours for one she may not answer, ErrAlreadyAnswered (with
+// the question as first answered) for a second answer.
+func (db *DB) AnswerQuestion(ctx context.Context, tx *Tx, id, mentorID int64, answer string) (Question, error) {
+	answer = strings.TrimSpace(answer)
+	if answer == "" {
+		return Question{}, fmt.Errorf("store: answer question %d: %w", id, ErrEmptyQuestion)
+	}
+	q, err := db.answer(ctx, tx, id, mentorID, answer)
+	if err != nil && !errors.Is(err, ErrAlreadyAnswered) {
+		return Question{}, fmt.Errorf("store: answer question %d: %w", id, err)
+	}
+	return q, err
+}
+
+func (db *DB) answer(ctx context.Context, tx *Tx, id, mentorID int64, answer string) (Question, error) {
+	var may int
+	if err := tx.GetContext(ctx, &may, db.Rebind(sqlMayAnswer), id, mentorID, mentorID, mentorID); err != nil {
+		return Question{}, err
+	}
+	if may == 0 {
+		if _, err := db.question(ctx, tx, id); err != nil {
+			return Question{}, err
+		}
+		return Question{}, ErrNotYours
+	}
+	res, err := tx.ExecContext(ctx, db.Rebind(sqlAnswerOnce), answer, mentorID, db.Now().UTC(), id)
+	if err != nil {
+		return Question{}, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return Question{}, err
+	}
+	q, err := db.question(ctx, tx, id)
+	if err == nil && n == 0 {
+		err = ErrAlreadyAnswered
+	}
+	return q, err
+}
+
+const sqlStaleQuestions = `SELECT id FROM questions WHERE answered_at IS NULL AND escalated_at IS NULL AND asked_at <= ?
+ORDER BY asked_at, id LIMIT ?`
+
+// StaleQuestions returns up to limit questions asked at or before cutoff
+// that are neither answered nor escalated, oldest first.
+func (db *DB) StaleQuestions(ctx context.Context, cutoff time.Time, limit int) ([]int64, error) {
+	var ids []int64
+	if err := db.SelectContext(ctx, &ids, db.Rebind(sqlStaleQuestions), cutoff.UTC(), limit); err != nil {
+		return nil, fmt.Errorf("store: stale questions: %w", err)
+	}
+	return ids, nil
+}
+
+const sqlMarkEscalated = `UPDATE questions SET escalated_at = ? WHERE id = ? AND escalated_at IS NULL AND answered_at IS NULL`
+
+// EscalateQuestion marks question id escalated, if it is still neither
+// answered nor escalated, and in the same transaction queues its note (as
+// escalated) to the mentors of the asker's groups who are not her mentors.
+// The guarded update lets one of several instances win; escalated reports
+// whether this call did, sent how many SMS it queued (0 when the group has no
+// other mentor, or they had it already: the question stays for the
+// supervisor and whoever got it).
+func (db *DB) EscalateQuestion(ctx context.Context, id int64, note NoteFunc) (escalated bool, sent int, err error) {
+	err = db.Tx(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, db.Rebind(sqlMarkEscalated), db.Now().UTC(), id)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		escalated = true
+		var worker int64
+		if err := tx.GetContext(ctx, &worker, db.Rebind(`SELECT worker_id FROM questions WHERE id = ?`), id); err != nil {
+			return err
+		}
+		var to []mentor
+		if err := tx.SelectContext(ctx, &to, db.Rebind(sqlGroupMentorsOf), worker, worker, worker); err != nil {
+			return err
+		}
+		if len(to) == 0 {
+			return nil
+		}
+		sent, err = db.sendNotes(ctx, tx, id, to, note, true)
+		return err
+	})
+	if err != nil {
+		return false, 0, fmt.Errorf("store: escalate question %d: %w", id, err)
+	}
+	return escalated, sent, nil
+}
