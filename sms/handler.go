@@ -101,6 +101,9 @@ func (h *Handler) receive(ctx context.Context, in africastalking.Incoming) error
 		return fmt.Errorf("sms: receive: %w", err)
 	}
 	act := classify(in.Text, w.ID != 0)
+	if act == actQuestion {
+		return h.relay(ctx, in, w) // a question or a mentor's answer: relay.go
+	}
 	return h.db.Tx(ctx, func(tx *store.Tx) error {
 		fresh, err := h.db.RecordInbound(ctx, tx, store.InboundSMS{
 			GatewayID: in.ID, Phone: in.From, To: in.To, Body: in.Text, LinkID: in.LinkID,
@@ -109,14 +112,10 @@ func (h *Handler) receive(ctx context.Context, in africastalking.Incoming) error
 		if err != nil || !fresh {
 			return err
 		}
-		switch act {
-		case actStop, actStart:
-			err = h.db.SetPhoneOptOut(ctx, tx, in.From, act == actStop, "keyword")
-		case actQuestion:
-			err = h.db.AddQuestion(ctx, tx, w.ID, in.Text, "sms")
-		}
-		if err != nil {
-			return err
+		if act == actStop || act == actStart {
+			if err := h.db.SetPhoneOptOut(ctx, tx, in.From, act == actStop, "keyword"); err != nil {
+				return err
+			}
 		}
 		_, err = h.db.Enqueue(ctx, tx, store.Outgoing{
 			DedupeKey: h.replyKey(act, in), Kind: store.KindReply, Phone: in.From,

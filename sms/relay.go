@@ -1,0 +1,313 @@
+package sms
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"chanjo/gsm"
+	"chanjo/sms/africastalking"
+	"chanjo/store"
+)
+
+// Ask a mentor by SMS. A worker's text that is not a keyword is a question:
+// it is stored and relayed at once to her mentors (or, without one, to the
+// mentors of her groups) as "Q12 from Jane (Kithimani): ..., reply A12
+// <answer>". A mentor's "A12 <answer>" stores the answer and relays it to
+// the nurse. Both go as replies: a person's message, not a reminder, so
+// neither quiet hours nor a STOP hold it. The first answer is the one the
+// nurse gets; a second is politely refused, so she is never sent two
+// answers that may disagree (the mentors can talk to each other).
+
+// handledAnswer is how an answer is recorded in inbound_sms.handled_as.
+const handledAnswer = "answer"
+
+// maxSegments bounds the SMS the relay writes: a question or an answer is
+// cut at a word to fit.
+const maxSegments = 2
+
+// answerForm is "A12 <answer>": A (any case) right before the number, then
+// spaces or punctuation, then the answer (which may be empty: usage).
+var answerForm = regexp.MustCompile(`(?is)^\s*A(\d{1,9})(?:[\s:.,;-]+(.*?))?\s*$`)
+
+// parseAnswer reads "A12 <answer>", and reports whether text has that form.
+func parseAnswer(text string) (id int64, answer string, ok bool) {
+	m := answerForm.FindStringSubmatch(text)
+	if m == nil {
+		return 0, "", false
+	}
+	id, err := strconv.ParseInt(m[1], 10, 64)
+	return id, m[2], err == nil
+}
+
+// relay handles a worker's SMS that is no keyword: an answer or a question,
+// with the incoming SMS and every SMS it causes in one transaction.
+func (h *Handler) relay(ctx context.Context, in africastalking.Incoming, w store.Worker) error {
+	id, answer, isAnswer := parseAnswer(in.Text)
+	handled := string(actQuestion)
+	if isAnswer {
+		handled = handledAnswer
+	}
+	return h.db.Tx(ctx, func(tx *store.Tx) error {
+		fresh, err := h.db.RecordInbound(ctx, tx, store.InboundSMS{
+			GatewayID: in.ID, Phone: in.From, To: in.To, Body: in.Text, LinkID: in.LinkID,
+			WorkerID: w.ID, HandledAs: handled, SentAt: in.Date,
+		})
+		if err != nil || !fresh {
+			return err
+		}
+		var msgs []store.Outgoing
+		if isAnswer {
+			msgs, err = h.relayAnswer(ctx, tx, w, id, answer)
+		} else {
+			msgs, err = h.relayQuestion(ctx, tx, w, in.Text)
+		}
+		if err != nil {
+			return err
+		}
+		for i := range msgs {
+			if msgs[i].DedupeKey == "" {
+				msgs[i].DedupeKey, msgs[i].Phone, msgs[i].WorkerID = "in:"+in.ID, in.From, w.ID
+			}
+			msgs[i].Kind = store.KindReply
+		}
+		_, err = h.db.Enqueue(ctx, tx, msgs...)
+		return err
+	})
+}
+
+// relayQuestion stores the question, queues it to the mentors and returns
+// the reply to the nurse (its key and number filled in by relay).
+func (h *Handler) relayQuestion(ctx context.Context, tx *store.Tx, w store.Worker, text string) ([]store.Outgoing, error) {
+	a, err := h.db.AskQuestionTx(ctx, tx, w.ID, text, "sms", QuestionNote)
+	if err != nil {
+		return nil, err
+	}
+	body := reply(actQuestion, w.Language, h.ussdCode)
+	switch a.To {
+	case store.AskedGroup:
+		body = pick(w.Language, "Chanjo: thank you, we got your question. The mentors of your group will answer by SMS.",
+			"Chanjo: asante, swali lako limepokelewa. Washauri wa kikundi chako watakujibu kwa SMS.")
+	case store.AskedSupervisor:
+		body = pick(w.Language, "Chanjo: thank you, we got your question. You have no mentor yet: your supervisor will see it.",
+			"Chanjo: asante, swali lako limepokelewa. Bado huna mshauri: msimamizi wako ataliona.")
+	}
+	return []store.Outgoing{{Body: body}}, nil
+}
+
+// relayAnswer stores the mentor's answer and returns the SMS to the nurse
+// and the mentor's confirmation, or the mentor's reason why not.
+func (h *Handler) relayAnswer(ctx context.Context, tx *store.Tx, w store.Worker, id int64, answer string) ([]store.Outgoing, error) {
+	q, err := h.db.AnswerQuestion(ctx, tx, id, w.ID, answer)
+	lang := w.Language
+	var refusal string
+	switch {
+	case errors.Is(err, store.ErrEmptyQuestion):
+		refusal = fmt.Sprintf(pick(lang, "Chanjo: write your answer after A%d, e.g. A%[1]d Keep opened vials at 2-8C.",
+			"Chanjo: andika jibu lako baada ya A%d, mfano A%[1]d Weka chupa zilizofunguliwa 2-8C."), id)
+	case errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrNotYours):
+		refusal = fmt.Sprintf(pick(lang, "Chanjo: there is no question Q%d for you to answer. Use the number in the question's SMS: A12 <answer>.",
+			"Chanjo: hakuna swali Q%d la wewe kujibu. Tumia namba iliyo kwenye SMS ya swali: A12 <jibu>."), id)
+	case errors.Is(err, store.ErrAlreadyAnswered):
+		refusal = fmt.Sprintf(pick(lang, "Chanjo: Q%d was already answered by %s, so yours was not sent. Thank you!",
+			"Chanjo: Q%d tayari limejibiwa na %s, kwa hiyo jibu lako halikutumwa. Asante!"), id, q.Answerer)
+	case err != nil:
+		return nil, err
+	}
+	if refusal != "" {
+		return []store.Outgoing{{Body: refusal}}, nil
+	}
+	toNurse := store.Outgoing{DedupeKey: fmt.Sprintf("q:%d:answer", q.ID), Phone: q.Phone, WorkerID: q.WorkerID,
+		Body: answerSMS(q, h.ussdCode)}
+	thanks := fmt.Sprintf(pick(lang, "Chanjo: thank you. Your answer to Q%d was sent to %s.",
+		"Chanjo: asante. Jibu lako kwa Q%d limetumwa kwa %s."), q.ID, shorten(q.Name, 20))
+	return []store.Outgoing{toNurse, {Body: thanks}}, nil
+}
+
+// answerSMS is the answer as the nurse gets it; one cut to fit says where
+// to read it whole.
+func answerSMS(q store.Question, ussdCode string) string {
+	head := fmt.Sprintf(pick(q.Language, "Chanjo: %s answered your question Q%d: ", "Chanjo: %s amejibu swali lako Q%d: "),
+		shorten(q.Answerer, 20), q.ID)
+	tail := fmt.Sprintf(pick(q.Language, " (all of it: dial %s, 5, 2)", " (yote: piga %s, 5, 2)"), ussdCode)
+	return fit(q.Answer, func(body string, cut bool) string {
+		if cut {
+			return head + body + tail
+		}
+		return head + body
+	})
+}
+
+// QuestionNote words the SMS that takes a question to a mentor, in her
+// language, with the nurse's name and facility shortened and the question
+// cut at a word so that it fits two segments. The USSD service queues the
+// same wording (cmd/chanjo hands it over).
+func QuestionNote(n store.Note) string {
+	who := shorten(n.Asker, 20)
+	if f := shorten(n.Facility, 16); f != "" {
+		who += " (" + f + ")"
+	}
+	var head, tail string
+	switch {
+	case n.Lang == "sw" && n.Escalated:
+		head, tail = "Swali Q%d kutoka kwa %s, halijajibiwa kwa siku moja: ", ". Jibu: A%d <jibu>"
+	case n.Lang == "sw":
+		head, tail = "Swali Q%d kutoka kwa %s: ", ". Jibu: A%d <jibu>"
+	case n.Escalated:
+		head, tail = "Q%d from %s, unanswered for a day: ", ", reply A%d <answer>"
+	default:
+		head, tail = "Q%d from %s: ", ", reply A%d <answer>"
+	}
+	head, tail = fmt.Sprintf(head, n.QuestionID, who), fmt.Sprintf(tail, n.QuestionID)
+	return fit(strings.Join(strings.Fields(n.Body), " "), func(body string, _ bool) string { return head + body + tail })
+}
+
+// fit returns compose(body, false) if it fits maxSegments, else
+// compose(cut body, true) with body cut after as many words as fit.
+func fit(body string, compose func(body string, cut bool) string) string {
+	if s := compose(body, false); gsm.Segments(s).Segments <= maxSegments {
+		return s
+	}
+	words := strings.Fields(body)
+	for n := len(words) - 1; n > 0; n-- {
+		if s := compose(strings.Join(words[:n], " ")+"...", true); gsm.Segments(s).Segments <= maxSegments {
+			return s
+		}
+	}
+	return compose("...", true)
+}
+
+// shorten keeps the words of s that fit in n characters (at least the
+// first, cut to n).
+func shorten(s string, n int) string {
+	words := strings.Fields(s)
+	if len(words) == 0 {
+		return ""
+	}
+	out := words[0]
+	if len(out) > n {
+		return out[:n]
+	}
+	for _, w := range words[1:] {
+		if len(out)+1+len(w) > n {
+			break
+		}
+		out += " " + w
+	}
+	return out
+}
+
+// pick returns sw for Kiswahili, else en.
+func pick(lang, en, sw string) string {
+	if lang == "sw" {
+		return sw
+	}
+	return en
+}
+
+// RelayConfig holds the escalation worker's settings.
+type RelayConfig struct {
+	// TZ is CHANJO_TZ, the zone of the quiet hours.
+	TZ *time.Location
+	// Quiet holds escalations back until morning (SMS_QUIET_HOURS): a
+	// question that waited a day can wait for the night to end.
+	Quiet QuietHours
+	// After is how long a question waits for an answer before it goes to
+	// the other mentors of the nurse's groups. Default 24 hours.
+	After time.Duration
+	// Poll is the wait between ticks. Default 1 minute.
+	Poll time.Duration
+	// Batch is the most questions escalated in one tick. Default 100.
+	Batch int
+}
+
+func (c RelayConfig) withDefaults() RelayConfig {
+	if c.TZ == nil {
+		c.TZ = time.UTC
+	}
+	if c.After <= 0 {
+		c.After = 24 * time.Hour
+	}
+	if c.Poll <= 0 {
+		c.Poll = time.Minute
+	}
+	if c.Batch <= 0 {
+		c.Batch = 100
+	}
+	return c
+}
+
+// Relay escalates questions left unanswered: each goes once, after
+// RelayConfig.After, to the other mentors of the nurse's groups. Several
+// relays may share one database: the store's guarded update lets one win.
+type Relay struct {
+	db  *store.DB
+	cfg RelayConfig
+	// Now is the clock of Run; tests call Tick with their own time.
+	Now func() time.Time
+	Log *slog.Logger
+}
+
+// NewRelay returns the escalation worker on db.
+func NewRelay(db *store.DB, cfg RelayConfig) *Relay {
+	return &Relay{db: db, cfg: cfg.withDefaults(), Now: time.Now, Log: slog.New(slog.DiscardHandler)}
+}
+
+// Run ticks until ctx is cancelled, at once again after a full batch.
+func (r *Relay) Run(ctx context.Context) error {
+	log := r.Log.With("component", "relay")
+	for {
+		tctx, cancel := context.WithTimeout(ctx, time.Minute)
+		n, err := r.Tick(tctx, r.Now())
+		cancel()
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil {
+			log.Error("escalate questions", "err", err)
+		}
+		if n > 0 {
+			log.Info("questions escalated", "count", n)
+		}
+		if n < r.cfg.Batch || err != nil {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(r.cfg.Poll):
+			}
+		}
+	}
+}
+
+// Tick escalates the questions unanswered for RelayConfig.After at now,
+// outside quiet hours, and returns how many it escalated. One question's
+// failure does not stop the others; the errors are returned together.
+func (r *Relay) Tick(ctx context.Context, now time.Time) (int, error) {
+	if r.cfg.Quiet.Contains(now.In(r.cfg.TZ)) {
+		return 0, nil
+	}
+	ids, err := r.db.StaleQuestions(ctx, now.Add(-r.cfg.After), r.cfg.Batch)
+	if err != nil {
+		return 0, fmt.Errorf("sms: relay: %w", err)
+	}
+	n := 0
+	var errs []error
+	for _, id := range ids {
+		done, _, err := r.db.EscalateQuestion(ctx, id, QuestionNote)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		if done {
+			n++
+		}
+	}
+	if len(errs) > 0 {
+		return n, fmt.Errorf("sms: relay: %w", errors.Join(errs...))
+	}
+	return n, nil
+}
