@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"chanjo/sms"
+	"chanjo/ussd"
 )
 
 // addReminders adds the reminder scheduler to the app's workers. It goes
@@ -15,11 +16,12 @@ func (a *app) addReminders() {
 	}})
 }
 
-// scheduler builds the reminder scheduler of the content pack's rules. The
-// USSD package does not yet tell whether a number is in a session, so
-// Sessions stays nil: no reminder waits for a session to end.
+// scheduler builds the reminder scheduler of the content pack's rules. A
+// reminder waits while its number is in a USSD session, which the USSD
+// service reads from Redis (one GET).
 func (a *app) scheduler() *sms.Scheduler {
 	s := sms.NewScheduler(a.db, a.pack, sms.SchedulerConfig{TZ: a.cfg.TZ, USSDCode: a.cfg.USSDCode})
 	s.Now, s.Log = a.db.Now, a.log
+	s.Sessions = ussd.New(ussd.Config{KV: a.kv, Now: a.db.Now})
 	return s
 }

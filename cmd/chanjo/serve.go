@@ -150,6 +150,7 @@ func newApp(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer) (*
 	}
 	a.addSMS(out)
 	a.addReminders()
+	a.addRelay()
 	return a, nil
 }
 
