@@ -20,9 +20,9 @@
 // A feature adds a file (menu_lessons.go) that declares its states, with a
 // prefix of its own, and a tree: a []Node in which each Node has a Show (the
 // screen of the state) and, if it takes input beyond its numbered items, an
-// Input. It then lists the tree in trees.go and, when it takes over an item
-// of the main menu (StLessons, StQuiz, StStock, StAsk, StVisit), removes
-// that state from soonTree in menu_soon.go. Nothing else changes:
+// Input. It then lists the tree in trees.go; the items of the main menu
+// lead to the entry states (StLessons, StQuiz, StStock, StAsk, StVisit) its
+// trees define. Nothing else changes:
 //
 //	const StLessonPage State = "les.page"
 //

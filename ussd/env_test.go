@@ -44,7 +44,7 @@ func newTestEnv(t testing.TB, open bool) *testEnv {
 	}
 	e := &testEnv{db: db, kv: kvtest.New(t), st: &countingStore{Store: db}, clock: testNow}
 	e.pages = runProgress(t, db)
-	e.svc = New(Config{Store: e.st, KV: e.kv, OpenEnrolment: open, Now: func() time.Time { return e.clock }, Progress: e.pages})
+	e.svc = New(Config{Store: e.st, KV: e.kv, OpenEnrolment: open, Now: func() time.Time { return e.clock }, Progress: e.pages, Mentoring: testMentoring})
 	r := gin.New()
 	NewHandler(e.svc, e.st).Register(r)
 	e.h = r

@@ -20,7 +20,8 @@ var update = flag.Bool("update", false, "rewrite the answers in testdata/*.txt")
 // after each hop are the answer expected. -update writes the answers given.
 // Directives without a hop: "@flush" waits for the lesson pages written
 // behind, "@forget" drops the phone's last position (as 30 minutes would),
-// "@window FORM" opens an assessment form.
+// "@window FORM" opens an assessment form, "@answer ID PHONE TEXT" stores
+// the answer of the mentor at PHONE to question ID (as her SMS would).
 func TestGolden(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.txt")
 	if err != nil || len(files) == 0 {
@@ -57,6 +58,9 @@ func runGolden(t *testing.T, path string) {
 			continue
 		case d == "@flush" || d == "@forget" || strings.HasPrefix(d, "@window "):
 			e.setUp(t, d, phone)
+			continue
+		case strings.HasPrefix(d, "@answer "):
+			e.answer(t, strings.TrimPrefix(d, "@answer "))
 			continue
 		case strings.HasPrefix(d, "@dial "):
 			sid, phone, text = fmt.Sprintf("ATUid_golden%02d", i), strings.TrimPrefix(d, "@dial "), ""

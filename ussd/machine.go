@@ -38,6 +38,8 @@ type Store interface {
 	FinishAttempt(ctx context.Context, attemptID int64, score, total int) error
 	AssessmentAttempt(ctx context.Context, workerID int64, form string) (store.Attempt, error)
 	OpenAssessments(ctx context.Context, now time.Time) ([]store.Window, error)
+
+	MentorStore // visits and questions (menu_visit.go, menu_ask.go)
 }
 
 // Node is one state of a menu tree: how its screen looks, and what it does
@@ -105,6 +107,8 @@ type Machine struct {
 	pack  *lessons.Pack
 	pages *Progress // the write-behind of lesson pages
 	tz    *time.Location
+	// mentoring is Config.Mentoring.
+	mentoring Mentoring
 }
 
 // NewMachine returns the machine over every tree listed in trees.go.

@@ -42,6 +42,9 @@ type Config struct {
 	Progress *Progress
 	// TZ is CHANJO_TZ, the zone of the dates a nurse reads; nil: Africa/Nairobi.
 	TZ *time.Location
+	// Mentoring holds the visit rules and the wording of a question's SMS
+	// for the mentor visit and ask-a-mentor menus.
+	Mentoring Mentoring
 }
 
 // Service answers the gateway's hops: it loads the session from Redis, lets
@@ -68,6 +71,7 @@ func New(cfg Config) *Service {
 	if cfg.TZ != nil {
 		m.tz = cfg.TZ
 	}
+	m.mentoring = cfg.Mentoring
 	return &Service{m: m, kv: cfg.KV, log: log.With("component", "ussd")}
 }
 

@@ -4,11 +4,9 @@ import "fmt"
 
 // table is the dispatch table: every state of every menu tree. A feature
 // adds its tree in a file of its own (menu_lessons.go: its states, their
-// Show and Input) and one entry to this list; if it takes over an entry
-// state of the main menu (StLessons...), it removes that state from
-// soonTree. Two trees that define one state stop the program at start (and
-// every test).
-var table = mustTable(mainTree, registerTree, settingsTree, progressTree, stockTree, lessonsTree, quizTree, soonTree)
+// Show and Input) and one entry to this list. Two trees that define one
+// state stop the program at start (and every test).
+var table = mustTable(mainTree, registerTree, settingsTree, progressTree, stockTree, lessonsTree, quizTree, visitTree, askTree)
 
 func mustTable(trees ...[]Node) map[State]Node {
 	t := map[State]Node{}

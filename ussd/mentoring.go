@@ -1,0 +1,130 @@
+package ussd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"time"
+
+	"chanjo/store"
+)
+
+// Mentoring is what the mentor visit and ask-a-mentor menus need besides
+// the store and the content pack: cmd/chanjo builds it with the SMS
+// package, which this package may not import.
+type Mentoring struct {
+	// Rules are the visit reminder rules (sms.VisitRules) the store
+	// recomputes a visit's reminders with.
+	Rules store.VisitRules
+	// Note words the SMS that takes a question to a mentor (sms.QuestionNote).
+	Note store.NoteFunc
+}
+
+// MentorStore is what the mentor visit and ask-a-mentor menus need of the
+// database.
+type MentorStore interface {
+	MentorVisits(ctx context.Context, loc *time.Location, mentorID int64) (today, upcoming []store.Visit, err error)
+	Visit(ctx context.Context, id int64) (store.Visit, error)
+	ScheduleVisit(ctx context.Context, rules store.VisitRules, mentorID, menteeID int64, at time.Time) (store.Visit, error)
+	RescheduleVisit(ctx context.Context, rules store.VisitRules, id int64, at time.Time) (store.Visit, error)
+	CancelVisit(ctx context.Context, id int64) error
+	MarkVisitDone(ctx context.Context, rules store.VisitRules, id int64, doneAt time.Time) (store.Visit, error)
+	SaveChecklist(ctx context.Context, visitID int64, answers map[string]string) error
+	Checklist(ctx context.Context, visitID int64) (map[string]string, error)
+	Mentees(ctx context.Context, mentorID int64) ([]store.Mentee, error)
+	AskQuestion(ctx context.Context, workerID int64, body, source string, note store.NoteFunc) (store.Asked, error)
+	MyQuestions(ctx context.Context, workerID int64, limit int) ([]store.Question, error)
+	WorkerQuestion(ctx context.Context, workerID, id int64) (store.Question, error)
+}
+
+// mentoring returns the menus' settings.
+func (c *Ctx) mentoring() Mentoring { return c.m.mentoring }
+
+// zone returns CHANJO_TZ, the zone of the dates a mentor reads and types.
+func (c *Ctx) zone() *time.Location { return c.m.tz }
+
+// Date entry: DDMM, or DD/MM/YYYY (also with '.' or '-').
+var (
+	shortDate = regexp.MustCompile(`^(\d{2})(\d{2})$`)
+	longDate  = regexp.MustCompile(`^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$`)
+)
+
+// Errors of a typed date.
+var (
+	errBadDate  = errors.New("not a date")
+	errPastDate = errors.New("date is past")
+)
+
+// recentPast is how far back a DDMM date reads as this year's, and so as
+// past; an earlier day and month means next year's (0501 typed in December).
+const recentPast = 60 * 24 * time.Hour
+
+// parseDay reads a typed date as a local day in loc, relative to today:
+// DDMM is this year's date, or next year's when this year's was more than
+// recentPast ago; a day before today is errPastDate.
+func parseDay(in string, today time.Time, loc *time.Location) (time.Time, error) {
+	start := startOfDay(today, loc)
+	var d, m, y int
+	if p := shortDate.FindStringSubmatch(in); p != nil {
+		d, m, y = atoi(p[1]), atoi(p[2]), start.Year()
+	} else if p := longDate.FindStringSubmatch(in); p != nil {
+		d, m, y = atoi(p[1]), atoi(p[2]), atoi(p[3])
+	} else {
+		return time.Time{}, errBadDate
+	}
+	day := time.Date(y, time.Month(m), d, 0, 0, 0, 0, loc)
+	if m < 1 || m > 12 || d < 1 || day.Day() != d {
+		return time.Time{}, errBadDate
+	}
+	if shortDate.MatchString(in) && start.Sub(day) > recentPast {
+		day = day.AddDate(1, 0, 0)
+	}
+	if day.Before(start) {
+		return time.Time{}, errPastDate
+	}
+	return day, nil
+}
+
+// startOfDay returns local midnight of t's day in loc.
+func startOfDay(t time.Time, loc *time.Location) time.Time {
+	t = t.In(loc)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}
+
+// defaultVisitHour is the local time of a visit scheduled by its date only.
+const defaultVisitHour = 9
+
+// onDay returns the instant on local day at the local clock time of like,
+// or at defaultVisitHour when like is zero.
+func onDay(day, like time.Time, loc *time.Location) time.Time {
+	h, m := defaultVisitHour, 0
+	if !like.IsZero() {
+		l := like.In(loc)
+		h, m = l.Hour(), l.Minute()
+	}
+	return time.Date(day.Year(), day.Month(), day.Day(), h, m, 0, 0, loc)
+}
+
+// dateRetry is the re-ask of a date entry that did not read as a future day.
+func dateRetry(c *Ctx, err error) Move {
+	if errors.Is(err, errPastDate) {
+		return Retry(c.T("That date is past. Enter today or a later date.", "Tarehe hiyo imepita. Weka leo au tarehe ijayo."))
+	}
+	return Retry(c.T("Not a date. Enter DDMM, e.g. 1803, or DD/MM/YYYY.", "Si tarehe. Weka DDMM, mfano 1803, au DD/MM/YYYY."))
+}
+
+// argID reads a numeric frame argument.
+func argID(arg string) (int64, error) {
+	id, err := strconv.ParseInt(arg, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("bad argument %q: %w", arg, err)
+	}
+	return id, nil
+}

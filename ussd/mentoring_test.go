@@ -1,0 +1,109 @@
+package ussd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"chanjo/store"
+)
+
+// testMentoring is the transcripts' visit rules (the pack's defaults) and a
+// plain wording of a question's SMS.
+var testMentoring = Mentoring{
+	Rules: store.VisitRules{TZ: nairobi, Before: store.RuleTime{Days: 2, Hour: 8}, After: store.RuleTime{Days: 1, Hour: 10}},
+	Note: func(n store.Note) string {
+		return fmt.Sprintf("Q%d from %s (%s): %s, reply A%d <answer>", n.QuestionID, n.Asker, n.Facility, n.Body, n.QuestionID)
+	},
+}
+
+// answer stores a mentor's answer: "ID PHONE TEXT".
+func (e *testEnv) answer(t *testing.T, args string) {
+	t.Helper()
+	parts := strings.SplitN(args, " ", 3)
+	if len(parts) != 3 {
+		t.Fatalf("@answer %q: want ID PHONE TEXT", args)
+	}
+	id, _ := strconv.ParseInt(parts[0], 10, 64)
+	ctx := context.Background()
+	m, err := e.db.WorkerByPhone(ctx, parts[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = e.db.Tx(ctx, func(tx *store.Tx) error {
+		_, err := e.db.AnswerQuestion(ctx, tx, id, m.ID, parts[2])
+		return err
+	})
+	if err != nil {
+		t.Fatalf("@answer %s: %v", args, err)
+	}
+}
+
+func TestParseDay(t *testing.T) {
+	today := time.Date(2025, 3, 4, 12, 30, 0, 0, nairobi)
+	day := func(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, nairobi) }
+	tests := []struct {
+		in      string
+		want    time.Time
+		wantErr error
+	}{
+		{"1803", day(2025, 3, 18), nil},
+		{"0403", day(2025, 3, 4), nil},
+		{"18/03/2025", day(2025, 3, 18), nil},
+		{"8/4/2025", day(2025, 4, 8), nil},
+		{"18.03.2026", day(2026, 3, 18), nil},
+		{"0303", time.Time{}, errPastDate},
+		{"01/03/2025", time.Time{}, errPastDate},
+		{"0501", time.Time{}, errPastDate}, // 58 days back: this year's, past
+		{"0101", day(2026, 1, 1), nil},     // 62 days back: next year's
+		{"3002", time.Time{}, errBadDate},
+		{"1313", time.Time{}, errBadDate},
+		{"0000", time.Time{}, errBadDate},
+		{"18 03", time.Time{}, errBadDate},
+		{"tomorrow", time.Time{}, errBadDate},
+		{"", time.Time{}, errBadDate},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := parseDay(tt.in, today, nairobi)
+			if !errors.Is(err, tt.wantErr) || !got.Equal(tt.want) {
+				t.Errorf("parseDay(%q) = %v, %v, want %v, %v", tt.in, got, err, tt.want, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestInSession(t *testing.T) {
+	const nurse = "+254700000001"
+	e := newTestEnv(t, false)
+	ctx := context.Background()
+	_, pk := e.svc.keys("", nurse)
+	steps := []struct {
+		name string
+		do   func()
+		want bool
+	}{
+		{"before any hop", func() {}, false},
+		{"on the main menu", func() { e.post("ATUid_presence", nurse, "") }, true},
+		{"typing a question", func() { e.post("ATUid_presence", nurse, "5"); e.post("ATUid_presence", nurse, "5*1") }, true},
+		// Redis's clock: the last hop as if SessionTTL and a second ago.
+		{"after the session time", func() { e.kv.PExpire(ctx, pk, LastTTL-SessionTTL-time.Second) }, false},
+		{"dialled again", func() { e.post("ATUid_presence2", nurse, "") }, true},
+		{"after the END screen", func() {
+			for _, text := range []string{"2", "2*5", "2*5*1", "2*5*1*Is BCG good after 6 hours?", "2*5*1*Is BCG good after 6 hours?*1"} {
+				e.post("ATUid_presence2", nurse, text)
+			}
+		}, false},
+	}
+	for _, s := range steps {
+		s.do()
+		got, err := e.svc.InSession(ctx, nurse)
+		if err != nil || got != s.want {
+			t.Errorf("InSession(%s) = %v, %v, want %v", s.name, got, err, s.want)
+		}
+	}
+}
