@@ -34,6 +34,7 @@ func (a *app) registerAPI(r gin.IRouter) {
 	api := admin.NewAPI(a.db, a.log)
 	api.Price = segmentPrice(a.cfg)
 	api.VisitRules, api.Checklist = sms.VisitRules(a.pack, a.cfg.TZ), a.pack.Checklist
+	api.Pack, api.TZ = a.pack, a.cfg.TZ
 	v1 := r.Group("/api/v1", api.Auth)
 	api.Register(v1)
 	admin.NewCalculatorHandler(calculationSaver{a.db}, a.pack.Settings.StockPolicy, a.log).Register(v1)

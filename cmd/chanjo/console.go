@@ -13,6 +13,7 @@ func (a *app) registerConsole(r gin.IRouter) {
 	con := admin.NewConsole(a.db, a.log, a.cfg.TZ)
 	con.Price = segmentPrice(a.cfg)
 	con.VisitRules, con.Checklist = sms.VisitRules(a.pack, a.cfg.TZ), a.pack.Checklist
+	con.Pack = a.pack
 	con.Register(r)
 }
 

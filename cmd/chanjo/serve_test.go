@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -22,7 +23,7 @@ func testApp(t *testing.T, extra map[string]string) (*app, *bytes.Buffer) {
 	t.Helper()
 	vars := map[string]string{
 		"DATABASE_URL": filepath.Join(t.TempDir(), "chanjo.db"),
-		"REDIS_PREFIX": "test:" + strings.ReplaceAll(t.Name(), "/", "_") + ":",
+		"REDIS_PREFIX": fmt.Sprintf("test:%s:%d:", strings.ReplaceAll(t.Name(), "/", "_"), time.Now().UnixNano()),
 		"REDIS_URL":    os.Getenv("TEST_REDIS_URL"),
 	}
 	for k, v := range extra {
