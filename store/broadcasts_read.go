@@ -52,13 +52,14 @@ type broadcastRow struct {
 	BroadcastCounts
 }
 
-// sqlBroadcasts selects broadcasts with their counts. A broadcast is inside
+// sqlBroadcasts selects broadcasts with their counts. A message being sent
+// is a queued row leased to a dispatcher. A broadcast is inside
 // a supervisor's scope when some of its SMS went to her sub-counties; she
 // sees the counts of those only.
 const sqlBroadcasts = `SELECT b.id, COALESCE(u.name, '') AS user_name, b.audience, b.body, b.urgent, b.send_at,
     b.recipients, b.segments, b.created_at,
-    SUM(CASE WHEN o.status = 'queued' THEN 1 ELSE 0 END) AS queued,
-    SUM(CASE WHEN o.status = 'sending' THEN 1 ELSE 0 END) AS sending,
+    SUM(CASE WHEN o.status = 'queued' AND o.lease_owner IS NULL THEN 1 ELSE 0 END) AS queued,
+    SUM(CASE WHEN o.status = 'queued' AND o.lease_owner IS NOT NULL THEN 1 ELSE 0 END) AS sending,
     SUM(CASE WHEN o.status = 'accepted' THEN 1 ELSE 0 END) AS accepted,
     SUM(CASE WHEN o.status = 'delivered' THEN 1 ELSE 0 END) AS delivered,
     SUM(CASE WHEN o.status = 'failed' THEN 1 ELSE 0 END) AS failed,

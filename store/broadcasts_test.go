@@ -188,9 +188,15 @@ func TestBroadcastCountsFollowDelivery(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if got, err := db.Broadcast(ctx, admin, b.ID); err != nil || got.Counts != (store.BroadcastCounts{Queued: 3}) {
+			t.Errorf("Broadcast before sending: Counts = %+v, %v; want 3 queued", got.Counts, err)
+		}
 		lease, err := db.Claim(ctx, store.ClaimOptions{Owner: "test", Limit: 10, Lease: time.Minute})
 		if err != nil || len(lease.Msgs) != 3 {
 			t.Fatalf("Claim = %d messages, %v; want 3", len(lease.Msgs), err)
+		}
+		if got, err := db.Broadcast(ctx, admin, b.ID); err != nil || got.Counts != (store.BroadcastCounts{Sending: 3}) {
+			t.Errorf("Broadcast while leased to a dispatcher: Counts = %+v, %v; want 3 sending", got.Counts, err)
 		}
 		var rs []store.Result
 		for i, m := range lease.Msgs {
