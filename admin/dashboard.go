@@ -29,6 +29,8 @@ var nav = []navItem{
 type dashboardData struct {
 	D     store.Dashboard
 	Month string
+	// Titles are the topics' English titles by id, for the quiz table.
+	Titles map[string]string
 }
 
 // dashboard is /admin: what is happening in the user's sub-counties.
@@ -40,5 +42,14 @@ func (h *Console) dashboard(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	h.render(c, http.StatusOK, "dashboard", dashboardData{D: d, Month: now.Format("January 2006")})
+	r, err := newReporter(h.db, h.Pack, h.tz)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	titles := map[string]string{}
+	for _, t := range r.pack.Topics {
+		titles[t.ID] = t.Title.En
+	}
+	h.render(c, http.StatusOK, "dashboard", dashboardData{D: d, Month: now.Format("January 2006"), Titles: titles})
 }
