@@ -130,11 +130,18 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	} else if n > 0 {
 		log.Info("took back messages leased before a restart", "count", n)
 	}
-	var lastStats time.Time
+	var lastStats, lastEarly time.Time
 	for {
 		if time.Since(lastStats) > 10*time.Second {
 			d.refreshStats(ctx, log)
 			lastStats = time.Now()
+		}
+		// Reports that came before their send's result was recorded.
+		if time.Since(lastEarly) > time.Second {
+			if _, err := d.db.ApplyEarlyDeliveries(ctx); err != nil && ctx.Err() == nil {
+				log.Error("apply early delivery reports", "err", err)
+			}
+			lastEarly = time.Now()
 		}
 		n, err := d.Once(ctx)
 		if ctx.Err() != nil {

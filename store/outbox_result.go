@@ -139,8 +139,27 @@ WHERE gateway_id = ? AND status = 'accepted'`
 // RecordDelivery applies a delivery report and reports whether it changed
 // the message. Reports arrive duplicated and out of order: only a message
 // still waiting for its final status changes, so the first final status
-// stands and a later intermediate one never overwrites it.
+// stands and a later intermediate one never overwrites it. A report for a
+// gateway id no message carries yet is kept until the dispatcher records
+// the id (ApplyEarlyDeliveries), since the gateway may report a message
+// before it answers the request that sent it.
 func (db *DB) RecordDelivery(ctx context.Context, d Delivery) (bool, error) {
+	// The second round covers a send whose result was recorded between
+	// the update finding no message and the report being kept.
+	for range 2 {
+		n, err := db.applyDelivery(ctx, d)
+		if err != nil || n > 0 {
+			return n > 0, err
+		}
+		kept, err := db.exec(ctx, sqlKeepEarly, d.GatewayID, d.Status, d.GatewayStatus, d.Reason, db.Now().UTC(), d.GatewayID)
+		if err != nil || kept > 0 {
+			return false, err
+		}
+	}
+	return false, nil
+}
+
+func (db *DB) applyDelivery(ctx context.Context, d Delivery) (int64, error) {
 	now := db.Now().UTC()
 	var err error
 	var n int64
@@ -150,9 +169,57 @@ func (db *DB) RecordDelivery(ctx context.Context, d Delivery) (bool, error) {
 		n, err = db.exec(ctx, sqlDeliveryFinal, d.Status, d.GatewayStatus, d.Reason, d.Status, now, now, d.GatewayID)
 	}
 	if err != nil {
-		return false, fmt.Errorf("store: record delivery: %w", err)
+		return 0, fmt.Errorf("store: record delivery: %w", err)
 	}
-	return n > 0, nil
+	return n, nil
+}
+
+// sqlKeepEarly keeps a report for a gateway id that no message carries; a
+// final report replaces an intermediate one, never the reverse.
+const sqlKeepEarly = `INSERT INTO delivery_early (gateway_id, status, gateway_status, reason, received_at)
+SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM outbox WHERE gateway_id = ?)
+ON CONFLICT (gateway_id) DO UPDATE SET status = excluded.status, gateway_status = excluded.gateway_status,
+    reason = excluded.reason, received_at = excluded.received_at
+WHERE delivery_early.status = ''`
+
+const sqlApplyEarlyFinal = `UPDATE outbox SET status = e.status, gateway_status = e.gateway_status,
+    failure_reason = e.reason, delivered_at = CASE WHEN e.status = 'delivered' THEN e.received_at ELSE delivered_at END,
+    updated_at = ?
+FROM delivery_early e WHERE outbox.gateway_id = e.gateway_id AND outbox.status = 'accepted' AND e.status <> ''`
+
+const sqlApplyEarlyPending = `UPDATE outbox SET gateway_status = e.gateway_status, updated_at = ?
+FROM delivery_early e WHERE outbox.gateway_id = e.gateway_id AND outbox.status = 'accepted' AND e.status = ''`
+
+const sqlDropEarly = `DELETE FROM delivery_early
+WHERE received_at < ? OR EXISTS (SELECT 1 FROM outbox o WHERE o.gateway_id = delivery_early.gateway_id)`
+
+// EarlyReportTTL is how long a report for an unknown gateway id is kept: a
+// report for a message of another system, or of a row long gone, must not
+// stay for ever.
+const EarlyReportTTL = 48 * time.Hour
+
+// ApplyEarlyDeliveries applies the kept reports whose gateway ids messages
+// now carry, in one transaction, and drops them and any older than
+// EarlyReportTTL. It returns how many messages it changed.
+func (db *DB) ApplyEarlyDeliveries(ctx context.Context) (int, error) {
+	now := db.Now().UTC()
+	var changed int64
+	err := db.Tx(ctx, func(tx *Tx) error {
+		for _, q := range []string{sqlApplyEarlyFinal, sqlApplyEarlyPending} {
+			res, err := tx.ExecContext(ctx, db.Rebind(q), now)
+			if err != nil {
+				return err
+			}
+			n, _ := res.RowsAffected()
+			changed += n
+		}
+		_, err := tx.ExecContext(ctx, db.Rebind(sqlDropEarly), now.Add(-EarlyReportTTL))
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: apply early deliveries: %w", err)
+	}
+	return int(changed), nil
 }
 
 // exec runs query (with ? binds) and returns the number of rows it changed.
