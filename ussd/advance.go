@@ -76,11 +76,16 @@ func (m *Machine) replay(ctx context.Context, phone string, known *Session, text
 // when offer is set and last was dropped away from the main menu, the
 // choice "1 Continue / 2 Start again".
 func (m *Machine) Dial(ctx context.Context, phone string, last *Session, offer bool) (Session, string, error) {
-	n, err := m.nurse(ctx, phone, last)
+	n, cached, err := m.nurse(ctx, phone, last)
 	if err != nil {
 		return Session{}, "", err
 	}
 	s := Session{Nurse: n}
+	if l := last.Var(varLearner); cached && l != "" {
+		// The learner goes with the nurse it was loaded for, so it is never
+		// older than reloadAfter either: a redial reads no SQL.
+		s.SetVar(varLearner, l)
+	}
 	start := m.home(&s)
 	switch {
 	case n.ID != 0 && n.Status == store.StatusPending:
@@ -118,24 +123,24 @@ func savedOf(last *Session) *Saved {
 }
 
 // nurse returns the worker behind phone: from the last position when it was
-// read recently, else from the store, recording the dial.
-func (m *Machine) nurse(ctx context.Context, phone string, last *Session) (Nurse, error) {
+// read recently (cached), else from the store, recording the dial.
+func (m *Machine) nurse(ctx context.Context, phone string, last *Session) (n Nurse, cached bool, err error) {
 	now := m.now()
 	if last != nil && last.Nurse.ID != 0 && last.Nurse.Status == store.StatusActive &&
 		now.Sub(time.Unix(last.Nurse.Loaded, 0)) < reloadAfter {
-		return last.Nurse, nil
+		return last.Nurse, true, nil
 	}
 	w, err := m.store.WorkerByPhone(ctx, phone)
 	if errors.Is(err, store.ErrNotFound) {
-		return Nurse{}, nil
+		return Nurse{}, false, nil
 	}
 	if err != nil {
-		return Nurse{}, err
+		return Nurse{}, false, err
 	}
 	if err := m.store.TouchDial(ctx, w.ID); err != nil {
-		return Nurse{}, err
+		return Nurse{}, false, err
 	}
-	return nurseOf(w, now), nil
+	return nurseOf(w, now), false, nil
 }
 
 func nurseOf(w store.Worker, now time.Time) Nurse {

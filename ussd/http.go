@@ -1,9 +1,14 @@
 package ussd
 
 import (
+	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -38,17 +43,67 @@ const phoneKey = "phone"
 // hop answers every request that has a session and a number with 200 and
 // CON/END, whatever its text.
 func (h *Handler) hop(c *gin.Context) {
-	id, p := c.PostForm("sessionId"), c.PostForm("phoneNumber")
-	if id == "" || p == "" {
+	r, err := hopForm(c)
+	if err != nil {
+		c.String(http.StatusBadRequest, err.Error()+"\n")
+		return
+	}
+	if r.SessionID == "" || r.Phone == "" {
 		c.String(http.StatusBadRequest, "sessionId and phoneNumber are required\n")
 		return
 	}
-	c.Set(phoneKey, p)
-	reply := h.svc.Hop(c.Request.Context(), Request{SessionID: id, Phone: p, Text: c.PostForm("text")})
+	c.Set(phoneKey, r.Phone)
+	reply := h.svc.Hop(c.Request.Context(), r)
 	// The reply is never a format: String without arguments writes it as it
 	// is, without copying it into a []byte.
 	c.String(http.StatusOK, reply)
 }
+
+// maxHopBody bounds the form of a hop: the gateway's fields are short, and
+// a nurse types at most a few hundred characters.
+const maxHopBody = 64 << 10
+
+// hopForm reads the fields of a hop. The gateway posts a URL-encoded form;
+// reading just the three fields a hop needs, from the body alone, spares
+// the hot path the copies of a full ParseForm. Any other body goes through
+// gin's form parsing.
+func hopForm(c *gin.Context) (Request, error) {
+	if ct := c.ContentType(); ct != "" && ct != "application/x-www-form-urlencoded" {
+		return Request{SessionID: c.PostForm("sessionId"), Phone: c.PostForm("phoneNumber"), Text: c.PostForm("text")}, nil
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxHopBody))
+	if err != nil {
+		return Request{}, fmt.Errorf("unreadable form: %w", err)
+	}
+	var r Request
+	var seen [3]bool
+	for rest := string(body); rest != ""; {
+		var pair string
+		pair, rest, _ = strings.Cut(rest, "&")
+		key, value, _ := strings.Cut(pair, "=")
+		i := slices.Index(hopFields[:], key)
+		if i < 0 || seen[i] {
+			continue // as in ParseForm, the first value counts
+		}
+		v, err := url.QueryUnescape(value)
+		if err != nil {
+			continue // as in ParseForm, a pair that does not decode is left out
+		}
+		seen[i] = true
+		switch i {
+		case 0:
+			r.SessionID = v
+		case 1:
+			r.Phone = v
+		default:
+			r.Text = v
+		}
+	}
+	return r, nil
+}
+
+// hopFields are the form fields a hop reads, in the order hopForm fills them.
+var hopFields = [3]string{"sessionId", "phoneNumber", "text"}
 
 // event records the gateway's end-of-session notification for reports.
 func (h *Handler) event(c *gin.Context) {

@@ -2,10 +2,13 @@ package ussd
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/gin-gonic/gin"
 )
 
 func TestHopWithoutSessionOrPhoneIs400(t *testing.T) {
@@ -48,5 +51,36 @@ func TestEventsRecordTheSessionEnd(t *testing.T) {
 	}
 	if got.Phone != "+254720123123" || got.Status != "Incomplete" || got.Hops != 3 || got.Input != "1*2" {
 		t.Errorf("ussd_sessions row = %+v", got)
+	}
+}
+
+// TestHopFormReadsLikeParseForm: the hop's own form reader must agree with
+// net/http's ParseForm on every form the gateway may send.
+func TestHopFormReadsLikeParseForm(t *testing.T) {
+	bodies := []string{
+		"sessionId=ATUid_1&phoneNumber=%2B254700000001&serviceCode=%2A384%2A123%23&text=1%2A2",
+		"text=&sessionId=s&phoneNumber=%2B254700000001",
+		"sessionId=s&phoneNumber=%2B254700000001&text=Jane+Wanjiru&text=second",
+		"sessionId=s&phoneNumber=%2B254700000001&text=bad%zzescape",
+		"sessionId=s&phoneNumber=+254700000001&networkCode=99999",
+		"phoneNumber=%2B254700000001",
+		"",
+	}
+	for _, body := range bodies {
+		req := httptest.NewRequest(http.MethodPost, "/ussd", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		c, _ := gin.CreateTestContext(httptest.NewRecorder())
+		c.Request = req
+		got, err := hopForm(c)
+		if err != nil {
+			t.Fatalf("hopForm(%q): %v", body, err)
+		}
+		ref := httptest.NewRequest(http.MethodPost, "/ussd", strings.NewReader(body))
+		ref.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		ref.ParseForm()
+		want := Request{SessionID: ref.PostFormValue("sessionId"), Phone: ref.PostFormValue("phoneNumber"), Text: ref.PostFormValue("text")}
+		if got != want {
+			t.Errorf("hopForm(%q) = %+v, want %+v (as ParseForm)", body, got, want)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"chanjo/lessons"
@@ -196,8 +197,15 @@ func joinInts(n ...int) string {
 	return strings.Join(s, ".")
 }
 
+// fingerprints caches fingerprint by pack: a pack is loaded once and never
+// changes, and the fingerprint is checked on every hop that reads a learner.
+var fingerprints sync.Map
+
 // fingerprint names the pack's lessons and topics, in order.
 func fingerprint(p *lessons.Pack) string {
+	if f, ok := fingerprints.Load(p); ok {
+		return f.(string)
+	}
 	h := fnv.New32a()
 	for _, t := range p.Topics {
 		fmt.Fprintf(h, "%s\n", t.ID)
@@ -205,5 +213,7 @@ func fingerprint(p *lessons.Pack) string {
 	for _, l := range p.Lessons {
 		fmt.Fprintf(h, "%s\n", l.ID)
 	}
-	return strconv.FormatUint(uint64(h.Sum32()), 36)
+	f := strconv.FormatUint(uint64(h.Sum32()), 36)
+	fingerprints.Store(p, f)
+	return f
 }

@@ -49,6 +49,23 @@ func TestLearningHopCost(t *testing.T) {
 	}
 }
 
+// TestRedialReadsNoSQL: a nurse who dials again within the nurse cache's
+// life carries her learner into the new session, so Lessons reads nothing.
+func TestRedialReadsNoSQL(t *testing.T) {
+	e := newTestEnv(t, false)
+	const p = "+254700000018"
+	e.post("R1", p, "")
+	e.post("R1", p, "1") // loads the learner
+	e.post("R1", p, "1*00")
+	for _, hop := range []struct{ name, text string }{{"dial", ""}, {"Lessons", "1"}, {"a topic", "1*2"}} {
+		before := e.st.calls.Load()
+		_, body := e.post("R2", p, hop.text)
+		if got := e.st.calls.Load() - before; got != 0 {
+			t.Errorf("redial %s: hop(%q) SQL calls = %d, want 0 (answer %q)", hop.name, hop.text, got, body)
+		}
+	}
+}
+
 // TestTopicCompletionQueuesOneSMS completes a topic by its last lesson and
 // by a passing quiz: each queues one congratulation, however often the
 // lesson is read again, in the session or in a later one.

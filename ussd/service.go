@@ -98,7 +98,7 @@ func (s *Service) Hop(ctx context.Context, r Request) (reply string) {
 			reply = "END " + apology(lang)
 		}
 	}()
-	cur, last, err := s.load(ctx, r.SessionID, p)
+	cur, last, err := s.load(ctx, r.SessionID, p, r.Text == "")
 	if err != nil {
 		s.log.Error("load session", "phone", phone.Mask(p), "err", err)
 		return "END " + apology("")
@@ -134,8 +134,20 @@ func (s *Service) keys(sessionID, p string) (string, string) {
 // load reads the session and the phone's last position in one round trip.
 // A value that does not decode is treated as absent; last is nil when the
 // session exists.
-func (s *Service) load(ctx context.Context, sessionID, p string) (cur, last *Session, err error) {
+func (s *Service) load(ctx context.Context, sessionID, p string, dial bool) (cur, last *Session, err error) {
 	sk, pk := s.keys(sessionID, p)
+	// The last position matters only to a new session. Only a dial
+	// (text "") starts one, but for a session Redis lost, whose replay
+	// then reads the nurse from the store: so it is fetched for dials only,
+	// and most hops read one key with one plain GET.
+	if !dial {
+		v, err := s.kv.Get(ctx, sk).Result()
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return nil, nil, fmt.Errorf("ussd: load session: %w", err)
+		}
+		cur, _ = decodeSession(v)
+		return cur, nil, nil
+	}
 	pipe := s.kv.Pipeline()
 	a, b := pipe.Get(ctx, sk), pipe.Get(ctx, pk)
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
@@ -144,8 +156,6 @@ func (s *Service) load(ctx context.Context, sessionID, p string) (cur, last *Ses
 	if v, err := a.Result(); err == nil {
 		cur, _ = decodeSession(v)
 	}
-	// The last position matters only when the session is new (a dial or a
-	// replay): decoding it on every hop would double the cost of a hop.
 	if v, err := b.Result(); err == nil && cur == nil {
 		last, _ = decodeSession(v)
 	}

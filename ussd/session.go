@@ -87,7 +87,12 @@ func (s *Session) Top() Frame {
 }
 
 // Var returns the value kept under key, or "".
-func (s *Session) Var(key string) string { return s.Vars[key] }
+func (s *Session) Var(key string) string {
+	if s == nil {
+		return ""
+	}
+	return s.Vars[key]
+}
 
 // SetVar keeps value under key for later screens of the session.
 func (s *Session) SetVar(key, value string) {
