@@ -265,3 +265,10 @@ func (db *DB) Release(ctx context.Context, owner string) (int, error) {
 	}
 	return int(n), nil
 }
+
+// QueueSMS enqueues one message on its own and reports whether it is new:
+// false when a message with its dedupe key was queued before.
+func (db *DB) QueueSMS(ctx context.Context, m Outgoing) (bool, error) {
+	n, err := db.Enqueue(ctx, db, m)
+	return n == 1, err
+}

@@ -235,3 +235,34 @@ func TestPickPractice(t *testing.T) {
 		t.Errorf("pickPractice(seed 43) = pickPractice(seed 42) = %v, want another draw", other)
 	}
 }
+
+// TestJobAidBySMS: a topic offers its job aid by SMS; asking queues it in
+// the nurse's language as a reply, once a day however often she asks.
+func TestJobAidBySMS(t *testing.T) {
+	e := newTestEnv(t, false)
+	const p = "+254700000019"
+	e.post("J", p, "")
+	e.post("J", p, "1")
+	e.post("J", p, "1*4")               // Stock forecasting: its lessons fill the first page
+	_, more := e.post("J", p, "1*4*98") // the job aid comes last
+	item := strconv.Itoa(len(e.svc.m.pack.LessonsOf("stock")) + 1)
+	if !strings.Contains(more, item+" Job aid by SMS") {
+		t.Fatalf("topic menu, More = %q, want item %s: the job aid", more, item)
+	}
+	for i, text := range []string{"1*4*98*" + item, "1*4*98*" + item + "*" + item} {
+		if _, body := e.post("J", p, text); !strings.Contains(body, "on its way by SMS") {
+			t.Errorf("ask %d: %q, want the job aid promised", i+1, body)
+		}
+	}
+	aid, _ := e.svc.m.pack.JobAid("stock")
+	var rows []struct {
+		Kind string `db:"kind"`
+		Body string `db:"body"`
+	}
+	if err := e.db.Select(&rows, `SELECT kind, body FROM outbox WHERE phone = ?`, p); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 || rows[0].Kind != "reply" || rows[0].Body != aid.SMS.En {
+		t.Errorf("outbox = %+v, want one reply with the English job aid", rows)
+	}
+}

@@ -38,6 +38,7 @@ type Store interface {
 	FinishAttempt(ctx context.Context, attemptID int64, score, total int) error
 	AssessmentAttempt(ctx context.Context, workerID int64, form string) (store.Attempt, error)
 	OpenAssessments(ctx context.Context, now time.Time) ([]store.Window, error)
+	QueueSMS(ctx context.Context, m store.Outgoing) (bool, error) // a job aid by SMS
 
 	MentorStore // visits and questions (menu_visit.go, menu_ask.go)
 }

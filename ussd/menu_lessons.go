@@ -23,7 +23,7 @@ const varLessonWon = "les.won"
 
 var lessonsTree = []Node{
 	{State: StLessons, Show: showLessons, Input: lessonsInput},
-	{State: StLessonTopic, Show: showLessonTopic},
+	{State: StLessonTopic, Show: showLessonTopic, Input: jobAidInput},
 	{State: StLessonPage, Show: showLessonPage, Input: lessonPageInput},
 }
 
@@ -86,7 +86,30 @@ func showLessonTopic(c *Ctx) (Screen, error) {
 		}
 		items = append(items, Item{Label: label, State: StLessonPage, Arg: pageArg(ls.ID, 0)})
 	}
+	if _, ok := c.m.pack.JobAid(t.ID); ok {
+		items = append(items, Item{Label: c.T("Job aid by SMS", "Kadi ya msaada kwa SMS")})
+	}
 	return Menu(t.Title.In(c.Lang()), items...), nil
+}
+
+// jobAidInput sends the topic's job aid (a formula card, a checklist) to
+// the nurse by SMS: through the outbox, as a reply, since she asked for it
+// (it goes even in quiet hours and after STOP, which stops nudges). One a
+// day per job aid, however often she asks.
+func jobAidInput(c *Ctx, in string) (Move, error) {
+	t := c.Arg()
+	aid, ok := c.m.pack.JobAid(t)
+	if !ok || in != strconv.Itoa(len(c.m.pack.LessonsOf(t))+1) {
+		return c.Invalid(), nil
+	}
+	day := c.m.now().In(c.m.tz).Format("2006-01-02")
+	_, err := c.Store().QueueSMS(c, store.Outgoing{DedupeKey: fmt.Sprintf("jobaid:%d:%s:%s", c.S.Nurse.ID, aid.ID, day),
+		Kind: store.KindReply, Phone: c.Phone, Body: aid.SMS.In(c.Lang()), WorkerID: c.S.Nurse.ID})
+	if err != nil {
+		return Move{}, err
+	}
+	// Replace, not Stay: the notice shows on the first page of the menu.
+	return Replace(StLessonTopic, t).Say(c.T("The job aid is on its way by SMS.", "Kadi inakuja kwa SMS.")), nil
 }
 
 // showLessonPage shows a screen of a lesson (lessons.PageScreen, the text
