@@ -43,25 +43,18 @@ func assessmentOpen(ctx context.Context, e env, args []string) error {
 	if help || err != nil {
 		return err
 	}
-	cfg, err := loadConfig(e.getenv)
-	if err != nil {
-		return err
-	}
-	from, to, err := window(*fromArg, *toArg, cfg.TZ, time.Now())
-	if err != nil {
-		return err
-	}
-	db, err := openStore(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if err := db.OpenAssessment(ctx, form, from, to); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "%s is open from %s to %s (%s); each nurse takes it once.\n",
-		form, from.In(cfg.TZ).Format(minuteLayout), to.Add(-time.Minute).In(cfg.TZ).Format(minuteLayout), cfg.TZ)
-	return nil
+	return withStore(ctx, e, func(cfg Config, db *store.DB) error {
+		from, to, err := window(*fromArg, *toArg, cfg.TZ, time.Now())
+		if err != nil {
+			return err
+		}
+		if err := db.OpenAssessment(ctx, form, from, to); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s is open from %s to %s (%s); each nurse takes it once.\n",
+			form, from.In(cfg.TZ).Format(minuteLayout), to.Add(-time.Minute).In(cfg.TZ).Format(minuteLayout), cfg.TZ)
+		return nil
+	})
 }
 
 func assessmentClose(ctx context.Context, e env, args []string) error {
@@ -69,25 +62,18 @@ func assessmentClose(ctx context.Context, e env, args []string) error {
 	if help || err != nil {
 		return err
 	}
-	cfg, err := loadConfig(e.getenv)
-	if err != nil {
-		return err
-	}
-	db, err := openStore(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	w, err := db.CloseAssessment(ctx, form)
-	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("assessment %s was never opened: nothing to close", form)
-	}
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "%s is closed since %s (%s): nurses can no longer start it.\n",
-		form, w.Closes.In(cfg.TZ).Format(minuteLayout), cfg.TZ)
-	return nil
+	return withStore(ctx, e, func(cfg Config, db *store.DB) error {
+		w, err := db.CloseAssessment(ctx, form)
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("assessment %s was never opened: nothing to close", form)
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s is closed since %s (%s): nurses can no longer start it.\n",
+			form, w.Closes.In(cfg.TZ).Format(minuteLayout), cfg.TZ)
+		return nil
+	})
 }
 
 const (

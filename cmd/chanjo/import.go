@@ -73,29 +73,23 @@ func importRoster(ctx context.Context, e env, path string) error {
 
 // applyRows applies the good rows to the configured database, showing
 // progress on a terminal.
-func applyRows(ctx context.Context, e env, rows []roster.Row) (store.RosterResult, []store.RowProblem, error) {
-	cfg, err := loadConfig(e.getenv)
-	if err != nil {
-		return store.RosterResult{}, nil, err
-	}
-	db, err := openStore(ctx, cfg)
-	if err != nil {
-		return store.RosterResult{}, nil, err
-	}
-	defer db.Close()
+func applyRows(ctx context.Context, e env, rows []roster.Row) (res store.RosterResult, problems []store.RowProblem, err error) {
 	entries := make([]store.RosterEntry, len(rows))
 	for i, r := range rows {
 		entries[i] = store.RosterEntry(r)
 	}
-	progress := progressLine(e.stdout)
-	res, problems, err := db.ApplyRoster(ctx, entries, progress)
-	if progress != nil {
-		progress(-1, 0)
-	}
-	if err != nil {
-		return store.RosterResult{}, nil, fmt.Errorf("import roster: %w", err)
-	}
-	return res, problems, nil
+	err = withStore(ctx, e, func(_ Config, db *store.DB) error {
+		progress := progressLine(e.stdout)
+		res, problems, err = db.ApplyRoster(ctx, entries, progress)
+		if progress != nil {
+			progress(-1, 0)
+		}
+		if err != nil {
+			return fmt.Errorf("import roster: %w", err)
+		}
+		return nil
+	})
+	return res, problems, err
 }
 
 // progressLine returns a progress reporter that rewrites one line of a

@@ -70,6 +70,15 @@ func runMigrate(ctx context.Context, e env, args []string) error {
 	if help, err := parse(flags(e, "migrate", "migrate"), args); help || err != nil {
 		return err
 	}
+	return withStore(ctx, e, func(_ Config, db *store.DB) error {
+		fmt.Fprintf(e.stdout, "database migrated (%s)\n", db.Dialect)
+		return nil
+	})
+}
+
+// withStore runs fn, for a one-off command, on the configuration and the
+// configured database, migrated.
+func withStore(ctx context.Context, e env, fn func(Config, *store.DB) error) error {
 	cfg, err := loadConfig(e.getenv)
 	if err != nil {
 		return err
@@ -79,8 +88,7 @@ func runMigrate(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	fmt.Fprintf(e.stdout, "database migrated (%s)\n", db.Dialect)
-	return nil
+	return fn(cfg, db)
 }
 
 func runServe(ctx context.Context, e env, args []string) error {

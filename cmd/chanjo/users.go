@@ -80,7 +80,7 @@ func runUser(ctx context.Context, e env, args []string) error {
 	if u.PasswordHash, err = admin.HashPassword(pw); err != nil {
 		return err
 	}
-	return withStore(ctx, e, func(db *store.DB) error {
+	return withStore(ctx, e, func(_ Config, db *store.DB) error {
 		if _, err := db.CreateUser(ctx, u); errors.Is(err, store.ErrExists) {
 			return fmt.Errorf("user add: a user with this name or phone already exists")
 		} else if err != nil {
@@ -162,7 +162,7 @@ func runToken(ctx context.Context, e env, args []string) error {
 	if help || err != nil {
 		return err
 	}
-	return withStore(ctx, e, func(db *store.DB) error {
+	return withStore(ctx, e, func(_ Config, db *store.DB) error {
 		u, err := db.UserByName(ctx, name)
 		if errors.Is(err, store.ErrNotFound) {
 			return fmt.Errorf("token create: no user named %q (chanjo user add first)", name)
@@ -177,18 +177,4 @@ func runToken(ctx context.Context, e env, args []string) error {
 		fmt.Fprintf(e.stderr, "API token of %s: shown only now; send it as Authorization: Bearer TOKEN. It sees what %s sees.\n", u.Name, u.Name)
 		return nil
 	})
-}
-
-// withStore runs fn on the configured, migrated database.
-func withStore(ctx context.Context, e env, fn func(*store.DB) error) error {
-	cfg, err := loadConfig(e.getenv)
-	if err != nil {
-		return err
-	}
-	db, err := openStore(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	return fn(db)
 }

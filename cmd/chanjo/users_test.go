@@ -47,7 +47,7 @@ func TestUserAddRefusesBadInput(t *testing.T) {
 	if err := run(context.Background(), e, []string{"user", "add"}); !errors.Is(err, errUsage) {
 		t.Errorf("run(user add) = %v, want a usage error", err)
 	}
-	err := withStore(context.Background(), e, func(db *store.DB) error {
+	err := withStore(context.Background(), e, func(_ Config, db *store.DB) error {
 		_, err := db.UserByName(context.Background(), "amina")
 		return err
 	})
