@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"encoding/csv"
 	"net/http"
 	"strconv"
 
@@ -67,21 +66,15 @@ func (h *Console) broadcastsCSV(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	c.Header("Content-Type", "text/csv; charset=utf-8")
-	c.Header("Content-Disposition", `attachment; filename="broadcasts.csv"`)
-	c.Header("Cache-Control", "no-store")
-	w := csv.NewWriter(c.Writer)
+	w := startCSV(c, "broadcasts.csv")
 	w.Write([]string{"id", "created_at", "sent_by", "audience", "body", "urgent", "send_at", "segments",
 		"queued", "sending", "accepted", "delivered", "failed", "suppressed"})
 	itoa := strconv.Itoa
 	for _, b := range rows {
 		n := b.Counts
-		w.Write([]string{strconv.FormatInt(b.ID, 10), b.CreatedAt.UTC().Format("2006-01-02T15:04:05Z"), cell(b.UserName),
-			cell(b.Audience.String()), cell(b.Body), strconv.FormatBool(b.Urgent), b.SendAt.UTC().Format("2006-01-02T15:04:05Z"),
+		w.Write([]string{strconv.FormatInt(b.ID, 10), b.CreatedAt.UTC().Format(csvTimeLayout), cell(b.UserName),
+			cell(b.Audience.String()), cell(b.Body), strconv.FormatBool(b.Urgent), b.SendAt.UTC().Format(csvTimeLayout),
 			itoa(b.Segments), itoa(n.Queued), itoa(n.Sending), itoa(n.Accepted), itoa(n.Delivered), itoa(n.Failed), itoa(n.Suppressed)})
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		h.log.Warn("write broadcasts.csv", "err", err)
-	}
+	h.endCSV(w, "broadcasts.csv")
 }

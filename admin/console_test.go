@@ -216,6 +216,7 @@ func TestSupervisorScopeInConsole(t *testing.T) {
 			{"GET", fmt.Sprintf("/admin/nurses/%d", mine), nil, http.StatusOK},
 			{"POST", fmt.Sprintf("/admin/nurses/%d", mine), url.Values{"csrf": {csrf}, "language": {"sw"}, "status": {"inactive"}}, http.StatusForbidden},
 			{"GET", "/admin/audit", nil, http.StatusForbidden},
+			{"GET", "/admin/audit.csv", nil, http.StatusForbidden},
 		}
 		for _, tt := range tests {
 			var rec interface{ Result() *http.Response }
@@ -263,6 +264,9 @@ func TestAdminEditsAndSeesAudit(t *testing.T) {
 		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "worker.update") {
 			t.Errorf("GET /admin/audit = %d, want 200 listing worker.update", rec.Code)
 		}
+		if rec := b.get("/admin/audit.csv"); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), ",worker.update,") {
+			t.Errorf("GET /admin/audit.csv = %d %q, want the worker.update row", rec.Code, rec.Body.String())
+		}
 	})
 }
 
@@ -276,6 +280,10 @@ func TestDashboardAndSearch(t *testing.T) {
 		dash := b.get("/admin").Body.String()
 		if !strings.Contains(dash, "<strong>1</strong> registrations to approve") {
 			t.Errorf("dashboard lacks one pending registration:\n%s", dash)
+		}
+		csv := b.get("/admin/dashboard.csv")
+		if csv.Header().Get("Content-Type") != "text/csv; charset=utf-8" || !strings.Contains(csv.Body.String(), "pending_registrations,,1\n") {
+			t.Errorf("GET /admin/dashboard.csv = %q %q, want the pending registration counted", csv.Header().Get("Content-Type"), csv.Body.String())
 		}
 		for q, want := range map[string]string{"otieno": "Achieng Otieno", "0711000002": "Baraka", "status=pending": "Achieng Otieno"} {
 			path := "/admin/nurses?q=" + url.QueryEscape(q)

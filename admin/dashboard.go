@@ -2,6 +2,7 @@ package admin
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -52,4 +53,32 @@ func (h *Console) dashboard(c *gin.Context) {
 		titles[t.ID] = t.Title.En
 	}
 	h.render(c, http.StatusOK, "dashboard", dashboardData{D: d, Month: now.Format("January 2006"), Titles: titles})
+}
+
+// dashboardCSV is /admin/dashboard.csv: the dashboard's figures, a line
+// each: the week's and month's counts, then the quiz average of each topic.
+func (h *Console) dashboardCSV(c *gin.Context) {
+	now := h.db.Now().In(h.tz)
+	monthStart := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, h.tz)
+	d, err := h.db.Dashboard(c.Request.Context(), scopeOf(c), monthStart.UTC())
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	itoa := strconv.Itoa
+	w := startCSV(c, "dashboard.csv")
+	w.WriteAll([][]string{
+		{"figure", "topic", "value"},
+		{"active_nurses_this_week", "", itoa(d.ActiveThisWeek)},
+		{"pending_registrations", "", itoa(d.Pending)},
+		{"lessons_completed", "", itoa(d.LessonsCompleted)},
+		{"sms_sent_this_month", "", itoa(d.SMS.Sent)},
+		{"sms_delivered_this_month", "", itoa(d.SMS.Delivered)},
+		{"sms_failed_this_month", "", itoa(d.SMS.Failed)},
+		{"sms_cost_this_month", "", strconv.FormatFloat(d.SMS.Cost, 'f', 2, 64) + " " + d.SMS.Currency},
+	})
+	for _, q := range d.Quiz {
+		w.Write([]string{"quiz_average_pct", q.Topic, decimal(q.Percent())})
+	}
+	h.endCSV(w, "dashboard.csv")
 }

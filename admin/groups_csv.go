@@ -1,30 +1,10 @@
 package admin
 
 import (
-	"encoding/csv"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
 )
-
-// csvTimeLayout is how the exports write times: UTC, RFC 3339.
-const csvTimeLayout = "2006-01-02T15:04:05Z"
-
-// startCSV answers with a CSV attachment named name and returns its writer.
-func startCSV(c *gin.Context, name string) *csv.Writer {
-	c.Header("Content-Type", "text/csv; charset=utf-8")
-	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
-	c.Header("Cache-Control", "no-store")
-	return csv.NewWriter(c.Writer)
-}
-
-// endCSV flushes w, logging a failed write (the client went away).
-func (h *Console) endCSV(w *csv.Writer, name string) {
-	w.Flush()
-	if err := w.Error(); err != nil {
-		h.log.Warn("write "+name, "err", err)
-	}
-}
 
 // groupsCSV is /admin/groups.csv: each group of the groups page with its
 // member count, one row per member inside the scope (one row with empty

@@ -1,9 +1,7 @@
 package admin
 
 import (
-	"encoding/csv"
 	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -19,30 +17,15 @@ func (h *Console) nursesCSV(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	c.Header("Content-Type", "text/csv; charset=utf-8")
-	c.Header("Content-Disposition", `attachment; filename="nurses.csv"`)
-	c.Header("Cache-Control", "no-store")
-	w := csv.NewWriter(c.Writer)
+	w := startCSV(c, "nurses.csv")
 	w.Write([]string{"id", "name", "phone", "role", "language", "status", "opted_out", "facility_code", "facility_name", "sub_county", "last_dial_at", "created_at"})
 	for _, r := range rows {
 		last := ""
 		if r.LastDialAt.Valid {
-			last = r.LastDialAt.Time.UTC().Format("2006-01-02T15:04:05Z")
+			last = r.LastDialAt.Time.UTC().Format(csvTimeLayout)
 		}
 		w.Write([]string{strconv.FormatInt(r.ID, 10), cell(r.Name), r.Phone, r.Role, r.Language, r.Status, strconv.FormatBool(r.OptedOut),
-			cell(r.FacilityCode), cell(r.FacilityName), cell(r.SubCounty), last, r.CreatedAt.UTC().Format("2006-01-02T15:04:05Z")})
+			cell(r.FacilityCode), cell(r.FacilityName), cell(r.SubCounty), last, r.CreatedAt.UTC().Format(csvTimeLayout)})
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		h.log.Warn("write nurses.csv", "err", err)
-	}
-}
-
-// cell keeps a spreadsheet from reading typed text (a name, a facility) as
-// a formula.
-func cell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
+	h.endCSV(w, "nurses.csv")
 }

@@ -2,7 +2,6 @@ package admin
 
 import (
 	"database/sql"
-	"encoding/csv"
 	"net/http"
 	"strconv"
 
@@ -63,26 +62,12 @@ func (h *Console) questionsCSV(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	c.Header("Content-Type", "text/csv; charset=utf-8")
-	c.Header("Content-Disposition", `attachment; filename="questions.csv"`)
-	c.Header("Cache-Control", "no-store")
-	w := csv.NewWriter(c.Writer)
+	w := startCSV(c, "questions.csv")
 	w.Write([]string{"id", "asked_at", "nurse", "phone", "facility", "sub_county", "source", "question",
 		"answer", "answered_by", "answered_at", "escalated_at"})
 	for _, q := range rows {
 		w.Write([]string{strconv.FormatInt(q.ID, 10), utcCell(sql.NullTime{Time: q.AskedAt, Valid: true}), cell(q.Nurse), q.Phone, cell(q.Facility), cell(q.SubCounty),
 			q.Source, cell(q.Body), cell(q.Answer), cell(q.Answerer), utcCell(q.AnsweredAt), utcCell(q.EscalatedAt)})
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		h.log.Warn("write questions.csv", "err", err)
-	}
-}
-
-// utcCell writes a time of a CSV file in UTC, RFC 3339; "" for none.
-func utcCell(t sql.NullTime) string {
-	if !t.Valid {
-		return ""
-	}
-	return t.Time.UTC().Format("2006-01-02T15:04:05Z")
+	h.endCSV(w, "questions.csv")
 }

@@ -2,7 +2,6 @@ package admin
 
 import (
 	"context"
-	"encoding/csv"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -30,15 +29,10 @@ func (h *Console) reportCSV(name string, table func(ctx context.Context, r repor
 			h.fail(c, err)
 			return
 		}
-		c.Header("Content-Type", "text/csv; charset=utf-8")
-		c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
-		c.Header("Cache-Control", "no-store")
-		w := csv.NewWriter(c.Writer)
+		w := startCSV(c, name)
 		w.Write(t.header)
 		w.WriteAll(t.rows)
-		if err := w.Error(); err != nil {
-			h.log.Warn("write "+name, "err", err)
-		}
+		h.endCSV(w, name)
 	}
 }
 
