@@ -138,9 +138,11 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 		}
 		// Reports that came before their send's result was recorded.
 		if time.Since(lastEarly) > time.Second {
-			if _, err := d.db.ApplyEarlyDeliveries(ctx); err != nil && ctx.Err() == nil {
+			finals, err := d.db.ApplyEarlyDeliveries(ctx)
+			if err != nil && ctx.Err() == nil {
 				log.Error("apply early delivery reports", "err", err)
 			}
+			d.Metrics.delivery(finals...)
 			lastEarly = time.Now()
 		}
 		n, err := d.Once(ctx)

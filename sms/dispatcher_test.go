@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"chanjo/sms"
 	"chanjo/sms/africastalking"
@@ -217,4 +218,55 @@ func TestRecordsSegmentsAndCost(t *testing.T) {
 			t.Errorf("%s: segments, cost = %d, %v, want %d, %v", tt.key, got.Segments, got.Cost, tt.segments, tt.cost)
 		}
 	}
+}
+
+// TestEarlyDeliveryCounted: a delivery report that came before its send's
+// result is applied by the running dispatcher and counted as delivered.
+func TestEarlyDeliveryCounted(t *testing.T) {
+	db := storetest.SQLite(t)
+	r := newRig(t, db, sms.Config{})
+	reg := prometheus.NewRegistry()
+	r.disp.Metrics = sms.NewMetrics(reg)
+	ctx := context.Background()
+	r.enqueue(t, nudge("n", "+254711000001"))
+	l, err := db.Claim(ctx, store.ClaimOptions{Owner: "elsewhere", Limit: 1, Lease: time.Minute})
+	if err != nil || len(l.Msgs) != 1 {
+		t.Fatalf("Claim = %+v, %v", l, err)
+	}
+	if _, err := db.RecordDelivery(ctx, store.Delivery{GatewayID: "ATXid_early", GatewayStatus: "Success", Status: store.OutDelivered}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Finish(ctx, "elsewhere", []store.Result{{ID: l.Msgs[0].ID, Status: store.OutAccepted, GatewayID: "ATXid_early"}}); err != nil {
+		t.Fatal(err)
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- r.disp.Run(runCtx) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for counter(t, reg, "chanjo_sms_delivered_total") < 1 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	stop()
+	<-done
+	if got := counter(t, reg, "chanjo_sms_delivered_total"); got != 1 {
+		t.Errorf("chanjo_sms_delivered_total = %v, want 1", got)
+	}
+	if got := r.row(t, "n"); got.Status != "delivered" {
+		t.Errorf("message = %+v, want delivered", got)
+	}
+}
+
+// counter reads the value of the counter called name from reg.
+func counter(t *testing.T, reg *prometheus.Registry, name string) float64 {
+	t.Helper()
+	fams, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fams {
+		if f.GetName() == name && len(f.GetMetric()) > 0 {
+			return f.GetMetric()[0].GetCounter().GetValue()
+		}
+	}
+	return 0
 }

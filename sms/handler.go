@@ -155,10 +155,8 @@ func (h *Handler) delivery(c *gin.Context) {
 		}
 	}
 	changed, err := h.db.RecordDelivery(c.Request.Context(), d)
-	if changed && d.Status == store.OutDelivered {
-		h.metrics.delivered.Inc()
-	} else if changed && d.Status == store.OutFailed {
-		h.metrics.failed.WithLabelValues(d.Reason).Inc()
+	if changed {
+		h.metrics.delivery(d)
 	}
 	h.answer(c, err)
 }

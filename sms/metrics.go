@@ -1,6 +1,10 @@
 package sms
 
-import "github.com/prometheus/client_golang/prometheus"
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"chanjo/store"
+)
 
 // Metrics are the SMS counters and gauges scraped at /metrics.
 type Metrics struct {
@@ -44,4 +48,16 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	}
 	reg.MustRegister(m.sent, m.delivered, m.failed, m.retries, m.suppressed, m.cost, m.queued, m.queueAge)
 	return m
+}
+
+// delivery counts final delivery reports that changed a message.
+func (m *Metrics) delivery(ds ...store.Delivery) {
+	for _, d := range ds {
+		switch d.Status {
+		case store.OutDelivered:
+			m.delivered.Inc()
+		case store.OutFailed:
+			m.failed.WithLabelValues(d.Reason).Inc()
+		}
+	}
 }

@@ -43,8 +43,13 @@ func TestDeliveryBeforeSendResult(t *testing.T) {
 				if err := db.Finish(ctx, "a", []store.Result{{ID: l.Msgs[0].ID, Status: store.OutAccepted, GatewayID: "ATXid_early"}}); err != nil {
 					t.Fatal(err)
 				}
-				if n, err := db.ApplyEarlyDeliveries(ctx); err != nil || n != 1 {
-					t.Errorf("ApplyEarlyDeliveries = %d, %v, want 1", n, err)
+				finals, err := db.ApplyEarlyDeliveries(ctx)
+				wantFinals := 0
+				if tt.wantStatus != "accepted" {
+					wantFinals = 1
+				}
+				if err != nil || len(finals) != wantFinals || (wantFinals == 1 && finals[0].Status != tt.wantStatus) {
+					t.Errorf("ApplyEarlyDeliveries = %+v, %v, want %d final report(s) of status %s", finals, err, wantFinals, tt.wantStatus)
 				}
 				var got struct {
 					Status string `db:"status"`

@@ -121,12 +121,12 @@ func resultNotBefore(r Result, now time.Time) time.Time {
 
 // Delivery is a delivery report for one sent message.
 type Delivery struct {
-	GatewayID     string
-	GatewayStatus string
+	GatewayID     string `db:"gateway_id"`
+	GatewayStatus string `db:"gateway_status"`
 	// Status is OutDelivered or OutFailed for a final report, "" for an
 	// intermediate one.
-	Status string
-	Reason string
+	Status string `db:"status"`
+	Reason string `db:"reason"`
 }
 
 const sqlDeliveryPending = `UPDATE outbox SET gateway_status = ?, updated_at = ?
@@ -185,7 +185,9 @@ WHERE delivery_early.status = ''`
 const sqlApplyEarlyFinal = `UPDATE outbox SET status = e.status, gateway_status = e.gateway_status,
     failure_reason = e.reason, delivered_at = CASE WHEN e.status = 'delivered' THEN e.received_at ELSE delivered_at END,
     updated_at = ?
-FROM delivery_early e WHERE outbox.gateway_id = e.gateway_id AND outbox.status = 'accepted' AND e.status <> ''`
+FROM delivery_early e WHERE outbox.gateway_id = e.gateway_id AND outbox.status = 'accepted' AND e.status <> ''
+RETURNING outbox.gateway_id AS gateway_id, outbox.gateway_status AS gateway_status, outbox.status AS status,
+    outbox.failure_reason AS reason`
 
 const sqlApplyEarlyPending = `UPDATE outbox SET gateway_status = e.gateway_status, updated_at = ?
 FROM delivery_early e WHERE outbox.gateway_id = e.gateway_id AND outbox.status = 'accepted' AND e.status = ''`
@@ -200,26 +202,25 @@ const EarlyReportTTL = 48 * time.Hour
 
 // ApplyEarlyDeliveries applies the kept reports whose gateway ids messages
 // now carry, in one transaction, and drops them and any older than
-// EarlyReportTTL. It returns how many messages it changed.
-func (db *DB) ApplyEarlyDeliveries(ctx context.Context) (int, error) {
+// EarlyReportTTL. It returns the final reports it applied (status and
+// reason), for the metrics.
+func (db *DB) ApplyEarlyDeliveries(ctx context.Context) ([]Delivery, error) {
 	now := db.Now().UTC()
-	var changed int64
+	var finals []Delivery
 	err := db.Tx(ctx, func(tx *Tx) error {
-		for _, q := range []string{sqlApplyEarlyFinal, sqlApplyEarlyPending} {
-			res, err := tx.ExecContext(ctx, db.Rebind(q), now)
-			if err != nil {
-				return err
-			}
-			n, _ := res.RowsAffected()
-			changed += n
+		if err := tx.SelectContext(ctx, &finals, db.Rebind(sqlApplyEarlyFinal), now); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, db.Rebind(sqlApplyEarlyPending), now); err != nil {
+			return err
 		}
 		_, err := tx.ExecContext(ctx, db.Rebind(sqlDropEarly), now.Add(-EarlyReportTTL))
 		return err
 	})
 	if err != nil {
-		return 0, fmt.Errorf("store: apply early deliveries: %w", err)
+		return nil, fmt.Errorf("store: apply early deliveries: %w", err)
 	}
-	return int(changed), nil
+	return finals, nil
 }
 
 // exec runs query (with ? binds) and returns the number of rows it changed.
