@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"io"
 	"os"
 
@@ -71,5 +73,12 @@ func (a *app) registerSMS(r gin.IRouter, reg prometheus.Registerer) {
 }
 
 func runFakeGateway(ctx context.Context, e env, args []string) error {
-	return fakegateway.Main(ctx, args, e.stdout)
+	cfg, err := fakegateway.ParseFlags(args, e.stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return nil
+	case err != nil:
+		return errUsage // the flag set has said what is wrong
+	}
+	return fakegateway.Run(ctx, cfg, e.stdout)
 }

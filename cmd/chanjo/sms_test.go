@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -186,4 +188,23 @@ func pgSchema(t *testing.T, base string) string {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+func TestFakeGatewayFlags(t *testing.T) {
+	tests := []struct {
+		args    []string
+		want    error
+		wantOut string
+	}{
+		{[]string{"fake-gateway", "--help"}, nil, "-callback"},
+		{[]string{"fake-gateway", "--nope"}, errUsage, "not defined: -nope"},
+		{[]string{"fake-gateway", "extra"}, errUsage, `unexpected argument "extra"`},
+	}
+	for _, tt := range tests {
+		var out bytes.Buffer
+		err := run(context.Background(), env{getenv: envOf(nil), stdout: &out, stderr: &out}, tt.args)
+		if !errors.Is(err, tt.want) || (tt.want == nil && err != nil) || !strings.Contains(out.String(), tt.wantOut) {
+			t.Errorf("chanjo %q = %v, %q; want %v and %q", tt.args, err, out.String(), tt.want, tt.wantOut)
+		}
+	}
 }

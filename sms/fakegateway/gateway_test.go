@@ -148,7 +148,7 @@ func TestParseFlags(t *testing.T) {
 		{args: []string{"extra"}, wantErr: true},
 	}
 	for _, tt := range tests {
-		got, err := ParseFlags(tt.args)
+		got, err := ParseFlags(tt.args, io.Discard)
 		if (err != nil) != tt.wantErr {
 			t.Errorf("ParseFlags(%q) error = %v, want error %v", tt.args, err, tt.wantErr)
 			continue

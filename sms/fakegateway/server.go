@@ -47,11 +47,12 @@ type Config struct {
 	Latency  time.Duration
 }
 
-// ParseFlags reads the fake-gateway flags from args (without the command name).
-func ParseFlags(args []string) (Config, error) {
+// ParseFlags reads the fake-gateway flags from args (without the command name),
+// writing usage and flag errors to usage.
+func ParseFlags(args []string, usage io.Writer) (Config, error) {
 	cfg := Config{}
-	fs := flag.NewFlagSet("fake-gateway", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs := flag.NewFlagSet("chanjo fake-gateway", flag.ContinueOnError)
+	fs.SetOutput(usage)
 	fs.StringVar(&cfg.Addr, "addr", DefaultAddr, "address to listen on")
 	fs.StringVar(&cfg.APIKey, "api-key", DefaultAPIKey, "API key requests must carry")
 	fs.StringVar(&cfg.Callback, "callback", "", "URL that receives delivery reports, e.g. http://127.0.0.1:8080/sms/delivery?token=...")
@@ -61,6 +62,7 @@ func ParseFlags(args []string) (Config, error) {
 		return Config{}, fmt.Errorf("fakegateway: flags: %w", err)
 	}
 	if fs.NArg() > 0 {
+		fmt.Fprintf(usage, "unexpected argument %q\n", fs.Arg(0))
 		return Config{}, fmt.Errorf("fakegateway: flags: unexpected argument %q", fs.Arg(0))
 	}
 	for s := range strings.SplitSeq(*senders, ",") {
@@ -69,15 +71,6 @@ func ParseFlags(args []string) (Config, error) {
 		}
 	}
 	return cfg, nil
-}
-
-// Main parses args and runs the fake until ctx is done.
-func Main(ctx context.Context, args []string, stdout io.Writer) error {
-	cfg, err := ParseFlags(args)
-	if err != nil {
-		return err
-	}
-	return Run(ctx, cfg, stdout)
 }
 
 // Run serves the fake on cfg.Addr until ctx is done, printing the settings that point chanjo at it and
