@@ -84,3 +84,19 @@ func TestHopFormReadsLikeParseForm(t *testing.T) {
 		}
 	}
 }
+
+// TestNoticeOnALaterPage: a notice (here "Invalid choice.") stands above a
+// screen's first page, so an input refused on a "98 More" page goes back to
+// the first page to show it, not silently nowhere.
+func TestNoticeOnALaterPage(t *testing.T) {
+	e := newTestEnv(t, false)
+	const p = "+254700000020"
+	for _, text := range []string{"", "6", "6*3"} { // Settings, About
+		e.post("N", p, text)
+	}
+	_, more := e.post("N", p, "6*3*98") // About's second page
+	_, got := e.post("N", p, "6*3*98*x")
+	if !strings.HasPrefix(got, "CON Invalid choice.\n") || got == more {
+		t.Errorf("garbage on page 2 = %q, want the notice above the first page", got)
+	}
+}

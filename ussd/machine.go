@@ -200,6 +200,12 @@ func (m *Machine) apply(c *Ctx, mv Move) {
 		s.Frames = []Frame{{State: m.home(s)}}
 	case moveReset:
 		s.Frames = []Frame{mv.frame}
+	case moveStay:
+		// A notice stands above a screen's first page ("98 More" pages are
+		// frames of their own): go back to that page so it is seen.
+		for mv.notice != "" && len(s.Frames) > 1 && s.Top().Page > 0 {
+			s.Frames = s.Frames[:len(s.Frames)-1]
+		}
 	}
 }
 

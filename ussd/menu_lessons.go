@@ -108,8 +108,7 @@ func jobAidInput(c *Ctx, in string) (Move, error) {
 	if err != nil {
 		return Move{}, err
 	}
-	// Replace, not Stay: the notice shows on the first page of the menu.
-	return Replace(StLessonTopic, t).Say(c.T("The job aid is on its way by SMS.", "Kadi inakuja kwa SMS.")), nil
+	return Stay().Say(c.T("The job aid is on its way by SMS.", "Kadi inakuja kwa SMS.")), nil
 }
 
 // showLessonPage shows a screen of a lesson (lessons.PageScreen, the text
