@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"math"
 	"net/http"
 	"strconv"
 
@@ -68,18 +67,9 @@ func abort(c *gin.Context, status int, e apiError) {
 	c.AbortWithStatusJSON(status, gin.H{"error": e})
 }
 
-// answer is a calculator's response body.
-type answer struct {
-	Calculator string         `json:"calculator"`
-	Values     map[string]any `json:"values"`
-	Status     status         `json:"status"`
-	Formula    []stock.Text   `json:"formula"`
-}
-
-type status struct {
-	Code stock.Code `json:"code"`
-	stock.Text
-}
+// answer is a calculator's response body, the same a USSD calculation
+// stores.
+type answer = stock.Answer
 
 func (h *CalculatorHandler) calculate(c *gin.Context) {
 	name := c.Param("name")
@@ -163,22 +153,11 @@ var calculators = map[string]func(*inputs) (answer, error){
 	"coverage":               coverage,
 }
 
+// result is an answer whose calculator name the handler fills in.
 func result(values map[string]any, s stock.Status, formulas ...stock.Text) answer {
-	return answer{Values: values, Status: status{Code: s.Code, Text: s.Text}, Formula: formulas}
+	return stock.NewAnswer("", values, s, formulas...)
 }
 
-// percent shows a rate as a percentage with one decimal, null when N/A.
-func percent(r stock.Ratio) any {
-	if !r.Valid {
-		return nil
-	}
-	return round(r.Value*100, 1)
-}
-
-func round(x float64, decimals int) float64 {
-	p := math.Pow(10, float64(decimals))
-	return math.Round(x*p) / p
-}
 
 func stockCount(in *inputs) (answer, error) {
 	c := stock.Count{Opening: in.num("opening"), Received: in.num("received"), Closing: in.num("closing"),
@@ -190,15 +169,7 @@ func stockCount(in *inputs) (answer, error) {
 	if err != nil {
 		return answer{}, err
 	}
-	factor := any(nil)
-	if r.WastageFactor.Valid {
-		factor = round(r.WastageFactor.Value, 3)
-	}
-	return result(map[string]any{
-		"consumed": r.Consumed, "opened": r.Opened, "usage_rate_pct": percent(r.UsageRate),
-		"wastage_rate_pct": percent(r.WastageRate), "open_vial_wastage_pct": percent(r.OpenVialWastage),
-		"closed_vial_wastage_pct": percent(r.ClosedVialWastage), "wastage_factor": factor,
-	}, r.Status, r.Formula), nil
+	return result(r.Values(), r.Status, r.Formula), nil
 }
 
 func openVialWastage(in *inputs) (answer, error) {
@@ -215,11 +186,11 @@ func openVialWastage(in *inputs) (answer, error) {
 	}
 	perMonth := make([]any, len(r.Months))
 	for i, m := range r.Months {
-		perMonth[i] = percent(m)
+		perMonth[i] = stock.PercentValue(m)
 	}
 	return result(map[string]any{
 		"months_pct": perMonth, "total_opened": r.TotalOpened, "total_administered": r.TotalAdministered,
-		"cumulative_pct": percent(r.Cumulative),
+		"cumulative_pct": stock.PercentValue(r.Cumulative),
 	}, r.Status, r.Formula), nil
 }
 
@@ -232,12 +203,8 @@ func wastageFactor(in *inputs) (answer, error) {
 	if err != nil {
 		return answer{}, err
 	}
-	return result(map[string]any{"wastage_rate_pct": round(r.WastageRate*100, 1), "wastage_factor": round(r.Factor, 3)},
+	return result(map[string]any{"wastage_rate_pct": stock.Round(r.WastageRate*100, 1), "wastage_factor": stock.Round(r.Factor, 3)},
 		r.Status, r.Formula), nil
-}
-
-func needValues(r stock.NeedResult) map[string]any {
-	return map[string]any{"annual_need_exact": round(r.AnnualExact, 1), "annual_need": r.AnnualNeed, "period_need": r.PeriodNeed}
 }
 
 func needTargetPopulation(in *inputs) (answer, error) {
@@ -251,9 +218,7 @@ func needTargetPopulation(in *inputs) (answer, error) {
 	if err != nil {
 		return answer{}, err
 	}
-	v := needValues(r)
-	v["wastage_factor"] = round(r.WastageFactor, 3)
-	return result(v, r.Status, r.Formula), nil
+	return result(r.TargetValues(), r.Status, r.Formula), nil
 }
 
 func needConsumption(in *inputs) (answer, error) {
@@ -286,8 +251,8 @@ func needConsumption(in *inputs) (answer, error) {
 	if err != nil {
 		return answer{}, err
 	}
-	v := needValues(r)
-	v["amc"] = round(n.AMC, 1)
+	v := r.Values()
+	v["amc"] = stock.Round(n.AMC, 1)
 	if adjusted != nil {
 		v["adjusted_consumption"] = adjusted
 	}
@@ -318,7 +283,7 @@ func sessionVials(in *inputs) (answer, error) {
 	if err != nil {
 		return answer{}, err
 	}
-	return result(map[string]any{"vials": r.Vials, "doses": r.Doses}, r.Status, r.Formula), nil
+	return result(r.Values(), r.Status, r.Formula), nil
 }
 
 func monthsOfStock(in *inputs) (answer, error) {
@@ -330,11 +295,7 @@ func monthsOfStock(in *inputs) (answer, error) {
 	if err != nil {
 		return answer{}, err
 	}
-	months := any(nil)
-	if r.Months.Valid {
-		months = round(r.Months.Value, 2)
-	}
-	return result(map[string]any{"months_of_stock": months}, r.Status, r.Formula), nil
+	return result(r.Values(), r.Status, r.Formula), nil
 }
 
 func stockLevels(in *inputs) (answer, error) {
@@ -346,12 +307,7 @@ func stockLevels(in *inputs) (answer, error) {
 	if err != nil {
 		return answer{}, err
 	}
-	return result(levelValues(r), r.Status, r.Formula), nil
-}
-
-func levelValues(r stock.LevelsResult) map[string]any {
-	return map[string]any{"period_need": round(r.PeriodNeed, 1), "safety_stock": round(r.SafetyStock, 1),
-		"lead_time_need": round(r.LeadTimeNeed, 1), "order_point": r.OrderPoint, "maximum_stock": r.Maximum}
+	return result(r.Values(), r.Status, r.Formula), nil
 }
 
 func orderQuantity(in *inputs) (answer, error) {
@@ -370,20 +326,19 @@ func orderQuantity(in *inputs) (answer, error) {
 	if err := in.done(); err != nil {
 		return answer{}, err
 	}
-	v := map[string]any{}
+	var levels map[string]any
 	if fromAMC {
 		l, err := stock.StockLevels(amc, p)
 		if err != nil {
 			return answer{}, err
 		}
-		o, v = l.Order(onHand, inTransit, dpv), levelValues(l)
+		o, levels = l.Order(onHand, inTransit, dpv), l.Values()
 	}
 	r, err := stock.OrderQuantity(o)
 	if err != nil {
 		return answer{}, err
 	}
-	v["position"], v["order_doses"], v["order_vials"], v["excess_doses"] = r.Position, r.Doses, r.Vials, r.Excess
-	return result(v, r.Status, r.Formula), nil
+	return result(r.Values(levels), r.Status, r.Formula), nil
 }
 
 func dropout(in *inputs) (answer, error) {
@@ -396,8 +351,7 @@ func dropout(in *inputs) (answer, error) {
 	if err != nil {
 		return answer{}, err
 	}
-	return result(map[string]any{"dropout_pct": percent(r.Dropout), "period_target": round(r.PeriodTarget, 1),
-		"first_dose_coverage_pct": percent(r.FirstDoseCoverage)}, r.Status, r.Formula), nil
+	return result(r.Values(), r.Status, r.Formula), nil
 }
 
 func coverage(in *inputs) (answer, error) {
@@ -411,6 +365,6 @@ func coverage(in *inputs) (answer, error) {
 	if err != nil {
 		return answer{}, err
 	}
-	return result(map[string]any{"monthly_target": round(r.MonthlyTarget, 1), "monthly_coverage_pct": percent(r.Monthly),
-		"coverage_to_date_pct": percent(r.ToDate)}, r.Status, r.Formula), nil
+	return result(map[string]any{"monthly_target": stock.Round(r.MonthlyTarget, 1), "monthly_coverage_pct": stock.PercentValue(r.Monthly),
+		"coverage_to_date_pct": stock.PercentValue(r.ToDate)}, r.Status, r.Formula), nil
 }
