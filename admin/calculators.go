@@ -158,7 +158,6 @@ func result(values map[string]any, s stock.Status, formulas ...stock.Text) answe
 	return stock.NewAnswer("", values, s, formulas...)
 }
 
-
 func stockCount(in *inputs) (answer, error) {
 	c := stock.Count{Opening: in.num("opening"), Received: in.num("received"), Closing: in.num("closing"),
 		Administered: in.num("administered"), UnopenedLost: in.opt("unopened_lost", 0)}
