@@ -42,6 +42,12 @@ func Open(ctx context.Context, cfg Config) (*Client, error) {
 		ReadTimeout:  time.Second,
 		WriteTimeout: time.Second,
 		PoolSize:     64,
+		// Chanjo uses no RESP3 push messages (no client-side caching, no
+		// pub/sub): with RESP2 go-redis does not peek for them around every
+		// command, and pipelines share the main pool instead of a second
+		// pool with 128 KiB buffers a connection.
+		Protocol:         2,
+		PipelinePoolSize: -1,
 	}
 	switch {
 	case cfg.URL != "":

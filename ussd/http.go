@@ -1,14 +1,15 @@
 package ussd
 
 import (
+	"bytes"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -52,8 +53,13 @@ func (h *Handler) hop(c *gin.Context) {
 		c.String(http.StatusBadRequest, "sessionId and phoneNumber are required\n")
 		return
 	}
-	c.Set(phoneKey, r.Phone)
-	reply := h.svc.Hop(c.Request.Context(), r)
+	ctx := c.Request.Context()
+	if h.log.Enabled(ctx, slog.LevelDebug) {
+		// Only the request log at debug level shows the number of a hop
+		// (a hop never answers 5xx): setting it costs gin a map a request.
+		c.Set(phoneKey, r.Phone)
+	}
+	reply := h.svc.Hop(ctx, r)
 	// The reply is never a format: String without arguments writes it as it
 	// is, without copying it into a []byte.
 	c.String(http.StatusOK, reply)
@@ -71,13 +77,15 @@ func hopForm(c *gin.Context) (Request, error) {
 	if ct := c.ContentType(); ct != "" && ct != "application/x-www-form-urlencoded" {
 		return Request{SessionID: c.PostForm("sessionId"), Phone: c.PostForm("phoneNumber"), Text: c.PostForm("text")}, nil
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxHopBody))
-	if err != nil {
+	buf := bodies.Get().(*bytes.Buffer)
+	defer bodies.Put(buf)
+	buf.Reset()
+	if _, err := buf.ReadFrom(http.MaxBytesReader(c.Writer, c.Request.Body, maxHopBody)); err != nil {
 		return Request{}, fmt.Errorf("unreadable form: %w", err)
 	}
 	var r Request
 	var seen [3]bool
-	for rest := string(body); rest != ""; {
+	for rest := buf.String(); rest != ""; {
 		var pair string
 		pair, rest, _ = strings.Cut(rest, "&")
 		key, value, _ := strings.Cut(pair, "=")
@@ -101,6 +109,10 @@ func hopForm(c *gin.Context) (Request, error) {
 	}
 	return r, nil
 }
+
+// bodies are the buffers hopForm reads bodies into; the fields are copied
+// out of them.
+var bodies = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // hopFields are the form fields a hop reads, in the order hopForm fills them.
 var hopFields = [3]string{"sessionId", "phoneNumber", "text"}

@@ -33,19 +33,23 @@ const (
 )
 
 // Progress writes the lesson pages nurses reach behind the hops, in batches:
-// a hop that only turns a page hands its mark over and does no SQL. Run
-// owns the writing; it is a worker of the app, stopped after the HTTP server,
-// and saves every mark it holds before it returns. Without Run (a one-off
-// dial, a test of a single hop) Mark writes at once.
+// a hop that only turns a page appends its mark to the batch and does no
+// SQL. Run owns the writing; it is a worker of the app, stopped after the
+// HTTP server, and saves every mark it holds before it returns. Without Run
+// (a one-off dial, a test of a single hop) Mark writes at once.
+//
+// A mark wakes Run only when it starts a batch or fills one: waking a
+// goroutine for each page would cost more than the page itself.
 type Progress struct {
 	st   PageSaver
 	log  *slog.Logger
 	wait time.Duration
 	size int
 
-	mu      sync.RWMutex // running and the queue's closing: no mark is lost at shutdown
+	mu      sync.Mutex // running and marks: no mark is lost at shutdown
 	running bool
-	in      chan store.PageMark
+	marks   []store.PageMark
+	kick    chan struct{} // a batch was started or filled
 	sync    chan chan error
 }
 
@@ -55,22 +59,26 @@ func NewProgress(st PageSaver, log *slog.Logger) *Progress {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Progress{st: st, log: log.With("component", "ussd-progress"), wait: pageWait, size: pageBatch,
-		in: make(chan store.PageMark, pageQueue), sync: make(chan chan error)}
+		kick: make(chan struct{}, 1), sync: make(chan chan error)}
 }
 
 // Mark hands over a page a nurse reached. It writes the mark itself, inside
 // the hop, only when Run is not going or is far behind.
 func (p *Progress) Mark(ctx context.Context, m store.PageMark) error {
-	p.mu.RLock()
-	if p.running {
-		select {
-		case p.in <- m:
-			p.mu.RUnlock()
-			return nil
-		default:
+	p.mu.Lock()
+	if p.running && len(p.marks) < pageQueue {
+		p.marks = append(p.marks, m)
+		n := len(p.marks)
+		p.mu.Unlock()
+		if n == 1 || n == p.size {
+			select {
+			case p.kick <- struct{}{}:
+			default: // Run is woken already
+			}
 		}
+		return nil
 	}
-	p.mu.RUnlock()
+	p.mu.Unlock()
 	if err := p.st.SaveLessonPages(ctx, []store.PageMark{m}); err != nil {
 		return fmt.Errorf("ussd: lesson page: %w", err)
 	}
@@ -85,34 +93,54 @@ func (p *Progress) Run(ctx context.Context) error {
 	p.mu.Lock()
 	p.running = true
 	p.mu.Unlock()
-	var batch []store.PageMark
+	var left []store.PageMark // marks whose write failed
 	timer := time.NewTimer(p.wait)
 	timer.Stop()
+	armed := false
 	for {
 		select {
-		case m := <-p.in:
-			if len(batch) == 0 {
-				timer.Reset(p.wait)
+		case <-p.kick:
+			if p.pending() >= p.size {
+				left = p.save(append(left, p.take(false)...))
 			}
-			if batch = append(batch, m); len(batch) >= p.size {
-				batch = p.save(batch)
+			if !armed {
+				timer.Reset(p.wait)
+				armed = true
 			}
 		case <-timer.C:
-			if batch = p.save(batch); len(batch) > 0 {
+			armed = false
+			if left = p.save(append(left, p.take(false)...)); len(left) > 0 || p.pending() > 0 {
 				timer.Reset(p.wait)
+				armed = true
 			}
 		case done := <-p.sync:
-			batch = p.drain(batch)
-			batch = p.save(batch)
-			done <- p.failed(batch)
+			left = p.save(append(left, p.take(false)...))
+			done <- p.failed(left)
 		case <-ctx.Done():
-			p.mu.Lock()
-			p.running = false
-			p.mu.Unlock()
-			batch = p.save(p.drain(batch))
-			return p.failed(batch)
+			left = p.save(append(left, p.take(true)...))
+			return p.failed(left)
 		}
 	}
+}
+
+// pending returns the number of marks waiting in the batch.
+func (p *Progress) pending() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.marks)
+}
+
+// take empties the batch and returns it; with stop, later marks are
+// written by Mark itself.
+func (p *Progress) take(stop bool) []store.PageMark {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if stop {
+		p.running = false
+	}
+	m := p.marks
+	p.marks = nil
+	return m
 }
 
 // Sync makes Run write every mark handed over so far and waits for it.
@@ -128,18 +156,6 @@ func (p *Progress) Sync(ctx context.Context) error {
 		return err
 	case <-ctx.Done():
 		return ctx.Err()
-	}
-}
-
-// drain adds the marks waiting in the queue to batch.
-func (p *Progress) drain(batch []store.PageMark) []store.PageMark {
-	for {
-		select {
-		case m := <-p.in:
-			batch = append(batch, m)
-		default:
-			return batch
-		}
 	}
 }
 

@@ -104,18 +104,25 @@ func TestProgressBatches(t *testing.T) {
 		size  int
 		marks int
 		want  []int
+		// now: the first write happens at once, not after pageWait
+		now bool
 	}{
-		{"marks of one wait go in one write", pageBatch, 3, []int{3}},
-		{"a full batch is written at once", 2, 5, []int{2, 2, 1}},
+		{"marks of one wait go in one write", pageBatch, 3, []int{3}, false},
+		{"a full batch is written at once", 2, 5, []int{2, 2, 1}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				p, log, stop := startProgress(t, tt.size)
+				start := time.Now()
 				for i := range tt.marks {
 					if err := p.Mark(t.Context(), mark(i)); err != nil {
 						t.Fatal(err)
 					}
+					synctest.Wait() // the hops come one after another
+				}
+				if tt.now && (len(log.sizes()) == 0 || !log.firstAt().Equal(start)) {
+					t.Errorf("a full batch was not written at once: writes %v", log.sizes())
 				}
 				time.Sleep(time.Second)
 				synctest.Wait()
