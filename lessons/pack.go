@@ -147,7 +147,16 @@ func (p *Pack) Question(id string) (Question, bool) {
 
 // LessonsOf returns the lessons of topic in the order of their file.
 func (p *Pack) LessonsOf(topic string) []Lesson {
-	var ls []Lesson
+	n := 0
+	for _, l := range p.Lessons {
+		if l.Topic == topic {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	ls := make([]Lesson, 0, n) // one allocation: a topic's list is shown on many hops
 	for _, l := range p.Lessons {
 		if l.Topic == topic {
 			ls = append(ls, l)

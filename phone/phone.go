@@ -16,6 +16,9 @@ var ErrInvalid = errors.New("not a Kenyan phone number (use 07..., 01..., 2547..
 // or dots. It checks the shape only; the gateway is the judge of whether the
 // number exists, so new prefixes are never refused here.
 func Normalize(s string) (string, error) {
+	if normal(s) {
+		return s, nil // the gateway's own form, on every hop
+	}
 	var b strings.Builder
 	for i, r := range strings.TrimSpace(s) {
 		switch {
@@ -38,6 +41,19 @@ func Normalize(s string) (string, error) {
 		return "", ErrInvalid
 	}
 	return "+254" + d, nil
+}
+
+// normal reports whether s is already +254 and nine digits starting 7 or 1.
+func normal(s string) bool {
+	if len(s) != 13 || s[:4] != "+254" || (s[4] != '7' && s[4] != '1') {
+		return false
+	}
+	for i := 5; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // Mask hides the middle of a number for logs: +254712345678 → +2547******78.

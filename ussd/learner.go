@@ -90,46 +90,63 @@ func (l *learner) read(lesson string, page int, done bool) {
 // pack that changed (a restart with new content) has another fingerprint:
 // the learner is loaded again.
 func encodeLearner(p *lessons.Pack, l *learner) string {
-	var ls []string
-	byAge := slices.Collect(func(yield func(int) bool) {
-		for i, x := range p.Lessons {
-			if _, ok := l.Progress[x.ID]; ok && !yield(i) {
-				return
-			}
+	b := make([]byte, 0, 64)
+	b = append(b, fingerprint(p)...)
+	byAge := make([]int, 0, len(l.Progress))
+	for i, x := range p.Lessons {
+		if _, ok := l.Progress[x.ID]; ok {
+			byAge = append(byAge, i)
 		}
-	})
+	}
 	slices.SortStableFunc(byAge, func(a, b int) int {
 		return l.Progress[p.Lessons[a].ID].Seen.Compare(l.Progress[p.Lessons[b].ID].Seen)
 	})
+	b, start := append(b, '|'), len(b)+1
 	for _, i := range byAge {
 		pr := l.Progress[p.Lessons[i].ID]
-		s := strconv.Itoa(i) + "." + strconv.Itoa(pr.Page)
+		b = appendInts(b, start, i, pr.Page)
 		if pr.Done {
-			s += "d"
+			b = append(b, 'd')
 		}
-		ls = append(ls, s)
 	}
-	var qs, done []string
+	b, start = append(b, '|'), len(b)+1
 	for i, t := range p.Topics {
 		if q, ok := l.Quiz[t.ID]; ok {
-			qs = append(qs, joinInts(i, q.Attempts, q.Best.Right, q.Best.Total, q.All.Right, q.All.Total))
-		}
-		if l.Completed[t.ID] {
-			done = append(done, strconv.Itoa(i))
+			b = appendInts(b, start, i, q.Attempts, q.Best.Right, q.Best.Total, q.All.Right, q.All.Total)
 		}
 	}
-	var as []string
+	b, start = append(b, '|'), len(b)+1
+	for i, t := range p.Topics {
+		if l.Completed[t.ID] {
+			b = appendInts(b, start, i)
+		}
+	}
+	b, start = append(b, '|'), len(b)+1
 	for i, f := range lessons.Assessments {
 		if r, ok := l.Assessed[f]; ok {
-			as = append(as, joinInts(i, r.Right, r.Total))
+			b = appendInts(b, start, i, r.Right, r.Total)
 		}
 	}
-	visit := ""
+	b = append(b, '|')
 	if !l.NextVisit.IsZero() {
-		visit = strconv.FormatInt(l.NextVisit.Unix(), 10)
+		b = strconv.AppendInt(b, l.NextVisit.Unix(), 10)
 	}
-	return strings.Join([]string{fingerprint(p), strings.Join(ls, ","), strings.Join(qs, ","),
-		strings.Join(done, ","), strings.Join(as, ","), visit}, "|")
+	return string(b)
+}
+
+// appendInts appends one entry of a list that starts at b[start:]: a comma
+// unless it is the first, then the numbers joined by dots.
+func appendInts(b []byte, start int, n ...int) []byte {
+	if len(b) > start {
+		b = append(b, ',')
+	}
+	for i, x := range n {
+		if i > 0 {
+			b = append(b, '.')
+		}
+		b = strconv.AppendInt(b, int64(x), 10)
+	}
+	return b
 }
 
 // decodeLearner reads what encodeLearner wrote for the same pack; false for
@@ -167,19 +184,19 @@ func eachInts(s string, want int, fn func(i int, n []int, d bool), limit int) bo
 	if s == "" {
 		return true
 	}
-	for i, e := range strings.Split(s, ",") {
+	var buf [6]int // want is at most 6
+	n := buf[:want]
+	for i, more := 0, true; more; i++ {
+		var e string
+		e, s, more = strings.Cut(s, ",")
 		e, d := strings.CutSuffix(e, "d")
-		parts := strings.Split(e, ".")
-		if len(parts) != want {
-			return false
-		}
-		n := make([]int, want)
-		for k, x := range parts {
+		for k := range n {
+			x, rest, dot := strings.Cut(e, ".")
 			v, err := strconv.Atoi(x)
-			if err != nil || v < 0 {
+			if err != nil || v < 0 || dot != (k < want-1) {
 				return false
 			}
-			n[k] = v
+			n[k], e = v, rest
 		}
 		if n[0] >= limit {
 			return false
@@ -187,14 +204,6 @@ func eachInts(s string, want int, fn func(i int, n []int, d bool), limit int) bo
 		fn(i, n, d)
 	}
 	return true
-}
-
-func joinInts(n ...int) string {
-	s := make([]string, len(n))
-	for i, x := range n {
-		s[i] = strconv.Itoa(x)
-	}
-	return strings.Join(s, ".")
 }
 
 // fingerprints caches fingerprint by pack: a pack is loaded once and never

@@ -199,8 +199,17 @@ func TestLearnerInTheSession(t *testing.T) {
 		{"another pack", "zz" + v[strings.IndexByte(v, '|'):]},
 		{"a lesson out of range", strings.Replace(v, "|", "|999.1,", 1)},
 		{"damaged", strings.Replace(v, ".", "x", 1)},
+		{"an empty entry", strings.Replace(v, "|", "|,", 2)},
+		{"a trailing comma", strings.Replace(v, "1.1|", "1.1,|", 1)},
+		{"a trailing dot", strings.Replace(v, "1.1|", "1.1.|", 1)},
+		{"a part missing", strings.Replace(v, "|0.9.12|", "|0.9|", 1)},
+		{"a part too many", strings.Replace(v, "|0.9.12|", "|0.9.12.1|", 1)},
+		{"a negative number", strings.Replace(v, "|0.9.12|", "|0.-9.12|", 1)},
 	}
 	for _, b := range bad {
+		if b.value == v {
+			t.Fatalf("case %s: the value was not damaged: update the test to the encoding %q", b.name, v)
+		}
 		if _, ok := decodeLearner(pack, b.value); ok {
 			t.Errorf("decodeLearner(%s: %q) = ok, want a reload", b.name, b.value)
 		}

@@ -81,7 +81,7 @@ func TestInSession(t *testing.T) {
 	const nurse = "+254700000001"
 	e := newTestEnv(t, false)
 	ctx := context.Background()
-	_, pk := e.svc.keys("", nurse)
+	pk := e.svc.keys("", nurse).phone
 	steps := []struct {
 		name string
 		do   func()

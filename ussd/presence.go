@@ -15,7 +15,7 @@ import (
 // last position: one GET, with its remaining lifetime (LastTTL from the last
 // hop) in the same round trip, and adds nothing to a hop.
 func (s *Service) InSession(ctx context.Context, p string) (bool, error) {
-	_, pk := s.keys("", p)
+	pk := s.keys("", p).phone
 	pipe := s.kv.Pipeline()
 	get, ttl := pipe.Get(ctx, pk), pipe.PTTL(ctx, pk)
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {

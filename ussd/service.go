@@ -98,7 +98,8 @@ func (s *Service) Hop(ctx context.Context, r Request) (reply string) {
 			reply = "END " + apology(lang)
 		}
 	}()
-	cur, last, err := s.load(ctx, r.SessionID, p, r.Text == "")
+	k := s.keys(r.SessionID, p)
+	cur, last, err := s.load(ctx, k, r.Text == "")
 	if err != nil {
 		s.log.Error("load session", "phone", phone.Mask(p), "err", err)
 		return "END " + apology("")
@@ -106,7 +107,7 @@ func (s *Service) Hop(ctx context.Context, r Request) (reply string) {
 	lang = languageOf(cur, last)
 	next, reply, changed, err := s.m.Advance(ctx, p, cur, last, r.Text)
 	if err == nil && changed {
-		err = s.save(ctx, r.SessionID, p, &next)
+		err = s.save(ctx, k, &next)
 	}
 	if err != nil {
 		s.log.Error("hop failed", "phone", phone.Mask(p), "err", err)
@@ -124,24 +125,25 @@ func languageOf(sessions ...*Session) string {
 	return ""
 }
 
-// keys returns the keys of the session and of the phone's last position:
-// kv.Key("ussd", "s", sessionID) and kv.Key("ussd", "p", p), built without
-// the variadic join on the hot path.
-func (s *Service) keys(sessionID, p string) (string, string) {
-	return s.kv.Prefix + "ussd:s:" + sessionID, s.kv.Prefix + "ussd:p:" + p
+// hopKeys are the keys of a hop's session and of the phone's last position.
+type hopKeys struct{ session, phone string }
+
+// keys returns the keys of a hop: kv.Key("ussd", "s", sessionID) and
+// kv.Key("ussd", "p", p), built once a hop without the variadic join.
+func (s *Service) keys(sessionID, p string) hopKeys {
+	return hopKeys{s.kv.Prefix + "ussd:s:" + sessionID, s.kv.Prefix + "ussd:p:" + p}
 }
 
 // load reads the session and the phone's last position in one round trip.
 // A value that does not decode is treated as absent; last is nil when the
 // session exists.
-func (s *Service) load(ctx context.Context, sessionID, p string, dial bool) (cur, last *Session, err error) {
-	sk, pk := s.keys(sessionID, p)
+func (s *Service) load(ctx context.Context, k hopKeys, dial bool) (cur, last *Session, err error) {
 	// The last position matters only to a new session. Only a dial
 	// (text "") starts one, but for a session Redis lost, whose replay
 	// then reads the nurse from the store: so it is fetched for dials only,
 	// and most hops read one key with one plain GET.
 	if !dial {
-		v, err := s.kv.Get(ctx, sk).Result()
+		v, err := s.kv.Get(ctx, k.session).Result()
 		if err != nil && !errors.Is(err, redis.Nil) {
 			return nil, nil, fmt.Errorf("ussd: load session: %w", err)
 		}
@@ -149,7 +151,7 @@ func (s *Service) load(ctx context.Context, sessionID, p string, dial bool) (cur
 		return cur, nil, nil
 	}
 	pipe := s.kv.Pipeline()
-	a, b := pipe.Get(ctx, sk), pipe.Get(ctx, pk)
+	a, b := pipe.Get(ctx, k.session), pipe.Get(ctx, k.phone)
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		return nil, nil, fmt.Errorf("ussd: load session: %w", err)
 	}
@@ -164,12 +166,11 @@ func (s *Service) load(ctx context.Context, sessionID, p string, dial bool) (cur
 
 // save writes the session and, as the phone's last position, the same
 // value, in one round trip.
-func (s *Service) save(ctx context.Context, sessionID, p string, next *Session) error {
+func (s *Service) save(ctx context.Context, k hopKeys, next *Session) error {
 	v := encodeSession(next)
-	sk, pk := s.keys(sessionID, p)
 	pipe := s.kv.Pipeline()
-	pipe.Set(ctx, sk, v, SessionTTL)
-	pipe.Set(ctx, pk, v, LastTTL)
+	pipe.Set(ctx, k.session, v, SessionTTL)
+	pipe.Set(ctx, k.phone, v, LastTTL)
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("ussd: save session: %w", err)
 	}

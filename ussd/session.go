@@ -115,7 +115,8 @@ func (s *Session) setTop(f Frame) {
 // clone returns a copy that shares nothing mutable with s, so a step can
 // fail without touching the session it started from.
 func (s Session) clone() Session {
-	s.Frames = append([]Frame(nil), s.Frames...)
+	// Room for the frame a step pushes, so that it does not copy them again.
+	s.Frames = append(make([]Frame, 0, len(s.Frames)+1), s.Frames...)
 	if s.Vars != nil {
 		v := make(map[string]string, len(s.Vars))
 		for k, x := range s.Vars {
@@ -140,7 +141,11 @@ var errBadSession = errors.New("ussd: decode session: not a session of this rele
 // as varints, booleans as one byte. It is the hop's hot path: encoding/json
 // cost a fifth of a hop.
 func encodeSession(s *Session) []byte {
-	b := make([]byte, 0, 64+len(s.Text)+len(s.Reply)+24*(len(s.Frames)+len(s.Shape.Items)))
+	size := 64 + len(s.Text) + len(s.Reply) + 24*(len(s.Frames)+len(s.Shape.Items))
+	for k, v := range s.Vars {
+		size += len(k) + len(v) + 2
+	}
+	b := make([]byte, 0, size)
 	b = append(b, codecVersion)
 	b = appendString(b, s.Text)
 	b = appendFrames(b, s.Frames)
