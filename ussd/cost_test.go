@@ -42,7 +42,9 @@ func (e *testEnv) measure(h *redisCounter, sid, phone, text string) (hopCost, st
 // TestHopCost counts what each hop costs: at most one Redis round trip to
 // read and one to write, and no SQL while a loaded nurse only navigates. A
 // dial reads the session and the phone's last position; a later hop reads
-// the session only; every change writes both.
+// the session only; every change writes both. The hop's commands go through
+// the shared pipeline (kv.Client.Batched), which the hook sees as one
+// pipeline a batch: with one phone dialling, a batch is one hop's round trip.
 func TestHopCost(t *testing.T) {
 	e := newTestEnv(t, false)
 	h := &redisCounter{}

@@ -134,44 +134,41 @@ func (s *Service) keys(sessionID, p string) hopKeys {
 	return hopKeys{s.kv.Prefix + "ussd:s:" + sessionID, s.kv.Prefix + "ussd:p:" + p}
 }
 
-// load reads the session and the phone's last position in one round trip.
-// A value that does not decode is treated as absent; last is nil when the
-// session exists.
+// load reads the session and, for a dial, the phone's last position, in one
+// round trip through the shared pipeline (kv.Client.Batched). A value that
+// does not decode is treated as absent; last is nil when the session exists.
 func (s *Service) load(ctx context.Context, k hopKeys, dial bool) (cur, last *Session, err error) {
+	ap := s.kv.Batched
 	// The last position matters only to a new session. Only a dial
 	// (text "") starts one, but for a session Redis lost, whose replay
 	// then reads the nurse from the store: so it is fetched for dials only,
-	// and most hops read one key with one plain GET.
-	if !dial {
-		v, err := s.kv.Get(ctx, k.session).Result()
-		if err != nil && !errors.Is(err, redis.Nil) {
-			return nil, nil, fmt.Errorf("ussd: load session: %w", err)
-		}
-		cur, _ = decodeSession(v)
-		return cur, nil, nil
+	// and most hops read one key.
+	get := ap.Get(ctx, k.session)
+	var getLast *redis.StringCmd
+	if dial {
+		getLast = ap.Get(ctx, k.phone)
 	}
-	pipe := s.kv.Pipeline()
-	a, b := pipe.Get(ctx, k.session), pipe.Get(ctx, k.phone)
-	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+	v, err := get.Result()
+	if err != nil && !errors.Is(err, redis.Nil) {
 		return nil, nil, fmt.Errorf("ussd: load session: %w", err)
 	}
-	if v, err := a.Result(); err == nil {
-		cur, _ = decodeSession(v)
+	cur, _ = decodeSession(v)
+	if getLast == nil || cur != nil {
+		return cur, nil, nil
 	}
-	if v, err := b.Result(); err == nil && cur == nil {
+	if v, err := getLast.Result(); err == nil {
 		last, _ = decodeSession(v)
 	}
 	return cur, last, nil
 }
 
 // save writes the session and, as the phone's last position, the same
-// value, in one round trip.
+// value: both commands go together, in one round trip.
 func (s *Service) save(ctx context.Context, k hopKeys, next *Session) error {
 	v := encodeSession(next)
-	pipe := s.kv.Pipeline()
-	pipe.Set(ctx, k.session, v, SessionTTL)
-	pipe.Set(ctx, k.phone, v, LastTTL)
-	if _, err := pipe.Exec(ctx); err != nil {
+	ap := s.kv.Batched
+	a, b := ap.Set(ctx, k.session, v, SessionTTL), ap.Set(ctx, k.phone, v, LastTTL)
+	if err := errors.Join(a.Err(), b.Err()); err != nil {
 		return fmt.Errorf("ussd: save session: %w", err)
 	}
 	return nil
