@@ -41,10 +41,11 @@ func (e *testEnv) measure(h *redisCounter, sid, phone, text string) (hopCost, st
 
 // TestHopCost counts what each hop costs: at most one Redis round trip to
 // read and one to write, and no SQL while a loaded nurse only navigates. A
-// dial reads the session and the phone's last position; a later hop reads
-// the session only; every change writes both. The hop's commands go through
-// the shared pipeline (kv.Client.Batched), which the hook sees as one
-// pipeline a batch: with one phone dialling, a batch is one hop's round trip.
+// dial reads the session and the phone's last position (one MGET); a later
+// hop reads the session only; every change writes both (one script). The
+// hop's commands go through the shared pipeline (kv.Client.Batched), which
+// the hook sees as one pipeline a batch: with one phone dialling, a batch is
+// one hop's round trip.
 func TestHopCost(t *testing.T) {
 	e := newTestEnv(t, false)
 	h := &redisCounter{}
@@ -55,17 +56,17 @@ func TestHopCost(t *testing.T) {
 		name, sid, text string
 		want            hopCost
 	}{
-		{"first dial reads the worker", "A", "", hopCost{2, 4, 2}},
-		{"Settings", "A", "6", hopCost{2, 3, 0}},
-		{"Language", "A", "6*1", hopCost{2, 3, 0}},
-		{"Back", "A", "6*1*0", hopCost{2, 3, 0}},
-		{"About", "A", "6*1*0*3", hopCost{2, 3, 0}},
-		{"More", "A", "6*1*0*3*98", hopCost{2, 3, 0}},
-		{"Home", "A", "6*1*0*3*98*00", hopCost{2, 3, 0}},
-		{"garbage", "A", "6*1*0*3*98*00*x", hopCost{2, 3, 0}},
+		{"first dial reads the worker", "A", "", hopCost{2, 2, 2}},
+		{"Settings", "A", "6", hopCost{2, 2, 0}},
+		{"Language", "A", "6*1", hopCost{2, 2, 0}},
+		{"Back", "A", "6*1*0", hopCost{2, 2, 0}},
+		{"About", "A", "6*1*0*3", hopCost{2, 2, 0}},
+		{"More", "A", "6*1*0*3*98", hopCost{2, 2, 0}},
+		{"Home", "A", "6*1*0*3*98*00", hopCost{2, 2, 0}},
+		{"garbage", "A", "6*1*0*3*98*00*x", hopCost{2, 2, 0}},
 		{"repeated hop reads only", "A", "6*1*0*3*98*00*x", hopCost{1, 1, 0}},
-		{"My progress reads its counts", "A", "6*1*0*3*98*00*x*4", hopCost{2, 3, 1}},
-		{"redial within minutes uses the cached worker", "B", "", hopCost{2, 4, 0}},
+		{"My progress reads its counts", "A", "6*1*0*3*98*00*x*4", hopCost{2, 2, 1}},
+		{"redial within minutes uses the cached worker", "B", "", hopCost{2, 2, 0}},
 	}
 	for _, hop := range hops {
 		got, body := e.measure(h, hop.sid, p, hop.text)
@@ -85,7 +86,7 @@ func TestRepeatedHopChangesNothing(t *testing.T) {
 	const p = "+254700000008"
 	e.post("R", p, "")
 	_, first := e.post("R", p, "6")
-	key := e.kv.Key("ussd", "s", "R")
+	key := e.svc.keys("R", p).session
 	before, _ := e.kv.Get(context.Background(), key).Result()
 	ttlBefore := e.kv.TTL(context.Background(), key).Val()
 	_, again := e.post("R", p, "6")

@@ -128,47 +128,62 @@ func languageOf(sessions ...*Session) string {
 // hopKeys are the keys of a hop's session and of the phone's last position.
 type hopKeys struct{ session, phone string }
 
-// keys returns the keys of a hop: kv.Key("ussd", "s", sessionID) and
-// kv.Key("ussd", "p", p), built once a hop without the variadic join.
+// keys returns the keys of a hop: the session under the gateway's sessionId,
+// kv.Key("ussd", "s", "{"+p+"}", sessionID), and the last position,
+// kv.Key("ussd", "p", "{"+p+"}"). The number in braces is a Redis Cluster
+// hash tag: both keys live on one node, so one script can write both.
 func (s *Service) keys(sessionID, p string) hopKeys {
-	return hopKeys{s.kv.Prefix + "ussd:s:" + sessionID, s.kv.Prefix + "ussd:p:" + p}
+	tag := "{" + p + "}"
+	return hopKeys{s.kv.Prefix + "ussd:s:" + tag + ":" + sessionID, s.kv.Prefix + "ussd:p:" + tag}
 }
 
-// load reads the session and, for a dial, the phone's last position, in one
-// round trip through the shared pipeline (kv.Client.Batched). A value that
+// load reads the session and, for a dial, the phone's last position, with
+// one command through the shared pipeline (kv.Client.Batched). A value that
 // does not decode is treated as absent; last is nil when the session exists.
 func (s *Service) load(ctx context.Context, k hopKeys, dial bool) (cur, last *Session, err error) {
-	ap := s.kv.Batched
 	// The last position matters only to a new session. Only a dial
 	// (text "") starts one, but for a session Redis lost, whose replay
 	// then reads the nurse from the store: so it is fetched for dials only,
 	// and most hops read one key.
-	get := ap.Get(ctx, k.session)
-	var getLast *redis.StringCmd
-	if dial {
-		getLast = ap.Get(ctx, k.phone)
-	}
-	v, err := get.Result()
-	if err != nil && !errors.Is(err, redis.Nil) {
-		return nil, nil, fmt.Errorf("ussd: load session: %w", err)
-	}
-	cur, _ = decodeSession(v)
-	if getLast == nil || cur != nil {
+	if !dial {
+		v, err := s.kv.Batched.Get(ctx, k.session).Result()
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return nil, nil, fmt.Errorf("ussd: load session: %w", err)
+		}
+		cur, _ = decodeSession(v)
 		return cur, nil, nil
 	}
-	if v, err := getLast.Result(); err == nil {
+	vs, err := s.kv.Batched.MGet(ctx, k.session, k.phone).Result()
+	if err != nil {
+		return nil, nil, fmt.Errorf("ussd: load session: %w", err)
+	}
+	if v, ok := vs[0].(string); ok {
+		cur, _ = decodeSession(v)
+	}
+	if v, ok := vs[1].(string); ok && cur == nil {
 		last, _ = decodeSession(v)
 	}
 	return cur, last, nil
 }
 
-// save writes the session and, as the phone's last position, the same
-// value: both commands go together, in one round trip.
+// saveScript writes a hop's session and the phone's last position, the same
+// value with their two lifetimes, at once: one command, so the two never
+// part, and one round trip even in the shared pipeline, which may split the
+// commands of one caller between batches.
+var saveScript = redis.NewScript(`redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[3])
+return 1`)
+
+// Lifetimes of the two keys as the script's arguments.
+var (
+	sessionTTLms = SessionTTL.Milliseconds()
+	lastTTLms    = LastTTL.Milliseconds()
+)
+
+// save writes the session and, as the phone's last position, the same value.
 func (s *Service) save(ctx context.Context, k hopKeys, next *Session) error {
-	v := encodeSession(next)
-	ap := s.kv.Batched
-	a, b := ap.Set(ctx, k.session, v, SessionTTL), ap.Set(ctx, k.phone, v, LastTTL)
-	if err := errors.Join(a.Err(), b.Err()); err != nil {
+	err := saveScript.Run(ctx, s.kv.Batched, []string{k.session, k.phone}, encodeSession(next), sessionTTLms, lastTTLms).Err()
+	if err != nil {
 		return fmt.Errorf("ussd: save session: %w", err)
 	}
 	return nil
