@@ -3,6 +3,7 @@ package kv_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"chanjo/kv"
 	"chanjo/kv/kvtest"
@@ -19,6 +20,29 @@ func TestPrefixesKeepTestsApart(t *testing.T) {
 	}
 	if got := a.Key("ussd", "s1"); got != a.Prefix+"ussd:s1" {
 		t.Errorf("Key = %q, want prefix + ussd:s1", got)
+	}
+}
+
+// TestSetPair writes one value under two keys with their own lifetimes, on
+// the in-process server and, with TEST_REDIS_URL, on a real one (where it is
+// a script).
+func TestSetPair(t *testing.T) {
+	ctx := context.Background()
+	c := kvtest.New(t)
+	k1, k2 := c.Key("s", "{p}", "1"), c.Key("p", "{p}")
+	for _, v := range []string{"first", "second"} {
+		if err := c.SetPair(ctx, k1, k2, []byte(v), 200*time.Second, 30*time.Minute); err != nil {
+			t.Fatalf("SetPair(%q) = %v", v, err)
+		}
+		for _, k := range []string{k1, k2} {
+			if got, err := c.Get(ctx, k).Result(); err != nil || got != v {
+				t.Errorf("after SetPair(%q): GET %s = %q, %v", v, k, got, err)
+			}
+		}
+	}
+	ttl1, ttl2 := c.PTTL(ctx, k1).Val(), c.PTTL(ctx, k2).Val()
+	if ttl1 <= 190*time.Second || ttl1 > 200*time.Second || ttl2 <= 29*time.Minute || ttl2 > 30*time.Minute {
+		t.Errorf("lifetimes = %v and %v, want about 200s and 30m", ttl1, ttl2)
 	}
 }
 

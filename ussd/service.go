@@ -131,7 +131,8 @@ type hopKeys struct{ session, phone string }
 // keys returns the keys of a hop: the session under the gateway's sessionId,
 // kv.Key("ussd", "s", "{"+p+"}", sessionID), and the last position,
 // kv.Key("ussd", "p", "{"+p+"}"). The number in braces is a Redis Cluster
-// hash tag: both keys live on one node, so one script can write both.
+// hash tag: both keys live on one node, so one command can write both
+// (kv.Client.SetPair) and one MGET read both.
 func (s *Service) keys(sessionID, p string) hopKeys {
 	tag := "{" + p + "}"
 	return hopKeys{s.kv.Prefix + "ussd:s:" + tag + ":" + sessionID, s.kv.Prefix + "ussd:p:" + tag}
@@ -166,24 +167,10 @@ func (s *Service) load(ctx context.Context, k hopKeys, dial bool) (cur, last *Se
 	return cur, last, nil
 }
 
-// saveScript writes a hop's session and the phone's last position, the same
-// value with their two lifetimes, at once: one command, so the two never
-// part, and one round trip even in the shared pipeline, which may split the
-// commands of one caller between batches.
-var saveScript = redis.NewScript(`redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[3])
-return 1`)
-
-// Lifetimes of the two keys as the script's arguments.
-var (
-	sessionTTLms = SessionTTL.Milliseconds()
-	lastTTLms    = LastTTL.Milliseconds()
-)
-
-// save writes the session and, as the phone's last position, the same value.
+// save writes the session and, as the phone's last position, the same
+// value, in one round trip.
 func (s *Service) save(ctx context.Context, k hopKeys, next *Session) error {
-	err := saveScript.Run(ctx, s.kv.Batched, []string{k.session, k.phone}, encodeSession(next), sessionTTLms, lastTTLms).Err()
-	if err != nil {
+	if err := s.kv.SetPair(ctx, k.session, k.phone, encodeSession(next), SessionTTL, LastTTL); err != nil {
 		return fmt.Errorf("ussd: save session: %w", err)
 	}
 	return nil
