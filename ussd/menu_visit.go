@@ -32,11 +32,13 @@ var visitTree = []Node{
 	{State: StVisitOne, Show: showVisit, Input: visitInput},
 	{State: StVisitGaps, Show: showGaps},
 	{State: StVisitItem, Show: showItem, Input: itemInput},
-	{State: StVisitNext, Show: showNextVisit, Input: nextVisitInput},
+	{State: StVisitNext, Show: showVisitDate("Date of the next visit to %s", "Tarehe ya ziara ijayo kwa %s"),
+		Input: onVisitDay(scheduleNext)},
 	{State: StVisitSaved, Show: showVisitSaved},
 	{State: StVisitMentees, Show: showMentees},
 	{State: StVisitNew, Show: showNewVisit, Input: newVisitInput},
-	{State: StVisitMove, Show: showMoveVisit, Input: moveVisitInput},
+	{State: StVisitMove, Show: showVisitDate("New date of the visit to %s", "Tarehe mpya ya ziara kwa %s"),
+		Input: onVisitDay(moveVisit)},
 	{State: StVisitCancel, Show: showCancelVisit, Input: cancelVisitInput},
 	{State: StVisitProgress, Show: showMenteeProgress},
 }
@@ -276,25 +278,38 @@ func datePrompt(c *Ctx, en, sw, name string) Screen {
 	return Entry(fmt.Sprintf(c.T(en, sw), name) + c.T(" (DDMM or DD/MM/YYYY):", " (DDMM au DD/MM/YYYY):"))
 }
 
-func showNextVisit(c *Ctx) (Screen, error) {
-	v, ok, err := myVisit(c)
-	if err != nil || !ok {
-		return noVisit(c), err
+// showVisitDate returns the screen asking for a day about the frame's visit;
+// en and sw name its mentee with %s.
+func showVisitDate(en, sw string) func(*Ctx) (Screen, error) {
+	return func(c *Ctx) (Screen, error) {
+		v, ok, err := myVisit(c)
+		if err != nil || !ok {
+			return noVisit(c), err
+		}
+		return datePrompt(c, en, sw, v.MenteeName), nil
 	}
-	return datePrompt(c, "Date of the next visit to %s", "Tarehe ya ziara ijayo kwa %s", v.MenteeName), nil
 }
 
-// nextVisitInput schedules the mentee's next visit at the clock time of the
+// onVisitDay returns the input of a showVisitDate screen: it reads the day
+// typed, asks again when it does not read, and hands the frame's visit and
+// the day to fn.
+func onVisitDay(fn func(c *Ctx, v store.Visit, day time.Time) (Move, error)) func(*Ctx, string) (Move, error) {
+	return func(c *Ctx, in string) (Move, error) {
+		v, ok, err := myVisit(c)
+		if err != nil || !ok {
+			return c.Invalid(), err
+		}
+		day, err := parseDay(in, c.m.now(), c.zone())
+		if err != nil {
+			return dateRetry(c, err), nil
+		}
+		return fn(c, v, day)
+	}
+}
+
+// scheduleNext schedules the mentee's next visit at the clock time of the
 // visit done.
-func nextVisitInput(c *Ctx, in string) (Move, error) {
-	v, ok, err := myVisit(c)
-	if err != nil || !ok {
-		return c.Invalid(), err
-	}
-	day, err := parseDay(in, c.m.now(), c.zone())
-	if err != nil {
-		return dateRetry(c, err), nil
-	}
+func scheduleNext(c *Ctx, v store.Visit, day time.Time) (Move, error) {
 	next, err := scheduleOnce(c, v.MenteeID, onDay(day, v.At, c.zone()))
 	if err != nil {
 		return Move{}, err
@@ -405,26 +420,10 @@ func newVisitInput(c *Ctx, in string) (Move, error) {
 	return Replace(StVisitOne, itoa(v.ID)).Say(c.T("Visit saved.", "Ziara imehifadhiwa.")), nil
 }
 
-func showMoveVisit(c *Ctx) (Screen, error) {
-	v, ok, err := myVisit(c)
-	if err != nil || !ok {
-		return noVisit(c), err
-	}
-	return datePrompt(c, "New date of the visit to %s", "Tarehe mpya ya ziara kwa %s", v.MenteeName), nil
-}
-
-// moveVisitInput moves the visit to the day typed, at its clock time; the
-// store moves its reminders with it.
-func moveVisitInput(c *Ctx, in string) (Move, error) {
-	v, ok, err := myVisit(c)
-	if err != nil || !ok {
-		return c.Invalid(), err
-	}
-	day, err := parseDay(in, c.m.now(), c.zone())
-	if err != nil {
-		return dateRetry(c, err), nil
-	}
-	v, err = c.Store().RescheduleVisit(c, c.mentoring().Rules, v.ID, onDay(day, v.At, c.zone()))
+// moveVisit moves the visit to the day typed, at its clock time; the store
+// moves its reminders with it.
+func moveVisit(c *Ctx, v store.Visit, day time.Time) (Move, error) {
+	v, err := c.Store().RescheduleVisit(c, c.mentoring().Rules, v.ID, onDay(day, v.At, c.zone()))
 	if errors.Is(err, store.ErrVisitClosed) {
 		return Back().Say(c.T("This visit is closed.", "Ziara hii imefungwa.")), nil
 	}
