@@ -11,12 +11,14 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"syscall"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
+// version is set at build time with -ldflags "-X main.version=…"; without it
+// the build's own VCS stamp names the revision (see buildVersion).
 var version = "dev"
 
 // env is what a command sees of the world, so tests can run commands
@@ -95,6 +97,43 @@ func usage(w io.Writer) {
 }
 
 func runVersion(_ context.Context, e env, _ []string) error {
-	fmt.Fprintf(e.stdout, "chanjo %s (%s)\n", version, runtime.Version())
+	info, _ := debug.ReadBuildInfo()
+	fmt.Fprintf(e.stdout, "chanjo %s (%s)\n", buildVersion(version, info), runtime.Version())
 	return nil
+}
+
+// buildVersion names the build: the version set by the linker when there is
+// one, else the revision, commit time and "modified" that go build stamps
+// into a binary built from a git checkout, so an operator can always tell
+// which code runs. go run and tests carry no stamp: "dev".
+func buildVersion(linked string, info *debug.BuildInfo) string {
+	if linked != "dev" || info == nil {
+		return linked
+	}
+	var rev, at string
+	modified := false
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return linked
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	v := rev
+	if at != "" {
+		v += " " + at
+	}
+	if modified {
+		v += " modified"
+	}
+	return v
 }
