@@ -38,6 +38,8 @@ type app struct {
 	smsMetrics *sms.Metrics
 	pack       *lessons.Pack // the content pack, and the programme settings in it
 	workers    []worker
+	// schemaEvery is how often the schema watcher looks for a newer migration.
+	schemaEvery time.Duration
 }
 
 // flags returns a flag set for a subcommand that prints its usage to stderr.
@@ -143,7 +145,7 @@ func newApp(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer) (*
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, log: log, db: db, pack: pack}
+	a := &app{cfg: cfg, log: log, db: db, pack: pack, schemaEvery: schemaEvery}
 	a.kv, err = kv.Open(ctx, kv.Config{URL: cfg.RedisURL, Addrs: cfg.RedisAddrs, Master: cfg.RedisMaster, Prefix: cfg.RedisPrefix})
 	if err != nil {
 		db.Close()
@@ -159,6 +161,7 @@ func newApp(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer) (*
 	a.addSMS(out)
 	a.addReminders()
 	a.addRelay()
+	a.addSchemaWatch()
 	return a, nil
 }
 
@@ -234,16 +237,23 @@ func (a *app) serve(ctx context.Context, ln net.Listener, h http.Handler) error 
 }
 
 // startWorkers starts each worker in order and returns, in the same order,
-// functions that stop each one and wait for it.
+// functions that stop each one and wait for it, after a first one that
+// releases their common context. A worker that finds the database migrated
+// by a newer binary stops them all (addSchemaWatch).
 func (a *app) startWorkers() []func() {
-	stops := make([]func(), 0, len(a.workers))
+	all, halt := context.WithCancel(context.Background())
+	stops := append(make([]func(), 0, 1+len(a.workers)), halt)
 	for _, w := range a.workers {
-		ctx, cancel := context.WithCancel(context.Background())
+		ctx, cancel := context.WithCancel(all)
 		var wg sync.WaitGroup
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := w.run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			err := w.run(ctx)
+			if errors.Is(err, store.ErrNewerSchema) {
+				halt()
+			}
+			if err != nil && !errors.Is(err, context.Canceled) {
 				a.log.Error("worker stopped", "component", w.name, "err", err)
 			}
 		}()
