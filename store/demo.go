@@ -14,6 +14,7 @@ const (
 	DemoMentorPhone  = "+254700000100"
 	DemoNurses       = 100 // +254700000000 to +254700000099
 	demoGroup        = "Demo cohort"
+	demoLock         = 7262527 // the PostgreSQL advisory lock key of LoadDemo
 )
 
 // ErrNotEmpty is returned by LoadDemo when the database already holds a
@@ -42,23 +43,32 @@ func (db *DB) LoadDemo(ctx context.Context) (DemoRoster, error) {
 	for i := 0; i < DemoNurses; i++ {
 		r.Nurses = append(r.Nurses, DemoNursePhone(i))
 	}
-	var workers, demo int
-	err := db.GetContext(ctx, &workers, `SELECT COUNT(*) FROM workers`)
-	if err == nil {
-		err = db.GetContext(ctx, &demo, db.Rebind(`SELECT COUNT(*) FROM workers WHERE phone = ?`), DemoMentorPhone)
-	}
+	// Instances started together with --demo each try: the check and the
+	// insert go in one transaction under a lock, so one loads and the others
+	// find the demo there.
+	err := db.lockedTx(ctx, demoLock, func(tx *Tx) error {
+		var workers, demo int
+		err := tx.GetContext(ctx, &workers, `SELECT COUNT(*) FROM workers`)
+		if err == nil {
+			err = tx.GetContext(ctx, &demo, db.Rebind(`SELECT COUNT(*) FROM workers WHERE phone = ?`), DemoMentorPhone)
+		}
+		switch {
+		case err != nil:
+			return err
+		case demo > 0:
+			return nil
+		case workers > 0:
+			return ErrNotEmpty
+		}
+		r.Loaded = true
+		return db.insertDemo(ctx, tx, r.Nurses)
+	})
 	switch {
+	case errors.Is(err, ErrNotEmpty):
+		return r, ErrNotEmpty
 	case err != nil:
 		return r, fmt.Errorf("store: load demo: %w", err)
-	case demo > 0:
-		return r, nil
-	case workers > 0:
-		return r, ErrNotEmpty
 	}
-	if err := db.Tx(ctx, func(tx *Tx) error { return db.insertDemo(ctx, tx, r.Nurses) }); err != nil {
-		return r, fmt.Errorf("store: load demo: %w", err)
-	}
-	r.Loaded = true
 	return r, nil
 }
 

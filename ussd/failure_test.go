@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -66,5 +67,24 @@ func TestRedisDownAnswersAnApology(t *testing.T) {
 	got := svc.Hop(context.Background(), Request{SessionID: "D", Phone: "+254700000011", Text: ""})
 	if got != "END "+apology("") {
 		t.Errorf("Hop with Redis down = %q, want the apology in both languages", got)
+	}
+}
+
+// TestLessonPageNotSavedSaysSo: when a page mark can be neither held nor
+// written, the page is still shown, under a line saying progress is not
+// saved, rather than pretending.
+func TestLessonPageNotSavedSaysSo(t *testing.T) {
+	e := newTestEnv(t, false)
+	down := &pageLog{fail: true}
+	pages := runProgress(t, down)
+	pages.cap = 0 // every mark is past the cap: the hop writes it itself
+	svc := New(Config{Store: e.st, KV: e.kv, Now: func() time.Time { return e.clock }, Progress: pages, Mentoring: testMentoring})
+	const p = "+254700000012"
+	var got string
+	for _, text := range []string{"", "1", "1*2", "1*2*1"} {
+		got = svc.Hop(context.Background(), Request{SessionID: "N", Phone: p, Text: text})
+	}
+	if !strings.HasPrefix(got, "CON (Progress not saved.)\n") {
+		t.Errorf("lesson page with its mark not saved = %q, want it under (Progress not saved.)", got)
 	}
 }

@@ -1,6 +1,7 @@
 package ussd
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -127,10 +128,15 @@ func showLessonPage(c *Ctx) (Screen, error) {
 	l.read(ls.ID, page, page == len(ls.Pages))
 	keepLearner(c, l)
 	mark := store.PageMark{WorkerID: c.S.Nurse.ID, Lesson: ls.ID, Page: page, Done: l.Progress[ls.ID].Done, At: c.m.now()}
-	if err := c.m.pages.Mark(c, mark); err != nil {
+	text := lessons.PageScreen(ls, page, c.Lang())
+	switch err := c.m.pages.Mark(c, mark); {
+	case errors.Is(err, ErrPageNotSaved):
+		// The page is worth reading still; she must not believe it counted.
+		text = c.T("(Progress not saved.)\n", "(Maendeleo hayajahifadhiwa.)\n") + text
+	case err != nil:
 		return Screen{}, err
 	}
-	return Page(lessons.PageScreen(ls, page, c.Lang())), nil
+	return Page(text), nil
 }
 
 // lessonPageInput turns the page. The move onto the key point finishes the

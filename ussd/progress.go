@@ -2,9 +2,11 @@ package ussd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"chanjo/store"
@@ -15,42 +17,69 @@ type PageSaver interface {
 	SaveLessonPages(ctx context.Context, marks []store.PageMark) error
 }
 
+// ErrPageNotSaved is returned by Mark when it could neither keep a mark for
+// later nor write it: the nurse's screen says so.
+var ErrPageNotSaved = errors.New("lesson page not saved")
+
 // Limits of the write-behind of lesson pages (design.md: "lesson page
-// progress may be written behind, in batches, at most a second late").
+// progress may be written behind, in batches, at most a second late", and
+// lesson pages written behind survive a database outage and a SIGTERM).
 const (
 	// pageWait is how long the first mark of a batch waits for others: the
 	// write itself must still fit in the second.
 	pageWait = 500 * time.Millisecond
 	// pageBatch is the size at which a batch is written at once.
 	pageBatch = 500
-	// pageQueue is the room for marks waiting to be read; when it is full
-	// the hop writes its mark itself.
-	pageQueue = 4 * pageBatch
-	// pageKeep bounds the marks kept while the database does not answer.
-	pageKeep = 20 * pageBatch
-	// saveTimeout bounds one write, and the last one at shutdown.
+	// pageCap bounds the lessons held unwritten. A nurse's marks of one
+	// lesson replace each other, so it takes that many nurse-lessons read
+	// on this instance during one outage to reach it; past it, a hop writes
+	// its own mark.
+	pageCap = 200_000
+	// saveTimeout bounds one write.
 	saveTimeout = 5 * time.Second
+	// retryMax is the longest wait between two tries while the database
+	// fails.
+	retryMax = 5 * time.Second
+	// flushTimeout is how long Run keeps trying to write what it holds once
+	// it is stopped: within the time an orchestrator gives after SIGTERM.
+	flushTimeout = 10 * time.Second
 )
 
+// pageKey names the row a mark updates: one per nurse and lesson.
+type pageKey struct {
+	worker int64
+	lesson string
+}
+
 // Progress writes the lesson pages nurses reach behind the hops, in batches:
-// a hop that only turns a page appends its mark to the batch and does no
-// SQL. Run owns the writing; it is a worker of the app, stopped after the
-// HTTP server, and saves every mark it holds before it returns. Without Run
-// (a one-off dial, a test of a single hop) Mark writes at once.
+// a hop that only turns a page hands its mark over and does no SQL. Run
+// owns the writing; it is a worker of the app, stopped after the HTTP
+// server. A mark is held until it is written: through a database outage
+// (tried again with backoff) and at shutdown, until flushTimeout, after
+// which Run reports how many it could not write. Without Run (a one-off
+// dial, a test of a single hop) Mark writes at once.
 //
+// Marks of one nurse's lesson replace each other while held, as the row
+// they update does, so an outage costs memory per lesson read, not per page.
 // A mark wakes Run only when it starts a batch or fills one: waking a
 // goroutine for each page would cost more than the page itself.
 type Progress struct {
-	st   PageSaver
-	log  *slog.Logger
-	wait time.Duration
-	size int
+	st    PageSaver
+	log   *slog.Logger
+	wait  time.Duration
+	size  int
+	cap   int
+	flush time.Duration
 
-	mu      sync.Mutex // running and marks: no mark is lost at shutdown
+	mu      sync.Mutex // running and held: no mark is lost at shutdown
 	running bool
-	marks   []store.PageMark
-	kick    chan struct{} // a batch was started or filled
+	held    map[pageKey]store.PageMark
+	full    bool // the cap was reached and not yet left: logged once
+	kick    chan struct{}
 	sync    chan chan error
+
+	capHits atomic.Int64
+	failing bool // Run's last write failed: the outage is logged once
 }
 
 // NewProgress returns the write-behind of lesson pages into st.
@@ -59,49 +88,87 @@ func NewProgress(st PageSaver, log *slog.Logger) *Progress {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Progress{st: st, log: log.With("component", "ussd-progress"), wait: pageWait, size: pageBatch,
+		cap: pageCap, flush: flushTimeout, held: map[pageKey]store.PageMark{},
 		kick: make(chan struct{}, 1), sync: make(chan chan error)}
 }
 
+// Held returns the number of marks waiting to be written (a metric).
+func (p *Progress) Held() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.held)
+}
+
+// CapReached returns how many marks found the cap reached (a metric).
+func (p *Progress) CapReached() int64 { return p.capHits.Load() }
+
 // Mark hands over a page a nurse reached. It writes the mark itself, inside
-// the hop, only when Run is not going or is far behind.
+// the hop, only when Run is not going or holds pageCap lessons already; it
+// returns ErrPageNotSaved when that write fails.
 func (p *Progress) Mark(ctx context.Context, m store.PageMark) error {
 	p.mu.Lock()
-	if p.running && len(p.marks) < pageQueue {
-		p.marks = append(p.marks, m)
-		n := len(p.marks)
-		p.mu.Unlock()
-		if n == 1 || n == p.size {
-			select {
-			case p.kick <- struct{}{}:
-			default: // Run is woken already
-			}
+	if p.running {
+		n, kept := p.hold(m)
+		if !kept && !p.full {
+			p.full = true
+			p.log.Error("lesson pages held reached the cap: hops write their own marks", "lessons", n)
 		}
-		return nil
+		p.mu.Unlock()
+		if kept {
+			if n == 1 || n == p.size {
+				select {
+				case p.kick <- struct{}{}:
+				default: // Run is woken already
+				}
+			}
+			return nil
+		}
+		p.capHits.Add(1)
+	} else {
+		p.mu.Unlock()
 	}
-	p.mu.Unlock()
 	if err := p.st.SaveLessonPages(ctx, []store.PageMark{m}); err != nil {
-		return fmt.Errorf("ussd: lesson page: %w", err)
+		return fmt.Errorf("ussd: %w: %w", ErrPageNotSaved, err)
 	}
 	return nil
 }
 
+// hold merges m into the held marks, as SaveLessonPages would merge them:
+// the later page counts, and a lesson once done stays done. It returns the
+// number held and false when m found the cap reached. p.mu is held.
+func (p *Progress) hold(m store.PageMark) (int, bool) {
+	k := pageKey{m.WorkerID, m.Lesson}
+	old, ok := p.held[k]
+	switch {
+	case !ok && len(p.held) >= p.cap:
+		return len(p.held), false
+	case ok && old.At.After(m.At):
+		old.Done = old.Done || m.Done
+		m = old
+	case ok:
+		m.Done = m.Done || old.Done
+	}
+	p.held[k] = m
+	return len(p.held), true
+}
+
 // Run writes the marks handed over: a batch at most pageWait after its
 // first mark, or as soon as it holds pageBatch marks. A failed write is
-// tried again with the next batch. When ctx ends it writes what it holds
-// and returns.
+// tried again, waiting longer each time up to retryMax. When ctx ends it
+// keeps trying to write what it holds for flushTimeout and returns an error
+// with the count of marks it could not write.
 func (p *Progress) Run(ctx context.Context) error {
 	p.mu.Lock()
 	p.running = true
 	p.mu.Unlock()
-	var left []store.PageMark // marks whose write failed
 	timer := time.NewTimer(p.wait)
 	timer.Stop()
-	armed := false
+	armed, retry := false, p.wait
 	for {
 		select {
 		case <-p.kick:
-			if p.pending() >= p.size {
-				left = p.save(append(left, p.take(false)...))
+			if p.Held() >= p.size && !p.failing {
+				p.saveAll(context.Background())
 			}
 			if !armed {
 				timer.Reset(p.wait)
@@ -109,38 +176,40 @@ func (p *Progress) Run(ctx context.Context) error {
 			}
 		case <-timer.C:
 			armed = false
-			if left = p.save(append(left, p.take(false)...)); len(left) > 0 || p.pending() > 0 {
-				timer.Reset(p.wait)
+			if p.saveAll(context.Background()) != nil {
+				retry = min(2*retry, retryMax)
+				timer.Reset(retry)
 				armed = true
+			} else {
+				retry = p.wait
 			}
 		case done := <-p.sync:
-			left = p.save(append(left, p.take(false)...))
-			done <- p.failed(left)
+			done <- p.saveAll(context.Background())
 		case <-ctx.Done():
-			left = p.save(append(left, p.take(true)...))
-			return p.failed(left)
+			return p.stop()
 		}
 	}
 }
 
-// pending returns the number of marks waiting in the batch.
-func (p *Progress) pending() int {
+// stop makes later marks write themselves, then writes what is held,
+// trying until flushTimeout.
+func (p *Progress) stop() error {
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	return len(p.marks)
-}
-
-// take empties the batch and returns it; with stop, later marks are
-// written by Mark itself.
-func (p *Progress) take(stop bool) []store.PageMark {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if stop {
-		p.running = false
+	p.running = false
+	p.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), p.flush)
+	defer cancel()
+	for wait := p.wait; ; wait = min(2*wait, retryMax) {
+		err := p.saveAll(ctx)
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
 	}
-	m := p.marks
-	p.marks = nil
-	return m
 }
 
 // Sync makes Run write every mark handed over so far and waits for it.
@@ -159,29 +228,69 @@ func (p *Progress) Sync(ctx context.Context) error {
 	}
 }
 
-// save writes batch and returns what is left to write: nothing, or on
-// failure the batch, less its oldest marks beyond pageKeep.
-func (p *Progress) save(batch []store.PageMark) []store.PageMark {
-	if len(batch) == 0 {
-		return batch
+// saveAll writes every held mark, pageBatch*20 a write, and stops at the
+// first failure, holding the marks it could not write again. The error
+// counts the marks still held.
+func (p *Progress) saveAll(ctx context.Context) error {
+	for {
+		batch := p.take(20 * p.size)
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := p.save(ctx, batch); err != nil {
+			n := p.putBack(batch)
+			return fmt.Errorf("ussd: %d lesson page marks not saved: %w", n, err)
+		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), saveTimeout)
+}
+
+// save writes one batch, logging the start and the end of an outage once.
+func (p *Progress) save(ctx context.Context, batch []store.PageMark) error {
+	ctx, cancel := context.WithTimeout(ctx, saveTimeout)
 	defer cancel()
 	err := p.st.SaveLessonPages(ctx, batch)
-	if err == nil {
-		return batch[:0]
+	switch {
+	case err != nil && !p.failing:
+		p.failing = true
+		p.log.Error("save lesson pages: holding them until the database answers", "marks", len(batch), "err", err)
+	case err == nil && p.failing:
+		p.failing = false
+		p.log.Info("saving lesson pages again")
 	}
-	p.log.Error("save lesson pages", "marks", len(batch), "err", err)
-	if n := len(batch) - pageKeep; n > 0 {
-		p.log.Error("lesson pages dropped", "marks", n)
-		batch = append(batch[:0], batch[n:]...)
+	return err
+}
+
+// take removes up to limit held marks and returns them.
+func (p *Progress) take(limit int) []store.PageMark {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	batch := make([]store.PageMark, 0, min(limit, len(p.held)))
+	for k, m := range p.held {
+		if len(batch) == limit {
+			break
+		}
+		batch = append(batch, m)
+		delete(p.held, k)
+	}
+	if len(p.held) < p.cap {
+		p.full = false
 	}
 	return batch
 }
 
-func (p *Progress) failed(batch []store.PageMark) error {
-	if len(batch) > 0 {
-		return fmt.Errorf("ussd: %d lesson page marks not saved", len(batch))
+// putBack holds again the marks of a failed write, under any mark of the
+// same lesson handed over since, and returns the number held. The cap does
+// not apply: these marks were kept already.
+func (p *Progress) putBack(batch []store.PageMark) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, m := range batch {
+		k := pageKey{m.WorkerID, m.Lesson}
+		if newer, ok := p.held[k]; ok {
+			newer.Done = newer.Done || m.Done
+			m = newer
+		}
+		p.held[k] = m
 	}
-	return nil
+	return len(p.held)
 }

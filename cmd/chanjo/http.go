@@ -178,7 +178,7 @@ func (a *app) router() *gin.Engine {
 	r.GET("/readyz", a.ready)
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
 	a.registerSMS(r, reg)
-	a.registerUSSD(r)
+	a.registerUSSD(r, reg)
 	a.registerAPI(r)
 	a.registerConsole(r)
 	return r

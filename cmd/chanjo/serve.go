@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"sync"
 	"time"
 
 	"chanjo/kv"
@@ -38,6 +37,8 @@ type app struct {
 	smsMetrics *sms.Metrics
 	pack       *lessons.Pack // the content pack, and the programme settings in it
 	workers    []worker
+	// schemaEvery is how often the schema watcher looks for a newer migration.
+	schemaEvery time.Duration
 }
 
 // flags returns a flag set for a subcommand that prints its usage to stderr.
@@ -143,7 +144,7 @@ func newApp(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer) (*
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, log: log, db: db, pack: pack}
+	a := &app{cfg: cfg, log: log, db: db, pack: pack, schemaEvery: schemaEvery}
 	a.kv, err = kv.Open(ctx, kv.Config{URL: cfg.RedisURL, Addrs: cfg.RedisAddrs, Master: cfg.RedisMaster, Prefix: cfg.RedisPrefix})
 	if err != nil {
 		db.Close()
@@ -159,6 +160,7 @@ func newApp(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer) (*
 	a.addSMS(out)
 	a.addReminders()
 	a.addRelay()
+	a.addSchemaWatch()
 	return a, nil
 }
 
@@ -201,7 +203,9 @@ func (a *app) callbackToken(ctx context.Context, out io.Writer) (string, error) 
 // serve runs the HTTP server and the workers until ctx is cancelled, then
 // shuts down: the listener first, finishing in-flight requests, then the
 // workers in the reverse order of their start, so that nothing a request
-// enqueued is left without the component that handles it.
+// enqueued is left without the component that handles it. It returns what
+// a worker could not finish (lesson pages it could not write during a
+// database outage), so that the exit status says so.
 func (a *app) serve(ctx context.Context, ln net.Listener, h http.Handler) error {
 	stops := a.startWorkers()
 	srv := &http.Server{
@@ -224,30 +228,51 @@ func (a *app) serve(ctx context.Context, ln net.Listener, h http.Handler) error 
 		err = srv.Shutdown(sctx)
 		cancel()
 	}
+	errs := make([]error, 0, 1+len(stops))
 	for i := len(stops) - 1; i >= 0; i-- {
-		stops[i]()
+		errs = append(errs, stops[i]())
 	}
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
-	return err
+	return errors.Join(append(errs, err)...)
 }
 
 // startWorkers starts each worker in order and returns, in the same order,
-// functions that stop each one and wait for it.
-func (a *app) startWorkers() []func() {
-	stops := make([]func(), 0, len(a.workers))
+// functions that stop each one, wait for it and return the error it stopped
+// with (what it could not finish: the exit status says so), after a first
+// one that releases their common context. A worker that finds the database
+// migrated by a newer binary stops them all (addSchemaWatch).
+func (a *app) startWorkers() []func() error {
+	all, halt := context.WithCancel(context.Background())
+	stops := append(make([]func() error, 0, 1+len(a.workers)), func() error { halt(); return nil })
 	for _, w := range a.workers {
-		ctx, cancel := context.WithCancel(context.Background())
-		var wg sync.WaitGroup
-		wg.Add(1)
+		ctx, cancel := context.WithCancel(all)
+		done := make(chan struct{})
+		var werr error
 		go func() {
-			defer wg.Done()
-			if err := w.run(ctx); err != nil && !errors.Is(err, context.Canceled) {
-				a.log.Error("worker stopped", "component", w.name, "err", err)
+			defer close(done)
+			werr = w.run(ctx)
+			if errors.Is(werr, store.ErrNewerSchema) {
+				halt()
+			}
+			if werr != nil && !errors.Is(werr, context.Canceled) {
+				a.log.Error("worker stopped", "component", w.name, "err", werr)
 			}
 		}()
-		stops = append(stops, func() { cancel(); wg.Wait() })
+		stops = append(stops, func() error {
+			select {
+			case <-done:
+				return nil // it stopped before the shutdown, and said why then
+			default:
+			}
+			cancel()
+			<-done
+			if werr == nil || errors.Is(werr, context.Canceled) {
+				return nil
+			}
+			return fmt.Errorf("%s: %w", w.name, werr)
+		})
 	}
 	return stops
 }

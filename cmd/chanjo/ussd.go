@@ -7,6 +7,7 @@ import (
 	"net"
 
 	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"chanjo/store"
 	"chanjo/ussd"
@@ -17,8 +18,13 @@ import (
 // the last added, so it stops first, once the HTTP server has stopped: no
 // hop hands it a page after its last write. Without serve (dial --local) no
 // worker runs, and each page is written in its hop.
-func (a *app) registerUSSD(r gin.IRouter) {
+func (a *app) registerUSSD(r gin.IRouter, reg prometheus.Registerer) {
 	pages := ussd.NewProgress(a.db, a.log)
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "chanjo_lesson_pages_held", Help: "Lesson page marks waiting to be written (they grow during a database outage).",
+	}, func() float64 { return float64(pages.Held()) }), prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "chanjo_lesson_pages_cap_reached_total", Help: "Lesson page marks that found the write-behind full and were written in the hop.",
+	}, func() float64 { return float64(pages.CapReached()) }))
 	a.workers = append(a.workers, worker{name: "ussd-progress", run: pages.Run})
 	svc := ussd.New(ussd.Config{Store: a.db, KV: a.kv, Log: a.log, OpenEnrolment: a.cfg.OpenEnrolment, Now: a.db.Now, Pack: a.pack,
 		Progress: pages, TZ: a.cfg.TZ, Mentoring: a.mentoring()})

@@ -25,9 +25,21 @@ func SQLite(t testing.TB) *store.DB {
 // nil when TEST_DATABASE_URL is not set.
 func Postgres(t testing.TB) *store.DB {
 	t.Helper()
+	dsn := PostgresURL(t)
+	if dsn == "" {
+		return nil
+	}
+	return open(t, dsn)
+}
+
+// PostgresURL returns the URL of an empty PostgreSQL schema of t's own,
+// dropped afterwards, or "" when TEST_DATABASE_URL is not set: for tests of
+// what happens before and during migration.
+func PostgresURL(t testing.TB) string {
+	t.Helper()
 	base := os.Getenv("TEST_DATABASE_URL")
 	if base == "" {
-		return nil
+		return ""
 	}
 	admin, err := store.Open(context.Background(), base)
 	if err != nil {
@@ -48,7 +60,7 @@ func Postgres(t testing.TB) *store.DB {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	return open(t, u.String())
+	return u.String()
 }
 
 // Each runs fn once per available database: SQLite always, PostgreSQL when
