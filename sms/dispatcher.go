@@ -5,8 +5,6 @@ package sms
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
@@ -61,9 +59,9 @@ type Dispatcher struct {
 	cfg    Config
 	limit  *rate.Limiter
 
-	// Instance names this dispatcher in the leases it takes. A restarted
-	// process should keep it (host and address), so that it takes back at
-	// once what it held when it died.
+	// Instance names this dispatcher in the leases it takes: the process's
+	// identity, random at each start (store.NewProcessID). A dead process's
+	// leases go back to the queue when its heartbeat stops (store.ReapDead).
 	Instance string
 	// Out receives the messages when there is no gateway (Sender nil).
 	Out io.Writer
@@ -79,7 +77,7 @@ func NewDispatcher(db *store.DB, s Sender, cfg Config) *Dispatcher {
 	cfg = cfg.withDefaults()
 	d := &Dispatcher{db: db, sender: s, cfg: cfg, Out: io.Discard, Now: time.Now,
 		Log: slog.New(slog.DiscardHandler), Metrics: NewMetrics(prometheus.NewRegistry())}
-	d.Instance = randomID()
+	d.Instance = store.NewProcessID()
 	if cfg.Rate > 0 {
 		d.limit = rate.NewLimiter(rate.Limit(cfg.Rate), d.burst())
 	}
@@ -114,22 +112,10 @@ func (d *Dispatcher) burst() int {
 	return max(1, int(math.Ceil(d.cfg.Rate)))
 }
 
-func randomID() string {
-	b := make([]byte, 6)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
-// Run dispatches until ctx is cancelled. It first takes back what an earlier
-// run of the same Instance left leased, and on the way out finishes the send
+// Run dispatches until ctx is cancelled; on the way out it finishes the send
 // in flight and releases the rest of its lease.
 func (d *Dispatcher) Run(ctx context.Context) error {
 	log := d.Log.With("component", "sms")
-	if n, err := d.db.Release(ctx, d.Instance); err != nil {
-		return fmt.Errorf("sms: dispatcher start: %w", err)
-	} else if n > 0 {
-		log.Info("took back messages leased before a restart", "count", n)
-	}
 	var lastStats, lastEarly time.Time
 	for {
 		if time.Since(lastStats) > 10*time.Second {

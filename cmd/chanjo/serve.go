@@ -38,6 +38,9 @@ type app struct {
 	smsMetrics *sms.Metrics
 	pack       *lessons.Pack // the content pack, and the programme settings in it
 	workers    []worker
+	// process is this process's identity, drawn at random at start: every
+	// lease it takes names it, and its heartbeat row keeps them its own.
+	process string
 }
 
 // flags returns a flag set for a subcommand that prints its usage to stderr.
@@ -143,7 +146,7 @@ func newApp(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer) (*
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, log: log, db: db, pack: pack}
+	a := &app{cfg: cfg, log: log, db: db, pack: pack, process: store.NewProcessID()}
 	a.kv, err = kv.Open(ctx, kv.Config{URL: cfg.RedisURL, Addrs: cfg.RedisAddrs, Master: cfg.RedisMaster, Prefix: cfg.RedisPrefix})
 	if err != nil {
 		db.Close()
@@ -153,6 +156,10 @@ func newApp(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer) (*
 		log.Warn("REDIS_URL is not set: using an in-process Redis; USSD sessions are not durable and not shared between instances", "component", "kv")
 	}
 	if a.token, err = a.callbackToken(ctx, out); err != nil {
+		a.close()
+		return nil, err
+	}
+	if err := a.addProcess(ctx); err != nil {
 		a.close()
 		return nil, err
 	}
