@@ -18,6 +18,15 @@ import (
 	"chanjo/store"
 )
 
+// Limiter paces the segments sent to the gateway. A *rate.Limiter paces one
+// process; a limiter kept in Redis (kv.Bucket) paces every instance together,
+// since SMS_RATE is the gateway account's rate.
+type Limiter interface {
+	// WaitN waits until n segments may go; an error means they may not
+	// (ctx ended, or the shared limiter cannot be reached).
+	WaitN(ctx context.Context, n int) error
+}
+
 // Sender sends one text to several numbers in one request.
 // *africastalking.Client is one.
 type Sender interface {
@@ -57,8 +66,11 @@ type Dispatcher struct {
 	db     *store.DB
 	sender Sender
 	cfg    Config
-	limit  *rate.Limiter
 
+	// Limiter paces the sends, at most Burst segments a call: a
+	// per-process limiter at Config.Rate unless replaced; nil sends as fast
+	// as the gateway answers.
+	Limiter Limiter
 	// Instance names this dispatcher in the leases it takes: the process's
 	// identity, random at each start (store.NewProcessID). A dead process's
 	// leases go back to the queue when its heartbeat stops (store.ReapDead).
@@ -79,7 +91,7 @@ func NewDispatcher(db *store.DB, s Sender, cfg Config) *Dispatcher {
 		Log: slog.New(slog.DiscardHandler), Metrics: NewMetrics(prometheus.NewRegistry())}
 	d.Instance = store.NewProcessID()
 	if cfg.Rate > 0 {
-		d.limit = rate.NewLimiter(rate.Limit(cfg.Rate), d.burst())
+		d.Limiter = rate.NewLimiter(rate.Limit(cfg.Rate), d.Burst())
 	}
 	return d
 }
@@ -106,9 +118,9 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// burst is the rate limiter's bucket: one second's worth of segments, so a
+// Burst is the rate limiter's bucket: one second's worth of segments, so a
 // request never sends more than the rate allows in one second.
-func (d *Dispatcher) burst() int {
+func (d *Dispatcher) Burst() int {
 	return max(1, int(math.Ceil(d.cfg.Rate)))
 }
 
@@ -179,13 +191,19 @@ func (d *Dispatcher) Once(ctx context.Context) (int, error) {
 	d.Metrics.suppressed.Add(float64(l.Suppressed))
 	countSegments(l.Msgs)
 	done := 0
-	for _, g := range groups(l.Msgs, d.cfg.Batch, d.burst(), d.limit != nil) {
+	var limitErr error
+	for _, g := range groups(l.Msgs, d.cfg.Batch, d.Burst(), d.Limiter != nil) {
+		if d.Limiter != nil {
+			if err := d.Limiter.WaitN(ctx, min(d.Burst(), g.segments())); err != nil {
+				if ctx.Err() == nil {
+					limitErr = fmt.Errorf("sms: dispatch: rate limiter: %w", err)
+				}
+				break
+			}
+		}
 		// Never start a send the lease might not cover: another dispatcher
 		// could take the rows over mid-request and send them again.
 		if ctx.Err() != nil || d.Now().Add(d.cfg.SendTimeout).After(l.Until) {
-			break
-		}
-		if d.limit != nil && d.limit.WaitN(ctx, min(d.burst(), g.segments())) != nil {
 			break
 		}
 		rs := d.send(ctx, g)
@@ -208,7 +226,7 @@ func (d *Dispatcher) Once(ctx context.Context) (int, error) {
 			return len(l.Msgs), fmt.Errorf("sms: dispatch: %w", err)
 		}
 	}
-	return len(l.Msgs), nil
+	return len(l.Msgs), limitErr
 }
 
 // claimLimit is how many rows one claim leases: ten requests' worth without a
@@ -218,8 +236,8 @@ func (d *Dispatcher) Once(ctx context.Context) (int, error) {
 // behind a broadcast.
 func (d *Dispatcher) claimLimit() int {
 	n := 10 * d.cfg.Batch
-	if d.limit != nil {
-		n = min(n, max(d.cfg.Batch, d.burst()))
+	if d.Limiter != nil {
+		n = min(n, max(d.cfg.Batch, d.Burst()))
 	}
 	return n
 }

@@ -53,6 +53,12 @@ func (a *app) dispatcher(out io.Writer) *sms.Dispatcher {
 		d.Metrics = a.smsMetrics
 	}
 	d.Instance = a.process
+	if a.cfg.SMSRate > 0 && !a.kv.Embedded {
+		// SMS_RATE is the account's: every instance takes from one bucket
+		// in Redis. The embedded Redis is this process's alone, and so is
+		// the service when it runs on it: the dispatcher's own limiter.
+		d.Limiter = a.kv.Bucket("sms-rate", a.cfg.SMSRate, d.Burst())
+	}
 	if sender == nil {
 		a.log.Warn("AT_USERNAME or AT_API_KEY is not set: outgoing SMS are printed, not sent", "component", "sms")
 	}
