@@ -5,8 +5,6 @@ package sms
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
@@ -19,6 +17,15 @@ import (
 	"chanjo/sms/africastalking"
 	"chanjo/store"
 )
+
+// Limiter paces the segments sent to the gateway. A *rate.Limiter paces one
+// process; a limiter kept in Redis (kv.Bucket) paces every instance together,
+// since SMS_RATE is the gateway account's rate.
+type Limiter interface {
+	// WaitN waits until n segments may go; an error means they may not
+	// (ctx ended, or the shared limiter cannot be reached).
+	WaitN(ctx context.Context, n int) error
+}
 
 // Sender sends one text to several numbers in one request.
 // *africastalking.Client is one.
@@ -59,11 +66,14 @@ type Dispatcher struct {
 	db     *store.DB
 	sender Sender
 	cfg    Config
-	limit  *rate.Limiter
 
-	// Instance names this dispatcher in the leases it takes. A restarted
-	// process should keep it (host and address), so that it takes back at
-	// once what it held when it died.
+	// Limiter paces the sends, at most Burst segments a call: a
+	// per-process limiter at Config.Rate unless replaced; nil sends as fast
+	// as the gateway answers.
+	Limiter Limiter
+	// Instance names this dispatcher in the leases it takes: the process's
+	// identity, random at each start (store.NewProcessID). A dead process's
+	// leases go back to the queue when its heartbeat stops (store.ReapDead).
 	Instance string
 	// Out receives the messages when there is no gateway (Sender nil).
 	Out io.Writer
@@ -79,9 +89,9 @@ func NewDispatcher(db *store.DB, s Sender, cfg Config) *Dispatcher {
 	cfg = cfg.withDefaults()
 	d := &Dispatcher{db: db, sender: s, cfg: cfg, Out: io.Discard, Now: time.Now,
 		Log: slog.New(slog.DiscardHandler), Metrics: NewMetrics(prometheus.NewRegistry())}
-	d.Instance = randomID()
+	d.Instance = store.NewProcessID()
 	if cfg.Rate > 0 {
-		d.limit = rate.NewLimiter(rate.Limit(cfg.Rate), d.burst())
+		d.Limiter = rate.NewLimiter(rate.Limit(cfg.Rate), d.Burst())
 	}
 	return d
 }
@@ -108,28 +118,16 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// burst is the rate limiter's bucket: one second's worth of segments, so a
+// Burst is the rate limiter's bucket: one second's worth of segments, so a
 // request never sends more than the rate allows in one second.
-func (d *Dispatcher) burst() int {
+func (d *Dispatcher) Burst() int {
 	return max(1, int(math.Ceil(d.cfg.Rate)))
 }
 
-func randomID() string {
-	b := make([]byte, 6)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
-// Run dispatches until ctx is cancelled. It first takes back what an earlier
-// run of the same Instance left leased, and on the way out finishes the send
+// Run dispatches until ctx is cancelled; on the way out it finishes the send
 // in flight and releases the rest of its lease.
 func (d *Dispatcher) Run(ctx context.Context) error {
 	log := d.Log.With("component", "sms")
-	if n, err := d.db.Release(ctx, d.Instance); err != nil {
-		return fmt.Errorf("sms: dispatcher start: %w", err)
-	} else if n > 0 {
-		log.Info("took back messages leased before a restart", "count", n)
-	}
 	var lastStats, lastEarly time.Time
 	for {
 		if time.Since(lastStats) > 10*time.Second {
@@ -193,13 +191,19 @@ func (d *Dispatcher) Once(ctx context.Context) (int, error) {
 	d.Metrics.suppressed.Add(float64(l.Suppressed))
 	countSegments(l.Msgs)
 	done := 0
-	for _, g := range groups(l.Msgs, d.cfg.Batch, d.burst(), d.limit != nil) {
+	var limitErr error
+	for _, g := range groups(l.Msgs, d.cfg.Batch, d.Burst(), d.Limiter != nil) {
+		if d.Limiter != nil {
+			if err := d.Limiter.WaitN(ctx, min(d.Burst(), g.segments())); err != nil {
+				if ctx.Err() == nil {
+					limitErr = fmt.Errorf("sms: dispatch: rate limiter: %w", err)
+				}
+				break
+			}
+		}
 		// Never start a send the lease might not cover: another dispatcher
 		// could take the rows over mid-request and send them again.
 		if ctx.Err() != nil || d.Now().Add(d.cfg.SendTimeout).After(l.Until) {
-			break
-		}
-		if d.limit != nil && d.limit.WaitN(ctx, min(d.burst(), g.segments())) != nil {
 			break
 		}
 		rs := d.send(ctx, g)
@@ -222,7 +226,7 @@ func (d *Dispatcher) Once(ctx context.Context) (int, error) {
 			return len(l.Msgs), fmt.Errorf("sms: dispatch: %w", err)
 		}
 	}
-	return len(l.Msgs), nil
+	return len(l.Msgs), limitErr
 }
 
 // claimLimit is how many rows one claim leases: ten requests' worth without a
@@ -232,8 +236,8 @@ func (d *Dispatcher) Once(ctx context.Context) (int, error) {
 // behind a broadcast.
 func (d *Dispatcher) claimLimit() int {
 	n := 10 * d.cfg.Batch
-	if d.limit != nil {
-		n = min(n, max(d.cfg.Batch, d.burst()))
+	if d.Limiter != nil {
+		n = min(n, max(d.cfg.Batch, d.Burst()))
 	}
 	return n
 }

@@ -13,6 +13,7 @@ import (
 
 	"chanjo/phone"
 	"chanjo/sms/africastalking"
+	"chanjo/storable"
 	"chanjo/store"
 )
 
@@ -27,7 +28,15 @@ type Handler struct {
 	// Price (SMS_SEGMENT_COST) estimates the cost of a broadcast asked for
 	// by SMS in the reply that asks for YES.
 	Price store.Price
+	// Deadline bounds the work of one callback (CallbackDeadline unless
+	// set): a database that does not answer gets the gateway a 503 in time
+	// to retry, not a request that hangs.
+	Deadline time.Duration
 }
+
+// CallbackDeadline is the default Deadline: well under the gateway's own
+// timeout, and long enough for a database that is merely slow.
+const CallbackDeadline = 5 * time.Second
 
 // NewHandler returns the callback handler. ussdCode is shown in replies; tz
 // (CHANJO_TZ) sets the day of the once-a-day reply to unknown numbers; m may
@@ -39,21 +48,41 @@ func NewHandler(db *store.DB, ussdCode string, tz *time.Location, log *slog.Logg
 	if tz == nil {
 		tz = time.UTC
 	}
-	return &Handler{db: db, ussdCode: ussdCode, tz: tz, log: log.With("component", "sms"), metrics: m}
+	return &Handler{db: db, ussdCode: ussdCode, tz: tz, log: log.With("component", "sms"), metrics: m,
+		Deadline: CallbackDeadline}
 }
 
 // Register adds POST /sms/inbound, /sms/delivery and /sms/optout to r.
 func (h *Handler) Register(r gin.IRouter) {
-	r.POST("/sms/inbound", h.inbound)
-	r.POST("/sms/delivery", h.delivery)
-	r.POST("/sms/optout", h.optOut)
+	r.POST("/sms/inbound", h.form, h.inbound)
+	r.POST("/sms/delivery", h.form, h.delivery)
+	r.POST("/sms/optout", h.form, h.optOut)
+}
+
+// form runs before every callback: it parses the form and cleans its
+// fields (NUL bytes and invalid UTF-8 written as escapes, see package
+// clean), so that no text a phone or the gateway sends can make storing it
+// fail, and it puts the Deadline on the request's context.
+func (h *Handler) form(c *gin.Context) {
+	if err := c.Request.ParseForm(); err != nil {
+		h.answer(c, fmt.Errorf("%w: %v", africastalking.ErrInvalidCallback, err))
+		c.Abort()
+		return
+	}
+	storable.Form(c.Request.PostForm)
+	ctx, cancel := context.WithTimeout(c.Request.Context(), h.Deadline)
+	defer cancel()
+	c.Request = c.Request.WithContext(ctx)
+	c.Next()
 }
 
 // errBadNumber is a callback whose phone number cannot be read.
 var errBadNumber = errors.New("phone number not readable")
 
 // answer writes the plain-text answer for err: 200 for nil, 400 with the
-// reason for a bad callback, 500 (and a log line) for our own failure.
+// reason for a bad callback, and 503 (and a log line) for our own failure,
+// which is never the content's (that is cleaned and always stored) but the
+// database's not answering in time: the gateway retries a 503.
 func (h *Handler) answer(c *gin.Context, err error) {
 	switch {
 	case err == nil:
@@ -62,15 +91,11 @@ func (h *Handler) answer(c *gin.Context, err error) {
 		c.String(http.StatusBadRequest, "bad callback: %s\n", err)
 	default:
 		h.log.Error("callback", "route", c.FullPath(), "err", err)
-		c.String(http.StatusInternalServerError, "could not process the callback, please retry\n")
+		c.String(http.StatusServiceUnavailable, "could not process the callback, please retry\n")
 	}
 }
 
 func (h *Handler) inbound(c *gin.Context) {
-	if err := c.Request.ParseForm(); err != nil {
-		h.answer(c, fmt.Errorf("%w: %v", africastalking.ErrInvalidCallback, err))
-		return
-	}
 	in, err := africastalking.ParseIncoming(c.Request.PostForm)
 	if err == nil {
 		in.From, err = normalize(in.From)
@@ -135,10 +160,6 @@ func (h *Handler) replyKey(act action, in africastalking.Incoming) string {
 }
 
 func (h *Handler) delivery(c *gin.Context) {
-	if err := c.Request.ParseForm(); err != nil {
-		h.answer(c, fmt.Errorf("%w: %v", africastalking.ErrInvalidCallback, err))
-		return
-	}
 	dr, err := africastalking.ParseDeliveryReport(c.Request.PostForm)
 	if err != nil {
 		h.answer(c, err)
@@ -162,10 +183,6 @@ func (h *Handler) delivery(c *gin.Context) {
 }
 
 func (h *Handler) optOut(c *gin.Context) {
-	if err := c.Request.ParseForm(); err != nil {
-		h.answer(c, fmt.Errorf("%w: %v", africastalking.ErrInvalidCallback, err))
-		return
-	}
 	o, err := africastalking.ParseOptOut(c.Request.PostForm)
 	var p string
 	if err == nil {

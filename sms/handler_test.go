@@ -84,6 +84,9 @@ func TestInboundKeywordsAndQuestions(t *testing.T) {
 		{nurseSW, "MSAADA", "piga *384*123#", false, 0},
 		{nurseEN, "How long is opened BCG good for?", "we got your question", false, 1},
 		{nurseSW, "Chupa ya BCG hudumu muda gani?", "swali lako limepokelewa", false, 1},
+		{nurseEN, "", "dial *384*123#", false, 0},
+		{nurseSW, " \n\t ", "piga *384*123#", false, 0},
+		{nurseEN, "?", "dial *384*123#", false, 0},
 		{unknown, "hello", "not registered", false, 0},
 		{unknown, "HELP", "Tuma ACHA", false, 0},
 	}

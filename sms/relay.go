@@ -222,8 +222,12 @@ type RelayConfig struct {
 	After time.Duration
 	// Poll is the wait between ticks. Default 1 minute.
 	Poll time.Duration
-	// Batch is the most questions escalated in one tick. Default 100.
+	// Batch is the most questions claimed in one tick. Default 100.
 	Batch int
+	// Lease is how long a claimed question stays this relay's: one whose
+	// escalation failed waits that long before any relay tries it again.
+	// Default 1 minute.
+	Lease time.Duration
 }
 
 func (c RelayConfig) withDefaults() RelayConfig {
@@ -239,15 +243,22 @@ func (c RelayConfig) withDefaults() RelayConfig {
 	if c.Batch <= 0 {
 		c.Batch = 100
 	}
+	if c.Lease <= 0 {
+		c.Lease = time.Minute
+	}
 	return c
 }
 
 // Relay escalates questions left unanswered: each goes once, after
 // RelayConfig.After, to the other mentors of the nurse's groups. Several
-// relays may share one database: the store's guarded update lets one win.
+// relays may share one database: each claims its questions with a lease, and
+// the store's guarded update lets one win should two hold the same.
 type Relay struct {
 	db  *store.DB
 	cfg RelayConfig
+	// Owner is the process identity the leases name (store.NewProcessID
+	// unless set).
+	Owner string
 	// Now is the clock of Run; tests call Tick with their own time.
 	Now func() time.Time
 	Log *slog.Logger
@@ -255,15 +266,16 @@ type Relay struct {
 
 // NewRelay returns the escalation worker on db.
 func NewRelay(db *store.DB, cfg RelayConfig) *Relay {
-	return &Relay{db: db, cfg: cfg.withDefaults(), Now: time.Now, Log: slog.New(slog.DiscardHandler)}
+	return &Relay{db: db, cfg: cfg.withDefaults(), Owner: store.NewProcessID(), Now: time.Now, Log: slog.New(slog.DiscardHandler)}
 }
 
-// Run ticks until ctx is cancelled, at once again after a full batch.
+// Run ticks until ctx is cancelled, at once again after a tick that claimed
+// a full batch.
 func (r *Relay) Run(ctx context.Context) error {
 	log := r.Log.With("component", "relay")
 	for {
 		tctx, cancel := context.WithTimeout(ctx, time.Minute)
-		n, err := r.Tick(tctx, r.Now())
+		claimed, n, err := r.tick(tctx, r.Now())
 		cancel()
 		if ctx.Err() != nil {
 			return nil
@@ -274,7 +286,7 @@ func (r *Relay) Run(ctx context.Context) error {
 		if n > 0 {
 			log.Info("questions escalated", "count", n)
 		}
-		if n < r.cfg.Batch || err != nil {
+		if claimed < r.cfg.Batch || err != nil {
 			select {
 			case <-ctx.Done():
 				return nil
@@ -288,12 +300,18 @@ func (r *Relay) Run(ctx context.Context) error {
 // outside quiet hours, and returns how many it escalated. One question's
 // failure does not stop the others; the errors are returned together.
 func (r *Relay) Tick(ctx context.Context, now time.Time) (int, error) {
+	_, n, err := r.tick(ctx, now)
+	return n, err
+}
+
+// tick is Tick, which also returns how many questions it claimed.
+func (r *Relay) tick(ctx context.Context, now time.Time) (claimed, escalated int, err error) {
 	if r.cfg.Quiet.Contains(now.In(r.cfg.TZ)) {
-		return 0, nil
+		return 0, 0, nil
 	}
-	ids, err := r.db.StaleQuestions(ctx, now.Add(-r.cfg.After), r.cfg.Batch)
+	ids, err := r.db.ClaimStaleQuestions(ctx, store.RowClaim{Owner: r.Owner, Limit: r.cfg.Batch, Lease: r.cfg.Lease}, now.Add(-r.cfg.After))
 	if err != nil {
-		return 0, fmt.Errorf("sms: relay: %w", err)
+		return 0, 0, fmt.Errorf("sms: relay: %w", err)
 	}
 	n := 0
 	var errs []error
@@ -307,7 +325,7 @@ func (r *Relay) Tick(ctx context.Context, now time.Time) (int, error) {
 		}
 	}
 	if len(errs) > 0 {
-		return n, fmt.Errorf("sms: relay: %w", errors.Join(errs...))
+		return len(ids), n, fmt.Errorf("sms: relay: %w", errors.Join(errs...))
 	}
-	return n, nil
+	return len(ids), n, nil
 }

@@ -28,8 +28,12 @@ type SchedulerConfig struct {
 	PerDay, PerWeek int
 	// Poll is the wait between ticks. Default 30 seconds.
 	Poll time.Duration
-	// Batch is the most reminders settled in one tick. Default 200.
+	// Batch is the most reminders claimed in one tick. Default 200.
 	Batch int
+	// Lease is how long a claimed reminder stays this scheduler's: one it
+	// could not settle (its number in a USSD session, a failure) waits that
+	// long before any scheduler tries it again. Default 1 minute.
+	Lease time.Duration
 }
 
 func (c SchedulerConfig) withDefaults() SchedulerConfig {
@@ -48,6 +52,9 @@ func (c SchedulerConfig) withDefaults() SchedulerConfig {
 	if c.Batch <= 0 {
 		c.Batch = 200
 	}
+	if c.Lease <= 0 {
+		c.Lease = time.Minute
+	}
 	return c
 }
 
@@ -56,7 +63,8 @@ func (c SchedulerConfig) withDefaults() SchedulerConfig {
 // weekly and inactivity rules it schedules itself once a day for every
 // active worker. Each due reminder is sent as a nudge through the outbox (so
 // quiet hours and opt-outs apply there) or dropped by the caps, in one
-// transaction. Several schedulers may share one database.
+// transaction. Several schedulers may share one database: each claims its
+// reminders with a lease, so they settle disjoint batches side by side.
 type Scheduler struct {
 	db         *store.DB
 	pack       *lessons.Pack
@@ -67,6 +75,9 @@ type Scheduler struct {
 	// Sessions holds reminders back while their number is in a USSD
 	// session; nil means never in one.
 	Sessions Sessions
+	// Owner is the process identity the leases name (store.NewProcessID
+	// unless set).
+	Owner string
 	// Now is the clock of Run; tests call Tick with their own time.
 	Now func() time.Time
 	Log *slog.Logger
@@ -79,17 +90,22 @@ func NewScheduler(db *store.DB, pack *lessons.Pack, cfg SchedulerConfig) *Schedu
 		topics[it.ID] = it.Topic
 	}
 	return &Scheduler{db: db, pack: pack, cfg: cfg.withDefaults(), itemTopics: topics,
-		Now: time.Now, Log: slog.New(slog.DiscardHandler)}
+		Owner: store.NewProcessID(), Now: time.Now, Log: slog.New(slog.DiscardHandler)}
 }
 
 // TickResult counts what one tick did with the due reminders.
 type TickResult struct {
+	// Claimed is how many due reminders the tick took; the rest of the
+	// counts say what became of them.
+	Claimed       int
 	Sent, Dropped int
 	// Waiting were held back by a USSD session, or left for the next tick.
 	Waiting int
 }
 
-// Run ticks until ctx is cancelled, at once again after a full batch.
+// Run ticks until ctx is cancelled, at once again after a tick that claimed
+// a full batch: reminders other schedulers hold are not this one's to wait
+// for, so only a short claim means the due reminders are all taken.
 func (s *Scheduler) Run(ctx context.Context) error {
 	log := s.Log.With("component", "reminders")
 	for {
@@ -105,7 +121,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		if res.Sent+res.Dropped > 0 {
 			log.Info("reminders settled", "sent", res.Sent, "dropped", res.Dropped, "waiting", res.Waiting)
 		}
-		if res.Sent+res.Dropped < s.cfg.Batch || err != nil {
+		if res.Claimed < s.cfg.Batch || err != nil {
 			select {
 			case <-ctx.Done():
 				return nil
@@ -123,10 +139,11 @@ func (s *Scheduler) Tick(ctx context.Context, now time.Time) (TickResult, error)
 	if err := s.plan(ctx, now); err != nil {
 		return res, err
 	}
-	due, err := s.db.DueReminders(ctx, now, s.cfg.Batch)
+	due, err := s.db.ClaimReminders(ctx, store.RowClaim{Owner: s.Owner, Limit: s.cfg.Batch, Lease: s.cfg.Lease}, now)
 	if err != nil {
 		return res, fmt.Errorf("sms: reminders: %w", err)
 	}
+	res.Claimed = len(due)
 	var errs []error
 	for _, r := range due {
 		status, err := s.settle(ctx, r, now)

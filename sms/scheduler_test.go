@@ -349,9 +349,12 @@ func TestNoNudgeDuringAUSSDSession(t *testing.T) {
 			in   bool
 			want sms.TickResult
 		}{
-			{mar(5, 8, 0), true, sms.TickResult{Sent: 1, Waiting: 1}},
-			{mar(5, 8, 1), true, sms.TickResult{Waiting: 1}},
-			{mar(5, 8, 2), false, sms.TickResult{Sent: 1}},
+			{mar(5, 8, 0), true, sms.TickResult{Claimed: 2, Sent: 1, Waiting: 1}},
+			// The waiting reminder is held for its lease (1 minute), so a
+			// scheduler does not spin on it while the session lasts.
+			{mar(5, 8, 0).Add(30 * time.Second), true, sms.TickResult{}},
+			{mar(5, 8, 2), true, sms.TickResult{Claimed: 1, Waiting: 1}},
+			{mar(5, 8, 4), false, sms.TickResult{Claimed: 1, Sent: 1}},
 		}
 		for _, s := range steps {
 			fake.set(w.mentee.Phone, s.in)

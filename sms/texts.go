@@ -28,6 +28,9 @@ func classify(text string, known bool) action {
 	if a, ok := keywords[word]; ok {
 		return a
 	}
+	if word == "" && known {
+		return actHelp // an empty SMS asks nothing: no question for the mentor
+	}
 	if known {
 		return actQuestion
 	}

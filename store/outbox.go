@@ -150,8 +150,8 @@ type Claimed struct {
 
 // ClaimOptions says who claims, how many rows and for how long.
 type ClaimOptions struct {
-	// Owner names the dispatcher instance; two running dispatchers must use
-	// different owners.
+	// Owner names the claiming process (NewProcessID); two running
+	// dispatchers must use different owners.
 	Owner string
 	Limit int
 	Lease time.Duration
@@ -253,11 +253,11 @@ const sqlReleaseOwner = `UPDATE outbox SET lease_owner = NULL, lease_until = NUL
 WHERE lease_owner = ? AND status = 'queued'`
 
 // Release ends owner's lease on every row it still holds unsent, so any
-// dispatcher may claim them at once: a dispatcher calls it when it stops,
-// and when it starts, for rows a crashed earlier run of the same instance
-// left leased, so they need not wait for the lease to expire. No index
-// covers the lease (that keeps a claim a HOT update), so Release reads the
-// queued rows; it runs rarely.
+// dispatcher may claim them at once: a dispatcher calls it when it stops
+// sending a lease early; a dead process's rows are released the same way by
+// the others (ReapDead), so they need not wait for the lease to expire. No
+// index covers the lease (that keeps a claim a HOT update), so Release reads
+// the queued rows; it runs rarely.
 func (db *DB) Release(ctx context.Context, owner string) (int, error) {
 	n, err := db.exec(ctx, sqlReleaseOwner, db.Now().UTC(), owner)
 	if err != nil {

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -98,4 +99,82 @@ func TestEarlyReportsForUnknownIdsExpire(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestEarlyReportStoredWhileApplyingIsNotLost drives, step by step on
+// PostgreSQL, the interleaving that lost reports under READ COMMITTED: the
+// apply has begun (and waits on a row lock another transaction holds) when a
+// second report is kept and its send's result is recorded. That report must
+// survive the apply in progress and be applied by the next one.
+func TestEarlyReportStoredWhileApplyingIsNotLost(t *testing.T) {
+	db := storetest.Postgres(t)
+	if db == nil {
+		t.Skip("TEST_DATABASE_URL not set: the interleaving is PostgreSQL's (SQLite's writes are serial)")
+	}
+	ctx := context.Background()
+	enqueueAll(t, db,
+		store.Outgoing{DedupeKey: "x", Kind: store.KindReply, Phone: "+254711000001", Body: "x"},
+		store.Outgoing{DedupeKey: "y", Kind: store.KindReply, Phone: "+254711000002", Body: "y"})
+	l, err := db.Claim(ctx, store.ClaimOptions{Owner: "a", Limit: 2, Lease: time.Minute})
+	if err != nil || len(l.Msgs) != 2 {
+		t.Fatalf("Claim = %+v, %v", l, err)
+	}
+	x, y := l.Msgs[0].ID, l.Msgs[1].ID
+	// x's report came early and its result is recorded: the apply has work.
+	if _, err := db.RecordDelivery(ctx, store.Delivery{GatewayID: "gw-x", GatewayStatus: "Success", Status: store.OutDelivered}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Finish(ctx, "a", []store.Result{{ID: x, Status: store.OutAccepted, GatewayID: "gw-x"}}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Step 1: another transaction holds x's row, so the apply stops on it.
+	holder, err := db.BeginTxx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Rollback()
+	var xid string
+	if err := holder.Get(&xid, db.Rebind(`SELECT CAST(txid_current() AS TEXT) FROM outbox WHERE id = ? FOR UPDATE`), x); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := db.ApplyEarlyDeliveries(ctx)
+		done <- err
+	}()
+	for waiting := 0; waiting == 0; {
+		if err := db.Get(&waiting, `SELECT COUNT(*) FROM pg_locks WHERE NOT granted AND locktype = 'transactionid'
+			AND CAST(transactionid AS TEXT) = $1`, xid); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("ApplyEarlyDeliveries returned (%v) before waiting on the held row", err)
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	// Step 2: while the apply waits, y's report is kept (y has no gateway id
+	// yet) and then y's send result is recorded.
+	if _, err := db.RecordDelivery(ctx, store.Delivery{GatewayID: "gw-y", GatewayStatus: "Success", Status: store.OutDelivered}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Finish(ctx, "a", []store.Result{{ID: y, Status: store.OutAccepted, GatewayID: "gw-y"}}); err != nil {
+		t.Fatal(err)
+	}
+	// Step 3: the holder lets go; the apply finishes, then runs once more.
+	holder.Rollback()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ApplyEarlyDeliveries(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	if err := db.Select(&got, `SELECT dedupe_key || '=' || status FROM outbox ORDER BY dedupe_key`); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"x=delivered", "y=delivered"}; !slices.Equal(got, want) {
+		t.Errorf("messages after the interleaving = %v, want %v (a report answered 200 is applied, always)", got, want)
+	}
 }

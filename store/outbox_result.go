@@ -195,28 +195,64 @@ FROM delivery_early e WHERE outbox.gateway_id = e.gateway_id AND outbox.status =
 const sqlDropEarly = `DELETE FROM delivery_early
 WHERE received_at < ? OR EXISTS (SELECT 1 FROM outbox o WHERE o.gateway_id = delivery_early.gateway_id)`
 
+// sqlApplyEarlyOnce is ApplyEarlyDeliveries on PostgreSQL: one statement, so
+// one snapshot for what it applies and what it drops. Under READ COMMITTED
+// each statement of a transaction sees the rows committed before it began,
+// and three statements (apply, then drop the reports whose messages exist)
+// lost reports: one stored after the first statement began, for a send
+// recorded before the last, was dropped without being applied. Here a report
+// is dropped only as the statement saw it: one stored later is not in
+// "seen", and the only change a kept report undergoes, intermediate to final
+// (sqlKeepEarly), fails "d.status = s.status" when the DELETE re-reads the
+// row it waited for, so the final report stays for the next run. Row locks
+// or a serializable retry loop would do the same with more round trips; the
+// message rows themselves are guarded by status = 'accepted', re-read by the
+// UPDATE after any concurrent change, so the first final status stands.
+const sqlApplyEarlyOnce = `WITH seen AS (
+    SELECT e.gateway_id, e.status, e.gateway_status, e.reason, e.received_at FROM delivery_early e
+    WHERE e.received_at < $2 OR EXISTS (SELECT 1 FROM outbox o WHERE o.gateway_id = e.gateway_id)
+), applied AS (
+    UPDATE outbox SET status = CASE WHEN s.status <> '' THEN s.status ELSE outbox.status END,
+        gateway_status = s.gateway_status,
+        failure_reason = CASE WHEN s.status <> '' THEN s.reason ELSE outbox.failure_reason END,
+        delivered_at = CASE WHEN s.status = 'delivered' THEN s.received_at ELSE outbox.delivered_at END,
+        updated_at = $1
+    FROM seen s WHERE outbox.gateway_id = s.gateway_id AND outbox.status = 'accepted'
+    RETURNING outbox.gateway_id, outbox.gateway_status, outbox.status, outbox.failure_reason, s.status <> '' AS final
+), dropped AS (
+    DELETE FROM delivery_early d USING seen s WHERE d.gateway_id = s.gateway_id AND d.status = s.status
+)
+SELECT gateway_id, gateway_status, status, failure_reason AS reason FROM applied WHERE final`
+
 // EarlyReportTTL is how long a report for an unknown gateway id is kept: a
 // report for a message of another system, or of a row long gone, must not
 // stay for ever.
 const EarlyReportTTL = 48 * time.Hour
 
 // ApplyEarlyDeliveries applies the kept reports whose gateway ids messages
-// now carry, in one transaction, and drops them and any older than
-// EarlyReportTTL. It returns the final reports it applied (status and
-// reason), for the metrics.
+// now carry and drops them and any older than EarlyReportTTL; a report kept
+// while it runs waits for the next run, it is never dropped unapplied. It
+// returns the final reports it applied (status and reason), for the metrics.
 func (db *DB) ApplyEarlyDeliveries(ctx context.Context) ([]Delivery, error) {
 	now := db.Now().UTC()
 	var finals []Delivery
-	err := db.Tx(ctx, func(tx *Tx) error {
-		if err := tx.SelectContext(ctx, &finals, db.Rebind(sqlApplyEarlyFinal), now); err != nil {
+	var err error
+	if db.Dialect == Postgres {
+		err = db.SelectContext(ctx, &finals, sqlApplyEarlyOnce, now, now.Add(-EarlyReportTTL))
+	} else {
+		// SQLite takes the write lock at BEGIN (_txlock=immediate): no
+		// report or send result can commit between these statements.
+		err = db.Tx(ctx, func(tx *Tx) error {
+			if err := tx.SelectContext(ctx, &finals, db.Rebind(sqlApplyEarlyFinal), now); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, db.Rebind(sqlApplyEarlyPending), now); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, db.Rebind(sqlDropEarly), now.Add(-EarlyReportTTL))
 			return err
-		}
-		if _, err := tx.ExecContext(ctx, db.Rebind(sqlApplyEarlyPending), now); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, db.Rebind(sqlDropEarly), now.Add(-EarlyReportTTL))
-		return err
-	})
+		})
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store: apply early deliveries: %w", err)
 	}

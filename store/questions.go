@@ -290,20 +290,19 @@ func (db *DB) answer(ctx context.Context, tx *Tx, id, mentorID int64, answer str
 	return q, err
 }
 
-const sqlStaleQuestions = `SELECT id FROM questions WHERE answered_at IS NULL AND escalated_at IS NULL AND asked_at <= ?
-ORDER BY asked_at, id LIMIT ?`
-
-// StaleQuestions returns up to limit questions asked at or before cutoff
-// that are neither answered nor escalated, oldest first.
-func (db *DB) StaleQuestions(ctx context.Context, cutoff time.Time, limit int) ([]int64, error) {
-	var ids []int64
-	if err := db.SelectContext(ctx, &ids, db.Rebind(sqlStaleQuestions), cutoff.UTC(), limit); err != nil {
-		return nil, fmt.Errorf("store: stale questions: %w", err)
+// ClaimStaleQuestions leases to c.Owner up to c.Limit questions asked at or
+// before cutoff that are neither answered nor escalated, and that no other
+// process holds, oldest first; escalating one ends its lease.
+func (db *DB) ClaimStaleQuestions(ctx context.Context, c RowClaim, cutoff time.Time) ([]int64, error) {
+	ids, err := db.claimRows(ctx, "questions", "answered_at IS NULL AND escalated_at IS NULL AND asked_at <= ?",
+		"asked_at, id", c, db.Now().UTC(), cutoff.UTC())
+	if err != nil {
+		return nil, fmt.Errorf("store: claim stale questions: %w", err)
 	}
 	return ids, nil
 }
 
-const sqlMarkEscalated = `UPDATE questions SET escalated_at = ? WHERE id = ? AND escalated_at IS NULL AND answered_at IS NULL`
+const sqlMarkEscalated = `UPDATE questions SET escalated_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ? AND escalated_at IS NULL AND answered_at IS NULL`
 
 // EscalateQuestion marks question id escalated, if it is still neither
 // answered nor escalated, and in the same transaction queues its note (as

@@ -199,14 +199,14 @@ func TestEscalateQuestionOnceAfterADay(t *testing.T) {
 			t.Fatal(err)
 		}
 		cutoff := askedAt.Add(-24 * time.Hour)
-		if got, err := db.StaleQuestions(ctx, cutoff.Add(-time.Second), 10); err != nil || len(got) != 0 {
-			t.Errorf("StaleQuestions(before 24 h) = %v, %v, want none", got, err)
+		if got, err := db.ClaimStaleQuestions(ctx, store.RowClaim{Owner: "t", Limit: 10, Lease: time.Minute}, cutoff.Add(-time.Second)); err != nil || len(got) != 0 {
+			t.Errorf("ClaimStaleQuestions(before 24 h) = %v, %v, want none", got, err)
 		}
 		later := askedAt.Add(24 * time.Hour)
 		db.Now = func() time.Time { return later }
-		got, err := db.StaleQuestions(ctx, later.Add(-24*time.Hour), 10)
+		got, err := db.ClaimStaleQuestions(ctx, store.RowClaim{Owner: "t", Limit: 10, Lease: time.Minute}, later.Add(-24*time.Hour))
 		if err != nil || !cmp.Equal(got, []int64{open.ID}) {
-			t.Errorf("StaleQuestions(after 24 h) = %v, %v, want [%d]", got, err, open.ID)
+			t.Errorf("ClaimStaleQuestions(after 24 h) = %v, %v, want [%d]", got, err, open.ID)
 		}
 		for i, want := range []bool{true, false} {
 			esc, sent, err := db.EscalateQuestion(ctx, open.ID, testNote)
@@ -218,8 +218,8 @@ func TestEscalateQuestionOnceAfterADay(t *testing.T) {
 		if want := qRose + ": Q1 Jane Mutua (Kithimani Dispensary) sw: Open question esc=true"; sms[len(sms)-1] != want {
 			t.Errorf("last SMS = %q, want %q", sms[len(sms)-1], want)
 		}
-		if got, _ := db.StaleQuestions(ctx, later, 10); len(got) != 0 {
-			t.Errorf("StaleQuestions after escalation = %v, want none", got)
+		if got, _ := db.ClaimStaleQuestions(ctx, store.RowClaim{Owner: "t", Limit: 10, Lease: time.Minute}, later); len(got) != 0 {
+			t.Errorf("ClaimStaleQuestions after escalation = %v, want none", got)
 		}
 		err = db.Tx(ctx, func(tx *store.Tx) error {
 			_, err := db.AnswerQuestion(ctx, tx, open.ID, ids[qRose], "Escalated: the group answers.")

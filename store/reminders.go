@@ -99,14 +99,23 @@ type DueReminder struct {
 
 const sqlDueReminders = `SELECT ` + sqlReminderColumns + `, w.phone, w.name, w.language, w.status AS worker_status
 FROM reminders r JOIN workers w ON w.id = r.worker_id
-WHERE r.status = 'scheduled' AND r.due_at <= ? ORDER BY r.due_at, r.id LIMIT ?`
+WHERE r.id IN (%s) AND r.lease_owner = ? ORDER BY r.due_at, r.id`
 
-// DueReminders returns up to limit scheduled reminders due at now, oldest
-// first.
-func (db *DB) DueReminders(ctx context.Context, now time.Time, limit int) ([]DueReminder, error) {
+// ClaimReminders leases to c.Owner up to c.Limit scheduled reminders due at
+// now that no other process holds, oldest first, and returns them with what
+// their texts need. Settling one (SendReminder, DropReminder) ends its lease.
+func (db *DB) ClaimReminders(ctx context.Context, c RowClaim, now time.Time) ([]DueReminder, error) {
+	ids, err := db.claimRows(ctx, "reminders", "status = 'scheduled' AND due_at <= ?", "due_at, id", c, now.UTC(), now.UTC())
+	if err != nil {
+		return nil, fmt.Errorf("store: claim reminders: %w", err)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	in, args := inList(ids)
 	var rs []DueReminder
-	if err := db.SelectContext(ctx, &rs, db.Rebind(sqlDueReminders), now.UTC(), limit); err != nil {
-		return nil, fmt.Errorf("store: due reminders: %w", err)
+	if err := db.SelectContext(ctx, &rs, db.Rebind(fmt.Sprintf(sqlDueReminders, in)), append(args, c.Owner)...); err != nil {
+		return nil, fmt.Errorf("store: claim reminders: %w", err)
 	}
 	for i := range rs {
 		rs[i].utc()
@@ -156,7 +165,8 @@ type Caps struct {
 	PerDay, PerWeek int
 }
 
-const sqlSettleReminder = `UPDATE reminders SET status = ?, reason = ?, sent_at = ?, updated_at = ?
+const sqlSettleReminder = `UPDATE reminders SET status = ?, reason = ?, sent_at = ?, updated_at = ?,
+  lease_owner = NULL, lease_until = NULL
 WHERE id = ? AND status = 'scheduled'`
 
 // SendReminder settles the due reminder id at the store's now, in one

@@ -57,9 +57,9 @@ func TestSendReminderOnce(t *testing.T) {
 		if _, err := db.ScheduleForActive(ctx, store.RuleWeekly, "a", march(3, 12, 0)); err != nil {
 			t.Fatal(err)
 		}
-		rs, err := db.DueReminders(ctx, db.Now(), 10)
+		rs, err := db.ClaimReminders(ctx, store.RowClaim{Owner: "t", Limit: 10, Lease: time.Minute}, db.Now())
 		if err != nil || len(rs) != 2 {
-			t.Fatalf("DueReminders = %d, %v, want 2", len(rs), err)
+			t.Fatalf("ClaimReminders = %d, %v, want 2", len(rs), err)
 		}
 		caps := store.Caps{TZ: visitZone, PerDay: 1, PerWeek: 3}
 		var id int64
@@ -83,8 +83,8 @@ func TestSendReminderOnce(t *testing.T) {
 		if err != nil || len(kinds) != 1 || kinds[0] != string(store.KindNudge) {
 			t.Errorf("outbox rows = %v, %v, want one nudge", kinds, err)
 		}
-		if due, err := db.DueReminders(ctx, db.Now().Add(time.Hour), 10); err != nil || len(due) != 1 {
-			t.Errorf("DueReminders after = %d, %v, want the mentor's only", len(due), err)
+		if due, err := db.ClaimReminders(ctx, store.RowClaim{Owner: "t", Limit: 10, Lease: time.Minute}, db.Now().Add(time.Hour)); err != nil || len(due) != 1 {
+			t.Errorf("ClaimReminders after = %d, %v, want the mentor's only", len(due), err)
 		}
 	})
 }

@@ -2,6 +2,7 @@ package ussd
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"chanjo/phone"
+	"chanjo/storable"
 	"chanjo/store"
 )
 
@@ -49,6 +51,9 @@ func (h *Handler) hop(c *gin.Context) {
 		c.String(http.StatusBadRequest, err.Error()+"\n")
 		return
 	}
+	// What a phone types may hold a NUL or invalid UTF-8, which neither
+	// database stores as it is: escaped here, once, before anything keeps it.
+	r.SessionID, r.Phone, r.Text = storable.Text(r.SessionID), storable.Text(r.Phone), storable.Text(r.Text)
 	if r.SessionID == "" || r.Phone == "" {
 		c.String(http.StatusBadRequest, "sessionId and phoneNumber are required\n")
 		return
@@ -119,6 +124,11 @@ var hopFields = [3]string{"sessionId", "phoneNumber", "text"}
 
 // event records the gateway's end-of-session notification for reports.
 func (h *Handler) event(c *gin.Context) {
+	if err := c.Request.ParseForm(); err != nil {
+		c.String(http.StatusBadRequest, "unreadable form\n")
+		return
+	}
+	storable.Form(c.Request.PostForm)
 	id, raw := c.PostForm("sessionId"), c.PostForm("phoneNumber")
 	if id == "" || raw == "" {
 		c.String(http.StatusBadRequest, "sessionId and phoneNumber are required\n")
@@ -135,13 +145,20 @@ func (h *Handler) event(c *gin.Context) {
 	}
 	e.Hops, _ = strconv.Atoi(c.PostForm("hopsCount"))
 	e.DurationMS, _ = strconv.ParseInt(c.PostForm("durationInMillis"), 10, 64)
-	if err := h.store.RecordUSSDSession(c.Request.Context(), e); err != nil {
+	// A database that does not answer gets the gateway a 503 in time to
+	// retry, not a request that hangs.
+	ctx, cancel := context.WithTimeout(c.Request.Context(), eventDeadline)
+	defer cancel()
+	if err := h.store.RecordUSSDSession(ctx, e); err != nil {
 		h.log.Error("record session end", "phone", phone.Mask(p), "err", err)
-		c.String(http.StatusInternalServerError, "could not record the notification\n")
+		c.String(http.StatusServiceUnavailable, "could not record the notification, please retry\n")
 		return
 	}
 	c.String(http.StatusOK, "ok\n")
 }
+
+// eventDeadline bounds the recording of a session's end notification.
+const eventDeadline = 5 * time.Second
 
 // eventTime reads the gateway's "yyyy-MM-dd HH:mm:ss" (UTC), or now.
 func eventTime(s string) time.Time {

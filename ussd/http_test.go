@@ -9,6 +9,9 @@ import (
 	"testing"
 
 	"github.com/gin-gonic/gin"
+
+	"chanjo/store"
+	"chanjo/store/storetest"
 )
 
 func TestHopWithoutSessionOrPhoneIs400(t *testing.T) {
@@ -99,4 +102,36 @@ func TestNoticeOnALaterPage(t *testing.T) {
 	if !strings.HasPrefix(got, "CON Invalid choice.\n") || got == more {
 		t.Errorf("garbage on page 2 = %q, want the notice above the first page", got)
 	}
+}
+
+// TestCallbacksStoreGarbledText: a NUL byte or invalid UTF-8 in any field of
+// a USSD callback answers 200 and is stored escaped on both databases.
+func TestCallbacksStoreGarbledText(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newTestEnv(t, false)
+		r := gin.New()
+		NewHandler(e.svc, db).Register(r)
+		form := url.Values{"sessionId": {"ATUid_\x00"}, "phoneNumber": {"+254720123123"}, "status": {"Failed"},
+			"input": {"1*\xff\x00"}, "errorMessage": {"bad\xc3("}, "hopsCount": {"2"}, "date": {"2024-01-01 10:00:00"}}
+		req := httptest.NewRequest("POST", "/ussd/events", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		rec := httptest.NewRecorder()
+		r.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			t.Fatalf("POST /ussd/events with NUL and invalid UTF-8 = %d %q, want 200", rec.Code, rec.Body.String())
+		}
+		var got struct {
+			ID    string `db:"session_id"`
+			Input string `db:"input"`
+		}
+		if err := db.GetContext(context.Background(), &got, `SELECT session_id, input FROM ussd_sessions`); err != nil {
+			t.Fatal(err)
+		}
+		if got.ID != `ATUid_\x00` || got.Input != `1*\xff\x00` {
+			t.Errorf("stored session end = %+v, want the bad bytes escaped", got)
+		}
+		if code, body := e.post("S\x00", "+254700000001", "1\xff"); code != 200 || !strings.HasPrefix(body, "CON ") && !strings.HasPrefix(body, "END ") {
+			t.Errorf("hop with NUL and invalid UTF-8 = %d %q, want 200 with a screen", code, body)
+		}
+	})
 }

@@ -13,7 +13,7 @@ import (
 func (a *app) addRelay() {
 	a.workers = append(a.workers, worker{name: "relay", run: func(ctx context.Context) error {
 		r := sms.NewRelay(a.db, sms.RelayConfig{TZ: a.cfg.TZ, Quiet: sms.QuietHours{Start: a.cfg.QuietHours.Start, End: a.cfg.QuietHours.End}})
-		r.Now, r.Log = a.db.Now, a.log
+		r.Now, r.Log, r.Owner = a.db.Now, a.log, a.process
 		return r.Run(ctx)
 	}})
 }

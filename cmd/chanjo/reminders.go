@@ -21,7 +21,7 @@ func (a *app) addReminders() {
 // service reads from Redis (one GET).
 func (a *app) scheduler() *sms.Scheduler {
 	s := sms.NewScheduler(a.db, a.pack, sms.SchedulerConfig{TZ: a.cfg.TZ, USSDCode: a.cfg.USSDCode})
-	s.Now, s.Log = a.db.Now, a.log
+	s.Now, s.Log, s.Owner = a.db.Now, a.log, a.process
 	s.Sessions = ussd.New(ussd.Config{KV: a.kv, Now: a.db.Now})
 	return s
 }

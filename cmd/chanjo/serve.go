@@ -39,6 +39,9 @@ type app struct {
 	workers    []worker
 	// schemaEvery is how often the schema watcher looks for a newer migration.
 	schemaEvery time.Duration
+	// process is this process's identity, drawn at random at start: every
+	// lease it takes names it, and its heartbeat row keeps them its own.
+	process string
 }
 
 // flags returns a flag set for a subcommand that prints its usage to stderr.
@@ -144,7 +147,7 @@ func newApp(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer) (*
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, log: log, db: db, pack: pack, schemaEvery: schemaEvery}
+	a := &app{cfg: cfg, log: log, db: db, pack: pack, schemaEvery: schemaEvery, process: store.NewProcessID()}
 	a.kv, err = kv.Open(ctx, kv.Config{URL: cfg.RedisURL, Addrs: cfg.RedisAddrs, Master: cfg.RedisMaster, Prefix: cfg.RedisPrefix})
 	if err != nil {
 		db.Close()
@@ -154,6 +157,10 @@ func newApp(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer) (*
 		log.Warn("REDIS_URL is not set: using an in-process Redis; USSD sessions are not durable and not shared between instances", "component", "kv")
 	}
 	if a.token, err = a.callbackToken(ctx, out); err != nil {
+		a.close()
+		return nil, err
+	}
+	if err := a.addProcess(ctx); err != nil {
 		a.close()
 		return nil, err
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"io"
-	"os"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
@@ -53,10 +52,13 @@ func (a *app) dispatcher(out io.Writer) *sms.Dispatcher {
 	if a.smsMetrics != nil {
 		d.Metrics = a.smsMetrics
 	}
-	// Host and address name this instance across restarts, so a restarted
-	// process takes back its own leases at once instead of waiting them out.
-	host, _ := os.Hostname()
-	d.Instance = host + a.cfg.Addr
+	d.Instance = a.process
+	if a.cfg.SMSRate > 0 && !a.kv.Embedded {
+		// SMS_RATE is the account's: every instance takes from one bucket
+		// in Redis. The embedded Redis is this process's alone, and so is
+		// the service when it runs on it: the dispatcher's own limiter.
+		d.Limiter = a.kv.Bucket("sms-rate", a.cfg.SMSRate, d.Burst())
+	}
 	if sender == nil {
 		a.log.Warn("AT_USERNAME or AT_API_KEY is not set: outgoing SMS are printed, not sent", "component", "sms")
 	}
