@@ -32,9 +32,12 @@ type Config struct {
 	Batch int
 	// Rate is the segments per second sent to the gateway; 0 = no limit.
 	Rate float64
-	// MaxAttempts is the number of tries before a retryable failure is final.
-	MaxAttempts int
-	Quiet       QuietHours
+	// RetryReply and RetryBroadcast are how long after it was due a reply
+	// (or a relayed answer) and a broadcast are retried (SMS_RETRY_REPLY,
+	// SMS_RETRY_BROADCAST); a reminder is retried until the end of its day.
+	// Defaults 24 and 48 hours.
+	RetryReply, RetryBroadcast time.Duration
+	Quiet                      QuietHours
 	// TZ is the zone of the quiet hours (CHANJO_TZ).
 	TZ *time.Location
 	// From is the sender ID (AT_SENDER_ID); "" leaves the gateway's default.
@@ -45,8 +48,12 @@ type Config struct {
 	// Poll is the wait when the outbox has nothing due. Default 1 second.
 	Poll time.Duration
 	// Backoff is the wait after the first retryable failure, doubled after
-	// each further one. Default 5 minutes.
-	Backoff time.Duration
+	// each further one, up to BackoffMax (SMS_BACKOFF_MAX). Defaults 5 and
+	// 30 minutes.
+	Backoff, BackoffMax time.Duration
+	// Probe is the wait between probes while the gateway refuses the
+	// account. Default 3 minutes.
+	Probe time.Duration
 	// SendTimeout bounds one send request. Default 20 seconds.
 	SendTimeout time.Duration
 }
@@ -65,7 +72,8 @@ type Dispatcher struct {
 	// process should keep it (host and address), so that it takes back at
 	// once what it held when it died.
 	Instance string
-	// Out receives the messages when there is no gateway (Sender nil).
+	// Out receives the messages when there is no gateway (Sender nil);
+	// only a demo should set it, since it shows message bodies.
 	Out io.Writer
 	// Now is the clock of quiet hours and retry times; tests replace it.
 	Now     func() time.Time
@@ -73,8 +81,8 @@ type Dispatcher struct {
 	Metrics *Metrics
 }
 
-// NewDispatcher returns a dispatcher for db that sends through s, or prints
-// to Out and marks messages delivered when s is nil.
+// NewDispatcher returns a dispatcher for db that sends through s, or, when s
+// is nil, marks messages not_sent_no_gateway (printing them to Out).
 func NewDispatcher(db *store.DB, s Sender, cfg Config) *Dispatcher {
 	cfg = cfg.withDefaults()
 	d := &Dispatcher{db: db, sender: s, cfg: cfg, Out: io.Discard, Now: time.Now,
@@ -95,12 +103,13 @@ func (c Config) withDefaults() Config {
 	def(&c.Lease, 2*time.Minute)
 	def(&c.Poll, time.Second)
 	def(&c.Backoff, 5*time.Minute)
+	def(&c.BackoffMax, 30*time.Minute)
+	def(&c.Probe, 3*time.Minute)
+	def(&c.RetryReply, 24*time.Hour)
+	def(&c.RetryBroadcast, 48*time.Hour)
 	def(&c.SendTimeout, 20*time.Second)
 	if c.Batch <= 0 {
 		c.Batch = 100
-	}
-	if c.MaxAttempts <= 0 {
-		c.MaxAttempts = 5
 	}
 	if c.TZ == nil {
 		c.TZ = time.UTC
@@ -186,14 +195,22 @@ func (d *Dispatcher) quiet() bool {
 // recording each request's results before the next, so that a crash repeats
 // at most the request in flight. It returns how many messages it claimed.
 func (d *Dispatcher) Once(ctx context.Context) (int, error) {
-	l, err := d.db.Claim(ctx, store.ClaimOptions{Owner: d.Instance, Limit: d.claimLimit(), Lease: d.cfg.Lease, Quiet: d.quiet()})
+	limit, probe, err := d.gate(ctx)
+	if err != nil || limit == 0 {
+		return 0, err
+	}
+	l, err := d.db.Claim(ctx, store.ClaimOptions{Owner: d.Instance, Limit: limit, Lease: d.cfg.Lease, Quiet: d.quiet()})
 	if err != nil {
 		return 0, fmt.Errorf("sms: dispatch: %w", err)
 	}
 	d.Metrics.suppressed.Add(float64(l.Suppressed))
-	countSegments(l.Msgs)
-	done := 0
-	for _, g := range groups(l.Msgs, d.cfg.Batch, d.burst(), d.limit != nil) {
+	live, err := d.expire(ctx, l.Msgs)
+	if err != nil {
+		return len(l.Msgs), err
+	}
+	countSegments(live)
+	done := len(l.Msgs) - len(live)
+	for _, g := range groups(live, d.cfg.Batch, d.burst(), d.limit != nil) {
 		// Never start a send the lease might not cover: another dispatcher
 		// could take the rows over mid-request and send them again.
 		if ctx.Err() != nil || d.Now().Add(d.cfg.SendTimeout).After(l.Until) {
@@ -202,7 +219,16 @@ func (d *Dispatcher) Once(ctx context.Context) (int, error) {
 		if d.limit != nil && d.limit.WaitN(ctx, min(d.burst(), g.segments())) != nil {
 			break
 		}
-		rs := d.send(ctx, g)
+		rs, fault := d.send(ctx, g)
+		if fault != "" {
+			// The account, not the messages: the rest of the lease is
+			// released below as it was, attempts untouched.
+			d.pause(ctx, fault)
+			break
+		}
+		if probe {
+			d.resume(ctx)
+		}
 		for i := range rs {
 			rs[i].Segments = g[i].Segments
 		}
@@ -213,6 +239,7 @@ func (d *Dispatcher) Once(ctx context.Context) (int, error) {
 			return len(l.Msgs), fmt.Errorf("sms: dispatch: %w", err)
 		}
 		d.count(g, rs)
+		d.optOut(ctx, g, rs)
 		done += len(g)
 	}
 	if done < len(l.Msgs) {
@@ -251,6 +278,12 @@ func (d *Dispatcher) count(g group, rs []store.Result) {
 			d.Metrics.retries.Inc()
 		case store.OutFailed:
 			d.Metrics.failed.WithLabelValues(r.Reason).Inc()
+		case store.OutExpired:
+			d.Metrics.expired.Inc()
+		case store.OutUnconfirmed:
+			d.Metrics.unconfirmed.Inc()
+		case store.OutNotSent:
+			d.Metrics.notSent.Inc()
 		}
 	}
 }

@@ -27,6 +27,9 @@ type Handler struct {
 	// Price (SMS_SEGMENT_COST) estimates the cost of a broadcast asked for
 	// by SMS in the reply that asks for YES.
 	Price store.Price
+	// SenderID is AT_SENDER_ID: opt-outs from other senders change nothing;
+	// "" accepts every sender.
+	SenderID string
 }
 
 // NewHandler returns the callback handler. ussdCode is shown in replies; tz
@@ -113,7 +116,7 @@ func (h *Handler) receive(ctx context.Context, in africastalking.Incoming) error
 			return err
 		}
 		if act == actStop || act == actStart {
-			if err := h.db.SetPhoneOptOut(ctx, tx, in.From, act == actStop, "keyword"); err != nil {
+			if err := h.keyword(ctx, tx, in.From, act); err != nil {
 				return err
 			}
 		}
@@ -158,22 +161,8 @@ func (h *Handler) delivery(c *gin.Context) {
 	if changed {
 		h.metrics.delivery(d)
 	}
-	h.answer(c, err)
-}
-
-func (h *Handler) optOut(c *gin.Context) {
-	if err := c.Request.ParseForm(); err != nil {
-		h.answer(c, fmt.Errorf("%w: %v", africastalking.ErrInvalidCallback, err))
-		return
-	}
-	o, err := africastalking.ParseOptOut(c.Request.PostForm)
-	var p string
-	if err == nil {
-		p, err = normalize(o.PhoneNumber)
-	}
-	if err == nil {
-		c.Set("phone", p)
-		err = h.db.SetPhoneOptOut(c.Request.Context(), h.db, p, true, "gateway")
+	if err == nil && africastalking.BlacklistReason(dr.FailureReason) {
+		err = h.blacklisted(c.Request.Context(), dr)
 	}
 	h.answer(c, err)
 }

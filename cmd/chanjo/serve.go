@@ -38,6 +38,8 @@ type app struct {
 	smsMetrics *sms.Metrics
 	pack       *lessons.Pack // the content pack, and the programme settings in it
 	workers    []worker
+	// printSMS shows unsent SMS bodies on the terminal (serve --demo only).
+	printSMS bool
 }
 
 // flags returns a flag set for a subcommand that prints its usage to stderr.
@@ -107,6 +109,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	defer a.close()
 	if *demo {
+		a.printSMS = true
 		if err := a.loadDemo(ctx, e.stdout); err != nil {
 			return err
 		}
