@@ -77,6 +77,8 @@ type nurseData struct {
 	W        store.WorkerRow
 	Admin    bool
 	Statuses []string
+	// OptOut says how and why she opted out; nil when she takes SMS.
+	OptOut *store.OptOut
 }
 
 // workerParam loads the worker of the :id in the path inside the scope,
@@ -99,7 +101,18 @@ func (h *Console) workerParam(c *gin.Context) (store.WorkerRow, bool) {
 func (h *Console) nurse(c *gin.Context) {
 	if w, ok := h.workerParam(c); ok {
 		admin := userOf(c).Role == store.RoleAdmin
-		h.render(c, http.StatusOK, "nurse", nurseData{W: w, Admin: admin, Statuses: []string{store.StatusActive, store.StatusInactive}})
+		d := nurseData{W: w, Admin: admin, Statuses: []string{store.StatusActive, store.StatusInactive}}
+		if w.OptedOut {
+			o, found, err := h.db.OptOutOf(c.Request.Context(), w.Phone)
+			if err != nil {
+				h.fail(c, err)
+				return
+			}
+			if found {
+				d.OptOut = &o
+			}
+		}
+		h.render(c, http.StatusOK, "nurse", d)
 	}
 }
 

@@ -61,6 +61,8 @@ func funcs(tz *time.Location) template.FuncMap {
 		"pct":   func(f float64) string { return fmt.Sprintf("%.0f%%", f) },
 		"money": func(f float64) string { return fmt.Sprintf("%.2f", f) },
 		"nav":   func() []navItem { return nav },
+		// optOutReason says why a number opted out, for people.
+		"optOutReason": func(r store.OptOutReason) string { return optOutReasons[r] },
 	}
 }
 
@@ -72,6 +74,9 @@ type view struct {
 	Flash string
 	Data  any
 	CSS   string
+	// Paused is the SMS pause shown as a banner on every page; nil when
+	// sending is not paused.
+	Paused *store.Pause
 }
 
 // render answers with the named page (templates/NAME.html) and data, inside
@@ -84,6 +89,9 @@ func (h *Console) render(c *gin.Context, status int, name string, data any) {
 		return
 	}
 	v := view{Nav: name, User: userOf(c), CSRF: sessionOf(c).CSRF, Data: data, CSS: "/admin/static/console.css?v=" + h.version}
+	if v.User.ID != 0 {
+		v.Paused = h.smsPause(c.Request.Context())
+	}
 	if s := sessionOf(c); s.Flash != "" {
 		v.Flash = s.Flash
 		if err := h.db.SetFlash(c.Request.Context(), s.IDHash, ""); err != nil {

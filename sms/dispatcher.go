@@ -39,9 +39,12 @@ type Config struct {
 	Batch int
 	// Rate is the segments per second sent to the gateway; 0 = no limit.
 	Rate float64
-	// MaxAttempts is the number of tries before a retryable failure is final.
-	MaxAttempts int
-	Quiet       QuietHours
+	// RetryReply and RetryBroadcast are how long after it was due a reply
+	// (or a relayed answer) and a broadcast are retried (SMS_RETRY_REPLY,
+	// SMS_RETRY_BROADCAST); a reminder is retried until the end of its day.
+	// Defaults 24 and 48 hours.
+	RetryReply, RetryBroadcast time.Duration
+	Quiet                      QuietHours
 	// TZ is the zone of the quiet hours (CHANJO_TZ).
 	TZ *time.Location
 	// From is the sender ID (AT_SENDER_ID); "" leaves the gateway's default.
@@ -52,8 +55,12 @@ type Config struct {
 	// Poll is the wait when the outbox has nothing due. Default 1 second.
 	Poll time.Duration
 	// Backoff is the wait after the first retryable failure, doubled after
-	// each further one. Default 5 minutes.
-	Backoff time.Duration
+	// each further one, up to BackoffMax (SMS_BACKOFF_MAX). Defaults 5 and
+	// 30 minutes.
+	Backoff, BackoffMax time.Duration
+	// Probe is the wait between probes while the gateway refuses the
+	// account. Default 3 minutes.
+	Probe time.Duration
 	// SendTimeout bounds one send request. Default 20 seconds.
 	SendTimeout time.Duration
 }
@@ -75,7 +82,8 @@ type Dispatcher struct {
 	// identity, random at each start (store.NewProcessID). A dead process's
 	// leases go back to the queue when its heartbeat stops (store.ReapDead).
 	Instance string
-	// Out receives the messages when there is no gateway (Sender nil).
+	// Out receives the messages when there is no gateway (Sender nil);
+	// only a demo should set it, since it shows message bodies.
 	Out io.Writer
 	// Now is the clock of quiet hours and retry times; tests replace it.
 	Now     func() time.Time
@@ -83,8 +91,8 @@ type Dispatcher struct {
 	Metrics *Metrics
 }
 
-// NewDispatcher returns a dispatcher for db that sends through s, or prints
-// to Out and marks messages delivered when s is nil.
+// NewDispatcher returns a dispatcher for db that sends through s, or, when s
+// is nil, marks messages not_sent_no_gateway (printing them to Out).
 func NewDispatcher(db *store.DB, s Sender, cfg Config) *Dispatcher {
 	cfg = cfg.withDefaults()
 	d := &Dispatcher{db: db, sender: s, cfg: cfg, Out: io.Discard, Now: time.Now,
@@ -105,12 +113,13 @@ func (c Config) withDefaults() Config {
 	def(&c.Lease, 2*time.Minute)
 	def(&c.Poll, time.Second)
 	def(&c.Backoff, 5*time.Minute)
+	def(&c.BackoffMax, 30*time.Minute)
+	def(&c.Probe, 3*time.Minute)
+	def(&c.RetryReply, 24*time.Hour)
+	def(&c.RetryBroadcast, 48*time.Hour)
 	def(&c.SendTimeout, 20*time.Second)
 	if c.Batch <= 0 {
 		c.Batch = 100
-	}
-	if c.MaxAttempts <= 0 {
-		c.MaxAttempts = 5
 	}
 	if c.TZ == nil {
 		c.TZ = time.UTC
@@ -184,15 +193,23 @@ func (d *Dispatcher) quiet() bool {
 // recording each request's results before the next, so that a crash repeats
 // at most the request in flight. It returns how many messages it claimed.
 func (d *Dispatcher) Once(ctx context.Context) (int, error) {
-	l, err := d.db.Claim(ctx, store.ClaimOptions{Owner: d.Instance, Limit: d.claimLimit(), Lease: d.cfg.Lease, Quiet: d.quiet()})
+	limit, probe, err := d.gate(ctx)
+	if err != nil || limit == 0 {
+		return 0, err
+	}
+	l, err := d.db.Claim(ctx, store.ClaimOptions{Owner: d.Instance, Limit: limit, Lease: d.cfg.Lease, Quiet: d.quiet()})
 	if err != nil {
 		return 0, fmt.Errorf("sms: dispatch: %w", err)
 	}
 	d.Metrics.suppressed.Add(float64(l.Suppressed))
-	countSegments(l.Msgs)
-	done := 0
+	live, err := d.expire(ctx, l.Msgs)
+	if err != nil {
+		return len(l.Msgs), err
+	}
+	countSegments(live)
+	done := len(l.Msgs) - len(live)
 	var limitErr error
-	for _, g := range groups(l.Msgs, d.cfg.Batch, d.Burst(), d.Limiter != nil) {
+	for _, g := range groups(live, d.cfg.Batch, d.Burst(), d.Limiter != nil) {
 		if d.Limiter != nil {
 			if err := d.Limiter.WaitN(ctx, min(d.Burst(), g.segments())); err != nil {
 				if ctx.Err() == nil {
@@ -206,7 +223,16 @@ func (d *Dispatcher) Once(ctx context.Context) (int, error) {
 		if ctx.Err() != nil || d.Now().Add(d.cfg.SendTimeout).After(l.Until) {
 			break
 		}
-		rs := d.send(ctx, g)
+		rs, fault := d.send(ctx, g)
+		if fault != "" {
+			// The account, not the messages: the rest of the lease is
+			// released below as it was, attempts untouched.
+			d.pause(ctx, fault)
+			break
+		}
+		if probe {
+			d.resume(ctx)
+		}
 		for i := range rs {
 			rs[i].Segments = g[i].Segments
 		}
@@ -217,6 +243,7 @@ func (d *Dispatcher) Once(ctx context.Context) (int, error) {
 			return len(l.Msgs), fmt.Errorf("sms: dispatch: %w", err)
 		}
 		d.count(g, rs)
+		d.optOut(ctx, g, rs)
 		done += len(g)
 	}
 	if done < len(l.Msgs) {
@@ -255,6 +282,12 @@ func (d *Dispatcher) count(g group, rs []store.Result) {
 			d.Metrics.retries.Inc()
 		case store.OutFailed:
 			d.Metrics.failed.WithLabelValues(r.Reason).Inc()
+		case store.OutExpired:
+			d.Metrics.expired.Inc()
+		case store.OutUnconfirmed:
+			d.Metrics.unconfirmed.Inc()
+		case store.OutNotSent:
+			d.Metrics.notSent.Inc()
 		}
 	}
 }

@@ -43,35 +43,37 @@ func TestQuietHoursHoldNudgeNotReply(t *testing.T) {
 	})
 }
 
-func TestRetryBackoffThenFail(t *testing.T) {
+// TestRetryUntilHorizonThenExpire: a retryable failure is retried with a
+// doubling backoff capped at BackoffMax until its horizon, then expires with
+// its last reason.
+func TestRetryUntilHorizonThenExpire(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		r := newRig(t, db, sms.Config{MaxAttempts: 4})
-		r.fake.SetCode("+254711000001", africastalking.CodeInsufficientBalance)
-		r.enqueue(t, nudge("n", "+254711000001"))
+		r := newRig(t, db, sms.Config{RetryReply: 2 * time.Hour})
+		r.fake.SetCode("+254711000001", 500) // InternalServerError: retryable
+		r.enqueue(t, store.Outgoing{DedupeKey: "r", Kind: store.KindReply, Phone: "+254711000001", Body: "reply"})
 		start := r.clock.Now()
-		// Each step: minutes after start, whether a send is due, the row after.
 		steps := []struct {
 			minutes int
 			want    row
 		}{
-			{0, row{"queued", 1, "InsufficientBalance"}},
-			{4, row{"queued", 1, "InsufficientBalance"}},
-			{5, row{"queued", 2, "InsufficientBalance"}},
-			{14, row{"queued", 2, "InsufficientBalance"}},
-			{15, row{"queued", 3, "InsufficientBalance"}},
-			{34, row{"queued", 3, "InsufficientBalance"}},
-			{35, row{"failed", 4, "InsufficientBalance"}},
-			{200, row{"failed", 4, "InsufficientBalance"}},
+			{0, row{"queued", 1, "InternalServerError"}},
+			{4, row{"queued", 1, "InternalServerError"}},
+			{5, row{"queued", 2, "InternalServerError"}},
+			{15, row{"queued", 3, "InternalServerError"}},
+			{35, row{"queued", 4, "InternalServerError"}},
+			{65, row{"queued", 5, "InternalServerError"}},  // 40 min is capped to 30
+			{95, row{"expired", 6, "InternalServerError"}}, // 125 min would pass the 2 h horizon
+			{300, row{"expired", 6, "InternalServerError"}},
 		}
 		for _, s := range steps {
 			r.clock.Set(start.Add(time.Duration(s.minutes) * time.Minute))
 			r.drain(t)
-			if got := r.row(t, "n"); got != s.want {
+			if got := r.row(t, "r"); got != s.want {
 				t.Errorf("row after %d min = %+v, want %+v", s.minutes, got, s.want)
 			}
 		}
-		if got := r.fake.Requests(); got != 4 {
-			t.Errorf("send requests = %d, want 4 (one per attempt)", got)
+		if got := r.fake.Requests(); got != 6 {
+			t.Errorf("send requests = %d, want 6 (one per attempt)", got)
 		}
 	})
 }
@@ -88,7 +90,7 @@ func TestSendOutcomes(t *testing.T) {
 		{"blacklisted fails at once", func(g *fakegateway.Server) { g.SetCode("+254711000001", africastalking.CodeUserInBlacklist) }, row{"failed", 1, "UserInBlacklist"}, false},
 		{"server error retried", func(g *fakegateway.Server) { g.FailNext(1, fakegateway.FailServer) }, row{"queued", 1, "HTTP 500"}, true},
 		{"throttled retried", func(g *fakegateway.Server) { g.FailNext(1, fakegateway.FailThrottle) }, row{"queued", 1, "HTTP 429"}, true},
-		{"unreadable 2xx never resent", func(g *fakegateway.Server) { g.FailNext(1, fakegateway.FailMalformed) }, row{"accepted", 1, "unconfirmed"}, false},
+		{"unreadable 2xx never resent", func(g *fakegateway.Server) { g.FailNext(1, fakegateway.FailMalformed) }, row{"unconfirmed", 1, "unreadable answer"}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -109,20 +111,6 @@ func TestSendOutcomes(t *testing.T) {
 	}
 }
 
-func TestBadAPIKeyFailsAtOnce(t *testing.T) {
-	db := storetest.SQLite(t)
-	fake := fakegateway.NewServer(fakegateway.Options{})
-	defer fake.Close()
-	client := africastalking.New(africastalking.Config{Username: "sandbox", APIKey: "wrong", BaseURL: fake.URL})
-	d := sms.NewDispatcher(db, client, sms.Config{})
-	r := &rig{db: db, fake: fake, disp: d}
-	r.enqueue(t, nudge("n", "+254711000001"))
-	r.drain(t)
-	if got, want := r.row(t, "n"), (row{"failed", 1, "HTTP 401"}); got != want {
-		t.Errorf("row = %+v, want %+v", got, want)
-	}
-}
-
 func TestBroadcastBatchesIdenticalBodies(t *testing.T) {
 	r := newRig(t, storetest.SQLite(t), sms.Config{Batch: 10})
 	r.enqueue(t, broadcast(25, "clinic moved")...)
@@ -137,7 +125,9 @@ func TestBroadcastBatchesIdenticalBodies(t *testing.T) {
 	}
 }
 
-func TestNoGatewayPrintsMaskedAndDelivers(t *testing.T) {
+// TestNoGatewayNeverDelivers: without a gateway a message is marked
+// not_sent_no_gateway, never delivered, and printed only to Out.
+func TestNoGatewayNeverDelivers(t *testing.T) {
 	db := storetest.SQLite(t)
 	var out bytes.Buffer
 	d := sms.NewDispatcher(db, nil, sms.Config{})
@@ -145,8 +135,8 @@ func TestNoGatewayPrintsMaskedAndDelivers(t *testing.T) {
 	r := &rig{db: db, disp: d}
 	r.enqueue(t, nudge("n", "+254711223344"))
 	r.drain(t)
-	if got := r.row(t, "n"); got.Status != "delivered" {
-		t.Errorf("status = %q, want delivered", got.Status)
+	if got := r.row(t, "n"); got.Status != store.OutNotSent {
+		t.Errorf("status = %q, want %s", got.Status, store.OutNotSent)
 	}
 	if s := out.String(); strings.Contains(s, "+254711223344") || !strings.Contains(s, "nudge n") {
 		t.Errorf("printed %q, want the body with the number masked", s)

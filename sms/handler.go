@@ -32,6 +32,9 @@ type Handler struct {
 	// set): a database that does not answer gets the gateway a 503 in time
 	// to retry, not a request that hangs.
 	Deadline time.Duration
+	// SenderID is AT_SENDER_ID: opt-outs from other senders change nothing;
+	// "" accepts every sender.
+	SenderID string
 }
 
 // CallbackDeadline is the default Deadline: well under the gateway's own
@@ -138,7 +141,7 @@ func (h *Handler) receive(ctx context.Context, in africastalking.Incoming) error
 			return err
 		}
 		if act == actStop || act == actStart {
-			if err := h.db.SetPhoneOptOut(ctx, tx, in.From, act == actStop, "keyword"); err != nil {
+			if err := h.keyword(ctx, tx, in.From, act); err != nil {
 				return err
 			}
 		}
@@ -179,18 +182,8 @@ func (h *Handler) delivery(c *gin.Context) {
 	if changed {
 		h.metrics.delivery(d)
 	}
-	h.answer(c, err)
-}
-
-func (h *Handler) optOut(c *gin.Context) {
-	o, err := africastalking.ParseOptOut(c.Request.PostForm)
-	var p string
-	if err == nil {
-		p, err = normalize(o.PhoneNumber)
-	}
-	if err == nil {
-		c.Set("phone", p)
-		err = h.db.SetPhoneOptOut(c.Request.Context(), h.db, p, true, "gateway")
+	if err == nil && africastalking.BlacklistReason(dr.FailureReason) {
+		err = h.blacklisted(c.Request.Context(), dr)
 	}
 	h.answer(c, err)
 }

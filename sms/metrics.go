@@ -16,6 +16,12 @@ type Metrics struct {
 	cost       *prometheus.CounterVec
 	queued     prometheus.Gauge
 	queueAge   prometheus.Gauge
+
+	paused      prometheus.Gauge
+	pauses      prometheus.Counter
+	expired     prometheus.Counter
+	unconfirmed prometheus.Counter
+	notSent     prometheus.Counter
 }
 
 // NewMetrics creates the SMS metrics and registers them on reg.
@@ -45,8 +51,24 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		queueAge: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "chanjo_sms_queue_age_seconds", Help: "How long the oldest due SMS has waited.",
 		}),
+		paused: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "chanjo_sms_paused", Help: "1 while the gateway refuses the account and sending is paused, else 0.",
+		}),
+		pauses: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "chanjo_sms_pauses_total", Help: "Pauses of sending this instance began (account faults).",
+		}),
+		expired: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "chanjo_sms_expired_total", Help: "SMS given up because their retry horizon passed.",
+		}),
+		unconfirmed: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "chanjo_sms_unconfirmed_total", Help: "SMS whose send got a 2xx answer that could not be read; never resent.",
+		}),
+		notSent: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "chanjo_sms_not_sent_total", Help: "SMS marked not_sent_no_gateway because no gateway is configured.",
+		}),
 	}
-	reg.MustRegister(m.sent, m.delivered, m.failed, m.retries, m.suppressed, m.cost, m.queued, m.queueAge)
+	reg.MustRegister(m.sent, m.delivered, m.failed, m.retries, m.suppressed, m.cost, m.queued, m.queueAge,
+		m.paused, m.pauses, m.expired, m.unconfirmed, m.notSent)
 	return m
 }
 

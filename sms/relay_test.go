@@ -152,13 +152,13 @@ func TestRelayEscalatesOnceAfterADay(t *testing.T) {
 			}()
 		}
 		wg.Wait()
+		r.drain(t) // within the escalation's 24 h horizon
 		if got := counts[0] + counts[1] + counts[2]; got != 1 {
 			t.Errorf("three concurrent Ticks a day later escalated %d, want 1", got)
 		}
 		if n := tick(at(10, 0).Add(2 * day)); n != 0 {
 			t.Errorf("Tick(two days later) = %d, want 0: once only", n)
 		}
-		r.drain(t)
 		seen := map[string]int{}
 		want := []string{"Swali Q1 kutoka kwa Jane Mutua (Kithimani), halijajibiwa kwa siku moja: Where do I record a BCG given late?. Jibu: A1 <jibu>"}
 		if diff := cmp.Diff(want, r.sent(rose, seen)); diff != "" {

@@ -282,12 +282,13 @@ func TestNudgesWaitOutQuietHoursAndOptOut(t *testing.T) {
 	cases := []struct {
 		name     string
 		optOut   bool
+		tick     time.Time   // when the scheduler queues the reminders
 		dispatch []time.Time // the dispatcher drains at each time
 		want     []int       // messages the gateway had after each
 	}{
-		{"due at 08:00 goes at once", false, []time.Time{mar(5, 8, 0)}, []int{2}},
-		{"held at 21:00, sent at 07:00", false, []time.Time{mar(5, 21, 0), mar(6, 6, 59), mar(6, 7, 0)}, []int{0, 0, 2}},
-		{"opted out: suppressed", true, []time.Time{mar(5, 8, 0)}, []int{1}},
+		{"due at 08:00 goes at once", false, mar(5, 8, 0), []time.Time{mar(5, 8, 0)}, []int{2}},
+		{"held at 21:00, sent at 07:00", false, mar(5, 21, 0), []time.Time{mar(5, 21, 0), mar(6, 6, 59), mar(6, 7, 0)}, []int{0, 0, 2}},
+		{"opted out: suppressed", true, mar(5, 8, 0), []time.Time{mar(5, 8, 0)}, []int{1}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -297,7 +298,7 @@ func TestNudgesWaitOutQuietHoursAndOptOut(t *testing.T) {
 					t.Fatal(err)
 				}
 				w.visit(t, mar(7, 14, 0))
-				if res := w.tick(t, mar(5, 8, 0)); res.Sent != 2 {
+				if res := w.tick(t, c.tick); res.Sent != 2 {
 					t.Fatalf("Tick sent %d, want 2", res.Sent)
 				}
 				for i, when := range c.dispatch {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"time"
 
 	"chanjo/gsm"
 	"chanjo/phone"
@@ -61,10 +60,12 @@ func groups(msgs []store.Claimed, batch, burst int, limited bool) []group {
 	return out
 }
 
-// send sends g and returns one result per message, in g's order.
-func (d *Dispatcher) send(ctx context.Context, g group) []store.Result {
+// send sends g and returns one result per message, in g's order, or, when
+// the gateway refused the account rather than the messages, no results and
+// the gateway's words.
+func (d *Dispatcher) send(ctx context.Context, g group) ([]store.Result, string) {
 	if d.sender == nil {
-		return d.print(g)
+		return d.print(g), ""
 	}
 	to := make([]string, len(g))
 	for i, m := range g {
@@ -75,19 +76,26 @@ func (d *Dispatcher) send(ctx context.Context, g group) []store.Result {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.cfg.SendTimeout)
 	defer cancel()
 	resp, err := d.sender.Send(sctx, africastalking.Message{To: to, Text: g[0].Body, From: d.cfg.From})
-	if err != nil {
-		return d.requestFailed(g, err)
+	var ae *africastalking.Error
+	switch {
+	case errors.As(err, &ae) && ae.AccountFault():
+		return nil, ae.Words()
+	case err != nil:
+		return d.requestFailed(g, err), ""
+	case resp.AccountFault():
+		return nil, africastalking.StatusName(africastalking.CodeInsufficientBalance)
 	}
-	return d.recipients(g, resp.Recipients)
+	return d.recipients(g, resp.Recipients), ""
 }
 
-// print is the dispatcher without a gateway: each message goes to Out, its
-// number masked, and counts as delivered.
+// print is the dispatcher without a gateway: each message is marked
+// not_sent_no_gateway, never delivered, and goes to Out (a demo's
+// terminal) with its number masked.
 func (d *Dispatcher) print(g group) []store.Result {
 	rs := make([]store.Result, len(g))
 	for i, m := range g {
 		fmt.Fprintf(d.Out, "SMS to %s (%s): %s\n", phone.Mask(m.Phone), m.Kind, m.Body)
-		rs[i] = store.Result{ID: m.ID, Status: store.OutDelivered}
+		rs[i] = store.Result{ID: m.ID, Status: store.OutNotSent, Reason: "no gateway configured"}
 	}
 	return rs
 }
@@ -101,8 +109,12 @@ func (d *Dispatcher) requestFailed(g group, err error) []store.Result {
 	for i, m := range g {
 		switch {
 		case isAT && ae.Unconfirmed():
-			// The gateway took the request: sending again would send twice.
-			rs[i] = store.Result{ID: m.ID, Status: store.OutAccepted, Reason: "unconfirmed"}
+			// The gateway took the request: sending again would send twice,
+			// and a duplicate is worse than a visible unconfirmed. A later
+			// delivery report cannot be matched to these rows: it carries
+			// the gateway's message id, which only the unread answer held;
+			// it waits in delivery_early until EarlyReportTTL, then goes.
+			rs[i] = store.Result{ID: m.ID, Status: store.OutUnconfirmed, Reason: "unreadable answer"}
 		case isAT && !ae.Retryable():
 			rs[i] = store.Result{ID: m.ID, Status: store.OutFailed, Reason: requestReason(ae)}
 		case isAT:
@@ -153,15 +165,4 @@ func (d *Dispatcher) recipients(g group, recs []africastalking.Recipient) []stor
 		}
 	}
 	return rs
-}
-
-// retry queues m again after its backoff, or fails it when this was its
-// last allowed attempt.
-func (d *Dispatcher) retry(m store.Claimed, reason string) store.Result {
-	attempts := m.Attempts + 1
-	if attempts >= d.cfg.MaxAttempts {
-		return store.Result{ID: m.ID, Status: store.OutFailed, Reason: reason}
-	}
-	at := d.Now().Add(backoff(d.cfg.Backoff, attempts)).Truncate(time.Millisecond)
-	return store.Result{ID: m.ID, Status: store.OutQueued, Reason: reason, NotBefore: at}
 }

@@ -33,11 +33,17 @@ type BroadcastCounts struct {
 	Delivered  int `db:"delivered" json:"delivered"`
 	Failed     int `db:"failed" json:"failed"`
 	Suppressed int `db:"suppressed" json:"suppressed"`
+	// Unconfirmed were probably sent (the gateway's 2xx answer could not be
+	// read) and are never sent again; Expired outlasted their retries;
+	// NotSent had no gateway configured.
+	Unconfirmed int `db:"unconfirmed" json:"unconfirmed"`
+	Expired     int `db:"expired" json:"expired"`
+	NotSent     int `db:"not_sent_no_gateway" json:"not_sent_no_gateway"`
 }
 
 // Total is the number of SMS counted.
 func (c BroadcastCounts) Total() int {
-	return c.Queued + c.Sending + c.Accepted + c.Delivered + c.Failed + c.Suppressed
+	return c.Queued + c.Sending + c.Accepted + c.Delivered + c.Failed + c.Suppressed + c.Unconfirmed + c.Expired + c.NotSent
 }
 
 // Pending reports whether some SMS still wait for a final status, so a page
@@ -63,7 +69,10 @@ const sqlBroadcasts = `SELECT b.id, COALESCE(u.name, '') AS user_name, b.audienc
     SUM(CASE WHEN o.status = 'accepted' THEN 1 ELSE 0 END) AS accepted,
     SUM(CASE WHEN o.status = 'delivered' THEN 1 ELSE 0 END) AS delivered,
     SUM(CASE WHEN o.status = 'failed' THEN 1 ELSE 0 END) AS failed,
-    SUM(CASE WHEN o.status = 'suppressed' THEN 1 ELSE 0 END) AS suppressed
+    SUM(CASE WHEN o.status = 'suppressed' THEN 1 ELSE 0 END) AS suppressed,
+    SUM(CASE WHEN o.status = 'unconfirmed' THEN 1 ELSE 0 END) AS unconfirmed,
+    SUM(CASE WHEN o.status = 'expired' THEN 1 ELSE 0 END) AS expired,
+    SUM(CASE WHEN o.status = 'not_sent_no_gateway' THEN 1 ELSE 0 END) AS not_sent_no_gateway
 FROM broadcasts b LEFT JOIN users u ON u.id = b.user_id
 JOIN outbox o ON o.broadcast_id = b.id
 LEFT JOIN workers w ON w.id = o.worker_id LEFT JOIN facilities f ON f.id = w.facility_id

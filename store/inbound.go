@@ -47,11 +47,12 @@ const sqlOptOutOther = `INSERT INTO sms_optouts (phone, source, opted_out_at) VA
 
 const sqlOptInOther = `DELETE FROM sms_optouts WHERE phone = ?`
 
-// SetPhoneOptOut opts the number p out of (or back into) nudges and
+// setOptOutFlag opts the number p out of (or back into) nudges and
 // broadcasts through q: a worker's flag when p is a worker's number, the
-// sms_optouts list otherwise. source ("keyword", "gateway") is kept for a
-// number that is not a worker's.
-func (db *DB) SetPhoneOptOut(ctx context.Context, q sqlx.ExtContext, p string, out bool, source string) error {
+// sms_optouts list otherwise; these are what a claim reads. source is kept
+// for a number that is not a worker's. RecordOptOut and OptIn call it with
+// the opt-out record.
+func (db *DB) setOptOutFlag(ctx context.Context, q sqlx.ExtContext, p string, out bool, source string) error {
 	now := db.Now().UTC()
 	var at any
 	if out {

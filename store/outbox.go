@@ -45,6 +45,14 @@ const (
 	OutDelivered  = "delivered"
 	OutFailed     = "failed"
 	OutSuppressed = "suppressed"
+	// OutUnconfirmed: the gateway answered 2xx but its answer could not be
+	// read. The message was probably sent; it is never sent again.
+	OutUnconfirmed = "unconfirmed"
+	// OutExpired: retryable failures (or a pause) outlasted the message's
+	// horizon; failure_reason keeps the last reason.
+	OutExpired = "expired"
+	// OutNotSent: no gateway was configured; the message never left.
+	OutNotSent = "not_sent_no_gateway"
 )
 
 // ErrInvalidOutgoing is wrapped by Enqueue's error for a message with no
@@ -146,6 +154,11 @@ type Claimed struct {
 	Segments int     `db:"segments"`
 	// Attempts counts the earlier sends that failed retryably.
 	Attempts int `db:"attempts"`
+	// LastReason is why the last attempt failed, "" before any.
+	LastReason string `db:"failure_reason"`
+	// Due is when the message was first due: when it was queued, or the
+	// send time of a scheduled broadcast. Retry horizons count from it.
+	Due time.Time `db:"-"`
 }
 
 // ClaimOptions says who claims, how many rows and for how long.
@@ -180,14 +193,17 @@ const sqlClaim = `UPDATE outbox SET lease_owner = ?, lease_until = ?, updated_at
 WHERE id %s (SELECT id FROM outbox
              WHERE status = 'queued' AND not_before <= ? AND (lease_until IS NULL OR lease_until < ?) %s
              ORDER BY priority, not_before LIMIT ? %s)
-RETURNING id, kind, priority, phone, body, segments, attempts,
+RETURNING id, kind, priority, phone, body, segments, attempts, failure_reason, created_at,
+  (SELECT b.send_at FROM broadcasts b WHERE b.id = outbox.broadcast_id) AS send_at,
   kind <> 'reply' AND (EXISTS (SELECT 1 FROM workers w WHERE w.phone = outbox.phone AND w.opted_out)
                        OR EXISTS (SELECT 1 FROM sms_optouts o WHERE o.phone = outbox.phone)) AS opted_out`
 
 // claimedRow is a row of sqlClaim.
 type claimedRow struct {
 	Claimed
-	OptedOut bool `db:"opted_out"`
+	CreatedAt time.Time `db:"created_at"`
+	SendAt    anyTime   `db:"send_at"`
+	OptedOut  bool      `db:"opted_out"`
 }
 
 // Claim leases up to opt.Limit due rows to opt.Owner, replies first, and
@@ -218,6 +234,10 @@ func (db *DB) Claim(ctx context.Context, opt ClaimOptions) (Lease, error) {
 		if r.OptedOut {
 			gone = append(gone, r.ID)
 		} else {
+			r.Due = r.CreatedAt
+			if t := time.Time(r.SendAt); t.After(r.Due) {
+				r.Due = t
+			}
 			l.Msgs = append(l.Msgs, r.Claimed)
 		}
 	}

@@ -28,7 +28,8 @@ type Config struct {
 	ATUsername, ATAPIKey, ATSenderID, ATBaseURL string
 	ATBatch                                     int
 	SMSRate                                     float64 // segments per second; 0 = no limit
-	SMSMaxAttempts                              int
+	SMSRetryReply, SMSRetryBroadcast            time.Duration
+	SMSBackoffMax                               time.Duration
 	QuietHours                                  QuietHours
 	SegmentCost                                 float64
 	Currency                                    string
@@ -108,7 +109,14 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	c.ATBatch, err = intIn("AT_BATCH", env("AT_BATCH", "100"), 1, 1000)
 	check(err)
-	c.SMSMaxAttempts, err = intIn("SMS_MAX_ATTEMPTS", env("SMS_MAX_ATTEMPTS", "5"), 1, 50)
+	if v := env("SMS_MAX_ATTEMPTS", ""); v != "" {
+		check(&configError{"SMS_MAX_ATTEMPTS", v, "is gone: retries now last SMS_RETRY_REPLY and SMS_RETRY_BROADCAST; unset it"})
+	}
+	c.SMSRetryReply, err = durationIn("SMS_RETRY_REPLY", env("SMS_RETRY_REPLY", "24h"), time.Minute, 30*24*time.Hour)
+	check(err)
+	c.SMSRetryBroadcast, err = durationIn("SMS_RETRY_BROADCAST", env("SMS_RETRY_BROADCAST", "48h"), time.Minute, 30*24*time.Hour)
+	check(err)
+	c.SMSBackoffMax, err = durationIn("SMS_BACKOFF_MAX", env("SMS_BACKOFF_MAX", "30m"), 5*time.Minute, 24*time.Hour)
 	check(err)
 	c.SMSRate, err = floatIn("SMS_RATE", env("SMS_RATE", "10"), 0, 100000)
 	check(err)
@@ -152,6 +160,14 @@ func intIn(name, v string, min, max int) (int, error) {
 		return 0, &configError{name, v, fmt.Sprintf("must be a whole number from %d to %d", min, max)}
 	}
 	return n, nil
+}
+
+func durationIn(name, v string, min, max time.Duration) (time.Duration, error) {
+	d, err := time.ParseDuration(v)
+	if err != nil || d < min || d > max {
+		return 0, &configError{name, v, fmt.Sprintf("must be a duration such as 24h or 30m, from %s to %s", min, max)}
+	}
+	return d, nil
 }
 
 func floatIn(name, v string, min, max float64) (float64, error) {

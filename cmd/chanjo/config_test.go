@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func envOf(m map[string]string) func(string) string {
@@ -15,7 +16,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 		t.Fatalf("loadConfig(empty) = %v, want the embedded defaults", err)
 	}
 	if c.Addr != ":8080" || c.DatabaseURL != "chanjo.db" || c.RedisPrefix != "chanjo:" || c.ATBatch != 100 ||
-		c.SMSRate != 10 || c.SMSMaxAttempts != 5 || c.TZ.String() != "Africa/Nairobi" || c.OpenEnrolment {
+		c.SMSRate != 10 || c.SMSRetryReply != 24*time.Hour || c.SMSRetryBroadcast != 48*time.Hour || c.SMSBackoffMax != 30*time.Minute || c.TZ.String() != "Africa/Nairobi" || c.OpenEnrolment {
 		t.Errorf("defaults = %+v", c)
 	}
 	if c.QuietHours != (QuietHours{Start: 19 * 60, End: 7 * 60}) {
@@ -41,7 +42,10 @@ func TestLoadConfigRejectsBadValues(t *testing.T) {
 		{"AT_BATCH", "0", "AT_BATCH"},
 		{"AT_BATCH", "many", "AT_BATCH"},
 		{"SMS_RATE", "-1", "SMS_RATE"},
-		{"SMS_MAX_ATTEMPTS", "0", "SMS_MAX_ATTEMPTS"},
+		{"SMS_MAX_ATTEMPTS", "5", "SMS_MAX_ATTEMPTS"},
+		{"SMS_RETRY_REPLY", "forever", "SMS_RETRY_REPLY"},
+		{"SMS_RETRY_BROADCAST", "10s", "SMS_RETRY_BROADCAST"},
+		{"SMS_BACKOFF_MAX", "1m", "SMS_BACKOFF_MAX"},
 		{"SMS_QUIET_HOURS", "7pm-7am", "SMS_QUIET_HOURS"},
 		{"SMS_QUIET_HOURS", "07:00-07:00", "SMS_QUIET_HOURS"},
 		{"SMS_SEGMENT_COST", "0.80", "SMS_SEGMENT_COST"},

@@ -42,6 +42,8 @@ type app struct {
 	// process is this process's identity, drawn at random at start: every
 	// lease it takes names it, and its heartbeat row keeps them its own.
 	process string
+	// printSMS shows unsent SMS bodies on the terminal (serve --demo only).
+	printSMS bool
 }
 
 // flags returns a flag set for a subcommand that prints its usage to stderr.
@@ -111,6 +113,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	defer a.close()
 	if *demo {
+		a.printSMS = true
 		if err := a.loadDemo(ctx, e.stdout); err != nil {
 			return err
 		}

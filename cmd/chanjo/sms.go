@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 
 	"github.com/gin-gonic/gin"
@@ -17,12 +18,14 @@ import (
 // smsConfig maps the service's settings onto the dispatcher's.
 func smsConfig(cfg Config) sms.Config {
 	return sms.Config{
-		Batch:       cfg.ATBatch,
-		Rate:        cfg.SMSRate,
-		MaxAttempts: cfg.SMSMaxAttempts,
-		Quiet:       sms.QuietHours{Start: cfg.QuietHours.Start, End: cfg.QuietHours.End},
-		TZ:          cfg.TZ,
-		From:        cfg.ATSenderID,
+		Batch:          cfg.ATBatch,
+		Rate:           cfg.SMSRate,
+		RetryReply:     cfg.SMSRetryReply,
+		RetryBroadcast: cfg.SMSRetryBroadcast,
+		BackoffMax:     cfg.SMSBackoffMax,
+		Quiet:          sms.QuietHours{Start: cfg.QuietHours.Start, End: cfg.QuietHours.End},
+		TZ:             cfg.TZ,
+		From:           cfg.ATSenderID,
 	}
 }
 
@@ -36,7 +39,7 @@ func smsSender(cfg Config) sms.Sender {
 }
 
 // addSMS adds the outbox dispatcher to the app's workers; out receives the
-// messages when no gateway is configured.
+// warning that no gateway is configured, and with serve --demo the messages.
 func (a *app) addSMS(out io.Writer) {
 	a.workers = append(a.workers, worker{name: "sms", run: func(ctx context.Context) error {
 		return a.dispatcher(out).Run(ctx)
@@ -48,7 +51,7 @@ func (a *app) addSMS(out io.Writer) {
 func (a *app) dispatcher(out io.Writer) *sms.Dispatcher {
 	sender := smsSender(a.cfg)
 	d := sms.NewDispatcher(a.db, sender, smsConfig(a.cfg))
-	d.Out, d.Log = out, a.log
+	d.Log = a.log
 	if a.smsMetrics != nil {
 		d.Metrics = a.smsMetrics
 	}
@@ -60,7 +63,15 @@ func (a *app) dispatcher(out io.Writer) *sms.Dispatcher {
 		d.Limiter = a.kv.Bucket("sms-rate", a.cfg.SMSRate, d.Burst())
 	}
 	if sender == nil {
-		a.log.Warn("AT_USERNAME or AT_API_KEY is not set: outgoing SMS are printed, not sent", "component", "sms")
+		// Said once, loudly, on the terminal and in the log: without a
+		// gateway every SMS ends not_sent_no_gateway.
+		a.log.Error("AT_USERNAME and AT_API_KEY are not set: SMS are NOT being sent; each is marked not_sent_no_gateway", "component", "sms")
+		fmt.Fprintln(out, "\n*** SMS ARE NOT BEING SENT: no gateway is configured (AT_USERNAME, AT_API_KEY). ***")
+		if a.printSMS {
+			d.Out = out
+			fmt.Fprintln(out, "*** serve --demo: each SMS is printed here instead. ***")
+		}
+		fmt.Fprintln(out)
 	}
 	return d
 }
@@ -71,6 +82,7 @@ func (a *app) registerSMS(r gin.IRouter, reg prometheus.Registerer) {
 	a.smsMetrics = sms.NewMetrics(reg)
 	h := sms.NewHandler(a.db, a.cfg.USSDCode, a.cfg.TZ, a.log, a.smsMetrics)
 	h.Price = segmentPrice(a.cfg)
+	h.SenderID = a.cfg.ATSenderID
 	h.Register(r.Group("", requireToken(a.token)))
 }
 

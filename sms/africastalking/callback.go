@@ -164,17 +164,43 @@ func ParseDeliveryReport(v url.Values) (DeliveryReport, error) {
 	}, nil
 }
 
-// OptOut says a number opted out of bulk SMS from a sender ID; later sends to it fail with 406.
+// OptOut is a callback about a number's subscription to a sender: the bulk-SMS opt-out callback
+// (senderId, phoneNumber: the number opted out of that sender ID), or the premium subscription
+// notification (phoneNumber, shortCode, keyword, updateType "addition" or "deletion").
 type OptOut struct {
 	SenderID    string
 	PhoneNumber string
+	// ShortCode and UpdateType are set on a subscription notification only.
+	ShortCode  string
+	UpdateType string
 }
 
-// ParseOptOut reads a bulk-SMS opt-out callback form. phoneNumber is required; senderId is kept as
-// given (we use one sender ID, so an opt-out from it is an opt-out from Chanjo).
+// ParseOptOut reads an opt-out or subscription callback form. phoneNumber is required.
 func ParseOptOut(v url.Values) (OptOut, error) {
 	if err := require(v, "phoneNumber"); err != nil {
 		return OptOut{}, fmt.Errorf("africastalking: parse opt-out: %w", err)
 	}
-	return OptOut{SenderID: v.Get("senderId"), PhoneNumber: strings.TrimSpace(v.Get("phoneNumber"))}, nil
+	return OptOut{SenderID: v.Get("senderId"), PhoneNumber: strings.TrimSpace(v.Get("phoneNumber")),
+		ShortCode: strings.TrimSpace(v.Get("shortCode")), UpdateType: strings.TrimSpace(v.Get("updateType"))}, nil
+}
+
+// Removal reports whether the callback says the number no longer wants messages from Sender: a bulk-SMS
+// opt-out, or a subscription "deletion" (any case, at-api.md §7). An "addition" is not one.
+func (o OptOut) Removal() bool {
+	return o.UpdateType == "" || strings.EqualFold(o.UpdateType, "deletion")
+}
+
+// Sender is the sender the callback is about: the sender ID of an opt-out, the short code of a
+// subscription notification.
+func (o OptOut) Sender() string {
+	if o.UpdateType != "" {
+		return o.ShortCode
+	}
+	return o.SenderID
+}
+
+// BlacklistReason reports whether a send status or a delivery report's failureReason says the operator
+// blocks the number from this sender: "UserInBlacklist" in a send answer, "UserInBlackList" in a report.
+func BlacklistReason(s string) bool {
+	return strings.EqualFold(s, "UserInBlacklist")
 }

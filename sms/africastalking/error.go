@@ -3,6 +3,8 @@ package africastalking
 import (
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 )
 
 // Error is a send request that produced no per-recipient results. Policy code branches on Retryable
@@ -46,7 +48,8 @@ func (e *Error) Unconfirmed() bool {
 //   - no answer (connection refused, reset, timeout): retryable. Most such failures happen before the
 //     gateway accepted anything, and losing a message is worse than the rare duplicate.
 //   - 429 and 5xx: retryable (throttled, or the gateway is failing).
-//   - 401 (bad key, or a live key against the sandbox) and other 4xx: not retryable; a person must act.
+//   - 401 (bad key, or a live key against the sandbox) and other 4xx: not retryable as a message
+//     fault; 401 and 403 are AccountFault, which the caller checks first.
 //   - 2xx with an unreadable body (Unconfirmed): NOT retryable. Unlike a lost connection, a 2xx says
 //     the gateway accepted the request, so a blind retry would send every message twice.
 //   - 2xx with an empty Recipients list: nothing was sent, so the Reason decides, with the same table as
@@ -67,6 +70,35 @@ func (e *Error) Retryable() bool {
 	default:
 		return false
 	}
+}
+
+// AccountFault reports whether the gateway refused the account, not the messages: a whole-request 401
+// or 403 (a wrong key, a key rotated less than about 20 minutes ago, a suspended account), or a 2xx with
+// no recipients and the reason InsufficientBalance. Any other request would be refused the same way
+// until a person acts or the key starts working, so the caller should pause sending and probe rather
+// than fail messages (at-api.md §14.1, corrected).
+func (e *Error) AccountFault() bool {
+	switch {
+	case e.HTTPStatus == http.StatusUnauthorized || e.HTTPStatus == http.StatusForbidden:
+		return true
+	case is2xx(e.HTTPStatus) && e.Err == nil:
+		return statusCodes[e.Reason] == CodeInsufficientBalance
+	}
+	return false
+}
+
+// Words is what the gateway said, for people (a log line, the console's banner): its reason, else the
+// start of its body, else the HTTP status.
+func (e *Error) Words() string {
+	switch {
+	case e.Reason != "":
+		return e.Reason
+	case strings.TrimSpace(e.Body) != "":
+		return strings.TrimSpace(e.Body)
+	case e.HTTPStatus == 0:
+		return "no answer"
+	}
+	return "HTTP " + strconv.Itoa(e.HTTPStatus)
 }
 
 func is2xx(status int) bool { return status >= 200 && status < 300 }

@@ -69,6 +69,17 @@ type Response struct {
 	Recipients []Recipient
 }
 
+// AccountFault reports whether every recipient failed with InsufficientBalance (405): the account is
+// out of credit, no number is at fault, and nothing was sent.
+func (r *Response) AccountFault() bool {
+	for _, rc := range r.Recipients {
+		if rc.StatusCode != CodeInsufficientBalance {
+			return false
+		}
+	}
+	return len(r.Recipients) > 0
+}
+
 // Recipient is the result for one number.
 type Recipient struct {
 	StatusCode int

@@ -88,6 +88,8 @@ type Gateway struct {
 	nextID  atomic.Uint64
 
 	mu       sync.Mutex
+	key      string
+	refused  int
 	sent     []Message
 	requests int
 	codes    map[string]int
@@ -117,6 +119,7 @@ func New(opts Options) *Gateway {
 	}
 	g := &Gateway{
 		opts:    opts,
+		key:     opts.APIKey,
 		senders: map[string]bool{},
 		client:  opts.HTTPClient,
 		idBase:  randomHex(8),
@@ -146,6 +149,32 @@ func New(opts Options) *Gateway {
 func (g *Gateway) Close() {
 	g.stop()
 	g.wg.Wait()
+}
+
+// SetAPIKey makes later requests need key, as a key rotated at the gateway does: until the client
+// carries the new key, every request answers 401.
+func (g *Gateway) SetAPIKey(key string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.key = key
+}
+
+// authorized reports whether key is the gateway's, counting the requests it refuses.
+func (g *Gateway) authorized(key string) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if key != g.key {
+		g.refused++
+		return false
+	}
+	return true
+}
+
+// Refused returns how many send requests were answered 401 for a wrong API key.
+func (g *Gateway) Refused() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.refused
 }
 
 // SetCode makes every later send to number answer with the per-recipient status code (e.g. 406

@@ -50,7 +50,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		textError(w, http.StatusMethodNotAllowed, "method not allowed")
 		return
 	}
-	if r.Header.Get("apiKey") != g.opts.APIKey {
+	if !g.authorized(r.Header.Get("apiKey")) {
 		w.Header().Set("WWW-Authenticate", `Basic realm="api",charset=UTF-8`)
 		textError(w, http.StatusUnauthorized, "The supplied authentication is invalid")
 		return

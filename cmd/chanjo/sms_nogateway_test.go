@@ -1,0 +1,38 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"chanjo/store"
+)
+
+// TestNoGatewaySaysSoAndSendsNothing: without gateway credentials start-up
+// says loudly that SMS are not sent, messages end not_sent_no_gateway, and
+// a body reaches the terminal only with serve --demo.
+func TestNoGatewaySaysSoAndSendsNothing(t *testing.T) {
+	for _, demo := range []bool{false, true} {
+		a, out := testApp(t, nil)
+		a.printSMS = demo
+		out.Reset()
+		d := a.dispatcher(out)
+		if n := strings.Count(out.String(), "SMS ARE NOT BEING SENT"); n != 1 {
+			t.Errorf("demo %v: start-up said %q, want the warning once", demo, out.String())
+		}
+		ctx := context.Background()
+		if _, err := a.db.QueueSMS(ctx, store.Outgoing{DedupeKey: "n", Kind: store.KindReply, Phone: "+254711000001", Body: "lesson 3 is ready"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Once(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var status string
+		if err := a.db.Get(&status, `SELECT status FROM outbox WHERE dedupe_key = 'n'`); err != nil || status != store.OutNotSent {
+			t.Errorf("demo %v: status = %q, %v, want %s", demo, status, err, store.OutNotSent)
+		}
+		if printed := strings.Contains(out.String(), "lesson 3 is ready"); printed != demo {
+			t.Errorf("demo %v: body printed = %v, want %v", demo, printed, demo)
+		}
+	}
+}
