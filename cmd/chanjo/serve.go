@@ -159,6 +159,7 @@ func newApp(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer) (*
 	a.addSMS(out)
 	a.addReminders()
 	a.addRelay()
+	a.addRetention()
 	return a, nil
 }
 
