@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"net/http"
@@ -25,6 +26,10 @@ type composeForm struct {
 	Urgent      bool
 	SendAt      string // sendAtLayout in CHANJO_TZ; "" sends now
 	ConfirmLong bool
+	// Once is the form's one-time key, drawn when the empty form is shown:
+	// posting the form twice (a double click, a resent request) creates one
+	// broadcast.
+	Once string
 }
 
 // Has reports whether list holds v, for the form's checked boxes.
@@ -60,6 +65,7 @@ func readCompose(c *gin.Context) composeForm {
 		Urgent:      c.PostForm("urgent") == "1",
 		SendAt:      strings.TrimSpace(c.PostForm("send_at")),
 		ConfirmLong: c.PostForm("confirm_long") == "1",
+		Once:        c.PostForm("once"),
 	}
 	f.Audience = store.Audience{SubCounties: c.PostFormArray("sub_county"), Groups: c.PostFormArray("group"),
 		Roles: c.PostFormArray("role"), Facilities: strings.FieldsFunc(f.Facilities, func(r rune) bool { return r == ',' || r == ' ' })}
@@ -92,7 +98,7 @@ func (h *Console) composePage(c *gin.Context, status int, f composeForm, p *prev
 
 // newBroadcastForm is GET /admin/broadcasts/new.
 func (h *Console) newBroadcastForm(c *gin.Context) {
-	h.composePage(c, http.StatusOK, composeForm{}, nil, "")
+	h.composePage(c, http.StatusOK, composeForm{Once: rand.Text()}, nil, "")
 }
 
 // composeBroadcast is POST /admin/broadcasts/new: the count button
@@ -113,8 +119,13 @@ func (h *Console) composeBroadcast(c *gin.Context) {
 	}
 	if err == nil && c.PostForm("action") == "send" {
 		var b store.Broadcast
-		if b, err = h.db.CreateBroadcast(ctx, scopeOf(c), userOf(c).ID, nb); err == nil {
-			h.redirect(c, fmt.Sprintf("/admin/broadcasts/%d", b.ID), fmt.Sprintf("Broadcast queued for %d recipients.", b.Recipients))
+		var created bool
+		if b, created, err = h.createOnce(c, f, nb); err == nil {
+			msg := fmt.Sprintf("Broadcast queued for %d recipients.", b.Recipients)
+			if !created {
+				msg = "This form was already sent: here is its broadcast."
+			}
+			h.redirect(c, fmt.Sprintf("/admin/broadcasts/%d", b.ID), msg)
 			return
 		}
 	}
@@ -127,6 +138,21 @@ func (h *Console) composeBroadcast(c *gin.Context) {
 	default:
 		h.composePage(c, http.StatusOK, f, pv, "")
 	}
+}
+
+// createOnce creates the form's broadcast under its one-time key. A form
+// without one (a page from before the key existed) gets a fresh key, so it
+// still sends, once.
+func (h *Console) createOnce(c *gin.Context, f composeForm, nb store.NewBroadcast) (store.Broadcast, bool, error) {
+	key := f.Once
+	if key == "" {
+		key = rand.Text()
+	}
+	b, created, err := h.db.CreateBroadcastOnce(c.Request.Context(), scopeOf(c), userOf(c).ID, "form:"+key, nb)
+	if errors.Is(err, store.ErrKeyReused) {
+		err = &store.InputError{Field: "once", Message: "this form was already sent with another message: open a new broadcast form"}
+	}
+	return b, created, err
 }
 
 func (h *Console) previewOf(p store.Preview, body string) *preview {

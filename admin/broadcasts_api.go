@@ -48,7 +48,10 @@ func (a *API) broadcastJSON(b store.Broadcast) broadcastJSON {
 }
 
 // createBroadcast is POST /api/v1/broadcasts: 201 with the broadcast, 422
-// with the refused field for bad input (nothing is created).
+// with the refused field for bad input (nothing is created). With an
+// Idempotency-Key header, a retry with the same key and body within 24 hours
+// answers 200 with the first broadcast instead of sending a second one; the
+// same key with another body is 422.
 func (a *API) createBroadcast(c *gin.Context) {
 	req, err := decodeBroadcast(c.Request.Body)
 	if err != nil {
@@ -64,7 +67,17 @@ func (a *API) createBroadcast(c *gin.Context) {
 	if req.SendAt != nil {
 		nb.SendAt = *req.SendAt
 	}
-	b, err := a.db.CreateBroadcast(c.Request.Context(), scopeOf(c), userOf(c).ID, nb)
+	status, ctx := http.StatusCreated, c.Request.Context()
+	var b store.Broadcast
+	if key := c.GetHeader("Idempotency-Key"); key != "" {
+		var created bool
+		b, created, err = a.db.CreateBroadcastOnce(ctx, scopeOf(c), userOf(c).ID, key, nb)
+		if !created {
+			status = http.StatusOK
+		}
+	} else {
+		b, err = a.db.CreateBroadcast(ctx, scopeOf(c), userOf(c).ID, nb)
+	}
 	var ie *store.InputError
 	if errors.As(err, &ie) {
 		abort(c, http.StatusUnprocessableEntity, apiError{Code: "invalid", Message: ie.Message, Fields: map[string]string{ie.Field: ie.Message}})
@@ -74,7 +87,7 @@ func (a *API) createBroadcast(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, a.broadcastJSON(b))
+	c.JSON(status, a.broadcastJSON(b))
 }
 
 func decodeBroadcast(body io.Reader) (broadcastRequest, error) {

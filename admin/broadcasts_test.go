@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -254,4 +256,71 @@ func TestAPIBroadcastRefusals(t *testing.T) {
 			})
 		})
 	}
+}
+
+// apiWithKey calls POST /api/v1/broadcasts with an Idempotency-Key.
+func (h *harness) apiWithKey(token, key, body string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/broadcasts", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Idempotency-Key", key)
+	rec := httptest.NewRecorder()
+	h.r.ServeHTTP(rec, req)
+	return rec
+}
+
+func TestAPIBroadcastRetriedWithKey(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		h := newHarness(t, db)
+		broadcastFixture(h)
+		token := h.token(h.user("kibra-script", store.RoleSupervisor, "Kibra"))
+		body := `{"body": "Meeting at 9.", "audience": {"sub_counties": ["Kibra"]}}`
+		var first, again broadcastJSON
+		rec := h.apiWithKey(token, "retry-1", body)
+		if err := json.Unmarshal(rec.Body.Bytes(), &first); rec.Code != http.StatusCreated || err != nil {
+			t.Fatalf("POST with a new key = %d %s, want 201", rec.Code, rec.Body)
+		}
+		// The client timed out and retries, spelling the JSON differently.
+		rec = h.apiWithKey(token, "retry-1", `{"audience": {"sub_counties": ["Kibra"]}, "body": "Meeting at 9."}`)
+		if err := json.Unmarshal(rec.Body.Bytes(), &again); rec.Code != http.StatusOK || err != nil || again.ID != first.ID {
+			t.Errorf("retry = %d %s, want 200 with broadcast %d", rec.Code, rec.Body, first.ID)
+		}
+		rec = h.apiWithKey(token, "retry-1", `{"body": "Meeting at 10."}`)
+		var e errorBody
+		if err := json.Unmarshal(rec.Body.Bytes(), &e); rec.Code != http.StatusUnprocessableEntity || err != nil || e.Error.Fields["idempotency_key"] == "" {
+			t.Errorf("same key, other body = %d %s, want 422 on idempotency_key", rec.Code, rec.Body)
+		}
+		if n, m := h.rows("broadcasts"), h.rows("outbox"); n != 1 || m != 1 {
+			t.Errorf("after a retry: %d broadcasts, %d SMS; want 1 and 1", n, m)
+		}
+	})
+}
+
+func TestComposePostedTwice(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		h := newHarness(t, db)
+		broadcastFixture(h)
+		b, csrf := h.loggedIn("wanjiru")
+		m := regexp.MustCompile(`name="once" value="([^"]+)"`).FindStringSubmatch(b.get("/admin/broadcasts/new").Body.String())
+		if m == nil {
+			t.Fatal("the compose form carries no one-time key")
+		}
+		form := url.Values{"csrf": {csrf}, "once": {m[1]}, "body": {"Cold chain meeting on Friday."}, "action": {"send"}}
+		first := b.post("/admin/broadcasts/new", form)
+		second := b.post("/admin/broadcasts/new", form)
+		if first.Code != http.StatusSeeOther || second.Code != http.StatusSeeOther || first.Header().Get("Location") != second.Header().Get("Location") {
+			t.Errorf("two posts = %d to %q, %d to %q; want both 303 to the same broadcast",
+				first.Code, first.Header().Get("Location"), second.Code, second.Header().Get("Location"))
+		}
+		if n := h.rows("broadcasts"); n != 1 {
+			t.Errorf("broadcasts after a double post = %d, want 1", n)
+		}
+		form.Set("body", "Another message.")
+		if rec := b.post("/admin/broadcasts/new", form); rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "open a new broadcast form") {
+			t.Errorf("the used form with another message = %d, want 422 asking for a new form", rec.Code)
+		}
+		if next := regexp.MustCompile(`name="once" value="([^"]+)"`).FindStringSubmatch(b.get("/admin/broadcasts/new").Body.String()); next == nil || next[1] == m[1] {
+			t.Error("a new compose form reuses the old one-time key")
+		}
+	})
 }

@@ -251,8 +251,9 @@ func (db *DB) CreateBroadcast(ctx context.Context, sc Scope, userID int64, nb Ne
 }
 
 type recipient struct {
-	ID    int64  `db:"id"`
-	Phone string `db:"phone"`
+	ID        int64  `db:"id"`
+	Phone     string `db:"phone"`
+	SubCounty string `db:"sub_county"`
 }
 
 const sqlInsertBroadcast = `INSERT INTO broadcasts (user_id, audience, body, urgent, send_at, recipients, segments, created_at)
@@ -270,7 +271,7 @@ func (db *DB) createBroadcast(ctx context.Context, tx *Tx, sc Scope, userID int6
 	}
 	cond, args := nb.Audience.where(sc)
 	var rs []recipient
-	if err := tx.SelectContext(ctx, &rs, db.Rebind(`SELECT w.id, w.phone`+sqlAudienceFrom+cond+` ORDER BY w.id`), args...); err != nil {
+	if err := tx.SelectContext(ctx, &rs, db.Rebind(`SELECT w.id, w.phone, COALESCE(f.sub_county, '') AS sub_county`+sqlAudienceFrom+cond+` ORDER BY w.id`), args...); err != nil {
 		return 0, fmt.Errorf("store: create broadcast: %w", err)
 	}
 	if len(rs) == 0 {
@@ -289,7 +290,7 @@ func (db *DB) createBroadcast(ctx context.Context, tx *Tx, sc Scope, userID int6
 	msgs := make([]Outgoing, len(rs))
 	for i, r := range rs {
 		msgs[i] = Outgoing{DedupeKey: fmt.Sprintf("broadcast:%d:%d", id, r.ID), Kind: KindBroadcast, Phone: r.Phone,
-			Body: nb.Body, WorkerID: r.ID, BroadcastID: id, Urgent: nb.Urgent, NotBefore: sendAt}
+			SubCounty: r.SubCounty, Body: nb.Body, WorkerID: r.ID, BroadcastID: id, Urgent: nb.Urgent, NotBefore: sendAt}
 	}
 	if _, err := db.Enqueue(ctx, tx, msgs...); err != nil {
 		return 0, fmt.Errorf("store: create broadcast: %w", err)

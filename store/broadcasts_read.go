@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -41,6 +43,29 @@ type BroadcastCounts struct {
 	NotSent     int `db:"not_sent_no_gateway" json:"not_sent_no_gateway"`
 }
 
+// add counts n SMS of the outbox status. A new status is one case here
+// (and a field above); the counters themselves know no statuses.
+func (c *BroadcastCounts) add(status string, n int) {
+	switch status {
+	case OutQueued:
+		c.Queued += n
+	case OutAccepted:
+		c.Accepted += n
+	case OutDelivered:
+		c.Delivered += n
+	case OutFailed:
+		c.Failed += n
+	case OutSuppressed:
+		c.Suppressed += n
+	case OutUnconfirmed:
+		c.Unconfirmed += n
+	case OutExpired:
+		c.Expired += n
+	case OutNotSent:
+		c.NotSent += n
+	}
+}
+
 // Total is the number of SMS counted.
 func (c BroadcastCounts) Total() int {
 	return c.Queued + c.Sending + c.Accepted + c.Delivered + c.Failed + c.Suppressed + c.Unconfirmed + c.Expired + c.NotSent
@@ -52,33 +77,35 @@ func (c BroadcastCounts) Pending() bool {
 	return c.Queued+c.Sending+c.Accepted > 0
 }
 
-// broadcastRow is a row of sqlBroadcasts.
-type broadcastRow struct {
-	Broadcast
-	BroadcastCounts
-}
-
-// sqlBroadcasts selects broadcasts with their counts. A message being sent
-// is a queued row leased to a dispatcher. A broadcast is inside
-// a supervisor's scope when some of its SMS went to her sub-counties; she
-// sees the counts of those only.
-const sqlBroadcasts = `SELECT b.id, COALESCE(u.name, '') AS user_name, b.audience, b.body, b.urgent, b.send_at,
-    b.recipients, b.segments, b.created_at,
-    SUM(CASE WHEN o.status = 'queued' AND o.lease_owner IS NULL THEN 1 ELSE 0 END) AS queued,
-    SUM(CASE WHEN o.status = 'queued' AND o.lease_owner IS NOT NULL THEN 1 ELSE 0 END) AS sending,
-    SUM(CASE WHEN o.status = 'accepted' THEN 1 ELSE 0 END) AS accepted,
-    SUM(CASE WHEN o.status = 'delivered' THEN 1 ELSE 0 END) AS delivered,
-    SUM(CASE WHEN o.status = 'failed' THEN 1 ELSE 0 END) AS failed,
-    SUM(CASE WHEN o.status = 'suppressed' THEN 1 ELSE 0 END) AS suppressed,
-    SUM(CASE WHEN o.status = 'unconfirmed' THEN 1 ELSE 0 END) AS unconfirmed,
-    SUM(CASE WHEN o.status = 'expired' THEN 1 ELSE 0 END) AS expired,
-    SUM(CASE WHEN o.status = 'not_sent_no_gateway' THEN 1 ELSE 0 END) AS not_sent_no_gateway
+// sqlBroadcastPage selects broadcasts, newest first. Their counts come
+// from the counters (migration 0018), so a page costs the same at any size
+// of the outbox. A broadcast is inside a supervisor's scope when some of
+// its SMS went to her sub-counties (%s: the ids of those, or all for an
+// admin: every broadcast has a recipient).
+const sqlBroadcastPage = `SELECT b.id, COALESCE(u.name, '') AS user_name, b.audience, b.body, b.urgent, b.send_at,
+    b.recipients, b.segments, b.created_at
 FROM broadcasts b LEFT JOIN users u ON u.id = b.user_id
-JOIN outbox o ON o.broadcast_id = b.id
-LEFT JOIN workers w ON w.id = o.worker_id LEFT JOIN facilities f ON f.id = w.facility_id
-WHERE %s
-GROUP BY b.id, u.name, b.audience, b.body, b.urgent, b.send_at, b.recipients, b.segments, b.created_at
-ORDER BY b.id DESC`
+WHERE %s AND %s
+ORDER BY b.id DESC LIMIT ?`
+
+// sqlScopedBroadcasts is the ids of the broadcasts with SMS in the scope's
+// sub-counties (%s twice), counted or not yet folded.
+const sqlScopedBroadcasts = `b.id IN (SELECT broadcast_id FROM broadcast_counts WHERE %s
+    UNION ALL SELECT broadcast_id FROM sms_count_deltas WHERE broadcast_id IS NOT NULL AND %s)`
+
+// sqlBroadcastCounts sums the counters of the broadcasts (%s: their ids)
+// inside the scope (%s), with the changes not yet folded.
+const sqlBroadcastCounts = `SELECT broadcast_id, status, SUM(n) AS n FROM (
+    SELECT broadcast_id, sub_county, status, n FROM broadcast_counts WHERE broadcast_id IN (%[1]s)
+    UNION ALL SELECT broadcast_id, sub_county, status, n FROM sms_count_deltas WHERE broadcast_id IN (%[1]s)
+) c WHERE %[2]s GROUP BY broadcast_id, status`
+
+// sqlBroadcastSending counts the queued SMS of the broadcasts (%s) that are
+// leased to a dispatcher: being sent. The counters do not follow leases (a
+// claim writes no counter), so this reads the outbox, the queued rows of
+// the few broadcasts still sending.
+const sqlBroadcastSending = `SELECT broadcast_id, COUNT(*) AS n FROM outbox
+WHERE broadcast_id IN (%s) AND status = 'queued' AND lease_owner IS NOT NULL AND %s GROUP BY broadcast_id`
 
 // Broadcast returns the broadcast with the id and its counts inside the
 // scope, or ErrNotFound when there is none or none of its SMS went inside
@@ -104,20 +131,66 @@ func (db *DB) Broadcasts(ctx context.Context, sc Scope, limit int) ([]Broadcast,
 	return bs, nil
 }
 
-// broadcasts runs sqlBroadcasts through q with the extra condition cond.
+// broadcasts reads the page of broadcasts matching cond through q, then
+// their counts.
 func (db *DB) broadcasts(ctx context.Context, sc Scope, q sqlx.QueryerContext, cond string, args []any, limit int) ([]Broadcast, error) {
-	where, scArgs := sc.clause("f.sub_county")
-	var rows []broadcastRow
-	query := fmt.Sprintf(sqlBroadcasts, where+" AND "+cond) + ` LIMIT ?`
-	if err := sqlx.SelectContext(ctx, q, &rows, db.Rebind(query), append(append(scArgs, args...), limit)...); err != nil {
+	inScope, scArgs := "1 = 1", []any(nil)
+	if !sc.Admin {
+		where, whereArgs := sc.clause("sub_county")
+		inScope, scArgs = fmt.Sprintf(sqlScopedBroadcasts, where, where), append(whereArgs, whereArgs...)
+	}
+	var out []Broadcast
+	query := fmt.Sprintf(sqlBroadcastPage, cond, inScope)
+	if err := sqlx.SelectContext(ctx, q, &out, db.Rebind(query), append(append(args, scArgs...), limit)...); err != nil {
 		return nil, err
 	}
-	out := make([]Broadcast, len(rows))
-	for i, r := range rows {
-		out[i] = r.Broadcast
-		out[i].Counts = r.BroadcastCounts
+	if len(out) == 0 {
+		return out, nil
+	}
+	if err := db.broadcastCounts(ctx, sc, q, out); err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+// broadcastCounts fills in the counts of bs inside the scope.
+func (db *DB) broadcastCounts(ctx context.Context, sc Scope, q sqlx.QueryerContext, bs []Broadcast) error {
+	byID := make(map[int64]*BroadcastCounts, len(bs))
+	ids := make([]any, len(bs))
+	for i := range bs {
+		byID[bs[i].ID], ids[i] = &bs[i].Counts, bs[i].ID
+	}
+	in := "?" + strings.Repeat(", ?", len(ids)-1)
+	where, scArgs := sc.clause("sub_county")
+	var rows []struct {
+		ID     int64  `db:"broadcast_id"`
+		Status string `db:"status"`
+		N      int    `db:"n"`
+	}
+	query := fmt.Sprintf(sqlBroadcastCounts, in, where)
+	if err := sqlx.SelectContext(ctx, q, &rows, db.Rebind(query), append(append(slices.Clone(ids), ids...), scArgs...)...); err != nil {
+		return err
+	}
+	var sending []any
+	for _, r := range rows {
+		byID[r.ID].add(r.Status, r.N)
+		if r.Status == OutQueued && r.N > 0 {
+			sending = append(sending, r.ID)
+		}
+	}
+	if len(sending) == 0 {
+		return nil
+	}
+	rows = rows[:0]
+	query = fmt.Sprintf(sqlBroadcastSending, "?"+strings.Repeat(", ?", len(sending)-1), where)
+	if err := sqlx.SelectContext(ctx, q, &rows, db.Rebind(query), append(sending, scArgs...)...); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		c := byID[r.ID]
+		c.Queued, c.Sending = c.Queued-r.N, c.Sending+r.N
+	}
+	return nil
 }
 
 // AudienceChoices are the values a broadcast form offers.

@@ -166,23 +166,52 @@ WHERE `+where+` AND q.form = 'practice' AND q.finished_at IS NOT NULL GROUP BY q
 	return d, err
 }
 
-const sqlSMSMonth = `SELECT
-    COALESCE(SUM(CASE WHEN o.status IN ('queued', 'sending') THEN 1 ELSE 0 END), 0) AS queued,
-    COALESCE(SUM(CASE WHEN o.sent_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS sent,
-    COALESCE(SUM(CASE WHEN o.status = 'delivered' THEN 1 ELSE 0 END), 0) AS delivered,
-    COALESCE(SUM(CASE WHEN o.status = 'failed' THEN 1 ELSE 0 END), 0) AS failed,
-    COALESCE(SUM(o.cost), 0) AS cost, COALESCE(MAX(o.currency), '') AS currency
-FROM outbox o LEFT JOIN workers w ON w.id = o.worker_id LEFT JOIN facilities f ON f.id = w.facility_id
-WHERE o.created_at >= ? AND `
+// sqlSMSDays sums the SMS counters (sms_daily, and the changes not yet
+// folded) of the UTC days from the first ? on, inside the scope (%s).
+const sqlSMSDays = `SELECT
+    COALESCE(SUM(CASE WHEN status = 'queued' THEN n ELSE 0 END), 0) AS queued,
+    COALESCE(SUM(CASE WHEN sent THEN n ELSE 0 END), 0) AS sent,
+    COALESCE(SUM(CASE WHEN status = 'delivered' THEN n ELSE 0 END), 0) AS delivered,
+    COALESCE(SUM(CASE WHEN status = 'failed' THEN n ELSE 0 END), 0) AS failed,
+    COALESCE(SUM(cost), 0) AS cost, COALESCE(MAX(currency), '') AS currency
+FROM (SELECT sub_county, status, sent, currency, n, cost FROM sms_daily WHERE day >= ?
+      UNION ALL SELECT sub_county, status, sent, currency, n, cost FROM sms_count_deltas WHERE day >= ?) c
+WHERE %s`
 
-// smsMonth counts the SMS created since monthStart. An admin also sees
-// messages to numbers that are no worker's (replies to strangers).
+// sqlSMSHours counts the outbox rows created in [?, ?) inside the scope
+// (%s): the hours of a month's first UTC day that belong to the month.
+const sqlSMSHours = `SELECT
+    COALESCE(SUM(CASE WHEN status = 'queued' THEN 1 ELSE 0 END), 0) AS queued,
+    COALESCE(SUM(CASE WHEN sent_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS sent,
+    COALESCE(SUM(CASE WHEN status = 'delivered' THEN 1 ELSE 0 END), 0) AS delivered,
+    COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0) AS failed,
+    COALESCE(SUM(cost), 0) AS cost, COALESCE(MAX(currency), '') AS currency
+FROM outbox WHERE created_at >= ? AND created_at < ? AND %s`
+
+// smsMonth counts the SMS created since monthStart, by the sub-county of
+// their recipient when they were queued. An admin also sees messages to
+// numbers that are no worker's (replies to strangers). Whole UTC days come
+// from the counters; when the month starts inside a UTC day (a local
+// midnight east of Greenwich), that day's hours in the month come from the
+// outbox, indexed on created_at, which retention never reaches.
 func (db *DB) smsMonth(ctx context.Context, sc Scope, monthStart time.Time) (SMSMonth, error) {
-	where, args := sc.clause("f.sub_county")
+	where, args := sc.clause("sub_county")
+	start := monthStart.UTC()
+	fullFrom := start.Truncate(24 * time.Hour)
+	var part SMSMonth
+	if !fullFrom.Equal(start) {
+		fullFrom = fullFrom.Add(24 * time.Hour)
+		err := db.GetContext(ctx, &part, db.Rebind(fmt.Sprintf(sqlSMSHours, where)), append([]any{start, fullFrom}, args...)...)
+		if err != nil {
+			return SMSMonth{}, fmt.Errorf("store: dashboard sms: %w", err)
+		}
+	}
 	var m SMSMonth
-	err := db.GetContext(ctx, &m, db.Rebind(sqlSMSMonth+where), append([]any{monthStart}, args...)...)
-	if err != nil {
+	day := fullFrom.Format(time.DateOnly)
+	if err := db.GetContext(ctx, &m, db.Rebind(fmt.Sprintf(sqlSMSDays, where)), append([]any{day, day}, args...)...); err != nil {
 		return SMSMonth{}, fmt.Errorf("store: dashboard sms: %w", err)
 	}
+	m.Queued, m.Sent, m.Delivered, m.Failed = m.Queued+part.Queued, m.Sent+part.Sent, m.Delivered+part.Delivered, m.Failed+part.Failed
+	m.Cost, m.Currency = m.Cost+part.Cost, max(m.Currency, part.Currency)
 	return m, nil
 }

@@ -166,11 +166,11 @@ func TestDashboardScoped(t *testing.T) {
 VALUES (?, 'practice', 'stock', 1, ?, ?, 3, 4), (?, 'practice', 'stock', 2, ?, ?, 1, 4), (?, 'practice', 'stock', 3, ?, ?, 0, 4)`,
 			a, now, now, a, now, now, c, now, now)
 		for i, st := range []string{"delivered", "failed", "queued"} {
-			exec(`INSERT INTO outbox (dedupe_key, kind, priority, phone, body, worker_id, status, not_before, sent_at, cost, currency, created_at, updated_at)
-VALUES (?, 'nudge', 1, '+254711000001', 'x', ?, ?, ?, ?, 0.8, 'KES', ?, ?)`, st, a, st, now, sentAt(i < 2, now), now, now)
+			exec(`INSERT INTO outbox (dedupe_key, kind, priority, phone, body, worker_id, sub_county, status, not_before, sent_at, cost, currency, created_at, updated_at)
+VALUES (?, 'nudge', 1, '+254711000001', 'x', ?, 'Kibra', ?, ?, ?, 0.8, 'KES', ?, ?)`, st, a, st, now, sentAt(i < 2, now), now, now)
 		}
-		exec(`INSERT INTO outbox (dedupe_key, kind, priority, phone, body, worker_id, status, not_before, sent_at, cost, currency, created_at, updated_at)
-VALUES ('c', 'nudge', 1, '+254711000003', 'x', ?, 'delivered', ?, ?, 0.8, 'KES', ?, ?)`, c, now, now, now, now)
+		exec(`INSERT INTO outbox (dedupe_key, kind, priority, phone, body, worker_id, sub_county, status, not_before, sent_at, cost, currency, created_at, updated_at)
+VALUES ('c', 'nudge', 1, '+254711000003', 'x', ?, 'Embakasi', 'delivered', ?, ?, 0.8, 'KES', ?, ?)`, c, now, now, now, now)
 		got, err := db.Dashboard(ctx, store.Scope{SubCounties: []string{"Kibra"}}, now.Add(-24*time.Hour))
 		if err != nil {
 			t.Fatal(err)

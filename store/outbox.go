@@ -70,20 +70,26 @@ type Outgoing struct {
 	// WorkerID and BroadcastID link the message to its worker and broadcast;
 	// 0 means none.
 	WorkerID, BroadcastID int64
+	// SubCounty is the recipient's sub-county, which the SMS counts keep
+	// (broadcast_counts, sms_daily); "" looks it up from WorkerID.
+	SubCounty string
 	// Urgent lets a broadcast or nudge go out during quiet hours.
 	Urgent bool
 	// NotBefore is the earliest send time; zero means now.
 	NotBefore time.Time
 }
 
-// enqueueChunk is the number of rows per INSERT: 12 binds a row keeps a chunk
+// enqueueChunk is the number of rows per INSERT: 14 binds a row keeps a chunk
 // well under SQLite's 32,766 and PostgreSQL's 65,535 bind limits.
 const enqueueChunk = 1000
 
 const sqlEnqueueHead = `INSERT INTO outbox (dedupe_key, kind, priority, urgent, phone, body, worker_id,
-broadcast_id, not_before, segments, created_at, updated_at) VALUES `
+broadcast_id, not_before, segments, created_at, updated_at, sub_county) VALUES `
 
-const sqlEnqueueRow = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+// sqlEnqueueRow looks the sub-county up only when the caller did not give
+// it (COALESCE stops at the first value that is not NULL).
+const sqlEnqueueRow = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(?,
+  (SELECT f.sub_county FROM workers w JOIN facilities f ON f.id = w.facility_id WHERE w.id = ?), ''))`
 
 const sqlEnqueueTail = ` ON CONFLICT (dedupe_key) DO NOTHING`
 
@@ -97,7 +103,7 @@ func (db *DB) Enqueue(ctx context.Context, q sqlx.ExtContext, msgs ...Outgoing) 
 	total := 0
 	for start := 0; start < len(msgs); start += enqueueChunk {
 		chunk := msgs[start:min(start+enqueueChunk, len(msgs))]
-		args := make([]any, 0, 12*len(chunk))
+		args := make([]any, 0, 14*len(chunk))
 		for _, m := range chunk {
 			row, err := enqueueArgs(m, now)
 			if err != nil {
@@ -132,8 +138,12 @@ func enqueueArgs(m Outgoing, now time.Time) ([]any, error) {
 	if !m.NotBefore.IsZero() {
 		notBefore = m.NotBefore.UTC()
 	}
+	var subCounty any
+	if m.SubCounty != "" {
+		subCounty = m.SubCounty
+	}
 	return []any{m.DedupeKey, string(m.Kind), prio, m.Urgent, m.Phone, m.Body, nullID(m.WorkerID),
-		nullID(m.BroadcastID), notBefore, 1, now, now}, nil
+		nullID(m.BroadcastID), notBefore, 1, now, now, subCounty, nullID(m.WorkerID)}, nil
 }
 
 // nullID maps the id 0 to NULL.

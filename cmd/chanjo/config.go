@@ -33,6 +33,7 @@ type Config struct {
 	QuietHours                                  QuietHours
 	SegmentCost                                 float64
 	Currency                                    string
+	SMSKeep                                     time.Duration // outbox rows older are removed; 0 keeps all
 
 	LogLevel slog.Level
 	LogJSON  bool
@@ -124,6 +125,8 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	check(err)
 	c.Currency, c.SegmentCost, err = parseCost(env("SMS_SEGMENT_COST", "KES 0.80"))
 	check(err)
+	c.SMSKeep, err = parseKeep(env("SMS_KEEP", "180"))
+	check(err)
 	check(parseLog(&c, env("LOG_LEVEL", "info"), env("LOG_FORMAT", "text")))
 	return c, errors.Join(errs...)
 }
@@ -168,6 +171,19 @@ func durationIn(name, v string, min, max time.Duration) (time.Duration, error) {
 		return 0, &configError{name, v, fmt.Sprintf("must be a duration such as 24h or 30m, from %s to %s", min, max)}
 	}
 	return d, nil
+}
+
+// parseKeep reads SMS_KEEP: days ("180" or "180d") or off. At least 35
+// days, so that the dashboard's month is always whole in the outbox.
+func parseKeep(v string) (time.Duration, error) {
+	if v == "off" {
+		return 0, nil
+	}
+	days, err := intIn("SMS_KEEP", strings.TrimSuffix(v, "d"), 35, 36500)
+	if err != nil {
+		return 0, &configError{"SMS_KEEP", v, "must be a number of days from 35 to 36500 (e.g. 180 or 180d), or off"}
+	}
+	return time.Duration(days) * 24 * time.Hour, nil
 }
 
 func floatIn(name, v string, min, max float64) (float64, error) {

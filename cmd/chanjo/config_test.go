@@ -48,6 +48,8 @@ func TestLoadConfigRejectsBadValues(t *testing.T) {
 		{"SMS_BACKOFF_MAX", "1m", "SMS_BACKOFF_MAX"},
 		{"SMS_QUIET_HOURS", "7pm-7am", "SMS_QUIET_HOURS"},
 		{"SMS_QUIET_HOURS", "07:00-07:00", "SMS_QUIET_HOURS"},
+		{"SMS_KEEP", "30", "SMS_KEEP"},
+		{"SMS_KEEP", "6 months", "SMS_KEEP"},
 		{"SMS_SEGMENT_COST", "0.80", "SMS_SEGMENT_COST"},
 		{"LOG_LEVEL", "loud", "LOG_LEVEL"},
 		{"LOG_FORMAT", "xml", "LOG_FORMAT"},
@@ -71,11 +73,12 @@ func TestLoadConfigAcceptsProductionValues(t *testing.T) {
 		"SMS_RATE":         "0",
 		"CHANJO_ENROLMENT": "open",
 		"LOG_FORMAT":       "json",
+		"SMS_KEEP":         "365d",
 	}))
 	if err != nil {
 		t.Fatalf("loadConfig = %v", err)
 	}
-	if len(c.RedisAddrs) != 2 || c.QuietHours != (QuietHours{}) || !c.OpenEnrolment || !c.LogJSON {
+	if len(c.RedisAddrs) != 2 || c.QuietHours != (QuietHours{}) || !c.OpenEnrolment || !c.LogJSON || c.SMSKeep != 365*24*time.Hour {
 		t.Errorf("config = %+v", c)
 	}
 }

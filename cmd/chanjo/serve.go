@@ -171,6 +171,7 @@ func newApp(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer) (*
 	a.addReminders()
 	a.addRelay()
 	a.addSchemaWatch()
+	a.addRetention()
 	return a, nil
 }
 

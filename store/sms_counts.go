@@ -1,0 +1,78 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// sqlFoldCounts moves the changes the PostgreSQL triggers appended
+// (sms_count_deltas) into the counters, in one statement: the rows it
+// deletes are exactly the rows it adds, so a change committed meanwhile is
+// folded the next time, never lost or counted twice. Counter rows are
+// written in key order, so two folds can only wait on each other, not
+// deadlock.
+const sqlFoldCounts = `WITH d AS (
+    DELETE FROM sms_count_deltas RETURNING broadcast_id, day, kind, sub_county, status, sent, currency, n, cost
+), b AS (
+    INSERT INTO broadcast_counts (broadcast_id, sub_county, status, n)
+    SELECT broadcast_id, sub_county, status, SUM(n) FROM d WHERE broadcast_id IS NOT NULL
+    GROUP BY broadcast_id, sub_county, status ORDER BY broadcast_id, sub_county, status
+    ON CONFLICT (broadcast_id, sub_county, status) DO UPDATE SET n = broadcast_counts.n + excluded.n
+)
+INSERT INTO sms_daily (day, kind, sub_county, status, sent, currency, n, cost)
+SELECT day, kind, sub_county, status, sent, currency, SUM(n), SUM(cost) FROM d
+GROUP BY day, kind, sub_county, status, sent, currency ORDER BY day, kind, sub_county, status, sent, currency
+ON CONFLICT (day, kind, sub_county, status, sent, currency)
+DO UPDATE SET n = sms_daily.n + excluded.n, cost = sms_daily.cost + excluded.cost`
+
+// FoldSMSCounts moves the outbox changes not yet counted into the SMS
+// counters (broadcast_counts, sms_daily) and reports how many daily
+// counter rows it wrote. Readers add the unfolded changes, so folding only
+// keeps them few; it is safe on several instances at once (one folds, the
+// others skip). On SQLite the triggers count directly and there is nothing
+// to fold.
+func (db *DB) FoldSMSCounts(ctx context.Context) (int, error) {
+	if db.Dialect == SQLite {
+		return 0, nil
+	}
+	var n int64
+	err := db.Tx(ctx, func(tx *Tx) error {
+		var mine bool
+		if err := tx.GetContext(ctx, &mine, `SELECT pg_try_advisory_xact_lock(7262527)`); err != nil || !mine {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, sqlFoldCounts)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: fold sms counts: %w", err)
+	}
+	return int(n), nil
+}
+
+// sqlDeleteOldSMS removes a batch of the oldest outbox rows created before
+// ? that are no longer queued. Their counts stay: the counters have no
+// DELETE trigger. On PostgreSQL (%s) rows another instance is deleting are
+// skipped, so instances share the work.
+const sqlDeleteOldSMS = `DELETE FROM outbox WHERE id %s (SELECT id FROM outbox
+WHERE created_at < ? AND status <> 'queued' ORDER BY created_at LIMIT ? %s)`
+
+// DeleteOldSMS removes up to limit outbox rows created before before whose
+// sending is over (any status but queued), and reports how many it
+// removed. The SMS counts (broadcast lists, the dashboard) keep them.
+func (db *DB) DeleteOldSMS(ctx context.Context, before time.Time, limit int) (int, error) {
+	in, lock := "IN", ""
+	if db.Dialect == Postgres {
+		in, lock = "= ANY(ARRAY", "FOR UPDATE SKIP LOCKED)"
+	}
+	n, err := db.exec(ctx, fmt.Sprintf(sqlDeleteOldSMS, in, lock), before.UTC(), limit)
+	if err != nil {
+		return 0, fmt.Errorf("store: delete old sms: %w", err)
+	}
+	return int(n), nil
+}

@@ -1,0 +1,160 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"chanjo/store"
+	"chanjo/store/storetest"
+)
+
+// smsView is what the console and the API show of the SMS: the broadcasts'
+// counts for an admin and for Kibra's supervisor, and the dashboard's
+// months.
+type smsView struct {
+	Old, New           store.BroadcastCounts
+	KibraOld, KibraNew store.BroadcastCounts
+	KibraList          int
+	Feb, Mar, KibraMar store.SMSMonth
+}
+
+func readSMSView(t *testing.T, db *store.DB, old, new int64) smsView {
+	t.Helper()
+	ctx := context.Background()
+	var v smsView
+	for _, r := range []struct {
+		dst *store.BroadcastCounts
+		sc  store.Scope
+		id  int64
+	}{{&v.Old, admin, old}, {&v.New, admin, new}, {&v.KibraOld, kibra, old}, {&v.KibraNew, kibra, new}} {
+		b, err := db.Broadcast(ctx, r.sc, r.id)
+		if err != nil {
+			t.Fatalf("Broadcast(%d): %v", r.id, err)
+		}
+		*r.dst = b.Counts
+	}
+	list, err := db.Broadcasts(ctx, kibra, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.KibraList = len(list)
+	// Since the start of a month in Nairobi (UTC+3): 21:00 UTC the day before.
+	for _, m := range []struct {
+		dst   *store.SMSMonth
+		sc    store.Scope
+		start time.Time
+	}{
+		{&v.Feb, admin, time.Date(2025, 1, 31, 21, 0, 0, 0, time.UTC)},
+		{&v.Mar, admin, time.Date(2025, 2, 28, 21, 0, 0, 0, time.UTC)},
+		{&v.KibraMar, kibra, time.Date(2025, 2, 28, 21, 0, 0, 0, time.UTC)},
+	} {
+		d, err := db.Dashboard(ctx, m.sc, m.start)
+		if err != nil {
+			t.Fatal(err)
+		}
+		*m.dst = d.SMS
+	}
+	return v
+}
+
+// TestSMSCountsSurviveFoldAndRetention: the counts the console shows are
+// the same before and after the changes are folded (PostgreSQL), after a
+// nurse moves to another sub-county, and after retention removed the old
+// broadcast's outbox rows.
+func TestSMSCountsSurviveFoldAndRetention(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		clock(db, time.Date(2025, 2, 20, 8, 0, 0, 0, time.UTC))
+		ids := audienceFixture(t, db)
+		old, err := db.CreateBroadcast(ctx, admin, 0, store.NewBroadcast{Body: "February stock count."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lease, err := db.Claim(ctx, store.ClaimOptions{Owner: "test", Limit: 10, Lease: time.Minute})
+		if err != nil || len(lease.Msgs) != 3 {
+			t.Fatalf("Claim = %d messages, %v; want 3", len(lease.Msgs), err)
+		}
+		var rs []store.Result
+		for _, m := range lease.Msgs {
+			rs = append(rs, store.Result{ID: m.ID, Status: store.OutAccepted, GatewayID: "gw-" + m.Phone, Cost: 0.8, Currency: "KES"})
+		}
+		if err := db.Finish(ctx, "test", rs); err != nil {
+			t.Fatal(err)
+		}
+		for gw, st := range map[string]string{"gw-+254711000001": store.OutDelivered, "gw-+254711000006": store.OutFailed} {
+			if _, err := db.RecordDelivery(ctx, store.Delivery{GatewayID: gw, Status: st}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// A reply to a stranger in the last UTC hours of February: March in Nairobi.
+		clock(db, time.Date(2025, 2, 28, 22, 0, 0, 0, time.UTC))
+		if _, err := db.QueueSMS(ctx, store.Outgoing{DedupeKey: "r1", Kind: store.KindReply, Phone: "+254799000001", Body: "Karibu"}); err != nil {
+			t.Fatal(err)
+		}
+		clock(db, time.Date(2025, 3, 10, 8, 0, 0, 0, time.UTC))
+		recent, err := db.CreateBroadcast(ctx, admin, 0, store.NewBroadcast{Body: "March stock count."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := smsView{
+			Old: store.BroadcastCounts{Accepted: 1, Delivered: 1, Failed: 1}, New: store.BroadcastCounts{Queued: 3},
+			KibraOld: store.BroadcastCounts{Accepted: 1, Delivered: 1}, KibraNew: store.BroadcastCounts{Queued: 2},
+			KibraList: 2,
+			Feb:       store.SMSMonth{Queued: 4, Sent: 3, Delivered: 1, Failed: 1, Cost: 2.4, Currency: "KES"},
+			Mar:       store.SMSMonth{Queued: 4},
+			KibraMar:  store.SMSMonth{Queued: 2},
+		}
+		approx := cmp.Comparer(func(x, y float64) bool { return x-y < 1e-9 && y-x < 1e-9 })
+		check := func(step string) {
+			t.Helper()
+			if diff := cmp.Diff(want, readSMSView(t, db, old.ID, recent.ID), approx); diff != "" {
+				t.Errorf("%s: counts (-want +got):\n%s", step, diff)
+			}
+		}
+		check("before folding")
+		if _, err := db.FoldSMSCounts(ctx); err != nil {
+			t.Fatal(err)
+		}
+		check("after folding")
+		if _, err := db.ExecContext(ctx, db.Rebind(`UPDATE workers SET facility_id = (SELECT facility_id FROM workers WHERE id = ?) WHERE id = ?`),
+			ids["Faith"], ids["Achieng"]); err != nil {
+			t.Fatal(err)
+		}
+		check("after Achieng moved to Embakasi")
+		n, err := db.DeleteOldSMS(ctx, time.Date(2025, 2, 21, 0, 0, 0, 0, time.UTC), 2)
+		if err != nil || n != 2 {
+			t.Fatalf("DeleteOldSMS(batch of 2) = %d, %v; want 2", n, err)
+		}
+		if n, err = db.DeleteOldSMS(ctx, time.Date(2025, 2, 21, 0, 0, 0, 0, time.UTC), 2); err != nil || n != 1 {
+			t.Fatalf("DeleteOldSMS(the rest) = %d, %v; want 1", n, err)
+		}
+		var left int
+		db.Get(&left, `SELECT COUNT(*) FROM outbox`)
+		if left != 4 {
+			t.Errorf("outbox rows after retention = %d, want 4 (the reply and March's broadcast)", left)
+		}
+		check("after retention")
+		if _, err := db.FoldSMSCounts(ctx); err != nil {
+			t.Fatal(err)
+		}
+		check("after retention and folding")
+	})
+}
+
+// TestDeleteOldSMSKeepsQueued: a message still waiting to be sent is never
+// removed, however old.
+func TestDeleteOldSMSKeepsQueued(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		clock(db, time.Date(2025, 1, 1, 8, 0, 0, 0, time.UTC))
+		if _, err := db.QueueSMS(ctx, store.Outgoing{DedupeKey: "q", Kind: store.KindReply, Phone: "+254799000001", Body: "x"}); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.DeleteOldSMS(ctx, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), 100); err != nil || n != 0 {
+			t.Errorf("DeleteOldSMS = %d, %v; want 0 (the row is queued)", n, err)
+		}
+	})
+}
