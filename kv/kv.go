@@ -10,12 +10,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 )
 
 // Config says which Redis to use. With URL and Addrs empty, an in-process
-// Redis-protocol server is started: fine for one machine, but not durable.
+// Redis-protocol server is started, reached without a network port, whose
+// keys expire in real time: fine for one machine, but not durable.
 type Config struct {
 	URL    string   // redis:// or rediss:// URL of one server
 	Addrs  []string // a Cluster, or with Master a Sentinel group
@@ -39,7 +39,7 @@ type Client struct {
 	// path uses it; go-redis marks the engine experimental, so it is pinned
 	// with the module and exercised by every hop test.
 	Batched *redis.AutoPipeliner
-	mini    *miniredis.Miniredis
+	mini    *embedded
 }
 
 // Open connects to the Redis cfg names and checks that it answers.
@@ -73,12 +73,11 @@ func Open(ctx context.Context, cfg Config) (*Client, error) {
 			opts.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 		}
 	case len(cfg.Addrs) == 0:
-		m, err := miniredis.Run()
-		if err != nil {
-			return nil, fmt.Errorf("kv: start in-process redis: %w", err)
-		}
-		c.mini, c.Embedded = m, true
-		opts.Addrs = []string{m.Addr()}
+		c.mini, c.Embedded = startEmbedded(), true
+		// The address only names the server in errors: Dialer never
+		// opens it.
+		opts.Addrs = []string{"in-process"}
+		opts.Dialer = c.mini.dial
 	}
 	c.UniversalClient = redis.NewUniversalClient(opts)
 	pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
@@ -138,7 +137,7 @@ func (c *Client) Close() error {
 		err = c.UniversalClient.Close()
 	}
 	if c.mini != nil {
-		c.mini.Close()
+		c.mini.close()
 	}
 	return err
 }
