@@ -105,24 +105,33 @@ func Open(ctx context.Context, cfg Config) (*Client, error) {
 // which may split one caller's commands between batches, sends it at once.
 var setPair = redis.NewScript(`redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[3])
+if KEYS[3] then redis.call('DEL', KEYS[3]) end
 return 1`)
 
 // SetPair sets key1 and key2 to value, with lifetimes ttl1 and ttl2, in one
-// round trip, so that neither is written without the other. On a Redis
-// server it is a script sent through Batched (the keys must share a Cluster
-// hash tag); the in-process server runs each script in a new Lua state, a
-// hundred times slower, and dies with this process, so there it is two SETs
-// in one plain pipeline. The first SetPair after Redis starts costs one more
-// round trip, to load the script.
-func (c *Client) SetPair(ctx context.Context, key1, key2 string, value []byte, ttl1, ttl2 time.Duration) error {
+// round trip, so that neither is written without the other; a stale key,
+// when not "", is deleted in the same round trip. On a Redis server it is a
+// script sent through Batched (the keys must share a Cluster hash tag); the
+// in-process server runs each script in a new Lua state, a hundred times
+// slower, and dies with this process, so there it is one plain pipeline.
+// The first SetPair after Redis starts costs one more round trip, to load
+// the script.
+func (c *Client) SetPair(ctx context.Context, key1, key2, stale string, value []byte, ttl1, ttl2 time.Duration) error {
 	if c.Embedded {
 		pipe := c.UniversalClient.Pipeline()
 		pipe.Set(ctx, key1, value, ttl1)
 		pipe.Set(ctx, key2, value, ttl2)
+		if stale != "" {
+			pipe.Del(ctx, stale)
+		}
 		_, err := pipe.Exec(ctx)
 		return err
 	}
-	return setPair.Run(ctx, c.Batched, []string{key1, key2}, value, ttl1.Milliseconds(), ttl2.Milliseconds()).Err()
+	keys := []string{key1, key2}
+	if stale != "" {
+		keys = append(keys, stale)
+	}
+	return setPair.Run(ctx, c.Batched, keys, value, ttl1.Milliseconds(), ttl2.Milliseconds()).Err()
 }
 
 // Key joins parts onto the prefix: Key("ussd", id) = "chanjo:ussd:" + id.

@@ -107,7 +107,7 @@ func (s *Service) Hop(ctx context.Context, r Request) (reply string) {
 	lang = languageOf(cur, last)
 	next, reply, changed, err := s.m.Advance(ctx, p, cur, last, r.Text)
 	if err == nil && changed {
-		err = s.save(ctx, k, &next)
+		err = s.save(ctx, k, r.SessionID, last, &next)
 	}
 	if err != nil {
 		s.log.Error("hop failed", "phone", phone.Mask(p), "err", err)
@@ -125,8 +125,9 @@ func languageOf(sessions ...*Session) string {
 	return ""
 }
 
-// hopKeys are the keys of a hop's session and of the phone's last position.
-type hopKeys struct{ session, phone string }
+// hopKeys are the keys of a hop's session and of the phone's last position,
+// and the number p they are of.
+type hopKeys struct{ session, phone, p string }
 
 // keys returns the keys of a hop: the session under the gateway's sessionId,
 // kv.Key("ussd", "s", "{"+p+"}", sessionID), and the last position,
@@ -135,7 +136,7 @@ type hopKeys struct{ session, phone string }
 // (kv.Client.SetPair) and one MGET read both.
 func (s *Service) keys(sessionID, p string) hopKeys {
 	tag := "{" + p + "}"
-	return hopKeys{s.kv.Prefix + "ussd:s:" + tag + ":" + sessionID, s.kv.Prefix + "ussd:p:" + tag}
+	return hopKeys{s.kv.Prefix + "ussd:s:" + tag + ":" + sessionID, s.kv.Prefix + "ussd:p:" + tag, p}
 }
 
 // load reads the session and, for a dial, the phone's last position, with
@@ -167,10 +168,20 @@ func (s *Service) load(ctx context.Context, k hopKeys, dial bool) (cur, last *Se
 	return cur, last, nil
 }
 
-// save writes the session and, as the phone's last position, the same
-// value, in one round trip.
-func (s *Service) save(ctx context.Context, k hopKeys, next *Session) error {
-	if err := s.kv.SetPair(ctx, k.session, k.phone, encodeSession(next), SessionTTL, LastTTL); err != nil {
+// save writes the session of the gateway's sessionID and, as the phone's
+// last position, the same value, in one round trip. At a dial it deletes
+// the key of the phone's previous session (last, read from the last
+// position): the network gives a phone one USSD session at a time, so that
+// key can never be read again, and without the delete every dial would
+// leave one in Redis for SessionTTL; on the in-process Redis that was most
+// of the service's memory under load.
+func (s *Service) save(ctx context.Context, k hopKeys, sessionID string, last, next *Session) error {
+	next.GatewayID = sessionID
+	stale := ""
+	if last != nil && last.GatewayID != "" && last.GatewayID != sessionID {
+		stale = s.keys(last.GatewayID, k.p).session
+	}
+	if err := s.kv.SetPair(ctx, k.session, k.phone, stale, encodeSession(next), SessionTTL, LastTTL); err != nil {
 		return fmt.Errorf("ussd: save session: %w", err)
 	}
 	return nil
