@@ -35,6 +35,10 @@ type Config struct {
 
 	LogLevel slog.Level
 	LogJSON  bool
+
+	// DrainDelay is how long serve keeps answering after SIGTERM, with
+	// /readyz at 503, before it closes the listener.
+	DrainDelay time.Duration
 }
 
 // QuietHours is a daily window, in minutes after local midnight, during which
@@ -117,6 +121,8 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	c.Currency, c.SegmentCost, err = parseCost(env("SMS_SEGMENT_COST", "KES 0.80"))
 	check(err)
 	check(parseLog(&c, env("LOG_LEVEL", "info"), env("LOG_FORMAT", "text")))
+	c.DrainDelay, err = durationIn("CHANJO_DRAIN_DELAY", env("CHANJO_DRAIN_DELAY", "5s"), 0, 5*time.Minute)
+	check(err)
 	return c, errors.Join(errs...)
 }
 
@@ -152,6 +158,14 @@ func intIn(name, v string, min, max int) (int, error) {
 		return 0, &configError{name, v, fmt.Sprintf("must be a whole number from %d to %d", min, max)}
 	}
 	return n, nil
+}
+
+func durationIn(name, v string, min, max time.Duration) (time.Duration, error) {
+	d, err := time.ParseDuration(v)
+	if err != nil || d < min || d > max {
+		return 0, &configError{name, v, fmt.Sprintf("must be a duration from %v to %v, such as 5s", min, max)}
+	}
+	return d, nil
 }
 
 func floatIn(name, v string, min, max float64) (float64, error) {

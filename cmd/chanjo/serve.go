@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"chanjo/kv"
@@ -38,6 +39,8 @@ type app struct {
 	smsMetrics *sms.Metrics
 	pack       *lessons.Pack // the content pack, and the programme settings in it
 	workers    []worker
+	// state is stateStarting, stateServing or stateDraining (ready.go).
+	state atomic.Int32
 }
 
 // flags returns a flag set for a subcommand that prints its usage to stderr.
@@ -199,9 +202,11 @@ func (a *app) callbackToken(ctx context.Context, out io.Writer) (string, error) 
 }
 
 // serve runs the HTTP server and the workers until ctx is cancelled, then
-// shuts down: the listener first, finishing in-flight requests, then the
-// workers in the reverse order of their start, so that nothing a request
-// enqueued is left without the component that handles it.
+// drains for DrainDelay (still answering, /readyz 503, so the balancer
+// stops sending work here before the listener closes) and shuts down: the
+// listener first, finishing in-flight requests, then the workers in the
+// reverse order of their start, so that nothing a request enqueued is left
+// without the component that handles it.
 func (a *app) serve(ctx context.Context, ln net.Listener, h http.Handler) error {
 	stops := a.startWorkers()
 	srv := &http.Server{
@@ -215,14 +220,12 @@ func (a *app) serve(ctx context.Context, ln net.Listener, h http.Handler) error 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	a.log.Info("listening", "component", "http", "addr", ln.Addr().String(), "database", string(a.db.Dialect))
+	a.state.Store(stateServing)
 	var err error
 	select {
 	case err = <-errc:
 	case <-ctx.Done():
-		a.log.Info("shutting down", "component", "http")
-		sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		err = srv.Shutdown(sctx)
-		cancel()
+		err = a.drain(srv, errc)
 	}
 	for i := len(stops) - 1; i >= 0; i-- {
 		stops[i]()
@@ -231,6 +234,22 @@ func (a *app) serve(ctx context.Context, ln net.Listener, h http.Handler) error 
 		err = nil
 	}
 	return err
+}
+
+// drain marks the instance draining, keeps serving for DrainDelay, then
+// shuts srv down, finishing in-flight requests; errc is srv.Serve's result.
+func (a *app) drain(srv *http.Server, errc <-chan error) error {
+	a.state.Store(stateDraining)
+	a.log.Info("draining", "component", "http", "for", a.cfg.DrainDelay.String())
+	select {
+	case err := <-errc:
+		return err
+	case <-time.After(a.cfg.DrainDelay):
+	}
+	a.log.Info("shutting down", "component", "http")
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	return srv.Shutdown(sctx)
 }
 
 // startWorkers starts each worker in order and returns, in the same order,
