@@ -58,6 +58,9 @@ func Open(ctx context.Context, cfg Config) (*Client, error) {
 		// pool with 128 KiB buffers a connection (Batched included).
 		Protocol:         2,
 		PipelinePoolSize: -1,
+		// A command on a plain connection gives up at its context's
+		// deadline, when that comes before ReadTimeout.
+		ContextTimeoutEnabled: true,
 	}
 	switch {
 	case cfg.URL != "":
@@ -101,37 +104,48 @@ func Open(ctx context.Context, cfg Config) (*Client, error) {
 	return c, nil
 }
 
-// setPair is SetPair's script: one command, so that the shared pipeline,
-// which may split one caller's commands between batches, sends it at once.
-var setPair = redis.NewScript(`redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+// setPairSource is SetPair's script: one command, so that the shared
+// pipeline, which may split one caller's commands between batches, sends it
+// at once.
+const setPairSource = `redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[3])
-if KEYS[3] then redis.call('DEL', KEYS[3]) end
-return 1`)
+return 1`
+
+var setPair = redis.NewScript(setPairSource)
 
 // SetPair sets key1 and key2 to value, with lifetimes ttl1 and ttl2, in one
-// round trip, so that neither is written without the other; a stale key,
-// when not "", is deleted in the same round trip. On a Redis server it is a
-// script sent through Batched (the keys must share a Cluster hash tag); the
-// in-process server runs each script in a new Lua state, a hundred times
-// slower, and dies with this process, so there it is one plain pipeline.
-// The first SetPair after Redis starts costs one more round trip, to load
-// the script.
-func (c *Client) SetPair(ctx context.Context, key1, key2, stale string, value []byte, ttl1, ttl2 time.Duration) error {
+// round trip, so that neither is written without the other. On a Redis
+// server it is a script sent through Batched (Send: the keys must share a
+// Cluster hash tag); the in-process server runs each script in a new Lua
+// state, a hundred times slower, and dies with this process, so there it is
+// two SETs in one plain pipeline. The first SetPair after Redis starts costs
+// one more round trip, to load the script.
+func (c *Client) SetPair(ctx context.Context, key1, key2 string, value []byte, ttl1, ttl2 time.Duration) error {
 	if c.Embedded {
 		pipe := c.UniversalClient.Pipeline()
 		pipe.Set(ctx, key1, value, ttl1)
 		pipe.Set(ctx, key2, value, ttl2)
-		if stale != "" {
-			pipe.Del(ctx, stale)
-		}
 		_, err := pipe.Exec(ctx)
 		return err
 	}
-	keys := []string{key1, key2}
-	if stale != "" {
-		keys = append(keys, stale)
+	args := []any{"evalsha", setPair.Hash(), 2, key1, key2, value, ttl1.Milliseconds(), ttl2.Milliseconds()}
+	err := c.Send(ctx, redis.NewCmd(ctx, args...))
+	if redis.HasErrorPrefix(err, "NOSCRIPT") {
+		args[0], args[1] = "eval", setPairSource
+		err = c.Send(ctx, redis.NewCmd(ctx, args...))
 	}
-	return setPair.Run(ctx, c.Batched, keys, value, ttl1.Milliseconds(), ttl2.Milliseconds()).Err()
+	return err
+}
+
+// Send sends cmd through Batched and waits for its answer until ctx ends.
+// The shared pipeline does not give up a wait when its caller's context
+// ends, so that a hung Redis would hold each caller for its whole batch's
+// timeouts and retries, and the batches queued behind it for theirs in
+// turn (12 s measured); Send returns at the caller's deadline instead. The
+// command itself may still run later: a caller must read its result only
+// when Send returned nil or a Redis error.
+func (c *Client) Send(ctx context.Context, cmd redis.Cmder) error {
+	return c.Batched.Submit(ctx, cmd).WaitContext(ctx)
 }
 
 // Key joins parts onto the prefix: Key("ussd", id) = "chanjo:ussd:" + id.

@@ -39,10 +39,9 @@ type Session struct {
 	// 2 Start again" is offered.
 	Saved *Saved `json:"s,omitempty"`
 	// GatewayID is the gateway's sessionId of the hop that wrote the
-	// session. Read from the phone's last position at the next dial, it
-	// names the previous session's key, which that dial deletes: a phone
-	// is in one USSD session at a time, so the old key would only sit in
-	// Redis until its TTL (Service.save).
+	// session: the phone's session key holds the session of the phone's
+	// latest dial, which a hop reads as its own only when the ids match
+	// (Service.keys).
 	GatewayID string `json:"g,omitempty"`
 }
 
