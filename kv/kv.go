@@ -6,6 +6,7 @@ package kv
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -40,6 +41,7 @@ type Client struct {
 	// with the module and exercised by every hop test.
 	Batched *redis.AutoPipeliner
 	mini    *embedded
+	cluster *redis.ClusterClient // set on a Cluster, whose slot map Send reloads
 }
 
 // Open connects to the Redis cfg names and checks that it answers.
@@ -83,6 +85,7 @@ func Open(ctx context.Context, cfg Config) (*Client, error) {
 		opts.Dialer = c.mini.dial
 	}
 	c.UniversalClient = redis.NewUniversalClient(opts)
+	c.cluster, _ = c.UniversalClient.(*redis.ClusterClient)
 	pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	if err := c.Ping(pctx).Err(); err != nil {
@@ -144,8 +147,18 @@ func (c *Client) SetPair(ctx context.Context, key1, key2 string, value []byte, t
 // turn (12 s measured); Send returns at the caller's deadline instead. The
 // command itself may still run later: a caller must read its result only
 // when Send returned nil or a Redis error.
+//
+// On a Cluster, a failed command also asks the client to reload the slot
+// map (at most one reload runs at a time): the shared pipeline kept sending
+// a dead master's slots to it long after a replica took them over (26 s
+// measured), where the reload routes them to the new master as soon as the
+// cluster has promoted it (docs/performance.md, "Redis failover").
 func (c *Client) Send(ctx context.Context, cmd redis.Cmder) error {
-	return c.Batched.Submit(ctx, cmd).WaitContext(ctx)
+	err := c.Batched.Submit(ctx, cmd).WaitContext(ctx)
+	if err != nil && c.cluster != nil && !errors.Is(err, redis.Nil) {
+		c.cluster.ReloadState(ctx)
+	}
+	return err
 }
 
 // Key joins parts onto the prefix: Key("ussd", id) = "chanjo:ussd:" + id.
