@@ -6,16 +6,17 @@ package kv
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 )
 
 // Config says which Redis to use. With URL and Addrs empty, an in-process
-// Redis-protocol server is started: fine for one machine, but not durable.
+// Redis-protocol server is started, reached without a network port, whose
+// keys expire in real time: fine for one machine, but not durable.
 type Config struct {
 	URL    string   // redis:// or rediss:// URL of one server
 	Addrs  []string // a Cluster, or with Master a Sentinel group
@@ -39,7 +40,8 @@ type Client struct {
 	// path uses it; go-redis marks the engine experimental, so it is pinned
 	// with the module and exercised by every hop test.
 	Batched *redis.AutoPipeliner
-	mini    *miniredis.Miniredis
+	mini    *embedded
+	cluster *redis.ClusterClient // set on a Cluster, whose slot map Send reloads
 }
 
 // Open connects to the Redis cfg names and checks that it answers.
@@ -58,6 +60,9 @@ func Open(ctx context.Context, cfg Config) (*Client, error) {
 		// pool with 128 KiB buffers a connection (Batched included).
 		Protocol:         2,
 		PipelinePoolSize: -1,
+		// A command on a plain connection gives up at its context's
+		// deadline, when that comes before ReadTimeout.
+		ContextTimeoutEnabled: true,
 	}
 	switch {
 	case cfg.URL != "":
@@ -73,14 +78,14 @@ func Open(ctx context.Context, cfg Config) (*Client, error) {
 			opts.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 		}
 	case len(cfg.Addrs) == 0:
-		m, err := miniredis.Run()
-		if err != nil {
-			return nil, fmt.Errorf("kv: start in-process redis: %w", err)
-		}
-		c.mini, c.Embedded = m, true
-		opts.Addrs = []string{m.Addr()}
+		c.mini, c.Embedded = startEmbedded(), true
+		// The address only names the server in errors: Dialer never
+		// opens it.
+		opts.Addrs = []string{"in-process"}
+		opts.Dialer = c.mini.dial
 	}
 	c.UniversalClient = redis.NewUniversalClient(opts)
+	c.cluster, _ = c.UniversalClient.(*redis.ClusterClient)
 	pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	if err := c.Ping(pctx).Err(); err != nil {
@@ -102,19 +107,22 @@ func Open(ctx context.Context, cfg Config) (*Client, error) {
 	return c, nil
 }
 
-// setPair is SetPair's script: one command, so that the shared pipeline,
-// which may split one caller's commands between batches, sends it at once.
-var setPair = redis.NewScript(`redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+// setPairSource is SetPair's script: one command, so that the shared
+// pipeline, which may split one caller's commands between batches, sends it
+// at once.
+const setPairSource = `redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[3])
-return 1`)
+return 1`
+
+var setPair = redis.NewScript(setPairSource)
 
 // SetPair sets key1 and key2 to value, with lifetimes ttl1 and ttl2, in one
 // round trip, so that neither is written without the other. On a Redis
-// server it is a script sent through Batched (the keys must share a Cluster
-// hash tag); the in-process server runs each script in a new Lua state, a
-// hundred times slower, and dies with this process, so there it is two SETs
-// in one plain pipeline. The first SetPair after Redis starts costs one more
-// round trip, to load the script.
+// server it is a script sent through Batched (Send: the keys must share a
+// Cluster hash tag); the in-process server runs each script in a new Lua
+// state, a hundred times slower, and dies with this process, so there it is
+// two SETs in one plain pipeline. The first SetPair after Redis starts costs
+// one more round trip, to load the script.
 func (c *Client) SetPair(ctx context.Context, key1, key2 string, value []byte, ttl1, ttl2 time.Duration) error {
 	if c.Embedded {
 		pipe := c.UniversalClient.Pipeline()
@@ -123,7 +131,34 @@ func (c *Client) SetPair(ctx context.Context, key1, key2 string, value []byte, t
 		_, err := pipe.Exec(ctx)
 		return err
 	}
-	return setPair.Run(ctx, c.Batched, []string{key1, key2}, value, ttl1.Milliseconds(), ttl2.Milliseconds()).Err()
+	args := []any{"evalsha", setPair.Hash(), 2, key1, key2, value, ttl1.Milliseconds(), ttl2.Milliseconds()}
+	err := c.Send(ctx, redis.NewCmd(ctx, args...))
+	if redis.HasErrorPrefix(err, "NOSCRIPT") {
+		args[0], args[1] = "eval", setPairSource
+		err = c.Send(ctx, redis.NewCmd(ctx, args...))
+	}
+	return err
+}
+
+// Send sends cmd through Batched and waits for its answer until ctx ends.
+// The shared pipeline does not give up a wait when its caller's context
+// ends, so that a hung Redis would hold each caller for its whole batch's
+// timeouts and retries, and the batches queued behind it for theirs in
+// turn (12 s measured); Send returns at the caller's deadline instead. The
+// command itself may still run later: a caller must read its result only
+// when Send returned nil or a Redis error.
+//
+// On a Cluster, a failed command also asks the client to reload the slot
+// map (at most one reload runs at a time): the shared pipeline kept sending
+// a dead master's slots to it long after a replica took them over (26 s
+// measured), where the reload routes them to the new master as soon as the
+// cluster has promoted it (docs/performance.md, "Redis failover").
+func (c *Client) Send(ctx context.Context, cmd redis.Cmder) error {
+	err := c.Batched.Submit(ctx, cmd).WaitContext(ctx)
+	if err != nil && c.cluster != nil && !errors.Is(err, redis.Nil) {
+		c.cluster.ReloadState(ctx)
+	}
+	return err
 }
 
 // Key joins parts onto the prefix: Key("ussd", id) = "chanjo:ussd:" + id.
@@ -138,7 +173,7 @@ func (c *Client) Close() error {
 		err = c.UniversalClient.Close()
 	}
 	if c.mini != nil {
-		c.mini.Close()
+		c.mini.close()
 	}
 	return err
 }

@@ -85,6 +85,38 @@ func TestHopCost(t *testing.T) {
 	}
 }
 
+// TestKeysDoNotGrowWithDials: a phone has one USSD session at a time, so
+// however often it dials, it has two keys (its session and its last
+// position), and a hop of a session that is not the phone's latest does not
+// read the latest one's screens as its own. Keys that grew with every dial
+// until their TTL were most of the embedded Redis's memory under load.
+func TestKeysDoNotGrowWithDials(t *testing.T) {
+	e := newTestEnv(t, false)
+	ctx := context.Background()
+	const p = "+254700000009"
+	for _, sid := range []string{"one", "two", "three"} {
+		e.post(sid, p, "")
+		e.post(sid, p, "6")
+	}
+	keys, err := e.kv.Keys(ctx, e.kv.Prefix+"ussd:*").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) != 2 {
+		t.Errorf("keys after three sessions of one phone = %q, want its session and its last position", keys)
+	}
+	v, err := e.kv.Get(ctx, e.svc.keys("three", p).session).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.svc.keys("three", p).current(v) == nil {
+		t.Error("the latest session does not read its own session")
+	}
+	if e.svc.keys("two", p).current(v) != nil {
+		t.Error("an earlier session reads the latest one's session as its own")
+	}
+}
+
 // TestRepeatedHopChangesNothing checks that a retried hop leaves Redis as it was.
 func TestRepeatedHopChangesNothing(t *testing.T) {
 	e := newTestEnv(t, false)

@@ -37,12 +37,18 @@ type testEnv struct {
 
 func newTestEnv(t testing.TB, open bool) *testEnv {
 	t.Helper()
+	return newTestEnvOn(t, open, kvtest.New(t))
+}
+
+// newTestEnvOn is newTestEnv on the Redis client c.
+func newTestEnvOn(t testing.TB, open bool, c *kv.Client) *testEnv {
+	t.Helper()
 	db := storetest.SQLite(t)
 	db.Now = func() time.Time { return testNow }
 	if _, err := db.LoadDemo(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	e := &testEnv{db: db, kv: kvtest.New(t), st: &countingStore{Store: db}, clock: testNow}
+	e := &testEnv{db: db, kv: c, st: &countingStore{Store: db}, clock: testNow}
 	e.pages = runProgress(t, db)
 	e.svc = New(Config{Store: e.st, KV: e.kv, OpenEnrolment: open, Now: func() time.Time { return e.clock }, Progress: e.pages, Mentoring: testMentoring})
 	r := gin.New()

@@ -125,41 +125,47 @@ func languageOf(sessions ...*Session) string {
 	return ""
 }
 
-// hopKeys are the keys of a hop's session and of the phone's last position.
-type hopKeys struct{ session, phone string }
+// hopKeys are the keys of a hop's session and of the phone's last
+// position, and the gateway's sessionId of the hop.
+type hopKeys struct{ session, phone, id string }
 
-// keys returns the keys of a hop: the session under the gateway's sessionId,
-// kv.Key("ussd", "s", "{"+p+"}", sessionID), and the last position,
-// kv.Key("ussd", "p", "{"+p+"}"). The number in braces is a Redis Cluster
-// hash tag: both keys live on one node, so one command can write both
-// (kv.Client.SetPair) and one MGET read both.
+// keys returns the keys of a hop of the gateway's sessionID from the number
+// p: the session, kv.Key("ussd", "s", "{"+p+"}"), and the last position,
+// kv.Key("ussd", "p", "{"+p+"}"). The network gives a phone one USSD session
+// at a time, so the session's key is the phone's, and the session it holds
+// is the hop's only when its GatewayID is sessionID: keys grow with phones,
+// not with dials (a key a dial would leave behind until its TTL was most of
+// the embedded Redis's memory under load). The number in braces is a Redis
+// Cluster hash tag: both keys live on one node, so one command can write
+// both (kv.Client.SetPair) and one MGET read both.
 func (s *Service) keys(sessionID, p string) hopKeys {
 	tag := "{" + p + "}"
-	return hopKeys{s.kv.Prefix + "ussd:s:" + tag + ":" + sessionID, s.kv.Prefix + "ussd:p:" + tag}
+	return hopKeys{s.kv.Prefix + "ussd:s:" + tag, s.kv.Prefix + "ussd:p:" + tag, sessionID}
 }
 
 // load reads the session and, for a dial, the phone's last position, with
-// one command through the shared pipeline (kv.Client.Batched). A value that
-// does not decode is treated as absent; last is nil when the session exists.
+// one command through the shared pipeline (kv.Client.Send), which gives up
+// at the hop's deadline. A value that does not decode, or is another
+// session's, is treated as absent; last is nil when the session exists.
 func (s *Service) load(ctx context.Context, k hopKeys, dial bool) (cur, last *Session, err error) {
 	// The last position matters only to a new session. Only a dial
 	// (text "") starts one, but for a session Redis lost, whose replay
 	// then reads the nurse from the store: so it is fetched for dials only,
 	// and most hops read one key.
 	if !dial {
-		v, err := s.kv.Batched.Get(ctx, k.session).Result()
-		if err != nil && !errors.Is(err, redis.Nil) {
+		get := redis.NewStringCmd(ctx, "get", k.session)
+		if err := s.kv.Send(ctx, get); err != nil && !errors.Is(err, redis.Nil) {
 			return nil, nil, fmt.Errorf("ussd: load session: %w", err)
 		}
-		cur, _ = decodeSession(v)
-		return cur, nil, nil
+		return k.current(get.Val()), nil, nil
 	}
-	vs, err := s.kv.Batched.MGet(ctx, k.session, k.phone).Result()
-	if err != nil {
+	mget := redis.NewSliceCmd(ctx, "mget", k.session, k.phone)
+	if err := s.kv.Send(ctx, mget); err != nil {
 		return nil, nil, fmt.Errorf("ussd: load session: %w", err)
 	}
+	vs := mget.Val()
 	if v, ok := vs[0].(string); ok {
-		cur, _ = decodeSession(v)
+		cur = k.current(v)
 	}
 	if v, ok := vs[1].(string); ok && cur == nil {
 		last, _ = decodeSession(v)
@@ -167,9 +173,20 @@ func (s *Service) load(ctx context.Context, k hopKeys, dial bool) (cur, last *Se
 	return cur, last, nil
 }
 
-// save writes the session and, as the phone's last position, the same
-// value, in one round trip.
+// current decodes v, the value of the session key, when it holds the hop's
+// session, and returns nil when not.
+func (k hopKeys) current(v string) *Session {
+	cur, err := decodeSession(v)
+	if err != nil || cur.GatewayID != k.id {
+		return nil
+	}
+	return cur
+}
+
+// save writes the session, marked as the hop's, and, as the phone's last
+// position, the same value, in one round trip.
 func (s *Service) save(ctx context.Context, k hopKeys, next *Session) error {
+	next.GatewayID = k.id
 	if err := s.kv.SetPair(ctx, k.session, k.phone, encodeSession(next), SessionTTL, LastTTL); err != nil {
 		return fmt.Errorf("ussd: save session: %w", err)
 	}

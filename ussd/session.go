@@ -38,6 +38,11 @@ type Session struct {
 	// Saved holds the screens of a dropped session while "1 Continue /
 	// 2 Start again" is offered.
 	Saved *Saved `json:"s,omitempty"`
+	// GatewayID is the gateway's sessionId of the hop that wrote the
+	// session: the phone's session key holds the session of the phone's
+	// latest dial, which a hop reads as its own only when the ids match
+	// (Service.keys).
+	GatewayID string `json:"g,omitempty"`
 }
 
 // Saved is the position of a dropped session.
@@ -141,7 +146,7 @@ var errBadSession = errors.New("ussd: decode session: not a session of this rele
 // as varints, booleans as one byte. It is the hop's hot path: encoding/json
 // cost a fifth of a hop.
 func encodeSession(s *Session) []byte {
-	size := 64 + len(s.Text) + len(s.Reply) + 24*(len(s.Frames)+len(s.Shape.Items))
+	size := 64 + len(s.Text) + len(s.Reply) + len(s.GatewayID) + 24*(len(s.Frames)+len(s.Shape.Items))
 	for k, v := range s.Vars {
 		size += len(k) + len(v) + 2
 	}
@@ -168,6 +173,11 @@ func encodeSession(s *Session) []byte {
 	if s.Saved != nil {
 		b = appendFrames(b, s.Saved.Frames)
 		b = appendVars(b, s.Saved.Vars)
+	}
+	// Last and only when set, so that sessions written before it existed
+	// decode, and decode to the same bytes.
+	if s.GatewayID != "" {
+		b = appendString(b, s.GatewayID)
 	}
 	return b
 }
@@ -229,6 +239,10 @@ func decodeSession(v string) (*Session, error) {
 	s.Done = d.flag()
 	if d.flag() {
 		s.Saved = &Saved{Frames: d.frames(), Vars: d.vars()}
+	}
+	if d.i < len(v) {
+		s.GatewayID = d.str()
+		d.bad = d.bad || s.GatewayID == ""
 	}
 	if d.bad || d.i != len(v) {
 		return nil, errBadSession

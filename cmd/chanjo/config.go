@@ -37,6 +37,10 @@ type Config struct {
 
 	LogLevel slog.Level
 	LogJSON  bool
+
+	// DrainDelay is how long serve keeps answering after SIGTERM, with
+	// /readyz at 503, before it closes the listener.
+	DrainDelay time.Duration
 }
 
 // QuietHours is a daily window, in minutes after local midnight, during which
@@ -128,6 +132,8 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	c.SMSKeep, err = parseKeep(env("SMS_KEEP", "180"))
 	check(err)
 	check(parseLog(&c, env("LOG_LEVEL", "info"), env("LOG_FORMAT", "text")))
+	c.DrainDelay, err = durationIn("CHANJO_DRAIN_DELAY", env("CHANJO_DRAIN_DELAY", "5s"), 0, 5*time.Minute)
+	check(err)
 	return c, errors.Join(errs...)
 }
 

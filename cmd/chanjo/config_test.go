@@ -53,6 +53,8 @@ func TestLoadConfigRejectsBadValues(t *testing.T) {
 		{"SMS_SEGMENT_COST", "0.80", "SMS_SEGMENT_COST"},
 		{"LOG_LEVEL", "loud", "LOG_LEVEL"},
 		{"LOG_FORMAT", "xml", "LOG_FORMAT"},
+		{"CHANJO_DRAIN_DELAY", "5", "CHANJO_DRAIN_DELAY"},
+		{"CHANJO_DRAIN_DELAY", "-1s", "CHANJO_DRAIN_DELAY"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+"="+tt.value, func(t *testing.T) {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"crypto/subtle"
 	"io"
 	"log/slog"
@@ -175,28 +174,11 @@ func (a *app) router() *gin.Engine {
 	r := gin.New()
 	r.Use(requestLog(a.log, newHTTPMetrics(reg)), gin.Recovery())
 	r.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok\n") })
-	r.GET("/readyz", a.ready)
+	r.GET("/readyz", a.readyz(reg))
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
 	a.registerSMS(r, reg)
 	a.registerUSSD(r, reg)
 	a.registerAPI(r)
 	a.registerConsole(r)
 	return r
-}
-
-// ready answers 200 when the database and Redis both answer.
-func (a *app) ready(c *gin.Context) {
-	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
-	defer cancel()
-	if err := a.db.PingContext(ctx); err != nil {
-		a.log.Warn("not ready", "component", "http", "database", err)
-		c.String(http.StatusServiceUnavailable, "database not answering\n")
-		return
-	}
-	if err := a.kv.Ping(ctx).Err(); err != nil {
-		a.log.Warn("not ready", "component", "http", "redis", err)
-		c.String(http.StatusServiceUnavailable, "redis not answering\n")
-		return
-	}
-	c.String(http.StatusOK, "ready\n")
 }

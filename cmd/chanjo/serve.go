@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"chanjo/kv"
@@ -44,6 +45,8 @@ type app struct {
 	process string
 	// printSMS shows unsent SMS bodies on the terminal (serve --demo only).
 	printSMS bool
+	// state is stateStarting, stateServing or stateDraining (ready.go).
+	state atomic.Int32
 }
 
 // flags returns a flag set for a subcommand that prints its usage to stderr.
@@ -212,11 +215,13 @@ func (a *app) callbackToken(ctx context.Context, out io.Writer) (string, error) 
 }
 
 // serve runs the HTTP server and the workers until ctx is cancelled, then
-// shuts down: the listener first, finishing in-flight requests, then the
-// workers in the reverse order of their start, so that nothing a request
-// enqueued is left without the component that handles it. It returns what
-// a worker could not finish (lesson pages it could not write during a
-// database outage), so that the exit status says so.
+// drains for DrainDelay (still answering, /readyz 503, so the balancer
+// stops sending work here before the listener closes) and shuts down: the
+// listener first, finishing in-flight requests, then the workers in the
+// reverse order of their start, so that nothing a request enqueued is left
+// without the component that handles it. It returns what a worker could not
+// finish (lesson pages it could not write during a database outage), so that
+// the exit status says so.
 func (a *app) serve(ctx context.Context, ln net.Listener, h http.Handler) error {
 	stops := a.startWorkers()
 	srv := &http.Server{
@@ -230,14 +235,12 @@ func (a *app) serve(ctx context.Context, ln net.Listener, h http.Handler) error 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	a.log.Info("listening", "component", "http", "addr", ln.Addr().String(), "database", string(a.db.Dialect))
+	a.state.Store(stateServing)
 	var err error
 	select {
 	case err = <-errc:
 	case <-ctx.Done():
-		a.log.Info("shutting down", "component", "http")
-		sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		err = srv.Shutdown(sctx)
-		cancel()
+		err = a.drain(srv, errc)
 	}
 	errs := make([]error, 0, 1+len(stops))
 	for i := len(stops) - 1; i >= 0; i-- {
@@ -247,6 +250,22 @@ func (a *app) serve(ctx context.Context, ln net.Listener, h http.Handler) error 
 		err = nil
 	}
 	return errors.Join(append(errs, err)...)
+}
+
+// drain marks the instance draining, keeps serving for DrainDelay, then
+// shuts srv down, finishing in-flight requests; errc is srv.Serve's result.
+func (a *app) drain(srv *http.Server, errc <-chan error) error {
+	a.state.Store(stateDraining)
+	a.log.Info("draining", "component", "http", "for", a.cfg.DrainDelay.String())
+	select {
+	case err := <-errc:
+		return err
+	case <-time.After(a.cfg.DrainDelay):
+	}
+	a.log.Info("shutting down", "component", "http")
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	return srv.Shutdown(sctx)
 }
 
 // startWorkers starts each worker in order and returns, in the same order,

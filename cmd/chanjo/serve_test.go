@@ -26,6 +26,8 @@ func testApp(t *testing.T, extra map[string]string) (*app, *bytes.Buffer) {
 		"DATABASE_URL": filepath.Join(t.TempDir(), "chanjo.db"),
 		"REDIS_PREFIX": fmt.Sprintf("test:%s:%d:", strings.ReplaceAll(t.Name(), "/", "_"), time.Now().UnixNano()),
 		"REDIS_URL":    os.Getenv("TEST_REDIS_URL"),
+		// Tests stop serve at once; ready_test.go sets a drain.
+		"CHANJO_DRAIN_DELAY": "0s",
 	}
 	for k, v := range extra {
 		vars[k] = v
@@ -63,6 +65,7 @@ func TestCallbackTokenGeneratedOnceAndShared(t *testing.T) {
 func TestHealthReadyMetrics(t *testing.T) {
 	a, _ := testApp(t, nil)
 	h := a.router()
+	a.state.Store(stateServing)
 	for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
 		rec := do(h, "GET", path)
 		if rec.Code != http.StatusOK {
@@ -77,9 +80,12 @@ func TestHealthReadyMetrics(t *testing.T) {
 	}
 }
 
+// TestReadyzFailsWhenRedisIsDown: a Redis client the instance closed is its
+// own fault, whatever server it talked to.
 func TestReadyzFailsWhenRedisIsDown(t *testing.T) {
 	a, _ := testApp(t, nil)
 	h := a.router()
+	a.state.Store(stateServing)
 	a.kv.Close()
 	if rec := do(h, "GET", "/readyz"); rec.Code != http.StatusServiceUnavailable {
 		t.Errorf("GET /readyz with Redis closed = %d, want 503", rec.Code)
