@@ -22,6 +22,7 @@ type Console struct {
 	pages   map[string]pageTemplate
 	uploads map[string]bool // routes (gin full paths) that take UploadLimit
 	static  http.Handler
+	hashes  *hashPool
 	version string // of the static files, for cache busting
 	// Price (SMS_SEGMENT_COST) estimates what a broadcast costs.
 	Price store.Price
@@ -42,16 +43,14 @@ const (
 	UploadLimit = 10 << 20
 	// SessionTTL is how long a login lasts.
 	SessionTTL = 12 * time.Hour
-	// MaxFailures wrong passwords in a row lock an account for LockFor.
-	MaxFailures = 5
-	LockFor     = 15 * time.Minute
 )
 
 // NewConsole returns the console. tz is the zone people read times in.
 // The templates and static files are embedded and parsed here, so a broken
 // one stops every test at once, never a running server.
 func NewConsole(db *store.DB, log *slog.Logger, tz *time.Location) *Console {
-	h := &Console{db: db, log: log.With("component", "admin.console"), tz: tz, pages: parsePages(tz), uploads: map[string]bool{}}
+	h := &Console{db: db, log: log.With("component", "admin.console"), tz: tz, pages: parsePages(tz), uploads: map[string]bool{},
+		hashes: newHashPool(hashConcurrency())}
 	h.static, h.version = staticFiles()
 	return h
 }
