@@ -72,6 +72,7 @@ func (h *Console) Register(r gin.IRouter) {
 	g.POST("/nurses/:id/approve", h.approveNurse)
 	g.GET("/audit", h.adminOnly, h.audit)
 	g.GET("/audit.csv", h.adminOnly, h.auditCSV)
+	g.POST("/unlock", h.adminOnly, h.unlock)
 	g.GET("/broadcasts", h.broadcasts)
 	g.GET("/broadcasts.csv", h.broadcastsCSV)
 	g.GET("/broadcasts/new", h.newBroadcastForm)

@@ -135,3 +135,41 @@ func TestLoginBackoffDoublesUpToMax(t *testing.T) {
 		}
 	}
 }
+
+// TestAdminUnlocksOnTheAuditPage: a held account shows on the audit page
+// with an unlock button; an admin's unlock lets her in at once and is
+// audited, a supervisor may not unlock.
+func TestAdminUnlocksOnTheAuditPage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		h := newHarness(t, db)
+		h.user("wanjiru", store.RoleSupervisor, "Kibra")
+		h.user("amina", store.RoleAdmin)
+		h.user("otieno", store.RoleSupervisor, "Kibra")
+		guesser := h.browser()
+		guesser.remoteAddr = "203.0.113.66:5000"
+		for range AccountFreeTries {
+			guesser.login("Wanjiru", "not the password")
+		}
+		if rec := guesser.login("wanjiru", testPassword); rec.Code != http.StatusUnauthorized {
+			t.Fatalf("right password during the wait = %d, want 401", rec.Code)
+		}
+		sup, supCSRF := h.loggedIn("otieno")
+		if rec := sup.post("/admin/unlock", url.Values{"csrf": {supCSRF}, "name": {"wanjiru"}}); rec.Code != http.StatusForbidden {
+			t.Errorf("unlock by a supervisor = %d, want 403", rec.Code)
+		}
+		adm, csrf := h.loggedIn("amina")
+		page := adm.get("/admin/audit").Body.String()
+		if !strings.Contains(page, `name="name" value="wanjiru"`) {
+			t.Errorf("audit page has no unlock button for wanjiru")
+		}
+		if rec := adm.post("/admin/unlock", url.Values{"csrf": {csrf}, "name": {"wanjiru"}}); rec.Code != http.StatusSeeOther {
+			t.Errorf("unlock by an admin = %d, want 303", rec.Code)
+		}
+		if rec := guesser.login("wanjiru", testPassword); rec.Code != http.StatusSeeOther {
+			t.Errorf("right password after the unlock = %d, want 303", rec.Code)
+		}
+		if n := h.audits("user.unlock"); n != 1 {
+			t.Errorf("audit rows user.unlock = %d, want 1", n)
+		}
+	})
+}

@@ -35,6 +35,10 @@ type Config struct {
 
 	LogLevel slog.Level
 	LogJSON  bool
+
+	// TrustedProxies (CIDRs) are the proxies whose X-Forwarded-For names a
+	// client's address; from anyone else the header is ignored.
+	TrustedProxies []string
 }
 
 // QuietHours is a daily window, in minutes after local midnight, during which
@@ -117,6 +121,8 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	c.Currency, c.SegmentCost, err = parseCost(env("SMS_SEGMENT_COST", "KES 0.80"))
 	check(err)
 	check(parseLog(&c, env("LOG_LEVEL", "info"), env("LOG_FORMAT", "text")))
+	c.TrustedProxies, err = parseCIDRs("TRUSTED_PROXIES", env("TRUSTED_PROXIES", ""))
+	check(err)
 	return c, errors.Join(errs...)
 }
 
@@ -210,4 +216,22 @@ func parseLog(c *Config, level, format string) error {
 		return &configError{"LOG_FORMAT", format, "must be text or json"}
 	}
 	return nil
+}
+
+// parseCIDRs reads a comma-separated list of CIDRs or single addresses, as
+// gin's SetTrustedProxies parses them.
+func parseCIDRs(name, v string) ([]string, error) {
+	var out []string
+	for _, f := range strings.Split(v, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		if _, _, err := net.ParseCIDR(f); err != nil {
+			if net.ParseIP(f) == nil {
+				return nil, &configError{name, v, "must be comma-separated CIDRs or addresses, such as 10.0.0.0/8,192.0.2.7"}
+			}
+		}
+		out = append(out, f)
+	}
+	return out, nil
 }

@@ -47,6 +47,7 @@ func TestLoadConfigRejectsBadValues(t *testing.T) {
 		{"SMS_SEGMENT_COST", "0.80", "SMS_SEGMENT_COST"},
 		{"LOG_LEVEL", "loud", "LOG_LEVEL"},
 		{"LOG_FORMAT", "xml", "LOG_FORMAT"},
+		{"TRUSTED_PROXIES", "10.0.0.0/8,proxy.local", "TRUSTED_PROXIES"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+"="+tt.value, func(t *testing.T) {

@@ -173,6 +173,12 @@ func (a *app) router() *gin.Engine {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	r := gin.New()
+	// X-Forwarded-For names the client only when a listed proxy sends it:
+	// the login throttle counts tries per client address.
+	if err := r.SetTrustedProxies(a.cfg.TrustedProxies); err != nil {
+		a.log.Error("TRUSTED_PROXIES ignored: no proxy trusted", "component", "http", "err", err)
+		r.SetTrustedProxies(nil)
+	}
 	r.Use(requestLog(a.log, newHTTPMetrics(reg)), gin.Recovery())
 	r.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok\n") })
 	r.GET("/readyz", a.ready)
