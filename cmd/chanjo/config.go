@@ -39,6 +39,10 @@ type Config struct {
 	// TrustedProxies (CIDRs) are the proxies whose X-Forwarded-For names a
 	// client's address; from anyone else the header is ignored.
 	TrustedProxies []string
+	// MetricsToken, when set, is the bearer token /metrics requires;
+	// MetricsAddr, when set, serves /metrics on a listener of its own
+	// instead of CHANJO_ADDR.
+	MetricsToken, MetricsAddr string
 }
 
 // QuietHours is a daily window, in minutes after local midnight, during which
@@ -123,6 +127,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	check(parseLog(&c, env("LOG_LEVEL", "info"), env("LOG_FORMAT", "text")))
 	c.TrustedProxies, err = parseCIDRs("TRUSTED_PROXIES", env("TRUSTED_PROXIES", ""))
 	check(err)
+	check(parseMetrics(&c, env("METRICS_TOKEN", ""), env("METRICS_ADDR", "")))
 	return c, errors.Join(errs...)
 }
 
@@ -234,4 +239,18 @@ func parseCIDRs(name, v string) ([]string, error) {
 		out = append(out, f)
 	}
 	return out, nil
+}
+
+// parseMetrics reads METRICS_TOKEN and METRICS_ADDR.
+func parseMetrics(c *Config, token, addr string) error {
+	if token != "" && len(token) < 16 {
+		return &configError{"METRICS_TOKEN", "…", "must be at least 16 characters"}
+	}
+	if addr != "" {
+		if _, port, err := net.SplitHostPort(addr); err != nil || port == "" {
+			return &configError{"METRICS_ADDR", addr, "must be host:port or :port"}
+		}
+	}
+	c.MetricsToken, c.MetricsAddr = token, addr
+	return nil
 }

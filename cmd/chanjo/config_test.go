@@ -48,6 +48,8 @@ func TestLoadConfigRejectsBadValues(t *testing.T) {
 		{"LOG_LEVEL", "loud", "LOG_LEVEL"},
 		{"LOG_FORMAT", "xml", "LOG_FORMAT"},
 		{"TRUSTED_PROXIES", "10.0.0.0/8,proxy.local", "TRUSTED_PROXIES"},
+		{"METRICS_TOKEN", "short", "METRICS_TOKEN"},
+		{"METRICS_ADDR", "9090", "METRICS_ADDR"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+"="+tt.value, func(t *testing.T) {

@@ -54,8 +54,8 @@ type series struct {
 	latency  prometheus.Observer
 }
 
-// maxSeries bounds the cache: methods come from clients, and label sets
-// beyond it are looked up on each request.
+// maxSeries bounds the cache; label sets beyond it are looked up on each
+// request.
 const maxSeries = 256
 
 func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
@@ -119,7 +119,7 @@ func requestLog(log *slog.Logger, m *httpMetrics) gin.HandlerFunc {
 		}
 		elapsed := time.Since(start)
 		status := c.Writer.Status()
-		m.observe(route, c.Request.Method, status, elapsed)
+		m.observe(route, methodLabel(c.Request.Method), status, elapsed)
 		level := slog.LevelDebug
 		if status >= 500 {
 			level = slog.LevelError
@@ -182,7 +182,7 @@ func (a *app) router() *gin.Engine {
 	r.Use(requestLog(a.log, newHTTPMetrics(reg)), gin.Recovery())
 	r.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok\n") })
 	r.GET("/readyz", a.ready)
-	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
+	a.mountMetrics(r, promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	a.registerSMS(r, reg)
 	a.registerUSSD(r)
 	a.registerAPI(r)

@@ -38,6 +38,9 @@ type app struct {
 	smsMetrics *sms.Metrics
 	pack       *lessons.Pack // the content pack, and the programme settings in it
 	workers    []worker
+
+	// metrics is /metrics when METRICS_ADDR serves it apart; set by router().
+	metrics http.Handler
 }
 
 // flags returns a flag set for a subcommand that prints its usage to stderr.
@@ -115,7 +118,16 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("CHANJO_ADDR: %w", err)
 	}
-	return a.serve(ctx, ln, a.router())
+	h := a.router()
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("METRICS_ADDR: %w", err)
+		}
+		defer a.serveMetrics(mln)()
+	}
+	return a.serve(ctx, ln, h)
 }
 
 // openStore connects to DATABASE_URL and migrates it.
