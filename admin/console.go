@@ -22,8 +22,12 @@ type Console struct {
 	pages   map[string]pageTemplate
 	uploads map[string]bool // routes (gin full paths) that take UploadLimit
 	static  http.Handler
-	hashes  *hashPool
 	version string // of the static files, for cache busting
+
+	hashes *hashPool
+	// heldDelay is HeldDelay; tests that make many refused tries set 0.
+	heldDelay time.Duration
+
 	// Price (SMS_SEGMENT_COST) estimates what a broadcast costs.
 	Price store.Price
 	// VisitRules schedule the reminders of the visits the console changes.
@@ -50,7 +54,7 @@ const (
 // one stops every test at once, never a running server.
 func NewConsole(db *store.DB, log *slog.Logger, tz *time.Location) *Console {
 	h := &Console{db: db, log: log.With("component", "admin.console"), tz: tz, pages: parsePages(tz), uploads: map[string]bool{},
-		hashes: newHashPool(hashConcurrency())}
+		hashes: newHashPool(hashConcurrency()), heldDelay: HeldDelay}
 	h.static, h.version = staticFiles()
 	return h
 }

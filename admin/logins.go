@@ -36,6 +36,10 @@ const (
 	// hashWait is how long a login waits for a turn of the hash pool before
 	// it is answered "busy".
 	hashWait = 10 * time.Second
+	// HeldDelay is how long a try the throttle refuses waits for its answer:
+	// a guesser's loops then spend their own time, a second a try, instead
+	// of making the service answer thousands of refusals a second.
+	HeldDelay = time.Second
 )
 
 // LoginBackoff is the wait after the n-th failure past a key's free ones:
@@ -127,6 +131,12 @@ func (h *Console) authenticate(ctx context.Context, name, pw, addr string) (stor
 		return store.User{}, "", err
 	}
 	if !wait.IsZero() {
+		t := time.NewTimer(h.heldDelay)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+		}
 		return store.User{}, h.waitMessage(wait), nil
 	}
 	u, err := h.db.UserByName(ctx, name)

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // ThrottleKey is one key a login try counts against: a source address, an
@@ -47,7 +49,14 @@ ON CONFLICT (key) DO NOTHING`
 // A good login then clears the account's keys (ClearLoginFailures). It
 // returns the zero time when the try may go ahead, or else when the first
 // try will be let in again, counting nothing.
+//
+// A flood of tries at a key that waits must not queue for SQLite's one
+// writer: they are refused on a plain read, before any transaction. (That
+// read may be a moment stale; it can only refuse, never let a try through.)
 func (db *DB) TakeLoginTry(ctx context.Context, keys []ThrottleKey, rule LoginRule) (time.Time, error) {
+	if wait, err := db.loginWait(ctx, keys); err != nil || !wait.IsZero() {
+		return wait, err
+	}
 	keys = slices.Clone(keys)
 	// One order for every transaction, so two never wait on each other.
 	slices.SortFunc(keys, func(a, b ThrottleKey) int { return strings.Compare(a.Key, b.Key) })
@@ -86,6 +95,29 @@ func (db *DB) TakeLoginTry(ctx context.Context, keys []ThrottleKey, rule LoginRu
 	})
 	if err != nil {
 		return time.Time{}, fmt.Errorf("store: take login try: %w", err)
+	}
+	return wait, nil
+}
+
+// loginWait returns the latest wait of keys, zero when none waits now.
+func (db *DB) loginWait(ctx context.Context, keys []ThrottleKey) (time.Time, error) {
+	names := make([]string, len(keys))
+	for i, k := range keys {
+		names[i] = k.Key
+	}
+	query, args, err := sqlx.In(`SELECT next_at FROM login_throttle WHERE key IN (?) AND next_at > ?`, names, db.Now())
+	if err != nil {
+		return time.Time{}, fmt.Errorf("store: login wait: %w", err)
+	}
+	var waits []time.Time
+	if err := db.SelectContext(ctx, &waits, db.Rebind(query), args...); err != nil {
+		return time.Time{}, fmt.Errorf("store: login wait: %w", err)
+	}
+	var wait time.Time
+	for _, w := range waits {
+		if w.After(wait) {
+			wait = w.UTC()
+		}
 	}
 	return wait, nil
 }
