@@ -5,16 +5,46 @@ import (
 	"strconv"
 
 	"github.com/gin-gonic/gin"
+
+	"chanjo/store"
 )
 
-// audit is /admin/audit, for administrators: the newest changes.
+// auditData is the audit page's data.
+type auditData struct {
+	Held []store.HeldLogin // accounts whose logins wait now
+	Rows []store.AuditEntry
+}
+
+// audit is /admin/audit, for administrators: the accounts whose logins
+// wait, each with an unlock button, and the newest changes.
 func (h *Console) audit(c *gin.Context) {
-	rows, err := h.db.AuditLog(c.Request.Context(), 200)
+	ctx := c.Request.Context()
+	held, err := h.db.HeldLogins(ctx, 100)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	h.render(c, http.StatusOK, "audit", rows)
+	rows, err := h.db.AuditLog(ctx, 200)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.render(c, http.StatusOK, "audit", auditData{Held: held, Rows: rows})
+}
+
+// unlock is POST /admin/unlock, for administrators: lifts every login
+// throttle of the account in the form, audited with who and from where.
+func (h *Console) unlock(c *gin.Context) {
+	account := AccountKey(c.PostForm("name"))
+	if account == "" {
+		h.errorPage(c, http.StatusBadRequest, "Which account? The name is missing.")
+		return
+	}
+	if _, err := h.db.UnlockLogin(c.Request.Context(), userOf(c).ID, account, c.ClientIP()); err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.redirect(c, "/admin/audit", account+" can log in again now.")
 }
 
 // auditCSV is /admin/audit.csv: the audit page as a table.

@@ -23,6 +23,11 @@ type Console struct {
 	uploads map[string]bool // routes (gin full paths) that take UploadLimit
 	static  http.Handler
 	version string // of the static files, for cache busting
+
+	hashes *hashPool
+	// heldDelay is HeldDelay; tests that make many refused tries set 0.
+	heldDelay time.Duration
+
 	// Price (SMS_SEGMENT_COST) estimates what a broadcast costs.
 	Price store.Price
 	// VisitRules schedule the reminders of the visits the console changes.
@@ -42,16 +47,14 @@ const (
 	UploadLimit = 10 << 20
 	// SessionTTL is how long a login lasts.
 	SessionTTL = 12 * time.Hour
-	// MaxFailures wrong passwords in a row lock an account for LockFor.
-	MaxFailures = 5
-	LockFor     = 15 * time.Minute
 )
 
 // NewConsole returns the console. tz is the zone people read times in.
 // The templates and static files are embedded and parsed here, so a broken
 // one stops every test at once, never a running server.
 func NewConsole(db *store.DB, log *slog.Logger, tz *time.Location) *Console {
-	h := &Console{db: db, log: log.With("component", "admin.console"), tz: tz, pages: parsePages(tz), uploads: map[string]bool{}}
+	h := &Console{db: db, log: log.With("component", "admin.console"), tz: tz, pages: parsePages(tz), uploads: map[string]bool{},
+		hashes: newHashPool(hashConcurrency()), heldDelay: HeldDelay}
 	h.static, h.version = staticFiles()
 	return h
 }
@@ -73,6 +76,7 @@ func (h *Console) Register(r gin.IRouter) {
 	g.POST("/nurses/:id/approve", h.approveNurse)
 	g.GET("/audit", h.adminOnly, h.audit)
 	g.GET("/audit.csv", h.adminOnly, h.auditCSV)
+	g.POST("/unlock", h.adminOnly, h.unlock)
 	g.GET("/broadcasts", h.broadcasts)
 	g.GET("/broadcasts.csv", h.broadcastsCSV)
 	g.GET("/broadcasts/new", h.newBroadcastForm)

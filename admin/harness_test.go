@@ -29,6 +29,7 @@ type harness struct {
 	t   *testing.T
 	db  *store.DB
 	r   *gin.Engine
+	con *Console
 	now time.Time
 }
 
@@ -41,6 +42,8 @@ func newHarness(t *testing.T, db *store.DB) *harness {
 	con := NewConsole(db, log, time.FixedZone("EAT", 3*3600))
 	con.Price = testPrice
 	con.VisitRules, con.Checklist = testVisitRules, testChecklist
+	h.con = con
+	con.heldDelay = 0 // refused tries answer at once: the tests count, they do not time
 	h.r = gin.New()
 	con.Register(h.r)
 	_, g := con.routeGroups(h.r)
@@ -116,13 +119,17 @@ func (h *harness) audits(action string) int {
 
 // browser is a client with cookies.
 type browser struct {
-	h       *harness
-	cookies map[string]string
+	h          *harness
+	cookies    map[string]string
+	remoteAddr string // host:port the request comes from; httptest's default when ""
 }
 
 func (h *harness) browser() *browser { return &browser{h: h, cookies: map[string]string{}} }
 
 func (b *browser) do(req *http.Request) *httptest.ResponseRecorder {
+	if b.remoteAddr != "" {
+		req.RemoteAddr = b.remoteAddr
+	}
 	for k, v := range b.cookies {
 		req.AddCookie(&http.Cookie{Name: k, Value: v})
 	}

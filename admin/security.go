@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	"golang.org/x/crypto/bcrypt"
 )
 
 // CSRFField is the name of the hidden form field that carries the session's
@@ -20,24 +19,6 @@ const CSRFField = "csrf"
 
 // PasswordCost is the bcrypt cost of stored passwords.
 const PasswordCost = 12
-
-// MinPasswordLen is the shortest password a console user may have.
-const MinPasswordLen = 10
-
-// ErrShortPassword is returned by HashPassword for a password under MinPasswordLen.
-var ErrShortPassword = fmt.Errorf("the password must have at least %d characters", MinPasswordLen)
-
-// HashPassword returns the bcrypt hash of a console user's password.
-func HashPassword(pw string) (string, error) {
-	if len([]rune(pw)) < MinPasswordLen {
-		return "", ErrShortPassword
-	}
-	h, err := bcrypt.GenerateFromPassword([]byte(pw), PasswordCost)
-	if err != nil {
-		return "", fmt.Errorf("admin: hash password: %w", err)
-	}
-	return string(h), nil
-}
 
 // NewToken returns a fresh random API token and the hash to store for it.
 func NewToken() (token, hash string) {

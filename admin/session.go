@@ -1,16 +1,13 @@
 package admin
 
 import (
-	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
-	"golang.org/x/crypto/bcrypt"
 
 	"chanjo/store"
 )
@@ -53,8 +50,11 @@ func (h *Console) login(c *gin.Context) {
 	}
 	c.Set(keyLoginCSRF, token)
 	name := strings.TrimSpace(c.PostForm("name"))
-	u, msg, err := h.authenticate(c.Request.Context(), name, c.PostForm("password"))
+	u, msg, err := h.authenticate(c.Request.Context(), name, c.PostForm("password"), c.ClientIP())
 	switch {
+	case errors.Is(err, errBusy):
+		h.render(c, http.StatusServiceUnavailable, "login", loginData{Name: name, Error: "The console is busy; please try again in a minute."})
+		return
 	case err != nil:
 		h.fail(c, err)
 		return
@@ -68,40 +68,6 @@ func (h *Console) login(c *gin.Context) {
 	}
 	h.setCookie(c, loginCookie, "", "/admin/login", -1)
 	c.Redirect(http.StatusSeeOther, "/admin")
-}
-
-// authenticate checks a name and password. It returns the message for a
-// refused login, or the user; a locked account is refused without
-// looking at the password.
-func (h *Console) authenticate(ctx context.Context, name, pw string) (store.User, string, error) {
-	u, err := h.db.UserByName(ctx, name)
-	if errors.Is(err, store.ErrNotFound) {
-		bcrypt.CompareHashAndPassword([]byte(dummyHash), []byte(pw))
-		return store.User{}, msgWrongLogin, nil
-	}
-	if err != nil {
-		return store.User{}, "", err
-	}
-	if u.LockedUntil.Valid && u.LockedUntil.Time.After(h.db.Now()) {
-		return store.User{}, h.lockedMessage(u.LockedUntil.Time), nil
-	}
-	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(pw)) != nil {
-		until, err := h.db.RecordLoginFailure(ctx, u.ID, MaxFailures, LockFor)
-		if err != nil {
-			return store.User{}, "", err
-		}
-		if !until.IsZero() {
-			h.log.Warn("account locked after failed logins", "user_id", u.ID)
-			return store.User{}, h.lockedMessage(until), nil
-		}
-		return store.User{}, msgWrongLogin, nil
-	}
-	return u, "", h.db.ResetFailures(ctx, u.ID)
-}
-
-func (h *Console) lockedMessage(until time.Time) string {
-	return fmt.Sprintf("Too many wrong passwords: this account is locked for %d minutes, until %s. "+
-		"An administrator can help if you need in sooner.", int(LockFor.Minutes()), until.In(h.tz).Format("15:04"))
 }
 
 // startSession stores a new session of u and gives the browser its cookie.

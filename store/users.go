@@ -18,8 +18,6 @@ type User struct {
 	Role         string         `db:"role"` // admin | supervisor
 	PasswordHash string         `db:"password_hash"`
 	Phone        sql.NullString `db:"phone"`
-	FailedLogins int            `db:"failed_logins"`
-	LockedUntil  sql.NullTime   `db:"locked_until"`
 	CreatedAt    time.Time      `db:"created_at"`
 }
 
@@ -74,7 +72,7 @@ func (db *DB) CreateUser(ctx context.Context, u NewUser) (User, error) {
 	return db.UserByID(ctx, id)
 }
 
-const sqlUserColumns = `SELECT id, name, role, password_hash, phone, failed_logins, locked_until, created_at FROM users`
+const sqlUserColumns = `SELECT id, name, role, password_hash, phone, created_at FROM users`
 
 // UserByName returns the user called name, or ErrNotFound.
 func (db *DB) UserByName(ctx context.Context, name string) (User, error) {
@@ -86,7 +84,7 @@ func (db *DB) UserByID(ctx context.Context, id int64) (User, error) {
 	return db.user(ctx, "user by id", sqlUserColumns+` WHERE id = ?`, id)
 }
 
-const sqlUserByTokenHash = `SELECT u.id, u.name, u.role, u.password_hash, u.phone, u.failed_logins, u.locked_until, u.created_at
+const sqlUserByTokenHash = `SELECT u.id, u.name, u.role, u.password_hash, u.phone, u.created_at
 FROM users u JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = ?`
 
 // UserByTokenHash returns the owner of the API token whose SHA-256 (hex) is
@@ -136,45 +134,6 @@ func (db *DB) Scope(ctx context.Context, u User) (Scope, error) {
 	}
 	scs, err := db.UserSubCounties(ctx, u.ID)
 	return Scope{SubCounties: scs}, err
-}
-
-const sqlLoginFailure = `UPDATE users SET
-    failed_logins = CASE WHEN failed_logins + 1 >= ? THEN 0 ELSE failed_logins + 1 END,
-    locked_until  = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END
-WHERE id = ? RETURNING locked_until`
-
-// RecordLoginFailure counts a wrong password. The max-th failure in a row
-// locks the account until lockFor from now and starts the count again; it
-// returns the time the account is locked until (zero when not locked now).
-func (db *DB) RecordLoginFailure(ctx context.Context, userID int64, max int, lockFor time.Duration) (time.Time, error) {
-	now := db.Now()
-	var until sql.NullTime
-	err := db.Tx(ctx, func(tx *Tx) error {
-		if err := tx.GetContext(ctx, &until, db.Rebind(sqlLoginFailure), max, max, now.Add(lockFor), userID); err != nil {
-			return err
-		}
-		detail := "wrong password"
-		if until.Valid && until.Time.After(now) {
-			detail = "wrong password; locked until " + until.Time.UTC().Format(time.RFC3339)
-		}
-		return db.Audit(ctx, tx, userID, "login.fail", fmt.Sprintf("user:%d", userID), detail)
-	})
-	if err != nil {
-		return time.Time{}, fmt.Errorf("store: record login failure: %w", err)
-	}
-	if !until.Valid || !until.Time.After(now) {
-		return time.Time{}, nil
-	}
-	return until.Time.UTC(), nil
-}
-
-// ResetFailures clears the user's failed-login count after a good login.
-func (db *DB) ResetFailures(ctx context.Context, userID int64) error {
-	_, err := db.ExecContext(ctx, db.Rebind(`UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?`), userID)
-	if err != nil {
-		return fmt.Errorf("store: reset login failures: %w", err)
-	}
-	return nil
 }
 
 // CreateToken stores the SHA-256 (hex) of a new API token of the user, never

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -41,42 +40,6 @@ func TestCreateUserAndScope(t *testing.T) {
 		}
 		if n := auditCount(t, db, "user.add"); n != 1 {
 			t.Errorf("audit rows user.add = %d, want 1", n)
-		}
-	})
-}
-
-func TestLoginFailuresLockAndReset(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
-		now := time.Date(2025, 3, 3, 8, 0, 0, 0, time.UTC)
-		db.Now = func() time.Time { return now }
-		u, err := db.CreateUser(ctx, store.NewUser{Name: "admin", Role: store.RoleAdmin, PasswordHash: "h"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i := 1; i <= 5; i++ {
-			until, err := db.RecordLoginFailure(ctx, u.ID, 5, 15*time.Minute)
-			want := time.Time{}
-			if i == 5 {
-				want = now.Add(15 * time.Minute)
-			}
-			if err != nil || !until.Equal(want) {
-				t.Errorf("RecordLoginFailure #%d = %v, %v, want %v", i, until, err, want)
-			}
-		}
-		got, _ := db.UserByID(ctx, u.ID)
-		if !got.LockedUntil.Valid || !got.LockedUntil.Time.Equal(now.Add(15*time.Minute)) || got.FailedLogins != 0 {
-			t.Errorf("after 5 failures: locked until %v, failures %d, want %v and 0", got.LockedUntil, got.FailedLogins, now.Add(15*time.Minute))
-		}
-		if err := db.ResetFailures(ctx, u.ID); err != nil {
-			t.Fatal(err)
-		}
-		got, _ = db.UserByID(ctx, u.ID)
-		if got.LockedUntil.Valid || got.FailedLogins != 0 {
-			t.Errorf("after reset: %+v, want unlocked", got)
-		}
-		if n := auditCount(t, db, "login.fail"); n != 5 {
-			t.Errorf("audit rows login.fail = %d, want 5", n)
 		}
 	})
 }

@@ -41,6 +41,13 @@ type Config struct {
 	// DrainDelay is how long serve keeps answering after SIGTERM, with
 	// /readyz at 503, before it closes the listener.
 	DrainDelay time.Duration
+	// TrustedProxies (CIDRs) are the proxies whose X-Forwarded-For names a
+	// client's address; from anyone else the header is ignored.
+	TrustedProxies []string
+	// MetricsToken, when set, is the bearer token /metrics requires;
+	// MetricsAddr, when set, serves /metrics on a listener of its own
+	// instead of CHANJO_ADDR.
+	MetricsToken, MetricsAddr string
 }
 
 // QuietHours is a daily window, in minutes after local midnight, during which
@@ -134,6 +141,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	check(parseLog(&c, env("LOG_LEVEL", "info"), env("LOG_FORMAT", "text")))
 	c.DrainDelay, err = durationIn("CHANJO_DRAIN_DELAY", env("CHANJO_DRAIN_DELAY", "5s"), 0, 5*time.Minute)
 	check(err)
+	c.TrustedProxies, err = parseCIDRs("TRUSTED_PROXIES", env("TRUSTED_PROXIES", ""))
+	check(err)
+	check(parseMetrics(&c, env("METRICS_TOKEN", ""), env("METRICS_ADDR", "")))
 	return c, errors.Join(errs...)
 }
 
@@ -247,5 +257,37 @@ func parseLog(c *Config, level, format string) error {
 	default:
 		return &configError{"LOG_FORMAT", format, "must be text or json"}
 	}
+	return nil
+}
+
+// parseCIDRs reads a comma-separated list of CIDRs or single addresses, as
+// gin's SetTrustedProxies parses them.
+func parseCIDRs(name, v string) ([]string, error) {
+	var out []string
+	for _, f := range strings.Split(v, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		if _, _, err := net.ParseCIDR(f); err != nil {
+			if net.ParseIP(f) == nil {
+				return nil, &configError{name, v, "must be comma-separated CIDRs or addresses, such as 10.0.0.0/8,192.0.2.7"}
+			}
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// parseMetrics reads METRICS_TOKEN and METRICS_ADDR.
+func parseMetrics(c *Config, token, addr string) error {
+	if token != "" && len(token) < 16 {
+		return &configError{"METRICS_TOKEN", "…", "must be at least 16 characters"}
+	}
+	if addr != "" {
+		if _, port, err := net.SplitHostPort(addr); err != nil || port == "" {
+			return &configError{"METRICS_ADDR", addr, "must be host:port or :port"}
+		}
+	}
+	c.MetricsToken, c.MetricsAddr = token, addr
 	return nil
 }

@@ -55,6 +55,9 @@ func TestLoadConfigRejectsBadValues(t *testing.T) {
 		{"LOG_FORMAT", "xml", "LOG_FORMAT"},
 		{"CHANJO_DRAIN_DELAY", "5", "CHANJO_DRAIN_DELAY"},
 		{"CHANJO_DRAIN_DELAY", "-1s", "CHANJO_DRAIN_DELAY"},
+		{"TRUSTED_PROXIES", "10.0.0.0/8,proxy.local", "TRUSTED_PROXIES"},
+		{"METRICS_TOKEN", "short", "METRICS_TOKEN"},
+		{"METRICS_ADDR", "9090", "METRICS_ADDR"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+"="+tt.value, func(t *testing.T) {

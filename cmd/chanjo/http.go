@@ -53,8 +53,8 @@ type series struct {
 	latency  prometheus.Observer
 }
 
-// maxSeries bounds the cache: methods come from clients, and label sets
-// beyond it are looked up on each request.
+// maxSeries bounds the cache; label sets beyond it are looked up on each
+// request.
 const maxSeries = 256
 
 func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
@@ -118,7 +118,7 @@ func requestLog(log *slog.Logger, m *httpMetrics) gin.HandlerFunc {
 		}
 		elapsed := time.Since(start)
 		status := c.Writer.Status()
-		m.observe(route, c.Request.Method, status, elapsed)
+		m.observe(route, methodLabel(c.Request.Method), status, elapsed)
 		level := slog.LevelDebug
 		if status >= 500 {
 			level = slog.LevelError
@@ -172,10 +172,16 @@ func (a *app) router() *gin.Engine {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	r := gin.New()
+	// X-Forwarded-For names the client only when a listed proxy sends it:
+	// the login throttle counts tries per client address.
+	if err := r.SetTrustedProxies(a.cfg.TrustedProxies); err != nil {
+		a.log.Error("TRUSTED_PROXIES ignored: no proxy trusted", "component", "http", "err", err)
+		r.SetTrustedProxies(nil)
+	}
 	r.Use(requestLog(a.log, newHTTPMetrics(reg)), gin.Recovery())
 	r.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok\n") })
 	r.GET("/readyz", a.readyz(reg))
-	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
+	a.mountMetrics(r, promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	a.registerSMS(r, reg)
 	a.registerUSSD(r, reg)
 	a.registerAPI(r)

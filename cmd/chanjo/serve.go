@@ -47,6 +47,9 @@ type app struct {
 	printSMS bool
 	// state is stateStarting, stateServing or stateDraining (ready.go).
 	state atomic.Int32
+
+	// metrics is /metrics when METRICS_ADDR serves it apart; set by router().
+	metrics http.Handler
 }
 
 // flags returns a flag set for a subcommand that prints its usage to stderr.
@@ -125,7 +128,16 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("CHANJO_ADDR: %w", err)
 	}
-	return a.serve(ctx, ln, a.router())
+	h := a.router()
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("METRICS_ADDR: %w", err)
+		}
+		defer a.serveMetrics(mln)()
+	}
+	return a.serve(ctx, ln, h)
 }
 
 // openStore connects to DATABASE_URL and migrates it.

@@ -56,8 +56,11 @@ func nameAndFlags(fs *flag.FlagSet, args []string) (name string, help bool, err 
 
 func runUser(ctx context.Context, e env, args []string) error {
 	const synopsis = "user add NAME --role admin|supervisor [--sub-county X]... [--phone +254...]"
+	if len(args) > 0 && args[0] == "unlock" {
+		return runUserUnlock(ctx, e, args[1:])
+	}
 	if len(args) == 0 || args[0] != "add" {
-		fmt.Fprintf(e.stderr, "Usage: chanjo %s\n", synopsis)
+		fmt.Fprintf(e.stderr, "Usage: chanjo %s\n       chanjo %s\n", synopsis, unlockSynopsis)
 		return errUsage
 	}
 	fs := flags(e, "user add", synopsis)

@@ -30,6 +30,8 @@ func TestUserAddRefusesBadInput(t *testing.T) {
 		want  string
 	}{
 		{"short password", []string{"user", "add", "amina", "--role", "admin"}, "short\n", admin.ErrShortPassword.Error()},
+		{"common password", []string{"user", "add", "amina", "--role", "admin"}, "Password123\n", admin.ErrCommonPassword.Error()},
+		{"password over 72 bytes", []string{"user", "add", "amina", "--role", "admin"}, strings.Repeat("pasi ", 15) + "\n", admin.ErrLongPassword.Error()},
 		{"no role", []string{"user", "add", "amina"}, "long enough password\n", "--role must be admin or supervisor"},
 		{"supervisor without sub-county", []string{"user", "add", "amina", "--role", "supervisor"}, "long enough password\n", "at least one --sub-county"},
 		{"admin with sub-county", []string{"user", "add", "amina", "--role", "admin", "--sub-county", "Kibra"}, "long enough password\n", "is for supervisors"},

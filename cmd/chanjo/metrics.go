@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// knownMethods are the HTTP methods that get a label of their own. A
+// client may send any token as a method; each new one would be a new
+// series kept for ever, so the rest share "other".
+var knownMethods = map[string]bool{
+	http.MethodGet: true, http.MethodHead: true, http.MethodPost: true, http.MethodPut: true,
+	http.MethodPatch: true, http.MethodDelete: true, http.MethodOptions: true,
+}
+
+// methodLabel is the metrics label of a request's method.
+func methodLabel(m string) string {
+	if knownMethods[m] {
+		return m
+	}
+	return "other"
+}
+
+// mountMetrics puts /metrics, behind METRICS_TOKEN when it is set, on r, or
+// keeps it for the METRICS_ADDR listener: the metrics show SMS volumes and
+// cost, which are not for whoever reaches the public port.
+func (a *app) mountMetrics(r gin.IRouter, h http.Handler) {
+	if a.cfg.MetricsToken != "" {
+		h = requireBearer(a.cfg.MetricsToken, h)
+	}
+	if a.cfg.MetricsAddr != "" {
+		a.metrics = h
+		return
+	}
+	r.GET("/metrics", gin.WrapH(h))
+}
+
+// requireBearer answers 401 to a request without "Authorization: Bearer
+// token", comparing in constant time.
+func requireBearer(token string, h http.Handler) http.Handler {
+	want := []byte("Bearer " + token)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			http.Error(w, "metrics need the bearer token (METRICS_TOKEN)", http.StatusUnauthorized)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// serveMetrics serves /metrics alone on ln (METRICS_ADDR), for an operator
+// who keeps that port private, and returns the function that stops it.
+func (a *app) serveMetrics(ln net.Listener) (stop func()) {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", a.metrics)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			a.log.Error("metrics listener stopped", "component", "http", "err", err)
+		}
+	}()
+	a.log.Info("metrics listening", "component", "http", "addr", ln.Addr().String())
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+		<-done
+	}
+}
