@@ -25,7 +25,7 @@ type Store interface {
 	FacilityKnown(ctx context.Context, code string) (bool, error)
 	SetLanguage(ctx context.Context, workerID int64, lang string) error
 	SetOptOut(ctx context.Context, phone string, out bool) (bool, error)
-	SaveCalculationFor(ctx context.Context, workerID int64, calculator string, inputs, result []byte, status string) error
+	SaveCalculationFor(ctx context.Context, workerID int64, calculator, vaccine string, inputs, result []byte, status string) error
 	RecordUSSDSession(ctx context.Context, e store.USSDSessionEnd) error
 
 	// Lessons, quizzes and assessments (menu_lessons.go, menu_quiz.go).

@@ -42,7 +42,7 @@ func TestConsoleAndAPIAreWired(t *testing.T) {
 			t.Errorf("%s %s = %d, want %d", tt.method, tt.path, rec.Code, tt.status)
 		}
 	}
-	rec := post(h, apiToken(t, a), "/api/v1/calculators/months-of-stock", `{"stock_on_hand": 180, "amc": 120}`)
+	rec := post(h, apiToken(t, a), "/api/v1/calculators/months-of-stock", `{"vaccine": "penta", "stock_on_hand": 180, "amc": 120}`)
 	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "months_of_stock") {
 		t.Errorf("calculator with a token = %d %s, want 200", rec.Code, rec.Body)
 	}
