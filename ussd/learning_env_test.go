@@ -99,6 +99,13 @@ func (s *countingStore) AssessmentAttempt(ctx context.Context, id int64, form st
 	return s.Store.AssessmentAttempt(ctx, id, form)
 }
 
+func (s *countingStore) AssessmentBlocker(ctx context.Context, id int64, form string) (string, error) {
+	if err := s.hit(); err != nil {
+		return "", err
+	}
+	return s.Store.AssessmentBlocker(ctx, id, form)
+}
+
 func (s *countingStore) OpenAssessments(ctx context.Context, now time.Time) ([]store.Window, error) {
 	if err := s.hit(); err != nil {
 		return nil, err

@@ -37,6 +37,7 @@ type Store interface {
 	RecordAnswer(ctx context.Context, attemptID int64, questionID, topic string, chosen int, correct bool) error
 	FinishAttempt(ctx context.Context, attemptID int64, score, total int) error
 	AssessmentAttempt(ctx context.Context, workerID int64, form string) (store.Attempt, error)
+	AssessmentBlocker(ctx context.Context, workerID int64, form string) (string, error)
 	OpenAssessments(ctx context.Context, now time.Time) ([]store.Window, error)
 	QueueSMS(ctx context.Context, m store.Outgoing) (bool, error) // a job aid by SMS
 
