@@ -36,6 +36,7 @@ func TestConsoleAndAPIAreWired(t *testing.T) {
 		{"GET", "/admin", http.StatusSeeOther},
 		{"GET", "/api/v1/workers", http.StatusUnauthorized},
 		{"POST", "/api/v1/calculators/months-of-stock", http.StatusUnauthorized},
+		{"GET", "/verify/ZZZZ2222", http.StatusNotFound}, // public: no login asked
 	}
 	for _, tt := range tests {
 		if rec := do(h, tt.method, tt.path); rec.Code != tt.status {
