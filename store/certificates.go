@@ -41,8 +41,11 @@ func newCode() (string, error) {
 const sqlIssueCertificate = `INSERT INTO certificates (code, worker_id, topic, issued_at) VALUES (?, ?, ?, ?)`
 
 // issueCertificate issues the certificate of a topic the nurse has just
-// completed, inside the transaction that records the completion.
+// completed, inside the transaction that records the completion. The time
+// is kept to the microsecond, as PostgreSQL keeps it, so that the SMS and
+// the verification page tell the same.
 func (db *DB) issueCertificate(ctx context.Context, tx *Tx, workerID int64, topic string, at time.Time) (Certificate, error) {
+	at = at.Truncate(time.Microsecond)
 	code, err := newCode()
 	if err != nil {
 		return Certificate{}, fmt.Errorf("certificate code: %w", err)
