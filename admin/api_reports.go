@@ -135,6 +135,7 @@ func (a *API) registerReports(r gin.IRoutes) {
 	r.GET("/reports/completion", a.report(completionReport))
 	r.GET("/reports/checklist", a.report(checklistReport))
 	r.GET("/reports/stock", a.report(stockReport))
+	r.GET("/reports/evaluation", a.report(evaluationReport))
 	r.GET("/questions", a.listQuestions)
 	r.GET("/questions/:id", a.getQuestion)
 }

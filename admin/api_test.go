@@ -16,7 +16,7 @@ func TestAPINeedsToken(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		h := newHarness(t, db)
 		token := h.token(h.user("script", store.RoleAdmin))
-		calc := `{"stock_on_hand": 100, "amc": 50}`
+		calc := `{"vaccine": "penta", "stock_on_hand": 100, "amc": 50}`
 		tests := []struct {
 			name, method, path, token, body string
 			status                          int

@@ -22,6 +22,7 @@ const MaxCalculatorBody = 64 << 10
 type Calculation struct {
 	Phone      string          // the worker's number, normalised to +254...
 	Calculator string          // e.g. "order-quantity"
+	Vaccine    string          // the vaccine's id; "" for a calculator without one
 	Inputs     json.RawMessage // the request's inputs, without the phone
 	Result     json.RawMessage // the response body
 	Status     stock.Code      // e.g. "below_order_point"
@@ -38,17 +39,19 @@ type CalculationSaver interface {
 
 // CalculatorHandler answers POST /api/v1/calculators/:name.
 type CalculatorHandler struct {
-	saver  CalculationSaver
-	policy stock.Policy
-	log    *slog.Logger
+	saver    CalculationSaver
+	policy   stock.Policy
+	vaccines []stock.Vaccine
+	log      *slog.Logger
 }
 
 // NewCalculatorHandler returns the calculators' JSON API. A nil saver never
 // stores; otherwise a calculation is stored when its request names a
 // worker's phone. policy gives the defaults of supply_months,
-// safety_fraction and lead_days.
-func NewCalculatorHandler(saver CalculationSaver, policy stock.Policy, log *slog.Logger) *CalculatorHandler {
-	return &CalculatorHandler{saver: saver, policy: policy, log: log.With("component", "admin.calculators")}
+// safety_fraction and lead_days; vaccines are the ones a request may name
+// (the content pack's).
+func NewCalculatorHandler(saver CalculationSaver, policy stock.Policy, vaccines []stock.Vaccine, log *slog.Logger) *CalculatorHandler {
+	return &CalculatorHandler{saver: saver, policy: policy, vaccines: vaccines, log: log.With("component", "admin.calculators")}
 }
 
 // Register adds the route to r, the /api/v1 group.
@@ -83,7 +86,7 @@ func (h *CalculatorHandler) calculate(c *gin.Context) {
 		abort(c, http.StatusRequestEntityTooLarge, apiError{Code: "too_large", Message: "the body must be at most 64 KiB"})
 		return
 	}
-	in, err := parseInputs(body, h.policy)
+	in, err := parseInputs(body, h.policy, h.vaccines)
 	if err != nil {
 		abort(c, http.StatusUnprocessableEntity, apiError{Code: "invalid", Message: err.Error()})
 		return
@@ -120,7 +123,7 @@ func (h *CalculatorHandler) save(c *gin.Context, name string, in *inputs, ans an
 	delete(in.raw, "phone")
 	inputs, err := json.Marshal(in.raw)
 	if err == nil {
-		calc := Calculation{Phone: in.phone, Calculator: name, Inputs: inputs, Result: result, Status: ans.Status.Code}
+		calc := Calculation{Phone: in.phone, Calculator: name, Vaccine: in.chosen.ID, Inputs: inputs, Result: result, Status: ans.Status.Code}
 		err = h.saver.SaveCalculation(c.Request.Context(), calc)
 	}
 	switch {
@@ -159,8 +162,8 @@ func result(values map[string]any, s stock.Status, formulas ...stock.Text) answe
 }
 
 func stockCount(in *inputs) (answer, error) {
-	c := stock.Count{Opening: in.num("opening"), Received: in.num("received"), Closing: in.num("closing"),
-		Administered: in.num("administered"), UnopenedLost: in.opt("unopened_lost", 0)}
+	c := stock.Count{Vaccine: in.vaccine(), Opening: in.num("opening"), Received: in.num("received"), Closing: in.num("closing"),
+		Administered: in.num("administered"), UnopenedLost: in.opt("unopened_lost", 0), CarriedOpen: in.opt("carried_open_doses", 0)}
 	if err := in.done(); err != nil {
 		return answer{}, err
 	}
@@ -168,10 +171,13 @@ func stockCount(in *inputs) (answer, error) {
 	if err != nil {
 		return answer{}, err
 	}
-	return result(r.Values(), r.Status, r.Formula), nil
+	a := result(r.Values(), r.Status, r.Formula)
+	a.Warnings = r.Warnings
+	return a, nil
 }
 
 func openVialWastage(in *inputs) (answer, error) {
+	v := in.vaccine()
 	var months []stock.VialMonth
 	for _, m := range in.months("months", "opened", "administered") {
 		months = append(months, stock.VialMonth{Opened: m["opened"], Administered: m["administered"]})
@@ -179,7 +185,7 @@ func openVialWastage(in *inputs) (answer, error) {
 	if err := in.done(); err != nil {
 		return answer{}, err
 	}
-	r, err := stock.OpenVialWastage(months)
+	r, err := stock.OpenVialWastage(months, v)
 	if err != nil {
 		return answer{}, err
 	}
@@ -202,12 +208,14 @@ func wastageFactor(in *inputs) (answer, error) {
 	if err != nil {
 		return answer{}, err
 	}
-	return result(map[string]any{"wastage_rate_pct": stock.Round(r.WastageRate*100, 1), "wastage_factor": stock.Round(r.Factor, 3)},
-		r.Status, r.Formula), nil
+	a := result(map[string]any{"wastage_rate_pct": stock.Round(r.WastageRate*100, 1), "wastage_factor": stock.Round(r.Factor, 3)},
+		r.Status, r.Formula)
+	a.Warnings = r.Warnings
+	return a, nil
 }
 
 func needTargetPopulation(in *inputs) (answer, error) {
-	n := stock.TargetNeed{TargetPopulation: in.num("target_population"), DosesInSchedule: in.num("doses_in_schedule"),
+	n := stock.TargetNeed{Vaccine: in.vaccine(), TargetPopulation: in.num("target_population"), DosesInSchedule: in.num("doses_in_schedule"),
 		CoverageTarget: in.num("coverage_target"), WastageRate: in.num("wastage_rate"),
 		SupplyMonths: in.opt("supply_months", in.policy.SupplyMonths)}
 	if err := in.done(); err != nil {
@@ -217,10 +225,13 @@ func needTargetPopulation(in *inputs) (answer, error) {
 	if err != nil {
 		return answer{}, err
 	}
-	return result(r.TargetValues(), r.Status, r.Formula), nil
+	a := result(r.TargetValues(), r.Status, r.Formula)
+	a.Warnings = r.Warnings
+	return a, nil
 }
 
 func needConsumption(in *inputs) (answer, error) {
+	in.vaccine()
 	n := stock.ConsumptionNeed{Growth: in.opt("growth", 0), SupplyMonths: in.opt("supply_months", in.policy.SupplyMonths)}
 	var months []stock.MonthConsumption
 	switch {
@@ -259,8 +270,9 @@ func needConsumption(in *inputs) (answer, error) {
 }
 
 func needSessionSize(in *inputs) (answer, error) {
+	v := in.vaccine()
 	n := stock.SessionNeed{Posts: in.num("posts"), Weeks: in.num("weeks"), SessionsPerWeek: in.num("sessions_per_week"),
-		VialsPerSession: in.num("vials_per_session"), DosesPerVial: in.integer("doses_per_vial"),
+		VialsPerSession: in.num("vials_per_session"), DosesPerVial: in.dosesPerVial(v),
 		SupplyMonths: in.opt("supply_months", in.policy.SupplyMonths)}
 	if err := in.done(); err != nil {
 		return answer{}, err
@@ -274,7 +286,8 @@ func needSessionSize(in *inputs) (answer, error) {
 }
 
 func sessionVials(in *inputs) (answer, error) {
-	expected, dpv := in.num("expected_children"), in.integer("doses_per_vial")
+	v := in.vaccine()
+	expected, dpv := in.num("expected_children"), in.dosesPerVial(v)
 	if err := in.done(); err != nil {
 		return answer{}, err
 	}
@@ -285,32 +298,50 @@ func sessionVials(in *inputs) (answer, error) {
 	return result(r.Values(), r.Status, r.Formula), nil
 }
 
+// monthsOfStock grades stock against the policy's levels, as stock-levels
+// and order-quantity do.
 func monthsOfStock(in *inputs) (answer, error) {
-	onHand, amc := in.num("stock_on_hand"), in.num("amc")
+	in.vaccine()
+	onHand, inTransit, amc, p := in.num("stock_on_hand"), in.opt("in_transit", 0), in.num("amc"), in.stockPolicy()
 	if err := in.done(); err != nil {
 		return answer{}, err
 	}
-	r, err := stock.MonthsOfStock(onHand, amc)
+	r, err := stock.MonthsOfStock(onHand, inTransit, amc, p)
 	if err != nil {
 		return answer{}, err
 	}
-	return result(r.Values(), r.Status, r.Formula), nil
+	return result(r.Values(), r.Status, append([]stock.Text{r.Formula}, r.Levels.Steps()...)...), nil
 }
 
+// stockLevels computes the policy's levels and, given the stock on hand,
+// grades it as months-of-stock and order-quantity do.
 func stockLevels(in *inputs) (answer, error) {
+	in.vaccine()
 	amc, p := in.num("amc"), in.stockPolicy()
+	graded := in.has("stock_on_hand")
+	onHand, inTransit := in.opt("stock_on_hand", 0), in.opt("in_transit", 0)
 	if err := in.done(); err != nil {
 		return answer{}, err
+	}
+	if graded {
+		if _, err := stock.MonthsOfStock(onHand, inTransit, amc, p); err != nil {
+			return answer{}, err
+		}
 	}
 	r, err := stock.StockLevels(amc, p)
 	if err != nil {
 		return answer{}, err
 	}
-	return result(r.Values(), r.Status, r.Formula), nil
+	s := r.Status
+	if graded {
+		s = r.Grade(onHand, inTransit)
+	}
+	return result(r.Values(), s, r.Steps()...), nil
 }
 
 func orderQuantity(in *inputs) (answer, error) {
-	onHand, inTransit, dpv := in.num("stock_on_hand"), in.opt("in_transit", 0), in.integer("doses_per_vial")
+	v := in.vaccine()
+	onHand, inTransit, dpv := in.num("stock_on_hand"), in.opt("in_transit", 0), in.dosesPerVial(v)
 	o := stock.Order{OnHand: onHand, InTransit: inTransit, DosesPerVial: dpv}
 	fromAMC, amc, p := in.has("amc"), 0.0, stock.Policy{}
 	switch {
@@ -326,23 +357,34 @@ func orderQuantity(in *inputs) (answer, error) {
 		return answer{}, err
 	}
 	var levels map[string]any
+	var steps []stock.Text
 	if fromAMC {
 		l, err := stock.StockLevels(amc, p)
 		if err != nil {
 			return answer{}, err
 		}
-		o, levels = l.Order(onHand, inTransit, dpv), l.Values()
+		o, levels, steps = l.Order(onHand, inTransit, dpv), l.Values(), l.Steps()
 	}
 	r, err := stock.OrderQuantity(o)
 	if err != nil {
 		return answer{}, err
 	}
-	return result(r.Values(levels), r.Status, r.Formula), nil
+	return result(r.Values(levels), r.Status, append(steps, r.Formula)...), nil
 }
 
+// dropout takes year-to-date counts unless counts is "month".
 func dropout(in *inputs) (answer, error) {
+	counts := in.str("counts", "year_to_date")
+	if counts != "year_to_date" && counts != "month" {
+		in.errs["counts"] = `must be "year_to_date" or "month"`
+	}
+	monthly := counts == "month"
+	months := 12.0
+	if monthly {
+		months = 1
+	}
 	d := stock.DropoutInput{FirstDose: in.num("first_dose"), LaterDose: in.num("later_dose"),
-		TargetPopulation: in.num("target_population"), Months: in.opt("months", 12)}
+		TargetPopulation: in.num("target_population"), Months: in.opt("months", months), Monthly: monthly}
 	if err := in.done(); err != nil {
 		return answer{}, err
 	}

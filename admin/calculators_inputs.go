@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"chanjo/lessons/stock"
 	"chanjo/phone"
@@ -19,15 +20,17 @@ func (f fieldErrors) Error() string { return fmt.Sprintf("admin: %d invalid fiel
 // inputs reads a request's fields one by one, noting every bad or unknown
 // field so one answer lists them all.
 type inputs struct {
-	raw    map[string]json.RawMessage
-	used   map[string]bool
-	errs   fieldErrors
-	phone  string
-	policy stock.Policy
+	raw      map[string]json.RawMessage
+	used     map[string]bool
+	errs     fieldErrors
+	phone    string
+	policy   stock.Policy
+	vaccines []stock.Vaccine
+	chosen   stock.Vaccine // the vaccine the request names, once read
 }
 
-func parseInputs(body []byte, policy stock.Policy) (*inputs, error) {
-	in := &inputs{used: map[string]bool{"phone": true}, errs: fieldErrors{}, policy: policy}
+func parseInputs(body []byte, policy stock.Policy, vaccines []stock.Vaccine) (*inputs, error) {
+	in := &inputs{used: map[string]bool{"phone": true}, errs: fieldErrors{}, policy: policy, vaccines: vaccines}
 	if err := json.Unmarshal(body, &in.raw); err != nil || in.raw == nil {
 		return nil, errors.New("the body must be one JSON object")
 	}
@@ -124,6 +127,56 @@ func (in *inputs) done() error {
 	return nil
 }
 
+// str reads an optional string.
+func (in *inputs) str(name, def string) string {
+	in.used[name] = true
+	raw, ok := in.raw[name]
+	if !ok {
+		return def
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		in.errs[name] = "must be a string"
+	}
+	return s
+}
+
+// vaccine reads the required vaccine: the id of one of the content pack's
+// vaccines. Every stock calculator asks it, so that calculations are kept
+// per vaccine and judged by its acceptable wastage and open-vial rule.
+func (in *inputs) vaccine() stock.Vaccine {
+	if !in.has("vaccine") {
+		in.used["vaccine"] = true
+		in.errs["vaccine"] = "is required: " + in.vaccineIDs()
+		return stock.Vaccine{}
+	}
+	id := in.str("vaccine", "")
+	v, ok := stock.FindVaccine(in.vaccines, id)
+	if _, bad := in.errs["vaccine"]; !bad && !ok {
+		in.errs["vaccine"] = "unknown vaccine: " + in.vaccineIDs()
+	}
+	in.chosen = v
+	return v
+}
+
+// vaccineIDs lists the ids a request may give as its vaccine.
+func (in *inputs) vaccineIDs() string {
+	ids := make([]string, len(in.vaccines))
+	for i, v := range in.vaccines {
+		ids[i] = v.ID
+	}
+	return "one of " + strings.Join(ids, ", ")
+}
+
+// dosesPerVial reads doses_per_vial, by default the vaccine's.
+func (in *inputs) dosesPerVial(v stock.Vaccine) int {
+	if !in.has("doses_per_vial") {
+		in.used["doses_per_vial"] = true
+		return v.DosesPerVial
+	}
+	return int(in.whole("doses_per_vial", 0))
+}
+
 // stockPolicy reads the optional stock policy fields.
 func (in *inputs) stockPolicy() stock.Policy {
 	return stock.Policy{
@@ -140,12 +193,4 @@ func (in *inputs) whole(name string, def float64) float64 {
 		in.errs[name] = "must be a whole number from 0 to 1,000,000"
 	}
 	return v
-}
-
-// integer reads a required whole number.
-func (in *inputs) integer(name string) int {
-	if !in.has(name) {
-		return int(in.num(name))
-	}
-	return int(in.whole(name, 0))
 }

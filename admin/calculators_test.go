@@ -40,7 +40,7 @@ func (r *recorder) SaveCalculation(_ context.Context, c Calculation) error {
 func newRouter(saver CalculationSaver) *gin.Engine {
 	gin.SetMode(gin.TestMode)
 	r := gin.New()
-	NewCalculatorHandler(saver, stock.DefaultPolicy(), slog.New(slog.DiscardHandler)).Register(r.Group("/api/v1"))
+	NewCalculatorHandler(saver, stock.DefaultPolicy(), stock.DefaultVaccines(), slog.New(slog.DiscardHandler)).Register(r.Group("/api/v1"))
 	return r
 }
 
@@ -72,27 +72,39 @@ func TestCalculatorRejects(t *testing.T) {
 		{"not an object", "months-of-stock", `[1, 2]`, 422, "invalid", nil},
 		{"broken JSON", "months-of-stock", `{"amc": 12`, 422, "invalid", nil},
 		{"trailing data", "months-of-stock", `{"amc": 1, "stock_on_hand": 2} {}`, 422, "invalid", nil},
-		{"unknown and missing fields", "months-of-stock", `{"amc": 120, "stock": 10}`, 422, "invalid",
+		{"unknown and missing fields", "months-of-stock", `{"vaccine": "bcg", "amc": 120, "stock": 10}`, 422, "invalid",
 			map[string]string{"stock": "unknown field", "stock_on_hand": "is required"}},
-		{"number as a string", "months-of-stock", `{"amc": "120", "stock_on_hand": null}`, 422, "invalid",
+		{"number as a string", "months-of-stock", `{"vaccine": "bcg", "amc": "120", "stock_on_hand": null}`, 422, "invalid",
 			map[string]string{"amc": "must be a number", "stock_on_hand": "must be a number"}},
-		{"negative", "months-of-stock", `{"amc": -1, "stock_on_hand": 10}`, 422, "invalid",
+		{"negative", "months-of-stock", `{"vaccine": "bcg", "amc": -1, "stock_on_hand": 10}`, 422, "invalid",
 			map[string]string{"amc": "must not be negative"}},
-		{"closing above opening + received", "stock-count", `{"opening": 10, "received": 5, "closing": 20, "administered": 0}`, 422, "invalid",
+		{"no vaccine", "months-of-stock", `{"amc": 120, "stock_on_hand": 10}`, 422, "invalid",
+			map[string]string{"vaccine": "is required: one of bcg, bopv, penta, pcv10, rota, ipv, mr, yf, malaria, hpv, td"}},
+		{"unknown vaccine", "stock-count", `{"vaccine": "polio", "opening": 10, "received": 5, "closing": 2, "administered": 0}`, 422, "invalid",
+			map[string]string{"vaccine": "unknown vaccine: one of bcg, bopv, penta, pcv10, rota, ipv, mr, yf, malaria, hpv, td"}},
+		{"closing above opening + received", "stock-count", `{"vaccine": "bcg", "opening": 10, "received": 5, "closing": 20, "administered": 0}`, 422, "invalid",
 			map[string]string{"closing": "data error: more than opening + received, recount"}},
+		{"a 6-hour vaccine gave more than consumed", "stock-count", `{"vaccine": "mr", "opening": 100, "received": 100, "closing": 120, "administered": 84, "carried_open_doses": 5}`, 422, "invalid",
+			map[string]string{"administered": "data error: more than doses consumed (vials are discarded after the session), recount"}},
 		{"wastage of 100%", "wastage-factor", `{"wastage_rate": 1}`, 422, "invalid",
-			map[string]string{"wastage_rate": "must be below 1 (100%)"}},
-		{"bad month", "open-vial-wastage", `{"months": [{"opened": 10, "administered": 5}, {"opened": "x", "given": 1}]}`, 422, "invalid",
+			map[string]string{"wastage_rate": "must be at most 0.99 (99%)"}},
+		{"implausible wastage", "need-target-population", `{"vaccine": "penta", "target_population": 480, "doses_in_schedule": 3, "coverage_target": 0.9, "wastage_rate": 0.999999}`, 422, "invalid",
+			map[string]string{"wastage_rate": "must be at most 0.99 (99%)"}},
+		{"need without the nurse's wastage", "need-target-population", `{"vaccine": "penta", "target_population": 480, "doses_in_schedule": 3, "coverage_target": 0.9}`, 422, "invalid",
+			map[string]string{"wastage_rate": "is required"}},
+		{"bad month", "open-vial-wastage", `{"vaccine": "penta", "months": [{"opened": 10, "administered": 5}, {"opened": "x", "given": 1}]}`, 422, "invalid",
 			map[string]string{"months[1].opened": "must be a number", "months[1].administered": "must be a number", "months[1].given": "unknown field"}},
-		{"months not a list", "open-vial-wastage", `{"months": 3}`, 422, "invalid", map[string]string{"months": "must be a list of objects"}},
-		{"amc and months", "need-consumption", `{"amc": 10, "months": []}`, 422, "invalid", map[string]string{"amc": "give either amc or months"}},
-		{"maximum and amc", "order-quantity", `{"amc": 10, "maximum_stock": 10, "stock_on_hand": 1, "doses_per_vial": 10}`, 422, "invalid",
+		{"months not a list", "open-vial-wastage", `{"vaccine": "penta", "months": 3}`, 422, "invalid", map[string]string{"months": "must be a list of objects"}},
+		{"amc and months", "need-consumption", `{"vaccine": "penta", "amc": 10, "months": []}`, 422, "invalid", map[string]string{"amc": "give either amc or months"}},
+		{"maximum and amc", "order-quantity", `{"vaccine": "penta", "amc": 10, "maximum_stock": 10, "stock_on_hand": 1, "doses_per_vial": 10}`, 422, "invalid",
 			map[string]string{"maximum_stock": "give either maximum_stock or amc"}},
-		{"fractional vial size", "session-vials", `{"expected_children": 10, "doses_per_vial": 2.5}`, 422, "invalid",
+		{"fractional vial size", "session-vials", `{"vaccine": "penta", "expected_children": 10, "doses_per_vial": 2.5}`, 422, "invalid",
 			map[string]string{"doses_per_vial": "must be a whole number from 0 to 1,000,000"}},
-		{"bad policy", "stock-levels", `{"amc": 10, "lead_days": 45}`, 422, "invalid",
+		{"bad policy", "stock-levels", `{"vaccine": "penta", "amc": 10, "lead_days": 45}`, 422, "invalid",
 			map[string]string{"lead_days": "must not exceed the supply period"}},
-		{"bad phone", "months-of-stock", `{"amc": 1, "stock_on_hand": 2, "phone": 712345678}`, 422, "invalid",
+		{"bad counts", "dropout", `{"first_dose": 10, "later_dose": 9, "target_population": 100, "counts": "week"}`, 422, "invalid",
+			map[string]string{"counts": `must be "year_to_date" or "month"`}},
+		{"bad phone", "months-of-stock", `{"vaccine": "bcg", "amc": 1, "stock_on_hand": 2, "phone": 712345678}`, 422, "invalid",
 			map[string]string{"phone": "must be a Kenyan phone number as a string"}},
 		{"too large", "months-of-stock", `{"amc": 1, "stock_on_hand": 2, "note": "` + strings.Repeat("x", MaxCalculatorBody) + `"}`, 413, "too_large", nil},
 	}
@@ -119,7 +131,7 @@ func TestCalculatorRejects(t *testing.T) {
 }
 
 func TestCalculatorStoresOnlyWithPhone(t *testing.T) {
-	const body = `{"maximum_stock": 150, "order_point": 58, "stock_on_hand": 40, "doses_per_vial": 10%s}`
+	const body = `{"vaccine": "penta", "maximum_stock": 150, "order_point": 58, "stock_on_hand": 40, "doses_per_vial": 10%s}`
 	saver := &recorder{}
 	r := newRouter(saver)
 	if w := post(r, "order-quantity", strings.Replace(body, "%s", "", 1)); w.Code != 200 || len(saver.saved) != 0 {
@@ -130,12 +142,12 @@ func TestCalculatorStoresOnlyWithPhone(t *testing.T) {
 		t.Fatalf("POST with phone = %d, stored %d; want 200, 1", w.Code, len(saver.saved))
 	}
 	got := saver.saved[0]
-	if got.Phone != "+254712345678" || got.Calculator != "order-quantity" || got.Status != stock.CodeBelowOrderPoint {
-		t.Errorf("stored %s %s %s, want +254712345678 order-quantity below_order_point", got.Phone, got.Calculator, got.Status)
+	if got.Phone != "+254712345678" || got.Calculator != "order-quantity" || got.Vaccine != "penta" || got.Status != stock.CodeBelowOrderPoint {
+		t.Errorf("stored %s %s %s %s, want +254712345678 order-quantity penta below_order_point", got.Phone, got.Calculator, got.Vaccine, got.Status)
 	}
-	var inputs map[string]float64
-	if err := json.Unmarshal(got.Inputs, &inputs); err != nil || len(inputs) != 4 || inputs["stock_on_hand"] != 40 {
-		t.Errorf("stored inputs %s (%v), want the four numbers without the phone", got.Inputs, err)
+	var inputs map[string]any
+	if err := json.Unmarshal(got.Inputs, &inputs); err != nil || len(inputs) != 5 || inputs["stock_on_hand"] != 40.0 {
+		t.Errorf("stored inputs %s (%v), want the vaccine and four numbers without the phone", got.Inputs, err)
 	}
 	if !bytes.Equal(got.Result, bytes.TrimSpace(w.Body.Bytes())) {
 		t.Errorf("stored result %s, want the response %s", got.Result, w.Body)
@@ -155,6 +167,45 @@ func TestCalculatorStoresOnlyWithPhone(t *testing.T) {
 	}
 	if w := post(newRouter(nil), "order-quantity", strings.Replace(body, "%s", `, "phone": "+254712345678"`, 1)); w.Code != 200 {
 		t.Errorf("POST with phone and no saver = %d, want 200", w.Code)
+	}
+}
+
+// TestCalculatorPolicyGrades is must-show 2 through the API: stock 100 and
+// 180 at AMC 120 (monthly supply) get the same grade from months-of-stock,
+// stock-levels and order-quantity; BCG at 65% wastage is flagged; a
+// negative month of dropout is not a data error; 0.95 is warned about.
+func TestCalculatorPolicyGrades(t *testing.T) {
+	r := newRouter(nil)
+	code := func(name, body string) (string, answer) {
+		t.Helper()
+		w := post(r, name, body)
+		var a answer
+		if err := json.Unmarshal(w.Body.Bytes(), &a); w.Code != 200 || err != nil {
+			t.Fatalf("POST %s %s = %d %s", name, body, w.Code, w.Body)
+		}
+		return string(a.Status.Code), a
+	}
+	for _, tt := range []struct{ stock, want string }{{"100", "within_policy"}, {"180", "above_maximum"}} {
+		body := `{"vaccine": "penta", "amc": 120, "stock_on_hand": ` + tt.stock + `}`
+		for _, name := range []string{"months-of-stock", "stock-levels", "order-quantity"} {
+			if got, _ := code(name, body); got != tt.want {
+				t.Errorf("POST %s %s = %s, want %s", name, body, got, tt.want)
+			}
+		}
+	}
+	if got, _ := code("stock-count", `{"vaccine": "bcg", "opening": 100, "received": 100, "closing": 80, "administered": 42}`); got != "high_wastage" {
+		t.Errorf("POST stock-count (BCG 65%%) = %s, want high_wastage", got)
+	}
+	if got, _ := code("dropout", `{"first_dose": 35, "later_dose": 41, "target_population": 480, "counts": "month"}`); got != "ok" {
+		t.Errorf("POST dropout (a month of -17.1%%) = %s, want ok", got)
+	}
+	got, a := code("need-target-population", `{"vaccine": "penta", "target_population": 480, "doses_in_schedule": 3, "coverage_target": 0.9, "wastage_rate": 0.95}`)
+	if got != "high_wastage" || len(a.Warnings) != 1 || !strings.Contains(a.Warnings[0].EN, "95.0% is very high") {
+		t.Errorf("POST need-target-population (0.95) = %s, warnings %v; want high_wastage and a warning", got, a.Warnings)
+	}
+	w := post(r, "months-of-stock", `{"vaccine": "penta", "amc": 120, "stock_on_hand": 100}`)
+	if !strings.Contains(w.Body.String(), "120 x 7 / 30 + 30 = 58") {
+		t.Errorf("POST months-of-stock = %s, want the order-point arithmetic with the numbers", w.Body)
 	}
 }
 
@@ -210,7 +261,7 @@ func TestDocsExamples(t *testing.T) {
 
 func BenchmarkOrderQuantity(b *testing.B) {
 	r := newRouter(nil)
-	body := `{"amc": 120, "stock_on_hand": 40, "in_transit": 20, "doses_per_vial": 10}`
+	body := `{"vaccine": "penta", "amc": 120, "stock_on_hand": 40, "in_transit": 20}`
 	for b.Loop() {
 		if w := post(r, "order-quantity", body); w.Code != 200 {
 			b.Fatal(w.Code, w.Body)

@@ -53,7 +53,7 @@ func newHarness(t *testing.T, db *store.DB) *harness {
 	api.VisitRules, api.Checklist = testVisitRules, testChecklist
 	v1 := h.r.Group("/api/v1", api.Auth)
 	api.Register(v1)
-	NewCalculatorHandler(nil, stock.DefaultPolicy(), log).Register(v1)
+	NewCalculatorHandler(nil, stock.DefaultPolicy(), stock.DefaultVaccines(), log).Register(v1)
 	return h
 }
 

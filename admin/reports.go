@@ -40,10 +40,12 @@ func newReporter(db *store.DB, pack *lessons.Pack, tz *time.Location) (reporter,
 // checklistMonths is how many months, this one included, checklist trends cover.
 const checklistMonths = 12
 
-// The stock statuses the stock report lists: below the order point (or
-// under a month of stock) is low, above maximum (or over two months) high.
+// The stock statuses the stock report lists: a stock-out, below the safety
+// stock or at the order point is low, above maximum high; understock and
+// overstock are the grades of calculations stored before the policy graded
+// months of stock.
 var (
-	lowStock  = []stock.Code{stock.CodeBelowOrderPoint, stock.CodeUnderstock}
+	lowStock  = []stock.Code{stock.CodeStockOut, stock.CodeBelowSafety, stock.CodeBelowOrderPoint, stock.CodeUnderstock}
 	highStock = []stock.Code{stock.CodeAboveMaximum, stock.CodeOverstock}
 )
 

@@ -101,4 +101,7 @@ func (h *Console) registerReports(g gin.IRoutes) {
 	g.GET("/reports/completion.csv", h.reportCSV("completion.csv", completionTable))
 	g.GET("/reports/checklist.csv", h.reportCSV("checklist.csv", checklistTable))
 	g.GET("/reports/stock.csv", h.reportCSV("stock.csv", stockTable))
+	g.GET("/evaluation", h.evaluationPage)
+	g.GET("/reports/evaluation.csv", h.reportCSV("evaluation.csv", evaluationTable))
+	g.GET("/reports/evaluation-items.csv", h.reportCSV("evaluation-items.csv", evaluationItemsTable))
 }

@@ -273,7 +273,8 @@ func TestReportsScoped(t *testing.T) {
 		f := reportsFixture(h)
 		b, _ := h.loggedIn("wanjiru")
 		pages := []string{"/admin/reports", "/admin/reports/assessments.csv", "/admin/reports/completion.csv",
-			"/admin/reports/checklist.csv", "/admin/reports/stock.csv", "/admin/questions", "/admin/questions.csv"}
+			"/admin/reports/checklist.csv", "/admin/reports/stock.csv", "/admin/questions", "/admin/questions.csv",
+			"/admin/evaluation", "/admin/reports/evaluation.csv", "/admin/reports/evaluation-items.csv"}
 		for _, p := range pages {
 			rec := b.get(p)
 			if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), "Embakasi") || strings.Contains(rec.Body.String(), "Chebet") {
@@ -281,7 +282,7 @@ func TestReportsScoped(t *testing.T) {
 			}
 		}
 		for _, p := range []string{"/api/v1/reports/assessments", "/api/v1/reports/completion", "/api/v1/reports/checklist",
-			"/api/v1/reports/stock", "/api/v1/questions"} {
+			"/api/v1/reports/stock", "/api/v1/reports/evaluation", "/api/v1/questions"} {
 			rec := h.api("GET", p, f.token, "")
 			if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), "Embakasi") || strings.Contains(rec.Body.String(), "Chebet") {
 				t.Errorf("GET %s = %d, want 200 without Embakasi's rows:\n%s", p, rec.Code, rec.Body)
@@ -402,4 +403,44 @@ func svgTitle(t *testing.T, doc string) string {
 			inTitle = false
 		}
 	}
+}
+
+// TestEvaluationReport reads the evaluation as Kibra's supervisor: Achieng
+// took the baseline (ipc 50%) and the endline (100%), Baraka only the
+// baseline. Only Achieng is compared; Baraka is lost.
+func TestEvaluationReport(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		h := newHarness(t, db)
+		f := reportsFixture(h)
+		var got struct {
+			Evaluation []map[string]any `json:"evaluation"`
+		}
+		getJSON(t, h, "/api/v1/reports/evaluation", f.token, &got)
+		var ipc map[string]any
+		for _, row := range got.Evaluation {
+			if row["level"] == "all" && row["topic"] == "ipc" && row["later_form"] == "endline" {
+				ipc = row
+			}
+		}
+		want := map[string]any{"n_paired": 1.0, "n_lost": 1.0, "n_unpaired": 0.0, "baseline_mean_pct": 50.0, "later_mean_pct": 100.0,
+			"mean_change": 50.0, "ci95_low": nil, "p": nil, "improved_pct": 100.0}
+		for k, v := range want {
+			if ipc == nil || ipc[k] != v {
+				t.Errorf("evaluation, all nurses, ipc, endline: %s = %v, want %v (%v)", k, ipc[k], v, ipc)
+			}
+		}
+		b, _ := h.loggedIn("wanjiru")
+		csv := records(t, b.get("/admin/reports/evaluation.csv").Body.String())
+		wantRow := []string{"all", "All nurses", "", "ipc", "endline", "1", "1", "0", "50", "100", "50", "", "", "", "", "100.0", "0.0", "0.0"}
+		found := false
+		for _, r := range csv {
+			found = found || strings.Join(r, ",") == strings.Join(wantRow, ",")
+		}
+		if !found {
+			t.Errorf("evaluation.csv lacks %v:\n%v", wantRow, csv)
+		}
+		if page := b.get("/admin/evaluation").Body.String(); !strings.Contains(page, "All nurses") || !strings.Contains(page, "100% / 0% / 0%") {
+			t.Errorf("evaluation page lacks the comparison:\n%s", page)
+		}
+	})
 }

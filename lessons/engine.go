@@ -106,16 +106,18 @@ func (p *Pack) Report(l Learner) []TopicReport {
 	return rs
 }
 
-// congratulation is the SMS a nurse gets when she completes a topic; %s is
-// the topic's title and %d PassPercent. With the longest title it fits one
-// SMS.
-var congratulation = Text{
-	En: "Chanjo: congratulations! You have completed the topic '%s': all its lessons, and a quiz score of %d%% or more. Keep learning!",
-	Sw: "Chanjo: hongera! Umekamilisha mada '%s': masomo yake yote, na jaribio lenye matokeo ya %d%% au zaidi. Endelea kujifunza!",
+// certificate is the SMS a nurse gets when she completes a topic: her
+// completion certificate. The verbs take her name, the date, the topic's
+// title, PassPercent and the certificate's code, which anyone can check at
+// /verify/CODE. With the longest title and a long name it fits two SMS.
+var certificate = Text{
+	En: "Chanjo certificate: congratulations, %s! On %s you completed the topic '%s': all its lessons and a quiz of %d%% or more. Verification code: %s",
+	Sw: "Cheti cha Chanjo: hongera, %s! Tarehe %s umekamilisha mada '%s': masomo yake yote na zoezi la %d%% au zaidi. Nambari ya kuthibitisha: %s",
 }
 
-// Congratulation returns the SMS that congratulates a nurse on completing
-// topic t, in lang.
-func Congratulation(t Topic, lang string) string {
-	return fmt.Sprintf(congratulation.In(lang), t.Title.In(lang), PassPercent)
+// Certificate returns the SMS that certifies that the nurse named name
+// completed topic t on date (YYYY-MM-DD), with the certificate's code, in
+// lang.
+func Certificate(t Topic, lang, name, date, code string) string {
+	return fmt.Sprintf(certificate.In(lang), name, date, t.Title.In(lang), PassPercent, code)
 }

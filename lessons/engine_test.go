@@ -103,21 +103,27 @@ func TestReport(t *testing.T) {
 	}
 }
 
-func TestCongratulationFitsOneSMS(t *testing.T) {
+func TestCertificateFitsTwoSMS(t *testing.T) {
 	p, err := lessons.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
 	topics := append(slices.Clone(p.Topics), lessons.Topic{ID: "longest", Title: lessons.Text{En: strings.Repeat("x", 28), Sw: strings.Repeat("x", 28)}})
+	name := strings.Repeat("N", 40)
 	for _, topic := range topics {
 		for _, lang := range screen.Languages {
-			s := lessons.Congratulation(topic, lang)
-			if len(s) > 160 || !strings.Contains(s, "'"+topic.Title.In(lang)+"'") || !strings.Contains(s, "80%") {
-				t.Errorf("Congratulation(%s, %s) = %q (%d chars), want the title and 80%% in at most 160", topic.ID, lang, s, len(s))
+			s := lessons.Certificate(topic, lang, name, "2026-12-06", "K7MX3QPA")
+			for _, want := range []string{name, "2026-12-06", "'" + topic.Title.In(lang) + "'", "80%", "K7MX3QPA"} {
+				if !strings.Contains(s, want) {
+					t.Errorf("Certificate(%s, %s) = %q, want %q in it", topic.ID, lang, s, want)
+				}
+			}
+			if len(s) > 306 {
+				t.Errorf("Certificate(%s, %s) = %q (%d chars), want at most two SMS (306)", topic.ID, lang, s, len(s))
 			}
 			for _, r := range s {
 				if !screen.Allowed(r) {
-					t.Errorf("Congratulation(%s, %s) has %q, outside the character set", topic.ID, lang, r)
+					t.Errorf("Certificate(%s, %s) has %q, outside the character set", topic.ID, lang, r)
 				}
 			}
 		}

@@ -38,11 +38,19 @@ func (l *loader) policy(d decoder, n *yaml.Node) stock.Policy {
 func (l *loader) vaccine(d decoder, n *yaml.Node) {
 	var v stock.Vaccine
 	d.fields(n, map[string]func(*yaml.Node){
-		"id":             func(x *yaml.Node) { v.ID = d.id(x) },
-		"name":           func(x *yaml.Node) { v.Name = d.phrase(x, "name") },
-		"doses_per_vial": func(x *yaml.Node) { v.DosesPerVial = d.int(x) },
-		"wastage":        func(x *yaml.Node) { v.Wastage = d.float(x) },
-	})
+		"id":                 func(x *yaml.Node) { v.ID = d.id(x) },
+		"name":               func(x *yaml.Node) { v.Name = d.phrase(x, "name") },
+		"doses_per_vial":     func(x *yaml.Node) { v.DosesPerVial = d.int(x) },
+		"wastage":            func(x *yaml.Node) { v.Wastage = d.float(x) },
+		"acceptable_wastage": func(x *yaml.Node) { v.Acceptable = d.float(x) },
+		"keep_open_days":     func(x *yaml.Node) { v.KeepOpenDays = d.int(x) },
+	}, "acceptable_wastage", "keep_open_days")
+	// domain.md: without an acceptable rate of its own a vaccine is judged
+	// at the indicative rate; without an open-vial rule it is discarded
+	// after the session, the rule that never counts a dose twice.
+	if v.Acceptable == 0 {
+		v.Acceptable = v.Wastage
+	}
 	if err := v.Validate(); err != nil && n.Kind == yaml.MappingNode {
 		d.problem(n, "vaccine %q: %v", v.ID, err)
 	}

@@ -22,8 +22,14 @@ var ErrBadWindow = errors.New("the window closes before it opens")
 const sqlOpenAssessment = `INSERT INTO assessment_windows (form, opens_at, closes_at, updated_at) VALUES (?, ?, ?, ?)
 ON CONFLICT (form) DO UPDATE SET opens_at = excluded.opens_at, closes_at = excluded.closes_at, updated_at = excluded.updated_at`
 
+// Windows are exclusive: every other form's window ends where the new one
+// begins (a window that already ended keeps its end).
+const sqlCloseOthers = `UPDATE assessment_windows
+SET closes_at = CASE WHEN closes_at > ? THEN ? ELSE closes_at END, updated_at = ? WHERE form <> ?`
+
 // OpenAssessment sets the window of an assessment form (baseline, midline or
-// endline) to [from, to), replacing any earlier window of the form.
+// endline) to [from, to), replacing any earlier window of the form, and
+// closes the other forms' windows at from: one form is open at a time.
 func (db *DB) OpenAssessment(ctx context.Context, form string, from, to time.Time) error {
 	if err := checkForm(form, false); err != nil {
 		return fmt.Errorf("store: open assessment: %w", err)
@@ -31,7 +37,14 @@ func (db *DB) OpenAssessment(ctx context.Context, form string, from, to time.Tim
 	if !to.After(from) {
 		return fmt.Errorf("store: open assessment %s: %w", form, ErrBadWindow)
 	}
-	_, err := db.ExecContext(ctx, db.Rebind(sqlOpenAssessment), form, from.UTC(), to.UTC(), db.Now().UTC())
+	from, to, now := from.UTC(), to.UTC(), db.Now().UTC()
+	err := db.Tx(ctx, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, db.Rebind(sqlCloseOthers), from, from, now, form); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, db.Rebind(sqlOpenAssessment), form, from, to, now)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("store: open assessment %s: %w", form, err)
 	}
@@ -86,4 +99,19 @@ func (db *DB) OpenAssessments(ctx context.Context, now time.Time) ([]Window, err
 func (w Window) utc() Window {
 	w.Opens, w.Closes = w.Opens.UTC(), w.Closes.UTC()
 	return w
+}
+
+const sqlAssessmentWindows = `SELECT form, opens_at, closes_at FROM assessment_windows ORDER BY opens_at, form`
+
+// AssessmentWindows returns every form's window, open or not, the earliest
+// opened first; a form never opened has none.
+func (db *DB) AssessmentWindows(ctx context.Context) ([]Window, error) {
+	var ws []Window
+	if err := db.SelectContext(ctx, &ws, sqlAssessmentWindows); err != nil {
+		return nil, fmt.Errorf("store: assessment windows: %w", err)
+	}
+	for i := range ws {
+		ws[i] = ws[i].utc()
+	}
+	return ws, nil
 }

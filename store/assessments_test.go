@@ -28,7 +28,8 @@ func TestAssessmentWindows(t *testing.T) {
 		}{
 			{day(1).Add(-time.Second), nil},
 			{day(1), []string{"baseline"}},
-			{day(13), []string{"baseline", "midline"}},
+			{day(12).Add(-time.Second), []string{"baseline"}},
+			{day(12), []string{"midline"}}, // opening the midline closed the baseline
 			{day(15), []string{"midline"}},
 			{day(20), nil},
 		}
@@ -81,6 +82,57 @@ func TestAssessmentWindowErrors(t *testing.T) {
 		var n int
 		if err := db.GetContext(ctx, &n, `SELECT COUNT(*) FROM assessment_windows`); err != nil || n != 0 {
 			t.Errorf("windows after bad input = %d, %v, want 0", n, err)
+		}
+	})
+}
+
+// TestAssessmentOrder checks that a later form waits for the one before
+// it, unless a supervisor exempted the nurse from it.
+func TestAssessmentOrder(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		id := nurse(t, db, "+254711000901")
+		blocker := func(form string) string {
+			t.Helper()
+			b, err := db.AssessmentBlocker(ctx, id, form)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}
+		if b := blocker("baseline"); b != "" {
+			t.Errorf("AssessmentBlocker(baseline) = %q, want none", b)
+		}
+		if b := blocker("midline"); b != "baseline" {
+			t.Errorf("AssessmentBlocker(midline) before the baseline = %q, want baseline", b)
+		}
+		a, err := db.StartAttempt(ctx, id, "baseline", "", 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b := blocker("midline"); b != "baseline" {
+			t.Errorf("AssessmentBlocker(midline) with the baseline unfinished = %q, want baseline", b)
+		}
+		if err := db.FinishAttempt(ctx, a, 3, 12); err != nil {
+			t.Fatal(err)
+		}
+		if b := blocker("midline"); b != "" {
+			t.Errorf("AssessmentBlocker(midline) after the baseline = %q, want none", b)
+		}
+		if b := blocker("endline"); b != "midline" {
+			t.Errorf("AssessmentBlocker(endline) without the midline = %q, want midline", b)
+		}
+		if err := db.ExemptAssessment(ctx, "+254711000901", "endline", "amina", "on leave at midline"); err != nil {
+			t.Fatal(err)
+		}
+		if b := blocker("endline"); b != "" {
+			t.Errorf("AssessmentBlocker(endline) with an exemption = %q, want none", b)
+		}
+		if err := db.ExemptAssessment(ctx, "+254799999999", "endline", "amina", ""); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("ExemptAssessment(unknown phone) = %v, want ErrNotFound", err)
+		}
+		if err := db.ExemptAssessment(ctx, "+254711000901", "baseline", "amina", ""); !errors.Is(err, store.ErrNoPredecessor) {
+			t.Errorf("ExemptAssessment(baseline) = %v, want ErrNoPredecessor", err)
 		}
 	})
 }

@@ -14,22 +14,23 @@ func TestSaveCalculation(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		id := nurse(t, db, "+254711000801")
-		err := db.SaveCalculation(ctx, "+254711000801", "months-of-stock", []byte(`{"stock":900,"amc":300}`), []byte(`{"values":{"months":3}}`), "ok")
+		err := db.SaveCalculation(ctx, "+254711000801", "months-of-stock", "penta", []byte(`{"stock":900,"amc":300}`), []byte(`{"values":{"months":3}}`), "ok")
 		if err != nil {
 			t.Fatalf("SaveCalculation = %v", err)
 		}
 		var got struct {
 			Worker   int64  `db:"worker_id"`
 			Facility string `db:"code"`
+			Vaccine  string `db:"vaccine"`
 			Inputs   string `db:"inputs"`
 			Status   string `db:"status"`
 		}
-		err = db.GetContext(ctx, &got, `SELECT c.worker_id, f.code, c.inputs, c.status
+		err = db.GetContext(ctx, &got, `SELECT c.worker_id, f.code, c.vaccine, c.inputs, c.status
 FROM stock_calculations c JOIN facilities f ON f.id = c.facility_id`)
-		if err != nil || got.Worker != id || got.Facility != "10001" || got.Inputs != `{"stock":900,"amc":300}` || got.Status != "ok" {
+		if err != nil || got.Worker != id || got.Facility != "10001" || got.Vaccine != "penta" || got.Inputs != `{"stock":900,"amc":300}` || got.Status != "ok" {
 			t.Errorf("stored calculation = %+v, %v, want worker %d at facility 10001 with the inputs", got, err, id)
 		}
-		err = db.SaveCalculation(ctx, "+254799999999", "months-of-stock", []byte(`{}`), []byte(`{}`), "ok")
+		err = db.SaveCalculation(ctx, "+254799999999", "months-of-stock", "", []byte(`{}`), []byte(`{}`), "ok")
 		if !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("SaveCalculation(unknown phone) = %v, want ErrNotFound", err)
 		}
@@ -59,7 +60,7 @@ func TestSaveCalculationFor(t *testing.T) {
 		}
 		for _, s := range saves {
 			now = now.Add(s.after)
-			if err := db.SaveCalculationFor(ctx, s.worker, "months-of-stock", s.inputs, []byte(`{"values":{}}`), "adequate"); err != nil {
+			if err := db.SaveCalculationFor(ctx, s.worker, "months-of-stock", "bcg", s.inputs, []byte(`{"values":{}}`), "within_policy"); err != nil {
 				t.Fatalf("%s: SaveCalculationFor = %v", s.name, err)
 			}
 			var n int
@@ -69,14 +70,15 @@ func TestSaveCalculationFor(t *testing.T) {
 		}
 		var got struct {
 			Facility string `db:"code"`
+			Vaccine  string `db:"vaccine"`
 			Status   string `db:"status"`
 		}
-		err := db.GetContext(ctx, &got, db.Rebind(`SELECT f.code, c.status
+		err := db.GetContext(ctx, &got, db.Rebind(`SELECT f.code, c.vaccine, c.status
 FROM stock_calculations c JOIN facilities f ON f.id = c.facility_id WHERE c.worker_id = ? ORDER BY c.id LIMIT 1`), id)
-		if err != nil || got.Facility != "10001" || got.Status != "adequate" {
-			t.Errorf("stored calculation = %+v, %v, want facility 10001, status adequate", got, err)
+		if err != nil || got.Facility != "10001" || got.Vaccine != "bcg" || got.Status != "within_policy" {
+			t.Errorf("stored calculation = %+v, %v, want facility 10001, bcg, within_policy", got, err)
 		}
-		err = db.SaveCalculationFor(ctx, 999999, "months-of-stock", in, []byte(`{}`), "ok")
+		err = db.SaveCalculationFor(ctx, 999999, "months-of-stock", "", in, []byte(`{}`), "ok")
 		if !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("SaveCalculationFor(unknown worker) = %v, want ErrNotFound", err)
 		}

@@ -3,7 +3,9 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -96,19 +98,35 @@ func TestCompleteTopicQueuesOneSMS(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		id := nurse(t, db, "+254711000301")
+		var issued []store.Certificate
+		sms := func(c store.Certificate) string {
+			issued = append(issued, c)
+			return "Congratulations, " + c.Name + "! Code " + c.Code
+		}
 		for i, want := range []bool{true, false} {
-			fresh, err := db.CompleteTopic(ctx, id, "stock", "Congratulations!")
+			fresh, err := db.CompleteTopic(ctx, id, "stock", sms)
 			if err != nil || fresh != want {
 				t.Errorf("CompleteTopic(stock) call %d = %v, %v, want %v", i+1, fresh, err, want)
 			}
+		}
+		if len(issued) != 1 || len(issued[0].Code) != 8 || issued[0].Name != "Nurse" || issued[0].Topic != "stock" {
+			t.Fatalf("certificates issued = %+v, want one of 8 characters for Nurse, stock", issued)
 		}
 		var rows []outboxRow
 		if err := db.SelectContext(ctx, &rows, `SELECT dedupe_key, phone, body, kind FROM outbox`); err != nil {
 			t.Fatal(err)
 		}
-		want := []outboxRow{{fmt.Sprintf("topic-complete:%d:stock", id), "+254711000301", "Congratulations!", "nudge"}}
+		want := []outboxRow{{fmt.Sprintf("topic-complete:%d:stock", id), "+254711000301", "Congratulations, Nurse! Code " + issued[0].Code, "nudge"}}
 		if diff := cmp.Diff(want, rows); diff != "" {
 			t.Errorf("outbox after two CompleteTopic (-want +got):\n%s", diff)
+		}
+		lower := strings.ToLower(issued[0].Code[:4]) + " " + issued[0].Code[4:]
+		got, err := db.CertificateByCode(ctx, lower)
+		if err != nil || got.Code != issued[0].Code || got.Name != "Nurse" || got.Topic != "stock" || !got.Issued.Equal(issued[0].Issued) {
+			t.Errorf("CertificateByCode(%q) = %+v, %v, want %+v", lower, got, err, issued[0])
+		}
+		if _, err := db.CertificateByCode(ctx, "ZZZZZZZZ"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("CertificateByCode(unknown) = %v, want ErrNotFound", err)
 		}
 	})
 }
@@ -116,7 +134,7 @@ func TestCompleteTopicQueuesOneSMS(t *testing.T) {
 func TestCompleteTopicUnknownWorkerQueuesNothing(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		if _, err := db.CompleteTopic(ctx, 999, "stock", "Congratulations!"); err == nil {
+		if _, err := db.CompleteTopic(ctx, 999, "stock", func(store.Certificate) string { return "Congratulations!" }); err == nil {
 			t.Errorf("CompleteTopic(unknown worker) = nil, want an error")
 		}
 		var n int
@@ -151,7 +169,7 @@ VALUES (?, ?, ?, ?, ?)`), mentor, id, at, now, now)
 			err = db.FinishAttempt(ctx, att, 4, 5)
 		}
 		if err == nil {
-			_, err = db.CompleteTopic(ctx, id, "stock", "Well done")
+			_, err = db.CompleteTopic(ctx, id, "stock", func(store.Certificate) string { return "Well done" })
 		}
 		if err != nil {
 			t.Fatal(err)

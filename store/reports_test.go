@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -115,7 +116,7 @@ func TestLessonCompletion(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, w := range []int64{n1, pending} {
-			if _, err := db.CompleteTopic(ctx, w, "ipc", "Hongera"); err != nil {
+			if _, err := db.CompleteTopic(ctx, w, "ipc", func(store.Certificate) string { return "Hongera" }); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -311,6 +312,37 @@ func TestQuestionThreads(t *testing.T) {
 		}
 		if all, _ := db.QuestionThreads(ctx, everyone, 2); len(all) != 2 {
 			t.Errorf("QuestionThreads(admin, limit 2) = %d rows, want 2", len(all))
+		}
+	})
+}
+
+func TestEvaluationAnswers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		n1 := seedWorker(t, db, "Achieng", "+254711000001", "Kibra", store.StatusActive)
+		e1 := seedWorker(t, db, "Dama", "+254711000004", "Embakasi", store.StatusActive)
+		seedAttempt(t, db, n1, store.FormBaseline, true, map[string][2]int{"stock": {1, 2}})
+		seedAttempt(t, db, n1, store.FormEndline, false, map[string][2]int{"stock": {2, 2}})
+		seedAttempt(t, db, n1, store.FormPractice, true, map[string][2]int{"stock": {2, 2}})
+		seedAttempt(t, db, e1, store.FormBaseline, true, map[string][2]int{"stock": {0, 1}})
+		got, err := db.EvaluationAnswers(ctx, kibraOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var summary []string
+		for _, a := range got {
+			if a.Worker != n1 || a.SubCounty != "Kibra" || a.FacilityCode == "" {
+				t.Errorf("EvaluationAnswers(Kibra) row %+v, want Achieng at her Kibra facility", a)
+			}
+			summary = append(summary, fmt.Sprintf("%s %s %v", a.Form, a.QuestionID, a.Correct))
+		}
+		// The unfinished endline, the practice quiz and Embakasi are left out.
+		if d := cmp.Diff([]string{"baseline stock-qa true", "baseline stock-qb false"}, summary); d != "" {
+			t.Errorf("EvaluationAnswers(Kibra) (-want +got):\n%s", d)
+		}
+		all, err := db.EvaluationAnswers(ctx, everyone)
+		if err != nil || len(all) != 3 {
+			t.Errorf("EvaluationAnswers(admin) = %d rows, %v; want 3", len(all), err)
 		}
 	})
 }

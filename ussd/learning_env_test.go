@@ -57,7 +57,7 @@ func (s *countingStore) ProgressSummary(ctx context.Context, id int64) (store.Su
 	return s.Store.ProgressSummary(ctx, id)
 }
 
-func (s *countingStore) CompleteTopic(ctx context.Context, id int64, topic, body string) (bool, error) {
+func (s *countingStore) CompleteTopic(ctx context.Context, id int64, topic string, body func(store.Certificate) string) (bool, error) {
 	if err := s.hit(); err != nil {
 		return false, err
 	}
@@ -97,6 +97,13 @@ func (s *countingStore) AssessmentAttempt(ctx context.Context, id int64, form st
 		return store.Attempt{}, err
 	}
 	return s.Store.AssessmentAttempt(ctx, id, form)
+}
+
+func (s *countingStore) AssessmentBlocker(ctx context.Context, id int64, form string) (string, error) {
+	if err := s.hit(); err != nil {
+		return "", err
+	}
+	return s.Store.AssessmentBlocker(ctx, id, form)
 }
 
 func (s *countingStore) OpenAssessments(ctx context.Context, now time.Time) ([]store.Window, error) {

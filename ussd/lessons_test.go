@@ -67,7 +67,8 @@ func TestRedialReadsNoSQL(t *testing.T) {
 }
 
 // TestTopicCompletionQueuesOneSMS completes a topic by its last lesson and
-// by a passing quiz: each queues one congratulation, however often the
+// by a passing quiz: each issues one certificate and queues its SMS (her
+// name, the date, the code), however often the
 // lesson is read again, in the session or in a later one.
 func TestTopicCompletionQueuesOneSMS(t *testing.T) {
 	tests := []struct {
@@ -104,8 +105,14 @@ func TestTopicCompletionQueuesOneSMS(t *testing.T) {
 			var bodies []string
 			err = e.db.SelectContext(ctx, &bodies, e.db.Rebind(`SELECT body FROM outbox WHERE worker_id = ?`), w.ID)
 			topic, _ := e.svc.m.pack.Topic("recording")
-			if want := []string{lessons.Congratulation(topic, "en")}; err != nil || !cmp.Equal(bodies, want) {
-				t.Errorf("outbox of the nurse = %q, %v, want %q", bodies, err, want)
+			var code string
+			if err := e.db.GetContext(ctx, &code, e.db.Rebind(`SELECT code FROM certificates WHERE worker_id = ? AND topic = 'recording'`), w.ID); err != nil {
+				t.Fatalf("certificate of the nurse: %v", err)
+			}
+			cert, err2 := e.db.CertificateByCode(ctx, code)
+			date := cert.Issued.In(e.svc.m.tz).Format("2006-01-02")
+			if want := []string{lessons.Certificate(topic, "en", w.Name, date, code)}; err != nil || err2 != nil || !cmp.Equal(bodies, want) {
+				t.Errorf("outbox of the nurse = %q, %v, %v, want %q", bodies, err, err2, want)
 			}
 		})
 	}

@@ -25,18 +25,19 @@ type Store interface {
 	FacilityKnown(ctx context.Context, code string) (bool, error)
 	SetLanguage(ctx context.Context, workerID int64, lang string) error
 	SetOptOut(ctx context.Context, phone string, out bool) (bool, error)
-	SaveCalculationFor(ctx context.Context, workerID int64, calculator string, inputs, result []byte, status string) error
+	SaveCalculationFor(ctx context.Context, workerID int64, calculator, vaccine string, inputs, result []byte, status string) error
 	RecordUSSDSession(ctx context.Context, e store.USSDSessionEnd) error
 
 	// Lessons, quizzes and assessments (menu_lessons.go, menu_quiz.go).
 	SaveLessonPages(ctx context.Context, marks []store.PageMark) error
 	ProgressSummary(ctx context.Context, workerID int64) (store.Summary, error)
-	CompleteTopic(ctx context.Context, workerID int64, topic, smsBody string) (bool, error)
+	CompleteTopic(ctx context.Context, workerID int64, topic string, sms func(store.Certificate) string) (bool, error)
 	MissedQuestions(ctx context.Context, workerID int64, topic string) ([]string, error)
 	StartAttempt(ctx context.Context, workerID int64, form, topic string, seed int64) (int64, error)
 	RecordAnswer(ctx context.Context, attemptID int64, questionID, topic string, chosen int, correct bool) error
 	FinishAttempt(ctx context.Context, attemptID int64, score, total int) error
 	AssessmentAttempt(ctx context.Context, workerID int64, form string) (store.Attempt, error)
+	AssessmentBlocker(ctx context.Context, workerID int64, form string) (string, error)
 	OpenAssessments(ctx context.Context, now time.Time) ([]store.Window, error)
 	QueueSMS(ctx context.Context, m store.Outgoing) (bool, error) // a job aid by SMS
 

@@ -187,14 +187,18 @@ func finishLesson(c *Ctx, ls lessons.Lesson) error {
 }
 
 // completeTopic records that she completed topic when Pack.NewlyComplete
-// says she just did; the store queues the congratulation SMS once, and
+// says she just did; the store issues her certificate and queues its SMS
+// once, and
 // reports whether this call recorded it.
 func completeTopic(c *Ctx, l *learner, topic string) (bool, error) {
 	if !c.m.pack.NewlyComplete(l.Learner, topic) {
 		return false, nil
 	}
 	t, _ := c.m.pack.Topic(topic)
-	fresh, err := c.Store().CompleteTopic(c, c.S.Nurse.ID, topic, lessons.Congratulation(t, c.Lang()))
+	sms := func(cert store.Certificate) string {
+		return lessons.Certificate(t, c.Lang(), cert.Name, cert.Issued.In(c.m.tz).Format("2006-01-02"), cert.Code)
+	}
+	fresh, err := c.Store().CompleteTopic(c, c.S.Nurse.ID, topic, sms)
 	if err != nil {
 		return false, err
 	}

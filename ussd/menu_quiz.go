@@ -21,6 +21,7 @@ const (
 	StQuizExplain  State = "quiz.x"     // Arg: question index
 	StQuizScore    State = "quiz.score" // Arg: form ":" right ":" total
 	StQuizTaken    State = "quiz.taken" // Arg: form ":" right ":" total
+	StQuizRefused  State = "quiz.no"    // Arg: form ":" the form to take first
 )
 
 // practiceLen is the number of questions of a practice quiz.
@@ -46,6 +47,7 @@ var quizTree = []Node{
 	{State: StQuizExplain, Show: showExplain, Input: explainInput},
 	{State: StQuizScore, Show: showScore},
 	{State: StQuizTaken, Show: showTaken},
+	{State: StQuizRefused, Show: showRefused},
 }
 
 func showQuiz(c *Ctx) (Screen, error) {
@@ -148,9 +150,20 @@ func seedFor(c *Ctx, what string) int64 {
 }
 
 // startAssessment starts an assessment form, or resumes it at its first
-// question without an answer; a form she finished is not taken again.
+// question without an answer; a form she finished is not taken again, and
+// a later form is not started before the one before it (design.md
+// "Evaluation": the report compares the same nurses).
 func startAssessment(c *Ctx, form lessons.Form) (Move, error) {
 	a, err := c.Store().AssessmentAttempt(c, c.S.Nurse.ID, string(form))
+	if errors.Is(err, store.ErrNotFound) {
+		before, err := c.Store().AssessmentBlocker(c, c.S.Nurse.ID, string(form))
+		if err != nil {
+			return Move{}, err
+		}
+		if before != "" {
+			return Go(StQuizRefused, string(form)+":"+before), nil
+		}
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		seed := seedFor(c, string(form))
 		var id int64
@@ -288,6 +301,15 @@ func showTaken(c *Ctx) (Screen, error) {
 	return Menu(fmt.Sprintf(c.T("You have already taken the %s (score %d/%d). Each assessment is taken once.",
 		"Umeshafanya %s (alama %d/%d). Kila tathmini hufanywa mara moja tu."),
 		strings.ToLower(formName(c, form)), r.Right, r.Total)), nil
+}
+
+// showRefused says why a later assessment cannot start: she has not taken
+// the one before, and only her supervisor can exempt her from it.
+func showRefused(c *Ctx) (Screen, error) {
+	form, before, _ := strings.Cut(c.Arg(), ":")
+	return Menu(fmt.Sprintf(c.T("You cannot take the %s: you have not taken the %s. Your supervisor can record an exemption.",
+		"Huwezi kufanya %s: hujafanya %s. Msimamizi wako anaweza kuandika ruhusa."),
+		strings.ToLower(formName(c, lessons.Form(form))), strings.ToLower(formName(c, lessons.Form(before))))), nil
 }
 
 // formName names an assessment form for a menu line.

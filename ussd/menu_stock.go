@@ -17,6 +17,7 @@ const (
 	StStockNeed    State = "stk.need"
 	StStockVaccine State = "stk.vac"
 	StStockAsk     State = "stk.ask"
+	StStockConfirm State = "stk.ok"
 	StStockResult  State = "stk.res"
 )
 
@@ -25,6 +26,7 @@ var stockTree = []Node{
 	{State: StStockNeed, Show: showStockNeed, Input: stockNeedInput},
 	{State: StStockVaccine, Show: showStockVaccine, Input: stockVaccineInput},
 	{State: StStockAsk, Show: showStockAsk, Input: stockAskInput},
+	{State: StStockConfirm, Show: showStockConfirm, Input: stockConfirmInput},
 	{State: StStockResult, Show: showStockResult, Input: stockResultInput},
 }
 
@@ -166,7 +168,20 @@ func showStockAsk(c *Ctx) (Screen, error) {
 	if !ok {
 		return showStock(c)
 	}
-	return Entry(heading(c, calc, i) + "\n" + calc.fields[i].prompt.In(c.Lang())), nil
+	text := heading(c, calc, i) + "\n" + calc.fields[i].prompt.In(c.Lang())
+	if calc.fields[i].hint {
+		text += "\n" + acceptableHint(c).In(c.Lang())
+	}
+	return Entry(text), nil
+}
+
+// acceptableHint names the chosen vaccine's acceptable wastage: a hint for
+// the nurse's own rate, never a default.
+func acceptableHint(c *Ctx) stock.Text {
+	vaccines, _ := stockSettings(c)
+	v, _ := stock.FindVaccine(vaccines, c.S.Var(vaccineVar))
+	a := stock.Ratio{Value: v.Acceptable, Valid: true}.Percent()
+	return txt("Acceptable: up to "+a, "Inayokubalika: hadi "+a)
 }
 
 // stockAskInput takes one number. It runs the calculator at once, with 0
@@ -194,6 +209,15 @@ func stockAskInput(c *Ctx, in string) (Move, error) {
 	case err != nil:
 		return Move{}, err
 	}
+	if f := calc.fields[i]; f.confirm && typed(c, calc, i).nums[f.key] >= stock.ConfirmWastage {
+		return Go(StStockConfirm, c.Arg()), nil
+	}
+	return advance(c, calc, i, res)
+}
+
+// advance asks the next number, or stores the completed calculation and
+// shows its result.
+func advance(c *Ctx, calc calculator, i int, res calculation) (Move, error) {
 	if i+1 < len(calc.fields) {
 		return Go(StStockAsk, askArg(calc.key, i+1)), nil
 	}
@@ -208,6 +232,42 @@ func stockAskInput(c *Ctx, in string) (Move, error) {
 		}
 	}
 	return Go(StStockResult, calc.key), nil
+}
+
+// showStockConfirm asks the nurse to confirm a wastage rate of 80% or more:
+// possible at a small clinic, more often a typing or counting error.
+func showStockConfirm(c *Ctx) (Screen, error) {
+	calc, i, ok := question(c.Arg())
+	if !ok {
+		return showStock(c)
+	}
+	rate := c.S.Var(stockVar + calc.fields[i].key)
+	n, _ := strconv.Atoi(rate)
+	usage := strconv.Itoa(100 - n)
+	return Menu(c.T("Wastage "+rate+"% is very high: only "+usage+"% of doses given. Is it right?",
+		"Upotevu "+rate+"% ni mkubwa sana: walizopewa ni "+usage+"% tu ya dozi. Ni sahihi?"),
+		Item{Label: c.T("Yes, use "+rate+"%", "Ndiyo, tumia "+rate+"%")},
+		Item{Label: c.T("No, type it again", "Hapana, andika tena")}), nil
+}
+
+func stockConfirmInput(c *Ctx, in string) (Move, error) {
+	calc, i, ok := question(c.Arg())
+	if !ok {
+		return stockInput(c, in)
+	}
+	switch in {
+	case "1":
+		res, err := calc.run(typed(c, calc, i))
+		var ie *stock.InputError
+		if err != nil && !(errors.As(err, &ie) && fieldIndex(calc, ie.Field) > i) {
+			return Move{}, err
+		}
+		return advance(c, calc, i, res)
+	case "2":
+		delete(c.S.Vars, stockVar+calc.fields[i].key)
+		return Back(), nil
+	}
+	return c.Invalid(), nil
 }
 
 // wholeNumber accepts what a phone keypad types for a number: digits only.
@@ -256,7 +316,7 @@ func fieldIndex(calc calculator, key string) int {
 var derivedLabels = map[string]stock.Text{
 	"maximum_stock":  txt("maximum stock", "kiwango cha juu"),
 	"order_point":    txt("order point", "kiwango cha kuagiza"),
-	"doses_per_vial": txt("doses per vial", "dozi kwa vial"),
+	"doses_per_vial": txt("doses per vial", "dozi kwa chupa"),
 }
 
 // refusal says why the number typed on question i is refused, naming the
@@ -284,7 +344,7 @@ func saveCalculation(c *Ctx, key string, res calculation) error {
 	if err != nil {
 		return fmt.Errorf("encode answer: %w", err)
 	}
-	return c.Store().SaveCalculationFor(c, c.S.Nurse.ID, key, inputs, answer, string(res.answer.Status.Code))
+	return c.Store().SaveCalculationFor(c, c.S.Nurse.ID, key, res.vaccine, inputs, answer, string(res.answer.Status.Code))
 }
 
 // result computes the result again from the answers kept in the session:
@@ -306,6 +366,9 @@ func showStockResult(c *Ctx) (Screen, error) {
 		return showStock(c)
 	}
 	lines := []string{res.headline.In(c.Lang()), res.answer.Status.Text.In(c.Lang())}
+	for _, w := range res.answer.Warnings {
+		lines = append(lines, w.In(c.Lang()))
+	}
 	for _, f := range res.formulas {
 		lines = append(lines, f.In(c.Lang()))
 	}

@@ -11,7 +11,7 @@ import (
 type calculator struct {
 	key     string     // the JSON API's name, stored with the calculation
 	title   stock.Text // menu label and heading of its screens
-	vaccine bool       // the vaccine is chosen first (doses per vial, wastage)
+	vaccine bool       // the vaccine is chosen first (stored; its vial size, acceptable wastage, open-vial rule)
 	fields  []field    // in the order the calculator checks them
 	run     func(e entries) (calculation, error)
 }
@@ -21,6 +21,8 @@ type field struct {
 	key     string     // the JSON API's field, as stock.InputError names it
 	prompt  stock.Text // the question with its unit
 	percent bool       // typed as a whole percentage, used as a fraction
+	hint    bool       // the vaccine's acceptable wastage is shown under the question
+	confirm bool       // a rate of stock.ConfirmWastage or more is confirmed before it is used
 }
 
 // entries are the numbers typed so far, under the API's field names, with
@@ -34,13 +36,20 @@ type entries struct {
 // calculation is a completed calculation: what is stored (inputs and answer
 // in the JSON API's shape) and what the result screen shows.
 type calculation struct {
+	vaccine  string // the chosen vaccine's id, "" for a calculator without one
 	inputs   map[string]any
 	answer   stock.Answer
 	headline stock.Text   // the result, above the status line
 	formulas []stock.Text // shown below the status line
 }
 
-func (c calculation) with(headline stock.Text, formulas ...stock.Text) calculation {
+// with adds what the result screen shows and the vaccine e names to c: the
+// vaccine goes into the stored inputs too, as the API takes it.
+func (c calculation) with(e entries, headline stock.Text, formulas ...stock.Text) calculation {
+	c.vaccine = e.vaccine.ID
+	if c.vaccine != "" {
+		c.inputs["vaccine"] = c.vaccine
+	}
 	c.headline, c.formulas = headline, formulas
 	if len(formulas) == 0 {
 		c.formulas = c.answer.Formula
@@ -63,36 +72,40 @@ var (
 )
 
 // The calculators of the menu. Their keys are the JSON API's names, so a
-// calculation stored from USSD reads like one from the API.
+// calculation stored from USSD reads like one from the API. Every stock
+// calculator asks the vaccine first, so that supervisors see stock per
+// vaccine.
 var (
-	calcMonths = calculator{key: "months-of-stock", title: txt("Months of stock", "Miezi ya akiba"),
+	calcMonths = calculator{key: "months-of-stock", title: txt("Months of stock", "Miezi ya akiba"), vaccine: true,
 		fields: []field{askOnHand, askAMC}, run: runMonths}
 	calcOrder = calculator{key: "order-quantity", title: txt("Order quantity", "Kiasi cha kuagiza"), vaccine: true,
 		fields: []field{askAMC, askOnHand, askInTrans}, run: runOrder}
-	calcWastage = calculator{key: "stock-count", title: txt("Wastage", "Upotevu"),
+	calcWastage = calculator{key: "stock-count", title: txt("Wastage", "Upotevu"), vaccine: true,
 		fields: []field{
 			{key: "opening", prompt: txt("Opening balance (doses):", "Salio la mwanzo (dozi):")},
 			{key: "received", prompt: txt("Received in the month (doses):", "Zilizopokelewa mwezi huu (dozi):")},
 			{key: "closing", prompt: txt("Closing balance counted (doses):", "Salio la mwisho lililohesabiwa (dozi):")},
-			{key: "administered", prompt: txt("Administered, from the tally sheet (doses):", "Zilizotolewa, kutoka tally sheet (dozi):")},
+			{key: "administered", prompt: txt("Administered, from the tally sheet (doses):", "Walizopewa, kutoka fomu ya alama (dozi):")},
 		}, run: runWastage}
 	calcNeedTarget = calculator{key: "need-target-population", title: txt("Need from target population", "Mahitaji kwa walengwa"), vaccine: true,
 		fields: []field{askTarget,
 			{key: "doses_in_schedule", prompt: txt("Doses each child gets in the schedule (doses):", "Dozi kwa kila mtoto kwenye ratiba (dozi):")},
-			{key: "coverage_target", prompt: txt("Coverage target (%):", "Lengo la chanjo (%):"), percent: true},
+			{key: "coverage_target", prompt: txt("Coverage target (%):", "Lengo la kiwango cha uchanjaji (%):"), percent: true},
+			{key: "wastage_rate", prompt: txt("Your wastage this year (%):", "Upotevu wako mwaka huu (%):"),
+				percent: true, hint: true, confirm: true},
 		}, run: runNeedTarget}
-	calcNeedAMC = calculator{key: "need-consumption", title: txt("Need from AMC", "Mahitaji kwa wastani"),
+	calcNeedAMC = calculator{key: "need-consumption", title: txt("Need from AMC", "Mahitaji kwa wastani"), vaccine: true,
 		fields: []field{askAMC,
 			{key: "growth", prompt: txt("Expected population growth in a year (%):", "Ongezeko la watu linalotarajiwa kwa mwaka (%):"), percent: true},
 		}, run: runNeedAMC}
-	calcVials = calculator{key: "session-vials", title: txt("Vials for a session", "Vial kwa kikao"), vaccine: true,
+	calcVials = calculator{key: "session-vials", title: txt("Vials for a session", "Chupa kwa kikao"), vaccine: true,
 		fields: []field{askExpected}, run: runVials}
-	calcDropout = calculator{key: "dropout", title: txt("Dropout", "Walioacha"),
+	calcDropout = calculator{key: "dropout", title: txt("Dropout", "Kiwango cha walioacha"),
 		fields: []field{
-			{key: "first_dose", prompt: txt("First doses given, e.g. Penta1 (children):", "Dozi za kwanza, mf. Penta1 (watoto):")},
-			{key: "later_dose", prompt: txt("Later doses given, e.g. Penta3 or MR1 (children):", "Dozi za baadaye, mf. Penta3 au MR1 (watoto):")},
+			{key: "first_dose", prompt: txt("First doses this year so far, e.g. Penta1 (children):", "Dozi za kwanza mwaka huu hadi sasa, mf. Penta1 (watoto):")},
+			{key: "later_dose", prompt: txt("Later doses this year so far, e.g. Penta3 or MR1 (children):", "Dozi za baadaye mwaka huu hadi sasa, mf. Penta3 au MR1 (watoto):")},
 			askTarget,
-			{key: "months", prompt: txt("Months these counts cover, 1 to 12 (months):", "Miezi ya hesabu hizi, 1 hadi 12 (miezi):")},
+			{key: "months", prompt: txt("Months of this year so far, 1 to 12 (months):", "Miezi ya mwaka huu hadi sasa, 1 hadi 12 (miezi):")},
 		}, run: runDropout}
 )
 
@@ -110,19 +123,20 @@ func calcByKey(key string) (calculator, bool) {
 	return calculator{}, false
 }
 
+// runMonths grades months of stock against the pack's stock policy, as the
+// order quantity does.
 func runMonths(e entries) (calculation, error) {
 	onHand, amc := e.nums["stock_on_hand"], e.nums["amc"]
-	r, err := stock.MonthsOfStock(onHand, amc)
+	r, err := stock.MonthsOfStock(onHand, 0, amc, e.policy)
 	if err != nil {
 		return calculation{}, err
 	}
-	c := calculation{inputs: map[string]any{"stock_on_hand": onHand, "amc": amc},
-		answer: stock.NewAnswer("months-of-stock", r.Values(), r.Status, r.Formula)}
-	m := "N/A"
-	if r.Months.Valid {
-		m = q(r.Months.Value)
-	}
-	return c.with(txt("Months of stock: "+m, "Miezi ya akiba: "+m)), nil
+	c := calculation{inputs: map[string]any{"stock_on_hand": onHand, "amc": amc,
+		"supply_months": e.policy.SupplyMonths, "safety_fraction": e.policy.SafetyFraction, "lead_days": e.policy.LeadDays},
+		answer: stock.NewAnswer("months-of-stock", r.Values(), r.Status, append([]stock.Text{r.Formula}, r.Levels.Steps()...)...)}
+	m := r.Months.Months()
+	return c.with(e, txt(e.vaccine.Name+": months of stock "+m, e.vaccine.Name+": miezi ya akiba "+m),
+		r.Formula, r.Levels.Formula), nil
 }
 
 // runOrder applies the pack's stock policy to the AMC (safety stock, order
@@ -141,20 +155,25 @@ func runOrder(e entries) (calculation, error) {
 	c := calculation{
 		inputs: map[string]any{"amc": amc, "stock_on_hand": onHand, "in_transit": inTransit, "doses_per_vial": dpv,
 			"supply_months": e.policy.SupplyMonths, "safety_fraction": e.policy.SafetyFraction, "lead_days": e.policy.LeadDays},
-		answer: stock.NewAnswer("order-quantity", r.Values(l.Values()), r.Status, r.Formula),
+		answer: stock.NewAnswer("order-quantity", r.Values(l.Values()), r.Status, append(l.Steps(), r.Formula)...),
 	}
 	name, d, v, per := e.vaccine.Name, q(r.Doses), q(r.Vials), q(float64(dpv))
 	levels := []any{q(l.SafetyStock), q(l.OrderPoint), q(l.Maximum)}
-	return c.with(stock.Text{
+	return c.with(e, stock.Text{
 		EN: name + ": order " + d + " doses = " + v + " vials of " + per + "\n" +
 			fmt.Sprintf("Safety stock %s, order point %s, maximum stock %s doses", levels...),
-		SW: name + ": agiza dozi " + d + " = vial " + v + " za dozi " + per + "\n" +
+		SW: name + ": agiza dozi " + d + " = chupa " + v + " za dozi " + per + "\n" +
 			fmt.Sprintf("Akiba ya usalama %s, kiwango cha kuagiza %s, kiwango cha juu %s", levels...),
 	}, l.Formula, r.Formula), nil
 }
 
+// runWastage judges the month's wastage against the vaccine's acceptable
+// rate and its open-vial rule; USSD does not ask the doses carried over
+// (0), so a 28-day vaccine's month above its consumption is accepted with
+// the warning the API gives.
 func runWastage(e entries) (calculation, error) {
-	in := stock.Count{Opening: e.nums["opening"], Received: e.nums["received"], Closing: e.nums["closing"], Administered: e.nums["administered"]}
+	in := stock.Count{Opening: e.nums["opening"], Received: e.nums["received"], Closing: e.nums["closing"],
+		Administered: e.nums["administered"], Vaccine: e.vaccine}
 	r, err := stock.StockCount(in)
 	if err != nil {
 		return calculation{}, err
@@ -163,22 +182,24 @@ func runWastage(e entries) (calculation, error) {
 		inputs: map[string]any{"opening": in.Opening, "received": in.Received, "closing": in.Closing, "administered": in.Administered},
 		answer: stock.NewAnswer("stock-count", r.Values(), r.Status, r.Formula),
 	}
+	c.answer.Warnings = r.Warnings
 	factor := "N/A"
 	if r.WastageFactor.Valid {
 		factor = fmt.Sprintf("%.3f", r.WastageFactor.Value)
 	}
 	args := []any{q(r.Consumed), q(in.Administered), r.WastageRate.Percent(), factor}
-	return c.with(stock.Text{
+	return c.with(e, stock.Text{
 		EN: fmt.Sprintf("Consumed %s doses, administered %s\nWastage %s, wastage factor %s", args...),
-		SW: fmt.Sprintf("Zilizotumika dozi %s, zilizotolewa %s\nUpotevu %s, kizidishi cha upotevu %s", args...),
+		SW: fmt.Sprintf("Zilizotumika dozi %s, walizopewa %s\nUpotevu %s, kizidishi cha upotevu %s", args...),
 	}), nil
 }
 
 // runNeedTarget is the monthly need (a supply period of one month) from the
-// target population, with the vaccine's indicative wastage.
+// target population, with the nurse's own measured wastage, flagged when it
+// is above the vaccine's acceptable rate.
 func runNeedTarget(e entries) (calculation, error) {
 	in := stock.TargetNeed{TargetPopulation: e.nums["target_population"], DosesInSchedule: e.nums["doses_in_schedule"],
-		CoverageTarget: e.nums["coverage_target"], WastageRate: e.vaccine.Wastage, SupplyMonths: 1}
+		CoverageTarget: e.nums["coverage_target"], WastageRate: e.nums["wastage_rate"], SupplyMonths: 1, Vaccine: e.vaccine}
 	r, err := stock.NeedByTarget(in)
 	if err != nil {
 		return calculation{}, err
@@ -188,8 +209,9 @@ func runNeedTarget(e entries) (calculation, error) {
 			"coverage_target": in.CoverageTarget, "wastage_rate": in.WastageRate, "supply_months": in.SupplyMonths},
 		answer: stock.NewAnswer("need-target-population", r.TargetValues(), r.Status, r.Formula),
 	}
+	c.answer.Warnings = r.Warnings
 	args := []any{e.vaccine.Name, stock.Ratio{Value: in.WastageRate, Valid: true}.Percent(), q(r.PeriodNeed), q(r.AnnualNeed)}
-	return c.with(stock.Text{
+	return c.with(e, stock.Text{
 		EN: fmt.Sprintf("%s, wastage %s: monthly need %s doses, annual %s", args...),
 		SW: fmt.Sprintf("%s, upotevu %s: mahitaji ya mwezi dozi %s, mwaka %s", args...),
 	}), nil
@@ -206,7 +228,7 @@ func runNeedAMC(e entries) (calculation, error) {
 	c := calculation{inputs: map[string]any{"amc": in.AMC, "growth": in.Growth, "supply_months": in.SupplyMonths},
 		answer: stock.NewAnswer("need-consumption", v, r.Status, r.Formula)}
 	args := []any{q(r.PeriodNeed), q(r.AnnualNeed)}
-	return c.with(stock.Text{
+	return c.with(e, stock.Text{
 		EN: fmt.Sprintf("Monthly need %s doses, annual %s", args...),
 		SW: fmt.Sprintf("Mahitaji ya mwezi dozi %s, mwaka %s", args...),
 	}), nil
@@ -221,9 +243,9 @@ func runVials(e entries) (calculation, error) {
 	c := calculation{inputs: map[string]any{"expected_children": expected, "doses_per_vial": dpv},
 		answer: stock.NewAnswer("session-vials", r.Values(), r.Status, r.Formula)}
 	args := []any{e.vaccine.Name, q(r.Vials), q(r.Doses), q(expected)}
-	return c.with(stock.Text{
+	return c.with(e, stock.Text{
 		EN: fmt.Sprintf("%s: %s vials (%s doses) for %s children", args...),
-		SW: fmt.Sprintf("%s: vial %s (dozi %s) kwa watoto %s", args...),
+		SW: fmt.Sprintf("%s: chupa %s (dozi %s) kwa watoto %s", args...),
 	}), nil
 }
 
@@ -240,8 +262,8 @@ func runDropout(e entries) (calculation, error) {
 		answer: stock.NewAnswer("dropout", r.Values(), r.Status, r.Formula),
 	}
 	args := []any{r.Dropout.Percent(), r.FirstDoseCoverage.Percent()}
-	return c.with(stock.Text{
-		EN: fmt.Sprintf("Dropout %s, first-dose coverage %s", args...),
-		SW: fmt.Sprintf("Walioacha %s, chanjo ya dozi ya kwanza %s", args...),
+	return c.with(e, stock.Text{
+		EN: fmt.Sprintf("Dropout this year so far %s, first-dose coverage %s", args...),
+		SW: fmt.Sprintf("Walioacha mwaka huu %s, kiwango cha uchanjaji dozi ya kwanza %s", args...),
 	}), nil
 }

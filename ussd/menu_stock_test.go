@@ -15,11 +15,11 @@ import (
 	"chanjo/store"
 )
 
-func (s *countingStore) SaveCalculationFor(ctx context.Context, id int64, calc string, inputs, result []byte, status string) error {
+func (s *countingStore) SaveCalculationFor(ctx context.Context, id int64, calc, vaccine string, inputs, result []byte, status string) error {
 	if err := s.hit(); err != nil {
 		return err
 	}
-	return s.Store.SaveCalculationFor(ctx, id, calc, inputs, result, status)
+	return s.Store.SaveCalculationFor(ctx, id, calc, vaccine, inputs, result, status)
 }
 
 // stockDial dials with a fresh session id and returns a function that
@@ -73,6 +73,7 @@ type storedCalc struct {
 	Worker     int64  `db:"worker_id"`
 	Facility   string `db:"code"`
 	Calculator string `db:"calculator"`
+	Vaccine    string `db:"vaccine"`
 	Inputs     string `db:"inputs"`
 	Result     string `db:"result"`
 	Status     string `db:"status"`
@@ -81,7 +82,7 @@ type storedCalc struct {
 func storedCalcs(t *testing.T, db *store.DB) []storedCalc {
 	t.Helper()
 	var rows []storedCalc
-	err := db.SelectContext(context.Background(), &rows, `SELECT c.worker_id, f.code, c.calculator, c.inputs, c.result, c.status
+	err := db.SelectContext(context.Background(), &rows, `SELECT c.worker_id, f.code, c.calculator, c.vaccine, c.inputs, c.result, c.status
 FROM stock_calculations c JOIN facilities f ON f.id = c.facility_id ORDER BY c.id`)
 	if err != nil {
 		t.Fatal(err)
@@ -100,7 +101,7 @@ func TestStockStored(t *testing.T) {
 		t.Fatal(err)
 	}
 	hop := stockDial(t, e, "T", p)
-	for _, in := range []string{"3", "2", "2", "400", "150"} {
+	for _, in := range []string{"3", "2", "2", "400", "150"} { // the stock menu, order quantity, bOPV, AMC, on hand
 		hop(in)
 		if n := len(storedCalcs(t, e.db)); n != 0 {
 			t.Fatalf("after %q: %d calculations stored, want none before the last number", in, n)
@@ -115,16 +116,16 @@ func TestStockStored(t *testing.T) {
 		t.Fatalf("stored calculations = %d, want 1: %+v", len(rows), rows)
 	}
 	got := rows[0]
-	if got.Worker != w.ID || got.Facility != store.DemoFacilityCode || got.Calculator != "order-quantity" || got.Status != "ok" {
-		t.Errorf("stored calculation = worker %d, facility %s, %s, status %s; want worker %d, facility %s, order-quantity, ok",
-			got.Worker, got.Facility, got.Calculator, got.Status, w.ID, store.DemoFacilityCode)
+	if got.Worker != w.ID || got.Facility != store.DemoFacilityCode || got.Calculator != "order-quantity" || got.Vaccine != "bopv" || got.Status != "within_policy" {
+		t.Errorf("stored calculation = worker %d, facility %s, %s, %s, status %s; want worker %d, facility %s, order-quantity, bopv, within_policy",
+			got.Worker, got.Facility, got.Calculator, got.Vaccine, got.Status, w.ID, store.DemoFacilityCode)
 	}
-	var inputs map[string]float64
+	var inputs map[string]any
 	if err := json.Unmarshal([]byte(got.Inputs), &inputs); err != nil {
 		t.Fatalf("inputs %q: %v", got.Inputs, err)
 	}
-	wantInputs := map[string]float64{"amc": 400, "stock_on_hand": 150, "in_transit": 50, "doses_per_vial": 20,
-		"supply_months": 1, "safety_fraction": 0.25, "lead_days": 7}
+	wantInputs := map[string]any{"amc": 400.0, "stock_on_hand": 150.0, "in_transit": 50.0, "doses_per_vial": 20.0,
+		"supply_months": 1.0, "safety_fraction": 0.25, "lead_days": 7.0, "vaccine": "bopv"}
 	if d := cmp.Diff(wantInputs, inputs); d != "" {
 		t.Errorf("stored inputs (-want +got):\n%s", d)
 	}
@@ -133,8 +134,8 @@ func TestStockStored(t *testing.T) {
 		t.Fatalf("result %q: %v", got.Result, err)
 	}
 	if ans.Calculator != "order-quantity" || ans.Values["order_doses"] != 300.0 || ans.Values["order_vials"] != 15.0 ||
-		ans.Values["maximum_stock"] != 500.0 || ans.Status.EN == "" || ans.Status.SW == "" || len(ans.Formula) != 1 {
-		t.Errorf("stored result = %s, want the API's answer: 300 doses, 15 vials, maximum 500, status and formula", got.Result)
+		ans.Values["maximum_stock"] != 500.0 || ans.Status.EN == "" || ans.Status.SW == "" || len(ans.Formula) != 4 {
+		t.Errorf("stored result = %s, want the API's answer: 300 doses, 15 vials, maximum 500, status and the four formulas", got.Result)
 	}
 }
 
@@ -146,17 +147,18 @@ func TestStockEntryNavigation(t *testing.T) {
 	hop := stockDial(t, e, "N", "+254700000024")
 	hop("3")
 	hop("1")
+	hop("3")
 	steps := []struct{ in, want string }{
-		{"00", "Stock calculator"},
-		{"1", "Months of stock 1/2"},
-		{"0", "Months of stock 2/2"},
-		{"00", "Months of stock 1/2"},
+		{"00", "Months of stock: choose the vaccine"},
+		{"3", "Months of stock, Penta 1/2"},
+		{"0", "Months of stock, Penta 2/2"},
+		{"00", "Months of stock, Penta 1/2"},
 		{"12.5", "Enter a whole number."},
 		{"-3", "Enter a whole number."},
 		{"", "Enter a whole number."},
 		{"1 000", "Enter a whole number."},
-		{"90", "Months of stock 2/2"},
-		{"0", "Months of stock: N/A"},
+		{"90", "Months of stock, Penta 2/2"},
+		{"0", "Penta: months of stock N/A"},
 	}
 	for _, s := range steps {
 		if got := hop(s.in); !strings.Contains(got, s.want) {
@@ -285,8 +287,8 @@ func TestStockOlderSession(t *testing.T) {
 		s := Session{Frames: []Frame{{State: StHome}, {State: StStock}, f}, Nurse: Nurse{ID: 1, Lang: "en"}}
 		s.Shape = Shape{Kind: screen.Menu}
 		next, reply, err := e.svc.m.Step(context.Background(), "+254700000025", s, "1")
-		if err != nil || next.Top().State != StStockAsk || !strings.Contains(reply, "Months of stock 1/2") {
-			t.Errorf("Step(%v, 1) = %q, %v, want the first question of months of stock", f, reply, err)
+		if err != nil || next.Top().State != StStockVaccine || !strings.Contains(reply, "Months of stock: choose the vaccine") {
+			t.Errorf("Step(%v, 1) = %q, %v, want months of stock's vaccine", f, reply, err)
 		}
 	}
 }

@@ -21,7 +21,7 @@ type calculationSaver struct {
 // SaveCalculation stores c for the worker with c.Phone; an unknown number is
 // admin.ErrUnknownWorker.
 func (s calculationSaver) SaveCalculation(ctx context.Context, c admin.Calculation) error {
-	err := s.db.SaveCalculation(ctx, c.Phone, c.Calculator, c.Inputs, c.Result, string(c.Status))
+	err := s.db.SaveCalculation(ctx, c.Phone, c.Calculator, c.Vaccine, c.Inputs, c.Result, string(c.Status))
 	if errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("save calculation: %w", admin.ErrUnknownWorker)
 	}
@@ -37,5 +37,5 @@ func (a *app) registerAPI(r gin.IRouter) {
 	api.Pack, api.TZ = a.pack, a.cfg.TZ
 	v1 := r.Group("/api/v1", api.Auth)
 	api.Register(v1)
-	admin.NewCalculatorHandler(calculationSaver{a.db}, a.pack.Settings.StockPolicy, a.log).Register(v1)
+	admin.NewCalculatorHandler(calculationSaver{a.db}, a.pack.Settings.StockPolicy, a.pack.Settings.Vaccines, a.log).Register(v1)
 }

@@ -35,14 +35,14 @@ func TestCalculatorAPIStoresForAWorker(t *testing.T) {
 		status int
 		stored int
 	}{
-		{`{"stock_on_hand": 180, "amc": 120}`, http.StatusOK, 0},
-		{`{"stock_on_hand": 180, "amc": 120, "phone": "0712000001"}`, http.StatusOK, 1},
-		{`{"stock_on_hand": 180, "amc": 120, "phone": "0799999999"}`, http.StatusUnprocessableEntity, 1},
+		{`{"vaccine": "penta", "stock_on_hand": 180, "amc": 120}`, http.StatusOK, 0},
+		{`{"vaccine": "penta", "stock_on_hand": 180, "amc": 120, "phone": "0712000001"}`, http.StatusOK, 1},
+		{`{"vaccine": "penta", "stock_on_hand": 180, "amc": 120, "phone": "0799999999"}`, http.StatusUnprocessableEntity, 1},
 	}
 	for _, c := range cases {
 		rec := post(h, token, "/api/v1/calculators/months-of-stock", c.body)
 		var n int
-		if err := a.db.Get(&n, `SELECT COUNT(*) FROM stock_calculations WHERE status = 'adequate' AND facility_id IS NOT NULL`); err != nil {
+		if err := a.db.Get(&n, `SELECT COUNT(*) FROM stock_calculations WHERE status = 'above_maximum' AND vaccine = 'penta' AND facility_id IS NOT NULL`); err != nil {
 			t.Fatal(err)
 		}
 		if rec.Code != c.status || n != c.stored {
@@ -66,7 +66,7 @@ func TestStockPolicyComesFromContentDir(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, _ := testApp(t, map[string]string{"CONTENT_DIR": dir})
-	rec := post(a.router(), apiToken(t, a), "/api/v1/calculators/stock-levels", `{"amc": 120}`)
+	rec := post(a.router(), apiToken(t, a), "/api/v1/calculators/stock-levels", `{"vaccine": "penta", "amc": 120}`)
 	var got struct {
 		Values struct {
 			PeriodNeed float64 `json:"period_need"`

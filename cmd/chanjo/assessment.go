@@ -18,7 +18,8 @@ const (
 	assessmentCloseUsage = "assessment close FORM"
 )
 
-// runAssessment opens or closes the date window of an assessment form.
+// runAssessment opens or closes the date window of an assessment form, says
+// what is open, or exempts a nurse from the form before a later one.
 func runAssessment(ctx context.Context, e env, args []string) error {
 	sub := ""
 	if len(args) > 0 {
@@ -29,9 +30,13 @@ func runAssessment(ctx context.Context, e env, args []string) error {
 		return assessmentOpen(ctx, e, args[1:])
 	case "close":
 		return assessmentClose(ctx, e, args[1:])
+	case "status":
+		return assessmentStatus(ctx, e, args[1:])
+	case "exempt":
+		return assessmentExempt(ctx, e, args[1:])
 	}
-	fmt.Fprintf(e.stderr, "Usage: chanjo %s\n       chanjo %s\nFORM is one of %s.\n",
-		assessmentOpenUsage, assessmentCloseUsage, formList())
+	fmt.Fprintf(e.stderr, "Usage: chanjo %s\n       chanjo %s\n       chanjo %s\n       chanjo %s\nFORM is one of %s.\n",
+		assessmentOpenUsage, assessmentCloseUsage, assessmentStatusUsage, assessmentExemptUsage, formList())
 	return errUsage
 }
 
@@ -51,8 +56,13 @@ func assessmentOpen(ctx context.Context, e env, args []string) error {
 		if err := db.OpenAssessment(ctx, form, from, to); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "%s is open from %s to %s (%s); each nurse takes it once.\n",
+		fmt.Fprintf(e.stdout, "%s is open from %s to %s (%s); each nurse takes it once, after the form before it.\n",
 			form, from.In(cfg.TZ).Format(minuteLayout), to.Add(-time.Minute).In(cfg.TZ).Format(minuteLayout), cfg.TZ)
+		ws, err := db.AssessmentWindows(ctx)
+		if err != nil {
+			return err
+		}
+		printWindows(e.stdout, ws, cfg.TZ, time.Now())
 		return nil
 	})
 }

@@ -65,3 +65,63 @@ func TestAssessmentCommand(t *testing.T) {
 		t.Errorf("windows = %+v, want baseline opened 2099-03-01 EAT and closed now, midline until 2099-05-02 00:00 EAT; nothing else", got)
 	}
 }
+
+// TestAssessmentStatusAndExempt opens the baseline, then the midline, which
+// closes it: the CLI says what is open. A supervisor exempts a nurse who
+// missed the baseline.
+func TestAssessmentStatusAndExempt(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "chanjo.db")
+	nairobi, err := time.LoadLocation("Africa/Nairobi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := time.Now().In(nairobi).Format(dayLayout)
+	later := time.Now().In(nairobi).AddDate(0, 0, 7).Format(dayLayout)
+	cmd := func(args string) (string, error) {
+		var stdout, stderr bytes.Buffer
+		e := env{getenv: envOf(map[string]string{"DATABASE_URL": dsn}), stdout: &stdout, stderr: &stderr}
+		err := run(context.Background(), e, strings.Fields(args))
+		return stdout.String(), err
+	}
+	if out, err := cmd("assessment open baseline --from " + today + " --to " + later); err != nil || !strings.Contains(out, "baseline: OPEN") {
+		t.Fatalf("open baseline = %v, printed %q; want baseline OPEN", err, out)
+	}
+	out, err := cmd("assessment open midline --from " + today + " --to " + later)
+	if err != nil || !strings.Contains(out, "midline: OPEN") || !strings.Contains(out, "baseline: closed") {
+		t.Errorf("open midline = %v, printed %q; want the midline open and the baseline closed", err, out)
+	}
+	out, err = cmd("assessment status")
+	for _, want := range []string{"baseline: closed", "midline: OPEN", "endline: never opened"} {
+		if err != nil || !strings.Contains(out, want) {
+			t.Errorf("assessment status = %v, printed %q; want %q", err, out, want)
+		}
+	}
+	db, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	w, err := db.Register(context.Background(), store.Registration{Phone: "+254712000009", Name: "Wanjiku", FacilityCode: "12345", Language: "sw", Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := db.AssessmentBlocker(context.Background(), w.ID, "midline"); err != nil || b != "baseline" {
+		t.Fatalf("AssessmentBlocker before the exemption = %q, %v; want baseline", b, err)
+	}
+	for _, c := range []struct{ args, wantErr string }{
+		{"assessment exempt midline --phone 0712000009", "--by is required"},
+		{"assessment exempt baseline --phone 0712000009 --by amina", "baseline comes first"},
+		{"assessment exempt midline --phone 0799999999 --by amina", "no health worker has the number"},
+	} {
+		if _, err := cmd(c.args); err == nil || !strings.Contains(err.Error(), c.wantErr) {
+			t.Errorf("run(%s) = %v, want %q", c.args, err, c.wantErr)
+		}
+	}
+	out, err = cmd("assessment exempt midline --phone 0712000009 --by amina --reason on-leave")
+	if err != nil || !strings.Contains(out, "may take the midline without the baseline") {
+		t.Errorf("assessment exempt = %v, printed %q", err, out)
+	}
+	if b, err := db.AssessmentBlocker(context.Background(), w.ID, "midline"); err != nil || b != "" {
+		t.Errorf("AssessmentBlocker after the exemption = %q, %v; want none", b, err)
+	}
+}

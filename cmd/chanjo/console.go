@@ -8,13 +8,15 @@ import (
 	"chanjo/store"
 )
 
-// registerConsole adds the supervisors' console under /admin.
+// registerConsole adds the supervisors' console under /admin, and the
+// public certificate check at /verify/CODE.
 func (a *app) registerConsole(r gin.IRouter) {
 	con := admin.NewConsole(a.db, a.log, a.cfg.TZ)
 	con.Price = segmentPrice(a.cfg)
 	con.VisitRules, con.Checklist = sms.VisitRules(a.pack, a.cfg.TZ), a.pack.Checklist
 	con.Pack = a.pack
 	con.Register(r)
+	admin.NewVerifyHandler(a.db, a.pack, a.cfg.TZ, a.log).Register(r)
 }
 
 // segmentPrice is SMS_SEGMENT_COST, for the broadcast cost estimates of the

@@ -36,13 +36,14 @@ func TestConsoleAndAPIAreWired(t *testing.T) {
 		{"GET", "/admin", http.StatusSeeOther},
 		{"GET", "/api/v1/workers", http.StatusUnauthorized},
 		{"POST", "/api/v1/calculators/months-of-stock", http.StatusUnauthorized},
+		{"GET", "/verify/ZZZZ2222", http.StatusNotFound}, // public: no login asked
 	}
 	for _, tt := range tests {
 		if rec := do(h, tt.method, tt.path); rec.Code != tt.status {
 			t.Errorf("%s %s = %d, want %d", tt.method, tt.path, rec.Code, tt.status)
 		}
 	}
-	rec := post(h, apiToken(t, a), "/api/v1/calculators/months-of-stock", `{"stock_on_hand": 180, "amc": 120}`)
+	rec := post(h, apiToken(t, a), "/api/v1/calculators/months-of-stock", `{"vaccine": "penta", "stock_on_hand": 180, "amc": 120}`)
 	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "months_of_stock") {
 		t.Errorf("calculator with a token = %d %s, want 200", rec.Code, rec.Body)
 	}

@@ -40,7 +40,7 @@ var commands = map[string]command{
 	"migrate":      {"apply the database migrations and exit", runMigrate},
 	"content":      {"content lint [DIR]: check a content pack, every problem with file and line", runContent},
 	"import":       {"import roster FILE.csv: enrol workers, facilities, mentor pairs and groups from a roster", runImport},
-	"assessment":   {"assessment open FORM --from DATE --to DATE, or close FORM: when nurses may take it", runAssessment},
+	"assessment":   {"assessment open FORM --from DATE --to DATE, close FORM, status, exempt FORM: when nurses may take it", runAssessment},
 	"dial":         {"dial [--phone +2547...] [--url URL --token T | --local]: a terminal phone on the USSD service", runDial},
 	"fake-gateway": {"run a fake Africa's Talking gateway for local demos (--addr, --callback, --latency)", runFakeGateway},
 	"user":         {"user add NAME --role admin|supervisor [--sub-county X]... [--phone +254...]: a console user; user unlock NAME: lift her login throttle", runUser},

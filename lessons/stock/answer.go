@@ -12,6 +12,7 @@ type Answer struct {
 	Values     map[string]any `json:"values"`
 	Status     AnswerStatus   `json:"status"`
 	Formula    []Text         `json:"formula"`
+	Warnings   []Text         `json:"warnings,omitempty"`
 }
 
 // AnswerStatus is a Status as JSON: the code beside the English and
@@ -34,19 +35,26 @@ func PercentValue(r Ratio) any {
 	return Round(r.Value*100, 1)
 }
 
-// Round rounds x to the given decimals, for figures shown in an answer.
+// Round rounds x to the given decimals, for figures shown in an answer. A
+// figure that rounds to zero is 0, never -0 (JSON would show "-0").
 func Round(x float64, decimals int) float64 {
 	p := math.Pow(10, float64(decimals))
-	return math.Round(x*p) / p
+	r := math.Round(x*p) / p
+	if r == 0 {
+		return 0
+	}
+	return r
 }
 
-// Values are the figures of a months-of-stock answer.
+// Values are the figures of a months-of-stock answer: months of stock with
+// two decimals, as shown, beside the policy's levels.
 func (r MonthsResult) Values() map[string]any {
-	months := any(nil)
+	v := r.Levels.Values()
+	v["months_of_stock"] = nil
 	if r.Months.Valid {
-		months = Round(r.Months.Value, 2)
+		v["months_of_stock"] = Round(r.Months.Value, 2)
 	}
-	return map[string]any{"months_of_stock": months}
+	return v
 }
 
 // Values are the figures of a stock-levels answer.

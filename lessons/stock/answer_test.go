@@ -10,11 +10,11 @@ import (
 // TestAnswerJSON checks the shape that the JSON API answers and that stored
 // calculations keep, whichever channel made them.
 func TestAnswerJSON(t *testing.T) {
-	months, err := MonthsOfStock(180, 120)
+	vials, err := SessionVials(45, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
-	none, err := MonthsOfStock(180, 0)
+	none, err := MonthsOfStock(180, 0, 0, DefaultPolicy())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,12 +23,14 @@ func TestAnswerJSON(t *testing.T) {
 		a    Answer
 		want string
 	}{
-		{"months of stock", NewAnswer("months-of-stock", months.Values(), months.Status, months.Formula),
-			`{"calculator":"months-of-stock","values":{"months_of_stock":1.5},"status":{"code":"adequate","en":"` + months.Status.Text.EN +
-				`","sw":"` + months.Status.Text.SW + `"},"formula":[{"en":"` + months.Formula.EN + `","sw":"` + months.Formula.SW + `"}]}`},
-		{"N/A is null", NewAnswer("months-of-stock", none.Values(), none.Status),
+		{"session vials", NewAnswer("session-vials", vials.Values(), vials.Status, vials.Formula),
+			`{"calculator":"session-vials","values":{"doses":50,"vials":5},"status":{"code":"ok","en":"` + vials.Status.Text.EN +
+				`","sw":"` + vials.Status.Text.SW + `"},"formula":[{"en":"` + vials.Formula.EN + `","sw":"` + vials.Formula.SW + `"}]}`},
+		{"N/A is null", NewAnswer("months-of-stock", map[string]any{"months_of_stock": none.Values()["months_of_stock"]}, none.Status),
 			`{"calculator":"months-of-stock","values":{"months_of_stock":null},"status":{"code":"n_a","en":"` + none.Status.Text.EN +
 				`","sw":"` + none.Status.Text.SW + `"},"formula":null}`},
+		{"no -0", NewAnswer("x", map[string]any{"pct": PercentValue(valid(-0.0004))}, Status{}),
+			`{"calculator":"x","values":{"pct":0},"status":{"code":"","en":"","sw":""},"formula":null}`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

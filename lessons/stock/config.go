@@ -6,8 +6,17 @@ type Vaccine struct {
 	ID           string  `yaml:"id"`
 	Name         string  `yaml:"name"`
 	DosesPerVial int     `yaml:"doses_per_vial"`
-	Wastage      float64 `yaml:"wastage"` // indicative wastage rate, a fraction (0.25 = 25%)
+	Wastage      float64 `yaml:"wastage"`            // WHO's indicative maximum rate, a fraction (0.25 = 25%)
+	Acceptable   float64 `yaml:"acceptable_wastage"` // the rate above which wastage is flagged, a fraction
+	// KeepOpenDays is how long an opened vial may be kept under the
+	// multi-dose vial policy: 28 (VVM on the label) or 0 (VVM on the cap or
+	// reconstituted: discard 6 hours after opening or at the session's end).
+	KeepOpenDays int `yaml:"keep_open_days"`
 }
+
+// CarriesOver says whether an opened vial may be used in a later session,
+// so that a month's administered doses may exceed the doses it consumed.
+func (v Vaccine) CarriesOver() bool { return v.KeepOpenDays > 0 }
 
 // Validate reports a vaccine the calculators cannot use.
 func (v Vaccine) Validate() error {
@@ -15,6 +24,8 @@ func (v Vaccine) Validate() error {
 	c.that(v.ID != "", "id", "must not be empty", "isiwe tupu")
 	c.positiveInt("doses_per_vial", float64(v.DosesPerVial), 100)
 	c.fraction("wastage", v.Wastage, false)
+	c.fraction("acceptable_wastage", v.Acceptable, false)
+	c.that(v.KeepOpenDays == 0 || v.KeepOpenDays == 28, "keep_open_days", "must be 0 or 28", "lazima iwe 0 au 28")
 	return c.result()
 }
 
@@ -53,21 +64,27 @@ const (
 	wastageLargeFreezeDried = 0.50 // 10-20 doses, freeze-dried
 )
 
-// DefaultVaccines lists Kenya's schedule with the vial sizes of domain.md and
-// the WHO 2002 indicative wastage for each vial size and form.
+// keepOpen28 is the multi-dose vial policy's limit for a vial whose VVM is
+// on the label (WHO/IVB/14.07).
+const keepOpen28 = 28
+
+// DefaultVaccines lists Kenya's schedule with the vial sizes of domain.md,
+// the WHO 2002 indicative wastage for each vial size and form, the
+// acceptable rates of domain.md section 2 (others at the indicative rate)
+// and the open-vial rule by VVM position.
 func DefaultVaccines() []Vaccine {
 	return []Vaccine{
-		{ID: "bcg", Name: "BCG", DosesPerVial: 20, Wastage: wastageLargeFreezeDried},
-		{ID: "bopv", Name: "bOPV", DosesPerVial: 20, Wastage: wastageLargeLiquid},
-		{ID: "penta", Name: "Penta (DTP-HepB-Hib)", DosesPerVial: 10, Wastage: wastageLargeLiquid},
-		{ID: "pcv10", Name: "PCV10", DosesPerVial: 5, Wastage: wastageSmallVial},
-		{ID: "rota", Name: "Rota", DosesPerVial: 5, Wastage: wastageSmallVial},
-		{ID: "ipv", Name: "IPV", DosesPerVial: 5, Wastage: wastageSmallVial},
-		{ID: "mr", Name: "Measles-Rubella", DosesPerVial: 10, Wastage: wastageLargeFreezeDried},
-		{ID: "yf", Name: "Yellow fever", DosesPerVial: 10, Wastage: wastageLargeFreezeDried},
-		{ID: "malaria", Name: "Malaria RTS,S", DosesPerVial: 2, Wastage: wastageSmallVial},
-		{ID: "hpv", Name: "HPV", DosesPerVial: 1, Wastage: wastageSingleDose},
-		{ID: "td", Name: "Td", DosesPerVial: 20, Wastage: wastageLargeLiquid},
+		{ID: "bcg", Name: "BCG", DosesPerVial: 20, Wastage: wastageLargeFreezeDried, Acceptable: 0.50},
+		{ID: "bopv", Name: "bOPV", DosesPerVial: 20, Wastage: wastageLargeLiquid, Acceptable: 0.10, KeepOpenDays: keepOpen28},
+		{ID: "penta", Name: "Penta (DTP-HepB-Hib)", DosesPerVial: 10, Wastage: wastageLargeLiquid, Acceptable: 0.15, KeepOpenDays: keepOpen28},
+		{ID: "pcv10", Name: "PCV10", DosesPerVial: 5, Wastage: wastageSmallVial, Acceptable: wastageSmallVial, KeepOpenDays: keepOpen28},
+		{ID: "rota", Name: "Rota", DosesPerVial: 5, Wastage: wastageSmallVial, Acceptable: wastageSmallVial},
+		{ID: "ipv", Name: "IPV", DosesPerVial: 5, Wastage: wastageSmallVial, Acceptable: wastageSmallVial, KeepOpenDays: keepOpen28},
+		{ID: "mr", Name: "Measles-Rubella", DosesPerVial: 10, Wastage: wastageLargeFreezeDried, Acceptable: 0.25},
+		{ID: "yf", Name: "Yellow fever", DosesPerVial: 10, Wastage: wastageLargeFreezeDried, Acceptable: wastageLargeFreezeDried},
+		{ID: "malaria", Name: "Malaria RTS,S", DosesPerVial: 2, Wastage: wastageSmallVial, Acceptable: wastageSmallVial},
+		{ID: "hpv", Name: "HPV", DosesPerVial: 1, Wastage: wastageSingleDose, Acceptable: wastageSingleDose},
+		{ID: "td", Name: "Td", DosesPerVial: 20, Wastage: wastageLargeLiquid, Acceptable: 0.15, KeepOpenDays: keepOpen28},
 	}
 }
 

@@ -75,6 +75,33 @@ func (c *checker) fraction(field string, v float64, inclusive bool) {
 	c.that(v < 1, field, "must be below 1 (100%)", "lazima iwe chini ya 1 (100%)")
 }
 
+// Wastage rates: one of ConfirmWastage or more is possible (BCG at a small
+// clinic) but rare, so a nurse confirms it and the API warns; above
+// MaxWastage (usage under 1%) the wastage factor explodes (0.999999 asks
+// for a million doses per dose given), so it is refused as a typing error.
+const (
+	ConfirmWastage = 0.80
+	MaxWastage     = 0.99
+)
+
+// wastage accepts a measured wastage rate from 0 to MaxWastage.
+func (c *checker) wastage(field string, v float64) {
+	c.amount(field, v)
+	c.that(v <= MaxWastage, field, "must be at most 0.99 (99%)", "isizidi 0.99 (99%)")
+}
+
+// WastageWarning is the warning for a rate of ConfirmWastage or more.
+func WastageWarning(rate float64) (Text, bool) {
+	if rate < ConfirmWastage {
+		return Text{}, false
+	}
+	p := pct(rate)
+	return Text{
+		EN: "wastage " + p + " is very high: check the count; usage is only " + pct(1-rate),
+		SW: "upotevu " + p + " ni mkubwa sana: kagua hesabu; matumizi ni " + pct(1-rate) + " tu",
+	}, true
+}
+
 // result returns the first failure, or nil.
 func (c *checker) result() error {
 	if c.err == nil {

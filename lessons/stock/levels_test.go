@@ -8,31 +8,40 @@ import (
 
 func TestMonthsOfStock(t *testing.T) {
 	tests := []struct {
-		name        string
-		onHand, amc float64
-		want        MonthsResult
+		name                   string
+		onHand, inTransit, amc float64
+		months                 Ratio
+		code                   Code
+		text                   string // the status line, when it matters
 	}{
-		{"domain example: adequate", 180, 120, MonthsResult{Months: valid(1.5), Status: code(CodeAdequate)}},
-		{"1 month is adequate", 120, 120, MonthsResult{Months: valid(1), Status: code(CodeAdequate)}},
-		{"2 months is adequate", 240, 120, MonthsResult{Months: valid(2), Status: code(CodeAdequate)}},
-		{"under 1 month", 60, 120, MonthsResult{Months: valid(0.5), Status: code(CodeUnderstock)}},
-		{"stocked out", 0, 120, MonthsResult{Months: valid(0), Status: code(CodeUnderstock)}},
-		{"over 2 months", 300, 120, MonthsResult{Months: valid(2.5), Status: code(CodeOverstock)}},
-		{"zero consumption is N/A", 300, 0, MonthsResult{Status: code(CodeNA)}},
+		{"0.995 months is not shown as 1.0", 199, 0, 200, valid(0.995), CodeWithinPolicy, ""},
+		{"order point itself: falls to it", 58, 0, 120, valid(58.0 / 120), CodeBelowOrderPoint, "at or below the order point 58: order 92 doses now"},
+		{"one dose above the order point", 59, 0, 120, valid(59.0 / 120), CodeWithinPolicy, ""},
+		{"maximum itself is within policy", 150, 0, 120, valid(1.25), CodeWithinPolicy, ""},
+		{"in transit counts in the position", 50, 110, 120, valid(50.0 / 120), CodeAboveMaximum, ""},
+		{"stocked out", 0, 0, 120, valid(0), CodeStockOut, "stock-out: emergency order of 150 doses today; recall missed children"},
+		{"AMC 0 is N/A, never excess", 300, 0, 0, Ratio{}, CodeNA, "N/A: no consumption (AMC 0): check sessions, stock-outs and data"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := MonthsOfStock(tt.onHand, tt.amc)
+			got, err := MonthsOfStock(tt.onHand, tt.inTransit, tt.amc, DefaultPolicy())
 			if err != nil {
-				t.Fatalf("MonthsOfStock(%v, %v) error: %v", tt.onHand, tt.amc, err)
+				t.Fatalf("MonthsOfStock(%v, %v, %v) error: %v", tt.onHand, tt.inTransit, tt.amc, err)
 			}
-			if diff := cmp.Diff(tt.want, got, figures); diff != "" {
-				t.Errorf("MonthsOfStock(%v, %v) mismatch (-want +got):\n%s", tt.onHand, tt.amc, diff)
+			if diff := cmp.Diff(tt.months, got.Months, figures); diff != "" || got.Status.Code != tt.code {
+				t.Errorf("MonthsOfStock(%v, %v, %v) = %v, %s; want %v, %s", tt.onHand, tt.inTransit, tt.amc, got.Months, got.Status.Code, tt.months, tt.code)
+			}
+			if tt.text != "" && got.Status.Text.EN != tt.text {
+				t.Errorf("MonthsOfStock(%v, %v, %v) status = %q, want %q", tt.onHand, tt.inTransit, tt.amc, got.Status.Text.EN, tt.text)
 			}
 		})
 	}
-	if _, err := MonthsOfStock(10, -5); fieldOf(err) != "amc" {
-		t.Errorf("MonthsOfStock(10, -5) error = %v, want field amc", err)
+	got, _ := MonthsOfStock(199, 0, 200, DefaultPolicy())
+	if want := "months of stock = stock on hand / AMC = 199 / 200 = 0.99"; got.Formula.EN != want {
+		t.Errorf("MonthsOfStock(199, 0, 200) formula = %q, want %q", got.Formula.EN, want)
+	}
+	if _, err := MonthsOfStock(10, 0, -5, DefaultPolicy()); fieldOf(err) != "amc" {
+		t.Errorf("MonthsOfStock(10, 0, -5) error = %v, want field amc", err)
 	}
 }
 
@@ -44,12 +53,12 @@ func TestStockLevels(t *testing.T) {
 		want LevelsResult
 	}{
 		{"default policy", 120, DefaultPolicy(),
-			LevelsResult{PeriodNeed: 120, SafetyStock: 30, LeadTimeNeed: 28, OrderPoint: 58, Maximum: 150, Status: code(CodeOK)}},
+			LevelsResult{AMC: 120, PeriodNeed: 120, SafetyStock: 30, LeadTimeNeed: 28, OrderPoint: 58, Maximum: 150, Status: code(CodeOK)}},
 		{"levels rounded up", 130, DefaultPolicy(),
-			LevelsResult{PeriodNeed: 130, SafetyStock: 32.5, LeadTimeNeed: 130 * 7 / 30.0, OrderPoint: 63, Maximum: 163, Status: code(CodeOK)}},
+			LevelsResult{AMC: 130, PeriodNeed: 130, SafetyStock: 32.5, LeadTimeNeed: 130 * 7 / 30.0, OrderPoint: 63, Maximum: 163, Status: code(CodeOK)}},
 		{"quarterly supply, 14 days lead", 100, Policy{SupplyMonths: 3, SafetyFraction: 0.25, LeadDays: 14},
-			LevelsResult{PeriodNeed: 300, SafetyStock: 75, LeadTimeNeed: 300 * 14 / 90.0, OrderPoint: 122, Maximum: 375, Status: code(CodeOK)}},
-		{"zero consumption", 0, DefaultPolicy(), LevelsResult{Status: code(CodeOK)}},
+			LevelsResult{AMC: 100, PeriodNeed: 300, SafetyStock: 75, LeadTimeNeed: 300 * 14 / 90.0, OrderPoint: 122, Maximum: 375, Status: code(CodeOK)}},
+		{"zero consumption", 0, DefaultPolicy(), LevelsResult{Status: code(CodeNA)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -87,6 +96,8 @@ func TestOrderQuantity(t *testing.T) {
 			OrderResult{Position: 200, Doses: 300, Vials: 15, Status: code(CodeOK)}},
 		{"below order point", Order{Maximum: 150, OrderPoint: 58, OnHand: 40, DosesPerVial: 10},
 			OrderResult{Position: 40, Doses: 110, Vials: 11, Status: code(CodeBelowOrderPoint)}},
+		{"at the order point", Order{Maximum: 150, OrderPoint: 58, OnHand: 58, DosesPerVial: 10},
+			OrderResult{Position: 58, Doses: 92, Vials: 10, Status: code(CodeBelowOrderPoint)}},
 		{"in transit lifts the position above the order point", Order{Maximum: 150, OrderPoint: 58, OnHand: 40, InTransit: 20, DosesPerVial: 10},
 			OrderResult{Position: 60, Doses: 90, Vials: 9, Status: code(CodeOK)}},
 		{"vials rounded up", Order{Maximum: 163, OnHand: 100, DosesPerVial: 10},
@@ -108,7 +119,7 @@ func TestOrderQuantity(t *testing.T) {
 		})
 	}
 	got, _ := OrderQuantity(Order{Maximum: 500, OnHand: 580, InTransit: 40, DosesPerVial: 20})
-	if got.Status.Text.EN != "above maximum: 120 doses excess, do not order" {
+	if got.Status.Text.EN != "above maximum: 120 doses overstock, do not order" {
 		t.Errorf("OrderQuantity(above maximum) status = %q", got.Status.Text.EN)
 	}
 	for _, bad := range []struct {

@@ -10,18 +10,24 @@ const (
 )
 
 // DropoutInput counts first and later doses (Penta1 and Penta3, or Penta1
-// and MR1) over the same months.
+// and MR1) over the same months: year-to-date cumulative counts, as on
+// WHO's monitoring chart, unless Monthly.
 type DropoutInput struct {
 	FirstDose        float64 // e.g. Penta1 given
 	LaterDose        float64 // e.g. Penta3 or MR1 given
 	TargetPopulation float64 // annual target population (surviving infants)
-	Months           float64 // months the counts cover, 1 to 12
+	Months           float64 // months the counts cover, 1 to 12 (1 when Monthly)
+	Monthly          bool    // one month's counts: different children, so it can be negative
 }
+
+// earlyMonths is how long a negative year-to-date dropout is expected:
+// January's Penta3 children had their Penta1 last year.
+const earlyMonths = 3
 
 // DropoutResult is dropout with first-dose coverage; the status code is the
 // access/utilisation category.
 type DropoutResult struct {
-	Dropout           Ratio // (first - later) / first; negative is a data error
+	Dropout           Ratio // (first - later) / first; may be negative (see Dropout)
 	PeriodTarget      float64
 	FirstDoseCoverage Ratio // first / (target / 12 x months)
 	Status            Status
@@ -29,13 +35,17 @@ type DropoutResult struct {
 }
 
 // Dropout computes dropout and first-dose coverage and names the category:
-// good, utilisation problem, access problem, or both.
+// good, utilisation problem, access problem, or both. A negative month is
+// shown and explained, never a data error (its later doses went to children
+// whose first dose was earlier); a negative year-to-date dropout after
+// March is a data error to check.
 func Dropout(in DropoutInput) (DropoutResult, error) {
 	var c checker
 	c.count("first_dose", in.FirstDose)
 	c.count("later_dose", in.LaterDose)
 	c.amount("target_population", in.TargetPopulation)
 	c.positiveInt("months", in.Months, 12)
+	c.that(!in.Monthly || in.Months == 1, "months", "must be 1 for one month's counts", "lazima iwe 1 kwa hesabu za mwezi mmoja")
 	if err := c.result(); err != nil {
 		return DropoutResult{}, fmt.Errorf("stock: dropout: %w", err)
 	}
@@ -45,7 +55,7 @@ func Dropout(in DropoutInput) (DropoutResult, error) {
 		PeriodTarget:      target,
 		FirstDoseCoverage: ratio(in.FirstDose, target),
 	}
-	r.Status = dropoutStatus(r)
+	r.Status = dropoutStatus(r, in)
 	args := []any{num(in.FirstDose), num(in.LaterDose), num(in.FirstDose)}
 	r.Formula = Text{
 		EN: fmt.Sprintf("dropout = (first dose - later dose) / first dose = (%s - %s) / %s", args...),
@@ -54,36 +64,42 @@ func Dropout(in DropoutInput) (DropoutResult, error) {
 	return r, nil
 }
 
-func dropoutStatus(r DropoutResult) Status {
+func dropoutStatus(r DropoutResult, in DropoutInput) Status {
 	d, cov := r.Dropout.Percent(), r.FirstDoseCoverage.Percent()
 	switch {
 	case !r.Dropout.Valid:
-		return status(CodeNA, "no first doses: dropout is N/A", "hakuna dozi za kwanza: walioacha N/A")
+		return status(CodeNA, "no first doses: dropout is N/A", "hakuna dozi za kwanza: kiwango cha walioacha N/A")
+	case r.Dropout.Value < 0 && in.Monthly:
+		return status(CodeOK, "dropout "+d+" this month: later doses of children vaccinated earlier; judge year to date",
+			"walioacha "+d+" mwezi huu: watoto wa miezi iliyopita; pima kwa mwaka hadi sasa")
+	case r.Dropout.Value < 0 && in.Months <= earlyMonths:
+		return status(CodeOK, "dropout "+d+" early in the year: children first vaccinated last year; check again after March",
+			"walioacha "+d+" mwanzo wa mwaka: watoto wa mwaka jana; kagua tena baada ya Machi")
 	case r.Dropout.Value < 0:
-		return status(CodeDataError, "data error: negative dropout "+d+", check tally and register",
-			"kosa la takwimu: walioacha hasi "+d+", kagua tally na rejista")
+		return status(CodeDataError, "data error: year-to-date dropout "+d+": check tallies, dose numbers, out-of-area children",
+			"kosa la takwimu: walioacha "+d+" mwaka huu: kagua fomu ya alama, namba za dozi, watoto wa nje")
 	case !r.FirstDoseCoverage.Valid:
 		return status(CodeNA, "dropout "+d+"; no target population, access is N/A",
-			"walioacha "+d+"; hakuna walengwa, upatikanaji N/A")
+			"walioacha "+d+"; hakuna walengwa, ufikiaji N/A")
 	case r.FirstDoseCoverage.Value > 1:
 		return status(CodeDataError, "data error: coverage "+cov+" above 100%, check target population",
-			"kosa la takwimu: chanjo "+cov+" zaidi ya 100%, kagua idadi ya walengwa")
+			"kosa la takwimu: kiwango cha uchanjaji "+cov+" zaidi ya 100%, kagua walengwa")
 	}
 	access := r.FirstDoseCoverage.Value >= GoodAccess
 	use := r.Dropout.Value < GoodDropout
 	switch {
 	case access && use:
 		return status(CodeGood, "good access ("+cov+") and good use (dropout "+d+")",
-			"upatikanaji mzuri ("+cov+") na matumizi mazuri (walioacha "+d+")")
+			"ufikiaji mzuri ("+cov+") na matumizi mazuri (walioacha "+d+")")
 	case access:
 		return status(CodeUtilisation, "utilisation problem (dropout "+d+"): trace defaulters, remind",
 			"tatizo la matumizi (walioacha "+d+"): fuatilia walioacha, kumbusha")
 	case use:
 		return status(CodeAccess, "access problem (coverage "+cov+"): plan outreach",
-			"tatizo la upatikanaji (chanjo "+cov+"): panga huduma za nje")
+			"tatizo la ufikiaji ("+cov+"): panga huduma ya kufikia jamii")
 	}
 	return status(CodeAccessAndUse, "access and use problems ("+cov+", dropout "+d+"): outreach, trace",
-		"matatizo ya upatikanaji na matumizi ("+cov+", walioacha "+d+"): huduma za nje, fuatilia")
+		"matatizo ya ufikiaji na matumizi ("+cov+", walioacha "+d+"): kufikia jamii, fuatilia")
 }
 
 // CoverageInput counts doses to the target age against the target

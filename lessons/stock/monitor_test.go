@@ -22,8 +22,14 @@ func TestDropout(t *testing.T) {
 			DropoutResult{Dropout: valid(0.2), PeriodTarget: 200, FirstDoseCoverage: valid(0.5), Status: code(CodeAccessAndUse)}},
 		{"80% coverage, 10% dropout are the edges", DropoutInput{FirstDose: 80, LaterDose: 72, TargetPopulation: 100, Months: 12},
 			DropoutResult{Dropout: valid(0.1), PeriodTarget: 100, FirstDoseCoverage: valid(0.8), Status: code(CodeUtilisation)}},
-		{"negative dropout", DropoutInput{FirstDose: 100, LaterDose: 110, TargetPopulation: 120, Months: 12},
+		{"negative year-to-date dropout after March: check the data", DropoutInput{FirstDose: 100, LaterDose: 110, TargetPopulation: 120, Months: 12},
 			DropoutResult{Dropout: valid(-0.1), PeriodTarget: 120, FirstDoseCoverage: valid(100.0 / 120), Status: code(CodeDataError)}},
+		{"negative year-to-date dropout in March: expected", DropoutInput{FirstDose: 30, LaterDose: 33, TargetPopulation: 120, Months: 3},
+			DropoutResult{Dropout: valid(-0.1), PeriodTarget: 30, FirstDoseCoverage: valid(1), Status: code(CodeOK)}},
+		{"domain example: YTD 120, 100", DropoutInput{FirstDose: 120, LaterDose: 100, TargetPopulation: 480, Months: 3},
+			DropoutResult{Dropout: valid(20.0 / 120), PeriodTarget: 120, FirstDoseCoverage: valid(1), Status: code(CodeUtilisation)}},
+		{"domain example: March 35, 41 is not a data error", DropoutInput{FirstDose: 35, LaterDose: 41, TargetPopulation: 480, Months: 1, Monthly: true},
+			DropoutResult{Dropout: valid(-6.0 / 35), PeriodTarget: 40, FirstDoseCoverage: valid(35.0 / 40), Status: code(CodeOK)}},
 		{"coverage above 100%", DropoutInput{FirstDose: 130, LaterDose: 125, TargetPopulation: 100, Months: 12},
 			DropoutResult{Dropout: valid(5.0 / 130), PeriodTarget: 100, FirstDoseCoverage: valid(1.3), Status: code(CodeDataError)}},
 		{"no first doses", DropoutInput{TargetPopulation: 100, Months: 12},
@@ -49,6 +55,7 @@ func TestDropout(t *testing.T) {
 		{DropoutInput{FirstDose: -1, Months: 1}, "first_dose"},
 		{DropoutInput{FirstDose: 1, Months: 0}, "months"},
 		{DropoutInput{FirstDose: 1, Months: 13}, "months"},
+		{DropoutInput{FirstDose: 1, Months: 3, Monthly: true}, "months"},
 	} {
 		if _, err := Dropout(bad.in); fieldOf(err) != bad.field {
 			t.Errorf("Dropout(%+v) error = %v, want field %q", bad.in, err, bad.field)

@@ -10,8 +10,9 @@ type TargetNeed struct {
 	TargetPopulation float64 // people in the target group in a year (e.g. surviving infants)
 	DosesInSchedule  float64 // doses each person gets (3 for Penta)
 	CoverageTarget   float64 // fraction (0.9 = 90%)
-	WastageRate      float64 // fraction, below 1
+	WastageRate      float64 // the nurse's measured rate, a fraction up to MaxWastage
 	SupplyMonths     float64 // months in the supply period
+	Vaccine          Vaccine // its acceptable rate flags a high wastage; the zero Vaccine flags nothing
 }
 
 // NeedResult is a need in doses. Only the final quantities are rounded up.
@@ -22,6 +23,7 @@ type NeedResult struct {
 	PeriodNeed    float64 // annual exact / 12 x supply months, rounded up
 	Status        Status
 	Formula       Text
+	Warnings      []Text // a rate of ConfirmWastage or more
 }
 
 // NeedByTarget computes the annual and supply-period need from the target
@@ -31,7 +33,7 @@ func NeedByTarget(in TargetNeed) (NeedResult, error) {
 	c.amount("target_population", in.TargetPopulation)
 	c.positiveInt("doses_in_schedule", in.DosesInSchedule, 10)
 	c.fraction("coverage_target", in.CoverageTarget, true)
-	c.fraction("wastage_rate", in.WastageRate, false)
+	c.wastage("wastage_rate", in.WastageRate)
 	c.supplyMonths(in.SupplyMonths)
 	if err := c.result(); err != nil {
 		return NeedResult{}, fmt.Errorf("stock: need by target population: %w", err)
@@ -45,12 +47,30 @@ func NeedByTarget(in TargetNeed) (NeedResult, error) {
 		PeriodNeed:    ceilDoses(annual / 12 * in.SupplyMonths),
 	}
 	r.Status = needStatus(r.AnnualNeed, r.PeriodNeed, in.SupplyMonths)
+	if high, ok := highWastage(in.WastageRate, in.Vaccine); ok {
+		r.Status = high
+	}
+	if w, ok := WastageWarning(in.WastageRate); ok {
+		r.Warnings = append(r.Warnings, w)
+	}
 	args := []any{num(in.TargetPopulation), num(in.DosesInSchedule), pct(in.CoverageTarget), fixed(factor, 3)}
 	r.Formula = Text{
 		EN: fmt.Sprintf("annual = target x doses x coverage x wastage factor = %s x %s x %s x %s", args...),
 		SW: fmt.Sprintf("mwaka = walengwa x dozi x lengo x kizidishi cha upotevu = %s x %s x %s x %s", args...),
 	}
 	return r, nil
+}
+
+// highWastage flags a rate above the vaccine's acceptable rate (domain.md
+// section 2); a vaccine without one is never flagged.
+func highWastage(rate float64, v Vaccine) (Status, bool) {
+	if v.Acceptable == 0 || rate <= v.Acceptable {
+		return Status{}, false
+	}
+	r, a := pct(rate), pct(v.Acceptable)
+	return status(CodeHighWastage,
+		"wastage "+r+" above the acceptable "+a+": review sessions, MDVP, cold chain; never refuse a child",
+		"upotevu "+r+" juu ya "+a+" inayokubalika: kagua vikao, MDVP, mnyororo wa baridi; usimkatae mtoto"), true
 }
 
 func (c *checker) supplyMonths(v float64) {

@@ -42,7 +42,7 @@ func TestOrderQuantityNeverNegative(t *testing.T) {
 func TestWastageFactorAtLeastOne(t *testing.T) {
 	r := rand.New(rand.NewPCG(6, 2))
 	for range 5000 {
-		rate := r.Float64() * 0.999
+		rate := r.Float64() * MaxWastage
 		got, err := WastageFactor(rate)
 		if err != nil || got.Factor < 1 {
 			t.Fatalf("WastageFactor(%v) = %v, %v; want >= 1", rate, got.Factor, err)
@@ -65,7 +65,7 @@ func TestMonthsOfStockTimesAMC(t *testing.T) {
 	for range 5000 {
 		onHand := doses(r)
 		amc := doses(r) + r.Float64()
-		got, err := MonthsOfStock(onHand, amc)
+		got, err := MonthsOfStock(onHand, 0, amc, DefaultPolicy())
 		if err != nil {
 			t.Fatalf("MonthsOfStock(%v, %v) error: %v", onHand, amc, err)
 		}

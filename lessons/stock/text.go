@@ -32,17 +32,25 @@ const (
 	CodeOK              Code = "ok"
 	CodeNA              Code = "n_a"
 	CodeDataError       Code = "data_error"
+	CodeStockOut        Code = "stock_out"
+	CodeBelowSafety     Code = "below_safety_stock"
 	CodeBelowOrderPoint Code = "below_order_point"
+	CodeWithinPolicy    Code = "within_policy"
 	CodeAboveMaximum    Code = "above_maximum"
-	CodeUnderstock      Code = "understock"
-	CodeAdequate        Code = "adequate"
-	CodeOverstock       Code = "overstock"
+	CodeHighWastage     Code = "high_wastage"
 	CodeGood            Code = "good"
 	CodeUtilisation     Code = "utilisation_problem"
 	CodeAccess          Code = "access_problem"
 	CodeAccessAndUse    Code = "access_and_utilisation_problem"
 	CodeBelowTarget     Code = "below_target"
 	CodeOnTarget        Code = "on_target"
+)
+
+// The codes months of stock was graded with before it followed the stock
+// policy; calculations stored then still carry them.
+const (
+	CodeUnderstock Code = "understock"
+	CodeOverstock  Code = "overstock"
 )
 
 // Status says what a result means: a code and one line for the nurse.
@@ -78,6 +86,14 @@ func (r Ratio) Percent() string {
 	return pct(r.Value)
 }
 
+// Months formats r as months of stock with two decimals, or "N/A".
+func (r Ratio) Months() string {
+	if !r.Valid {
+		return "N/A"
+	}
+	return months(r.Value)
+}
+
 // wholeEps absorbs binary rounding noise before rounding up, so that
 // 0.1*3*100 doses (30.000000000000004) is 30, not 31. Dose counts stay far
 // below the size where float64 loses 1e-6.
@@ -91,6 +107,13 @@ func ceilDoses(x float64) float64 {
 // pct formats a fraction as a percentage with one decimal: 0.1 -> "10.0%".
 func pct(frac float64) string {
 	return fixed(frac*100, 1) + "%"
+}
+
+// months formats months of stock with two decimals (domain.md: MOS 1.50,
+// 0.42). One decimal showed 0.995 as "1.0" beside a grade of under a month;
+// the grades now compare doses, and the status names them.
+func months(x float64) string {
+	return fixed(x, 2)
 }
 
 // num formats a quantity of doses or months: whole numbers without

@@ -43,7 +43,7 @@ func everyText(t *testing.T) []Text {
 		add(cr.Status, cr.Formula, err)
 		cr, err = StockCount(Count{Opening: w, Received: w, Closing: w + 1})
 		add(cr.Status, cr.Formula, err)
-		ov, err := OpenVialWastage([]VialMonth{{Opened: w, Administered: w}, {Opened: 1, Administered: w}, {Opened: w}})
+		ov, err := OpenVialWastage([]VialMonth{{Opened: w, Administered: w}, {Opened: 1, Administered: w}, {Opened: w}}, DefaultVaccines()[0])
 		add(ov.Status, ov.Formula, err)
 		nt, err := NeedByTarget(TargetNeed{TargetPopulation: x, DosesInSchedule: 10, CoverageTarget: 0.955, WastageRate: 0.5, SupplyMonths: 2.5})
 		add(nt.Status, nt.Formula, err)
@@ -60,10 +60,14 @@ func everyText(t *testing.T) []Text {
 		nc, err := NeedByConsumption(ConsumptionNeed{AMC: x, Growth: 0.125, SupplyMonths: 1.5})
 		add(nc.Status, nc.Formula, err)
 		for _, amc := range []float64{0, 1, x} {
-			ms, err := MonthsOfStock(w, amc)
+			ms, err := MonthsOfStock(w, whole(w/3), amc, Policy{SupplyMonths: 2.5, SafetyFraction: 0.335, LeadDays: 14})
 			add(ms.Status, ms.Formula, err)
 			lv, err := StockLevels(amc, Policy{SupplyMonths: 2.5, SafetyFraction: 0.335, LeadDays: 14})
 			add(lv.Status, lv.Formula, err)
+			texts = append(texts, lv.Safety, lv.Top)
+			for _, onHand := range []float64{0, 1, w, big} {
+				texts = append(texts, lv.Grade(onHand, w).Text, lv.Grade(onHand, 0).Text)
+			}
 		}
 		for _, max := range []float64{0, 1, w} {
 			oq, err := OrderQuantity(Order{Maximum: max, OrderPoint: max, OnHand: w / 3, InTransit: whole(w / 3), DosesPerVial: 1})
@@ -73,12 +77,29 @@ func everyText(t *testing.T) []Text {
 			for _, target := range []float64{0, x, big} {
 				d, err := Dropout(DropoutInput{FirstDose: w, LaterDose: whole(later), TargetPopulation: target, Months: 11})
 				add(d.Status, d.Formula, err)
+				d, err = Dropout(DropoutInput{FirstDose: w, LaterDose: whole(later), TargetPopulation: target, Months: 1, Monthly: true})
+				add(d.Status, d.Formula, err)
+				d, err = Dropout(DropoutInput{FirstDose: w, LaterDose: whole(later), TargetPopulation: target, Months: 2})
+				add(d.Status, d.Formula, err)
 				c, err := Coverage(CoverageInput{DosesThisMonth: whole(later), DosesToDate: w + 1, TargetPopulation: target, MonthsSoFar: 11, CoverageTarget: 0.875})
 				add(c.Status, c.Formula, err)
 			}
 		}
-		wf, err := WastageFactor(x / big * 0.999)
+		wf, err := WastageFactor(x / big * 0.99)
 		add(wf.Status, wf.Formula, err)
+		texts = append(texts, wf.Warnings...)
+		for _, v := range DefaultVaccines() {
+			cr, err := StockCount(Count{Opening: w, Received: w, Closing: 0, Administered: whole(w * 2.2), CarriedOpen: whole(w / 10), Vaccine: v})
+			add(cr.Status, cr.Formula, err)
+			texts = append(texts, cr.Warnings...)
+			cr, err = StockCount(Count{Opening: w, Received: w, Administered: whole(w / 10), Vaccine: v})
+			add(cr.Status, cr.Formula, err)
+			ov, err := OpenVialWastage([]VialMonth{{Opened: w, Administered: whole(w / 2)}, {Opened: 1, Administered: 2}}, v)
+			add(ov.Status, ov.Formula, err)
+			nt, err := NeedByTarget(TargetNeed{TargetPopulation: x, DosesInSchedule: 3, CoverageTarget: 0.9, WastageRate: 0.99, SupplyMonths: 1, Vaccine: v})
+			add(nt.Status, nt.Formula, err)
+			texts = append(texts, nt.Warnings...)
+		}
 	}
 	return texts
 }

@@ -1,0 +1,40 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// EvaluationAnswer is one answer of a finished assessment, with where the
+// nurse works: what the evaluation report pairs by nurse.
+type EvaluationAnswer struct {
+	Worker       int64  `db:"worker_id"`
+	FacilityCode string `db:"facility_code"`
+	FacilityName string `db:"facility_name"`
+	SubCounty    string `db:"sub_county"`
+	Form         string `db:"form"`
+	QuestionID   string `db:"question_id"`
+	Topic        string `db:"topic"`
+	Correct      bool   `db:"correct"`
+}
+
+// Unfinished attempts are left out, as in AssessmentScores: a nurse who
+// stopped after two questions has no score to compare.
+const sqlEvaluationAnswers = `SELECT a.worker_id, COALESCE(f.code, '') AS facility_code, COALESCE(f.name, '') AS facility_name,
+    COALESCE(f.sub_county, '') AS sub_county, a.form, qa.question_id, qa.topic, qa.correct
+FROM quiz_answers qa JOIN quiz_attempts a ON a.id = qa.attempt_id
+JOIN workers w ON w.id = a.worker_id LEFT JOIN facilities f ON f.id = w.facility_id
+WHERE a.form <> 'practice' AND a.finished_at IS NOT NULL AND `
+
+const sqlEvaluationAnswersOrder = ` ORDER BY a.worker_id, a.form, qa.question_id`
+
+// EvaluationAnswers returns every answer of the finished baseline, midline
+// and endline attempts of the nurses inside the scope.
+func (db *DB) EvaluationAnswers(ctx context.Context, sc Scope) ([]EvaluationAnswer, error) {
+	where, args := sc.clause("f.sub_county")
+	var rows []EvaluationAnswer
+	if err := db.SelectContext(ctx, &rows, db.Rebind(sqlEvaluationAnswers+where+sqlEvaluationAnswersOrder), args...); err != nil {
+		return nil, fmt.Errorf("store: evaluation answers: %w", err)
+	}
+	return rows, nil
+}
