@@ -53,7 +53,7 @@ func TestContentDocSources(t *testing.T) {
 // job aid cite, then each lesson's.
 func sourcesBlock(p *lessons.Pack) string {
 	var b strings.Builder
-	b.WriteString("| topic | lessons | questions (practice and assessments) | job aid |\n|---|---|---|---|\n")
+	b.WriteString("| topic | lessons | questions (practice and assessments) | job aids |\n|---|---|---|---|\n")
 	for _, t := range p.Topics {
 		var ls, qs, ja [][]string
 		for _, l := range p.LessonsOf(t.ID) {
@@ -64,7 +64,7 @@ func sourcesBlock(p *lessons.Pack) string {
 				qs = append(qs, q.Sources)
 			}
 		}
-		if j, ok := p.JobAid(t.ID); ok {
+		for _, j := range p.JobAidsOf(t.ID) {
 			ja = append(ja, j.Sources)
 		}
 		fmt.Fprintf(&b, "| %s (`%s`) | %s | %s | %s |\n", t.Title.En, t.ID, union(ls), union(qs), union(ja))

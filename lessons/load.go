@@ -225,8 +225,8 @@ func (l *loader) checkTopics() {
 				short(string(f)+" questions", n, fmt.Sprint("exactly ", perAssessment))
 			}
 		}
-		if n := count(l.pack.JobAids, func(j JobAid) bool { return j.Topic == t.ID }); n != 1 {
-			short("job aids", n, "exactly 1")
+		if n := len(l.pack.JobAidsOf(t.ID)); n < 1 {
+			short("job aids", n, "at least 1")
 		}
 		if n := count(l.pack.Checklist, func(c ChecklistItem) bool { return c.Topic == t.ID }); n < minChecklist {
 			short("checklist items", n, fmt.Sprint("at least ", minChecklist))
