@@ -198,3 +198,64 @@ func TestProblemString(t *testing.T) {
 		}
 	}
 }
+
+// glossaryYAML is a small glossary: two terms, a vaccine and three words to avoid.
+const glossaryYAML = `terms:
+  - {en: "coverage", sw: "kiwango cha uchanjaji"}
+  - {en: "quiz", sw: "zoezi"}
+vaccines:
+  - {id: mr, name: {en: "Measles-Rubella", sw: "Surua na rubela"}}
+avoid:
+  - {word: "coverage", say: "kiwango cha uchanjaji"}
+  - {word: "AMC", say: "wastani wa matumizi ya mwezi (AMC)", allow: ["(AMC)"]}
+  - {word: "maswali", say: "zoezi", allow: ["maswali yangu"]}
+`
+
+// TestLintGlossary: a Kiswahili text using a word the glossary says to
+// avoid is a problem at its line, unless the word sits in an allowed phrase;
+// English text may use it.
+func TestLintGlossary(t *testing.T) {
+	base := withFile(genPack(valid), "glossary.yaml", glossaryYAML)
+	cases := []struct {
+		name, page string
+		want       string // "" for no problem
+	}{
+		{"avoided word", `{en: "Coverage.", sw: "Coverage ya Penta1."}`, `sw: "coverage" is a word to avoid in Kiswahili: say "kiwango cha uchanjaji"`},
+		{"avoided abbreviation", `{en: "AMC 120.", sw: "AMC 120."}`, `sw: "AMC" is a word to avoid`},
+		{"abbreviation in brackets", `{en: "AMC 120.", sw: "Wastani (AMC) 120."}`, ""},
+		{"allowed phrase", `{en: "My questions.", sw: "Maswali yangu."}`, ""},
+		{"avoided beside allowed", `{en: "Quiz.", sw: "Maswali yangu na maswali."}`, `sw: "maswali" is a word to avoid`},
+		{"part of a word", `{en: "Coverages.", sw: "Coverages."}`, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			fsys, start := withAppended(base, "lessons-stock.yaml", lessonWithPage2(c.page))
+			probs := lessons.Lint(fsys)
+			if c.want == "" {
+				if len(probs) != 0 {
+					t.Errorf("Lint() = %v, want no problems", probs)
+				}
+				return
+			}
+			expect(t, probs, "lessons-stock.yaml", start+6, c.want)
+		})
+	}
+}
+
+func TestVaccineName(t *testing.T) {
+	p, err := lessons.Load(withFile(genPack(valid), "glossary.yaml", glossaryYAML))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct{ id, lang, want string }{
+		{"mr", "sw", "Surua na rubela"},
+		{"mr", "en", "Measles-Rubella"},
+		{"penta", "sw", "Penta"}, // no glossary entry: the name in settings.yaml
+		{"nope", "en", "nope"},
+	}
+	for _, c := range cases {
+		if got := p.VaccineName(c.id, c.lang); got != c.want {
+			t.Errorf("VaccineName(%q, %q) = %q, want %q", c.id, c.lang, got, c.want)
+		}
+	}
+}

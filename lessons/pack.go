@@ -114,6 +114,7 @@ type Pack struct {
 	Checklist []ChecklistItem
 	Reminders []Reminder // in order of precedence
 	Settings  Settings
+	Glossary  Glossary
 }
 
 // Topic returns the topic with the given id.
