@@ -111,7 +111,7 @@ func (p *Pack) Report(l Learner) []TopicReport {
 // SMS.
 var congratulation = Text{
 	En: "Chanjo: congratulations! You have completed the topic '%s': all its lessons, and a quiz score of %d%% or more. Keep learning!",
-	Sw: "Chanjo: hongera! Umekamilisha mada '%s': masomo yake yote, na jaribio lenye matokeo ya %d%% au zaidi. Endelea kujifunza!",
+	Sw: "Chanjo: hongera! Umekamilisha mada '%s': masomo yake yote, na zoezi lenye matokeo ya %d%% au zaidi. Endelea kujifunza!",
 }
 
 // Congratulation returns the SMS that congratulates a nurse on completing

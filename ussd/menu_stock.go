@@ -256,7 +256,7 @@ func fieldIndex(calc calculator, key string) int {
 var derivedLabels = map[string]stock.Text{
 	"maximum_stock":  txt("maximum stock", "kiwango cha juu"),
 	"order_point":    txt("order point", "kiwango cha kuagiza"),
-	"doses_per_vial": txt("doses per vial", "dozi kwa vial"),
+	"doses_per_vial": txt("doses per vial", "dozi kwa chupa"),
 }
 
 // refusal says why the number typed on question i is refused, naming the

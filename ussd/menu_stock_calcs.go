@@ -74,18 +74,18 @@ var (
 			{key: "opening", prompt: txt("Opening balance (doses):", "Salio la mwanzo (dozi):")},
 			{key: "received", prompt: txt("Received in the month (doses):", "Zilizopokelewa mwezi huu (dozi):")},
 			{key: "closing", prompt: txt("Closing balance counted (doses):", "Salio la mwisho lililohesabiwa (dozi):")},
-			{key: "administered", prompt: txt("Administered, from the tally sheet (doses):", "Zilizotolewa, kutoka tally sheet (dozi):")},
+			{key: "administered", prompt: txt("Administered, from the tally sheet (doses):", "Walizopewa, kutoka fomu ya alama (dozi):")},
 		}, run: runWastage}
 	calcNeedTarget = calculator{key: "need-target-population", title: txt("Need from target population", "Mahitaji kwa walengwa"), vaccine: true,
 		fields: []field{askTarget,
 			{key: "doses_in_schedule", prompt: txt("Doses each child gets in the schedule (doses):", "Dozi kwa kila mtoto kwenye ratiba (dozi):")},
-			{key: "coverage_target", prompt: txt("Coverage target (%):", "Lengo la chanjo (%):"), percent: true},
+			{key: "coverage_target", prompt: txt("Coverage target (%):", "Lengo la uchanjaji (%):"), percent: true},
 		}, run: runNeedTarget}
 	calcNeedAMC = calculator{key: "need-consumption", title: txt("Need from AMC", "Mahitaji kwa wastani"),
 		fields: []field{askAMC,
 			{key: "growth", prompt: txt("Expected population growth in a year (%):", "Ongezeko la watu linalotarajiwa kwa mwaka (%):"), percent: true},
 		}, run: runNeedAMC}
-	calcVials = calculator{key: "session-vials", title: txt("Vials for a session", "Vial kwa kikao"), vaccine: true,
+	calcVials = calculator{key: "session-vials", title: txt("Vials for a session", "Chupa kwa kikao"), vaccine: true,
 		fields: []field{askExpected}, run: runVials}
 	calcDropout = calculator{key: "dropout", title: txt("Dropout", "Walioacha"),
 		fields: []field{
@@ -148,7 +148,7 @@ func runOrder(e entries) (calculation, error) {
 	return c.with(stock.Text{
 		EN: name + ": order " + d + " doses = " + v + " vials of " + per + "\n" +
 			fmt.Sprintf("Safety stock %s, order point %s, maximum stock %s doses", levels...),
-		SW: name + ": agiza dozi " + d + " = vial " + v + " za dozi " + per + "\n" +
+		SW: name + ": agiza dozi " + d + " = chupa " + v + " za dozi " + per + "\n" +
 			fmt.Sprintf("Akiba ya usalama %s, kiwango cha kuagiza %s, kiwango cha juu %s", levels...),
 	}, l.Formula, r.Formula), nil
 }
@@ -170,7 +170,7 @@ func runWastage(e entries) (calculation, error) {
 	args := []any{q(r.Consumed), q(in.Administered), r.WastageRate.Percent(), factor}
 	return c.with(stock.Text{
 		EN: fmt.Sprintf("Consumed %s doses, administered %s\nWastage %s, wastage factor %s", args...),
-		SW: fmt.Sprintf("Zilizotumika dozi %s, zilizotolewa %s\nUpotevu %s, kizidishi cha upotevu %s", args...),
+		SW: fmt.Sprintf("Zilizotumika dozi %s, walizopewa %s\nUpotevu %s, kizidishi cha upotevu %s", args...),
 	}), nil
 }
 
@@ -223,7 +223,7 @@ func runVials(e entries) (calculation, error) {
 	args := []any{e.vaccine.Name, q(r.Vials), q(r.Doses), q(expected)}
 	return c.with(stock.Text{
 		EN: fmt.Sprintf("%s: %s vials (%s doses) for %s children", args...),
-		SW: fmt.Sprintf("%s: vial %s (dozi %s) kwa watoto %s", args...),
+		SW: fmt.Sprintf("%s: chupa %s (dozi %s) kwa watoto %s", args...),
 	}), nil
 }
 
