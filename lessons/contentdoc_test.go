@@ -87,3 +87,22 @@ func union(lists [][]string) string {
 	}
 	return strings.Join(ids, " ")
 }
+
+// TestDomainDocListsSources: every source id the pack may cite is in the
+// sources list of docs/domain.md, so an id in a lesson resolves inside the
+// repository.
+func TestDomainDocListsSources(t *testing.T) {
+	b, err := os.ReadFile("../docs/domain.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, list, ok := strings.Cut(string(b), "\n## Sources\n")
+	if !ok {
+		t.Fatal("docs/domain.md: no \"## Sources\" section")
+	}
+	for _, id := range lessons.Sources {
+		if !strings.Contains(list, "\n- "+id+" ") {
+			t.Errorf("docs/domain.md lists no source %s", id)
+		}
+	}
+}

@@ -7,7 +7,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// glossaryFile holds the pack's English-Kiswahili glossary (domain.md
+// glossaryFile holds the pack's English-Kiswahili glossary (docs/domain.md
 // section 9). It is optional, so that a small pack made for a test needs
 // none, but the shipped pack carries one and its lint checks every
 // Kiswahili text against it.

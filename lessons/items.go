@@ -22,7 +22,7 @@ const (
 	maxOptions   = 4
 )
 
-// Sources are the source ids of domain.md that content may cite.
+// Sources are the source ids of docs/domain.md that content may cite.
 var Sources = []string{"R1", "R2", "R3", "R4", "R6", "R7", "R8", "R10", "R11a", "R12", "R13", "R14",
 	"R15", "R16", "R17", "R18", "R19", "R20", "R21", "R24", "R25a", "R25b", "R25c", "R26", "R27", "R30", "R36",
 	"R39", "R40", "R41", "R42", "R44", "R45", "R46", "R47", "R48", "R49", "R50", "R51", "R52", "R53"}
