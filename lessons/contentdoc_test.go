@@ -53,7 +53,7 @@ func TestContentDocSources(t *testing.T) {
 // job aid cite, then each lesson's.
 func sourcesBlock(p *lessons.Pack) string {
 	var b strings.Builder
-	b.WriteString("| topic | lessons | questions (practice and assessments) | job aid |\n|---|---|---|---|\n")
+	b.WriteString("| topic | lessons | questions (practice and assessments) | job aids |\n|---|---|---|---|\n")
 	for _, t := range p.Topics {
 		var ls, qs, ja [][]string
 		for _, l := range p.LessonsOf(t.ID) {
@@ -64,7 +64,7 @@ func sourcesBlock(p *lessons.Pack) string {
 				qs = append(qs, q.Sources)
 			}
 		}
-		if j, ok := p.JobAid(t.ID); ok {
+		for _, j := range p.JobAidsOf(t.ID) {
 			ja = append(ja, j.Sources)
 		}
 		fmt.Fprintf(&b, "| %s (`%s`) | %s | %s | %s |\n", t.Title.En, t.ID, union(ls), union(qs), union(ja))
@@ -86,4 +86,23 @@ func union(lists [][]string) string {
 		}
 	}
 	return strings.Join(ids, " ")
+}
+
+// TestDomainDocListsSources: every source id the pack may cite is in the
+// sources list of docs/domain.md, so an id in a lesson resolves inside the
+// repository.
+func TestDomainDocListsSources(t *testing.T) {
+	b, err := os.ReadFile("../docs/domain.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, list, ok := strings.Cut(string(b), "\n## Sources\n")
+	if !ok {
+		t.Fatal("docs/domain.md: no \"## Sources\" section")
+	}
+	for _, id := range lessons.Sources {
+		if !strings.Contains(list, "\n- "+id+" ") {
+			t.Errorf("docs/domain.md lists no source %s", id)
+		}
+	}
 }

@@ -39,6 +39,14 @@ type pos struct {
 type decoder struct {
 	file  string
 	probs *[]Problem
+	sw    *[]swText // every Kiswahili text read, for the glossary check
+}
+
+// swText is the Kiswahili side of a text and where it is.
+type swText struct {
+	file string
+	line int
+	text string
 }
 
 func (d decoder) problem(n *yaml.Node, format string, args ...any) {
@@ -153,6 +161,9 @@ func (d decoder) text(n *yaml.Node) Text {
 		if strings.TrimSpace(t.In(lang)) == "" {
 			d.problem(n, "missing translation: %s is empty", lang)
 		}
+	}
+	if d.sw != nil {
+		*d.sw = append(*d.sw, swText{file: d.file, line: n.Line, text: t.Sw})
 	}
 	return t
 }

@@ -22,9 +22,10 @@ const (
 	maxOptions   = 4
 )
 
-// Sources are the source ids of domain.md that content may cite.
+// Sources are the source ids of docs/domain.md that content may cite.
 var Sources = []string{"R1", "R2", "R3", "R4", "R6", "R7", "R8", "R10", "R11a", "R12", "R13", "R14",
-	"R15", "R16", "R17", "R18", "R19", "R20", "R21", "R24", "R25a", "R25b", "R25c", "R26", "R27", "R30", "R36"}
+	"R15", "R16", "R17", "R18", "R19", "R20", "R21", "R24", "R25a", "R25b", "R25c", "R26", "R27", "R30", "R36",
+	"R39", "R40", "R41", "R42", "R44", "R45", "R46", "R47", "R48", "R49", "R50", "R51", "R52", "R53"}
 
 // newID reads an item id and notes a duplicate anywhere in the pack.
 func (l *loader) newID(d decoder, n *yaml.Node) string {
@@ -104,6 +105,7 @@ var vague = regexp.MustCompile(`(?i)(all|both|none) of (the )?(above|these)|(zot
 // question reads one question and measures its screens.
 func (l *loader) question(d decoder, n *yaml.Node, fileTopic string) {
 	var x Question
+	var explainNodes []*yaml.Node
 	promptNode := n
 	d.fields(n, map[string]func(*yaml.Node){
 		"id":      func(v *yaml.Node) { x.ID = l.newID(d, v) },
@@ -111,7 +113,7 @@ func (l *loader) question(d decoder, n *yaml.Node, fileTopic string) {
 		"form":    func(v *yaml.Node) { x.Form = l.form(d, v) },
 		"sources": func(v *yaml.Node) { x.Sources = l.sources(d, v) },
 		"prompt":  func(v *yaml.Node) { x.Prompt = d.text(v); promptNode = v },
-		"options": func(v *yaml.Node) { x.Options = l.options(d, v) },
+		"options": func(v *yaml.Node) { x.Options, explainNodes = l.options(d, v) },
 	})
 	order := make([]int, len(x.Options))
 	for i := range order {
@@ -120,6 +122,9 @@ func (l *loader) question(d decoder, n *yaml.Node, fileTopic string) {
 	for _, lang := range screen.Languages {
 		body := QuestionScreen(x, order, MaxQuizLen, MaxQuizLen, lang)
 		d.limit(promptNode, "question screen", lang, body, screen.MinBudget(QuestionKind))
+		for i, en := range explainNodes {
+			d.limit(en, "explanation screen", lang, ExplainScreen(x, i, lang), screen.MinBudget(ExplainKind))
+		}
 	}
 	l.pack.Questions = append(l.pack.Questions, x)
 }
@@ -132,10 +137,12 @@ func (l *loader) form(d decoder, n *yaml.Node) Form {
 	return f
 }
 
-// options reads a question's options: 2 to 4, exactly one right, each
-// explanation fitting its screen.
-func (l *loader) options(d decoder, n *yaml.Node) []Option {
+// options reads a question's options: 2 to 4, exactly one right. It returns
+// the node of each explanation, measured once the whole question is known
+// (a wrong option's screen names the right one).
+func (l *loader) options(d decoder, n *yaml.Node) ([]Option, []*yaml.Node) {
 	var opts []Option
+	var nodes []*yaml.Node
 	d.list(n, func(item *yaml.Node) {
 		var o Option
 		explainNode := item
@@ -144,14 +151,11 @@ func (l *loader) options(d decoder, n *yaml.Node) []Option {
 			"correct": func(v *yaml.Node) { o.Correct = d.bool(v) },
 			"explain": func(v *yaml.Node) { o.Explain = d.text(v); explainNode = v },
 		}, "correct")
-		for _, lang := range screen.Languages {
-			body := ExplainScreen(Question{Options: []Option{o}}, 0, lang)
-			d.limit(explainNode, "explanation screen", lang, body, screen.MinBudget(ExplainKind))
-		}
 		opts = append(opts, o)
+		nodes = append(nodes, explainNode)
 	})
 	if n.Kind != yaml.SequenceNode {
-		return opts
+		return opts, nodes
 	}
 	if len(opts) < minOptions || len(opts) > maxOptions {
 		d.problem(n, "%d options: a question has %d to %d", len(opts), minOptions, maxOptions)
@@ -165,7 +169,7 @@ func (l *loader) options(d decoder, n *yaml.Node) []Option {
 	if right != 1 {
 		d.problem(n, "%d options marked correct: exactly 1 must be", right)
 	}
-	return opts
+	return opts, nodes
 }
 
 func (l *loader) notVague(d decoder, n *yaml.Node, t Text) {

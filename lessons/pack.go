@@ -82,7 +82,8 @@ func (q Question) Answer() int {
 	return -1
 }
 
-// JobAid is a topic's reference card, sent by SMS on request.
+// JobAid is a reference card of a topic (a topic has one or more), sent by
+// SMS on request.
 type JobAid struct {
 	ID      string
 	Topic   string
@@ -113,6 +114,7 @@ type Pack struct {
 	Checklist []ChecklistItem
 	Reminders []Reminder // in order of precedence
 	Settings  Settings
+	Glossary  Glossary
 }
 
 // Topic returns the topic with the given id.
@@ -181,14 +183,15 @@ func (p *Pack) Assessment(form Form) []Question {
 	return qs
 }
 
-// JobAid returns the job aid of topic.
-func (p *Pack) JobAid(topic string) (JobAid, bool) {
+// JobAidsOf returns the job aids of topic in the order of their file.
+func (p *Pack) JobAidsOf(topic string) []JobAid {
+	var js []JobAid
 	for _, j := range p.JobAids {
 		if j.Topic == topic {
-			return j, true
+			js = append(js, j)
 		}
 	}
-	return JobAid{}, false
+	return js
 }
 
 // Reminder returns the reminder rule with the given id.

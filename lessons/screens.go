@@ -24,14 +24,14 @@ const MaxQuizLen = 99
 // saysRight and saysWrong are how explanations that already give the verdict
 // begin, so the screen does not say it twice ("Correct! Right: ...").
 type words struct {
-	keyPoint, question, right, wrong string
-	saysRight, saysWrong             []string
+	keyPoint, question, right, wrong, answer string
+	saysRight, saysWrong                     []string
 }
 
 var wordsByLang = map[string]words{
-	"en": {keyPoint: "Key point: ", question: "Question", right: "Correct! ", wrong: "Not correct. ",
+	"en": {keyPoint: "Key point: ", question: "Question", right: "Correct! ", wrong: "Not correct. ", answer: "Answer: ",
 		saysRight: []string{"Right", "Correct"}, saysWrong: []string{"No", "Wrong", "Not correct", "Not right"}},
-	"sw": {keyPoint: "Jambo kuu: ", question: "Swali", right: "Sahihi! ", wrong: "Si sahihi. ",
+	"sw": {keyPoint: "Jambo kuu: ", question: "Swali", right: "Sahihi! ", wrong: "Si sahihi. ", answer: "Jibu: ",
 		saysRight: []string{"Sahihi"}, saysWrong: []string{"Hapana", "Si sahihi", "Sio sahihi", "Siyo sahihi"}},
 }
 
@@ -83,17 +83,44 @@ func QuestionScreen(q Question, order []int, n, total int, lang string) string {
 }
 
 // ExplainScreen returns the body of the screen shown after option chosen
-// (an index in q.Options) was picked: the verdict, unless the explanation
-// already begins with it, then the explanation.
+// (an index in q.Options) was picked. A right choice shows the verdict,
+// unless the explanation already begins with it, then the explanation. A
+// wrong choice always names the right option before the explanation says
+// why, so a nurse never leaves a question without its answer: "Not correct.
+// Answer: 1.5. Divide stock by AMC."
 func ExplainScreen(q Question, chosen int, lang string) string {
 	w := wordsIn(lang)
 	o := q.Options[chosen]
 	text := o.Explain.In(lang)
-	switch {
-	case o.Correct && !saysVerdict(text, w.saysRight):
+	if o.Correct {
+		if saysVerdict(text, w.saysRight) {
+			return text
+		}
 		return w.right + text
-	case !o.Correct && !saysVerdict(text, w.saysWrong):
-		return w.wrong + text
 	}
-	return text
+	why := dropVerdict(text, w.saysWrong)
+	right := q.Answer()
+	if right < 0 {
+		return w.wrong + why
+	}
+	answer := q.Options[right].Text.In(lang)
+	if !strings.HasSuffix(answer, ".") && !strings.HasSuffix(answer, "?") && !strings.HasSuffix(answer, "!") {
+		answer += "."
+	}
+	return w.wrong + w.answer + answer + " " + why
+}
+
+// dropVerdict removes a leading verdict word ("No.", "Hapana,") and the
+// punctuation after it, since the screen gives its own.
+func dropVerdict(s string, verdicts []string) string {
+	for _, v := range verdicts {
+		if rest, ok := strings.CutPrefix(s, v); ok && (rest == "" || !unicode.IsLetter(rune(rest[0]))) {
+			rest = strings.TrimLeft(rest, ".,:;! ")
+			if rest == "" {
+				return s
+			}
+			return strings.ToUpper(rest[:1]) + rest[1:]
+		}
+	}
+	return s
 }

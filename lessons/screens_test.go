@@ -1,6 +1,7 @@
 package lessons_test
 
 import (
+	"strings"
 	"testing"
 
 	"chanjo/lessons"
@@ -68,14 +69,37 @@ func TestExplainScreen(t *testing.T) {
 	}{
 		{0, "en", "Correct! 150 / 100 = 1.5."},
 		{0, "sw", "Sahihi: 150 / 100 = 1.5."}, // already says it is right
-		{1, "en", "No. Divide stock by AMC."}, // already says it is wrong
-		{1, "sw", "Si sahihi. Gawanya akiba kwa AMC."},
-		{2, "en", "Not correct. Noting is added here."}, // "Noting" is not "No"
-		{2, "sw", "Hapana, usijumlishe."},
+		// a wrong choice names the right option, once, whatever verdict the explanation begins with
+		{1, "en", "Not correct. Answer: 1.5. Divide stock by AMC."},
+		{1, "sw", "Si sahihi. Jibu: 1.5. Gawanya akiba kwa AMC."},
+		{2, "en", "Not correct. Answer: 1.5. Noting is added here."}, // "Noting" is not "No"
+		{2, "sw", "Si sahihi. Jibu: 1.5. Usijumlishe."},
 	}
 	for _, c := range cases {
 		if got := lessons.ExplainScreen(sampleQuestion, c.chosen, c.lang); got != c.want {
 			t.Errorf("ExplainScreen(q, %d, %q) = %q, want %q", c.chosen, c.lang, got, c.want)
+		}
+	}
+}
+
+// TestShippedExplanationsNameTheAnswer checks every wrong option of the
+// shipped pack: its screen names the right option's text, in both languages.
+func TestShippedExplanationsNameTheAnswer(t *testing.T) {
+	p, err := lessons.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range p.Questions {
+		right := q.Options[q.Answer()]
+		for i, o := range q.Options {
+			if o.Correct {
+				continue
+			}
+			for _, lang := range []string{"en", "sw"} {
+				if got := lessons.ExplainScreen(q, i, lang); !strings.Contains(got, right.Text.In(lang)) {
+					t.Errorf("ExplainScreen(%s, %d, %q) = %q, does not name the answer %q", q.ID, i, lang, got, right.Text.In(lang))
+				}
+			}
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package lessons_test
 
 import (
+	"slices"
 	"testing"
 
 	"chanjo/lessons"
@@ -82,5 +83,59 @@ func BenchmarkLoadEmbedded(b *testing.B) {
 		if _, err := lessons.Load(lessons.Embedded()); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestShippedSourcesAndGlossary: every lesson, question and job aid of the
+// shipped pack cites domain.md sources, and no Kiswahili text a nurse reads
+// uses a word the glossary says to avoid.
+func TestShippedSourcesAndGlossary(t *testing.T) {
+	p, err := lessons.Default()
+	if err != nil {
+		t.Fatalf("Default() error = %v", err)
+	}
+	if len(p.Glossary.Terms) == 0 || len(p.Glossary.Avoid) == 0 {
+		t.Fatalf("shipped glossary has %d terms and %d words to avoid, want both", len(p.Glossary.Terms), len(p.Glossary.Avoid))
+	}
+	cites := func(id string, sources []string) {
+		if len(sources) == 0 {
+			t.Errorf("%s cites no source", id)
+		}
+		for _, s := range sources {
+			if !slices.Contains(lessons.Sources, s) {
+				t.Errorf("%s cites %s, not a domain.md source", id, s)
+			}
+		}
+	}
+	sw := func(id string, texts ...lessons.Text) {
+		for _, x := range texts {
+			for _, a := range p.Glossary.Avoided(x.Sw) {
+				t.Errorf("%s: %q uses %q, say %q", id, x.Sw, a.Word, a.Say)
+			}
+		}
+	}
+	for _, l := range p.Lessons {
+		cites(l.ID, l.Sources)
+		sw(l.ID, append([]lessons.Text{l.Title, l.KeyPoint}, l.Pages...)...)
+	}
+	for _, q := range p.Questions {
+		cites(q.ID, q.Sources)
+		sw(q.ID, q.Prompt)
+		for _, o := range q.Options {
+			sw(q.ID, o.Text, o.Explain)
+		}
+	}
+	for _, j := range p.JobAids {
+		cites(j.ID, j.Sources)
+		sw(j.ID, j.Title, j.SMS)
+	}
+	for _, c := range p.Checklist {
+		sw(c.ID, c.Text)
+	}
+	for _, tp := range p.Topics {
+		sw(tp.ID, tp.Title)
+	}
+	for _, r := range p.Reminders {
+		sw(r.ID, r.Text)
 	}
 }

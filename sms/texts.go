@@ -50,7 +50,7 @@ var replies = map[action]map[string]string{
 	},
 	actHelp: {
 		"en": "Chanjo: dial %[1]s for lessons, quizzes and stock calculators. SMS STOP to stop reminders, START to restart, or send a question for your mentor.",
-		"sw": "Chanjo: piga %[1]s kwa masomo, maswali na vikokotoo. Tuma ACHA kusimamisha vikumbusho, ANZA kuanza tena, au tuma swali kwa mshauri wako.",
+		"sw": "Chanjo: piga %[1]s kwa masomo, mazoezi na vikokotoo. Tuma ACHA kusimamisha vikumbusho, ANZA kuanza tena, au tuma swali kwa mshauri wako.",
 	},
 	actQuestion: {
 		"en": "Chanjo: thank you, we got your question. Your mentor will answer by SMS.",

@@ -262,7 +262,7 @@ func TestJobAidBySMS(t *testing.T) {
 	e.post("J", p, "1*4")               // Stock forecasting: its lessons fill the first page
 	_, more := e.post("J", p, "1*4*98") // the job aid comes last
 	item := strconv.Itoa(len(e.svc.m.pack.LessonsOf("stock")) + 1)
-	if !strings.Contains(more, item+" Job aid by SMS") {
+	if !strings.Contains(more, item+" SMS: Stock formula card") {
 		t.Fatalf("topic menu, More = %q, want item %s: the job aid", more, item)
 	}
 	for i, text := range []string{"1*4*98*" + item, "1*4*98*" + item + "*" + item} {
@@ -270,7 +270,7 @@ func TestJobAidBySMS(t *testing.T) {
 			t.Errorf("ask %d: %q, want the job aid promised", i+1, body)
 		}
 	}
-	aid, _ := e.svc.m.pack.JobAid("stock")
+	aid := e.svc.m.pack.JobAidsOf("stock")[0]
 	var rows []struct {
 		Kind string `db:"kind"`
 		Body string `db:"body"`

@@ -87,24 +87,33 @@ func showLessonTopic(c *Ctx) (Screen, error) {
 		}
 		items = append(items, Item{Label: label, State: StLessonPage, Arg: pageArg(ls.ID, 0)})
 	}
-	if _, ok := c.m.pack.JobAid(t.ID); ok {
-		items = append(items, Item{Label: c.T("Job aid by SMS", "Kadi ya msaada kwa SMS")})
+	aids := c.m.pack.JobAidsOf(t.ID)
+	for _, aid := range aids {
+		label := c.T("Job aid by SMS", "Kadi ya msaada kwa SMS")
+		if len(aids) > 1 { // several cards: each by its title
+			label = c.T("SMS: ", "SMS: ") + aid.Title.In(c.Lang())
+		}
+		items = append(items, Item{Label: label})
 	}
 	return Menu(t.Title.In(c.Lang()), items...), nil
 }
 
-// jobAidInput sends the topic's job aid (a formula card, a checklist) to
+// jobAidInput sends the job aid chosen (a formula card, a checklist) to
 // the nurse by SMS: through the outbox, as a reply, since she asked for it
 // (it goes even in quiet hours and after STOP, which stops nudges). One a
-// day per job aid, however often she asks.
+// day per job aid, however often she asks. The job aids follow the
+// topic's lessons in its menu.
 func jobAidInput(c *Ctx, in string) (Move, error) {
 	t := c.Arg()
-	aid, ok := c.m.pack.JobAid(t)
-	if !ok || in != strconv.Itoa(len(c.m.pack.LessonsOf(t))+1) {
+	aids := c.m.pack.JobAidsOf(t)
+	n, err := strconv.Atoi(in)
+	k := n - len(c.m.pack.LessonsOf(t)) - 1
+	if err != nil || k < 0 || k >= len(aids) || in != strconv.Itoa(n) {
 		return c.Invalid(), nil
 	}
+	aid := aids[k]
 	day := c.m.now().In(c.m.tz).Format("2006-01-02")
-	_, err := c.Store().QueueSMS(c, store.Outgoing{DedupeKey: fmt.Sprintf("jobaid:%d:%s:%s", c.S.Nurse.ID, aid.ID, day),
+	_, err = c.Store().QueueSMS(c, store.Outgoing{DedupeKey: fmt.Sprintf("jobaid:%d:%s:%s", c.S.Nurse.ID, aid.ID, day),
 		Kind: store.KindReply, Phone: c.Phone, Body: aid.SMS.In(c.Lang()), WorkerID: c.S.Nurse.ID})
 	if err != nil {
 		return Move{}, err

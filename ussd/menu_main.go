@@ -31,7 +31,7 @@ var mainTree = []Node{
 func showHome(c *Ctx) (Screen, error) {
 	items := []Item{
 		{Label: c.T("Lessons", "Masomo"), State: StLessons},
-		{Label: c.T("Quiz", "Maswali"), State: StQuiz},
+		{Label: c.T("Quiz", "Zoezi"), State: StQuiz},
 		{Label: c.T("Stock calculator", "Hesabu ya akiba"), State: StStock},
 		{Label: c.T("My progress", "Maendeleo yangu"), State: StProgress},
 		{Label: c.T("Ask a mentor", "Uliza mshauri"), State: StAsk},

@@ -33,9 +33,9 @@ func showProgress(c *Ctx) (Screen, error) {
 		quizzes += q.Attempts
 	}
 	if quizzes == 0 {
-		lines = append(lines, c.T("Quiz average: no quiz yet", "Wastani wa maswali: bado hujafanya"))
+		lines = append(lines, c.T("Quiz average: no quiz yet", "Wastani wa mazoezi: bado hujafanya"))
 	} else {
-		lines = append(lines, fmt.Sprintf(c.T("Quiz average: %d%% (%d quizzes)", "Wastani wa maswali: %d%% (majaribio %d)"), percent(avg), quizzes))
+		lines = append(lines, fmt.Sprintf(c.T("Quiz average: %d%% (%d quizzes)", "Wastani wa mazoezi: %d%% (mazoezi %d)"), percent(avg), quizzes))
 	}
 	for _, f := range lessons.Assessments {
 		if r, ok := l.Assessed[f]; ok {

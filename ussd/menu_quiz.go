@@ -62,7 +62,7 @@ func showQuiz(c *Ctx) (Screen, error) {
 	for _, f := range forms {
 		items = append(items, Item{Label: formName(c, f)})
 	}
-	return Menu(c.T("Quiz: practise a topic", "Maswali: jizoeze mada"), items...), nil
+	return Menu(c.T("Quiz: practise a topic", "Zoezi: jizoeze mada"), items...), nil
 }
 
 // quizInput starts what the nurse chose: a practice quiz, or an assessment.
@@ -198,7 +198,7 @@ func startAssessment(c *Ctx, form lessons.Form) (Move, error) {
 func showQuestion(c *Ctx) (Screen, error) {
 	q, n, ok := quizAt(c)
 	if !ok {
-		return Menu(c.T("This quiz has ended.", "Jaribio hili limekwisha.")), nil
+		return Menu(c.T("This quiz has ended.", "Zoezi hili limekwisha.")), nil
 	}
 	x := q.qs[n]
 	return Menu(lessons.QuestionScreen(x, lessons.Shuffle(x, uint64(q.seed)), n+1, len(q.qs), c.Lang())), nil
@@ -232,7 +232,7 @@ func questionInput(c *Ctx, in string) (Move, error) {
 func showExplain(c *Ctx) (Screen, error) {
 	q, n, ok := quizAt(c)
 	if !ok || q.chosen[n] < 0 {
-		return Menu(c.T("This quiz has ended.", "Jaribio hili limekwisha.")), nil
+		return Menu(c.T("This quiz has ended.", "Zoezi hili limekwisha.")), nil
 	}
 	return Page(lessons.ExplainScreen(q.qs[n], q.chosen[n], c.Lang())), nil
 }
@@ -291,7 +291,7 @@ func showScore(c *Ctx) (Screen, error) {
 		return Menu(fmt.Sprintf(c.T("%s done. Your score: %s. Thank you!", "%s imekamilika. Alama zako: %s. Asante!"), formName(c, form), score)), nil
 	case r.Right < r.Total:
 		return Menu(c.T("Your score: ", "Alama zako: ") + score + c.T(". Questions you missed come back in your next quiz.",
-			". Maswali uliyokosa yatarudi kwenye jaribio lijalo.")), nil
+			". Maswali uliyokosa yatarudi kwenye zoezi lijalo.")), nil
 	}
 	return Menu(c.T("Your score: ", "Alama zako: ") + score + c.T(". Well done!", ". Hongera!")), nil
 }
@@ -322,7 +322,7 @@ func formName(c *Ctx, f lessons.Form) string {
 	case lessons.Endline:
 		return c.T("Endline assessment", "Tathmini ya mwisho")
 	}
-	return c.T("Quiz", "Jaribio")
+	return c.T("Quiz", "Zoezi")
 }
 
 // percent is a score in whole percent, rounded down as the store reports it.

@@ -31,7 +31,7 @@ func showAbout(c *Ctx) (Screen, error) {
 		"Chanjo helps immunization nurses learn on any phone: short lessons, quizzes, stock calculators and questions to your mentor.\n"+
 			"Tips come by SMS to this number: reply STOP to end them, START to get them again, HELP for the USSD code.\n"+
 			"Your supervisor sees your progress.",
-		"Chanjo inasaidia wauguzi wa chanjo kujifunza kwa simu yoyote: masomo mafupi, maswali, hesabu ya akiba na maswali kwa mshauri wako.\n"+
+		"Chanjo inasaidia wauguzi wa chanjo kujifunza kwa simu yoyote: masomo mafupi, mazoezi, hesabu ya akiba na maswali kwa mshauri wako.\n"+
 			"Vidokezo huja kwa SMS kwa namba hii: jibu ACHA kuvisimamisha, START kuvipata tena, HELP kwa namba ya USSD.\n"+
 			"Msimamizi wako huona maendeleo yako.")), nil
 }

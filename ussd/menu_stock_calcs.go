@@ -90,7 +90,7 @@ var (
 	calcNeedTarget = calculator{key: "need-target-population", title: txt("Need from target population", "Mahitaji kwa walengwa"), vaccine: true,
 		fields: []field{askTarget,
 			{key: "doses_in_schedule", prompt: txt("Doses each child gets in the schedule (doses):", "Dozi kwa kila mtoto kwenye ratiba (dozi):")},
-			{key: "coverage_target", prompt: txt("Coverage target (%):", "Lengo la kiwango cha uchanjaji (%):"), percent: true},
+			{key: "coverage_target", prompt: txt("Coverage target (%):", "Lengo la uchanjaji (%):"), percent: true},
 			{key: "wastage_rate", prompt: txt("Your wastage this year (%):", "Upotevu wako mwaka huu (%):"),
 				percent: true, hint: true, confirm: true},
 		}, run: runNeedTarget}

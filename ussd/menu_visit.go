@@ -468,7 +468,7 @@ func showMenteeProgress(c *Ctx) (Screen, error) {
 		return Menu(c.T("You have no mentees yet.", "Bado huna washauriwa.")), nil
 	}
 	labels := menteeLabels(ms)
-	lines := []string{c.T("Lessons done, quiz average:", "Masomo, wastani wa maswali:")}
+	lines := []string{c.T("Lessons done, quiz average:", "Masomo, wastani wa mazoezi:")}
 	for _, m := range ms {
 		quiz := c.T("no quiz", "hakuna")
 		if m.Quizzes > 0 {
