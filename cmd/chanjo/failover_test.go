@@ -118,6 +118,28 @@ func runFailover(t *testing.T, vars map[string]string, master *exec.Cmd, replica
 			})
 		})
 	}
+	// The balancer's probe: a failover of the Redis every instance shares
+	// must not take the instance out of service.
+	var notReady int
+	wg.Go(func() {
+		ready := "http://" + ln.Addr().String() + "/readyz"
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(200 * time.Millisecond):
+			}
+			resp, err := http.Get(ready)
+			mu.Lock()
+			if err != nil || resp.StatusCode != http.StatusOK {
+				notReady++
+			}
+			mu.Unlock()
+			if err == nil {
+				resp.Body.Close()
+			}
+		}
+	})
 	time.Sleep(5 * time.Second)
 	mu.Lock()
 	if apologies > 0 {
@@ -143,10 +165,13 @@ func runFailover(t *testing.T, vars map[string]string, master *exec.Cmd, replica
 	if lastApology.After(promoted) {
 		after = lastApology.Sub(promoted)
 	}
-	t.Logf("hops %d, apologies %d; promotion %.1f s after the kill; last apology %.1f s after the kill, %.1f s after the promotion; slowest hop %v",
-		hops, apologies, promoted.Sub(killed).Seconds(), lastApology.Sub(killed).Seconds(), after.Seconds(), slowest.Round(time.Millisecond))
+	t.Logf("hops %d, apologies %d, /readyz not 200: %d; promotion %.1f s after the kill; last apology %.1f s after the kill, %.1f s after the promotion; slowest hop %v",
+		hops, apologies, notReady, promoted.Sub(killed).Seconds(), lastApology.Sub(killed).Seconds(), after.Seconds(), slowest.Round(time.Millisecond))
 	if after > failoverLimit {
 		t.Errorf("apologies went on %.1f s after the promotion, want at most %v", after.Seconds(), failoverLimit)
+	}
+	if notReady > 0 {
+		t.Errorf("/readyz failed %d times during the failover, want 200 throughout", notReady)
 	}
 	if slowest > 6*time.Second {
 		t.Errorf("slowest hop %v, want within the hop deadline", slowest)
