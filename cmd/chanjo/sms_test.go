@@ -105,6 +105,7 @@ func crashRun(t *testing.T, bin, dsn string) {
 	env := append(os.Environ(), "DATABASE_URL="+dsn, "CHANJO_ADDR=127.0.0.1:0", "CALLBACK_TOKEN=crash-test-callback-token",
 		"AT_USERNAME=sandbox", "AT_API_KEY="+fakegateway.DefaultAPIKey, "AT_BASE_URL="+fake.URL,
 		"AT_BATCH="+strconv.Itoa(batch), "SMS_RATE=0", "SMS_QUIET_HOURS=off", "LOG_LEVEL=error", "REDIS_URL=")
+	env = append(env, "CHANJO_DRAIN_DELAY=0s") // the SIGTERM at the end stops at once
 	for k := range kills {
 		cmd := startServe(t, bin, env)
 		target := fake.SentCount() + 1 + rand.IntN(max(1, (n-fake.SentCount())/(kills-k+1)))

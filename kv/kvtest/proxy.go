@@ -1,7 +1,6 @@
 package kvtest
 
 import (
-	"io"
 	"net"
 	"sync"
 	"testing"
@@ -94,9 +93,7 @@ func (p *Proxy) pipe(dst, src net.Conn) {
 			}
 		}
 		if err != nil {
-			if err != io.EOF {
-				src.Close()
-			}
+			src.Close()
 			return
 		}
 	}
