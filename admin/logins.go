@@ -61,12 +61,14 @@ func AccountKey(name string) string {
 	return strings.ToLower(strings.TrimSpace(name))
 }
 
-// throttleKeys are the keys a try of name from addr counts against.
+// throttleKeys are the keys a try of name from addr counts against. Each
+// kind has its own prefix, and the address, which holds no "|", comes last,
+// so no two tries' keys of different kinds or names meet.
 func throttleKeys(name, addr string) []store.ThrottleKey {
 	acct := AccountKey(name)
 	return []store.ThrottleKey{
 		{Key: "addr:" + addr, Free: AddressFreeTries},
-		{Key: "acct:" + acct + "@" + addr, Account: acct, Free: AccountFreeTries},
+		{Key: "acct-from:" + acct + "|" + addr, Account: acct, Free: AccountFreeTries},
 		{Key: "acct:" + acct, Account: acct, Free: AccountAnywhereFreeTries},
 	}
 }

@@ -23,7 +23,7 @@ func TestTakeLoginTryInParallel(t *testing.T) {
 		db.Now = func() time.Time { return now }
 		keys := []store.ThrottleKey{
 			{Key: "addr:192.0.2.1", Free: 20},
-			{Key: "acct:wanjiru@192.0.2.1", Account: "wanjiru", Free: 5},
+			{Key: "acct-from:wanjiru|192.0.2.1", Account: "wanjiru", Free: 5},
 		}
 		var mu sync.Mutex
 		allowed, refused := 0, 0
