@@ -179,14 +179,29 @@ func (evaluationJSON) Fig(v any) string {
 	return "-"
 }
 
+// evaluationData is the evaluation as the API answers it and the console
+// shows it: the comparisons, and the stock-data measure beside them.
+type evaluationData struct {
+	Evaluation []evaluationJSON `json:"evaluation"`
+	Stock      []stockShareJSON `json:"stock_in_policy"`
+}
+
+func (r reporter) evaluationData(ctx context.Context, sc store.Scope) (evaluationData, error) {
+	rows, err := r.evaluation(ctx, sc)
+	if err != nil {
+		return evaluationData{}, err
+	}
+	d := evaluationData{Evaluation: make([]evaluationJSON, len(rows))}
+	for i, row := range rows {
+		d.Evaluation[i] = row.json()
+	}
+	d.Stock, err = r.stockInPolicy(ctx, sc)
+	return d, err
+}
+
 // evaluationReport is GET /api/v1/reports/evaluation.
 func evaluationReport(c *gin.Context, r reporter) (any, error) {
-	rows, err := r.evaluation(c.Request.Context(), scopeOf(c))
-	out := make([]evaluationJSON, len(rows))
-	for i, row := range rows {
-		out[i] = row.json()
-	}
-	return gin.H{"evaluation": out}, err
+	return r.evaluationData(c.Request.Context(), scopeOf(c))
 }
 
 // figCell is a figure of the JSON answer as a CSV cell, "" for null.
@@ -228,20 +243,16 @@ func evaluationItemsTable(ctx context.Context, r reporter, sc store.Scope) (csvT
 }
 
 // evaluationPage is /admin/evaluation: the same nurses' change per gap,
-// overall, by sub-county and by facility.
+// overall, by sub-county and by facility, with the stock-data measure.
 func (h *Console) evaluationPage(c *gin.Context) {
 	r, err := newReporter(h.db, h.Pack, h.tz)
-	var rows []evaluationRow
+	var d evaluationData
 	if err == nil {
-		rows, err = r.evaluation(c.Request.Context(), scopeOf(c))
+		d, err = r.evaluationData(c.Request.Context(), scopeOf(c))
 	}
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	out := make([]evaluationJSON, len(rows))
-	for i, row := range rows {
-		out[i] = row.json()
-	}
-	h.render(c, http.StatusOK, "evaluation", out)
+	h.render(c, http.StatusOK, "evaluation", d)
 }

@@ -274,7 +274,8 @@ func TestReportsScoped(t *testing.T) {
 		b, _ := h.loggedIn("wanjiru")
 		pages := []string{"/admin/reports", "/admin/reports/assessments.csv", "/admin/reports/completion.csv",
 			"/admin/reports/checklist.csv", "/admin/reports/stock.csv", "/admin/questions", "/admin/questions.csv",
-			"/admin/evaluation", "/admin/reports/evaluation.csv", "/admin/reports/evaluation-items.csv"}
+			"/admin/evaluation", "/admin/reports/evaluation.csv", "/admin/reports/evaluation-items.csv",
+			"/admin/reports/evaluation-stock.csv"}
 		for _, p := range pages {
 			rec := b.get(p)
 			if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), "Embakasi") || strings.Contains(rec.Body.String(), "Chebet") {
@@ -441,6 +442,17 @@ func TestEvaluationReport(t *testing.T) {
 		}
 		if page := b.get("/admin/evaluation").Body.String(); !strings.Contains(page, "All nurses") || !strings.Contains(page, "100% / 0% / 0%") {
 			t.Errorf("evaluation page lacks the comparison:\n%s", page)
+		}
+		// Beside it, the stock data: Kibra's one graded calculation is below
+		// the order point, none within the policy.
+		var withStock struct {
+			Stock []stockShareJSON `json:"stock_in_policy"`
+		}
+		getJSON(t, h, "/api/v1/reports/evaluation", f.token, &withStock)
+		wantStock := []stockShareJSON{{Level: "all", Group: "All nurses", Graded: 1}, {Level: "sub_county", Group: "Kibra", Code: "Kibra", Graded: 1},
+			{Level: "facility", Group: "Kibra Health Centre", Code: "F-Kibra", Graded: 1}}
+		if d := cmp.Diff(wantStock, withStock.Stock); d != "" {
+			t.Errorf("stock_in_policy (-want +got):\n%s", d)
 		}
 	})
 }
