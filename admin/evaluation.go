@@ -58,15 +58,14 @@ func (r reporter) evaluation(ctx context.Context, sc store.Scope) ([]evaluationR
 	for i, k := range order {
 		scores[i] = evaluation.Score{Nurse: nurses[k], Form: k.form, Topic: k.topic, Pct: 100 * float64(right[k]) / float64(answered[k])}
 	}
-	var ids []string
-	for _, t := range r.pack.Topics {
-		ids = append(ids, t.ID)
-	}
-	titles := map[string]string{}
+	var seen []string
 	for _, s := range scores {
-		ids = append(ids, s.Topic)
+		seen = append(seen, s.Topic)
 	}
-	for _, t := range r.topics(ids...) {
+	var ids []string
+	titles := map[string]string{}
+	for _, t := range r.topics(seen...) {
+		ids = append(ids, t.ID)
 		titles[t.ID] = t.Title.En
 	}
 	comparisons := evaluation.Build(scores, answers, ids)

@@ -418,10 +418,15 @@ func TestEvaluationReport(t *testing.T) {
 		}
 		getJSON(t, h, "/api/v1/reports/evaluation", f.token, &got)
 		var ipc map[string]any
+		rows := 0
 		for _, row := range got.Evaluation {
 			if row["level"] == "all" && row["topic"] == "ipc" && row["later_form"] == "endline" {
 				ipc = row
+				rows++
 			}
+		}
+		if rows != 1 {
+			t.Errorf("evaluation: %d rows for all nurses, ipc, endline; want 1", rows)
 		}
 		want := map[string]any{"n_paired": 1.0, "n_lost": 1.0, "n_unpaired": 0.0, "baseline_mean_pct": 50.0, "later_mean_pct": 100.0,
 			"mean_change": 50.0, "ci95_low": nil, "p": nil, "improved_pct": 100.0}
