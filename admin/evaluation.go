@@ -241,17 +241,38 @@ func evaluationItemsTable(ctx context.Context, r reporter, sc store.Scope) (csvT
 	return t, err
 }
 
+// evaluationPageData adds the assessment windows to the evaluation: the
+// console says what is open.
+type evaluationPageData struct {
+	evaluationData
+	Windows []windowLine
+}
+
+// windowLine is an assessment window as the console shows it.
+type windowLine struct {
+	Form, State, Opens, Closes string
+}
+
 // evaluationPage is /admin/evaluation: the same nurses' change per gap,
 // overall, by sub-county and by facility, with the stock-data measure.
 func (h *Console) evaluationPage(c *gin.Context) {
 	r, err := newReporter(h.db, h.Pack, h.tz)
-	var d evaluationData
+	var d evaluationPageData
 	if err == nil {
-		d, err = r.evaluationData(c.Request.Context(), scopeOf(c))
+		d.evaluationData, err = r.evaluationData(c.Request.Context(), scopeOf(c))
+	}
+	var ws []store.Window
+	if err == nil {
+		ws, err = h.db.AssessmentWindows(c.Request.Context())
 	}
 	if err != nil {
 		h.fail(c, err)
 		return
+	}
+	now := h.db.Now()
+	for _, w := range ws {
+		d.Windows = append(d.Windows, windowLine{Form: w.Form, State: w.State(now),
+			Opens: w.Opens.In(h.tz).Format("2 Jan 2006 15:04"), Closes: w.Closes.In(h.tz).Format("2 Jan 2006 15:04")})
 	}
 	h.render(c, http.StatusOK, "evaluation", d)
 }

@@ -445,7 +445,11 @@ func TestEvaluationReport(t *testing.T) {
 		if !found {
 			t.Errorf("evaluation.csv lacks %v:\n%v", wantRow, csv)
 		}
-		if page := b.get("/admin/evaluation").Body.String(); !strings.Contains(page, "All nurses") || !strings.Contains(page, "100% / 0% / 0%") {
+		if err := db.OpenAssessment(context.Background(), "midline", h.now.Add(-time.Hour), h.now.Add(24*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if page := b.get("/admin/evaluation").Body.String(); !strings.Contains(page, "All nurses") || !strings.Contains(page, "100% / 0% / 0%") ||
+			!strings.Contains(page, "midline open") {
 			t.Errorf("evaluation page lacks the comparison:\n%s", page)
 		}
 		// Beside it, the stock data: Kibra's one graded calculation is below
