@@ -58,15 +58,14 @@ func (r reporter) evaluation(ctx context.Context, sc store.Scope) ([]evaluationR
 	for i, k := range order {
 		scores[i] = evaluation.Score{Nurse: nurses[k], Form: k.form, Topic: k.topic, Pct: 100 * float64(right[k]) / float64(answered[k])}
 	}
-	var ids []string
-	for _, t := range r.pack.Topics {
-		ids = append(ids, t.ID)
-	}
-	titles := map[string]string{}
+	var seen []string
 	for _, s := range scores {
-		ids = append(ids, s.Topic)
+		seen = append(seen, s.Topic)
 	}
-	for _, t := range r.topics(ids...) {
+	var ids []string
+	titles := map[string]string{}
+	for _, t := range r.topics(seen...) {
+		ids = append(ids, t.ID)
 		titles[t.ID] = t.Title.En
 	}
 	comparisons := evaluation.Build(scores, answers, ids)
@@ -179,14 +178,29 @@ func (evaluationJSON) Fig(v any) string {
 	return "-"
 }
 
+// evaluationData is the evaluation as the API answers it and the console
+// shows it: the comparisons, and the stock-data measure beside them.
+type evaluationData struct {
+	Evaluation []evaluationJSON `json:"evaluation"`
+	Stock      []stockShareJSON `json:"stock_in_policy"`
+}
+
+func (r reporter) evaluationData(ctx context.Context, sc store.Scope) (evaluationData, error) {
+	rows, err := r.evaluation(ctx, sc)
+	if err != nil {
+		return evaluationData{}, err
+	}
+	d := evaluationData{Evaluation: make([]evaluationJSON, len(rows))}
+	for i, row := range rows {
+		d.Evaluation[i] = row.json()
+	}
+	d.Stock, err = r.stockInPolicy(ctx, sc)
+	return d, err
+}
+
 // evaluationReport is GET /api/v1/reports/evaluation.
 func evaluationReport(c *gin.Context, r reporter) (any, error) {
-	rows, err := r.evaluation(c.Request.Context(), scopeOf(c))
-	out := make([]evaluationJSON, len(rows))
-	for i, row := range rows {
-		out[i] = row.json()
-	}
-	return gin.H{"evaluation": out}, err
+	return r.evaluationData(c.Request.Context(), scopeOf(c))
 }
 
 // figCell is a figure of the JSON answer as a CSV cell, "" for null.
@@ -227,21 +241,38 @@ func evaluationItemsTable(ctx context.Context, r reporter, sc store.Scope) (csvT
 	return t, err
 }
 
+// evaluationPageData adds the assessment windows to the evaluation: the
+// console says what is open.
+type evaluationPageData struct {
+	evaluationData
+	Windows []windowLine
+}
+
+// windowLine is an assessment window as the console shows it.
+type windowLine struct {
+	Form, State, Opens, Closes string
+}
+
 // evaluationPage is /admin/evaluation: the same nurses' change per gap,
-// overall, by sub-county and by facility.
+// overall, by sub-county and by facility, with the stock-data measure.
 func (h *Console) evaluationPage(c *gin.Context) {
 	r, err := newReporter(h.db, h.Pack, h.tz)
-	var rows []evaluationRow
+	var d evaluationPageData
 	if err == nil {
-		rows, err = r.evaluation(c.Request.Context(), scopeOf(c))
+		d.evaluationData, err = r.evaluationData(c.Request.Context(), scopeOf(c))
+	}
+	var ws []store.Window
+	if err == nil {
+		ws, err = h.db.AssessmentWindows(c.Request.Context())
 	}
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	out := make([]evaluationJSON, len(rows))
-	for i, row := range rows {
-		out[i] = row.json()
+	now := h.db.Now()
+	for _, w := range ws {
+		d.Windows = append(d.Windows, windowLine{Form: w.Form, State: w.State(now),
+			Opens: w.Opens.In(h.tz).Format("2 Jan 2006 15:04"), Closes: w.Closes.In(h.tz).Format("2 Jan 2006 15:04")})
 	}
-	h.render(c, http.StatusOK, "evaluation", out)
+	h.render(c, http.StatusOK, "evaluation", d)
 }

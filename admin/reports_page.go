@@ -104,4 +104,5 @@ func (h *Console) registerReports(g gin.IRoutes) {
 	g.GET("/evaluation", h.evaluationPage)
 	g.GET("/reports/evaluation.csv", h.reportCSV("evaluation.csv", evaluationTable))
 	g.GET("/reports/evaluation-items.csv", h.reportCSV("evaluation-items.csv", evaluationItemsTable))
+	g.GET("/reports/evaluation-stock.csv", h.reportCSV("evaluation-stock.csv", evaluationStockTable))
 }

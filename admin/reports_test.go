@@ -274,7 +274,8 @@ func TestReportsScoped(t *testing.T) {
 		b, _ := h.loggedIn("wanjiru")
 		pages := []string{"/admin/reports", "/admin/reports/assessments.csv", "/admin/reports/completion.csv",
 			"/admin/reports/checklist.csv", "/admin/reports/stock.csv", "/admin/questions", "/admin/questions.csv",
-			"/admin/evaluation", "/admin/reports/evaluation.csv", "/admin/reports/evaluation-items.csv"}
+			"/admin/evaluation", "/admin/reports/evaluation.csv", "/admin/reports/evaluation-items.csv",
+			"/admin/reports/evaluation-stock.csv"}
 		for _, p := range pages {
 			rec := b.get(p)
 			if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), "Embakasi") || strings.Contains(rec.Body.String(), "Chebet") {
@@ -417,10 +418,15 @@ func TestEvaluationReport(t *testing.T) {
 		}
 		getJSON(t, h, "/api/v1/reports/evaluation", f.token, &got)
 		var ipc map[string]any
+		rows := 0
 		for _, row := range got.Evaluation {
 			if row["level"] == "all" && row["topic"] == "ipc" && row["later_form"] == "endline" {
 				ipc = row
+				rows++
 			}
+		}
+		if rows != 1 {
+			t.Errorf("evaluation: %d rows for all nurses, ipc, endline; want 1", rows)
 		}
 		want := map[string]any{"n_paired": 1.0, "n_lost": 1.0, "n_unpaired": 0.0, "baseline_mean_pct": 50.0, "later_mean_pct": 100.0,
 			"mean_change": 50.0, "ci95_low": nil, "p": nil, "improved_pct": 100.0}
@@ -439,8 +445,23 @@ func TestEvaluationReport(t *testing.T) {
 		if !found {
 			t.Errorf("evaluation.csv lacks %v:\n%v", wantRow, csv)
 		}
-		if page := b.get("/admin/evaluation").Body.String(); !strings.Contains(page, "All nurses") || !strings.Contains(page, "100% / 0% / 0%") {
+		if err := db.OpenAssessment(context.Background(), "midline", h.now.Add(-time.Hour), h.now.Add(24*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if page := b.get("/admin/evaluation").Body.String(); !strings.Contains(page, "All nurses") || !strings.Contains(page, "100% / 0% / 0%") ||
+			!strings.Contains(page, "midline open") {
 			t.Errorf("evaluation page lacks the comparison:\n%s", page)
+		}
+		// Beside it, the stock data: Kibra's one graded calculation is below
+		// the order point, none within the policy.
+		var withStock struct {
+			Stock []stockShareJSON `json:"stock_in_policy"`
+		}
+		getJSON(t, h, "/api/v1/reports/evaluation", f.token, &withStock)
+		wantStock := []stockShareJSON{{Level: "all", Group: "All nurses", Graded: 1}, {Level: "sub_county", Group: "Kibra", Code: "Kibra", Graded: 1},
+			{Level: "facility", Group: "Kibra Health Centre", Code: "F-Kibra", Graded: 1}}
+		if d := cmp.Diff(wantStock, withStock.Stock); d != "" {
+			t.Errorf("stock_in_policy (-want +got):\n%s", d)
 		}
 	})
 }

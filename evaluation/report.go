@@ -100,6 +100,11 @@ const sameScore = 1e-9
 // topics (others after, by name), sub-counties and facilities by name. A
 // group and gap without a baseline has no comparison.
 func Build(scores []Score, answers []Answer, topics []string) []Comparison {
+	var order []string
+	for _, t := range topics {
+		order = appendNew(order, t)
+	}
+	topics = order
 	nurses := map[int64]Nurse{}
 	byForm := map[string]map[string]map[int64]float64{} // form -> topic -> worker -> pct
 	for _, s := range scores {

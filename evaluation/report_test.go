@@ -50,7 +50,7 @@ func thirtyNurses() ([]Score, []Answer) {
 // and by numerical integration, and only nurses who took both forms count.
 func TestReportThirtyNurses(t *testing.T) {
 	scores, answers := thirtyNurses()
-	got := Build(scores, answers, []string{"recording", "stock"})
+	got := Build(scores, answers, []string{"recording", "stock", "recording"})
 	var all, f2, mid *Comparison
 	for i, c := range got {
 		switch {
@@ -119,6 +119,9 @@ func TestReportThirtyNurses(t *testing.T) {
 	}
 	if mid.Paired != 0 || mid.Lost != 30 || mid.Change.Valid {
 		t.Errorf("midline: %+v, want nobody paired and 30 lost", mid)
+	}
+	if len(got) != 5*2 {
+		t.Errorf("Build = %d comparisons, want 10: 5 groups x 2 later forms in the one gap with a baseline", len(got))
 	}
 	var order []string
 	for _, c := range got {

@@ -115,3 +115,26 @@ func (db *DB) AssessmentWindows(ctx context.Context) ([]Window, error) {
 	}
 	return ws, nil
 }
+
+// The states of a window at a moment, for people: the CLI and the console
+// say what is open.
+const (
+	WindowOpen      = "open"
+	WindowScheduled = "scheduled"
+	WindowClosed    = "closed"
+	// WindowNever is a window cut before it opened: another form was opened.
+	WindowNever = "never open"
+)
+
+// State is the window's state at now.
+func (w Window) State(now time.Time) string {
+	switch {
+	case !w.Closes.After(w.Opens):
+		return WindowNever
+	case now.Before(w.Opens):
+		return WindowScheduled
+	case now.Before(w.Closes):
+		return WindowOpen
+	}
+	return WindowClosed
+}

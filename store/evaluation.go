@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 )
 
 // EvaluationAnswer is one answer of a finished assessment, with where the
@@ -35,6 +36,43 @@ func (db *DB) EvaluationAnswers(ctx context.Context, sc Scope) ([]EvaluationAnsw
 	var rows []EvaluationAnswer
 	if err := db.SelectContext(ctx, &rows, db.Rebind(sqlEvaluationAnswers+where+sqlEvaluationAnswersOrder), args...); err != nil {
 		return nil, fmt.Errorf("store: evaluation answers: %w", err)
+	}
+	return rows, nil
+}
+
+// StatusCount is how many stock calculations of a facility ended in one
+// status: the stock-data measure beside the evaluation (the share of
+// gradings within the stock policy).
+type StatusCount struct {
+	FacilityCode string `db:"facility_code"`
+	FacilityName string `db:"facility_name"`
+	SubCounty    string `db:"sub_county"`
+	Status       string `db:"status"`
+	N            int    `db:"n"`
+}
+
+const sqlStatusCounts = `SELECT COALESCE(f.code, '') AS facility_code, COALESCE(f.name, '') AS facility_name,
+    COALESCE(f.sub_county, '') AS sub_county, c.status, COUNT(*) AS n
+FROM stock_calculations c LEFT JOIN facilities f ON f.id = c.facility_id
+WHERE c.status IN (`
+
+const sqlStatusCountsGroup = ` GROUP BY f.code, f.name, f.sub_county, c.status ORDER BY f.code, c.status`
+
+// StockStatusCounts counts the stock calculations inside the scope whose
+// status is one of statuses, by facility and status.
+func (db *DB) StockStatusCounts(ctx context.Context, sc Scope, statuses []string) ([]StatusCount, error) {
+	if len(statuses) == 0 {
+		return nil, nil
+	}
+	where, args := sc.clause("f.sub_county")
+	in := make([]any, len(statuses))
+	for i, s := range statuses {
+		in[i] = s
+	}
+	query := sqlStatusCounts + strings.Repeat("?, ", len(statuses)-1) + "?) AND " + where + sqlStatusCountsGroup
+	var rows []StatusCount
+	if err := db.SelectContext(ctx, &rows, db.Rebind(query), append(in, args...)...); err != nil {
+		return nil, fmt.Errorf("store: stock status counts: %w", err)
 	}
 	return rows, nil
 }

@@ -346,3 +346,30 @@ func TestEvaluationAnswers(t *testing.T) {
 		}
 	})
 }
+
+func TestStockStatusCounts(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		seedWorker(t, db, "Achieng", "+254711000001", "Kibra", store.StatusActive)
+		seedWorker(t, db, "Dama", "+254711000004", "Embakasi", store.StatusActive)
+		for _, c := range []struct{ phone, status string }{
+			{"+254711000001", "within_policy"}, {"+254711000001", "within_policy"}, {"+254711000001", "below_order_point"},
+			{"+254711000001", "ok"}, {"+254711000004", "within_policy"},
+		} {
+			if err := db.SaveCalculation(ctx, c.phone, "order-quantity", "penta", []byte(`{}`), []byte(`{}`), c.status); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := db.StockStatusCounts(ctx, kibraOnly, []string{"below_order_point", "within_policy"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var summary []string
+		for _, r := range got {
+			summary = append(summary, fmt.Sprintf("%s %s %d", r.SubCounty, r.Status, r.N))
+		}
+		if d := cmp.Diff([]string{"Kibra below_order_point 1", "Kibra within_policy 2"}, summary); d != "" {
+			t.Errorf("StockStatusCounts(Kibra) (-want +got):\n%s", d)
+		}
+	})
+}

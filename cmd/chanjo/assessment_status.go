@@ -42,14 +42,16 @@ func printWindows(w io.Writer, ws []store.Window, tz *time.Location, now time.Ti
 	for _, form := range []string{store.FormBaseline, store.FormMidline, store.FormEndline} {
 		x, ok := byForm[form]
 		opens, last := x.Opens.In(tz).Format(minuteLayout), x.Closes.Add(-time.Minute).In(tz).Format(minuteLayout)
-		switch {
-		case !ok:
+		if !ok {
 			fmt.Fprintf(w, "%s: never opened\n", form)
-		case !x.Closes.After(x.Opens):
+			continue
+		}
+		switch x.State(now) {
+		case store.WindowNever:
 			fmt.Fprintf(w, "%s: closed before it opened (another form was opened)\n", form)
-		case now.Before(x.Opens):
+		case store.WindowScheduled:
 			fmt.Fprintf(w, "%s: scheduled from %s to %s (%s)\n", form, opens, last, tz)
-		case now.Before(x.Closes):
+		case store.WindowOpen:
 			fmt.Fprintf(w, "%s: OPEN from %s to %s (%s)\n", form, opens, last, tz)
 		default:
 			fmt.Fprintf(w, "%s: closed since %s (%s)\n", form, x.Closes.In(tz).Format(minuteLayout), tz)

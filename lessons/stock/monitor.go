@@ -154,16 +154,16 @@ func coverageStatus(r CoverageResult, target float64) Status {
 	td, m := r.ToDate.Percent(), r.Monthly.Percent()
 	switch {
 	case !r.ToDate.Valid:
-		return status(CodeNA, "no target population: coverage is N/A", "hakuna walengwa: chanjo N/A")
+		return status(CodeNA, "no target population: coverage is N/A", "hakuna walengwa: kiwango cha uchanjaji N/A")
 	case r.ToDate.Value > 1 || r.Monthly.Value > 1:
 		return status(CodeDataError, "data error: coverage above 100% ("+m+" month, "+td+" to date), check target",
 			"kosa la takwimu: zaidi ya 100% ("+m+" mwezi, "+td+" hadi sasa), kagua walengwa")
 	case target > 0 && r.ToDate.Value < target:
 		return status(CodeBelowTarget, "coverage to date "+td+", below target "+pct(target)+"; month "+m,
-			"chanjo hadi sasa "+td+", chini ya lengo "+pct(target)+"; mwezi "+m)
+			"uchanjaji hadi sasa "+td+", chini ya lengo "+pct(target)+"; mwezi "+m)
 	case target > 0:
 		return status(CodeOnTarget, "coverage to date "+td+", on target "+pct(target)+"; month "+m,
-			"chanjo hadi sasa "+td+", imefikia lengo "+pct(target)+"; mwezi "+m)
+			"uchanjaji hadi sasa "+td+", imefikia lengo "+pct(target)+"; mwezi "+m)
 	}
-	return status(CodeOK, "coverage to date "+td+"; this month "+m, "chanjo hadi sasa "+td+"; mwezi huu "+m)
+	return status(CodeOK, "coverage to date "+td+"; this month "+m, "uchanjaji hadi sasa "+td+"; mwezi huu "+m)
 }

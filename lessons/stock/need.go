@@ -141,7 +141,7 @@ func NeedBySession(in SessionNeed) (SessionResult, error) {
 	args := []any{num(in.Posts), num(in.Weeks), num(in.SessionsPerWeek), num(in.VialsPerSession), in.DosesPerVial}
 	r.Formula = Text{
 		EN: fmt.Sprintf("annual = posts x weeks x sessions x vials x doses/vial = %s x %s x %s x %s x %d", args...),
-		SW: fmt.Sprintf("mwaka = vituo x wiki x vikao x vial x dozi/vial = %s x %s x %s x %s x %d", args...),
+		SW: fmt.Sprintf("mwaka = vituo x wiki x vikao x chupa x dozi/chupa = %s x %s x %s x %s x %d", args...),
 	}
 	return r, nil
 }
@@ -265,10 +265,10 @@ func SessionVials(expected float64, dosesPerVial int) (VialsResult, error) {
 		Vials: vials,
 		Doses: vials * float64(dosesPerVial),
 		Status: status(CodeOK, "take "+v+" vials; never send a child away to save a vial",
-			"chukua vial "+v+"; usimrudishe mtoto ili kuokoa vial"),
+			"chukua chupa "+v+"; usimrudishe mtoto ili kuokoa chupa"),
 		Formula: Text{
 			EN: fmt.Sprintf("vials = ceil(children / doses per vial) = ceil(%s / %d)", num(expected), dosesPerVial),
-			SW: fmt.Sprintf("vial = ceil(watoto / dozi kwa vial) = ceil(%s / %d)", num(expected), dosesPerVial),
+			SW: fmt.Sprintf("chupa = ceil(watoto / dozi kwa chupa) = ceil(%s / %d)", num(expected), dosesPerVial),
 		},
 	}, nil
 }

@@ -125,6 +125,28 @@ func TestTexts(t *testing.T) {
 	}
 }
 
+// avoidInKiswahili are the variants domain.md section 9 lists as ones to
+// avoid in Kiswahili text (glossary v2): English words nurses say, and
+// Kiswahili words that mean something else.
+var avoidInKiswahili = []string{"vial", "coverage", "dropout", "outreach", "tally", "teach-back", "kigezo",
+	"haitoshi", "imezidi", "upatikanaji", "zilizotolewa", "jaribio"}
+
+// TestKiswahiliGlossary checks every Kiswahili text a calculator can give
+// against the glossary's variants to avoid.
+func TestKiswahiliGlossary(t *testing.T) {
+	for _, text := range everyText(t) {
+		sw := strings.ToLower(text.SW)
+		for _, bad := range avoidInKiswahili {
+			if strings.Contains(sw, bad) {
+				t.Errorf("Kiswahili text %q says %q (glossary: domain.md section 9)", text.SW, bad)
+			}
+		}
+		if strings.Contains(text.SW, "AMC") && !strings.Contains(text.SW, "(AMC") {
+			t.Errorf("Kiswahili text %q says AMC: say wastani wa matumizi ya mwezi (AMC in brackets at most)", text.SW)
+		}
+	}
+}
+
 func TestTextIn(t *testing.T) {
 	text := Text{EN: "order point", SW: "kiwango cha kuagiza"}
 	for lang, want := range map[string]string{"sw": text.SW, "en": text.EN, "fr": text.EN, "": text.EN} {
