@@ -18,6 +18,7 @@ func (a *app) addProcess(ctx context.Context) error {
 	if err := a.db.Heartbeat(ctx, a.process, host); err != nil {
 		return fmt.Errorf("DATABASE_URL: %w", err)
 	}
+	a.log.Info("process registered", "component", "process", "process", a.process, "host", host)
 	a.workers = append(a.workers, worker{name: "process", run: func(ctx context.Context) error {
 		return a.heartbeat(ctx, host)
 	}})
