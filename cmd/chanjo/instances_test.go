@@ -191,10 +191,12 @@ func TestInstancesShareReminders(t *testing.T) {
 		total += claims[i]
 	}
 	var sent, nudges int
+	var span float64 // seconds from the first reminder settled to the last
+	r.db.Get(&span, `SELECT EXTRACT(EPOCH FROM MAX(sent_at) - MIN(sent_at)) FROM reminders`)
 	r.db.Get(&sent, `SELECT COUNT(*) FROM reminders WHERE status = 'sent'`)
 	r.db.Get(&nudges, `SELECT COUNT(DISTINCT phone) FROM outbox WHERE kind = 'nudge'`)
-	t.Logf("%d reminders on %d instances: settled in %v (%.0f/s), claims per instance %v, gateway duplicates %d",
-		n, procs, elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds(), claims, r.fake.Duplicates())
+	t.Logf("%d reminders on %d instances: settled %v after start (%.0f/s), first to last %.2fs (%.0f/s), claims per instance %v, gateway duplicates %d",
+		n, procs, elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds(), span, float64(n)/span, claims, r.fake.Duplicates())
 	if sent != n || nudges != n || r.fake.SentCount() != n || r.fake.Duplicates() != 0 {
 		t.Errorf("sent %d reminders, nudges to %d numbers, %d at the gateway with %d duplicates; want %d, %d, %d, 0",
 			sent, nudges, r.fake.SentCount(), r.fake.Duplicates(), n, n, n)
@@ -254,5 +256,43 @@ func TestInstanceKilledMidBroadcast(t *testing.T) {
 	}
 	for _, in := range ins[1:] {
 		in.stop(syscall.SIGTERM)
+	}
+}
+
+// TestInstancesShareOneRate measures the gateway's rate with three instances
+// sending at SMS_RATE=10 through one Redis (TEST_REDIS_URL) for
+// CHANJO_RATE_SECONDS seconds; it runs only when that is set (a measurement,
+// recorded in docs/performance.md), and fails above SMS_RATE + 10 %.
+func TestInstancesShareOneRate(t *testing.T) {
+	secs, redis := os.Getenv("CHANJO_RATE_SECONDS"), os.Getenv("TEST_REDIS_URL")
+	if secs == "" || redis == "" {
+		t.Skip("a measurement: set CHANJO_RATE_SECONDS and TEST_REDIS_URL")
+	}
+	window := time.Duration(envInt(t, "CHANJO_RATE_SECONDS", 30)) * time.Second
+	r := newInstancesRig(t)
+	msgs := make([]store.Outgoing, 20*int(window.Seconds())+200)
+	for i := range msgs {
+		msgs[i] = store.Outgoing{DedupeKey: fmt.Sprintf("rate:%d", i), Kind: store.KindBroadcast,
+			Phone: fmt.Sprintf("+2547%08d", i), Body: "Chanjo: rate test"}
+	}
+	if _, err := r.db.Enqueue(context.Background(), r.db, msgs...); err != nil {
+		t.Fatal(err)
+	}
+	env := append(r.env, "SMS_RATE=10", "REDIS_URL="+redis, fmt.Sprintf("REDIS_PREFIX=ratetest%d:", time.Now().UnixNano()))
+	var ins []*instance
+	for range 3 {
+		ins = append(ins, startInstance(t, r.bin, env))
+	}
+	waitFor(t, time.Minute, func() bool { return r.fake.SentCount() > 20 }) // all three up and sending
+	from, start := r.fake.SentCount(), time.Now()
+	time.Sleep(window)
+	sent, elapsed := r.fake.SentCount()-from, time.Since(start)
+	for _, in := range ins {
+		in.stop(syscall.SIGTERM)
+	}
+	rate := float64(sent) / elapsed.Seconds()
+	t.Logf("3 instances at SMS_RATE=10: %d messages in %v at the gateway = %.2f msg/s", sent, elapsed.Round(time.Millisecond), rate)
+	if rate > 11 {
+		t.Errorf("gateway rate %.2f msg/s, want at most 11 (SMS_RATE=10 + 10 %%)", rate)
 	}
 }
