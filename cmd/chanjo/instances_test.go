@@ -113,15 +113,25 @@ type instancesRig struct {
 	env  []string
 }
 
-func newInstancesRig(t *testing.T) *instancesRig {
-	base := os.Getenv("TEST_DATABASE_URL")
-	if base == "" || testing.Short() {
+// TestInstances builds the binary once and runs the multi-instance cases on
+// it, each on a schema of its own.
+func TestInstances(t *testing.T) {
+	if os.Getenv("TEST_DATABASE_URL") == "" || testing.Short() {
 		t.Skip("needs TEST_DATABASE_URL and builds the binary (skipped with -short)")
 	}
 	bin := filepath.Join(t.TempDir(), "chanjo")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
+	t.Run("reminders", func(t *testing.T) { instancesShareReminders(t, bin) })
+	t.Run("kill", func(t *testing.T) { instanceKilledMidBroadcast(t, bin) })
+	t.Run("rate", func(t *testing.T) { instancesShareOneRate(t, bin) })
+}
+
+// newInstancesRig returns a rig on a fresh schema of TEST_DATABASE_URL whose
+// instances run bin.
+func newInstancesRig(t *testing.T, bin string) *instancesRig {
+	base := os.Getenv("TEST_DATABASE_URL")
 	dsn := pgSchema(t, base)
 	ctx := context.Background()
 	db, err := store.Open(ctx, dsn)
@@ -163,11 +173,11 @@ func (r *instancesRig) scheduleReminders(t *testing.T, n int) {
 	}
 }
 
-// TestInstancesShareReminders: N instances settle the due reminders in
+// instancesShareReminders: N instances settle the due reminders in
 // disjoint claims (the claims they log add up to the reminders, none
 // claimed twice), each nurse gets one nudge, and every instance worked.
-func TestInstancesShareReminders(t *testing.T) {
-	r := newInstancesRig(t)
+func instancesShareReminders(t *testing.T, bin string) {
+	r := newInstancesRig(t, bin)
 	n, procs := envInt(t, "CHANJO_INSTANCES_REMINDERS", 2000), envInt(t, "CHANJO_INSTANCES_N", 3)
 	r.scheduleReminders(t, n)
 	start := time.Now()
@@ -211,12 +221,12 @@ func TestInstancesShareReminders(t *testing.T) {
 	}
 }
 
-// TestInstanceKilledMidBroadcast: of three instances sending a broadcast,
+// instanceKilledMidBroadcast: of three instances sending a broadcast,
 // one is SIGKILLed while it holds a lease; the others send its rows within
 // 30 s of the kill (its heartbeat stops, they take its leases back), none
 // is lost, and at most its request in flight is sent twice.
-func TestInstanceKilledMidBroadcast(t *testing.T) {
-	r := newInstancesRig(t)
+func instanceKilledMidBroadcast(t *testing.T, bin string) {
+	r := newInstancesRig(t, bin)
 	n := envInt(t, "CHANJO_INSTANCES_BROADCAST", 3000)
 	msgs := make([]store.Outgoing, n)
 	for i := range msgs {
@@ -259,17 +269,17 @@ func TestInstanceKilledMidBroadcast(t *testing.T) {
 	}
 }
 
-// TestInstancesShareOneRate measures the gateway's rate with three instances
+// instancesShareOneRate measures the gateway's rate with three instances
 // sending at SMS_RATE=10 through one Redis (TEST_REDIS_URL) for
 // CHANJO_RATE_SECONDS seconds; it runs only when that is set (a measurement,
 // recorded in docs/performance.md), and fails above SMS_RATE + 10 %.
-func TestInstancesShareOneRate(t *testing.T) {
+func instancesShareOneRate(t *testing.T, bin string) {
 	secs, redis := os.Getenv("CHANJO_RATE_SECONDS"), os.Getenv("TEST_REDIS_URL")
 	if secs == "" || redis == "" {
 		t.Skip("a measurement: set CHANJO_RATE_SECONDS and TEST_REDIS_URL")
 	}
 	window := time.Duration(envInt(t, "CHANJO_RATE_SECONDS", 30)) * time.Second
-	r := newInstancesRig(t)
+	r := newInstancesRig(t, bin)
 	msgs := make([]store.Outgoing, 20*int(window.Seconds())+200)
 	for i := range msgs {
 		msgs[i] = store.Outgoing{DedupeKey: fmt.Sprintf("rate:%d", i), Kind: store.KindBroadcast,
