@@ -64,7 +64,7 @@ func (h *Handler) Register(r gin.IRouter) {
 
 // form runs before every callback: it parses the form and cleans its
 // fields (NUL bytes and invalid UTF-8 written as escapes, see package
-// clean), so that no text a phone or the gateway sends can make storing it
+// storable), so that no text a phone or the gateway sends can make storing it
 // fail, and it puts the Deadline on the request's context.
 func (h *Handler) form(c *gin.Context) {
 	if err := c.Request.ParseForm(); err != nil {

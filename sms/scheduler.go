@@ -118,8 +118,8 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		if err != nil {
 			log.Error("reminders", "err", err)
 		}
-		if res.Sent+res.Dropped > 0 {
-			log.Info("reminders settled", "sent", res.Sent, "dropped", res.Dropped, "waiting", res.Waiting)
+		if res.Claimed > 0 {
+			log.Info("reminders settled", "claimed", res.Claimed, "sent", res.Sent, "dropped", res.Dropped, "waiting", res.Waiting)
 		}
 		if res.Claimed < s.cfg.Batch || err != nil {
 			select {

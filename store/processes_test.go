@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -158,6 +159,48 @@ func TestDeadProcessLeasesReturn(t *testing.T) {
 		}
 		if lvl, err := db.SchemaLevel(ctx); err != nil || lvl < "0014" {
 			t.Errorf("SchemaLevel = %q, %v, want at least 0014", lvl, err)
+		}
+	})
+}
+
+// TestEscalationClaimsAreDisjoint: two relays claim the stale questions
+// without sharing one, and a dead relay's claims go back to the other.
+func TestEscalationClaimsAreDisjoint(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		ids := questionRoster(t, db)
+		for i := range 3 {
+			if _, err := db.AskQuestion(ctx, ids[qJane], fmt.Sprint("question ", i), "sms", testNote); err != nil {
+				t.Fatal(err)
+			}
+		}
+		now := askedAt.Add(25 * time.Hour)
+		db.Now = func() time.Time { return now }
+		a, b := store.NewProcessID(), store.NewProcessID()
+		claim := func(owner string) []int64 {
+			got, err := db.ClaimStaleQuestions(ctx, store.RowClaim{Owner: owner, Limit: 2, Lease: time.Hour}, now.Add(-24*time.Hour))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got
+		}
+		for _, p := range []string{a, b} {
+			db.Heartbeat(ctx, p, "host")
+		}
+		gotA, gotB := claim(a), claim(b)
+		if len(gotA) != 2 || len(gotB) != 1 || slices.Contains(gotA, gotB[0]) {
+			t.Fatalf("claims = %v and %v, want two and the third", gotA, gotB)
+		}
+		if again := claim(b); len(again) != 0 {
+			t.Errorf("claim while a holds its two = %v, want none", again)
+		}
+		now = now.Add(store.ProcessTimeout + time.Second)
+		db.Heartbeat(ctx, b, "host")
+		if _, err := db.ReapDead(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := claim(b); !slices.Equal(got, gotA) {
+			t.Errorf("claim after a died = %v, want a's %v", got, gotA)
 		}
 	})
 }

@@ -18,6 +18,7 @@ func (a *app) addProcess(ctx context.Context) error {
 	if err := a.db.Heartbeat(ctx, a.process, host); err != nil {
 		return fmt.Errorf("DATABASE_URL: %w", err)
 	}
+	a.log.Info("process registered", "component", "process", "process", a.process, "host", host)
 	a.workers = append(a.workers, worker{name: "process", run: func(ctx context.Context) error {
 		return a.heartbeat(ctx, host)
 	}})
@@ -29,8 +30,8 @@ func (a *app) addProcess(ctx context.Context) error {
 // beat for store.ProcessTimeout) back to the queue. After a late beat of its
 // own (the database was away, the process stalled) it reaps nothing that
 // round: the others' beats were likely late for the same reason, and a live
-// process's leases must never be taken. On the way out it removes its row,
-// giving back anything still leased.
+// process's leases must never be taken. The row goes when the app closes
+// (endProcess).
 func (a *app) heartbeat(ctx context.Context, host string) error {
 	log := a.log.With("component", "process", "process", a.process)
 	tick := time.NewTicker(store.HeartbeatEvery)
@@ -39,9 +40,7 @@ func (a *app) heartbeat(ctx context.Context, host string) error {
 	for {
 		select {
 		case <-ctx.Done():
-			ectx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			return a.db.EndProcess(ectx, a.process)
+			return nil
 		case <-tick.C:
 		}
 		bctx, cancel := context.WithTimeout(ctx, store.HeartbeatEvery)
@@ -58,5 +57,17 @@ func (a *app) heartbeat(ctx context.Context, host string) error {
 			continue
 		}
 		last = time.Now()
+	}
+}
+
+// endProcess removes the process's row, giving back anything still leased:
+// the app calls it as it closes, after its workers have stopped (or for
+// `dial --local`, which runs none), so no other process need wait for the
+// row to go stale.
+func (a *app) endProcess() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := a.db.EndProcess(ctx, a.process); err != nil {
+		a.log.Warn("end process", "component", "process", "err", err)
 	}
 }

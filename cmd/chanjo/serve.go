@@ -323,5 +323,6 @@ func (a *app) close() {
 	if a.kv != nil {
 		a.kv.Close()
 	}
+	a.endProcess()
 	a.db.Close()
 }
