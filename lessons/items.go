@@ -20,6 +20,8 @@ const (
 	maxPages     = 6
 	minOptions   = 2
 	maxOptions   = 4
+	// minAssessOptions: a two-option assessment item is a coin toss.
+	minAssessOptions = 3
 )
 
 // Sources are the source ids of docs/domain.md that content may cite.
@@ -108,13 +110,22 @@ func (l *loader) question(d decoder, n *yaml.Node, fileTopic string) {
 	var explainNodes []*yaml.Node
 	promptNode := n
 	d.fields(n, map[string]func(*yaml.Node){
-		"id":      func(v *yaml.Node) { x.ID = l.newID(d, v) },
-		"topic":   func(v *yaml.Node) { x.Topic = l.topic(d, v, fileTopic) },
-		"form":    func(v *yaml.Node) { x.Form = l.form(d, v) },
-		"sources": func(v *yaml.Node) { x.Sources = l.sources(d, v) },
-		"prompt":  func(v *yaml.Node) { x.Prompt = d.text(v); promptNode = v },
-		"options": func(v *yaml.Node) { x.Options, explainNodes = l.options(d, v) },
-	})
+		"id":         func(v *yaml.Node) { x.ID = l.newID(d, v) },
+		"topic":      func(v *yaml.Node) { x.Topic = l.topic(d, v, fileTopic) },
+		"form":       func(v *yaml.Node) { x.Form = l.form(d, v) },
+		"sources":    func(v *yaml.Node) { x.Sources = l.sources(d, v) },
+		"competency": func(v *yaml.Node) { x.Competency = d.id(v) },
+		"prompt":     func(v *yaml.Node) { x.Prompt = d.text(v); promptNode = v },
+		"options":    func(v *yaml.Node) { x.Options, explainNodes = l.options(d, v) },
+	}, "competency")
+	if x.Form != Practice && x.Form != "" {
+		if x.Competency == "" {
+			d.problem(n, "assessment item %q names no competency", x.ID)
+		}
+		if len(x.Options) > 0 && len(x.Options) < minAssessOptions {
+			d.problem(n, "assessment item %q has %d options, needs %d to %d plausible ones", x.ID, len(x.Options), minAssessOptions, maxOptions)
+		}
+	}
 	order := make([]int, len(x.Options))
 	for i := range order {
 		order[i] = i

@@ -32,7 +32,7 @@ func TestLintMain(t *testing.T) {
 		status int
 		out    []string // lines stdout must hold
 	}{
-		{"clean pack", []string{clean}, 0, []string{clean + ": ok, 1 topics, 4 lessons, 12 practice questions, assessments: 3 baseline, 3 midline, 3 endline"}},
+		{"clean pack", []string{clean}, 0, []string{clean + ": ok, 1 topics, 4 lessons, 12 practice questions, assessments: 8 baseline, 8 midline, 8 endline"}},
 		{"broken pack", []string{brokenDir}, 1, []string{
 			filepath.Join(brokenDir, "checklist.yaml") + ":11: unknown topic \"vaccines\" (topics in settings.yaml: stock)",
 			filepath.Join(brokenDir, "checklist.yaml") + ":12: missing translation: sw is empty",

@@ -61,14 +61,18 @@ type Option struct {
 	Explain Text // shown when this option is chosen
 }
 
-// Question is a multiple-choice question with 2 to 4 options, exactly one right.
+// Question is a multiple-choice question with 2 to 4 options (3 to 4 in an
+// assessment), exactly one right.
 type Question struct {
 	ID      string
 	Topic   string
 	Form    Form
 	Sources []string
-	Prompt  Text
-	Options []Option
+	// Competency names what an assessment item measures (domain.md section
+	// 1): item k of a topic tests the same competency on every form.
+	Competency string
+	Prompt     Text
+	Options    []Option
 }
 
 // Answer returns the index in q.Options of the right option, or -1 if none is

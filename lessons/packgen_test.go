@@ -12,7 +12,7 @@ type size struct {
 }
 
 // valid is the smallest pack that passes the lint: one topic at its minimums.
-var valid = size{lessons: 4, pages: 3, practice: 12, perForm: 3, checklist: 3}
+var valid = size{lessons: 4, pages: 3, practice: 12, perForm: 8, checklist: 3}
 
 const settingsYAML = `stock_policy: {supply_months: 1, safety_fraction: 0.25, lead_days: 7}
 vaccines:
@@ -56,7 +56,12 @@ func genPack(s size) fstest.MapFS {
 	writeQuestions := func(form string, n int) {
 		for i := 1; i <= n; i++ {
 			fmt.Fprintf(&questions, "- id: stk-%s-%d\n  topic: stock\n  form: %s\n  sources: [R4]\n", form, i, form)
-			fmt.Fprintf(&questions, "  prompt: {en: \"Question %d?\", sw: \"Swali %d?\"}\n  options:\n", i, i)
+			if form == "practice" {
+				fmt.Fprintf(&questions, "  prompt: {en: \"Question %d?\", sw: \"Swali %d?\"}\n  options:\n", i, i)
+			} else { // an assessment item: a competency, a stem of its own and a third option
+				fmt.Fprintf(&questions, "  competency: skill-%d\n  prompt: {en: \"Assessed skill %d, case?\", sw: \"Ujuzi %d?\"}\n  options:\n", i, i, i)
+				questions.WriteString("    - text: {en: \"Maybe\", sw: \"Labda\"}\n      explain: {en: \"Count first.\", sw: \"Hesabu kwanza.\"}\n")
+			}
 			questions.WriteString("    - text: {en: \"Yes\", sw: \"Ndiyo\"}\n      correct: true\n" +
 				"      explain: {en: \"Right.\", sw: \"Sahihi.\"}\n" +
 				"    - text: {en: \"No\", sw: \"Hapana\"}\n      explain: {en: \"Count first.\", sw: \"Hesabu kwanza.\"}\n")

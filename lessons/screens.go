@@ -110,17 +110,20 @@ func ExplainScreen(q Question, chosen int, lang string) string {
 	return w.wrong + w.answer + answer + " " + why
 }
 
-// dropVerdict removes a leading verdict word ("No.", "Hapana,") and the
-// punctuation after it, since the screen gives its own.
+// dropVerdict removes a leading verdict word and its punctuation ("No.",
+// "Hapana,"), since the screen gives its own. A verdict word followed by a
+// space is part of the sentence ("No MR vial carries over") and stays.
 func dropVerdict(s string, verdicts []string) string {
 	for _, v := range verdicts {
-		if rest, ok := strings.CutPrefix(s, v); ok && (rest == "" || !unicode.IsLetter(rune(rest[0]))) {
-			rest = strings.TrimLeft(rest, ".,:;! ")
-			if rest == "" {
-				return s
-			}
-			return strings.ToUpper(rest[:1]) + rest[1:]
+		rest, ok := strings.CutPrefix(s, v)
+		if !ok || rest == "" || !strings.ContainsRune(".,:;!", rune(rest[0])) {
+			continue
 		}
+		rest = strings.TrimLeft(rest, ".,:;! ")
+		if rest == "" {
+			return s
+		}
+		return strings.ToUpper(rest[:1]) + rest[1:]
 	}
 	return s
 }

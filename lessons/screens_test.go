@@ -41,6 +41,7 @@ var sampleQuestion = lessons.Question{
 		{Text: lessons.Text{En: "1.5", Sw: "1.5"}, Correct: true, Explain: lessons.Text{En: "150 / 100 = 1.5.", Sw: "Sahihi: 150 / 100 = 1.5."}},
 		{Text: lessons.Text{En: "0.7", Sw: "0.7"}, Explain: lessons.Text{En: "No. Divide stock by AMC.", Sw: "Gawanya akiba kwa AMC."}},
 		{Text: lessons.Text{En: "250", Sw: "250"}, Explain: lessons.Text{En: "Noting is added here.", Sw: "Hapana, usijumlishe."}},
+		{Text: lessons.Text{En: "0", Sw: "0"}, Explain: lessons.Text{En: "No stock is added here.", Sw: "Hakuna."}},
 	},
 }
 
@@ -74,6 +75,7 @@ func TestExplainScreen(t *testing.T) {
 		{1, "sw", "Si sahihi. Jibu: 1.5. Gawanya akiba kwa AMC."},
 		{2, "en", "Not correct. Answer: 1.5. Noting is added here."}, // "Noting" is not "No"
 		{2, "sw", "Si sahihi. Jibu: 1.5. Usijumlishe."},
+		{3, "en", "Not correct. Answer: 1.5. No stock is added here."}, // "No" begins the sentence: kept
 	}
 	for _, c := range cases {
 		if got := lessons.ExplainScreen(sampleQuestion, c.chosen, c.lang); got != c.want {

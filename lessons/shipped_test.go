@@ -41,7 +41,7 @@ func TestShippedPackCounts(t *testing.T) {
 		counts = append(counts, struct {
 			what      string
 			got, want int
-		}{string(f) + " questions", len(p.Assessment(f)), 12})
+		}{string(f) + " questions", len(p.Assessment(f)), 32})
 	}
 	for _, c := range counts {
 		if c.got < c.want {
@@ -50,8 +50,8 @@ func TestShippedPackCounts(t *testing.T) {
 	}
 	for _, f := range lessons.Assessments {
 		for i, q := range p.Assessment(f) {
-			if want := p.Topics[i/3].ID; q.Topic != want {
-				t.Errorf("Assessment(%s)[%d] is on %s, want %s (3 per topic, in topic order)", f, i, q.Topic, want)
+			if want := p.Topics[i/8].ID; q.Topic != want {
+				t.Errorf("Assessment(%s)[%d] is on %s, want %s (8 per topic, in topic order)", f, i, q.Topic, want)
 			}
 		}
 	}

@@ -114,6 +114,15 @@ func stockSettings(c *Ctx) ([]stock.Vaccine, stock.Policy) {
 	return vaccines, policy
 }
 
+// vaccineName is v's name in the nurse's language, from the pack's
+// glossary ("Surua na rubela" in Kiswahili).
+func vaccineName(c *Ctx, v stock.Vaccine) string {
+	if c.m.pack == nil {
+		return v.Name
+	}
+	return c.m.pack.VaccineName(v.ID, c.Lang())
+}
+
 func showStockVaccine(c *Ctx) (Screen, error) {
 	calc, ok := calcByKey(c.Arg())
 	if !ok {
@@ -122,7 +131,7 @@ func showStockVaccine(c *Ctx) (Screen, error) {
 	vaccines, _ := stockSettings(c)
 	items := make([]Item, len(vaccines))
 	for i, v := range vaccines {
-		items[i] = Item{Label: v.Name}
+		items[i] = Item{Label: vaccineName(c, v)}
 	}
 	return Menu(calc.title.In(c.Lang())+c.T(": choose the vaccine", ": chagua chanjo"), items...), nil
 }
@@ -157,7 +166,7 @@ func heading(c *Ctx, calc calculator, i int) string {
 	if calc.vaccine {
 		vaccines, _ := stockSettings(c)
 		if v, ok := stock.FindVaccine(vaccines, c.S.Var(vaccineVar)); ok {
-			h += ", " + v.Name
+			h += ", " + vaccineName(c, v)
 		}
 	}
 	return fmt.Sprintf("%s %d/%d", h, i+1, len(calc.fields))

@@ -64,7 +64,7 @@ func q(x float64) string { return stock.Quantity(x) }
 
 // The questions several calculators share.
 var (
-	askAMC      = field{key: "amc", prompt: txt("Average monthly consumption, AMC (doses):", "Wastani wa matumizi kwa mwezi (dozi):")}
+	askAMC      = field{key: "amc", prompt: txt("Average monthly consumption, AMC (doses):", "Wastani wa matumizi ya mwezi (dozi):")}
 	askOnHand   = field{key: "stock_on_hand", prompt: txt("Usable stock on hand (doses):", "Akiba inayotumika iliyopo (dozi):")}
 	askInTrans  = field{key: "in_transit", prompt: txt("Stock in transit, ordered but not received (doses):", "Akiba iliyo njiani, imeagizwa bado haijafika (dozi):")}
 	askTarget   = field{key: "target_population", prompt: txt("Target population per year (children):", "Walengwa kwa mwaka (watoto):")}
