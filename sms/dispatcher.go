@@ -191,7 +191,10 @@ func (d *Dispatcher) quiet() bool {
 
 // Once claims one lease of due messages and sends it, request by request,
 // recording each request's results before the next, so that a crash repeats
-// at most the request in flight. It returns how many messages it claimed.
+// at most the request in flight. While the gateway refuses the account it
+// claims nothing but, every Probe, one message to send alone (gate); a
+// claimed message past its horizon expires unsent. It returns how many
+// messages it claimed.
 func (d *Dispatcher) Once(ctx context.Context) (int, error) {
 	limit, probe, err := d.gate(ctx)
 	if err != nil || limit == 0 {

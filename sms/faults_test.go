@@ -195,6 +195,7 @@ func TestOptOutCallbacks(t *testing.T) {
 		{"another sender", "/sms/optout", url.Values{"senderId": {"OTHERCO"}, "phoneNumber": {nurseEN}}, ""},
 		{"subscription added", "/sms/optout", url.Values{"shortCode": {"CHANJO"}, "phoneNumber": {nurseEN}, "updateType": {"addition"}}, ""},
 		{"subscription deleted", "/sms/optout", url.Values{"shortCode": {"CHANJO"}, "phoneNumber": {nurseEN}, "updateType": {"Deletion"}}, store.OptOutGatewayCallback},
+		{"STOP by SMS", "/sms/inbound", incoming("s1", nurseEN, "STOP"), store.OptOutKeyword},
 		{"report UserInBlackList", "/sms/delivery", url.Values{"id": {"ATXid_1"}, "status": {"Failed"}, "phoneNumber": {nurseEN}, "failureReason": {"UserInBlackList"}}, store.OptOutGatewayBlacklist},
 		{"report other failure", "/sms/delivery", url.Values{"id": {"ATXid_2"}, "status": {"Failed"}, "phoneNumber": {nurseEN}, "failureReason": {"DeliveryFailure"}}, ""},
 	}

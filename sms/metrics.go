@@ -28,7 +28,7 @@ type Metrics struct {
 func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m := &Metrics{
 		sent: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "chanjo_sms_sent_total", Help: "SMS accepted by the gateway (or printed locally), by kind.",
+			Name: "chanjo_sms_sent_total", Help: "SMS accepted by the gateway, by kind.",
 		}, []string{"kind"}),
 		delivered: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "chanjo_sms_delivered_total", Help: "SMS with a final delivered report.",
