@@ -106,7 +106,7 @@ FROM generate_series(1, 3000) i`},
 		{"workers", fmt.Sprintf(`INSERT INTO workers (phone, name, role, facility_id, status, last_dial_at, created_at, updated_at)
 SELECT '+2547' || lpad(i::text, 8, '0'), 'Nurse ' || i, CASE WHEN i %% 20 = 0 THEN 'mentor' ELSE 'nurse' END,
     (SELECT id FROM facilities WHERE code = 'F' || lpad((i %% 3000 + 1)::text, 5, '0')),
-    CASE WHEN i %% 50 = 0 THEN 'pending' ELSE 'active' END,
+    CASE WHEN i %% 47 = 0 THEN 'pending' ELSE 'active' END, -- 47: prime to the 3,000 facilities
     $1::timestamptz - (i %% 30) * interval '1 day', $1::timestamptz, $1::timestamptz
 FROM generate_series(1, %d) i`, workers)},
 		{"lesson progress", `INSERT INTO lesson_progress (worker_id, lesson_id, page, completed_at, updated_at)
@@ -147,7 +147,7 @@ GROUP BY broadcast_id, sub_county, status`},
 		{"sms_daily", `INSERT INTO sms_daily (day, kind, sub_county, status, sent, currency, n, cost)
 SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), kind, sub_county, status, sent_at IS NOT NULL, currency,
     COUNT(*), SUM(cost)
-FROM outbox GROUP BY 1, 2, 3, 4, 5, 6`},
+FROM outbox GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1`}, // in day order, as days of service would write them
 		{"analyze", `ANALYZE`},
 	}
 }
