@@ -141,6 +141,7 @@ func (db *DB) Dashboard(ctx context.Context, sc Scope, monthStart time.Time) (Da
 	where, args := sc.clause("f.sub_county")
 	from := ` FROM workers w LEFT JOIN facilities f ON f.id = w.facility_id WHERE ` + where
 	weekAgo := db.Now().Add(-7 * 24 * time.Hour)
+	lessons, lessonArgs := ofLearners(sc, "lesson_progress p", "p")
 	counts := []struct {
 		dst   *int
 		query string
@@ -148,22 +149,35 @@ func (db *DB) Dashboard(ctx context.Context, sc Scope, monthStart time.Time) (Da
 	}{
 		{&d.ActiveThisWeek, `SELECT COUNT(*)` + from + ` AND w.last_dial_at >= ?`, append(slices.Clone(args), weekAgo)},
 		{&d.Pending, `SELECT COUNT(*)` + from + ` AND w.status = 'pending'`, args},
-		{&d.LessonsCompleted, `SELECT COUNT(*) FROM lesson_progress p JOIN workers w ON w.id = p.worker_id
-LEFT JOIN facilities f ON f.id = w.facility_id WHERE ` + where + ` AND p.completed_at IS NOT NULL`, args},
+		{&d.LessonsCompleted, `SELECT COUNT(*)` + lessons + ` AND p.completed_at IS NOT NULL`, lessonArgs},
 	}
 	for _, c := range counts {
 		if err := db.GetContext(ctx, c.dst, db.Rebind(c.query), c.args...); err != nil {
 			return Dashboard{}, fmt.Errorf("store: dashboard: %w", err)
 		}
 	}
-	err := db.SelectContext(ctx, &d.Quiz, db.Rebind(`SELECT q.topic, COUNT(*) AS attempts, SUM(q.score) AS score, SUM(q.total) AS total
-FROM quiz_attempts q JOIN workers w ON w.id = q.worker_id LEFT JOIN facilities f ON f.id = w.facility_id
-WHERE `+where+` AND q.form = 'practice' AND q.finished_at IS NOT NULL GROUP BY q.topic ORDER BY q.topic`), args...)
+	quiz, quizArgs := ofLearners(sc, "quiz_attempts q", "q")
+	err := db.SelectContext(ctx, &d.Quiz, db.Rebind(`SELECT q.topic, COUNT(*) AS attempts, SUM(q.score) AS score, SUM(q.total) AS total`+
+		quiz+` AND q.form = 'practice' AND q.finished_at IS NOT NULL GROUP BY q.topic ORDER BY q.topic`), quizArgs...)
 	if err != nil {
 		return Dashboard{}, fmt.Errorf("store: dashboard quiz: %w", err)
 	}
 	d.SMS, err = db.smsMonth(ctx, sc, monthStart)
 	return d, err
+}
+
+// ofLearners returns the FROM and WHERE (to be continued with AND) that
+// keep the rows of table, aliased alias, of workers inside the scope. An
+// admin's scope is every row, each a worker's (ON DELETE CASCADE), so the
+// join, which would read every worker of the country, is left out and a
+// partial index answers alone (migration 0019).
+func ofLearners(sc Scope, table, alias string) (string, []any) {
+	if sc.Admin {
+		return ` FROM ` + table + ` WHERE 1 = 1`, nil
+	}
+	where, args := sc.clause("f.sub_county")
+	return ` FROM ` + table + ` JOIN workers w ON w.id = ` + alias + `.worker_id
+LEFT JOIN facilities f ON f.id = w.facility_id WHERE ` + where, args
 }
 
 // sqlSMSDays sums the SMS counters (sms_daily, and the changes not yet

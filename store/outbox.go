@@ -71,7 +71,8 @@ type Outgoing struct {
 	// 0 means none.
 	WorkerID, BroadcastID int64
 	// SubCounty is the recipient's sub-county, which the SMS counts keep
-	// (broadcast_counts, sms_daily); "" looks it up from WorkerID.
+	// (broadcast_counts, sms_daily); "" looks it up from WorkerID (and
+	// Enqueue fills it in).
 	SubCounty string
 	// Urgent lets a broadcast or nudge go out during quiet hours.
 	Urgent bool
@@ -79,17 +80,14 @@ type Outgoing struct {
 	NotBefore time.Time
 }
 
-// enqueueChunk is the number of rows per INSERT: 14 binds a row keeps a chunk
+// enqueueChunk is the number of rows per INSERT: 13 binds a row keeps a chunk
 // well under SQLite's 32,766 and PostgreSQL's 65,535 bind limits.
 const enqueueChunk = 1000
 
 const sqlEnqueueHead = `INSERT INTO outbox (dedupe_key, kind, priority, urgent, phone, body, worker_id,
 broadcast_id, not_before, segments, created_at, updated_at, sub_county) VALUES `
 
-// sqlEnqueueRow looks the sub-county up only when the caller did not give
-// it (COALESCE stops at the first value that is not NULL).
-const sqlEnqueueRow = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(?,
-  (SELECT f.sub_county FROM workers w JOIN facilities f ON f.id = w.facility_id WHERE w.id = ?), ''))`
+const sqlEnqueueRow = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 const sqlEnqueueTail = ` ON CONFLICT (dedupe_key) DO NOTHING`
 
@@ -102,8 +100,11 @@ func (db *DB) Enqueue(ctx context.Context, q sqlx.ExtContext, msgs ...Outgoing) 
 	now := db.Now().UTC()
 	total := 0
 	for start := 0; start < len(msgs); start += enqueueChunk {
-		chunk := msgs[start:min(start+enqueueChunk, len(msgs))]
-		args := make([]any, 0, 14*len(chunk))
+		chunk := slices.Clone(msgs[start:min(start+enqueueChunk, len(msgs))])
+		if err := db.fillSubCounties(ctx, q, chunk); err != nil {
+			return total, fmt.Errorf("store: enqueue: %w", err)
+		}
+		args := make([]any, 0, 13*len(chunk))
 		for _, m := range chunk {
 			row, err := enqueueArgs(m, now)
 			if err != nil {
@@ -138,12 +139,42 @@ func enqueueArgs(m Outgoing, now time.Time) ([]any, error) {
 	if !m.NotBefore.IsZero() {
 		notBefore = m.NotBefore.UTC()
 	}
-	var subCounty any
-	if m.SubCounty != "" {
-		subCounty = m.SubCounty
-	}
 	return []any{m.DedupeKey, string(m.Kind), prio, m.Urgent, m.Phone, m.Body, nullID(m.WorkerID),
-		nullID(m.BroadcastID), notBefore, 1, now, now, subCounty, nullID(m.WorkerID)}, nil
+		nullID(m.BroadcastID), notBefore, 1, now, now, m.SubCounty}, nil
+}
+
+// fillSubCounties sets the sub-county of the messages to workers that do
+// not carry one, from the workers' facilities: one query a chunk, where a
+// subquery a row would make SQLite compile a thousand of them.
+func (db *DB) fillSubCounties(ctx context.Context, q sqlx.ExtContext, msgs []Outgoing) error {
+	var ids []any
+	for _, m := range msgs {
+		if m.SubCounty == "" && m.WorkerID != 0 {
+			ids = append(ids, m.WorkerID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	var rows []struct {
+		ID        int64  `db:"id"`
+		SubCounty string `db:"sub_county"`
+	}
+	query := `SELECT w.id, f.sub_county FROM workers w JOIN facilities f ON f.id = w.facility_id WHERE w.id IN (?` +
+		strings.Repeat(", ?", len(ids)-1) + `)`
+	if err := sqlx.SelectContext(ctx, q, &rows, db.Rebind(query), ids...); err != nil {
+		return err
+	}
+	of := make(map[int64]string, len(rows))
+	for _, r := range rows {
+		of[r.ID] = r.SubCounty
+	}
+	for i := range msgs {
+		if msgs[i].SubCounty == "" {
+			msgs[i].SubCounty = of[msgs[i].WorkerID]
+		}
+	}
+	return nil
 }
 
 // nullID maps the id 0 to NULL.

@@ -95,6 +95,10 @@ func TestSMSCountsSurviveFoldAndRetention(t *testing.T) {
 			t.Fatal(err)
 		}
 		clock(db, time.Date(2025, 3, 10, 8, 0, 0, 0, time.UTC))
+		// A nudge names its worker only: Enqueue finds her sub-county.
+		if _, err := db.QueueSMS(ctx, store.Outgoing{DedupeKey: "n1", Kind: store.KindNudge, Phone: "+254711000001", Body: "Lesson 2", WorkerID: ids["Achieng"]}); err != nil {
+			t.Fatal(err)
+		}
 		recent, err := db.CreateBroadcast(ctx, admin, 0, store.NewBroadcast{Body: "March stock count."})
 		if err != nil {
 			t.Fatal(err)
@@ -103,9 +107,9 @@ func TestSMSCountsSurviveFoldAndRetention(t *testing.T) {
 			Old: store.BroadcastCounts{Accepted: 1, Delivered: 1, Failed: 1}, New: store.BroadcastCounts{Queued: 3},
 			KibraOld: store.BroadcastCounts{Accepted: 1, Delivered: 1}, KibraNew: store.BroadcastCounts{Queued: 2},
 			KibraList: 2,
-			Feb:       store.SMSMonth{Queued: 4, Sent: 3, Delivered: 1, Failed: 1, Cost: 2.4, Currency: "KES"},
-			Mar:       store.SMSMonth{Queued: 4},
-			KibraMar:  store.SMSMonth{Queued: 2},
+			Feb:       store.SMSMonth{Queued: 5, Sent: 3, Delivered: 1, Failed: 1, Cost: 2.4, Currency: "KES"},
+			Mar:       store.SMSMonth{Queued: 5},
+			KibraMar:  store.SMSMonth{Queued: 3},
 		}
 		approx := cmp.Comparer(func(x, y float64) bool { return x-y < 1e-9 && y-x < 1e-9 })
 		check := func(step string) {
@@ -133,8 +137,8 @@ func TestSMSCountsSurviveFoldAndRetention(t *testing.T) {
 		}
 		var left int
 		db.Get(&left, `SELECT COUNT(*) FROM outbox`)
-		if left != 4 {
-			t.Errorf("outbox rows after retention = %d, want 4 (the reply and March's broadcast)", left)
+		if left != 5 {
+			t.Errorf("outbox rows after retention = %d, want 5 (the reply, the nudge and March's broadcast)", left)
 		}
 		check("after retention")
 		if _, err := db.FoldSMSCounts(ctx); err != nil {

@@ -1,6 +1,7 @@
 // Command gen fills an empty PostgreSQL database with a country's worth of
 // Chanjo data, to measure the console and the API at national size:
-// 3,000 facilities in 300 sub-counties, 100,000 health workers, 4,060
+// 3,000 facilities in 300 sub-counties, 100,000 health workers with 10
+// lessons begun and 5 practice quizzes each, 4,060
 // broadcasts (one in 68 to everyone) and 10 million outbox rows spread over the last 180 days, with
 // the SMS counters they imply.
 //
@@ -105,9 +106,15 @@ FROM generate_series(1, 3000) i`},
 		{"workers", fmt.Sprintf(`INSERT INTO workers (phone, name, role, facility_id, status, last_dial_at, created_at, updated_at)
 SELECT '+2547' || lpad(i::text, 8, '0'), 'Nurse ' || i, CASE WHEN i %% 20 = 0 THEN 'mentor' ELSE 'nurse' END,
     (SELECT id FROM facilities WHERE code = 'F' || lpad((i %% 3000 + 1)::text, 5, '0')),
-    CASE WHEN i %% 50 = 0 THEN 'pending' ELSE 'active' END,
+    CASE WHEN i %% 47 = 0 THEN 'pending' ELSE 'active' END, -- 47: prime to the 3,000 facilities
     $1::timestamptz - (i %% 30) * interval '1 day', $1::timestamptz, $1::timestamptz
 FROM generate_series(1, %d) i`, workers)},
+		{"lesson progress", `INSERT INTO lesson_progress (worker_id, lesson_id, page, completed_at, updated_at)
+SELECT w.id, 'lesson-' || l, 3, CASE WHEN (w.id + l) % 3 <> 0 THEN $1::timestamptz - l * interval '1 day' END, $1::timestamptz
+FROM workers w CROSS JOIN generate_series(1, 10) l`},
+		{"practice quizzes", `INSERT INTO quiz_attempts (worker_id, form, topic, seed, started_at, finished_at, score, total)
+SELECT w.id, 'practice', (ARRAY['data', 'use', 'stock', 'talk'])[q % 4 + 1], q, $1::timestamptz, $1::timestamptz, (w.id + q) % 5, 4
+FROM workers w CROSS JOIN generate_series(1, 5) q`},
 		{"users", `INSERT INTO users (name, role, password_hash, created_at)
 VALUES ('gen-admin', 'admin', 'x', $1::timestamptz), ('gen-supervisor', 'supervisor', 'x', $1::timestamptz)`},
 		{"user sub-counties", `INSERT INTO user_sub_counties (user_id, sub_county)
@@ -140,7 +147,7 @@ GROUP BY broadcast_id, sub_county, status`},
 		{"sms_daily", `INSERT INTO sms_daily (day, kind, sub_county, status, sent, currency, n, cost)
 SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), kind, sub_county, status, sent_at IS NOT NULL, currency,
     COUNT(*), SUM(cost)
-FROM outbox GROUP BY 1, 2, 3, 4, 5, 6`},
+FROM outbox GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1`}, // in day order, as days of service would write them
 		{"analyze", `ANALYZE`},
 	}
 }
