@@ -22,9 +22,9 @@ const maxTrail = 16
 // writing anything (dry), then stepped for real. When no split is accepted,
 // the whole rest is the text. It returns the session after the last part.
 func (m *Machine) replayFree(ctx context.Context, phone string, s Session, rest []string) (Session, string, error) {
-	trail := 0
+	trail, dry := 0, m.dry()
 	for t := min(len(rest)-1, maxTrail); t > 0; t-- {
-		ok, err := m.dry().accepts(ctx, phone, s, rest[:len(rest)-t], rest[len(rest)-t:])
+		ok, err := dry.accepts(ctx, phone, s, rest[:len(rest)-t], rest[len(rest)-t:])
 		if err != nil {
 			return s, "", err
 		}
