@@ -34,8 +34,12 @@ const pageChunk = 200
 const sqlSavePagesHead = `INSERT INTO lesson_progress (worker_id, lesson_id, page, completed_at, updated_at) VALUES `
 
 // A lesson once done stays done, and keeps the time it was first finished.
-const sqlSavePagesTail = ` ON CONFLICT (worker_id, lesson_id) DO UPDATE SET page = excluded.page,
-completed_at = COALESCE(lesson_progress.completed_at, excluded.completed_at), updated_at = excluded.updated_at`
+// A mark older than the row's (held through an outage, written by another
+// instance after a newer one) does not move the page back.
+const sqlSavePagesTail = ` ON CONFLICT (worker_id, lesson_id) DO UPDATE SET
+page = CASE WHEN excluded.updated_at >= lesson_progress.updated_at THEN excluded.page ELSE lesson_progress.page END,
+completed_at = COALESCE(lesson_progress.completed_at, excluded.completed_at),
+updated_at = CASE WHEN excluded.updated_at >= lesson_progress.updated_at THEN excluded.updated_at ELSE lesson_progress.updated_at END`
 
 // SaveLessonPages saves a batch of page marks in one transaction. When the
 // batch holds several marks of one lesson, the last one counts, done if any

@@ -43,6 +43,8 @@ func TestSaveLessonPages(t *testing.T) {
 		{"two lessons in one batch", [][]store.PageMark{{{Lesson: "l1", Page: 2, At: at(1)}, {Lesson: "l2", Page: 1, At: at(2)}}},
 			map[string]store.LessonState{"l1": {Page: 2, Seen: at(1)}, "l2": {Page: 1, Seen: at(2)}}},
 		{"empty batch", [][]store.PageMark{{}}, map[string]store.LessonState{}},
+		{"an older mark written late moves nothing back, done counts", [][]store.PageMark{{{Lesson: "l1", Page: 3, At: at(5)}}, {{Lesson: "l1", Page: 1, Done: true, At: at(2)}}},
+			map[string]store.LessonState{"l1": {Page: 3, Done: true, Seen: at(5)}}},
 	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()

@@ -55,12 +55,33 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	x.SetConnMaxIdleTime(5 * time.Minute)
 	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	if err := x.PingContext(pctx); err != nil {
+	if err := ping(pctx, x); err != nil {
 		x.Close()
 		return nil, fmt.Errorf("store: connect to %s: %w", d, err)
 	}
 	return &DB{DB: x, Dialect: d, Now: func() time.Time { return time.Now().UTC() }}, nil
 }
+
+// ping checks the connection. The first connection to a new SQLite file
+// switches it to WAL, which SQLite answers with SQLITE_BUSY, without waiting,
+// while another process does the same: it tries again until ctx ends.
+func ping(ctx context.Context, x *sqlx.DB) error {
+	for {
+		err := x.PingContext(ctx)
+		var e interface{ Code() int }
+		if err == nil || !errors.As(err, &e) || e.Code()&0xff != sqliteBusy {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// sqliteBusy is SQLITE_BUSY, the primary result code of a locked database.
+const sqliteBusy = 5
 
 func dialectOf(dsn string) (Dialect, string, string) {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {

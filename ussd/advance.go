@@ -58,14 +58,20 @@ func extends(prev, text string) bool {
 }
 
 // replay starts a session and applies every '*'-separated part of text,
-// without the resume offer, so that the same text always gives the same screen.
+// without the resume offer, so that the same text always gives the same
+// screen. A free-text screen takes the rest of the text, '*' included, but
+// for the parts the screens after it accept (replayFree).
 func (m *Machine) replay(ctx context.Context, phone string, known *Session, text string) (Session, string, error) {
 	s, reply, err := m.Dial(ctx, phone, known, false)
 	parts := strings.Split(text, "*")
 	if text == "" {
 		parts = nil
 	}
-	for i := 0; err == nil && i < len(parts) && i < maxReplay && !s.Done; i++ {
+	parts = parts[:min(len(parts), maxReplay)]
+	for i := 0; err == nil && i < len(parts) && !s.Done; i++ {
+		if s.Shape.Free && i+1 < len(parts) {
+			return m.replayFree(ctx, phone, s, parts[i:])
+		}
 		s, reply, err = m.Step(ctx, phone, s, parts[i])
 	}
 	return s, reply, err

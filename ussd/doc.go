@@ -10,7 +10,9 @@
 // the gateway's cumulative text with the text of the previous hop: a
 // repeated hop gets the stored answer and writes nothing; a text that
 // extends the previous one by "*" carries one input (which may contain '*');
-// any other text is replayed from the first screen. A dial offers
+// any other text is replayed from the first screen, where a free-text
+// screen (FreeText) takes the rest of the text up to the parts the screens
+// after it accept. A dial offers
 // "1 Continue / 2 Start again" when the phone's last session was dropped
 // away from the main menu less than LastTTL ago. A failure anywhere answers
 // END with an apology and writes nothing, so the last good state stays.
@@ -64,8 +66,9 @@
 // session (Store.ProgressSummary) into a compact session variable and keep
 // it up to date as she reads and answers, so that turning pages and
 // "My progress" cost no SQL. The page she reaches is handed to Progress,
-// which writes it behind the hop in batches, at most a second late (and at
-// shutdown); the lesson, its page and the screens under it are also the
+// which writes it behind the hop in batches, at most a second late, holds
+// it through a database outage (in a real Redis, or in memory) and writes
+// it at shutdown; the lesson, its page and the screens under it are also the
 // session's frames, so a redial within LastTTL resumes the very page, and
 // "Lessons" continues the last unfinished lesson from the store however
 // long ago. Quiz answers are written (Store.RecordAnswer) before the next

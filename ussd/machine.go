@@ -242,7 +242,7 @@ func (m *Machine) render(c *Ctx, notice string) (string, error) {
 	body, more, page := layout(sc, f.Page, c.Lang(), notice)
 	f.Page = page
 	c.S.setTop(f)
-	c.S.Shape = Shape{Kind: sc.Kind, Top: sc.Top, More: more, Items: targets(sc.Items)}
+	c.S.Shape = Shape{Kind: sc.Kind, Top: sc.Top, More: more, Items: targets(sc.Items), Free: sc.Free}
 	c.S.Done = sc.Kind == screen.Final
 	if c.S.Done {
 		c.S.Reply = "END " + body

@@ -45,7 +45,7 @@ func showAsk(c *Ctx) (Screen, error) {
 }
 
 func showAskType(c *Ctx) (Screen, error) {
-	return Entry(c.T("Type your question for your mentor:", "Andika swali lako kwa mshauri wako:")), nil
+	return FreeText(c.T("Type your question for your mentor:", "Andika swali lako kwa mshauri wako:")), nil
 }
 
 // askTypeInput keeps the question, which may hold any character the phone

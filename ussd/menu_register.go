@@ -49,7 +49,7 @@ func registerInput(c *Ctx, in string) (Move, error) {
 }
 
 func showRegName(c *Ctx) (Screen, error) {
-	return Entry(c.T("Type your full name:", "Andika jina lako kamili:")), nil
+	return FreeText(c.T("Type your full name:", "Andika jina lako kamili:")), nil
 }
 
 const maxNameLen = 40

@@ -56,7 +56,9 @@ type pageKey struct {
 // owns the writing; it is a worker of the app, stopped after the HTTP
 // server. A mark is held until it is written: through a database outage
 // (tried again with backoff) and at shutdown, until flushTimeout, after
-// which Run reports how many it could not write. Without Run (a one-off
+// which Run reports how many it could not write. With a real Redis
+// (SpillTo), what the database does not take is kept there instead, for any
+// instance to write. Without Run (a one-off
 // dial, a test of a single hop) Mark writes at once.
 //
 // Marks of one nurse's lesson replace each other while held, as the row
@@ -79,7 +81,8 @@ type Progress struct {
 	sync    chan chan error
 
 	capHits atomic.Int64
-	failing bool // Run's last write failed: the outage is logged once
+	failing bool       // Run's last write failed: the outage is logged once
+	spill   *pageSpill // a real Redis that keeps what the database does not take (SpillTo)
 }
 
 // NewProgress returns the write-behind of lesson pages into st.
@@ -164,8 +167,16 @@ func (p *Progress) Run(ctx context.Context) error {
 	timer := time.NewTimer(p.wait)
 	timer.Stop()
 	armed, retry := false, p.wait
+	var drain <-chan time.Time // marks kept in Redis by any instance
+	if p.spill != nil {
+		t := time.NewTicker(drainEvery)
+		defer t.Stop()
+		drain = t.C
+	}
 	for {
 		select {
+		case <-drain:
+			p.drain()
 		case <-p.kick:
 			if p.Held() >= p.size && !p.failing {
 				p.saveAll(context.Background())
@@ -228,16 +239,20 @@ func (p *Progress) Sync(ctx context.Context) error {
 	}
 }
 
-// saveAll writes every held mark, pageBatch*20 a write, and stops at the
-// first failure, holding the marks it could not write again. The error
-// counts the marks still held.
+// saveAll writes every held mark, pageBatch*20 a write. A batch the
+// database does not take goes to Redis (SpillTo), else it is held again and
+// saveAll stops, with an error that counts the marks held.
 func (p *Progress) saveAll(ctx context.Context) error {
 	for {
 		batch := p.take(20 * p.size)
 		if len(batch) == 0 {
 			return nil
 		}
-		if err := p.save(ctx, batch); err != nil {
+		err := p.save(ctx, batch)
+		if err != nil && p.spill != nil && p.spill.put(ctx, batch) == nil {
+			continue
+		}
+		if err != nil {
 			n := p.putBack(batch)
 			return fmt.Errorf("ussd: %d lesson page marks not saved: %w", n, err)
 		}

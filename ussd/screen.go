@@ -14,6 +14,8 @@ type Screen struct {
 	// Top drops the navigation lines: the main menu and the resume offer,
 	// where Back and Home lead nowhere.
 	Top bool
+	// Free marks an Entry whose answer is free text, '*' included (FreeText).
+	Free bool
 }
 
 // Item is a numbered line of a menu: choosing it opens State with Arg. An
@@ -36,6 +38,11 @@ func Page(text string) Screen { return Screen{Kind: screen.Page, Text: text} }
 // Entry returns a screen that asks for a value; its Input gets every answer
 // but "00".
 func Entry(prompt string) Screen { return Screen{Kind: screen.Entry, Text: prompt} }
+
+// FreeText returns an Entry whose answer is free text that may hold '*' (a
+// question, a name): replaying the gateway's text after a lost session
+// gives it the rest of the text up to the parts the screens after it accept.
+func FreeText(prompt string) Screen { return Screen{Kind: screen.Entry, Text: prompt, Free: true} }
 
 // End returns a final screen: the session ends on it.
 func End(text string) Screen { return Screen{Kind: screen.Final, Text: text} }

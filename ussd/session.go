@@ -67,6 +67,7 @@ type Shape struct {
 	Top   bool        `json:"o,omitempty"`
 	More  bool        `json:"m,omitempty"`
 	Items []Frame     `json:"i,omitempty"`
+	Free  bool        `json:"f,omitempty"` // a free-text entry (FreeText)
 }
 
 // Nurse is the worker behind the phone, as loaded from the store. ID 0 is a

@@ -20,6 +20,11 @@ import (
 // worker runs, and each page is written in its hop.
 func (a *app) registerUSSD(r gin.IRouter, reg prometheus.Registerer) {
 	pages := ussd.NewProgress(a.db, a.log)
+	if !a.kv.Embedded {
+		// Pages the database does not take wait in Redis, where any
+		// instance writes them, rather than in this process's memory.
+		pages.SpillTo(a.kv)
+	}
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "chanjo_lesson_pages_held", Help: "Lesson page marks waiting to be written (they grow during a database outage).",
 	}, func() float64 { return float64(pages.Held()) }), prometheus.NewCounterFunc(prometheus.CounterOpts{

@@ -1,0 +1,57 @@
+package ussd
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestReplayKeepsFreeTextWhole: after a lost session (a restart on the
+// embedded Redis, a TTL) the gateway's whole text is replayed; a free-text
+// screen takes the rest of it, '*' included, up to the parts the screens
+// after it accept, and nothing is written for a split that was not taken.
+func TestReplayKeepsFreeTextWhole(t *testing.T) {
+	tests := []struct {
+		name, phone, text string
+		want              string   // the start of the answer
+		outbox            []string // bodies queued by the hop
+	}{
+		{"question shown whole", "+254700000001", "5*1*Is 2*3 ok?",
+			"CON Send this question?\nIs 2*3 ok?\n1 Send", nil},
+		{"question sent whole", "+254700000002", "5*1*Is 2*3 ok?*1",
+			"END Sent as Q1.", []string{"Q1 from Achieng (Chanjo Demo Health Centre): Is 2*3 ok?, reply A1 <answer>"}},
+		{"a last part the next screen refuses is text", "+254700000003", "5*1*Is 2*3",
+			"CON Send this question?\nIs 2*3\n1 Send", nil},
+		{"a choice that would write is only tried last", "+254700000004", "5*1*Use 1*2 vials",
+			"CON Send this question?\nUse 1*2 vials\n1 Send", nil},
+		{"a name followed by the screens after it", "+254711000009", "1*Jane*Wambui*12345*1",
+			"END Thank you for registering", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newTestEnv(t, false)
+			// No hop came before in this session: the text is replayed.
+			_, got := e.post("lost-"+tt.phone, tt.phone, tt.text)
+			if !strings.HasPrefix(got, tt.want) {
+				t.Errorf("replay of %q = %q, want it to start %q", tt.text, got, tt.want)
+			}
+			var bodies []string
+			if err := e.db.Select(&bodies, `SELECT body FROM outbox ORDER BY id`); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.outbox, bodies); diff != "" {
+				t.Errorf("outbox after %q (-want +got):\n%s", tt.text, diff)
+			}
+		})
+	}
+	t.Run("the name is kept whole", func(t *testing.T) {
+		e := newTestEnv(t, false)
+		e.post("lost-name", "+254711000009", "1*Jane*Wambui*12345*1")
+		w, err := e.db.WorkerByPhone(context.Background(), "+254711000009")
+		if err != nil || w.Name != "Jane*Wambui" {
+			t.Errorf("registered name = %q, %v, want Jane*Wambui", w.Name, err)
+		}
+	})
+}
