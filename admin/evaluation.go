@@ -4,7 +4,9 @@ import (
 	"context"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -181,8 +183,45 @@ func (evaluationJSON) Fig(v any) string {
 // evaluationData is the evaluation as the API answers it and the console
 // shows it: the comparisons, and the stock-data measure beside them.
 type evaluationData struct {
-	Evaluation []evaluationJSON `json:"evaluation"`
-	Stock      []stockShareJSON `json:"stock_in_policy"`
+	Evaluation []evaluationJSON     `json:"evaluation"`
+	Stock      []stockShareJSON     `json:"stock_in_policy"`
+	Checklist  []checklistShareJSON `json:"checklist_done"`
+}
+
+// checklistShareJSON is the behaviour measure design.md puts beside the
+// evaluation from the mentorship checklist: in a month's visits, the share
+// of the checklist's items the mentor found done.
+type checklistShareJSON struct {
+	Month   string  `json:"month"`
+	Answers int     `json:"answers"`
+	Done    int     `json:"done"`
+	Pct     float64 `json:"done_pct"`
+}
+
+// checklistDone folds the checklist trends of every topic into one line a
+// month, oldest first.
+func (r reporter) checklistDone(ctx context.Context, sc store.Scope) ([]checklistShareJSON, error) {
+	rows, err := r.checklist(ctx, sc)
+	if err != nil {
+		return nil, err
+	}
+	byMonth := map[string]*checklistShareJSON{}
+	for _, row := range rows {
+		m := byMonth[row.Month]
+		if m == nil {
+			m = &checklistShareJSON{Month: row.Month}
+			byMonth[row.Month] = m
+		}
+		m.Answers += row.Total()
+		m.Done += row.Done
+	}
+	out := make([]checklistShareJSON, 0, len(byMonth))
+	for _, m := range byMonth {
+		m.Pct = stock.Round(share(m.Done, m.Answers), 1)
+		out = append(out, *m)
+	}
+	slices.SortFunc(out, func(a, b checklistShareJSON) int { return strings.Compare(a.Month, b.Month) })
+	return out, nil
 }
 
 func (r reporter) evaluationData(ctx context.Context, sc store.Scope) (evaluationData, error) {
@@ -194,7 +233,10 @@ func (r reporter) evaluationData(ctx context.Context, sc store.Scope) (evaluatio
 	for i, row := range rows {
 		d.Evaluation[i] = row.json()
 	}
-	d.Stock, err = r.stockInPolicy(ctx, sc)
+	if d.Stock, err = r.stockInPolicy(ctx, sc); err != nil {
+		return d, err
+	}
+	d.Checklist, err = r.checklistDone(ctx, sc)
 	return d, err
 }
 

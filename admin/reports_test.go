@@ -463,5 +463,17 @@ func TestEvaluationReport(t *testing.T) {
 		if d := cmp.Diff(wantStock, withStock.Stock); d != "" {
 			t.Errorf("stock_in_policy (-want +got):\n%s", d)
 		}
+		// And the checklist: the March visit's 4 answers, 2 of them done.
+		var withChecklist struct {
+			Checklist []checklistShareJSON `json:"checklist_done"`
+		}
+		getJSON(t, h, "/api/v1/reports/evaluation", f.token, &withChecklist)
+		wantChecklist := []checklistShareJSON{{Month: "2025-03", Answers: 4, Done: 2, Pct: 50}}
+		if d := cmp.Diff(wantChecklist, withChecklist.Checklist); d != "" {
+			t.Errorf("checklist_done (-want +got):\n%s", d)
+		}
+		if page := b.get("/admin/evaluation").Body.String(); !strings.Contains(page, "Checklist items done, by month") || !strings.Contains(page, "2 (50%)") {
+			t.Errorf("evaluation page lacks the checklist measure:\n%s", page)
+		}
 	})
 }
