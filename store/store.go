@@ -83,11 +83,17 @@ func ping(ctx context.Context, x *sqlx.DB) error {
 // sqliteBusy is SQLITE_BUSY, the primary result code of a locked database.
 const sqliteBusy = 5
 
+// uriPath escapes what a file: URI's path cannot hold as it is.
+var uriPath = strings.NewReplacer("%", "%25", "#", "%23", "?", "%3f")
+
 func dialectOf(dsn string) (Dialect, string, string) {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		return Postgres, "pgx", dsn
 	}
-	path := strings.TrimPrefix(dsn, "file:")
+	// The path goes into a file: URI, where '#' would end it and '?' start
+	// the query: "/tmp/Test#01/chanjo.db" would open "/tmp/Test" without
+	// any of the pragmas below. SQLite decodes the escapes.
+	path := uriPath.Replace(strings.TrimPrefix(dsn, "file:"))
 	q := url.Values{}
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
