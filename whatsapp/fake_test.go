@@ -3,7 +3,9 @@ package whatsapp
 import (
 	"context"
 	"errors"
+	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -64,7 +66,12 @@ func TestAgainstFakeGraph(t *testing.T) {
 		t.Errorf("template in a language it lacks = %v, want 132001", err)
 	}
 
-	fake.Inbound("254712340026", "Habari")
+	// Through the fake's test control, as `chanjo fake-whatsapp` is driven.
+	resp, err := http.Post(fake.URL()+"/_fake/inbound", "application/json", strings.NewReader(`{"from":"+254712340026","text":"Habari"}`))
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("POST /_fake/inbound = %v, %v", resp, err)
+	}
+	resp.Body.Close()
 	settle()
 	gone, err := client.Send(ctx, cloudapi.Text("+254712340026", "Karibu"))
 	if err != nil {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"net/url"
 	"regexp"
 
@@ -10,6 +12,7 @@ import (
 
 	"chanjo/whatsapp"
 	"chanjo/whatsapp/cloudapi"
+	"chanjo/whatsapp/fakegraph"
 )
 
 // WhatsAppConfig is the WA_* settings: the programme's WhatsApp number on Meta's Cloud API. With
@@ -87,4 +90,15 @@ func (a *app) addWhatsApp() {
 		inbox.Run(ctx)
 		return nil
 	}})
+}
+
+func runFakeWhatsApp(ctx context.Context, e env, args []string) error {
+	f, err := fakegraph.ParseFlags(args, e.stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return nil
+	case err != nil:
+		return errUsage // the flag set has said what is wrong
+	}
+	return fakegraph.Run(ctx, f, e.stdout)
 }

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -17,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"chanjo/phone"
 	"chanjo/whatsapp/cloudapi"
 )
 
@@ -48,6 +50,8 @@ type Server struct {
 	srv  *httptest.Server
 	hook *http.Client
 
+	log *slog.Logger // nil: nothing logged
+
 	mu      sync.Mutex
 	clock   func() time.Time
 	seq     int
@@ -56,11 +60,15 @@ type Server struct {
 	pending sync.WaitGroup
 }
 
-// New starts a fake; Close stops it.
+// New starts a fake on a local port (an httptest server); Close stops it.
 func New(cfg Config) *Server {
-	s := &Server{cfg: cfg, clock: time.Now, lastIn: map[string]time.Time{}, hook: &http.Client{Timeout: 10 * time.Second}}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s := newServer(cfg)
+	s.srv = httptest.NewServer(s)
 	return s
+}
+
+func newServer(cfg Config) *Server {
+	return &Server{cfg: cfg, clock: time.Now, lastIn: map[string]time.Time{}, hook: &http.Client{Timeout: 10 * time.Second}}
 }
 
 // SetClock replaces the fake's clock (time.Now): tests move it to close a user's window.
@@ -82,7 +90,9 @@ func (s *Server) URL() string { return s.srv.URL }
 // Close waits for the webhooks under way and stops the server.
 func (s *Server) Close() {
 	s.pending.Wait()
-	s.srv.Close()
+	if s.srv != nil {
+		s.srv.Close()
+	}
 }
 
 // Wait returns once every webhook posted so far has been answered.
@@ -95,7 +105,18 @@ func (s *Server) Sent() []Message {
 	return append([]Message(nil), s.sent...)
 }
 
-func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+// ServeHTTP answers the Graph API's send endpoint, and POST /_fake/inbound (a test control, not
+// Meta's API) with {"from": "2547…", "text": "…"}: a user's message delivered to the app.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/_fake/inbound" && r.Method == http.MethodPost {
+		var in struct{ From, Text string }
+		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&in); err != nil || in.From == "" {
+			http.Error(w, `want {"from": "2547…", "text": "…"}`, http.StatusBadRequest)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"id": s.Inbound(strings.TrimPrefix(in.From, "+"), in.Text)})
+		return
+	}
 	if r.Header.Get("Authorization") != "Bearer "+s.cfg.Token {
 		writeError(w, http.StatusUnauthorized, cloudapi.CodeTokenExpired, "Error validating access token")
 		return
@@ -157,6 +178,9 @@ func (s *Server) messages(w http.ResponseWriter, body []byte) {
 	m := Message{ID: "wamid.FAKE" + strconv.Itoa(s.seq), To: env.To, Type: env.Type, Body: body}
 	s.sent = append(s.sent, m)
 	s.mu.Unlock()
+	if s.log != nil {
+		s.log.Info("accepted", "to", phone.Mask(env.To), "type", env.Type, "id", m.ID)
+	}
 	// The status webhooks start before the answer, so a test's Wait after the send covers them;
 	// they may reach the app before the answer reaches the client, as Meta's sometimes do.
 	if strings.HasSuffix(digits, "0026") {
