@@ -28,14 +28,14 @@ const (
 
 // webhookHarness is the handler mounted on a gin router as serve mounts it, with its inbox.
 type webhookHarness struct {
-	t       *testing.T
+	t       testing.TB
 	db      *store.DB
 	router  *gin.Engine
 	inbox   *Inbox
 	metrics *Metrics
 }
 
-func newWebhookHarness(t *testing.T, db *store.DB) *webhookHarness {
+func newWebhookHarness(t testing.TB, db *store.DB) *webhookHarness {
 	gin.SetMode(gin.TestMode)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	m := NewMetrics(prometheus.NewRegistry())
