@@ -37,16 +37,25 @@ type WhatsAppStatus struct {
 	At        time.Time `db:"status_at"`
 }
 
-const sqlRecordWhatsAppWebhook = `INSERT INTO whatsapp_inbox (body, received_at) VALUES (?, ?) RETURNING id`
+const sqlRecordWhatsAppWebhookRow = `INSERT INTO whatsapp_inbox (body, received_at) VALUES (?, ?)`
 
-// RecordWhatsAppWebhook keeps the raw body of a signed webhook POST and returns its id. The webhook
-// answers 200 only after this: Meta does not send a webhook again once it got a 200.
-func (db *DB) RecordWhatsAppWebhook(ctx context.Context, body []byte) (int64, error) {
-	var id int64
-	if err := db.GetContext(ctx, &id, db.Rebind(sqlRecordWhatsAppWebhook), body, db.Now().UTC()); err != nil {
-		return 0, fmt.Errorf("store: record whatsapp webhook: %w", err)
+// RecordWhatsAppWebhooks keeps the raw bodies of signed webhook POSTs, in one transaction: one commit
+// for the POSTs that arrived while the previous commit ran (group commit). The webhook answers 200
+// only after this: Meta does not send a webhook again once it got a 200.
+func (db *DB) RecordWhatsAppWebhooks(ctx context.Context, bodies [][]byte) error {
+	err := db.Tx(ctx, func(tx *Tx) error {
+		now := db.Now().UTC()
+		for _, body := range bodies {
+			if _, err := tx.ExecContext(ctx, db.Rebind(sqlRecordWhatsAppWebhookRow), body, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: record whatsapp webhooks: %w", err)
 	}
-	return id, nil
+	return nil
 }
 
 const sqlPendingWhatsAppWebhooks = `SELECT id, body FROM whatsapp_inbox WHERE processed_at IS NULL ORDER BY id LIMIT ?`

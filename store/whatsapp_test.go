@@ -16,10 +16,14 @@ func TestWhatsAppWebhookApplied(t *testing.T) {
 		msg := store.WhatsAppMessage{WAMID: "wamid.in1", Phone: "+254712345678", Kind: "text", Body: "Habari, dada", SentAt: at}
 		apply := func(statuses ...store.WhatsAppStatus) []store.WhatsAppMessage {
 			t.Helper()
-			id, err := db.RecordWhatsAppWebhook(ctx, []byte(`{"object":"whatsapp_business_account"}`))
-			if err != nil {
+			if err := db.RecordWhatsAppWebhooks(ctx, [][]byte{[]byte(`{"object":"whatsapp_business_account"}`)}); err != nil {
 				t.Fatal(err)
 			}
+			pending, err := db.PendingWhatsAppWebhooks(ctx, 10)
+			if err != nil || len(pending) != 1 {
+				t.Fatalf("pending after recording one = %d, %v", len(pending), err)
+			}
+			id := pending[0].ID
 			fresh, err := db.ApplyWhatsAppWebhook(ctx, id, []store.WhatsAppMessage{msg}, statuses)
 			if err != nil {
 				t.Fatal(err)

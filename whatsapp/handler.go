@@ -9,7 +9,6 @@
 package whatsapp
 
 import (
-	"context"
 	"crypto/subtle"
 	"errors"
 	"io"
@@ -34,10 +33,10 @@ const StoreDeadline = 5 * time.Second
 
 // Handler answers Meta's webhook: the verification handshake and event POSTs.
 type Handler struct {
-	db          *store.DB
 	appSecret   string
 	verifyToken string
 	inbox       *Inbox
+	group       *groupCommit
 	log         *slog.Logger
 	metrics     *Metrics
 }
@@ -49,8 +48,9 @@ func NewHandler(db *store.DB, appSecret, verifyToken string, inbox *Inbox, log *
 	if m == nil {
 		m = NewMetrics(prometheus.NewRegistry())
 	}
-	return &Handler{db: db, appSecret: appSecret, verifyToken: verifyToken, inbox: inbox,
-		log: log.With("component", "whatsapp"), metrics: m}
+	return &Handler{appSecret: appSecret, verifyToken: verifyToken, inbox: inbox,
+		group: &groupCommit{write: db.RecordWhatsAppWebhooks, deadline: StoreDeadline},
+		log:   log.With("component", "whatsapp"), metrics: m}
 }
 
 // Register adds GET /whatsapp (verification) and POST /whatsapp (events) to r. They carry no
@@ -90,9 +90,7 @@ func (h *Handler) event(c *gin.Context) {
 		h.refuse(c, resultBadSignature)
 		return
 	}
-	ctx, cancel := context.WithTimeout(c.Request.Context(), StoreDeadline)
-	defer cancel()
-	if _, err := h.db.RecordWhatsAppWebhook(ctx, body); err != nil {
+	if err := h.group.add(body); err != nil {
 		h.metrics.webhooks.WithLabelValues(resultUnavailable).Inc()
 		h.log.Error("webhook not stored; Meta will retry", "err", err)
 		c.String(http.StatusServiceUnavailable, "could not store the webhook, please retry\n")
