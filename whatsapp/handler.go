@@ -27,7 +27,7 @@ import (
 // (whatsapp-api.md §9.5). A larger one cannot be Meta's.
 const MaxBody = 4 << 20
 
-// StoreDeadline bounds writing a webhook to the inbox: a database that does not answer gets Meta a
+// StoreDeadline bounds one commit of webhooks to the inbox: a database that does not answer gets Meta a
 // 503 in time to retry, not a request that hangs.
 const StoreDeadline = 5 * time.Second
 
