@@ -48,6 +48,8 @@ type Config struct {
 	// MetricsAddr, when set, serves /metrics on a listener of its own
 	// instead of CHANJO_ADDR.
 	MetricsToken, MetricsAddr string
+	// WhatsApp is the WA_* settings (whatsapp.go); unset, the channel is off.
+	WhatsApp WhatsAppConfig
 }
 
 // QuietHours is a daily window, in minutes after local midnight, during which
@@ -144,6 +146,8 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	c.TrustedProxies, err = parseCIDRs("TRUSTED_PROXIES", env("TRUSTED_PROXIES", ""))
 	check(err)
 	check(parseMetrics(&c, env("METRICS_TOKEN", ""), env("METRICS_ADDR", "")))
+	c.WhatsApp, err = parseWhatsApp(env)
+	check(err)
 	return c, errors.Join(errs...)
 }
 

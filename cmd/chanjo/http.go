@@ -186,5 +186,6 @@ func (a *app) router() *gin.Engine {
 	a.registerUSSD(r, reg)
 	a.registerAPI(r)
 	a.registerConsole(r)
+	a.registerWhatsApp(r, reg)
 	return r
 }

@@ -48,6 +48,9 @@ var commands = map[string]command{
 	"backup":       {"backup FILE: a consistent copy of the SQLite database while the service runs, with its row counts", runBackup},
 	"restore":      {"restore FILE: put a backup in place of the SQLite database (every instance stopped)", runRestore},
 	"version":      {"print the version", runVersion},
+
+	// The WhatsApp channel (issue 18).
+	"fake-whatsapp": {"run a fake WhatsApp Cloud API for local demos (--addr, --webhook, --templates)", runFakeWhatsApp},
 }
 
 // errUsage marks an error in the command line, answered with exit status 2.

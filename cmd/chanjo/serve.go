@@ -18,6 +18,7 @@ import (
 	"chanjo/lessons"
 	"chanjo/sms"
 	"chanjo/store"
+	"chanjo/whatsapp"
 )
 
 // worker is a background component owned by the server: it runs until its
@@ -50,6 +51,8 @@ type app struct {
 
 	// metrics is /metrics when METRICS_ADDR serves it apart; set by router().
 	metrics http.Handler
+	// whatsappInbox applies stored WhatsApp webhooks; set by router() when WA_* are set.
+	whatsappInbox *whatsapp.Inbox
 }
 
 // flags returns a flag set for a subcommand that prints its usage to stderr.
@@ -187,6 +190,7 @@ func newApp(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer) (*
 	a.addRelay()
 	a.addSchemaWatch()
 	a.addRetention()
+	a.addWhatsApp()
 	return a, nil
 }
 

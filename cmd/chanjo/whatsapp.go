@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"net/url"
+	"regexp"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"chanjo/whatsapp"
+	"chanjo/whatsapp/cloudapi"
+	"chanjo/whatsapp/fakegraph"
+)
+
+// WhatsAppConfig is the WA_* settings: the programme's WhatsApp number on Meta's Cloud API. With
+// none set the channel is off.
+type WhatsAppConfig struct {
+	PhoneNumberID, WABAID, Token, AppSecret, VerifyToken string
+	APIVersion, BaseURL                                  string
+}
+
+// On reports whether the WhatsApp channel is configured.
+func (w WhatsAppConfig) On() bool { return w.PhoneNumberID != "" }
+
+var apiVersion = regexp.MustCompile(`^v?[0-9]{1,3}\.[0-9]{1,2}$`)
+
+// parseWhatsApp reads the WA_* variables: all of WA_PHONE_NUMBER_ID, WA_TOKEN, WA_APP_SECRET and
+// WA_VERIFY_TOKEN, or none of them (WA_WABA_ID is optional until templates are read).
+func parseWhatsApp(env func(name, def string) string) (WhatsAppConfig, error) {
+	w := WhatsAppConfig{
+		PhoneNumberID: env("WA_PHONE_NUMBER_ID", ""),
+		WABAID:        env("WA_WABA_ID", ""),
+		Token:         env("WA_TOKEN", ""),
+		AppSecret:     env("WA_APP_SECRET", ""),
+		VerifyToken:   env("WA_VERIFY_TOKEN", ""),
+		APIVersion:    env("WA_API_VERSION", cloudapi.DefaultVersion),
+		BaseURL:       env("WA_BASE_URL", cloudapi.DefaultBaseURL),
+	}
+	required := []struct{ name, value string }{
+		{"WA_PHONE_NUMBER_ID", w.PhoneNumberID}, {"WA_TOKEN", w.Token},
+		{"WA_APP_SECRET", w.AppSecret}, {"WA_VERIFY_TOKEN", w.VerifyToken},
+	}
+	set := 0
+	for _, r := range required {
+		if r.value != "" {
+			set++
+		}
+	}
+	if set > 0 && set < len(required) {
+		for _, r := range required {
+			if r.value == "" {
+				return w, &configError{r.name, "", "WA_PHONE_NUMBER_ID, WA_TOKEN, WA_APP_SECRET and WA_VERIFY_TOKEN must be set together"}
+			}
+		}
+	}
+	if !apiVersion.MatchString(w.APIVersion) {
+		return w, &configError{"WA_API_VERSION", w.APIVersion, "must be a Graph API version such as v25.0"}
+	}
+	if u, err := url.Parse(w.BaseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return w, &configError{"WA_BASE_URL", w.BaseURL, "must be an http(s) URL such as https://graph.facebook.com"}
+	}
+	return w, nil
+}
+
+// registerWhatsApp mounts the webhook at /whatsapp when the channel is configured, and the WhatsApp
+// metrics on reg. The webhook carries no callback token: Meta signs every POST with WA_APP_SECRET.
+func (a *app) registerWhatsApp(r gin.IRouter, reg prometheus.Registerer) {
+	if !a.cfg.WhatsApp.On() {
+		return
+	}
+	m := whatsapp.NewMetrics(reg)
+	a.whatsappInbox = whatsapp.NewInbox(a.db, a.log, m)
+	whatsapp.NewHandler(a.db, a.cfg.WhatsApp.AppSecret, a.cfg.WhatsApp.VerifyToken, a.whatsappInbox, a.log, m).Register(r)
+}
+
+// addWhatsApp adds the worker that applies stored webhooks, or says once that the channel is off.
+func (a *app) addWhatsApp() {
+	if !a.cfg.WhatsApp.On() {
+		a.log.Info("WhatsApp is off: WA_PHONE_NUMBER_ID, WA_TOKEN, WA_APP_SECRET and WA_VERIFY_TOKEN are not set", "component", "whatsapp")
+		return
+	}
+	a.workers = append(a.workers, worker{name: "whatsapp", run: func(ctx context.Context) error {
+		inbox := a.whatsappInbox
+		if inbox == nil { // served by a handler other than router(): no metrics registered
+			inbox = whatsapp.NewInbox(a.db, a.log, nil)
+		}
+		inbox.Run(ctx)
+		return nil
+	}})
+}
+
+func runFakeWhatsApp(ctx context.Context, e env, args []string) error {
+	f, err := fakegraph.ParseFlags(args, e.stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return nil
+	case err != nil:
+		return errUsage // the flag set has said what is wrong
+	}
+	return fakegraph.Run(ctx, f, e.stdout)
+}

@@ -1,0 +1,169 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// WhatsAppWebhook is one signed webhook POST as received, kept before it was answered.
+type WhatsAppWebhook struct {
+	ID   int64  `db:"id"`
+	Body []byte `db:"body"`
+}
+
+// WhatsAppMessage is a message a user sent to the programme's WhatsApp number.
+type WhatsAppMessage struct {
+	WAMID string `db:"wamid"`
+	Phone string `db:"phone"` // E.164 with "+"
+	Kind  string `db:"kind"`  // Meta's type: text, interactive, button, image…
+	// ReplyID is the id of the chosen list row or button, "" for a text.
+	ReplyID string    `db:"reply_id"`
+	Body    string    `db:"body"`
+	SentAt  time.Time `db:"sent_at"`
+}
+
+// WhatsAppStatus is the latest status of a message sent on WhatsApp.
+type WhatsAppStatus struct {
+	WAMID     string `db:"wamid"`
+	Status    string `db:"status"`
+	Rank      int    `db:"rank"` // the caller's order of statuses: a status replaces only a lower rank
+	Recipient string `db:"recipient"`
+	Opaque    string `db:"opaque"`
+	// ErrorCode is Meta's code of a failed message, 0 otherwise.
+	ErrorCode int       `db:"error_code"`
+	At        time.Time `db:"status_at"`
+}
+
+const sqlRecordWhatsAppWebhookRow = `INSERT INTO whatsapp_inbox (body, received_at) VALUES (?, ?)`
+
+// RecordWhatsAppWebhooks keeps the raw bodies of signed webhook POSTs, in one transaction: one commit
+// for the POSTs that arrived while the previous commit ran (group commit). The webhook answers 200
+// only after this: Meta does not send a webhook again once it got a 200.
+func (db *DB) RecordWhatsAppWebhooks(ctx context.Context, bodies [][]byte) error {
+	err := db.Tx(ctx, func(tx *Tx) error {
+		now := db.Now().UTC()
+		for _, body := range bodies {
+			if _, err := tx.ExecContext(ctx, db.Rebind(sqlRecordWhatsAppWebhookRow), body, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: record whatsapp webhooks: %w", err)
+	}
+	return nil
+}
+
+const sqlPendingWhatsAppWebhooks = `SELECT id, body FROM whatsapp_inbox WHERE processed_at IS NULL ORDER BY id LIMIT ?`
+
+// PendingWhatsAppWebhooks returns up to limit webhooks not yet applied, oldest first.
+func (db *DB) PendingWhatsAppWebhooks(ctx context.Context, limit int) ([]WhatsAppWebhook, error) {
+	var hooks []WhatsAppWebhook
+	if err := db.SelectContext(ctx, &hooks, db.Rebind(sqlPendingWhatsAppWebhooks), limit); err != nil {
+		return nil, fmt.Errorf("store: pending whatsapp webhooks: %w", err)
+	}
+	return hooks, nil
+}
+
+const sqlClaimWhatsAppWebhook = `UPDATE whatsapp_inbox SET processed_at = ? WHERE id = ? AND processed_at IS NULL`
+
+const sqlInsertWhatsAppMessage = `INSERT INTO whatsapp_messages (wamid, phone, kind, reply_id, body, sent_at, received_at, inbox_id)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (wamid) DO NOTHING`
+
+// sqlApplyWhatsAppStatus keeps, per message, the status of the highest rank: a duplicate or a
+// status that arrives after a later one changes nothing.
+const sqlApplyWhatsAppStatus = `INSERT INTO whatsapp_statuses (wamid, status, rank, recipient, opaque, error_code, status_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (wamid) DO UPDATE SET status = excluded.status, rank = excluded.rank, error_code = excluded.error_code,
+    status_at = excluded.status_at, updated_at = excluded.updated_at,
+    opaque = CASE WHEN excluded.opaque <> '' THEN excluded.opaque ELSE whatsapp_statuses.opaque END
+WHERE whatsapp_statuses.rank < excluded.rank`
+
+// ApplyWhatsAppWebhook marks webhook id applied and stores its messages and statuses, in one
+// transaction, and returns the messages that are new (not a duplicate of one stored before). A
+// webhook another instance applied first changes nothing and returns none.
+func (db *DB) ApplyWhatsAppWebhook(ctx context.Context, id int64, msgs []WhatsAppMessage, statuses []WhatsAppStatus) ([]WhatsAppMessage, error) {
+	var fresh []WhatsAppMessage
+	err := db.Tx(ctx, func(tx *Tx) error {
+		now := db.Now().UTC()
+		res, err := tx.ExecContext(ctx, db.Rebind(sqlClaimWhatsAppWebhook), now, id)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		for _, m := range msgs {
+			res, err := tx.ExecContext(ctx, db.Rebind(sqlInsertWhatsAppMessage), m.WAMID, m.Phone, m.Kind, m.ReplyID, m.Body,
+				m.SentAt.UTC(), now, id)
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return err
+			} else if n > 0 {
+				fresh = append(fresh, m)
+			}
+		}
+		for _, s := range statuses {
+			if _, err := tx.ExecContext(ctx, db.Rebind(sqlApplyWhatsAppStatus), s.WAMID, s.Status, s.Rank, s.Recipient, s.Opaque,
+				nullCode(s.ErrorCode), s.At.UTC(), now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: apply whatsapp webhook: %w", err)
+	}
+	return fresh, nil
+}
+
+func nullCode(code int) any {
+	if code == 0 {
+		return nil
+	}
+	return code
+}
+
+const sqlWhatsAppStatus = `SELECT wamid, status, rank, recipient, opaque, COALESCE(error_code, 0) AS error_code, status_at
+FROM whatsapp_statuses WHERE wamid = ?`
+
+// WhatsAppStatusOf returns the latest status of the sent message wamid, and false when none came.
+func (db *DB) WhatsAppStatusOf(ctx context.Context, wamid string) (WhatsAppStatus, bool, error) {
+	var s WhatsAppStatus
+	err := db.GetContext(ctx, &s, db.Rebind(sqlWhatsAppStatus), wamid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return WhatsAppStatus{}, false, nil
+	}
+	if err != nil {
+		return WhatsAppStatus{}, false, fmt.Errorf("store: whatsapp status: %w", err)
+	}
+	return s, true, nil
+}
+
+const sqlWhatsAppMessagesFrom = `SELECT wamid, phone, kind, reply_id, body, sent_at FROM whatsapp_messages WHERE phone = ? ORDER BY sent_at, wamid`
+
+// WhatsAppMessagesFrom returns the messages stored from the number p (E.164), oldest first.
+func (db *DB) WhatsAppMessagesFrom(ctx context.Context, p string) ([]WhatsAppMessage, error) {
+	var msgs []WhatsAppMessage
+	if err := db.SelectContext(ctx, &msgs, db.Rebind(sqlWhatsAppMessagesFrom), p); err != nil {
+		return nil, fmt.Errorf("store: whatsapp messages: %w", err)
+	}
+	return msgs, nil
+}
+
+const sqlCountWhatsAppInbox = `SELECT COUNT(*) FROM whatsapp_inbox`
+
+// CountWhatsAppWebhooks returns how many webhook POSTs are kept, applied or not.
+func (db *DB) CountWhatsAppWebhooks(ctx context.Context) (int, error) {
+	var n int
+	if err := db.GetContext(ctx, &n, sqlCountWhatsAppInbox); err != nil {
+		return 0, fmt.Errorf("store: count whatsapp webhooks: %w", err)
+	}
+	return n, nil
+}

@@ -1,0 +1,261 @@
+// Package fakegraph is a fake WhatsApp Cloud API (Meta's Graph API) for tests and demos, as
+// whatsapp-api.md §10 describes: it accepts sends from the business number, enforces the 24-hour
+// window for free-form messages (131047 outside it), records every message, and posts signed status
+// webhooks back to the app under test. Recipients ending in 0026 are accepted and then fail with
+// 131026 (not on WhatsApp); recipients ending in 0500 get an HTTP 500.
+package fakegraph
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"chanjo/phone"
+	"chanjo/whatsapp/cloudapi"
+)
+
+// Window is how long after a user's last message free-form messages may reach her.
+const Window = 24 * time.Hour
+
+// Config sets up a Server.
+type Config struct {
+	PhoneNumberID string
+	Token         string // the bearer token sends must carry; anything else is error 190
+	AppSecret     string // signs the webhooks
+	// WebhookURL receives the status and inbound webhooks; "" sends none.
+	WebhookURL string
+	// Templates are the approved templates, as "name/lang" (e.g. "nudge/sw").
+	Templates []string
+}
+
+// Message is a message the fake accepted.
+type Message struct {
+	ID   string
+	To   string // as sent, with "+"
+	Type string
+	Body json.RawMessage // the whole request body
+}
+
+// Server is a running fake. It is safe for concurrent use.
+type Server struct {
+	cfg  Config
+	srv  *httptest.Server
+	hook *http.Client
+
+	log *slog.Logger // nil: nothing logged
+
+	mu      sync.Mutex
+	clock   func() time.Time
+	seq     int
+	lastIn  map[string]time.Time // digits → the user's last message
+	sent    []Message
+	pending sync.WaitGroup
+}
+
+// New starts a fake on a local port (an httptest server); Close stops it.
+func New(cfg Config) *Server {
+	s := newServer(cfg)
+	s.srv = httptest.NewServer(s)
+	return s
+}
+
+func newServer(cfg Config) *Server {
+	return &Server{cfg: cfg, clock: time.Now, lastIn: map[string]time.Time{}, hook: &http.Client{Timeout: 10 * time.Second}}
+}
+
+// SetClock replaces the fake's clock (time.Now): tests move it to close a user's window.
+func (s *Server) SetClock(now func() time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.clock = now
+}
+
+func (s *Server) now() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.clock()
+}
+
+// URL is the base URL to give the client as WA_BASE_URL.
+func (s *Server) URL() string { return s.srv.URL }
+
+// Close waits for the webhooks under way and stops the server.
+func (s *Server) Close() {
+	s.pending.Wait()
+	if s.srv != nil {
+		s.srv.Close()
+	}
+}
+
+// Wait returns once every webhook posted so far has been answered.
+func (s *Server) Wait() { s.pending.Wait() }
+
+// Sent returns the messages accepted so far, in order.
+func (s *Server) Sent() []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Message(nil), s.sent...)
+}
+
+// ServeHTTP answers the Graph API's send endpoint, and POST /_fake/inbound (a test control, not
+// Meta's API) with {"from": "2547…", "text": "…"}: a user's message delivered to the app.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/_fake/inbound" && r.Method == http.MethodPost {
+		var in struct{ From, Text string }
+		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&in); err != nil || in.From == "" {
+			http.Error(w, `want {"from": "2547…", "text": "…"}`, http.StatusBadRequest)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"id": s.Inbound(strings.TrimPrefix(in.From, "+"), in.Text)})
+		return
+	}
+	if r.Header.Get("Authorization") != "Bearer "+s.cfg.Token {
+		writeError(w, http.StatusUnauthorized, cloudapi.CodeTokenExpired, "Error validating access token")
+		return
+	}
+	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	if r.Method != http.MethodPost || len(parts) != 3 || !strings.HasPrefix(parts[0], "v") ||
+		parts[1] != s.cfg.PhoneNumberID || parts[2] != "messages" {
+		writeError(w, http.StatusBadRequest, cloudapi.CodeInvalidParam, "Unsupported request")
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, cloudapi.CodeInvalidParam, "body not readable")
+		return
+	}
+	s.messages(w, body)
+}
+
+// envelope is the part of a send request the fake checks.
+type envelope struct {
+	Product       string          `json:"messaging_product"`
+	RecipientType string          `json:"recipient_type"`
+	To            string          `json:"to"`
+	Type          string          `json:"type"`
+	Status        string          `json:"status"`
+	Opaque        string          `json:"biz_opaque_callback_data"`
+	Template      *templateFields `json:"template"`
+}
+
+type templateFields struct {
+	Name     string `json:"name"`
+	Language struct {
+		Code string `json:"code"`
+	} `json:"language"`
+}
+
+func (s *Server) messages(w http.ResponseWriter, body []byte) {
+	var env envelope
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(body, &env) != nil || json.Unmarshal(body, &fields) != nil || env.Product != "whatsapp" {
+		writeError(w, http.StatusBadRequest, cloudapi.CodeInvalidParam, "Invalid parameter")
+		return
+	}
+	if env.Status == "read" {
+		writeJSON(w, http.StatusOK, map[string]any{"success": true})
+		return
+	}
+	if _, ok := fields[env.Type]; !ok || env.RecipientType != "individual" {
+		writeError(w, http.StatusBadRequest, cloudapi.CodeInvalidParam, "the type's object is missing")
+		return
+	}
+	digits := strings.TrimPrefix(env.To, "+")
+	if code, status, words := s.refusal(env, digits); code != 0 {
+		writeError(w, status, code, words)
+		return
+	}
+	s.mu.Lock()
+	s.seq++
+	m := Message{ID: "wamid.FAKE" + strconv.Itoa(s.seq), To: env.To, Type: env.Type, Body: body}
+	s.sent = append(s.sent, m)
+	s.mu.Unlock()
+	if s.log != nil {
+		s.log.Info("accepted", "to", phone.Mask(env.To), "type", env.Type, "id", m.ID)
+	}
+	// The status webhooks start before the answer, so a test's Wait after the send covers them;
+	// they may reach the app before the answer reaches the client, as Meta's sometimes do.
+	if strings.HasSuffix(digits, "0026") {
+		s.statuses(m.ID, digits, env.Opaque, "failed")
+	} else {
+		s.statuses(m.ID, digits, env.Opaque, "sent", "delivered", "read")
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"messaging_product": "whatsapp",
+		"contacts": []any{map[string]any{"input": env.To, "wa_id": digits}},
+		"messages": []any{map[string]any{"id": m.ID}}})
+}
+
+// refusal returns the error a send gets, 0 when it is accepted.
+func (s *Server) refusal(env envelope, digits string) (code, status int, words string) {
+	switch {
+	case !strings.HasPrefix(env.To, "+"):
+		// Meta would prepend the business number's country code; the fake refuses so tests catch it.
+		return cloudapi.CodeInvalidParam, http.StatusBadRequest, "recipient without + and country code"
+	case strings.HasSuffix(digits, "0500"):
+		return 131000, http.StatusInternalServerError, "Something went wrong"
+	case env.Type == "template":
+		if env.Template == nil || !s.hasTemplate(env.Template.Name+"/"+env.Template.Language.Code) {
+			return 132001, http.StatusNotFound, "Template name does not exist in the translation"
+		}
+		return 0, 0, ""
+	}
+	s.mu.Lock()
+	last, ok := s.lastIn[digits]
+	now := s.clock()
+	s.mu.Unlock()
+	if !ok || now.Sub(last) > Window {
+		return cloudapi.CodeOutsideWindow, http.StatusBadRequest, "Re-engagement message: more than 24 hours have passed since the recipient last replied"
+	}
+	return 0, 0, ""
+}
+
+func (s *Server) hasTemplate(key string) bool {
+	for _, t := range s.cfg.Templates {
+		if t == key {
+			return true
+		}
+	}
+	return false
+}
+
+func writeError(w http.ResponseWriter, status, code int, words string) {
+	writeJSON(w, status, map[string]any{"error": map[string]any{
+		"message": fmt.Sprintf("(#%d) %s", code, words), "type": "OAuthException", "code": code,
+		"error_data": map[string]any{"messaging_product": "whatsapp", "details": words}, "fbtrace_id": "FAKE"}})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// post signs body with the app secret and posts it to the webhook, in the background: Meta's
+// webhooks arrive after the send's answer.
+func (s *Server) post(body []byte) {
+	if s.cfg.WebhookURL == "" {
+		return
+	}
+	s.pending.Add(1)
+	go func() {
+		defer s.pending.Done()
+		req, err := http.NewRequest(http.MethodPost, s.cfg.WebhookURL, bytes.NewReader(body))
+		if err != nil {
+			return
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set(cloudapi.SignatureHeader, cloudapi.Sign(s.cfg.AppSecret, body))
+		if resp, err := s.hook.Do(req); err == nil {
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+	}()
+}

@@ -1,0 +1,161 @@
+package whatsapp
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"chanjo/phone"
+	"chanjo/storable"
+	"chanjo/store"
+	"chanjo/whatsapp/cloudapi"
+)
+
+// inboxBatch is how many stored webhooks one round reads.
+const inboxBatch = 100
+
+// inboxEvery is how often the inbox looks for webhooks without being woken: those another instance
+// stored, or that a crash left behind.
+const inboxEvery = 5 * time.Second
+
+// Inbox applies stored webhooks: each inbound message is stored once, each status kept at the
+// highest seen. Every instance may run one; a webhook is applied by exactly one of them.
+type Inbox struct {
+	db      *store.DB
+	log     *slog.Logger
+	metrics *Metrics
+	wake    chan struct{}
+}
+
+// NewInbox returns an Inbox; m may be nil.
+func NewInbox(db *store.DB, log *slog.Logger, m *Metrics) *Inbox {
+	if m == nil {
+		m = NewMetrics(prometheus.NewRegistry())
+	}
+	return &Inbox{db: db, log: log.With("component", "whatsapp"), metrics: m, wake: make(chan struct{}, 1)}
+}
+
+// Wake asks Run for a round now; it never blocks.
+func (in *Inbox) Wake() {
+	select {
+	case in.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run applies stored webhooks whenever woken and every inboxEvery, until ctx ends.
+func (in *Inbox) Run(ctx context.Context) {
+	tick := time.NewTicker(inboxEvery)
+	defer tick.Stop()
+	for {
+		if err := in.Drain(ctx); err != nil && ctx.Err() == nil {
+			in.log.Error("inbox round", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-in.wake:
+		case <-tick.C:
+		}
+	}
+}
+
+// Drain applies every stored webhook not yet applied.
+func (in *Inbox) Drain(ctx context.Context) error {
+	for {
+		hooks, err := in.db.PendingWhatsAppWebhooks(ctx, inboxBatch)
+		if err != nil || len(hooks) == 0 {
+			return err
+		}
+		for _, hook := range hooks {
+			if err := in.apply(ctx, hook); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+func (in *Inbox) apply(ctx context.Context, hook store.WhatsAppWebhook) error {
+	msgs, statuses := in.read(hook)
+	fresh, err := in.db.ApplyWhatsAppWebhook(ctx, hook.ID, msgs, statuses)
+	if err != nil {
+		return err
+	}
+	in.metrics.messages.Add(float64(len(fresh)))
+	for _, s := range statuses {
+		in.metrics.statuses.WithLabelValues(s.Status).Inc()
+	}
+	return nil
+}
+
+// read turns a stored webhook into the rows to store. What cannot be read is logged and skipped:
+// the raw body stays in the inbox.
+func (in *Inbox) read(hook store.WhatsAppWebhook) ([]store.WhatsAppMessage, []store.WhatsAppStatus) {
+	w, err := cloudapi.ParseWebhook(hook.Body)
+	if err != nil {
+		in.log.Error("webhook not readable", "inbox_id", hook.ID, "err", err)
+		return nil, nil
+	}
+	var msgs []store.WhatsAppMessage
+	var statuses []store.WhatsAppStatus
+	for _, e := range w.Entry {
+		for _, ch := range e.Changes {
+			if ch.Field != "messages" {
+				continue
+			}
+			for _, m := range ch.Value.Messages {
+				if msg, ok := in.message(hook.ID, m); ok {
+					msgs = append(msgs, msg)
+				}
+			}
+			for _, s := range ch.Value.Statuses {
+				if st, ok := in.status(hook.ID, s); ok {
+					statuses = append(statuses, st)
+				}
+			}
+		}
+	}
+	return msgs, statuses
+}
+
+func (in *Inbox) message(id int64, m cloudapi.Inbound) (store.WhatsAppMessage, bool) {
+	// Group messages and senders known only by a username (BSUID) come with the groups slice.
+	if m.ID == "" || m.From == "" || m.GroupID != "" {
+		in.log.Info("message skipped", "inbox_id", id, "type", m.Type, "group", m.GroupID != "")
+		return store.WhatsAppMessage{}, false
+	}
+	p, err := phone.Normalize("+" + m.From)
+	if err != nil {
+		in.log.Warn("message skipped: sender not readable", "inbox_id", id)
+		return store.WhatsAppMessage{}, false
+	}
+	at, err := cloudapi.ParseTime(m.Timestamp)
+	if err != nil {
+		at = time.Now().UTC()
+	}
+	replyID, text := m.Reply()
+	return store.WhatsAppMessage{WAMID: storable.Text(m.ID), Phone: p, Kind: storable.Text(m.Type),
+		ReplyID: storable.Text(replyID), Body: storable.Text(text), SentAt: at}, true
+}
+
+func (in *Inbox) status(id int64, s cloudapi.Status) (store.WhatsAppStatus, bool) {
+	rank := cloudapi.StatusRank(s.Status)
+	if s.ID == "" || rank == 0 {
+		if s.Status != "deleted" {
+			in.log.Info("status skipped", "inbox_id", id, "status", storable.Text(s.Status))
+		}
+		return store.WhatsAppStatus{}, false
+	}
+	at, err := cloudapi.ParseTime(s.Timestamp)
+	if err != nil {
+		at = time.Now().UTC()
+	}
+	st := store.WhatsAppStatus{WAMID: storable.Text(s.ID), Status: s.Status, Rank: rank,
+		Recipient: storable.Text(s.RecipientID), Opaque: storable.Text(s.Opaque), At: at}
+	if len(s.Errors) > 0 {
+		st.ErrorCode = s.Errors[0].Code
+	}
+	return st, true
+}
