@@ -52,7 +52,7 @@ func (h *Console) broadcast(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	d := broadcastData{B: b, Cost: h.Price.Format(h.Price.Of(b.Counts.Total(), b.Segments))}
+	d := broadcastData{B: b, Cost: h.Price.Format(h.Price.Of(b.Counts.Billable(), b.Segments))}
 	if b.Counts.Pending() {
 		d.Refresh = refreshSeconds
 	}

@@ -44,7 +44,7 @@ type broadcastJSON struct {
 func (a *API) broadcastJSON(b store.Broadcast) broadcastJSON {
 	return broadcastJSON{ID: b.ID, Body: b.Body, Audience: b.Audience, Urgent: b.Urgent, SendAt: b.SendAt.UTC(), SentBy: b.UserName,
 		Recipients: b.Counts.Total(), Segments: b.Segments, Encoding: gsm.Segments(b.Body).Encoding.String(),
-		EstimatedCost: a.Price.Of(b.Counts.Total(), b.Segments), Currency: a.Price.Currency, CreatedAt: b.CreatedAt.UTC(), Counts: b.Counts}
+		EstimatedCost: a.Price.Of(b.Counts.Billable(), b.Segments), Currency: a.Price.Currency, CreatedAt: b.CreatedAt.UTC(), Counts: b.Counts}
 }
 
 // createBroadcast is POST /api/v1/broadcasts: 201 with the broadcast, 422
