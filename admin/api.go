@@ -97,6 +97,7 @@ func (a *API) Register(r gin.IRouter) {
 	r.POST("/broadcasts", a.createBroadcast)
 	r.GET("/broadcasts", a.listBroadcasts)
 	r.GET("/broadcasts/:id", a.getBroadcast)
+	r.POST("/broadcasts/:id/cancel", a.cancelBroadcast)
 	a.registerPeople(r)
 	a.registerReports(r)
 }

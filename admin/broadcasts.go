@@ -68,13 +68,13 @@ func (h *Console) broadcastsCSV(c *gin.Context) {
 	}
 	w := startCSV(c, "broadcasts.csv")
 	w.Write([]string{"id", "created_at", "sent_by", "audience", "body", "urgent", "send_at", "segments",
-		"queued", "sending", "accepted", "delivered", "failed", "suppressed"})
+		"queued", "sending", "accepted", "delivered", "failed", "suppressed", "cancelled"})
 	itoa := strconv.Itoa
 	for _, b := range rows {
 		n := b.Counts
 		w.Write([]string{strconv.FormatInt(b.ID, 10), b.CreatedAt.UTC().Format(csvTimeLayout), cell(b.UserName),
 			cell(b.Audience.String()), cell(b.Body), strconv.FormatBool(b.Urgent), b.SendAt.UTC().Format(csvTimeLayout),
-			itoa(b.Segments), itoa(n.Queued), itoa(n.Sending), itoa(n.Accepted), itoa(n.Delivered), itoa(n.Failed), itoa(n.Suppressed)})
+			itoa(b.Segments), itoa(n.Queued), itoa(n.Sending), itoa(n.Accepted), itoa(n.Delivered), itoa(n.Failed), itoa(n.Suppressed), itoa(n.Cancelled)})
 	}
 	h.endCSV(w, "broadcasts.csv")
 }

@@ -82,6 +82,7 @@ func (h *Console) Register(r gin.IRouter) {
 	g.GET("/broadcasts/new", h.newBroadcastForm)
 	g.POST("/broadcasts/new", h.composeBroadcast)
 	g.GET("/broadcasts/:id", h.broadcast)
+	g.POST("/broadcasts/:id/cancel", h.cancelBroadcast)
 	h.registerPeople(g)
 	h.registerReports(g)
 }

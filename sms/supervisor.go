@@ -14,6 +14,7 @@ import (
 const (
 	cmdBroadcast = "broadcast" // BC <group or sub-county> <message>
 	cmdConfirm   = "confirm"   // YES (NDIYO)
+	cmdCancel    = "cancel"    // BC CANCEL
 )
 
 // maxAudienceWords bounds the words of a group or sub-county name after BC.
@@ -25,6 +26,8 @@ func supervisorCommand(text string) (cmd, rest string) {
 	text = strings.TrimSpace(text)
 	first, rest, _ := strings.Cut(text, " ")
 	switch {
+	case strings.EqualFold(first, "BC") && strings.EqualFold(strings.Trim(strings.TrimSpace(rest), ".!"), "CANCEL"):
+		return cmdCancel, ""
 	case strings.EqualFold(first, "BC"):
 		return cmdBroadcast, strings.TrimSpace(rest)
 	case strings.EqualFold(strings.Trim(text, ".!"), "YES"), strings.EqualFold(strings.Trim(text, ".!"), "NDIYO"):
@@ -33,8 +36,8 @@ func supervisorCommand(text string) (cmd, rest string) {
 	return "", ""
 }
 
-// supervisorSMS handles BC and YES from a console user's phone: a broadcast
-// asked for by SMS, then confirmed. It reports whether the SMS was hers;
+// supervisorSMS handles BC, YES and BC CANCEL from a console user's phone:
+// a broadcast asked for by SMS, then confirmed, or cancelled. It reports whether the SMS was hers;
 // anything else goes on to the workers' keywords.
 func (h *Handler) supervisorSMS(ctx context.Context, in africastalking.Incoming) (bool, error) {
 	cmd, rest := supervisorCommand(in.Text)
@@ -72,6 +75,8 @@ func (h *Handler) supervisorSMS(ctx context.Context, in africastalking.Incoming)
 		case cmd == cmdBroadcast:
 			p, derr := h.db.DraftBroadcast(ctx, tx, sc, u.ID, a, strings.TrimSpace(rest[len(name):]))
 			text, err = h.supervisorReply(cmd, name, p, derr)
+		case cmd == cmdCancel:
+			text, err = h.cancelBySMS(ctx, tx, sc, u.ID)
 		default:
 			b, cerr := h.db.ConfirmDraft(ctx, tx, sc, u.ID)
 			text, err = h.supervisorReply(cmd, name, store.Preview{Recipients: b.Recipients}, cerr)
@@ -152,4 +157,37 @@ func (h *Handler) supervisorReply(cmd, name string, p store.Preview, err error) 
 		return "Chanjo: no broadcast is waiting for YES. Send BC <group or sub-county> <message> first.", nil
 	}
 	return "", fmt.Errorf("sms: supervisor sms: %w", err)
+}
+
+// cancelBySMS is BC CANCEL: it drops the broadcast waiting for her YES, if
+// any, and cancels the SMS still waiting of her newest broadcast, and
+// returns her answer.
+func (h *Handler) cancelBySMS(ctx context.Context, tx *store.Tx, sc store.Scope, userID int64) (string, error) {
+	dropped, err := h.db.DropDraft(ctx, tx, userID)
+	if err != nil {
+		return "", fmt.Errorf("sms: supervisor sms: %w", err)
+	}
+	b, n, err := h.db.CancelLatestBroadcast(ctx, tx, sc, userID)
+	switch {
+	case err == nil:
+		return fmt.Sprintf("Chanjo: cancelled your broadcast \"%s\": %d SMS will not be sent. Tangazo limesitishwa; ujumbe %d hautatumwa.",
+			excerpt(b.Body), n, n), nil
+	case !errors.Is(err, store.ErrNothingToCancel):
+		return "", fmt.Errorf("sms: supervisor sms: %w", err)
+	case dropped:
+		return "Chanjo: the broadcast waiting for YES is dropped; nothing was sent. Tangazo lililosubiri NDIYO limefutwa.", nil
+	}
+	return "Chanjo: no broadcast of yours is waiting to go; nothing was cancelled. Hakuna tangazo la kusitisha.", nil
+}
+
+// excerptRunes is how much of a broadcast a reply about it quotes.
+const excerptRunes = 30
+
+// excerpt returns the start of a broadcast's text, for a reply naming it.
+func excerpt(body string) string {
+	r := []rune(body)
+	if len(r) <= excerptRunes {
+		return body
+	}
+	return strings.TrimSpace(string(r[:excerptRunes-3])) + "..."
 }

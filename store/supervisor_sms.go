@@ -117,3 +117,17 @@ func (db *DB) ConfirmDraft(ctx context.Context, q *Tx, sc Scope, userID int64) (
 	}
 	return bs[0], nil
 }
+
+// DropDraft forgets, through q, the user's broadcast waiting for YES, and
+// reports whether there was one.
+func (db *DB) DropDraft(ctx context.Context, q *Tx, userID int64) (bool, error) {
+	res, err := q.ExecContext(ctx, db.Rebind(`DELETE FROM broadcast_drafts WHERE user_id = ?`), userID)
+	if err != nil {
+		return false, fmt.Errorf("store: drop draft: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("store: drop draft: %w", err)
+	}
+	return n > 0, nil
+}
