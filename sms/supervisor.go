@@ -20,27 +20,28 @@ const (
 // maxAudienceWords bounds the words of a group or sub-county name after BC.
 const maxAudienceWords = 5
 
-// supervisorCommand returns the command an SMS holds, if any, and the text
-// after BC.
-func supervisorCommand(text string) (cmd, rest string) {
+// supervisorCommand returns the command an SMS holds, if any, the text
+// after BC, and whether it is BC! (urgent: it skips quiet hours).
+func supervisorCommand(text string) (cmd, rest string, urgent bool) {
 	text = strings.TrimSpace(text)
 	first, rest, _ := strings.Cut(text, " ")
+	rest = strings.TrimSpace(rest)
 	switch {
-	case strings.EqualFold(first, "BC") && strings.EqualFold(strings.Trim(strings.TrimSpace(rest), ".!"), "CANCEL"):
-		return cmdCancel, ""
-	case strings.EqualFold(first, "BC"):
-		return cmdBroadcast, strings.TrimSpace(rest)
+	case strings.EqualFold(first, "BC") && strings.EqualFold(strings.Trim(rest, ".!"), "CANCEL"):
+		return cmdCancel, "", false
+	case strings.EqualFold(first, "BC"), strings.EqualFold(first, "BC!"):
+		return cmdBroadcast, rest, first[len(first)-1] == '!'
 	case strings.EqualFold(strings.Trim(text, ".!"), "YES"), strings.EqualFold(strings.Trim(text, ".!"), "NDIYO"):
-		return cmdConfirm, ""
+		return cmdConfirm, "", false
 	}
-	return "", ""
+	return "", "", false
 }
 
 // supervisorSMS handles BC, YES and BC CANCEL from a console user's phone:
 // a broadcast asked for by SMS, then confirmed, or cancelled. It reports whether the SMS was hers;
 // anything else goes on to the workers' keywords.
 func (h *Handler) supervisorSMS(ctx context.Context, in africastalking.Incoming) (bool, error) {
-	cmd, rest := supervisorCommand(in.Text)
+	cmd, rest, urgent := supervisorCommand(in.Text)
 	if cmd == "" {
 		return false, nil
 	}
@@ -73,8 +74,11 @@ func (h *Handler) supervisorSMS(ctx context.Context, in africastalking.Incoming)
 		case refusal != "":
 			text = refusal
 		case cmd == cmdBroadcast:
-			p, derr := h.db.DraftBroadcast(ctx, tx, sc, u.ID, a, strings.TrimSpace(rest[len(name):]))
-			text, err = h.supervisorReply(cmd, name, p, derr)
+			body := strings.TrimSpace(rest[len(name):])
+			p, derr := h.db.DraftBroadcast(ctx, tx, sc, u.ID, a, body, urgent)
+			if text = draftReply(name, body, urgent, p, h.Price); derr != nil {
+				text, err = h.supervisorReply(cmd, name, p, derr)
+			}
 		case cmd == cmdCancel:
 			text, err = h.cancelBySMS(ctx, tx, sc, u.ID)
 		default:
@@ -89,8 +93,13 @@ func (h *Handler) supervisorSMS(ctx context.Context, in africastalking.Incoming)
 	})
 }
 
-// errUsage is a BC without an audience or a message.
-var errUsage = errors.New("usage")
+// Refusals of a BC before it is drafted.
+var (
+	// errUsage is a BC without an audience or a message.
+	errUsage = errors.New("usage")
+	// errNoMessage is a BC naming an audience and nothing more.
+	errNoMessage = errors.New("message missing")
+)
 
 // audienceOf finds the audience named at the start of a BC's text, the
 // longest name first ("Kibra North" before "Kibra"), and returns the name
@@ -99,6 +108,19 @@ func (h *Handler) audienceOf(ctx context.Context, sc store.Scope, cmd, rest stri
 	words := strings.Fields(rest)
 	if cmd != cmdBroadcast {
 		return "", store.Audience{}, nil
+	}
+	if len(words) == 0 {
+		return "", store.Audience{}, errUsage
+	}
+	// The whole text naming an audience is a BC whose message was left out,
+	// not a message to the audience of its first words.
+	if len(words) <= maxAudienceWords {
+		switch _, err := h.db.AudienceNamed(ctx, sc, rest); {
+		case err == nil:
+			return rest, store.Audience{}, errNoMessage
+		case !errors.Is(err, store.ErrNotFound):
+			return rest, store.Audience{}, err
+		}
 	}
 	if len(words) < 2 {
 		return "", store.Audience{}, errUsage
@@ -129,22 +151,20 @@ func prefixOf(s string, n int) string {
 	return s[:end]
 }
 
-// supervisorReply is the answer to a BC or YES: the preview of a draft, the
-// news that a broadcast is on its way, or why nothing was sent. An error
+// supervisorReply is the answer to a YES (the news that the broadcast is on
+// its way) or to a BC or YES refused (why nothing was sent). An error
 // that is no answer for her is returned instead.
 func (h *Handler) supervisorReply(cmd, name string, p store.Preview, err error) (string, error) {
 	var ie *store.InputError
 	switch {
-	case err == nil && cmd == cmdBroadcast:
-		cost := h.Price.Format(h.Price.Of(p.Recipients, p.Size.Segments))
-		return fmt.Sprintf("Chanjo: BC to %s: %d recipients, %d SMS each, about %s. Reply YES within 10 minutes to send. Jibu NDIYO ndani ya dakika 10.",
-			name, p.Recipients, p.Size.Segments, cost), nil
 	case err == nil:
 		return fmt.Sprintf("Chanjo: your broadcast is going out to %d recipients. Tangazo lako linatumwa kwa watu %d.", p.Recipients, p.Recipients), nil
 	case errors.Is(err, store.ErrNoRecipients):
 		return "Chanjo: nobody in " + name + " can get SMS in your sub-counties; nothing was sent. Hakuna wa kupokea; hakuna kilichotumwa.", nil
 	case errors.As(err, &ie):
 		return "Chanjo: " + ie.Message + "; nothing was sent. Hakuna kilichotumwa.", nil
+	case errors.Is(err, errNoMessage):
+		return "Chanjo: the message is missing; nothing was sent. Send BC " + name + " <message>. Ujumbe haupo; tuma BC " + name + " <ujumbe>.", nil
 	case errors.Is(err, errUsage):
 		return "Chanjo: send BC <group or sub-county> <message>, e.g. BC Kibra Meeting on Friday at 9. Tuma BC <kikundi au kaunti ndogo> <ujumbe>.", nil
 	case errors.Is(err, store.ErrOutsideScope):
@@ -190,4 +210,16 @@ func excerpt(body string) string {
 		return body
 	}
 	return strings.TrimSpace(string(r[:excerptRunes-3])) + "..."
+}
+
+// draftReply asks for the YES to a BC: who gets it, its size and cost, and
+// the text as the nurses will read it, so she confirms what she sees.
+func draftReply(name, body string, urgent bool, p store.Preview, price store.Price) string {
+	cost := price.Format(price.Of(p.Recipients, p.Size.Segments))
+	kind := "BC"
+	if urgent {
+		kind = "Urgent BC (also in quiet hours)"
+	}
+	return fmt.Sprintf("Chanjo: %s to %s: %d recipients, %d SMS each, about %s. Reply YES within 10 minutes to send: \"%s\" Jibu NDIYO ndani ya dakika 10.",
+		kind, name, p.Recipients, p.Size.Segments, cost, body)
 }

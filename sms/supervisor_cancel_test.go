@@ -48,3 +48,38 @@ func TestBroadcastCancelledBySMS(t *testing.T) {
 		})
 	}
 }
+
+func TestBroadcastBySMSUrgentAndMessageMissing(t *testing.T) {
+	tests := []struct {
+		name, text, reply string
+		urgent            bool
+	}{
+		{"BC! is urgent and repeats the text", "BC! Kibra Outreach moved to 6am.",
+			`Urgent BC (also in quiet hours) to Kibra: 2 recipients, 1 SMS each, about KES 1.60. Reply YES within 10 minutes to send: "Outreach moved to 6am."`, true},
+		{"BC repeats the text", "bc Cold Chain Team Bring the cold box.", `to Cold Chain Team: 2 recipients, 1 SMS each, about KES 1.60. Reply YES within 10 minutes to send: "Bring the cold box."`, false},
+		{"a group of three words and no message", "BC Cold Chain Team", "the message is missing; nothing was sent. Send BC Cold Chain Team <message>", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, db *store.DB) {
+				c := newSupervisorRig(t, db)
+				_, err := db.Exec(db.Rebind(`INSERT INTO groups (name, created_at) VALUES ('Cold Chain Team', ?)`), c.clock.Now())
+				if err == nil {
+					_, err = db.Exec(`INSERT INTO group_members (group_id, worker_id) SELECT g.id, w.id FROM groups g, workers w WHERE w.phone IN ('+254711000101', '+254711000102')`)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				c.post("/sms/inbound", incoming("urg-a", supervisorPhone, tt.text))
+				if got := c.lastReply(t, supervisorPhone); !strings.Contains(got, tt.reply) {
+					t.Errorf("reply to %q = %q, want it to contain %q", tt.text, got, tt.reply)
+				}
+				c.post("/sms/inbound", incoming("urg-b", supervisorPhone, "YES"))
+				urgent := c.count(t, "outbox WHERE kind = 'broadcast' AND urgent")
+				if want := map[bool]int{true: 2}[tt.urgent]; urgent != want {
+					t.Errorf("urgent broadcast SMS = %d, want %d", urgent, want)
+				}
+			})
+		})
+	}
+}

@@ -88,7 +88,8 @@ func TestBroadcastBySMS(t *testing.T) {
 		{"YES after 10 minutes", []step{{0, "BC Kibra Meeting.", "Reply YES"}, {10 * time.Minute, "YES", "more than 10 minutes"}}, 0},
 		{"another's sub-county", []step{{0, "BC Embakasi Meeting.", "Embakasi is not one of your sub-counties"}, {0, "YES", "no broadcast is waiting"}}, 0},
 		{"unknown audience", []step{{0, "BC Nowhere Meeting.", "no group or sub-county called Nowhere"}}, 0},
-		{"no message", []step{{0, "BC Kibra", "send BC <group or sub-county> <message>"}}, 0},
+		{"no message", []step{{0, "BC Kibra", "the message is missing; nothing was sent. Send BC Kibra <message>"}}, 0},
+		{"nothing after BC", []step{{0, "BC", "send BC <group or sub-county> <message>"}}, 0},
 		{"long message is shown, YES confirms it", []step{
 			{0, "BC Kibra " + strings.Repeat("Chanjo ya surua Ijumaa. ", 30), "2 recipients, 5 SMS each, about KES 8.00"},
 			{0, "YES", "going out"},
