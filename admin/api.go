@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"chanjo/lessons"
+	"chanjo/quiet"
 	"chanjo/store"
 )
 
@@ -20,6 +21,8 @@ type API struct {
 	log *slog.Logger
 	// Price (SMS_SEGMENT_COST) estimates what a broadcast costs.
 	Price store.Price
+	// Quiet (SMS_QUIET_HOURS) is what a broadcast's status says holds it.
+	Quiet quiet.Hours
 	// VisitRules schedule the reminders of the visits the API changes.
 	VisitRules store.VisitRules
 	// Checklist is the content pack's visit checklist, for its results.

@@ -14,8 +14,14 @@ const historyLimit = 200
 
 // broadcastsData is the history page's data.
 type broadcastsData struct {
-	Rows  []store.Broadcast
+	Rows  []broadcastRow
 	Price store.Price
+}
+
+// broadcastRow is a broadcast of the history page with when it goes.
+type broadcastRow struct {
+	store.Broadcast
+	GoesOut string
 }
 
 // broadcasts is /admin/broadcasts: the history with counts by status.
@@ -25,13 +31,22 @@ func (h *Console) broadcasts(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	h.render(c, http.StatusOK, "broadcasts", broadcastsData{Rows: rows, Price: h.Price})
+	d := broadcastsData{Rows: make([]broadcastRow, len(rows)), Price: h.Price}
+	now := h.db.Now()
+	for i, b := range rows {
+		d.Rows[i].Broadcast = b
+		d.Rows[i].GoesOut, _ = goesOut(b, h.Quiet, now, h.tz)
+	}
+	h.render(c, http.StatusOK, "broadcasts", d)
 }
 
 // broadcastData is the detail page's data.
 type broadcastData struct {
 	B    store.Broadcast
 	Cost string
+	// GoesOut says when the waiting SMS go ("held for quiet hours until
+	// 07:00"); "" when they go now.
+	GoesOut string
 	// Refresh is set while SMS wait for a final status: the page reloads
 	// itself every so many seconds to show delivery reports as they arrive.
 	Refresh int
@@ -53,6 +68,7 @@ func (h *Console) broadcast(c *gin.Context) {
 		return
 	}
 	d := broadcastData{B: b, Cost: h.Price.Format(h.Price.Of(b.Counts.Billable(), b.Segments))}
+	d.GoesOut, _ = goesOut(b, h.Quiet, h.db.Now(), h.tz)
 	if b.Counts.Pending() {
 		d.Refresh = refreshSeconds
 	}

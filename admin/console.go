@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"chanjo/lessons"
+	"chanjo/quiet"
 	"chanjo/store"
 )
 
@@ -30,6 +31,8 @@ type Console struct {
 
 	// Price (SMS_SEGMENT_COST) estimates what a broadcast costs.
 	Price store.Price
+	// Quiet (SMS_QUIET_HOURS) is what a broadcast's page says holds it.
+	Quiet quiet.Hours
 	// VisitRules schedule the reminders of the visits the console changes.
 	VisitRules store.VisitRules
 	// Checklist is the content pack's visit checklist, for its results.

@@ -59,7 +59,7 @@ func (h *Handler) supervisorSMS(ctx context.Context, in africastalking.Incoming)
 	name, a, err := h.audienceOf(ctx, sc, cmd, rest)
 	var refusal string // the answer to a BC refused before it is drafted
 	if err != nil {
-		if refusal, err = h.supervisorReply(cmd, name, store.Preview{}, err); err != nil {
+		if refusal, err = h.supervisorReply(name, err); err != nil {
 			return true, err
 		}
 	}
@@ -77,13 +77,15 @@ func (h *Handler) supervisorSMS(ctx context.Context, in africastalking.Incoming)
 			body := strings.TrimSpace(rest[len(name):])
 			p, derr := h.db.DraftBroadcast(ctx, tx, sc, u.ID, a, body, urgent)
 			if text = draftReply(name, body, urgent, p, h.Price); derr != nil {
-				text, err = h.supervisorReply(cmd, name, p, derr)
+				text, err = h.supervisorReply(name, derr)
 			}
 		case cmd == cmdCancel:
 			text, err = h.cancelBySMS(ctx, tx, sc, u.ID)
 		default:
 			b, cerr := h.db.ConfirmDraft(ctx, tx, sc, u.ID)
-			text, err = h.supervisorReply(cmd, name, store.Preview{Recipients: b.Recipients}, cerr)
+			if text = h.goingReply(b); cerr != nil {
+				text, err = h.supervisorReply(name, cerr)
+			}
 		}
 		if err != nil {
 			return err
@@ -151,14 +153,11 @@ func prefixOf(s string, n int) string {
 	return s[:end]
 }
 
-// supervisorReply is the answer to a YES (the news that the broadcast is on
-// its way) or to a BC or YES refused (why nothing was sent). An error
-// that is no answer for her is returned instead.
-func (h *Handler) supervisorReply(cmd, name string, p store.Preview, err error) (string, error) {
+// supervisorReply is the answer to a BC or YES refused: why nothing was
+// sent. An error that is no answer for her is returned instead.
+func (h *Handler) supervisorReply(name string, err error) (string, error) {
 	var ie *store.InputError
 	switch {
-	case err == nil:
-		return fmt.Sprintf("Chanjo: your broadcast is going out to %d recipients. Tangazo lako linatumwa kwa watu %d.", p.Recipients, p.Recipients), nil
 	case errors.Is(err, store.ErrNoRecipients):
 		return "Chanjo: nobody in " + name + " can get SMS in your sub-counties; nothing was sent. Hakuna wa kupokea; hakuna kilichotumwa.", nil
 	case errors.As(err, &ie):
@@ -222,4 +221,20 @@ func draftReply(name, body string, urgent bool, p store.Preview, price store.Pri
 	}
 	return fmt.Sprintf("Chanjo: %s to %s: %d recipients, %d SMS each, about %s. Reply YES within 10 minutes to send: \"%s\" Jibu NDIYO ndani ya dakika 10.",
 		kind, name, p.Recipients, p.Size.Segments, cost, body)
+}
+
+// goingReply is the answer to a YES: the broadcast is on its way, or held
+// for quiet hours until their end, so that she does not send it again.
+func (h *Handler) goingReply(b store.Broadcast) string {
+	due := b.SendAt
+	if now := h.db.Now(); now.After(due) {
+		due = now
+	}
+	if until, held := h.Quiet.Until(due.In(h.tz)); held && !b.Urgent {
+		at := until.Format("15:04")
+		return fmt.Sprintf("Chanjo: your broadcast \"%s\" to %d recipients is held for quiet hours until %s; it goes then, no need to resend. BC! skips quiet hours. Tangazo lako litatumwa saa %s.",
+			excerpt(b.Body), b.Recipients, at, at)
+	}
+	return fmt.Sprintf("Chanjo: your broadcast \"%s\" is going out to %d recipients. Tangazo lako linatumwa kwa watu %d.",
+		excerpt(b.Body), b.Recipients, b.Recipients)
 }

@@ -46,6 +46,7 @@ SELECT ?, 'Nurse', id, 'active', ?, ?, ? FROM facilities WHERE code = ?`), w.pho
 	g := gin.New()
 	h := sms.NewHandler(db, "*384*123#", nairobi, slog.New(slog.DiscardHandler), nil)
 	h.Price = store.Price{PerSegment: 0.8, Currency: "KES"}
+	h.Quiet = sms.QuietHours{Start: 19 * 60, End: 7 * 60}
 	h.Register(g)
 	return &callbackRig{rig: r, router: g}
 }
