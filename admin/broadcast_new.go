@@ -40,6 +40,7 @@ func (composeForm) Has(list []string, v string) bool {
 // preview is the count button's answer.
 type preview struct {
 	Recipients int
+	Text       string // the SMS exactly as each recipient gets it
 	Segments   int
 	UCS2       bool
 	NonGSM     string // the characters that forced UCS-2
@@ -156,7 +157,7 @@ func (h *Console) createOnce(c *gin.Context, f composeForm, nb store.NewBroadcas
 }
 
 func (h *Console) previewOf(p store.Preview, body string) *preview {
-	return &preview{Recipients: p.Recipients, Segments: p.Size.Segments, UCS2: p.Size.Encoding == gsm.UCS2,
+	return &preview{Recipients: p.Recipients, Text: p.Text, Segments: p.Size.Segments, UCS2: p.Size.Encoding == gsm.UCS2,
 		NonGSM: string(gsm.NonGSM(body)), Cost: h.Price.Format(h.Price.Of(p.Recipients, p.Size.Segments)),
 		Long: p.Size.Segments > store.MaxUnconfirmedSegments}
 }

@@ -56,7 +56,7 @@ func (a *API) broadcastJSON(b store.Broadcast) broadcastJSON {
 		held = &until
 	}
 	return broadcastJSON{GoesOut: goes, HeldUntil: held, ID: b.ID, Body: b.Body, Audience: b.Audience, Urgent: b.Urgent, SendAt: b.SendAt.UTC(), SentBy: b.UserName,
-		Recipients: b.Counts.Total(), Segments: b.Segments, Encoding: gsm.Segments(b.Body).Encoding.String(),
+		Recipients: b.Counts.Total(), Segments: b.Segments, Encoding: gsm.Segments(store.BroadcastText(b.Body)).Encoding.String(),
 		EstimatedCost: a.Price.Of(b.Counts.Billable(), b.Segments), Currency: a.Price.Currency, CreatedAt: b.CreatedAt.UTC(), Counts: b.Counts}
 }
 

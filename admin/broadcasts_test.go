@@ -77,6 +77,10 @@ func TestComposeCountSendDeliver(t *testing.T) {
 		if want := "<strong>1</strong> recipients (opted-out numbers left out), 1 SMS each, estimated cost KES 0.80"; rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), want) {
 			t.Fatalf("count = %d, want 200 with %q:\n%s", rec.Code, want, rec.Body)
 		}
+		if want := `in 1 SMS:</p>
+<blockquote class="sms">Chanjo: Cold chain meeting on Friday.</blockquote>`; !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("count does not show what a nurse receives, %q:\n%s", want, rec.Body)
+		}
 		if h.rows("broadcasts") != 0 {
 			t.Fatal("the count button created a broadcast")
 		}

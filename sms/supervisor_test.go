@@ -133,7 +133,7 @@ func TestBroadcastBySMSIsDelivered(t *testing.T) {
 		c.drain(t)
 		var sent []string
 		for _, m := range c.fake.Sent() {
-			if m.Text == "Meeting on Friday." {
+			if m.Text == "Chanjo: Meeting on Friday." {
 				sent = append(sent, m.To)
 				code, _ := c.post("/sms/delivery", url.Values{"id": {m.ID}, "status": {"Success"}, "phoneNumber": {m.To}, "networkCode": {"99999"}})
 				if code != http.StatusOK {
