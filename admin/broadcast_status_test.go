@@ -37,7 +37,7 @@ func TestBroadcastSaysQuietHoursHoldIt(t *testing.T) {
 				for k, v := range tt.form {
 					form[k] = v
 				}
-				rec := b.post("/admin/broadcasts/new", form)
+				rec := b.post("/admin/broadcasts/new", b.counted(form))
 				if rec.Code != http.StatusSeeOther {
 					t.Fatalf("send = %d, want 303: %s", rec.Code, rec.Body)
 				}
@@ -71,4 +71,32 @@ func between(s, from, to string) string {
 	_, after, _ := strings.Cut(s, from)
 	before, _, _ := strings.Cut(after, to)
 	return before
+}
+
+func TestSendNeedsACountFirst(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		h := newHarness(t, db)
+		broadcastFixture(h)
+		b, csrf := h.loggedIn("wanjiru")
+		if page := b.get("/admin/broadcasts/new").Body.String(); strings.Contains(page, `value="send"`) {
+			t.Error("the empty form offers Send before any count")
+		}
+		form := url.Values{"csrf": {csrf}, "body": {"Cold chain meeting on Friday."}, "action": {"send"}}
+		rec := b.post("/admin/broadcasts/new", form)
+		if page := rec.Body.String(); rec.Code != http.StatusUnprocessableEntity || !strings.Contains(page, "check the count below first") ||
+			!strings.Contains(page, "<strong>1</strong> recipients") {
+			t.Errorf("Send without a count = %d, want 422 showing the count:\n%s", rec.Code, page)
+		}
+		form = b.counted(form)
+		form.Set("body", "Cold chain meeting on Saturday.")
+		if rec := b.post("/admin/broadcasts/new", form); rec.Code != http.StatusUnprocessableEntity {
+			t.Errorf("Send of a message changed after its count = %d, want 422", rec.Code)
+		}
+		if n := h.rows("broadcasts"); n != 0 {
+			t.Fatalf("broadcasts = %d, want none before a count of what is sent", n)
+		}
+		if rec := b.post("/admin/broadcasts/new", b.counted(form)); rec.Code != http.StatusSeeOther {
+			t.Errorf("Send after the count = %d, want 303", rec.Code)
+		}
+	})
 }
