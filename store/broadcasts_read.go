@@ -24,8 +24,10 @@ type Broadcast struct {
 	Segments   int       `db:"segments"`
 	CreatedAt  time.Time `db:"created_at"`
 	// CancelledAt is when the broadcast was last cancelled; nil if never.
-	CancelledAt *time.Time      `db:"cancelled_at"`
-	Counts      BroadcastCounts `db:"-"`
+	CancelledAt *time.Time `db:"cancelled_at"`
+	// ResendOf is the broadcast whose failed recipients this one resent.
+	ResendOf *int64          `db:"resend_of"`
+	Counts   BroadcastCounts `db:"-"`
 }
 
 // BroadcastCounts counts a broadcast's SMS by outbox status; delivery
@@ -97,7 +99,7 @@ func (c BroadcastCounts) Pending() bool {
 // its SMS went to her sub-counties (%s: the ids of those, or all for an
 // admin: every broadcast has a recipient).
 const sqlBroadcastPage = `SELECT b.id, COALESCE(u.name, '') AS user_name, b.audience, b.body, b.urgent, b.send_at,
-    b.recipients, b.segments, b.created_at, b.cancelled_at
+    b.recipients, b.segments, b.created_at, b.cancelled_at, b.resend_of
 FROM broadcasts b LEFT JOIN users u ON u.id = b.user_id
 WHERE %s AND %s
 ORDER BY b.id DESC LIMIT ?`
