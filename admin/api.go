@@ -101,6 +101,8 @@ func (a *API) Register(r gin.IRouter) {
 	r.GET("/broadcasts", a.listBroadcasts)
 	r.GET("/broadcasts/:id", a.getBroadcast)
 	r.POST("/broadcasts/:id/cancel", a.cancelBroadcast)
+	r.GET("/broadcasts/:id/failed", a.failedBroadcast)
+	r.POST("/broadcasts/:id/resend", a.resendBroadcast)
 	a.registerPeople(r)
 	a.registerReports(r)
 }

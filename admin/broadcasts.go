@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -50,6 +51,16 @@ type broadcastData struct {
 	// Refresh is set while SMS wait for a final status: the page reloads
 	// itself every so many seconds to show delivery reports as they arrive.
 	Refresh int
+	// Failed is a page of the failed recipients, from ?after=; NextAfter
+	// the after of the next page, 0 on the last.
+	Failed    []store.FailedRecipient
+	NextAfter int64
+}
+
+// FailedCount is how many SMS of the broadcast failed in a way a resend
+// may mend.
+func (d broadcastData) FailedCount() int {
+	return d.B.Counts.Failed + d.B.Counts.Expired + d.B.Counts.NotSent
 }
 
 // refreshSeconds is how often a broadcast's page reloads while it is sending.
@@ -71,6 +82,21 @@ func (h *Console) broadcast(c *gin.Context) {
 	d.GoesOut, _ = goesOut(b, h.Quiet, h.db.Now(), h.tz)
 	if b.Counts.Pending() {
 		d.Refresh = refreshSeconds
+	}
+	if d.FailedCount() > 0 {
+		var ie *store.InputError
+		after, err := failedAfter(c)
+		if errors.As(err, &ie) {
+			h.errorPage(c, http.StatusUnprocessableEntity, "The page of failed recipients "+ie.Message+".")
+			return
+		}
+		if d.Failed, err = h.db.FailedRecipients(c.Request.Context(), scopeOf(c), id, after, failedPageSize); err != nil {
+			h.fail(c, err)
+			return
+		}
+		if len(d.Failed) == failedPageSize {
+			d.NextAfter = d.Failed[len(d.Failed)-1].OutboxID
+		}
 	}
 	h.render(c, http.StatusOK, "broadcast", d)
 }

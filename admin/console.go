@@ -86,6 +86,7 @@ func (h *Console) Register(r gin.IRouter) {
 	g.POST("/broadcasts/new", h.composeBroadcast)
 	g.GET("/broadcasts/:id", h.broadcast)
 	g.POST("/broadcasts/:id/cancel", h.cancelBroadcast)
+	g.POST("/broadcasts/:id/resend", h.resendBroadcast)
 	h.registerPeople(g)
 	h.registerReports(g)
 }
