@@ -87,8 +87,8 @@ func TestFailedRecipientsAndResendByAPI(t *testing.T) {
 		}
 		var first, second broadcastJSON
 		rec = h.api("POST", fmt.Sprintf("/api/v1/broadcasts/%d/resend", id), token, "")
-		if err := json.Unmarshal(rec.Body.Bytes(), &first); rec.Code != http.StatusCreated || err != nil || first.Recipients != 1 {
-			t.Fatalf("POST resend = %d %s, want 201 to 1 recipient", rec.Code, rec.Body)
+		if err := json.Unmarshal(rec.Body.Bytes(), &first); rec.Code != http.StatusCreated || err != nil || first.Recipients != 1 || first.ResendOf == nil || *first.ResendOf != id {
+			t.Fatalf("POST resend = %d %s, want 201 to 1 recipient, resend_of %d", rec.Code, rec.Body, id)
 		}
 		rec = h.api("POST", fmt.Sprintf("/api/v1/broadcasts/%d/resend", id), token, "")
 		if err := json.Unmarshal(rec.Body.Bytes(), &second); rec.Code != http.StatusOK || err != nil || second.ID != first.ID {

@@ -43,6 +43,8 @@ type broadcastJSON struct {
 	// 07:00", "scheduled for 21:30"; "" when they go now or none waits.
 	GoesOut   string     `json:"goes_out"`
 	HeldUntil *time.Time `json:"held_until,omitempty"`
+	// ResendOf is the broadcast whose failed recipients this one resent.
+	ResendOf *int64 `json:"resend_of,omitempty"`
 }
 
 func (a *API) broadcastJSON(b store.Broadcast) broadcastJSON {
@@ -55,7 +57,7 @@ func (a *API) broadcastJSON(b store.Broadcast) broadcastJSON {
 	if !until.IsZero() {
 		held = &until
 	}
-	return broadcastJSON{GoesOut: goes, HeldUntil: held, ID: b.ID, Body: b.Body, Audience: b.Audience, Urgent: b.Urgent, SendAt: b.SendAt.UTC(), SentBy: b.UserName,
+	return broadcastJSON{GoesOut: goes, HeldUntil: held, ResendOf: b.ResendOf, ID: b.ID, Body: b.Body, Audience: b.Audience, Urgent: b.Urgent, SendAt: b.SendAt.UTC(), SentBy: b.UserName,
 		Recipients: b.Counts.Total(), Segments: b.Segments, Encoding: gsm.Segments(store.BroadcastText(b.Body)).Encoding.String(),
 		EstimatedCost: a.Price.Of(b.Counts.Billable(), b.Segments), Currency: a.Price.Currency, CreatedAt: b.CreatedAt.UTC(), Counts: b.Counts}
 }
