@@ -92,8 +92,10 @@ func (a *API) fail(c *gin.Context, err error) {
 	}
 }
 
-// Register adds the resources to r, the /api/v1 group guarded by Auth.
+// Register adds the resources to r, the /api/v1 group guarded by Auth,
+// and the query check to every route added to r from here on.
 func (a *API) Register(r gin.IRouter) {
+	r.Use(checkQuery)
 	r.GET("/workers", a.workers)
 	r.GET("/workers/:id", a.worker)
 	r.PATCH("/workers/:id", a.patchWorker)
