@@ -76,7 +76,7 @@ func (h *Handler) supervisorSMS(ctx context.Context, in africastalking.Incoming)
 		case cmd == cmdBroadcast:
 			body := strings.TrimSpace(rest[len(name):])
 			p, derr := h.db.DraftBroadcast(ctx, tx, sc, u.ID, a, body, urgent)
-			if text = draftReply(name, body, urgent, p, h.Price); derr != nil {
+			if text = h.draftReply(name, body, urgent, p); derr != nil {
 				text, err = h.supervisorReply(name, derr)
 			}
 		case cmd == cmdCancel:
@@ -211,16 +211,19 @@ func excerpt(body string) string {
 	return strings.TrimSpace(string(r[:excerptRunes-3])) + "..."
 }
 
-// draftReply asks for the YES to a BC: who gets it, its size and cost, and
-// the text as the nurses will read it, so she confirms what she sees.
-func draftReply(name, body string, urgent bool, p store.Preview, price store.Price) string {
-	cost := price.Format(price.Of(p.Recipients, p.Size.Segments))
-	kind := "BC"
+// draftReply asks for the YES to a BC: who gets it, its size and cost,
+// whether quiet hours will hold it, and the text as she typed it, so she
+// confirms what she sees.
+func (h *Handler) draftReply(name, body string, urgent bool, p store.Preview) string {
+	cost := h.Price.Format(h.Price.Of(p.Recipients, p.Size.Segments))
+	kind, held := "BC", ""
 	if urgent {
 		kind = "Urgent BC (also in quiet hours)"
+	} else if until, ok := h.Quiet.Until(h.db.Now().In(h.tz)); ok {
+		held = " Quiet hours hold it until " + until.Format("15:04") + " (BC! skips them)."
 	}
-	return fmt.Sprintf("Chanjo: %s to %s: %d recipients, %d SMS each, about %s. Reply YES within 10 minutes to send: \"%s\" Jibu NDIYO ndani ya dakika 10.",
-		kind, name, p.Recipients, p.Size.Segments, cost, body)
+	return fmt.Sprintf("Chanjo: %s to %s: %d recipients, %d SMS each, about %s.%s Reply YES within 10 minutes to send: \"%s\" Jibu NDIYO ndani ya dakika 10.",
+		kind, name, p.Recipients, p.Size.Segments, cost, held, body)
 }
 
 // goingReply is the answer to a YES: the broadcast is on its way, or held

@@ -86,11 +86,11 @@ func TestBroadcastBySMSUrgentAndMessageMissing(t *testing.T) {
 
 func TestBroadcastBySMSSaysQuietHoursHoldIt(t *testing.T) {
 	tests := []struct {
-		name, bc, reply string
+		name, bc, draft, reply string
 	}{
-		{"held", "BC Kibra Meeting moved to Monday.",
+		{"held", "BC Kibra Meeting moved to Monday.", "1 SMS each, about KES 1.60. Quiet hours hold it until 07:00 (BC! skips them). Reply YES",
 			`your broadcast "Meeting moved to Monday." to 2 recipients is held for quiet hours until 07:00; it goes then, no need to resend`},
-		{"urgent goes now", "BC! Kibra Meeting moved to Monday.", `your broadcast "Meeting moved to Monday." is going out to 2 recipients`},
+		{"urgent goes now", "BC! Kibra Meeting moved to Monday.", "1 SMS each, about KES 1.60. Reply YES", `your broadcast "Meeting moved to Monday." is going out to 2 recipients`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -98,6 +98,9 @@ func TestBroadcastBySMSSaysQuietHoursHoldIt(t *testing.T) {
 				c := newSupervisorRig(t, db)
 				c.clock.Set(at(23, 21))
 				c.post("/sms/inbound", incoming("q-a", supervisorPhone, tt.bc))
+				if got := c.lastReply(t, supervisorPhone); !strings.Contains(got, tt.draft) {
+					t.Errorf("reply to %q at 23:21 = %q, want it to contain %q", tt.bc, got, tt.draft)
+				}
 				c.post("/sms/inbound", incoming("q-b", supervisorPhone, "YES"))
 				if got := c.lastReply(t, supervisorPhone); !strings.Contains(got, tt.reply) {
 					t.Errorf("reply to YES at 23:21 = %q, want it to contain %q", got, tt.reply)
