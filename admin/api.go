@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"chanjo/lessons"
+	"chanjo/quiet"
 	"chanjo/store"
 )
 
@@ -20,6 +21,8 @@ type API struct {
 	log *slog.Logger
 	// Price (SMS_SEGMENT_COST) estimates what a broadcast costs.
 	Price store.Price
+	// Quiet (SMS_QUIET_HOURS) is what a broadcast's status says holds it.
+	Quiet quiet.Hours
 	// VisitRules schedule the reminders of the visits the API changes.
 	VisitRules store.VisitRules
 	// Checklist is the content pack's visit checklist, for its results.
@@ -89,14 +92,19 @@ func (a *API) fail(c *gin.Context, err error) {
 	}
 }
 
-// Register adds the resources to r, the /api/v1 group guarded by Auth.
+// Register adds the resources to r, the /api/v1 group guarded by Auth,
+// and the query check to every route added to r from here on.
 func (a *API) Register(r gin.IRouter) {
+	r.Use(checkQuery)
 	r.GET("/workers", a.workers)
 	r.GET("/workers/:id", a.worker)
 	r.PATCH("/workers/:id", a.patchWorker)
 	r.POST("/broadcasts", a.createBroadcast)
 	r.GET("/broadcasts", a.listBroadcasts)
 	r.GET("/broadcasts/:id", a.getBroadcast)
+	r.POST("/broadcasts/:id/cancel", a.cancelBroadcast)
+	r.GET("/broadcasts/:id/failed", a.failedBroadcast)
+	r.POST("/broadcasts/:id/resend", a.resendBroadcast)
 	a.registerPeople(r)
 	a.registerReports(r)
 }

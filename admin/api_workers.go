@@ -45,6 +45,9 @@ func toJSON(w store.WorkerRow) workerJSON {
 	return j
 }
 
+// maxWorkersLimit is the largest page of GET /api/v1/workers (docs/api.md).
+const maxWorkersLimit = 500
+
 // workers is GET /api/v1/workers?q=&sub_county=&status=&limit=&offset=.
 func (a *API) workers(c *gin.Context) {
 	f := workerFilter(c)
@@ -53,6 +56,8 @@ func (a *API) workers(c *gin.Context) {
 		if v := c.Query(k); v != "" {
 			if n, err := strconv.Atoi(v); err != nil || n < 0 {
 				fields[k] = "must be a whole number, 0 or more"
+			} else if k == "limit" && n > maxWorkersLimit {
+				fields[k] = "must be at most 500"
 			}
 		}
 	}

@@ -2,6 +2,9 @@ package admin
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -30,6 +33,21 @@ type composeForm struct {
 	// posting the form twice (a double click, a resent request) creates one
 	// broadcast.
 	Once string
+	// Counted is the fingerprint of the audience and message last counted
+	// (countedAs); Send needs it to match, so no broadcast goes without its
+	// recipients, segments and cost seen first.
+	Counted string
+}
+
+// countedAs fingerprints what a count depends on: the audience and the
+// message. A change after the count makes Send ask for a new count.
+func (f composeForm) countedAs() string {
+	b, _ := json.Marshal(struct { // strings only: cannot fail
+		Audience store.Audience
+		Body     string
+	}{f.Audience, f.Body})
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 // Has reports whether list holds v, for the form's checked boxes.
@@ -40,6 +58,7 @@ func (composeForm) Has(list []string, v string) bool {
 // preview is the count button's answer.
 type preview struct {
 	Recipients int
+	Text       string // the SMS exactly as each recipient gets it
 	Segments   int
 	UCS2       bool
 	NonGSM     string // the characters that forced UCS-2
@@ -66,6 +85,7 @@ func readCompose(c *gin.Context) composeForm {
 		SendAt:      strings.TrimSpace(c.PostForm("send_at")),
 		ConfirmLong: c.PostForm("confirm_long") == "1",
 		Once:        c.PostForm("once"),
+		Counted:     c.PostForm("counted"),
 	}
 	f.Audience = store.Audience{SubCounties: c.PostFormArray("sub_county"), Groups: c.PostFormArray("group"),
 		Roles: c.PostFormArray("role"), Facilities: strings.FieldsFunc(f.Facilities, func(r rune) bool { return r == ',' || r == ' ' })}
@@ -110,12 +130,16 @@ func (h *Console) composeBroadcast(c *gin.Context) {
 	ctx := c.Request.Context()
 	p, err := h.db.PreviewBroadcast(ctx, scopeOf(c), f.Audience, f.Body)
 	var pv *preview
+	counted := f.Counted == f.countedAs()
 	if err == nil {
-		pv = h.previewOf(p, f.Body)
+		pv, f.Counted = h.previewOf(p, f.Body), f.countedAs()
 	}
 	nb, ferr := f.newBroadcast(h.tz)
 	if err == nil {
 		err = ferr
+	}
+	if err == nil && c.PostForm("action") == "send" && !counted {
+		err = &store.InputError{Field: "counted", Message: "check the count below first (the audience or message changed since the last count, or there was none), then press Send"}
 	}
 	if err == nil && c.PostForm("action") == "send" {
 		var b store.Broadcast
@@ -156,7 +180,7 @@ func (h *Console) createOnce(c *gin.Context, f composeForm, nb store.NewBroadcas
 }
 
 func (h *Console) previewOf(p store.Preview, body string) *preview {
-	return &preview{Recipients: p.Recipients, Segments: p.Size.Segments, UCS2: p.Size.Encoding == gsm.UCS2,
+	return &preview{Recipients: p.Recipients, Text: p.Text, Segments: p.Size.Segments, UCS2: p.Size.Encoding == gsm.UCS2,
 		NonGSM: string(gsm.NonGSM(body)), Cost: h.Price.Format(h.Price.Of(p.Recipients, p.Size.Segments)),
 		Long: p.Size.Segments > store.MaxUnconfirmedSegments}
 }

@@ -39,12 +39,27 @@ type broadcastJSON struct {
 	Currency      string                `json:"currency"`
 	CreatedAt     time.Time             `json:"created_at"`
 	Counts        store.BroadcastCounts `json:"counts"`
+	// GoesOut says when the queued SMS go: "held for quiet hours until
+	// 07:00", "scheduled for 21:30"; "" when they go now or none waits.
+	GoesOut   string     `json:"goes_out"`
+	HeldUntil *time.Time `json:"held_until,omitempty"`
+	// ResendOf is the broadcast whose failed recipients this one resent.
+	ResendOf *int64 `json:"resend_of,omitempty"`
 }
 
 func (a *API) broadcastJSON(b store.Broadcast) broadcastJSON {
-	return broadcastJSON{ID: b.ID, Body: b.Body, Audience: b.Audience, Urgent: b.Urgent, SendAt: b.SendAt.UTC(), SentBy: b.UserName,
-		Recipients: b.Counts.Total(), Segments: b.Segments, Encoding: gsm.Segments(b.Body).Encoding.String(),
-		EstimatedCost: a.Price.Of(b.Counts.Total(), b.Segments), Currency: a.Price.Currency, CreatedAt: b.CreatedAt.UTC(), Counts: b.Counts}
+	tz := a.TZ
+	if tz == nil {
+		tz = time.UTC
+	}
+	goes, until := goesOut(b, a.Quiet, a.db.Now(), tz)
+	var held *time.Time
+	if !until.IsZero() {
+		held = &until
+	}
+	return broadcastJSON{GoesOut: goes, HeldUntil: held, ResendOf: b.ResendOf, ID: b.ID, Body: b.Body, Audience: b.Audience, Urgent: b.Urgent, SendAt: b.SendAt.UTC(), SentBy: b.UserName,
+		Recipients: b.Counts.Total(), Segments: b.Segments, Encoding: gsm.Segments(store.BroadcastText(b.Body)).Encoding.String(),
+		EstimatedCost: a.Price.Of(b.Counts.Billable(), b.Segments), Currency: a.Price.Currency, CreatedAt: b.CreatedAt.UTC(), Counts: b.Counts}
 }
 
 // createBroadcast is POST /api/v1/broadcasts: 201 with the broadcast, 422

@@ -32,6 +32,24 @@ func broadcastFixture(h *harness) {
 	}
 }
 
+var countedRE = regexp.MustCompile(`name="counted" value="([^"]+)"`)
+
+// counted posts form with the count button, as a supervisor does before
+// Send, and returns form with the count's fingerprint (none when the count
+// was refused) and action send.
+func (b *browser) counted(form url.Values) url.Values {
+	count := url.Values{}
+	for k, v := range form {
+		count[k] = v
+	}
+	count.Set("action", "count")
+	if m := countedRE.FindStringSubmatch(b.post("/admin/broadcasts/new", count).Body.String()); m != nil {
+		form.Set("counted", m[1])
+	}
+	form.Set("action", "send")
+	return form
+}
+
 func (h *harness) rows(table string) int {
 	h.t.Helper()
 	var n int
@@ -77,11 +95,14 @@ func TestComposeCountSendDeliver(t *testing.T) {
 		if want := "<strong>1</strong> recipients (opted-out numbers left out), 1 SMS each, estimated cost KES 0.80"; rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), want) {
 			t.Fatalf("count = %d, want 200 with %q:\n%s", rec.Code, want, rec.Body)
 		}
+		if want := `in 1 SMS:</p>
+<blockquote class="sms">Chanjo: Cold chain meeting on Friday.</blockquote>`; !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("count does not show what a nurse receives, %q:\n%s", want, rec.Body)
+		}
 		if h.rows("broadcasts") != 0 {
 			t.Fatal("the count button created a broadcast")
 		}
-		form.Set("action", "send")
-		rec = b.post("/admin/broadcasts/new", form)
+		rec = b.post("/admin/broadcasts/new", b.counted(form))
 		loc := rec.Header().Get("Location")
 		if rec.Code != http.StatusSeeOther || !strings.HasPrefix(loc, "/admin/broadcasts/") {
 			t.Fatalf("send = %d to %q, want 303 to the broadcast", rec.Code, loc)
@@ -133,6 +154,9 @@ func TestComposeRefusals(t *testing.T) {
 				broadcastFixture(h)
 				b, csrf := h.loggedIn("wanjiru")
 				tt.form.Set("csrf", csrf)
+				if tt.form.Get("action") == "send" {
+					b.counted(tt.form)
+				}
 				rec := b.post("/admin/broadcasts/new", tt.form)
 				if rec.Code != tt.status || !strings.Contains(rec.Body.String(), tt.want) {
 					t.Errorf("POST /admin/broadcasts/new = %d, want %d with %q:\n%s", rec.Code, tt.status, tt.want, rec.Body)
@@ -151,7 +175,7 @@ func TestScheduledUrgentBroadcast(t *testing.T) {
 		broadcastFixture(h)
 		b, csrf := h.loggedIn("wanjiru")
 		form := url.Values{"csrf": {csrf}, "body": {"Outreach tomorrow."}, "send_at": {"2025-03-10T21:30"}, "urgent": {"1"}, "action": {"send"}}
-		if rec := b.post("/admin/broadcasts/new", form); rec.Code != http.StatusSeeOther {
+		if rec := b.post("/admin/broadcasts/new", b.counted(form)); rec.Code != http.StatusSeeOther {
 			t.Fatalf("send = %d, want 303: %s", rec.Code, rec.Body)
 		}
 		var row struct {
@@ -305,7 +329,7 @@ func TestComposePostedTwice(t *testing.T) {
 		if m == nil {
 			t.Fatal("the compose form carries no one-time key")
 		}
-		form := url.Values{"csrf": {csrf}, "once": {m[1]}, "body": {"Cold chain meeting on Friday."}, "action": {"send"}}
+		form := b.counted(url.Values{"csrf": {csrf}, "once": {m[1]}, "body": {"Cold chain meeting on Friday."}})
 		first := b.post("/admin/broadcasts/new", form)
 		second := b.post("/admin/broadcasts/new", form)
 		if first.Code != http.StatusSeeOther || second.Code != http.StatusSeeOther || first.Header().Get("Location") != second.Header().Get("Location") {
@@ -316,7 +340,7 @@ func TestComposePostedTwice(t *testing.T) {
 			t.Errorf("broadcasts after a double post = %d, want 1", n)
 		}
 		form.Set("body", "Another message.")
-		if rec := b.post("/admin/broadcasts/new", form); rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "open a new broadcast form") {
+		if rec := b.post("/admin/broadcasts/new", b.counted(form)); rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "open a new broadcast form") {
 			t.Errorf("the used form with another message = %d, want 422 asking for a new form", rec.Code)
 		}
 		if next := regexp.MustCompile(`name="once" value="([^"]+)"`).FindStringSubmatch(b.get("/admin/broadcasts/new").Body.String()); next == nil || next[1] == m[1] {

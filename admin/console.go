@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"chanjo/lessons"
+	"chanjo/quiet"
 	"chanjo/store"
 )
 
@@ -30,6 +31,8 @@ type Console struct {
 
 	// Price (SMS_SEGMENT_COST) estimates what a broadcast costs.
 	Price store.Price
+	// Quiet (SMS_QUIET_HOURS) is what a broadcast's page says holds it.
+	Quiet quiet.Hours
 	// VisitRules schedule the reminders of the visits the console changes.
 	VisitRules store.VisitRules
 	// Checklist is the content pack's visit checklist, for its results.
@@ -82,6 +85,8 @@ func (h *Console) Register(r gin.IRouter) {
 	g.GET("/broadcasts/new", h.newBroadcastForm)
 	g.POST("/broadcasts/new", h.composeBroadcast)
 	g.GET("/broadcasts/:id", h.broadcast)
+	g.POST("/broadcasts/:id/cancel", h.cancelBroadcast)
+	g.POST("/broadcasts/:id/resend", h.resendBroadcast)
 	h.registerPeople(g)
 	h.registerReports(g)
 }

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"chanjo/lessons/stock"
+	"chanjo/quiet"
 	"chanjo/store"
 )
 
@@ -23,6 +24,9 @@ const testPassword = "correct horse battery"
 
 // testPrice is SMS_SEGMENT_COST in the tests.
 var testPrice = store.Price{PerSegment: 0.8, Currency: "KES"}
+
+// testQuiet is SMS_QUIET_HOURS in the tests: the default 19:00-07:00.
+var testQuiet = quiet.Hours{Start: 19 * 60, End: 7 * 60}
 
 // harness is the console and API on the real router, over a test database.
 type harness struct {
@@ -39,8 +43,9 @@ func newHarness(t *testing.T, db *store.DB) *harness {
 	h := &harness{t: t, db: db, now: time.Date(2025, 3, 10, 6, 0, 0, 0, time.UTC)}
 	db.Now = func() time.Time { return h.now }
 	log := slog.New(slog.DiscardHandler)
-	con := NewConsole(db, log, time.FixedZone("EAT", 3*3600))
-	con.Price = testPrice
+	nairobi := time.FixedZone("EAT", 3*3600)
+	con := NewConsole(db, log, nairobi)
+	con.Price, con.Quiet = testPrice, testQuiet
 	con.VisitRules, con.Checklist = testVisitRules, testChecklist
 	h.con = con
 	con.heldDelay = 0 // refused tries answer at once: the tests count, they do not time
@@ -49,7 +54,7 @@ func newHarness(t *testing.T, db *store.DB) *harness {
 	_, g := con.routeGroups(h.r)
 	con.postUpload(g, "/test-upload", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
 	api := NewAPI(db, log)
-	api.Price = testPrice
+	api.Price, api.Quiet, api.TZ = testPrice, testQuiet, nairobi
 	api.VisitRules, api.Checklist = testVisitRules, testChecklist
 	v1 := h.r.Group("/api/v1", api.Auth)
 	api.Register(v1)

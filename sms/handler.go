@@ -28,6 +28,9 @@ type Handler struct {
 	// Price (SMS_SEGMENT_COST) estimates the cost of a broadcast asked for
 	// by SMS in the reply that asks for YES.
 	Price store.Price
+	// Quiet (SMS_QUIET_HOURS) is what the reply to a YES says holds the
+	// broadcast.
+	Quiet QuietHours
 	// Deadline bounds the work of one callback (CallbackDeadline unless
 	// set): a database that does not answer gets the gateway a 503 in time
 	// to retry, not a request that hangs.

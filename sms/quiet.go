@@ -1,26 +1,14 @@
 package sms
 
-import "time"
+import (
+	"time"
 
-// QuietHours is a daily window, in minutes after local midnight, during which
-// nudges and non-urgent broadcasts wait. It may wrap midnight (19:00-07:00);
-// Start == End means no quiet hours.
-type QuietHours struct {
-	Start, End int
-}
+	"chanjo/quiet"
+)
 
-// Contains reports whether the local time t falls inside the window.
-func (q QuietHours) Contains(t time.Time) bool {
-	m := t.Hour()*60 + t.Minute()
-	switch {
-	case q.Start == q.End:
-		return false
-	case q.Start < q.End:
-		return m >= q.Start && m < q.End
-	default:
-		return m >= q.Start || m < q.End
-	}
-}
+// QuietHours is the daily window in which nudges and non-urgent broadcasts
+// wait; the quiet package holds it so that the console reads the same rule.
+type QuietHours = quiet.Hours
 
 // backoff returns how long a message waits after its attempts-th failed try:
 // base, then twice as long after each further failure (5, 10, 20 min ...).

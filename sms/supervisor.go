@@ -14,30 +14,34 @@ import (
 const (
 	cmdBroadcast = "broadcast" // BC <group or sub-county> <message>
 	cmdConfirm   = "confirm"   // YES (NDIYO)
+	cmdCancel    = "cancel"    // BC CANCEL
 )
 
 // maxAudienceWords bounds the words of a group or sub-county name after BC.
 const maxAudienceWords = 5
 
-// supervisorCommand returns the command an SMS holds, if any, and the text
-// after BC.
-func supervisorCommand(text string) (cmd, rest string) {
+// supervisorCommand returns the command an SMS holds, if any, the text
+// after BC, and whether it is BC! (urgent: it skips quiet hours).
+func supervisorCommand(text string) (cmd, rest string, urgent bool) {
 	text = strings.TrimSpace(text)
 	first, rest, _ := strings.Cut(text, " ")
+	rest = strings.TrimSpace(rest)
 	switch {
-	case strings.EqualFold(first, "BC"):
-		return cmdBroadcast, strings.TrimSpace(rest)
+	case strings.EqualFold(first, "BC") && strings.EqualFold(strings.Trim(rest, ".!"), "CANCEL"):
+		return cmdCancel, "", false
+	case strings.EqualFold(first, "BC"), strings.EqualFold(first, "BC!"):
+		return cmdBroadcast, rest, first[len(first)-1] == '!'
 	case strings.EqualFold(strings.Trim(text, ".!"), "YES"), strings.EqualFold(strings.Trim(text, ".!"), "NDIYO"):
-		return cmdConfirm, ""
+		return cmdConfirm, "", false
 	}
-	return "", ""
+	return "", "", false
 }
 
-// supervisorSMS handles BC and YES from a console user's phone: a broadcast
-// asked for by SMS, then confirmed. It reports whether the SMS was hers;
+// supervisorSMS handles BC, YES and BC CANCEL from a console user's phone:
+// a broadcast asked for by SMS, then confirmed, or cancelled. It reports whether the SMS was hers;
 // anything else goes on to the workers' keywords.
 func (h *Handler) supervisorSMS(ctx context.Context, in africastalking.Incoming) (bool, error) {
-	cmd, rest := supervisorCommand(in.Text)
+	cmd, rest, urgent := supervisorCommand(in.Text)
 	if cmd == "" {
 		return false, nil
 	}
@@ -55,7 +59,7 @@ func (h *Handler) supervisorSMS(ctx context.Context, in africastalking.Incoming)
 	name, a, err := h.audienceOf(ctx, sc, cmd, rest)
 	var refusal string // the answer to a BC refused before it is drafted
 	if err != nil {
-		if refusal, err = h.supervisorReply(cmd, name, store.Preview{}, err); err != nil {
+		if refusal, err = h.supervisorReply(name, err); err != nil {
 			return true, err
 		}
 	}
@@ -70,11 +74,18 @@ func (h *Handler) supervisorSMS(ctx context.Context, in africastalking.Incoming)
 		case refusal != "":
 			text = refusal
 		case cmd == cmdBroadcast:
-			p, derr := h.db.DraftBroadcast(ctx, tx, sc, u.ID, a, strings.TrimSpace(rest[len(name):]))
-			text, err = h.supervisorReply(cmd, name, p, derr)
+			body := strings.TrimSpace(rest[len(name):])
+			p, derr := h.db.DraftBroadcast(ctx, tx, sc, u.ID, a, body, urgent)
+			if text = h.draftReply(name, body, urgent, p); derr != nil {
+				text, err = h.supervisorReply(name, derr)
+			}
+		case cmd == cmdCancel:
+			text, err = h.cancelBySMS(ctx, tx, sc, u.ID)
 		default:
 			b, cerr := h.db.ConfirmDraft(ctx, tx, sc, u.ID)
-			text, err = h.supervisorReply(cmd, name, store.Preview{Recipients: b.Recipients}, cerr)
+			if text = h.goingReply(b); cerr != nil {
+				text, err = h.supervisorReply(name, cerr)
+			}
 		}
 		if err != nil {
 			return err
@@ -84,8 +95,13 @@ func (h *Handler) supervisorSMS(ctx context.Context, in africastalking.Incoming)
 	})
 }
 
-// errUsage is a BC without an audience or a message.
-var errUsage = errors.New("usage")
+// Refusals of a BC before it is drafted.
+var (
+	// errUsage is a BC without an audience or a message.
+	errUsage = errors.New("usage")
+	// errNoMessage is a BC naming an audience and nothing more.
+	errNoMessage = errors.New("message missing")
+)
 
 // audienceOf finds the audience named at the start of a BC's text, the
 // longest name first ("Kibra North" before "Kibra"), and returns the name
@@ -94,6 +110,19 @@ func (h *Handler) audienceOf(ctx context.Context, sc store.Scope, cmd, rest stri
 	words := strings.Fields(rest)
 	if cmd != cmdBroadcast {
 		return "", store.Audience{}, nil
+	}
+	if len(words) == 0 {
+		return "", store.Audience{}, errUsage
+	}
+	// The whole text naming an audience is a BC whose message was left out,
+	// not a message to the audience of its first words.
+	if len(words) <= maxAudienceWords {
+		switch _, err := h.db.AudienceNamed(ctx, sc, rest); {
+		case err == nil:
+			return rest, store.Audience{}, errNoMessage
+		case !errors.Is(err, store.ErrNotFound):
+			return rest, store.Audience{}, err
+		}
 	}
 	if len(words) < 2 {
 		return "", store.Audience{}, errUsage
@@ -124,22 +153,17 @@ func prefixOf(s string, n int) string {
 	return s[:end]
 }
 
-// supervisorReply is the answer to a BC or YES: the preview of a draft, the
-// news that a broadcast is on its way, or why nothing was sent. An error
-// that is no answer for her is returned instead.
-func (h *Handler) supervisorReply(cmd, name string, p store.Preview, err error) (string, error) {
+// supervisorReply is the answer to a BC or YES refused: why nothing was
+// sent. An error that is no answer for her is returned instead.
+func (h *Handler) supervisorReply(name string, err error) (string, error) {
 	var ie *store.InputError
 	switch {
-	case err == nil && cmd == cmdBroadcast:
-		cost := h.Price.Format(h.Price.Of(p.Recipients, p.Size.Segments))
-		return fmt.Sprintf("Chanjo: BC to %s: %d recipients, %d SMS each, about %s. Reply YES within 10 minutes to send. Jibu NDIYO ndani ya dakika 10.",
-			name, p.Recipients, p.Size.Segments, cost), nil
-	case err == nil:
-		return fmt.Sprintf("Chanjo: your broadcast is going out to %d recipients. Tangazo lako linatumwa kwa watu %d.", p.Recipients, p.Recipients), nil
 	case errors.Is(err, store.ErrNoRecipients):
 		return "Chanjo: nobody in " + name + " can get SMS in your sub-counties; nothing was sent. Hakuna wa kupokea; hakuna kilichotumwa.", nil
 	case errors.As(err, &ie):
 		return "Chanjo: " + ie.Message + "; nothing was sent. Hakuna kilichotumwa.", nil
+	case errors.Is(err, errNoMessage):
+		return "Chanjo: the message is missing; nothing was sent. Send BC " + name + " <message>. Ujumbe haupo; tuma BC " + name + " <ujumbe>.", nil
 	case errors.Is(err, errUsage):
 		return "Chanjo: send BC <group or sub-county> <message>, e.g. BC Kibra Meeting on Friday at 9. Tuma BC <kikundi au kaunti ndogo> <ujumbe>.", nil
 	case errors.Is(err, store.ErrOutsideScope):
@@ -152,4 +176,68 @@ func (h *Handler) supervisorReply(cmd, name string, p store.Preview, err error) 
 		return "Chanjo: no broadcast is waiting for YES. Send BC <group or sub-county> <message> first.", nil
 	}
 	return "", fmt.Errorf("sms: supervisor sms: %w", err)
+}
+
+// cancelBySMS is BC CANCEL: it drops the broadcast waiting for her YES, if
+// any, and cancels the SMS still waiting of her newest broadcast, and
+// returns her answer.
+func (h *Handler) cancelBySMS(ctx context.Context, tx *store.Tx, sc store.Scope, userID int64) (string, error) {
+	dropped, err := h.db.DropDraft(ctx, tx, userID)
+	if err != nil {
+		return "", fmt.Errorf("sms: supervisor sms: %w", err)
+	}
+	b, n, err := h.db.CancelLatestBroadcast(ctx, tx, sc, userID)
+	switch {
+	case err == nil:
+		return fmt.Sprintf("Chanjo: cancelled your broadcast \"%s\": %d SMS will not be sent. Tangazo limesitishwa; ujumbe %d hautatumwa.",
+			excerpt(b.Body), n, n), nil
+	case !errors.Is(err, store.ErrNothingToCancel):
+		return "", fmt.Errorf("sms: supervisor sms: %w", err)
+	case dropped:
+		return "Chanjo: the broadcast waiting for YES is dropped; nothing was sent. Tangazo lililosubiri NDIYO limefutwa.", nil
+	}
+	return "Chanjo: no broadcast of yours is waiting to go; nothing was cancelled. Hakuna tangazo la kusitisha.", nil
+}
+
+// excerptRunes is how much of a broadcast a reply about it quotes.
+const excerptRunes = 30
+
+// excerpt returns the start of a broadcast's text, for a reply naming it.
+func excerpt(body string) string {
+	r := []rune(body)
+	if len(r) <= excerptRunes {
+		return body
+	}
+	return strings.TrimSpace(string(r[:excerptRunes-3])) + "..."
+}
+
+// draftReply asks for the YES to a BC: who gets it, its size and cost,
+// whether quiet hours will hold it, and the text as she typed it, so she
+// confirms what she sees.
+func (h *Handler) draftReply(name, body string, urgent bool, p store.Preview) string {
+	cost := h.Price.Format(h.Price.Of(p.Recipients, p.Size.Segments))
+	kind, held := "BC", ""
+	if urgent {
+		kind = "Urgent BC (also in quiet hours)"
+	} else if until, ok := h.Quiet.Until(h.db.Now().In(h.tz)); ok {
+		held = " Quiet hours hold it until " + until.Format("15:04") + " (BC! skips them)."
+	}
+	return fmt.Sprintf("Chanjo: %s to %s: %d recipients, %d SMS each, about %s.%s Reply YES within 10 minutes to send: \"%s\" Jibu NDIYO ndani ya dakika 10.",
+		kind, name, p.Recipients, p.Size.Segments, cost, held, body)
+}
+
+// goingReply is the answer to a YES: the broadcast is on its way, or held
+// for quiet hours until their end, so that she does not send it again.
+func (h *Handler) goingReply(b store.Broadcast) string {
+	due := b.SendAt
+	if now := h.db.Now(); now.After(due) {
+		due = now
+	}
+	if until, held := h.Quiet.Until(due.In(h.tz)); held && !b.Urgent {
+		at := until.Format("15:04")
+		return fmt.Sprintf("Chanjo: your broadcast \"%s\" to %d recipients is held for quiet hours until %s; it goes then, no need to resend. BC! skips quiet hours. Tangazo lako litatumwa saa %s.",
+			excerpt(b.Body), b.Recipients, at, at)
+	}
+	return fmt.Sprintf("Chanjo: your broadcast \"%s\" is going out to %d recipients. Tangazo lako linatumwa kwa watu %d.",
+		excerpt(b.Body), b.Recipients, b.Recipients)
 }

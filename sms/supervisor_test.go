@@ -46,6 +46,7 @@ SELECT ?, 'Nurse', id, 'active', ?, ?, ? FROM facilities WHERE code = ?`), w.pho
 	g := gin.New()
 	h := sms.NewHandler(db, "*384*123#", nairobi, slog.New(slog.DiscardHandler), nil)
 	h.Price = store.Price{PerSegment: 0.8, Currency: "KES"}
+	h.Quiet = sms.QuietHours{Start: 19 * 60, End: 7 * 60}
 	h.Register(g)
 	return &callbackRig{rig: r, router: g}
 }
@@ -88,7 +89,8 @@ func TestBroadcastBySMS(t *testing.T) {
 		{"YES after 10 minutes", []step{{0, "BC Kibra Meeting.", "Reply YES"}, {10 * time.Minute, "YES", "more than 10 minutes"}}, 0},
 		{"another's sub-county", []step{{0, "BC Embakasi Meeting.", "Embakasi is not one of your sub-counties"}, {0, "YES", "no broadcast is waiting"}}, 0},
 		{"unknown audience", []step{{0, "BC Nowhere Meeting.", "no group or sub-county called Nowhere"}}, 0},
-		{"no message", []step{{0, "BC Kibra", "send BC <group or sub-county> <message>"}}, 0},
+		{"no message", []step{{0, "BC Kibra", "the message is missing; nothing was sent. Send BC Kibra <message>"}}, 0},
+		{"nothing after BC", []step{{0, "BC", "send BC <group or sub-county> <message>"}}, 0},
 		{"long message is shown, YES confirms it", []step{
 			{0, "BC Kibra " + strings.Repeat("Chanjo ya surua Ijumaa. ", 30), "2 recipients, 5 SMS each, about KES 8.00"},
 			{0, "YES", "going out"},
@@ -131,7 +133,7 @@ func TestBroadcastBySMSIsDelivered(t *testing.T) {
 		c.drain(t)
 		var sent []string
 		for _, m := range c.fake.Sent() {
-			if m.Text == "Meeting on Friday." {
+			if m.Text == "Chanjo: Meeting on Friday." {
 				sent = append(sent, m.To)
 				code, _ := c.post("/sms/delivery", url.Values{"id": {m.ID}, "status": {"Success"}, "phoneNumber": {m.To}, "networkCode": {"99999"}})
 				if code != http.StatusOK {

@@ -164,7 +164,25 @@ func (db *DB) checkNames(ctx context.Context, q sqlx.QueryerContext, want []stri
 // Preview is what a broadcast would cost before it is sent.
 type Preview struct {
 	Recipients int
-	Size       gsm.Count
+	// Text is the SMS exactly as each recipient gets it (BroadcastText);
+	// Size is its length in segments.
+	Text string
+	Size gsm.Count
+}
+
+// broadcastPrefix starts every broadcast SMS, so that nurses know who
+// writes (design.md, "Broadcasts").
+const broadcastPrefix = "Chanjo: "
+
+// BroadcastText is a broadcast's body as its recipients read it: trimmed,
+// after "Chanjo: " unless the body already starts so. It is what is sent,
+// counted in segments and priced.
+func BroadcastText(body string) string {
+	body = strings.TrimSpace(body)
+	if p := strings.TrimSpace(broadcastPrefix); len(body) >= len(p) && strings.EqualFold(body[:len(p)], p) {
+		return body
+	}
+	return broadcastPrefix + body
 }
 
 // Price is the cost of one SMS segment (SMS_SEGMENT_COST).
@@ -193,7 +211,8 @@ func previewBroadcast(ctx context.Context, db *DB, q sqlx.QueryerContext, sc Sco
 	if err := db.checkAudience(ctx, q, sc, a); err != nil {
 		return Preview{}, fmt.Errorf("store: preview broadcast: %w", err)
 	}
-	p := Preview{Size: gsm.Segments(strings.TrimSpace(body))}
+	text := BroadcastText(body)
+	p := Preview{Text: text, Size: gsm.Segments(text)}
 	cond, args := a.where(sc)
 	if err := sqlx.GetContext(ctx, q, &p.Recipients, db.Rebind(`SELECT COUNT(*)`+sqlAudienceFrom+cond), args...); err != nil {
 		return Preview{}, fmt.Errorf("store: preview broadcast: %w", err)
@@ -216,7 +235,7 @@ type NewBroadcast struct {
 
 // check returns an *InputError for a body or schedule the store refuses.
 func (nb NewBroadcast) check(now time.Time) error {
-	n := gsm.Segments(nb.Body).Segments
+	n := gsm.Segments(BroadcastText(nb.Body)).Segments
 	switch {
 	case nb.Body == "":
 		return &InputError{"body", "write the message"}
@@ -281,7 +300,8 @@ func (db *DB) createBroadcast(ctx context.Context, tx *Tx, sc Scope, userID int6
 	if nb.SendAt.After(now) {
 		sendAt = nb.SendAt.UTC()
 	}
-	segs := gsm.Segments(nb.Body).Segments
+	text := BroadcastText(nb.Body)
+	segs := gsm.Segments(text).Segments
 	var id int64
 	err := tx.GetContext(ctx, &id, db.Rebind(sqlInsertBroadcast), nullID(userID), nb.Audience, nb.Body, nb.Urgent, sendAt, len(rs), segs, now)
 	if err != nil {
@@ -290,7 +310,7 @@ func (db *DB) createBroadcast(ctx context.Context, tx *Tx, sc Scope, userID int6
 	msgs := make([]Outgoing, len(rs))
 	for i, r := range rs {
 		msgs[i] = Outgoing{DedupeKey: fmt.Sprintf("broadcast:%d:%d", id, r.ID), Kind: KindBroadcast, Phone: r.Phone,
-			SubCounty: r.SubCounty, Body: nb.Body, WorkerID: r.ID, BroadcastID: id, Urgent: nb.Urgent, NotBefore: sendAt}
+			SubCounty: r.SubCounty, Body: text, WorkerID: r.ID, BroadcastID: id, Urgent: nb.Urgent, NotBefore: sendAt}
 	}
 	if _, err := db.Enqueue(ctx, tx, msgs...); err != nil {
 		return 0, fmt.Errorf("store: create broadcast: %w", err)

@@ -20,10 +20,14 @@ type Broadcast struct {
 	SendAt   time.Time `db:"send_at"`
 	// Recipients is the number of SMS the broadcast queued, in every
 	// sub-county; Counts covers only those inside the reader's scope.
-	Recipients int             `db:"recipients"`
-	Segments   int             `db:"segments"`
-	CreatedAt  time.Time       `db:"created_at"`
-	Counts     BroadcastCounts `db:"-"`
+	Recipients int       `db:"recipients"`
+	Segments   int       `db:"segments"`
+	CreatedAt  time.Time `db:"created_at"`
+	// CancelledAt is when the broadcast was last cancelled; nil if never.
+	CancelledAt *time.Time `db:"cancelled_at"`
+	// ResendOf is the broadcast whose failed recipients this one resent.
+	ResendOf *int64          `db:"resend_of"`
+	Counts   BroadcastCounts `db:"-"`
 }
 
 // BroadcastCounts counts a broadcast's SMS by outbox status; delivery
@@ -41,6 +45,9 @@ type BroadcastCounts struct {
 	Unconfirmed int `db:"unconfirmed" json:"unconfirmed"`
 	Expired     int `db:"expired" json:"expired"`
 	NotSent     int `db:"not_sent_no_gateway" json:"not_sent_no_gateway"`
+	// Cancelled were cancelled before a dispatcher claimed them; they never
+	// go and cost nothing.
+	Cancelled int `db:"cancelled" json:"cancelled"`
 }
 
 // add counts n SMS of the outbox status. A new status is one case here
@@ -63,12 +70,21 @@ func (c *BroadcastCounts) add(status string, n int) {
 		c.Expired += n
 	case OutNotSent:
 		c.NotSent += n
+	case OutCancelled:
+		c.Cancelled += n
 	}
 }
 
-// Total is the number of SMS counted.
+// Total is the number of SMS counted, cancelled ones included: the
+// broadcast's recipients.
 func (c BroadcastCounts) Total() int {
-	return c.Queued + c.Sending + c.Accepted + c.Delivered + c.Failed + c.Suppressed + c.Unconfirmed + c.Expired + c.NotSent
+	return c.Queued + c.Sending + c.Accepted + c.Delivered + c.Failed + c.Suppressed + c.Unconfirmed + c.Expired + c.NotSent + c.Cancelled
+}
+
+// Billable is the number of SMS that were or will be paid for: all but the
+// cancelled ones.
+func (c BroadcastCounts) Billable() int {
+	return c.Total() - c.Cancelled
 }
 
 // Pending reports whether some SMS still wait for a final status, so a page
@@ -83,7 +99,7 @@ func (c BroadcastCounts) Pending() bool {
 // its SMS went to her sub-counties (%s: the ids of those, or all for an
 // admin: every broadcast has a recipient).
 const sqlBroadcastPage = `SELECT b.id, COALESCE(u.name, '') AS user_name, b.audience, b.body, b.urgent, b.send_at,
-    b.recipients, b.segments, b.created_at
+    b.recipients, b.segments, b.created_at, b.cancelled_at, b.resend_of
 FROM broadcasts b LEFT JOIN users u ON u.id = b.user_id
 WHERE %s AND %s
 ORDER BY b.id DESC LIMIT ?`

@@ -57,15 +57,16 @@ func (db *DB) AudienceNamed(ctx context.Context, sc Scope, name string) (Audienc
 	return Audience{}, ErrNotFound
 }
 
-const sqlSaveDraft = `INSERT INTO broadcast_drafts (user_id, audience, body, recipients, created_at, expires_at)
-VALUES (?, ?, ?, ?, ?, ?)
-ON CONFLICT (user_id) DO UPDATE SET audience = excluded.audience, body = excluded.body,
+const sqlSaveDraft = `INSERT INTO broadcast_drafts (user_id, audience, body, urgent, recipients, created_at, expires_at)
+VALUES (?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (user_id) DO UPDATE SET audience = excluded.audience, body = excluded.body, urgent = excluded.urgent,
     recipients = excluded.recipients, created_at = excluded.created_at, expires_at = excluded.expires_at`
 
 // DraftBroadcast previews a broadcast a user asked for by SMS and keeps it
 // through q (the transaction of her incoming SMS) until her YES, replacing
-// any earlier draft of hers. Bad input is an *InputError and keeps nothing.
-func (db *DB) DraftBroadcast(ctx context.Context, q *Tx, sc Scope, userID int64, a Audience, body string) (Preview, error) {
+// any earlier draft of hers; urgent lets it go during quiet hours. Bad
+// input is an *InputError and keeps nothing.
+func (db *DB) DraftBroadcast(ctx context.Context, q *Tx, sc Scope, userID int64, a Audience, body string, urgent bool) (Preview, error) {
 	body, a = strings.TrimSpace(body), a.clean()
 	now := db.Now().UTC()
 	if err := (NewBroadcast{Body: body, ConfirmLong: true}).check(now); err != nil {
@@ -78,7 +79,7 @@ func (db *DB) DraftBroadcast(ctx context.Context, q *Tx, sc Scope, userID int64,
 	if p.Recipients == 0 {
 		return p, fmt.Errorf("store: draft broadcast: %w", ErrNoRecipients)
 	}
-	if _, err := q.ExecContext(ctx, db.Rebind(sqlSaveDraft), userID, a, body, p.Recipients, now, now.Add(DraftTTL)); err != nil {
+	if _, err := q.ExecContext(ctx, db.Rebind(sqlSaveDraft), userID, a, body, urgent, p.Recipients, now, now.Add(DraftTTL)); err != nil {
 		return Preview{}, fmt.Errorf("store: draft broadcast: %w", err)
 	}
 	return p, nil
@@ -87,10 +88,11 @@ func (db *DB) DraftBroadcast(ctx context.Context, q *Tx, sc Scope, userID int64,
 type draft struct {
 	Audience  Audience  `db:"audience"`
 	Body      string    `db:"body"`
+	Urgent    bool      `db:"urgent"`
 	ExpiresAt time.Time `db:"expires_at"`
 }
 
-const sqlTakeDraft = `DELETE FROM broadcast_drafts WHERE user_id = ? RETURNING audience, body, expires_at`
+const sqlTakeDraft = `DELETE FROM broadcast_drafts WHERE user_id = ? RETURNING audience, body, urgent, expires_at`
 
 // ConfirmDraft turns the user's draft into a broadcast through q (the
 // transaction of her YES) and returns it. The draft is used up either way:
@@ -107,7 +109,7 @@ func (db *DB) ConfirmDraft(ctx context.Context, q *Tx, sc Scope, userID int64) (
 	case !db.Now().Before(d.ExpiresAt):
 		return Broadcast{}, ErrDraftExpired
 	}
-	id, err := db.createBroadcast(ctx, q, sc, userID, NewBroadcast{Audience: d.Audience, Body: d.Body, ConfirmLong: true})
+	id, err := db.createBroadcast(ctx, q, sc, userID, NewBroadcast{Audience: d.Audience, Body: d.Body, Urgent: d.Urgent, ConfirmLong: true})
 	if err != nil {
 		return Broadcast{}, err
 	}
@@ -116,4 +118,18 @@ func (db *DB) ConfirmDraft(ctx context.Context, q *Tx, sc Scope, userID int64) (
 		return Broadcast{}, fmt.Errorf("store: confirm draft: %w", err)
 	}
 	return bs[0], nil
+}
+
+// DropDraft forgets, through q, the user's broadcast waiting for YES, and
+// reports whether there was one.
+func (db *DB) DropDraft(ctx context.Context, q *Tx, userID int64) (bool, error) {
+	res, err := q.ExecContext(ctx, db.Rebind(`DELETE FROM broadcast_drafts WHERE user_id = ?`), userID)
+	if err != nil {
+		return false, fmt.Errorf("store: drop draft: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("store: drop draft: %w", err)
+	}
+	return n > 0, nil
 }

@@ -59,7 +59,7 @@ func TestDraftAndConfirm(t *testing.T) {
 				}
 				if tt.draft {
 					err := db.Tx(ctx, func(tx *store.Tx) error {
-						p, err := db.DraftBroadcast(ctx, tx, kibra, u.ID, store.Audience{SubCounties: []string{"Kibra"}}, "Meeting at 2pm.")
+						p, err := db.DraftBroadcast(ctx, tx, kibra, u.ID, store.Audience{SubCounties: []string{"Kibra"}}, "Meeting at 2pm.", false)
 						if p.Recipients != 2 {
 							t.Errorf("DraftBroadcast recipients = %d, want 2", p.Recipients)
 						}
@@ -106,7 +106,7 @@ func TestDraftWithoutRecipientsKeepsNothing(t *testing.T) {
 		}
 		mathare := store.Scope{SubCounties: []string{"Mathare"}}
 		err = db.Tx(ctx, func(tx *store.Tx) error {
-			_, err := db.DraftBroadcast(ctx, tx, mathare, u.ID, store.Audience{Groups: []string{"Cohort A"}}, "Hello.")
+			_, err := db.DraftBroadcast(ctx, tx, mathare, u.ID, store.Audience{Groups: []string{"Cohort A"}}, "Hello.", false)
 			return err
 		})
 		if !errors.Is(err, store.ErrNoRecipients) {

@@ -33,6 +33,7 @@ func (s calculationSaver) SaveCalculation(ctx context.Context, c admin.Calculati
 func (a *app) registerAPI(r gin.IRouter) {
 	api := admin.NewAPI(a.db, a.log)
 	api.Price = segmentPrice(a.cfg)
+	api.Quiet = quietHours(a.cfg)
 	api.VisitRules, api.Checklist = sms.VisitRules(a.pack, a.cfg.TZ), a.pack.Checklist
 	api.Pack, api.TZ = a.pack, a.cfg.TZ
 	v1 := r.Group("/api/v1", api.Auth)

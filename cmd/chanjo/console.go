@@ -4,6 +4,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"chanjo/admin"
+	"chanjo/quiet"
 	"chanjo/sms"
 	"chanjo/store"
 )
@@ -13,6 +14,7 @@ import (
 func (a *app) registerConsole(r gin.IRouter) {
 	con := admin.NewConsole(a.db, a.log, a.cfg.TZ)
 	con.Price = segmentPrice(a.cfg)
+	con.Quiet = quietHours(a.cfg)
 	con.VisitRules, con.Checklist = sms.VisitRules(a.pack, a.cfg.TZ), a.pack.Checklist
 	con.Pack = a.pack
 	con.Register(r)
@@ -23,4 +25,10 @@ func (a *app) registerConsole(r gin.IRouter) {
 // console, the API and the replies to BC by SMS.
 func segmentPrice(cfg Config) store.Price {
 	return store.Price{PerSegment: cfg.SegmentCost, Currency: cfg.Currency}
+}
+
+// quietHours is SMS_QUIET_HOURS, for what the console, the API and the
+// replies to BC by SMS say holds a broadcast.
+func quietHours(cfg Config) quiet.Hours {
+	return quiet.Hours{Start: cfg.QuietHours.Start, End: cfg.QuietHours.End}
 }

@@ -82,6 +82,7 @@ func (a *app) registerSMS(r gin.IRouter, reg prometheus.Registerer) {
 	a.smsMetrics = sms.NewMetrics(reg)
 	h := sms.NewHandler(a.db, a.cfg.USSDCode, a.cfg.TZ, a.log, a.smsMetrics)
 	h.Price = segmentPrice(a.cfg)
+	h.Quiet = quietHours(a.cfg)
 	h.SenderID = a.cfg.ATSenderID
 	h.Register(r.Group("", requireToken(a.token)))
 }
