@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -183,7 +184,7 @@ func describeAccess(role string, scs []string) string {
 	if role == store.RoleAdmin {
 		return "an administrator"
 	}
-	return fmt.Sprintf("a supervisor of %v", scs)
+	return "a supervisor of " + strings.Join(scs, ", ")
 }
 
 // tokens is /admin/tokens: every API token (never the token itself), live,
