@@ -54,6 +54,7 @@ func (a *API) Auth(c *gin.Context) {
 		a.unauthorized(c, "send the header Authorization: Bearer TOKEN (chanjo token create NAME makes one)")
 		return
 	}
+	c.Request = c.Request.WithContext(store.WithSource(c.Request.Context(), c.ClientIP()))
 	ctx := c.Request.Context()
 	u, err := a.db.UserByTokenHash(ctx, HashToken(token))
 	var sc store.Scope
@@ -62,7 +63,7 @@ func (a *API) Auth(c *gin.Context) {
 	}
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		a.unauthorized(c, "the token is not valid")
+		a.unauthorized(c, "the token is not valid: unknown, revoked or expired")
 		return
 	case err != nil:
 		a.fail(c, err)

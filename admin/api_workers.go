@@ -134,6 +134,11 @@ func (a *API) patchWorker(c *gin.Context) {
 		return
 	}
 	w, err = a.db.UpdateWorker(c.Request.Context(), scopeOf(c), userOf(c).ID, w.ID, store.WorkerChange(p))
+	if errors.Is(err, store.ErrOptOutKept) {
+		abort(c, http.StatusUnprocessableEntity, apiError{Code: "invalid", Message: "invalid input",
+			Fields: map[string]string{"opted_out": "only the nurse can undo her opt-out, by sending START"}})
+		return
+	}
 	if err != nil {
 		a.fail(c, err)
 		return

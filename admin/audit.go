@@ -55,10 +55,10 @@ func (h *Console) auditCSV(c *gin.Context) {
 		return
 	}
 	w := startCSV(c, "audit.csv")
-	w.Write([]string{"id", "at", "user", "action", "subject", "detail"})
+	w.Write([]string{"id", "at", "user", "action", "subject", "detail", "source"})
 	for _, a := range rows {
 		w.Write([]string{strconv.FormatInt(a.ID, 10), a.CreatedAt.UTC().Format(csvTimeLayout), cell(a.UserName),
-			a.Action, cell(a.Subject), cell(a.Detail)})
+			a.Action, cell(a.Subject), cell(a.Detail), cell(a.Source)})
 	}
 	h.endCSV(w, "audit.csv")
 }

@@ -89,12 +89,13 @@ func (h *Console) Register(r gin.IRouter) {
 	g.POST("/broadcasts/:id/resend", h.resendBroadcast)
 	h.registerPeople(g)
 	h.registerReports(g)
+	h.registerAccounts(g)
 }
 
 // routeGroups returns the console's public group and, inside it, the group of
 // pages behind a session (with CSRF checks on every POST).
 func (h *Console) routeGroups(r gin.IRouter) (pub, g *gin.RouterGroup) {
-	pub = r.Group("/admin", securityHeaders, h.limitBody)
+	pub = r.Group("/admin", securityHeaders, h.limitBody, auditSource)
 	return pub, pub.Group("", h.requireSession)
 }
 

@@ -230,12 +230,12 @@ func TestAdminEditsAndSeesAudit(t *testing.T) {
 		h.user("root", store.RoleAdmin)
 		id := h.worker("Chebet", "+254711000003", "Embakasi", store.StatusActive)
 		b, csrf := h.loggedIn("root")
-		form := url.Values{"csrf": {csrf}, "language": {"sw"}, "opted_out": {"1"}, "status": {"inactive"}}
+		form := url.Values{"csrf": {csrf}, "language": {"sw"}, "status": {"inactive"}}
 		if rec := b.post(fmt.Sprintf("/admin/nurses/%d", id), form); rec.Code != http.StatusSeeOther {
 			t.Fatalf("admin edit = %d, want 303: %s", rec.Code, rec.Body)
 		}
-		if w := h.workerRow(id); w.Language != "sw" || !w.OptedOut || w.Status != store.StatusInactive {
-			t.Errorf("after admin edit = %+v, want sw, opted out, inactive", w)
+		if w := h.workerRow(id); w.Language != "sw" || w.Status != store.StatusInactive {
+			t.Errorf("after admin edit = %+v, want sw, inactive", w)
 		}
 		rec := b.get("/admin/audit")
 		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "worker.update") {

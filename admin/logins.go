@@ -153,11 +153,18 @@ func (h *Console) authenticate(ctx context.Context, name, pw, addr string) (stor
 	if err != nil {
 		return store.User{}, "", err
 	}
-	if !ok || u.ID == 0 {
-		if u.ID != 0 {
-			err = h.db.Audit(ctx, h.db, u.ID, "login.fail", fmt.Sprintf("user:%d", u.ID), "wrong password from "+addr)
-		}
+	switch {
+	case u.ID == 0:
+		// The name, cut short: a password typed in the name box must not
+		// be kept whole.
+		err = h.db.Audit(ctx, h.db, 0, "login.fail", "name:"+cut(AccountKey(name), 40), "unknown name from "+addr)
 		return store.User{}, msgWrongLogin, err
+	case !ok:
+		err = h.db.Audit(ctx, h.db, u.ID, "login.fail", fmt.Sprintf("user:%d", u.ID), "wrong password from "+addr)
+		return store.User{}, msgWrongLogin, err
+	case u.DisabledAt.Valid:
+		err = h.db.Audit(ctx, h.db, u.ID, "login.fail", fmt.Sprintf("user:%d", u.ID), "disabled account from "+addr)
+		return store.User{}, msgDisabled, err
 	}
 	return u, "", h.db.ClearLoginFailures(ctx, accountKeys(keys), LoginForget)
 }
@@ -165,4 +172,16 @@ func (h *Console) authenticate(ctx context.Context, name, pw, addr string) (stor
 func (h *Console) waitMessage(until time.Time) string {
 	return fmt.Sprintf("Too many wrong passwords: try again after %s. An administrator can let you in sooner.",
 		until.In(h.tz).Format("15:04:05"))
+}
+
+// msgDisabled answers the right password of a disabled account: she knows
+// her password, so saying so tells a guesser nothing.
+const msgDisabled = "This account is disabled. Ask an administrator."
+
+// cut returns s cut to at most n runes.
+func cut(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
 }

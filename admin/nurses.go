@@ -21,7 +21,7 @@ type nursesData struct {
 	Statuses []string
 	Rows     []store.WorkerRow
 	Total    int
-	Query    string // the filter as a query string, for the CSV link
+	CSV      string // the CSV of this filter: every row the pages show
 	Back     string // this page, where an approval returns to
 	Prev     string
 	Next     string
@@ -61,7 +61,7 @@ func (h *Console) nurses(c *gin.Context) {
 		return
 	}
 	d := nursesData{Filter: f, Statuses: workerStatuses, Rows: rows, Total: total,
-		Query: filterQuery(f, 0).Encode(), Back: "/admin/nurses?" + filterQuery(f, f.Offset).Encode()}
+		CSV: "/admin/nurses.csv?" + filterQuery(f, 0).Encode(), Back: "/admin/nurses?" + filterQuery(f, f.Offset).Encode()}
 	size := len(rows)
 	if f.Offset > 0 {
 		d.Prev = "/admin/nurses?" + filterQuery(f, max(f.Offset-store.DefaultWorkerPage, 0)).Encode()
@@ -123,18 +123,19 @@ func mayChangeStatus(u store.User, from, to string) bool {
 	return from == to || u.Role == store.RoleAdmin || (from == store.StatusPending && to == store.StatusActive)
 }
 
-// editNurse saves the nurse form: language, opt-out and (administrators) status.
+// editNurse saves the nurse form: language and (administrators) status.
+// The opt-out is not in it: the nurse's own STOP and START set it.
 func (h *Console) editNurse(c *gin.Context) {
 	w, ok := h.workerParam(c)
 	if !ok {
 		return
 	}
-	lang, out := c.PostForm("language"), c.PostForm("opted_out") == "1"
+	lang := c.PostForm("language")
 	if lang != "en" && lang != "sw" {
 		h.errorPage(c, http.StatusUnprocessableEntity, "Choose English or Kiswahili.")
 		return
 	}
-	ch := store.WorkerChange{Language: &lang, OptedOut: &out}
+	ch := store.WorkerChange{Language: &lang}
 	if st := c.PostForm("status"); st != "" {
 		if !mayChangeStatus(userOf(c), w.Status, st) {
 			h.errorPage(c, http.StatusForbidden, "Only an administrator may change this status.")

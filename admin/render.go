@@ -61,6 +61,8 @@ func funcs(tz *time.Location) template.FuncMap {
 		"pct":   func(f float64) string { return fmt.Sprintf("%.0f%%", f) },
 		"money": func(f float64) string { return fmt.Sprintf("%.2f", f) },
 		"nav":   func() []navItem { return nav },
+		// adminNav are the tabs only administrators see.
+		"adminNav": func() []navItem { return adminNav },
 		// optOutReason says why a number opted out, for people.
 		"optOutReason": func(r store.OptOutReason) string { return optOutReasons[r] },
 	}

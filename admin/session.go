@@ -121,6 +121,15 @@ func (h *Console) requireSession(c *gin.Context) {
 	if err == nil {
 		sc, err = h.db.Scope(ctx, u)
 	}
+	if err == nil && u.DisabledAt.Valid {
+		err = h.db.DeleteSession(ctx, s.IDHash)
+		if err == nil {
+			c.Abort()
+			h.setCookie(c, sessionCookie, "", "/admin", -1)
+			h.errorPage(c, http.StatusForbidden, msgDisabled)
+			return
+		}
+	}
 	if err != nil {
 		c.Abort()
 		h.fail(c, err)
@@ -132,5 +141,12 @@ func (h *Console) requireSession(c *gin.Context) {
 	if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead && !h.checkCSRF(c, s.CSRF) {
 		return
 	}
+	c.Next()
+}
+
+// auditSource makes the client's address the source of the audit rows the
+// request writes.
+func auditSource(c *gin.Context) {
+	c.Request = c.Request.WithContext(store.WithSource(c.Request.Context(), c.ClientIP()))
 	c.Next()
 }

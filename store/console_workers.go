@@ -74,19 +74,44 @@ func workerWhere(sc Scope, f WorkerFilter) (string, []any) {
 	conds := []string{where}
 	if q := strings.ToLower(strings.TrimSpace(f.Q)); q != "" {
 		p := "%" + escapeLike(q) + "%"
-		conds = append(conds, `(LOWER(w.name) LIKE ? ESCAPE '\' OR w.phone LIKE ? ESCAPE '\'
+		conds = append(conds, `(LOWER(w.name) LIKE ? ESCAPE '\' OR w.phone LIKE ? ESCAPE '\' OR w.phone LIKE ? ESCAPE '\'
  OR LOWER(COALESCE(f.name, '')) LIKE ? ESCAPE '\' OR LOWER(COALESCE(f.code, '')) LIKE ? ESCAPE '\')`)
-		args = append(args, p, p, p, p)
+		args = append(args, p, p, "%"+escapeLike(phonePart(q))+"%", p, p)
 	}
 	if f.SubCounty != "" {
-		conds = append(conds, `f.sub_county = ?`)
-		args = append(args, f.SubCounty)
+		conds = append(conds, `LOWER(f.sub_county) = ?`)
+		args = append(args, strings.ToLower(strings.TrimSpace(f.SubCounty)))
 	}
 	if f.Status != "" {
 		conds = append(conds, `w.status = ?`)
 		args = append(args, f.Status)
 	}
 	return strings.Join(conds, " AND "), args
+}
+
+// phonePart turns part of a phone number typed in a local form into the
+// same part of the stored +254 form: "0722 000" and "+254722000" both
+// become "254722000", which the stored "+254722000123" contains. Anything
+// that is not such a number comes back as it was.
+func phonePart(q string) string {
+	var digits strings.Builder
+	for _, r := range q {
+		switch {
+		case r >= '0' && r <= '9':
+			digits.WriteRune(r)
+		case r == ' ' || r == '-' || r == '+' || r == '(' || r == ')':
+		default:
+			return q
+		}
+	}
+	d := digits.String()
+	if d == "" {
+		return q
+	}
+	if rest, ok := strings.CutPrefix(d, "0"); ok {
+		return "254" + rest
+	}
+	return d
 }
 
 // escapeLike makes s match itself literally in a LIKE pattern.
@@ -128,6 +153,10 @@ type WorkerChange struct {
 // ErrInvalid wraps a change the store refuses; its message is for people.
 var ErrInvalid = errors.New("invalid")
 
+// ErrOptOutKept refuses to turn SMS back on for a worker who opted out: her
+// consent is hers, so only she undoes it, by sending START.
+var ErrOptOutKept = fmt.Errorf("only the nurse can undo her opt-out, by sending START: %w", ErrInvalid)
+
 // UpdateWorker applies the change to the worker inside the scope and writes
 // the audit log, all in one transaction. It returns ErrNotFound outside the
 // scope and an error wrapping ErrInvalid for a bad value, changing nothing.
@@ -142,6 +171,9 @@ func (db *DB) UpdateWorker(ctx context.Context, sc Scope, userID, id int64, ch W
 		var err error
 		if w, err = workerInScope(ctx, tx, sc, id); err != nil || len(sets) == 0 {
 			return err
+		}
+		if ch.OptedOut != nil && !*ch.OptedOut && w.OptedOut {
+			return ErrOptOutKept
 		}
 		if ch.OptedOut != nil && *ch.OptedOut != w.OptedOut {
 			sets, args = append(sets, "opted_out_at = ?"), append(args, optOutTime(*ch.OptedOut, now))

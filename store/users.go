@@ -19,6 +19,9 @@ type User struct {
 	PasswordHash string         `db:"password_hash"`
 	Phone        sql.NullString `db:"phone"`
 	CreatedAt    time.Time      `db:"created_at"`
+	// DisabledAt is set while an admin has disabled her: she cannot log
+	// in and her tokens are refused.
+	DisabledAt sql.NullTime `db:"disabled_at"`
 }
 
 // User roles.
@@ -72,7 +75,7 @@ func (db *DB) CreateUser(ctx context.Context, u NewUser) (User, error) {
 	return db.UserByID(ctx, id)
 }
 
-const sqlUserColumns = `SELECT id, name, role, password_hash, phone, created_at FROM users`
+const sqlUserColumns = `SELECT id, name, role, password_hash, phone, created_at, disabled_at FROM users`
 
 // UserByName returns the user called name, or ErrNotFound.
 func (db *DB) UserByName(ctx context.Context, name string) (User, error) {
@@ -84,18 +87,20 @@ func (db *DB) UserByID(ctx context.Context, id int64) (User, error) {
 	return db.user(ctx, "user by id", sqlUserColumns+` WHERE id = ?`, id)
 }
 
-const sqlUserByTokenHash = `SELECT u.id, u.name, u.role, u.password_hash, u.phone, u.created_at
-FROM users u JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = ?`
+const sqlUserByTokenHash = `SELECT u.id, u.name, u.role, u.password_hash, u.phone, u.created_at, u.disabled_at
+FROM users u JOIN api_tokens t ON t.user_id = u.id
+WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?) AND u.disabled_at IS NULL`
 
-// UserByTokenHash returns the owner of the API token whose SHA-256 (hex) is
-// hash, or ErrNotFound. It notes when the token was last used, at most once
+// UserByTokenHash returns the owner of the live API token whose SHA-256
+// (hex) is hash, or ErrNotFound: a revoked or expired token, or one of a
+// disabled user, is not found. It notes when the token was last used, at most once
 // an hour, so that a busy script does not write on every request.
 func (db *DB) UserByTokenHash(ctx context.Context, hash string) (User, error) {
-	u, err := db.user(ctx, "user by token", sqlUserByTokenHash, hash)
+	now := db.Now()
+	u, err := db.user(ctx, "user by token", sqlUserByTokenHash, hash, now)
 	if err != nil {
 		return User{}, err
 	}
-	now := db.Now()
 	_, err = db.ExecContext(ctx, db.Rebind(`UPDATE api_tokens SET last_used_at = ?
 WHERE token_hash = ? AND (last_used_at IS NULL OR last_used_at < ?)`), now, hash, now.Add(-time.Hour))
 	if err != nil {
@@ -104,9 +109,9 @@ WHERE token_hash = ? AND (last_used_at IS NULL OR last_used_at < ?)`), now, hash
 	return u, nil
 }
 
-func (db *DB) user(ctx context.Context, op, query string, arg any) (User, error) {
+func (db *DB) user(ctx context.Context, op, query string, args ...any) (User, error) {
 	var u User
-	err := db.GetContext(ctx, &u, db.Rebind(query), arg)
+	err := db.GetContext(ctx, &u, db.Rebind(query), args...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, ErrNotFound
 	}
@@ -137,15 +142,27 @@ func (db *DB) Scope(ctx context.Context, u User) (Scope, error) {
 }
 
 // CreateToken stores the SHA-256 (hex) of a new API token of the user, never
-// the token itself, and writes the audit log.
+// the token itself, and writes the audit log. The token does not expire.
 func (db *DB) CreateToken(ctx context.Context, userID int64, name, hash string) error {
+	return db.CreateTokenExpiring(ctx, userID, name, hash, time.Time{})
+}
+
+// CreateTokenExpiring is CreateToken for a token refused from expires on; a
+// zero expires never expires.
+func (db *DB) CreateTokenExpiring(ctx context.Context, userID int64, name, hash string, expires time.Time) error {
+	var exp any
+	detail := "token " + name
+	if !expires.IsZero() {
+		exp = expires.UTC()
+		detail += "; expires " + expires.UTC().Format(time.RFC3339)
+	}
 	err := db.Tx(ctx, func(tx *Tx) error {
-		_, err := tx.ExecContext(ctx, db.Rebind(`INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?)`),
-			userID, name, hash, db.Now())
+		_, err := tx.ExecContext(ctx, db.Rebind(`INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`),
+			userID, name, hash, db.Now(), exp)
 		if err != nil {
 			return err
 		}
-		return db.Audit(ctx, tx, userID, "token.create", fmt.Sprintf("user:%d", userID), "token "+name)
+		return db.Audit(ctx, tx, userID, "token.create", fmt.Sprintf("user:%d", userID), detail)
 	})
 	if err != nil {
 		return fmt.Errorf("store: create token: %w", err)
@@ -154,14 +171,20 @@ func (db *DB) CreateToken(ctx context.Context, userID int64, name, hash string) 
 }
 
 // Audit writes one row of the audit log in q (the transaction of the change
-// it records). userID 0 is the command line, not a console user.
+// it records). userID 0 is the command line, not a console user. The row's
+// source is the client address WithSource put in ctx, else "cli" for the
+// command line.
 func (db *DB) Audit(ctx context.Context, q sqlx.ExecerContext, userID int64, action, subject, detail string) error {
 	var uid any
 	if userID != 0 {
 		uid = userID
 	}
-	_, err := q.ExecContext(ctx, db.Rebind(`INSERT INTO audit_log (user_id, action, subject, detail, created_at) VALUES (?, ?, ?, ?, ?)`),
-		uid, action, subject, detail, db.Now())
+	source := SourceOf(ctx)
+	if source == "" && userID == 0 {
+		source = SourceCLI
+	}
+	_, err := q.ExecContext(ctx, db.Rebind(`INSERT INTO audit_log (user_id, action, subject, detail, created_at, source) VALUES (?, ?, ?, ?, ?, ?)`),
+		uid, action, subject, detail, db.Now(), source)
 	if err != nil {
 		return fmt.Errorf("store: audit %s: %w", action, err)
 	}
@@ -176,9 +199,11 @@ type AuditEntry struct {
 	Subject   string    `db:"subject"`
 	Detail    string    `db:"detail"`
 	CreatedAt time.Time `db:"created_at"`
+	// Source is where it came from: a client address, or "cli".
+	Source string `db:"source"`
 }
 
-const sqlAuditLog = `SELECT a.id, COALESCE(u.name, '') AS user_name, a.action, a.subject, a.detail, a.created_at
+const sqlAuditLog = `SELECT a.id, COALESCE(u.name, '') AS user_name, a.action, a.subject, a.detail, a.created_at, a.source
 FROM audit_log a LEFT JOIN users u ON u.id = a.user_id ORDER BY a.id DESC LIMIT ?`
 
 // AuditLog returns the newest limit rows of the audit log, newest first.

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"golang.org/x/term"
 
@@ -56,11 +57,20 @@ func nameAndFlags(fs *flag.FlagSet, args []string) (name string, help bool, err 
 
 func runUser(ctx context.Context, e env, args []string) error {
 	const synopsis = "user add NAME --role admin|supervisor [--sub-county X]... [--phone +254...]"
+	ctx = store.WithSource(ctx, store.SourceCLI)
 	if len(args) > 0 && args[0] == "unlock" {
 		return runUserUnlock(ctx, e, args[1:])
 	}
+	if len(args) > 0 {
+		if ok, err := runUserAccount(ctx, e, args[0], args[1:]); ok {
+			return err
+		}
+	}
 	if len(args) == 0 || args[0] != "add" {
 		fmt.Fprintf(e.stderr, "Usage: chanjo %s\n       chanjo %s\n", synopsis, unlockSynopsis)
+		for _, s := range []string{userListSynopsis, userToggleSynopsis, userResetSynopsis, userSetSynopsis} {
+			fmt.Fprintf(e.stderr, "       chanjo %s\n", s)
+		}
 		return errUsage
 	}
 	fs := flags(e, "user add", synopsis)
@@ -84,6 +94,9 @@ func runUser(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	return withStore(ctx, e, func(_ Config, db *store.DB) error {
+		if err := rosterSubCounties(ctx, db, &u); err != nil {
+			return err
+		}
 		if _, err := db.CreateUser(ctx, u); errors.Is(err, store.ErrExists) {
 			return fmt.Errorf("user add: a user with this name or phone already exists")
 		} else if err != nil {
@@ -154,15 +167,26 @@ func readPassword(e env) (string, error) {
 }
 
 func runToken(ctx context.Context, e env, args []string) error {
-	const synopsis = "token create NAME [--label TEXT]"
+	const synopsis = "token create NAME [--label TEXT] [--expires 90d]"
+	ctx = store.WithSource(ctx, store.SourceCLI)
+	if len(args) > 0 {
+		if ok, err := runTokenAccount(ctx, e, args[0], args[1:]); ok {
+			return err
+		}
+	}
 	if len(args) == 0 || args[0] != "create" {
-		fmt.Fprintf(e.stderr, "Usage: chanjo %s\n", synopsis)
+		fmt.Fprintf(e.stderr, "Usage: chanjo %s\n       chanjo %s\n       chanjo %s\n", synopsis, tokenListSynopsis, tokenRevokeSynopis)
 		return errUsage
 	}
 	fs := flags(e, "token create", synopsis)
 	label := fs.String("label", "cli", "what the token is for, kept with it")
+	expires := fs.String("expires", "", "refuse the token after this long: days (90d) or a duration (12h); default never")
 	name, help, err := nameAndFlags(fs, args[1:])
 	if help || err != nil {
+		return err
+	}
+	ttl, err := parseExpiry(*expires)
+	if err != nil {
 		return err
 	}
 	return withStore(ctx, e, func(_ Config, db *store.DB) error {
@@ -173,7 +197,11 @@ func runToken(ctx context.Context, e env, args []string) error {
 			return err
 		}
 		token, hash := admin.NewToken()
-		if err := db.CreateToken(ctx, u.ID, *label, hash); err != nil {
+		var until time.Time
+		if ttl > 0 {
+			until = db.Now().Add(ttl)
+		}
+		if err := db.CreateTokenExpiring(ctx, u.ID, *label, hash, until); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "%s\n", token)

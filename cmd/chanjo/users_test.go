@@ -63,6 +63,7 @@ func TestUserAddRefusesBadInput(t *testing.T) {
 func TestUserAndTokenCommands(t *testing.T) {
 	a, _ := testApp(t, nil)
 	ctx, path := context.Background(), a.cfg.DatabaseURL
+	rosterFacilities(t, a.db, "Kibra", "Embakasi")
 	e, out, _ := cliEnv(path, "a good long password\n")
 	args := []string{"user", "add", "wanjiru", "--role", "supervisor", "--sub-county", "Kibra", "--sub-county", "Embakasi", "--phone", "0711 000 009"}
 	if err := run(ctx, e, args); err != nil {
