@@ -62,11 +62,16 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	return &DB{DB: x, Dialect: d, Now: func() time.Time { return time.Now().UTC() }}, nil
 }
 
+var sqlitePathEscaper = strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23")
+
 func dialectOf(dsn string) (Dialect, string, string) {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		return Postgres, "pgx", dsn
 	}
-	path := strings.TrimPrefix(dsn, "file:")
+	// SQLite reads the name as a URI: a '#', '?' or '%' in a directory's
+	// name (t.TempDir names one after its test) must be escaped, or the
+	// name is cut there and another file opened.
+	path := sqlitePathEscaper.Replace(strings.TrimPrefix(dsn, "file:"))
 	q := url.Values{}
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")

@@ -83,6 +83,7 @@ func (a *app) registerSMS(r gin.IRouter, reg prometheus.Registerer) {
 	h := sms.NewHandler(a.db, a.cfg.USSDCode, a.cfg.TZ, a.log, a.smsMetrics)
 	h.Price = segmentPrice(a.cfg)
 	h.SenderID = a.cfg.ATSenderID
+	h.Commands = a.pack.Commands
 	h.Register(r.Group("", requireToken(a.token)))
 }
 
