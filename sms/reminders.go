@@ -10,10 +10,11 @@ import (
 )
 
 // VisitRules returns the store's visit reminder rules from the pack's rules
-// visit-before and visit-review, in the zone tz: what every caller that
-// schedules, moves or logs a visit passes to the store.
+// visit-before and visit-review, in the zone tz, with the wording of the
+// SMS that tell mentee and mentor of a visit scheduled, moved or
+// cancelled: what every caller that changes a visit passes to the store.
 func VisitRules(p *lessons.Pack, tz *time.Location) store.VisitRules {
-	rules := store.VisitRules{TZ: tz}
+	rules := store.VisitRules{TZ: tz, Notice: visitNotice(tz)}
 	if r, ok := p.Reminder(lessons.VisitBefore); ok {
 		rules.Before = store.RuleTime{Days: r.When.DaysBeforeVisit, Hour: r.When.At.Hour, Minute: r.When.At.Minute}
 	}

@@ -78,8 +78,21 @@ func (w *remWorld) tick(t *testing.T, when time.Time) sms.TickResult {
 	return res
 }
 
-// outbox returns the queued SMS as "who kind: body", in order.
+// outbox returns the queued reminders as "who kind: body", in order.
 func (w *remWorld) outbox(t *testing.T) []string {
+	t.Helper()
+	return w.queued(t, "reminder:")
+}
+
+// notices returns the queued visit notices as "who kind: body", in order.
+func (w *remWorld) notices(t *testing.T) []string {
+	t.Helper()
+	return w.queued(t, "visit:")
+}
+
+// queued returns the queued SMS whose key starts with prefix as "who kind:
+// body", in order; every key has a known prefix.
+func (w *remWorld) queued(t *testing.T, prefix string) []string {
 	t.Helper()
 	var rows []struct {
 		Phone string `db:"phone"`
@@ -92,10 +105,12 @@ func (w *remWorld) outbox(t *testing.T) []string {
 	}
 	var out []string
 	for _, r := range rows {
-		if !strings.HasPrefix(r.Key, "reminder:") {
-			t.Errorf("outbox key %q, want reminder:<id>", r.Key)
+		if !strings.HasPrefix(r.Key, "reminder:") && !strings.HasPrefix(r.Key, "visit:") {
+			t.Errorf("outbox key %q, want reminder:<id> or visit:<id>:<change>:...", r.Key)
 		}
-		out = append(out, fmt.Sprintf("%s %s: %s", w.who(r.Phone), r.Kind, r.Body))
+		if strings.HasPrefix(r.Key, prefix) {
+			out = append(out, fmt.Sprintf("%s %s: %s", w.who(r.Phone), r.Kind, r.Body))
+		}
 	}
 	return out
 }
@@ -188,7 +203,7 @@ func TestVisitChangesMoveReminders(t *testing.T) {
 			"mentee nudge: Chanjo: ziara yako ya ushauri ni tarehe 10/03/2025 na Grace. Piga *384*123# kurudia masomo yako kabla ya siku hiyo.",
 		}},
 		{"cancelled: nothing", func(ctx context.Context, w *remWorld, v store.Visit) error {
-			return w.db.CancelVisit(ctx, v.ID)
+			return w.db.CancelVisit(ctx, store.VisitRules{}, v.ID)
 		}, []time.Time{mar(5, 8, 0), mar(7, 14, 0), mar(8, 10, 0)}, nil},
 	}
 	for _, c := range cases {

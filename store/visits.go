@@ -52,6 +52,9 @@ type VisitRules struct {
 	Before RuleTime
 	// After fires Days after the local date the visit was done, to the mentee.
 	After RuleTime
+	// Notice words the SMS that tells the mentee and the mentor a visit was
+	// scheduled, moved or cancelled; nil sends none.
+	Notice VisitNoticeFunc
 }
 
 // RuleTime is a local time some whole days away from a date.
@@ -134,7 +137,10 @@ func (db *DB) ScheduleVisit(ctx context.Context, rules VisitRules, mentorID, men
 		if err := tx.GetContext(ctx, &id, db.Rebind(sqlInsertVisit), mentorID, menteeID, at.UTC(), now, now); err != nil {
 			return err
 		}
-		return db.planVisit(ctx, tx, rules, id)
+		if err := db.planVisit(ctx, tx, rules, id); err != nil {
+			return err
+		}
+		return db.noticeVisit(ctx, tx, rules, id, VisitWasScheduled, time.Time{})
 	})
 	if err != nil {
 		return Visit{}, fmt.Errorf("store: schedule visit: %w", err)
@@ -143,17 +149,25 @@ func (db *DB) ScheduleVisit(ctx context.Context, rules VisitRules, mentorID, men
 }
 
 // RescheduleVisit moves a scheduled visit to the time at and its reminders
-// with it. ErrVisitClosed for a visit done or cancelled.
+// with it, and tells the mentee and mentor unless it was already at that
+// time. ErrVisitClosed for a visit done or cancelled.
 func (db *DB) RescheduleVisit(ctx context.Context, rules VisitRules, id int64, at time.Time) (Visit, error) {
 	if err := db.checkVisitTime(rules, at); err != nil {
 		return Visit{}, fmt.Errorf("store: reschedule visit: %w", err)
 	}
 	err := db.Tx(ctx, func(tx *Tx) error {
+		before, err := db.visit(ctx, tx, id)
+		if err != nil {
+			return err
+		}
 		moved, err := db.closeVisit(ctx, tx, id, `scheduled_at = ?`, at.UTC())
 		if err != nil || !moved {
 			return db.unlessAlready(ctx, tx, id, err, "")
 		}
-		return db.planVisit(ctx, tx, rules, id)
+		if err := db.planVisit(ctx, tx, rules, id); err != nil || before.At.Equal(at.UTC()) {
+			return err
+		}
+		return db.noticeVisit(ctx, tx, rules, id, VisitWasMoved, before.At)
 	})
 	if err != nil {
 		return Visit{}, fmt.Errorf("store: reschedule visit %d: %w", id, err)
@@ -161,16 +175,19 @@ func (db *DB) RescheduleVisit(ctx context.Context, rules VisitRules, id int64, a
 	return db.Visit(ctx, id)
 }
 
-// CancelVisit cancels a scheduled visit and removes its reminders still to
-// be sent. Cancelling it again changes nothing; ErrVisitClosed for a visit
-// done.
-func (db *DB) CancelVisit(ctx context.Context, id int64) error {
+// CancelVisit cancels a scheduled visit, removes its reminders still to be
+// sent and tells the mentee and mentor (rules.Notice). Cancelling it again
+// changes nothing; ErrVisitClosed for a visit done.
+func (db *DB) CancelVisit(ctx context.Context, rules VisitRules, id int64) error {
 	err := db.Tx(ctx, func(tx *Tx) error {
 		changed, err := db.closeVisit(ctx, tx, id, `status = 'cancelled'`)
 		if err != nil || !changed {
 			return db.unlessAlready(ctx, tx, id, err, VisitCancelled)
 		}
-		return db.planVisit(ctx, tx, VisitRules{}, id)
+		if err := db.planVisit(ctx, tx, rules, id); err != nil {
+			return err
+		}
+		return db.noticeVisit(ctx, tx, rules, id, VisitWasCancelled, time.Time{})
 	})
 	if err != nil {
 		return fmt.Errorf("store: cancel visit %d: %w", id, err)

@@ -67,7 +67,9 @@ func TestVisitReminders(t *testing.T) {
 			return err
 		}
 	}
-	cancel := func(ctx context.Context, db *store.DB, v store.Visit) error { return db.CancelVisit(ctx, v.ID) }
+	cancel := func(ctx context.Context, db *store.DB, v store.Visit) error {
+		return db.CancelVisit(ctx, store.VisitRules{}, v.ID)
+	}
 	done := func(ctx context.Context, db *store.DB, v store.Visit) error {
 		_, err := db.MarkVisitDone(ctx, visitRules, v.ID, time.Time{})
 		return err
@@ -126,7 +128,7 @@ func TestVisitErrorsChangeNothing(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := db.CancelVisit(ctx, closed.ID); err != nil {
+		if err := db.CancelVisit(ctx, store.VisitRules{}, closed.ID); err != nil {
 			t.Fatal(err)
 		}
 		before := scheduled(t, db, mentor, mentee)
@@ -142,7 +144,7 @@ func TestVisitErrorsChangeNothing(t *testing.T) {
 			{"move an unknown visit", func() error { _, err := db.RescheduleVisit(ctx, visitRules, 999, march(9, 9, 0)); return err }, store.ErrNotFound},
 			{"done a cancelled visit", func() error { _, err := db.MarkVisitDone(ctx, visitRules, closed.ID, time.Time{}); return err }, store.ErrVisitClosed},
 			{"done in the future", func() error { _, err := db.MarkVisitDone(ctx, visitRules, open.ID, march(4, 9, 0)); return err }, store.ErrInvalidVisit},
-			{"cancel again", func() error { return db.CancelVisit(ctx, closed.ID) }, nil},
+			{"cancel again", func() error { return db.CancelVisit(ctx, store.VisitRules{}, closed.ID) }, nil},
 			{"bad answer", func() error { return db.SaveChecklist(ctx, open.ID, map[string]string{"a": "done", "b": "maybe"}) }, store.ErrInvalidVisit},
 			{"answers for a cancelled visit", func() error { return db.SaveChecklist(ctx, closed.ID, map[string]string{"a": "done"}) }, store.ErrVisitClosed},
 		}
@@ -174,7 +176,7 @@ func TestMentorVisitsAndNextVisit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := db.CancelVisit(ctx, gone.ID); err != nil {
+		if err := db.CancelVisit(ctx, store.VisitRules{}, gone.ID); err != nil {
 			t.Fatal(err)
 		}
 		db.Now = func() time.Time { return march(3, 13, 0).UTC() }
