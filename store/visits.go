@@ -252,6 +252,21 @@ const sqlDropVisitReminders = `DELETE FROM reminders WHERE visit_id = ? AND stat
 const sqlAddReminder = `INSERT INTO reminders (worker_id, rule, anchor, due_at, visit_id, status, created_at, updated_at)
 VALUES (?, ?, ?, ?, ?, 'scheduled', ?, ?) ON CONFLICT (worker_id, rule, anchor) DO NOTHING`
 
+// beforeVisit returns when the reminder before a visit at "at" is due: b's
+// time b.Days before the visit's local day, or, when that is already past
+// (a visit set for tomorrow), b's time on the first later day that is still
+// ahead and before the visit. Zero when there is none: the visit is too
+// near, and the SMS that scheduled it is its reminder.
+func beforeVisit(b RuleTime, at time.Time, loc *time.Location, now time.Time) time.Time {
+	for days := b.Days; days >= 0; days-- {
+		due := dayAt(at, loc, -days, b.Hour, b.Minute)
+		if due.After(now) && due.Before(at) {
+			return due
+		}
+	}
+	return time.Time{}
+}
+
 // planVisit recomputes the reminders of visit id from its current state:
 // those not yet sent are removed, and the ones its state calls for are added
 // unless they would be in the past or have already fired. The visit's date is
@@ -274,8 +289,7 @@ func (db *DB) planVisit(ctx context.Context, tx *Tx, rules VisitRules, id int64)
 	loc := rules.zone()
 	switch v.Status {
 	case VisitScheduled:
-		b := rules.Before
-		due := dayAt(v.At, loc, -b.Days, b.Hour, b.Minute)
+		due := beforeVisit(rules.Before, v.At, loc, db.Now())
 		anchor := fmt.Sprintf("visit:%d:%s", id, v.At.In(loc).Format(time.DateOnly))
 		plans = append(plans, plan{v.MentorID, RuleVisitBefore, anchor, due}, plan{v.MenteeID, RuleVisitBefore, anchor, due})
 	case VisitDone:
