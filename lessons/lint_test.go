@@ -137,6 +137,8 @@ func TestLintReportsPackMistakes(t *testing.T) {
 		{"unknown rule", reminders("- id: inactive", "- id: monthly"), "reminders.yaml", 10, `unknown reminder rule "monthly"`},
 		{"bad time", reminders(`at: "08:00"`, `at: "8am"`), "reminders.yaml", 2, `at "8am": want a time of day`},
 		{"bad weekday", reminders("weekday: tuesday", "weekday: tue"), "reminders.yaml", 8, `weekday "tue"`},
+		{"mentor text of a nurse's rule", reminders(`text: {en: "Your next lesson`, "mentor_text: {en: \"x\", sw: \"y\"}\n  text: {en: \"Your next lesson"), "reminders.yaml", 12, "mentor_text: only rule visit-before goes to mentors"},
+		{"mentor text over one SMS", reminders("- id: visit-review", "  mentor_text: {en: \"<mentee> "+strings.Repeat("x", 140)+"\", sw: \"y\"}\n- id: visit-review"), "reminders.yaml", 4, "reminder SMS with the longest values filled in (en) is 161 characters"},
 		{"no commands", withFile(base, "commands.yaml", ""), "commands.yaml", 0, "missing file"},
 		{"command missing", commands("help: [HELP, MSAADA]\n", ""), "commands.yaml", 1, `missing field "help"`},
 		{"command without phrases", commands("help: [HELP, MSAADA]", "help: []"), "commands.yaml", 3, "help: give at least one phrase"},

@@ -144,7 +144,7 @@ func TestRuleIDsMatchThePack(t *testing.T) {
 }
 
 const (
-	beforeEn = "mentor nudge: Chanjo: your mentorship visit is on 07/03/2025 with Amina. Dial *384*123# to review your lessons before then."
+	beforeEn = "mentor nudge: Chanjo: your mentorship visit to Amina is on 07/03/2025. Dial *384*123#, Mentor visit, to see the visit and its checklist."
 	beforeSw = "mentee nudge: Chanjo: ziara yako ya ushauri ni tarehe 07/03/2025 na Grace. Piga *384*123# kurudia masomo yako kabla ya siku hiyo."
 )
 
@@ -199,7 +199,7 @@ func TestVisitChangesMoveReminders(t *testing.T) {
 			_, err := w.db.RescheduleVisit(ctx, w.rules, v.ID, mar(10, 9, 0))
 			return err
 		}, []time.Time{mar(5, 8, 0), mar(8, 8, 0)}, []string{
-			"mentor nudge: Chanjo: your mentorship visit is on 10/03/2025 with Amina. Dial *384*123# to review your lessons before then.",
+			"mentor nudge: Chanjo: your mentorship visit to Amina is on 10/03/2025. Dial *384*123#, Mentor visit, to see the visit and its checklist.",
 			"mentee nudge: Chanjo: ziara yako ya ushauri ni tarehe 10/03/2025 na Grace. Piga *384*123# kurudia masomo yako kabla ya siku hiyo.",
 		}},
 		{"cancelled: nothing", func(ctx context.Context, w *remWorld, v store.Visit) error {
