@@ -42,6 +42,7 @@ func newHarness(t *testing.T, db *store.DB) *harness {
 	con := NewConsole(db, log, time.FixedZone("EAT", 3*3600))
 	con.Price = testPrice
 	con.VisitRules, con.Checklist = testVisitRules, testChecklist
+	con.RegistrationNotice = testRegistrationNotice
 	h.con = con
 	con.heldDelay = 0 // refused tries answer at once: the tests count, they do not time
 	h.r = gin.New()
@@ -51,6 +52,7 @@ func newHarness(t *testing.T, db *store.DB) *harness {
 	api := NewAPI(db, log)
 	api.Price = testPrice
 	api.VisitRules, api.Checklist = testVisitRules, testChecklist
+	api.RegistrationNotice = testRegistrationNotice
 	v1 := h.r.Group("/api/v1", api.Auth)
 	api.Register(v1)
 	NewCalculatorHandler(nil, stock.DefaultPolicy(), stock.DefaultVaccines(), log).Register(v1)
