@@ -38,6 +38,22 @@ func TestVisitChangesAreNoticed(t *testing.T) {
 				_, err := db.RescheduleVisit(ctx, w.rules, v.ID, mar(10, 9, 0))
 				return err
 			}, nil},
+			{"moved back", func() error {
+				w.clock.Set(mar(3, 11, 0))
+				_, err := db.RescheduleVisit(ctx, w.rules, v.ID, mar(7, 14, 30))
+				return err
+			}, []string{
+				"mentor nudge: Chanjo: your mentorship visit with Amina on 10/03/2025 has moved to 07/03/2025 at 14:30.",
+				"mentee nudge: Chanjo: ziara yako ya ushauri na Grace ya tarehe 10/03/2025 imehamishwa hadi tarehe 07/03/2025 saa 14:30.",
+			}},
+			{"moved there again", func() error {
+				w.clock.Set(mar(3, 12, 0))
+				_, err := db.RescheduleVisit(ctx, w.rules, v.ID, mar(10, 9, 0))
+				return err
+			}, []string{
+				"mentor nudge: Chanjo: your mentorship visit with Amina on 07/03/2025 has moved to 10/03/2025 at 09:00.",
+				"mentee nudge: Chanjo: ziara yako ya ushauri na Grace ya tarehe 07/03/2025 imehamishwa hadi tarehe 10/03/2025 saa 09:00.",
+			}},
 			{"cancelled", func() error { return db.CancelVisit(ctx, w.rules, v.ID) }, []string{
 				"mentor nudge: Chanjo: your mentorship visit with Amina on 10/03/2025 at 09:00 is cancelled.",
 				"mentee nudge: Chanjo: ziara yako ya ushauri na Grace tarehe 10/03/2025 saa 09:00 imeghairiwa.",

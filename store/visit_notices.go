@@ -38,8 +38,9 @@ const sqlVisitPeople = `SELECT id, phone, language FROM workers WHERE id IN (?, 
 
 // noticeVisit queues, in tx, one SMS to the mentee and one to the mentor of
 // visit id telling them of change, worded by rules.Notice (none without
-// it). The dedupe key names the change and the visit's time, so a repeated
-// request sends nothing twice and each real move sends its own.
+// it). A repeated request changes nothing and so sends nothing; the dedupe
+// key names the change, its times and when it was made, so that a visit
+// moved away and back and away again is told of each time.
 func (db *DB) noticeVisit(ctx context.Context, tx *Tx, rules VisitRules, id int64, change VisitChange, from time.Time) error {
 	if rules.Notice == nil {
 		return nil
@@ -52,11 +53,12 @@ func (db *DB) noticeVisit(ctx context.Context, tx *Tx, rules VisitRules, id int6
 	if err := tx.SelectContext(ctx, &people, db.Rebind(sqlVisitPeople), v.MenteeID, v.MentorID); err != nil {
 		return err
 	}
+	now := db.Now()
 	msgs := make([]Outgoing, 0, len(people))
 	for _, p := range people {
 		n := VisitNotice{Change: change, Visit: v, From: from.UTC(), ToMentor: p.ID == v.MentorID, Lang: p.Language}
 		msgs = append(msgs, Outgoing{
-			DedupeKey: fmt.Sprintf("visit:%d:%s:%s:%d", id, change, v.At.UTC().Format(time.RFC3339), p.ID),
+			DedupeKey: fmt.Sprintf("visit:%d:%s:%d-%d:%d:%d", id, change, from.Unix(), v.At.Unix(), now.UnixNano(), p.ID),
 			Kind:      KindNudge, Phone: p.Phone, WorkerID: p.ID, Body: rules.Notice(n),
 		})
 	}
