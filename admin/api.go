@@ -25,6 +25,9 @@ type API struct {
 	Quiet quiet.Hours
 	// VisitRules schedule the reminders of the visits the API changes.
 	VisitRules store.VisitRules
+	// RegistrationNotice words the SMS that tells a nurse her pending
+	// registration was approved or rejected; nil sends none.
+	RegistrationNotice store.RegistrationNoticeFunc
 	// Checklist is the content pack's visit checklist, for its results.
 	Checklist []lessons.ChecklistItem
 	// Pack is the content pack the reports read topics, lessons and

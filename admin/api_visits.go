@@ -190,7 +190,7 @@ func (a *API) patchVisit(c *gin.Context) {
 	case p.Status != nil && *p.Status != store.VisitCancelled:
 		err = visitRefusal("status", "the only status a visit may be given is cancelled")
 	case p.Status != nil:
-		v, err = cancelVisit(ctx, a.db, sc, uid, v.ID)
+		v, err = cancelVisit(ctx, a.db, sc, a.VisitRules, uid, v.ID)
 	default:
 		v, err = rescheduleVisit(ctx, a.db, sc, a.VisitRules, uid, v.ID, *p.At)
 	}

@@ -109,7 +109,8 @@ type workerPatch struct {
 	OptedOut *bool   `json:"opted_out"`
 }
 
-// patchWorker is PATCH /api/v1/workers/:id: approve, language, opt-out.
+// patchWorker is PATCH /api/v1/workers/:id: approve or reject a pending
+// registration (status active or inactive), language, opt-out.
 func (a *API) patchWorker(c *gin.Context) {
 	w, ok := a.workerParam(c)
 	if !ok {
@@ -133,7 +134,8 @@ func (a *API) patchWorker(c *gin.Context) {
 		abort(c, http.StatusForbidden, apiError{Code: "forbidden", Message: "only an administrator may change this status"})
 		return
 	}
-	w, err = a.db.UpdateWorker(c.Request.Context(), scopeOf(c), userOf(c).ID, w.ID, store.WorkerChange(p))
+	ch := store.WorkerChange{Status: p.Status, Language: p.Language, OptedOut: p.OptedOut, Notice: a.RegistrationNotice}
+	w, err = a.db.UpdateWorker(c.Request.Context(), scopeOf(c), userOf(c).ID, w.ID, ch)
 	if errors.Is(err, store.ErrOptOutKept) {
 		abort(c, http.StatusUnprocessableEntity, apiError{Code: "invalid", Message: "invalid input",
 			Fields: map[string]string{"opted_out": "only the nurse can undo her opt-out, by sending START"}})

@@ -35,6 +35,9 @@ type Console struct {
 	Quiet quiet.Hours
 	// VisitRules schedule the reminders of the visits the console changes.
 	VisitRules store.VisitRules
+	// RegistrationNotice words the SMS that tells a nurse her pending
+	// registration was approved or rejected; nil sends none.
+	RegistrationNotice store.RegistrationNoticeFunc
 	// Checklist is the content pack's visit checklist, for its results.
 	Checklist []lessons.ChecklistItem
 	// Pack is the content pack the reports read topics, lessons and
@@ -77,6 +80,7 @@ func (h *Console) Register(r gin.IRouter) {
 	g.GET("/nurses/:id", h.nurse)
 	g.POST("/nurses/:id", h.editNurse)
 	g.POST("/nurses/:id/approve", h.approveNurse)
+	g.POST("/nurses/:id/reject", h.rejectNurse)
 	g.GET("/audit", h.adminOnly, h.audit)
 	g.GET("/audit.csv", h.adminOnly, h.auditCSV)
 	g.POST("/unlock", h.adminOnly, h.unlock)

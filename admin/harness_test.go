@@ -47,6 +47,7 @@ func newHarness(t *testing.T, db *store.DB) *harness {
 	con := NewConsole(db, log, nairobi)
 	con.Price, con.Quiet = testPrice, testQuiet
 	con.VisitRules, con.Checklist = testVisitRules, testChecklist
+	con.RegistrationNotice = testRegistrationNotice
 	h.con = con
 	con.heldDelay = 0 // refused tries answer at once: the tests count, they do not time
 	h.r = gin.New()
@@ -56,6 +57,7 @@ func newHarness(t *testing.T, db *store.DB) *harness {
 	api := NewAPI(db, log)
 	api.Price, api.Quiet, api.TZ = testPrice, testQuiet, nairobi
 	api.VisitRules, api.Checklist = testVisitRules, testChecklist
+	api.RegistrationNotice = testRegistrationNotice
 	v1 := h.r.Group("/api/v1", api.Auth)
 	api.Register(v1)
 	NewCalculatorHandler(nil, stock.DefaultPolicy(), stock.DefaultVaccines(), log).Register(v1)

@@ -118,7 +118,7 @@ func (h *Console) nurse(c *gin.Context) {
 
 // mayChangeStatus is the rule for a worker's status: anyone whose scope
 // holds her may approve a pending registration; only an administrator
-// deactivates or reactivates.
+// rejects one, deactivates or reactivates.
 func mayChangeStatus(u store.User, from, to string) bool {
 	return from == to || u.Role == store.RoleAdmin || (from == store.StatusPending && to == store.StatusActive)
 }
@@ -135,7 +135,7 @@ func (h *Console) editNurse(c *gin.Context) {
 		h.errorPage(c, http.StatusUnprocessableEntity, "Choose English or Kiswahili.")
 		return
 	}
-	ch := store.WorkerChange{Language: &lang}
+	ch := store.WorkerChange{Language: &lang, Notice: h.RegistrationNotice}
 	if st := c.PostForm("status"); st != "" {
 		if !mayChangeStatus(userOf(c), w.Status, st) {
 			h.errorPage(c, http.StatusForbidden, "Only an administrator may change this status.")
@@ -150,23 +150,38 @@ func (h *Console) editNurse(c *gin.Context) {
 	h.redirect(c, "/admin/nurses/"+strconv.FormatInt(w.ID, 10), "Saved.")
 }
 
-// approveNurse activates a pending registration.
+// approveNurse activates a pending registration; she is told by SMS.
 func (h *Console) approveNurse(c *gin.Context) {
+	h.decide(c, store.StatusActive, "Approved ")
+}
+
+// rejectNurse rejects a pending registration (the worker becomes
+// inactive; administrators only, see mayChangeStatus); she is told by SMS.
+func (h *Console) rejectNurse(c *gin.Context) {
+	h.decide(c, store.StatusInactive, "Rejected ")
+}
+
+// decide gives a pending registration the status, and says done what.
+func (h *Console) decide(c *gin.Context, status, done string) {
 	w, ok := h.workerParam(c)
 	if !ok {
 		return
 	}
 	next := localPath(c.PostForm("next"), "/admin/nurses?status=pending")
-	if w.Status != store.StatusPending {
+	switch {
+	case w.Status != store.StatusPending:
 		h.redirect(c, next, w.Name+" is already "+w.Status+".")
 		return
+	case !mayChangeStatus(userOf(c), w.Status, status):
+		h.errorPage(c, http.StatusForbidden, "Only an administrator may change this status.")
+		return
 	}
-	active := store.StatusActive
-	if _, err := h.db.UpdateWorker(c.Request.Context(), scopeOf(c), userOf(c).ID, w.ID, store.WorkerChange{Status: &active}); err != nil {
+	ch := store.WorkerChange{Status: &status, Notice: h.RegistrationNotice}
+	if _, err := h.db.UpdateWorker(c.Request.Context(), scopeOf(c), userOf(c).ID, w.ID, ch); err != nil {
 		h.fail(c, err)
 		return
 	}
-	h.redirect(c, next, "Approved "+w.Name+".")
+	h.redirect(c, next, done+w.Name+".")
 }
 
 // localPath returns p if it is a console path, so that a form cannot send

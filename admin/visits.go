@@ -193,7 +193,7 @@ func (h *Console) cancelVisit(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if _, err := cancelVisit(c.Request.Context(), h.db, scopeOf(c), userOf(c).ID, id); err != nil {
+	if _, err := cancelVisit(c.Request.Context(), h.db, scopeOf(c), h.VisitRules, userOf(c).ID, id); err != nil {
 		h.visitFailed(c, err)
 		return
 	}

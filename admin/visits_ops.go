@@ -80,12 +80,12 @@ func rescheduleVisit(ctx context.Context, db *store.DB, sc store.Scope, rules st
 }
 
 // cancelVisit cancels the visit inside the scope.
-func cancelVisit(ctx context.Context, db *store.DB, sc store.Scope, userID, id int64) (store.VisitRow, error) {
+func cancelVisit(ctx context.Context, db *store.DB, sc store.Scope, rules store.VisitRules, userID, id int64) (store.VisitRow, error) {
 	v, err := db.VisitInScope(ctx, sc, id)
 	if err != nil || v.Status == store.VisitCancelled {
 		return v, err
 	}
-	if err := db.CancelVisit(ctx, id); err != nil {
+	if err := db.CancelVisit(ctx, rules, id); err != nil {
 		return store.VisitRow{}, err
 	}
 	return auditVisit(ctx, db, sc, userID, id, "visit.cancel", "")

@@ -105,6 +105,9 @@ func TestLintReportsPackMistakes(t *testing.T) {
 	reminders := func(old, new string) fstest.MapFS {
 		return withFile(base, "reminders.yaml", strings.Replace(remindersYAML, old, new, 1))
 	}
+	commands := func(old, new string) fstest.MapFS {
+		return withFile(base, "commands.yaml", strings.Replace(commandsYAML, old, new, 1))
+	}
 	cases := []struct {
 		name string
 		fsys fstest.MapFS
@@ -133,6 +136,16 @@ func TestLintReportsPackMistakes(t *testing.T) {
 		{"unknown rule", reminders("- id: inactive", "- id: monthly"), "reminders.yaml", 10, `unknown reminder rule "monthly"`},
 		{"bad time", reminders(`at: "08:00"`, `at: "8am"`), "reminders.yaml", 2, `at "8am": want a time of day`},
 		{"bad weekday", reminders("weekday: tuesday", "weekday: tue"), "reminders.yaml", 8, `weekday "tue"`},
+		{"mentor text of a nurse's rule", reminders(`text: {en: "Your next lesson`, "mentor_text: {en: \"x\", sw: \"y\"}\n  text: {en: \"Your next lesson"), "reminders.yaml", 12, "mentor_text: only rule visit-before goes to mentors"},
+		{"mentor text over one SMS", reminders("- id: visit-review", "  mentor_text: {en: \"<mentee> "+strings.Repeat("x", 140)+"\", sw: \"y\"}\n- id: visit-review"), "reminders.yaml", 4, "reminder SMS with the longest values filled in (en) is 161 characters"},
+		{"no commands", withFile(base, "commands.yaml", ""), "commands.yaml", 0, "missing file"},
+		{"command missing", commands("help: [HELP, MSAADA]\n", ""), "commands.yaml", 1, `missing field "help"`},
+		{"command without phrases", commands("help: [HELP, MSAADA]", "help: []"), "commands.yaml", 3, "help: give at least one phrase"},
+		{"phrase of two commands", commands("ANZA]", "ANZA, \"Stop!\"]"), "commands.yaml", 2, `phrase "Stop!" is already a phrase of stop`},
+		{"phrase without letters", commands("MSAADA]", "MSAADA, \"?!\"]"), "commands.yaml", 3, `phrase "?!" has no letters or digits`},
+		{"phrase taking an answer", commands("MSAADA]", "MSAADA, A1]"), "commands.yaml", 3, `phrase "A1" starts like another SMS command`},
+		{"phrase taking a broadcast", commands("ACHA,", "ACHA, BC stop,"), "commands.yaml", 1, `phrase "BC stop" starts like another SMS command`},
+		{"unknown command", commands("help:", "pause: [PAUSE]\nhelp:"), "commands.yaml", 3, `unknown field "pause"`},
 		{"when field of another rule", reminders("days_inactive: 14", "days_before_visit: 14"), "reminders.yaml", 11, `unknown field "days_before_visit"`},
 	}
 	for _, c := range cases {

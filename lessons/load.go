@@ -126,6 +126,10 @@ func (l *loader) run() {
 			l.dispatch(name)
 		}
 	}
+	if l.pack.Commands.phrases == nil {
+		// Without it nobody could opt out by SMS (Data Protection Act).
+		l.probs = append(l.probs, Problem{File: commandsFile, Message: "missing file"})
+	}
 	l.checkTopics()
 	l.checkReminders()
 	l.checkGlossary()
@@ -157,13 +161,15 @@ func (l *loader) dispatch(name string) {
 		l.file(name, each(l.reminder))
 	case name == glossaryFile:
 		l.file(name, l.glossary)
+	case name == commandsFile:
+		l.file(name, l.commands)
 	case isLessons && l.isTopic(name, lessonTopic):
 		l.file(name, each(func(d decoder, n *yaml.Node) { l.lesson(d, n, lessonTopic) }))
 	case isQuestions && l.isTopic(name, questionTopic):
 		l.file(name, each(func(d decoder, n *yaml.Node) { l.question(d, n, questionTopic) }))
 	case !isLessons && !isQuestions:
 		l.probs = append(l.probs, Problem{File: name, Message: "unknown file: a pack holds " + settingsFile + ", " +
-			jobAidsFile + ", " + checklistFile + ", " + remindersFile + ", " + glossaryFile + ", lessons-<topic>.yaml and questions-<topic>.yaml"})
+			jobAidsFile + ", " + checklistFile + ", " + remindersFile + ", " + glossaryFile + ", " + commandsFile + ", lessons-<topic>.yaml and questions-<topic>.yaml"})
 	}
 }
 

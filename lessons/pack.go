@@ -119,6 +119,7 @@ type Pack struct {
 	Reminders []Reminder // in order of precedence
 	Settings  Settings
 	Glossary  Glossary
+	Commands  Commands // the phrases of the SMS commands, commands.yaml
 }
 
 // Topic returns the topic with the given id.

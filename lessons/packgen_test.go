@@ -42,6 +42,11 @@ const remindersYAML = `- id: visit-before
   text: {en: "Your next lesson: '<lesson>'. Dial <code>.", sw: "Somo lijalo: '<lesson>'. Piga <code>."}
 `
 
+const commandsYAML = `stop: [STOP, ACHA, "stop please"]
+start: [START, ANZA]
+help: [HELP, MSAADA]
+`
+
 // genPack returns a pack of one topic, stock, with the given sizes.
 func genPack(s size) fstest.MapFS {
 	var lessons, questions, checklist strings.Builder
@@ -81,6 +86,7 @@ func genPack(s size) fstest.MapFS {
 		"jobaids.yaml":         {Data: []byte(jobAidsYAML)},
 		"checklist.yaml":       {Data: []byte(checklist.String())},
 		"reminders.yaml":       {Data: []byte(remindersYAML)},
+		"commands.yaml":        {Data: []byte(commandsYAML)},
 	}
 }
 

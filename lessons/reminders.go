@@ -22,7 +22,7 @@ var ReminderRules = []string{VisitBefore, VisitReview, Weekly, Inactive}
 // Placeholders are the <name> placeholders a reminder text may hold, with
 // the longest value each is filled with: the lint checks every text still
 // fits one SMS with the longest values, and Fill cuts longer ones.
-var Placeholders = map[string]int{"date": 10, "lesson": 28, "code": 12, "mentor": 20}
+var Placeholders = map[string]int{"date": 10, "lesson": 28, "code": 12, "mentor": 20, "mentee": 20}
 
 // smsLen is the length of one SMS segment in the GSM-7 alphabet.
 const smsLen = 160
@@ -32,6 +32,19 @@ type Reminder struct {
 	ID   string
 	When When
 	Text Text
+	// MentorText is what the mentor gets of a rule that goes to her too
+	// (visit-before, mentor_text in reminders.yaml); empty when the rule
+	// has none.
+	MentorText Text
+}
+
+// ForMentor returns r with the mentor's text in place of the nurse's,
+// when it has one.
+func (r Reminder) ForMentor() Reminder {
+	if r.MentorText != (Text{}) {
+		r.Text = r.MentorText
+	}
+	return r
 }
 
 // When says when a reminder fires; each rule uses one of the day fields.
@@ -58,7 +71,7 @@ type ruleSpec struct {
 }
 
 var ruleSpecs = map[string]ruleSpec{
-	VisitBefore: {when: "days_before_visit", placeholders: []string{"date", "mentor", "code"}},
+	VisitBefore: {when: "days_before_visit", placeholders: []string{"date", "mentor", "mentee", "code"}},
 	VisitReview: {when: "days_after_visit", placeholders: []string{"lesson", "code"}},
 	Weekly:      {when: "weekday", placeholders: []string{"lesson", "code"}},
 	Inactive:    {when: "days_inactive", placeholders: []string{"lesson", "code"}},

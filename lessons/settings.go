@@ -81,17 +81,25 @@ func (l *loader) topicDef(d decoder, n *yaml.Node) {
 func (l *loader) reminder(d decoder, n *yaml.Node) {
 	var r Reminder
 	var spec ruleSpec
-	var whenNode, textNode *yaml.Node
+	var whenNode, textNode, mentorNode *yaml.Node
 	d.fields(n, map[string]func(*yaml.Node){
-		"id":   func(v *yaml.Node) { r.ID = l.ruleID(d, v); spec = ruleSpecs[r.ID] },
-		"when": func(v *yaml.Node) { whenNode = v },
-		"text": func(v *yaml.Node) { r.Text = d.text(v); textNode = v },
-	})
+		"id":          func(v *yaml.Node) { r.ID = l.ruleID(d, v); spec = ruleSpecs[r.ID] },
+		"when":        func(v *yaml.Node) { whenNode = v },
+		"text":        func(v *yaml.Node) { r.Text = d.text(v); textNode = v },
+		"mentor_text": func(v *yaml.Node) { r.MentorText = d.text(v); mentorNode = v },
+	}, "mentor_text")
 	if whenNode != nil && spec.when != "" {
 		r.When = l.when(d, whenNode, spec.when)
 	}
 	if textNode != nil && r.ID != "" {
 		l.reminderText(d, textNode, r, spec)
+	}
+	switch {
+	case mentorNode == nil || r.ID == "":
+	case r.ID != VisitBefore:
+		d.problem(mentorNode, "mentor_text: only rule %s goes to mentors", VisitBefore)
+	default:
+		l.reminderText(d, mentorNode, r.ForMentor(), spec)
 	}
 	l.pack.Reminders = append(l.pack.Reminders, r)
 }

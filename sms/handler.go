@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"chanjo/lessons"
 	"chanjo/phone"
 	"chanjo/sms/africastalking"
 	"chanjo/storable"
@@ -38,6 +39,9 @@ type Handler struct {
 	// SenderID is AT_SENDER_ID: opt-outs from other senders change nothing;
 	// "" accepts every sender.
 	SenderID string
+	// Commands are the phrases of STOP, START and HELP (the content
+	// pack's commands.yaml); NewHandler sets the embedded pack's.
+	Commands lessons.Commands
 }
 
 // CallbackDeadline is the default Deadline: well under the gateway's own
@@ -55,7 +59,17 @@ func NewHandler(db *store.DB, ussdCode string, tz *time.Location, log *slog.Logg
 		tz = time.UTC
 	}
 	return &Handler{db: db, ussdCode: ussdCode, tz: tz, log: log.With("component", "sms"), metrics: m,
-		Deadline: CallbackDeadline}
+		Deadline: CallbackDeadline, Commands: embeddedCommands()}
+}
+
+// embeddedCommands returns the command phrases of the embedded pack, which
+// its tests prove loads.
+func embeddedCommands() lessons.Commands {
+	p, err := lessons.Default()
+	if err != nil {
+		panic(fmt.Sprintf("sms: the embedded content pack does not load: %v", err))
+	}
+	return p.Commands
 }
 
 // Register adds POST /sms/inbound, /sms/delivery and /sms/optout to r.
@@ -131,7 +145,7 @@ func (h *Handler) receive(ctx context.Context, in africastalking.Incoming) error
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("sms: receive: %w", err)
 	}
-	act := classify(in.Text, w.ID != 0)
+	act := classify(h.Commands, in.Text, w.ID != 0)
 	if act == actQuestion {
 		return h.relay(ctx, in, w) // a question or a mentor's answer: relay.go
 	}

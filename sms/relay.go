@@ -19,10 +19,13 @@ import (
 // it is stored and relayed at once to her mentors (or, without one, to the
 // mentors of her groups) as "Q12 from Jane (Kithimani): ..., reply A12
 // <answer>". A mentor's "A12 <answer>" stores the answer and relays it to
-// the nurse. Both go as replies: a person's message, not a reminder, so
-// neither quiet hours nor a STOP hold it. The first answer is the one the
-// nurse gets; a second is politely refused, so she is never sent two
-// answers that may disagree (the mentors can talk to each other).
+// the nurse; any other text from a mentor with open questions answers the
+// oldest (she is told which), and "Q <text>" is her own question. Both go
+// as replies: a person's message, not a reminder, so neither quiet hours
+// nor a STOP hold it. A mentor may correct her own answer (the nurse gets
+// the correction); another mentor's answer to an answered question is
+// politely refused, so the nurse is never sent two answers that may
+// disagree (the mentors can talk to each other).
 
 // handledAnswer is how an answer is recorded in inbound_sms.handled_as.
 const handledAnswer = "answer"
@@ -45,15 +48,51 @@ func parseAnswer(text string) (id int64, answer string, ok bool) {
 	return id, m[2], err == nil
 }
 
+// ownQuestionForm is "Q <question>": a mentor with open questions asking
+// her own instead of answering the oldest.
+var ownQuestionForm = regexp.MustCompile(`(?is)^\s*Q(?:[\s:.,;-]+(.*?))?\s*$`)
+
+// routed is what a worker's SMS that is no keyword turns out to be.
+type routed struct {
+	text    string
+	answer  bool  // an answer to question id; else a question
+	id      int64 // the question answered
+	uncoded bool  // an answer sent without "A<n>": she is told which question it answered
+}
+
+// route reads an SMS that is no keyword (design.md "SMS commands", orders
+// 4 to 6): "A<n> ..." answers question n; from a mentor, "Q ..." is her own
+// question and any other text answers her oldest open question; anything
+// else is a question.
+func (h *Handler) route(ctx context.Context, tx *store.Tx, w store.Worker, text string) (routed, error) {
+	if id, answer, ok := parseAnswer(text); ok {
+		return routed{text: answer, answer: true, id: id}, nil
+	}
+	if w.Role != store.RoleMentor {
+		return routed{text: text}, nil
+	}
+	if m := ownQuestionForm.FindStringSubmatch(text); m != nil {
+		return routed{text: m[1]}, nil
+	}
+	q, open, err := h.db.OldestOpenQuestionFor(ctx, tx, w.ID)
+	if err != nil || !open {
+		return routed{text: text}, err
+	}
+	return routed{text: text, answer: true, id: q.ID, uncoded: true}, nil
+}
+
 // relay handles a worker's SMS that is no keyword: an answer or a question,
 // with the incoming SMS and every SMS it causes in one transaction.
 func (h *Handler) relay(ctx context.Context, in africastalking.Incoming, w store.Worker) error {
-	id, answer, isAnswer := parseAnswer(in.Text)
-	handled := string(actQuestion)
-	if isAnswer {
-		handled = handledAnswer
-	}
 	return h.db.Tx(ctx, func(tx *store.Tx) error {
+		r, err := h.route(ctx, tx, w, in.Text)
+		if err != nil {
+			return err
+		}
+		handled := string(actQuestion)
+		if r.answer {
+			handled = handledAnswer
+		}
 		fresh, err := h.db.RecordInbound(ctx, tx, store.InboundSMS{
 			GatewayID: in.ID, Phone: in.From, To: in.To, Body: in.Text, LinkID: in.LinkID,
 			WorkerID: w.ID, HandledAs: handled, SentAt: in.Date,
@@ -62,10 +101,10 @@ func (h *Handler) relay(ctx context.Context, in africastalking.Incoming, w store
 			return err
 		}
 		var msgs []store.Outgoing
-		if isAnswer {
-			msgs, err = h.relayAnswer(ctx, tx, w, id, answer)
+		if r.answer {
+			msgs, err = h.relayAnswer(ctx, tx, w, in.ID, r)
 		} else {
-			msgs, err = h.relayQuestion(ctx, tx, w, in.Text)
+			msgs, err = h.relayQuestion(ctx, tx, w, r.text)
 		}
 		if err != nil {
 			return err
@@ -85,6 +124,10 @@ func (h *Handler) relay(ctx context.Context, in africastalking.Incoming, w store
 // the reply to the nurse (its key and number filled in by relay).
 func (h *Handler) relayQuestion(ctx context.Context, tx *store.Tx, w store.Worker, text string) ([]store.Outgoing, error) {
 	a, err := h.db.AskQuestionTx(ctx, tx, w.ID, text, "sms", QuestionNote)
+	if errors.Is(err, store.ErrEmptyQuestion) { // "Q" alone
+		return []store.Outgoing{{Body: pick(w.Language, "Chanjo: write your question after Q, e.g. Q How long is opened BCG good for?",
+			"Chanjo: andika swali lako baada ya Q, mfano Q Chupa ya BCG iliyofunguliwa hudumu muda gani?")}}, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -100,10 +143,13 @@ func (h *Handler) relayQuestion(ctx context.Context, tx *store.Tx, w store.Worke
 	return []store.Outgoing{{Body: body}}, nil
 }
 
-// relayAnswer stores the mentor's answer and returns the SMS to the nurse
-// and the mentor's confirmation, or the mentor's reason why not.
-func (h *Handler) relayAnswer(ctx context.Context, tx *store.Tx, w store.Worker, id int64, answer string) ([]store.Outgoing, error) {
-	q, err := h.db.AnswerQuestion(ctx, tx, id, w.ID, answer)
+// relayAnswer stores the mentor's answer (or her correction of it) and
+// returns the SMS to the nurse and the mentor's confirmation, or the
+// mentor's reason why not. inID is the incoming SMS's gateway id: each
+// correction is an SMS of its own.
+func (h *Handler) relayAnswer(ctx context.Context, tx *store.Tx, w store.Worker, inID string, r routed) ([]store.Outgoing, error) {
+	id := r.id
+	q, err := h.db.AnswerQuestion(ctx, tx, id, w.ID, r.text)
 	lang := w.Language
 	var refusal string
 	switch {
@@ -124,9 +170,28 @@ func (h *Handler) relayAnswer(ctx context.Context, tx *store.Tx, w store.Worker,
 	}
 	toNurse := store.Outgoing{DedupeKey: fmt.Sprintf("q:%d:answer", q.ID), Phone: q.Phone, WorkerID: q.WorkerID,
 		Body: answerSMS(q, h.ussdCode)}
-	thanks := fmt.Sprintf(pick(lang, "Chanjo: thank you. Your answer to Q%d was sent to %s.",
-		"Chanjo: asante. Jibu lako kwa Q%d limetumwa kwa %s."), q.ID, shorten(q.Name, 20))
-	return []store.Outgoing{toNurse, {Body: thanks}}, nil
+	if q.Corrected {
+		toNurse.DedupeKey = fmt.Sprintf("q:%d:correction:%s", q.ID, inID)
+	}
+	return []store.Outgoing{toNurse, {Body: thanks(q, lang, r.uncoded)}}, nil
+}
+
+// thanks is the mentor's confirmation that her answer went to the nurse;
+// one sent without a code says which question it answered and how to ask
+// her own instead.
+func thanks(q store.Question, lang string, uncoded bool) string {
+	name := shorten(q.Name, 20)
+	switch {
+	case uncoded:
+		return fmt.Sprintf(pick(lang, "Chanjo: thank you. Your SMS was sent to %s as the answer to her question Q%d: %s. To ask your own question, send Q <question>.",
+			"Chanjo: asante. SMS yako imetumwa kwa %s kama jibu la swali lake Q%d: %s. Kuuliza swali lako, tuma Q <swali>."),
+			name, q.ID, shorten(q.Body, 40))
+	case q.Corrected:
+		return fmt.Sprintf(pick(lang, "Chanjo: thank you. Your corrected answer to Q%d was sent to %s.",
+			"Chanjo: asante. Jibu lako lililosahihishwa kwa Q%d limetumwa kwa %s."), q.ID, name)
+	}
+	return fmt.Sprintf(pick(lang, "Chanjo: thank you. Your answer to Q%d was sent to %s.",
+		"Chanjo: asante. Jibu lako kwa Q%d limetumwa kwa %s."), q.ID, name)
 }
 
 // answerSMS is the answer as the nurse gets it; one cut to fit says where
@@ -134,6 +199,10 @@ func (h *Handler) relayAnswer(ctx context.Context, tx *store.Tx, w store.Worker,
 func answerSMS(q store.Question, ussdCode string) string {
 	head := fmt.Sprintf(pick(q.Language, "Chanjo: %s answered your question Q%d: ", "Chanjo: %s amejibu swali lako Q%d: "),
 		shorten(q.Answerer, 20), q.ID)
+	if q.Corrected {
+		head = fmt.Sprintf(pick(q.Language, "Chanjo: %s corrected her answer to your question Q%d: ", "Chanjo: %s amesahihisha jibu lake kwa swali lako Q%d: "),
+			shorten(q.Answerer, 20), q.ID)
+	}
 	tail := fmt.Sprintf(pick(q.Language, " (all of it: dial %s, 5, 2)", " (yote: piga %s, 5, 2)"), ussdCode)
 	return fit(q.Answer, func(body string, cut bool) string {
 		if cut {

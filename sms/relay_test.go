@@ -94,8 +94,9 @@ func TestRelayEndToEnd(t *testing.T) {
 				jane: {"Chanjo: Mary answered your question Q1: Six hours after opening, then discard it."},
 				mary: {"Chanjo: thank you. Your answer to Q1 was sent to Jane Mutua."},
 			}},
-			{mary, "A1 Also keep it at 2-8C.", map[string][]string{
-				mary: {"Chanjo: Q1 was already answered by Mary, so yours was not sent. Thank you!"},
+			{mary, "A1 Six hours; keep it at 2-8C.", map[string][]string{
+				jane: {"Chanjo: Mary corrected her answer to your question Q1: Six hours; keep it at 2-8C."},
+				mary: {"Chanjo: thank you. Your corrected answer to Q1 was sent to Jane Mutua."},
 			}},
 			{mary, "A99 Yes", map[string][]string{
 				mary: {"Chanjo: there is no question Q99 for you to answer. Use the number in the question's SMS: A12 <answer>."},
@@ -116,8 +117,8 @@ func TestRelayEndToEnd(t *testing.T) {
 			Answer string `db:"answer"`
 			Source string `db:"source"`
 		}
-		if err := db.Get(&q, `SELECT answer, source FROM questions WHERE id = 1`); err != nil || q.Answer != "Six hours after opening, then discard it." || q.Source != "sms" {
-			t.Errorf("question 1 = %+v, %v; want the first answer, source sms", q, err)
+		if err := db.Get(&q, `SELECT answer, source FROM questions WHERE id = 1`); err != nil || q.Answer != "Six hours; keep it at 2-8C." || q.Source != "sms" {
+			t.Errorf("question 1 = %+v, %v; want the corrected answer, source sms", q, err)
 		}
 	})
 }

@@ -10,10 +10,11 @@ import (
 )
 
 // VisitRules returns the store's visit reminder rules from the pack's rules
-// visit-before and visit-review, in the zone tz: what every caller that
-// schedules, moves or logs a visit passes to the store.
+// visit-before and visit-review, in the zone tz, with the wording of the
+// SMS that tell mentee and mentor of a visit scheduled, moved or
+// cancelled: what every caller that changes a visit passes to the store.
 func VisitRules(p *lessons.Pack, tz *time.Location) store.VisitRules {
-	rules := store.VisitRules{TZ: tz}
+	rules := store.VisitRules{TZ: tz, Notice: visitNotice(tz)}
 	if r, ok := p.Reminder(lessons.VisitBefore); ok {
 		rules.Before = store.RuleTime{Days: r.When.DaysBeforeVisit, Hour: r.When.At.Hour, Minute: r.When.At.Minute}
 	}
@@ -38,7 +39,12 @@ func (s *Scheduler) compose(ctx context.Context, r store.DueReminder) (string, e
 	var err error
 	switch r.Rule {
 	case lessons.VisitBefore:
-		err = s.visitValues(ctx, r, values)
+		var toMentor bool
+		if toMentor, err = s.visitValues(ctx, r, values); toMentor && rule.MentorText != (lessons.Text{}) {
+			rule = rule.ForMentor()
+		} else if toMentor {
+			values["mentor"] = values["mentee"] // a pack without mentor_text: the nurse's text names the other person
+		}
 	case lessons.VisitReview:
 		var topic string
 		if topic, err = s.db.WeakestChecklistTopic(ctx, r.WorkerID, s.itemTopics); err == nil {
@@ -53,19 +59,16 @@ func (s *Scheduler) compose(ctx context.Context, r store.DueReminder) (string, e
 	return rule.Fill(r.Language, values), nil
 }
 
-// visitValues fills the visit's date and the other person's name: the
-// mentee's for the mentor, the mentor's for the mentee.
-func (s *Scheduler) visitValues(ctx context.Context, r store.DueReminder, values map[string]string) error {
+// visitValues fills the visit's date and the mentor's and mentee's names,
+// and reports whether the reminder goes to the mentor.
+func (s *Scheduler) visitValues(ctx context.Context, r store.DueReminder, values map[string]string) (toMentor bool, err error) {
 	v, err := s.db.Visit(ctx, r.VisitID.Int64)
 	if err != nil {
-		return err
+		return false, err
 	}
 	values["date"] = v.At.In(s.cfg.TZ).Format(dateLayout)
-	values["mentor"] = v.MentorName
-	if r.WorkerID == v.MentorID {
-		values["mentor"] = v.MenteeName
-	}
-	return nil
+	values["mentor"], values["mentee"] = v.MentorName, v.MenteeName
+	return r.WorkerID == v.MentorID, nil
 }
 
 // lessonTitle returns the title of the lesson the reminder offers: in topic,

@@ -78,8 +78,21 @@ func (w *remWorld) tick(t *testing.T, when time.Time) sms.TickResult {
 	return res
 }
 
-// outbox returns the queued SMS as "who kind: body", in order.
+// outbox returns the queued reminders as "who kind: body", in order.
 func (w *remWorld) outbox(t *testing.T) []string {
+	t.Helper()
+	return w.queued(t, "reminder:")
+}
+
+// notices returns the queued visit notices as "who kind: body", in order.
+func (w *remWorld) notices(t *testing.T) []string {
+	t.Helper()
+	return w.queued(t, "visit:")
+}
+
+// queued returns the queued SMS whose key starts with prefix as "who kind:
+// body", in order; every key has a known prefix.
+func (w *remWorld) queued(t *testing.T, prefix string) []string {
 	t.Helper()
 	var rows []struct {
 		Phone string `db:"phone"`
@@ -92,10 +105,12 @@ func (w *remWorld) outbox(t *testing.T) []string {
 	}
 	var out []string
 	for _, r := range rows {
-		if !strings.HasPrefix(r.Key, "reminder:") {
-			t.Errorf("outbox key %q, want reminder:<id>", r.Key)
+		if !strings.HasPrefix(r.Key, "reminder:") && !strings.HasPrefix(r.Key, "visit:") {
+			t.Errorf("outbox key %q, want reminder:<id> or visit:<id>:<change>:...", r.Key)
 		}
-		out = append(out, fmt.Sprintf("%s %s: %s", w.who(r.Phone), r.Kind, r.Body))
+		if strings.HasPrefix(r.Key, prefix) {
+			out = append(out, fmt.Sprintf("%s %s: %s", w.who(r.Phone), r.Kind, r.Body))
+		}
 	}
 	return out
 }
@@ -129,7 +144,7 @@ func TestRuleIDsMatchThePack(t *testing.T) {
 }
 
 const (
-	beforeEn = "mentor nudge: Chanjo: your mentorship visit is on 07/03/2025 with Amina. Dial *384*123# to review your lessons before then."
+	beforeEn = "mentor nudge: Chanjo: your mentorship visit to Amina is on 07/03/2025. Dial *384*123#, Mentor visit, to see the visit and its checklist."
 	beforeSw = "mentee nudge: Chanjo: ziara yako ya ushauri ni tarehe 07/03/2025 na Grace. Piga *384*123# kurudia masomo yako kabla ya siku hiyo."
 )
 
@@ -184,11 +199,11 @@ func TestVisitChangesMoveReminders(t *testing.T) {
 			_, err := w.db.RescheduleVisit(ctx, w.rules, v.ID, mar(10, 9, 0))
 			return err
 		}, []time.Time{mar(5, 8, 0), mar(8, 8, 0)}, []string{
-			"mentor nudge: Chanjo: your mentorship visit is on 10/03/2025 with Amina. Dial *384*123# to review your lessons before then.",
+			"mentor nudge: Chanjo: your mentorship visit to Amina is on 10/03/2025. Dial *384*123#, Mentor visit, to see the visit and its checklist.",
 			"mentee nudge: Chanjo: ziara yako ya ushauri ni tarehe 10/03/2025 na Grace. Piga *384*123# kurudia masomo yako kabla ya siku hiyo.",
 		}},
 		{"cancelled: nothing", func(ctx context.Context, w *remWorld, v store.Visit) error {
-			return w.db.CancelVisit(ctx, v.ID)
+			return w.db.CancelVisit(ctx, store.VisitRules{}, v.ID)
 		}, []time.Time{mar(5, 8, 0), mar(7, 14, 0), mar(8, 10, 0)}, nil},
 	}
 	for _, c := range cases {
@@ -210,20 +225,55 @@ func TestVisitChangesMoveReminders(t *testing.T) {
 	}
 }
 
-func TestNeverInThePast(t *testing.T) {
+// visitReminders keeps the visit-before reminders of settled (Tuesday's
+// weekly lesson is another matter).
+func visitReminders(settled []string) []string {
+	var out []string
+	for _, r := range settled {
+		if strings.HasPrefix(r, store.RuleVisitBefore) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// A visit set for tomorrow, when two days before is past, is still
+// reminded of: at the rule's time on its day, never in the past.
+func TestVisitTomorrowIsReminded(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newRemWorld(t, db)
 		w.visit(t, mar(4, 9, 0)) // tomorrow 09:00: two days before was yesterday
-		for _, when := range []time.Time{mar(3, 10, 1), mar(4, 8, 0)} {
-			w.tick(t, when)
+		w.tick(t, mar(3, 10, 1))
+		if got := w.outbox(t); len(got) != 0 {
+			t.Errorf("outbox the day it was set = %v, want empty", got)
 		}
-		for _, r := range w.settled(t, w.mentee.ID) {
-			if strings.HasPrefix(r, store.RuleVisitBefore) {
-				t.Errorf("mentee reminder %q, want no visit reminder", r)
+		w.tick(t, mar(4, 8, 0))
+		for _, who := range []store.Worker{w.mentor, w.mentee} {
+			if diff := cmp.Diff([]string{"visit-before sent"}, visitReminders(w.settled(t, who.ID))); diff != "" {
+				t.Errorf("%s's reminders (-want +got):\n%s", who.Name, diff)
 			}
 		}
-		if got := w.outbox(t); len(got) != 0 {
-			t.Errorf("outbox = %v, want empty", got)
+	})
+}
+
+// A mentor with four visits tomorrow gets the reminder of each: the caps
+// count one kind (a rule, and for visit rules the visit) at a time.
+func TestMentorWithFourVisitsTomorrowGetsHerReminders(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newRemWorld(t, db)
+		mentees := []store.Worker{w.mentee}
+		for i := 3; i <= 5; i++ {
+			mentees = append(mentees, w.worker(t, fmt.Sprintf("+25471100000%d", i), fmt.Sprint("Mentee ", i), "en"))
+		}
+		for i, m := range mentees {
+			if _, err := db.ScheduleVisit(context.Background(), w.rules, w.mentor.ID, m.ID, mar(4, 9+2*i, 0)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		w.tick(t, mar(4, 8, 0))
+		want := []string{"visit-before sent", "visit-before sent", "visit-before sent", "visit-before sent"}
+		if diff := cmp.Diff(want, visitReminders(w.settled(t, w.mentor.ID))); diff != "" {
+			t.Errorf("the mentor's reminders (-want +got):\n%s", diff)
 		}
 	})
 }
@@ -246,8 +296,8 @@ func TestCapsAndCollisions(t *testing.T) {
 		{"three in a rolling week", []due{{"weekly", mar(3, 10, 0)}, {"weekly", mar(5, 10, 0)}, {"weekly", mar(6, 10, 0)},
 			{"weekly", mar(7, 10, 0)}, {"weekly", mar(9, 10, 0)}, {"weekly", mar(10, 10, 0)}},
 			[]string{"weekly sent", "weekly sent", "weekly sent", "weekly dropped cap-week", "weekly dropped cap-week", "weekly sent"}},
-		{"visit reminder wins over weekly the same day", []due{{"visit-before", mar(5, 8, 0)}, {"weekly", mar(5, 10, 0)}},
-			[]string{"visit-before sent", "weekly dropped cap-day"}},
+		{"a visit reminder caps no lesson the same day", []due{{"visit-before", mar(5, 8, 0)}, {"weekly", mar(5, 10, 0)}},
+			[]string{"visit-before sent", "weekly sent"}},
 		{"the visit reminder wins even due later the same day", []due{{"weekly", mar(5, 7, 30)}, {"visit-before", mar(5, 8, 0)}},
 			[]string{"weekly dropped collision", "visit-before sent"}},
 	}

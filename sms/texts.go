@@ -1,6 +1,10 @@
 package sms
 
-import "strings"
+import (
+	"strings"
+
+	"chanjo/lessons"
+)
 
 // action is what an incoming SMS asks for.
 type action string
@@ -13,22 +17,19 @@ const (
 	actUnknown  action = "unknown" // any other text from a number that is not a worker's
 )
 
-// keywords are matched case-insensitively against the whole message, in
-// English and Kiswahili.
-var keywords = map[string]action{
-	"STOP": actStop, "ACHA": actStop,
-	"START": actStart, "ANZA": actStart,
-	"HELP": actHelp, "MSAADA": actHelp,
+// commandActions maps the pack's commands to what the handler does.
+var commandActions = map[lessons.Command]action{
+	lessons.CommandStop: actStop, lessons.CommandStart: actStart, lessons.CommandHelp: actHelp,
 }
 
-// classify returns what text asks for; known says whether the sender is a
-// health worker.
-func classify(text string, known bool) action {
-	word := strings.ToUpper(strings.Trim(strings.TrimSpace(text), ".!?,;:\"' "))
-	if a, ok := keywords[word]; ok {
-		return a
+// classify returns what text asks for: a phrase of cmds as the whole
+// message (design.md "SMS commands", order 1), else a question from a
+// health worker (known) or the help for anyone else.
+func classify(cmds lessons.Commands, text string, known bool) action {
+	if c, ok := cmds.Match(text); ok {
+		return commandActions[c]
 	}
-	if word == "" && known {
+	if lessons.NormalizePhrase(text) == "" && known {
 		return actHelp // an empty SMS asks nothing: no question for the mentor
 	}
 	if known {

@@ -145,9 +145,12 @@ func workerInScope(ctx context.Context, q getter, sc Scope, id int64) (WorkerRow
 
 // WorkerChange is an edit of a worker by a console user; nil fields stay.
 type WorkerChange struct {
-	Status   *string // active (approve) | inactive
+	Status   *string // active (approve) | inactive (reject a pending one)
 	Language *string // en | sw
 	OptedOut *bool
+	// Notice words the SMS that tells a pending worker her registration
+	// was approved or rejected; nil sends none.
+	Notice RegistrationNoticeFunc
 }
 
 // ErrInvalid wraps a change the store refuses; its message is for people.
@@ -174,6 +177,11 @@ func (db *DB) UpdateWorker(ctx context.Context, sc Scope, userID, id int64, ch W
 		}
 		if ch.OptedOut != nil && !*ch.OptedOut && w.OptedOut {
 			return ErrOptOutKept
+		}
+		if ch.Status != nil {
+			if err := db.noticeRegistration(ctx, tx, ch.Notice, w.Worker, *ch.Status); err != nil {
+				return err
+			}
 		}
 		if ch.OptedOut != nil && *ch.OptedOut != w.OptedOut {
 			sets, args = append(sets, "opted_out_at = ?"), append(args, optOutTime(*ch.OptedOut, now))

@@ -47,6 +47,10 @@ type Question struct {
 	// Answerer is the name of the mentor who answered, "" before.
 	Answerer    string       `db:"answerer"`
 	EscalatedAt sql.NullTime `db:"escalated_at"`
+	ClosedAt    sql.NullTime `db:"closed_at"`
+	// Corrected is set by AnswerQuestion when the answer replaced the
+	// same mentor's earlier one.
+	Corrected bool `db:"-"`
 	// The asker: her name, number and language.
 	Name     string `db:"name"`
 	Phone    string `db:"phone"`
@@ -195,7 +199,7 @@ func (db *DB) sendNotes(ctx context.Context, tx *Tx, id int64, to []mentor, note
 }
 
 const sqlQuestion = `SELECT q.id, q.worker_id, q.body, q.source, q.asked_at, q.answer, q.answered_by, q.answered_at,
-       q.escalated_at, COALESCE(m.name, '') AS answerer, w.name, w.phone, w.language
+       q.escalated_at, q.closed_at, COALESCE(m.name, '') AS answerer, w.name, w.phone, w.language
 FROM questions q JOIN workers w ON w.id = q.worker_id LEFT JOIN workers m ON m.id = q.answered_by`
 
 func (db *DB) question(ctx context.Context, q sqlx.QueryerContext, id int64) (Question, error) {
@@ -237,15 +241,14 @@ func (db *DB) MyQuestions(ctx context.Context, workerID int64, limit int) ([]Que
 // sqlMayAnswer is 1 when the mentor may answer the question: she is the
 // asker's mentor, or a mentor of one of the asker's groups once the
 // question went to the group (escalated, or asked by a nurse without mentor).
-const sqlMayAnswer = `SELECT COUNT(*) FROM questions q WHERE q.id = ? AND q.worker_id <> ? AND (
-  EXISTS (SELECT 1 FROM mentor_pairs p WHERE p.mentee_id = q.worker_id AND p.mentor_id = ?)
-  OR ((q.escalated_at IS NOT NULL OR NOT EXISTS (SELECT 1 FROM mentor_pairs p WHERE p.mentee_id = q.worker_id))
-      AND EXISTS (SELECT 1 FROM group_members a JOIN group_members b ON b.group_id = a.group_id
-                  JOIN workers w ON w.id = b.worker_id
-                  WHERE a.worker_id = q.worker_id AND b.worker_id = ? AND w.role = 'mentor')))`
+const sqlMayAnswer = `SELECT COUNT(*) FROM questions q WHERE q.id = ? AND ` + mayAnswerBy
 
 const sqlAnswerOnce = `UPDATE questions SET answer = ?, answered_by = ?, answered_at = ?
 WHERE id = ? AND answered_at IS NULL`
+
+// sqlCorrectAnswer replaces an answer by the mentor who gave it; answered_at
+// stays the time of the first, which the nurse got.
+const sqlCorrectAnswer = `UPDATE questions SET answer = ? WHERE id = ? AND answered_by = ?`
 
 // AnswerQuestion stores the mentor's answer to question id in tx, once, and
 // returns the question as answered (with the asker's number and language,
@@ -284,17 +287,24 @@ func (db *DB) answer(ctx context.Context, tx *Tx, id, mentorID int64, answer str
 		return Question{}, err
 	}
 	q, err := db.question(ctx, tx, id)
-	if err == nil && n == 0 {
-		err = ErrAlreadyAnswered
+	if err != nil || n == 1 {
+		return q, err
 	}
-	return q, err
+	if !q.AnsweredBy.Valid || q.AnsweredBy.Int64 != mentorID {
+		return q, ErrAlreadyAnswered
+	}
+	if _, err := tx.ExecContext(ctx, db.Rebind(sqlCorrectAnswer), answer, id, mentorID); err != nil {
+		return Question{}, err
+	}
+	q.Answer, q.Corrected = answer, true
+	return q, nil
 }
 
 // ClaimStaleQuestions leases to c.Owner up to c.Limit questions asked at or
 // before cutoff that are neither answered nor escalated, and that no other
 // process holds, oldest first; escalating one ends its lease.
 func (db *DB) ClaimStaleQuestions(ctx context.Context, c RowClaim, cutoff time.Time) ([]int64, error) {
-	ids, err := db.claimRows(ctx, "questions", "answered_at IS NULL AND escalated_at IS NULL AND asked_at <= ?",
+	ids, err := db.claimRows(ctx, "questions", "answered_at IS NULL AND escalated_at IS NULL AND closed_at IS NULL AND asked_at <= ?",
 		"asked_at, id", c, db.Now().UTC(), cutoff.UTC())
 	if err != nil {
 		return nil, fmt.Errorf("store: claim stale questions: %w", err)

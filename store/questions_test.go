@@ -161,8 +161,9 @@ func TestAnswerQuestion(t *testing.T) {
 			{qMary, 99, "no such question", store.ErrNotFound},
 			{qMary, jane.ID, "   ", store.ErrEmptyQuestion},
 			{qMary, jane.ID, "Six hours.", nil},
-			{qMary, jane.ID, "Six hours, again.", store.ErrAlreadyAnswered},
+			{qMary, jane.ID, "Six hours, then discard.", nil}, // her correction
 			{qRose, ann.ID, "Ann has no mentor: her group answers.", nil},
+			{qMary, ann.ID, "Rose answered first.", store.ErrAlreadyAnswered},
 		}
 		for _, s := range steps {
 			err := db.Tx(ctx, func(tx *store.Tx) error {
@@ -177,8 +178,8 @@ func TestAnswerQuestion(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if q.Answer != "Six hours." || q.Answerer != "Mary" || !q.Answered() || !q.AnsweredAt.Time.Equal(askedAt) {
-			t.Errorf("WorkerQuestion = %+v, want Mary's first answer", q)
+		if q.Answer != "Six hours, then discard." || q.Answerer != "Mary" || !q.Answered() || !q.AnsweredAt.Time.Equal(askedAt) {
+			t.Errorf("WorkerQuestion = %+v, want Mary's corrected answer at the time of her first", q)
 		}
 		if _, err := db.WorkerQuestion(ctx, ids[qAnn], jane.ID); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("WorkerQuestion(someone else's) = %v, want ErrNotFound", err)

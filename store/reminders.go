@@ -158,8 +158,11 @@ func (db *DB) ScheduleInactive(ctx context.Context, anchor string, due, from, to
 	return int(n), err
 }
 
-// Caps limit the nudges one person gets: at most PerDay in a local day of TZ
-// and PerWeek in the last 7 days (rolling). Zero means no cap.
+// Caps limit the nudges one person gets of one kind: at most PerDay in a
+// local day of TZ and PerWeek in the last 7 days (rolling). Zero means no
+// cap. A kind is a rule and, for the visit rules, the visit: a mentor's
+// reminders of her four visits tomorrow are four kinds, and none of them
+// eats her own weekly lesson.
 type Caps struct {
 	TZ              *time.Location
 	PerDay, PerWeek int
@@ -252,7 +255,7 @@ func (db *DB) lockReminder(ctx context.Context, tx *Tx, id int64) (Reminder, err
 }
 
 const sqlSentCounts = `SELECT COALESCE(SUM(CASE WHEN sent_at >= ? AND sent_at < ? THEN 1 ELSE 0 END), 0) AS day, COUNT(*) AS week
-FROM reminders WHERE worker_id = ? AND status = 'sent' AND sent_at > ?`
+FROM reminders WHERE worker_id = ? AND status = 'sent' AND sent_at > ? AND rule = ? AND COALESCE(visit_id, 0) = ?`
 
 const sqlSameDayRules = `SELECT rule FROM reminders
 WHERE worker_id = ? AND status = 'scheduled' AND id <> ? AND due_at >= ? AND due_at < ?`
@@ -277,7 +280,8 @@ func (db *DB) blocked(ctx context.Context, tx *Tx, caps Caps, r Reminder, now ti
 		Day  int `db:"day"`
 		Week int `db:"week"`
 	}
-	if err := tx.GetContext(ctx, &sent, db.Rebind(sqlSentCounts), day, next, r.WorkerID, now.Add(-7*24*time.Hour)); err != nil {
+	if err := tx.GetContext(ctx, &sent, db.Rebind(sqlSentCounts), day, next, r.WorkerID, now.Add(-7*24*time.Hour),
+		r.Rule, r.VisitID.Int64); err != nil {
 		return "", err
 	}
 	switch {

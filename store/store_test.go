@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"chanjo/store"
@@ -50,4 +52,24 @@ func TestForeignKeysAreEnforced(t *testing.T) {
 			t.Fatal("inserting a member of a missing group succeeded, want a foreign key error")
 		}
 	})
+}
+
+// A SQLite file whose folder's name holds URI characters is opened where it
+// is named, not at the name cut before them.
+func TestOpenSQLitePathWithURICharacters(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a#b?c%d")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(context.Background(), filepath.Join(dir, "chanjo.db"))
+	if err == nil {
+		err = db.Migrate(context.Background())
+		db.Close()
+	}
+	if err != nil {
+		t.Fatalf("Open, Migrate: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "chanjo.db")); err != nil {
+		t.Errorf("the database file is not where it was named: %v", err)
+	}
 }

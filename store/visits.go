@@ -52,6 +52,9 @@ type VisitRules struct {
 	Before RuleTime
 	// After fires Days after the local date the visit was done, to the mentee.
 	After RuleTime
+	// Notice words the SMS that tells the mentee and the mentor a visit was
+	// scheduled, moved or cancelled; nil sends none.
+	Notice VisitNoticeFunc
 }
 
 // RuleTime is a local time some whole days away from a date.
@@ -134,7 +137,10 @@ func (db *DB) ScheduleVisit(ctx context.Context, rules VisitRules, mentorID, men
 		if err := tx.GetContext(ctx, &id, db.Rebind(sqlInsertVisit), mentorID, menteeID, at.UTC(), now, now); err != nil {
 			return err
 		}
-		return db.planVisit(ctx, tx, rules, id)
+		if err := db.planVisit(ctx, tx, rules, id); err != nil {
+			return err
+		}
+		return db.noticeVisit(ctx, tx, rules, id, VisitWasScheduled, time.Time{})
 	})
 	if err != nil {
 		return Visit{}, fmt.Errorf("store: schedule visit: %w", err)
@@ -143,17 +149,25 @@ func (db *DB) ScheduleVisit(ctx context.Context, rules VisitRules, mentorID, men
 }
 
 // RescheduleVisit moves a scheduled visit to the time at and its reminders
-// with it. ErrVisitClosed for a visit done or cancelled.
+// with it, and tells the mentee and mentor unless it was already at that
+// time. ErrVisitClosed for a visit done or cancelled.
 func (db *DB) RescheduleVisit(ctx context.Context, rules VisitRules, id int64, at time.Time) (Visit, error) {
 	if err := db.checkVisitTime(rules, at); err != nil {
 		return Visit{}, fmt.Errorf("store: reschedule visit: %w", err)
 	}
 	err := db.Tx(ctx, func(tx *Tx) error {
+		before, err := db.visit(ctx, tx, id)
+		if err != nil {
+			return err
+		}
 		moved, err := db.closeVisit(ctx, tx, id, `scheduled_at = ?`, at.UTC())
 		if err != nil || !moved {
 			return db.unlessAlready(ctx, tx, id, err, "")
 		}
-		return db.planVisit(ctx, tx, rules, id)
+		if err := db.planVisit(ctx, tx, rules, id); err != nil || before.At.Equal(at.UTC()) {
+			return err
+		}
+		return db.noticeVisit(ctx, tx, rules, id, VisitWasMoved, before.At)
 	})
 	if err != nil {
 		return Visit{}, fmt.Errorf("store: reschedule visit %d: %w", id, err)
@@ -161,16 +175,19 @@ func (db *DB) RescheduleVisit(ctx context.Context, rules VisitRules, id int64, a
 	return db.Visit(ctx, id)
 }
 
-// CancelVisit cancels a scheduled visit and removes its reminders still to
-// be sent. Cancelling it again changes nothing; ErrVisitClosed for a visit
-// done.
-func (db *DB) CancelVisit(ctx context.Context, id int64) error {
+// CancelVisit cancels a scheduled visit, removes its reminders still to be
+// sent and tells the mentee and mentor (rules.Notice). Cancelling it again
+// changes nothing; ErrVisitClosed for a visit done.
+func (db *DB) CancelVisit(ctx context.Context, rules VisitRules, id int64) error {
 	err := db.Tx(ctx, func(tx *Tx) error {
 		changed, err := db.closeVisit(ctx, tx, id, `status = 'cancelled'`)
 		if err != nil || !changed {
 			return db.unlessAlready(ctx, tx, id, err, VisitCancelled)
 		}
-		return db.planVisit(ctx, tx, VisitRules{}, id)
+		if err := db.planVisit(ctx, tx, rules, id); err != nil {
+			return err
+		}
+		return db.noticeVisit(ctx, tx, rules, id, VisitWasCancelled, time.Time{})
 	})
 	if err != nil {
 		return fmt.Errorf("store: cancel visit %d: %w", id, err)
@@ -235,6 +252,21 @@ const sqlDropVisitReminders = `DELETE FROM reminders WHERE visit_id = ? AND stat
 const sqlAddReminder = `INSERT INTO reminders (worker_id, rule, anchor, due_at, visit_id, status, created_at, updated_at)
 VALUES (?, ?, ?, ?, ?, 'scheduled', ?, ?) ON CONFLICT (worker_id, rule, anchor) DO NOTHING`
 
+// beforeVisit returns when the reminder before a visit at "at" is due: b's
+// time b.Days before the visit's local day, or, when that is already past
+// (a visit set for tomorrow), b's time on the first later day that is still
+// ahead and before the visit. Zero when there is none: the visit is too
+// near, and the SMS that scheduled it is its reminder.
+func beforeVisit(b RuleTime, at time.Time, loc *time.Location, now time.Time) time.Time {
+	for days := b.Days; days >= 0; days-- {
+		due := dayAt(at, loc, -days, b.Hour, b.Minute)
+		if due.After(now) && due.Before(at) {
+			return due
+		}
+	}
+	return time.Time{}
+}
+
 // planVisit recomputes the reminders of visit id from its current state:
 // those not yet sent are removed, and the ones its state calls for are added
 // unless they would be in the past or have already fired. The visit's date is
@@ -257,8 +289,7 @@ func (db *DB) planVisit(ctx context.Context, tx *Tx, rules VisitRules, id int64)
 	loc := rules.zone()
 	switch v.Status {
 	case VisitScheduled:
-		b := rules.Before
-		due := dayAt(v.At, loc, -b.Days, b.Hour, b.Minute)
+		due := beforeVisit(rules.Before, v.At, loc, db.Now())
 		anchor := fmt.Sprintf("visit:%d:%s", id, v.At.In(loc).Format(time.DateOnly))
 		plans = append(plans, plan{v.MentorID, RuleVisitBefore, anchor, due}, plan{v.MenteeID, RuleVisitBefore, anchor, due})
 	case VisitDone:

@@ -67,7 +67,9 @@ func TestVisitReminders(t *testing.T) {
 			return err
 		}
 	}
-	cancel := func(ctx context.Context, db *store.DB, v store.Visit) error { return db.CancelVisit(ctx, v.ID) }
+	cancel := func(ctx context.Context, db *store.DB, v store.Visit) error {
+		return db.CancelVisit(ctx, store.VisitRules{}, v.ID)
+	}
 	done := func(ctx context.Context, db *store.DB, v store.Visit) error {
 		_, err := db.MarkVisitDone(ctx, visitRules, v.ID, time.Time{})
 		return err
@@ -85,8 +87,12 @@ func TestVisitReminders(t *testing.T) {
 		{"moving it back moves them back", march(7, 14, 0), []step{reschedule(march(10, 9, 0)), reschedule(march(7, 9, 0))},
 			[]string{"mentee visit-before Wed 03-05 08:00", "mentor visit-before Wed 03-05 08:00"}},
 		{"cancelling removes them", march(7, 14, 0), []step{cancel}, nil},
-		{"never in the past: a visit tomorrow", march(4, 9, 0), nil, nil},
-		{"never in the past: two days ahead, after 08:00", march(5, 9, 0), nil, nil},
+		{"a visit tomorrow: 08:00 on its day", march(4, 9, 0), nil,
+			[]string{"mentee visit-before Tue 03-04 08:00", "mentor visit-before Tue 03-04 08:00"}},
+		{"two days ahead, after 08:00: the day before", march(5, 9, 0), nil,
+			[]string{"mentee visit-before Tue 03-04 08:00", "mentor visit-before Tue 03-04 08:00"}},
+		{"never in the past: a visit today", march(3, 15, 0), nil, nil},
+		{"never after the visit: tomorrow before 08:00", march(4, 7, 30), nil, nil},
 		{"done: review at 10:00 the day after, to the mentee", march(3, 15, 0), []step{done},
 			[]string{"mentee visit-review Tue 03-04 10:00"}},
 		{"done early: the reminder before goes", march(7, 14, 0), []step{done},
@@ -126,7 +132,7 @@ func TestVisitErrorsChangeNothing(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := db.CancelVisit(ctx, closed.ID); err != nil {
+		if err := db.CancelVisit(ctx, store.VisitRules{}, closed.ID); err != nil {
 			t.Fatal(err)
 		}
 		before := scheduled(t, db, mentor, mentee)
@@ -142,7 +148,7 @@ func TestVisitErrorsChangeNothing(t *testing.T) {
 			{"move an unknown visit", func() error { _, err := db.RescheduleVisit(ctx, visitRules, 999, march(9, 9, 0)); return err }, store.ErrNotFound},
 			{"done a cancelled visit", func() error { _, err := db.MarkVisitDone(ctx, visitRules, closed.ID, time.Time{}); return err }, store.ErrVisitClosed},
 			{"done in the future", func() error { _, err := db.MarkVisitDone(ctx, visitRules, open.ID, march(4, 9, 0)); return err }, store.ErrInvalidVisit},
-			{"cancel again", func() error { return db.CancelVisit(ctx, closed.ID) }, nil},
+			{"cancel again", func() error { return db.CancelVisit(ctx, store.VisitRules{}, closed.ID) }, nil},
 			{"bad answer", func() error { return db.SaveChecklist(ctx, open.ID, map[string]string{"a": "done", "b": "maybe"}) }, store.ErrInvalidVisit},
 			{"answers for a cancelled visit", func() error { return db.SaveChecklist(ctx, closed.ID, map[string]string{"a": "done"}) }, store.ErrVisitClosed},
 		}
@@ -174,7 +180,7 @@ func TestMentorVisitsAndNextVisit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := db.CancelVisit(ctx, gone.ID); err != nil {
+		if err := db.CancelVisit(ctx, store.VisitRules{}, gone.ID); err != nil {
 			t.Fatal(err)
 		}
 		db.Now = func() time.Time { return march(3, 13, 0).UTC() }

@@ -29,7 +29,7 @@ type MentorStore interface {
 	Visit(ctx context.Context, id int64) (store.Visit, error)
 	ScheduleVisit(ctx context.Context, rules store.VisitRules, mentorID, menteeID int64, at time.Time) (store.Visit, error)
 	RescheduleVisit(ctx context.Context, rules store.VisitRules, id int64, at time.Time) (store.Visit, error)
-	CancelVisit(ctx context.Context, id int64) error
+	CancelVisit(ctx context.Context, rules store.VisitRules, id int64) error
 	MarkVisitDone(ctx context.Context, rules store.VisitRules, id int64, doneAt time.Time) (store.Visit, error)
 	SaveChecklist(ctx context.Context, visitID int64, answers map[string]string) error
 	Checklist(ctx context.Context, visitID int64) (map[string]string, error)

@@ -447,7 +447,7 @@ func cancelVisitInput(c *Ctx, in string) (Move, error) {
 	if err != nil || !ok || in != "1" {
 		return c.Invalid(), err
 	}
-	err = c.Store().CancelVisit(c, v.ID)
+	err = c.Store().CancelVisit(c, c.mentoring().Rules, v.ID)
 	if errors.Is(err, store.ErrVisitClosed) {
 		return Retry(c.T("This visit is already done.", "Ziara hii imeshafanyika.")), nil
 	}

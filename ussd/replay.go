@@ -90,7 +90,7 @@ func (dryStore) SetOptOut(context.Context, string, bool) (bool, error)         {
 func (dryStore) RecordUSSDSession(context.Context, store.USSDSessionEnd) error { return errDryRun }
 func (dryStore) SaveLessonPages(context.Context, []store.PageMark) error       { return errDryRun }
 func (dryStore) QueueSMS(context.Context, store.Outgoing) (bool, error)        { return false, errDryRun }
-func (dryStore) CancelVisit(context.Context, int64) error                      { return errDryRun }
+func (dryStore) CancelVisit(context.Context, store.VisitRules, int64) error    { return errDryRun }
 func (dryStore) SaveChecklist(context.Context, int64, map[string]string) error {
 	return errDryRun
 }

@@ -84,6 +84,7 @@ func (a *app) registerSMS(r gin.IRouter, reg prometheus.Registerer) {
 	h.Price = segmentPrice(a.cfg)
 	h.Quiet = quietHours(a.cfg)
 	h.SenderID = a.cfg.ATSenderID
+	h.Commands = a.pack.Commands
 	h.Register(r.Group("", requireToken(a.token)))
 }
 

@@ -1,0 +1,68 @@
+package sms_test
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"chanjo/store"
+	"chanjo/store/storetest"
+)
+
+// A mentor's answers always arrive: without its code an SMS answers her
+// oldest open question and she is told which; "Q ..." is her own question;
+// with no open question her text is a question; another mentor's answer is
+// refused.
+func TestMentorAnswersWithoutCode(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		r := newRelayRig(t, db)
+		seen := map[string]int{}
+		steps := []struct {
+			from, text string
+			want       map[string][]string
+		}{
+			{jane, "Can I give BCG and OPV together?", map[string][]string{
+				jane: {"Chanjo: thank you, we got your question. Your mentor will answer by SMS."},
+				mary: {"Q1 from Jane Mutua (Kithimani): Can I give BCG and OPV together?, reply A1 <answer>"},
+			}},
+			{jane, "What is the dropout rate?", map[string][]string{
+				jane: {"Chanjo: thank you, we got your question. Your mentor will answer by SMS."},
+				mary: {"Q2 from Jane Mutua (Kithimani): What is the dropout rate?, reply A2 <answer>"},
+			}},
+			{mary, "Yes you can use it, same visit.", map[string][]string{
+				jane: {"Chanjo: Mary answered your question Q1: Yes you can use it, same visit."},
+				mary: {"Chanjo: thank you. Your SMS was sent to Jane Mutua as the answer to her question Q1: Can I give BCG and OPV together?. To ask your own question, send Q <question>."},
+			}},
+			{mary, "Q Where do I order more tally sheets?", map[string][]string{
+				mary: {"Chanjo: thank you, we got your question. The mentors of your group will answer by SMS."},
+				rose: {"Swali Q3 kutoka kwa Mary (Kithimani): Where do I order more tally sheets?. Jibu: A3 <jibu>"},
+			}},
+			{rose, "A2 Penta1 minus Penta3, over Penta1.", map[string][]string{
+				rose: {"Chanjo: hakuna swali Q2 la wewe kujibu. Tumia namba iliyo kwenye SMS ya swali: A12 <jibu>."},
+			}},
+			{mary, "Penta1 minus Penta3, divided by Penta1.", map[string][]string{
+				jane: {"Chanjo: Mary answered your question Q2: Penta1 minus Penta3, divided by Penta1."},
+				mary: {"Chanjo: thank you. Your SMS was sent to Jane Mutua as the answer to her question Q2: What is the dropout rate?. To ask your own question, send Q <question>."},
+			}},
+			{mary, "Where is the cold box?", map[string][]string{
+				mary: {"Chanjo: thank you, we got your question. The mentors of your group will answer by SMS."},
+				rose: {"Swali Q4 kutoka kwa Mary (Kithimani): Where is the cold box?. Jibu: A4 <jibu>"},
+			}},
+		}
+		for _, s := range steps {
+			r.say(t, s.from, s.text)
+			for _, p := range []string{mary, rose, jane} {
+				if diff := cmp.Diff(s.want[p], r.sent(p, seen)); diff != "" {
+					t.Errorf("after %q from %s, SMS to %s (-want +got):\n%s", s.text, s.from, p, diff)
+				}
+			}
+		}
+		var own []string
+		if err := db.Select(&own, db.Rebind(`SELECT body FROM questions q JOIN workers w ON w.id = q.worker_id WHERE w.phone = ? ORDER BY q.id`), mary); err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{"Where do I order more tally sheets?", "Where is the cold box?"}; !cmp.Equal(own, want) {
+			t.Errorf("Mary's own questions = %q, want %q", own, want)
+		}
+	})
+}

@@ -1,0 +1,33 @@
+package sms_test
+
+import (
+	"testing"
+
+	"chanjo/gsm"
+	"chanjo/sms"
+)
+
+// The decision on a registration reads in her language, names the code and
+// fits one SMS.
+func TestRegistrationNotice(t *testing.T) {
+	notice := sms.RegistrationNotice("*384*123#")
+	cases := []struct {
+		approved bool
+		lang     string
+		want     string
+	}{
+		{true, "en", "Chanjo: welcome! Your registration is approved. Dial *384*123# for lessons, quizzes and stock calculators."},
+		{true, "sw", "Chanjo: karibu! Usajili wako umekubaliwa. Piga *384*123# kwa masomo, mazoezi na vikokotoo."},
+		{false, "en", "Chanjo: your registration was not approved. If you work in the programme, ask your supervisor, then dial *384*123# again."},
+		{false, "sw", "Chanjo: usajili wako haukukubaliwa. Kama unafanya kazi katika mpango huu, muulize msimamizi wako, kisha piga *384*123# tena."},
+	}
+	for _, c := range cases {
+		got := notice(c.approved, c.lang)
+		if got != c.want {
+			t.Errorf("RegistrationNotice(%v, %s) = %q, want %q", c.approved, c.lang, got, c.want)
+		}
+		if n := gsm.Segments(got).Segments; n != 1 {
+			t.Errorf("RegistrationNotice(%v, %s) is %d segments, want 1", c.approved, c.lang, n)
+		}
+	}
+}
