@@ -30,6 +30,7 @@ var personTables = []personTable{
 	{"quiz_answers", "attempt_id IN (SELECT id FROM quiz_attempts WHERE worker_id = :id)"},
 	{"assessment_exemptions", "worker_id = :id"},
 	{"certificates", "worker_id = :id"},
+	{"privacy_notices", "worker_id = :id"},
 	{"stock_calculations", "worker_id = :id"},
 	{"questions", "worker_id = :id OR answered_by = :id"},
 	{"reminders", "worker_id = :id"},

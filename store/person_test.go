@@ -64,6 +64,7 @@ func seedPerson(t *testing.T, db *store.DB) int64 {
 		{`INSERT INTO quiz_attempts (id, worker_id, form, topic, seed, started_at, finished_at, score, total) VALUES (2, 1, 'baseline', '', 7, ?, ?, 6, 10)`, []any{now, now}},
 		{`INSERT INTO quiz_answers (attempt_id, question_id, topic, chosen, correct, answered_at) VALUES (2, 'q1', 'recording', 1, TRUE, ?)`, []any{now}},
 		{`INSERT INTO assessment_exemptions (worker_id, form, recorded_by, reason, created_at) VALUES (1, 'midline', 'amina', 'on leave', ?)`, []any{now}},
+		{`INSERT INTO privacy_notices (worker_id, due_at, notice_at) VALUES (1, ?, ?)`, []any{now, now}},
 		{`INSERT INTO certificates (code, worker_id, topic, issued_at) VALUES ('ABCD2345', 1, 'recording', ?)`, []any{now}},
 		{`INSERT INTO stock_calculations (worker_id, facility_id, calculator, inputs, result, status, created_at) VALUES (1, 1, 'forecast', '{}', '{}', 'ok', ?)`, []any{now}},
 		{`INSERT INTO questions (worker_id, body, source, asked_at, answer, answered_by, answered_at) VALUES (1, 'Can I open a BCG vial twice Wanjiru Kamau', 'sms', ?, 'Yes, within 6 hours', 2, ?)`, []any{now, now}},
