@@ -5,20 +5,37 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"chanjo/store"
 )
 
 // registerPerson adds an administrator's export and erasure of one health
 // worker's data (design.md "Privacy and consent") to g.
 func (h *Console) registerPerson(g *gin.RouterGroup) {
-	g.GET("/nurses/:id/export.json", h.adminOnly, h.exportPerson)
-	g.GET("/nurses/:id/export.zip", h.adminOnly, h.exportPerson)
-	g.POST("/nurses/:id/erase", h.adminOnly, h.erasePerson)
+	g.GET("/nurses/:id/export.json", h.exportPerson)
+	g.GET("/nurses/:id/export.zip", h.exportPerson)
+	g.POST("/nurses/:id/erase", h.erasePerson)
+}
+
+// adminsWorker loads the worker of the path for an administrator. The
+// scope comes first, so a worker outside it is a 404 as on every object
+// route; a supervisor who sees her gets 403.
+func (h *Console) adminsWorker(c *gin.Context) (store.WorkerRow, bool) {
+	w, ok := h.workerParam(c)
+	if !ok {
+		return w, false
+	}
+	if userOf(c).Role != store.RoleAdmin {
+		h.errorPage(c, http.StatusForbidden, "Only an administrator may do this.")
+		return w, false
+	}
+	return w, true
 }
 
 // exportPerson downloads everything Chanjo holds about the worker: one JSON
 // document, or a zip of one CSV file per table. The store audits it.
 func (h *Console) exportPerson(c *gin.Context) {
-	w, ok := h.workerParam(c)
+	w, ok := h.adminsWorker(c)
 	if !ok {
 		return
 	}
@@ -46,7 +63,7 @@ func (h *Console) exportPerson(c *gin.Context) {
 // erasePerson erases the worker's name and number everywhere, keeping her
 // anonymous counts, once the form's confirmation box is ticked.
 func (h *Console) erasePerson(c *gin.Context) {
-	w, ok := h.workerParam(c)
+	w, ok := h.adminsWorker(c)
 	if !ok {
 		return
 	}
