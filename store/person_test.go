@@ -1,8 +1,11 @@
 package store_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"regexp"
 	"slices"
 	"strings"
@@ -236,4 +239,38 @@ func textHits(t *testing.T, db *store.DB, words ...string) []string {
 		}
 	}
 	return hits
+}
+
+// The CSV export is one file per table; typed text cannot run as a formula
+// in a spreadsheet, and her number reads as written.
+func TestPersonCSVZip(t *testing.T) {
+	data := store.PersonData{Tables: []store.PersonTable{
+		{Name: "workers", Columns: []string{"id", "phone", "name"}, Rows: [][]any{{int64(1), "+254711000001", "=HYPERLINK(\"x\")"}}},
+		{Name: "questions", Columns: []string{"id"}, Rows: [][]any{}},
+	}}
+	var buf bytes.Buffer
+	if err := data.WriteCSVZip(&buf); err != nil {
+		t.Fatal(err)
+	}
+	z, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, f := range z.File {
+		r, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(r)
+		r.Close()
+		got[f.Name] = string(b)
+	}
+	want := map[string]string{
+		"workers.csv":   "id,phone,name\n1,+254711000001,\"'=HYPERLINK(\"\"x\"\")\"\n",
+		"questions.csv": "id\n",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CSV zip (-want +got):\n%s", diff)
+	}
 }

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"regexp"
+	"strings"
 )
 
 // WriteJSON writes the export as one JSON document: per table its columns
@@ -34,7 +36,9 @@ func (d PersonData) WriteCSVZip(w io.Writer) error {
 		for _, row := range t.Rows {
 			rec := make([]string, len(row))
 			for i, v := range row {
-				if v != nil {
+				if str, ok := v.(string); ok {
+					rec[i] = csvText(str)
+				} else if v != nil {
 					rec[i] = fmt.Sprint(v)
 				}
 			}
@@ -48,4 +52,17 @@ func (d PersonData) WriteCSVZip(w io.Writer) error {
 		return fmt.Errorf("store: write person csv: %w", err)
 	}
 	return nil
+}
+
+// phoneLike is a +254… number, which a spreadsheet reads as a number, not a
+// formula.
+var phoneLike = regexp.MustCompile(`^\+\d+$`)
+
+// csvText keeps a spreadsheet from reading text someone typed (a name, a
+// question) as a formula, as the console's CSV files do.
+func csvText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) && !phoneLike.MatchString(s) {
+		return "'" + s
+	}
+	return s
 }
