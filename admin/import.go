@@ -1,12 +1,14 @@
 package admin
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"sort"
 
 	"github.com/gin-gonic/gin"
 
+	"chanjo/lessons"
 	"chanjo/roster"
 	"chanjo/store"
 )
@@ -53,6 +55,9 @@ func (h *Console) importRoster(c *gin.Context) {
 		var more []store.RowProblem
 		d.Result, more, err = h.db.ApplyRoster(ctx, entries, nil)
 		problems = append(problems, more...)
+		if err == nil {
+			err = h.queuePrivacyNotices(ctx)
+		}
 	}
 	if err != nil {
 		h.fail(c, err)
@@ -73,4 +78,23 @@ func (h *Console) importRoster(c *gin.Context) {
 		status = http.StatusUnprocessableEntity
 	}
 	h.render(c, status, "import", d)
+}
+
+// queuePrivacyNotices sends the privacy notice of the content pack to the
+// workers the import enrolled, each in her language. A pack without one
+// leaves them due, so a pack that adds it sends them at the next import.
+func (h *Console) queuePrivacyNotices(ctx context.Context) error {
+	pack := h.Pack
+	if pack == nil {
+		p, err := lessons.Default()
+		if err != nil {
+			return fmt.Errorf("admin: privacy notices: %w", err)
+		}
+		pack = p
+	}
+	if pack.Settings.PrivacyNotice.En == "" {
+		return nil
+	}
+	_, err := h.db.QueuePrivacyNotices(ctx, pack.Settings.PrivacyNotice.In)
+	return err
 }

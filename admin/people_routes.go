@@ -22,6 +22,7 @@ func (h *Console) registerPeople(g *gin.RouterGroup) {
 	g.POST("/visits/:id/cancel", h.cancelVisit)
 	g.GET("/nurses/import", h.importForm)
 	h.postUpload(g, "/nurses/import", h.importRoster)
+	h.registerPerson(g)
 }
 
 // registerPeople adds the API's groups and visits to r.

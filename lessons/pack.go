@@ -107,6 +107,9 @@ type ChecklistItem struct {
 type Settings struct {
 	StockPolicy stock.Policy
 	Vaccines    []stock.Vaccine
+	// PrivacyNotice is the SMS a worker enrolled from a roster gets once:
+	// what is kept, why, and how to stop (design.md "Privacy and consent").
+	PrivacyNotice Text
 }
 
 // Pack is a loaded, valid content pack.

@@ -16,7 +16,11 @@ func (l *loader) settings(d decoder, n *yaml.Node) {
 		"stock_policy": func(v *yaml.Node) { l.pack.Settings.StockPolicy = l.policy(d, v) },
 		"vaccines":     func(v *yaml.Node) { d.list(v, func(item *yaml.Node) { l.vaccine(d, item) }) },
 		"topics":       func(v *yaml.Node) { d.list(v, func(item *yaml.Node) { l.topicDef(d, item) }) },
-	})
+		"privacy_notice": func(v *yaml.Node) {
+			l.pack.Settings.PrivacyNotice = d.text(v)
+			d.limitText(v, "privacy_notice", l.pack.Settings.PrivacyNotice, smsLen)
+		},
+	}, "privacy_notice")
 	if len(l.pack.Topics) == 0 {
 		d.problem(n, "no topics")
 	}

@@ -55,6 +55,7 @@ func (r *rosterRun) applyFacilities(entries []RosterEntry) error {
 
 const (
 	sqlRosterInsertWorkers = `INSERT INTO workers (phone, name, role, language, facility_id, status, created_at, updated_at)`
+	sqlRosterInsertNotices = `INSERT INTO privacy_notices (worker_id, due_at)`
 	sqlRosterUpdateWorker  = `UPDATE workers SET name = ?, role = ?, language = ?, facility_id = ?, status = ?, updated_at = ? WHERE id = ?`
 )
 
@@ -87,9 +88,17 @@ func (r *rosterRun) applyWorkers(entries []RosterEntry) error {
 		}
 		r.changed[e.Line] = true
 	}
-	return r.insert(sqlRosterInsertWorkers, fresh, "RETURNING id, phone", func(phone string, id int64) {
+	var notices [][]any
+	err := r.insert(sqlRosterInsertWorkers, fresh, "RETURNING id, phone", func(phone string, id int64) {
 		r.workers[phone].ID = id
+		notices = append(notices, []any{id, r.now})
 	})
+	if err != nil {
+		return err
+	}
+	// Each new worker is owed the privacy notice; QueuePrivacyNotices words
+	// and sends it, in the same transaction or after.
+	return r.insert(sqlRosterInsertNotices, notices, "", nil)
 }
 
 const (

@@ -78,7 +78,11 @@ func applyRows(ctx context.Context, e env, rows []roster.Row) (res store.RosterR
 	for i, r := range rows {
 		entries[i] = store.RosterEntry(r)
 	}
-	err = withStore(ctx, e, func(_ Config, db *store.DB) error {
+	err = withStore(ctx, e, func(cfg Config, db *store.DB) error {
+		pack, err := loadPack(cfg)
+		if err != nil {
+			return err
+		}
 		progress := progressLine(e.stdout)
 		res, problems, err = db.ApplyRoster(ctx, entries, progress)
 		if progress != nil {
@@ -86,6 +90,12 @@ func applyRows(ctx context.Context, e env, rows []roster.Row) (res store.RosterR
 		}
 		if err != nil {
 			return fmt.Errorf("import roster: %w", err)
+		}
+		if pack.Settings.PrivacyNotice.En == "" {
+			return nil // no notice in this pack: they stay due until one has it
+		}
+		if _, err := db.QueuePrivacyNotices(ctx, pack.Settings.PrivacyNotice.In); err != nil {
+			return fmt.Errorf("import roster: privacy notices (importing again sends them): %w", err)
 		}
 		return nil
 	})

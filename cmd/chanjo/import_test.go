@@ -12,7 +12,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"chanjo/lessons"
 	"chanjo/roster/rostertest"
+	"chanjo/store"
 )
 
 // importEnv is the environment of `chanjo import` on a temporary SQLite file.
@@ -95,5 +97,41 @@ func TestImportRosterFailures(t *testing.T) {
 				t.Errorf("run(%q) = %v, printed %q; want %v, printed %q", tt.args, err, out, tt.wantErr, tt.wantOut)
 			}
 		})
+	}
+}
+
+// TestImportRosterSendsPrivacyNotice: each worker the roster enrols is sent
+// the pack's privacy notice once, in her language.
+func TestImportRosterSendsPrivacyNotice(t *testing.T) {
+	e, out := importEnv(t)
+	for range 2 {
+		if err := run(context.Background(), e, []string{"import", "roster", "../../docs/roster-example.csv"}); err != nil {
+			t.Fatalf("import roster = %v\n%s", err, out)
+		}
+	}
+	pack, err := lessons.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(context.Background(), e.getenv("DATABASE_URL"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var rows []struct {
+		Language string `db:"language"`
+		Body     string `db:"body"`
+	}
+	err = db.Select(&rows, `SELECT w.language, o.body FROM outbox o JOIN workers w ON w.id = o.worker_id WHERE o.dedupe_key LIKE 'privacy:%'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 7 {
+		t.Fatalf("privacy notices queued = %d, want 7 (one per enrolled worker, however often imported)", len(rows))
+	}
+	for _, r := range rows {
+		if want := pack.Settings.PrivacyNotice.In(r.Language); r.Body != want {
+			t.Errorf("notice to a worker in %s = %q, want %q", r.Language, r.Body, want)
+		}
 	}
 }
