@@ -33,6 +33,8 @@ type MentorStore interface {
 	MarkVisitDone(ctx context.Context, rules store.VisitRules, id int64, doneAt time.Time) (store.Visit, error)
 	SaveChecklist(ctx context.Context, visitID int64, answers map[string]string) error
 	Checklist(ctx context.Context, visitID int64) (map[string]string, error)
+	RecentDoneVisits(ctx context.Context, mentorID int64, since time.Time) ([]store.DoneVisit, error)
+	SaveVisitNotes(ctx context.Context, visitID int64, notes string, body func(lang string) string) error
 	Mentees(ctx context.Context, mentorID int64) ([]store.Mentee, error)
 	AskQuestion(ctx context.Context, workerID int64, body, source string, note store.NoteFunc) (store.Asked, error)
 	MyQuestions(ctx context.Context, workerID int64, limit int) ([]store.Question, error)

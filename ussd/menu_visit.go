@@ -29,7 +29,7 @@ const (
 var visitTree = []Node{
 	{State: StVisit, Show: showVisits},
 	{State: StVisitUpcoming, Show: showUpcoming},
-	{State: StVisitOne, Show: showVisit, Input: visitInput},
+	{State: StVisitOne, Show: showVisit},
 	{State: StVisitGaps, Show: showGaps},
 	{State: StVisitItem, Show: showItem, Input: itemInput},
 	{State: StVisitNext, Show: showVisitDate("Date of the next visit to %s", "Tarehe ya ziara ijayo kwa %s"),
@@ -61,8 +61,13 @@ func showVisits(c *Ctx) (Screen, error) {
 	if len(today) == 0 {
 		text = c.T("No visit today.", "Hakuna ziara leo.")
 	}
+	// Visits logged as done with their checklist unfinished come first, so
+	// a mentor who hung up half-way finds it again.
+	items, err := unfinishedItems(c)
+	if err != nil {
+		return Screen{}, err
+	}
 	start := startOfDay(c.m.now(), c.zone())
-	var items []Item
 	for _, v := range today {
 		when := v.At.In(c.zone()).Format("15:04")
 		if v.At.Before(start) {
@@ -140,31 +145,15 @@ func showVisit(c *Ctx) (Screen, error) {
 	case store.VisitDone:
 		return Menu(head+c.T(" - done", " - imefanyika"),
 			Item{Label: c.T("Checklist", "Orodha ya ukaguzi"), State: StVisitGaps, Arg: c.Arg()},
+			Item{Label: c.T("Notes, agreed actions", "Maelezo, makubaliano"), State: StVisitNotes, Arg: c.Arg()},
 			Item{Label: c.T("Next visit date", "Tarehe ya ziara ijayo"), State: StVisitNext, Arg: c.Arg()}), nil
 	case store.VisitCancelled:
 		return Menu(head + c.T(" - cancelled", " - imeghairiwa")), nil
 	}
 	return Menu(head,
-		Item{Label: c.T("Log as done, fill checklist", "Imefanyika, jaza orodha")},
+		Item{Label: c.T("Log as done, fill checklist", "Imefanyika, jaza orodha"), State: StVisitConfirm, Arg: c.Arg()},
 		Item{Label: c.T("Change the date", "Badilisha tarehe"), State: StVisitMove, Arg: c.Arg()},
 		Item{Label: c.T("Cancel the visit", "Ghairi ziara"), State: StVisitCancel, Arg: c.Arg()}), nil
-}
-
-// visitInput logs the visit as done (again: no change) and opens its
-// checklist.
-func visitInput(c *Ctx, in string) (Move, error) {
-	v, ok, err := myVisit(c)
-	if err != nil || !ok || in != "1" {
-		return c.Invalid(), err
-	}
-	_, err = c.Store().MarkVisitDone(c, c.mentoring().Rules, v.ID, time.Time{})
-	if errors.Is(err, store.ErrVisitClosed) {
-		return Retry(c.T("This visit was cancelled.", "Ziara hii imeghairiwa.")), nil
-	}
-	if err != nil {
-		return Move{}, err
-	}
-	return Replace(StVisitGaps, c.Arg()).Say(c.T("Visit logged as done.", "Ziara imerekodiwa.")), nil
 }
 
 // checklist returns the pack's checklist items of topic, in order.
@@ -190,18 +179,24 @@ func showGaps(c *Ctx) (Screen, error) {
 	var items []Item
 	for _, t := range c.m.pack.Topics {
 		its := checklist(c, t.ID)
-		done := 0
-		for _, it := range its {
+		// A topic opens at its first item not answered, so a checklist left
+		// half-way goes on where it stopped.
+		done, first := 0, -1
+		for i, it := range its {
 			if answers[it.ID] != "" {
 				done++
+			} else if first < 0 {
+				first = i
 			}
 		}
 		if len(its) > 0 {
 			label := fmt.Sprintf("%s %d/%d", t.Title.In(c.Lang()), done, len(its))
-			items = append(items, Item{Label: label, State: StVisitItem, Arg: fmt.Sprintf("%d:%s:0", v.ID, t.ID)})
+			items = append(items, Item{Label: label, State: StVisitItem, Arg: fmt.Sprintf("%d:%s:%d", v.ID, t.ID, max(first, 0))})
 		}
 	}
-	items = append(items, Item{Label: c.T("Next visit date", "Tarehe ya ziara ijayo"), State: StVisitNext, Arg: c.Arg()})
+	items = append(items,
+		Item{Label: c.T("Notes, agreed actions", "Maelezo, makubaliano"), State: StVisitNotes, Arg: c.Arg()},
+		Item{Label: c.T("Next visit date", "Tarehe ya ziara ijayo"), State: StVisitNext, Arg: c.Arg()})
 	// The visit's screen names the mentee: the topics need the room here.
 	return Menu(c.T("Checklist:", "Orodha:"), items...), nil
 }

@@ -91,6 +91,9 @@ func (dryStore) RecordUSSDSession(context.Context, store.USSDSessionEnd) error {
 func (dryStore) SaveLessonPages(context.Context, []store.PageMark) error       { return errDryRun }
 func (dryStore) QueueSMS(context.Context, store.Outgoing) (bool, error)        { return false, errDryRun }
 func (dryStore) CancelVisit(context.Context, int64) error                      { return errDryRun }
+func (dryStore) SaveVisitNotes(context.Context, int64, string, func(string) string) error {
+	return errDryRun
+}
 func (dryStore) SaveChecklist(context.Context, int64, map[string]string) error {
 	return errDryRun
 }
