@@ -20,6 +20,9 @@ type Mentoring struct {
 	Rules store.VisitRules
 	// Note words the SMS that takes a question to a mentor (sms.QuestionNote).
 	Note store.NoteFunc
+	// Answer words the SMS that takes a mentor's answer to the nurse
+	// (sms.AnswerNote).
+	Answer func(store.Question) string
 }
 
 // MentorStore is what the mentor visit and ask-a-mentor menus need of the
@@ -39,6 +42,9 @@ type MentorStore interface {
 	AskQuestion(ctx context.Context, workerID int64, body, source string, note store.NoteFunc) (store.Asked, error)
 	MyQuestions(ctx context.Context, workerID int64, limit int) ([]store.Question, error)
 	WorkerQuestion(ctx context.Context, workerID, id int64) (store.Question, error)
+	MentorInbox(ctx context.Context, mentorID int64, limit int) ([]store.InboxQuestion, error)
+	RelayAnswer(ctx context.Context, id, mentorID int64, answer string, body func(store.Question) string) (store.Question, error)
+	PassQuestion(ctx context.Context, id, mentorID int64, note store.NoteFunc) (int, error)
 }
 
 // mentoring returns the menus' settings.
