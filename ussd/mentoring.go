@@ -39,6 +39,7 @@ type MentorStore interface {
 	RecentDoneVisits(ctx context.Context, mentorID int64, since time.Time) ([]store.DoneVisit, error)
 	SaveVisitNotes(ctx context.Context, visitID int64, notes string, body func(lang string) string) error
 	Mentees(ctx context.Context, mentorID int64) ([]store.Mentee, error)
+	WorkerAssessments(ctx context.Context, workerID int64) ([]store.FormScore, error)
 	AskQuestion(ctx context.Context, workerID int64, body, source string, note store.NoteFunc) (store.Asked, error)
 	MyQuestions(ctx context.Context, workerID int64, limit int) ([]store.Question, error)
 	WorkerQuestion(ctx context.Context, workerID, id int64) (store.Question, error)

@@ -56,6 +56,31 @@ func (e *testEnv) groupMentor(t *testing.T, args string) {
 	}
 }
 
+// scores records finished quizzes: "PHONE FORM:SCORE/TOTAL…".
+func (e *testEnv) scores(t *testing.T, args string) {
+	t.Helper()
+	ctx := context.Background()
+	f := strings.Fields(args)
+	w, err := e.db.WorkerByPhone(ctx, f[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range f[1:] {
+		var form string
+		var score, total int
+		if _, err := fmt.Sscanf(strings.Replace(s, ":", " ", 1), "%s %d/%d", &form, &score, &total); err != nil {
+			t.Fatalf("@scores %q: %v", s, err)
+		}
+		id, err := e.db.StartAttempt(ctx, w.ID, form, "", 1)
+		if err == nil {
+			err = e.db.FinishAttempt(ctx, id, score, total)
+		}
+		if err != nil {
+			t.Fatalf("@scores %q: %v", s, err)
+		}
+	}
+}
+
 func TestParseDay(t *testing.T) {
 	today := time.Date(2025, 3, 4, 12, 30, 0, 0, nairobi)
 	day := func(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, nairobi) }

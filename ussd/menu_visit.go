@@ -23,7 +23,7 @@ const (
 	StVisitNew      State = "vis.new"      // Arg: mentee id
 	StVisitMove     State = "vis.move"     // Arg: visit id
 	StVisitCancel   State = "vis.cancel"   // Arg: visit id
-	StVisitProgress State = "vis.progress"
+	StVisitProgress State = "vis.progress" // Arg: offset in the list
 )
 
 var visitTree = []Node{
@@ -41,6 +41,7 @@ var visitTree = []Node{
 		Input: onVisitDay(moveVisit)},
 	{State: StVisitCancel, Show: showCancelVisit, Input: cancelVisitInput},
 	{State: StVisitProgress, Show: showMenteeProgress},
+	{State: StVisitMentee, Show: showMentee},
 }
 
 // Date layouts on screen: the same in both languages.
@@ -78,7 +79,7 @@ func showVisits(c *Ctx) (Screen, error) {
 	items = append(items,
 		Item{Label: fmt.Sprintf(c.T("Upcoming visits (%d)", "Ziara zijazo (%d)"), len(upcoming)), State: StVisitUpcoming, Arg: "0"},
 		Item{Label: c.T("Schedule a visit", "Panga ziara"), State: StVisitMentees, Arg: "0"},
-		Item{Label: c.T("Mentees' progress", "Maendeleo ya washauriwa"), State: StVisitProgress})
+		Item{Label: c.T("Mentees' progress", "Maendeleo ya washauriwa"), State: StVisitProgress, Arg: "0"})
 	return Menu(text, items...), nil
 }
 
@@ -337,23 +338,6 @@ func showVisitSaved(c *Ctx) (Screen, error) {
 		v.MenteeName, v.At.In(c.zone()).Format(dayLayout+" 15:04"))), nil
 }
 
-// menteeLabels names each mentee, with the end of her number when another
-// mentee has the same name.
-func menteeLabels(ms []store.Mentee) map[int64]string {
-	count := map[string]int{}
-	for _, m := range ms {
-		count[m.Name]++
-	}
-	labels := make(map[int64]string, len(ms))
-	for _, m := range ms {
-		labels[m.ID] = m.Name
-		if count[m.Name] > 1 && len(m.Phone) > 3 {
-			labels[m.ID] += " " + m.Phone[len(m.Phone)-3:]
-		}
-	}
-	return labels
-}
-
 func showMentees(c *Ctx) (Screen, error) {
 	ms, err := c.Store().Mentees(c, c.S.Nurse.ID)
 	if err != nil {
@@ -450,28 +434,6 @@ func cancelVisitInput(c *Ctx, in string) (Move, error) {
 		return Move{}, err
 	}
 	return Reset(StVisit, "").Say(c.T("Visit cancelled.", "Ziara imeghairiwa.")), nil
-}
-
-// showMenteeProgress lists each mentee's lessons and quiz average; a long
-// list is read with "98 More".
-func showMenteeProgress(c *Ctx) (Screen, error) {
-	ms, err := c.Store().Mentees(c, c.S.Nurse.ID)
-	if err != nil {
-		return Screen{}, err
-	}
-	if len(ms) == 0 {
-		return Menu(c.T("You have no mentees yet.", "Bado huna washauriwa.")), nil
-	}
-	labels := menteeLabels(ms)
-	lines := []string{c.T("Lessons done, quiz average:", "Masomo, wastani wa mazoezi:")}
-	for _, m := range ms {
-		quiz := c.T("no quiz", "hakuna")
-		if m.Quizzes > 0 {
-			quiz = fmt.Sprintf("%d%%", m.QuizPercent())
-		}
-		lines = append(lines, fmt.Sprintf("%s: %d, %s", labels[m.ID], m.LessonsDone, quiz))
-	}
-	return Menu(strings.Join(lines, "\n")), nil
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
