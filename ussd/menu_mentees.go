@@ -87,3 +87,19 @@ func menteeLabels(ms []store.Mentee) map[int64]string {
 	}
 	return labels
 }
+
+// visitNames returns how visit screens name the mentor's mentees, by id:
+// with the end of the number when two share a name.
+func visitNames(c *Ctx) (map[int64]string, error) {
+	ms, err := c.Store().Mentees(c, c.S.Nurse.ID)
+	return menteeLabels(ms), err
+}
+
+// visitName is the mentee of v as names (from visitNames) shows her; a
+// mentee no longer paired keeps her plain name.
+func visitName(names map[int64]string, v store.Visit) string {
+	if n, ok := names[v.MenteeID]; ok {
+		return n
+	}
+	return v.MenteeName
+}

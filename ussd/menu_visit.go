@@ -68,13 +68,17 @@ func showVisits(c *Ctx) (Screen, error) {
 	if err != nil {
 		return Screen{}, err
 	}
+	names, err := visitNames(c)
+	if err != nil {
+		return Screen{}, err
+	}
 	start := startOfDay(c.m.now(), c.zone())
 	for _, v := range today {
 		when := v.At.In(c.zone()).Format("15:04")
 		if v.At.Before(start) {
 			when = v.At.In(c.zone()).Format(shortLayout)
 		}
-		items = append(items, Item{Label: v.MenteeName + " " + when, State: StVisitOne, Arg: itoa(v.ID)})
+		items = append(items, Item{Label: visitName(names, v) + " " + when, State: StVisitOne, Arg: itoa(v.ID)})
 	}
 	items = append(items,
 		Item{Label: fmt.Sprintf(c.T("Upcoming visits (%d)", "Ziara zijazo (%d)"), len(upcoming)), State: StVisitUpcoming, Arg: "0"},
@@ -91,9 +95,13 @@ func showUpcoming(c *Ctx) (Screen, error) {
 	if len(upcoming) == 0 {
 		return Menu(c.T("No upcoming visit.", "Hakuna ziara ijayo.")), nil
 	}
+	names, err := visitNames(c)
+	if err != nil {
+		return Screen{}, err
+	}
 	items := make([]Item, len(upcoming))
 	for i, v := range upcoming {
-		items[i] = Item{Label: v.At.In(c.zone()).Format(shortLayout) + " " + v.MenteeName, State: StVisitOne, Arg: itoa(v.ID)}
+		items[i] = Item{Label: v.At.In(c.zone()).Format(shortLayout) + " " + visitName(names, v), State: StVisitOne, Arg: itoa(v.ID)}
 	}
 	return Menu(c.T("Upcoming visits:", "Ziara zijazo:"), window(c, items, StVisitUpcoming)...), nil
 }
@@ -141,7 +149,11 @@ func showVisit(c *Ctx) (Screen, error) {
 	if err != nil || !ok {
 		return noVisit(c), err
 	}
-	head := fmt.Sprintf(c.T("Visit to %s\n%s", "Ziara kwa %s\n%s"), v.MenteeName, v.At.In(c.zone()).Format(dayLayout+" 15:04"))
+	names, err := visitNames(c)
+	if err != nil {
+		return Screen{}, err
+	}
+	head := fmt.Sprintf(c.T("Visit to %s\n%s", "Ziara kwa %s\n%s"), visitName(names, v), v.At.In(c.zone()).Format(dayLayout+" 15:04"))
 	switch v.Status {
 	case store.VisitDone:
 		return Menu(head+c.T(" - done", " - imefanyika"),

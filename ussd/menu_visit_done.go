@@ -37,6 +37,10 @@ func unfinishedItems(c *Ctx) ([]Item, error) {
 	if err != nil {
 		return nil, err
 	}
+	names, err := visitNames(c)
+	if err != nil {
+		return nil, err
+	}
 	total := len(c.m.pack.Checklist)
 	var items []Item
 	for _, v := range done {
@@ -44,7 +48,7 @@ func unfinishedItems(c *Ctx) ([]Item, error) {
 			continue
 		}
 		label := fmt.Sprintf(c.T("%s %s checklist %d/%d", "%s %s orodha %d/%d"),
-			v.MenteeName, v.At.In(c.zone()).Format("02/01"), min(v.Answered, total), total)
+			visitName(names, v.Visit), v.At.In(c.zone()).Format("02/01"), min(v.Answered, total), total)
 		items = append(items, Item{Label: label, State: StVisitOne, Arg: itoa(v.ID)})
 		if len(items) == maxUnfinished {
 			break
