@@ -1,7 +1,9 @@
 package ussd
 
 import (
+	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"chanjo/lessons/screen"
@@ -14,6 +16,8 @@ const (
 	StRegName     State = "reg.name"
 	StRegFacility State = "reg.fac"
 	StRegConfirm  State = "reg.ok"
+	StRegConsent  State = "reg.consent"
+	StRegRefused  State = "reg.refused"
 )
 
 // Vars of registration.
@@ -21,6 +25,9 @@ const (
 	varName     = "reg.name"
 	varFacility = "reg.fac"
 	varKnown    = "reg.known"
+	// varConsent holds when she agreed (Unix seconds), recorded with her
+	// registration.
+	varConsent = "reg.consent"
 )
 
 var registerTree = []Node{
@@ -28,6 +35,8 @@ var registerTree = []Node{
 	{State: StRegName, Show: showRegName, Input: regNameInput},
 	{State: StRegFacility, Show: showRegFacility, Input: regFacilityInput},
 	{State: StRegConfirm, Show: showRegConfirm, Input: regConfirmInput},
+	{State: StRegConsent, Show: showRegConsent, Input: regConsentInput},
+	{State: StRegRefused, Show: showRegRefused},
 }
 
 // showRegister asks for the language first, in both, so that every later
@@ -45,7 +54,32 @@ func registerInput(c *Ctx, in string) (Move, error) {
 		return Retry("Invalid choice / Chaguo si sahihi."), nil
 	}
 	c.S.Nurse.Lang = lang
-	return Go(StRegName, ""), nil
+	return Go(StRegConsent, ""), nil
+}
+
+// showRegConsent tells her, in her language, what is kept and why and how
+// to stop, before anything about her is kept (design.md "Privacy and
+// consent").
+func showRegConsent(c *Ctx) (Screen, error) {
+	return Menu(c.T("We keep your name, number, facility and scores so your mentor and supervisor can help you. SMS STOP to stop; they can erase it.",
+		"Tunahifadhi jina, namba, kituo na alama zako ili mshauri na msimamizi wakusaidie. Tuma STOP kuacha; wanaweza kuzifuta."),
+		Item{Label: c.T("I agree", "Nakubali")}, Item{Label: c.T("No", "Hapana")}), nil
+}
+
+func regConsentInput(c *Ctx, in string) (Move, error) {
+	switch in {
+	case "1":
+		c.S.SetVar(varConsent, strconv.FormatInt(c.m.now().Unix(), 10))
+		return Go(StRegName, ""), nil
+	case "2":
+		return Reset(StRegRefused, ""), nil
+	}
+	return c.Invalid(), nil
+}
+
+func showRegRefused(c *Ctx) (Screen, error) {
+	return End(c.T("Nothing about you was kept. Dial again if you change your mind.",
+		"Hakuna chochote kukuhusu kilichohifadhiwa. Piga tena ukibadilisha nia.")), nil
 }
 
 func showRegName(c *Ctx) (Screen, error) {
@@ -120,10 +154,22 @@ func regConfirmInput(c *Ctx, in string) (Move, error) {
 	if err != nil {
 		return Move{}, err
 	}
+	if err := c.Store().RecordConsent(c, w.ID, store.ConsentUSSD, consentTime(c)); err != nil {
+		return Move{}, err
+	}
 	c.S.Vars = nil
 	c.S.Nurse = nurseOf(w, c.m.now())
 	if w.Status != store.StatusActive {
 		return Reset(StPending, ""), nil
 	}
 	return Reset(StHome, "").Say(c.T("Welcome to Chanjo!", "Karibu Chanjo!")), nil
+}
+
+// consentTime is when she agreed on the consent screen; now for a session
+// that lost it.
+func consentTime(c *Ctx) time.Time {
+	if sec, err := strconv.ParseInt(c.S.Var(varConsent), 10, 64); err == nil {
+		return time.Unix(sec, 0)
+	}
+	return c.m.now()
 }

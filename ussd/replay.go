@@ -97,6 +97,7 @@ func (dryStore) RelayAnswer(context.Context, int64, int64, string, func(store.Qu
 func (dryStore) PassQuestion(context.Context, int64, int64, store.NoteFunc) (int, error) {
 	return 0, errDryRun
 }
+func (dryStore) RecordConsent(context.Context, int64, string, time.Time) error { return errDryRun }
 func (dryStore) SaveVisitNotes(context.Context, int64, string, func(string) string) error {
 	return errDryRun
 }
