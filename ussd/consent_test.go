@@ -25,11 +25,11 @@ func TestRegistrationRecordsConsent(t *testing.T) {
 	}
 	const p = "+254711000042"
 	agreed := e.clock.Add(40 * time.Second) // the third hop, on the consent screen
-	for _, text := range []string{"", "1", "1*1", "1*1*Jane Wambui", "1*1*Jane Wambui*12345"} {
+	for _, text := range []string{"", "1", "1*1", "1*1*Jane Wambui", "1*1*Jane Wambui*12345", "1*1*Jane Wambui*12345*1"} {
 		e.post("yes", p, text)
 		e.clock = e.clock.Add(20 * time.Second)
 	}
-	e.post("yes", p, "1*1*Jane Wambui*12345*1")
+	e.post("yes", p, "1*1*Jane Wambui*12345*1*1")
 	w, err := e.db.WorkerByPhone(ctx, p)
 	if err != nil {
 		t.Fatal(err)

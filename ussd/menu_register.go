@@ -18,6 +18,7 @@ const (
 	StRegConfirm  State = "reg.ok"
 	StRegConsent  State = "reg.consent"
 	StRegRefused  State = "reg.refused"
+	StRegPlace    State = "reg.place" // Arg: offset in the list
 )
 
 // Vars of registration.
@@ -37,6 +38,7 @@ var registerTree = []Node{
 	{State: StRegConfirm, Show: showRegConfirm, Input: regConfirmInput},
 	{State: StRegConsent, Show: showRegConsent, Input: regConsentInput},
 	{State: StRegRefused, Show: showRegRefused},
+	{State: StRegPlace, Show: showRegPlace},
 }
 
 // showRegister asks for the language first, in both, so that every later
@@ -130,13 +132,53 @@ func regFacilityInput(c *Ctx, in string) (Move, error) {
 	}
 	c.S.SetVar(varFacility, code)
 	c.S.SetVar(varKnown, map[bool]string{true: "1", false: "0"}[known])
+	if !known {
+		return Go(StRegPlace, "0"), nil
+	}
 	return Go(StRegConfirm, ""), nil
+}
+
+// showRegPlace lets a nurse whose facility code the roster does not know
+// pick her sub-county from the roster's, so her supervisor sees her; the
+// choice is the confirmation's argument (its number in the list, 1 on).
+func showRegPlace(c *Ctx) (Screen, error) {
+	places, err := c.Store().SubCounties(c)
+	if err != nil {
+		return Screen{}, err
+	}
+	items := make([]Item, 0, len(places)+1)
+	for i, p := range places {
+		items = append(items, Item{Label: cut(p, 30), State: StRegConfirm, Arg: strconv.Itoa(i + 1)})
+	}
+	items = append(items, Item{Label: c.T("Not listed", "Haipo kwenye orodha"), State: StRegConfirm})
+	return Menu(c.T("Facility not on our list. Your sub-county:", "Kituo hakiko kwenye orodha. Kaunti ndogo yako:"),
+		window(c, items, StRegPlace)...), nil
+}
+
+// regPlace returns the sub-county picked on showRegPlace, "" for none.
+func regPlace(c *Ctx) (string, error) {
+	n, err := strconv.Atoi(c.Arg())
+	if err != nil || n < 1 {
+		return "", nil
+	}
+	places, err := c.Store().SubCounties(c)
+	if err != nil || n > len(places) {
+		return "", err
+	}
+	return places[n-1], nil
 }
 
 func showRegConfirm(c *Ctx) (Screen, error) {
 	text := c.T("Name: ", "Jina: ") + c.S.Var(varName) + "\n" + c.T("Facility: ", "Kituo: ") + c.S.Var(varFacility)
 	if c.S.Var(varKnown) != "1" {
 		text += c.T(" (not on our list: your supervisor will check it)", " (haiko kwenye orodha: msimamizi ataikagua)")
+	}
+	place, err := regPlace(c)
+	if err != nil {
+		return Screen{}, err
+	}
+	if place != "" {
+		text += "\n" + c.T("Sub-county: ", "Kaunti ndogo: ") + place
 	}
 	return Menu(text, Item{Label: c.T("Register", "Jisajili")}), nil
 }
@@ -147,8 +189,12 @@ func regConfirmInput(c *Ctx, in string) (Move, error) {
 	if in != "1" {
 		return c.Invalid(), nil
 	}
+	place, err := regPlace(c)
+	if err != nil {
+		return Move{}, err
+	}
 	w, err := c.Store().Register(c, store.Registration{
-		Phone: c.Phone, Name: c.S.Var(varName), FacilityCode: c.S.Var(varFacility),
+		Phone: c.Phone, Name: c.S.Var(varName), FacilityCode: c.S.Var(varFacility), SubCounty: place,
 		Language: c.Lang(), Active: c.OpenEnrolment(),
 	})
 	if err != nil {
