@@ -11,6 +11,8 @@ type Mentee struct {
 	ID    int64  `db:"id"`
 	Name  string `db:"name"`
 	Phone string `db:"phone"`
+	// Facility is her facility's name, which tells namesakes apart.
+	Facility string `db:"facility"`
 	// LessonsDone counts her completed lessons.
 	LessonsDone int `db:"lessons"`
 	// Quizzes counts her finished quizzes of any form; QuizScore and
@@ -31,13 +33,13 @@ func (m Mentee) QuizPercent() int {
 	return int(m.QuizScore * 100 / m.QuizTotal)
 }
 
-const sqlMentees = `SELECT w.id, w.name, w.phone,
+const sqlMentees = `SELECT w.id, w.name, w.phone, COALESCE(f.name, '') AS facility,
   (SELECT COUNT(*) FROM lesson_progress l WHERE l.worker_id = w.id AND l.completed_at IS NOT NULL) AS lessons,
   (SELECT COUNT(*) FROM quiz_attempts a WHERE a.worker_id = w.id AND a.finished_at IS NOT NULL) AS quizzes,
   (SELECT COALESCE(SUM(a.score), 0) FROM quiz_attempts a WHERE a.worker_id = w.id AND a.finished_at IS NOT NULL) AS score,
   (SELECT COALESCE(SUM(a.total), 0) FROM quiz_attempts a WHERE a.worker_id = w.id AND a.finished_at IS NOT NULL) AS total,
   (SELECT COUNT(*) FROM visits v WHERE v.mentee_id = w.id AND v.mentor_id = p.mentor_id AND v.status = 'scheduled') AS visits
-FROM mentor_pairs p JOIN workers w ON w.id = p.mentee_id
+FROM mentor_pairs p JOIN workers w ON w.id = p.mentee_id LEFT JOIN facilities f ON f.id = w.facility_id
 WHERE p.mentor_id = ? AND w.status = 'active'
 ORDER BY w.name, w.id`
 
@@ -49,4 +51,33 @@ func (db *DB) Mentees(ctx context.Context, mentorID int64) ([]Mentee, error) {
 		return nil, fmt.Errorf("store: mentees: %w", err)
 	}
 	return ms, nil
+}
+
+// FormScore is the score of a finished assessment.
+type FormScore struct {
+	Form  string `db:"form"`
+	Score int    `db:"score"`
+	Total int    `db:"total"`
+}
+
+// Percent is the score in whole percent, rounded down; 0 for no questions.
+func (f FormScore) Percent() int {
+	if f.Total == 0 {
+		return 0
+	}
+	return f.Score * 100 / f.Total
+}
+
+const sqlWorkerAssessments = `SELECT form, score, total FROM quiz_attempts
+WHERE worker_id = ? AND form <> 'practice' AND finished_at IS NOT NULL
+ORDER BY CASE form WHEN 'baseline' THEN 1 WHEN 'midline' THEN 2 ELSE 3 END`
+
+// WorkerAssessments returns the worker's finished assessments, baseline
+// first, so a mentor sees how her mentee changed between them.
+func (db *DB) WorkerAssessments(ctx context.Context, workerID int64) ([]FormScore, error) {
+	var out []FormScore
+	if err := db.SelectContext(ctx, &out, db.Rebind(sqlWorkerAssessments), workerID); err != nil {
+		return nil, fmt.Errorf("store: worker assessments: %w", err)
+	}
+	return out, nil
 }

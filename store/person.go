@@ -31,6 +31,7 @@ var personTables = []personTable{
 	{"assessment_exemptions", "worker_id = :id"},
 	{"certificates", "worker_id = :id"},
 	{"privacy_notices", "worker_id = :id"},
+	{"worker_consents", "worker_id = :id"},
 	{"stock_calculations", "worker_id = :id"},
 	{"questions", "worker_id = :id OR answered_by = :id"},
 	{"reminders", "worker_id = :id"},
@@ -43,6 +44,7 @@ var personTables = []personTable{
 	{"opt_outs", "worker_id = :id OR phone = :phone"},
 	{"sms_optouts", "phone = :phone"},
 	{"ussd_sessions", "phone = :phone"},
+	{"whatsapp_messages", "phone = :phone"},
 	{"users", "phone = :phone"},
 	{"audit_log", "subject = :subject OR detail LIKE :subjectLike OR subject LIKE :phoneLike OR detail LIKE :phoneLike"},
 }

@@ -269,9 +269,26 @@ func TestMentees(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := []store.Mentee{{ID: ids[qJane], Name: "Jane Mutua", Phone: qJane, LessonsDone: 1, Visits: 1}}
+		want := []store.Mentee{{ID: ids[qJane], Name: "Jane Mutua", Phone: qJane, Facility: "Kithimani Dispensary", LessonsDone: 1, Visits: 1}}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("Mentees (-want +got):\n%s", diff)
+		}
+		for _, f := range []struct {
+			form         string
+			score, total int
+		}{{store.FormMidline, 13, 20}, {store.FormBaseline, 8, 20}, {store.FormPractice, 5, 5}} {
+			id, err := db.StartAttempt(ctx, ids[qJane], f.form, "", 1)
+			if err == nil {
+				err = db.FinishAttempt(ctx, id, f.score, f.total)
+			}
+			if err != nil {
+				t.Fatalf("%s attempt: %v", f.form, err)
+			}
+		}
+		scores, err := db.WorkerAssessments(ctx, ids[qJane])
+		wantScores := []store.FormScore{{Form: store.FormBaseline, Score: 8, Total: 20}, {Form: store.FormMidline, Score: 13, Total: 20}}
+		if diff := cmp.Diff(wantScores, scores); err != nil || diff != "" {
+			t.Errorf("WorkerAssessments = %v (-want +got):\n%s", err, diff)
 		}
 		if got, _ := db.Mentees(ctx, ids[qRose]); len(got) != 0 {
 			t.Errorf("Mentees(Rose) = %v, want none", got)

@@ -197,7 +197,8 @@ func (db *DB) CancelVisit(ctx context.Context, rules VisitRules, id int64) error
 
 // MarkVisitDone logs a scheduled visit as done at doneAt (zero: now) and
 // schedules the mentee's review reminder in the same transaction. Marking it
-// again changes nothing; ErrVisitClosed for a cancelled visit.
+// again changes nothing; ErrVisitClosed for a cancelled visit, ErrVisitAhead
+// for one on a later local day than today.
 func (db *DB) MarkVisitDone(ctx context.Context, rules VisitRules, id int64, doneAt time.Time) (Visit, error) {
 	if doneAt.IsZero() {
 		doneAt = db.Now()
@@ -206,6 +207,13 @@ func (db *DB) MarkVisitDone(ctx context.Context, rules VisitRules, id int64, don
 		return Visit{}, fmt.Errorf("store: mark visit %d done: done in the future: %w", id, ErrInvalidVisit)
 	}
 	err := db.Tx(ctx, func(tx *Tx) error {
+		v, err := db.visit(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if v.Status == VisitScheduled && !v.At.Before(dayAt(db.Now(), rules.zone(), 1, 0, 0)) {
+			return ErrVisitAhead
+		}
 		changed, err := db.closeVisit(ctx, tx, id, `status = 'done', done_at = ?`, doneAt.UTC())
 		if err != nil || !changed {
 			return db.unlessAlready(ctx, tx, id, err, VisitDone)
@@ -293,8 +301,11 @@ func (db *DB) planVisit(ctx context.Context, tx *Tx, rules VisitRules, id int64)
 		anchor := fmt.Sprintf("visit:%d:%s", id, v.At.In(loc).Format(time.DateOnly))
 		plans = append(plans, plan{v.MentorID, RuleVisitBefore, anchor, due}, plan{v.MenteeID, RuleVisitBefore, anchor, due})
 	case VisitDone:
+		// The review counts from the visit's day, not the day it was logged:
+		// its text speaks of "yesterday's visit", so a visit logged late gets
+		// none rather than one about another day.
 		a := rules.After
-		plans = append(plans, plan{v.MenteeID, RuleVisitReview, fmt.Sprintf("visit:%d", id), dayAt(v.DoneAt.Time, loc, a.Days, a.Hour, a.Minute)})
+		plans = append(plans, plan{v.MenteeID, RuleVisitReview, fmt.Sprintf("visit:%d", id), dayAt(v.At, loc, a.Days, a.Hour, a.Minute)})
 	}
 	now := db.Now().UTC()
 	for _, p := range plans {

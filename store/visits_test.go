@@ -74,6 +74,12 @@ func TestVisitReminders(t *testing.T) {
 		_, err := db.MarkVisitDone(ctx, visitRules, v.ID, time.Time{})
 		return err
 	}
+	later := func(now time.Time) step {
+		return func(_ context.Context, db *store.DB, _ store.Visit) error {
+			db.Now = func() time.Time { return now.UTC() }
+			return nil
+		}
+	}
 	cases := []struct {
 		name  string
 		at    time.Time
@@ -95,8 +101,7 @@ func TestVisitReminders(t *testing.T) {
 		{"never after the visit: tomorrow before 08:00", march(4, 7, 30), nil, nil},
 		{"done: review at 10:00 the day after, to the mentee", march(3, 15, 0), []step{done},
 			[]string{"mentee visit-review Tue 03-04 10:00"}},
-		{"done early: the reminder before goes", march(7, 14, 0), []step{done},
-			[]string{"mentee visit-review Tue 03-04 10:00"}},
+		{"logged two days late: no review about another day", march(3, 15, 0), []step{later(march(5, 12, 0)), done}, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -148,6 +153,7 @@ func TestVisitErrorsChangeNothing(t *testing.T) {
 			{"move an unknown visit", func() error { _, err := db.RescheduleVisit(ctx, visitRules, 999, march(9, 9, 0)); return err }, store.ErrNotFound},
 			{"done a cancelled visit", func() error { _, err := db.MarkVisitDone(ctx, visitRules, closed.ID, time.Time{}); return err }, store.ErrVisitClosed},
 			{"done in the future", func() error { _, err := db.MarkVisitDone(ctx, visitRules, open.ID, march(4, 9, 0)); return err }, store.ErrInvalidVisit},
+			{"done days ahead of the visit", func() error { _, err := db.MarkVisitDone(ctx, visitRules, open.ID, time.Time{}); return err }, store.ErrVisitAhead},
 			{"cancel again", func() error { return db.CancelVisit(ctx, store.VisitRules{}, closed.ID) }, nil},
 			{"bad answer", func() error { return db.SaveChecklist(ctx, open.ID, map[string]string{"a": "done", "b": "maybe"}) }, store.ErrInvalidVisit},
 			{"answers for a cancelled visit", func() error { return db.SaveChecklist(ctx, closed.ID, map[string]string{"a": "done"}) }, store.ErrVisitClosed},

@@ -56,6 +56,9 @@ func (db *DB) WorkerByPhone(ctx context.Context, p string) (Worker, error) {
 // Registration is what an unknown number gives when it registers over USSD.
 type Registration struct {
 	Phone, Name, FacilityCode, Language string
+	// SubCounty is the roster's sub-county she picked for a facility code
+	// the roster does not know, so that her supervisor sees her.
+	SubCounty string
 	// Active registers the worker as active at once (CHANJO_ENROLMENT=open).
 	Active bool
 }
@@ -73,6 +76,11 @@ func (db *DB) Register(ctx context.Context, r Registration) (Worker, error) {
 		fid, err := db.ensureFacility(ctx, tx, r.FacilityCode, now)
 		if err != nil {
 			return err
+		}
+		if r.SubCounty != "" {
+			if _, err := tx.ExecContext(ctx, db.Rebind(sqlPlaceFacility), r.SubCounty, now, fid); err != nil {
+				return err
+			}
 		}
 		_, err = tx.ExecContext(ctx, db.Rebind(`
 INSERT INTO workers (phone, name, role, language, facility_id, status, created_at, updated_at)

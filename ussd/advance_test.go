@@ -55,23 +55,23 @@ func TestAdvanceReconcilesText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, in := range []string{"1", "1*Ann*Mary"} {
+	for _, in := range []string{"1", "1*1", "1*1*Ann*Mary"} {
 		if s, _, _, err = m.Advance(ctx, p, &s, nil, in); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if got := s.Var(varName); got != "Ann*Mary" {
-		t.Errorf("name after texts 1, 1*Ann*Mary = %q, want %q", got, "Ann*Mary")
+		t.Errorf("name after texts 1, 1*1*Ann*Mary = %q, want %q", got, "Ann*Mary")
 	}
-	same, reply, changed, _ := m.Advance(ctx, p, &s, nil, "1*Ann*Mary")
+	same, reply, changed, _ := m.Advance(ctx, p, &s, nil, "1*1*Ann*Mary")
 	if changed || reply != s.Reply || same.Text != s.Text {
 		t.Errorf("repeated text: changed %v reply %q, want unchanged %q", changed, reply, s.Reply)
 	}
-	replayed, _, _, err := m.Advance(ctx, p, &s, nil, "1*Bo Kim")
+	replayed, _, _, err := m.Advance(ctx, p, &s, nil, "1*1*Bo Kim")
 	if err != nil || replayed.Top().State != StRegFacility || replayed.Var(varName) != "Bo Kim" {
 		t.Errorf("text that does not extend: top %s name %q, %v; want replayed to %s with Bo Kim", replayed.Top().State, replayed.Var(varName), err, StRegFacility)
 	}
-	fresh, _, _, _ := m.Advance(ctx, p, nil, nil, "1*Bo Kim")
+	fresh, _, _, _ := m.Advance(ctx, p, nil, nil, "1*1*Bo Kim")
 	if fresh.Reply != replayed.Reply {
 		t.Errorf("replay without a session = %q, want %q (deterministic)", fresh.Reply, replayed.Reply)
 	}

@@ -21,7 +21,9 @@ var update = flag.Bool("update", false, "rewrite the answers in testdata/*.txt")
 // Directives without a hop: "@flush" waits for the lesson pages written
 // behind, "@forget" drops the phone's last position (as 30 minutes would),
 // "@window FORM" opens an assessment form, "@answer ID PHONE TEXT" stores
-// the answer of the mentor at PHONE to question ID (as her SMS would).
+// the answer of the mentor at PHONE to question ID (as her SMS would),
+// "@mentor PHONE NAME" enrols another mentor in the demo group, "@scores
+// PHONE FORM:SCORE/TOTAL…" records finished quizzes of the nurse at PHONE.
 func TestGolden(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.txt")
 	if err != nil || len(files) == 0 {
@@ -61,6 +63,12 @@ func runGolden(t *testing.T, path string) {
 			continue
 		case strings.HasPrefix(d, "@answer "):
 			e.answer(t, strings.TrimPrefix(d, "@answer "))
+			continue
+		case strings.HasPrefix(d, "@scores "):
+			e.scores(t, strings.TrimPrefix(d, "@scores "))
+			continue
+		case strings.HasPrefix(d, "@mentor "):
+			e.groupMentor(t, strings.TrimPrefix(d, "@mentor "))
 			continue
 		case strings.HasPrefix(d, "@dial "):
 			sid, phone, text = fmt.Sprintf("ATUid_golden%02d", i), strings.TrimPrefix(d, "@dial "), ""

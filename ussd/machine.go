@@ -22,7 +22,9 @@ type Store interface {
 	WorkerByPhone(ctx context.Context, phone string) (store.Worker, error)
 	TouchDial(ctx context.Context, workerID int64) error
 	Register(ctx context.Context, r store.Registration) (store.Worker, error)
+	RecordConsent(ctx context.Context, workerID int64, via string, at time.Time) error
 	FacilityKnown(ctx context.Context, code string) (bool, error)
+	SubCounties(ctx context.Context) ([]string, error)
 	SetLanguage(ctx context.Context, workerID int64, lang string) error
 	SetOptOut(ctx context.Context, phone string, out bool) (bool, error)
 	SaveCalculationFor(ctx context.Context, workerID int64, calculator, vaccine string, inputs, result []byte, status string) error

@@ -20,6 +20,9 @@ type Mentoring struct {
 	Rules store.VisitRules
 	// Note words the SMS that takes a question to a mentor (sms.QuestionNote).
 	Note store.NoteFunc
+	// Answer words the SMS that takes a mentor's answer to the nurse
+	// (sms.AnswerNote).
+	Answer func(store.Question) string
 }
 
 // MentorStore is what the mentor visit and ask-a-mentor menus need of the
@@ -33,10 +36,16 @@ type MentorStore interface {
 	MarkVisitDone(ctx context.Context, rules store.VisitRules, id int64, doneAt time.Time) (store.Visit, error)
 	SaveChecklist(ctx context.Context, visitID int64, answers map[string]string) error
 	Checklist(ctx context.Context, visitID int64) (map[string]string, error)
+	RecentDoneVisits(ctx context.Context, mentorID int64, since time.Time) ([]store.DoneVisit, error)
+	SaveVisitNotes(ctx context.Context, visitID int64, notes string, body func(lang string) string) error
 	Mentees(ctx context.Context, mentorID int64) ([]store.Mentee, error)
+	WorkerAssessments(ctx context.Context, workerID int64) ([]store.FormScore, error)
 	AskQuestion(ctx context.Context, workerID int64, body, source string, note store.NoteFunc) (store.Asked, error)
 	MyQuestions(ctx context.Context, workerID int64, limit int) ([]store.Question, error)
 	WorkerQuestion(ctx context.Context, workerID, id int64) (store.Question, error)
+	MentorInbox(ctx context.Context, mentorID int64, limit int) ([]store.InboxQuestion, error)
+	RelayAnswer(ctx context.Context, id, mentorID int64, answer string, body func(store.Question) string) (store.Question, error)
+	PassQuestion(ctx context.Context, id, mentorID int64, note store.NoteFunc) (int, error)
 }
 
 // mentoring returns the menus' settings.

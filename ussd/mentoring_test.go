@@ -19,6 +19,7 @@ var testMentoring = Mentoring{
 	Note: func(n store.Note) string {
 		return fmt.Sprintf("Q%d from %s (%s): %s, reply A%d <answer>", n.QuestionID, n.Asker, n.Facility, n.Body, n.QuestionID)
 	},
+	Answer: func(q store.Question) string { return fmt.Sprintf("%s answered Q%d: %s", q.Answerer, q.ID, q.Answer) },
 }
 
 // answer stores a mentor's answer: "ID PHONE TEXT".
@@ -40,6 +41,43 @@ func (e *testEnv) answer(t *testing.T, args string) {
 	})
 	if err != nil {
 		t.Fatalf("@answer %s: %v", args, err)
+	}
+}
+
+// groupMentor enrols a mentor in the demo group: "PHONE NAME".
+func (e *testEnv) groupMentor(t *testing.T, args string) {
+	t.Helper()
+	phone, name, _ := strings.Cut(args, " ")
+	entry := store.RosterEntry{Line: 2, Name: name, Phone: phone, Role: store.RoleMentor, Language: "en",
+		FacilityCode: store.DemoFacilityCode, FacilityName: "Chanjo Demo Health Centre", SubCounty: "Demo Sub-County",
+		County: "Demo County", Groups: []string{"Demo cohort"}}
+	if _, problems, err := e.db.ApplyRoster(context.Background(), []store.RosterEntry{entry}, nil); err != nil || len(problems) > 0 {
+		t.Fatalf("@mentor %s: %v, %v", args, problems, err)
+	}
+}
+
+// scores records finished quizzes: "PHONE FORM:SCORE/TOTAL…".
+func (e *testEnv) scores(t *testing.T, args string) {
+	t.Helper()
+	ctx := context.Background()
+	f := strings.Fields(args)
+	w, err := e.db.WorkerByPhone(ctx, f[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range f[1:] {
+		var form string
+		var score, total int
+		if _, err := fmt.Sscanf(strings.Replace(s, ":", " ", 1), "%s %d/%d", &form, &score, &total); err != nil {
+			t.Fatalf("@scores %q: %v", s, err)
+		}
+		id, err := e.db.StartAttempt(ctx, w.ID, form, "", 1)
+		if err == nil {
+			err = e.db.FinishAttempt(ctx, id, score, total)
+		}
+		if err != nil {
+			t.Fatalf("@scores %q: %v", s, err)
+		}
 	}
 }
 

@@ -40,6 +40,12 @@ func showHome(c *Ctx) (Screen, error) {
 	if c.S.Nurse.Role == store.RoleMentor {
 		items = append(items, Item{Label: c.T("Mentor visit", "Ziara ya ushauri"), State: StVisit})
 	}
+	// Last, so the numbers she knows keep their place.
+	if it, ok, err := inboxItem(c); err != nil {
+		return Screen{}, err
+	} else if ok {
+		items = append(items, it)
+	}
 	sc := Menu(c.T("Chanjo - Hi ", "Chanjo - Habari ")+firstWord(c.S.Nurse.Name), items...)
 	sc.Top = true
 	return sc, nil

@@ -1,7 +1,9 @@
 package ussd
 
 import (
+	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"chanjo/lessons/screen"
@@ -14,6 +16,9 @@ const (
 	StRegName     State = "reg.name"
 	StRegFacility State = "reg.fac"
 	StRegConfirm  State = "reg.ok"
+	StRegConsent  State = "reg.consent"
+	StRegRefused  State = "reg.refused"
+	StRegPlace    State = "reg.place" // Arg: offset in the list
 )
 
 // Vars of registration.
@@ -21,6 +26,9 @@ const (
 	varName     = "reg.name"
 	varFacility = "reg.fac"
 	varKnown    = "reg.known"
+	// varConsent holds when she agreed (Unix seconds), recorded with her
+	// registration.
+	varConsent = "reg.consent"
 )
 
 var registerTree = []Node{
@@ -28,6 +36,9 @@ var registerTree = []Node{
 	{State: StRegName, Show: showRegName, Input: regNameInput},
 	{State: StRegFacility, Show: showRegFacility, Input: regFacilityInput},
 	{State: StRegConfirm, Show: showRegConfirm, Input: regConfirmInput},
+	{State: StRegConsent, Show: showRegConsent, Input: regConsentInput},
+	{State: StRegRefused, Show: showRegRefused},
+	{State: StRegPlace, Show: showRegPlace},
 }
 
 // showRegister asks for the language first, in both, so that every later
@@ -45,7 +56,32 @@ func registerInput(c *Ctx, in string) (Move, error) {
 		return Retry("Invalid choice / Chaguo si sahihi."), nil
 	}
 	c.S.Nurse.Lang = lang
-	return Go(StRegName, ""), nil
+	return Go(StRegConsent, ""), nil
+}
+
+// showRegConsent tells her, in her language, what is kept and why and how
+// to stop, before anything about her is kept (design.md "Privacy and
+// consent").
+func showRegConsent(c *Ctx) (Screen, error) {
+	return Menu(c.T("We keep your name, number, facility and scores so your mentor and supervisor can help you. SMS STOP to stop; they can erase it.",
+		"Tunahifadhi jina, namba, kituo na alama zako ili mshauri na msimamizi wakusaidie. Tuma STOP kuacha; wanaweza kuzifuta."),
+		Item{Label: c.T("I agree", "Nakubali")}, Item{Label: c.T("No", "Hapana")}), nil
+}
+
+func regConsentInput(c *Ctx, in string) (Move, error) {
+	switch in {
+	case "1":
+		c.S.SetVar(varConsent, strconv.FormatInt(c.m.now().Unix(), 10))
+		return Go(StRegName, ""), nil
+	case "2":
+		return Reset(StRegRefused, ""), nil
+	}
+	return c.Invalid(), nil
+}
+
+func showRegRefused(c *Ctx) (Screen, error) {
+	return End(c.T("Nothing about you was kept. Dial again if you change your mind.",
+		"Hakuna chochote kukuhusu kilichohifadhiwa. Piga tena ukibadilisha nia.")), nil
 }
 
 func showRegName(c *Ctx) (Screen, error) {
@@ -96,13 +132,53 @@ func regFacilityInput(c *Ctx, in string) (Move, error) {
 	}
 	c.S.SetVar(varFacility, code)
 	c.S.SetVar(varKnown, map[bool]string{true: "1", false: "0"}[known])
+	if !known {
+		return Go(StRegPlace, "0"), nil
+	}
 	return Go(StRegConfirm, ""), nil
+}
+
+// showRegPlace lets a nurse whose facility code the roster does not know
+// pick her sub-county from the roster's, so her supervisor sees her; the
+// choice is the confirmation's argument (its number in the list, 1 on).
+func showRegPlace(c *Ctx) (Screen, error) {
+	places, err := c.Store().SubCounties(c)
+	if err != nil {
+		return Screen{}, err
+	}
+	items := make([]Item, 0, len(places)+1)
+	for i, p := range places {
+		items = append(items, Item{Label: cut(p, 30), State: StRegConfirm, Arg: strconv.Itoa(i + 1)})
+	}
+	items = append(items, Item{Label: c.T("Not listed", "Haipo kwenye orodha"), State: StRegConfirm})
+	return Menu(c.T("Facility not on our list. Your sub-county:", "Kituo hakiko kwenye orodha. Kaunti ndogo yako:"),
+		window(c, items, StRegPlace)...), nil
+}
+
+// regPlace returns the sub-county picked on showRegPlace, "" for none.
+func regPlace(c *Ctx) (string, error) {
+	n, err := strconv.Atoi(c.Arg())
+	if err != nil || n < 1 {
+		return "", nil
+	}
+	places, err := c.Store().SubCounties(c)
+	if err != nil || n > len(places) {
+		return "", err
+	}
+	return places[n-1], nil
 }
 
 func showRegConfirm(c *Ctx) (Screen, error) {
 	text := c.T("Name: ", "Jina: ") + c.S.Var(varName) + "\n" + c.T("Facility: ", "Kituo: ") + c.S.Var(varFacility)
 	if c.S.Var(varKnown) != "1" {
 		text += c.T(" (not on our list: your supervisor will check it)", " (haiko kwenye orodha: msimamizi ataikagua)")
+	}
+	place, err := regPlace(c)
+	if err != nil {
+		return Screen{}, err
+	}
+	if place != "" {
+		text += "\n" + c.T("Sub-county: ", "Kaunti ndogo: ") + place
 	}
 	return Menu(text, Item{Label: c.T("Register", "Jisajili")}), nil
 }
@@ -113,11 +189,18 @@ func regConfirmInput(c *Ctx, in string) (Move, error) {
 	if in != "1" {
 		return c.Invalid(), nil
 	}
+	place, err := regPlace(c)
+	if err != nil {
+		return Move{}, err
+	}
 	w, err := c.Store().Register(c, store.Registration{
-		Phone: c.Phone, Name: c.S.Var(varName), FacilityCode: c.S.Var(varFacility),
+		Phone: c.Phone, Name: c.S.Var(varName), FacilityCode: c.S.Var(varFacility), SubCounty: place,
 		Language: c.Lang(), Active: c.OpenEnrolment(),
 	})
 	if err != nil {
+		return Move{}, err
+	}
+	if err := c.Store().RecordConsent(c, w.ID, store.ConsentUSSD, consentTime(c)); err != nil {
 		return Move{}, err
 	}
 	c.S.Vars = nil
@@ -126,4 +209,13 @@ func regConfirmInput(c *Ctx, in string) (Move, error) {
 		return Reset(StPending, ""), nil
 	}
 	return Reset(StHome, "").Say(c.T("Welcome to Chanjo!", "Karibu Chanjo!")), nil
+}
+
+// consentTime is when she agreed on the consent screen; now for a session
+// that lost it.
+func consentTime(c *Ctx) time.Time {
+	if sec, err := strconv.ParseInt(c.S.Var(varConsent), 10, 64); err == nil {
+		return time.Unix(sec, 0)
+	}
+	return c.m.now()
 }

@@ -23,13 +23,13 @@ const (
 	StVisitNew      State = "vis.new"      // Arg: mentee id
 	StVisitMove     State = "vis.move"     // Arg: visit id
 	StVisitCancel   State = "vis.cancel"   // Arg: visit id
-	StVisitProgress State = "vis.progress"
+	StVisitProgress State = "vis.progress" // Arg: offset in the list
 )
 
 var visitTree = []Node{
 	{State: StVisit, Show: showVisits},
 	{State: StVisitUpcoming, Show: showUpcoming},
-	{State: StVisitOne, Show: showVisit, Input: visitInput},
+	{State: StVisitOne, Show: showVisit},
 	{State: StVisitGaps, Show: showGaps},
 	{State: StVisitItem, Show: showItem, Input: itemInput},
 	{State: StVisitNext, Show: showVisitDate("Date of the next visit to %s", "Tarehe ya ziara ijayo kwa %s"),
@@ -41,6 +41,7 @@ var visitTree = []Node{
 		Input: onVisitDay(moveVisit)},
 	{State: StVisitCancel, Show: showCancelVisit, Input: cancelVisitInput},
 	{State: StVisitProgress, Show: showMenteeProgress},
+	{State: StVisitMentee, Show: showMentee},
 }
 
 // Date layouts on screen: the same in both languages.
@@ -61,19 +62,28 @@ func showVisits(c *Ctx) (Screen, error) {
 	if len(today) == 0 {
 		text = c.T("No visit today.", "Hakuna ziara leo.")
 	}
+	// Visits logged as done with their checklist unfinished come first, so
+	// a mentor who hung up half-way finds it again.
+	items, err := unfinishedItems(c)
+	if err != nil {
+		return Screen{}, err
+	}
+	names, err := visitNames(c)
+	if err != nil {
+		return Screen{}, err
+	}
 	start := startOfDay(c.m.now(), c.zone())
-	var items []Item
 	for _, v := range today {
 		when := v.At.In(c.zone()).Format("15:04")
 		if v.At.Before(start) {
 			when = v.At.In(c.zone()).Format(shortLayout)
 		}
-		items = append(items, Item{Label: v.MenteeName + " " + when, State: StVisitOne, Arg: itoa(v.ID)})
+		items = append(items, Item{Label: visitName(names, v) + " " + when, State: StVisitOne, Arg: itoa(v.ID)})
 	}
 	items = append(items,
 		Item{Label: fmt.Sprintf(c.T("Upcoming visits (%d)", "Ziara zijazo (%d)"), len(upcoming)), State: StVisitUpcoming, Arg: "0"},
 		Item{Label: c.T("Schedule a visit", "Panga ziara"), State: StVisitMentees, Arg: "0"},
-		Item{Label: c.T("Mentees' progress", "Maendeleo ya washauriwa"), State: StVisitProgress})
+		Item{Label: c.T("Mentees' progress", "Maendeleo ya washauriwa"), State: StVisitProgress, Arg: "0"})
 	return Menu(text, items...), nil
 }
 
@@ -85,9 +95,13 @@ func showUpcoming(c *Ctx) (Screen, error) {
 	if len(upcoming) == 0 {
 		return Menu(c.T("No upcoming visit.", "Hakuna ziara ijayo.")), nil
 	}
+	names, err := visitNames(c)
+	if err != nil {
+		return Screen{}, err
+	}
 	items := make([]Item, len(upcoming))
 	for i, v := range upcoming {
-		items[i] = Item{Label: v.At.In(c.zone()).Format(shortLayout) + " " + v.MenteeName, State: StVisitOne, Arg: itoa(v.ID)}
+		items[i] = Item{Label: v.At.In(c.zone()).Format(shortLayout) + " " + visitName(names, v), State: StVisitOne, Arg: itoa(v.ID)}
 	}
 	return Menu(c.T("Upcoming visits:", "Ziara zijazo:"), window(c, items, StVisitUpcoming)...), nil
 }
@@ -135,36 +149,24 @@ func showVisit(c *Ctx) (Screen, error) {
 	if err != nil || !ok {
 		return noVisit(c), err
 	}
-	head := fmt.Sprintf(c.T("Visit to %s\n%s", "Ziara kwa %s\n%s"), v.MenteeName, v.At.In(c.zone()).Format(dayLayout+" 15:04"))
+	names, err := visitNames(c)
+	if err != nil {
+		return Screen{}, err
+	}
+	head := fmt.Sprintf(c.T("Visit to %s\n%s", "Ziara kwa %s\n%s"), visitName(names, v), v.At.In(c.zone()).Format(dayLayout+" 15:04"))
 	switch v.Status {
 	case store.VisitDone:
 		return Menu(head+c.T(" - done", " - imefanyika"),
 			Item{Label: c.T("Checklist", "Orodha ya ukaguzi"), State: StVisitGaps, Arg: c.Arg()},
+			Item{Label: c.T("Notes, agreed actions", "Maelezo, makubaliano"), State: StVisitNotes, Arg: c.Arg()},
 			Item{Label: c.T("Next visit date", "Tarehe ya ziara ijayo"), State: StVisitNext, Arg: c.Arg()}), nil
 	case store.VisitCancelled:
 		return Menu(head + c.T(" - cancelled", " - imeghairiwa")), nil
 	}
 	return Menu(head,
-		Item{Label: c.T("Log as done, fill checklist", "Imefanyika, jaza orodha")},
+		Item{Label: c.T("Log as done, fill checklist", "Imefanyika, jaza orodha"), State: StVisitConfirm, Arg: c.Arg()},
 		Item{Label: c.T("Change the date", "Badilisha tarehe"), State: StVisitMove, Arg: c.Arg()},
 		Item{Label: c.T("Cancel the visit", "Ghairi ziara"), State: StVisitCancel, Arg: c.Arg()}), nil
-}
-
-// visitInput logs the visit as done (again: no change) and opens its
-// checklist.
-func visitInput(c *Ctx, in string) (Move, error) {
-	v, ok, err := myVisit(c)
-	if err != nil || !ok || in != "1" {
-		return c.Invalid(), err
-	}
-	_, err = c.Store().MarkVisitDone(c, c.mentoring().Rules, v.ID, time.Time{})
-	if errors.Is(err, store.ErrVisitClosed) {
-		return Retry(c.T("This visit was cancelled.", "Ziara hii imeghairiwa.")), nil
-	}
-	if err != nil {
-		return Move{}, err
-	}
-	return Replace(StVisitGaps, c.Arg()).Say(c.T("Visit logged as done.", "Ziara imerekodiwa.")), nil
 }
 
 // checklist returns the pack's checklist items of topic, in order.
@@ -190,18 +192,24 @@ func showGaps(c *Ctx) (Screen, error) {
 	var items []Item
 	for _, t := range c.m.pack.Topics {
 		its := checklist(c, t.ID)
-		done := 0
-		for _, it := range its {
+		// A topic opens at its first item not answered, so a checklist left
+		// half-way goes on where it stopped.
+		done, first := 0, -1
+		for i, it := range its {
 			if answers[it.ID] != "" {
 				done++
+			} else if first < 0 {
+				first = i
 			}
 		}
 		if len(its) > 0 {
 			label := fmt.Sprintf("%s %d/%d", t.Title.In(c.Lang()), done, len(its))
-			items = append(items, Item{Label: label, State: StVisitItem, Arg: fmt.Sprintf("%d:%s:0", v.ID, t.ID)})
+			items = append(items, Item{Label: label, State: StVisitItem, Arg: fmt.Sprintf("%d:%s:%d", v.ID, t.ID, max(first, 0))})
 		}
 	}
-	items = append(items, Item{Label: c.T("Next visit date", "Tarehe ya ziara ijayo"), State: StVisitNext, Arg: c.Arg()})
+	items = append(items,
+		Item{Label: c.T("Notes, agreed actions", "Maelezo, makubaliano"), State: StVisitNotes, Arg: c.Arg()},
+		Item{Label: c.T("Next visit date", "Tarehe ya ziara ijayo"), State: StVisitNext, Arg: c.Arg()})
 	// The visit's screen names the mentee: the topics need the room here.
 	return Menu(c.T("Checklist:", "Orodha:"), items...), nil
 }
@@ -342,23 +350,6 @@ func showVisitSaved(c *Ctx) (Screen, error) {
 		v.MenteeName, v.At.In(c.zone()).Format(dayLayout+" 15:04"))), nil
 }
 
-// menteeLabels names each mentee, with the end of her number when another
-// mentee has the same name.
-func menteeLabels(ms []store.Mentee) map[int64]string {
-	count := map[string]int{}
-	for _, m := range ms {
-		count[m.Name]++
-	}
-	labels := make(map[int64]string, len(ms))
-	for _, m := range ms {
-		labels[m.ID] = m.Name
-		if count[m.Name] > 1 && len(m.Phone) > 3 {
-			labels[m.ID] += " " + m.Phone[len(m.Phone)-3:]
-		}
-	}
-	return labels
-}
-
 func showMentees(c *Ctx) (Screen, error) {
 	ms, err := c.Store().Mentees(c, c.S.Nurse.ID)
 	if err != nil {
@@ -455,28 +446,6 @@ func cancelVisitInput(c *Ctx, in string) (Move, error) {
 		return Move{}, err
 	}
 	return Reset(StVisit, "").Say(c.T("Visit cancelled.", "Ziara imeghairiwa.")), nil
-}
-
-// showMenteeProgress lists each mentee's lessons and quiz average; a long
-// list is read with "98 More".
-func showMenteeProgress(c *Ctx) (Screen, error) {
-	ms, err := c.Store().Mentees(c, c.S.Nurse.ID)
-	if err != nil {
-		return Screen{}, err
-	}
-	if len(ms) == 0 {
-		return Menu(c.T("You have no mentees yet.", "Bado huna washauriwa.")), nil
-	}
-	labels := menteeLabels(ms)
-	lines := []string{c.T("Lessons done, quiz average:", "Masomo, wastani wa mazoezi:")}
-	for _, m := range ms {
-		quiz := c.T("no quiz", "hakuna")
-		if m.Quizzes > 0 {
-			quiz = fmt.Sprintf("%d%%", m.QuizPercent())
-		}
-		lines = append(lines, fmt.Sprintf("%s: %d, %s", labels[m.ID], m.LessonsDone, quiz))
-	}
-	return Menu(strings.Join(lines, "\n")), nil
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

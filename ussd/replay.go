@@ -91,6 +91,16 @@ func (dryStore) RecordUSSDSession(context.Context, store.USSDSessionEnd) error {
 func (dryStore) SaveLessonPages(context.Context, []store.PageMark) error       { return errDryRun }
 func (dryStore) QueueSMS(context.Context, store.Outgoing) (bool, error)        { return false, errDryRun }
 func (dryStore) CancelVisit(context.Context, store.VisitRules, int64) error    { return errDryRun }
+func (dryStore) RelayAnswer(context.Context, int64, int64, string, func(store.Question) string) (store.Question, error) {
+	return store.Question{}, errDryRun
+}
+func (dryStore) PassQuestion(context.Context, int64, int64, store.NoteFunc) (int, error) {
+	return 0, errDryRun
+}
+func (dryStore) RecordConsent(context.Context, int64, string, time.Time) error { return errDryRun }
+func (dryStore) SaveVisitNotes(context.Context, int64, string, func(string) string) error {
+	return errDryRun
+}
 func (dryStore) SaveChecklist(context.Context, int64, map[string]string) error {
 	return errDryRun
 }

@@ -26,7 +26,7 @@ func TestReplayKeepsFreeTextWhole(t *testing.T) {
 			"CON Send this question?\nIs 2*3\n1 Send", nil},
 		{"a choice that would write is only tried last", "+254700000004", "5*1*Use 1*2 vials",
 			"CON Send this question?\nUse 1*2 vials\n1 Send", nil},
-		{"a name followed by the screens after it", "+254711000009", "1*Jane*Wambui*12345*1",
+		{"a name followed by the screens after it", "+254711000009", "1*1*Jane*Wambui*12345*1*1",
 			"END Thank you for registering", nil},
 	}
 	for _, tt := range tests {
@@ -48,7 +48,7 @@ func TestReplayKeepsFreeTextWhole(t *testing.T) {
 	}
 	t.Run("the name is kept whole", func(t *testing.T) {
 		e := newTestEnv(t, false)
-		e.post("lost-name", "+254711000009", "1*Jane*Wambui*12345*1")
+		e.post("lost-name", "+254711000009", "1*1*Jane*Wambui*12345*1*1")
 		w, err := e.db.WorkerByPhone(context.Background(), "+254711000009")
 		if err != nil || w.Name != "Jane*Wambui" {
 			t.Errorf("registered name = %q, %v, want Jane*Wambui", w.Name, err)

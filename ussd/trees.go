@@ -6,7 +6,7 @@ import "fmt"
 // adds its tree in a file of its own (menu_lessons.go: its states, their
 // Show and Input) and one entry to this list. Two trees that define one
 // state stop the program at start (and every test).
-var table = mustTable(mainTree, registerTree, settingsTree, progressTree, stockTree, lessonsTree, quizTree, visitTree, askTree)
+var table = mustTable(mainTree, registerTree, settingsTree, progressTree, stockTree, lessonsTree, quizTree, visitTree, visitDoneTree, askTree, inboxTree)
 
 func mustTable(trees ...[]Node) map[State]Node {
 	t := map[State]Node{}

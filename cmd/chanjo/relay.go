@@ -20,7 +20,8 @@ func (a *app) addRelay() {
 
 // mentoring is what the USSD menus of visits and questions take from the
 // SMS side, which the ussd package may not import: the visit reminder rules
-// of the content pack, and the wording of a question's SMS to a mentor.
+// of the content pack, and the wording of a question's SMS to a mentor and of
+// an answer's to the nurse.
 func (a *app) mentoring() ussd.Mentoring {
-	return ussd.Mentoring{Rules: sms.VisitRules(a.pack, a.cfg.TZ), Note: sms.QuestionNote}
+	return ussd.Mentoring{Rules: sms.VisitRules(a.pack, a.cfg.TZ), Note: sms.QuestionNote, Answer: sms.AnswerNote(a.cfg.USSDCode)}
 }

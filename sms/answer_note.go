@@ -1,0 +1,11 @@
+package sms
+
+import "chanjo/store"
+
+// AnswerNote returns the wording of the SMS that takes a mentor's answer to
+// the nurse, the same whether the mentor answered by SMS or on the USSD
+// menu (cmd/chanjo hands it to the USSD service); ussdCode is where she
+// reads an answer cut to fit.
+func AnswerNote(ussdCode string) func(store.Question) string {
+	return func(q store.Question) string { return answerSMS(q, ussdCode) }
+}
