@@ -130,8 +130,8 @@ func languageOf(sessions ...*Session) string {
 type hopKeys struct{ session, phone, id string }
 
 // keys returns the keys of a hop of the gateway's sessionID from the number
-// p: the session, kv.Key("ussd", "s", "{"+p+"}"), and the last position,
-// kv.Key("ussd", "p", "{"+p+"}"). The network gives a phone one USSD session
+// p: the session, Prefix+"ussd:s:{"+p+"}", and the last position,
+// Prefix+"ussd:p:{"+p+"}". The network gives a phone one USSD session
 // at a time, so the session's key is the phone's, and the session it holds
 // is the hop's only when its GatewayID is sessionID: keys grow with phones,
 // not with dials (a key a dial would leave behind until its TTL was most of
