@@ -59,6 +59,10 @@ func runUser(ctx context.Context, e env, args []string) error {
 	if len(args) > 0 && args[0] == "unlock" {
 		return runUserUnlock(ctx, e, args[1:])
 	}
+	if wantsHelp(args) {
+		runUser(ctx, e, []string{"add", "--help"})
+		return runUserUnlock(ctx, e, []string{"--help"})
+	}
 	if len(args) == 0 || args[0] != "add" {
 		fmt.Fprintf(e.stderr, "Usage: chanjo %s\n       chanjo %s\n", synopsis, unlockSynopsis)
 		return errUsage
@@ -74,7 +78,7 @@ func runUser(ctx context.Context, e env, args []string) error {
 	}
 	u := store.NewUser{Name: name, Role: *role, SubCounties: subCounties}
 	if err := checkUser(&u, *tel); err != nil {
-		return err
+		return badUsage(fs, "%v", err)
 	}
 	pw, err := readPassword(e)
 	if err != nil {
@@ -98,16 +102,16 @@ func runUser(ctx context.Context, e env, args []string) error {
 func checkUser(u *store.NewUser, tel string) error {
 	switch {
 	case u.Role != store.RoleAdmin && u.Role != store.RoleSupervisor:
-		return fmt.Errorf("user add: --role must be admin or supervisor")
+		return fmt.Errorf("--role must be admin or supervisor")
 	case u.Role == store.RoleSupervisor && len(u.SubCounties) == 0:
-		return fmt.Errorf("user add: a supervisor needs at least one --sub-county")
+		return fmt.Errorf("a supervisor needs at least one --sub-county")
 	case u.Role == store.RoleAdmin && len(u.SubCounties) > 0:
-		return fmt.Errorf("user add: an admin sees every sub-county; --sub-county is for supervisors")
+		return fmt.Errorf("an admin sees every sub-county; --sub-county is for supervisors")
 	}
 	if tel != "" {
 		p, err := phone.Normalize(tel)
 		if err != nil {
-			return fmt.Errorf("user add: --phone: %w", err)
+			return fmt.Errorf("--phone: %w", err)
 		}
 		u.Phone = p
 	}
@@ -155,6 +159,9 @@ func readPassword(e env) (string, error) {
 
 func runToken(ctx context.Context, e env, args []string) error {
 	const synopsis = "token create NAME [--label TEXT]"
+	if wantsHelp(args) {
+		return runToken(ctx, e, []string{"create", "--help"})
+	}
 	if len(args) == 0 || args[0] != "create" {
 		fmt.Fprintf(e.stderr, "Usage: chanjo %s\n", synopsis)
 		return errUsage
