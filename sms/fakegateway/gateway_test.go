@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -213,4 +214,26 @@ func waitForBaseURL(t *testing.T, out *syncBuffer) string {
 	}
 	t.Fatalf("Run() printed no AT_BASE_URL:\n%s", out.String())
 	return ""
+}
+
+// TestRefusedCallbackWarns: a delivery report that Chanjo refuses (a wrong
+// token in --callback) is logged at warn, naming the status and never the token.
+func TestRefusedCallbackWarns(t *testing.T) {
+	chanjo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "missing or wrong token", http.StatusForbidden)
+	}))
+	defer chanjo.Close()
+	var logs syncBuffer
+	s := fakegatewaytest.NewServer(fakegateway.Options{CallbackURL: chanjo.URL + "/sms/delivery?token=wrong-secret",
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	defer s.Close()
+	form := url.Values{"username": {"sandbox"}, "to": {"+254712000001"}, "message": {"hello"}}
+	post(t, s.URL+fakegateway.SendPath, map[string]string{"apiKey": fakegateway.DefaultAPIKey, "Accept": "application/json"}, form)
+	for !strings.Contains(logs.String(), "status=403") {
+		time.Sleep(5 * time.Millisecond) // the test's own timeout ends a wait that never comes
+	}
+	if out := logs.String(); !strings.Contains(out, "level=WARN msg=\"delivery report refused: check the token in --callback\"") ||
+		strings.Contains(out, "wrong-secret") {
+		t.Errorf("log = %s, want a warning naming the status, without the token", out)
+	}
 }
