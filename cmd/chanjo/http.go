@@ -136,11 +136,14 @@ func requestLog(log *slog.Logger, m *httpMetrics) gin.HandlerFunc {
 }
 
 // requireToken guards the gateway's callbacks: they are unsigned, so each
-// must carry the secret as ?token=. A wrong token gets 403 and changes nothing.
-func requireToken(token string) gin.HandlerFunc {
+// must carry the secret as ?token=. A wrong token gets 403 and changes
+// nothing; refused notes it for the operator.
+func requireToken(token string, refused *refusals) gin.HandlerFunc {
 	want := []byte(token)
 	return func(c *gin.Context) {
 		if subtle.ConstantTimeCompare([]byte(queryValue(c.Request.URL.RawQuery, "token")), want) != 1 {
+			// USSD and delivery reports name the phone as phoneNumber, incoming SMS as from.
+			refused.note(c.FullPath(), c.PostForm("phoneNumber")+c.PostForm("from"), time.Now())
 			c.String(http.StatusForbidden, "missing or wrong token\n")
 			c.Abort()
 			return

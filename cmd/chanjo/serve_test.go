@@ -94,7 +94,7 @@ func TestReadyzFailsWhenRedisIsDown(t *testing.T) {
 
 func TestRequireToken(t *testing.T) {
 	r := gin.New()
-	r.POST("/cb", requireToken("s3cret-token-0123456789"), func(c *gin.Context) { c.String(200, "done") })
+	r.POST("/cb", requireToken("s3cret-token-0123456789", newRefusals(slog.New(slog.DiscardHandler))), func(c *gin.Context) { c.String(200, "done") })
 	for _, tt := range []struct {
 		query string
 		want  int

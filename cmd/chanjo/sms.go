@@ -83,7 +83,7 @@ func (a *app) registerSMS(r gin.IRouter, reg prometheus.Registerer) {
 	h := sms.NewHandler(a.db, a.cfg.USSDCode, a.cfg.TZ, a.log, a.smsMetrics)
 	h.Price = segmentPrice(a.cfg)
 	h.SenderID = a.cfg.ATSenderID
-	h.Register(r.Group("", requireToken(a.token)))
+	h.Register(r.Group("", requireToken(a.token, newRefusals(a.log))))
 }
 
 func runFakeGateway(ctx context.Context, e env, args []string) error {
