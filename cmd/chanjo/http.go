@@ -183,6 +183,9 @@ func (a *app) router() *gin.Engine {
 	}
 	r.Use(requestLog(a.log, newHTTPMetrics(reg)), gin.Recovery())
 	r.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok\n") })
+	// A person who opens the bare address wants the console (which sends her
+	// to its login page); the gateway only ever calls the callback paths.
+	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/admin") })
 	r.GET("/readyz", a.readyz(reg))
 	a.mountMetrics(r, promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	a.registerSMS(r, reg)

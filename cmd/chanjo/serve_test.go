@@ -170,3 +170,12 @@ func TestShutdownFinishesInFlightRequests(t *testing.T) {
 		t.Errorf("workers stopped in order %s, %s, want second, first (reverse of start)", first, second)
 	}
 }
+
+// TestRootRedirectsToConsole: the bare address opens the console, not a 404.
+func TestRootRedirectsToConsole(t *testing.T) {
+	a, _ := testApp(t, nil)
+	rec := do(a.router(), "GET", "/")
+	if rec.Code != http.StatusFound || rec.Header().Get("Location") != "/admin" {
+		t.Errorf("GET / = %d to %q, want 302 to /admin", rec.Code, rec.Header().Get("Location"))
+	}
+}
