@@ -79,10 +79,13 @@ func TestCLIExitStatus(t *testing.T) {
 			{args: []string{"user", "add", "amina", "--role", "admin"}, code: 1, stdin: "a-long-password\n", env: noDB},
 		},
 		"token": {
-			{args: []string{"token", "--help"}, show: []string{"token create NAME", "-label"}},
+			{args: []string{"token", "--help"}, show: []string{"token create NAME", "-label", "token show"}},
 			{args: []string{"token", "create", "--help"}, show: []string{"-label"}},
 			{args: []string{"token", "create", "--nope"}, code: 2, show: []string{"Usage: chanjo token create"}},
 			{args: []string{"token", "create", "nobody"}, code: 1, show: []string{`no user named "nobody"`}, env: goodDB},
+			{args: []string{"token", "show", "--help"}, show: []string{"Usage: chanjo token show"}},
+			{args: []string{"token", "show", "--nope"}, code: 2, show: []string{"Usage: chanjo token show"}},
+			{args: []string{"token", "show"}, code: 1, env: noDB},
 		},
 		"backup": {
 			{args: []string{"backup", "--help"}, show: []string{"Usage: chanjo backup"}},

@@ -46,7 +46,7 @@ var commands = map[string]command{
 	"dial":         {"dial [--phone +2547...] [--url URL --token T | --local]: a terminal phone on the USSD service", runDial},
 	"fake-gateway": {"run a fake Africa's Talking gateway for local demos (--addr, --callback, --latency)", runFakeGateway},
 	"user":         {"user add NAME --role admin|supervisor [--sub-county X]... [--phone +254...]: a console user; user unlock NAME: lift her login throttle", runUser},
-	"token":        {"token create NAME: an API token for the user, printed once", runToken},
+	"token":        {"token create NAME: an API token for the user, printed once; token show: the gateway callback token again", runToken},
 	"backup":       {"backup FILE: a consistent copy of the SQLite database while the service runs, with its row counts", runBackup},
 	"restore":      {"restore FILE: put a backup in place of the SQLite database (every instance stopped)", runRestore},
 	"version":      {"print the version", runVersion},

@@ -160,10 +160,14 @@ func readPassword(e env) (string, error) {
 func runToken(ctx context.Context, e env, args []string) error {
 	const synopsis = "token create NAME [--label TEXT]"
 	if wantsHelp(args) {
-		return runToken(ctx, e, []string{"create", "--help"})
+		runToken(ctx, e, []string{"create", "--help"})
+		return runTokenShow(ctx, e, []string{"--help"})
+	}
+	if len(args) > 0 && args[0] == "show" {
+		return runTokenShow(ctx, e, args[1:])
 	}
 	if len(args) == 0 || args[0] != "create" {
-		fmt.Fprintf(e.stderr, "Usage: chanjo %s\n", synopsis)
+		fmt.Fprintf(e.stderr, "Usage: chanjo %s\n       chanjo %s\n", synopsis, tokenShowSynopsis)
 		return errUsage
 	}
 	fs := flags(e, "token create", synopsis)
