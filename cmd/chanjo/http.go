@@ -101,10 +101,6 @@ func (m *httpMetrics) add(k metricKey) series {
 	return s
 }
 
-// PhoneKey is the gin context key under which a handler leaves the phone
-// number a request is about, for the request log to show masked.
-const phoneKey = "phone"
-
 // requestLog logs every request once, after it is answered, and feeds the
 // metrics. The query string is never logged: it carries the callback token.
 func requestLog(log *slog.Logger, m *httpMetrics) gin.HandlerFunc {
@@ -128,8 +124,8 @@ func requestLog(log *slog.Logger, m *httpMetrics) gin.HandlerFunc {
 			return
 		}
 		attrs := []any{"method", c.Request.Method, "route", route, "status", status, "ms", float64(elapsed.Microseconds()) / 1000}
-		if p := c.GetString(phoneKey); p != "" {
-			attrs = append(attrs, "phone", phone.Mask(p))
+		if p := c.GetString(phone.LogKey); p != "" {
+			attrs = append(attrs, phone.LogKey, phone.Mask(p))
 		}
 		log.Log(ctx, level, "request", attrs...)
 	}

@@ -41,7 +41,7 @@ func (r *refusals) note(route, p string, now time.Time) {
 	r.mu.Unlock()
 	attrs := []any{"component", "http", "route", route, "refused_before_unlogged", skipped}
 	if p != "" {
-		attrs = append(attrs, "phone", phone.Mask(p))
+		attrs = append(attrs, phone.LogKey, phone.Mask(p))
 	}
 	r.log.Warn("gateway callback refused: missing or wrong ?token= (compare the gateway's callback URLs with chanjo token show)", attrs...)
 }
