@@ -132,7 +132,7 @@ func (h *CalculatorHandler) save(c *gin.Context, name string, in *inputs, ans an
 			Fields: map[string]string{"phone": "no health worker has this number"}})
 		return false
 	case err != nil:
-		h.log.Error("save calculation", "calculator", name, "phone", phone.Mask(in.phone), "err", err)
+		h.log.Error("save calculation", "calculator", name, phone.LogKey, phone.Mask(in.phone), "err", err)
 		abort(c, http.StatusInternalServerError, apiError{Code: "internal", Message: "could not store the calculation"})
 		return false
 	}

@@ -84,7 +84,7 @@ func (l *loader) glossary(d decoder, n *yaml.Node) {
 		"terms": func(v *yaml.Node) {
 			d.list(v, func(item *yaml.Node) {
 				t := d.text(item)
-				g.Terms = append(g.Terms, Term{En: t.En, Sw: t.Sw})
+				g.Terms = append(g.Terms, Term(t))
 			})
 		},
 		"vaccines": func(v *yaml.Node) { d.list(v, func(item *yaml.Node) { l.vaccineName(d, item) }) },

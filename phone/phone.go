@@ -56,6 +56,11 @@ func normal(s string) bool {
 	return true
 }
 
+// LogKey is the one key a phone number goes under: in every log line (its
+// value always passed through Mask), and in the gin context, where an HTTP
+// handler leaves the raw number of a request for the request log to mask.
+const LogKey = "phone"
+
 // Mask hides the middle of a number for logs: +254712345678 → +2547******78.
 // Anything that is not a phone number is masked whole but for its length.
 func Mask(s string) string {

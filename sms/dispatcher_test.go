@@ -14,6 +14,7 @@ import (
 	"chanjo/sms"
 	"chanjo/sms/africastalking"
 	"chanjo/sms/fakegateway"
+	"chanjo/sms/fakegateway/fakegatewaytest"
 	"chanjo/store"
 	"chanjo/store/storetest"
 )
@@ -81,16 +82,16 @@ func TestRetryUntilHorizonThenExpire(t *testing.T) {
 func TestSendOutcomes(t *testing.T) {
 	tests := []struct {
 		name    string
-		prepare func(g *fakegateway.Server)
+		prepare func(g *fakegatewaytest.Server)
 		want    row
 		resend  bool // a second drain after the backoff sends it again
 	}{
-		{"accepted", func(*fakegateway.Server) {}, row{"accepted", 1, ""}, false},
-		{"invalid number fails at once", func(g *fakegateway.Server) { g.SetCode("+254711000001", africastalking.CodeInvalidPhoneNumber) }, row{"failed", 1, "InvalidPhoneNumber"}, false},
-		{"blacklisted fails at once", func(g *fakegateway.Server) { g.SetCode("+254711000001", africastalking.CodeUserInBlacklist) }, row{"failed", 1, "UserInBlacklist"}, false},
-		{"server error retried", func(g *fakegateway.Server) { g.FailNext(1, fakegateway.FailServer) }, row{"queued", 1, "HTTP 500"}, true},
-		{"throttled retried", func(g *fakegateway.Server) { g.FailNext(1, fakegateway.FailThrottle) }, row{"queued", 1, "HTTP 429"}, true},
-		{"unreadable 2xx never resent", func(g *fakegateway.Server) { g.FailNext(1, fakegateway.FailMalformed) }, row{"unconfirmed", 1, "unreadable answer"}, false},
+		{"accepted", func(*fakegatewaytest.Server) {}, row{"accepted", 1, ""}, false},
+		{"invalid number fails at once", func(g *fakegatewaytest.Server) { g.SetCode("+254711000001", africastalking.CodeInvalidPhoneNumber) }, row{"failed", 1, "InvalidPhoneNumber"}, false},
+		{"blacklisted fails at once", func(g *fakegatewaytest.Server) { g.SetCode("+254711000001", africastalking.CodeUserInBlacklist) }, row{"failed", 1, "UserInBlacklist"}, false},
+		{"server error retried", func(g *fakegatewaytest.Server) { g.FailNext(1, fakegateway.FailServer) }, row{"queued", 1, "HTTP 500"}, true},
+		{"throttled retried", func(g *fakegatewaytest.Server) { g.FailNext(1, fakegateway.FailThrottle) }, row{"queued", 1, "HTTP 429"}, true},
+		{"unreadable 2xx never resent", func(g *fakegatewaytest.Server) { g.FailNext(1, fakegateway.FailMalformed) }, row{"unconfirmed", 1, "unreadable answer"}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -121,7 +121,7 @@ func (h *Handler) inbound(c *gin.Context) {
 		in.From, err = normalize(in.From)
 	}
 	if err == nil {
-		c.Set("phone", in.From)
+		c.Set(phone.LogKey, in.From)
 		err = h.receive(c.Request.Context(), in)
 	}
 	h.answer(c, err)

@@ -10,6 +10,7 @@ import (
 	"chanjo/sms"
 	"chanjo/sms/africastalking"
 	"chanjo/sms/fakegateway"
+	"chanjo/sms/fakegateway/fakegatewaytest"
 	"chanjo/store"
 )
 
@@ -49,14 +50,14 @@ func at(hh, mm int) time.Time {
 // rig is a database, a fake gateway and a dispatcher wired together.
 type rig struct {
 	db    *store.DB
-	fake  *fakegateway.Server
+	fake  *fakegatewaytest.Server
 	clock *testClock
 	disp  *sms.Dispatcher
 }
 
 func newRig(t *testing.T, db *store.DB, cfg sms.Config) *rig {
 	t.Helper()
-	fake := fakegateway.NewServer(fakegateway.Options{})
+	fake := fakegatewaytest.NewServer(fakegateway.Options{})
 	t.Cleanup(fake.Close)
 	c := &testClock{}
 	c.Set(at(10, 0))

@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/jmoiron/sqlx"
 
+	"chanjo/phone"
 	"chanjo/sms/africastalking"
 	"chanjo/store"
 )
@@ -30,7 +31,7 @@ func (h *Handler) optOut(c *gin.Context) {
 		p, err = normalize(o.PhoneNumber)
 	}
 	if err == nil && o.Removal() && (h.SenderID == "" || o.Sender() == h.SenderID) {
-		c.Set("phone", p)
+		c.Set(phone.LogKey, p)
 		err = h.db.RecordOptOut(c.Request.Context(), h.db, store.OptOut{Phone: p, Channel: store.ChannelSMS,
 			Reason: store.OptOutGatewayCallback, Detail: "opted out of " + o.Sender()})
 	}

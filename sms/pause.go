@@ -81,7 +81,7 @@ func (d *Dispatcher) optOut(ctx context.Context, g group, rs []store.Result) {
 			Reason: store.OptOutGatewayBlacklist, Detail: "send answer: " + r.Reason})
 		cancel()
 		if err != nil {
-			d.Log.Error("opt out a blacklisted number", "component", "sms", "phone", phone.Mask(g[i].Phone), "err", err)
+			d.Log.Error("opt out a blacklisted number", "component", "sms", phone.LogKey, phone.Mask(g[i].Phone), "err", err)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"chanjo/sms"
 	"chanjo/sms/africastalking"
 	"chanjo/sms/fakegateway"
+	"chanjo/sms/fakegateway/fakegatewaytest"
 	"chanjo/store"
 	"chanjo/store/storetest"
 )
@@ -36,7 +37,7 @@ func TestBroadcastThroughput(t *testing.T) {
 	n := benchSize(t, 2000)
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		fake := fakegateway.NewServer(fakegateway.Options{})
+		fake := fakegatewaytest.NewServer(fakegateway.Options{})
 		defer fake.Close()
 		msgs := broadcast(n, "Chanjo: the measles-rubella campaign starts Monday. Check your MR stock and cold chain today.")
 		// The SMS belong to a broadcast, as a real one's do, so that every

@@ -13,11 +13,12 @@ type InboxQuestion struct {
 }
 
 // sqlInbox selects the unanswered questions mentor ? may answer (the rule
-// of sqlMayAnswer): her mentees', and those gone to a group of hers.
+// of sqlMayAnswer): her mentees', and those gone to a group of hers; a
+// closed question is no longer anyone's to answer.
 const sqlInbox = `SELECT q.id, q.worker_id, q.body, q.source, q.asked_at, q.answer, q.answered_by, q.answered_at,
        q.escalated_at, '' AS answerer, w.name, w.phone, w.language, COALESCE(f.name, '') AS facility
 FROM questions q JOIN workers w ON w.id = q.worker_id LEFT JOIN facilities f ON f.id = w.facility_id
-WHERE q.answered_at IS NULL AND q.worker_id <> ? AND (
+WHERE q.answered_at IS NULL AND q.closed_at IS NULL AND q.worker_id <> ? AND (
   EXISTS (SELECT 1 FROM mentor_pairs p WHERE p.mentee_id = q.worker_id AND p.mentor_id = ?)
   OR ((q.escalated_at IS NOT NULL OR NOT EXISTS (SELECT 1 FROM mentor_pairs p WHERE p.mentee_id = q.worker_id))
       AND EXISTS (SELECT 1 FROM group_members a JOIN group_members b ON b.group_id = a.group_id

@@ -226,7 +226,7 @@ type Lease struct {
 
 // sqlClaim leases due rows in place: it writes only lease_owner, lease_until
 // and updated_at, which no index covers, so on PostgreSQL the update is HOT
-// (heap-only, no index entry written; migration 0008 leaves free space in the
+// (heap-only, no index entry written; migration 0009 leaves free space in the
 // table's pages for it). A row whose lease expired (a crashed dispatcher) is
 // due again. Opt-outs are read in the same statement: an opt-out stops
 // everything queued before it; replies (to STOP itself, say) still go.

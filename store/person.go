@@ -37,6 +37,7 @@ var personTables = []personTable{
 	{"reminders", "worker_id = :id"},
 	{"visits", "mentor_id = :id OR mentee_id = :id"},
 	{"checklist_answers", "visit_id IN (SELECT id FROM visits WHERE mentor_id = :id OR mentee_id = :id)"},
+	{"visit_notes", "visit_id IN (SELECT id FROM visits WHERE mentor_id = :id OR mentee_id = :id)"},
 	{"mentor_pairs", "mentor_id = :id OR mentee_id = :id"},
 	{"group_members", "worker_id = :id"},
 	{"inbound_sms", "worker_id = :id OR phone = :phone"},

@@ -73,6 +73,7 @@ func seedPerson(t *testing.T, db *store.DB) int64 {
 		{`INSERT INTO questions (worker_id, body, source, asked_at, answer, answered_by, answered_at) VALUES (1, 'Can I open a BCG vial twice Wanjiru Kamau', 'sms', ?, 'Yes, within 6 hours', 2, ?)`, []any{now, now}},
 		{`INSERT INTO visits (id, mentor_id, mentee_id, scheduled_at, status, done_at, created_at, updated_at) VALUES (1, 2, 1, ?, 'done', ?, ?, ?)`, []any{now, now, now, now}},
 		{`INSERT INTO checklist_answers (visit_id, item_id, answer, answered_at) VALUES (1, 'tally', 'done', ?)`, []any{now}},
+		{`INSERT INTO visit_notes (visit_id, notes, saved_at) VALUES (1, 'Wanjiru Kamau will update the tally sheet daily', ?)`, []any{now}},
 		{`INSERT INTO reminders (worker_id, rule, anchor, due_at, status, created_at, updated_at) VALUES (1, 'after_visit', 'v1', ?, 'scheduled', ?, ?)`, []any{now.Add(48 * time.Hour), now, now}},
 		{`INSERT INTO mentor_pairs (mentor_id, mentee_id, created_at) VALUES (2, 1, ?)`, []any{now}},
 		{`INSERT INTO groups (id, name, created_at) VALUES (1, 'Kisumu nurses', ?)`, []any{now}},

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"chanjo/lessons/screen"
+	"chanjo/lessons/screen/screentest"
 )
 
 // FuzzUSSD posts any form values (with a session and a number) to /ussd:
@@ -38,7 +38,7 @@ func FuzzUSSD(f *testing.F) {
 		if !ok {
 			t.Fatalf("answer %q starts with neither CON nor END", body)
 		}
-		if err := screen.Check(rest); err != nil {
+		if err := screentest.Check(rest); err != nil {
 			t.Fatalf("answer %q: %v", body, err)
 		}
 	})

@@ -40,9 +40,6 @@ func (h *Handler) Register(r gin.IRouter) {
 	r.POST("/ussd/events", h.event)
 }
 
-// phoneKey is where the request log finds the number to show masked.
-const phoneKey = "phone"
-
 // hop answers every request that has a session and a number with 200 and
 // CON/END, whatever its text.
 func (h *Handler) hop(c *gin.Context) {
@@ -62,7 +59,7 @@ func (h *Handler) hop(c *gin.Context) {
 	if h.log.Enabled(ctx, slog.LevelDebug) {
 		// Only the request log at debug level shows the number of a hop
 		// (a hop never answers 5xx): setting it costs gin a map a request.
-		c.Set(phoneKey, r.Phone)
+		c.Set(phone.LogKey, r.Phone)
 	}
 	reply := h.svc.Hop(ctx, r)
 	// The reply is never a format: String without arguments writes it as it
@@ -134,7 +131,7 @@ func (h *Handler) event(c *gin.Context) {
 		c.String(http.StatusBadRequest, "sessionId and phoneNumber are required\n")
 		return
 	}
-	c.Set(phoneKey, raw)
+	c.Set(phone.LogKey, raw)
 	p, err := phone.Normalize(raw)
 	if err != nil {
 		p = raw
@@ -150,7 +147,7 @@ func (h *Handler) event(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), eventDeadline)
 	defer cancel()
 	if err := h.store.RecordUSSDSession(ctx, e); err != nil {
-		h.log.Error("record session end", "phone", phone.Mask(p), "err", err)
+		h.log.Error("record session end", phone.LogKey, phone.Mask(p), "err", err)
 		c.String(http.StatusServiceUnavailable, "could not record the notification, please retry\n")
 		return
 	}

@@ -11,6 +11,7 @@ import (
 
 	"chanjo/lessons"
 	"chanjo/lessons/screen"
+	"chanjo/lessons/screen/screentest"
 	"chanjo/lessons/stock"
 	"chanjo/store"
 )
@@ -211,8 +212,8 @@ func runExtremes(t *testing.T, e *testEnv, calc calculator, lang, phone, vaccine
 	check := func(in, body string) string {
 		t.Helper()
 		text := strings.TrimPrefix(strings.TrimPrefix(body, "CON "), "END ")
-		if len(text) > screen.MaxLen || screen.Check(text) != nil {
-			t.Fatalf("after %q: screen of %d characters (%v): %q", strings.Join(path, "*"), len(text), screen.Check(text), text)
+		if len(text) > screen.MaxLen || screentest.Check(text) != nil {
+			t.Fatalf("after %q: screen of %d characters (%v): %q", strings.Join(path, "*"), len(text), screentest.Check(text), text)
 		}
 		return text
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"chanjo/lessons/screen"
+	"chanjo/lessons/screen/screentest"
 )
 
 func TestLayoutPaginatesWithinTheLimit(t *testing.T) {
@@ -32,7 +33,7 @@ func TestLayoutPaginatesWithinTheLimit(t *testing.T) {
 				for page, more := 0, true; more; page++ {
 					var body string
 					body, more, _ = layout(tt.sc, page, lang, "Invalid choice.")
-					if err := screen.Check(body); err != nil {
+					if err := screentest.Check(body); err != nil {
 						t.Fatalf("layout(page %d) = %q: %v", page, body, err)
 					}
 					if more != strings.Contains(body, screen.For(lang).More) {
@@ -98,11 +99,11 @@ func TestEveryScreenFits(t *testing.T) {
 		}
 	}
 	for _, lang := range []string{"en", "sw", ""} {
-		if err := screen.Check(apology(lang)); err != nil {
+		if err := screentest.Check(apology(lang)); err != nil {
 			t.Errorf("apology(%q): %v", lang, err)
 		}
 	}
-	if err := screen.Check(notForNumber); err != nil {
+	if err := screentest.Check(notForNumber); err != nil {
 		t.Errorf("notForNumber: %v", err)
 	}
 }

@@ -94,14 +94,14 @@ func (s *Service) Hop(ctx context.Context, r Request) (reply string) {
 	lang := ""
 	defer func() {
 		if v := recover(); v != nil {
-			s.log.Error("hop panicked", "phone", phone.Mask(p), "panic", fmt.Sprint(v))
+			s.log.Error("hop panicked", phone.LogKey, phone.Mask(p), "panic", fmt.Sprint(v))
 			reply = "END " + apology(lang)
 		}
 	}()
 	k := s.keys(r.SessionID, p)
 	cur, last, err := s.load(ctx, k, r.Text == "")
 	if err != nil {
-		s.log.Error("load session", "phone", phone.Mask(p), "err", err)
+		s.log.Error("load session", phone.LogKey, phone.Mask(p), "err", err)
 		return "END " + apology("")
 	}
 	lang = languageOf(cur, last)
@@ -110,7 +110,7 @@ func (s *Service) Hop(ctx context.Context, r Request) (reply string) {
 		err = s.save(ctx, k, &next)
 	}
 	if err != nil {
-		s.log.Error("hop failed", "phone", phone.Mask(p), "err", err)
+		s.log.Error("hop failed", phone.LogKey, phone.Mask(p), "err", err)
 		return "END " + apology(lang)
 	}
 	return reply
@@ -130,8 +130,8 @@ func languageOf(sessions ...*Session) string {
 type hopKeys struct{ session, phone, id string }
 
 // keys returns the keys of a hop of the gateway's sessionID from the number
-// p: the session, kv.Key("ussd", "s", "{"+p+"}"), and the last position,
-// kv.Key("ussd", "p", "{"+p+"}"). The network gives a phone one USSD session
+// p: the session, Prefix+"ussd:s:{"+p+"}", and the last position,
+// Prefix+"ussd:p:{"+p+"}". The network gives a phone one USSD session
 // at a time, so the session's key is the phone's, and the session it holds
 // is the hop's only when its GatewayID is sessionID: keys grow with phones,
 // not with dials (a key a dial would leave behind until its TTL was most of

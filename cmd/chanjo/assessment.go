@@ -26,6 +26,14 @@ func runAssessment(ctx context.Context, e env, args []string) error {
 		sub = args[0]
 	}
 	switch sub {
+	case "-h", "-help", "--help", "help":
+		for _, s := range []string{"open", "close", "status", "exempt"} {
+			if err := runAssessment(ctx, e, []string{s, "--help"}); err != nil {
+				return err
+			}
+		}
+		fmt.Fprintf(e.stderr, "FORM is one of %s.\n", formList())
+		return nil
 	case "open":
 		return assessmentOpen(ctx, e, args[1:])
 	case "close":
@@ -51,7 +59,7 @@ func assessmentOpen(ctx context.Context, e env, args []string) error {
 	return withStore(ctx, e, func(cfg Config, db *store.DB) error {
 		from, to, err := window(*fromArg, *toArg, cfg.TZ, time.Now())
 		if err != nil {
-			return err
+			return badUsage(fs, "%v", err)
 		}
 		if err := db.OpenAssessment(ctx, form, from, to); err != nil {
 			return err
@@ -109,7 +117,7 @@ func formAndFlags(fs *flag.FlagSet, args []string) (string, bool, error) {
 		return "", help, err
 	}
 	if !slices.Contains(lessons.Assessments, lessons.Form(form)) {
-		return "", false, fmt.Errorf("unknown assessment form %q: use one of %s", form, formList())
+		return "", false, badUsage(fs, "unknown assessment form %q: use one of %s", form, formList())
 	}
 	return form, false, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -43,7 +44,7 @@ func TestAssessmentCommand(t *testing.T) {
 				t.Errorf("run(%s) = %v, stderr %q; want errUsage with the usage", c.args, err, stderr.String())
 			}
 		case c.wantErr != "":
-			if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+			if got := fmt.Sprint(err) + stderr.String(); err == nil || !strings.Contains(got, c.wantErr) {
 				t.Errorf("run(%s) = %v, want an error with %q", c.args, err, c.wantErr)
 			}
 		case err != nil || !strings.Contains(stdout.String(), c.out):

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -85,6 +86,9 @@ func runRestore(ctx context.Context, e env, args []string) error {
 func fileArg(e env, name, synopsis string, args []string) (string, error) {
 	fs := flags(e, name, synopsis)
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return "", nil
+		}
 		return "", errUsage
 	}
 	if fs.NArg() != 1 {

@@ -11,6 +11,7 @@ import (
 
 	"chanjo/lessons"
 	"chanjo/sms/fakegateway"
+	"chanjo/sms/fakegateway/fakegatewaytest"
 	"chanjo/store"
 )
 
@@ -51,7 +52,7 @@ func rosterCSV() string {
 type site struct {
 	a    *app
 	url  string
-	fake *fakegateway.Server
+	fake *fakegatewaytest.Server
 }
 
 func startSite(t *testing.T) *site {
@@ -61,7 +62,7 @@ func startSite(t *testing.T) *site {
 		t.Fatal(err)
 	}
 	s := &site{url: "http://" + ln.Addr().String()}
-	s.fake = fakegateway.NewServer(fakegateway.Options{CallbackURL: s.url + "/sms/delivery?token=" + browserToken})
+	s.fake = fakegatewaytest.NewServer(fakegateway.Options{CallbackURL: s.url + "/sms/delivery?token=" + browserToken})
 	t.Cleanup(s.fake.Close)
 	s.a, _ = testApp(t, map[string]string{"AT_USERNAME": "sandbox", "AT_API_KEY": fakegateway.DefaultAPIKey,
 		"AT_BASE_URL": s.fake.URL, "CALLBACK_TOKEN": browserToken, "SMS_QUIET_HOURS": "off", "SMS_RATE": "0"})

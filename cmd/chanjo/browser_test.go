@@ -97,7 +97,6 @@ func chromium(t *testing.T) string {
 type browser struct {
 	t     *testing.T
 	ctx   context.Context
-	url   string
 	shots string // where screenshots go; "" takes none
 }
 

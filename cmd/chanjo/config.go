@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -50,6 +51,10 @@ type Config struct {
 	MetricsToken, MetricsAddr string
 	// WhatsApp is the WA_* settings (whatsapp.go); unset, the channel is off.
 	WhatsApp WhatsAppConfig
+	// PublicURL is how the gateway and people reach this service
+	// ("https://chanjo.example.org"), without a trailing slash; "" when
+	// CHANJO_PUBLIC_URL is unset, and start-up prints placeholders instead.
+	PublicURL string
 }
 
 // QuietHours is a daily window, in minutes after local midnight, during which
@@ -147,6 +152,8 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	check(err)
 	check(parseMetrics(&c, env("METRICS_TOKEN", ""), env("METRICS_ADDR", "")))
 	c.WhatsApp, err = parseWhatsApp(env)
+	check(err)
+	c.PublicURL, err = parsePublicURL(env("CHANJO_PUBLIC_URL", ""))
 	check(err)
 	return c, errors.Join(errs...)
 }
@@ -294,4 +301,17 @@ func parseMetrics(c *Config, token, addr string) error {
 	}
 	c.MetricsToken, c.MetricsAddr = token, addr
 	return nil
+}
+
+// parsePublicURL checks CHANJO_PUBLIC_URL: an http or https URL with a host
+// and no query, which the callback URLs printed at first start extend.
+func parsePublicURL(v string) (string, error) {
+	if v == "" {
+		return "", nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return "", &configError{"CHANJO_PUBLIC_URL", v, "must be an http:// or https:// URL with a host and no query, such as https://chanjo.example.org"}
+	}
+	return strings.TrimRight(v, "/"), nil
 }

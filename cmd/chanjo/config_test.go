@@ -58,6 +58,8 @@ func TestLoadConfigRejectsBadValues(t *testing.T) {
 		{"TRUSTED_PROXIES", "10.0.0.0/8,proxy.local", "TRUSTED_PROXIES"},
 		{"METRICS_TOKEN", "short", "METRICS_TOKEN"},
 		{"METRICS_ADDR", "9090", "METRICS_ADDR"},
+		{"CHANJO_PUBLIC_URL", "chanjo.example.org", "CHANJO_PUBLIC_URL"},
+		{"CHANJO_PUBLIC_URL", "https://chanjo.example.org/?token=x", "CHANJO_PUBLIC_URL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+"="+tt.value, func(t *testing.T) {
@@ -71,19 +73,21 @@ func TestLoadConfigRejectsBadValues(t *testing.T) {
 
 func TestLoadConfigAcceptsProductionValues(t *testing.T) {
 	c, err := loadConfig(envOf(map[string]string{
-		"DATABASE_URL":     "postgres://chanjo@db/chanjo",
-		"REDIS_ADDRS":      "10.0.0.1:26379,10.0.0.2:26379",
-		"REDIS_MASTER":     "mymaster",
-		"SMS_QUIET_HOURS":  "off",
-		"SMS_RATE":         "0",
-		"CHANJO_ENROLMENT": "open",
-		"LOG_FORMAT":       "json",
-		"SMS_KEEP":         "365d",
+		"DATABASE_URL":      "postgres://chanjo@db/chanjo",
+		"REDIS_ADDRS":       "10.0.0.1:26379,10.0.0.2:26379",
+		"REDIS_MASTER":      "mymaster",
+		"SMS_QUIET_HOURS":   "off",
+		"SMS_RATE":          "0",
+		"CHANJO_ENROLMENT":  "open",
+		"LOG_FORMAT":        "json",
+		"SMS_KEEP":          "365d",
+		"CHANJO_PUBLIC_URL": "https://chanjo.example.org/",
 	}))
 	if err != nil {
 		t.Fatalf("loadConfig = %v", err)
 	}
-	if len(c.RedisAddrs) != 2 || c.QuietHours != (QuietHours{}) || !c.OpenEnrolment || !c.LogJSON || c.SMSKeep != 365*24*time.Hour {
+	if len(c.RedisAddrs) != 2 || c.QuietHours != (QuietHours{}) || !c.OpenEnrolment || !c.LogJSON || c.SMSKeep != 365*24*time.Hour ||
+		c.PublicURL != "https://chanjo.example.org" {
 		t.Errorf("config = %+v", c)
 	}
 }

@@ -14,6 +14,10 @@ type exitStatus int
 func (s exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(s)) }
 
 func runContent(_ context.Context, e env, args []string) error {
+	if wantsHelp(args) {
+		lessons.LintMain([]string{"--help"}, e.stdout, e.stderr)
+		return nil
+	}
 	if len(args) == 0 || args[0] != "lint" {
 		fmt.Fprintln(e.stderr, "usage: chanjo content lint [DIR]")
 		return errUsage

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -39,8 +40,7 @@ func runDial(ctx context.Context, e env, args []string) error {
 	}
 	p, err := phone.Normalize(f.phone)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "--phone: %v\n", err)
-		return errUsage
+		return badUsage(fs, "--phone: %v", err)
 	}
 	cfg, err := loadConfig(e.getenv)
 	if err != nil {
@@ -115,7 +115,7 @@ func overHTTP(client *http.Client, target string) hopper {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		resp, err := client.Do(req)
 		if err != nil {
-			return "", fmt.Errorf("dial: %w", err)
+			return "", unreachable(target, err)
 		}
 		defer resp.Body.Close()
 		b, err := io.ReadAll(resp.Body)
@@ -127,6 +127,25 @@ func overHTTP(client *http.Client, target string) hopper {
 		}
 		return string(b), nil
 	}
+}
+
+// unreachable words a failed request to target without its query, which
+// carries the callback token: a secret has no place in an error line.
+func unreachable(target string, err error) error {
+	shown := target
+	if u, perr := url.Parse(target); perr == nil {
+		u.RawQuery = ""
+		shown = u.String()
+	}
+	var uerr *url.Error
+	if errors.As(err, &uerr) {
+		err = uerr.Err // its text repeats the URL, token and all
+	}
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return fmt.Errorf("dial: no Chanjo service at %s (start it with chanjo serve): %w", shown, err)
+	}
+	return fmt.Errorf("dial: %s: %w", shown, err)
 }
 
 // inProcess serves hops with the service's own router, as the gateway would reach it.

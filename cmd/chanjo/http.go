@@ -101,10 +101,6 @@ func (m *httpMetrics) add(k metricKey) series {
 	return s
 }
 
-// PhoneKey is the gin context key under which a handler leaves the phone
-// number a request is about, for the request log to show masked.
-const phoneKey = "phone"
-
 // requestLog logs every request once, after it is answered, and feeds the
 // metrics. The query string is never logged: it carries the callback token.
 func requestLog(log *slog.Logger, m *httpMetrics) gin.HandlerFunc {
@@ -128,19 +124,22 @@ func requestLog(log *slog.Logger, m *httpMetrics) gin.HandlerFunc {
 			return
 		}
 		attrs := []any{"method", c.Request.Method, "route", route, "status", status, "ms", float64(elapsed.Microseconds()) / 1000}
-		if p := c.GetString(phoneKey); p != "" {
-			attrs = append(attrs, "phone", phone.Mask(p))
+		if p := c.GetString(phone.LogKey); p != "" {
+			attrs = append(attrs, phone.LogKey, phone.Mask(p))
 		}
 		log.Log(ctx, level, "request", attrs...)
 	}
 }
 
 // requireToken guards the gateway's callbacks: they are unsigned, so each
-// must carry the secret as ?token=. A wrong token gets 403 and changes nothing.
-func requireToken(token string) gin.HandlerFunc {
+// must carry the secret as ?token=. A wrong token gets 403 and changes
+// nothing; refused notes it for the operator.
+func requireToken(token string, refused *refusals) gin.HandlerFunc {
 	want := []byte(token)
 	return func(c *gin.Context) {
 		if subtle.ConstantTimeCompare([]byte(queryValue(c.Request.URL.RawQuery, "token")), want) != 1 {
+			// USSD and delivery reports name the phone as phoneNumber, incoming SMS as from.
+			refused.note(c.FullPath(), c.PostForm("phoneNumber")+c.PostForm("from"), time.Now())
 			c.String(http.StatusForbidden, "missing or wrong token\n")
 			c.Abort()
 			return
@@ -180,6 +179,9 @@ func (a *app) router() *gin.Engine {
 	}
 	r.Use(requestLog(a.log, newHTTPMetrics(reg)), gin.Recovery())
 	r.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok\n") })
+	// A person who opens the bare address wants the console (which sends her
+	// to its login page); the gateway only ever calls the callback paths.
+	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/admin") })
 	r.GET("/readyz", a.readyz(reg))
 	a.mountMetrics(r, promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	a.registerSMS(r, reg)

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"chanjo/phone"
+
 	"bytes"
 	"fmt"
 	"log/slog"
@@ -22,7 +24,7 @@ func logRouter(level slog.Level) (*gin.Engine, *prometheus.Registry, *bytes.Buff
 	m := newHTTPMetrics(reg)
 	r := gin.New()
 	r.Use(requestLog(slog.New(slog.NewTextHandler(&out, &slog.HandlerOptions{Level: level})), m))
-	r.POST("/hop", func(c *gin.Context) { c.Set(phoneKey, "+254700000042"); c.String(http.StatusOK, "CON x") })
+	r.POST("/hop", func(c *gin.Context) { c.Set(phone.LogKey, "+254700000042"); c.String(http.StatusOK, "CON x") })
 	r.GET("/broken", func(c *gin.Context) { c.String(http.StatusInternalServerError, "no") })
 	return r, reg, &out
 }

@@ -24,6 +24,9 @@ Importing the same file again changes nothing. The exit status is 1 when any
 row was rejected, even though the good rows were applied.`
 
 func runImport(ctx context.Context, e env, args []string) error {
+	if wantsHelp(args) {
+		return runImport(ctx, e, []string{"roster", "--help"})
+	}
 	if len(args) == 0 || args[0] != "roster" {
 		fmt.Fprintf(e.stderr, "Usage: chanjo %s\n", importSynopsis)
 		return errUsage
@@ -121,8 +124,19 @@ func progressLine(w io.Writer) func(done, total int) {
 
 // summary is the last line of an import.
 func summary(r store.RosterResult, rejected int) string {
-	return fmt.Sprintf("%d rows applied: %d facilities created, %d updated; %d workers created, %d updated, %d unchanged; "+
-		"%d mentor pairs created, %d replaced; %d groups created, %d memberships added; %d rows rejected",
-		r.Applied(), r.FacilitiesCreated, r.FacilitiesUpdated, r.Created, r.Updated, r.Unchanged,
-		r.PairsCreated, r.PairsReplaced, r.GroupsCreated, r.MembershipsAdded, rejected)
+	return fmt.Sprintf("%s applied: %s created, %d updated; %s created, %d updated, %d unchanged; "+
+		"%s created, %d replaced; %s created, %s added; %s rejected",
+		count(r.Applied(), "row", "rows"), count(r.FacilitiesCreated, "facility", "facilities"), r.FacilitiesUpdated,
+		count(r.Created, "worker", "workers"), r.Updated, r.Unchanged,
+		count(r.PairsCreated, "mentor pair", "mentor pairs"), r.PairsReplaced,
+		count(r.GroupsCreated, "group", "groups"), count(r.MembershipsAdded, "membership", "memberships"),
+		count(rejected, "row", "rows"))
+}
+
+// count is n with its noun, singular for exactly one: "1 row", "0 rows".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -135,3 +135,13 @@ func TestImportRosterSendsPrivacyNotice(t *testing.T) {
 		}
 	}
 }
+
+// TestImportSummarySingular: one of a thing reads "1 row", not "1 rows".
+func TestImportSummarySingular(t *testing.T) {
+	r := store.RosterResult{Created: 1, FacilitiesCreated: 1, PairsCreated: 1, GroupsCreated: 1, MembershipsAdded: 1}
+	want := "1 row applied: 1 facility created, 0 updated; 1 worker created, 0 updated, 0 unchanged; " +
+		"1 mentor pair created, 0 replaced; 1 group created, 1 membership added; 1 row rejected"
+	if got := summary(r, 1); got != want {
+		t.Errorf("summary(one of each, 1) = %q, want %q", got, want)
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"chanjo/sms/fakegateway"
+	"chanjo/sms/fakegateway/fakegatewaytest"
 	"chanjo/store"
 )
 
@@ -108,7 +109,7 @@ func envInt(t *testing.T, name string, def int) int {
 // environment of the instances.
 type instancesRig struct {
 	db   *store.DB
-	fake *fakegateway.Server
+	fake *fakegatewaytest.Server
 	bin  string
 	env  []string
 }
@@ -142,7 +143,7 @@ func newInstancesRig(t *testing.T, bin string) *instancesRig {
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	fake := fakegateway.NewServer(fakegateway.Options{})
+	fake := fakegatewaytest.NewServer(fakegateway.Options{})
 	t.Cleanup(fake.Close)
 	fake.SetLatency(2 * time.Millisecond)
 	env := append(os.Environ(), "DATABASE_URL="+dsn, "CHANJO_ADDR=127.0.0.1:0", "CALLBACK_TOKEN=instances-test-token",

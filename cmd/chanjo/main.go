@@ -6,12 +6,14 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -45,7 +47,7 @@ var commands = map[string]command{
 	"fake-gateway": {"run a fake Africa's Talking gateway for local demos (--addr, --callback, --latency)", runFakeGateway},
 	"user":         {"user add NAME --role admin|supervisor [--sub-county X]... [--phone +254...]: a console user; user unlock NAME: lift her login throttle", runUser},
 	"person":       {"person export --phone P [--format json|csv] FILE, person erase --phone P --yes: one health worker's data", runPerson},
-	"token":        {"token create NAME: an API token for the user, printed once", runToken},
+	"token":        {"token create NAME: an API token for the user, printed once; token show: the gateway callback token again", runToken},
 	"backup":       {"backup FILE: a consistent copy of the SQLite database while the service runs, with its row counts", runBackup},
 	"restore":      {"restore FILE: put a backup in place of the SQLite database (every instance stopped)", runRestore},
 	"version":      {"print the version", runVersion},
@@ -61,18 +63,30 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	e := env{getenv: os.Getenv, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}
-	if err := run(ctx, e, os.Args[1:]); err != nil {
-		var status exitStatus
-		switch {
-		case errors.Is(err, errUsage):
-			os.Exit(2)
-		case errors.As(err, &status):
-			os.Exit(int(status))
-		}
+	err := run(ctx, e, os.Args[1:])
+	code := exitCode(err)
+	if code == 1 {
 		// One line the operator can act on, never a stack trace.
 		fmt.Fprintf(os.Stderr, "chanjo: %s\n", strings.Join(strings.Fields(err.Error()), " "))
-		os.Exit(1)
 	}
+	os.Exit(code)
+}
+
+// exitCode is the process's exit status for run's error, by the usual
+// convention: 0 success (--help included), 2 a bad command line (the command
+// has printed what is wrong and its usage), 1 a failure at run time, or the
+// status a command chose after saying what went wrong itself.
+func exitCode(err error) int {
+	var status exitStatus
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	case errors.As(err, &status):
+		return int(status)
+	}
+	return 1
 }
 
 func run(ctx context.Context, e env, args []string) error {
@@ -102,7 +116,24 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "  help             show this list\n\nSettings come from the environment; see the README's configuration table.")
 }
 
-func runVersion(_ context.Context, e env, _ []string) error {
+// wantsHelp reports whether args ask for help before naming a subcommand:
+// chanjo user --help shows every subcommand's usage and exits 0.
+func wantsHelp(args []string) bool {
+	return len(args) > 0 && slices.Contains([]string{"-h", "-help", "--help", "help"}, args[0])
+}
+
+// badUsage says in one line what is wrong with the command line, then shows
+// the command's usage; main exits with status 2.
+func badUsage(fs *flag.FlagSet, format string, a ...any) error {
+	fmt.Fprintf(fs.Output(), "chanjo %s: %s\n", fs.Name(), fmt.Sprintf(format, a...))
+	fs.Usage()
+	return errUsage
+}
+
+func runVersion(_ context.Context, e env, args []string) error {
+	if help, err := parse(flags(e, "version", "version"), args); help || err != nil {
+		return err
+	}
 	info, _ := debug.ReadBuildInfo()
 	fmt.Fprintf(e.stdout, "chanjo %s (%s)\n", buildVersion(version, info), runtime.Version())
 	return nil

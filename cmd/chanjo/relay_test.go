@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"chanjo/sms/fakegateway"
+	"chanjo/sms/fakegateway/fakegatewaytest"
 	"chanjo/store"
 )
 
@@ -16,7 +17,7 @@ import (
 // gateway: a nurse asks over USSD, the mentor gets the question by SMS and
 // answers by SMS, the nurse gets the answer by SMS and reads it over USSD.
 func TestAskAMentorEndToEnd(t *testing.T) {
-	fake := fakegateway.NewServer(fakegateway.Options{})
+	fake := fakegatewaytest.NewServer(fakegateway.Options{})
 	t.Cleanup(fake.Close)
 	a, _ := testApp(t, map[string]string{"AT_USERNAME": "sandbox", "AT_API_KEY": fakegateway.DefaultAPIKey, "AT_BASE_URL": fake.URL})
 	ctx := context.Background()

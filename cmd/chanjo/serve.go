@@ -218,14 +218,7 @@ func (a *app) callbackToken(ctx context.Context, out io.Writer) (string, error) 
 		return "", fmt.Errorf("callback token: %w", err)
 	}
 	if token == fresh {
-		base := "https://YOUR-HOST"
-		fmt.Fprintf(out, "Generated the gateway callback token; it is kept in the database and shown only now.\n"+
-			"Enter these callback URLs at the gateway (Africa's Talking):\n"+
-			"  USSD:                %[1]s/ussd?token=%[2]s\n"+
-			"  USSD end of session: %[1]s/ussd/events?token=%[2]s\n"+
-			"  SMS incoming:        %[1]s/sms/inbound?token=%[2]s\n"+
-			"  SMS delivery:        %[1]s/sms/delivery?token=%[2]s\n"+
-			"  SMS opt-out:         %[1]s/sms/optout?token=%[2]s\n", base, token)
+		printFirstStart(out, a.cfg, token)
 	}
 	return token, nil
 }

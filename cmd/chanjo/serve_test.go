@@ -94,7 +94,7 @@ func TestReadyzFailsWhenRedisIsDown(t *testing.T) {
 
 func TestRequireToken(t *testing.T) {
 	r := gin.New()
-	r.POST("/cb", requireToken("s3cret-token-0123456789"), func(c *gin.Context) { c.String(200, "done") })
+	r.POST("/cb", requireToken("s3cret-token-0123456789", newRefusals(slog.New(slog.DiscardHandler))), func(c *gin.Context) { c.String(200, "done") })
 	for _, tt := range []struct {
 		query string
 		want  int
@@ -168,5 +168,14 @@ func TestShutdownFinishesInFlightRequests(t *testing.T) {
 	}
 	if first, second := <-stopped, <-stopped; first != "second" || second != "first" {
 		t.Errorf("workers stopped in order %s, %s, want second, first (reverse of start)", first, second)
+	}
+}
+
+// TestRootRedirectsToConsole: the bare address opens the console, not a 404.
+func TestRootRedirectsToConsole(t *testing.T) {
+	a, _ := testApp(t, nil)
+	rec := do(a.router(), "GET", "/")
+	if rec.Code != http.StatusFound || rec.Header().Get("Location") != "/admin" {
+		t.Errorf("GET / = %d to %q, want 302 to /admin", rec.Code, rec.Header().Get("Location"))
 	}
 }

@@ -85,7 +85,7 @@ func (a *app) registerSMS(r gin.IRouter, reg prometheus.Registerer) {
 	h.Quiet = quietHours(a.cfg)
 	h.SenderID = a.cfg.ATSenderID
 	h.Commands = a.pack.Commands
-	h.Register(r.Group("", requireToken(a.token)))
+	h.Register(r.Group("", requireToken(a.token, newRefusals(a.log))))
 }
 
 func runFakeGateway(ctx context.Context, e env, args []string) error {

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"chanjo/sms/fakegateway"
+	"chanjo/sms/fakegateway/fakegatewaytest"
 	"chanjo/store"
 )
 
@@ -99,7 +100,7 @@ func crashRun(t *testing.T, bin, dsn string) {
 	if _, err := db.Enqueue(ctx, db, msgs...); err != nil {
 		t.Fatal(err)
 	}
-	fake := fakegateway.NewServer(fakegateway.Options{})
+	fake := fakegatewaytest.NewServer(fakegateway.Options{})
 	defer fake.Close()
 	fake.SetLatency(2 * time.Millisecond)
 	env := append(os.Environ(), "DATABASE_URL="+dsn, "CHANJO_ADDR=127.0.0.1:0", "CALLBACK_TOKEN=crash-test-callback-token",

@@ -61,6 +61,10 @@ func runUser(ctx context.Context, e env, args []string) error {
 	if len(args) > 0 && args[0] == "unlock" {
 		return runUserUnlock(ctx, e, args[1:])
 	}
+	if wantsHelp(args) {
+		runUser(ctx, e, []string{"add", "--help"})
+		return runUserUnlock(ctx, e, []string{"--help"})
+	}
 	if len(args) > 0 {
 		if ok, err := runUserAccount(ctx, e, args[0], args[1:]); ok {
 			return err
@@ -84,7 +88,7 @@ func runUser(ctx context.Context, e env, args []string) error {
 	}
 	u := store.NewUser{Name: name, Role: *role, SubCounties: subCounties}
 	if err := checkUser(&u, *tel); err != nil {
-		return err
+		return badUsage(fs, "%v", err)
 	}
 	pw, err := readPassword(e)
 	if err != nil {
@@ -111,16 +115,16 @@ func runUser(ctx context.Context, e env, args []string) error {
 func checkUser(u *store.NewUser, tel string) error {
 	switch {
 	case u.Role != store.RoleAdmin && u.Role != store.RoleSupervisor:
-		return fmt.Errorf("user add: --role must be admin or supervisor")
+		return fmt.Errorf("--role must be admin or supervisor")
 	case u.Role == store.RoleSupervisor && len(u.SubCounties) == 0:
-		return fmt.Errorf("user add: a supervisor needs at least one --sub-county")
+		return fmt.Errorf("a supervisor needs at least one --sub-county")
 	case u.Role == store.RoleAdmin && len(u.SubCounties) > 0:
-		return fmt.Errorf("user add: an admin sees every sub-county; --sub-county is for supervisors")
+		return fmt.Errorf("an admin sees every sub-county; --sub-county is for supervisors")
 	}
 	if tel != "" {
 		p, err := phone.Normalize(tel)
 		if err != nil {
-			return fmt.Errorf("user add: --phone: %w", err)
+			return fmt.Errorf("--phone: %w", err)
 		}
 		u.Phone = p
 	}
@@ -169,13 +173,20 @@ func readPassword(e env) (string, error) {
 func runToken(ctx context.Context, e env, args []string) error {
 	const synopsis = "token create NAME [--label TEXT] [--expires 90d]"
 	ctx = store.WithSource(ctx, store.SourceCLI)
+	if wantsHelp(args) {
+		runToken(ctx, e, []string{"create", "--help"})
+		return runTokenShow(ctx, e, []string{"--help"})
+	}
+	if len(args) > 0 && args[0] == "show" {
+		return runTokenShow(ctx, e, args[1:])
+	}
 	if len(args) > 0 {
 		if ok, err := runTokenAccount(ctx, e, args[0], args[1:]); ok {
 			return err
 		}
 	}
 	if len(args) == 0 || args[0] != "create" {
-		fmt.Fprintf(e.stderr, "Usage: chanjo %s\n       chanjo %s\n       chanjo %s\n", synopsis, tokenListSynopsis, tokenRevokeSynopis)
+		fmt.Fprintf(e.stderr, "Usage: chanjo %s\n       chanjo %s\n       chanjo %s\n       chanjo %s\n", synopsis, tokenListSynopsis, tokenRevokeSynopis, tokenShowSynopsis)
 		return errUsage
 	}
 	fs := flags(e, "token create", synopsis)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -39,8 +40,9 @@ func TestUserAddRefusesBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e, _, _ := cliEnv(path, tt.stdin)
-			if err := run(context.Background(), e, tt.args); err == nil || !strings.Contains(err.Error(), tt.want) {
+			e, _, errs := cliEnv(path, tt.stdin)
+			err := run(context.Background(), e, tt.args)
+			if got := fmt.Sprint(err) + errs.String(); err == nil || !strings.Contains(got, tt.want) {
 				t.Errorf("run(%q) = %v, want an error with %q", tt.args, err, tt.want)
 			}
 		})

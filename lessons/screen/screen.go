@@ -4,7 +4,6 @@
 package screen
 
 import (
-	"fmt"
 	"strings"
 )
 
@@ -26,20 +25,6 @@ func Allowed(r rune) bool {
 		return true
 	}
 	return strings.ContainsRune(allowedPunct, r)
-}
-
-// Check returns an error naming the first problem with body: a character
-// outside the set, or a length over MaxLen.
-func Check(body string) error {
-	for i, r := range body {
-		if !Allowed(r) {
-			return fmt.Errorf("character %q at position %d is not allowed on a USSD screen", r, i+1)
-		}
-	}
-	if n := len(body); n > MaxLen {
-		return fmt.Errorf("screen is %d characters, over the limit of %d", n, MaxLen)
-	}
-	return nil
 }
 
 // Labels are the navigation lines of one language.

@@ -1,8 +1,11 @@
-package screen
+package screen_test
 
 import (
 	"strings"
 	"testing"
+
+	"chanjo/lessons/screen"
+	"chanjo/lessons/screen/screentest"
 )
 
 func TestCheck(t *testing.T) {
@@ -12,8 +15,8 @@ func TestCheck(t *testing.T) {
 	}{
 		{"plain menu", "1 Lessons\n2 Quiz\n0 Back 00 Home", true},
 		{"all punctuation", "a.,:;!?'\"()-+*/#%&=<>@_$z", true},
-		{"exactly the limit", strings.Repeat("a", MaxLen), true},
-		{"one over the limit", strings.Repeat("a", MaxLen+1), false},
+		{"exactly the limit", strings.Repeat("a", screen.MaxLen), true},
+		{"one over the limit", strings.Repeat("a", screen.MaxLen+1), false},
 		{"extension bracket", "see [1]", false},
 		{"backslash", `a\b`, false},
 		{"curly quote", "it\u2019s", false},
@@ -23,26 +26,26 @@ func TestCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if err := Check(tt.body); (err == nil) != tt.ok {
-				t.Errorf("Check(%q) = %v, want ok=%v", tt.body, err, tt.ok)
+			if err := screentest.Check(tt.body); (err == nil) != tt.ok {
+				t.Errorf("screentest.Check(%q) = %v, want ok=%v", tt.body, err, tt.ok)
 			}
 		})
 	}
 }
 
 func TestBudgetLeavesRoomForNavigation(t *testing.T) {
-	for _, lang := range Languages {
-		for _, k := range []Kind{Menu, Page, Entry, Final} {
-			body := strings.Repeat("x", Budget(k, lang))
-			if err := Check(body + Nav(k, lang)); err != nil {
+	for _, lang := range screen.Languages {
+		for _, k := range []screen.Kind{screen.Menu, screen.Page, screen.Entry, screen.Final} {
+			body := strings.Repeat("x", screen.Budget(k, lang))
+			if err := screentest.Check(body + screen.Nav(k, lang)); err != nil {
 				t.Errorf("Budget(%d, %q): a full body with navigation fails: %v", k, lang, err)
 			}
-			if err := Check(body + "x" + Nav(k, lang)); err == nil {
-				t.Errorf("Budget(%d, %q) = %d leaves room for one more character", k, lang, Budget(k, lang))
+			if err := screentest.Check(body + "x" + screen.Nav(k, lang)); err == nil {
+				t.Errorf("Budget(%d, %q) = %d leaves room for one more character", k, lang, screen.Budget(k, lang))
 			}
 		}
 	}
-	if got, want := MinBudget(Page), Budget(Page, "sw"); got != want {
+	if got, want := screen.MinBudget(screen.Page), screen.Budget(screen.Page, "sw"); got != want {
 		t.Errorf("MinBudget(Page) = %d, want the Kiswahili budget %d (its labels are longer)", got, want)
 	}
 }

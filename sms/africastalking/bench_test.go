@@ -7,6 +7,7 @@ import (
 
 	"chanjo/sms/africastalking"
 	"chanjo/sms/fakegateway"
+	"chanjo/sms/fakegateway/fakegatewaytest"
 )
 
 // BenchmarkSendBatch sends 100-recipient batches to the fake over loopback, one request at a time
@@ -20,7 +21,7 @@ func BenchmarkSendBatch(b *testing.B) {
 	}
 	msg := africastalking.Message{To: to, Text: "Chanjo: kumbuka kipindi cha chanjo kesho saa tatu asubuhi. Piga *384*123# kwa somo."}
 	run := func(b *testing.B, parallel bool) {
-		fake := fakegateway.NewServer(fakegateway.Options{})
+		fake := fakegatewaytest.NewServer(fakegateway.Options{})
 		defer fake.Close()
 		c := africastalking.New(africastalking.Config{Username: "sandbox", APIKey: fakegateway.DefaultAPIKey, BaseURL: fake.URL})
 		send := func() {

@@ -86,19 +86,6 @@ const (
 	StateFailed
 )
 
-// String returns the state's name for logs and metrics labels.
-func (s DeliveryState) String() string {
-	switch s {
-	case StatePending:
-		return "pending"
-	case StateDelivered:
-		return "delivered"
-	case StateFailed:
-		return "failed"
-	}
-	return "unknown"
-}
-
 // deliveryStates classifies the statuses of at-api.md §5. Expired and AbsentSubscriber are marked
 // final failures although the docs leave it open (§15): the gateway retries bulk SMS no further
 // (retryCount applies to premium SMS only), so waiting on them would leave a message pending forever,
@@ -117,14 +104,6 @@ var deliveryStates = map[string]DeliveryState{
 // ClassifyStatus returns the DeliveryState of a delivery-report status, matched case-insensitively.
 func ClassifyStatus(status string) DeliveryState {
 	return deliveryStates[strings.ToLower(strings.TrimSpace(status))]
-}
-
-// IsFinal reports whether a delivery-report status ends the message's story (delivered or failed).
-// A store must never let a later non-final status overwrite a final one: reports arrive duplicated
-// and out of order.
-func IsFinal(status string) bool {
-	s := ClassifyStatus(status)
-	return s == StateDelivered || s == StateFailed
 }
 
 // DeliveryReport is the gateway's news about one sent message.

@@ -14,6 +14,7 @@ import (
 
 	"chanjo/sms/africastalking"
 	"chanjo/sms/fakegateway"
+	"chanjo/sms/fakegateway/fakegatewaytest"
 )
 
 func TestParseIncoming(t *testing.T) {
@@ -76,18 +77,17 @@ func TestParseDeliveryReport(t *testing.T) {
 	tests := []struct {
 		status string
 		state  africastalking.DeliveryState
-		final  bool
 	}{
-		{"Sent", africastalking.StatePending, false},
-		{"Submitted", africastalking.StatePending, false},
-		{"Buffered", africastalking.StatePending, false},
-		{"Success", africastalking.StateDelivered, true},
-		{"Failed", africastalking.StateFailed, true},
-		{"Rejected", africastalking.StateFailed, true},
-		{"Expired", africastalking.StateFailed, true},
-		{"AbsentSubscriber", africastalking.StateFailed, true},
-		{"success", africastalking.StateDelivered, true},
-		{"SomethingNew", africastalking.StateUnknown, false},
+		{"Sent", africastalking.StatePending},
+		{"Submitted", africastalking.StatePending},
+		{"Buffered", africastalking.StatePending},
+		{"Success", africastalking.StateDelivered},
+		{"Failed", africastalking.StateFailed},
+		{"Rejected", africastalking.StateFailed},
+		{"Expired", africastalking.StateFailed},
+		{"AbsentSubscriber", africastalking.StateFailed},
+		{"success", africastalking.StateDelivered},
+		{"SomethingNew", africastalking.StateUnknown},
 	}
 	for _, tt := range tests {
 		t.Run(tt.status, func(t *testing.T) {
@@ -101,9 +101,6 @@ func TestParseDeliveryReport(t *testing.T) {
 				PhoneNumber: "+254720123123", NetworkCode: "63902", FailureReason: "UserInBlackList", RetryCount: 2}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("ParseDeliveryReport(%v) mismatch (-want +got):\n%s", v, diff)
-			}
-			if f := africastalking.IsFinal(tt.status); f != tt.final {
-				t.Errorf("IsFinal(%q) = %v, want %v", tt.status, f, tt.final)
 			}
 		})
 	}
@@ -207,7 +204,9 @@ func (c *collector) wait(t *testing.T, n int) {
 }
 
 type reportWant struct {
-	Status, State, FailureReason string
+	Status        string
+	State         africastalking.DeliveryState
+	FailureReason string
 }
 
 func TestDeliveryReportsFromFake(t *testing.T) {
@@ -215,29 +214,29 @@ func TestDeliveryReportsFromFake(t *testing.T) {
 	tests := []struct {
 		name  string
 		opts  fakegateway.Options
-		setup func(*fakegateway.Server)
+		setup func(*fakegatewaytest.Server)
 		want  []reportWant
 	}{
-		{name: "sent then success", want: []reportWant{{"Sent", "pending", ""}, {"Success", "delivered", ""}}},
+		{name: "sent then success", want: []reportWant{{"Sent", africastalking.StatePending, ""}, {"Success", africastalking.StateDelivered, ""}}},
 		{
 			name:  "failed with a reason",
-			setup: func(s *fakegateway.Server) { s.SetDeliveryFailure(number, "Failed", "UserInBlackList") },
-			want:  []reportWant{{"Sent", "pending", ""}, {"Failed", "failed", "UserInBlackList"}},
+			setup: func(s *fakegatewaytest.Server) { s.SetDeliveryFailure(number, "Failed", "UserInBlackList") },
+			want:  []reportWant{{"Sent", africastalking.StatePending, ""}, {"Failed", africastalking.StateFailed, "UserInBlackList"}},
 		},
 		{
 			name:  "absent subscriber",
-			setup: func(s *fakegateway.Server) { s.SetDeliveryFailure(number, "AbsentSubscriber", "") },
-			want:  []reportWant{{"Sent", "pending", ""}, {"AbsentSubscriber", "failed", ""}},
+			setup: func(s *fakegatewaytest.Server) { s.SetDeliveryFailure(number, "AbsentSubscriber", "") },
+			want:  []reportWant{{"Sent", africastalking.StatePending, ""}, {"AbsentSubscriber", africastalking.StateFailed, ""}},
 		},
 		{
 			name: "final before intermediate",
 			opts: fakegateway.Options{ReorderReports: true},
-			want: []reportWant{{"Success", "delivered", ""}, {"Sent", "pending", ""}},
+			want: []reportWant{{"Success", africastalking.StateDelivered, ""}, {"Sent", africastalking.StatePending, ""}},
 		},
 		{
 			name: "duplicates",
 			opts: fakegateway.Options{DuplicateReports: true},
-			want: []reportWant{{"Sent", "pending", ""}, {"Sent", "pending", ""}, {"Success", "delivered", ""}, {"Success", "delivered", ""}},
+			want: []reportWant{{"Sent", africastalking.StatePending, ""}, {"Sent", africastalking.StatePending, ""}, {"Success", africastalking.StateDelivered, ""}, {"Success", africastalking.StateDelivered, ""}},
 		},
 	}
 	for _, tt := range tests {
@@ -246,7 +245,7 @@ func TestDeliveryReportsFromFake(t *testing.T) {
 			cb := httptest.NewServer(col)
 			defer cb.Close()
 			tt.opts.CallbackURL = cb.URL + "/delivery"
-			fake := fakegateway.NewServer(tt.opts)
+			fake := fakegatewaytest.NewServer(tt.opts)
 			defer fake.Close()
 			if tt.setup != nil {
 				tt.setup(fake)
@@ -264,7 +263,7 @@ func TestDeliveryReportsFromFake(t *testing.T) {
 				if r.ID != resp.Recipients[0].MessageID || r.PhoneNumber != number {
 					t.Errorf("report id, phone = %q, %q, want %q, %q", r.ID, r.PhoneNumber, resp.Recipients[0].MessageID, number)
 				}
-				got = append(got, reportWant{r.Status, r.State.String(), r.FailureReason})
+				got = append(got, reportWant{r.Status, r.State, r.FailureReason})
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("delivery reports mismatch (-want +got):\n%s", diff)
@@ -301,7 +300,7 @@ func TestIncomingFromFake(t *testing.T) {
 			col := newCollector(tt.failures)
 			cb := httptest.NewServer(col)
 			defer cb.Close()
-			fake := fakegateway.NewServer(fakegateway.Options{RetryDelay: time.Millisecond})
+			fake := fakegatewaytest.NewServer(fakegateway.Options{RetryDelay: time.Millisecond})
 			defer fake.Close()
 			attempts, err := fake.PostIncoming(context.Background(), cb.URL+"/inbound", tt.in)
 			if err != nil || attempts != tt.wantAttempts {
@@ -320,7 +319,7 @@ func TestOptOutFromFake(t *testing.T) {
 	col := newCollector(0)
 	cb := httptest.NewServer(col)
 	defer cb.Close()
-	fake := fakegateway.NewServer(fakegateway.Options{})
+	fake := fakegatewaytest.NewServer(fakegateway.Options{})
 	defer fake.Close()
 	if _, err := fake.PostOptOut(context.Background(), cb.URL+"/optout", "CHANJO", "+254712000001"); err != nil {
 		t.Fatalf("PostOptOut() error = %v", err)

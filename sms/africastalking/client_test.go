@@ -13,6 +13,7 @@ import (
 
 	"chanjo/sms/africastalking"
 	"chanjo/sms/fakegateway"
+	"chanjo/sms/fakegateway/fakegatewaytest"
 )
 
 var messageIDPattern = regexp.MustCompile(`^ATXid_[0-9a-f]{32}$`)
@@ -35,7 +36,7 @@ func TestSendAgainstFake(t *testing.T) {
 	kes := func(a float64) africastalking.Cost { return africastalking.Cost{Currency: "KES", Amount: a} }
 	tests := []struct {
 		name      string
-		setup     func(*fakegateway.Server)
+		setup     func(*fakegatewaytest.Server)
 		apiKey    string
 		msg       africastalking.Message
 		want      []africastalking.Recipient // MessageID compared by presence only
@@ -83,7 +84,7 @@ func TestSendAgainstFake(t *testing.T) {
 		},
 		{
 			name:  "forced per-recipient codes",
-			setup: func(s *fakegateway.Server) { s.SetCode(good1, 406); s.SetCode(good2, 405); s.SetCode(good3, 502) },
+			setup: func(s *fakegatewaytest.Server) { s.SetCode(good1, 406); s.SetCode(good2, 405); s.SetCode(good3, 502) },
 			msg:   africastalking.Message{To: []string{good1, good2, good3}, Text: "Habari"},
 			want: []africastalking.Recipient{
 				{StatusCode: 406, Number: good1, Status: "UserInBlacklist"},
@@ -111,26 +112,26 @@ func TestSendAgainstFake(t *testing.T) {
 		},
 		{
 			name:    "429 is retryable",
-			setup:   func(s *fakegateway.Server) { s.FailNext(1, fakegateway.FailThrottle) },
+			setup:   func(s *fakegatewaytest.Server) { s.FailNext(1, fakegateway.FailThrottle) },
 			msg:     africastalking.Message{To: []string{good1}, Text: "Habari"},
 			wantErr: &errorWant{HTTPStatus: 429, Body: "Too many requests", Retryable: true},
 		},
 		{
 			name:    "500 is retryable",
-			setup:   func(s *fakegateway.Server) { s.FailNext(1, fakegateway.FailServer) },
+			setup:   func(s *fakegatewaytest.Server) { s.FailNext(1, fakegateway.FailServer) },
 			msg:     africastalking.Message{To: []string{good1}, Text: "Habari"},
 			wantErr: &errorWant{HTTPStatus: 500, Body: "Internal server error", Retryable: true},
 		},
 		{
 			name:     "2xx with malformed JSON is unconfirmed, not retryable",
-			setup:    func(s *fakegateway.Server) { s.FailNext(1, fakegateway.FailMalformed) },
+			setup:    func(s *fakegatewaytest.Server) { s.FailNext(1, fakegateway.FailMalformed) },
 			msg:      africastalking.Message{To: []string{good1, good2}, Text: "Habari"},
 			wantErr:  &errorWant{HTTPStatus: 201, Body: `{"SMSMessageData":{"Message":"Sent to`, Unconfirmed: true},
 			wantSent: 2,
 		},
 		{
 			name:      "HTTP 409 DoNotDisturbRejection gives permanent recipients",
-			setup:     func(s *fakegateway.Server) { s.FailNext(1, fakegateway.FailDND) },
+			setup:     func(s *fakegatewaytest.Server) { s.FailNext(1, fakegateway.FailDND) },
 			msg:       africastalking.Message{To: []string{good1}, Text: "Habari"},
 			want:      []africastalking.Recipient{{StatusCode: 409, Number: good1, Status: "DoNotDisturbRejection"}},
 			retryable: []bool{false},
@@ -138,7 +139,7 @@ func TestSendAgainstFake(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fake := fakegateway.NewServer(fakegateway.Options{Senders: []string{"CHANJO"}})
+			fake := fakegatewaytest.NewServer(fakegateway.Options{Senders: []string{"CHANJO"}})
 			defer fake.Close()
 			if tt.setup != nil {
 				tt.setup(fake)
@@ -199,7 +200,7 @@ func checkRecipients(t *testing.T, resp *africastalking.Response, want []africas
 // TestSendEncoding checks that "+" in numbers and text, "&", "=" and non-ASCII text reach the gateway
 // intact: a raw "+" in a form body decodes as a space.
 func TestSendEncoding(t *testing.T) {
-	fake := fakegateway.NewServer(fakegateway.Options{})
+	fake := fakegatewaytest.NewServer(fakegateway.Options{})
 	defer fake.Close()
 	c := africastalking.New(africastalking.Config{Username: "sandbox", APIKey: fakegateway.DefaultAPIKey, BaseURL: fake.URL})
 	text := "Dial *384*123# & reply 1+1=2 ☺ Karibu"
@@ -215,7 +216,7 @@ func TestSendEncoding(t *testing.T) {
 
 func TestSendTransportErrors(t *testing.T) {
 	t.Run("connection refused", func(t *testing.T) {
-		fake := fakegateway.NewServer(fakegateway.Options{})
+		fake := fakegatewaytest.NewServer(fakegateway.Options{})
 		url := fake.URL
 		fake.Close()
 		c := africastalking.New(africastalking.Config{Username: "u", APIKey: "k", BaseURL: url})
@@ -226,7 +227,7 @@ func TestSendTransportErrors(t *testing.T) {
 		}
 	})
 	t.Run("timeout", func(t *testing.T) {
-		fake := fakegateway.NewServer(fakegateway.Options{})
+		fake := fakegatewaytest.NewServer(fakegateway.Options{})
 		defer fake.Close()
 		fake.SetLatency(time.Minute)
 		c := africastalking.New(africastalking.Config{Username: "u", APIKey: fakegateway.DefaultAPIKey, BaseURL: fake.URL})

@@ -50,9 +50,8 @@ func (g *Gateway) deliver(m Message) {
 			times = 2
 		}
 		for range times {
-			if _, err := g.post(g.ctx, g.opts.CallbackURL, form); err != nil && g.log != nil {
-				g.log.Debug("delivery report not posted", "id", m.ID, "err", err)
-			}
+			status, err := g.post(g.ctx, g.opts.CallbackURL, form)
+			g.logRefusal(m.ID, status, err)
 		}
 	}
 }
@@ -82,6 +81,23 @@ func (g *Gateway) reportForm(m Message, status, reason string) url.Values {
 }
 
 // post sends one form-encoded callback and returns the answer's status code.
+// logRefusal warns when Chanjo did not take a delivery report: a wrong
+// ?token= in --callback is the usual cause, and at debug level it went
+// unseen. The line names the status, never the URL, which holds the token.
+func (g *Gateway) logRefusal(id string, status int, err error) {
+	switch {
+	case g.log == nil || g.ctx.Err() != nil:
+	case err != nil:
+		g.log.Warn("delivery report not posted", "id", id, "err", err)
+	case status == http.StatusForbidden:
+		g.log.Warn("delivery report refused: check the token in --callback", "id", id, "status", status)
+	case status != http.StatusOK:
+		g.log.Warn("delivery report refused", "id", id, "status", status)
+	}
+}
+
+// post sends form to target and returns the answer's status. Its error
+// leaves out target's query: a callback URL carries the token.
 func (g *Gateway) post(ctx context.Context, target string, form url.Values) (int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, strings.NewReader(form.Encode()))
 	if err != nil {
@@ -90,7 +106,11 @@ func (g *Gateway) post(ctx context.Context, target string, form url.Values) (int
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	resp, err := g.client.Do(req)
 	if err != nil {
-		return 0, fmt.Errorf("fakegateway: post callback: %w", err)
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			err = uerr.Err
+		}
+		return 0, fmt.Errorf("fakegateway: post callback to %s://%s%s: %w", req.URL.Scheme, req.URL.Host, req.URL.Path, err)
 	}
 	_, _ = io.Copy(io.Discard, resp.Body) // drained so the connection is reused
 	resp.Body.Close()

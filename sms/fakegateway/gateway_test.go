@@ -1,10 +1,11 @@
-package fakegateway
+package fakegateway_test
 
 import (
 	"bytes"
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -15,6 +16,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"chanjo/sms/fakegateway"
+	"chanjo/sms/fakegateway/fakegatewaytest"
 )
 
 func post(t *testing.T, url string, header map[string]string, form url.Values) (int, string, string) {
@@ -49,7 +53,7 @@ func TestRequestChecks(t *testing.T) {
 		}
 		return v
 	}
-	good := map[string]string{"apikey": DefaultAPIKey, "Accept": "application/json"}
+	good := map[string]string{"apikey": fakegateway.DefaultAPIKey, "Accept": "application/json"}
 	tests := []struct {
 		name       string
 		path       string
@@ -58,18 +62,18 @@ func TestRequestChecks(t *testing.T) {
 		wantStatus int
 		wantType   string
 	}{
-		{"accepted, lower-case apikey header", SendPath, good, full, 201, "application/json"},
-		{"wrong key", SendPath, map[string]string{"apiKey": "nope", "Accept": "application/json"}, full, 401, "text/plain; charset=UTF-8"},
-		{"no key", SendPath, map[string]string{"Accept": "application/json"}, full, 401, "text/plain; charset=UTF-8"},
-		{"no Accept header", SendPath, map[string]string{"apiKey": DefaultAPIKey}, full, 400, "text/plain; charset=UTF-8"},
-		{"missing username", SendPath, good, without("username"), 400, "text/plain; charset=UTF-8"},
-		{"missing to", SendPath, good, without("to"), 400, "text/plain; charset=UTF-8"},
-		{"missing message", SendPath, good, without("message"), 400, "text/plain; charset=UTF-8"},
+		{"accepted, lower-case apikey header", fakegateway.SendPath, good, full, 201, "application/json"},
+		{"wrong key", fakegateway.SendPath, map[string]string{"apiKey": "nope", "Accept": "application/json"}, full, 401, "text/plain; charset=UTF-8"},
+		{"no key", fakegateway.SendPath, map[string]string{"Accept": "application/json"}, full, 401, "text/plain; charset=UTF-8"},
+		{"no Accept header", fakegateway.SendPath, map[string]string{"apiKey": fakegateway.DefaultAPIKey}, full, 400, "text/plain; charset=UTF-8"},
+		{"missing username", fakegateway.SendPath, good, without("username"), 400, "text/plain; charset=UTF-8"},
+		{"missing to", fakegateway.SendPath, good, without("to"), 400, "text/plain; charset=UTF-8"},
+		{"missing message", fakegateway.SendPath, good, without("message"), 400, "text/plain; charset=UTF-8"},
 		{"unknown path", "/version1/user", good, full, 404, "text/plain; charset=utf-8"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := NewServer(Options{})
+			s := fakegatewaytest.NewServer(fakegateway.Options{})
 			defer s.Close()
 			status, ctype, body := post(t, s.URL+tt.path, tt.header, tt.form)
 			if status != tt.wantStatus || ctype != tt.wantType {
@@ -87,10 +91,10 @@ func TestRequestChecks(t *testing.T) {
 }
 
 func TestSummaryAndIDs(t *testing.T) {
-	s := NewServer(Options{})
+	s := fakegatewaytest.NewServer(fakegateway.Options{})
 	defer s.Close()
 	form := url.Values{"username": {"sandbox"}, "to": {"+254712000001, +254712000002,bad"}, "message": {strings.Repeat("a", 200)}}
-	_, _, body := post(t, s.URL+SendPath, map[string]string{"apiKey": DefaultAPIKey, "Accept": "application/json"}, form)
+	_, _, body := post(t, s.URL+fakegateway.SendPath, map[string]string{"apiKey": fakegateway.DefaultAPIKey, "Accept": "application/json"}, form)
 	if want := `"Message":"Sent to 2/3 Total Cost: KES 3.2000"`; !strings.Contains(body, want) {
 		t.Errorf("answer %s, want it to contain %s", body, want)
 	}
@@ -102,11 +106,11 @@ func TestSummaryAndIDs(t *testing.T) {
 }
 
 func TestDuplicates(t *testing.T) {
-	s := NewServer(Options{})
+	s := fakegatewaytest.NewServer(fakegateway.Options{})
 	defer s.Close()
-	h := map[string]string{"apiKey": DefaultAPIKey, "Accept": "application/json"}
+	h := map[string]string{"apiKey": fakegateway.DefaultAPIKey, "Accept": "application/json"}
 	send := func(to, text string) {
-		post(t, s.URL+SendPath, h, url.Values{"username": {"u"}, "to": {to}, "message": {text}})
+		post(t, s.URL+fakegateway.SendPath, h, url.Values{"username": {"u"}, "to": {to}, "message": {text}})
 	}
 	send("+254712000001,+254712000002", "one")
 	send("+254712000001", "two")
@@ -125,30 +129,30 @@ func TestPostIncomingGivesUp(t *testing.T) {
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}))
 	defer srv.Close()
-	g := New(Options{InjectAttempts: 3, RetryDelay: time.Millisecond})
+	g := fakegateway.New(fakegateway.Options{InjectAttempts: 3, RetryDelay: time.Millisecond})
 	defer g.Close()
-	n, err := g.PostIncoming(context.Background(), srv.URL, Incoming{From: "+254712000001", Text: "x"})
-	if n != 3 || !errors.Is(err, ErrNotAcknowledged) {
-		t.Errorf("PostIncoming() = %d, %v, want 3, ErrNotAcknowledged", n, err)
+	n, err := g.PostIncoming(context.Background(), srv.URL, fakegateway.Incoming{From: "+254712000001", Text: "x"})
+	if n != 3 || !errors.Is(err, fakegateway.ErrNotAcknowledged) {
+		t.Errorf("PostIncoming() = %d, %v, want 3, fakegateway.ErrNotAcknowledged", n, err)
 	}
 }
 
 func TestParseFlags(t *testing.T) {
 	tests := []struct {
 		args    []string
-		want    Config
+		want    fakegateway.Config
 		wantErr bool
 	}{
-		{args: nil, want: Config{Addr: DefaultAddr, APIKey: DefaultAPIKey}},
+		{args: nil, want: fakegateway.Config{Addr: fakegateway.DefaultAddr, APIKey: fakegateway.DefaultAPIKey}},
 		{
 			args: []string{"--addr", ":9000", "--callback", "http://x/sms/delivery", "--senders", "CHANJO, 22334", "--latency", "20ms"},
-			want: Config{Addr: ":9000", APIKey: DefaultAPIKey, Callback: "http://x/sms/delivery", Senders: []string{"CHANJO", "22334"}, Latency: 20 * time.Millisecond},
+			want: fakegateway.Config{Addr: ":9000", APIKey: fakegateway.DefaultAPIKey, Callback: "http://x/sms/delivery", Senders: []string{"CHANJO", "22334"}, Latency: 20 * time.Millisecond},
 		},
 		{args: []string{"--nope"}, wantErr: true},
 		{args: []string{"extra"}, wantErr: true},
 	}
 	for _, tt := range tests {
-		got, err := ParseFlags(tt.args, io.Discard)
+		got, err := fakegateway.ParseFlags(tt.args, io.Discard)
 		if (err != nil) != tt.wantErr {
 			t.Errorf("ParseFlags(%q) error = %v, want error %v", tt.args, err, tt.wantErr)
 			continue
@@ -182,9 +186,9 @@ func TestRun(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuffer{}
 	done := make(chan error, 1)
-	go func() { done <- Run(ctx, Config{Addr: "127.0.0.1:0", APIKey: "k"}, out) }()
+	go func() { done <- fakegateway.Run(ctx, fakegateway.Config{Addr: "127.0.0.1:0", APIKey: "k"}, out) }()
 	base := waitForBaseURL(t, out)
-	status, _, _ := post(t, base+SendPath, map[string]string{"apiKey": "k", "Accept": "application/json"},
+	status, _, _ := post(t, base+fakegateway.SendPath, map[string]string{"apiKey": "k", "Accept": "application/json"},
 		url.Values{"username": {"sandbox"}, "to": {"+254712345678"}, "message": {"Habari"}})
 	cancel()
 	if err := <-done; err != nil {
@@ -210,4 +214,26 @@ func waitForBaseURL(t *testing.T, out *syncBuffer) string {
 	}
 	t.Fatalf("Run() printed no AT_BASE_URL:\n%s", out.String())
 	return ""
+}
+
+// TestRefusedCallbackWarns: a delivery report that Chanjo refuses (a wrong
+// token in --callback) is logged at warn, naming the status and never the token.
+func TestRefusedCallbackWarns(t *testing.T) {
+	chanjo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "missing or wrong token", http.StatusForbidden)
+	}))
+	defer chanjo.Close()
+	var logs syncBuffer
+	s := fakegatewaytest.NewServer(fakegateway.Options{CallbackURL: chanjo.URL + "/sms/delivery?token=wrong-secret",
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	defer s.Close()
+	form := url.Values{"username": {"sandbox"}, "to": {"+254712000001"}, "message": {"hello"}}
+	post(t, s.URL+fakegateway.SendPath, map[string]string{"apiKey": fakegateway.DefaultAPIKey, "Accept": "application/json"}, form)
+	for !strings.Contains(logs.String(), "status=403") {
+		time.Sleep(5 * time.Millisecond) // the test's own timeout ends a wait that never comes
+	}
+	if out := logs.String(); !strings.Contains(out, "level=WARN msg=\"delivery report refused: check the token in --callback\"") ||
+		strings.Contains(out, "wrong-secret") {
+		t.Errorf("log = %s, want a warning naming the status, without the token", out)
+	}
 }

@@ -183,7 +183,7 @@ func (g *Gateway) codeFor(number string, enqueue bool) int {
 func (g *Gateway) afterAccept(accepted []Message, segments int) {
 	for _, m := range accepted {
 		if g.log != nil {
-			g.log.Info("message accepted", "id", m.ID, "to", phone.Mask(m.To), "segments", segments)
+			g.log.Info("message accepted", "id", m.ID, phone.LogKey, phone.Mask(m.To), "segments", segments)
 		}
 		g.queueReport(m)
 	}

@@ -9,34 +9,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"time"
 )
 
 // DefaultAddr is where chanjo fake-gateway listens unless told otherwise.
 const DefaultAddr = "127.0.0.1:8090"
-
-// Server is a Gateway behind an httptest.Server, for tests and benchmarks.
-type Server struct {
-	*Gateway
-	// URL is the base URL to give the client (AT_BASE_URL), e.g. "http://127.0.0.1:40123".
-	URL string
-	srv *httptest.Server
-}
-
-// NewServer starts a Gateway on a loopback port; Close stops both.
-func NewServer(opts Options) *Server {
-	g := New(opts)
-	srv := httptest.NewServer(g)
-	return &Server{Gateway: g, URL: srv.URL, srv: srv}
-}
-
-// Close stops the HTTP server, then the delivery-report workers.
-func (s *Server) Close() {
-	s.srv.Close()
-	s.Gateway.Close()
-}
 
 // Config is the command line of chanjo fake-gateway.
 type Config struct {
