@@ -97,6 +97,19 @@ func TestCLIExitStatus(t *testing.T) {
 			{args: []string{"restore", "--nope"}, code: 2, show: []string{"Usage: chanjo restore"}},
 			{args: []string{"restore", filepath.Join(dir, "none.db")}, code: 1, env: goodDB},
 		},
+		"person": {
+			{args: []string{"person", "--help"}, show: []string{"person export", "person erase"}},
+			{args: []string{"person", "export", "--help"}, show: []string{"-phone", "-format"}},
+			{args: []string{"person", "erase", "--help"}, show: []string{"-phone", "-yes"}},
+			{args: []string{"person", "export", "--nope"}, code: 2, show: []string{"Usage: chanjo person export"}},
+			{args: []string{"person", "export", "--phone", "12", filepath.Join(dir, "her.json")}, code: 2, show: []string{"--phone", "Usage: chanjo person export"}},
+			{args: []string{"person", "erase", "--phone", "0711000001", "--yes"}, code: 1, env: noDB},
+		},
+		"fake-whatsapp": {
+			{args: []string{"fake-whatsapp", "--help"}, show: []string{"-addr", "-token", "-app-secret", "-verify-token", "-webhook"}},
+			{args: []string{"fake-whatsapp", "--nope"}, code: 2, show: []string{"-nope"}},
+			{args: []string{"fake-whatsapp", "--addr", "127.0.0.1:99999"}, code: 1},
+		},
 		"version": {
 			{args: []string{"version", "--help"}, show: []string{"Usage: chanjo version"}},
 			{args: []string{"version", "--nope"}, code: 2, show: []string{"Usage: chanjo version"}},

@@ -53,7 +53,7 @@ func dialWithErr(t *testing.T, args ...string) string {
 func TestDialLocalRegistersAnUnknownNumberAndRedialsAfterEnd(t *testing.T) {
 	a, _ := testApp(t, nil)
 	vars := map[string]string{"DATABASE_URL": a.cfg.DatabaseURL, "REDIS_PREFIX": a.cfg.RedisPrefix + "dial:"}
-	got := dialWith(t, vars, "1\nJane Doe\n12345\n1\n\nq\n", "--local", "--phone", "+254711000001")
+	got := dialWith(t, vars, "1\n1\nJane Doe\n12345\n1\n1\n\nq\n", "--local", "--phone", "+254711000001")
 	if n := strings.Count(got, "END Thank you for registering"); n != 2 {
 		t.Errorf("dial --local: %d waiting-for-approval screens, want 2 (after registering, and after a new dial):\n%s", n, got)
 	}

@@ -19,6 +19,10 @@ const (
 // worker (Kenya Data Protection Act 2019: her right of access and of
 // erasure), each audited as done from the command line.
 func runPerson(ctx context.Context, e env, args []string) error {
+	if wantsHelp(args) {
+		fmt.Fprintf(e.stdout, "Usage: chanjo %s\n       chanjo %s\n", personExportUsage, personEraseUsage)
+		return nil
+	}
 	sub := ""
 	if len(args) > 0 {
 		sub = args[0]
@@ -43,10 +47,10 @@ func personExport(ctx context.Context, e env, args []string) error {
 	}
 	p, err := phone.Normalize(*tel)
 	if err != nil {
-		return fmt.Errorf("--phone %q: %w", *tel, err)
+		return badUsage(fs, "--phone %q: %v", *tel, err)
 	}
 	if *format != "json" && *format != "csv" {
-		return fmt.Errorf("--format %q: want json or csv", *format)
+		return badUsage(fs, "--format %q: want json or csv", *format)
 	}
 	return withStore(ctx, e, func(_ Config, db *store.DB) error {
 		data, err := db.ExportPerson(ctx, 0, p)
@@ -90,7 +94,7 @@ func personErase(ctx context.Context, e env, args []string) error {
 	}
 	p, err := phone.Normalize(*tel)
 	if err != nil {
-		return fmt.Errorf("--phone %q: %w", *tel, err)
+		return badUsage(fs, "--phone %q: %v", *tel, err)
 	}
 	if !*yes {
 		return fmt.Errorf("erasing the data of %s cannot be undone: export it first if it is asked for, then add --yes", phone.Mask(p))
