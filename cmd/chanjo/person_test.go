@@ -42,10 +42,11 @@ func TestPersonExportAndErase(t *testing.T) {
 		{[]string{"person", "export", "--phone", "0711000001", jsonFile + "2"}, "no health worker", ""},
 	}
 	for _, s := range steps {
-		e, out, _ := cliEnv(path, "")
+		e, out, errs := cliEnv(path, "")
 		err := run(ctx, e, s.args)
 		if s.wantErr != "" {
-			if err == nil || !strings.Contains(err.Error(), s.wantErr) {
+			// A usage error says what is wrong on stderr, a failure in err.
+			if err == nil || !strings.Contains(err.Error()+errs.String(), s.wantErr) {
 				t.Errorf("%v: error %v, want one with %q", s.args, err, s.wantErr)
 			}
 			continue
