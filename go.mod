@@ -1,4 +1,4 @@
-module chanjo
+module github.com/chanjo-health/chanjo
 
 go 1.26.8
 

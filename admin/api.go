@@ -9,9 +9,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"chanjo/lessons"
-	"chanjo/quiet"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/quiet"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // API is the JSON API under /api/v1 for scripts and integrations: bearer

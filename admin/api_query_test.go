@@ -6,8 +6,8 @@ import (
 	"net/http"
 	"testing"
 
-	"chanjo/store"
-	"chanjo/store/storetest"
+	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 func TestAPIRefusesBadParameters(t *testing.T) {

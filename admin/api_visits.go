@@ -11,7 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // visitJSON is a visit as the API shows it.

@@ -6,7 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // auditData is the audit page's data.

@@ -14,8 +14,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"chanjo/gsm"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/gsm"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // sendAtLayout is the value of an <input type="datetime-local">.

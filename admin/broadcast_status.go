@@ -3,8 +3,8 @@ package admin
 import (
 	"time"
 
-	"chanjo/quiet"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/quiet"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // goesOut says, for people, when the SMS of b that wait will go: "held for

@@ -11,8 +11,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"chanjo/gsm"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/gsm"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // broadcastRequest is the body of POST /api/v1/broadcasts.

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"chanjo/store"
-	"chanjo/store/storetest"
+	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 // long is a message of 4 SMS segments.

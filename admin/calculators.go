@@ -11,8 +11,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"chanjo/lessons/stock"
-	"chanjo/phone"
+	"github.com/chanjo-health/chanjo/lessons/stock"
+	"github.com/chanjo-health/chanjo/phone"
 )
 
 // MaxCalculatorBody is the largest request body a calculator accepts.

@@ -8,8 +8,8 @@ import (
 	"strconv"
 	"strings"
 
-	"chanjo/lessons/stock"
-	"chanjo/phone"
+	"github.com/chanjo-health/chanjo/lessons/stock"
+	"github.com/chanjo-health/chanjo/phone"
 )
 
 // fieldErrors maps a field to what is wrong with it.

@@ -18,7 +18,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/google/go-cmp/cmp"
 
-	"chanjo/lessons/stock"
+	"github.com/chanjo-health/chanjo/lessons/stock"
 )
 
 var update = flag.Bool("update", false, "rewrite the responses in docs/calculators.md from the running API")

@@ -9,9 +9,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"chanjo/lessons"
-	"chanjo/quiet"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/quiet"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // Console is the supervisors' browser console under /admin: server-rendered

@@ -7,7 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // navItem is a tab of the console's header.

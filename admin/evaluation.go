@@ -10,10 +10,10 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"chanjo/evaluation"
-	"chanjo/lessons"
-	"chanjo/lessons/stock"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/evaluation"
+	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/lessons/stock"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // evaluationRow is one comparison as the console, the API and the CSV show

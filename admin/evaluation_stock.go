@@ -6,9 +6,9 @@ import (
 	"strconv"
 	"strings"
 
-	"chanjo/evaluation"
-	"chanjo/lessons/stock"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/evaluation"
+	"github.com/chanjo-health/chanjo/lessons/stock"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // gradedStock are the grades the stock policy gives stock (months of stock,

@@ -8,7 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // groupsData is the groups page's data: the groups, the mentor pairs by

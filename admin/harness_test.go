@@ -15,9 +15,9 @@ import (
 	"github.com/gin-gonic/gin"
 	"golang.org/x/crypto/bcrypt"
 
-	"chanjo/lessons/stock"
-	"chanjo/quiet"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/lessons/stock"
+	"github.com/chanjo-health/chanjo/quiet"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 const testPassword = "correct horse battery"

@@ -8,9 +8,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"chanjo/lessons"
-	"chanjo/roster"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/roster"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // importData is the roster import page's data: the form, and after an

@@ -8,8 +8,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"chanjo/phone"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/phone"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // workerStatuses are the statuses a filter may ask for.

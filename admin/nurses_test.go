@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"chanjo/store"
-	"chanjo/store/storetest"
+	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 // TestSupervisorCannotUndoStop: a nurse who sent STOP stays opted out

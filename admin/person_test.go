@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"chanjo/store"
-	"chanjo/store/storetest"
+	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 // An administrator exports a nurse's data and erases it from her page; a

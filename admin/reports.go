@@ -7,9 +7,9 @@ import (
 	"slices"
 	"time"
 
-	"chanjo/lessons"
-	"chanjo/lessons/stock"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/lessons/stock"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // reporter computes the supervisors' reports of a scope from the store,

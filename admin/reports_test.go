@@ -15,9 +15,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"chanjo/lessons"
-	"chanjo/store"
-	"chanjo/store/storetest"
+	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 // reportFixture is what reportsFixture seeded: Kibra's supervisor and

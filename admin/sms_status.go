@@ -3,7 +3,7 @@ package admin
 import (
 	"context"
 
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // smsPause returns the SMS channel's pause for the layout's banner, or nil

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"chanjo/store"
-	"chanjo/store/storetest"
+	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 // TestRevokedExpiredOrDisabledTokenIs401 revokes one token from the console,

@@ -3,8 +3,8 @@ package admin
 import (
 	"slices"
 
-	"chanjo/lessons"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // checklistLine is one checklist item of a visit with the mentor's answer.

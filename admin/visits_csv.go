@@ -5,7 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // visitsCSV is /admin/visits.csv: the visits page's calendar and its visits

@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"time"
 
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // The visit operations the console and the API share: each checks the

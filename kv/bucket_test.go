@@ -7,8 +7,8 @@ import (
 
 	"github.com/alicebob/miniredis/v2"
 
-	"chanjo/kv"
-	"chanjo/kv/kvtest"
+	"github.com/chanjo-health/chanjo/kv"
+	"github.com/chanjo-health/chanjo/kv/kvtest"
 )
 
 // TestBucketIsSharedByProcesses: two clients (two processes) of one Redis

@@ -10,7 +10,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"chanjo/kv"
+	"github.com/chanjo-health/chanjo/kv"
 )
 
 // TestEmbeddedKeysExpire: on the embedded default, a session's key goes

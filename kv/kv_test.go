@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"chanjo/kv"
-	"chanjo/kv/kvtest"
+	"github.com/chanjo-health/chanjo/kv"
+	"github.com/chanjo-health/chanjo/kv/kvtest"
 )
 
 func TestPrefixesKeepTestsApart(t *testing.T) {

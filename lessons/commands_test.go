@@ -3,7 +3,7 @@ package lessons_test
 import (
 	"testing"
 
-	"chanjo/lessons"
+	"github.com/chanjo-health/chanjo/lessons"
 )
 
 // The shipped phrases match whole messages only, whatever their case,

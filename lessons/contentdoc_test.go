@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"chanjo/lessons"
+	"github.com/chanjo-health/chanjo/lessons"
 )
 
 var writeDoc = flag.Bool("write-doc", false, "rewrite the sources of docs/content.md from the shipped pack")

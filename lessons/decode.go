@@ -9,7 +9,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"chanjo/lessons/screen"
+	"github.com/chanjo-health/chanjo/lessons/screen"
 )
 
 // Problem is one mistake in a content pack, with where it is.

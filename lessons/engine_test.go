@@ -8,8 +8,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"chanjo/lessons"
-	"chanjo/lessons/screen"
+	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/lessons/screen"
 )
 
 func TestContinue(t *testing.T) {

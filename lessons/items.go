@@ -7,7 +7,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"chanjo/lessons/screen"
+	"github.com/chanjo-health/chanjo/lessons/screen"
 )
 
 // Limits of the content pack format (content-format.md) that no composed

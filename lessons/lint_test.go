@@ -7,7 +7,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"chanjo/lessons"
+	"github.com/chanjo-health/chanjo/lessons"
 )
 
 // lessonYAML is a lesson to append, with %s for its page 2 (line 7 of the snippet).

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"chanjo/lessons"
+	"github.com/chanjo-health/chanjo/lessons"
 )
 
 // writePack writes fsys into a new directory.

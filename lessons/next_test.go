@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"chanjo/lessons"
+	"github.com/chanjo-health/chanjo/lessons"
 )
 
 // twoTopics has topics a (lessons a1, a2) and b (b1, b2), in that order.

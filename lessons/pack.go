@@ -8,7 +8,7 @@
 // renderer and the content lint measure the very same text.
 package lessons
 
-import "chanjo/lessons/stock"
+import "github.com/chanjo-health/chanjo/lessons/stock"
 
 // Text is one piece of text a nurse reads, in English and Kiswahili.
 type Text struct {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"unicode"
 
-	"chanjo/lessons/screen"
+	"github.com/chanjo-health/chanjo/lessons/screen"
 )
 
 // The kinds of screen the composed bodies below are shown on; the USSD

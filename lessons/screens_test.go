@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"chanjo/lessons"
+	"github.com/chanjo-health/chanjo/lessons"
 )
 
 var sampleLesson = lessons.Lesson{

@@ -6,8 +6,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"chanjo/lessons/screen"
-	"chanjo/lessons/stock"
+	"github.com/chanjo-health/chanjo/lessons/screen"
+	"github.com/chanjo-health/chanjo/lessons/stock"
 )
 
 // settings reads settings.yaml: the stock policy, the vaccines and the topics.

@@ -4,7 +4,7 @@ import (
 	"slices"
 	"testing"
 
-	"chanjo/lessons"
+	"github.com/chanjo-health/chanjo/lessons"
 )
 
 // TestShippedPackLints is the gate for content writers: every problem of

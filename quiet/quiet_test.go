@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"chanjo/quiet"
+	"github.com/chanjo-health/chanjo/quiet"
 )
 
 func TestUntil(t *testing.T) {

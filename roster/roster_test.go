@@ -7,8 +7,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"chanjo/roster"
-	"chanjo/roster/rostertest"
+	"github.com/chanjo-health/chanjo/roster"
+	"github.com/chanjo-health/chanjo/roster/rostertest"
 )
 
 const header = "name,phone,role,language,facility_code,facility_name,sub_county,county,mentor_phone,group\n"

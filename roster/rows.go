@@ -5,7 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"chanjo/phone"
+	"github.com/chanjo-health/chanjo/phone"
 )
 
 // maxText is the longest name, facility or group a row may give: longer text

@@ -1,6 +1,6 @@
 package sms
 
-import "chanjo/store"
+import "github.com/chanjo-health/chanjo/store"
 
 // AnswerNote returns the wording of the SMS that takes a mentor's answer to
 // the nurse, the same whether the mentor answered by SMS or on the USSD

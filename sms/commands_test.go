@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"chanjo/store"
-	"chanjo/store/storetest"
+	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 // Every way of saying STOP, in either language, opts the nurse out with

@@ -14,8 +14,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/time/rate"
 
-	"chanjo/sms/africastalking"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/sms/africastalking"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // Limiter paces the segments sent to the gateway. A *rate.Limiter paces one

@@ -6,11 +6,11 @@ import (
 	"testing"
 	"time"
 
-	"chanjo/kv/kvtest"
-	"chanjo/sms"
-	"chanjo/sms/africastalking"
-	"chanjo/sms/fakegateway"
-	"chanjo/store/storetest"
+	"github.com/chanjo-health/chanjo/kv/kvtest"
+	"github.com/chanjo-health/chanjo/sms"
+	"github.com/chanjo-health/chanjo/sms/africastalking"
+	"github.com/chanjo-health/chanjo/sms/fakegateway"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 // TestDispatchersShareOneRate: two dispatchers (two instances) that take

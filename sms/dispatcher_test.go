@@ -11,12 +11,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"chanjo/sms"
-	"chanjo/sms/africastalking"
-	"chanjo/sms/fakegateway"
-	"chanjo/sms/fakegateway/fakegatewaytest"
-	"chanjo/store"
-	"chanjo/store/storetest"
+	"github.com/chanjo-health/chanjo/sms"
+	"github.com/chanjo-health/chanjo/sms/africastalking"
+	"github.com/chanjo-health/chanjo/sms/fakegateway"
+	"github.com/chanjo-health/chanjo/sms/fakegateway/fakegatewaytest"
+	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 func TestQuietHoursHoldNudgeNotReply(t *testing.T) {

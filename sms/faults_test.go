@@ -14,11 +14,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"chanjo/sms"
-	"chanjo/sms/africastalking"
-	"chanjo/sms/fakegateway"
-	"chanjo/store"
-	"chanjo/store/storetest"
+	"github.com/chanjo-health/chanjo/sms"
+	"github.com/chanjo-health/chanjo/sms/africastalking"
+	"github.com/chanjo-health/chanjo/sms/fakegateway"
+	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 // statuses counts the outbox rows by status, and the attempts they made.

@@ -11,11 +11,11 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"chanjo/lessons"
-	"chanjo/phone"
-	"chanjo/sms/africastalking"
-	"chanjo/storable"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/phone"
+	"github.com/chanjo-health/chanjo/sms/africastalking"
+	"github.com/chanjo-health/chanjo/storable"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // Handler answers the gateway's SMS callbacks: incoming SMS, delivery

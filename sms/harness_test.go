@@ -7,11 +7,11 @@ import (
 	"testing"
 	"time"
 
-	"chanjo/sms"
-	"chanjo/sms/africastalking"
-	"chanjo/sms/fakegateway"
-	"chanjo/sms/fakegateway/fakegatewaytest"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/sms"
+	"github.com/chanjo-health/chanjo/sms/africastalking"
+	"github.com/chanjo-health/chanjo/sms/fakegateway"
+	"github.com/chanjo-health/chanjo/sms/fakegateway/fakegatewaytest"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // testClock is the injected clock shared by the store and the dispatcher.

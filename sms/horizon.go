@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // horizon is when m stops being worth sending (design.md, "When something

@@ -3,7 +3,7 @@ package sms
 import (
 	"github.com/prometheus/client_golang/prometheus"
 
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // Metrics are the SMS counters and gauges scraped at /metrics.

@@ -6,9 +6,9 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/jmoiron/sqlx"
 
-	"chanjo/phone"
-	"chanjo/sms/africastalking"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/phone"
+	"github.com/chanjo-health/chanjo/sms/africastalking"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // keyword applies STOP or START sent by SMS through q, with the SMS that

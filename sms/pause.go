@@ -4,9 +4,9 @@ import (
 	"context"
 	"time"
 
-	"chanjo/phone"
-	"chanjo/sms/africastalking"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/phone"
+	"github.com/chanjo-health/chanjo/sms/africastalking"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // gate returns how many rows Once may claim: a full claim when sending is

@@ -3,7 +3,7 @@ package sms
 import (
 	"time"
 
-	"chanjo/quiet"
+	"github.com/chanjo-health/chanjo/quiet"
 )
 
 // QuietHours is the daily window in which nudges and non-urgent broadcasts

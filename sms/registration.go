@@ -3,7 +3,7 @@ package sms
 import (
 	"strings"
 
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // registrationNotices are the SMS that tell a nurse of the decision on her

@@ -3,8 +3,8 @@ package sms_test
 import (
 	"testing"
 
-	"chanjo/gsm"
-	"chanjo/sms"
+	"github.com/chanjo-health/chanjo/gsm"
+	"github.com/chanjo-health/chanjo/sms"
 )
 
 // The decision on a registration reads in her language, names the code and

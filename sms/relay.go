@@ -10,9 +10,9 @@ import (
 	"strings"
 	"time"
 
-	"chanjo/gsm"
-	"chanjo/sms/africastalking"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/gsm"
+	"github.com/chanjo-health/chanjo/sms/africastalking"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // Ask a mentor by SMS. A worker's text that is not a keyword is a question:

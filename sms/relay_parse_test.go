@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"chanjo/gsm"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/gsm"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 func TestParseAnswer(t *testing.T) {

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"chanjo/lessons"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // VisitRules returns the store's visit reminder rules from the pack's rules

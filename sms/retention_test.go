@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"chanjo/sms"
-	"chanjo/store"
-	"chanjo/store/storetest"
+	"github.com/chanjo-health/chanjo/sms"
+	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 // TestRetentionSweep: rows older than Keep go, in batches, once they are no

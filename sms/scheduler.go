@@ -7,8 +7,8 @@ import (
 	"log/slog"
 	"time"
 
-	"chanjo/lessons"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // Sessions tells whether a number is in a USSD session now: a reminder for

@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"strconv"
 
-	"chanjo/gsm"
-	"chanjo/phone"
-	"chanjo/sms/africastalking"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/gsm"
+	"github.com/chanjo-health/chanjo/phone"
+	"github.com/chanjo-health/chanjo/sms/africastalking"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // group is the messages of one send request: one body, distinct numbers.

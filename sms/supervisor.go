@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"strings"
 
-	"chanjo/sms/africastalking"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/sms/africastalking"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // Supervisor commands, as recorded in inbound_sms.handled_as.

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"chanjo/store"
-	"chanjo/store/storetest"
+	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 func TestBroadcastCancelledBySMS(t *testing.T) {

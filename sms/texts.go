@@ -3,7 +3,7 @@ package sms
 import (
 	"strings"
 
-	"chanjo/lessons"
+	"github.com/chanjo-health/chanjo/lessons"
 )
 
 // action is what an incoming SMS asks for.

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // visitNotices holds the SMS that tell a mentee and her mentor a visit was

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"chanjo/storable"
+	"github.com/chanjo-health/chanjo/storable"
 )
 
 func TestText(t *testing.T) {

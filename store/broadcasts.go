@@ -11,7 +11,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"chanjo/gsm"
+	"github.com/chanjo-health/chanjo/gsm"
 )
 
 // Audience says who a broadcast goes to. Inside a field any value matches;

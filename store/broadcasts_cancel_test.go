@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"chanjo/store"
-	"chanjo/store/storetest"
+	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 func TestCancelBroadcastLeavesClaimedRows(t *testing.T) {

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"chanjo/gsm"
+	"github.com/chanjo-health/chanjo/gsm"
 )
 
 // FailedRecipient is an SMS of a broadcast that did not reach its

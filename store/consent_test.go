@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"chanjo/store"
-	"chanjo/store/storetest"
+	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 // TestConsent records a worker's consent twice: the first time stands.

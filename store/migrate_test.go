@@ -10,8 +10,8 @@ import (
 	"sync"
 	"testing"
 
-	"chanjo/store"
-	"chanjo/store/storetest"
+	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 // startTrials is how many times TestInstancesStartTogether starts three

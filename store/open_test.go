@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // TestOpenPathWithURICharacters opens a SQLite file in a folder whose name

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"testing"
 
-	"chanjo/store"
-	"chanjo/store/storetest"
+	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 func TestEnqueue(t *testing.T) {

@@ -4,8 +4,8 @@ import (
 	"context"
 	"testing"
 
-	"chanjo/store"
-	"chanjo/store/storetest"
+	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 func TestRosterEnrolmentQueuesPrivacyNoticeOnce(t *testing.T) {

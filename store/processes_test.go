@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"chanjo/store"
-	"chanjo/store/storetest"
+	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 // TestSchedulersClaimDisjointReminders: two schedulers settle the same due

@@ -9,8 +9,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"chanjo/store"
-	"chanjo/store/storetest"
+	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 // The roster of the question tests: Jane has a mentor (Mary); Ann has none

@@ -10,10 +10,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"chanjo/roster"
-	"chanjo/roster/rostertest"
-	"chanjo/store"
-	"chanjo/store/storetest"
+	"github.com/chanjo-health/chanjo/roster"
+	"github.com/chanjo-health/chanjo/roster/rostertest"
+	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 // entries converts parsed rows as the command and the console do.

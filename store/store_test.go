@@ -7,8 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"chanjo/store"
-	"chanjo/store/storetest"
+	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 func TestMigrateIsIdempotent(t *testing.T) {

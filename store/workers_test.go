@@ -5,8 +5,8 @@ import (
 	"errors"
 	"testing"
 
-	"chanjo/store"
-	"chanjo/store/storetest"
+	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 func TestRegisterKeepsUnknownFacilityFlagged(t *testing.T) {

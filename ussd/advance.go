@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // reloadAfter is how long the worker cached with a phone's last position is

@@ -7,7 +7,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"chanjo/kv"
+	"github.com/chanjo-health/chanjo/kv"
 )
 
 // BenchmarkHopParallel runs hops of 50 phones at once through the HTTP

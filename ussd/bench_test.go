@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"chanjo/kv"
-	"chanjo/lessons/screen"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/kv"
+	"github.com/chanjo-health/chanjo/lessons/screen"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 func benchSession() Session {

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // TestRegistrationRecordsConsent registers through the consent screen and

@@ -12,10 +12,10 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"chanjo/kv"
-	"chanjo/kv/kvtest"
-	"chanjo/store"
-	"chanjo/store/storetest"
+	"github.com/chanjo-health/chanjo/kv"
+	"github.com/chanjo-health/chanjo/kv/kvtest"
+	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 func init() { gin.SetMode(gin.ReleaseMode) }

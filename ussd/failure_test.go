@@ -11,7 +11,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"chanjo/kv"
+	"github.com/chanjo-health/chanjo/kv"
 )
 
 // TestFailureApologisesAndKeepsTheLastGoodState: a database error mid-session

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"chanjo/lessons/screen/screentest"
+	"github.com/chanjo-health/chanjo/lessons/screen/screentest"
 )
 
 // FuzzUSSD posts any form values (with a session and a number) to /ussd:

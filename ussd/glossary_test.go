@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"chanjo/lessons"
+	"github.com/chanjo-health/chanjo/lessons"
 )
 
 // TestMenuWordsFollowGlossary reads the Kiswahili side of every menu text

@@ -15,9 +15,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"chanjo/phone"
-	"chanjo/storable"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/phone"
+	"github.com/chanjo-health/chanjo/storable"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // Handler serves the gateway's USSD callbacks.

@@ -11,8 +11,8 @@ import (
 
 	"github.com/alicebob/miniredis/v2"
 
-	"chanjo/kv"
-	"chanjo/kv/kvtest"
+	"github.com/chanjo-health/chanjo/kv"
+	"github.com/chanjo-health/chanjo/kv/kvtest"
 )
 
 // TestHungRedisAnswersWithinTheDeadline: Redis stops answering (a proxy

@@ -9,8 +9,8 @@ import (
 	"sync"
 	"time"
 
-	"chanjo/lessons"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // varLearner keeps the nurse's learning in the session: loaded once per

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // runProgress runs the write-behind of lesson pages into st for the test.

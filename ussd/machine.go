@@ -7,9 +7,9 @@ import (
 	"strconv"
 	"time"
 
-	"chanjo/lessons"
-	"chanjo/lessons/screen"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/lessons/screen"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // State names a screen of the menu tree. Each menu file declares its own

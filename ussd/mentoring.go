@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"time"
 
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // Mentoring is what the mentor visit and ask-a-mentor menus need besides

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // testMentoring is the transcripts' visit rules (the pack's defaults) and a

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // The states of "5 Ask a mentor".

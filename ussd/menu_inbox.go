@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // The states of a mentor's inbox: the open questions she may answer.

@@ -6,8 +6,8 @@ import (
 	"strconv"
 	"strings"
 
-	"chanjo/lessons"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // The states of "1 Lessons": the menu (StLessons) lists the topics, below a

@@ -1,7 +1,7 @@
 package ussd
 
 import (
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // The states of the main menu and of the screens a dial can start on. The

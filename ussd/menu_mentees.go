@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"chanjo/lessons"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // StVisitMentee is one mentee's progress. Arg: mentee id.

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"chanjo/lessons"
+	"github.com/chanjo-health/chanjo/lessons"
 )
 
 var progressTree = []Node{

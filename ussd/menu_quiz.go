@@ -9,8 +9,8 @@ import (
 	"strconv"
 	"strings"
 
-	"chanjo/lessons"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // The states of "2 Quiz": the menu (StQuiz) lists the topics to practise

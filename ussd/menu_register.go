@@ -6,8 +6,8 @@ import (
 	"time"
 	"unicode"
 
-	"chanjo/lessons/screen"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/lessons/screen"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // The states of registration, where an unknown number starts.

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"chanjo/lessons/stock"
+	"github.com/chanjo-health/chanjo/lessons/stock"
 )
 
 // The states of the stock calculator. The argument of a calculator's

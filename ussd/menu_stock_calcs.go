@@ -3,7 +3,7 @@ package ussd
 import (
 	"fmt"
 
-	"chanjo/lessons/stock"
+	"github.com/chanjo-health/chanjo/lessons/stock"
 )
 
 // calculator is one stock calculator of the USSD menu: the numbers it asks

@@ -9,11 +9,11 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"chanjo/lessons"
-	"chanjo/lessons/screen"
-	"chanjo/lessons/screen/screentest"
-	"chanjo/lessons/stock"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/lessons/screen"
+	"github.com/chanjo-health/chanjo/lessons/screen/screentest"
+	"github.com/chanjo-health/chanjo/lessons/stock"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 func (s *countingStore) SaveCalculationFor(ctx context.Context, id int64, calc, vaccine string, inputs, result []byte, status string) error {

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"chanjo/lessons"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // The states of "7 Mentor visit". Visits are read in CHANJO_TZ.

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // The states of logging a visit as done and finishing its checklist.

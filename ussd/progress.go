@@ -9,7 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // PageSaver is where lesson page marks end up: store.DB.SaveLessonPages.

@@ -9,8 +9,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"chanjo/kv"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/kv"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // drainEvery is how often an instance writes the marks kept in Redis.

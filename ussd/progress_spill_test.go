@@ -7,8 +7,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"chanjo/kv/kvtest"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/kv/kvtest"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // TestProgressKeepsMarksInRedisForAnyInstance: with a real Redis, the marks

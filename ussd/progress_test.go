@@ -11,7 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // pageLog is a PageSaver that notes each write and when it happened (on

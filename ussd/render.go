@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"chanjo/lessons/screen"
+	"github.com/chanjo-health/chanjo/lessons/screen"
 )
 
 // layout renders screen sc at "98 More" page in lang, under notice: the one

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // maxTrail bounds the parts after a free text that replayFree tries as

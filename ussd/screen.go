@@ -1,6 +1,6 @@
 package ussd
 
-import "chanjo/lessons/screen"
+import "github.com/chanjo-health/chanjo/lessons/screen"
 
 // Screen is what a state shows: a text, numbered items below it, and a kind
 // that decides the navigation lines (screen.Menu: "0 Back 00 Home";

@@ -9,9 +9,9 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"chanjo/kv"
-	"chanjo/lessons"
-	"chanjo/phone"
+	"github.com/chanjo-health/chanjo/kv"
+	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/phone"
 )
 
 // Session lifetimes in Redis.

@@ -8,7 +8,7 @@ import (
 	"maps"
 	"slices"
 
-	"chanjo/lessons/screen"
+	"github.com/chanjo-health/chanjo/lessons/screen"
 )
 
 // Session is what Chanjo remembers of one USSD session between hops. It is

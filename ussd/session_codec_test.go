@@ -10,7 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"chanjo/lessons/screen"
+	"github.com/chanjo-health/chanjo/lessons/screen"
 )
 
 // randomSession returns a session with every field set at random, including

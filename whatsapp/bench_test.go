@@ -13,9 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"chanjo/store"
-	"chanjo/store/storetest"
-	"chanjo/whatsapp/cloudapi"
+	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
+	"github.com/chanjo-health/chanjo/whatsapp/cloudapi"
 )
 
 // BenchmarkWebhook posts signed one-message webhooks from 200 conversations at once through the

@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"chanjo/store/storetest"
-	"chanjo/whatsapp/cloudapi"
-	"chanjo/whatsapp/fakegraph"
+	"github.com/chanjo-health/chanjo/store/storetest"
+	"github.com/chanjo-health/chanjo/whatsapp/cloudapi"
+	"github.com/chanjo-health/chanjo/whatsapp/fakegraph"
 )
 
 // TestAgainstFakeGraph runs the client and the webhook against the fake Graph API: a nurse writes,

@@ -19,8 +19,8 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"chanjo/store"
-	"chanjo/whatsapp/cloudapi"
+	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/whatsapp/cloudapi"
 )
 
 // MaxBody is the largest webhook body read: Meta batches up to 1,000 updates, about 3 MB

@@ -16,9 +16,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 
-	"chanjo/store"
-	"chanjo/store/storetest"
-	"chanjo/whatsapp/cloudapi"
+	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
+	"github.com/chanjo-health/chanjo/whatsapp/cloudapi"
 )
 
 const (

@@ -7,10 +7,10 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"chanjo/phone"
-	"chanjo/storable"
-	"chanjo/store"
-	"chanjo/whatsapp/cloudapi"
+	"github.com/chanjo-health/chanjo/phone"
+	"github.com/chanjo-health/chanjo/storable"
+	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/whatsapp/cloudapi"
 )
 
 // inboxBatch is how many stored webhooks one round reads.

@@ -9,8 +9,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"chanjo/admin"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/admin"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // The synopses of the account commands beside `user add` and `user unlock`.

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // rosterFacilities adds a facility in each sub-county, so that the roster

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"chanjo/lessons"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 func post(h http.Handler, token, path, body string) *httptest.ResponseRecorder {

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"chanjo/lessons"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 const (

@@ -7,8 +7,8 @@ import (
 	"io"
 	"time"
 
-	"chanjo/phone"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/phone"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 const (

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 func TestAssessmentCommand(t *testing.T) {

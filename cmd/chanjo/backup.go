@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 const (

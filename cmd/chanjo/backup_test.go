@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 var countLine = regexp.MustCompile(`(?m)^  (\w+)\s+(\d+)$`)

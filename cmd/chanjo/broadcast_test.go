@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // TestBroadcastPriceIsWired checks that SMS_SEGMENT_COST reaches the API's

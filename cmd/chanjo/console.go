@@ -3,10 +3,10 @@ package main
 import (
 	"github.com/gin-gonic/gin"
 
-	"chanjo/admin"
-	"chanjo/quiet"
-	"chanjo/sms"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/admin"
+	"github.com/chanjo-health/chanjo/quiet"
+	"github.com/chanjo-health/chanjo/sms"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // registerConsole adds the supervisors' console under /admin, and the

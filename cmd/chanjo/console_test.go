@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"chanjo/admin"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/admin"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // apiToken adds an admin to a's database and returns an API token of hers.

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"chanjo/lessons"
+	"github.com/chanjo-health/chanjo/lessons"
 )
 
 // exitStatus is an error that carries only an exit status: the command has

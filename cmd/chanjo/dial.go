@@ -16,8 +16,8 @@ import (
 	"strings"
 	"time"
 
-	"chanjo/phone"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/phone"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // hopper sends one hop in the gateway's format and returns the answer.

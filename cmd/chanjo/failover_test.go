@@ -23,7 +23,7 @@ import (
 	"testing"
 	"time"
 
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // failoverLimit is design.md's promise: service returns within seconds of

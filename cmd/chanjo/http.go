@@ -18,7 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"chanjo/phone"
+	"github.com/chanjo-health/chanjo/phone"
 )
 
 func init() { gin.SetMode(gin.ReleaseMode) }

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"chanjo/phone"
+	"github.com/chanjo-health/chanjo/phone"
 
 	"bytes"
 	"fmt"

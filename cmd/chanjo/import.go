@@ -11,8 +11,8 @@ import (
 
 	"golang.org/x/term"
 
-	"chanjo/roster"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/roster"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 const importSynopsis = `import roster FILE.csv

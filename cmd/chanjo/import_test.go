@@ -12,9 +12,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"chanjo/lessons"
-	"chanjo/roster/rostertest"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/roster/rostertest"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // importEnv is the environment of `chanjo import` on a temporary SQLite file.

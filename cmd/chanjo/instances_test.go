@@ -15,9 +15,9 @@ import (
 	"testing"
 	"time"
 
-	"chanjo/sms/fakegateway"
-	"chanjo/sms/fakegateway/fakegatewaytest"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/sms/fakegateway"
+	"github.com/chanjo-health/chanjo/sms/fakegateway/fakegatewaytest"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // Several instances on one PostgreSQL database (design.md, "Several

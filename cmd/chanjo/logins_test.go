@@ -11,8 +11,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"chanjo/admin"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/admin"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 var loginCSRF = regexp.MustCompile(`name="csrf" value="([^"]+)"`)

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"chanjo/admin"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/admin"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // TestNationalSizeTimings measures the pages issue 12 names on a database

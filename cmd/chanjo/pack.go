@@ -3,7 +3,7 @@ package main
 import (
 	"fmt"
 
-	"chanjo/lessons"
+	"github.com/chanjo-health/chanjo/lessons"
 )
 
 // loadPack loads the content pack of CONTENT_DIR, or the embedded one. A

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"os"
 
-	"chanjo/phone"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/phone"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 const (

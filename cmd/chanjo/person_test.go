@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 func TestPersonExportAndErase(t *testing.T) {

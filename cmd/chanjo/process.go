@@ -6,7 +6,7 @@ import (
 	"os"
 	"time"
 
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // addProcess records this process in the database under its random identity

@@ -11,7 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // The run states of an instance, as /readyz tells the load balancer.

@@ -5,7 +5,7 @@ import (
 	"sync"
 	"time"
 
-	"chanjo/phone"
+	"github.com/chanjo-health/chanjo/phone"
 )
 
 // refusalEvery is how often, at most, a route logs a callback refused for

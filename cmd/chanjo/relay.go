@@ -3,8 +3,8 @@ package main
 import (
 	"context"
 
-	"chanjo/sms"
-	"chanjo/ussd"
+	"github.com/chanjo-health/chanjo/sms"
+	"github.com/chanjo-health/chanjo/ussd"
 )
 
 // addRelay adds the worker that takes questions unanswered for a day to the

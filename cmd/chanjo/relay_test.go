@@ -8,9 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"chanjo/sms/fakegateway"
-	"chanjo/sms/fakegateway/fakegatewaytest"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/sms/fakegateway"
+	"github.com/chanjo-health/chanjo/sms/fakegateway/fakegatewaytest"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // TestAskAMentorEndToEnd wires the service as serve does, with the fake

@@ -3,8 +3,8 @@ package main
 import (
 	"context"
 
-	"chanjo/sms"
-	"chanjo/ussd"
+	"github.com/chanjo-health/chanjo/sms"
+	"github.com/chanjo-health/chanjo/ussd"
 )
 
 // addReminders adds the reminder scheduler to the app's workers. It goes

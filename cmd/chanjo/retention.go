@@ -3,7 +3,7 @@ package main
 import (
 	"context"
 
-	"chanjo/sms"
+	"github.com/chanjo-health/chanjo/sms"
 )
 
 // addRetention adds the worker that folds the SMS counters and removes

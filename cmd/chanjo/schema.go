@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // schemaEvery is how often a running instance checks the database's

@@ -14,11 +14,11 @@ import (
 	"sync/atomic"
 	"time"
 
-	"chanjo/kv"
-	"chanjo/lessons"
-	"chanjo/sms"
-	"chanjo/store"
-	"chanjo/whatsapp"
+	"github.com/chanjo-health/chanjo/kv"
+	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/sms"
+	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/whatsapp"
 )
 
 // worker is a background component owned by the server: it runs until its

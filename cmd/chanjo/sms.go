@@ -10,9 +10,9 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"chanjo/sms"
-	"chanjo/sms/africastalking"
-	"chanjo/sms/fakegateway"
+	"github.com/chanjo-health/chanjo/sms"
+	"github.com/chanjo-health/chanjo/sms/africastalking"
+	"github.com/chanjo-health/chanjo/sms/fakegateway"
 )
 
 // smsConfig maps the service's settings onto the dispatcher's.

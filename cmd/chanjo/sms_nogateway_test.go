@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // TestNoGatewaySaysSoAndSendsNothing: without gateway credentials start-up

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 
-	"chanjo/admin"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/admin"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 const unlockSynopsis = "user unlock NAME"

@@ -13,9 +13,9 @@ import (
 
 	"golang.org/x/term"
 
-	"chanjo/admin"
-	"chanjo/phone"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/admin"
+	"github.com/chanjo-health/chanjo/phone"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // listFlag is a flag that may be repeated: --sub-county A --sub-county B.

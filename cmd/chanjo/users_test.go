@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"chanjo/admin"
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/admin"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // cliEnv is a command line on a temporary SQLite file, with stdin.

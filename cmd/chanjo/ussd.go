@@ -9,8 +9,8 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"chanjo/store"
-	"chanjo/ussd"
+	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/ussd"
 )
 
 // registerUSSD adds the gateway's USSD callbacks, behind the callback token,

@@ -10,9 +10,9 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"chanjo/whatsapp"
-	"chanjo/whatsapp/cloudapi"
-	"chanjo/whatsapp/fakegraph"
+	"github.com/chanjo-health/chanjo/whatsapp"
+	"github.com/chanjo-health/chanjo/whatsapp/cloudapi"
+	"github.com/chanjo-health/chanjo/whatsapp/fakegraph"
 )
 
 // WhatsAppConfig is the WA_* settings: the programme's WhatsApp number on Meta's Cloud API. With

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"chanjo/whatsapp/cloudapi"
+	"github.com/chanjo-health/chanjo/whatsapp/cloudapi"
 )
 
 var waVars = map[string]string{

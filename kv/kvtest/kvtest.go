@@ -9,7 +9,7 @@ import (
 	"os"
 	"testing"
 
-	"chanjo/kv"
+	"github.com/chanjo-health/chanjo/kv"
 )
 
 // New returns a client for t whose keys no other test sees, and removes

@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"chanjo/lessons/screen"
-	"chanjo/lessons/screen/screentest"
+	"github.com/chanjo-health/chanjo/lessons/screen"
+	"github.com/chanjo-health/chanjo/lessons/screen/screentest"
 )
 
 func TestCheck(t *testing.T) {

@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"testing"
 
-	"chanjo/sms/africastalking"
-	"chanjo/sms/fakegateway"
-	"chanjo/sms/fakegateway/fakegatewaytest"
+	"github.com/chanjo-health/chanjo/sms/africastalking"
+	"github.com/chanjo-health/chanjo/sms/fakegateway"
+	"github.com/chanjo-health/chanjo/sms/fakegateway/fakegatewaytest"
 )
 
 // BenchmarkSendBatch sends 100-recipient batches to the fake over loopback, one request at a time

@@ -12,9 +12,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"chanjo/sms/africastalking"
-	"chanjo/sms/fakegateway"
-	"chanjo/sms/fakegateway/fakegatewaytest"
+	"github.com/chanjo-health/chanjo/sms/africastalking"
+	"github.com/chanjo-health/chanjo/sms/fakegateway"
+	"github.com/chanjo-health/chanjo/sms/fakegateway/fakegatewaytest"
 )
 
 func TestParseIncoming(t *testing.T) {

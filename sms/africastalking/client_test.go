@@ -11,9 +11,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"chanjo/sms/africastalking"
-	"chanjo/sms/fakegateway"
-	"chanjo/sms/fakegateway/fakegatewaytest"
+	"github.com/chanjo-health/chanjo/sms/africastalking"
+	"github.com/chanjo-health/chanjo/sms/fakegateway"
+	"github.com/chanjo-health/chanjo/sms/fakegateway/fakegatewaytest"
 )
 
 var messageIDPattern = regexp.MustCompile(`^ATXid_[0-9a-f]{32}$`)

@@ -7,7 +7,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"chanjo/sms/africastalking"
+	"github.com/chanjo-health/chanjo/sms/africastalking"
 )
 
 // TestAccountFaults: the answers that refuse the account rather than the

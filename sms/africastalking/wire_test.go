@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"chanjo/sms/africastalking"
+	"github.com/chanjo-health/chanjo/sms/africastalking"
 )
 
 // TestSendRequestShape checks the request against what the gateway's docs ask for, independently of

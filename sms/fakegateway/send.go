@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"chanjo/gsm"
-	"chanjo/phone"
+	"github.com/chanjo-health/chanjo/gsm"
+	"github.com/chanjo-health/chanjo/phone"
 )
 
 // costPerSegment is what the sandbox reports per recipient for a one-segment message.

@@ -12,7 +12,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // SQLite returns a migrated SQLite database in t's temporary directory.

@@ -18,8 +18,8 @@ import (
 	"sync"
 	"time"
 
-	"chanjo/phone"
-	"chanjo/whatsapp/cloudapi"
+	"github.com/chanjo-health/chanjo/phone"
+	"github.com/chanjo-health/chanjo/whatsapp/cloudapi"
 )
 
 // Window is how long after a user's last message free-form messages may reach her.

@@ -6,7 +6,7 @@ package screentest
 import (
 	"fmt"
 
-	"chanjo/lessons/screen"
+	"github.com/chanjo-health/chanjo/lessons/screen"
 )
 
 // Check returns an error naming the first problem with body: a character

@@ -6,7 +6,7 @@ package fakegatewaytest
 import (
 	"net/http/httptest"
 
-	"chanjo/sms/fakegateway"
+	"github.com/chanjo-health/chanjo/sms/fakegateway"
 )
 
 // Server is a Gateway behind an httptest.Server.

@@ -23,7 +23,7 @@ import (
 	"strings"
 	"time"
 
-	"chanjo/store"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 func main() {
