@@ -244,7 +244,7 @@ func (m *Machine) render(c *Ctx, notice string) (string, error) {
 		return "", fmt.Errorf("ussd: show %s: %w", c.S.Top().State, errNoScreen)
 	}
 	f := c.S.Top()
-	body, more, page := layout(sc, f.Page, c.Lang(), notice)
+	body, more, page := layout(sc, f.Page, c.m.pack.Labels(c.Lang()), notice)
 	f.Page = page
 	c.S.setTop(f)
 	c.S.Shape = Shape{Kind: sc.Kind, Top: sc.Top, More: more, Items: targets(sc.Items), Free: sc.Free}
