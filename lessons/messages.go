@@ -20,6 +20,9 @@ type Language struct {
 // languages), in menu order; the first is the pack's default.
 func (p *Pack) Languages() []Language { return p.Settings.Languages }
 
+// LanguageCodes returns the codes of the pack's languages, in menu order.
+func (p *Pack) LanguageCodes() []string { return codes(p.Settings.Languages) }
+
 // Speaks reports whether the pack declares language code.
 func (p *Pack) Speaks(code string) bool {
 	return slices.ContainsFunc(p.Settings.Languages, func(l Language) bool { return l.Code == code })
