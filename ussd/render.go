@@ -7,16 +7,17 @@ import (
 	"github.com/chanjo-health/chanjo/lessons/screen"
 )
 
-// layout renders screen sc at "98 More" page in lang, under notice: the one
+// layout renders screen sc at "98 More" page with navigation labels (the
+// nurse's language's, lessons.Pack.Labels), under notice: the one
 // place where design.md's screen rules are enforced. The body it returns is
 // at most screen.MaxLen characters of the screen character set. It reports
 // whether a further page exists and the page it showed (a page past the end,
 // left by content that got shorter, shows the last).
-func layout(sc Screen, page int, lang, notice string) (string, bool, int) {
+func layout(sc Screen, page int, labels screen.Labels, notice string) (string, bool, int) {
 	text := clean(compose(sc, notice))
 	nav := ""
 	if !sc.Top {
-		nav = screen.Nav(sc.Kind, lang)
+		nav = screen.Nav(sc.Kind, labels)
 	}
 	budget := screen.MaxLen - len(nav)
 	if len(text) <= budget {
@@ -26,7 +27,7 @@ func layout(sc Screen, page int, lang, notice string) (string, bool, int) {
 		// These screens have no "98 More": content must fit; never overflow.
 		return cut(text, budget) + nav, false, 0
 	}
-	more := screen.MoreLine(lang)
+	more := screen.MoreLine(labels)
 	pages := paginate(text, budget-len(more))
 	page = max(0, min(page, len(pages)-1))
 	body := pages[page]
