@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/chanjo-health/chanjo/lessons"
 	"github.com/chanjo-health/chanjo/lessons/stock"
 	"github.com/chanjo-health/chanjo/phone"
 )
@@ -99,8 +100,8 @@ func (h *CalculatorHandler) calculate(c *gin.Context) {
 		abort(c, http.StatusUnprocessableEntity, apiError{Code: "invalid", Message: "invalid input", Fields: fe})
 		return
 	case errors.As(err, &ie):
-		abort(c, http.StatusUnprocessableEntity, apiError{Code: "invalid", Message: ie.Field + ": " + ie.Reason.EN,
-			Fields: map[string]string{ie.Field: ie.Reason.EN}})
+		abort(c, http.StatusUnprocessableEntity, apiError{Code: "invalid", Message: ie.Field + ": " + ie.Reason.In("en"),
+			Fields: map[string]string{ie.Field: ie.Reason.In("en")}})
 		return
 	}
 	ans.Calculator = name
@@ -157,7 +158,7 @@ var calculators = map[string]func(*inputs) (answer, error){
 }
 
 // result is an answer whose calculator name the handler fills in.
-func result(values map[string]any, s stock.Status, formulas ...stock.Text) answer {
+func result(values map[string]any, s stock.Status, formulas ...lessons.Text) answer {
 	return stock.NewAnswer("", values, s, formulas...)
 }
 
@@ -248,7 +249,7 @@ func needConsumption(in *inputs) (answer, error) {
 	if err := in.done(); err != nil {
 		return answer{}, err
 	}
-	var formulas []stock.Text
+	var formulas []lessons.Text
 	var adjusted []float64
 	if months != nil {
 		amc, err := stock.AverageMonthlyConsumption(months)
@@ -310,7 +311,7 @@ func monthsOfStock(in *inputs) (answer, error) {
 	if err != nil {
 		return answer{}, err
 	}
-	return result(r.Values(), r.Status, append([]stock.Text{r.Formula}, r.Levels.Steps()...)...), nil
+	return result(r.Values(), r.Status, append([]lessons.Text{r.Formula}, r.Levels.Steps()...)...), nil
 }
 
 // stockLevels computes the policy's levels and, given the stock on hand,
@@ -357,7 +358,7 @@ func orderQuantity(in *inputs) (answer, error) {
 		return answer{}, err
 	}
 	var levels map[string]any
-	var steps []stock.Text
+	var steps []lessons.Text
 	if fromAMC {
 		l, err := stock.StockLevels(amc, p)
 		if err != nil {

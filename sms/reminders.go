@@ -14,7 +14,7 @@ import (
 // SMS that tell mentee and mentor of a visit scheduled, moved or
 // cancelled: what every caller that changes a visit passes to the store.
 func VisitRules(p *lessons.Pack, tz *time.Location) store.VisitRules {
-	rules := store.VisitRules{TZ: tz, Notice: visitNotice(tz)}
+	rules := store.VisitRules{TZ: tz, Notice: visitNotice(p, tz)}
 	if r, ok := p.Reminder(lessons.VisitBefore); ok {
 		rules.Before = store.RuleTime{Days: r.When.DaysBeforeVisit, Hour: r.When.At.Hour, Minute: r.When.At.Minute}
 	}
@@ -40,7 +40,7 @@ func (s *Scheduler) compose(ctx context.Context, r store.DueReminder) (string, e
 	switch r.Rule {
 	case lessons.VisitBefore:
 		var toMentor bool
-		if toMentor, err = s.visitValues(ctx, r, values); toMentor && rule.MentorText != (lessons.Text{}) {
+		if toMentor, err = s.visitValues(ctx, r, values); toMentor && len(rule.MentorText) > 0 {
 			rule = rule.ForMentor()
 		} else if toMentor {
 			values["mentor"] = values["mentee"] // a pack without mentor_text: the nurse's text names the other person

@@ -134,7 +134,7 @@ func showLessonPage(c *Ctx) (Screen, error) {
 	if !ok {
 		return Menu(c.T("This lesson is no longer offered.", "Somo hili halipatikani tena.")), nil
 	}
-	return Page(lessons.PageScreen(ls, page, c.Lang())), nil
+	return Page(c.Pack().PageScreen(ls, page, c.Lang())), nil
 }
 
 // lessonPageInput turns the page. "1" on the key point returns to the list
@@ -200,7 +200,7 @@ func completeTopic(c *Ctx, l *learner, topic string) (bool, error) {
 	}
 	t, _ := c.Pack().Topic(topic)
 	sms := func(cert store.Certificate) string {
-		return lessons.Certificate(t, c.Lang(), cert.Name, cert.Issued.In(c.zone()).Format("2006-01-02"), cert.Code)
+		return c.Pack().Certificate(t, c.Lang(), cert.Name, cert.Issued.In(c.zone()).Format("2006-01-02"), cert.Code)
 	}
 	fresh, err := storeOf[learningStore](c).CompleteTopic(c, c.S.Nurse.ID, topic, sms)
 	if err != nil {

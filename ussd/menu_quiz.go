@@ -181,11 +181,11 @@ func showQuestion(c *Ctx) (Screen, error) {
 		return Menu(c.T("This quiz has ended.", "Zoezi hili limekwisha.")), nil
 	}
 	x := qs[n]
-	return Menu(lessons.QuestionScreen(x, lessons.Shuffle(x, uint64(q.Seed)), n+1, len(qs), c.Lang())), nil
+	return Menu(c.Pack().QuestionScreen(x, lessons.Shuffle(x, uint64(q.Seed)), n+1, len(qs), c.Lang())), nil
 }
 
 // questionInput records the answer before anything else is shown. The
-// options are in the question's text (lessons.QuestionScreen, the text the
+// options are in the question's text (Pack.QuestionScreen, the text the
 // lint measured), shuffled per attempt: lessons.Pick says which one a
 // number is. Practice shows the explanation of the option chosen; an
 // assessment goes on to the next question without telling right from
@@ -215,7 +215,7 @@ func showExplain(c *Ctx) (Screen, error) {
 	if !ok || q.Chosen[n] < 0 {
 		return Menu(c.T("This quiz has ended.", "Zoezi hili limekwisha.")), nil
 	}
-	return Page(lessons.ExplainScreen(qs[n], q.Chosen[n], c.Lang())), nil
+	return Page(c.Pack().ExplainScreen(qs[n], q.Chosen[n], c.Lang())), nil
 }
 
 func explainInput(c *Ctx, in string) (Move, error) {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/chanjo-health/chanjo/lessons"
 	"github.com/chanjo-health/chanjo/lessons/stock"
 )
 
@@ -186,7 +187,7 @@ func showStockAsk(c *Ctx) (Screen, error) {
 
 // acceptableHint names the chosen vaccine's acceptable wastage: a hint for
 // the nurse's own rate, never a default.
-func acceptableHint(c *Ctx) stock.Text {
+func acceptableHint(c *Ctx) lessons.Text {
 	vaccines, _ := stockSettings(c)
 	v, _ := stock.FindVaccine(vaccines, c.S.Var(vaccineVar))
 	a := stock.Ratio{Value: v.Acceptable, Valid: true}.Percent()
@@ -322,7 +323,7 @@ func fieldIndex(calc calculator, key string) int {
 
 // derivedLabels name the figures a calculator derives, when one of them is
 // refused (an AMC so large that the maximum stock exceeds what it takes).
-var derivedLabels = map[string]stock.Text{
+var derivedLabels = map[string]lessons.Text{
 	"maximum_stock":  txt("maximum stock", "kiwango cha juu"),
 	"order_point":    txt("order point", "kiwango cha kuagiza"),
 	"doses_per_vial": txt("doses per vial", "dozi kwa chupa"),

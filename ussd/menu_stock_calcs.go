@@ -3,26 +3,27 @@ package ussd
 import (
 	"fmt"
 
+	"github.com/chanjo-health/chanjo/lessons"
 	"github.com/chanjo-health/chanjo/lessons/stock"
 )
 
 // calculator is one stock calculator of the USSD menu: the numbers it asks
 // for, one per screen, and how it runs them through package stock.
 type calculator struct {
-	key     string     // the JSON API's name, stored with the calculation
-	title   stock.Text // menu label and heading of its screens
-	vaccine bool       // the vaccine is chosen first (stored; its vial size, acceptable wastage, open-vial rule)
-	fields  []field    // in the order the calculator checks them
+	key     string       // the JSON API's name, stored with the calculation
+	title   lessons.Text // menu label and heading of its screens
+	vaccine bool         // the vaccine is chosen first (stored; its vial size, acceptable wastage, open-vial rule)
+	fields  []field      // in the order the calculator checks them
 	run     func(e entries) (calculation, error)
 }
 
 // field is one number a calculator asks for.
 type field struct {
-	key     string     // the JSON API's field, as stock.InputError names it
-	prompt  stock.Text // the question with its unit
-	percent bool       // typed as a whole percentage, used as a fraction
-	hint    bool       // the vaccine's acceptable wastage is shown under the question
-	confirm bool       // a rate of stock.ConfirmWastage or more is confirmed before it is used
+	key     string       // the JSON API's field, as stock.InputError names it
+	prompt  lessons.Text // the question with its unit
+	percent bool         // typed as a whole percentage, used as a fraction
+	hint    bool         // the vaccine's acceptable wastage is shown under the question
+	confirm bool         // a rate of stock.ConfirmWastage or more is confirmed before it is used
 }
 
 // entries are the numbers typed so far, under the API's field names, with
@@ -39,13 +40,13 @@ type calculation struct {
 	vaccine  string // the chosen vaccine's id, "" for a calculator without one
 	inputs   map[string]any
 	answer   stock.Answer
-	headline stock.Text   // the result, above the status line
-	formulas []stock.Text // shown below the status line
+	headline lessons.Text   // the result, above the status line
+	formulas []lessons.Text // shown below the status line
 }
 
 // with adds what the result screen shows and the vaccine e names to c: the
 // vaccine goes into the stored inputs too, as the API takes it.
-func (c calculation) with(e entries, headline stock.Text, formulas ...stock.Text) calculation {
+func (c calculation) with(e entries, headline lessons.Text, formulas ...lessons.Text) calculation {
 	c.vaccine = e.vaccine.ID
 	if c.vaccine != "" {
 		c.inputs["vaccine"] = c.vaccine
@@ -57,7 +58,7 @@ func (c calculation) with(e entries, headline stock.Text, formulas ...stock.Text
 	return c
 }
 
-func txt(en, sw string) stock.Text { return stock.Text{EN: en, SW: sw} }
+func txt(en, sw string) lessons.Text { return lessons.Text{"en": en, "sw": sw} }
 
 // q formats a quantity as the calculators' texts do (1,365 or 1.5).
 func q(x float64) string { return stock.Quantity(x) }
@@ -133,7 +134,7 @@ func runMonths(e entries) (calculation, error) {
 	}
 	c := calculation{inputs: map[string]any{"stock_on_hand": onHand, "amc": amc,
 		"supply_months": e.policy.SupplyMonths, "safety_fraction": e.policy.SafetyFraction, "lead_days": e.policy.LeadDays},
-		answer: stock.NewAnswer("months-of-stock", r.Values(), r.Status, append([]stock.Text{r.Formula}, r.Levels.Steps()...)...)}
+		answer: stock.NewAnswer("months-of-stock", r.Values(), r.Status, append([]lessons.Text{r.Formula}, r.Levels.Steps()...)...)}
 	m := r.Months.Months()
 	return c.with(e, txt(e.vaccine.Name+": months of stock "+m, e.vaccine.Name+": miezi ya akiba "+m),
 		r.Formula, r.Levels.Formula), nil
@@ -159,10 +160,10 @@ func runOrder(e entries) (calculation, error) {
 	}
 	name, d, v, per := e.vaccine.Name, q(r.Doses), q(r.Vials), q(float64(dpv))
 	levels := []any{q(l.SafetyStock), q(l.OrderPoint), q(l.Maximum)}
-	return c.with(e, stock.Text{
-		EN: name + ": order " + d + " doses = " + v + " vials of " + per + "\n" +
+	return c.with(e, lessons.Text{
+		"en": name + ": order " + d + " doses = " + v + " vials of " + per + "\n" +
 			fmt.Sprintf("Safety stock %s, order point %s, maximum stock %s doses", levels...),
-		SW: name + ": agiza dozi " + d + " = chupa " + v + " za dozi " + per + "\n" +
+		"sw": name + ": agiza dozi " + d + " = chupa " + v + " za dozi " + per + "\n" +
 			fmt.Sprintf("Akiba ya usalama %s, kiwango cha kuagiza %s, kiwango cha juu %s", levels...),
 	}, l.Formula, r.Formula), nil
 }
@@ -188,9 +189,9 @@ func runWastage(e entries) (calculation, error) {
 		factor = fmt.Sprintf("%.3f", r.WastageFactor.Value)
 	}
 	args := []any{q(r.Consumed), q(in.Administered), r.WastageRate.Percent(), factor}
-	return c.with(e, stock.Text{
-		EN: fmt.Sprintf("Consumed %s doses, administered %s\nWastage %s, wastage factor %s", args...),
-		SW: fmt.Sprintf("Zilizotumika dozi %s, walizopewa %s\nUpotevu %s, kizidishi cha upotevu %s", args...),
+	return c.with(e, lessons.Text{
+		"en": fmt.Sprintf("Consumed %s doses, administered %s\nWastage %s, wastage factor %s", args...),
+		"sw": fmt.Sprintf("Zilizotumika dozi %s, walizopewa %s\nUpotevu %s, kizidishi cha upotevu %s", args...),
 	}), nil
 }
 
@@ -211,9 +212,9 @@ func runNeedTarget(e entries) (calculation, error) {
 	}
 	c.answer.Warnings = r.Warnings
 	args := []any{e.vaccine.Name, stock.Ratio{Value: in.WastageRate, Valid: true}.Percent(), q(r.PeriodNeed), q(r.AnnualNeed)}
-	return c.with(e, stock.Text{
-		EN: fmt.Sprintf("%s, wastage %s: monthly need %s doses, annual %s", args...),
-		SW: fmt.Sprintf("%s, upotevu %s: mahitaji ya mwezi dozi %s, mwaka %s", args...),
+	return c.with(e, lessons.Text{
+		"en": fmt.Sprintf("%s, wastage %s: monthly need %s doses, annual %s", args...),
+		"sw": fmt.Sprintf("%s, upotevu %s: mahitaji ya mwezi dozi %s, mwaka %s", args...),
 	}), nil
 }
 
@@ -228,9 +229,9 @@ func runNeedAMC(e entries) (calculation, error) {
 	c := calculation{inputs: map[string]any{"amc": in.AMC, "growth": in.Growth, "supply_months": in.SupplyMonths},
 		answer: stock.NewAnswer("need-consumption", v, r.Status, r.Formula)}
 	args := []any{q(r.PeriodNeed), q(r.AnnualNeed)}
-	return c.with(e, stock.Text{
-		EN: fmt.Sprintf("Monthly need %s doses, annual %s", args...),
-		SW: fmt.Sprintf("Mahitaji ya mwezi dozi %s, mwaka %s", args...),
+	return c.with(e, lessons.Text{
+		"en": fmt.Sprintf("Monthly need %s doses, annual %s", args...),
+		"sw": fmt.Sprintf("Mahitaji ya mwezi dozi %s, mwaka %s", args...),
 	}), nil
 }
 
@@ -243,9 +244,9 @@ func runVials(e entries) (calculation, error) {
 	c := calculation{inputs: map[string]any{"expected_children": expected, "doses_per_vial": dpv},
 		answer: stock.NewAnswer("session-vials", r.Values(), r.Status, r.Formula)}
 	args := []any{e.vaccine.Name, q(r.Vials), q(r.Doses), q(expected)}
-	return c.with(e, stock.Text{
-		EN: fmt.Sprintf("%s: %s vials (%s doses) for %s children", args...),
-		SW: fmt.Sprintf("%s: chupa %s (dozi %s) kwa watoto %s", args...),
+	return c.with(e, lessons.Text{
+		"en": fmt.Sprintf("%s: %s vials (%s doses) for %s children", args...),
+		"sw": fmt.Sprintf("%s: chupa %s (dozi %s) kwa watoto %s", args...),
 	}), nil
 }
 
@@ -262,8 +263,8 @@ func runDropout(e entries) (calculation, error) {
 		answer: stock.NewAnswer("dropout", r.Values(), r.Status, r.Formula),
 	}
 	args := []any{r.Dropout.Percent(), r.FirstDoseCoverage.Percent()}
-	return c.with(e, stock.Text{
-		EN: fmt.Sprintf("Dropout this year so far %s, first-dose coverage %s", args...),
-		SW: fmt.Sprintf("Walioacha mwaka huu %s, kiwango cha uchanjaji dozi ya kwanza %s", args...),
+	return c.with(e, lessons.Text{
+		"en": fmt.Sprintf("Dropout this year so far %s, first-dose coverage %s", args...),
+		"sw": fmt.Sprintf("Walioacha mwaka huu %s, kiwango cha uchanjaji dozi ya kwanza %s", args...),
 	}), nil
 }
