@@ -56,7 +56,7 @@ func stockInput(c *Ctx, in string) (Move, error) {
 	case err != nil || n < 1 || n > len(stockMenu):
 		return c.Invalid(), nil
 	case stockMenu[n-1] == nil:
-		return Go(StStockNeed, ""), nil
+		return Go(Frame{State: StStockNeed, Arg: ""}), nil
 	}
 	return startCalc(c, *stockMenu[n-1]), nil
 }
@@ -93,9 +93,9 @@ func startCalc(c *Ctx, calc calculator) Move {
 		}
 	}
 	if calc.vaccine {
-		return Go(StStockVaccine, calc.key)
+		return Go(Frame{State: StStockVaccine, Arg: calc.key})
 	}
-	return Go(StStockAsk, askArg(calc.key, 0))
+	return Go(Frame{State: StStockAsk, Arg: askArg(calc.key, 0)})
 }
 
 func askArg(key string, i int) string { return key + ":" + strconv.Itoa(i) }
@@ -147,7 +147,7 @@ func stockVaccineInput(c *Ctx, in string) (Move, error) {
 		return c.Invalid(), nil
 	}
 	c.S.SetVar(vaccineVar, vaccines[n-1].ID)
-	return Go(StStockAsk, askArg(c.Arg(), 0)), nil
+	return Go(Frame{State: StStockAsk, Arg: askArg(c.Arg(), 0)}), nil
 }
 
 // question reads the argument of a question screen.
@@ -220,7 +220,7 @@ func stockAskInput(c *Ctx, in string) (Move, error) {
 		return Move{}, err
 	}
 	if f := calc.fields[i]; f.confirm && typed(c, calc, i).nums[f.key] >= stock.ConfirmWastage {
-		return Go(StStockConfirm, c.Arg()), nil
+		return Go(Frame{State: StStockConfirm, Arg: c.Arg()}), nil
 	}
 	return advance(c, calc, i, res)
 }
@@ -229,7 +229,7 @@ func stockAskInput(c *Ctx, in string) (Move, error) {
 // shows its result.
 func advance(c *Ctx, calc calculator, i int, res calculation) (Move, error) {
 	if i+1 < len(calc.fields) {
-		return Go(StStockAsk, askArg(calc.key, i+1)), nil
+		return Go(Frame{State: StStockAsk, Arg: askArg(calc.key, i+1)}), nil
 	}
 	if err := saveCalculation(c, calc.key, res); err != nil {
 		return Move{}, err
@@ -241,7 +241,7 @@ func advance(c *Ctx, calc calculator, i int, res calculation) (Move, error) {
 			break
 		}
 	}
-	return Go(StStockResult, calc.key), nil
+	return Go(Frame{State: StStockResult, Arg: calc.key}), nil
 }
 
 // showStockConfirm asks the nurse to confirm a wastage rate of 80% or more:

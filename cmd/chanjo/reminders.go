@@ -25,7 +25,8 @@ func (a *app) scheduler() *sms.Scheduler {
 	return s
 }
 
+
 // sessions tells the reminder scheduler and the dispatcher whether a number
-// is in a USSD session, which the USSD service reads from Redis (one GET):
-// no nudge, completion SMS or job aid interrupts one.
-func (a *app) sessions() sms.Sessions { return ussd.New(ussd.Config{KV: a.kv, Now: a.db.Now}) }
+// is in a USSD session (one GET in Redis): no nudge, completion SMS or job
+// aid interrupts one.
+func (a *app) sessions() sms.Sessions { return ussd.NewPresence(a.kv) }
