@@ -10,9 +10,11 @@ import (
 	"github.com/chanjo-health/chanjo/lessons/stock"
 )
 
-// The states of the stock calculator. The argument of a calculator's
-// screens is its key ("order-quantity"); a question's is the key and the
-// field's index ("order-quantity:1").
+// The states of the stock calculators, rendered from the calculator table
+// of package stock. The argument of a calculator's screens is its name
+// ("order-quantity"); a question's is the name and the index of the input
+// asked ("order-quantity:1"); a group's is the name of its first
+// calculator.
 const (
 	StStockNeed    State = "stk.need"
 	StStockVaccine State = "stk.vac"
@@ -21,97 +23,130 @@ const (
 	StStockResult  State = "stk.res"
 )
 
+// StStockGroup is the menu of a group of calculators ("Monthly need"); it
+// keeps the state's first name so that saved sessions still open it.
+const StStockGroup = StStockNeed
+
 var stockTree = []Node{
 	{State: StStock, Show: showStock, Input: stockInput},
-	{State: StStockNeed, Show: showStockNeed, Input: stockNeedInput},
+	{State: StStockGroup, Show: showStockGroup, Input: stockInput},
 	{State: StStockVaccine, Show: showStockVaccine, Input: stockVaccineInput},
 	{State: StStockAsk, Show: showStockAsk, Input: stockAskInput},
 	{State: StStockConfirm, Show: showStockConfirm, Input: stockConfirmInput},
-	{State: StStockResult, Show: showStockResult, Input: stockResultInput},
+	{State: StStockResult, Show: showStockResult, Input: stockInput},
 }
 
 // A frame whose argument names no calculator (a session saved by an older
 // release) shows, and takes input as, the stock menu.
 
-// stockMenu is the order of the stock menu; nil stands for "Monthly need",
-// which opens StStockNeed.
-var stockMenu = []*calculator{&calcMonths, &calcOrder, &calcWastage, nil, &calcVials, &calcDropout}
-
-func showStock(c *Ctx) (Screen, error) {
-	items := make([]Item, len(stockMenu))
-	for i, calc := range stockMenu {
-		label := txt("Monthly need", "Mahitaji ya mwezi")
-		if calc != nil {
-			label = calc.title
+// onPhone lists the calculators a phone offers: those with a title.
+func onPhone() []stock.Calculator {
+	var out []stock.Calculator
+	for _, calc := range stock.Calculators {
+		if calc.Title != (stock.Text{}) {
+			out = append(out, calc)
 		}
-		items[i] = Item{Label: label.In(c.Lang())}
+	}
+	return out
+}
+
+// calcByKey finds a calculator of the phone's menu by its name.
+func calcByKey(name string) (stock.Calculator, bool) {
+	calc, ok := stock.Find(name)
+	return calc, ok && calc.Title != (stock.Text{})
+}
+
+// showStock lists the calculators, one item for each group.
+func showStock(c *Ctx) (Screen, error) {
+	var items []Item
+	seen := map[stock.Text]bool{}
+	for _, calc := range onPhone() {
+		switch {
+		case calc.Group == (stock.Text{}):
+			items = append(items, Item{Label: calc.Title.In(c.Lang()), State: calcStart(calc), Arg: calcArg(calc)})
+		case !seen[calc.Group]:
+			seen[calc.Group] = true
+			items = append(items, Item{Label: calc.Group.In(c.Lang()), State: StStockGroup, Arg: calc.Name})
+		}
 	}
 	return Menu(c.T("Stock calculator", "Hesabu ya akiba"), items...), nil
 }
 
+// showStockGroup lists the calculators of the group its argument names.
+func showStockGroup(c *Ctx) (Screen, error) {
+	first, ok := calcByKey(c.Arg())
+	if !ok || first.Group == (stock.Text{}) {
+		return showStock(c)
+	}
+	var items []Item
+	for _, calc := range onPhone() {
+		if calc.Group == first.Group {
+			items = append(items, Item{Label: calc.Item.In(c.Lang()), State: calcStart(calc), Arg: calcArg(calc)})
+		}
+	}
+	return Menu(first.Group.In(c.Lang()), items...), nil
+}
+
+// stockInput takes a choice of the stock menu on a screen shown as the
+// stock menu without its items (a frame of an older release); the menu's
+// own items open their states before any Input is asked.
 func stockInput(c *Ctx, in string) (Move, error) {
-	n, err := strconv.Atoi(in)
-	switch {
-	case err != nil || n < 1 || n > len(stockMenu):
+	menu, err := showStock(c)
+	if err != nil {
+		return Move{}, err
+	}
+	n, ok := menuNumber(in, len(menu.Items))
+	if !ok {
 		return c.Invalid(), nil
-	case stockMenu[n-1] == nil:
-		return Go(StStockNeed, ""), nil
 	}
-	return startCalc(c, *stockMenu[n-1]), nil
+	return Go(menu.Items[n-1].State, menu.Items[n-1].Arg), nil
 }
 
-func showStockNeed(c *Ctx) (Screen, error) {
-	return Menu(c.T("Monthly need", "Mahitaji ya mwezi"),
-		Item{Label: c.T("From target population", "Kwa idadi ya walengwa")},
-		Item{Label: c.T("From AMC (consumption)", "Kwa wastani wa matumizi")}), nil
-}
-
-func stockNeedInput(c *Ctx, in string) (Move, error) {
-	switch in {
-	case "1":
-		return startCalc(c, calcNeedTarget), nil
-	case "2":
-		return startCalc(c, calcNeedAMC), nil
+// calcStart is the first screen of calc: its vaccine or its first question.
+func calcStart(calc stock.Calculator) State {
+	if calc.Vaccine {
+		return StStockVaccine
 	}
-	return c.Invalid(), nil
+	return StStockAsk
 }
 
-// stockVar is the session variable that keeps a typed answer; vaccineVar
-// keeps the chosen vaccine's id.
+// calcArg is the argument of calc's first screen.
+func calcArg(calc stock.Calculator) string {
+	if calc.Vaccine {
+		return calc.Name
+	}
+	return askArg(calc.Name, firstAsked(calc, 0))
+}
+
+// firstAsked is the index of the first input from i on that a phone asks,
+// or len(calc.Inputs).
+func firstAsked(calc stock.Calculator, i int) int {
+	for ; i < len(calc.Inputs); i++ {
+		if calc.Inputs[i].Asked() {
+			return i
+		}
+	}
+	return i
+}
+
+func askArg(name string, i int) string { return fmt.Sprintf("%s:%d", name, i) }
+
+// stockVar is the prefix of the session variables that keep the numbers
+// typed, by input; vaccineVar keeps the chosen vaccine's id. An answer of
+// an earlier calculation is never read: questions are asked in order and
+// each is typed before it is used.
 const (
 	stockVar   = "stk."
 	vaccineVar = stockVar + "vaccine"
 )
 
-// startCalc forgets the answers of an earlier calculation and asks for the
-// vaccine or the first number.
-func startCalc(c *Ctx, calc calculator) Move {
-	for k := range c.S.Vars {
-		if strings.HasPrefix(k, stockVar) {
-			delete(c.S.Vars, k)
-		}
-	}
-	if calc.vaccine {
-		return Go(StStockVaccine, calc.key)
-	}
-	return Go(StStockAsk, askArg(calc.key, 0))
-}
-
-func askArg(key string, i int) string { return key + ":" + strconv.Itoa(i) }
-
-// stockSettings are the pack's vaccines and stock policy, or the defaults
-// of domain.md where the pack has none.
-func stockSettings(c *Ctx) ([]stock.Vaccine, stock.Policy) {
-	vaccines, policy := stock.DefaultVaccines(), stock.DefaultPolicy()
+// stockSettings are the pack's vaccines and stock policy, the defaults of
+// package stock where it has none, as the API has them.
+func stockSettings(c *Ctx) stock.Settings {
 	if p := c.m.pack; p != nil {
-		if len(p.Settings.Vaccines) > 0 {
-			vaccines = p.Settings.Vaccines
-		}
-		if p.Settings.StockPolicy.SupplyMonths > 0 {
-			policy = p.Settings.StockPolicy
-		}
+		return p.Settings.Stock()
 	}
-	return vaccines, policy
+	return stock.NewSettings(stock.Policy{}, nil)
 }
 
 // vaccineName is v's name in the nurse's language, from the pack's
@@ -128,48 +163,63 @@ func showStockVaccine(c *Ctx) (Screen, error) {
 	if !ok {
 		return showStock(c)
 	}
-	vaccines, _ := stockSettings(c)
+	vaccines := stockSettings(c).Vaccines
 	items := make([]Item, len(vaccines))
 	for i, v := range vaccines {
 		items[i] = Item{Label: vaccineName(c, v)}
 	}
-	return Menu(calc.title.In(c.Lang())+c.T(": choose the vaccine", ": chagua chanjo"), items...), nil
+	return Menu(calc.Title.In(c.Lang())+c.T(": choose the vaccine", ": chagua chanjo"), items...), nil
 }
 
 func stockVaccineInput(c *Ctx, in string) (Move, error) {
-	if _, ok := calcByKey(c.Arg()); !ok {
+	calc, ok := calcByKey(c.Arg())
+	if !ok {
 		return stockInput(c, in)
 	}
-	vaccines, _ := stockSettings(c)
-	n, err := strconv.Atoi(in)
-	if err != nil || n < 1 || n > len(vaccines) {
+	vaccines := stockSettings(c).Vaccines
+	n, ok := menuNumber(in, len(vaccines))
+	if !ok {
 		return c.Invalid(), nil
 	}
 	c.S.SetVar(vaccineVar, vaccines[n-1].ID)
-	return Go(StStockAsk, askArg(c.Arg(), 0)), nil
+	return Go(StStockAsk, askArg(calc.Name, firstAsked(calc, 0))), nil
+}
+
+// menuNumber reads the number of one of n items.
+func menuNumber(in string, n int) (int, bool) {
+	i, err := strconv.Atoi(strings.TrimSpace(in))
+	return i, err == nil && i >= 1 && i <= n
 }
 
 // question reads the argument of a question screen.
-func question(arg string) (calculator, int, bool) {
-	key, idx, _ := strings.Cut(arg, ":")
-	calc, ok := calcByKey(key)
+func question(arg string) (stock.Calculator, int, bool) {
+	name, idx, _ := strings.Cut(arg, ":")
+	calc, ok := calcByKey(name)
 	i, err := strconv.Atoi(idx)
-	if !ok || err != nil || i < 0 || i >= len(calc.fields) {
-		return calculator{}, 0, false
+	if !ok || err != nil || i < 0 || i >= len(calc.Inputs) || !calc.Inputs[i].Asked() {
+		return stock.Calculator{}, 0, false
 	}
 	return calc, i, true
 }
 
 // heading names the calculator, the vaccine and how far along the nurse is.
-func heading(c *Ctx, calc calculator, i int) string {
-	h := calc.title.In(c.Lang())
-	if calc.vaccine {
-		vaccines, _ := stockSettings(c)
-		if v, ok := stock.FindVaccine(vaccines, c.S.Var(vaccineVar)); ok {
+func heading(c *Ctx, calc stock.Calculator, i int) string {
+	h := calc.Title.In(c.Lang())
+	if calc.Vaccine {
+		if v, ok := stock.FindVaccine(stockSettings(c).Vaccines, c.S.Var(vaccineVar)); ok {
 			h += ", " + vaccineName(c, v)
 		}
 	}
-	return fmt.Sprintf("%s %d/%d", h, i+1, len(calc.fields))
+	n, total := 0, 0
+	for j, in := range calc.Inputs {
+		if in.Asked() {
+			total++
+			if j <= i {
+				n++
+			}
+		}
+	}
+	return fmt.Sprintf("%s %d/%d", h, n, total)
 }
 
 func showStockAsk(c *Ctx) (Screen, error) {
@@ -177,8 +227,9 @@ func showStockAsk(c *Ctx) (Screen, error) {
 	if !ok {
 		return showStock(c)
 	}
-	text := heading(c, calc, i) + "\n" + calc.fields[i].prompt.In(c.Lang())
-	if calc.fields[i].hint {
+	in := calc.Inputs[i]
+	text := heading(c, calc, i) + "\n" + in.Prompt.In(c.Lang())
+	if in.Hint {
 		text += "\n" + acceptableHint(c).In(c.Lang())
 	}
 	return Entry(text), nil
@@ -187,10 +238,9 @@ func showStockAsk(c *Ctx) (Screen, error) {
 // acceptableHint names the chosen vaccine's acceptable wastage: a hint for
 // the nurse's own rate, never a default.
 func acceptableHint(c *Ctx) stock.Text {
-	vaccines, _ := stockSettings(c)
-	v, _ := stock.FindVaccine(vaccines, c.S.Var(vaccineVar))
+	v, _ := stock.FindVaccine(stockSettings(c).Vaccines, c.S.Var(vaccineVar))
 	a := stock.Ratio{Value: v.Acceptable, Valid: true}.Percent()
-	return txt("Acceptable: up to "+a, "Inayokubalika: hadi "+a)
+	return stock.Text{EN: "Acceptable: up to " + a, SW: "Inayokubalika: hadi " + a}
 }
 
 // stockAskInput takes one number. It runs the calculator at once, with 0
@@ -203,34 +253,39 @@ func stockAskInput(c *Ctx, in string) (Move, error) {
 	if !ok {
 		return stockInput(c, in)
 	}
-	if !wholeNumber(in) {
+	x, ok := calc.Inputs[i].Typed(in)
+	if !ok {
+		if calc.Inputs[i].Decimal() {
+			return Retry(c.T("Enter a number, such as 2.5.", "Weka namba, kama 2.5.")), nil
+		}
 		return Retry(c.T("Enter a whole number.", "Weka namba kamili.")), nil
 	}
-	c.S.SetVar(stockVar+calc.fields[i].key, in)
-	res, err := calc.run(typed(c, calc, i))
+	c.S.SetVar(stockVar+calc.Inputs[i].Key, strings.TrimSpace(in))
+	v := typed(c, calc, i)
+	res, err := calc.Calculate(v)
 	var ie *stock.InputError
 	switch {
-	case errors.As(err, &ie) && fieldIndex(calc, ie.Field) > i:
+	case errors.As(err, &ie) && inputIndex(calc, ie.Field) > i:
 		// A number still to come (0 for now) is refused: ask for it.
 	case errors.As(err, &ie):
-		delete(c.S.Vars, stockVar+calc.fields[i].key)
+		delete(c.S.Vars, stockVar+calc.Inputs[i].Key)
 		return Retry(refusal(c, calc, i, ie)), nil
 	case err != nil:
 		return Move{}, err
 	}
-	if f := calc.fields[i]; f.confirm && typed(c, calc, i).nums[f.key] >= stock.ConfirmWastage {
+	if calc.Inputs[i].Confirm && x >= stock.ConfirmWastage {
 		return Go(StStockConfirm, c.Arg()), nil
 	}
-	return advance(c, calc, i, res)
+	return advance(c, calc, i, v, res)
 }
 
 // advance asks the next number, or stores the completed calculation and
 // shows its result.
-func advance(c *Ctx, calc calculator, i int, res calculation) (Move, error) {
-	if i+1 < len(calc.fields) {
-		return Go(StStockAsk, askArg(calc.key, i+1)), nil
+func advance(c *Ctx, calc stock.Calculator, i int, v stock.Values, res stock.Result) (Move, error) {
+	if next := firstAsked(calc, i+1); next < len(calc.Inputs) {
+		return Go(StStockAsk, askArg(calc.Name, next)), nil
 	}
-	if err := saveCalculation(c, calc.key, res); err != nil {
+	if err := saveCalculation(c, calc, v, res); err != nil {
 		return Move{}, err
 	}
 	// Back from the result leads to the stock menu, for the next calculation.
@@ -240,7 +295,7 @@ func advance(c *Ctx, calc calculator, i int, res calculation) (Move, error) {
 			break
 		}
 	}
-	return Go(StStockResult, calc.key), nil
+	return Go(StStockResult, calc.Name), nil
 }
 
 // showStockConfirm asks the nurse to confirm a wastage rate of 80% or more:
@@ -250,9 +305,9 @@ func showStockConfirm(c *Ctx) (Screen, error) {
 	if !ok {
 		return showStock(c)
 	}
-	rate := c.S.Var(stockVar + calc.fields[i].key)
-	n, _ := strconv.Atoi(rate)
-	usage := strconv.Itoa(100 - n)
+	rate := c.S.Var(stockVar + calc.Inputs[i].Key)
+	x, _ := calc.Inputs[i].Typed(rate)
+	usage := stock.Quantity(100 - 100*x)
 	return Menu(c.T("Wastage "+rate+"% is very high: only "+usage+"% of doses given. Is it right?",
 		"Upotevu "+rate+"% ni mkubwa sana: walizopewa ni "+usage+"% tu ya dozi. Ni sahihi?"),
 		Item{Label: c.T("Yes, use "+rate+"%", "Ndiyo, tumia "+rate+"%")},
@@ -266,54 +321,48 @@ func stockConfirmInput(c *Ctx, in string) (Move, error) {
 	}
 	switch in {
 	case "1":
-		res, err := calc.run(typed(c, calc, i))
+		v := typed(c, calc, i)
+		res, err := calc.Calculate(v)
 		var ie *stock.InputError
-		if err != nil && !(errors.As(err, &ie) && fieldIndex(calc, ie.Field) > i) {
+		if err != nil && !(errors.As(err, &ie) && inputIndex(calc, ie.Field) > i) {
 			return Move{}, err
 		}
-		return advance(c, calc, i, res)
+		return advance(c, calc, i, v, res)
 	case "2":
-		delete(c.S.Vars, stockVar+calc.fields[i].key)
+		delete(c.S.Vars, stockVar+calc.Inputs[i].Key)
 		return Back(), nil
 	}
 	return c.Invalid(), nil
 }
 
-// wholeNumber accepts what a phone keypad types for a number: digits only.
-func wholeNumber(in string) bool {
-	if in == "" {
-		return false
+// typed returns the values of calc's inputs asked up to input upto, 0 for
+// those still to be asked; the inputs a phone never asks take their
+// defaults.
+func typed(c *Ctx, calc stock.Calculator, upto int) stock.Values {
+	s := stockSettings(c)
+	v := stock.NewValues(s)
+	if calc.Vaccine {
+		v.Vaccine, _ = stock.FindVaccine(s.Vaccines, c.S.Var(vaccineVar))
 	}
-	for _, r := range in {
-		if r < '0' || r > '9' {
-			return false
+	for i, in := range calc.Inputs {
+		if !in.Asked() {
+			continue
 		}
-	}
-	return true
-}
-
-// typed returns the answers to the first upto+1 questions of calc, 0 for
-// the others.
-func typed(c *Ctx, calc calculator, upto int) entries {
-	vaccines, policy := stockSettings(c)
-	v, _ := stock.FindVaccine(vaccines, c.S.Var(vaccineVar))
-	e := entries{nums: map[string]float64{}, vaccine: v, policy: policy}
-	for i, f := range calc.fields {
 		x := 0.0
 		if i <= upto {
-			x, _ = strconv.ParseFloat(c.S.Var(stockVar+f.key), 64)
+			x, _ = in.Typed(c.S.Var(stockVar + in.Key))
 		}
-		if f.percent {
-			x /= 100
-		}
-		e.nums[f.key] = x
+		v.Set(in.Key, x)
 	}
-	return e
+	return v
 }
 
-func fieldIndex(calc calculator, key string) int {
-	for i, f := range calc.fields {
-		if f.key == key {
+// inputIndex is the index of the question that asks key, or -1 for a
+// figure a phone does not ask (derived or defaulted): its refusal is the
+// refusal of the number just typed.
+func inputIndex(calc stock.Calculator, key string) int {
+	for i, in := range calc.Inputs {
+		if in.Key == key && in.Asked() {
 			return i
 		}
 	}
@@ -323,19 +372,20 @@ func fieldIndex(calc calculator, key string) int {
 // derivedLabels name the figures a calculator derives, when one of them is
 // refused (an AMC so large that the maximum stock exceeds what it takes).
 var derivedLabels = map[string]stock.Text{
-	"maximum_stock":  txt("maximum stock", "kiwango cha juu"),
-	"order_point":    txt("order point", "kiwango cha kuagiza"),
-	"doses_per_vial": txt("doses per vial", "dozi kwa chupa"),
+	"maximum_stock":  {EN: "maximum stock", SW: "kiwango cha juu"},
+	"order_point":    {EN: "order point", SW: "kiwango cha kuagiza"},
+	"doses_per_vial": {EN: "doses per vial", SW: "dozi kwa chupa"},
 }
 
 // refusal says why the number typed on question i is refused, naming the
 // field when the calculator refused another one.
-func refusal(c *Ctx, calc calculator, i int, ie *stock.InputError) string {
+func refusal(c *Ctx, calc stock.Calculator, i int, ie *stock.InputError) string {
 	why := ie.Reason.In(c.Lang())
-	if ie.Field != calc.fields[i].key {
+	if ie.Field != calc.Inputs[i].Key {
 		label, ok := derivedLabels[ie.Field]
 		if !ok {
-			label = txt(strings.ReplaceAll(ie.Field, "_", " "), strings.ReplaceAll(ie.Field, "_", " "))
+			name := strings.ReplaceAll(ie.Field, "_", " ")
+			label = stock.Text{EN: name, SW: name}
 		}
 		why = label.In(c.Lang()) + " " + why
 	}
@@ -343,27 +393,28 @@ func refusal(c *Ctx, calc calculator, i int, ie *stock.InputError) string {
 }
 
 // saveCalculation stores a completed calculation for the nurse, with her
-// facility, in the JSON API's shape.
-func saveCalculation(c *Ctx, key string, res calculation) error {
-	inputs, err := json.Marshal(res.inputs)
+// facility, in the JSON API's shape: the inputs it used (v, defaults filled
+// in by Calculate) and its answer.
+func saveCalculation(c *Ctx, calc stock.Calculator, v stock.Values, res stock.Result) error {
+	inputs, err := json.Marshal(v.Stored())
 	if err != nil {
 		return fmt.Errorf("encode inputs: %w", err)
 	}
-	answer, err := json.Marshal(res.answer)
+	answer, err := json.Marshal(res.Answer)
 	if err != nil {
 		return fmt.Errorf("encode answer: %w", err)
 	}
-	return c.Store().SaveCalculationFor(c, c.S.Nurse.ID, key, res.vaccine, inputs, answer, string(res.answer.Status.Code))
+	return c.Store().SaveCalculationFor(c, c.S.Nurse.ID, calc.Name, v.Vaccine.ID, inputs, answer, string(res.Status.Code))
 }
 
 // result computes the result again from the answers kept in the session:
 // pure arithmetic, no SQL.
-func result(c *Ctx) (calculation, bool) {
+func result(c *Ctx) (stock.Result, bool) {
 	calc, ok := calcByKey(c.Arg())
 	if !ok {
-		return calculation{}, false
+		return stock.Result{}, false
 	}
-	res, err := calc.run(typed(c, calc, len(calc.fields)))
+	res, err := calc.Calculate(typed(c, calc, len(calc.Inputs)))
 	return res, err == nil
 }
 
@@ -374,19 +425,12 @@ func showStockResult(c *Ctx) (Screen, error) {
 	if !ok {
 		return showStock(c)
 	}
-	lines := []string{res.headline.In(c.Lang()), res.answer.Status.Text.In(c.Lang())}
-	for _, w := range res.answer.Warnings {
+	lines := []string{res.Headline.In(c.Lang()), res.Status.Text.In(c.Lang())}
+	for _, w := range res.Warnings {
 		lines = append(lines, w.In(c.Lang()))
 	}
-	for _, f := range res.formulas {
+	for _, f := range res.Shown {
 		lines = append(lines, f.In(c.Lang()))
 	}
 	return Menu(strings.Join(lines, "\n")), nil
-}
-
-func stockResultInput(c *Ctx, in string) (Move, error) {
-	if _, ok := result(c); !ok {
-		return stockInput(c, in)
-	}
-	return c.Invalid(), nil
 }
