@@ -43,7 +43,7 @@ func assessmentsReport(c *gin.Context, r reporter) (any, error) {
 	rows, err := r.assessments(c.Request.Context(), scopeOf(c))
 	out := make([]assessmentJSON, len(rows))
 	for i, row := range rows {
-		j := assessmentJSON{Topic: row.Topic.ID, Title: row.Topic.Title.En}
+		j := assessmentJSON{Topic: row.Topic.ID, Title: row.Topic.Title.In("en")}
 		for k, f := range row.Forms {
 			fj := formJSON{Form: lessons.Assessments[k], Nurses: f.Nurses}
 			if f.Mean.OK {
@@ -78,10 +78,10 @@ func completionReport(c *gin.Context, r reporter) (any, error) {
 	active, out := 0, make([]completionJSON, len(rows))
 	for i, row := range rows {
 		active = row.Active
-		j := completionJSON{Topic: row.Topic.ID, Title: row.Topic.Title.En, AllLessons: row.AllLessons,
+		j := completionJSON{Topic: row.Topic.ID, Title: row.Topic.Title.In("en"), AllLessons: row.AllLessons,
 			Pct: stock.Round(row.Pct(), 1), CompletedTopic: row.Completed, Lessons: []lessonJSON{}}
 		for _, l := range row.Lessons {
-			j.Lessons = append(j.Lessons, lessonJSON{Lesson: l.Lesson.ID, Title: l.Lesson.Title.En, Completed: l.Done})
+			j.Lessons = append(j.Lessons, lessonJSON{Lesson: l.Lesson.ID, Title: l.Lesson.Title.In("en"), Completed: l.Done})
 		}
 		out[i] = j
 	}
@@ -102,7 +102,7 @@ func checklistReport(c *gin.Context, r reporter) (any, error) {
 	rows, err := r.checklist(c.Request.Context(), scopeOf(c))
 	out := make([]checklistJSON, len(rows))
 	for i, row := range rows {
-		out[i] = checklistJSON{Month: row.Month, Topic: row.Topic.ID, Title: row.Topic.Title.En, Done: row.Done, Partly: row.Partly, NotDone: row.NotDone}
+		out[i] = checklistJSON{Month: row.Month, Topic: row.Topic.ID, Title: row.Topic.Title.In("en"), Done: row.Done, Partly: row.Partly, NotDone: row.NotDone}
 	}
 	return gin.H{"months": checklistMonths, "checklist": out}, err
 }

@@ -138,7 +138,7 @@ func (a *API) visit(c *gin.Context) {
 	j := visitToJSON(v)
 	j.Checklist = []itemJSON{}
 	for _, l := range checklistLines(a.Checklist, answers) {
-		j.Checklist = append(j.Checklist, itemJSON{ItemID: l.ItemID, Topic: l.Topic, TextEn: l.Text.En, TextSw: l.Text.Sw, Answer: l.Answer})
+		j.Checklist = append(j.Checklist, itemJSON{ItemID: l.ItemID, Topic: l.Topic, TextEn: l.Text.In("en"), TextSw: l.Text.In("sw"), Answer: l.Answer})
 	}
 	c.JSON(http.StatusOK, j)
 }

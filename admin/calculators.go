@@ -98,8 +98,8 @@ func (h *CalculatorHandler) calculate(c *gin.Context) {
 	var ie *stock.InputError
 	switch {
 	case errors.As(err, &ie):
-		abort(c, http.StatusUnprocessableEntity, apiError{Code: "invalid", Message: ie.Field + ": " + ie.Reason.EN,
-			Fields: map[string]string{ie.Field: ie.Reason.EN}})
+		abort(c, http.StatusUnprocessableEntity, apiError{Code: "invalid", Message: ie.Field + ": " + ie.Reason.In("en"),
+			Fields: map[string]string{ie.Field: ie.Reason.In("en")}})
 		return
 	case err != nil:
 		h.log.Error("calculate", "calculator", name, "err", err)

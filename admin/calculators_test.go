@@ -210,7 +210,7 @@ func TestCalculatorPolicyGrades(t *testing.T) {
 		t.Errorf("POST dropout (a month of -17.1%%) = %s, want ok", got)
 	}
 	got, a := code("need-target-population", `{"vaccine": "penta", "target_population": 480, "doses_in_schedule": 3, "coverage_target": 0.9, "wastage_rate": 0.95}`)
-	if got != "high_wastage" || len(a.Warnings) != 1 || !strings.Contains(a.Warnings[0].EN, "95.0% is very high") {
+	if got != "high_wastage" || len(a.Warnings) != 1 || !strings.Contains(a.Warnings[0].In("en"), "95.0% is very high") {
 		t.Errorf("POST need-target-population (0.95) = %s, warnings %v; want high_wastage and a warning", got, a.Warnings)
 	}
 	w := post(r, "months-of-stock", `{"vaccine": "penta", "amc": 120, "stock_on_hand": 100}`)

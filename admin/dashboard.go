@@ -50,7 +50,7 @@ func (h *Console) dashboard(c *gin.Context) {
 	}
 	titles := map[string]string{}
 	for _, t := range r.pack.Topics {
-		titles[t.ID] = t.Title.En
+		titles[t.ID] = t.Title.In("en")
 	}
 	h.render(c, http.StatusOK, "dashboard", dashboardData{D: d, Month: now.Format("January 2006"), Titles: titles})
 }

@@ -68,7 +68,7 @@ func (r reporter) evaluation(ctx context.Context, sc store.Scope) ([]evaluationR
 	titles := map[string]string{}
 	for _, t := range r.topics(seen...) {
 		ids = append(ids, t.ID)
-		titles[t.ID] = t.Title.En
+		titles[t.ID] = t.Title.In("en")
 	}
 	comparisons := evaluation.Build(scores, answers, ids)
 	out := make([]evaluationRow, len(comparisons))

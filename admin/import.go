@@ -92,7 +92,7 @@ func (h *Console) queuePrivacyNotices(ctx context.Context) error {
 		}
 		pack = p
 	}
-	if pack.Settings.PrivacyNotice.En == "" {
+	if pack.Settings.PrivacyNotice.In("en") == "" {
 		return nil
 	}
 	_, err := h.db.QueuePrivacyNotices(ctx, pack.Settings.PrivacyNotice.In)

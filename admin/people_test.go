@@ -22,8 +22,8 @@ var testVisitRules = store.VisitRules{TZ: time.FixedZone("EAT", 3*3600),
 
 // testChecklist is a content pack's checklist of two items.
 var testChecklist = []lessons.ChecklistItem{
-	{ID: "chk-tally", Topic: "recording", Text: lessons.Text{En: "Tally sheet matches the register", Sw: "Alama zinalingana na rejista"}},
-	{ID: "chk-ledger", Topic: "stock", Text: lessons.Text{En: "Stock ledger matches a count", Sw: "Daftari linalingana na hesabu"}},
+	{ID: "chk-tally", Topic: "recording", Text: lessons.Text{"en": "Tally sheet matches the register", "sw": "Alama zinalingana na rejista"}},
+	{ID: "chk-ledger", Topic: "stock", Text: lessons.Text{"en": "Stock ledger matches a count", "sw": "Daftari linalingana na hesabu"}},
 }
 
 // people are the ids of peopleFixture: Kibra's (mine) and Embakasi's (theirs).

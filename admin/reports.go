@@ -55,7 +55,7 @@ func (r reporter) topics(ids ...string) []lessons.Topic {
 	ts := slices.Clone(r.pack.Topics)
 	for _, id := range ids {
 		if !slices.ContainsFunc(ts, func(t lessons.Topic) bool { return t.ID == id }) {
-			ts = append(ts, lessons.Topic{ID: id, Title: lessons.Text{En: id, Sw: id}})
+			ts = append(ts, lessons.Topic{ID: id, Title: lessons.Text{"en": id, "sw": id}})
 		}
 	}
 	return ts
@@ -216,7 +216,7 @@ func (r reporter) stock(ctx context.Context, sc store.Scope) ([]stockRow, error)
 		}
 		var ans stock.Answer
 		if json.Unmarshal([]byte(a.Result), &ans) == nil {
-			row.Meaning = ans.Status.EN
+			row.Meaning = ans.Status.Text.In("en")
 		}
 		rows[i] = row
 	}

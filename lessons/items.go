@@ -86,8 +86,8 @@ func (l *loader) lesson(d decoder, n *yaml.Node, fileTopic string) {
 		},
 		"key_point": func(v *yaml.Node) { x.KeyPoint = d.text(v); keyNode = v },
 	})
-	budget := screen.MinBudget(PageKind)
-	for _, lang := range screen.Languages {
+	budget := screen.MinBudget(PageKind, codes(l.pack.Settings.Languages))
+	for _, lang := range codes(l.pack.Settings.Languages) {
 		for i := range x.Screens() {
 			what, node := fmt.Sprintf("page %d screen", i+1), keyNode
 			if i < len(pageNodes) {
@@ -95,7 +95,7 @@ func (l *loader) lesson(d decoder, n *yaml.Node, fileTopic string) {
 			} else {
 				what = "key point screen"
 			}
-			d.limit(node, what, lang, PageScreen(x, i, lang), budget)
+			d.limit(node, what, lang, l.pack.PageScreen(x, i, lang), budget)
 		}
 	}
 	l.pack.Lessons = append(l.pack.Lessons, x)
@@ -130,11 +130,11 @@ func (l *loader) question(d decoder, n *yaml.Node, fileTopic string) {
 	for i := range order {
 		order[i] = i
 	}
-	for _, lang := range screen.Languages {
-		body := QuestionScreen(x, order, MaxQuizLen, MaxQuizLen, lang)
-		d.limit(promptNode, "question screen", lang, body, screen.MinBudget(QuestionKind))
+	for _, lang := range codes(l.pack.Settings.Languages) {
+		body := l.pack.QuestionScreen(x, order, MaxQuizLen, MaxQuizLen, lang)
+		d.limit(promptNode, "question screen", lang, body, screen.MinBudget(QuestionKind, codes(l.pack.Settings.Languages)))
 		for i, en := range explainNodes {
-			d.limit(en, "explanation screen", lang, ExplainScreen(x, i, lang), screen.MinBudget(ExplainKind))
+			d.limit(en, "explanation screen", lang, l.pack.ExplainScreen(x, i, lang), screen.MinBudget(ExplainKind, codes(l.pack.Settings.Languages)))
 		}
 	}
 	l.pack.Questions = append(l.pack.Questions, x)
@@ -184,7 +184,7 @@ func (l *loader) options(d decoder, n *yaml.Node) ([]Option, []*yaml.Node) {
 }
 
 func (l *loader) notVague(d decoder, n *yaml.Node, t Text) {
-	for _, lang := range screen.Languages {
+	for _, lang := range codes(l.pack.Settings.Languages) {
 		if m := vague.FindString(t.In(lang)); m != "" {
 			d.problem(n, "option (%s) says %q, but options are shuffled on screen", lang, m)
 		}

@@ -8,21 +8,15 @@
 // renderer and the content lint measure the very same text.
 package lessons
 
-import "github.com/chanjo-health/chanjo/lessons/stock"
+import (
+	"github.com/chanjo-health/chanjo/lessons/i18n"
+	"github.com/chanjo-health/chanjo/lessons/stock"
+)
 
-// Text is one piece of text a nurse reads, in English and Kiswahili.
-type Text struct {
-	En string
-	Sw string
-}
-
-// In returns the text in lang ("en" or "sw"), English for any other code.
-func (t Text) In(lang string) string {
-	if lang == "sw" {
-		return t.Sw
-	}
-	return t.En
-}
+// Text is one piece of text a nurse reads: language code -> words, one
+// entry per language the pack declares. It is i18n.Text, which the stock
+// calculators share.
+type Text = i18n.Text
 
 // Topic is one of the four performance gaps lessons are grouped by.
 type Topic struct {
@@ -105,8 +99,15 @@ type ChecklistItem struct {
 
 // Settings are the programme settings staff edit with the content.
 type Settings struct {
-	StockPolicy stock.Policy
-	Vaccines    []stock.Vaccine
+	// Languages are the languages a nurse may choose, in menu order; every
+	// text of the pack is in each of them.
+	Languages []Language
+	// Placeholders holds the longest value of each <name> a text may hold
+	// (reminders and the message catalogue): the lint measures every text
+	// with its parameters at their longest, and filling cuts longer values.
+	Placeholders map[string]int
+	StockPolicy  stock.Policy
+	Vaccines     []stock.Vaccine
 	// PrivacyNotice is the SMS a worker enrolled from a roster gets once:
 	// what is kept, why, and how to stop (design.md "Privacy and consent").
 	PrivacyNotice Text
@@ -123,6 +124,10 @@ type Pack struct {
 	Settings  Settings
 	Glossary  Glossary
 	Commands  Commands // the phrases of the SMS commands, commands.yaml
+	// messages is the catalogue of messages-*.yaml: the words of menus,
+	// screens and SMS, by key (Say).
+	messages    map[string]message
+	screenWords map[string]words // by language: the words lesson and quiz screens add
 }
 
 // Topic returns the topic with the given id.

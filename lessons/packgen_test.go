@@ -2,8 +2,11 @@ package lessons_test
 
 import (
 	"fmt"
+	"io/fs"
 	"strings"
 	"testing/fstest"
+
+	"github.com/chanjo-health/chanjo/lessons"
 )
 
 // size says how many items of each kind a generated pack has.
@@ -14,7 +17,9 @@ type size struct {
 // valid is the smallest pack that passes the lint: one topic at its minimums.
 var valid = size{lessons: 4, pages: 3, practice: 12, perForm: 8, checklist: 3}
 
-const settingsYAML = `stock_policy: {supply_months: 1, safety_fraction: 0.25, lead_days: 7}
+const settingsYAML = `languages: {en: English, sw: Kiswahili}
+placeholders: {date: 10, lesson: 28, code: 12, mentor: 20, mentee: 20}
+stock_policy: {supply_months: 1, safety_fraction: 0.25, lead_days: 7}
 vaccines:
   - {id: penta, name: "Penta", doses_per_vial: 10, wastage: 0.25}
 topics:
@@ -48,6 +53,18 @@ help: [HELP, MSAADA]
 `
 
 // genPack returns a pack of one topic, stock, with the given sizes.
+const messagesYAML = `main.title: {en: "Chanjo", sw: "Chanjo"}
+`
+
+// screenYAML is the shipped screen words, so screens measure as on a phone.
+var screenYAML = func() []byte {
+	b, err := fs.ReadFile(lessons.Embedded(), "messages-screen.yaml")
+	if err != nil {
+		panic(err)
+	}
+	return b
+}()
+
 func genPack(s size) fstest.MapFS {
 	var lessons, questions, checklist strings.Builder
 	for i := 1; i <= s.lessons; i++ {
@@ -87,6 +104,8 @@ func genPack(s size) fstest.MapFS {
 		"checklist.yaml":       {Data: []byte(checklist.String())},
 		"reminders.yaml":       {Data: []byte(remindersYAML)},
 		"commands.yaml":        {Data: []byte(commandsYAML)},
+		"messages-main.yaml":   {Data: []byte(messagesYAML)},
+		"messages-screen.yaml": {Data: screenYAML},
 	}
 }
 

@@ -20,26 +20,38 @@ const (
 // question screens with a two-digit "n/total" header, the longest there is.
 const MaxQuizLen = 99
 
-// words are the fixed words the composed screens add to the content.
-// saysRight and saysWrong are how explanations that already give the verdict
-// begin, so the screen does not say it twice ("Correct! Right: ...").
+// words are the fixed words the composed screens add to the content, from
+// the catalogue (messages-screen.yaml). saysRight and saysWrong are how
+// explanations that already give the verdict begin, so the screen does not
+// say it twice ("Correct! Right: ...").
 type words struct {
 	keyPoint, question, right, wrong, answer string
 	saysRight, saysWrong                     []string
 }
 
-var wordsByLang = map[string]words{
-	"en": {keyPoint: "Key point: ", question: "Question", right: "Correct! ", wrong: "Not correct. ", answer: "Answer: ",
-		saysRight: []string{"Right", "Correct"}, saysWrong: []string{"No", "Wrong", "Not correct", "Not right"}},
-	"sw": {keyPoint: "Jambo kuu: ", question: "Swali", right: "Sahihi! ", wrong: "Si sahihi. ", answer: "Jibu: ",
-		saysRight: []string{"Sahihi"}, saysWrong: []string{"Hapana", "Si sahihi", "Sio sahihi", "Siyo sahihi"}},
-}
-
-func wordsIn(lang string) words {
-	if w, ok := wordsByLang[lang]; ok {
+// words returns the screen words in lang, read from the catalogue once at
+// load (screenWords): a quiz hop composes two screens.
+func (p *Pack) words(lang string) words {
+	if w, ok := p.screenWords[lang]; ok {
 		return w
 	}
-	return wordsByLang["en"]
+	return p.screenWords[p.Lang(lang)]
+}
+
+// readWords reads the screen words of lang from the catalogue.
+func (p *Pack) readWords(lang string) words {
+	list := func(key string) []string {
+		var ws []string
+		for _, w := range strings.Split(p.Say(lang, key), ",") {
+			if w = strings.TrimSpace(w); w != "" {
+				ws = append(ws, w)
+			}
+		}
+		return ws
+	}
+	return words{keyPoint: p.Say(lang, "screen.key_point") + " ", question: p.Say(lang, "screen.question"),
+		right: p.Say(lang, "screen.right") + " ", wrong: p.Say(lang, "screen.wrong") + " ", answer: p.Say(lang, "screen.answer") + " ",
+		saysRight: list("screen.says_right"), saysWrong: list("screen.says_wrong")}
 }
 
 // saysVerdict reports whether s begins with one of the words as a whole word.
@@ -60,12 +72,12 @@ func (l Lesson) Screens() int { return len(l.Pages) + 1 }
 // "(2/5) " and the page text, or on the last screen the key point. A page out
 // of range shows the nearest screen, so progress saved before the lesson was
 // shortened still opens it.
-func PageScreen(l Lesson, page int, lang string) string {
+func (p *Pack) PageScreen(l Lesson, page int, lang string) string {
 	n := l.Screens()
 	page = max(0, min(page, n-1))
 	head := fmt.Sprintf("(%d/%d) ", page+1, n)
 	if page == len(l.Pages) {
-		return head + wordsIn(lang).keyPoint + l.KeyPoint.In(lang)
+		return head + p.words(lang).keyPoint + l.KeyPoint.In(lang)
 	}
 	return head + l.Pages[page].In(lang)
 }
@@ -73,9 +85,9 @@ func PageScreen(l Lesson, page int, lang string) string {
 // QuestionScreen returns the body of the screen asking q as question n of
 // total in lang, its options numbered from 1 in the order given by order
 // (from Shuffle).
-func QuestionScreen(q Question, order []int, n, total int, lang string) string {
+func (p *Pack) QuestionScreen(q Question, order []int, n, total int, lang string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %d/%d\n%s", wordsIn(lang).question, n, total, q.Prompt.In(lang))
+	fmt.Fprintf(&b, "%s %d/%d\n%s", p.Say(lang, "screen.question"), n, total, q.Prompt.In(lang))
 	for i, o := range order {
 		fmt.Fprintf(&b, "\n%d %s", i+1, q.Options[o].Text.In(lang))
 	}
@@ -88,8 +100,8 @@ func QuestionScreen(q Question, order []int, n, total int, lang string) string {
 // wrong choice always names the right option before the explanation says
 // why, so a nurse never leaves a question without its answer: "Not correct.
 // Answer: 1.5. Divide stock by AMC."
-func ExplainScreen(q Question, chosen int, lang string) string {
-	w := wordsIn(lang)
+func (p *Pack) ExplainScreen(q Question, chosen int, lang string) string {
+	w := p.words(lang)
 	o := q.Options[chosen]
 	text := o.Explain.In(lang)
 	if o.Correct {

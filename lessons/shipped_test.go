@@ -109,8 +109,8 @@ func TestShippedSourcesAndGlossary(t *testing.T) {
 	}
 	sw := func(id string, texts ...lessons.Text) {
 		for _, x := range texts {
-			for _, a := range p.Glossary.Avoided(x.Sw) {
-				t.Errorf("%s: %q uses %q, say %q", id, x.Sw, a.Word, a.Say)
+			for _, a := range p.Glossary.Avoided(x["sw"]) {
+				t.Errorf("%s: %q uses %q, say %q", id, x["sw"], a.Word, a.Say)
 			}
 		}
 	}

@@ -40,7 +40,7 @@ func (s *Scheduler) compose(ctx context.Context, r store.DueReminder) (string, e
 	switch r.Rule {
 	case lessons.VisitBefore:
 		var toMentor bool
-		if toMentor, err = s.visitValues(ctx, r, values); toMentor && rule.MentorText != (lessons.Text{}) {
+		if toMentor, err = s.visitValues(ctx, r, values); toMentor && len(rule.MentorText) > 0 {
 			rule = rule.ForMentor()
 		} else if toMentor {
 			values["mentor"] = values["mentee"] // a pack without mentor_text: the nurse's text names the other person

@@ -153,7 +153,7 @@ func TestVisitRemindersAtLocalTimes(t *testing.T) {
 		w := newRemWorld(t, db)
 		ctx := context.Background()
 		v := w.visit(t, mar(7, 14, 0))
-		stock := w.pack.LessonsOf("stock")[0].Title.Sw
+		stock := w.pack.LessonsOf("stock")[0].Title.In("sw")
 		review := "mentee nudge: Chanjo: asante kwa ziara ya jana. Rudia somo '" + stock + "': piga *384*123# uchague Masomo."
 		steps := []struct {
 			when time.Time
@@ -434,9 +434,9 @@ func TestDailyRulesPlanned(t *testing.T) {
 			w.tick(t, when)
 		}
 		want := []string{
-			"mentee nudge: Chanjo: tumekukosa! Somo lako lijalo ni '" + first.Sw + "'. Piga *384*123# uendelee ulipoishia.",
-			"mentor nudge: Chanjo: your lesson this week is '" + first.En + "'. Dial *384*123# and choose Lessons. It takes 5 minutes.",
-			"mentee nudge: Chanjo: somo lako la wiki hii ni '" + first.Sw + "'. Piga *384*123# uchague Masomo. Ni dakika 5 tu.",
+			"mentee nudge: Chanjo: tumekukosa! Somo lako lijalo ni '" + first.In("sw") + "'. Piga *384*123# uendelee ulipoishia.",
+			"mentor nudge: Chanjo: your lesson this week is '" + first.In("en") + "'. Dial *384*123# and choose Lessons. It takes 5 minutes.",
+			"mentee nudge: Chanjo: somo lako la wiki hii ni '" + first.In("sw") + "'. Piga *384*123# uchague Masomo. Ni dakika 5 tu.",
 		}
 		// Reminders due at one time go in no particular order.
 		if diff := cmp.Diff(want, w.outbox(t), cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {

@@ -111,7 +111,7 @@ func TestTopicCompletionQueuesOneSMS(t *testing.T) {
 			}
 			cert, err2 := e.db.CertificateByCode(ctx, code)
 			date := cert.Issued.In(e.svc.m.tz).Format("2006-01-02")
-			if want := []string{lessons.Certificate(topic, "en", w.Name, date, code)}; err != nil || err2 != nil || !cmp.Equal(bodies, want) {
+			if want := []string{e.svc.m.pack.Certificate(topic, "en", w.Name, date, code)}; err != nil || err2 != nil || !cmp.Equal(bodies, want) {
 				t.Errorf("outbox of the nurse = %q, %v, %v, want %q", bodies, err, err2, want)
 			}
 		})
@@ -278,7 +278,7 @@ func TestJobAidBySMS(t *testing.T) {
 	if err := e.db.Select(&rows, `SELECT kind, body FROM outbox WHERE phone = ?`, p); err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 1 || rows[0].Kind != "reply" || rows[0].Body != aid.SMS.En {
+	if len(rows) != 1 || rows[0].Kind != "reply" || rows[0].Body != aid.SMS.In("en") {
 		t.Errorf("outbox = %+v, want one reply with the English job aid", rows)
 	}
 }

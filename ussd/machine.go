@@ -69,12 +69,15 @@ type Ctx struct {
 	m     *Machine
 }
 
-// Lang returns the nurse's language, en or sw.
-func (c *Ctx) Lang() string {
-	if c.S.Nurse.Lang == "sw" {
-		return "sw"
-	}
-	return "en"
+// Lang returns the nurse's language: her choice when the pack speaks it,
+// else the pack's first language.
+func (c *Ctx) Lang() string { return c.m.pack.Lang(c.S.Nurse.Lang) }
+
+// Say returns the catalogue's text key (the pack's messages-*.yaml) in the
+// nurse's language, its <name> parameters filled from args given as name,
+// value pairs: c.Say("quiz.score", "right", 3, "total", 5).
+func (c *Ctx) Say(key string, args ...any) string {
+	return c.m.pack.Say(c.Lang(), key, args...)
 }
 
 // T returns en or sw, whichever is the nurse's language.

@@ -137,7 +137,7 @@ func showLessonPage(c *Ctx) (Screen, error) {
 	l.read(ls.ID, page, page == len(ls.Pages))
 	keepLearner(c, l)
 	mark := store.PageMark{WorkerID: c.S.Nurse.ID, Lesson: ls.ID, Page: page, Done: l.Progress[ls.ID].Done, At: c.m.now()}
-	text := lessons.PageScreen(ls, page, c.Lang())
+	text := c.m.pack.PageScreen(ls, page, c.Lang())
 	switch err := c.m.pages.Mark(c, mark); {
 	case errors.Is(err, ErrPageNotSaved):
 		// The page is worth reading still; she must not believe it counted.
@@ -205,7 +205,7 @@ func completeTopic(c *Ctx, l *learner, topic string) (bool, error) {
 	}
 	t, _ := c.m.pack.Topic(topic)
 	sms := func(cert store.Certificate) string {
-		return lessons.Certificate(t, c.Lang(), cert.Name, cert.Issued.In(c.m.tz).Format("2006-01-02"), cert.Code)
+		return c.m.pack.Certificate(t, c.Lang(), cert.Name, cert.Issued.In(c.m.tz).Format("2006-01-02"), cert.Code)
 	}
 	fresh, err := c.Store().CompleteTopic(c, c.S.Nurse.ID, topic, sms)
 	if err != nil {

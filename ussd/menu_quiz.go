@@ -201,7 +201,7 @@ func showQuestion(c *Ctx) (Screen, error) {
 		return Menu(c.T("This quiz has ended.", "Zoezi hili limekwisha.")), nil
 	}
 	x := q.qs[n]
-	return Menu(lessons.QuestionScreen(x, lessons.Shuffle(x, uint64(q.seed)), n+1, len(q.qs), c.Lang())), nil
+	return Menu(c.m.pack.QuestionScreen(x, lessons.Shuffle(x, uint64(q.seed)), n+1, len(q.qs), c.Lang())), nil
 }
 
 // questionInput records the answer before anything else is shown. Practice
@@ -234,7 +234,7 @@ func showExplain(c *Ctx) (Screen, error) {
 	if !ok || q.chosen[n] < 0 {
 		return Menu(c.T("This quiz has ended.", "Zoezi hili limekwisha.")), nil
 	}
-	return Page(lessons.ExplainScreen(q.qs[n], q.chosen[n], c.Lang())), nil
+	return Page(c.m.pack.ExplainScreen(q.qs[n], q.chosen[n], c.Lang())), nil
 }
 
 func explainInput(c *Ctx, in string) (Move, error) {

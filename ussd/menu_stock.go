@@ -43,7 +43,7 @@ var stockTree = []Node{
 func onPhone() []stock.Calculator {
 	var out []stock.Calculator
 	for _, calc := range stock.Calculators {
-		if calc.Title != (stock.Text{}) {
+		if calc.Title != "" {
 			out = append(out, calc)
 		}
 	}
@@ -53,38 +53,38 @@ func onPhone() []stock.Calculator {
 // calcByKey finds a calculator of the phone's menu by its name.
 func calcByKey(name string) (stock.Calculator, bool) {
 	calc, ok := stock.Find(name)
-	return calc, ok && calc.Title != (stock.Text{})
+	return calc, ok && calc.Title != ""
 }
 
 // showStock lists the calculators, one item for each group.
 func showStock(c *Ctx) (Screen, error) {
 	var items []Item
-	seen := map[stock.Text]bool{}
+	seen := map[string]bool{}
 	for _, calc := range onPhone() {
 		switch {
-		case calc.Group == (stock.Text{}):
-			items = append(items, Item{Label: calc.Title.In(c.Lang()), State: calcStart(calc), Arg: calcArg(calc)})
+		case calc.Group == "":
+			items = append(items, Item{Label: c.Say(calc.Title), State: calcStart(calc), Arg: calcArg(calc)})
 		case !seen[calc.Group]:
 			seen[calc.Group] = true
-			items = append(items, Item{Label: calc.Group.In(c.Lang()), State: StStockGroup, Arg: calc.Name})
+			items = append(items, Item{Label: c.Say(calc.Group), State: StStockGroup, Arg: calc.Name})
 		}
 	}
-	return Menu(c.T("Stock calculator", "Hesabu ya akiba"), items...), nil
+	return Menu(c.Say("calc.title"), items...), nil
 }
 
 // showStockGroup lists the calculators of the group its argument names.
 func showStockGroup(c *Ctx) (Screen, error) {
 	first, ok := calcByKey(c.Arg())
-	if !ok || first.Group == (stock.Text{}) {
+	if !ok || first.Group == "" {
 		return showStock(c)
 	}
 	var items []Item
 	for _, calc := range onPhone() {
 		if calc.Group == first.Group {
-			items = append(items, Item{Label: calc.Item.In(c.Lang()), State: calcStart(calc), Arg: calcArg(calc)})
+			items = append(items, Item{Label: c.Say(calc.Item), State: calcStart(calc), Arg: calcArg(calc)})
 		}
 	}
-	return Menu(first.Group.In(c.Lang()), items...), nil
+	return Menu(c.Say(first.Group), items...), nil
 }
 
 // stockInput takes a choice of the stock menu on a screen shown as the
@@ -168,7 +168,7 @@ func showStockVaccine(c *Ctx) (Screen, error) {
 	for i, v := range vaccines {
 		items[i] = Item{Label: vaccineName(c, v)}
 	}
-	return Menu(calc.Title.In(c.Lang())+c.T(": choose the vaccine", ": chagua chanjo"), items...), nil
+	return Menu(c.Say("calc.choose_vaccine", "calculator", c.Say(calc.Title)), items...), nil
 }
 
 func stockVaccineInput(c *Ctx, in string) (Move, error) {
@@ -204,12 +204,6 @@ func question(arg string) (stock.Calculator, int, bool) {
 
 // heading names the calculator, the vaccine and how far along the nurse is.
 func heading(c *Ctx, calc stock.Calculator, i int) string {
-	h := calc.Title.In(c.Lang())
-	if calc.Vaccine {
-		if v, ok := stock.FindVaccine(stockSettings(c).Vaccines, c.S.Var(vaccineVar)); ok {
-			h += ", " + vaccineName(c, v)
-		}
-	}
 	n, total := 0, 0
 	for j, in := range calc.Inputs {
 		if in.Asked() {
@@ -219,7 +213,10 @@ func heading(c *Ctx, calc stock.Calculator, i int) string {
 			}
 		}
 	}
-	return fmt.Sprintf("%s %d/%d", h, n, total)
+	if v, ok := stock.FindVaccine(stockSettings(c).Vaccines, c.S.Var(vaccineVar)); ok && calc.Vaccine {
+		return c.Say("calc.heading_vaccine", "calculator", c.Say(calc.Title), "vaccine", vaccineName(c, v), "step", n, "steps", total)
+	}
+	return c.Say("calc.heading", "calculator", c.Say(calc.Title), "step", n, "steps", total)
 }
 
 func showStockAsk(c *Ctx) (Screen, error) {
@@ -228,19 +225,18 @@ func showStockAsk(c *Ctx) (Screen, error) {
 		return showStock(c)
 	}
 	in := calc.Inputs[i]
-	text := heading(c, calc, i) + "\n" + in.Prompt.In(c.Lang())
+	text := heading(c, calc, i) + "\n" + c.Say(in.Prompt)
 	if in.Hint {
-		text += "\n" + acceptableHint(c).In(c.Lang())
+		text += "\n" + acceptableHint(c)
 	}
 	return Entry(text), nil
 }
 
 // acceptableHint names the chosen vaccine's acceptable wastage: a hint for
 // the nurse's own rate, never a default.
-func acceptableHint(c *Ctx) stock.Text {
+func acceptableHint(c *Ctx) string {
 	v, _ := stock.FindVaccine(stockSettings(c).Vaccines, c.S.Var(vaccineVar))
-	a := stock.Ratio{Value: v.Acceptable, Valid: true}.Percent()
-	return stock.Text{EN: "Acceptable: up to " + a, SW: "Inayokubalika: hadi " + a}
+	return c.Say("calc.acceptable", "rate", stock.Ratio{Value: v.Acceptable, Valid: true}.Percent())
 }
 
 // stockAskInput takes one number. It runs the calculator at once, with 0
@@ -256,9 +252,9 @@ func stockAskInput(c *Ctx, in string) (Move, error) {
 	x, ok := calc.Inputs[i].Typed(in)
 	if !ok {
 		if calc.Inputs[i].Decimal() {
-			return Retry(c.T("Enter a number, such as 2.5.", "Weka namba, kama 2.5.")), nil
+			return Retry(c.Say("calc.decimal")), nil
 		}
-		return Retry(c.T("Enter a whole number.", "Weka namba kamili.")), nil
+		return Retry(c.Say("calc.whole")), nil
 	}
 	c.S.SetVar(stockVar+calc.Inputs[i].Key, strings.TrimSpace(in))
 	v := typed(c, calc, i)
@@ -308,10 +304,9 @@ func showStockConfirm(c *Ctx) (Screen, error) {
 	rate := c.S.Var(stockVar + calc.Inputs[i].Key)
 	x, _ := calc.Inputs[i].Typed(rate)
 	usage := stock.Quantity(100 - 100*x)
-	return Menu(c.T("Wastage "+rate+"% is very high: only "+usage+"% of doses given. Is it right?",
-		"Upotevu "+rate+"% ni mkubwa sana: walizopewa ni "+usage+"% tu ya dozi. Ni sahihi?"),
-		Item{Label: c.T("Yes, use "+rate+"%", "Ndiyo, tumia "+rate+"%")},
-		Item{Label: c.T("No, type it again", "Hapana, andika tena")}), nil
+	return Menu(c.Say("calc.confirm", "typed", rate, "usage", usage),
+		Item{Label: c.Say("calc.confirm_yes", "typed", rate)},
+		Item{Label: c.Say("calc.confirm_no")}), nil
 }
 
 func stockConfirmInput(c *Ctx, in string) (Move, error) {
@@ -369,12 +364,13 @@ func inputIndex(calc stock.Calculator, key string) int {
 	return -1
 }
 
-// derivedLabels name the figures a calculator derives, when one of them is
-// refused (an AMC so large that the maximum stock exceeds what it takes).
-var derivedLabels = map[string]stock.Text{
-	"maximum_stock":  {EN: "maximum stock", SW: "kiwango cha juu"},
-	"order_point":    {EN: "order point", SW: "kiwango cha kuagiza"},
-	"doses_per_vial": {EN: "doses per vial", SW: "dozi kwa chupa"},
+// derivedLabels are the catalogue keys of the figures a calculator
+// derives, named when one of them is refused (an AMC so large that the
+// maximum stock exceeds what it takes).
+var derivedLabels = map[string]string{
+	"maximum_stock":  "calc.field.maximum_stock",
+	"order_point":    "calc.field.order_point",
+	"doses_per_vial": "calc.field.doses_per_vial",
 }
 
 // refusal says why the number typed on question i is refused, naming the
@@ -382,14 +378,13 @@ var derivedLabels = map[string]stock.Text{
 func refusal(c *Ctx, calc stock.Calculator, i int, ie *stock.InputError) string {
 	why := ie.Reason.In(c.Lang())
 	if ie.Field != calc.Inputs[i].Key {
-		label, ok := derivedLabels[ie.Field]
-		if !ok {
-			name := strings.ReplaceAll(ie.Field, "_", " ")
-			label = stock.Text{EN: name, SW: name}
+		label := strings.ReplaceAll(ie.Field, "_", " ")
+		if key, ok := derivedLabels[ie.Field]; ok {
+			label = c.Say(key)
 		}
-		why = label.In(c.Lang()) + " " + why
+		why = label + " " + why
 	}
-	return c.T("Not accepted: ", "Haikubaliki: ") + why
+	return c.Say("calc.refused", "reason", why)
 }
 
 // saveCalculation stores a completed calculation for the nurse, with her

@@ -136,7 +136,7 @@ func TestStockStored(t *testing.T) {
 		t.Fatalf("result %q: %v", got.Result, err)
 	}
 	if ans.Calculator != "order-quantity" || ans.Values["order_doses"] != 300.0 || ans.Values["order_vials"] != 15.0 ||
-		ans.Values["maximum_stock"] != 500.0 || ans.Status.EN == "" || ans.Status.SW == "" || len(ans.Formula) != 4 {
+		ans.Values["maximum_stock"] != 500.0 || ans.Status.Text.In("en") == "" || ans.Status.Text.In("sw") == "" || len(ans.Formula) != 4 {
 		t.Errorf("stored result = %s, want the API's answer: 300 doses, 15 vials, maximum 500, status and the four formulas", got.Result)
 	}
 }
@@ -212,26 +212,26 @@ func TestStockScreensFit(t *testing.T) {
 // item, or its group's and its own.
 func menuPath(calc stock.Calculator) []string {
 	var top []string
-	seen := map[stock.Text]bool{}
+	seen := map[string]bool{}
 	var group []string
 	for _, c := range onPhone() {
 		switch {
-		case c.Group == (stock.Text{}):
+		case c.Group == "":
 			top = append(top, c.Name)
 		case !seen[c.Group]:
 			seen[c.Group] = true
-			top = append(top, "group:"+c.Group.EN)
+			top = append(top, "group:"+c.Group)
 		}
-		if c.Group == calc.Group && c.Group != (stock.Text{}) {
+		if c.Group == calc.Group && c.Group != "" {
 			group = append(group, c.Name)
 		}
 	}
 	want := calc.Name
-	if calc.Group != (stock.Text{}) {
-		want = "group:" + calc.Group.EN
+	if calc.Group != "" {
+		want = "group:" + calc.Group
 	}
 	path := []string{strconv.Itoa(slices.Index(top, want) + 1)}
-	if calc.Group != (stock.Text{}) {
+	if calc.Group != "" {
 		path = append(path, strconv.Itoa(slices.Index(group, calc.Name)+1))
 	}
 	return path
@@ -267,7 +267,7 @@ func runExtremes(t *testing.T, e *testEnv, calc stock.Calculator, lang, phone, v
 		if !in.Asked() {
 			continue
 		}
-		prompt := in.Prompt.In(lang)
+		prompt := e.svc.m.pack.Say(lang, in.Prompt)
 		for _, x := range extremes {
 			path = append(path, x)
 			body = check(x, hop(x))
@@ -293,7 +293,7 @@ func runExtremes(t *testing.T, e *testEnv, calc stock.Calculator, lang, phone, v
 	if err != nil {
 		t.Fatalf("%s with %v: %v", calc.Name, path, err)
 	}
-	for _, want := range append([]stock.Text{res.Headline, res.Status.Text}, res.Shown...) {
+	for _, want := range append([]lessons.Text{res.Headline, res.Status.Text}, res.Shown...) {
 		for _, line := range strings.Split(want.In(lang), "\n") {
 			if !strings.Contains(flat, strings.Join(strings.Fields(line), " ")) {
 				t.Errorf("%s result pages %q: missing %q", calc.Name, pages, line)

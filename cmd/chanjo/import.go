@@ -94,7 +94,7 @@ func applyRows(ctx context.Context, e env, rows []roster.Row) (res store.RosterR
 		if err != nil {
 			return fmt.Errorf("import roster: %w", err)
 		}
-		if pack.Settings.PrivacyNotice.En == "" {
+		if pack.Settings.PrivacyNotice.In("en") == "" {
 			return nil // no notice in this pack: they stay due until one has it
 		}
 		if _, err := db.QueuePrivacyNotices(ctx, pack.Settings.PrivacyNotice.In); err != nil {

@@ -38,9 +38,6 @@ var labels = map[string]Labels{
 	"sw": {Next: "1 Endelea", Back: "0 Rudi", Home: "00 Mwanzo", More: "98 Zaidi", EntryBack: "00 Rudi"},
 }
 
-// Languages lists the language codes Chanjo speaks, English first.
-var Languages = []string{"en", "sw"}
-
 // For returns the navigation lines of lang, English for an unknown code.
 func For(lang string) Labels {
 	if l, ok := labels[lang]; ok {
@@ -86,11 +83,11 @@ func MoreLine(lang string) string { return "\n" + For(lang).More }
 // lang once its navigation lines are added.
 func Budget(k Kind, lang string) int { return MaxLen - len(Nav(k, lang)) }
 
-// MinBudget is the smallest Budget of kind k over every language: the limit
-// content must meet so that it fits in all of them.
-func MinBudget(k Kind) int {
+// MinBudget is the smallest Budget of kind k over langs: the limit content
+// must meet so that it fits in all of them.
+func MinBudget(k Kind, langs []string) int {
 	min := MaxLen
-	for _, lang := range Languages {
+	for _, lang := range langs {
 		min = minInt(min, Budget(k, lang))
 	}
 	return min

@@ -34,7 +34,7 @@ func TestCheck(t *testing.T) {
 }
 
 func TestBudgetLeavesRoomForNavigation(t *testing.T) {
-	for _, lang := range screen.Languages {
+	for _, lang := range []string{"en", "sw"} {
 		for _, k := range []screen.Kind{screen.Menu, screen.Page, screen.Entry, screen.Final} {
 			body := strings.Repeat("x", screen.Budget(k, lang))
 			if err := screentest.Check(body + screen.Nav(k, lang)); err != nil {
@@ -45,7 +45,7 @@ func TestBudgetLeavesRoomForNavigation(t *testing.T) {
 			}
 		}
 	}
-	if got, want := screen.MinBudget(screen.Page), screen.Budget(screen.Page, "sw"); got != want {
+	if got, want := screen.MinBudget(screen.Page, []string{"en", "sw"}), screen.Budget(screen.Page, "sw"); got != want {
 		t.Errorf("MinBudget(Page) = %d, want the Kiswahili budget %d (its labels are longer)", got, want)
 	}
 }

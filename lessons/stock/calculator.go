@@ -4,6 +4,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/chanjo-health/chanjo/lessons/i18n"
 )
 
 // Calculator is one entry of the calculator table: what it is called, the
@@ -13,13 +15,13 @@ import (
 type Calculator struct {
 	Name string // the API's name ("order-quantity"), stored with every calculation
 
-	// Title is the menu label and heading on a phone; a calculator without
-	// one is offered by the API only.
-	Title Text
-	// Group gathers calculators under one item of the phone's stock menu
-	// ("Monthly need"), where Item is each one's label; a calculator
-	// without a group is an item of the stock menu itself.
-	Group, Item Text
+	// The words a phone shows are keys of the pack's message catalogue
+	// (messages-calc.yaml). Title is the menu label and heading; a
+	// calculator without one is offered by the API only. Group gathers
+	// calculators under one item of the phone's stock menu ("Monthly
+	// need"), where Item is each one's label; a calculator without a group
+	// is an item of the stock menu itself.
+	Title, Group, Item string
 
 	Vaccine bool    // the vaccine is chosen first (stored; its vial size, acceptable wastage, open-vial rule)
 	Inputs  []Input // in the order a phone asks them and they are checked
@@ -58,9 +60,10 @@ type Input struct {
 	Key  string
 	Kind Kind
 	Unit Unit
-	// Prompt is the question a phone asks, with the unit; an input
-	// without one is never asked on a phone and takes its default there.
-	Prompt Text
+	// Prompt is the catalogue key of the question a phone asks, with the
+	// unit; an input without one is never asked on a phone and takes its
+	// default there.
+	Prompt string
 	// Optional inputs may be left out of an API request; Default, when
 	// set, gives their value (the pack's stock policy, the vaccine's vial
 	// size).
@@ -76,7 +79,7 @@ type Input struct {
 }
 
 // Asked says whether a phone asks the input.
-func (in Input) Asked() bool { return in.Prompt != (Text{}) }
+func (in Input) Asked() bool { return in.Prompt != "" }
 
 // Typed reads a number as a nurse types it: spaces around it are ignored, a
 // percentage becomes a fraction ("2.5" is 0.025) and only percentages take
@@ -201,8 +204,8 @@ func (v Values) policy() Policy {
 // calculation stores, with what a phone's result screen shows.
 type Result struct {
 	Answer
-	Headline Text   // above the status line on a phone
-	Shown    []Text // the formulas a phone shows below it
+	Headline i18n.Text   // above the status line on a phone
+	Shown    []i18n.Text // the formulas a phone shows below it
 }
 
 // Calculate fills in the defaults of the inputs v lacks and runs the
@@ -253,4 +256,4 @@ func Find(name string) (Calculator, bool) {
 }
 
 // tx is a text in English and Kiswahili.
-func tx(en, sw string) Text { return Text{EN: en, SW: sw} }
+func tx(en, sw string) i18n.Text { return i18n.Text{"en": en, "sw": sw} }

@@ -1,40 +1,44 @@
 package stock
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/chanjo-health/chanjo/lessons/i18n"
+)
 
 // Calculators is the calculator table, in the order of the phone's stock
 // menu; calculators without a Title are the API's only.
 var Calculators = []Calculator{
-	{Name: "months-of-stock", Title: tx("Months of stock", "Miezi ya akiba"), Vaccine: true,
+	{Name: "months-of-stock", Title: "calc.months.title", Vaccine: true,
 		Inputs: append([]Input{askOnHand, optInTransit, askAMC}, policyInputs...), run: runMonths},
-	{Name: "order-quantity", Title: tx("Order quantity", "Kiasi cha kuagiza"), Vaccine: true,
+	{Name: "order-quantity", Title: "calc.order.title", Vaccine: true,
 		Inputs: append([]Input{optAMC, askOnHand, askInTransit,
 			{Key: "maximum_stock", Unit: Doses, Optional: true},
 			{Key: "order_point", Unit: Doses, Optional: true},
 			dosesPerVial}, policyInputs...), run: runOrder},
-	{Name: "stock-count", Title: tx("Wastage", "Upotevu"), Vaccine: true,
+	{Name: "stock-count", Title: "calc.count.title", Vaccine: true,
 		Inputs: []Input{
-			{Key: "opening", Unit: Doses, Prompt: tx("Opening balance (doses):", "Salio la mwanzo (dozi):")},
-			{Key: "received", Unit: Doses, Prompt: tx("Received in the month (doses):", "Zilizopokelewa mwezi huu (dozi):")},
-			{Key: "closing", Unit: Doses, Prompt: tx("Closing balance counted (doses):", "Salio la mwisho lililohesabiwa (dozi):")},
-			{Key: "administered", Unit: Doses, Prompt: tx("Administered, from the tally sheet (doses):", "Walizopewa, kutoka fomu ya alama (dozi):")},
+			{Key: "opening", Unit: Doses, Prompt: "calc.ask.opening"},
+			{Key: "received", Unit: Doses, Prompt: "calc.ask.received"},
+			{Key: "closing", Unit: Doses, Prompt: "calc.ask.closing"},
+			{Key: "administered", Unit: Doses, Prompt: "calc.ask.administered"},
 			{Key: "unopened_lost", Unit: Doses, Optional: true, Default: zero},
 			{Key: "carried_open_doses", Unit: Doses, Optional: true, Default: zero},
 		}, run: runStockCount},
-	{Name: "need-target-population", Title: tx("Need from target population", "Mahitaji kwa walengwa"),
-		Group: needGroup, Item: tx("From target population", "Kwa idadi ya walengwa"), Vaccine: true,
+	{Name: "need-target-population", Title: "calc.need_target.title",
+		Group: needGroup, Item: "calc.need_target.item", Vaccine: true,
 		Inputs: []Input{askTarget,
-			{Key: "doses_in_schedule", Unit: Doses, Prompt: tx("Doses each child gets in the schedule (doses):", "Dozi kwa kila mtoto kwenye ratiba (dozi):")},
-			{Key: "coverage_target", Unit: Percent, Prompt: tx("Coverage target (%):", "Lengo la uchanjaji (%):")},
-			{Key: "wastage_rate", Unit: Percent, Prompt: tx("Your wastage this year (%):", "Upotevu wako mwaka huu (%):"), Hint: true, Confirm: true},
+			{Key: "doses_in_schedule", Unit: Doses, Prompt: "calc.ask.doses_in_schedule"},
+			{Key: "coverage_target", Unit: Percent, Prompt: "calc.ask.coverage_target"},
+			{Key: "wastage_rate", Unit: Percent, Prompt: "calc.ask.wastage_rate", Hint: true, Confirm: true},
 			supplyMonths,
 		}, run: runNeedTarget},
-	{Name: "need-consumption", Title: tx("Need from AMC", "Mahitaji kwa wastani"),
-		Group: needGroup, Item: tx("From AMC (consumption)", "Kwa wastani wa matumizi"), Vaccine: true,
+	{Name: "need-consumption", Title: "calc.need_amc.title",
+		Group: needGroup, Item: "calc.need_amc.item", Vaccine: true,
 		Inputs: []Input{optAMC,
 			{Key: "months", Kind: List, Optional: true, Fields: []string{"consumed", "stock_out_days"}},
 			{Key: "growth", Unit: Percent, Optional: true, Default: zero,
-				Prompt: tx("Expected population growth in a year (%):", "Ongezeko la watu linalotarajiwa kwa mwaka (%):")},
+				Prompt: "calc.ask.growth"},
 			supplyMonths,
 		}, run: runNeedConsumption},
 	{Name: "need-session-size", Vaccine: true,
@@ -43,18 +47,18 @@ var Calculators = []Calculator{
 			{Key: "sessions_per_week", Unit: Sessions}, {Key: "vials_per_session", Unit: Sessions},
 			dosesPerVial, supplyMonths,
 		}, run: runNeedSession},
-	{Name: "session-vials", Title: tx("Vials for a session", "Chupa kwa kikao"), Vaccine: true,
+	{Name: "session-vials", Title: "calc.vials.title", Vaccine: true,
 		Inputs: []Input{{Key: "expected_children", Unit: People,
-			Prompt: tx("Children expected at the session (children):", "Watoto wanaotarajiwa kwenye kikao (watoto):")},
+			Prompt: "calc.ask.expected_children"},
 			dosesPerVial}, run: runVials},
-	{Name: "dropout", Title: tx("Dropout", "Kiwango cha walioacha"),
+	{Name: "dropout", Title: "calc.dropout.title",
 		Inputs: []Input{
 			{Key: "counts", Kind: Choice, Optional: true, Options: []string{"year_to_date", "month"}},
-			{Key: "first_dose", Unit: People, Prompt: tx("First doses this year so far, e.g. Penta1 (children):", "Dozi za kwanza mwaka huu hadi sasa, mf. Penta1 (watoto):")},
-			{Key: "later_dose", Unit: People, Prompt: tx("Later doses this year so far, e.g. Penta3 or MR1 (children):", "Dozi za baadaye mwaka huu hadi sasa, mf. Penta3 au MR1 (watoto):")},
+			{Key: "first_dose", Unit: People, Prompt: "calc.ask.first_dose"},
+			{Key: "later_dose", Unit: People, Prompt: "calc.ask.later_dose"},
 			askTarget,
 			{Key: "months", Unit: Months, Optional: true, Default: countedMonths,
-				Prompt: tx("Months of this year so far, 1 to 12 (months):", "Miezi ya mwaka huu hadi sasa, 1 hadi 12 (miezi):")},
+				Prompt: "calc.ask.months"},
 		}, run: runDropout},
 	{Name: "open-vial-wastage", Vaccine: true,
 		Inputs: []Input{{Key: "months", Kind: List, Fields: []string{"opened", "administered"}}}, run: runOpenVial},
@@ -69,18 +73,18 @@ var Calculators = []Calculator{
 }
 
 // needGroup is the phone's menu item of the two monthly need methods.
-var needGroup = tx("Monthly need", "Mahitaji ya mwezi")
+const needGroup = "calc.need.group"
 
 // The inputs several calculators share.
 var (
-	askAMC = Input{Key: "amc", Unit: Doses, Prompt: tx("Average monthly consumption, AMC (doses):", "Wastani wa matumizi ya mwezi (dozi):")}
+	askAMC = Input{Key: "amc", Unit: Doses, Prompt: "calc.ask.amc"}
 	// optAMC is the AMC where the API may give another figure instead.
 	optAMC       = Input{Key: "amc", Unit: Doses, Optional: true, Prompt: askAMC.Prompt}
-	askOnHand    = Input{Key: "stock_on_hand", Unit: Doses, Prompt: tx("Usable stock on hand (doses):", "Akiba inayotumika iliyopo (dozi):")}
+	askOnHand    = Input{Key: "stock_on_hand", Unit: Doses, Prompt: "calc.ask.stock_on_hand"}
 	askInTransit = Input{Key: "in_transit", Unit: Doses, Optional: true, Default: zero,
-		Prompt: tx("Stock in transit, ordered but not received (doses):", "Akiba iliyo njiani, imeagizwa bado haijafika (dozi):")}
+		Prompt: "calc.ask.in_transit"}
 	optInTransit = Input{Key: "in_transit", Unit: Doses, Optional: true, Default: zero}
-	askTarget    = Input{Key: "target_population", Unit: People, Prompt: tx("Target population per year (children):", "Walengwa kwa mwaka (watoto):")}
+	askTarget    = Input{Key: "target_population", Unit: People, Prompt: "calc.ask.target_population"}
 	dosesPerVial = Input{Key: "doses_per_vial", Unit: Doses, Optional: true, Whole: true,
 		Default: func(v Values) float64 { return float64(v.Vaccine.DosesPerVial) }}
 	supplyMonths = Input{Key: "supply_months", Unit: Months, Optional: true,
@@ -121,9 +125,9 @@ func runMonths(v Values) (Result, error) {
 	}
 	m, name := r.Months.Months(), v.Vaccine.Name
 	return Result{
-		Answer:   NewAnswer("", r.Values(), r.Status, append([]Text{r.Formula}, r.Levels.Steps()...)...),
+		Answer:   NewAnswer("", r.Values(), r.Status, append([]i18n.Text{r.Formula}, r.Levels.Steps()...)...),
 		Headline: tx(name+": months of stock "+m, name+": miezi ya akiba "+m),
-		Shown:    []Text{r.Formula, r.Levels.Formula},
+		Shown:    []i18n.Text{r.Formula, r.Levels.Formula},
 	}, nil
 }
 
@@ -136,14 +140,14 @@ func runOrder(v Values) (Result, error) {
 	onHand, inTransit, dpv := v.Num("stock_on_hand"), v.Num("in_transit"), int(v.Num("doses_per_vial"))
 	o := Order{OnHand: onHand, InTransit: inTransit, DosesPerVial: dpv, Maximum: v.Num("maximum_stock"), OrderPoint: v.Num("order_point")}
 	var levels map[string]any
-	var steps, shown []Text
+	var steps, shown []i18n.Text
 	var l LevelsResult
 	if v.Has("amc") {
 		var err error
 		if l, err = StockLevels(v.Num("amc"), v.policy()); err != nil {
 			return Result{}, err
 		}
-		o, levels, steps, shown = l.Order(onHand, inTransit, dpv), l.Values(), l.Steps(), []Text{l.Formula}
+		o, levels, steps, shown = l.Order(onHand, inTransit, dpv), l.Values(), l.Steps(), []i18n.Text{l.Formula}
 	}
 	r, err := OrderQuantity(o)
 	if err != nil {
@@ -153,8 +157,8 @@ func runOrder(v Values) (Result, error) {
 	head := tx(name+": order "+d+" doses = "+vials+" vials of "+per, name+": agiza dozi "+d+" = chupa "+vials+" za dozi "+per)
 	if levels != nil {
 		lv := []any{num(l.SafetyStock), num(l.OrderPoint), num(l.Maximum)}
-		head.EN += fmt.Sprintf("\nSafety stock %s, order point %s, maximum stock %s doses", lv...)
-		head.SW += fmt.Sprintf("\nAkiba ya usalama %s, kiwango cha kuagiza %s, kiwango cha juu %s", lv...)
+		head["en"] += fmt.Sprintf("\nSafety stock %s, order point %s, maximum stock %s doses", lv...)
+		head["sw"] += fmt.Sprintf("\nAkiba ya usalama %s, kiwango cha kuagiza %s, kiwango cha juu %s", lv...)
 	}
 	return Result{Answer: NewAnswer("", r.Values(levels), r.Status, append(steps, r.Formula)...),
 		Headline: head, Shown: append(shown, r.Formula)}, nil
@@ -197,13 +201,13 @@ func runNeedTarget(v Values) (Result, error) {
 	a.Warnings = r.Warnings
 	w := pct(in.WastageRate)
 	head := needHeadline(r, in.SupplyMonths)
-	head.EN = v.Vaccine.Name + ", wastage " + w + ": " + head.EN
-	head.SW = v.Vaccine.Name + ", upotevu " + w + ": " + head.SW
+	head["en"] = v.Vaccine.Name + ", wastage " + w + ": " + head["en"]
+	head["sw"] = v.Vaccine.Name + ", upotevu " + w + ": " + head["sw"]
 	return Result{Answer: a, Headline: head}, nil
 }
 
 // needHeadline is the need for the supply period and the year.
-func needHeadline(r NeedResult, months float64) Text {
+func needHeadline(r NeedResult, months float64) i18n.Text {
 	if months == 1 {
 		return tx("monthly need "+num(r.PeriodNeed)+" doses, annual "+num(r.AnnualNeed),
 			"mahitaji ya mwezi dozi "+num(r.PeriodNeed)+", mwaka "+num(r.AnnualNeed))
@@ -219,7 +223,7 @@ func runNeedConsumption(v Values) (Result, error) {
 		return Result{}, err
 	}
 	in := ConsumptionNeed{AMC: v.Num("amc"), Growth: v.Num("growth"), SupplyMonths: v.Num("supply_months")}
-	var formulas []Text
+	var formulas []i18n.Text
 	var adjusted []float64
 	if v.Has("months") {
 		var months []MonthConsumption
@@ -242,8 +246,8 @@ func runNeedConsumption(v Values) (Result, error) {
 		vals["adjusted_consumption"] = adjusted
 	}
 	head := needHeadline(r, in.SupplyMonths)
-	head.EN = capital(head.EN)
-	head.SW = capital(head.SW)
+	head["en"] = capital(head["en"])
+	head["sw"] = capital(head["sw"])
 	return Result{Answer: NewAnswer("", vals, r.Status, append(formulas, r.Formula)...), Headline: head}, nil
 }
 

@@ -2,25 +2,11 @@ package stock
 
 import (
 	"math"
+
+	"github.com/chanjo-health/chanjo/lessons/i18n"
 	"strconv"
 	"strings"
 )
-
-// Text is one message in English and Kiswahili. Every Text a calculator
-// returns fits the USSD character set and stays within about 100 characters.
-type Text struct {
-	EN string `json:"en"`
-	SW string `json:"sw"`
-}
-
-// In returns the text in lang ("sw" for Kiswahili); any other language gets
-// English.
-func (t Text) In(lang string) string {
-	if lang == "sw" {
-		return t.SW
-	}
-	return t.EN
-}
 
 // Code names a status so that programs can branch on it and supervisors can
 // filter stored calculations (for example every facility below its order
@@ -56,11 +42,11 @@ const (
 // Status says what a result means: a code and one line for the nurse.
 type Status struct {
 	Code Code
-	Text Text
+	Text i18n.Text // one line: the USSD character set, about 100 characters
 }
 
 func status(code Code, en, sw string) Status {
-	return Status{Code: code, Text: Text{EN: en, SW: sw}}
+	return Status{Code: code, Text: i18n.Text{"en": en, "sw": sw}}
 }
 
 // Ratio is a rate or ratio (a fraction, or months for months of stock) that
