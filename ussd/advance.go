@@ -87,10 +87,14 @@ func (m *Machine) Dial(ctx context.Context, phone string, last *Session, offer b
 		return Session{}, "", err
 	}
 	s := Session{Nurse: n}
-	if l := last.Var(varLearner); cached && l != "" {
+	if cached {
 		// The learner goes with the nurse it was loaded for, so it is never
 		// older than reloadAfter either: a redial reads no SQL.
-		s.SetVar(varLearner, l)
+		s.Learning = last.Learning.clone()
+	}
+	if last != nil && last.Nurse.ID == n.ID && n.ID != 0 && last.Quiz != nil {
+		// A quiz left midway is taken up again when she opens it (startPractice).
+		s.Quiz = last.Work.clone().Quiz
 	}
 	start := m.home(&s)
 	switch {
@@ -125,7 +129,13 @@ func savedOf(last *Session) *Saved {
 	if last.Top().State == StResume {
 		return last.Saved
 	}
-	return &Saved{Frames: last.Frames, Vars: last.Vars}
+	return &Saved{Frames: last.Frames, Work: last.Work}
+}
+
+// dialStore is what a dial needs of the database.
+type dialStore interface {
+	WorkerByPhone(ctx context.Context, phone string) (store.Worker, error)
+	TouchDial(ctx context.Context, workerID int64) error
 }
 
 // nurse returns the worker behind phone: from the last position when it was

@@ -60,7 +60,7 @@ func TestAdvanceReconcilesText(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if got := s.Var(varName); got != "Ann*Mary" {
+	if got := s.Reg.Name; got != "Ann*Mary" {
 		t.Errorf("name after texts 1, 1*1*Ann*Mary = %q, want %q", got, "Ann*Mary")
 	}
 	same, reply, changed, _ := m.Advance(ctx, p, &s, nil, "1*1*Ann*Mary")
@@ -68,8 +68,8 @@ func TestAdvanceReconcilesText(t *testing.T) {
 		t.Errorf("repeated text: changed %v reply %q, want unchanged %q", changed, reply, s.Reply)
 	}
 	replayed, _, _, err := m.Advance(ctx, p, &s, nil, "1*1*Bo Kim")
-	if err != nil || replayed.Top().State != StRegFacility || replayed.Var(varName) != "Bo Kim" {
-		t.Errorf("text that does not extend: top %s name %q, %v; want replayed to %s with Bo Kim", replayed.Top().State, replayed.Var(varName), err, StRegFacility)
+	if err != nil || replayed.Top().State != StRegFacility || replayed.Reg.Name != "Bo Kim" {
+		t.Errorf("text that does not extend: top %s name %q, %v; want replayed to %s with Bo Kim", replayed.Top().State, replayed.Reg.Name, err, StRegFacility)
 	}
 	fresh, _, _, _ := m.Advance(ctx, p, nil, nil, "1*1*Bo Kim")
 	if fresh.Reply != replayed.Reply {

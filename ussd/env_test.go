@@ -50,7 +50,7 @@ func newTestEnvOn(t testing.TB, open bool, c *kv.Client) *testEnv {
 	}
 	e := &testEnv{db: db, kv: c, st: &countingStore{Store: db}, clock: testNow}
 	e.pages = runProgress(t, db)
-	e.svc = New(Config{Store: e.st, KV: e.kv, OpenEnrolment: open, Now: func() time.Time { return e.clock }, Progress: e.pages, Mentoring: testMentoring})
+	e.svc = mustNew(t, Config{Store: e.st, KV: e.kv, OpenEnrolment: open, Now: func() time.Time { return e.clock }, Progress: e.pages, Mentoring: testMentoring})
 	r := gin.New()
 	NewHandler(e.svc, e.st).Register(r)
 	e.h = r
@@ -124,4 +124,14 @@ func (s *countingStore) SetOptOut(ctx context.Context, p string, out bool) (bool
 		return false, err
 	}
 	return s.Store.SetOptOut(ctx, p, out)
+}
+
+// mustNew is New, failing the test on an error.
+func mustNew(t testing.TB, cfg Config) *Service {
+	t.Helper()
+	svc, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
 }

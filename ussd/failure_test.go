@@ -63,7 +63,7 @@ func TestRedisDownAnswersAnApology(t *testing.T) {
 	e := newTestEnv(t, false)
 	down := &kv.Client{UniversalClient: redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1}), Prefix: "x:"}
 	t.Cleanup(func() { down.Close() })
-	svc := New(Config{Store: e.st, KV: down})
+	svc := mustNew(t, Config{Store: e.st, KV: down})
 	got := svc.Hop(context.Background(), Request{SessionID: "D", Phone: "+254700000011", Text: ""})
 	if got != "END "+apology("") {
 		t.Errorf("Hop with Redis down = %q, want the apology in both languages", got)
@@ -78,7 +78,7 @@ func TestLessonPageNotSavedSaysSo(t *testing.T) {
 	down := &pageLog{fail: true}
 	pages := runProgress(t, down)
 	pages.cap = 0 // every mark is past the cap: the hop writes it itself
-	svc := New(Config{Store: e.st, KV: e.kv, Now: func() time.Time { return e.clock }, Progress: pages, Mentoring: testMentoring})
+	svc := mustNew(t, Config{Store: e.st, KV: e.kv, Now: func() time.Time { return e.clock }, Progress: pages, Mentoring: testMentoring})
 	const p = "+254700000012"
 	var got string
 	for _, text := range []string{"", "1", "1*2", "1*2*1"} {

@@ -33,7 +33,7 @@ func (e *testEnv) setUp(t *testing.T, d, phone string) {
 	case d == "@flush":
 		err = e.pages.Sync(ctx)
 	case d == "@forget":
-		last := e.svc.keys("", phone).phone
+		last := keysOf(e.kv.Prefix, "", phone).phone
 		err = e.kv.Del(ctx, last).Err()
 	case strings.HasPrefix(d, "@window "):
 		err = e.db.OpenAssessment(ctx, strings.TrimPrefix(d, "@window "), testNow.Add(-24*time.Hour), testNow.Add(7*24*time.Hour))

@@ -17,53 +17,44 @@ import (
 // in separate files never collide.
 type State string
 
-// Store is what the menus and the end-of-session callback need of the database.
+// Store is what the service needs of the database: what each tree
+// declares it needs, and no more (trees.go). A tree reaches its own part
+// with storeOf.
 type Store interface {
-	WorkerByPhone(ctx context.Context, phone string) (store.Worker, error)
-	TouchDial(ctx context.Context, workerID int64) error
-	Register(ctx context.Context, r store.Registration) (store.Worker, error)
-	RecordConsent(ctx context.Context, workerID int64, via string, at time.Time) error
-	FacilityKnown(ctx context.Context, code string) (bool, error)
-	SubCounties(ctx context.Context) ([]string, error)
-	SetLanguage(ctx context.Context, workerID int64, lang string) error
-	SetOptOut(ctx context.Context, phone string, out bool) (bool, error)
-	SaveCalculationFor(ctx context.Context, workerID int64, calculator, vaccine string, inputs, result []byte, status string) error
-	RecordUSSDSession(ctx context.Context, e store.USSDSessionEnd) error
-
-	// Lessons, quizzes and assessments (menu_lessons.go, menu_quiz.go).
-	SaveLessonPages(ctx context.Context, marks []store.PageMark) error
-	ProgressSummary(ctx context.Context, workerID int64) (store.Summary, error)
-	CompleteTopic(ctx context.Context, workerID int64, topic string, sms func(store.Certificate) string) (bool, error)
-	MissedQuestions(ctx context.Context, workerID int64, topic string) ([]string, error)
-	StartAttempt(ctx context.Context, workerID int64, form, topic string, seed int64) (int64, error)
-	RecordAnswer(ctx context.Context, attemptID int64, questionID, topic string, chosen int, correct bool) error
-	FinishAttempt(ctx context.Context, attemptID int64, score, total int) error
-	AssessmentAttempt(ctx context.Context, workerID int64, form string) (store.Attempt, error)
-	AssessmentBlocker(ctx context.Context, workerID int64, form string) (string, error)
-	OpenAssessments(ctx context.Context, now time.Time) ([]store.Window, error)
-	QueueSMS(ctx context.Context, m store.Outgoing) (bool, error) // a job aid by SMS
-
-	MentorStore // visits and questions (menu_visit.go, menu_ask.go)
+	dialStore     // advance.go
+	endStore      // http.go
+	registerStore // menu_register.go
+	settingsStore // menu_settings.go
+	learningStore // menu_lessons.go, menu_quiz.go, learner.go
+	PageSaver     // progress.go
+	MentorStore   // menu_visit.go, menu_ask.go, menu_inbox.go, menu_mentees.go
+	stockStore    // menu_stock.go
 }
 
+// storeOf returns the store as S, the interface a tree declares: Store
+// embeds every tree's, so the conversion always holds.
+func storeOf[S any](c *Ctx) S { return c.m.store.(S) }
+
 // Node is one state of a menu tree: how its screen looks, and what it does
-// with an input that navigation did not take.
+// with an input that navigation and the screen's items did not take.
 type Node struct {
 	State State
 	// Show returns the screen of the current frame. It runs after every move
-	// onto the state, and again for "98 More".
+	// onto the state, again for "98 More" and to find what a chosen item
+	// does: it reads, and never writes (the move that reaches a screen
+	// records what reaching it means).
 	Show func(c *Ctx) (Screen, error)
-	// Input handles what the nurse typed on this screen, once "0", "00",
-	// "98" and the numbers of the screen's Items are taken. Nil: any other
-	// input is an invalid choice.
+	// Input handles what the nurse typed on an Entry screen, or "1" on a
+	// Page. Nil: any other input is an invalid choice.
 	Input func(c *Ctx, in string) (Move, error)
 }
 
 // Ctx is what a Node sees during a hop: the request's context, the session
-// being built (which it may change), and the service's store.
+// being built (which it may change), and through its methods the content
+// pack, the clock and the store.
 type Ctx struct {
 	context.Context
-	// S is the next session: Show and Input may set its Vars and Nurse.
+	// S is the next session: Show and Input may set its Work and Nurse.
 	S     *Session
 	Phone string // +254...
 	m     *Machine
@@ -88,18 +79,39 @@ func (c *Ctx) T(en, sw string) string {
 	return en
 }
 
-// Store returns the database.
+// Pack returns the content pack: lessons, questions, stock settings.
+func (c *Ctx) Pack() *lessons.Pack { return c.m.pack }
+
+// Now returns the service's clock.
+func (c *Ctx) Now() time.Time { return c.m.now() }
+
+// Store returns the whole store, for the trees that do not declare their
+// own interface yet (storeOf).
 func (c *Ctx) Store() Store { return c.m.store }
 
-// Arg returns the argument of the current frame.
+// Arg returns the string argument of the current frame, for the trees not
+// converted to Frame's typed fields yet.
 func (c *Ctx) Arg() string { return c.S.Top().Arg }
 
 // OpenEnrolment reports whether unknown numbers that register are active at once.
 func (c *Ctx) OpenEnrolment() bool { return c.m.open }
 
 // Invalid is the move for an input the screen does not accept: the same
-// screen again, under a clear "invalid choice".
-func (c *Ctx) Invalid() Move { return Retry(c.T("Invalid choice.", "Chaguo si sahihi.")) }
+// screen again, under a clear "invalid choice", in both languages before
+// she chose hers.
+func (c *Ctx) Invalid() Move {
+	if c.S.Nurse.Lang == "" {
+		return Retry("Invalid choice / Chaguo si sahihi.")
+	}
+	return Retry(c.T("Invalid choice.", "Chaguo si sahihi."))
+}
+
+// markPage hands a lesson page she reached to the write-behind.
+func (c *Ctx) markPage(mark store.PageMark) error { return c.m.pages.Mark(c, mark) }
+
+// packPrint is the fingerprint of the pack, which the session's Learning
+// carries.
+func (c *Ctx) packPrint() uint32 { return c.m.print }
 
 // Machine is the menu state machine. Step and Dial are pure with respect to
 // HTTP and Redis: they take a session and give the next, so tests drive
@@ -110,25 +122,13 @@ type Machine struct {
 	now   func() time.Time
 	nodes map[State]Node
 	// pack holds the lessons and questions, and the stock settings
-	// (vaccines, stock policy): Config.Pack, else the embedded pack.
+	// (vaccines, stock policy); print is its fingerprint.
 	pack  *lessons.Pack
+	print uint32
 	pages *Progress // the write-behind of lesson pages
 	tz    *time.Location
 	// mentoring is Config.Mentoring.
 	mentoring Mentoring
-}
-
-// NewMachine returns the machine over every tree listed in trees.go.
-// open is CHANJO_ENROLMENT=open; now is the clock (nil: time.Now).
-func NewMachine(st Store, open bool, now func() time.Time) *Machine {
-	if now == nil {
-		now = time.Now
-	}
-	pack, err := lessons.Default()
-	if err != nil {
-		panic(err) // the shipped pack is linted by the tests of lessons
-	}
-	return &Machine{store: st, open: open, now: now, nodes: table, pack: pack, pages: NewProgress(st, nil), tz: nairobi}
 }
 
 // nairobi is CHANJO_TZ's default, Africa/Nairobi, which has no summer time.
@@ -170,12 +170,17 @@ func (m *Machine) decide(c *Ctx, in string) (Move, error) {
 	case sh.Kind != screen.Entry && in == "98" && sh.More:
 		f := c.S.Top()
 		f.Page++
-		return Move{kind: movePush, frame: f}, nil
-	}
-	if n, err := strconv.Atoi(in); err == nil && n >= 1 && n <= len(sh.Items) && sh.Items[n-1].State != "" {
-		return Go(sh.Items[n-1].State, sh.Items[n-1].Arg), nil
+		return Go(f), nil
 	}
 	node, ok := m.nodes[c.S.Top().State]
+	if n, err := strconv.Atoi(in); err == nil && ok && n >= 1 && n <= len(sh.Items) && in == strconv.Itoa(n) {
+		if to := sh.Items[n-1]; to.State != "" {
+			return Go(to), nil
+		}
+		if mv, acted, err := m.act(c, node, n); acted || err != nil {
+			return mv, err
+		}
+	}
 	if !ok || node.Input == nil {
 		return c.Invalid(), nil
 	}
@@ -186,16 +191,35 @@ func (m *Machine) decide(c *Ctx, in string) (Move, error) {
 	return mv, nil
 }
 
+// act does what item n of the current screen does (Item.Do): the screen is
+// shown again to find it, which reads and never writes. It reports false
+// for an item without Do, whose number goes to the state's Input (the trees
+// not converted yet).
+func (m *Machine) act(c *Ctx, node Node, n int) (Move, bool, error) {
+	sc, err := node.Show(c)
+	if err != nil {
+		return Move{}, false, fmt.Errorf("ussd: show %s: %w", c.S.Top().State, err)
+	}
+	if n > len(sc.Items) || sc.Items[n-1].Do == nil {
+		return Move{}, false, nil
+	}
+	mv, err := sc.Items[n-1].Do(c)
+	if err != nil {
+		return Move{}, true, fmt.Errorf("ussd: %s item %d: %w", c.S.Top().State, n, err)
+	}
+	return mv, true, nil
+}
+
 func (m *Machine) apply(c *Ctx, mv Move) {
 	s := c.S
 	switch mv.kind {
 	case movePush:
-		s.push(mv.frame)
+		s.Frames = append(s.Frames, mv.frames...)
 		if len(s.Frames) > maxFrames {
 			s.Frames = append(s.Frames[:1], s.Frames[len(s.Frames)-maxFrames+1:]...)
 		}
 	case moveReplace:
-		s.setTop(mv.frame)
+		s.setTop(mv.frames[0])
 	case moveBack:
 		if len(s.Frames) > 1 {
 			s.Frames = s.Frames[:len(s.Frames)-1]
@@ -205,7 +229,7 @@ func (m *Machine) apply(c *Ctx, mv Move) {
 	case moveHome:
 		s.Frames = []Frame{{State: m.home(s)}}
 	case moveReset:
-		s.Frames = []Frame{mv.frame}
+		s.Frames = []Frame{mv.frames[0]}
 	case moveStay:
 		// A notice stands above a screen's first page ("98 More" pages are
 		// frames of their own): go back to that page so it is seen.

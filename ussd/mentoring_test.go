@@ -119,7 +119,7 @@ func TestInSession(t *testing.T) {
 	const nurse = "+254700000001"
 	e := newTestEnv(t, false)
 	ctx := context.Background()
-	pk := e.svc.keys("", nurse).phone
+	pk := keysOf(e.kv.Prefix, "", nurse).phone
 	steps := []struct {
 		name string
 		do   func()
@@ -139,7 +139,7 @@ func TestInSession(t *testing.T) {
 	}
 	for _, s := range steps {
 		s.do()
-		got, err := e.svc.InSession(ctx, nurse)
+		got, err := NewPresence(e.kv).InSession(ctx, nurse)
 		if err != nil || got != s.want {
 			t.Errorf("InSession(%s) = %v, %v, want %v", s.name, got, err, s.want)
 		}

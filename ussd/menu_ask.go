@@ -59,7 +59,7 @@ func askTypeInput(c *Ctx, in string) (Move, error) {
 		return Retry(fmt.Sprintf(c.T("Too long: at most %d letters.", "Ni refu mno: herufi %d tu."), maxQuestion)), nil
 	}
 	c.S.SetVar(varQuestion, q)
-	return Go(StAskConfirm, ""), nil
+	return Go(Frame{State: StAskConfirm, Arg: ""}), nil
 }
 
 func showAskConfirm(c *Ctx) (Screen, error) {
@@ -85,7 +85,7 @@ func askConfirmInput(c *Ctx, in string) (Move, error) {
 		return Move{}, err
 	}
 	delete(c.S.Vars, varQuestion)
-	return Replace(StAskSent, fmt.Sprintf("%d:%s", a.ID, a.To)), nil
+	return Replace(Frame{State: StAskSent, Arg: fmt.Sprintf("%d:%s", a.ID, a.To)}), nil
 }
 
 func showAskSent(c *Ctx) (Screen, error) {

@@ -135,11 +135,11 @@ func inboxAnswerInput(c *Ctx, in string) (Move, error) {
 	q, err := c.Store().RelayAnswer(c, id, c.S.Nurse.ID, answer, c.mentoring().Answer)
 	switch {
 	case errors.Is(err, store.ErrAlreadyAnswered):
-		return Reset(StInbox, "0").Say(fmt.Sprintf(c.T("Q%d was already answered by %s.", "Q%d tayari limejibiwa na %s."), id, q.Answerer)), nil
+		return Reset(Frame{State: StInbox, Arg: "0"}).Say(fmt.Sprintf(c.T("Q%d was already answered by %s.", "Q%d tayari limejibiwa na %s."), id, q.Answerer)), nil
 	case errors.Is(err, store.ErrNotYours), errors.Is(err, store.ErrNotFound):
-		return Reset(StInbox, "0").Say(noQuestion(c).Text), nil
+		return Reset(Frame{State: StInbox, Arg: "0"}).Say(noQuestion(c).Text), nil
 	case err != nil:
 		return Move{}, err
 	}
-	return Reset(StInbox, "0").Say(fmt.Sprintf(c.T("Your answer was sent to %s.", "Jibu lako limetumwa kwa %s."), cut(q.Name, 20))), nil
+	return Reset(Frame{State: StInbox, Arg: "0"}).Say(fmt.Sprintf(c.T("Your answer was sent to %s.", "Jibu lako limetumwa kwa %s."), cut(q.Name, 20))), nil
 }

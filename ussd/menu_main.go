@@ -23,22 +23,22 @@ const (
 
 var mainTree = []Node{
 	{State: StHome, Show: showHome},
-	{State: StResume, Show: showResume, Input: resumeInput},
+	{State: StResume, Show: showResume},
 	{State: StPending, Show: showPending},
 	{State: StInactive, Show: showInactive},
 }
 
 func showHome(c *Ctx) (Screen, error) {
 	items := []Item{
-		{Label: c.T("Lessons", "Masomo"), State: StLessons},
-		{Label: c.T("Quiz", "Zoezi"), State: StQuiz},
-		{Label: c.T("Stock calculator", "Hesabu ya akiba"), State: StStock},
-		{Label: c.T("My progress", "Maendeleo yangu"), State: StProgress},
-		{Label: c.T("Ask a mentor", "Uliza mshauri"), State: StAsk},
-		{Label: c.T("Settings", "Mipangilio"), State: StSettings},
+		{Label: c.T("Lessons", "Masomo"), To: Frame{State: StLessons}},
+		{Label: c.T("Quiz", "Zoezi"), To: Frame{State: StQuiz}},
+		{Label: c.T("Stock calculator", "Hesabu ya akiba"), To: Frame{State: StStock}},
+		{Label: c.T("My progress", "Maendeleo yangu"), To: Frame{State: StProgress}},
+		{Label: c.T("Ask a mentor", "Uliza mshauri"), To: Frame{State: StAsk}},
+		{Label: c.T("Settings", "Mipangilio"), To: Frame{State: StSettings}},
 	}
 	if c.S.Nurse.Role == store.RoleMentor {
-		items = append(items, Item{Label: c.T("Mentor visit", "Ziara ya ushauri"), State: StVisit})
+		items = append(items, Item{Label: c.T("Mentor visit", "Ziara ya ushauri"), To: Frame{State: StVisit}})
 	}
 	// Last, so the numbers she knows keep their place.
 	if it, ok, err := inboxItem(c); err != nil {
@@ -53,28 +53,34 @@ func showHome(c *Ctx) (Screen, error) {
 
 func showResume(c *Ctx) (Screen, error) {
 	sc := Menu(c.T("Welcome back. Your last session was cut.", "Karibu tena. Kipindi chako kilikatika."),
-		Item{Label: c.T("Continue", "Endelea")},
-		Item{Label: c.T("Start again", "Anza upya")})
+		Item{Label: c.T("Continue", "Endelea"), Do: resume},
+		Item{Label: c.T("Start again", "Anza upya"), Do: startAgain})
 	sc.Top = true
 	return sc, nil
 }
 
-// resumeInput answers the offer. Its items lead nowhere (State ""), so the
-// numbers reach Input: the resume screen's items are handled here.
-func resumeInput(c *Ctx, in string) (Move, error) {
+// resume puts back the screens and work of the dropped session.
+func resume(c *Ctx) (Move, error) {
 	saved := c.S.Saved
 	c.S.Saved = nil
-	switch {
-	case in == "1" && saved != nil && len(saved.Frames) > 0:
-		c.S.Frames = append([]Frame(nil), saved.Frames...)
-		c.S.Vars = saved.Vars
-		return Stay(), nil
-	case in == "1" || in == "2":
-		c.S.Vars = nil
+	if saved == nil || len(saved.Frames) == 0 {
 		return Home(), nil
 	}
-	c.S.Saved = saved
-	return c.Invalid(), nil
+	c.S.Frames = append([]Frame(nil), saved.Frames...)
+	c.S.Work = saved.Work
+	return Stay(), nil
+}
+
+// startAgain leaves the dropped session for the main menu. A quiz under way
+// stays, to be taken up where she left it when she opens it again.
+func startAgain(c *Ctx) (Move, error) {
+	quiz := c.S.Quiz
+	if c.S.Saved != nil && c.S.Saved.Work.Quiz != nil {
+		quiz = c.S.Saved.Work.Quiz
+	}
+	c.S.Saved = nil
+	c.S.Work = Work{Quiz: quiz}
+	return Home(), nil
 }
 
 func showPending(c *Ctx) (Screen, error) {

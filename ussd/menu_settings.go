@@ -1,5 +1,7 @@
 package ussd
 
+import "context"
+
 // The states of Settings.
 const (
 	StSetLang State = "set.lang"
@@ -7,10 +9,16 @@ const (
 	StAbout   State = "set.about"
 )
 
+// settingsStore is what Settings needs of the database.
+type settingsStore interface {
+	SetLanguage(ctx context.Context, workerID int64, lang string) error
+	SetOptOut(ctx context.Context, phone string, out bool) (bool, error)
+}
+
 var settingsTree = []Node{
 	{State: StSettings, Show: showSettings},
-	{State: StSetLang, Show: showSetLang, Input: setLangInput},
-	{State: StSetSMS, Show: showSetSMS, Input: setSMSInput},
+	{State: StSetLang, Show: showSetLang},
+	{State: StSetSMS, Show: showSetSMS},
 	{State: StAbout, Show: showAbout},
 }
 
@@ -20,9 +28,9 @@ func showSettings(c *Ctx) (Screen, error) {
 		sms = c.T("SMS messages: off", "Ujumbe wa SMS: umezimwa")
 	}
 	return Menu(c.T("Settings", "Mipangilio"),
-		Item{Label: c.T("Language: English", "Lugha: Kiswahili"), State: StSetLang},
-		Item{Label: sms, State: StSetSMS},
-		Item{Label: c.T("About Chanjo", "Kuhusu Chanjo"), State: StAbout}), nil
+		Item{Label: c.T("Language: English", "Lugha: Kiswahili"), To: Frame{State: StSetLang}},
+		Item{Label: sms, To: Frame{State: StSetSMS}},
+		Item{Label: c.T("About Chanjo", "Kuhusu Chanjo"), To: Frame{State: StAbout}}), nil
 }
 
 // showAbout is longer than one screen: it is read with "98 More".
@@ -38,38 +46,34 @@ func showAbout(c *Ctx) (Screen, error) {
 
 func showSetLang(c *Ctx) (Screen, error) {
 	return Menu(c.T("Choose your language", "Chagua lugha yako"),
-		Item{Label: "English"}, Item{Label: "Kiswahili"}), nil
+		Item{Label: "English", Do: setLang("en")}, Item{Label: "Kiswahili", Do: setLang("sw")}), nil
 }
 
-// setLangInput stores the language on the worker before the next screen,
-// which is already in the new language.
-func setLangInput(c *Ctx, in string) (Move, error) {
-	lang := map[string]string{"1": "en", "2": "sw"}[in]
-	if lang == "" {
-		return c.Invalid(), nil
+// setLang stores the language on the worker before the next screen, which
+// is already in the new language.
+func setLang(lang string) func(c *Ctx) (Move, error) {
+	return func(c *Ctx) (Move, error) {
+		if err := storeOf[settingsStore](c).SetLanguage(c, c.S.Nurse.ID, lang); err != nil {
+			return Move{}, err
+		}
+		c.S.Nurse.Lang = lang
+		return Back().Say(c.T("Language saved.", "Lugha imehifadhiwa.")), nil
 	}
-	if err := c.Store().SetLanguage(c, c.S.Nurse.ID, lang); err != nil {
-		return Move{}, err
-	}
-	c.S.Nurse.Lang = lang
-	return Back().Say(c.T("Language saved.", "Lugha imehifadhiwa.")), nil
 }
 
 func showSetSMS(c *Ctx) (Screen, error) {
 	if c.S.Nurse.OptedOut {
 		return Menu(c.T("SMS tips and reminders are off.", "Vidokezo na vikumbusho vya SMS vimezimwa."),
-			Item{Label: c.T("Turn on", "Washa")}), nil
+			Item{Label: c.T("Turn on", "Washa"), Do: switchSMS}), nil
 	}
 	return Menu(c.T("SMS tips and reminders are on.", "Vidokezo na vikumbusho vya SMS vimewashwa."),
-		Item{Label: c.T("Turn off", "Zima")}), nil
+		Item{Label: c.T("Turn off", "Zima"), Do: switchSMS}), nil
 }
 
-func setSMSInput(c *Ctx, in string) (Move, error) {
-	if in != "1" {
-		return c.Invalid(), nil
-	}
+// switchSMS turns her SMS tips and reminders off when on, on when off.
+func switchSMS(c *Ctx) (Move, error) {
 	out := !c.S.Nurse.OptedOut
-	if _, err := c.Store().SetOptOut(c, c.Phone, out); err != nil {
+	if _, err := storeOf[settingsStore](c).SetOptOut(c, c.Phone, out); err != nil {
 		return Move{}, err
 	}
 	c.S.Nurse.OptedOut = out

@@ -1,43 +1,45 @@
 package ussd
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/chanjo-health/chanjo/lessons/stock"
 )
 
 // The states of the stock calculators, rendered from the calculator table
-// of package stock. The argument of a calculator's screens is its name
-// ("order-quantity"); a question's is the name and the index of the input
-// asked ("order-quantity:1"); a group's is the name of its first
-// calculator.
+// of package stock. A frame's Key is the calculator's name (for a group,
+// its first calculator's) and a question's N the index of its input; the
+// numbers typed are in the session's Work.Calc.
 const (
-	StStockNeed    State = "stk.need"
+	StStockGroup   State = "stk.need"
 	StStockVaccine State = "stk.vac"
 	StStockAsk     State = "stk.ask"
 	StStockConfirm State = "stk.ok"
 	StStockResult  State = "stk.res"
 )
 
-// StStockGroup is the menu of a group of calculators ("Monthly need"); it
-// keeps the state's first name so that saved sessions still open it.
-const StStockGroup = StStockNeed
-
-var stockTree = []Node{
-	{State: StStock, Show: showStock, Input: stockInput},
-	{State: StStockGroup, Show: showStockGroup, Input: stockInput},
-	{State: StStockVaccine, Show: showStockVaccine, Input: stockVaccineInput},
-	{State: StStockAsk, Show: showStockAsk, Input: stockAskInput},
-	{State: StStockConfirm, Show: showStockConfirm, Input: stockConfirmInput},
-	{State: StStockResult, Show: showStockResult, Input: stockInput},
+// stockStore is what the stock calculators need of the database: the
+// completed calculation is stored for the nurse, with her facility.
+type stockStore interface {
+	SaveCalculationFor(ctx context.Context, workerID int64, calculator, vaccine string, inputs, result []byte, status string) error
 }
 
-// A frame whose argument names no calculator (a session saved by an older
-// release) shows, and takes input as, the stock menu.
+var stockTree = []Node{
+	{State: StStock, Show: showStock},
+	{State: StStockGroup, Show: showStockGroup},
+	{State: StStockVaccine, Show: showStockVaccine},
+	{State: StStockAsk, Show: showStockAsk, Input: stockAskInput},
+	{State: StStockConfirm, Show: showStockConfirm},
+	{State: StStockResult, Show: showStockResult},
+}
+
+// A frame whose Key names no calculator of the phone, or a calculation the
+// session no longer holds (a session of an older release), shows the stock
+// menu, whose items then work as they do there.
 
 // onPhone lists the calculators a phone offers: those with a title.
 func onPhone() []stock.Calculator {
@@ -63,59 +65,40 @@ func showStock(c *Ctx) (Screen, error) {
 	for _, calc := range onPhone() {
 		switch {
 		case calc.Group == "":
-			items = append(items, Item{Label: c.Say(calc.Title), State: calcStart(calc), Arg: calcArg(calc)})
+			items = append(items, Item{Label: c.Say(calc.Title), Do: startCalc(calc)})
 		case !seen[calc.Group]:
 			seen[calc.Group] = true
-			items = append(items, Item{Label: c.Say(calc.Group), State: StStockGroup, Arg: calc.Name})
+			items = append(items, Item{Label: c.Say(calc.Group), To: Frame{State: StStockGroup, Key: calc.Name}})
 		}
 	}
 	return Menu(c.Say("calc.title"), items...), nil
 }
 
-// showStockGroup lists the calculators of the group its argument names.
+// showStockGroup lists the calculators of the group its Key names.
 func showStockGroup(c *Ctx) (Screen, error) {
-	first, ok := calcByKey(c.Arg())
+	first, ok := calcByKey(c.S.Top().Key)
 	if !ok || first.Group == "" {
 		return showStock(c)
 	}
 	var items []Item
 	for _, calc := range onPhone() {
 		if calc.Group == first.Group {
-			items = append(items, Item{Label: c.Say(calc.Item), State: calcStart(calc), Arg: calcArg(calc)})
+			items = append(items, Item{Label: c.Say(calc.Item), Do: startCalc(calc)})
 		}
 	}
 	return Menu(c.Say(first.Group), items...), nil
 }
 
-// stockInput takes a choice of the stock menu on a screen shown as the
-// stock menu without its items (a frame of an older release); the menu's
-// own items open their states before any Input is asked.
-func stockInput(c *Ctx, in string) (Move, error) {
-	menu, err := showStock(c)
-	if err != nil {
-		return Move{}, err
+// startCalc begins a calculation, forgetting an earlier one: the vaccine
+// is chosen first, or the first question asked.
+func startCalc(calc stock.Calculator) func(c *Ctx) (Move, error) {
+	return func(c *Ctx) (Move, error) {
+		c.S.Work.Calc = &Calc{Name: calc.Name, Values: make([]float64, len(calc.Inputs))}
+		if calc.Vaccine {
+			return Go(Frame{State: StStockVaccine, Key: calc.Name}), nil
+		}
+		return Go(Frame{State: StStockAsk, Key: calc.Name, N: firstAsked(calc, 0)}), nil
 	}
-	n, ok := menuNumber(in, len(menu.Items))
-	if !ok {
-		return c.Invalid(), nil
-	}
-	return Go(menu.Items[n-1].State, menu.Items[n-1].Arg), nil
-}
-
-// calcStart is the first screen of calc: its vaccine or its first question.
-func calcStart(calc stock.Calculator) State {
-	if calc.Vaccine {
-		return StStockVaccine
-	}
-	return StStockAsk
-}
-
-// calcArg is the argument of calc's first screen.
-func calcArg(calc stock.Calculator) string {
-	if calc.Vaccine {
-		return calc.Name
-	}
-	return askArg(calc.Name, firstAsked(calc, 0))
 }
 
 // firstAsked is the index of the first input from i on that a phone asks,
@@ -129,81 +112,54 @@ func firstAsked(calc stock.Calculator, i int) int {
 	return i
 }
 
-func askArg(name string, i int) string { return fmt.Sprintf("%s:%d", name, i) }
+// calcAt is the calculator of the current frame and the calculation the
+// session holds for it; ok is false when either is gone.
+func calcAt(c *Ctx) (stock.Calculator, *Calc, bool) {
+	calc, ok := calcByKey(c.S.Top().Key)
+	w := c.S.Work.Calc
+	if !ok || w == nil || w.Name != calc.Name || len(w.Values) != len(calc.Inputs) {
+		return stock.Calculator{}, nil, false
+	}
+	return calc, w, true
+}
 
-// stockVar is the prefix of the session variables that keep the numbers
-// typed, by input; vaccineVar keeps the chosen vaccine's id. An answer of
-// an earlier calculation is never read: questions are asked in order and
-// each is typed before it is used.
-const (
-	stockVar   = "stk."
-	vaccineVar = stockVar + "vaccine"
-)
+// questionAt is calcAt for a question screen, with the input it asks.
+func questionAt(c *Ctx) (stock.Calculator, *Calc, int, bool) {
+	calc, w, ok := calcAt(c)
+	i := c.S.Top().N
+	if !ok || i < 0 || i >= len(calc.Inputs) || !calc.Inputs[i].Asked() {
+		return stock.Calculator{}, nil, 0, false
+	}
+	return calc, w, i, true
+}
 
 // stockSettings are the pack's vaccines and stock policy, the defaults of
 // package stock where it has none, as the API has them.
-func stockSettings(c *Ctx) stock.Settings {
-	if p := c.m.pack; p != nil {
-		return p.Settings.Stock()
-	}
-	return stock.NewSettings(stock.Policy{}, nil)
-}
-
-// vaccineName is v's name in the nurse's language, from the pack's
-// glossary ("Surua na rubela" in Kiswahili).
-func vaccineName(c *Ctx, v stock.Vaccine) string {
-	if c.m.pack == nil {
-		return v.Name
-	}
-	return c.m.pack.VaccineName(v.ID, c.Lang())
-}
+func stockSettings(c *Ctx) stock.Settings { return c.Pack().Settings.Stock() }
 
 func showStockVaccine(c *Ctx) (Screen, error) {
-	calc, ok := calcByKey(c.Arg())
+	calc, _, ok := calcAt(c)
 	if !ok {
 		return showStock(c)
 	}
 	vaccines := stockSettings(c).Vaccines
 	items := make([]Item, len(vaccines))
 	for i, v := range vaccines {
-		items[i] = Item{Label: vaccineName(c, v)}
+		items[i] = Item{Label: c.Pack().VaccineName(v.ID, c.Lang()), Do: chooseVaccine(calc, v.ID)}
 	}
 	return Menu(c.Say("calc.choose_vaccine", "calculator", c.Say(calc.Title)), items...), nil
 }
 
-func stockVaccineInput(c *Ctx, in string) (Move, error) {
-	calc, ok := calcByKey(c.Arg())
-	if !ok {
-		return stockInput(c, in)
+// chooseVaccine keeps the vaccine and asks the first question.
+func chooseVaccine(calc stock.Calculator, id string) func(c *Ctx) (Move, error) {
+	return func(c *Ctx) (Move, error) {
+		c.S.Work.Calc.Vaccine = id
+		return Go(Frame{State: StStockAsk, Key: calc.Name, N: firstAsked(calc, 0)}), nil
 	}
-	vaccines := stockSettings(c).Vaccines
-	n, ok := menuNumber(in, len(vaccines))
-	if !ok {
-		return c.Invalid(), nil
-	}
-	c.S.SetVar(vaccineVar, vaccines[n-1].ID)
-	return Go(StStockAsk, askArg(calc.Name, firstAsked(calc, 0))), nil
-}
-
-// menuNumber reads the number of one of n items.
-func menuNumber(in string, n int) (int, bool) {
-	i, err := strconv.Atoi(strings.TrimSpace(in))
-	return i, err == nil && i >= 1 && i <= n
-}
-
-// question reads the argument of a question screen.
-func question(arg string) (stock.Calculator, int, bool) {
-	name, idx, _ := strings.Cut(arg, ":")
-	calc, ok := calcByKey(name)
-	i, err := strconv.Atoi(idx)
-	if !ok || err != nil || i < 0 || i >= len(calc.Inputs) || !calc.Inputs[i].Asked() {
-		return stock.Calculator{}, 0, false
-	}
-	return calc, i, true
 }
 
 // heading names the calculator, the vaccine and how far along the nurse is.
-func heading(c *Ctx, calc stock.Calculator, i int) string {
+func heading(c *Ctx, calc stock.Calculator, w *Calc, i int) string {
 	n, total := 0, 0
 	for j, in := range calc.Inputs {
 		if in.Asked() {
@@ -213,30 +169,25 @@ func heading(c *Ctx, calc stock.Calculator, i int) string {
 			}
 		}
 	}
-	if v, ok := stock.FindVaccine(stockSettings(c).Vaccines, c.S.Var(vaccineVar)); ok && calc.Vaccine {
-		return c.Say("calc.heading_vaccine", "calculator", c.Say(calc.Title), "vaccine", vaccineName(c, v), "step", n, "steps", total)
+	title := c.Say(calc.Title)
+	if v, ok := stock.FindVaccine(stockSettings(c).Vaccines, w.Vaccine); ok && calc.Vaccine {
+		return c.Say("calc.heading_vaccine", "calculator", title, "vaccine", c.Pack().VaccineName(v.ID, c.Lang()), "step", n, "steps", total)
 	}
-	return c.Say("calc.heading", "calculator", c.Say(calc.Title), "step", n, "steps", total)
+	return c.Say("calc.heading", "calculator", title, "step", n, "steps", total)
 }
 
 func showStockAsk(c *Ctx) (Screen, error) {
-	calc, i, ok := question(c.Arg())
+	calc, w, i, ok := questionAt(c)
 	if !ok {
 		return showStock(c)
 	}
 	in := calc.Inputs[i]
-	text := heading(c, calc, i) + "\n" + c.Say(in.Prompt)
+	text := heading(c, calc, w, i) + "\n" + c.Say(in.Prompt)
 	if in.Hint {
-		text += "\n" + acceptableHint(c)
+		v, _ := stock.FindVaccine(stockSettings(c).Vaccines, w.Vaccine)
+		text += "\n" + c.Say("calc.acceptable", "rate", stock.Ratio{Value: v.Acceptable, Valid: true}.Percent())
 	}
 	return Entry(text), nil
-}
-
-// acceptableHint names the chosen vaccine's acceptable wastage: a hint for
-// the nurse's own rate, never a default.
-func acceptableHint(c *Ctx) string {
-	v, _ := stock.FindVaccine(stockSettings(c).Vaccines, c.S.Var(vaccineVar))
-	return c.Say("calc.acceptable", "rate", stock.Ratio{Value: v.Acceptable, Valid: true}.Percent())
 }
 
 // stockAskInput takes one number. It runs the calculator at once, with 0
@@ -244,33 +195,35 @@ func acceptableHint(c *Ctx) string {
 // asked again on its own screen, with the calculator's reason. The last
 // number completes the calculation, which is stored before its result is
 // shown.
-func stockAskInput(c *Ctx, in string) (Move, error) {
-	calc, i, ok := question(c.Arg())
+func stockAskInput(c *Ctx, typed string) (Move, error) {
+	calc, w, i, ok := questionAt(c)
 	if !ok {
-		return stockInput(c, in)
+		return c.Invalid(), nil
 	}
-	x, ok := calc.Inputs[i].Typed(in)
-	if !ok {
-		if calc.Inputs[i].Decimal() {
-			return Retry(c.Say("calc.decimal")), nil
-		}
+	in := calc.Inputs[i]
+	x, ok := in.Typed(typed)
+	switch {
+	case !ok && in.Decimal():
+		return Retry(c.Say("calc.decimal")), nil
+	case !ok:
 		return Retry(c.Say("calc.whole")), nil
 	}
-	c.S.SetVar(stockVar+calc.Inputs[i].Key, strings.TrimSpace(in))
-	v := typed(c, calc, i)
+	was := w.Values[i]
+	w.Values[i] = x
+	v := values(c, calc, w, i)
 	res, err := calc.Calculate(v)
 	var ie *stock.InputError
 	switch {
 	case errors.As(err, &ie) && inputIndex(calc, ie.Field) > i:
 		// A number still to come (0 for now) is refused: ask for it.
 	case errors.As(err, &ie):
-		delete(c.S.Vars, stockVar+calc.Inputs[i].Key)
+		w.Values[i] = was // a refused number changes nothing
 		return Retry(refusal(c, calc, i, ie)), nil
 	case err != nil:
 		return Move{}, err
 	}
-	if calc.Inputs[i].Confirm && x >= stock.ConfirmWastage {
-		return Go(StStockConfirm, c.Arg()), nil
+	if in.Confirm && x >= stock.ConfirmWastage {
+		return Go(Frame{State: StStockConfirm, Key: calc.Name, N: i}), nil
 	}
 	return advance(c, calc, i, v, res)
 }
@@ -279,7 +232,7 @@ func stockAskInput(c *Ctx, in string) (Move, error) {
 // shows its result.
 func advance(c *Ctx, calc stock.Calculator, i int, v stock.Values, res stock.Result) (Move, error) {
 	if next := firstAsked(calc, i+1); next < len(calc.Inputs) {
-		return Go(StStockAsk, askArg(calc.Name, next)), nil
+		return Go(Frame{State: StStockAsk, Key: calc.Name, N: next}), nil
 	}
 	if err := saveCalculation(c, calc, v, res); err != nil {
 		return Move{}, err
@@ -291,63 +244,53 @@ func advance(c *Ctx, calc stock.Calculator, i int, v stock.Values, res stock.Res
 			break
 		}
 	}
-	return Go(StStockResult, calc.Name), nil
+	return Go(Frame{State: StStockResult, Key: calc.Name}), nil
 }
 
 // showStockConfirm asks the nurse to confirm a wastage rate of 80% or more:
 // possible at a small clinic, more often a typing or counting error.
 func showStockConfirm(c *Ctx) (Screen, error) {
-	calc, i, ok := question(c.Arg())
+	calc, w, i, ok := questionAt(c)
 	if !ok {
 		return showStock(c)
 	}
-	rate := c.S.Var(stockVar + calc.Inputs[i].Key)
-	x, _ := calc.Inputs[i].Typed(rate)
-	usage := stock.Quantity(100 - 100*x)
+	rate := stock.Quantity(100 * w.Values[i])
+	usage := stock.Quantity(100 - 100*w.Values[i])
 	return Menu(c.Say("calc.confirm", "typed", rate, "usage", usage),
-		Item{Label: c.Say("calc.confirm_yes", "typed", rate)},
-		Item{Label: c.Say("calc.confirm_no")}), nil
+		Item{Label: c.Say("calc.confirm_yes", "typed", rate), Do: confirmRate(calc, i)},
+		Item{Label: c.Say("calc.confirm_no"), Do: func(*Ctx) (Move, error) { return Back(), nil }}), nil
 }
 
-func stockConfirmInput(c *Ctx, in string) (Move, error) {
-	calc, i, ok := question(c.Arg())
-	if !ok {
-		return stockInput(c, in)
-	}
-	switch in {
-	case "1":
-		v := typed(c, calc, i)
+// confirmRate goes on with the rate confirmed on question i.
+func confirmRate(calc stock.Calculator, i int) func(c *Ctx) (Move, error) {
+	return func(c *Ctx) (Move, error) {
+		v := values(c, calc, c.S.Work.Calc, i)
 		res, err := calc.Calculate(v)
 		var ie *stock.InputError
 		if err != nil && !(errors.As(err, &ie) && inputIndex(calc, ie.Field) > i) {
 			return Move{}, err
 		}
 		return advance(c, calc, i, v, res)
-	case "2":
-		delete(c.S.Vars, stockVar+calc.Inputs[i].Key)
-		return Back(), nil
 	}
-	return c.Invalid(), nil
 }
 
-// typed returns the values of calc's inputs asked up to input upto, 0 for
-// those still to be asked; the inputs a phone never asks take their
-// defaults.
-func typed(c *Ctx, calc stock.Calculator, upto int) stock.Values {
+// values are the calculation's inputs: the numbers typed up to question
+// upto, 0 for those still to be asked; the inputs a phone never asks take
+// their defaults.
+func values(c *Ctx, calc stock.Calculator, w *Calc, upto int) stock.Values {
 	s := stockSettings(c)
 	v := stock.NewValues(s)
 	if calc.Vaccine {
-		v.Vaccine, _ = stock.FindVaccine(s.Vaccines, c.S.Var(vaccineVar))
+		v.Vaccine, _ = stock.FindVaccine(s.Vaccines, w.Vaccine)
 	}
 	for i, in := range calc.Inputs {
-		if !in.Asked() {
-			continue
+		switch {
+		case !in.Asked():
+		case i <= upto:
+			v.Set(in.Key, w.Values[i])
+		default:
+			v.Set(in.Key, 0)
 		}
-		x := 0.0
-		if i <= upto {
-			x, _ = in.Typed(c.S.Var(stockVar + in.Key))
-		}
-		v.Set(in.Key, x)
 	}
 	return v
 }
@@ -399,25 +342,19 @@ func saveCalculation(c *Ctx, calc stock.Calculator, v stock.Values, res stock.Re
 	if err != nil {
 		return fmt.Errorf("encode answer: %w", err)
 	}
-	return c.Store().SaveCalculationFor(c, c.S.Nurse.ID, calc.Name, v.Vaccine.ID, inputs, answer, string(res.Status.Code))
+	return storeOf[stockStore](c).SaveCalculationFor(c, c.S.Nurse.ID, calc.Name, v.Vaccine.ID, inputs, answer, string(res.Status.Code))
 }
 
-// result computes the result again from the answers kept in the session:
-// pure arithmetic, no SQL.
-func result(c *Ctx) (stock.Result, bool) {
-	calc, ok := calcByKey(c.Arg())
-	if !ok {
-		return stock.Result{}, false
-	}
-	res, err := calc.Calculate(typed(c, calc, len(calc.Inputs)))
-	return res, err == nil
-}
-
-// showStockResult shows the result, what it means and the formulas used;
-// "98 More" and a resumed session show it again without SQL.
+// showStockResult shows the result, what it means and the formulas used,
+// computed again from the numbers the session holds: "98 More" and a
+// resumed session show it without SQL.
 func showStockResult(c *Ctx) (Screen, error) {
-	res, ok := result(c)
+	calc, w, ok := calcAt(c)
 	if !ok {
+		return showStock(c)
+	}
+	res, err := calc.Calculate(values(c, calc, w, len(calc.Inputs)))
+	if err != nil {
 		return showStock(c)
 	}
 	lines := []string{res.Headline.In(c.Lang()), res.Status.Text.In(c.Lang())}

@@ -303,12 +303,24 @@ func runExtremes(t *testing.T, e *testEnv, calc stock.Calculator, lang, phone, v
 }
 
 // TestStockOlderSession checks a session saved on a calculator this
-// release does not have: its screens behave as the stock menu.
+// release does not have, or whose calculation it no longer holds: its
+// screens behave as the stock menu.
 func TestStockOlderSession(t *testing.T) {
 	e := newTestEnv(t, false)
-	for _, f := range []Frame{{State: StStockAsk, Arg: "gone:0"}, {State: StStockVaccine, Arg: "gone"}, {State: StStockResult, Arg: "gone"}} {
-		s := Session{Frames: []Frame{{State: StHome}, {State: StStock}, f}, Nurse: Nurse{ID: 1, Lang: "en"}}
-		s.Shape = Shape{Kind: screen.Menu}
+	held := &Calc{Name: "months-of-stock"} // no values: not this release's shape
+	for _, tt := range []struct {
+		f    Frame
+		calc *Calc
+	}{
+		{Frame{State: StStockAsk, Key: "gone"}, nil},
+		{Frame{State: StStockVaccine, Key: "gone"}, nil},
+		{Frame{State: StStockResult, Key: "gone"}, nil},
+		{Frame{State: StStockAsk, Key: "months-of-stock"}, nil},
+		{Frame{State: StStockResult, Key: "months-of-stock"}, held},
+	} {
+		f := tt.f
+		s := Session{Frames: []Frame{{State: StHome}, {State: StStock}, f}, Nurse: Nurse{ID: 1, Lang: "en"}, Work: Work{Calc: tt.calc}}
+		s.Shape = Shape{Kind: screen.Menu, Items: make([]Frame, 6)} // the stock menu it was shown as
 		next, reply, err := e.svc.m.Step(context.Background(), "+254700000025", s, "1")
 		if err != nil || next.Top().State != StStockVaccine || !strings.Contains(reply, "Months of stock: choose the vaccine") {
 			t.Errorf("Step(%v, 1) = %q, %v, want months of stock's vaccine", f, reply, err)

@@ -277,7 +277,7 @@ func itemInput(c *Ctx, in string) (Move, error) {
 		return Move{}, err
 	}
 	if idx+1 < len(its) {
-		return Replace(StVisitItem, fmt.Sprintf("%d:%s:%d", visit, topic, idx+1)), nil
+		return Replace(Frame{State: StVisitItem, Arg: fmt.Sprintf("%d:%s:%d", visit, topic, idx+1)}), nil
 	}
 	return Back().Say(c.T("Saved.", "Imehifadhiwa.")), nil
 }
@@ -322,7 +322,7 @@ func scheduleNext(c *Ctx, v store.Visit, day time.Time) (Move, error) {
 	if err != nil {
 		return Move{}, err
 	}
-	return Replace(StVisitSaved, itoa(next.ID)), nil
+	return Replace(Frame{State: StVisitSaved, Arg: itoa(next.ID)}), nil
 }
 
 // scheduleOnce schedules a visit to the mentee at, unless the mentor already
@@ -408,7 +408,7 @@ func newVisitInput(c *Ctx, in string) (Move, error) {
 	if err != nil {
 		return Move{}, err
 	}
-	return Replace(StVisitOne, itoa(v.ID)).Say(c.T("Visit saved.", "Ziara imehifadhiwa.")), nil
+	return Replace(Frame{State: StVisitOne, Arg: itoa(v.ID)}).Say(c.T("Visit saved.", "Ziara imehifadhiwa.")), nil
 }
 
 // moveVisit moves the visit to the day typed, at its clock time; the store
@@ -445,7 +445,7 @@ func cancelVisitInput(c *Ctx, in string) (Move, error) {
 	if err != nil {
 		return Move{}, err
 	}
-	return Reset(StVisit, "").Say(c.T("Visit cancelled.", "Ziara imeghairiwa.")), nil
+	return Reset(Frame{State: StVisit, Arg: ""}).Say(c.T("Visit cancelled.", "Ziara imeghairiwa.")), nil
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -97,7 +97,7 @@ func visitConfirmInput(c *Ctx, in string) (Move, error) {
 	case err != nil:
 		return Move{}, err
 	}
-	return Replace(StVisitGaps, c.Arg()).Say(c.T("Visit logged as done.", "Ziara imerekodiwa.")), nil
+	return Replace(Frame{State: StVisitGaps, Arg: c.Arg()}).Say(c.T("Visit logged as done.", "Ziara imerekodiwa.")), nil
 }
 
 func showVisitNotes(c *Ctx) (Screen, error) {
@@ -129,7 +129,7 @@ func visitNotesInput(c *Ctx, in string) (Move, error) {
 	}
 	// The visit's screen, not the checklist's second page where Back would
 	// land, so the notice and what is left to do show together.
-	return Replace(StVisitOne, c.Arg()).Say(fmt.Sprintf(c.T("Notes sent to %s by SMS.", "Maelezo yametumwa kwa %s kwa SMS."), v.MenteeName)), nil
+	return Replace(Frame{State: StVisitOne, Arg: c.Arg()}).Say(fmt.Sprintf(c.T("Notes sent to %s by SMS.", "Maelezo yametumwa kwa %s kwa SMS."), v.MenteeName)), nil
 }
 
 // notesSMS words the notes of visit v for the nurse visited, in her

@@ -79,8 +79,7 @@ func TestEveryScreenFits(t *testing.T) {
 				if mentor {
 					s.Nurse.Role = "mentor"
 				}
-				s.SetVar(varName, strings.Repeat("N", maxNameLen))
-				s.SetVar(varFacility, "12345678")
+				s.Reg = &RegDraft{Name: strings.Repeat("N", maxNameLen), Facility: "12345678"}
 				c := &Ctx{Context: context.Background(), S: &s, m: m}
 				sc, err := node.Show(c)
 				if err != nil {

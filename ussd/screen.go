@@ -18,10 +18,17 @@ type Screen struct {
 	Free bool
 }
 
-// Item is a numbered line of a menu: choosing it opens State with Arg. An
-// Item without State is an action: its number goes to the state's Input.
+// Item is a numbered line of a menu: it opens the screen To, or does Do
+// (records an answer, sends a job aid) and moves as Do says. Choosing it
+// runs the one it carries, whatever its place in the list. Do runs on the
+// screen shown again, so what it needs is in the item itself.
 type Item struct {
 	Label string
+	To    Frame
+	Do    func(c *Ctx) (Move, error)
+	// State and Arg are To of the trees not converted yet; an item with
+	// neither To, Do nor State sends its number to the state's Input. Both
+	// go when those trees carry their actions.
 	State State
 	Arg   string
 }
@@ -47,13 +54,20 @@ func FreeText(prompt string) Screen { return Screen{Kind: screen.Entry, Text: pr
 // End returns a final screen: the session ends on it.
 func End(text string) Screen { return Screen{Kind: screen.Final, Text: text} }
 
+// targets are what the screen's items open, for Shape: a Frame without a
+// State for an item that acts.
 func targets(items []Item) []Frame {
 	if len(items) == 0 {
 		return nil
 	}
 	fs := make([]Frame, len(items))
 	for i, it := range items {
-		fs[i] = Frame{State: it.State, Arg: it.Arg}
+		switch {
+		case it.To.State != "":
+			fs[i] = it.To
+		case it.Do == nil:
+			fs[i] = Frame{State: it.State, Arg: it.Arg}
+		}
 	}
 	return fs
 }
@@ -73,25 +87,23 @@ const (
 // an optional notice shown once above the next screen.
 type Move struct {
 	kind   moveKind
-	frame  Frame
+	frames []Frame
 	notice string
 }
 
-// Go opens state with arg on top of the current screen ("0 Back" returns).
-func Go(state State, arg string) Move {
-	return Move{kind: movePush, frame: Frame{State: state, Arg: arg}}
+// Go opens the screen f on top of the current one ("0 Back" returns).
+// Several frames open each on the one before, the last on top, so "0 Back"
+// walks back through them (the pages of a lesson resumed midway).
+func Go(f Frame, more ...Frame) Move {
+	return Move{kind: movePush, frames: append([]Frame{f}, more...)}
 }
 
-// Replace shows state with arg in place of the current screen, so "0 Back"
-// skips it (the next question of a quiz, a result after an entry).
-func Replace(state State, arg string) Move {
-	return Move{kind: moveReplace, frame: Frame{State: state, Arg: arg}}
-}
+// Replace shows f in place of the current screen, so "0 Back" skips it
+// (the next question of a quiz, a result after an entry).
+func Replace(f Frame) Move { return Move{kind: moveReplace, frames: []Frame{f}} }
 
-// Reset makes state the only screen on the stack.
-func Reset(state State, arg string) Move {
-	return Move{kind: moveReset, frame: Frame{State: state, Arg: arg}}
-}
+// Reset makes f the only screen on the stack.
+func Reset(f Frame) Move { return Move{kind: moveReset, frames: []Frame{f}} }
 
 // Back returns to the previous screen.
 func Back() Move { return Move{kind: moveBack} }

@@ -55,24 +55,41 @@ type Service struct {
 	log *slog.Logger
 }
 
-// New returns the USSD service.
-func New(cfg Config) *Service {
+// New returns the USSD service over every tree listed in trees.go. Store
+// and KV are required; the other fields have defaults. It fails when the
+// embedded pack, the default, does not load, or two trees define a state.
+func New(cfg Config) (*Service, error) {
+	if cfg.Store == nil || cfg.KV == nil {
+		return nil, errors.New("ussd: new: a store and a Redis client are required")
+	}
+	nodes, err := tableOf(trees...)
+	if err != nil {
+		return nil, err
+	}
+	m := &Machine{store: cfg.Store, open: cfg.OpenEnrolment, now: cfg.Now, nodes: nodes, pack: cfg.Pack,
+		pages: cfg.Progress, tz: cfg.TZ, mentoring: cfg.Mentoring}
+	if m.now == nil {
+		m.now = time.Now
+	}
+	if m.pack == nil {
+		pack, err := lessons.Default()
+		if err != nil {
+			return nil, fmt.Errorf("ussd: new: %w", err)
+		}
+		m.pack = pack
+	}
+	m.print = fingerprint(m.pack)
+	if m.pages == nil {
+		m.pages = NewProgress(cfg.Store, nil)
+	}
+	if m.tz == nil {
+		m.tz = nairobi
+	}
 	log := cfg.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	m := NewMachine(cfg.Store, cfg.OpenEnrolment, cfg.Now)
-	if cfg.Pack != nil {
-		m.pack = cfg.Pack
-	}
-	if cfg.Progress != nil {
-		m.pages = cfg.Progress
-	}
-	if cfg.TZ != nil {
-		m.tz = cfg.TZ
-	}
-	m.mentoring = cfg.Mentoring
-	return &Service{m: m, kv: cfg.KV, log: log.With("component", "ussd")}
+	return &Service{m: m, kv: cfg.KV, log: log.With("component", "ussd")}, nil
 }
 
 // Request is one hop of the gateway.
@@ -98,7 +115,7 @@ func (s *Service) Hop(ctx context.Context, r Request) (reply string) {
 			reply = "END " + apology(lang)
 		}
 	}()
-	k := s.keys(r.SessionID, p)
+	k := keysOf(s.kv.Prefix, r.SessionID, p)
 	cur, last, err := s.load(ctx, k, r.Text == "")
 	if err != nil {
 		s.log.Error("load session", phone.LogKey, phone.Mask(p), "err", err)
@@ -129,18 +146,18 @@ func languageOf(sessions ...*Session) string {
 // position, and the gateway's sessionId of the hop.
 type hopKeys struct{ session, phone, id string }
 
-// keys returns the keys of a hop of the gateway's sessionID from the number
-// p: the session, Prefix+"ussd:s:{"+p+"}", and the last position,
-// Prefix+"ussd:p:{"+p+"}". The network gives a phone one USSD session
+// keysOf returns the keys of a hop of the gateway's sessionID from the number
+// p: the session, prefix+"ussd:s:{"+p+"}", and the last position,
+// prefix+"ussd:p:{"+p+"}". The network gives a phone one USSD session
 // at a time, so the session's key is the phone's, and the session it holds
 // is the hop's only when its GatewayID is sessionID: keys grow with phones,
 // not with dials (a key a dial would leave behind until its TTL was most of
 // the embedded Redis's memory under load). The number in braces is a Redis
 // Cluster hash tag: both keys live on one node, so one command can write
 // both (kv.Client.SetPair) and one MGET read both.
-func (s *Service) keys(sessionID, p string) hopKeys {
+func keysOf(prefix, sessionID, p string) hopKeys {
 	tag := "{" + p + "}"
-	return hopKeys{s.kv.Prefix + "ussd:s:" + tag, s.kv.Prefix + "ussd:p:" + tag, sessionID}
+	return hopKeys{prefix + "ussd:s:" + tag, prefix + "ussd:p:" + tag, sessionID}
 }
 
 // load reads the session and, for a dial, the phone's last position, with

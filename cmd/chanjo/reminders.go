@@ -22,6 +22,6 @@ func (a *app) addReminders() {
 func (a *app) scheduler() *sms.Scheduler {
 	s := sms.NewScheduler(a.db, a.pack, sms.SchedulerConfig{TZ: a.cfg.TZ, USSDCode: a.cfg.USSDCode})
 	s.Now, s.Log, s.Owner = a.db.Now, a.log, a.process
-	s.Sessions = ussd.New(ussd.Config{KV: a.kv, Now: a.db.Now})
+	s.Sessions = ussd.NewPresence(a.kv)
 	return s
 }

@@ -30,9 +30,14 @@ func (a *app) registerUSSD(r gin.IRouter, reg prometheus.Registerer) {
 	}, func() float64 { return float64(pages.Held()) }), prometheus.NewCounterFunc(prometheus.CounterOpts{
 		Name: "chanjo_lesson_pages_cap_reached_total", Help: "Lesson page marks that found the write-behind full and were written in the hop.",
 	}, func() float64 { return float64(pages.CapReached()) }))
-	a.workers = append(a.workers, worker{name: "ussd-progress", run: pages.Run})
-	svc := ussd.New(ussd.Config{Store: a.db, KV: a.kv, Log: a.log, OpenEnrolment: a.cfg.OpenEnrolment, Now: a.db.Now, Pack: a.pack,
+	svc, err := ussd.New(ussd.Config{Store: a.db, KV: a.kv, Log: a.log, OpenEnrolment: a.cfg.OpenEnrolment, Now: a.db.Now, Pack: a.pack,
 		Progress: pages, TZ: a.cfg.TZ, Mentoring: a.mentoring()})
+	if err != nil {
+		// New fails only without a store, Redis or pack, which newApp opened.
+		a.log.Error("USSD not served", "component", "ussd", "err", err)
+		return
+	}
+	a.workers = append(a.workers, worker{name: "ussd-progress", run: pages.Run})
 	ussd.NewHandler(svc, a.db).Register(r.Group("", requireToken(a.token, newRefusals(a.log))))
 }
 
