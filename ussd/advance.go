@@ -108,7 +108,7 @@ func (m *Machine) Dial(ctx context.Context, phone string, last *Session, offer b
 	}
 	s.Frames = []Frame{{State: start}}
 	c := &Ctx{Context: ctx, S: &s, Phone: phone, m: m}
-	reply, err := m.render(c, "")
+	reply, err := m.render(c)
 	return s, reply, err
 }
 

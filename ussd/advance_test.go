@@ -27,8 +27,11 @@ func TestStep(t *testing.T) {
 		{[]string{"6", "3", "98"}, StAbout, 4, "CON Tips come by SMS"},
 		{[]string{"6", "3", "98", "0"}, StAbout, 3, "CON Chanjo helps"},
 		{[]string{"6", "3", "00"}, StHome, 1, "CON Chanjo - Hi"},
-		{[]string{"0"}, StHome, 1, "CON Invalid choice."},
-		{[]string{"6", "0", "0"}, StHome, 1, "CON Invalid choice."},
+		{[]string{"6", "3", "98", "98", "98"}, StAbout, 5, "CON Your supervisor sees"}, // the last page stays
+		{[]string{"6", "3", "98", "9"}, StAbout, 4, "CON Invalid choice.\nTips come by SMS"},
+		{[]string{" 6 ", "\t1"}, StSetLang, 3, "CON Choose your language"},
+		{[]string{"0"}, StBye, 1, "END Thank you for using Chanjo."},
+		{[]string{"6", "0", "00"}, StBye, 1, "END Thank you for using Chanjo."},
 	}
 	for _, tt := range tests {
 		s, reply := home, ""

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
+	"strings"
 	"time"
 
 	"github.com/chanjo-health/chanjo/lessons"
@@ -147,7 +147,7 @@ func (m *Machine) Step(ctx context.Context, phone string, s Session, in string) 
 		return s, "", err
 	}
 	m.apply(c, mv)
-	reply, err := m.render(c, mv.notice)
+	reply, err := m.render(c)
 	if err != nil {
 		return s, "", err
 	}
@@ -155,29 +155,39 @@ func (m *Machine) Step(ctx context.Context, phone string, s Session, in string) 
 }
 
 // decide turns an input into a move: navigation first, then the screen's
-// numbered items, then the state's own Input.
+// numbered items, then the state's own Input. Spaces around what she typed
+// are dropped, but on a free-text screen, whose Input takes the text as it
+// came.
 func (m *Machine) decide(c *Ctx, in string) (Move, error) {
 	sh := c.S.Shape
+	if !sh.Free {
+		in = strings.TrimSpace(in)
+	}
+	menu := sh.Kind != screen.Entry
 	switch {
 	case sh.Kind == screen.Final:
 		return Stay(), nil
 	case sh.Kind == screen.Entry && in == "00":
 		return Back(), nil
-	case sh.Kind != screen.Entry && !sh.Top && in == "0":
+	case menu && sh.Top && (in == "0" || in == "00") && c.S.Top().State == StHome:
+		return Reset(Frame{State: StBye}), nil
+	case menu && !sh.Top && in == "0":
 		return Back(), nil
-	case sh.Kind != screen.Entry && !sh.Top && in == "00":
+	case menu && !sh.Top && in == "00":
 		return Home(), nil
-	case sh.Kind != screen.Entry && in == "98" && sh.More:
+	case menu && in == "98" && sh.More:
 		f := c.S.Top()
 		f.Page++
 		return Go(f), nil
+	case menu && in == "98":
+		return Stay(), nil // the last page: it stays
 	}
 	node, ok := m.nodes[c.S.Top().State]
-	if n, err := strconv.Atoi(in); err == nil && ok && n >= 1 && n <= len(sh.Items) && in == strconv.Itoa(n) {
-		if to := sh.Items[n-1]; to.State != "" {
+	if i, isItem := itemIndex(in, len(sh.Items)); isItem && ok {
+		if to := sh.Items[i]; to.State != "" {
 			return Go(to), nil
 		}
-		if mv, acted, err := m.act(c, node, n); acted || err != nil {
+		if mv, acted, err := m.act(c, node, i); acted || err != nil {
 			return mv, err
 		}
 	}
@@ -191,27 +201,32 @@ func (m *Machine) decide(c *Ctx, in string) (Move, error) {
 	return mv, nil
 }
 
-// act does what item n of the current screen does (Item.Do): the screen is
-// shown again to find it, which reads and never writes. It reports false
+// act does what item i of the current screen does (Item.Do): the screen
+// is shown again to find it, which reads and never writes. It reports false
 // for an item without Do, whose number goes to the state's Input (the trees
 // not converted yet).
-func (m *Machine) act(c *Ctx, node Node, n int) (Move, bool, error) {
+func (m *Machine) act(c *Ctx, node Node, i int) (Move, bool, error) {
 	sc, err := node.Show(c)
 	if err != nil {
 		return Move{}, false, fmt.Errorf("ussd: show %s: %w", c.S.Top().State, err)
 	}
-	if n > len(sc.Items) || sc.Items[n-1].Do == nil {
+	if i >= len(sc.Items) || sc.Items[i].Do == nil {
 		return Move{}, false, nil
 	}
-	mv, err := sc.Items[n-1].Do(c)
+	mv, err := sc.Items[i].Do(c)
 	if err != nil {
-		return Move{}, true, fmt.Errorf("ussd: %s item %d: %w", c.S.Top().State, n, err)
+		return Move{}, true, fmt.Errorf("ussd: %s item %d: %w", c.S.Top().State, itemNumber(i), err)
 	}
 	return mv, true, nil
 }
 
+// apply makes the move on the session's stack of screens. The screen it
+// lands on shows the move's notice; without one, it keeps its own while
+// she stays on it or pages through it ("98 More", Back to the page before),
+// and loses it when she comes back from another screen.
 func (m *Machine) apply(c *Ctx, mv Move) {
 	s := c.S
+	from := s.Top()
 	switch mv.kind {
 	case movePush:
 		s.Frames = append(s.Frames, mv.frames...)
@@ -230,13 +245,21 @@ func (m *Machine) apply(c *Ctx, mv Move) {
 		s.Frames = []Frame{{State: m.home(s)}}
 	case moveReset:
 		s.Frames = []Frame{mv.frames[0]}
-	case moveStay:
-		// A notice stands above a screen's first page ("98 More" pages are
-		// frames of their own): go back to that page so it is seen.
-		for mv.notice != "" && len(s.Frames) > 1 && s.Top().Page > 0 {
-			s.Frames = s.Frames[:len(s.Frames)-1]
-		}
 	}
+	top := s.Top()
+	switch {
+	case mv.notice != "":
+		top.Notice, top.NoticeAt = mv.notice, top.Page
+	case !sameScreen(top, from):
+		top.Notice, top.NoticeAt = "", 0
+	}
+	s.setTop(top)
+}
+
+// sameScreen reports whether a and b are pages of one screen.
+func sameScreen(a, b Frame) bool {
+	a.Page, a.Notice, a.NoticeAt = b.Page, b.Notice, b.NoticeAt
+	return a == b
 }
 
 // home is where "00 Home" leads: the main menu, or for a number the roster
@@ -254,7 +277,7 @@ var errNoScreen = errors.New("empty screen")
 // render shows the current frame, records its shape for the next hop and
 // returns the answer. A state no tree knows (a session from before a new
 // release) falls back to Home.
-func (m *Machine) render(c *Ctx, notice string) (string, error) {
+func (m *Machine) render(c *Ctx) (string, error) {
 	node, ok := m.nodes[c.S.Top().State]
 	if !ok {
 		c.S.Frames = []Frame{{State: m.home(c.S)}}
@@ -268,7 +291,7 @@ func (m *Machine) render(c *Ctx, notice string) (string, error) {
 		return "", fmt.Errorf("ussd: show %s: %w", c.S.Top().State, errNoScreen)
 	}
 	f := c.S.Top()
-	body, more, page := layout(sc, f.Page, c.Lang(), notice)
+	body, more, page := layout(sc, f, c.Lang())
 	f.Page = page
 	c.S.setTop(f)
 	c.S.Shape = Shape{Kind: sc.Kind, Top: sc.Top, More: more, Items: targets(sc.Items), Free: sc.Free}

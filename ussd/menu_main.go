@@ -11,6 +11,7 @@ const (
 	StResume   State = "resume"
 	StPending  State = "pending"
 	StInactive State = "inactive"
+	StBye      State = "bye" // "0" or "00" on the main menu
 
 	StLessons  State = "lessons"
 	StQuiz     State = "quiz"
@@ -26,6 +27,7 @@ var mainTree = []Node{
 	{State: StResume, Show: showResume},
 	{State: StPending, Show: showPending},
 	{State: StInactive, Show: showInactive},
+	{State: StBye, Show: showBye},
 }
 
 func showHome(c *Ctx) (Screen, error) {
@@ -91,6 +93,12 @@ func showPending(c *Ctx) (Screen, error) {
 func showInactive(c *Ctx) (Screen, error) {
 	return End(c.T("Your Chanjo account is not active. Please contact your supervisor.",
 		"Akaunti yako ya Chanjo haifanyi kazi. Tafadhali wasiliana na msimamizi wako.")), nil
+}
+
+// showBye ends the session politely: the main menu has no Back and no
+// Home, and "0" there is how a nurse says she is done.
+func showBye(c *Ctx) (Screen, error) {
+	return End(c.T("Thank you for using Chanjo. Dial again any time.", "Asante kwa kutumia Chanjo. Piga tena wakati wowote.")), nil
 }
 
 // firstWord returns the first word of a name, which is how the menu greets.

@@ -2,6 +2,8 @@ package ussd
 
 import (
 	"context"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -32,7 +34,7 @@ func TestLayoutPaginatesWithinTheLimit(t *testing.T) {
 				seen := map[string]bool{}
 				for page, more := 0, true; more; page++ {
 					var body string
-					body, more, _ = layout(tt.sc, page, lang, "Invalid choice.")
+					body, more, _ = layout(tt.sc, Frame{Page: page, Notice: "Invalid choice."}, lang)
 					if err := screentest.Check(body); err != nil {
 						t.Fatalf("layout(page %d) = %q: %v", page, body, err)
 					}
@@ -58,7 +60,7 @@ func TestLayoutKeepsItemsWhole(t *testing.T) {
 	}
 	for page, more := 0, true; more; page++ {
 		var body string
-		body, more, _ = layout(Menu("Topics", items...), page, "en", "")
+		body, more, _ = layout(Menu("Topics", items...), Frame{Page: page}, "en")
 		for _, line := range strings.Split(body, "\n") {
 			if strings.Contains(line, "Immunization") && !strings.HasSuffix(line, "Immunization topic") {
 				t.Errorf("page %d cuts an item: %q", page, line)
@@ -85,7 +87,7 @@ func TestEveryScreenFits(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s/%s: %v", state, lang, err)
 				}
-				full := compose(sc, "")
+				full := compose(sc)
 				nav := ""
 				if !sc.Top {
 					nav = screen.Nav(sc.Kind, lang)
@@ -104,5 +106,41 @@ func TestEveryScreenFits(t *testing.T) {
 	}
 	if err := screentest.Check(notForNumber); err != nil {
 		t.Errorf("notForNumber: %v", err)
+	}
+}
+
+// TestLongListSkips98 pages a list of 120 items: every item is on a page,
+// numbered 1 to 97, then 99 on, since 98 is "98 More" on every screen; and
+// the numbers choose the items they show.
+func TestLongListSkips98(t *testing.T) {
+	var items []Item
+	for i := range 120 {
+		items = append(items, Item{Label: "Place " + strconv.Itoa(i), To: Frame{State: StHome}})
+	}
+	var lines []string
+	for page, more := 0, true; more; page++ {
+		var body string
+		body, more, _ = layout(Menu("Sub-county", items...), Frame{Page: page}, "en")
+		lines = append(lines, strings.Split(body, "\n")...)
+	}
+	for _, want := range []string{"97 Place 96", "99 Place 97", "121 Place 119"} {
+		if !slices.Contains(lines, want) {
+			t.Errorf("pages of 120 items lack %q", want)
+		}
+	}
+	for _, line := range lines {
+		if strings.HasPrefix(line, "98 Place") {
+			t.Errorf("an item is numbered 98: %q", line)
+		}
+	}
+	for in, want := range map[string]int{"1": 0, "97": 96, "99": 97, "121": 119} {
+		if i, ok := itemIndex(in, len(items)); !ok || i != want {
+			t.Errorf("itemIndex(%q) = %d, %v, want %d", in, i, ok, want)
+		}
+	}
+	for _, in := range []string{"98", "0", "122", "01", "x"} {
+		if i, ok := itemIndex(in, len(items)); ok {
+			t.Errorf("itemIndex(%q) = %d, want no item", in, i)
+		}
 	}
 }

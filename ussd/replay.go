@@ -59,7 +59,7 @@ func (m *Machine) accepts(ctx context.Context, phone string, s Session, free, tr
 			return i == len(inputs)-1, nil
 		case err != nil:
 			return false, err
-		case slices.Equal(next.Frames, s.Frames):
+		case slices.EqualFunc(next.Frames, s.Frames, sameScreen):
 			return false, nil // the screen took it as a mistake, under a notice
 		}
 		s = next

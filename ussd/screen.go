@@ -1,6 +1,10 @@
 package ussd
 
-import "github.com/chanjo-health/chanjo/lessons/screen"
+import (
+	"strconv"
+
+	"github.com/chanjo-health/chanjo/lessons/screen"
+)
 
 // Screen is what a state shows: a text, numbered items below it, and a kind
 // that decides the navigation lines (screen.Menu: "0 Back 00 Home";
@@ -121,4 +125,28 @@ func Retry(notice string) Move { return Move{kind: moveStay, notice: notice} }
 func (m Move) Say(notice string) Move {
 	m.notice = notice
 	return m
+}
+
+// itemNumber is the number shown for the item at index i: 1 on, but 98,
+// which is "98 More" on every screen, so a long list paged by the renderer
+// never hides an item behind it.
+func itemNumber(i int) int {
+	if i+1 < 98 {
+		return i + 1
+	}
+	return i + 2
+}
+
+// itemIndex returns the index of the item numbered in, of n items; false
+// when in is no item's number (not a number, 98, "01").
+func itemIndex(in string, n int) (int, bool) {
+	k, err := strconv.Atoi(in)
+	if err != nil || in != strconv.Itoa(k) || k < 1 || k == 98 {
+		return 0, false
+	}
+	i := k - 1
+	if k > 98 {
+		i = k - 2
+	}
+	return i, i < n
 }

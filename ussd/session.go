@@ -83,6 +83,10 @@ type Frame struct {
 	Arg string
 	// Page is the "98 More" page of the screen.
 	Page int
+	// Notice is shown above the screen from its page NoticeAt on ("Invalid
+	// choice."), and kept while she pages through the screen.
+	Notice   string
+	NoticeAt int
 }
 
 // Shape is what a rendered screen accepts: its kind, whether it has the

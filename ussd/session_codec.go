@@ -116,6 +116,8 @@ func (e *encoder) frames(fs []Frame) {
 		e.int(f.ID)
 		e.str(f.Arg)
 		e.int(int64(f.Page))
+		e.str(f.Notice)
+		e.int(int64(f.NoticeAt))
 	}
 }
 
@@ -278,13 +280,14 @@ func (d *decoder) float() float64 {
 }
 
 func (d *decoder) frames() []Frame {
-	n := d.count(6)
+	n := d.count(8)
 	if n == 0 {
 		return nil
 	}
 	fs := make([]Frame, n)
 	for i := range fs {
-		fs[i] = Frame{State: State(d.str()), Key: d.str(), N: int(d.int()), ID: d.int(), Arg: d.str(), Page: int(d.int())}
+		fs[i] = Frame{State: State(d.str()), Key: d.str(), N: int(d.int()), ID: d.int(), Arg: d.str(), Page: int(d.int()),
+			Notice: d.str(), NoticeAt: int(d.int())}
 	}
 	return fs
 }

@@ -30,7 +30,7 @@ func randomSession(r *rand.Rand) Session {
 	frames := func() []Frame {
 		var fs []Frame
 		for range r.IntN(5) {
-			fs = append(fs, Frame{State: State(str()), Key: str(), N: num(), ID: r.Int64() - r.Int64(), Arg: str(), Page: num()})
+			fs = append(fs, Frame{State: State(str()), Key: str(), N: num(), ID: r.Int64() - r.Int64(), Arg: str(), Page: num(), Notice: str(), NoticeAt: num()})
 		}
 		return fs
 	}
