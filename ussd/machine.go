@@ -27,7 +27,9 @@ type Store interface {
 	settingsStore // menu_settings.go
 	learningStore // menu_lessons.go, menu_quiz.go, learner.go
 	PageSaver     // progress.go
-	MentorStore   // menu_visit.go, menu_ask.go, menu_inbox.go, menu_mentees.go
+	visitStore    // menu_visit.go, menu_visit_done.go, menu_mentees.go
+	askStore      // menu_ask.go
+	inboxStore    // menu_inbox.go
 	stockStore    // menu_stock.go
 }
 

@@ -8,12 +8,12 @@ import (
 	"github.com/chanjo-health/chanjo/store"
 )
 
-// StVisitMentee is one mentee's progress. Arg: mentee id.
+// StVisitMentee is one mentee's progress. ID: the mentee.
 const StVisitMentee State = "vis.mentee"
 
 // showMenteeProgress lists the mentor's mentees, each opening her progress.
 func showMenteeProgress(c *Ctx) (Screen, error) {
-	ms, err := c.Store().Mentees(c, c.S.Nurse.ID)
+	ms, err := storeOf[visitStore](c).Mentees(c, c.S.Nurse.ID)
 	if err != nil {
 		return Screen{}, err
 	}
@@ -23,9 +23,10 @@ func showMenteeProgress(c *Ctx) (Screen, error) {
 	labels := menteeLabels(ms)
 	items := make([]Item, len(ms))
 	for i, m := range ms {
-		items[i] = Item{Label: labels[m.ID], State: StVisitMentee, Arg: itoa(m.ID)}
+		items[i] = Item{Label: labels[m.ID], To: Frame{State: StVisitMentee, ID: m.ID}}
 	}
-	return Menu(c.T("Mentees' progress:", "Maendeleo ya washauriwa:"), window(c, items, StVisitProgress)...), nil
+	// A long list is paged by the renderer, with "98 More".
+	return Menu(c.T("Mentees' progress:", "Maendeleo ya washauriwa:"), items...), nil
 }
 
 // showMentee shows a mentee's lessons done, quiz average and assessments,
@@ -36,7 +37,7 @@ func showMentee(c *Ctx) (Screen, error) {
 	if err != nil || !ok {
 		return Menu(c.T("Not one of your mentees.", "Si mshauriwa wako.")), err
 	}
-	scores, err := c.Store().WorkerAssessments(c, m.ID)
+	scores, err := storeOf[visitStore](c).WorkerAssessments(c, m.ID)
 	if err != nil {
 		return Screen{}, err
 	}
@@ -91,7 +92,7 @@ func menteeLabels(ms []store.Mentee) map[int64]string {
 // visitNames returns how visit screens name the mentor's mentees, by id:
 // with the end of the number when two share a name.
 func visitNames(c *Ctx) (map[int64]string, error) {
-	ms, err := c.Store().Mentees(c, c.S.Nurse.ID)
+	ms, err := storeOf[visitStore](c).Mentees(c, c.S.Nurse.ID)
 	return menteeLabels(ms), err
 }
 
