@@ -82,18 +82,25 @@ func atoi(s string) int {
 	return n
 }
 
-// defaultVisitHour is the local time of a visit scheduled by its date only.
-const defaultVisitHour = 9
-
-// onDay returns the instant on local day at the local clock time of like,
-// or at defaultVisitHour when like is zero.
+// onDay returns the instant on local day at the local clock time of like:
+// a visit moved or followed by the next keeps its time.
 func onDay(day, like time.Time, loc *time.Location) time.Time {
-	h, m := defaultVisitHour, 0
-	if !like.IsZero() {
-		l := like.In(loc)
-		h, m = l.Hour(), l.Minute()
+	l := like.In(loc)
+	return time.Date(day.Year(), day.Month(), day.Day(), l.Hour(), l.Minute(), 0, 0, loc)
+}
+
+// clock reads a typed time of day: HHMM ("0930", "1400"), or with a colon
+// or a dot ("9:30", "14.00").
+var clock = regexp.MustCompile(`^(\d{1,2})[:.]?(\d{2})$`)
+
+// parseClock returns the minutes after midnight of a typed time of day.
+func parseClock(in string) (int, bool) {
+	p := clock.FindStringSubmatch(in)
+	if p == nil {
+		return 0, false
 	}
-	return time.Date(day.Year(), day.Month(), day.Day(), h, m, 0, 0, loc)
+	h, m := atoi(p[1]), atoi(p[2])
+	return h*60 + m, h < 24 && m < 60
 }
 
 // dateRetry is the re-ask of a date entry that did not read as a future day.

@@ -20,12 +20,13 @@ const (
 	StVisitSaved    State = "vis.saved" // ID: the next visit
 	StVisitMentees  State = "vis.mentees"
 	StVisitNew      State = "vis.new"    // ID: the mentee
+	StVisitTime     State = "vis.time"   // ID: the mentee; the day typed is Work.Visit
 	StVisitMove     State = "vis.move"   // ID: the visit
 	StVisitCancel   State = "vis.cancel" // ID: the visit
 	StVisitProgress State = "vis.progress"
 )
 
-// visitStore is what the mentor visit screens need of the database.
+// visitStore is what the mentor screens (visits, mentees, inbox) need of the database.
 type visitStore interface {
 	MentorVisits(ctx context.Context, loc *time.Location, mentorID int64) (today, upcoming []store.Visit, err error)
 	Visit(ctx context.Context, id int64) (store.Visit, error)
@@ -52,6 +53,7 @@ var visitTree = []Node{
 	{State: StVisitSaved, Show: showVisitSaved},
 	{State: StVisitMentees, Show: showMentees},
 	{State: StVisitNew, Show: showNewVisit, Input: newVisitInput},
+	{State: StVisitTime, Show: showVisitTime, Input: visitTimeInput},
 	{State: StVisitMove, Show: showVisitDate("New date of the visit to %s", "Tarehe mpya ya ziara kwa %s"),
 		Input: onVisitDay(moveVisit)},
 	{State: StVisitCancel, Show: showCancelVisit},
@@ -372,11 +374,68 @@ func newVisitInput(c *Ctx, in string) (Move, error) {
 	if err != nil {
 		return dateRetry(c, err), nil
 	}
-	v, err := scheduleOnce(c, m.ID, onDay(day, time.Time{}, c.zone()))
+	c.S.Work.Visit = &VisitDraft{Mentee: m.ID, Day: day.Unix()}
+	return Go(Frame{State: StVisitTime, ID: m.ID}), nil
+}
+
+// visitDay is the day typed for a new visit to the frame's mentee, and
+// whether the session still holds it.
+func visitDay(c *Ctx) (time.Time, bool) {
+	d := c.S.Work.Visit
+	if d == nil || d.Mentee != c.S.Top().ID {
+		return time.Time{}, false
+	}
+	return time.Unix(d.Day, 0).In(c.zone()), true
+}
+
+// showVisitTime asks the clock time of a new visit: mentors plan visits
+// at the time the clinic's session suits, and the mentee's reminders say
+// it.
+func showVisitTime(c *Ctx) (Screen, error) {
+	m, ok, err := mentee(c)
+	if err != nil || !ok {
+		return Menu(c.T("Not one of your mentees.", "Si mshauriwa wako.")), err
+	}
+	day, ok := visitDay(c)
+	if !ok {
+		return showNewVisit(c)
+	}
+	return Entry(c.Say("mentor.visit_time_prompt", "mentee", m.Name, "date", day.Format(dayLayout))), nil
+}
+
+// visitTimeInput schedules the visit at the time typed on the day typed
+// before, unless that moment is past.
+func visitTimeInput(c *Ctx, in string) (Move, error) {
+	m, ok, err := mentee(c)
+	if err != nil || !ok {
+		return c.Invalid(), err
+	}
+	day, ok := visitDay(c)
+	if !ok {
+		return c.Invalid(), nil
+	}
+	minutes, ok := parseClock(in)
+	if !ok {
+		return Retry(c.Say("mentor.visit_time_bad")), nil
+	}
+	at := day.Add(time.Duration(minutes) * time.Minute)
+	if at.Before(c.Now()) {
+		return Retry(c.Say("mentor.visit_time_past")), nil
+	}
+	v, err := scheduleOnce(c, m.ID, at)
 	if err != nil {
 		return Move{}, err
 	}
-	return Replace(Frame{State: StVisitOne, ID: v.ID}).Say(c.T("Visit saved.", "Ziara imehifadhiwa.")), nil
+	c.S.Work.Visit = nil
+	// Back from the visit leads to the list she chose the mentee from, not
+	// to the date and time typed.
+	for j := len(c.S.Frames) - 1; j >= 0; j-- {
+		if c.S.Frames[j].State == StVisitNew {
+			c.S.Frames = c.S.Frames[:j]
+			break
+		}
+	}
+	return Go(Frame{State: StVisitOne, ID: v.ID}).Say(c.T("Visit saved.", "Ziara imehifadhiwa.")), nil
 }
 
 // moveVisit moves the visit to the day typed, at its clock time; the store
