@@ -106,7 +106,7 @@ func parseClock(in string) (int, bool) {
 // dateRetry is the re-ask of a date entry that did not read as a future day.
 func dateRetry(c *Ctx, err error) Move {
 	if errors.Is(err, errPastDate) {
-		return Retry(c.T("That date is past. Enter today or a later date.", "Tarehe hiyo imepita. Weka leo au tarehe ijayo."))
+		return Retry(c.Say("mentor.date_past"))
 	}
-	return Retry(c.T("Not a date. Enter DDMM, e.g. 1803, or DD/MM/YYYY.", "Si tarehe. Weka DDMM, mfano 1803, au DD/MM/YYYY."))
+	return Retry(c.Say("mentor.date_bad"))
 }

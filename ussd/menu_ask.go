@@ -43,13 +43,13 @@ const (
 )
 
 func showAsk(c *Ctx) (Screen, error) {
-	return Menu(c.T("Ask a mentor", "Uliza mshauri"),
-		Item{Label: c.T("Ask a question", "Uliza swali"), To: Frame{State: StAskType}},
-		Item{Label: c.T("My questions", "Maswali yangu"), To: Frame{State: StAskList}}), nil
+	return Menu(c.Say("mentor.ask_mentor"),
+		Item{Label: c.Say("mentor.ask_question"), To: Frame{State: StAskType}},
+		Item{Label: c.Say("mentor.my_questions"), To: Frame{State: StAskList}}), nil
 }
 
 func showAskType(c *Ctx) (Screen, error) {
-	return FreeText(c.T("Type your question for your mentor:", "Andika swali lako kwa mshauri wako:")), nil
+	return FreeText(c.Say("mentor.type_question")), nil
 }
 
 // askTypeInput keeps the question in the session's Work.Question until it
@@ -58,9 +58,9 @@ func askTypeInput(c *Ctx, in string) (Move, error) {
 	q := strings.Join(strings.Fields(in), " ")
 	switch {
 	case len(q) < minQuestion:
-		return Retry(c.T("Please type your question.", "Tafadhali andika swali lako.")), nil
+		return Retry(c.Say("mentor.please_type_question")), nil
 	case len(q) > maxQuestion:
-		return Retry(fmt.Sprintf(c.T("Too long: at most %d letters.", "Ni refu mno: herufi %d tu."), maxQuestion)), nil
+		return Retry(c.Say("mentor.question_long", "most", maxQuestion)), nil
 	}
 	c.S.Work.Question = &QuestionDraft{Text: q}
 	return Go(Frame{State: StAskConfirm}), nil
@@ -71,9 +71,9 @@ func showAskConfirm(c *Ctx) (Screen, error) {
 	if d == nil {
 		return showAsk(c)
 	}
-	return Menu(c.T("Send this question?\n", "Tuma swali hili?\n")+cut(d.Text, 80),
-		Item{Label: c.T("Send", "Tuma"), Do: sendQuestion},
-		Item{Label: c.T("Change it", "Libadilishe"), Do: func(*Ctx) (Move, error) { return Back(), nil }}), nil
+	return Menu(c.Say("mentor.send_question")+"\n"+cut(d.Text, 80),
+		Item{Label: c.Say("mentor.send"), Do: sendQuestion},
+		Item{Label: c.Say("mentor.change_question"), Do: func(*Ctx) (Move, error) { return Back(), nil }}), nil
 }
 
 // sendQuestion stores the question and queues its SMS to the mentors in
@@ -90,16 +90,14 @@ func sendQuestion(c *Ctx) (Move, error) {
 
 func showAskSent(c *Ctx) (Screen, error) {
 	id, to := c.S.Top().ID, c.S.Top().Key
-	read := c.T(" Read answers in 5 Ask a mentor, 2 My questions.", " Soma majibu kwenye 5 Uliza mshauri, 2 Maswali yangu.")
+	read := c.Say("mentor.read_answers")
 	switch to {
 	case store.AskedGroup:
-		return End(fmt.Sprintf(c.T("Sent as Q%d to the mentors of your group. They will answer by SMS.",
-			"Limetumwa kama Q%d kwa washauri wa kikundi chako. Watajibu kwa SMS."), id) + read), nil
+		return End(c.Say("mentor.sent_group", "qid", id) + " " + read), nil
 	case store.AskedSupervisor:
-		return End(fmt.Sprintf(c.T("Saved as Q%d. You have no mentor yet: your supervisor will see your question.",
-			"Limehifadhiwa kama Q%d. Bado huna mshauri: msimamizi wako ataliona swali lako."), id)), nil
+		return End(c.Say("mentor.saved_supervisor", "qid", id)), nil
 	}
-	return End(fmt.Sprintf(c.T("Sent as Q%d. Your mentor will answer by SMS.", "Limetumwa kama Q%d. Mshauri wako atajibu kwa SMS."), id) + read), nil
+	return End(c.Say("mentor.sent", "qid", id) + " " + read), nil
 }
 
 func showMyQuestions(c *Ctx) (Screen, error) {
@@ -108,17 +106,17 @@ func showMyQuestions(c *Ctx) (Screen, error) {
 		return Screen{}, err
 	}
 	if len(qs) == 0 {
-		return Menu(c.T("You have not asked a question yet.", "Bado hujauliza swali.")), nil
+		return Menu(c.Say("mentor.no_questions_yet")), nil
 	}
 	items := make([]Item, len(qs))
 	for i, q := range qs {
-		state := c.T("waiting", "linasubiri")
+		state := c.Say("mentor.waiting")
 		if q.Answered() {
-			state = c.T("answered", "limejibiwa")
+			state = c.Say("mentor.answered")
 		}
 		items[i] = Item{Label: fmt.Sprintf("Q%d %s: %s", q.ID, state, cut(q.Body, 16)), To: Frame{State: StAskOne, ID: q.ID}}
 	}
-	return Menu(c.T("My questions:", "Maswali yangu:"), items...), nil
+	return Menu(c.Say("mentor.my_questions_title"), items...), nil
 }
 
 // showAsked shows the question and the mentor's answer; a long one is
@@ -126,14 +124,14 @@ func showMyQuestions(c *Ctx) (Screen, error) {
 func showAsked(c *Ctx) (Screen, error) {
 	q, err := storeOf[askStore](c).WorkerQuestion(c, c.S.Nurse.ID, c.S.Top().ID)
 	if errors.Is(err, store.ErrNotFound) {
-		return Menu(c.T("This question is not there.", "Swali hili halipo.")), nil
+		return Menu(c.Say("mentor.question_not_there")), nil
 	}
 	if err != nil {
 		return Screen{}, err
 	}
 	text := fmt.Sprintf("Q%d (%s): %s\n", q.ID, q.AskedAt.In(c.zone()).Format("02/01"), q.Body)
 	if !q.Answered() {
-		return Menu(text + c.T("No answer yet. It will come by SMS.", "Bado halijajibiwa. Jibu litakuja kwa SMS.")), nil
+		return Menu(text + c.Say("mentor.no_answer_yet")), nil
 	}
-	return Menu(text + fmt.Sprintf(c.T("Answer from %s: %s", "Jibu la %s: %s"), q.Answerer, q.Answer)), nil
+	return Menu(text + c.Say("mentor.answer_from", "mentor", q.Answerer) + " " + q.Answer), nil
 }

@@ -43,7 +43,7 @@ func inboxItem(c *Ctx) (Item, bool, error) {
 	if err != nil || len(qs) == 0 {
 		return Item{}, false, err
 	}
-	return Item{Label: fmt.Sprintf(c.T("Questions for you (%d)", "Maswali wazi kwako (%d)"), len(qs)), To: Frame{State: StInbox}}, true, nil
+	return Item{Label: c.Say("mentor.inbox_item", "tally", len(qs)), To: Frame{State: StInbox}}, true, nil
 }
 
 func showInbox(c *Ctx) (Screen, error) {
@@ -52,18 +52,18 @@ func showInbox(c *Ctx) (Screen, error) {
 		return Screen{}, err
 	}
 	if len(qs) == 0 {
-		return Menu(c.T("No question is waiting for you. Thank you!", "Hakuna swali linalokusubiri. Asante!")), nil
+		return Menu(c.Say("mentor.inbox_empty")), nil
 	}
 	items := make([]Item, len(qs))
 	for i, q := range qs {
 		label := fmt.Sprintf("Q%d %s: %s", q.ID, cut(q.Name, 12), cut(q.Body, 18))
 		if q.EscalatedAt.Valid {
 			// Passed on, by her or after a day: others may answer it too.
-			label = fmt.Sprintf("Q%d %s %s: %s", q.ID, c.T("(group)", "(kikundi)"), cut(q.Name, 12), cut(q.Body, 12))
+			label = fmt.Sprintf("Q%d %s %s: %s", q.ID, c.Say("mentor.group_mark"), cut(q.Name, 12), cut(q.Body, 12))
 		}
 		items[i] = Item{Label: label, To: Frame{State: StInboxOne, ID: q.ID}}
 	}
-	return Menu(c.T("Questions for you:", "Maswali wazi kwako:"), items...), nil
+	return Menu(c.Say("mentor.inbox_title"), items...), nil
 }
 
 // inboxQuestion returns the open question of the current frame, and whether
@@ -79,7 +79,7 @@ func inboxQuestion(c *Ctx) (store.InboxQuestion, bool, error) {
 }
 
 func noQuestion(c *Ctx) Screen {
-	return Menu(c.T("This question is answered or no longer yours.", "Swali hili limejibiwa au si lako tena."))
+	return Menu(c.Say("mentor.question_gone"))
 }
 
 func showInboxQuestion(c *Ctx) (Screen, error) {
@@ -91,10 +91,10 @@ func showInboxQuestion(c *Ctx) (Screen, error) {
 	if q.Facility != "" {
 		who += ", " + cut(q.Facility, 24)
 	}
-	text := fmt.Sprintf(c.T("Q%d from %s, %s:\n%s", "Q%d kutoka kwa %s, %s:\n%s"), q.ID, who, q.AskedAt.In(c.zone()).Format("02/01"), q.Body)
+	text := c.Say("mentor.inbox_question", "qid", q.ID, "who", who, "day", q.AskedAt.In(c.zone()).Format("02/01")) + "\n" + q.Body
 	return Menu(text,
-		Item{Label: c.T("Answer", "Jibu"), To: Frame{State: StInboxAnswer, ID: q.ID}},
-		Item{Label: c.T("Pass to the group", "Peleka kwa kikundi"), Do: func(c *Ctx) (Move, error) { return passQuestion(c, q) }}), nil
+		Item{Label: c.Say("mentor.answer_item"), To: Frame{State: StInboxAnswer, ID: q.ID}},
+		Item{Label: c.Say("mentor.pass_group"), Do: func(c *Ctx) (Move, error) { return passQuestion(c, q) }}), nil
 }
 
 // passQuestion passes the question to the other mentors of the nurse's
@@ -107,10 +107,9 @@ func passQuestion(c *Ctx, q store.InboxQuestion) (Move, error) {
 	case err != nil:
 		return Move{}, err
 	case sent == 0:
-		return Back().Say(fmt.Sprintf(c.T("No other mentor in reach for Q%d: it stays here and the supervisor sees it.",
-			"Hakuna mshauri mwingine kwa Q%d: linabaki hapa na msimamizi ataliona."), q.ID)), nil
+		return Back().Say(c.Say("mentor.pass_none", "qid", q.ID)), nil
 	}
-	return Back().Say(fmt.Sprintf(c.T("Q%d sent to her group's mentors (%d).", "Q%d limetumwa kwa washauri wa kikundi chake (%d)."), q.ID, sent)), nil
+	return Back().Say(c.Say("mentor.passed", "qid", q.ID, "tally", sent)), nil
 }
 
 func showInboxAnswer(c *Ctx) (Screen, error) {
@@ -118,7 +117,7 @@ func showInboxAnswer(c *Ctx) (Screen, error) {
 	if err != nil || !ok {
 		return noQuestion(c), err
 	}
-	return FreeText(fmt.Sprintf(c.T("Type your answer to Q%d for %s:", "Andika jibu lako kwa Q%d kwa %s:"), q.ID, cut(q.Name, 20))), nil
+	return FreeText(c.Say("mentor.answer_prompt", "qid", q.ID, "mentee", q.Name)), nil
 }
 
 // inboxAnswerInput stores the answer and queues it to the nurse at once,
@@ -127,16 +126,16 @@ func inboxAnswerInput(c *Ctx, in string) (Move, error) {
 	id := c.S.Top().ID
 	answer := strings.Join(strings.Fields(in), " ")
 	if len(answer) < minQuestion {
-		return Retry(c.T("Please type your answer.", "Tafadhali andika jibu lako.")), nil
+		return Retry(c.Say("mentor.please_type_answer")), nil
 	}
 	q, err := storeOf[inboxStore](c).RelayAnswer(c, id, c.S.Nurse.ID, answer, c.mentoring().Answer)
 	switch {
 	case errors.Is(err, store.ErrAlreadyAnswered):
-		return Reset(Frame{State: StInbox}).Say(fmt.Sprintf(c.T("Q%d was already answered by %s.", "Q%d tayari limejibiwa na %s."), id, q.Answerer)), nil
+		return Reset(Frame{State: StInbox}).Say(c.Say("mentor.already_answered", "qid", id, "mentor", q.Answerer)), nil
 	case errors.Is(err, store.ErrNotYours), errors.Is(err, store.ErrNotFound):
 		return Reset(Frame{State: StInbox}).Say(noQuestion(c).Text), nil
 	case err != nil:
 		return Move{}, err
 	}
-	return Reset(Frame{State: StInbox}).Say(fmt.Sprintf(c.T("Your answer was sent to %s.", "Jibu lako limetumwa kwa %s."), cut(q.Name, 20))), nil
+	return Reset(Frame{State: StInbox}).Say(c.Say("mentor.answer_sent", "mentee", q.Name)), nil
 }

@@ -48,13 +48,13 @@ var visitTree = []Node{
 	{State: StVisitOne, Show: showVisit},
 	{State: StVisitGaps, Show: showGaps},
 	{State: StVisitItem, Show: showItem},
-	{State: StVisitNext, Show: showVisitDate("Date of the next visit to %s", "Tarehe ya ziara ijayo kwa %s"),
+	{State: StVisitNext, Show: showVisitDate("mentor.date_next"),
 		Input: onVisitDay(scheduleNext)},
 	{State: StVisitSaved, Show: showVisitSaved},
 	{State: StVisitMentees, Show: showMentees},
 	{State: StVisitNew, Show: showNewVisit, Input: newVisitInput},
 	{State: StVisitTime, Show: showVisitTime, Input: visitTimeInput},
-	{State: StVisitMove, Show: showVisitDate("New date of the visit to %s", "Tarehe mpya ya ziara kwa %s"),
+	{State: StVisitMove, Show: showVisitDate("mentor.date_move"),
 		Input: onVisitDay(moveVisit)},
 	{State: StVisitCancel, Show: showCancelVisit},
 	{State: StVisitProgress, Show: showMenteeProgress},
@@ -69,15 +69,15 @@ const (
 
 func showVisits(c *Ctx) (Screen, error) {
 	if c.S.Nurse.Role != store.RoleMentor {
-		return Menu(c.T("Mentor visits are for mentors.", "Ziara za ushauri ni kwa washauri.")), nil
+		return Menu(c.Say("mentor.visits_for_mentors")), nil
 	}
 	today, upcoming, err := storeOf[visitStore](c).MentorVisits(c, c.zone(), c.S.Nurse.ID)
 	if err != nil {
 		return Screen{}, err
 	}
-	text := c.T("Visits today:", "Ziara za leo:")
+	text := c.Say("mentor.visits_today")
 	if len(today) == 0 {
-		text = c.T("No visit today.", "Hakuna ziara leo.")
+		text = c.Say("mentor.no_visit_today")
 	}
 	// Visits logged as done with their checklist unfinished come first, so
 	// a mentor who hung up half-way finds it again.
@@ -98,9 +98,9 @@ func showVisits(c *Ctx) (Screen, error) {
 		items = append(items, Item{Label: visitName(names, v) + " " + when, To: Frame{State: StVisitOne, ID: v.ID}})
 	}
 	items = append(items,
-		Item{Label: fmt.Sprintf(c.T("Upcoming visits (%d)", "Ziara zijazo (%d)"), len(upcoming)), To: Frame{State: StVisitUpcoming}},
-		Item{Label: c.T("Schedule a visit", "Panga ziara"), To: Frame{State: StVisitMentees}},
-		Item{Label: c.T("Mentees' progress", "Maendeleo ya washauriwa"), To: Frame{State: StVisitProgress}})
+		Item{Label: c.Say("mentor.upcoming_count", "tally", len(upcoming)), To: Frame{State: StVisitUpcoming}},
+		Item{Label: c.Say("mentor.schedule_visit"), To: Frame{State: StVisitMentees}},
+		Item{Label: c.Say("mentor.mentees_progress"), To: Frame{State: StVisitProgress}})
 	return Menu(text, items...), nil
 }
 
@@ -110,7 +110,7 @@ func showUpcoming(c *Ctx) (Screen, error) {
 		return Screen{}, err
 	}
 	if len(upcoming) == 0 {
-		return Menu(c.T("No upcoming visit.", "Hakuna ziara ijayo.")), nil
+		return Menu(c.Say("mentor.no_upcoming_visit")), nil
 	}
 	names, err := visitNames(c)
 	if err != nil {
@@ -121,7 +121,7 @@ func showUpcoming(c *Ctx) (Screen, error) {
 		items[i] = Item{Label: v.At.In(c.zone()).Format(shortLayout) + " " + visitName(names, v), To: Frame{State: StVisitOne, ID: v.ID}}
 	}
 	// A long list is paged by the renderer, with "98 More".
-	return Menu(c.T("Upcoming visits:", "Ziara zijazo:"), items...), nil
+	return Menu(c.Say("mentor.upcoming_visits"), items...), nil
 }
 
 // myVisit returns the visit of the current frame, and whether it is there
@@ -135,7 +135,7 @@ func myVisit(c *Ctx) (store.Visit, bool, error) {
 }
 
 func noVisit(c *Ctx) Screen {
-	return Menu(c.T("This visit is not there any more.", "Ziara hii haipo tena."))
+	return Menu(c.Say("mentor.visit_gone"))
 }
 
 func showVisit(c *Ctx) (Screen, error) {
@@ -147,20 +147,20 @@ func showVisit(c *Ctx) (Screen, error) {
 	if err != nil {
 		return Screen{}, err
 	}
-	head := fmt.Sprintf(c.T("Visit to %s\n%s", "Ziara kwa %s\n%s"), visitName(names, v), v.At.In(c.zone()).Format(dayLayout+" 15:04"))
+	head := c.Say("mentor.visit_head", "mentee", visitName(names, v)) + "\n" + v.At.In(c.zone()).Format(dayLayout+" 15:04")
 	switch v.Status {
 	case store.VisitDone:
-		return Menu(head+c.T(" - done", " - imefanyika"),
-			Item{Label: c.T("Checklist", "Orodha ya ukaguzi"), To: Frame{State: StVisitGaps, ID: v.ID}},
-			Item{Label: c.T("Notes, agreed actions", "Maelezo, makubaliano"), To: Frame{State: StVisitNotes, ID: v.ID}},
-			Item{Label: c.T("Next visit date", "Tarehe ya ziara ijayo"), To: Frame{State: StVisitNext, ID: v.ID}}), nil
+		return Menu(head+" "+c.Say("mentor.status_done"),
+			Item{Label: c.Say("mentor.checklist"), To: Frame{State: StVisitGaps, ID: v.ID}},
+			Item{Label: c.Say("mentor.notes_agreed_actions"), To: Frame{State: StVisitNotes, ID: v.ID}},
+			Item{Label: c.Say("mentor.next_visit_date"), To: Frame{State: StVisitNext, ID: v.ID}}), nil
 	case store.VisitCancelled:
-		return Menu(head + c.T(" - cancelled", " - imeghairiwa")), nil
+		return Menu(head + " " + c.Say("mentor.status_cancelled")), nil
 	}
 	return Menu(head,
-		Item{Label: c.T("Log as done, fill checklist", "Imefanyika, jaza orodha"), To: Frame{State: StVisitConfirm, ID: v.ID}},
-		Item{Label: c.T("Change the date", "Badilisha tarehe"), To: Frame{State: StVisitMove, ID: v.ID}},
-		Item{Label: c.T("Cancel the visit", "Ghairi ziara"), To: Frame{State: StVisitCancel, ID: v.ID}}), nil
+		Item{Label: c.Say("mentor.log_done"), To: Frame{State: StVisitConfirm, ID: v.ID}},
+		Item{Label: c.Say("mentor.change_date"), To: Frame{State: StVisitMove, ID: v.ID}},
+		Item{Label: c.Say("mentor.cancel_visit"), To: Frame{State: StVisitCancel, ID: v.ID}}), nil
 }
 
 // checklist returns the pack's checklist items of topic, in order.
@@ -202,10 +202,10 @@ func showGaps(c *Ctx) (Screen, error) {
 		}
 	}
 	items = append(items,
-		Item{Label: c.T("Notes, agreed actions", "Maelezo, makubaliano"), To: Frame{State: StVisitNotes, ID: v.ID}},
-		Item{Label: c.T("Next visit date", "Tarehe ya ziara ijayo"), To: Frame{State: StVisitNext, ID: v.ID}})
+		Item{Label: c.Say("mentor.notes_agreed_actions"), To: Frame{State: StVisitNotes, ID: v.ID}},
+		Item{Label: c.Say("mentor.next_visit_date"), To: Frame{State: StVisitNext, ID: v.ID}})
 	// The visit's screen names the mentee: the topics need the room here.
-	return Menu(c.T("Checklist:", "Orodha:"), items...), nil
+	return Menu(c.Say("mentor.checklist_title"), items...), nil
 }
 
 // answerOrder is what "1 Done / 2 Partly / 3 Not done" stand for.
@@ -214,11 +214,11 @@ var answerOrder = []string{store.AnswerDone, store.AnswerPartly, store.AnswerNot
 func answerLabel(c *Ctx, a string) string {
 	switch a {
 	case store.AnswerDone:
-		return c.T("Done", "Imefanyika")
+		return c.Say("mentor.answer_done")
 	case store.AnswerPartly:
-		return c.T("Partly", "Kiasi")
+		return c.Say("mentor.partly")
 	}
-	return c.T("Not done", "Haijafanyika")
+	return c.Say("mentor.not_done")
 }
 
 func showItem(c *Ctx) (Screen, error) {
@@ -233,7 +233,7 @@ func showItem(c *Ctx) (Screen, error) {
 	}
 	text := fmt.Sprintf("%d/%d %s", f.N+1, len(its), its[f.N].Text.In(c.Lang()))
 	if a := answers[its[f.N].ID]; a != "" {
-		text += " (" + c.T("now: ", "sasa: ") + answerLabel(c, a) + ")"
+		text += " " + c.Say("mentor.answer_now", "choice", answerLabel(c, a))
 	}
 	items := make([]Item, len(answerOrder))
 	for i, a := range answerOrder {
@@ -252,23 +252,25 @@ func answerItem(f Frame, its []lessons.ChecklistItem, a string) func(c *Ctx) (Mo
 		if f.N+1 < len(its) {
 			return Replace(Frame{State: StVisitItem, ID: f.ID, Key: f.Key, N: f.N + 1}), nil
 		}
-		return Back().Say(c.T("Saved.", "Imehifadhiwa.")), nil
+		return Back().Say(c.Say("mentor.saved")), nil
 	}
 }
 
-func datePrompt(c *Ctx, en, sw, name string) Screen {
-	return Entry(fmt.Sprintf(c.T(en, sw), name) + c.T(" (DDMM or DD/MM/YYYY):", " (DDMM au DD/MM/YYYY):"))
+// datePrompt asks a date about the mentee named: key is the question,
+// which says how to type it.
+func datePrompt(c *Ctx, key, name string) Screen {
+	return Entry(c.Say(key, "mentee", name))
 }
 
 // showVisitDate returns the screen asking for a day about the frame's visit;
-// en and sw name its mentee with %s.
-func showVisitDate(en, sw string) func(*Ctx) (Screen, error) {
+// key is the question, naming its mentee.
+func showVisitDate(key string) func(*Ctx) (Screen, error) {
 	return func(c *Ctx) (Screen, error) {
 		v, ok, err := myVisit(c)
 		if err != nil || !ok {
 			return noVisit(c), err
 		}
-		return datePrompt(c, en, sw, v.MenteeName), nil
+		return datePrompt(c, key, v.MenteeName), nil
 	}
 }
 
@@ -320,8 +322,7 @@ func showVisitSaved(c *Ctx) (Screen, error) {
 	if err != nil || !ok {
 		return noVisit(c), err
 	}
-	return End(fmt.Sprintf(c.T("Saved. Next visit to %s: %s. Thank you!", "Imehifadhiwa. Ziara ijayo kwa %s: %s. Asante!"),
-		v.MenteeName, v.At.In(c.zone()).Format(dayLayout+" 15:04"))), nil
+	return End(c.Say("mentor.next_saved", "mentee", v.MenteeName, "when", v.At.In(c.zone()).Format(dayLayout+" 15:04"))), nil
 }
 
 func showMentees(c *Ctx) (Screen, error) {
@@ -338,12 +339,11 @@ func showMentees(c *Ctx) (Screen, error) {
 	}
 	switch {
 	case len(ms) == 0:
-		return Menu(c.T("You have no mentees yet.", "Bado huna washauriwa.")), nil
+		return Menu(c.Say("mentor.have_no_mentees_yet")), nil
 	case len(items) == 0:
-		return Menu(c.T("Every mentee has a visit scheduled. Change one under Upcoming visits.",
-			"Kila mshauriwa ana ziara iliyopangwa. Badilisha moja kwenye Ziara zijazo.")), nil
+		return Menu(c.Say("mentor.every_mentee_scheduled")), nil
 	}
-	return Menu(c.T("Mentees without a visit:", "Washauriwa bila ziara:"), items...), nil
+	return Menu(c.Say("mentor.mentees_without_visit"), items...), nil
 }
 
 // mentee returns the mentor's mentee of the current frame, and whether she is one.
@@ -360,9 +360,9 @@ func mentee(c *Ctx) (store.Mentee, bool, error) {
 func showNewVisit(c *Ctx) (Screen, error) {
 	m, ok, err := mentee(c)
 	if err != nil || !ok {
-		return Menu(c.T("Not one of your mentees.", "Si mshauriwa wako.")), err
+		return Menu(c.Say("mentor.not_your_mentee")), err
 	}
-	return datePrompt(c, "Date of the visit to %s", "Tarehe ya ziara kwa %s", m.Name), nil
+	return datePrompt(c, "mentor.date_new", m.Name), nil
 }
 
 func newVisitInput(c *Ctx, in string) (Move, error) {
@@ -394,7 +394,7 @@ func visitDay(c *Ctx) (time.Time, bool) {
 func showVisitTime(c *Ctx) (Screen, error) {
 	m, ok, err := mentee(c)
 	if err != nil || !ok {
-		return Menu(c.T("Not one of your mentees.", "Si mshauriwa wako.")), err
+		return Menu(c.Say("mentor.not_your_mentee")), err
 	}
 	day, ok := visitDay(c)
 	if !ok {
@@ -435,7 +435,7 @@ func visitTimeInput(c *Ctx, in string) (Move, error) {
 			break
 		}
 	}
-	return Go(Frame{State: StVisitOne, ID: v.ID}).Say(c.T("Visit saved.", "Ziara imehifadhiwa.")), nil
+	return Go(Frame{State: StVisitOne, ID: v.ID}).Say(c.Say("mentor.visit_saved")), nil
 }
 
 // moveVisit moves the visit to the day typed, at its clock time; the store
@@ -443,12 +443,12 @@ func visitTimeInput(c *Ctx, in string) (Move, error) {
 func moveVisit(c *Ctx, v store.Visit, day time.Time) (Move, error) {
 	v, err := storeOf[visitStore](c).RescheduleVisit(c, c.mentoring().Rules, v.ID, onDay(day, v.At, c.zone()))
 	if errors.Is(err, store.ErrVisitClosed) {
-		return Back().Say(c.T("This visit is closed.", "Ziara hii imefungwa.")), nil
+		return Back().Say(c.Say("mentor.visit_closed")), nil
 	}
 	if err != nil {
 		return Move{}, err
 	}
-	return Back().Say(c.T("Visit moved to ", "Ziara imehamishwa hadi ") + v.At.In(c.zone()).Format(dayLayout) + "."), nil
+	return Back().Say(c.Say("mentor.visit_moved", "date", v.At.In(c.zone()).Format(dayLayout))), nil
 }
 
 func showCancelVisit(c *Ctx) (Screen, error) {
@@ -456,18 +456,18 @@ func showCancelVisit(c *Ctx) (Screen, error) {
 	if err != nil || !ok {
 		return noVisit(c), err
 	}
-	return Menu(fmt.Sprintf(c.T("Cancel the visit to %s on %s?", "Ghairi ziara kwa %s tarehe %s?"), v.MenteeName, v.At.In(c.zone()).Format(dayLayout)),
-		Item{Label: c.T("Yes, cancel it", "Ndiyo, ighairi"), Do: func(c *Ctx) (Move, error) { return cancelVisit(c, v) }}), nil
+	return Menu(c.Say("mentor.cancel_ask", "mentee", v.MenteeName, "date", v.At.In(c.zone()).Format(dayLayout)),
+		Item{Label: c.Say("mentor.yes_cancel"), Do: func(c *Ctx) (Move, error) { return cancelVisit(c, v) }}), nil
 }
 
 // cancelVisit cancels v; the store drops its reminders and tells the nurse.
 func cancelVisit(c *Ctx, v store.Visit) (Move, error) {
 	err := storeOf[visitStore](c).CancelVisit(c, c.mentoring().Rules, v.ID)
 	if errors.Is(err, store.ErrVisitClosed) {
-		return Retry(c.T("This visit is already done.", "Ziara hii imeshafanyika.")), nil
+		return Retry(c.Say("mentor.visit_already_done")), nil
 	}
 	if err != nil {
 		return Move{}, err
 	}
-	return Reset(Frame{State: StVisit}).Say(c.T("Visit cancelled.", "Ziara imeghairiwa.")), nil
+	return Reset(Frame{State: StVisit}).Say(c.Say("mentor.visit_cancelled")), nil
 }
