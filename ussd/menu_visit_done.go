@@ -2,7 +2,6 @@ package ussd
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -126,11 +125,7 @@ func visitNotesInput(c *Ctx, in string) (Move, error) {
 }
 
 // notesSMS words the notes of visit v for the nurse visited, in her
-// language lang.
+// language lang; the mentor's notes follow the pack's words whole.
 func notesSMS(c *Ctx, lang string, v store.Visit, notes string) string {
-	day := v.At.In(c.zone()).Format("02/01")
-	if lang == "sw" {
-		return fmt.Sprintf("Chanjo: maelezo ya ziara ya %s tarehe %s: %s", v.MentorName, day, notes)
-	}
-	return fmt.Sprintf("Chanjo: notes of %s's visit on %s: %s", v.MentorName, day, notes)
+	return c.Pack().Say(lang, "mentor.notes_sms", "mentor", v.MentorName, "day", v.At.In(c.zone()).Format("02/01")) + " " + notes
 }
