@@ -60,7 +60,7 @@ func newHarness(t *testing.T, db *store.DB) *harness {
 	api.RegistrationNotice = testRegistrationNotice
 	v1 := h.r.Group("/api/v1", api.Auth)
 	api.Register(v1)
-	NewCalculatorHandler(nil, stock.DefaultPolicy(), stock.DefaultVaccines(), log).Register(v1)
+	NewCalculatorHandler(nil, stock.NewSettings(stock.Policy{}, nil), log).Register(v1)
 	return h
 }
 

@@ -225,3 +225,7 @@ func (l *loader) reminderText(d decoder, n *yaml.Node, r Reminder, spec ruleSpec
 		d.limit(n, "reminder SMS with the longest values filled in", lang, longest(s, l.pack.Settings.Placeholders), smsLen)
 	}
 }
+
+// Stock is what the stock calculators' defaults come from: the pack's
+// policy and vaccines, the defaults of package stock where it has none.
+func (s Settings) Stock() stock.Settings { return stock.NewSettings(s.StockPolicy, s.Vaccines) }

@@ -47,9 +47,9 @@ func TestMenuWordsFollowGlossary(t *testing.T) {
 			return true
 		})
 	}
-	if checked < 100 {
-		t.Errorf("checked %d Kiswahili menu texts, want the package's (at least 100)", checked)
-	}
+	// The menus' words move to the pack's catalogue, whose lint checks the
+	// glossary (lessons TestLintGlossary); fewer are left here each time.
+	t.Logf("checked %d Kiswahili menu texts still in Go", checked)
 }
 
 // swArg returns the second argument of a call T(en, sw) or txt(en, sw)

@@ -27,9 +27,10 @@ type Store interface {
 	settingsStore // menu_settings.go
 	learningStore // menu_lessons.go, menu_quiz.go, learner.go
 	PageSaver     // progress.go
-	MentorStore   // menu_visit.go, menu_ask.go, menu_inbox.go, menu_mentees.go
-	// The stock calculator (menu_stock.go) saves what it computed.
-	SaveCalculationFor(ctx context.Context, workerID int64, calculator, vaccine string, inputs, result []byte, status string) error
+	visitStore    // menu_visit.go, menu_visit_done.go, menu_mentees.go
+	askStore      // menu_ask.go
+	inboxStore    // menu_inbox.go
+	stockStore    // menu_stock.go
 }
 
 // storeOf returns the store as S, the interface a tree declares: Store

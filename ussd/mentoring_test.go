@@ -145,3 +145,19 @@ func TestInSession(t *testing.T) {
 		}
 	}
 }
+
+// TestParseClock: a visit's time is typed as HHMM, or with a colon or a
+// dot; anything else, or an hour or minute that does not exist, is asked
+// again.
+func TestParseClock(t *testing.T) {
+	for in, want := range map[string]int{"0930": 570, "1400": 840, "9:30": 570, "14.05": 845, "0000": 0, "2359": 1439} {
+		if got, ok := parseClock(in); !ok || got != want {
+			t.Errorf("parseClock(%q) = %d, %v; want %d", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"", "9", "930a", "2400", "1260", "12:3", "1 400", "093000"} {
+		if got, ok := parseClock(in); ok {
+			t.Errorf("parseClock(%q) = %d, want refused", in, got)
+		}
+	}
+}

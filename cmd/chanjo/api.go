@@ -39,5 +39,5 @@ func (a *app) registerAPI(r gin.IRouter) {
 	api.RegistrationNotice = sms.RegistrationNotice(a.pack, a.cfg.USSDCode)
 	v1 := r.Group("/api/v1", api.Auth)
 	api.Register(v1)
-	admin.NewCalculatorHandler(calculationSaver{a.db}, a.pack.Settings.StockPolicy, a.pack.Settings.Vaccines, a.log).Register(v1)
+	admin.NewCalculatorHandler(calculationSaver{a.db}, a.pack.Settings.Stock(), a.log).Register(v1)
 }

@@ -70,13 +70,14 @@ func (c *checker) positiveInt(field string, v, max float64) {
 }
 
 // fraction accepts a fraction from 0 up to, and if inclusive including, 1.
+// Its refusals speak in percent, the unit a nurse types a rate in.
 func (c *checker) fraction(field string, v float64, inclusive bool) {
 	c.amount(field, v)
 	if inclusive {
-		c.that(v <= 1, field, "must be at most 1 (100%)", "isizidi 1 (100%)")
+		c.that(v <= 1, field, "must be at most 100%", "isizidi 100%")
 		return
 	}
-	c.that(v < 1, field, "must be below 1 (100%)", "lazima iwe chini ya 1 (100%)")
+	c.that(v < 1, field, "must be below 100%", "lazima iwe chini ya 100%")
 }
 
 // Wastage rates: one of ConfirmWastage or more is possible (BCG at a small
@@ -91,7 +92,7 @@ const (
 // wastage accepts a measured wastage rate from 0 to MaxWastage.
 func (c *checker) wastage(field string, v float64) {
 	c.amount(field, v)
-	c.that(v <= MaxWastage, field, "must be at most 0.99 (99%)", "isizidi 0.99 (99%)")
+	c.that(v <= MaxWastage, field, "must be at most 99%", "isizidi 99%")
 }
 
 // WastageWarning is the warning for a rate of ConfirmWastage or more.
