@@ -166,8 +166,9 @@ func medians(runs []benchRun) (float64, time.Duration) {
 // dials, sends the walk's inputs, and dials again, until the time is up. A
 // failed request or an answer that is not a CON or END screen fails the run.
 func benchLoad(ctx context.Context, client *http.Client, target string, w benchWalk, f benchFlags) (benchRun, error) {
-	ctx, cancel := context.WithTimeout(ctx, f.duration)
-	defer cancel()
+	// The run stops starting hops at its end but lets those in flight
+	// finish: a hop cut off would be logged by the server as a failure.
+	end := time.Now().Add(f.duration)
 	prefix := newSessionID()
 	runs := make([]benchRun, f.phones)
 	lats := make([][]time.Duration, f.phones)
@@ -178,8 +179,8 @@ func benchLoad(ctx context.Context, client *http.Client, target string, w benchW
 		go func() {
 			defer wg.Done()
 			ph := benchPhone{hop: overHTTP(client, target), phone: store.DemoNursePhone(p), inputs: strings.Split(w.path, ",")}
-			for s := 0; ctx.Err() == nil; s++ {
-				ph.session(ctx, fmt.Sprintf("%s_%d_%d", prefix, p, s), &runs[p], &lats[p])
+			for s := 0; time.Now().Before(end) && ctx.Err() == nil; s++ {
+				ph.session(ctx, end, fmt.Sprintf("%s_%d_%d", prefix, p, s), &runs[p], &lats[p])
 			}
 		}()
 	}
@@ -213,19 +214,16 @@ type benchPhone struct {
 	inputs []string
 }
 
-// session dials once and walks the inputs, stopping at an END screen or a
-// failure; a hop cut short by the end of the run is not counted.
-func (ph benchPhone) session(ctx context.Context, id string, r *benchRun, lat *[]time.Duration) {
+// session dials once and walks the inputs, stopping at an END screen, a
+// failure or the end of the run.
+func (ph benchPhone) session(ctx context.Context, end time.Time, id string, r *benchRun, lat *[]time.Duration) {
 	form := url.Values{"sessionId": {id}, "serviceCode": {"*384*123#"}, "phoneNumber": {ph.phone}, "networkCode": {"63902"}, "text": {""}}
-	for h := 0; h <= len(ph.inputs); h++ {
+	for h := 0; h <= len(ph.inputs) && time.Now().Before(end); h++ {
 		if h > 0 {
 			form.Set("text", strings.TrimPrefix(form.Get("text")+"*"+ph.inputs[h-1], "*"))
 		}
 		t0 := time.Now()
 		body, err := ph.hop(ctx, form)
-		if ctx.Err() != nil {
-			return
-		}
 		if err == nil && !strings.HasPrefix(body, "CON ") && !strings.HasPrefix(body, "END ") {
 			err = fmt.Errorf("not a USSD screen: %.60q", body)
 		}
