@@ -244,49 +244,90 @@ func (db *DB) ChecklistTrends(ctx context.Context, sc Scope, loc *time.Location,
 	return months, nil
 }
 
-// StockAlert is a facility's latest calculation of one calculator, when
-// its status is one the caller asked for (below the order point, above
-// maximum).
+// StockAlert is a facility's latest calculation of one vaccine, when its
+// status is one the caller asked for (below the order point, above
+// maximum), with the calculations of that vaccine before it.
 type StockAlert struct {
 	FacilityCode string    `db:"code"`
 	FacilityName string    `db:"name"`
 	SubCounty    string    `db:"sub_county"`
+	Vaccine      string    `db:"vaccine"` // the vaccine's id; "" for calculations stored before calculators asked it
 	Calculator   string    `db:"calculator"`
 	Status       string    `db:"status"`
 	Worker       string    `db:"worker"` // who calculated; "" when she was removed
 	At           time.Time `db:"created_at"`
 	Result       string    `db:"result"` // the answer as JSON
+	// Trend is the facility's last calculations of the vaccine, the
+	// latest (this one) first.
+	Trend []StockPoint `db:"-"`
 }
 
-// Only the latest calculation of each calculator at a facility counts: an
-// order placed after a "below order point" answer shows in the next one.
-const sqlStockAlerts = `SELECT f.code, f.name, f.sub_county, c.calculator, c.status, COALESCE(w.name, '') AS worker,
-    c.created_at, c.result
-FROM stock_calculations c JOIN facilities f ON f.id = c.facility_id LEFT JOIN workers w ON w.id = c.worker_id
-WHERE c.id = (SELECT c2.id FROM stock_calculations c2 WHERE c2.facility_id = c.facility_id AND c2.calculator = c.calculator
-    ORDER BY c2.created_at DESC, c2.id DESC LIMIT 1)
-AND c.status IN (%s) AND %s
-ORDER BY f.sub_county, f.name, f.code, c.calculator`
+// StockPoint is one calculation of a stock alert's trend.
+type StockPoint struct {
+	Calculator string
+	Status     string
+	At         time.Time
+	Result     string // the answer as JSON
+}
+
+// StockTrend is how many calculations a stock alert's trend holds.
+const StockTrend = 6
+
+// sqlStockAlerts numbers the calculations of the listed calculators (%s)
+// of each facility and vaccine inside the scope (%s), latest first, and
+// keeps the first %d.
+// Only the latest counts: an order placed after a "below order point"
+// answer shows in the next one, and a BCG calculation does not hide a
+// Penta one. Calculations stored before the calculators asked the vaccine
+// have none and count per calculator, as they did.
+const sqlStockAlerts = `SELECT code, name, sub_county, vaccine, calculator, status, worker, created_at, result, n FROM (
+    SELECT f.code, f.name, f.sub_county, c.vaccine, c.calculator, c.status, COALESCE(w.name, '') AS worker,
+        c.created_at, c.result, CASE WHEN c.vaccine = '' THEN c.calculator ELSE '' END AS part,
+        ROW_NUMBER() OVER (PARTITION BY c.facility_id, c.vaccine, CASE WHEN c.vaccine = '' THEN c.calculator ELSE '' END
+            ORDER BY c.created_at DESC, c.id DESC) AS n
+    FROM stock_calculations c JOIN facilities f ON f.id = c.facility_id LEFT JOIN workers w ON w.id = c.worker_id
+    WHERE c.calculator IN (%s) AND %s
+) r WHERE n <= %d
+ORDER BY sub_county, name, code, vaccine, part, n`
 
 // StockAlerts returns, for the facilities inside the scope, the latest
-// calculation of each calculator whose status is one of statuses, ordered
-// by sub-county, facility and calculator.
-func (db *DB) StockAlerts(ctx context.Context, sc Scope, statuses []string) ([]StockAlert, error) {
-	if len(statuses) == 0 {
+// calculation of each vaccine by one of calculators whose status is one of
+// statuses, with its trend, ordered by sub-county, facility and vaccine.
+func (db *DB) StockAlerts(ctx context.Context, sc Scope, calculators, statuses []string) ([]StockAlert, error) {
+	if len(statuses) == 0 || len(calculators) == 0 {
 		return nil, nil
 	}
 	where, scopeArgs := sc.clause("f.sub_county")
-	args := make([]any, 0, len(statuses)+len(scopeArgs))
-	for _, s := range statuses {
-		args = append(args, s)
+	args := make([]any, 0, len(calculators)+len(scopeArgs))
+	for _, c := range calculators {
+		args = append(args, c)
 	}
-	query := fmt.Sprintf(sqlStockAlerts, "?"+strings.Repeat(", ?", len(statuses)-1), where)
-	var alerts []StockAlert
-	if err := db.SelectContext(ctx, &alerts, db.Rebind(query), append(args, scopeArgs...)...); err != nil {
+	query := fmt.Sprintf(sqlStockAlerts, "?"+strings.Repeat(", ?", len(calculators)-1), where, StockTrend)
+	var rows []struct {
+		StockAlert
+		N int `db:"n"`
+	}
+	if err := db.SelectContext(ctx, &rows, db.Rebind(query), append(args, scopeArgs...)...); err != nil {
 		return nil, fmt.Errorf("store: stock alerts: %w", err)
 	}
-	for i := range alerts {
-		alerts[i].At = alerts[i].At.UTC()
+	var alerts []StockAlert
+	for _, r := range rows {
+		r.At = r.At.UTC()
+		if r.N == 1 {
+			if !slices.Contains(statuses, r.Status) {
+				continue
+			}
+			alerts = append(alerts, r.StockAlert)
+		}
+		if last := len(alerts) - 1; last >= 0 && sameStock(alerts[last], r.StockAlert) {
+			alerts[last].Trend = append(alerts[last].Trend, StockPoint{Calculator: r.Calculator, Status: r.Status, At: r.At, Result: r.Result})
+		}
 	}
 	return alerts, nil
+}
+
+// sameStock reports whether two calculations are of one facility's stock
+// of one vaccine (of one calculator when the vaccine is unknown).
+func sameStock(a, b StockAlert) bool {
+	return a.FacilityCode == b.FacilityCode && a.Vaccine == b.Vaccine && (a.Vaccine != "" || a.Calculator == b.Calculator)
 }
