@@ -14,6 +14,12 @@ import (
 func (a *API) report(build func(c *gin.Context, r reporter) (any, error)) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		r, err := newReporter(a.db, a.Pack, a.TZ)
+		if err == nil {
+			r.filter, err = reportFilter(c, r.tz)
+		}
+		if a.refused(c, err) {
+			return
+		}
 		var body any
 		if err == nil {
 			body, err = build(c, r)
@@ -149,6 +155,7 @@ func (a *API) registerReports(r gin.IRoutes) {
 	r.GET("/reports/completion", a.report(completionReport))
 	r.GET("/reports/checklist", a.report(checklistReport))
 	r.GET("/reports/stock", a.report(stockReport))
+	r.GET("/reports/nurses", a.report(nursesReport))
 	r.GET("/reports/evaluation", a.report(evaluationReport))
 	r.GET("/questions", a.listQuestions)
 	r.GET("/questions/:id", a.getQuestion)

@@ -20,6 +20,8 @@ type reporter struct {
 	db   *store.DB
 	pack *lessons.Pack
 	tz   *time.Location
+	// filter narrows every report to a facility, a group and a period.
+	filter store.ReportFilter
 }
 
 // newReporter returns a reporter of pack, or of the embedded pack when nil;
@@ -75,7 +77,7 @@ type assessmentRow struct {
 }
 
 func (r reporter) assessments(ctx context.Context, sc store.Scope) ([]assessmentRow, error) {
-	scores, err := r.db.AssessmentScores(ctx, sc)
+	scores, err := r.db.AssessmentScores(ctx, sc, r.filter)
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +136,7 @@ func (r reporter) completion(ctx context.Context, sc store.Scope) ([]completionR
 		}
 		tls = append(tls, tl)
 	}
-	active, cs, err := r.db.LessonCompletion(ctx, sc, tls)
+	active, cs, err := r.db.LessonCompletion(ctx, sc, r.filter, tls)
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +175,7 @@ func (r reporter) checklist(ctx context.Context, sc store.Scope) ([]checklistRow
 	}
 	now := r.db.Now().In(r.tz)
 	since := time.Date(now.Year(), now.Month()-checklistMonths+1, 1, 0, 0, 0, 0, r.tz)
-	months, err := r.db.ChecklistTrends(ctx, sc, r.tz, since, topicOf)
+	months, err := r.db.ChecklistTrends(ctx, sc, r.filter, r.tz, since, topicOf)
 	if err != nil {
 		return nil, err
 	}
@@ -230,7 +232,7 @@ func (r reporter) stock(ctx context.Context, sc store.Scope) ([]stockRow, error)
 	for _, c := range slices.Concat(lowStock, highStock) {
 		codes = append(codes, string(c))
 	}
-	alerts, err := r.db.StockAlerts(ctx, sc, stockCalculators, codes)
+	alerts, err := r.db.StockAlerts(ctx, sc, r.filter, stockCalculators, codes)
 	if err != nil {
 		return nil, err
 	}

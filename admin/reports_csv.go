@@ -20,11 +20,11 @@ type csvTable struct {
 // request's scope.
 func (h *Console) reportCSV(name string, table func(ctx context.Context, r reporter, sc store.Scope) (csvTable, error)) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		r, err := newReporter(h.db, h.Pack, h.tz)
-		var t csvTable
-		if err == nil {
-			t, err = table(c.Request.Context(), r, scopeOf(c))
+		r, err := h.filteredReporter(c)
+		if err != nil {
+			return
 		}
+		t, err := table(c.Request.Context(), r, scopeOf(c))
 		if err != nil {
 			h.fail(c, err)
 			return

@@ -32,10 +32,10 @@ WHERE a.form <> 'practice' AND a.finished_at IS NOT NULL AND `
 const sqlAssessmentScoresGroup = ` GROUP BY a.id, a.form, qa.topic`
 
 // AssessmentScores returns the mean score of each assessment form in each
-// topic inside the scope, ordered by topic, then form in the order nurses
+// topic inside the scope narrowed by fl, ordered by topic, then form in the order nurses
 // take them. A form nobody finished has no row.
-func (db *DB) AssessmentScores(ctx context.Context, sc Scope) ([]AssessmentScore, error) {
-	where, args := sc.clause("f.sub_county")
+func (db *DB) AssessmentScores(ctx context.Context, sc Scope, fl ReportFilter) ([]AssessmentScore, error) {
+	where, args := fl.where(sc, "a.finished_at")
 	var rows []struct {
 		Form     string `db:"form"`
 		Topic    string `db:"topic"`
@@ -112,18 +112,21 @@ const sqlTopicsCompleted = `SELECT t.topic, COUNT(*) AS done FROM topic_completi
 JOIN workers w ON w.id = t.worker_id LEFT JOIN facilities f ON f.id = w.facility_id WHERE` + activeNurses
 
 // LessonCompletion returns the number of active nurses inside the scope
+// narrowed by fl (its period left aside)
 // and, for each topic of topics in their order, how many of them finished
 // its lessons and completed it.
-func (db *DB) LessonCompletion(ctx context.Context, sc Scope, topics []TopicLessons) (active int, _ []Completion, _ error) {
-	where, args := sc.clause("f.sub_county")
-	if err := db.GetContext(ctx, &active, db.Rebind(sqlActiveNurses+where), args...); err != nil {
+func (db *DB) LessonCompletion(ctx context.Context, sc Scope, fl ReportFilter, topics []TopicLessons) (active int, _ []Completion, _ error) {
+	nurses, nurseArgs := fl.where(sc, "")
+	if err := db.GetContext(ctx, &active, db.Rebind(sqlActiveNurses+nurses), nurseArgs...); err != nil {
 		return 0, nil, fmt.Errorf("store: lesson completion: %w", err)
 	}
+	where, args := fl.where(sc, "p.completed_at")
 	lessons, err := db.countsBy(ctx, sqlLessonCounts+where+` GROUP BY p.lesson_id`, args)
 	if err != nil {
 		return 0, nil, fmt.Errorf("store: lesson completion: %w", err)
 	}
-	done, err := db.countsBy(ctx, sqlTopicsCompleted+where+` GROUP BY t.topic`, args)
+	topicWhere, topicArgs := fl.where(sc, "t.completed_at")
+	done, err := db.countsBy(ctx, sqlTopicsCompleted+topicWhere+` GROUP BY t.topic`, topicArgs)
 	if err != nil {
 		return 0, nil, fmt.Errorf("store: lesson completion: %w", err)
 	}
@@ -198,11 +201,11 @@ JOIN visits v ON v.id = ca.visit_id JOIN workers w ON w.id = v.mentee_id LEFT JO
 WHERE v.status = 'done' AND v.done_at >= ? AND `
 
 // ChecklistTrends counts the checklist answers of visits done since since
-// to mentees inside the scope, by month of the visit in loc and topic
+// to mentees inside the scope narrowed by fl, by month of the visit in loc and topic
 // (topicOf maps item ids to topics; answers to other items are left out),
 // ordered by month, then topic.
-func (db *DB) ChecklistTrends(ctx context.Context, sc Scope, loc *time.Location, since time.Time, topicOf map[string]string) ([]ChecklistMonth, error) {
-	where, args := sc.clause("f.sub_county")
+func (db *DB) ChecklistTrends(ctx context.Context, sc Scope, fl ReportFilter, loc *time.Location, since time.Time, topicOf map[string]string) ([]ChecklistMonth, error) {
+	where, args := fl.where(sc, "v.done_at")
 	var rows []struct {
 		Item   string    `db:"item_id"`
 		Answer string    `db:"answer"`
@@ -290,14 +293,14 @@ const sqlStockAlerts = `SELECT code, name, sub_county, vaccine, calculator, stat
 ) r WHERE n <= %d
 ORDER BY sub_county, name, code, vaccine, part, n`
 
-// StockAlerts returns, for the facilities inside the scope, the latest
+// StockAlerts returns, for the facilities inside the scope narrowed by fl, the latest
 // calculation of each vaccine by one of calculators whose status is one of
 // statuses, with its trend, ordered by sub-county, facility and vaccine.
-func (db *DB) StockAlerts(ctx context.Context, sc Scope, calculators, statuses []string) ([]StockAlert, error) {
+func (db *DB) StockAlerts(ctx context.Context, sc Scope, fl ReportFilter, calculators, statuses []string) ([]StockAlert, error) {
 	if len(statuses) == 0 || len(calculators) == 0 {
 		return nil, nil
 	}
-	where, scopeArgs := sc.clause("f.sub_county")
+	where, scopeArgs := fl.where(sc, "c.created_at")
 	args := make([]any, 0, len(calculators)+len(scopeArgs))
 	for _, c := range calculators {
 		args = append(args, c)

@@ -76,7 +76,7 @@ func TestAssessmentScores(t *testing.T) {
 			{"no sub-county", store.Scope{}, []store.AssessmentScore{}},
 		}
 		for _, tt := range tests {
-			got, err := db.AssessmentScores(ctx, tt.scope)
+			got, err := db.AssessmentScores(ctx, tt.scope, store.ReportFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -137,7 +137,7 @@ func TestLessonCompletion(t *testing.T) {
 			}},
 		}
 		for _, tt := range tests {
-			active, got, err := db.LessonCompletion(ctx, tt.scope, topics)
+			active, got, err := db.LessonCompletion(ctx, tt.scope, store.ReportFilter{}, topics)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -203,7 +203,7 @@ func TestChecklistTrends(t *testing.T) {
 			}},
 		}
 		for _, tt := range tests {
-			got, err := db.ChecklistTrends(context.Background(), tt.scope, eat, since, topicOf)
+			got, err := db.ChecklistTrends(context.Background(), tt.scope, store.ReportFilter{}, eat, since, topicOf)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -269,7 +269,7 @@ SELECT id, facility_id, ?, ?, '{}', '{}', ?, ? FROM workers WHERE id = ?`), c.ca
 			{"no sub-county", store.Scope{}, nil},
 		}
 		for _, tt := range tests {
-			got, err := db.StockAlerts(context.Background(), tt.scope, calculators, statuses)
+			got, err := db.StockAlerts(context.Background(), tt.scope, store.ReportFilter{}, calculators, statuses)
 			if err != nil {
 				t.Fatal(err)
 			}
