@@ -45,46 +45,76 @@ SELECT sub_county, topic, SUM(lessons), SUM(quizzes), SUM(score), SUM(total) FRO
     WHERE q.form = 'practice' AND q.finished_at IS NOT NULL GROUP BY 1, 2
 ) c GROUP BY sub_county, topic;
 
--- worker_sub_county is the sub-county a worker's learning counts under.
-CREATE FUNCTION worker_sub_county(worker BIGINT) RETURNS TEXT LANGUAGE sql STABLE AS $$
-    SELECT COALESCE((SELECT f.sub_county FROM workers w JOIN facilities f ON f.id = w.facility_id WHERE w.id = worker), '')
-$$;
-
--- Row triggers whose WHEN skips the many updates that change no count (a
--- lesson's page, a quiz begun), so saving pages costs nothing more.
-CREATE FUNCTION lesson_count() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Statement triggers with transition tables, as for the SMS counters: one
+-- INSERT of grouped deltas per statement (a batch of lesson pages saved
+-- together writes a row or two), not one per row, which made completing
+-- 10,000 lessons in one statement take 5-9 s instead of ~1 s. An update
+-- that changes no count (a lesson's page, a quiz begun) joins its rows and
+-- writes nothing.
+CREATE FUNCTION lesson_count_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO learning_count_deltas (sub_county, topic, lessons, quizzes, score, total)
-    VALUES (worker_sub_county(NEW.worker_id), '', CASE WHEN NEW.completed_at IS NULL THEN -1 ELSE 1 END, 0, 0, 0);
+    SELECT COALESCE(f.sub_county, ''), '', COUNT(*), 0, 0, 0
+    FROM new_rows r JOIN workers w ON w.id = r.worker_id LEFT JOIN facilities f ON f.id = w.facility_id
+    WHERE r.completed_at IS NOT NULL GROUP BY 1;
     RETURN NULL;
 END $$;
 
 CREATE TRIGGER lesson_count_insert AFTER INSERT ON lesson_progress
-FOR EACH ROW WHEN (NEW.completed_at IS NOT NULL) EXECUTE FUNCTION lesson_count();
-CREATE TRIGGER lesson_count_update AFTER UPDATE OF completed_at ON lesson_progress
-FOR EACH ROW WHEN ((OLD.completed_at IS NULL) <> (NEW.completed_at IS NULL)) EXECUTE FUNCTION lesson_count();
+REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION lesson_count_insert();
 
--- A practice quiz counts once finished; an update takes out what the old
--- row counted and adds what the new one counts.
-CREATE FUNCTION quiz_count() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION lesson_count_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'UPDATE' AND OLD.form = 'practice' AND OLD.finished_at IS NOT NULL THEN
-        INSERT INTO learning_count_deltas (sub_county, topic, lessons, quizzes, score, total)
-        VALUES (worker_sub_county(OLD.worker_id), OLD.topic, 0, -1, -OLD.score, -OLD.total);
-    END IF;
-    IF NEW.form = 'practice' AND NEW.finished_at IS NOT NULL THEN
-        INSERT INTO learning_count_deltas (sub_county, topic, lessons, quizzes, score, total)
-        VALUES (worker_sub_county(NEW.worker_id), NEW.topic, 0, 1, NEW.score, NEW.total);
-    END IF;
+    INSERT INTO learning_count_deltas (sub_county, topic, lessons, quizzes, score, total)
+    SELECT COALESCE(f.sub_county, ''), '', SUM(CASE WHEN r.completed_at IS NULL THEN -1 ELSE 1 END), 0, 0, 0
+    FROM old_rows o JOIN new_rows r ON r.worker_id = o.worker_id AND r.lesson_id = o.lesson_id
+    JOIN workers w ON w.id = r.worker_id LEFT JOIN facilities f ON f.id = w.facility_id
+    WHERE (o.completed_at IS NULL) <> (r.completed_at IS NULL) GROUP BY 1;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER lesson_count_update AFTER UPDATE ON lesson_progress
+REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION lesson_count_update();
+
+-- A practice quiz counts once finished.
+CREATE FUNCTION quiz_count_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO learning_count_deltas (sub_county, topic, lessons, quizzes, score, total)
+    SELECT COALESCE(f.sub_county, ''), r.topic, 0, COUNT(*), SUM(r.score), SUM(r.total)
+    FROM new_rows r JOIN workers w ON w.id = r.worker_id LEFT JOIN facilities f ON f.id = w.facility_id
+    WHERE r.form = 'practice' AND r.finished_at IS NOT NULL GROUP BY 1, 2;
     RETURN NULL;
 END $$;
 
 CREATE TRIGGER quiz_count_insert AFTER INSERT ON quiz_attempts
-FOR EACH ROW WHEN (NEW.form = 'practice' AND NEW.finished_at IS NOT NULL) EXECUTE FUNCTION quiz_count();
+REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION quiz_count_insert();
+
+-- An update takes out what the old row counted and adds what the new one
+-- counts.
+CREATE FUNCTION quiz_count_update() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO learning_count_deltas (sub_county, topic, lessons, quizzes, score, total)
+    SELECT sub_county, topic, 0, SUM(n), SUM(score), SUM(total) FROM (
+        SELECT COALESCE(f.sub_county, '') AS sub_county, o.topic, -1 AS n, -o.score AS score, -o.total AS total
+        FROM old_rows o JOIN new_rows r ON r.id = o.id
+        JOIN workers w ON w.id = o.worker_id LEFT JOIN facilities f ON f.id = w.facility_id
+        WHERE o.form = 'practice' AND o.finished_at IS NOT NULL
+          AND (o.form, o.topic, o.finished_at IS NULL, o.score, o.total, o.worker_id)
+              IS DISTINCT FROM (r.form, r.topic, r.finished_at IS NULL, r.score, r.total, r.worker_id)
+        UNION ALL
+        SELECT COALESCE(f.sub_county, ''), r.topic, 1, r.score, r.total
+        FROM old_rows o JOIN new_rows r ON r.id = o.id
+        JOIN workers w ON w.id = r.worker_id LEFT JOIN facilities f ON f.id = w.facility_id
+        WHERE r.form = 'practice' AND r.finished_at IS NOT NULL
+          AND (o.form, o.topic, o.finished_at IS NULL, o.score, o.total, o.worker_id)
+              IS DISTINCT FROM (r.form, r.topic, r.finished_at IS NULL, r.score, r.total, r.worker_id)
+    ) d GROUP BY sub_county, topic
+    HAVING SUM(n) <> 0 OR SUM(score) <> 0 OR SUM(total) <> 0;
+    RETURN NULL;
+END $$;
+
 CREATE TRIGGER quiz_count_update AFTER UPDATE ON quiz_attempts
-FOR EACH ROW WHEN ((OLD.form, OLD.topic, OLD.finished_at IS NULL, OLD.score, OLD.total, OLD.worker_id)
-    IS DISTINCT FROM (NEW.form, NEW.topic, NEW.finished_at IS NULL, NEW.score, NEW.total, NEW.worker_id))
-EXECUTE FUNCTION quiz_count();
+REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION quiz_count_update();
 
 -- move_learning_counts moves the counts of the given workers from one
 -- sub-county to another.
