@@ -62,6 +62,28 @@ func TestReportFiltersAndNurses(t *testing.T) {
 		if rec := b.get("/admin/reports?from=2025-13-01"); rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "from must be a day") {
 			t.Errorf("GET /admin/reports?from=2025-13-01 = %d, want 400 naming from", rec.Code)
 		}
+		if rec := b.get("/admin/evaluation?group=x"); rec.Code != http.StatusBadRequest {
+			t.Errorf("GET /admin/evaluation?group=x = %d, want 400", rec.Code)
+		}
+		var ev struct {
+			Evaluation []struct {
+				Level string `json:"level"`
+				Group string `json:"group"`
+			} `json:"evaluation"`
+		}
+		getJSON(t, h, "/api/v1/reports/evaluation?facility=F-Embakasi", f.adminToken, &ev)
+		facilities := 0
+		for _, e := range ev.Evaluation {
+			if e.Level == "facility" {
+				facilities++
+			}
+			if e.Group == "Kibra" || e.Group == "Kibra Health Centre" {
+				t.Errorf("evaluation for F-Embakasi has a line of %q", e.Group)
+			}
+		}
+		if facilities == 0 {
+			t.Errorf("evaluation for F-Embakasi has no facility line: %+v", ev.Evaluation)
+		}
 		rec := h.api(http.MethodGet, "/api/v1/reports/nurses?group=x", f.token, "")
 		if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), `"group"`) {
 			t.Errorf("GET /api/v1/reports/nurses?group=x = %d %s, want 422 naming group", rec.Code, rec.Body)

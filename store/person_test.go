@@ -171,7 +171,7 @@ func countReports(t *testing.T, db *store.DB) reportCounts {
 	if r.Broadcasts, err = db.Broadcasts(ctx, sc, 10); err != nil {
 		t.Fatal(err)
 	}
-	ev, err := db.EvaluationAnswers(ctx, sc)
+	ev, err := db.EvaluationAnswers(ctx, sc, store.ReportFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}

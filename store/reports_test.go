@@ -340,7 +340,7 @@ func TestEvaluationAnswers(t *testing.T) {
 		seedAttempt(t, db, n1, store.FormEndline, false, map[string][2]int{"stock": {2, 2}})
 		seedAttempt(t, db, n1, store.FormPractice, true, map[string][2]int{"stock": {2, 2}})
 		seedAttempt(t, db, e1, store.FormBaseline, true, map[string][2]int{"stock": {0, 1}})
-		got, err := db.EvaluationAnswers(ctx, kibraOnly)
+		got, err := db.EvaluationAnswers(ctx, kibraOnly, store.ReportFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -355,7 +355,7 @@ func TestEvaluationAnswers(t *testing.T) {
 		if d := cmp.Diff([]string{"baseline stock-qa true", "baseline stock-qb false"}, summary); d != "" {
 			t.Errorf("EvaluationAnswers(Kibra) (-want +got):\n%s", d)
 		}
-		all, err := db.EvaluationAnswers(ctx, everyone)
+		all, err := db.EvaluationAnswers(ctx, everyone, store.ReportFilter{})
 		if err != nil || len(all) != 3 {
 			t.Errorf("EvaluationAnswers(admin) = %d rows, %v; want 3", len(all), err)
 		}
@@ -375,7 +375,7 @@ func TestStockStatusCounts(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		got, err := db.StockStatusCounts(ctx, kibraOnly, []string{"below_order_point", "within_policy"})
+		got, err := db.StockStatusCounts(ctx, kibraOnly, store.ReportFilter{}, []string{"below_order_point", "within_policy"})
 		if err != nil {
 			t.Fatal(err)
 		}
