@@ -118,15 +118,15 @@ REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECU
 
 -- move_learning_counts moves the counts of the given workers from one
 -- sub-county to another.
-CREATE FUNCTION move_learning_counts(workers BIGINT[], from_sc TEXT, to_sc TEXT) RETURNS void LANGUAGE sql AS $$
+CREATE FUNCTION move_learning_counts(ids BIGINT[], from_sc TEXT, to_sc TEXT) RETURNS void LANGUAGE sql AS $$
     INSERT INTO learning_count_deltas (sub_county, topic, lessons, quizzes, score, total)
     SELECT sc, topic, sign * SUM(lessons), sign * SUM(quizzes), sign * SUM(score), sign * SUM(total)
     FROM (
         SELECT '' AS topic, COUNT(*) AS lessons, 0 AS quizzes, 0 AS score, 0 AS total
-        FROM lesson_progress WHERE worker_id = ANY(workers) AND completed_at IS NOT NULL
+        FROM lesson_progress WHERE worker_id = ANY(ids) AND completed_at IS NOT NULL
         UNION ALL
         SELECT topic, 0, COUNT(*), SUM(score), SUM(total)
-        FROM quiz_attempts WHERE worker_id = ANY(workers) AND form = 'practice' AND finished_at IS NOT NULL
+        FROM quiz_attempts WHERE worker_id = ANY(ids) AND form = 'practice' AND finished_at IS NOT NULL
         GROUP BY topic
     ) c CROSS JOIN (VALUES (from_sc, -1), (to_sc, 1)) s (sc, sign)
     WHERE from_sc <> to_sc
