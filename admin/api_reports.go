@@ -14,6 +14,12 @@ import (
 func (a *API) report(build func(c *gin.Context, r reporter) (any, error)) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		r, err := newReporter(a.db, a.Pack, a.TZ)
+		if err == nil {
+			r.filter, err = reportFilter(c, r.tz)
+		}
+		if a.refused(c, err) {
+			return
+		}
 		var body any
 		if err == nil {
 			body, err = build(c, r)
@@ -109,12 +115,22 @@ func checklistReport(c *gin.Context, r reporter) (any, error) {
 
 type stockJSON struct {
 	Facility     facilityJSON `json:"facility"`
+	Vaccine      string       `json:"vaccine"`
 	Calculator   string       `json:"calculator"`
 	Status       string       `json:"status"`
 	Level        string       `json:"level"`
 	Meaning      string       `json:"meaning"`
 	CalculatedBy string       `json:"calculated_by"`
 	CalculatedAt time.Time    `json:"calculated_at"`
+	Numbers      string       `json:"numbers"`
+	Trend        []trendJSON  `json:"trend"`
+}
+
+// trendJSON is one calculation of a stock alert's trend.
+type trendJSON struct {
+	Calculator string    `json:"calculator"`
+	Status     string    `json:"status"`
+	At         time.Time `json:"calculated_at"`
 }
 
 // stockReport is GET /api/v1/reports/stock.
@@ -122,8 +138,12 @@ func stockReport(c *gin.Context, r reporter) (any, error) {
 	rows, err := r.stock(c.Request.Context(), scopeOf(c))
 	out := make([]stockJSON, len(rows))
 	for i, row := range rows {
-		out[i] = stockJSON{Facility: facilityJSON{row.FacilityCode, row.FacilityName, row.SubCounty}, Calculator: row.Calculator,
-			Status: row.Status, Level: row.Level, Meaning: row.Meaning, CalculatedBy: row.Worker, CalculatedAt: row.At}
+		out[i] = stockJSON{Facility: facilityJSON{row.FacilityCode, row.FacilityName, row.SubCounty}, Vaccine: row.Vaccine,
+			Calculator: row.Calculator, Status: row.Status, Level: row.Level, Meaning: row.Meaning, CalculatedBy: row.Worker,
+			CalculatedAt: row.At, Numbers: row.Numbers, Trend: make([]trendJSON, len(row.StockAlert.Trend))}
+		for j, p := range row.StockAlert.Trend {
+			out[i].Trend[j] = trendJSON{Calculator: p.Calculator, Status: p.Status, At: p.At}
+		}
 	}
 	return gin.H{"facilities": out}, err
 }
@@ -135,6 +155,7 @@ func (a *API) registerReports(r gin.IRoutes) {
 	r.GET("/reports/completion", a.report(completionReport))
 	r.GET("/reports/checklist", a.report(checklistReport))
 	r.GET("/reports/stock", a.report(stockReport))
+	r.GET("/reports/nurses", a.report(nursesReport))
 	r.GET("/reports/evaluation", a.report(evaluationReport))
 	r.GET("/questions", a.listQuestions)
 	r.GET("/questions/:id", a.getQuestion)

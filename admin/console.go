@@ -33,6 +33,9 @@ type Console struct {
 	Price store.Price
 	// Quiet (SMS_QUIET_HOURS) is what a broadcast's page says holds it.
 	Quiet quiet.Hours
+	// SMSRate (SMS_RATE, segments a second; 0 for no limit) is what the
+	// dashboard says paces the SMS waiting to be sent.
+	SMSRate float64
 	// VisitRules schedule the reminders of the visits the console changes.
 	VisitRules store.VisitRules
 	// RegistrationNotice words the SMS that tells a nurse her pending

@@ -29,7 +29,7 @@ type evaluationRow struct {
 // of a finished assessment, its question's slot in its form (slot k tests
 // the same competency on every form) and each nurse's score per gap.
 func (r reporter) evaluation(ctx context.Context, sc store.Scope) ([]evaluationRow, error) {
-	rows, err := r.db.EvaluationAnswers(ctx, sc)
+	rows, err := r.db.EvaluationAnswers(ctx, sc, r.filter)
 	if err != nil {
 		return nil, err
 	}
@@ -298,11 +298,12 @@ type windowLine struct {
 // evaluationPage is /admin/evaluation: the same nurses' change per gap,
 // overall, by sub-county and by facility, with the stock-data measure.
 func (h *Console) evaluationPage(c *gin.Context) {
-	r, err := newReporter(h.db, h.Pack, h.tz)
-	var d evaluationPageData
-	if err == nil {
-		d.evaluationData, err = r.evaluationData(c.Request.Context(), scopeOf(c))
+	r, err := h.filteredReporter(c)
+	if err != nil {
+		return
 	}
+	var d evaluationPageData
+	d.evaluationData, err = r.evaluationData(c.Request.Context(), scopeOf(c))
 	var ws []store.Window
 	if err == nil {
 		ws, err = h.db.AssessmentWindows(c.Request.Context())

@@ -35,7 +35,7 @@ func (r reporter) stockInPolicy(ctx context.Context, sc store.Scope) ([]stockSha
 	for i, c := range gradedStock {
 		statuses[i] = string(c)
 	}
-	rows, err := r.db.StockStatusCounts(ctx, sc, statuses)
+	rows, err := r.db.StockStatusCounts(ctx, sc, r.filter, statuses)
 	if err != nil || len(rows) == 0 {
 		return []stockShareJSON{}, err
 	}

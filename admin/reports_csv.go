@@ -20,11 +20,11 @@ type csvTable struct {
 // request's scope.
 func (h *Console) reportCSV(name string, table func(ctx context.Context, r reporter, sc store.Scope) (csvTable, error)) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		r, err := newReporter(h.db, h.Pack, h.tz)
-		var t csvTable
-		if err == nil {
-			t, err = table(c.Request.Context(), r, scopeOf(c))
+		r, err := h.filteredReporter(c)
+		if err != nil {
+			return
 		}
+		t, err := table(c.Request.Context(), r, scopeOf(c))
 		if err != nil {
 			h.fail(c, err)
 			return
@@ -86,10 +86,12 @@ func checklistTable(ctx context.Context, r reporter, sc store.Scope) (csvTable, 
 
 func stockTable(ctx context.Context, r reporter, sc store.Scope) (csvTable, error) {
 	rows, err := r.stock(ctx, sc)
-	t := csvTable{header: []string{"facility_code", "facility_name", "sub_county", "calculator", "status", "level", "meaning", "calculated_by", "calculated_at"}}
+	t := csvTable{header: []string{"facility_code", "facility_name", "sub_county", "vaccine", "calculator", "status", "level", "meaning",
+		"numbers", "trend", "calculated_by", "calculated_at"}}
 	for _, row := range rows {
-		t.rows = append(t.rows, []string{cell(row.FacilityCode), cell(row.FacilityName), cell(row.SubCounty), row.Calculator, row.Status, row.Level,
-			cell(row.Meaning), cell(row.Worker), row.At.UTC().Format("2006-01-02T15:04:05Z")})
+		t.rows = append(t.rows, []string{cell(row.FacilityCode), cell(row.FacilityName), cell(row.SubCounty), row.Vaccine, row.Calculator,
+			row.Status, row.Level, cell(row.Meaning), cell(row.Numbers), cell(row.TrendText()), cell(row.Worker),
+			row.At.UTC().Format("2006-01-02T15:04:05Z")})
 	}
 	return t, err
 }

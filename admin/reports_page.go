@@ -1,11 +1,14 @@
 package admin
 
 import (
+	"errors"
 	"html/template"
 	"net/http"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // formNames are the assessment forms as people read them, in the order of
@@ -29,22 +32,66 @@ type reportsData struct {
 	Months          int
 	Stock           []stockRow
 	ChartCSS        string
+	// Filter narrows every report; Query is it as "?facility=…" for the
+	// CSV links, "" when nothing narrows.
+	Filter         store.ReportFilter
+	Query          string
+	FromDay, ToDay string // the filter's days, YYYY-MM-DD, for the form
+	Groups         []store.Group
+	// Nurses are the first NursesShown of the per-nurse report, those
+	// behind first; the CSV file has them all.
+	Nurses      []nurseRow
+	NursesShown int
+}
+
+// nursesPage is how many lines of the per-nurse report the page shows: at
+// 10,000 nurses the whole table would weigh megabytes.
+const nursesPage = 100
+
+// filteredReporter returns a reporter narrowed by the query's filter, or
+// answers the request itself (400 with the field's problem, or 500) and
+// returns the error.
+func (h *Console) filteredReporter(c *gin.Context) (reporter, error) {
+	r, err := newReporter(h.db, h.Pack, h.tz)
+	if err != nil {
+		h.fail(c, err)
+		return r, err
+	}
+	if r.filter, err = reportFilter(c, h.tz); err != nil {
+		var ie *store.InputError
+		if errors.As(err, &ie) {
+			h.errorPage(c, http.StatusBadRequest, "The report's "+ie.Field+" "+ie.Message+".")
+		} else {
+			h.fail(c, err)
+		}
+	}
+	return r, err
 }
 
 // reports is /admin/reports: assessment scores, lesson completion,
 // checklist trends and stock alerts inside the user's scope.
 func (h *Console) reports(c *gin.Context) {
-	r, err := newReporter(h.db, h.Pack, h.tz)
+	r, err := h.filteredReporter(c)
 	if err != nil {
-		h.fail(c, err)
 		return
 	}
 	ctx, sc := c.Request.Context(), scopeOf(c)
-	d := reportsData{Forms: formNames, Answers: answerNames, Months: checklistMonths, ChartCSS: "/admin/static/charts.css?v=" + h.version}
-	if d.Assessments, err = r.assessments(ctx, sc); err == nil {
-		if d.Completion, err = r.completion(ctx, sc); err == nil {
-			if d.Checklist, err = r.checklist(ctx, sc); err == nil {
-				d.Stock, err = r.stock(ctx, sc)
+	d := reportsData{Forms: formNames, Answers: answerNames, Months: checklistMonths, ChartCSS: "/admin/static/charts.css?v=" + h.version,
+		Filter: r.filter, Query: filterValues(r.filter, h.tz).Encode(), NursesShown: nursesPage}
+	if q := d.Query; q != "" {
+		d.Query = "?" + q
+	}
+	v := filterValues(r.filter, h.tz)
+	d.FromDay, d.ToDay = v.Get("from"), v.Get("to")
+	if d.Groups, err = h.db.Groups(ctx, sc); err == nil {
+		d.Nurses, err = r.nurses(ctx, sc, nursesPage)
+	}
+	if err == nil {
+		if d.Assessments, err = r.assessments(ctx, sc); err == nil {
+			if d.Completion, err = r.completion(ctx, sc); err == nil {
+				if d.Checklist, err = r.checklist(ctx, sc); err == nil {
+					d.Stock, err = r.stock(ctx, sc)
+				}
 			}
 		}
 	}
@@ -101,6 +148,7 @@ func (h *Console) registerReports(g gin.IRoutes) {
 	g.GET("/reports/completion.csv", h.reportCSV("completion.csv", completionTable))
 	g.GET("/reports/checklist.csv", h.reportCSV("checklist.csv", checklistTable))
 	g.GET("/reports/stock.csv", h.reportCSV("stock.csv", stockTable))
+	g.GET("/reports/nurses.csv", h.reportCSV("nurses.csv", nursesTable))
 	g.GET("/evaluation", h.evaluationPage)
 	g.GET("/reports/evaluation.csv", h.reportCSV("evaluation.csv", evaluationTable))
 	g.GET("/reports/evaluation-items.csv", h.reportCSV("evaluation-items.csv", evaluationItemsTable))

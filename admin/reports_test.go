@@ -174,10 +174,11 @@ func TestReportCSVFigures(t *testing.T) {
 				row("2025-03", "ipc", "Talking with caregivers", "2", "1", "1", "50.0", "25.0", "25.0"),
 			}, 2},
 			{"/admin/reports/stock.csv", [][]string{
-				{"facility_code", "facility_name", "sub_county", "calculator", "status", "level", "meaning", "calculated_by", "calculated_at"},
-				row("F-Kibra", "Kibra Health Centre", "Kibra", "order-quantity", "below_order_point", "low",
-					"below order point: order 1,200 doses (60 vials) now", "Achieng", "2025-03-01T08:00:00Z"),
-			}, 4},
+				{"facility_code", "facility_name", "sub_county", "vaccine", "calculator", "status", "level", "meaning",
+					"numbers", "trend", "calculated_by", "calculated_at"},
+				row("F-Kibra", "Kibra Health Centre", "Kibra", "", "order-quantity", "below_order_point", "low",
+					"below order point: order 1,200 doses (60 vials) now", "", "1 Mar below order point", "Achieng", "2025-03-01T08:00:00Z"),
+			}, 5},
 		}
 		for _, tt := range tests {
 			rec := b.get(tt.path)

@@ -12,11 +12,10 @@ import (
 	"github.com/chanjo-health/chanjo/store"
 )
 
-// Console's visit calendar: how far back it looks.
+// Console's visit calendar: how far back it looks. Visits still scheduled
+// (not logged as done or cancelled) show however old: an overdue visit
+// waits on someone until it is logged or cancelled.
 const (
-	// overdueDays is how far back the calendar shows visits still
-	// scheduled (not logged as done).
-	overdueDays = 30
 	// recentDays is how far back the list of visits done reaches.
 	recentDays = 90
 	// recentDone is the most visits done the page lists.
@@ -39,13 +38,13 @@ type visitsData struct {
 	TZ      string
 }
 
-// visitLists returns the calendar (visits still scheduled from overdueDays
-// ago, by local day) and the visits done recently, newest first: what the
+// visitLists returns the calendar (every visit still scheduled, overdue
+// ones first, by local day) and the visits done recently, newest first: what the
 // page shows and the CSV exports.
 func (h *Console) visitLists(c *gin.Context) ([]store.VisitRow, []store.VisitRow, error) {
 	ctx, sc := c.Request.Context(), scopeOf(c)
 	today := h.localDay(h.db.Now())
-	sched, err := h.db.Visits(ctx, sc, store.VisitFilter{From: today.AddDate(0, 0, -overdueDays), Status: store.VisitScheduled})
+	sched, err := h.db.Visits(ctx, sc, store.VisitFilter{Status: store.VisitScheduled})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -30,9 +30,10 @@ WHERE a.form <> 'practice' AND a.finished_at IS NOT NULL AND `
 const sqlEvaluationAnswersOrder = ` ORDER BY a.worker_id, a.form, qa.question_id`
 
 // EvaluationAnswers returns every answer of the finished baseline, midline
-// and endline attempts of the nurses inside the scope.
-func (db *DB) EvaluationAnswers(ctx context.Context, sc Scope) ([]EvaluationAnswer, error) {
-	where, args := sc.clause("f.sub_county")
+// and endline attempts of the nurses inside the scope narrowed by fl (its
+// period on when each attempt finished).
+func (db *DB) EvaluationAnswers(ctx context.Context, sc Scope, fl ReportFilter) ([]EvaluationAnswer, error) {
+	where, args := fl.where(sc, "a.finished_at")
 	var rows []EvaluationAnswer
 	if err := db.SelectContext(ctx, &rows, db.Rebind(sqlEvaluationAnswers+where+sqlEvaluationAnswersOrder), args...); err != nil {
 		return nil, fmt.Errorf("store: evaluation answers: %w", err)
@@ -53,18 +54,19 @@ type StatusCount struct {
 
 const sqlStatusCounts = `SELECT COALESCE(f.code, '') AS facility_code, COALESCE(f.name, '') AS facility_name,
     COALESCE(f.sub_county, '') AS sub_county, c.status, COUNT(*) AS n
-FROM stock_calculations c LEFT JOIN facilities f ON f.id = c.facility_id
+FROM stock_calculations c LEFT JOIN facilities f ON f.id = c.facility_id LEFT JOIN workers w ON w.id = c.worker_id
 WHERE c.status IN (`
 
 const sqlStatusCountsGroup = ` GROUP BY f.code, f.name, f.sub_county, c.status ORDER BY f.code, c.status`
 
-// StockStatusCounts counts the stock calculations inside the scope whose
-// status is one of statuses, by facility and status.
-func (db *DB) StockStatusCounts(ctx context.Context, sc Scope, statuses []string) ([]StatusCount, error) {
+// StockStatusCounts counts the stock calculations inside the scope
+// narrowed by fl (the group's calculations, its period on when each was
+// made) whose status is one of statuses, by facility and status.
+func (db *DB) StockStatusCounts(ctx context.Context, sc Scope, fl ReportFilter, statuses []string) ([]StatusCount, error) {
 	if len(statuses) == 0 {
 		return nil, nil
 	}
-	where, args := sc.clause("f.sub_county")
+	where, args := fl.where(sc, "c.created_at")
 	in := make([]any, len(statuses))
 	for i, s := range statuses {
 		in[i] = s

@@ -165,13 +165,13 @@ func countReports(t *testing.T, db *store.DB) reportCounts {
 	if r.Dashboard, err = db.Dashboard(ctx, sc, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
 	}
-	if r.Scores, err = db.AssessmentScores(ctx, sc); err != nil {
+	if r.Scores, err = db.AssessmentScores(ctx, sc, store.ReportFilter{}); err != nil {
 		t.Fatal(err)
 	}
 	if r.Broadcasts, err = db.Broadcasts(ctx, sc, 10); err != nil {
 		t.Fatal(err)
 	}
-	ev, err := db.EvaluationAnswers(ctx, sc)
+	ev, err := db.EvaluationAnswers(ctx, sc, store.ReportFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
