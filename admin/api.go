@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/mentoring"
 	"github.com/chanjo-health/chanjo/quiet"
 	"github.com/chanjo-health/chanjo/store"
 )
@@ -23,8 +24,8 @@ type API struct {
 	Price store.Price
 	// Quiet (SMS_QUIET_HOURS) is what a broadcast's status says holds it.
 	Quiet quiet.Hours
-	// VisitRules schedule the reminders of the visits the API changes.
-	VisitRules store.VisitRules
+	// Mentoring changes the visits the API changes, with their reminders and notices.
+	Mentoring *mentoring.Service
 	// RegistrationNotice words the SMS that tells a nurse her pending
 	// registration was approved or rejected; nil sends none.
 	RegistrationNotice store.RegistrationNoticeFunc

@@ -74,7 +74,7 @@ func (a *API) visits(c *gin.Context) {
 func (a *API) visitFilter(c *gin.Context) (store.VisitFilter, map[string]string) {
 	var f store.VisitFilter
 	fields := map[string]string{}
-	loc := zoneOf(a.VisitRules)
+	loc := a.Mentoring.Zone()
 	for _, q := range []struct {
 		key string
 		dst *time.Time
@@ -157,7 +157,7 @@ func (a *API) createVisit(c *gin.Context) {
 	if !a.decode(c, &req) {
 		return
 	}
-	v, err := scheduleVisit(c.Request.Context(), a.db, scopeOf(c), a.VisitRules, userOf(c).ID, req.MentorID, req.MenteeID, req.At)
+	v, err := scheduleVisit(c.Request.Context(), a.db, scopeOf(c), a.Mentoring, userOf(c).ID, req.MentorID, req.MenteeID, req.At)
 	if err != nil {
 		a.visitFailed(c, err)
 		return
@@ -190,9 +190,9 @@ func (a *API) patchVisit(c *gin.Context) {
 	case p.Status != nil && *p.Status != store.VisitCancelled:
 		err = visitRefusal("status", "the only status a visit may be given is cancelled")
 	case p.Status != nil:
-		v, err = cancelVisit(ctx, a.db, sc, a.VisitRules, uid, v.ID)
+		v, err = cancelVisit(ctx, a.db, sc, a.Mentoring, uid, v.ID)
 	default:
-		v, err = rescheduleVisit(ctx, a.db, sc, a.VisitRules, uid, v.ID, *p.At)
+		v, err = rescheduleVisit(ctx, a.db, sc, a.Mentoring, uid, v.ID, *p.At)
 	}
 	if err != nil {
 		a.visitFailed(c, err)

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/mentoring"
 	"github.com/chanjo-health/chanjo/quiet"
 	"github.com/chanjo-health/chanjo/store"
 )
@@ -33,8 +34,8 @@ type Console struct {
 	Price store.Price
 	// Quiet (SMS_QUIET_HOURS) is what a broadcast's page says holds it.
 	Quiet quiet.Hours
-	// VisitRules schedule the reminders of the visits the console changes.
-	VisitRules store.VisitRules
+	// Mentoring changes the visits the console changes, with their reminders and notices.
+	Mentoring *mentoring.Service
 	// RegistrationNotice words the SMS that tells a nurse her pending
 	// registration was approved or rejected; nil sends none.
 	RegistrationNotice store.RegistrationNoticeFunc

@@ -161,7 +161,7 @@ func (h *Console) scheduleVisit(c *gin.Context) {
 	at, err := h.readAt(c)
 	var v store.VisitRow
 	if err == nil {
-		v, err = scheduleVisit(c.Request.Context(), h.db, scopeOf(c), h.VisitRules, userOf(c).ID, mentor, mentee, at)
+		v, err = scheduleVisit(c.Request.Context(), h.db, scopeOf(c), h.Mentoring, userOf(c).ID, mentor, mentee, at)
 	}
 	if err != nil {
 		h.visitFailed(c, err)
@@ -178,7 +178,7 @@ func (h *Console) rescheduleVisit(c *gin.Context) {
 	}
 	at, err := h.readAt(c)
 	if err == nil {
-		_, err = rescheduleVisit(c.Request.Context(), h.db, scopeOf(c), h.VisitRules, userOf(c).ID, id, at)
+		_, err = rescheduleVisit(c.Request.Context(), h.db, scopeOf(c), h.Mentoring, userOf(c).ID, id, at)
 	}
 	if err != nil {
 		h.visitFailed(c, err)
@@ -193,7 +193,7 @@ func (h *Console) cancelVisit(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if _, err := cancelVisit(c.Request.Context(), h.db, scopeOf(c), h.VisitRules, userOf(c).ID, id); err != nil {
+	if _, err := cancelVisit(c.Request.Context(), h.db, scopeOf(c), h.Mentoring, userOf(c).ID, id); err != nil {
 		h.visitFailed(c, err)
 		return
 	}

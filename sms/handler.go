@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/mentoring"
 	"github.com/chanjo-health/chanjo/phone"
 	"github.com/chanjo-health/chanjo/sms/africastalking"
 	"github.com/chanjo-health/chanjo/storable"
@@ -42,6 +43,9 @@ type Handler struct {
 	// Commands are the phrases of STOP, START and HELP (the content
 	// pack's commands.yaml); NewHandler sets the embedded pack's.
 	Commands lessons.Commands
+	// Mentoring relays questions and answers; NewHandler sets one of the
+	// embedded pack.
+	Mentoring *mentoring.Service
 }
 
 // CallbackDeadline is the default Deadline: well under the gateway's own
@@ -58,18 +62,19 @@ func NewHandler(db *store.DB, ussdCode string, tz *time.Location, log *slog.Logg
 	if tz == nil {
 		tz = time.UTC
 	}
+	p := embeddedPack()
 	return &Handler{db: db, ussdCode: ussdCode, tz: tz, log: log.With("component", "sms"), metrics: m,
-		Deadline: CallbackDeadline, Commands: embeddedCommands()}
+		Deadline: CallbackDeadline, Commands: p.Commands,
+		Mentoring: mentoring.New(db, p, mentoring.Config{TZ: tz, USSDCode: ussdCode})}
 }
 
-// embeddedCommands returns the command phrases of the embedded pack, which
-// its tests prove loads.
-func embeddedCommands() lessons.Commands {
+// embeddedPack returns the embedded pack, which its tests prove loads.
+func embeddedPack() *lessons.Pack {
 	p, err := lessons.Default()
 	if err != nil {
 		panic(fmt.Sprintf("sms: the embedded content pack does not load: %v", err))
 	}
-	return p.Commands
+	return p
 }
 
 // Register adds POST /sms/inbound, /sms/delivery and /sms/optout to r.

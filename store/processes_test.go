@@ -170,7 +170,7 @@ func TestEscalationClaimsAreDisjoint(t *testing.T) {
 		ctx := context.Background()
 		ids := questionRoster(t, db)
 		for i := range 3 {
-			if _, err := db.AskQuestion(ctx, ids[qJane], fmt.Sprint("question ", i), "sms", testNote); err != nil {
+			if _, err := mentors(db).AskQuestion(ctx, ids[qJane], fmt.Sprint("question ", i), "sms"); err != nil {
 				t.Fatal(err)
 			}
 		}

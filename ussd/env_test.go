@@ -50,7 +50,7 @@ func newTestEnvOn(t testing.TB, open bool, c *kv.Client) *testEnv {
 	}
 	e := &testEnv{db: db, kv: c, st: &countingStore{Store: db}, clock: testNow}
 	e.pages = runProgress(t, db)
-	e.svc = New(Config{Store: e.st, KV: e.kv, OpenEnrolment: open, Now: func() time.Time { return e.clock }, Progress: e.pages, Mentoring: testMentoring})
+	e.svc = New(Config{Store: e.st, KV: e.kv, OpenEnrolment: open, Now: func() time.Time { return e.clock }, Progress: e.pages, Mentoring: testMentoring(e.db)})
 	r := gin.New()
 	NewHandler(e.svc, e.st).Register(r)
 	e.h = r

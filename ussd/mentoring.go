@@ -11,18 +11,18 @@ import (
 	"github.com/chanjo-health/chanjo/store"
 )
 
-// Mentoring is what the mentor visit and ask-a-mentor menus need besides
-// the store and the content pack: cmd/chanjo builds it with the SMS
-// package, which this package may not import.
-type Mentoring struct {
-	// Rules are the visit reminder rules (sms.VisitRules) the store
-	// recomputes a visit's reminders with.
-	Rules store.VisitRules
-	// Note words the SMS that takes a question to a mentor (sms.QuestionNote).
-	Note store.NoteFunc
-	// Answer words the SMS that takes a mentor's answer to the nurse
-	// (sms.AnswerNote).
-	Answer func(store.Question) string
+// Mentoring changes visits and relays questions, with the reminders and
+// SMS that follow (mentoring.Service, which cmd/chanjo hands over): the
+// menus decide nothing of that policy, so they act as the SMS handler and
+// the console do.
+type Mentoring interface {
+	ScheduleVisit(ctx context.Context, mentorID, menteeID int64, at time.Time) (store.Visit, error)
+	RescheduleVisit(ctx context.Context, id int64, at time.Time) (store.Visit, error)
+	CancelVisit(ctx context.Context, id int64) error
+	MarkVisitDone(ctx context.Context, id int64, doneAt time.Time) (store.Visit, error)
+	AskQuestion(ctx context.Context, workerID int64, body, source string) (store.Asked, error)
+	AnswerQuestion(ctx context.Context, id, mentorID int64, answer string) (store.Question, error)
+	PassQuestion(ctx context.Context, id, mentorID int64) (int, error)
 }
 
 // MentorStore is what the mentor visit and ask-a-mentor menus need of the
@@ -30,22 +30,15 @@ type Mentoring struct {
 type MentorStore interface {
 	MentorVisits(ctx context.Context, loc *time.Location, mentorID int64) (today, upcoming []store.Visit, err error)
 	Visit(ctx context.Context, id int64) (store.Visit, error)
-	ScheduleVisit(ctx context.Context, rules store.VisitRules, mentorID, menteeID int64, at time.Time) (store.Visit, error)
-	RescheduleVisit(ctx context.Context, rules store.VisitRules, id int64, at time.Time) (store.Visit, error)
-	CancelVisit(ctx context.Context, rules store.VisitRules, id int64) error
-	MarkVisitDone(ctx context.Context, rules store.VisitRules, id int64, doneAt time.Time) (store.Visit, error)
 	SaveChecklist(ctx context.Context, visitID int64, answers map[string]string) error
 	Checklist(ctx context.Context, visitID int64) (map[string]string, error)
 	RecentDoneVisits(ctx context.Context, mentorID int64, since time.Time) ([]store.DoneVisit, error)
 	SaveVisitNotes(ctx context.Context, visitID int64, notes string, body func(lang string) string) error
 	Mentees(ctx context.Context, mentorID int64) ([]store.Mentee, error)
 	WorkerAssessments(ctx context.Context, workerID int64) ([]store.FormScore, error)
-	AskQuestion(ctx context.Context, workerID int64, body, source string, note store.NoteFunc) (store.Asked, error)
 	MyQuestions(ctx context.Context, workerID int64, limit int) ([]store.Question, error)
 	WorkerQuestion(ctx context.Context, workerID, id int64) (store.Question, error)
 	MentorInbox(ctx context.Context, mentorID int64, limit int) ([]store.InboxQuestion, error)
-	RelayAnswer(ctx context.Context, id, mentorID int64, answer string, body func(store.Question) string) (store.Question, error)
-	PassQuestion(ctx context.Context, id, mentorID int64, note store.NoteFunc) (int, error)
 }
 
 // mentoring returns the menus' settings.

@@ -80,7 +80,7 @@ func askConfirmInput(c *Ctx, in string) (Move, error) {
 	case in != "1":
 		return c.Invalid(), nil
 	}
-	a, err := c.Store().AskQuestion(c, c.S.Nurse.ID, q, "ussd", c.mentoring().Note)
+	a, err := c.mentoring().AskQuestion(c, c.S.Nurse.ID, q, "ussd")
 	if err != nil {
 		return Move{}, err
 	}

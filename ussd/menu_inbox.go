@@ -100,7 +100,7 @@ func inboxQuestionInput(c *Ctx, in string) (Move, error) {
 	if err != nil || !ok || in != "2" {
 		return c.Invalid(), err
 	}
-	sent, err := c.Store().PassQuestion(c, q.ID, c.S.Nurse.ID, c.mentoring().Note)
+	sent, err := c.mentoring().PassQuestion(c, q.ID, c.S.Nurse.ID)
 	switch {
 	case errors.Is(err, store.ErrNotYours), errors.Is(err, store.ErrAlreadyAnswered):
 		return Back().Say(noQuestion(c).Text), nil
@@ -132,7 +132,7 @@ func inboxAnswerInput(c *Ctx, in string) (Move, error) {
 	if len(answer) < minQuestion {
 		return Retry(c.T("Please type your answer.", "Tafadhali andika jibu lako.")), nil
 	}
-	q, err := c.Store().RelayAnswer(c, id, c.S.Nurse.ID, answer, c.mentoring().Answer)
+	q, err := c.mentoring().AnswerQuestion(c, id, c.S.Nurse.ID, answer)
 	switch {
 	case errors.Is(err, store.ErrAlreadyAnswered):
 		return Reset(StInbox, "0").Say(fmt.Sprintf(c.T("Q%d was already answered by %s.", "Q%d tayari limejibiwa na %s."), id, q.Answerer)), nil

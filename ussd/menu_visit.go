@@ -338,7 +338,7 @@ func scheduleOnce(c *Ctx, menteeID int64, at time.Time) (store.Visit, error) {
 			return v, nil
 		}
 	}
-	return c.Store().ScheduleVisit(c, c.mentoring().Rules, c.S.Nurse.ID, menteeID, at)
+	return c.mentoring().ScheduleVisit(c, c.S.Nurse.ID, menteeID, at)
 }
 
 func showVisitSaved(c *Ctx) (Screen, error) {
@@ -414,7 +414,7 @@ func newVisitInput(c *Ctx, in string) (Move, error) {
 // moveVisit moves the visit to the day typed, at its clock time; the store
 // moves its reminders with it.
 func moveVisit(c *Ctx, v store.Visit, day time.Time) (Move, error) {
-	v, err := c.Store().RescheduleVisit(c, c.mentoring().Rules, v.ID, onDay(day, v.At, c.zone()))
+	v, err := c.mentoring().RescheduleVisit(c, v.ID, onDay(day, v.At, c.zone()))
 	if errors.Is(err, store.ErrVisitClosed) {
 		return Back().Say(c.T("This visit is closed.", "Ziara hii imefungwa.")), nil
 	}
@@ -438,7 +438,7 @@ func cancelVisitInput(c *Ctx, in string) (Move, error) {
 	if err != nil || !ok || in != "1" {
 		return c.Invalid(), err
 	}
-	err = c.Store().CancelVisit(c, c.mentoring().Rules, v.ID)
+	err = c.mentoring().CancelVisit(c, v.ID)
 	if errors.Is(err, store.ErrVisitClosed) {
 		return Retry(c.T("This visit is already done.", "Ziara hii imeshafanyika.")), nil
 	}

@@ -88,7 +88,7 @@ func visitConfirmInput(c *Ctx, in string) (Move, error) {
 	if err != nil || !ok || in != "1" {
 		return c.Invalid(), err
 	}
-	_, err = c.Store().MarkVisitDone(c, c.mentoring().Rules, v.ID, time.Time{})
+	_, err = c.mentoring().MarkVisitDone(c, v.ID, time.Time{})
 	switch {
 	case errors.Is(err, store.ErrVisitAhead):
 		return Retry(c.T("Not yet: this visit is on a later day.", "Bado: ziara hii ni siku ijayo.")), nil

@@ -16,6 +16,7 @@ import (
 
 	"github.com/chanjo-health/chanjo/kv"
 	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/mentoring"
 	"github.com/chanjo-health/chanjo/sms"
 	"github.com/chanjo-health/chanjo/store"
 	"github.com/chanjo-health/chanjo/whatsapp"
@@ -38,7 +39,9 @@ type app struct {
 	// smsMetrics are registered by router() and used by the SMS dispatcher.
 	smsMetrics *sms.Metrics
 	pack       *lessons.Pack // the content pack, and the programme settings in it
-	workers    []worker
+	// mentoring changes visits and relays questions for every surface.
+	mentoring *mentoring.Service
+	workers   []worker
 	// schemaEvery is how often the schema watcher looks for a newer migration.
 	schemaEvery time.Duration
 	// process is this process's identity, drawn at random at start: every
@@ -169,6 +172,7 @@ func newApp(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer) (*
 		return nil, err
 	}
 	a := &app{cfg: cfg, log: log, db: db, pack: pack, schemaEvery: schemaEvery, process: store.NewProcessID()}
+	a.mentoring = mentoring.New(db, pack, mentoring.Config{TZ: cfg.TZ, USSDCode: cfg.USSDCode})
 	a.kv, err = kv.Open(ctx, kv.Config{URL: cfg.RedisURL, Addrs: cfg.RedisAddrs, Master: cfg.RedisMaster, Prefix: cfg.RedisPrefix})
 	if err != nil {
 		db.Close()

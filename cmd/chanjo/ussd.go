@@ -32,7 +32,7 @@ func (a *app) registerUSSD(r gin.IRouter, reg prometheus.Registerer) {
 	}, func() float64 { return float64(pages.CapReached()) }))
 	a.workers = append(a.workers, worker{name: "ussd-progress", run: pages.Run})
 	svc := ussd.New(ussd.Config{Store: a.db, KV: a.kv, Log: a.log, OpenEnrolment: a.cfg.OpenEnrolment, Now: a.db.Now, Pack: a.pack,
-		Progress: pages, TZ: a.cfg.TZ, Mentoring: a.mentoring()})
+		Progress: pages, TZ: a.cfg.TZ, Mentoring: a.mentoring})
 	ussd.NewHandler(svc, a.db).Register(r.Group("", requireToken(a.token, newRefusals(a.log))))
 }
 
