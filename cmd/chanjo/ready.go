@@ -62,16 +62,22 @@ type readyAnswer struct {
 	Checks []readyCheck `json:"checks"`
 }
 
-// readyz answers 200 when this instance can serve and 503 when it cannot:
-// while starting, while draining, or when one of its own dependencies
-// fails. Every check sets chanjo_dependency_up, and a change of a
-// dependency's health is logged once.
-func (a *app) readyz(reg prometheus.Registerer) gin.HandlerFunc {
+// newDependencyUp registers chanjo_dependency_up on reg.
+func newDependencyUp(reg prometheus.Registerer) *prometheus.GaugeVec {
 	up := prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "chanjo_dependency_up",
 		Help: "1 when the dependency answered the last /readyz check, else 0; shared=true: every instance uses it, and its outage leaves instances ready.",
 	}, []string{"dependency", "shared"})
 	reg.MustRegister(up)
+	return up
+}
+
+// readyz answers 200 when this instance can serve and 503 when it cannot:
+// while starting, while draining, or when one of its own dependencies
+// fails. Every check sets chanjo_dependency_up, and a change of a
+// dependency's health is logged once.
+func (a *app) readyz() gin.HandlerFunc {
+	up := a.dependencyUp
 	deps := a.dependencies()
 	healthy := make([]atomic.Bool, len(deps))
 	for i := range healthy {

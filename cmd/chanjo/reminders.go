@@ -1,20 +1,6 @@
 package main
 
-import (
-	"context"
-
-	"github.com/chanjo-health/chanjo/sms"
-	"github.com/chanjo-health/chanjo/ussd"
-)
-
-// addReminders adds the reminder scheduler to the app's workers. It goes
-// after the SMS dispatcher, so that it stops first and nothing it queues
-// waits for a stopped dispatcher.
-func (a *app) addReminders() {
-	a.workers = append(a.workers, worker{name: "reminders", run: func(ctx context.Context) error {
-		return a.scheduler().Run(ctx)
-	}})
-}
+import "github.com/chanjo-health/chanjo/sms"
 
 // scheduler builds the reminder scheduler of the content pack's rules. A
 // reminder waits while its number is in a USSD session, which the USSD
@@ -22,6 +8,6 @@ func (a *app) addReminders() {
 func (a *app) scheduler() *sms.Scheduler {
 	s := sms.NewScheduler(a.db, a.pack, sms.SchedulerConfig{TZ: a.cfg.TZ, USSDCode: a.cfg.USSDCode})
 	s.Now, s.Log, s.Owner = a.db.Now, a.log, a.process
-	s.Sessions = ussd.New(ussd.Config{KV: a.kv, Now: a.db.Now})
+	s.Sessions = a.ussd
 	return s
 }

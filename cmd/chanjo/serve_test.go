@@ -179,3 +179,30 @@ func TestRootRedirectsToConsole(t *testing.T) {
 		t.Errorf("GET / = %d to %q, want 302 to /admin", rec.Code, rec.Header().Get("Location"))
 	}
 }
+
+// TestRouterChangesNothing: the workers are listed once, in start order,
+// when the app is built; building the router (as every test and dial
+// --local do, and as often as they like) adds none, and the reminder
+// scheduler asks the app's one USSD service about sessions.
+func TestRouterChangesNothing(t *testing.T) {
+	a, _ := testApp(t, nil)
+	names := func() string {
+		var n []string
+		for _, w := range a.workers {
+			n = append(n, w.name)
+		}
+		return strings.Join(n, " ")
+	}
+	const want = "process sms reminders relay retention ussd-progress"
+	if got := names(); got != want {
+		t.Errorf("workers = %q, want %q (start order)", got, want)
+	}
+	a.router()
+	a.router()
+	if got := names(); got != want {
+		t.Errorf("workers after building the router twice = %q, want %q", got, want)
+	}
+	if s := a.scheduler(); s.Sessions != a.ussd {
+		t.Errorf("scheduler's sessions = %v, want the app's USSD service", s.Sessions)
+	}
+}
