@@ -82,34 +82,3 @@ func (a *API) unauthorized(c *gin.Context, msg string) {
 	c.Header("WWW-Authenticate", `Bearer realm="chanjo"`)
 	abort(c, http.StatusUnauthorized, apiError{Code: "unauthorized", Message: msg})
 }
-
-// fail answers a store error: 404 for what is missing or outside the scope,
-// 422 for a refused value, 500 (logged, never shown) otherwise.
-func (a *API) fail(c *gin.Context, err error) {
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		abort(c, http.StatusNotFound, apiError{Code: "not_found", Message: "not found"})
-	case errors.Is(err, store.ErrInvalid):
-		abort(c, http.StatusUnprocessableEntity, apiError{Code: "invalid", Message: "invalid input"})
-	default:
-		a.log.Error("request failed", "route", c.FullPath(), "err", err)
-		abort(c, http.StatusInternalServerError, apiError{Code: "internal", Message: "internal error"})
-	}
-}
-
-// Register adds the resources to r, the /api/v1 group guarded by Auth,
-// and the query check to every route added to r from here on.
-func (a *API) Register(r gin.IRouter) {
-	r.Use(checkQuery)
-	r.GET("/workers", a.workers)
-	r.GET("/workers/:id", a.worker)
-	r.PATCH("/workers/:id", a.patchWorker)
-	r.POST("/broadcasts", a.createBroadcast)
-	r.GET("/broadcasts", a.listBroadcasts)
-	r.GET("/broadcasts/:id", a.getBroadcast)
-	r.POST("/broadcasts/:id/cancel", a.cancelBroadcast)
-	r.GET("/broadcasts/:id/failed", a.failedBroadcast)
-	r.POST("/broadcasts/:id/resend", a.resendBroadcast)
-	a.registerPeople(r)
-	a.registerReports(r)
-}

@@ -109,12 +109,10 @@ func (a *API) visitFilter(c *gin.Context) (store.VisitFilter, map[string]string)
 
 // visitParam loads the :id visit inside the scope, answering 404 itself.
 func (a *API) visitParam(c *gin.Context) (store.VisitRow, bool) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := pathID(c)
 	var v store.VisitRow
 	if err == nil {
 		v, err = a.db.VisitInScope(c.Request.Context(), scopeOf(c), id)
-	} else {
-		err = store.ErrNotFound
 	}
 	if err != nil {
 		a.fail(c, err)
@@ -159,7 +157,7 @@ func (a *API) createVisit(c *gin.Context) {
 	}
 	v, err := scheduleVisit(c.Request.Context(), a.db, scopeOf(c), a.Mentoring, userOf(c).ID, req.MentorID, req.MenteeID, req.At)
 	if err != nil {
-		a.visitFailed(c, err)
+		a.fail(c, err)
 		return
 	}
 	c.JSON(http.StatusCreated, visitToJSON(v))
@@ -195,28 +193,10 @@ func (a *API) patchVisit(c *gin.Context) {
 		v, err = rescheduleVisit(ctx, a.db, sc, a.Mentoring, uid, v.ID, *p.At)
 	}
 	if err != nil {
-		a.visitFailed(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, visitToJSON(v))
-}
-
-// visitFailed answers an error of a visit operation in the API's shape.
-func (a *API) visitFailed(c *gin.Context, err error) {
-	status, msg, ok := visitStatus(err)
-	if !ok {
 		a.fail(c, err)
 		return
 	}
-	e := apiError{Code: "invalid", Message: msg}
-	var ie *store.InputError
-	if errors.As(err, &ie) {
-		e.Fields = map[string]string{ie.Field: ie.Message}
-	}
-	if status == http.StatusConflict {
-		e.Code = "conflict"
-	}
-	abort(c, status, e)
+	c.JSON(http.StatusOK, visitToJSON(v))
 }
 
 // decode reads the JSON object of the body into v, refusing unknown

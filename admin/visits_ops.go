@@ -2,9 +2,7 @@ package admin
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/chanjo-health/chanjo/mentoring"
@@ -94,19 +92,4 @@ func auditVisit(ctx context.Context, db *store.DB, sc store.Scope, userID, id in
 		return store.VisitRow{}, err
 	}
 	return db.VisitInScope(ctx, sc, id)
-}
-
-// visitStatus maps an error of the visit operations to an HTTP status and
-// a message for people; ok is false for an error that is not theirs to fix.
-func visitStatus(err error) (status int, msg string, ok bool) {
-	var ie *store.InputError
-	switch {
-	case errors.As(err, &ie):
-		return http.StatusUnprocessableEntity, ie.Message, true
-	case errors.Is(err, store.ErrVisitClosed):
-		return http.StatusConflict, "this visit is already done or cancelled", true
-	case errors.Is(err, store.ErrInvalidVisit):
-		return http.StatusUnprocessableEntity, "the visit must be today or later, by a mentor to another nurse", true
-	}
-	return 0, "", false
 }
