@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -32,11 +31,8 @@ func (s Scope) clause(col string) (string, []any) {
 	if len(s.SubCounties) == 0 {
 		return "1 = 0", nil
 	}
-	args := make([]any, len(s.SubCounties))
-	for i, sc := range s.SubCounties {
-		args[i] = sc
-	}
-	return col + " IN (?" + strings.Repeat(", ?", len(args)-1) + ")", args
+	list, args := binds(s.SubCounties)
+	return col + " IN (" + list + ")", args
 }
 
 // Session is a logged-in console session. The cookie holds a random id;

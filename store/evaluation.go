@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 )
 
 // EvaluationAnswer is one answer of a finished assessment, with where the
@@ -65,11 +64,8 @@ func (db *DB) StockStatusCounts(ctx context.Context, sc Scope, statuses []string
 		return nil, nil
 	}
 	where, args := sc.clause("f.sub_county")
-	in := make([]any, len(statuses))
-	for i, s := range statuses {
-		in[i] = s
-	}
-	query := sqlStatusCounts + strings.Repeat("?, ", len(statuses)-1) + "?) AND " + where + sqlStatusCountsGroup
+	list, in := binds(statuses)
+	query := sqlStatusCounts + list + ") AND " + where + sqlStatusCountsGroup
 	var rows []StatusCount
 	if err := db.SelectContext(ctx, &rows, db.Rebind(query), append(in, args...)...); err != nil {
 		return nil, fmt.Errorf("store: stock status counts: %w", err)

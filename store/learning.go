@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -57,7 +56,7 @@ func (db *DB) SaveLessonPages(ctx context.Context, marks []PageMark) error {
 				}
 				args = append(args, m.WorkerID, m.Lesson, m.Page, completed, m.At)
 			}
-			query := sqlSavePagesHead + strings.Repeat("(?, ?, ?, ?, ?),", len(chunk)-1) + "(?, ?, ?, ?, ?)" + sqlSavePagesTail
+			query := sqlSavePagesHead + rowBinds(len(chunk), 5) + sqlSavePagesTail
 			if _, err := tx.ExecContext(ctx, db.Rebind(query), args...); err != nil {
 				return err
 			}

@@ -171,11 +171,8 @@ func (db *DB) allLessonsDone(ctx context.Context, where string, args []any, less
 	if len(lessons) == 0 {
 		return 0, nil
 	}
-	query := fmt.Sprintf(sqlAllLessonsDone, "?"+strings.Repeat(", ?", len(lessons)-1), where)
-	all := make([]any, 0, len(lessons)+len(args)+1)
-	for _, l := range lessons {
-		all = append(all, l)
-	}
+	list, all := binds(lessons)
+	query := fmt.Sprintf(sqlAllLessonsDone, list, where)
 	all = append(append(all, args...), len(lessons))
 	var n int
 	err := db.GetContext(ctx, &n, db.Rebind(query), all...)
@@ -276,11 +273,8 @@ func (db *DB) StockAlerts(ctx context.Context, sc Scope, statuses []string) ([]S
 		return nil, nil
 	}
 	where, scopeArgs := sc.clause("f.sub_county")
-	args := make([]any, 0, len(statuses)+len(scopeArgs))
-	for _, s := range statuses {
-		args = append(args, s)
-	}
-	query := fmt.Sprintf(sqlStockAlerts, "?"+strings.Repeat(", ?", len(statuses)-1), where)
+	list, args := binds(statuses)
+	query := fmt.Sprintf(sqlStockAlerts, list, where)
 	var alerts []StockAlert
 	if err := db.SelectContext(ctx, &alerts, db.Rebind(query), append(args, scopeArgs...)...); err != nil {
 		return nil, fmt.Errorf("store: stock alerts: %w", err)
