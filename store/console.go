@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/chanjo-health/chanjo/percent"
 )
 
 // Scope is what a console user or API token may see and change: everything
@@ -113,12 +115,7 @@ type TopicScore struct {
 }
 
 // Percent is the average score in percent, 0 without answers.
-func (t TopicScore) Percent() float64 {
-	if t.Total == 0 {
-		return 0
-	}
-	return float64(t.Score) * 100 / float64(t.Total)
-}
+func (t TopicScore) Percent() float64 { return percent.Of(t.Score, t.Total) }
 
 // SMSMonth counts the month's SMS by what became of them.
 type SMSMonth struct {
