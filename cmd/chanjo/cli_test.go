@@ -65,6 +65,13 @@ func TestCLIExitStatus(t *testing.T) {
 			{args: []string{"dial", "--url", "http://127.0.0.1:1/ussd", "--token", "s3cret-callback-token"}, code: 1,
 				show: []string{"no Chanjo service at http://127.0.0.1:1/ussd", "chanjo serve"}, mustHide: "s3cret-callback-token"},
 		},
+		"bench": {
+			{args: []string{"bench", "--help"}, show: []string{"-url", "-token", "-path", "-code", "-c", "-d", "-first"}},
+			{args: []string{"bench", "--token", "t"}, code: 2, show: []string{"--url is required", "Usage: chanjo bench"}},
+			{args: []string{"bench", "--url", "http://127.0.0.1:1/ussd", "--first", "12"}, code: 2, show: []string{"--first", "Usage: chanjo bench"}},
+			{args: []string{"bench", "--url", "http://127.0.0.1:1/ussd", "--token", "s3cret-callback-token", "-c", "1", "-d", "300ms"}, code: 1,
+				show: []string{"no Chanjo service at http://127.0.0.1:1/ussd"}, mustHide: "s3cret-callback-token"},
+		},
 		"fake-gateway": {
 			{args: []string{"fake-gateway", "--help"}, show: []string{"-addr", "-api-key", "-callback", "-senders", "-latency"}},
 			{args: []string{"fake-gateway", "--nope"}, code: 2, show: []string{"-nope"}},

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -59,5 +60,32 @@ func TestDialLocalRegistersAnUnknownNumberAndRedialsAfterEnd(t *testing.T) {
 	}
 	if !strings.Contains(got, "CON Type your full name:\n00 Back") {
 		t.Errorf("dial --local output lacks the name screen:\n%s", got)
+	}
+}
+
+// TestBenchWalksTheDemoNurses: chanjo bench drives whole sessions of the
+// demo nurses against a server and reports hops per second and latency,
+// every answer CON or END.
+func TestBenchWalksTheDemoNurses(t *testing.T) {
+	a, _ := testApp(t, nil)
+	if err := a.loadDemo(context.Background(), io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(a.router())
+	defer srv.Close()
+	var out, errs bytes.Buffer
+	e := env{getenv: envOf(nil), stdin: strings.NewReader(""), stdout: &out, stderr: &errs}
+	err := run(context.Background(), e, []string{"bench", "--url", srv.URL + "/ussd", "--token", a.token, "-c", "2", "-d", "1s", "--path", "1,2,1,00"})
+	if err != nil {
+		t.Fatalf("bench = %v; printed %s%s", err, out.String(), errs.String())
+	}
+	got := out.String()
+	for _, want := range []string{" hops/s; 0 failed, 0 not CON/END", "latency p50 "} {
+		if !strings.Contains(got, want) {
+			t.Errorf("bench printed %q, want %q", got, want)
+		}
+	}
+	if strings.HasPrefix(got, "0 sessions") {
+		t.Errorf("bench printed %q, want at least one whole session", got)
 	}
 }

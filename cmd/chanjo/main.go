@@ -44,6 +44,7 @@ var commands = map[string]command{
 	"import":       {"import roster FILE.csv: enrol workers, facilities, mentor pairs and groups from a roster", runImport},
 	"assessment":   {"assessment open FORM --from DATE --to DATE, close FORM, status, exempt FORM: when nurses may take it", runAssessment},
 	"dial":         {"dial [--phone +2547...] [--url URL --token T | --local]: a terminal phone on the USSD service", runDial},
+	"bench":        {"bench --url URL --token T [--path P] [-c N] [-d D]: drive USSD sessions, print hops/s and latency", runBench},
 	"fake-gateway": {"run a fake Africa's Talking gateway for local demos (--addr, --callback, --latency)", runFakeGateway},
 	"user":         {"user add NAME --role admin|supervisor [--sub-county X]... [--phone +254...]: a console user; user unlock NAME: lift her login throttle", runUser},
 	"person":       {"person export --phone P [--format json|csv] FILE, person erase --phone P --yes: one health worker's data", runPerson},
