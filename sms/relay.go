@@ -56,7 +56,7 @@ type routed struct {
 	uncoded bool  // an answer sent without "A<n>": she is told which question it answered
 }
 
-// route reads an SMS that is no keyword (design.md "SMS commands", orders
+// route reads an SMS that is no keyword (docs/content.md, commands.yaml; orders
 // 4 to 6): "A<n> ..." answers question n; from a mentor, "Q ..." is her own
 // question and any other text answers her oldest open question; anything
 // else is a question.
@@ -280,15 +280,10 @@ func (r *Relay) Run(ctx context.Context) error {
 	}
 }
 
-// Tick escalates the questions unanswered for RelayConfig.After at now,
-// outside quiet hours, and returns how many it escalated. One question's
-// failure does not stop the others; the errors are returned together.
-func (r *Relay) Tick(ctx context.Context, now time.Time) (int, error) {
-	_, n, err := r.tick(ctx, now)
-	return n, err
-}
-
-// tick is Tick, which also returns how many questions it claimed.
+// tick escalates the questions unanswered for RelayConfig.After at now,
+// outside quiet hours, and returns how many it claimed and escalated. One
+// question's failure does not stop the others; the errors are returned
+// together.
 func (r *Relay) tick(ctx context.Context, now time.Time) (claimed, escalated int, err error) {
 	if r.cfg.Quiet.Contains(now.In(r.cfg.TZ)) {
 		return 0, 0, nil
