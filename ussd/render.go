@@ -8,7 +8,7 @@ import (
 )
 
 // layout renders screen sc at "98 More" page in lang, under notice: the one
-// place where design.md's screen rules are enforced. The body it returns is
+// place where the screen rules (docs/architecture.md, "A USSD hop") are enforced. The body it returns is
 // at most screen.MaxLen characters of the screen character set. It reports
 // whether a further page exists and the page it showed (a page past the end,
 // left by content that got shorter, shows the last).

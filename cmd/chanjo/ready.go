@@ -31,7 +31,7 @@ var stateNames = [...]string{"starting", "serving", "draining"}
 // Redis) is the same for every instance: its outage shows in the answer's
 // detail and in chanjo_dependency_up but leaves the instance ready, since
 // taking every instance out of the balancer at once would answer the
-// gateway with the balancer's 503 instead of Chanjo's apology (design.md,
+// gateway with the balancer's 503 instead of Chanjo's apology (README "Health and readiness",
 // "Several instances"). One of the instance's own (its SQLite file, the
 // in-process Redis, a client it closed) makes it not ready.
 type dependency struct {
