@@ -68,11 +68,11 @@ func peopleFixture(h *harness) people {
 	p.myOther = h.worker("Baraka", "+254711000012", "Kibra", store.StatusActive)
 	p.theirMentor = h.worker("Eve", "+254711000020", "Embakasi", store.StatusActive)
 	p.theirNurse = h.worker("Chebet", "+254711000021", "Embakasi", store.StatusActive)
-	h.exec(`UPDATE workers SET role = 'mentor' WHERE id IN (?, ?)`, p.myMentor, p.theirMentor)
-	h.exec(`INSERT INTO mentor_pairs (mentor_id, mentee_id, created_at) VALUES (?, ?, ?), (?, ?, ?)`,
-		p.myMentor, p.myNurse, h.now, p.theirMentor, p.theirNurse, h.now)
-	p.myGroup = h.group("Kibra cohort", p.myMentor, p.myNurse)
-	p.theirGroup = h.group("Embakasi cohort", p.theirNurse)
+	storetest.Mentors(h.t, h.db, p.myMentor, p.theirMentor)
+	storetest.Pair(h.t, h.db, p.myMentor, p.myNurse, h.now)
+	storetest.Pair(h.t, h.db, p.theirMentor, p.theirNurse, h.now)
+	p.myGroup = storetest.Group(h.t, h.db, "Kibra cohort", h.now, p.myMentor, p.myNurse)
+	p.theirGroup = storetest.Group(h.t, h.db, "Embakasi cohort", h.now, p.theirNurse)
 	at := h.now.Add(48 * time.Hour)
 	p.myVisit = h.visit(p.myMentor, p.myNurse, at)
 	p.theirVisit = h.visit(p.theirMentor, p.theirNurse, at)
@@ -84,18 +84,6 @@ func (h *harness) exec(query string, args ...any) {
 	if _, err := h.db.Exec(h.db.Rebind(query), args...); err != nil {
 		h.t.Fatalf("%s: %v", query, err)
 	}
-}
-
-func (h *harness) group(name string, members ...int64) int64 {
-	h.t.Helper()
-	var id int64
-	if err := h.db.Get(&id, h.db.Rebind(`INSERT INTO groups (name, created_at) VALUES (?, ?) RETURNING id`), name, h.now); err != nil {
-		h.t.Fatal(err)
-	}
-	for _, m := range members {
-		h.exec(`INSERT INTO group_members (group_id, worker_id) VALUES (?, ?)`, id, m)
-	}
-	return id
 }
 
 func (h *harness) visit(mentor, mentee int64, at time.Time) int64 {
