@@ -33,7 +33,7 @@ type Store interface {
 	// Lessons, quizzes and assessments (menu_lessons.go, menu_quiz.go).
 	SaveLessonPages(ctx context.Context, marks []store.PageMark) error
 	ProgressSummary(ctx context.Context, workerID int64) (store.Summary, error)
-	CompleteTopic(ctx context.Context, workerID int64, topic string, sms func(store.Certificate) string) (bool, error)
+	CompleteTopic(ctx context.Context, c store.TopicCompletion) (bool, error)
 	MissedQuestions(ctx context.Context, workerID int64, topic string) ([]string, error)
 	StartAttempt(ctx context.Context, workerID int64, form, topic string, seed int64) (int64, error)
 	RecordAnswer(ctx context.Context, attemptID int64, questionID, topic string, chosen int, correct bool) error

@@ -204,10 +204,13 @@ func completeTopic(c *Ctx, l *learner, topic string) (bool, error) {
 		return false, nil
 	}
 	t, _ := c.m.pack.Topic(topic)
-	sms := func(cert store.Certificate) string {
-		return lessons.Certificate(t, c.Lang(), cert.Name, cert.Issued.In(c.m.tz).Format("2006-01-02"), cert.Code)
+	code, err := store.NewCertificateCode()
+	if err != nil {
+		return false, err
 	}
-	fresh, err := c.Store().CompleteTopic(c, c.S.Nurse.ID, topic, sms)
+	at := c.m.now()
+	fresh, err := c.Store().CompleteTopic(c, store.TopicCompletion{WorkerID: c.S.Nurse.ID, Topic: topic, Code: code, At: at,
+		SMS: lessons.Certificate(t, c.Lang(), c.S.Nurse.Name, at.In(c.m.tz).Format("2006-01-02"), code)})
 	if err != nil {
 		return false, err
 	}

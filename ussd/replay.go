@@ -122,7 +122,7 @@ func (dryStore) SaveChecklist(context.Context, int64, map[string]string) error {
 func (dryStore) SaveCalculationFor(context.Context, int64, string, string, []byte, []byte, string) error {
 	return errDryRun
 }
-func (dryStore) CompleteTopic(context.Context, int64, string, func(store.Certificate) string) (bool, error) {
+func (dryStore) CompleteTopic(context.Context, store.TopicCompletion) (bool, error) {
 	return false, errDryRun
 }
 func (dryStore) StartAttempt(context.Context, int64, string, string, int64) (int64, error) {
