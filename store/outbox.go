@@ -226,17 +226,22 @@ type Lease struct {
 	Until time.Time
 }
 
+// sqlDue is the condition of a row a dispatcher may send now: queued, its
+// time come, and leased to nobody (or its lease expired: a crashed
+// dispatcher). Its binds are now, now, and true outside quiet hours (during
+// them only replies and urgent broadcasts are due). Migration 0009's partial
+// index covers its first term.
+const sqlDue = `status = 'queued' AND not_before <= ? AND (lease_until IS NULL OR lease_until < ?)
+  AND (? OR kind = 'reply' OR urgent)`
+
 // sqlClaimSQLite leases due rows in place: it writes only lease_owner,
 // lease_until and updated_at. A row whose lease expired (a crashed
-// dispatcher) is due again. The fifth bind is true outside quiet hours;
-// during them only replies and urgent broadcasts are due. Opt-outs are read
+// dispatcher) is due again (sqlDue). Opt-outs are read
 // in the same statement: an opt-out stops everything queued before it;
 // replies (to STOP itself, say) still go. SQLite has one writer at a time,
 // so claimers cannot take the same row.
 const sqlClaimSQLite = `UPDATE outbox SET lease_owner = ?, lease_until = ?, updated_at = ?
-WHERE id IN (SELECT id FROM outbox
-             WHERE status = 'queued' AND not_before <= ? AND (lease_until IS NULL OR lease_until < ?)
-               AND (? OR kind = 'reply' OR urgent)
+WHERE id IN (SELECT id FROM outbox WHERE ` + sqlDue + `
              ORDER BY priority, not_before LIMIT ?)
 RETURNING id, kind, priority, phone, body, segments, attempts, failure_reason, created_at,
   (SELECT b.send_at FROM broadcasts b WHERE b.id = outbox.broadcast_id) AS send_at,
@@ -250,9 +255,7 @@ RETURNING id, kind, priority, phone, body, segments, attempts, failure_reason, c
 // covered by no index, so the update is HOT (heap-only, no index entry
 // written; migration 0009 leaves free space in the table's pages for it).
 const sqlClaimPostgres = `UPDATE outbox SET lease_owner = ?, lease_until = ?, updated_at = ?
-WHERE id = ANY(ARRAY(SELECT id FROM outbox
-             WHERE status = 'queued' AND not_before <= ? AND (lease_until IS NULL OR lease_until < ?)
-               AND (? OR kind = 'reply' OR urgent)
+WHERE id = ANY(ARRAY(SELECT id FROM outbox WHERE ` + sqlDue + `
              ORDER BY priority, not_before LIMIT ? FOR UPDATE SKIP LOCKED))
 RETURNING id, kind, priority, phone, body, segments, attempts, failure_reason, created_at,
   (SELECT b.send_at FROM broadcasts b WHERE b.id = outbox.broadcast_id) AS send_at,
