@@ -81,14 +81,10 @@ func (a *API) workers(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"workers": out, "total": total, "limit": len(out), "offset": max(f.Offset, 0)})
 }
 
-// workerParam loads the :id worker inside the scope, answering 404 itself.
+// workerParam loads the :id worker inside the scope (workerOf), answering
+// 404 itself.
 func (a *API) workerParam(c *gin.Context) (store.WorkerRow, bool) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil {
-		a.fail(c, store.ErrNotFound)
-		return store.WorkerRow{}, false
-	}
-	w, err := a.db.WorkerInScope(c.Request.Context(), scopeOf(c), id)
+	w, err := workerOf(c, a.db)
 	if err != nil {
 		a.fail(c, err)
 		return store.WorkerRow{}, false
@@ -142,11 +138,6 @@ func (a *API) patchWorker(c *gin.Context) {
 	}
 	ch := store.WorkerChange{Status: p.Status, Language: p.Language, OptedOut: p.OptedOut, Notice: a.RegistrationNotice}
 	w, err = a.db.UpdateWorker(c.Request.Context(), scopeOf(c), userOf(c).ID, w.ID, ch)
-	if errors.Is(err, store.ErrOptOutKept) {
-		abort(c, http.StatusUnprocessableEntity, apiError{Code: "invalid", Message: "invalid input",
-			Fields: map[string]string{"opted_out": "only the nurse can undo her opt-out, by sending START"}})
-		return
-	}
 	if err != nil {
 		a.fail(c, err)
 		return

@@ -13,6 +13,7 @@ import (
 	"github.com/chanjo-health/chanjo/evaluation"
 	"github.com/chanjo-health/chanjo/lessons"
 	"github.com/chanjo-health/chanjo/lessons/stock"
+	"github.com/chanjo-health/chanjo/percent"
 	"github.com/chanjo-health/chanjo/store"
 )
 
@@ -188,7 +189,7 @@ type evaluationData struct {
 	Checklist  []checklistShareJSON `json:"checklist_done"`
 }
 
-// checklistShareJSON is the behaviour measure design.md puts beside the
+// checklistShareJSON is the behaviour measure the evaluation (docs/api.md, "Reports") puts beside the
 // evaluation from the mentorship checklist: in a month's visits, the share
 // of the checklist's items the mentor found done.
 type checklistShareJSON struct {
@@ -217,7 +218,7 @@ func (r reporter) checklistDone(ctx context.Context, sc store.Scope) ([]checklis
 	}
 	out := make([]checklistShareJSON, 0, len(byMonth))
 	for _, m := range byMonth {
-		m.Pct = stock.Round(share(m.Done, m.Answers), 1)
+		m.Pct = stock.Round(percent.Of(m.Done, m.Answers), 1)
 		out = append(out, *m)
 	}
 	slices.SortFunc(out, func(a, b checklistShareJSON) int { return strings.Compare(a.Month, b.Month) })

@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -126,17 +125,6 @@ func (h *Console) formID(c *gin.Context, name, msg string) (int64, bool) {
 	return id, true
 }
 
-// failForm answers a refused form value with 422 and its message, any
-// other error as fail does.
-func (h *Console) failForm(c *gin.Context, err error) {
-	var ie *store.InputError
-	if errors.As(err, &ie) {
-		h.errorPage(c, http.StatusUnprocessableEntity, ie.Message)
-		return
-	}
-	h.fail(c, err)
-}
-
 // createGroup is POST /admin/groups: a new group with its first member.
 func (h *Console) createGroup(c *gin.Context) {
 	wid, ok := h.formID(c, "worker_id", "Choose the group's first member.")
@@ -145,7 +133,7 @@ func (h *Console) createGroup(c *gin.Context) {
 	}
 	g, err := h.db.CreateGroup(c.Request.Context(), scopeOf(c), userOf(c).ID, c.PostForm("name"), wid)
 	if err != nil {
-		h.failForm(c, err)
+		h.fail(c, err)
 		return
 	}
 	h.redirect(c, fmt.Sprintf("/admin/groups/%d", g.ID), "Created the group "+g.Name+".")
@@ -196,7 +184,7 @@ func (h *Console) pair(c *gin.Context) {
 		return
 	}
 	if err := h.db.PairMentor(c.Request.Context(), scopeOf(c), userOf(c).ID, mentor, mentee); err != nil {
-		h.failForm(c, err)
+		h.fail(c, err)
 		return
 	}
 	h.redirect(c, "/admin/groups", "Paired.")

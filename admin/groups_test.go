@@ -91,7 +91,7 @@ func TestGroupsCSVMatchesPage(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		h := newHarness(t, db)
 		p := peopleFixture(h)
-		h.group("Empty")
+		storetest.Group(h.t, h.db, "Empty", h.now)
 		for _, who := range []string{"wanjiru", "root"} {
 			b, _ := h.loggedIn(who)
 			page := b.get("/admin/groups").Body.String()
@@ -138,7 +138,7 @@ func TestAPIGroups(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		h := newHarness(t, db)
 		p := peopleFixture(h)
-		h.exec(`INSERT INTO group_members (group_id, worker_id) VALUES (?, ?)`, p.myGroup, p.theirNurse)
+		storetest.Join(h.t, h.db, p.myGroup, p.theirNurse)
 		token := h.token(h.userByName("wanjiru"))
 		var list struct {
 			Groups []groupJSON `json:"groups"`

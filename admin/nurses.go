@@ -85,15 +85,10 @@ type nurseData struct {
 	OptOut *store.OptOut
 }
 
-// workerParam loads the worker of the :id in the path inside the scope,
-// answering 404 itself when there is none.
+// workerParam loads the worker of the :id in the path inside the scope
+// (workerOf), answering 404 itself when there is none.
 func (h *Console) workerParam(c *gin.Context) (store.WorkerRow, bool) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil {
-		h.fail(c, store.ErrNotFound)
-		return store.WorkerRow{}, false
-	}
-	w, err := h.db.WorkerInScope(c.Request.Context(), scopeOf(c), id)
+	w, err := workerOf(c, h.db)
 	if err != nil {
 		h.fail(c, err)
 		return store.WorkerRow{}, false

@@ -42,9 +42,9 @@ func (h *Console) questions(c *gin.Context) {
 
 // question is /admin/questions/:id: one thread, 404 outside the scope.
 func (h *Console) question(c *gin.Context) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := pathID(c)
 	if err != nil {
-		h.fail(c, store.ErrNotFound)
+		h.fail(c, err)
 		return
 	}
 	q, err := h.db.QuestionThread(c.Request.Context(), scopeOf(c), id)

@@ -2,7 +2,6 @@ package admin
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -56,9 +55,9 @@ func (a *API) listQuestions(c *gin.Context) {
 
 // getQuestion is GET /api/v1/questions/:id, 404 outside the scope.
 func (a *API) getQuestion(c *gin.Context) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := pathID(c)
 	if err != nil {
-		a.fail(c, store.ErrNotFound)
+		a.fail(c, err)
 		return
 	}
 	q, err := a.db.QuestionThread(c.Request.Context(), scopeOf(c), id)

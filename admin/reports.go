@@ -10,6 +10,7 @@ import (
 
 	"github.com/chanjo-health/chanjo/lessons"
 	"github.com/chanjo-health/chanjo/lessons/stock"
+	"github.com/chanjo-health/chanjo/percent"
 	"github.com/chanjo-health/chanjo/store"
 )
 
@@ -115,17 +116,10 @@ type lessonRow struct {
 }
 
 // Pct is the share of active nurses who finished the lesson.
-func (l lessonRow) Pct() float64 { return share(l.Done, l.Active) }
+func (l lessonRow) Pct() float64 { return percent.Of(l.Done, l.Active) }
 
 // Pct is the share of active nurses who finished every lesson of the topic.
-func (c completionRow) Pct() float64 { return share(c.AllLessons, c.Active) }
-
-func share(n, of int) float64 {
-	if of == 0 {
-		return 0
-	}
-	return float64(n) * 100 / float64(of)
-}
+func (c completionRow) Pct() float64 { return percent.Of(c.AllLessons, c.Active) }
 
 func (r reporter) completion(ctx context.Context, sc store.Scope) ([]completionRow, error) {
 	var tls []store.TopicLessons
@@ -163,7 +157,7 @@ type checklistRow struct {
 // Pcts are the shares of done, partly and not done.
 func (c checklistRow) Pcts() []float64 {
 	n := c.Total()
-	return []float64{share(c.Done, n), share(c.Partly, n), share(c.NotDone, n)}
+	return []float64{percent.Of(c.Done, n), percent.Of(c.Partly, n), percent.Of(c.NotDone, n)}
 }
 
 // checklist returns the trends of the last checklistMonths months, by

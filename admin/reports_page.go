@@ -136,21 +136,3 @@ func checklistChart(rows []checklistRow) template.HTML {
 	}
 	return stackedBars("chart-checklist", "Checklist answers by topic and month: done, partly, not done", answerNames, bars)
 }
-
-// registerReports adds the questions and reports pages and their CSV files
-// to g, the console's session group.
-func (h *Console) registerReports(g gin.IRoutes) {
-	g.GET("/questions", h.questions)
-	g.GET("/questions.csv", h.questionsCSV)
-	g.GET("/questions/:id", h.question)
-	g.GET("/reports", h.reports)
-	g.GET("/reports/assessments.csv", h.reportCSV("assessments.csv", assessmentsTable))
-	g.GET("/reports/completion.csv", h.reportCSV("completion.csv", completionTable))
-	g.GET("/reports/checklist.csv", h.reportCSV("checklist.csv", checklistTable))
-	g.GET("/reports/stock.csv", h.reportCSV("stock.csv", stockTable))
-	g.GET("/reports/nurses.csv", h.reportCSV("nurses.csv", nursesTable))
-	g.GET("/evaluation", h.evaluationPage)
-	g.GET("/reports/evaluation.csv", h.reportCSV("evaluation.csv", evaluationTable))
-	g.GET("/reports/evaluation-items.csv", h.reportCSV("evaluation-items.csv", evaluationItemsTable))
-	g.GET("/reports/evaluation-stock.csv", h.reportCSV("evaluation-stock.csv", evaluationStockTable))
-}

@@ -45,7 +45,7 @@ VALUES (?, ?, 'sms', ?) RETURNING id`), p.theirNurse, "How do I count open vials
 		}
 		theirs["users"], theirs["tokens"] = h.userByName("wanjiru").ID, tokens[0].ID
 		before := h.snapshot()
-		at := h.now.Add(72 * time.Hour).In(testVisitRules.TZ).Format(sendAtLayout)
+		at := h.now.Add(72 * time.Hour).In(testZone).Format(sendAtLayout)
 		checked := 0
 		for _, r := range h.r.Routes() {
 			if !strings.Contains(r.Path, "/:id") {

@@ -138,15 +138,6 @@ func (h *Console) readAt(c *gin.Context) (time.Time, error) {
 	return at, nil
 }
 
-// visitFailed answers an error of a visit operation.
-func (h *Console) visitFailed(c *gin.Context, err error) {
-	if status, msg, ok := visitStatus(err); ok {
-		h.errorPage(c, status, strings.ToUpper(msg[:1])+msg[1:]+".")
-		return
-	}
-	h.fail(c, err)
-}
-
 // scheduleVisit is POST /admin/visits.
 func (h *Console) scheduleVisit(c *gin.Context) {
 	mentor, ok := h.formID(c, "mentor_id", "Choose a mentor.")
@@ -160,10 +151,10 @@ func (h *Console) scheduleVisit(c *gin.Context) {
 	at, err := h.readAt(c)
 	var v store.VisitRow
 	if err == nil {
-		v, err = scheduleVisit(c.Request.Context(), h.db, scopeOf(c), h.VisitRules, userOf(c).ID, mentor, mentee, at)
+		v, err = scheduleVisit(c.Request.Context(), h.db, scopeOf(c), h.Mentoring, userOf(c).ID, mentor, mentee, at)
 	}
 	if err != nil {
-		h.visitFailed(c, err)
+		h.fail(c, err)
 		return
 	}
 	h.redirect(c, fmt.Sprintf("/admin/visits/%d", v.ID), "Visit scheduled; reminders will go to "+v.MentorName+" and "+v.MenteeName+".")
@@ -177,10 +168,10 @@ func (h *Console) rescheduleVisit(c *gin.Context) {
 	}
 	at, err := h.readAt(c)
 	if err == nil {
-		_, err = rescheduleVisit(c.Request.Context(), h.db, scopeOf(c), h.VisitRules, userOf(c).ID, id, at)
+		_, err = rescheduleVisit(c.Request.Context(), h.db, scopeOf(c), h.Mentoring, userOf(c).ID, id, at)
 	}
 	if err != nil {
-		h.visitFailed(c, err)
+		h.fail(c, err)
 		return
 	}
 	h.redirect(c, "/admin/visits/"+strconv.FormatInt(id, 10), "Visit moved; its reminders follow it.")
@@ -192,8 +183,8 @@ func (h *Console) cancelVisit(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if _, err := cancelVisit(c.Request.Context(), h.db, scopeOf(c), h.VisitRules, userOf(c).ID, id); err != nil {
-		h.visitFailed(c, err)
+	if _, err := cancelVisit(c.Request.Context(), h.db, scopeOf(c), h.Mentoring, userOf(c).ID, id); err != nil {
+		h.fail(c, err)
 		return
 	}
 	h.redirect(c, "/admin/visits/"+strconv.FormatInt(id, 10), "Visit cancelled; its reminders will not be sent.")

@@ -134,7 +134,7 @@ func TestVisitsCSVMatchesPage(t *testing.T) {
 		h := newHarness(t, db)
 		p := peopleFixture(h)
 		done := h.visit(p.myMentor, p.myOther, h.now)
-		if _, err := db.MarkVisitDone(t.Context(), testVisitRules, done, h.now); err != nil {
+		if _, err := testMentoring(db).MarkVisitDone(t.Context(), done, h.now); err != nil {
 			t.Fatal(err)
 		}
 		h.visit(p.myMentor, p.myOther, h.now.Add(24*time.Hour))

@@ -77,7 +77,7 @@ func sourcesBlock(p *lessons.Pack) string {
 }
 
 // union returns the source ids of lists once each, in the order of
-// domain.md's list of sources.
+// docs/domain.md's list of sources.
 func union(lists [][]string) string {
 	var ids []string
 	for _, s := range lessons.Sources {

@@ -8,7 +8,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Limits of the content pack format (content-format.md) that no composed
+// Limits of the content pack format (docs/content.md) that no composed
 // screen measures: these texts appear in menus and SMS the lint cannot see.
 const (
 	maxTitle     = 28  // a line of a numbered menu
@@ -57,11 +57,11 @@ func (l *loader) sources(d decoder, n *yaml.Node) []string {
 	ss := d.strs(n)
 	for i, s := range ss {
 		if !slices.Contains(Sources, s) {
-			d.problem(n.Content[i], "unknown source %q (see domain.md, Sources)", s)
+			d.problem(n.Content[i], "unknown source %q (see docs/domain.md, Sources)", s)
 		}
 	}
 	if n.Kind == yaml.SequenceNode && len(ss) == 0 {
-		d.problem(n, "no sources: list the domain.md sources of the facts")
+		d.problem(n, "no sources: list the docs/domain.md sources of the facts")
 	}
 	return ss
 }

@@ -63,7 +63,7 @@ type Question struct {
 	Topic   string
 	Form    Form
 	Sources []string
-	// Competency names what an assessment item measures (domain.md section
+	// Competency names what an assessment item measures (docs/domain.md section
 	// 1): item k of a topic tests the same competency on every form.
 	Competency string
 	Prompt     Text
@@ -110,7 +110,7 @@ type Settings struct {
 	StockPolicy  stock.Policy
 	Vaccines     []stock.Vaccine
 	// PrivacyNotice is the SMS a worker enrolled from a roster gets once:
-	// what is kept, why, and how to stop (design.md "Privacy and consent").
+	// what is kept, why, and how to stop (docs/privacy.md).
 	PrivacyNotice Text
 }
 

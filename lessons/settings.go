@@ -67,7 +67,7 @@ func (l *loader) vaccine(d decoder, n *yaml.Node) {
 		"acceptable_wastage": func(x *yaml.Node) { v.Acceptable = d.float(x) },
 		"keep_open_days":     func(x *yaml.Node) { v.KeepOpenDays = d.int(x) },
 	}, "acceptable_wastage", "keep_open_days")
-	// domain.md: without an acceptable rate of its own a vaccine is judged
+	// docs/domain.md: without an acceptable rate of its own a vaccine is judged
 	// at the indicative rate; without an open-vial rule it is discarded
 	// after the session, the rule that never counts a dose twice.
 	if v.Acceptable == 0 {

@@ -57,7 +57,7 @@ func TestShippedPackCounts(t *testing.T) {
 	}
 }
 
-// TestShippedStockSettings checks the defaults of domain.md reach the calculators.
+// TestShippedStockSettings checks the defaults of docs/domain.md reach the calculators.
 func TestShippedStockSettings(t *testing.T) {
 	p, err := lessons.Default()
 	if err != nil {
@@ -87,7 +87,7 @@ func BenchmarkLoadEmbedded(b *testing.B) {
 }
 
 // TestShippedSourcesAndGlossary: every lesson, question and job aid of the
-// shipped pack cites domain.md sources, and no Kiswahili text a nurse reads
+// shipped pack cites docs/domain.md sources, and no Kiswahili text a nurse reads
 // uses a word the glossary says to avoid.
 func TestShippedSourcesAndGlossary(t *testing.T) {
 	p, err := lessons.Default()
@@ -103,7 +103,7 @@ func TestShippedSourcesAndGlossary(t *testing.T) {
 		}
 		for _, s := range sources {
 			if !slices.Contains(lessons.Sources, s) {
-				t.Errorf("%s cites %s, not a domain.md source", id, s)
+				t.Errorf("%s cites %s, not a docs/domain.md source", id, s)
 			}
 		}
 	}

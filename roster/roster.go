@@ -1,4 +1,4 @@
-// Package roster reads the roster CSV of design.md: one row per health worker
+// Package roster reads the roster CSV of docs/roster.md: one row per health worker
 // with her facility, mentor and groups. It checks every row on its own and
 // against the other rows of the file, and returns the good rows and one
 // problem per bad row, with the row's line in the file. It is a leaf package

@@ -2,8 +2,8 @@
 # soak.sh: 50 phones dial chanjo serve on its embedded defaults (SQLite, the
 # in-process Redis) for DURATION; the server's resident memory is sampled
 # every 30 s. It passes when every sample is under 100 MB and the last is
-# within 20 % of the one at 2 minutes (the embedded defaults must keep
-# memory flat). Targets 127.0.0.1 only.
+# within 20 % of the one at 2 minutes (README "Production": the embedded defaults
+# keep memory flat). Targets 127.0.0.1 only.
 #
 #   scripts/soak.sh [DURATION]          # default 10m; the load is chanjo bench
 set -eu

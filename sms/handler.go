@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/mentoring"
 	"github.com/chanjo-health/chanjo/phone"
 	"github.com/chanjo-health/chanjo/sms/africastalking"
 	"github.com/chanjo-health/chanjo/storable"
@@ -43,6 +44,9 @@ type Handler struct {
 	// (commands.yaml) and the words of every reply (messages-sms.yaml);
 	// NewHandler sets the embedded pack.
 	Pack *lessons.Pack
+	// Mentoring relays questions and answers; NewHandler sets one of the
+	// embedded pack.
+	Mentoring *mentoring.Service
 }
 
 // CallbackDeadline is the default Deadline: well under the gateway's own
@@ -59,8 +63,10 @@ func NewHandler(db *store.DB, ussdCode string, tz *time.Location, log *slog.Logg
 	if tz == nil {
 		tz = time.UTC
 	}
+	p := embeddedPack()
 	return &Handler{db: db, ussdCode: ussdCode, tz: tz, log: log.With("component", "sms"), metrics: m,
-		Deadline: CallbackDeadline, Pack: embeddedPack()}
+		Deadline: CallbackDeadline, Pack: p,
+		Mentoring: mentoring.New(db, p, mentoring.Config{TZ: tz, USSDCode: ussdCode})}
 }
 
 // embeddedPack returns the embedded pack, which its tests prove loads.

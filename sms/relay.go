@@ -7,11 +7,11 @@ import (
 	"log/slog"
 	"regexp"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/chanjo-health/chanjo/gsm"
 	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/mentoring"
 	"github.com/chanjo-health/chanjo/sms/africastalking"
 	"github.com/chanjo-health/chanjo/store"
 )
@@ -30,10 +30,6 @@ import (
 
 // handledAnswer is how an answer is recorded in inbound_sms.handled_as.
 const handledAnswer = "answer"
-
-// maxSegments bounds the SMS the relay writes: a question or an answer is
-// cut at a word to fit.
-const maxSegments = 2
 
 // answerForm is "A12 <answer>": A (any case) right before the number, then
 // spaces or punctuation, then the answer (which may be empty: usage).
@@ -61,7 +57,7 @@ type routed struct {
 	uncoded bool  // an answer sent without "A<n>": she is told which question it answered
 }
 
-// route reads an SMS that is no keyword (design.md "SMS commands", orders
+// route reads an SMS that is no keyword (docs/content.md, commands.yaml; orders
 // 4 to 6): "A<n> ..." answers question n; from a mentor, "Q ..." is her own
 // question and any other text answers her oldest open question; anything
 // else is a question.
@@ -125,7 +121,7 @@ func (h *Handler) relay(ctx context.Context, in africastalking.Incoming, w store
 // the reply to the nurse (its key and number filled in by relay).
 func (h *Handler) relayQuestion(ctx context.Context, tx *store.Tx, w store.Worker, text string) ([]store.Outgoing, error) {
 	p := h.Pack
-	a, err := h.db.AskQuestionTx(ctx, tx, w.ID, text, "sms", QuestionNote(p))
+	a, err := h.Mentoring.AskQuestionTx(ctx, tx, w.ID, text, "sms")
 	if errors.Is(err, store.ErrEmptyQuestion) { // "Q" alone
 		return []store.Outgoing{{Body: p.Say(w.Language, "sms.ask.empty")}}, nil
 	}
@@ -148,7 +144,7 @@ func (h *Handler) relayQuestion(ctx context.Context, tx *store.Tx, w store.Worke
 // correction is an SMS of its own.
 func (h *Handler) relayAnswer(ctx context.Context, tx *store.Tx, w store.Worker, inID string, r routed) ([]store.Outgoing, error) {
 	id := r.id
-	q, err := h.db.AnswerQuestion(ctx, tx, id, w.ID, r.text)
+	q, err := h.Mentoring.AnswerTx(ctx, tx, id, w.ID, r.text, inID)
 	lang, p := w.Language, h.Pack
 	var refusal string
 	switch {
@@ -164,97 +160,21 @@ func (h *Handler) relayAnswer(ctx context.Context, tx *store.Tx, w store.Worker,
 	if refusal != "" {
 		return []store.Outgoing{{Body: refusal}}, nil
 	}
-	toNurse := store.Outgoing{DedupeKey: fmt.Sprintf("q:%d:answer", q.ID), Phone: q.Phone, WorkerID: q.WorkerID,
-		Body: answerSMS(p, q, h.ussdCode)}
-	if q.Corrected {
-		toNurse.DedupeKey = fmt.Sprintf("q:%d:correction:%s", q.ID, inID)
-	}
-	return []store.Outgoing{toNurse, {Body: thanks(p, q, lang, r.uncoded)}}, nil
+	return []store.Outgoing{{Body: thanks(p, q, lang, r.uncoded)}}, nil
 }
 
 // thanks is the mentor's confirmation that her answer went to the nurse;
 // one sent without a code says which question it answered and how to ask
 // her own instead.
 func thanks(p *lessons.Pack, q store.Question, lang string, uncoded bool) string {
-	name := shorten(q.Name, 20)
+	name := gsm.Shorten(q.Name, 20)
 	switch {
 	case uncoded:
-		return p.Say(lang, "sms.answer.sent_uncoded", "other", name, "q", q.ID, "excerpt", shorten(q.Body, 40))
+		return p.Say(lang, "sms.answer.sent_uncoded", "other", name, "q", q.ID, "excerpt", gsm.Shorten(q.Body, 40))
 	case q.Corrected:
 		return p.Say(lang, "sms.answer.sent_correction", "q", q.ID, "other", name)
 	}
 	return p.Say(lang, "sms.answer.sent", "q", q.ID, "other", name)
-}
-
-// answerSMS is the answer as the nurse gets it; one cut to fit says where
-// to read it whole.
-func answerSMS(p *lessons.Pack, q store.Question, ussdCode string) string {
-	whole, cut := "sms.answer.to_nurse", "sms.answer.to_nurse_cut"
-	if q.Corrected {
-		whole, cut = "sms.answer.correction", "sms.answer.correction_cut"
-	}
-	other := shorten(q.Answerer, 20)
-	return fit(q.Answer, func(body string, isCut bool) string {
-		if isCut {
-			return p.Say(q.Language, cut, "other", other, "q", q.ID, "text", body, "code", ussdCode)
-		}
-		return p.Say(q.Language, whole, "other", other, "q", q.ID, "text", body)
-	})
-}
-
-// QuestionNote words the SMS that takes a question to a mentor, in her
-// language, with the nurse's name and facility shortened and the question
-// cut at a word so that it fits two segments. The USSD service queues the
-// same wording (cmd/chanjo hands it over).
-func QuestionNote(p *lessons.Pack) store.NoteFunc {
-	return func(n store.Note) string {
-		who := shorten(n.Asker, 20)
-		if f := shorten(n.Facility, 16); f != "" {
-			who += " (" + f + ")"
-		}
-		key := "sms.note.question"
-		if n.Escalated {
-			key = "sms.note.escalated"
-		}
-		return fit(strings.Join(strings.Fields(n.Body), " "), func(body string, _ bool) string {
-			return p.Say(n.Lang, key, "q", n.QuestionID, "asker", who, "text", body)
-		})
-	}
-}
-
-// fit returns compose(body, false) if it fits maxSegments, else
-// compose(cut body, true) with body cut after as many words as fit.
-func fit(body string, compose func(body string, cut bool) string) string {
-	if s := compose(body, false); gsm.Segments(s).Segments <= maxSegments {
-		return s
-	}
-	words := strings.Fields(body)
-	for n := len(words) - 1; n > 0; n-- {
-		if s := compose(strings.Join(words[:n], " ")+"...", true); gsm.Segments(s).Segments <= maxSegments {
-			return s
-		}
-	}
-	return compose("...", true)
-}
-
-// shorten keeps the words of s that fit in n characters (at least the
-// first, cut to n).
-func shorten(s string, n int) string {
-	words := strings.Fields(s)
-	if len(words) == 0 {
-		return ""
-	}
-	out := words[0]
-	if len(out) > n {
-		return out[:n]
-	}
-	for _, w := range words[1:] {
-		if len(out)+1+len(w) > n {
-			break
-		}
-		out += " " + w
-	}
-	return out
 }
 
 // RelayConfig holds the escalation worker's settings.
@@ -275,9 +195,6 @@ type RelayConfig struct {
 	// escalation failed waits that long before any relay tries it again.
 	// Default 1 minute.
 	Lease time.Duration
-	// Pack words the escalated question (messages-sms.yaml). Default the
-	// embedded pack.
-	Pack *lessons.Pack
 }
 
 func (c RelayConfig) withDefaults() RelayConfig {
@@ -296,9 +213,6 @@ func (c RelayConfig) withDefaults() RelayConfig {
 	if c.Lease <= 0 {
 		c.Lease = time.Minute
 	}
-	if c.Pack == nil {
-		c.Pack = embeddedPack()
-	}
 	return c
 }
 
@@ -308,6 +222,7 @@ func (c RelayConfig) withDefaults() RelayConfig {
 // the store's guarded update lets one win should two hold the same.
 type Relay struct {
 	db  *store.DB
+	m   *mentoring.Service
 	cfg RelayConfig
 	// Owner is the process identity the leases name (store.NewProcessID
 	// unless set).
@@ -317,9 +232,9 @@ type Relay struct {
 	Log *slog.Logger
 }
 
-// NewRelay returns the escalation worker on db.
-func NewRelay(db *store.DB, cfg RelayConfig) *Relay {
-	return &Relay{db: db, cfg: cfg.withDefaults(), Owner: store.NewProcessID(), Now: time.Now, Log: slog.New(slog.DiscardHandler)}
+// NewRelay returns the escalation worker on db, which escalates through m.
+func NewRelay(db *store.DB, m *mentoring.Service, cfg RelayConfig) *Relay {
+	return &Relay{db: db, m: m, cfg: cfg.withDefaults(), Owner: store.NewProcessID(), Now: time.Now, Log: slog.New(slog.DiscardHandler)}
 }
 
 // Run ticks until ctx is cancelled, at once again after a tick that claimed
@@ -349,15 +264,10 @@ func (r *Relay) Run(ctx context.Context) error {
 	}
 }
 
-// Tick escalates the questions unanswered for RelayConfig.After at now,
-// outside quiet hours, and returns how many it escalated. One question's
-// failure does not stop the others; the errors are returned together.
-func (r *Relay) Tick(ctx context.Context, now time.Time) (int, error) {
-	_, n, err := r.tick(ctx, now)
-	return n, err
-}
-
-// tick is Tick, which also returns how many questions it claimed.
+// tick escalates the questions unanswered for RelayConfig.After at now,
+// outside quiet hours, and returns how many it claimed and escalated. One
+// question's failure does not stop the others; the errors are returned
+// together.
 func (r *Relay) tick(ctx context.Context, now time.Time) (claimed, escalated int, err error) {
 	if r.cfg.Quiet.Contains(now.In(r.cfg.TZ)) {
 		return 0, 0, nil
@@ -369,7 +279,7 @@ func (r *Relay) tick(ctx context.Context, now time.Time) (claimed, escalated int
 	n := 0
 	var errs []error
 	for _, id := range ids {
-		done, _, err := r.db.EscalateQuestion(ctx, id, QuestionNote(r.cfg.Pack))
+		done, _, err := r.m.EscalateQuestion(ctx, id)
 		if err != nil {
 			errs = append(errs, err)
 		}

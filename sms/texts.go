@@ -23,7 +23,7 @@ var commandActions = map[lessons.Command]action{
 }
 
 // classify returns what text asks for: a phrase of cmds as the whole
-// message (design.md "SMS commands", order 1), else a question from a
+// message (docs/content.md, commands.yaml), else a question from a
 // health worker (known) or the help for anyone else.
 func classify(cmds lessons.Commands, text string, known bool) action {
 	if c, ok := cmds.Match(text); ok {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -172,11 +171,11 @@ func (db *DB) broadcasts(ctx context.Context, sc Scope, q sqlx.QueryerContext, c
 // broadcastCounts fills in the counts of bs inside the scope.
 func (db *DB) broadcastCounts(ctx context.Context, sc Scope, q sqlx.QueryerContext, bs []Broadcast) error {
 	byID := make(map[int64]*BroadcastCounts, len(bs))
-	ids := make([]any, len(bs))
+	idVals := make([]int64, len(bs))
 	for i := range bs {
-		byID[bs[i].ID], ids[i] = &bs[i].Counts, bs[i].ID
+		byID[bs[i].ID], idVals[i] = &bs[i].Counts, bs[i].ID
 	}
-	in := "?" + strings.Repeat(", ?", len(ids)-1)
+	in, ids := binds(idVals)
 	where, scArgs := sc.clause("sub_county")
 	var rows []struct {
 		ID     int64  `db:"broadcast_id"`
@@ -187,7 +186,7 @@ func (db *DB) broadcastCounts(ctx context.Context, sc Scope, q sqlx.QueryerConte
 	if err := sqlx.SelectContext(ctx, q, &rows, db.Rebind(query), append(append(slices.Clone(ids), ids...), scArgs...)...); err != nil {
 		return err
 	}
-	var sending []any
+	var sending []int64
 	for _, r := range rows {
 		byID[r.ID].add(r.Status, r.N)
 		if r.Status == OutQueued && r.N > 0 {
@@ -198,8 +197,9 @@ func (db *DB) broadcastCounts(ctx context.Context, sc Scope, q sqlx.QueryerConte
 		return nil
 	}
 	rows = rows[:0]
-	query = fmt.Sprintf(sqlBroadcastSending, "?"+strings.Repeat(", ?", len(sending)-1), where)
-	if err := sqlx.SelectContext(ctx, q, &rows, db.Rebind(query), append(sending, scArgs...)...); err != nil {
+	in, sendingArgs := binds(sending)
+	query = fmt.Sprintf(sqlBroadcastSending, in, where)
+	if err := sqlx.SelectContext(ctx, q, &rows, db.Rebind(query), append(sendingArgs, scArgs...)...); err != nil {
 		return err
 	}
 	for _, r := range rows {

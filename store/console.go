@@ -6,8 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
+
+	"github.com/chanjo-health/chanjo/percent"
 )
 
 // Scope is what a console user or API token may see and change: everything
@@ -32,11 +33,8 @@ func (s Scope) clause(col string) (string, []any) {
 	if len(s.SubCounties) == 0 {
 		return "1 = 0", nil
 	}
-	args := make([]any, len(s.SubCounties))
-	for i, sc := range s.SubCounties {
-		args[i] = sc
-	}
-	return col + " IN (?" + strings.Repeat(", ?", len(args)-1) + ")", args
+	list, args := binds(s.SubCounties)
+	return col + " IN (" + list + ")", args
 }
 
 // Session is a logged-in console session. The cookie holds a random id;
@@ -117,12 +115,7 @@ type TopicScore struct {
 }
 
 // Percent is the average score in percent, 0 without answers.
-func (t TopicScore) Percent() float64 {
-	if t.Total == 0 {
-		return 0
-	}
-	return float64(t.Score) * 100 / float64(t.Total)
-}
+func (t TopicScore) Percent() float64 { return percent.Of(t.Score, t.Total) }
 
 // SMSMonth counts the month's SMS by what became of them.
 type SMSMonth struct {

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 )
 
 // EvaluationAnswer is one answer of a finished assessment, with where the
@@ -67,11 +66,8 @@ func (db *DB) StockStatusCounts(ctx context.Context, sc Scope, fl ReportFilter, 
 		return nil, nil
 	}
 	where, args := fl.where(sc, "c.created_at")
-	in := make([]any, len(statuses))
-	for i, s := range statuses {
-		in[i] = s
-	}
-	query := sqlStatusCounts + strings.Repeat("?, ", len(statuses)-1) + "?) AND " + where + sqlStatusCountsGroup
+	list, in := binds(statuses)
+	query := sqlStatusCounts + list + ") AND " + where + sqlStatusCountsGroup
 	var rows []StatusCount
 	if err := db.SelectContext(ctx, &rows, db.Rebind(query), append(in, args...)...); err != nil {
 		return nil, fmt.Errorf("store: stock status counts: %w", err)

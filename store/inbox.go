@@ -39,45 +39,23 @@ func (db *DB) MentorInbox(ctx context.Context, mentorID int64, limit int) ([]Inb
 	return qs, nil
 }
 
-// RelayAnswer stores the mentor's answer to question id with AnswerQuestion,
-// the call an SMS answer makes, and in the same transaction queues it to the
-// nurse in the SMS that body words, under the key an SMS answer uses, so the
-// nurse gets one answer whichever way it came. Its errors are
-// AnswerQuestion's.
-func (db *DB) RelayAnswer(ctx context.Context, id, mentorID int64, answer string, body func(Question) string) (Question, error) {
-	var q Question
-	err := db.Tx(ctx, func(tx *Tx) error {
-		var err error
-		if q, err = db.AnswerQuestion(ctx, tx, id, mentorID, answer); err != nil {
-			return err
-		}
-		_, err = db.Enqueue(ctx, tx, Outgoing{DedupeKey: fmt.Sprintf("q:%d:answer", q.ID), Kind: KindReply,
-			Phone: q.Phone, WorkerID: q.WorkerID, Body: body(q)})
-		return err
-	})
-	return q, err
-}
-
-// PassQuestion hands question id, which the mentor may answer, to the other
-// mentors of the nurse's groups, as EscalateQuestion does for a question
-// unanswered for a day; it reports how many were sent it (0: none in reach,
-// or it was passed on before). ErrNotYours for a question she may not
+// CheckPass returns nil when the mentor may pass question id on: she may
+// answer it and it is not answered. ErrNotYours for a question she may not
 // answer, ErrAlreadyAnswered for one answered.
-func (db *DB) PassQuestion(ctx context.Context, id, mentorID int64, note NoteFunc) (int, error) {
+func (db *DB) CheckPass(ctx context.Context, id, mentorID int64) error {
 	var may int
 	if err := db.GetContext(ctx, &may, db.Rebind(sqlMayAnswer), id, mentorID, mentorID, mentorID); err != nil {
-		return 0, fmt.Errorf("store: pass question %d: %w", id, err)
+		return fmt.Errorf("store: pass question %d: %w", id, err)
 	}
 	if may == 0 {
-		return 0, fmt.Errorf("store: pass question %d: %w", id, ErrNotYours)
+		return fmt.Errorf("store: pass question %d: %w", id, ErrNotYours)
 	}
 	q, err := db.question(ctx, db, id)
 	if err != nil {
-		return 0, fmt.Errorf("store: pass question %d: %w", id, err)
+		return fmt.Errorf("store: pass question %d: %w", id, err)
 	}
 	if q.Answered() {
-		return 0, fmt.Errorf("store: pass question %d: %w", id, ErrAlreadyAnswered)
+		return fmt.Errorf("store: pass question %d: %w", id, ErrAlreadyAnswered)
 	}
-	_, sent, err := db.EscalateQuestion(ctx, id, note)
-	return sent, err
+	return nil
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -87,7 +86,8 @@ const enqueueChunk = 1000
 const sqlEnqueueHead = `INSERT INTO outbox (dedupe_key, kind, priority, urgent, phone, body, worker_id,
 broadcast_id, not_before, segments, created_at, updated_at, sub_county) VALUES `
 
-const sqlEnqueueRow = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+// enqueueWidth is the number of columns sqlEnqueueHead names.
+const enqueueWidth = 13
 
 const sqlEnqueueTail = ` ON CONFLICT (dedupe_key) DO NOTHING`
 
@@ -112,7 +112,7 @@ func (db *DB) Enqueue(ctx context.Context, q sqlx.ExtContext, msgs ...Outgoing) 
 			}
 			args = append(args, row...)
 		}
-		query := sqlEnqueueHead + strings.Repeat(sqlEnqueueRow+",", len(chunk)-1) + sqlEnqueueRow + sqlEnqueueTail
+		query := sqlEnqueueHead + rowBinds(len(chunk), enqueueWidth) + sqlEnqueueTail
 		res, err := q.ExecContext(ctx, db.Rebind(query), args...)
 		if err != nil {
 			return total, fmt.Errorf("store: enqueue: %w", err)
@@ -160,9 +160,11 @@ func (db *DB) fillSubCounties(ctx context.Context, q sqlx.ExtContext, msgs []Out
 		ID        int64  `db:"id"`
 		SubCounty string `db:"sub_county"`
 	}
-	query := `SELECT w.id, f.sub_county FROM workers w JOIN facilities f ON f.id = w.facility_id WHERE w.id IN (?` +
-		strings.Repeat(", ?", len(ids)-1) + `)`
-	if err := sqlx.SelectContext(ctx, q, &rows, db.Rebind(query), ids...); err != nil {
+	query, args, err := db.in(`SELECT w.id, f.sub_county FROM workers w JOIN facilities f ON f.id = w.facility_id WHERE w.id IN (?)`, ids)
+	if err != nil {
+		return err
+	}
+	if err := sqlx.SelectContext(ctx, q, &rows, query, args...); err != nil {
 		return err
 	}
 	of := make(map[int64]string, len(rows))
@@ -224,16 +226,37 @@ type Lease struct {
 	Until time.Time
 }
 
-// sqlClaim leases due rows in place: it writes only lease_owner, lease_until
-// and updated_at, which no index covers, so on PostgreSQL the update is HOT
-// (heap-only, no index entry written; migration 0009 leaves free space in the
-// table's pages for it). A row whose lease expired (a crashed dispatcher) is
-// due again. Opt-outs are read in the same statement: an opt-out stops
-// everything queued before it; replies (to STOP itself, say) still go.
-const sqlClaim = `UPDATE outbox SET lease_owner = ?, lease_until = ?, updated_at = ?
-WHERE id %s (SELECT id FROM outbox
-             WHERE status = 'queued' AND not_before <= ? AND (lease_until IS NULL OR lease_until < ?) %s
-             ORDER BY priority, not_before LIMIT ? %s)
+// sqlDue is the condition of a row a dispatcher may send now: queued, its
+// time come, and leased to nobody (or its lease expired: a crashed
+// dispatcher). Its binds are now, now, and true outside quiet hours (during
+// them only replies and urgent broadcasts are due). Migration 0009's partial
+// index covers its first term.
+const sqlDue = `status = 'queued' AND not_before <= ? AND (lease_until IS NULL OR lease_until < ?)
+  AND (? OR kind = 'reply' OR urgent)`
+
+// sqlClaimSQLite leases due rows in place: it writes only lease_owner,
+// lease_until and updated_at. A row whose lease expired (a crashed
+// dispatcher) is due again (sqlDue). Opt-outs are read
+// in the same statement: an opt-out stops everything queued before it;
+// replies (to STOP itself, say) still go. SQLite has one writer at a time,
+// so claimers cannot take the same row.
+const sqlClaimSQLite = `UPDATE outbox SET lease_owner = ?, lease_until = ?, updated_at = ?
+WHERE id IN (SELECT id FROM outbox WHERE ` + sqlDue + `
+             ORDER BY priority, not_before LIMIT ?)
+RETURNING id, kind, priority, phone, body, segments, attempts, failure_reason, created_at,
+  (SELECT b.send_at FROM broadcasts b WHERE b.id = outbox.broadcast_id) AS send_at,
+  kind <> 'reply' AND (EXISTS (SELECT 1 FROM workers w WHERE w.phone = outbox.phone AND w.opted_out)
+                       OR EXISTS (SELECT 1 FROM sms_optouts o WHERE o.phone = outbox.phone)) AS opted_out`
+
+// sqlClaimPostgres is sqlClaimSQLite for PostgreSQL. Concurrent claimers
+// skip each other's rows (FOR UPDATE SKIP LOCKED), and = ANY(ARRAY(...))
+// makes PostgreSQL look the few ids up by key, where with IN it may
+// hash-join against a scan of the whole queue. The columns it writes are
+// covered by no index, so the update is HOT (heap-only, no index entry
+// written; migration 0009 leaves free space in the table's pages for it).
+const sqlClaimPostgres = `UPDATE outbox SET lease_owner = ?, lease_until = ?, updated_at = ?
+WHERE id = ANY(ARRAY(SELECT id FROM outbox WHERE ` + sqlDue + `
+             ORDER BY priority, not_before LIMIT ? FOR UPDATE SKIP LOCKED))
 RETURNING id, kind, priority, phone, body, segments, attempts, failure_reason, created_at,
   (SELECT b.send_at FROM broadcasts b WHERE b.id = outbox.broadcast_id) AS send_at,
   kind <> 'reply' AND (EXISTS (SELECT 1 FROM workers w WHERE w.phone = outbox.phone AND w.opted_out)
@@ -256,18 +279,12 @@ type claimedRow struct {
 func (db *DB) Claim(ctx context.Context, opt ClaimOptions) (Lease, error) {
 	now := db.Now().UTC()
 	l := Lease{Until: now.Add(opt.Lease)}
-	in, quiet, lock := "IN", "", ""
-	if opt.Quiet {
-		quiet = "AND (kind = 'reply' OR urgent)"
-	}
+	q := sqlClaimSQLite
 	if db.Dialect == Postgres {
-		// = ANY(ARRAY(...)) makes PostgreSQL look the few ids up by key;
-		// with IN it may hash-join against a scan of the whole queue.
-		in, lock = "= ANY(ARRAY", "FOR UPDATE SKIP LOCKED)"
+		q = sqlClaimPostgres
 	}
 	var rows []claimedRow
-	q := db.Rebind(fmt.Sprintf(sqlClaim, in, quiet, lock))
-	if err := db.SelectContext(ctx, &rows, q, opt.Owner, l.Until, now, now, now, opt.Limit); err != nil {
+	if err := db.SelectContext(ctx, &rows, db.Rebind(q), opt.Owner, l.Until, now, now, now, !opt.Quiet, opt.Limit); err != nil {
 		return Lease{}, fmt.Errorf("store: claim outbox: %w", err)
 	}
 	var gone []int64
@@ -294,19 +311,18 @@ func (db *DB) Claim(ctx context.Context, opt ClaimOptions) (Lease, error) {
 }
 
 const sqlSuppress = `UPDATE outbox SET status = 'suppressed', lease_owner = NULL, lease_until = NULL, updated_at = ?
-WHERE lease_owner = ? AND status = 'queued' AND id IN (%s)`
+WHERE lease_owner = ? AND status = 'queued' AND id IN (?)`
 
 // suppress marks the rows ids, leased to owner, suppressed.
 func (db *DB) suppress(ctx context.Context, owner string, ids []int64, now time.Time) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	args := []any{now, owner}
-	for _, id := range ids {
-		args = append(args, id)
+	q, args, err := db.in(sqlSuppress, now, owner, ids)
+	if err != nil {
+		return err
 	}
-	q := fmt.Sprintf(sqlSuppress, strings.Repeat("?, ", len(ids)-1)+"?")
-	_, err := db.ExecContext(ctx, db.Rebind(q), args...)
+	_, err = db.ExecContext(ctx, q, args...)
 	return err
 }
 

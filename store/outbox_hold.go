@@ -18,7 +18,7 @@ func (db *DB) Hold(ctx context.Context, owner string, ids []int64, until time.Ti
 	if len(ids) == 0 {
 		return 0, nil
 	}
-	list, args := inList(ids)
+	list, args := binds(ids)
 	n, err := db.exec(ctx, fmt.Sprintf(sqlHold, list), append([]any{until.UTC(), reason, db.Now().UTC(), owner}, args...)...)
 	if err != nil {
 		return 0, fmt.Errorf("store: hold outbox: %w", err)

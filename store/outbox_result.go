@@ -276,27 +276,22 @@ type QueueStats struct {
 	Oldest time.Time
 }
 
-const sqlQueueOldest = `SELECT not_before FROM outbox WHERE status = 'queued' AND not_before <= ? AND (lease_until IS NULL OR lease_until < ?) %s
-ORDER BY not_before LIMIT 1`
+const sqlQueueOldest = `SELECT not_before FROM outbox WHERE ` + sqlDue + ` ORDER BY not_before LIMIT 1`
 
-const sqlQueueDue = `SELECT COUNT(*) FROM outbox WHERE status = 'queued' AND not_before <= ? AND (lease_until IS NULL OR lease_until < ?) %s`
+const sqlQueueDue = `SELECT COUNT(*) FROM outbox WHERE ` + sqlDue
 
 // QueueStats returns the due rows and the oldest of them, counting only
 // replies and urgent rows during quiet hours, as Claim does.
 func (db *DB) QueueStats(ctx context.Context, quiet bool) (QueueStats, error) {
 	now := db.Now().UTC()
-	cond := ""
-	if quiet {
-		cond = "AND (kind = 'reply' OR urgent)"
-	}
 	var s QueueStats
-	if err := db.GetContext(ctx, &s.Due, db.Rebind(fmt.Sprintf(sqlQueueDue, cond)), now, now); err != nil {
+	if err := db.GetContext(ctx, &s.Due, db.Rebind(sqlQueueDue), now, now, !quiet); err != nil {
 		return s, fmt.Errorf("store: queue stats: %w", err)
 	}
 	if s.Due == 0 {
 		return s, nil
 	}
-	if err := db.GetContext(ctx, &s.Oldest, db.Rebind(fmt.Sprintf(sqlQueueOldest, cond)), now, now); err != nil {
+	if err := db.GetContext(ctx, &s.Oldest, db.Rebind(sqlQueueOldest), now, now, !quiet); err != nil {
 		return s, fmt.Errorf("store: queue stats: %w", err)
 	}
 	return s, nil

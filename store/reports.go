@@ -318,11 +318,8 @@ func (db *DB) StockAlerts(ctx context.Context, sc Scope, fl ReportFilter, calcul
 		return nil, nil
 	}
 	where, scopeArgs := fl.where(sc, "c.created_at")
-	args := make([]any, 0, len(calculators)+len(scopeArgs))
-	for _, c := range calculators {
-		args = append(args, c)
-	}
-	query := fmt.Sprintf(sqlStockAlerts, "?"+strings.Repeat(", ?", len(calculators)-1), where, StockTrend)
+	list, args := binds(calculators)
+	query := fmt.Sprintf(sqlStockAlerts, list, where, StockTrend)
 	var rows []struct {
 		StockAlert
 		N int `db:"n"`

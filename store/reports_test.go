@@ -116,7 +116,7 @@ func TestLessonCompletion(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, w := range []int64{n1, pending} {
-			if _, err := db.CompleteTopic(ctx, w, "ipc", func(store.Certificate) string { return "Hongera" }); err != nil {
+			if _, err := db.CompleteTopic(ctx, store.TopicCompletion{WorkerID: w, Topic: "ipc", Code: fmt.Sprintf("HONGERA%d", w), At: db.Now(), SMS: "Hongera"}); err != nil {
 				t.Fatal(err)
 			}
 		}

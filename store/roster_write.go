@@ -188,8 +188,7 @@ func (r *rosterRun) insert(head string, rows [][]any, tail string, set func(key 
 		for _, row := range batch {
 			args = append(args, row...)
 		}
-		one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(batch[0])), ", ") + ")"
-		q := r.tx.Rebind(head + " VALUES " + strings.TrimSuffix(strings.Repeat(one+", ", len(batch)), ", ") + " " + tail)
+		q := r.tx.Rebind(head + " VALUES " + rowBinds(len(batch), len(batch[0])) + " " + tail)
 		if set == nil {
 			if _, err := r.tx.ExecContext(r.ctx, q, args...); err != nil {
 				return err

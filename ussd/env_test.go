@@ -58,7 +58,7 @@ func newTestEnvOn(t testing.TB, open bool, c *kv.Client) *testEnv {
 // lesson pages, behind the env's HTTP handler.
 func (e *testEnv) serve(t testing.TB, cfg Config) {
 	t.Helper()
-	cfg.Store, cfg.KV, cfg.Now, cfg.Progress, cfg.Mentoring = e.st, e.kv, func() time.Time { return e.clock }, e.pages, testMentoring
+	cfg.Store, cfg.KV, cfg.Now, cfg.Progress, cfg.Mentoring = e.st, e.kv, func() time.Time { return e.clock }, e.pages, testMentoring(e.db)
 	e.svc = mustNew(t, cfg)
 	r := gin.New()
 	NewHandler(e.svc, e.st).Register(r)

@@ -78,7 +78,7 @@ func TestLessonPageNotSavedSaysSo(t *testing.T) {
 	down := &pageLog{fail: true}
 	pages := runProgress(t, down)
 	pages.cap = 0 // every mark is past the cap: the hop writes it itself
-	svc := mustNew(t, Config{Store: e.st, KV: e.kv, Now: func() time.Time { return e.clock }, Progress: pages, Mentoring: testMentoring})
+	svc := mustNew(t, Config{Store: e.st, KV: e.kv, Now: func() time.Time { return e.clock }, Progress: pages, Mentoring: testMentoring(e.db)})
 	const p = "+254700000012"
 	var got string
 	for _, text := range []string{"", "1", "1*2", "1*2*1"} {

@@ -78,11 +78,11 @@ func (s *countingStore) ProgressSummary(ctx context.Context, id int64) (store.Su
 	return s.Store.ProgressSummary(ctx, id)
 }
 
-func (s *countingStore) CompleteTopic(ctx context.Context, id int64, topic string, body func(store.Certificate) string) (bool, error) {
+func (s *countingStore) CompleteTopic(ctx context.Context, c store.TopicCompletion) (bool, error) {
 	if err := s.hit(); err != nil {
 		return false, err
 	}
-	return s.Store.CompleteTopic(ctx, id, topic, body)
+	return s.Store.CompleteTopic(ctx, c)
 }
 
 func (s *countingStore) MissedQuestions(ctx context.Context, id int64, topic string) ([]string, error) {

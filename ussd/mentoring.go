@@ -1,6 +1,7 @@
 package ussd
 
 import (
+	"context"
 	"errors"
 	"regexp"
 	"strconv"
@@ -9,18 +10,18 @@ import (
 	"github.com/chanjo-health/chanjo/store"
 )
 
-// Mentoring is what the mentor visit and ask-a-mentor menus need besides
-// the store and the content pack: cmd/chanjo builds it with the SMS
-// package, which this package may not import.
-type Mentoring struct {
-	// Rules are the visit reminder rules (sms.VisitRules) the store
-	// recomputes a visit's reminders with.
-	Rules store.VisitRules
-	// Note words the SMS that takes a question to a mentor (sms.QuestionNote).
-	Note store.NoteFunc
-	// Answer words the SMS that takes a mentor's answer to the nurse
-	// (sms.AnswerNote).
-	Answer func(store.Question) string
+// Mentoring changes visits and relays questions, with the reminders and
+// SMS that follow (mentoring.Service, which cmd/chanjo hands over): the
+// menus decide nothing of that policy, so they act as the SMS handler and
+// the console do.
+type Mentoring interface {
+	ScheduleVisit(ctx context.Context, mentorID, menteeID int64, at time.Time) (store.Visit, error)
+	RescheduleVisit(ctx context.Context, id int64, at time.Time) (store.Visit, error)
+	CancelVisit(ctx context.Context, id int64) error
+	MarkVisitDone(ctx context.Context, id int64, doneAt time.Time) (store.Visit, error)
+	AskQuestion(ctx context.Context, workerID int64, body, source string) (store.Asked, error)
+	AnswerQuestion(ctx context.Context, id, mentorID int64, answer string) (store.Question, error)
+	PassQuestion(ctx context.Context, id, mentorID int64) (int, error)
 }
 
 // mentoring returns the menus' settings.

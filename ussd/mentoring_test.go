@@ -9,17 +9,19 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/mentoring"
 	"github.com/chanjo-health/chanjo/store"
 )
 
-// testMentoring is the transcripts' visit rules (the pack's defaults) and a
-// plain wording of a question's SMS.
-var testMentoring = Mentoring{
-	Rules: store.VisitRules{TZ: nairobi, Before: store.RuleTime{Days: 2, Hour: 8}, After: store.RuleTime{Days: 1, Hour: 10}},
-	Note: func(n store.Note) string {
-		return fmt.Sprintf("Q%d from %s (%s): %s, reply A%d <answer>", n.QuestionID, n.Asker, n.Facility, n.Body, n.QuestionID)
-	},
-	Answer: func(q store.Question) string { return fmt.Sprintf("%s answered Q%d: %s", q.Answerer, q.ID, q.Answer) },
+// testMentoring is the mentoring service of the shipped pack (visit
+// reminders at its defaults) on db, in Nairobi.
+func testMentoring(db *store.DB) Mentoring {
+	pack, err := lessons.Default()
+	if err != nil {
+		panic(err)
+	}
+	return mentoring.New(db, pack, mentoring.Config{TZ: nairobi, USSDCode: "*384*123#"})
 }
 
 // answer stores a mentor's answer: "ID PHONE TEXT".

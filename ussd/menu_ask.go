@@ -20,7 +20,6 @@ const (
 
 // askStore is what "Ask a mentor" needs of the database.
 type askStore interface {
-	AskQuestion(ctx context.Context, workerID int64, body, source string, note store.NoteFunc) (store.Asked, error)
 	MyQuestions(ctx context.Context, workerID int64, limit int) ([]store.Question, error)
 	WorkerQuestion(ctx context.Context, workerID, id int64) (store.Question, error)
 }
@@ -80,7 +79,7 @@ func showAskConfirm(c *Ctx) (Screen, error) {
 // one transaction; a replayed hop finds the same question (the store takes
 // the same text within the hour as one).
 func sendQuestion(c *Ctx) (Move, error) {
-	a, err := storeOf[askStore](c).AskQuestion(c, c.S.Nurse.ID, c.S.Work.Question.Text, "ussd", c.mentoring().Note)
+	a, err := c.mentoring().AskQuestion(c, c.S.Nurse.ID, c.S.Work.Question.Text, "ussd")
 	if err != nil {
 		return Move{}, err
 	}

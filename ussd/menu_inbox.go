@@ -19,8 +19,6 @@ const (
 // inboxStore is what a mentor's inbox needs of the database.
 type inboxStore interface {
 	MentorInbox(ctx context.Context, mentorID int64, limit int) ([]store.InboxQuestion, error)
-	RelayAnswer(ctx context.Context, id, mentorID int64, answer string, body func(store.Question) string) (store.Question, error)
-	PassQuestion(ctx context.Context, id, mentorID int64, note store.NoteFunc) (int, error)
 }
 
 var inboxTree = []Node{
@@ -100,7 +98,7 @@ func showInboxQuestion(c *Ctx) (Screen, error) {
 // passQuestion passes the question to the other mentors of the nurse's
 // groups, as a day without an answer would.
 func passQuestion(c *Ctx, q store.InboxQuestion) (Move, error) {
-	sent, err := storeOf[inboxStore](c).PassQuestion(c, q.ID, c.S.Nurse.ID, c.mentoring().Note)
+	sent, err := c.mentoring().PassQuestion(c, q.ID, c.S.Nurse.ID)
 	switch {
 	case errors.Is(err, store.ErrNotYours), errors.Is(err, store.ErrAlreadyAnswered):
 		return Back().Say(noQuestion(c).Text), nil
@@ -128,7 +126,7 @@ func inboxAnswerInput(c *Ctx, in string) (Move, error) {
 	if len(answer) < minQuestion {
 		return Retry(c.Say("mentor.please_type_answer")), nil
 	}
-	q, err := storeOf[inboxStore](c).RelayAnswer(c, id, c.S.Nurse.ID, answer, c.mentoring().Answer)
+	q, err := c.mentoring().AnswerQuestion(c, id, c.S.Nurse.ID, answer)
 	switch {
 	case errors.Is(err, store.ErrAlreadyAnswered):
 		return Reset(Frame{State: StInbox}).Say(c.Say("mentor.already_answered", "qid", id, "mentor", q.Answerer)), nil

@@ -22,7 +22,7 @@ const (
 // database.
 type learningStore interface {
 	ProgressSummary(ctx context.Context, workerID int64) (store.Summary, error)
-	CompleteTopic(ctx context.Context, workerID int64, topic string, sms func(store.Certificate) string) (bool, error)
+	CompleteTopic(ctx context.Context, c store.TopicCompletion) (bool, error)
 	MissedQuestions(ctx context.Context, workerID int64, topic string) ([]string, error)
 	StartAttempt(ctx context.Context, workerID int64, form, topic string, seed int64) (int64, error)
 	RecordAnswer(ctx context.Context, attemptID int64, questionID, topic string, chosen int, correct bool) error
@@ -199,10 +199,13 @@ func completeTopic(c *Ctx, l *learner, topic string) (bool, error) {
 		return false, nil
 	}
 	t, _ := c.Pack().Topic(topic)
-	sms := func(cert store.Certificate) string {
-		return c.Pack().Certificate(t, c.Lang(), cert.Name, cert.Issued.In(c.zone()).Format("2006-01-02"), cert.Code)
+	code, err := store.NewCertificateCode()
+	if err != nil {
+		return false, err
 	}
-	fresh, err := storeOf[learningStore](c).CompleteTopic(c, c.S.Nurse.ID, topic, sms)
+	at := c.Now()
+	fresh, err := storeOf[learningStore](c).CompleteTopic(c, store.TopicCompletion{WorkerID: c.S.Nurse.ID, Topic: topic, Code: code, At: at,
+		SMS: c.Pack().Certificate(t, c.Lang(), c.S.Nurse.Name, at.In(c.zone()).Format("2006-01-02"), code)})
 	if err != nil {
 		return false, err
 	}

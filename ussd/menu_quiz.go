@@ -130,8 +130,8 @@ func seedFor(c *Ctx, what string) int64 {
 
 // startAssessment starts an assessment form, or resumes it at its first
 // question without an answer; a form she finished is not taken again, and
-// a later form is not started before the one before it (design.md
-// "Evaluation": the report compares the same nurses).
+// a later form is not started before the one before it (docs/domain.md
+// "Assessment": the report compares the same nurses).
 func startAssessment(c *Ctx, form lessons.Form) (Move, error) {
 	st := storeOf[learningStore](c)
 	a, err := st.AssessmentAttempt(c, c.S.Nurse.ID, string(form))

@@ -76,8 +76,7 @@ func draft(c *Ctx) *RegDraft {
 }
 
 // showRegConsent tells her, in her language, what is kept and why and how
-// to stop, before anything about her is kept (design.md "Privacy and
-// consent").
+// to stop, before anything about her is kept (docs/privacy.md).
 func showRegConsent(c *Ctx) (Screen, error) {
 	return Menu(c.Say("register.consent"),
 		Item{Label: c.Say("register.agree"), Do: agree},

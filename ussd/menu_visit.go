@@ -30,10 +30,6 @@ const (
 type visitStore interface {
 	MentorVisits(ctx context.Context, loc *time.Location, mentorID int64) (today, upcoming []store.Visit, err error)
 	Visit(ctx context.Context, id int64) (store.Visit, error)
-	ScheduleVisit(ctx context.Context, rules store.VisitRules, mentorID, menteeID int64, at time.Time) (store.Visit, error)
-	RescheduleVisit(ctx context.Context, rules store.VisitRules, id int64, at time.Time) (store.Visit, error)
-	CancelVisit(ctx context.Context, rules store.VisitRules, id int64) error
-	MarkVisitDone(ctx context.Context, rules store.VisitRules, id int64, doneAt time.Time) (store.Visit, error)
 	SaveChecklist(ctx context.Context, visitID int64, answers map[string]string) error
 	Checklist(ctx context.Context, visitID int64) (map[string]string, error)
 	RecentDoneVisits(ctx context.Context, mentorID int64, since time.Time) ([]store.DoneVisit, error)
@@ -314,7 +310,7 @@ func scheduleOnce(c *Ctx, menteeID int64, at time.Time) (store.Visit, error) {
 			return v, nil
 		}
 	}
-	return storeOf[visitStore](c).ScheduleVisit(c, c.mentoring().Rules, c.S.Nurse.ID, menteeID, at)
+	return c.mentoring().ScheduleVisit(c, c.S.Nurse.ID, menteeID, at)
 }
 
 func showVisitSaved(c *Ctx) (Screen, error) {
@@ -441,7 +437,7 @@ func visitTimeInput(c *Ctx, in string) (Move, error) {
 // moveVisit moves the visit to the day typed, at its clock time; the store
 // moves its reminders with it.
 func moveVisit(c *Ctx, v store.Visit, day time.Time) (Move, error) {
-	v, err := storeOf[visitStore](c).RescheduleVisit(c, c.mentoring().Rules, v.ID, onDay(day, v.At, c.zone()))
+	v, err := c.mentoring().RescheduleVisit(c, v.ID, onDay(day, v.At, c.zone()))
 	if errors.Is(err, store.ErrVisitClosed) {
 		return Back().Say(c.Say("mentor.visit_closed")), nil
 	}
@@ -460,9 +456,9 @@ func showCancelVisit(c *Ctx) (Screen, error) {
 		Item{Label: c.Say("mentor.yes_cancel"), Do: func(c *Ctx) (Move, error) { return cancelVisit(c, v) }}), nil
 }
 
-// cancelVisit cancels v; the store drops its reminders and tells the nurse.
+// cancelVisit cancels v; mentoring drops its reminders and tells the nurse.
 func cancelVisit(c *Ctx, v store.Visit) (Move, error) {
-	err := storeOf[visitStore](c).CancelVisit(c, c.mentoring().Rules, v.ID)
+	err := c.mentoring().CancelVisit(c, v.ID)
 	if errors.Is(err, store.ErrVisitClosed) {
 		return Retry(c.Say("mentor.visit_already_done")), nil
 	}

@@ -81,7 +81,7 @@ func showVisitConfirm(c *Ctx) (Screen, error) {
 // logDone logs the visit as done (again: no change) and opens its
 // checklist; the store refuses a visit on a later day.
 func logDone(c *Ctx, v store.Visit) (Move, error) {
-	_, err := storeOf[visitStore](c).MarkVisitDone(c, c.mentoring().Rules, v.ID, time.Time{})
+	_, err := c.mentoring().MarkVisitDone(c, v.ID, time.Time{})
 	switch {
 	case errors.Is(err, store.ErrVisitAhead):
 		return Retry(c.Say("mentor.visit_later")), nil

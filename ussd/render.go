@@ -9,8 +9,8 @@ import (
 
 // layout renders screen sc at the "98 More" page and under the notice of
 // frame f with navigation labels (the nurse's language's,
-// lessons.Pack.Labels): the one place where design.md's screen rules are
-// enforced, and the only one that knows the budget of a USSD screen (a
+// lessons.Pack.Labels): the one place where the screen rules (docs/architecture.md, "A USSD
+// hop") are enforced, and the only one that knows the budget of a USSD screen (a
 // channel with longer screens renders the same Screen its own way). The
 // body it returns is at most screen.MaxLen characters of the screen
 // character set. It reports whether a further page exists and the page it

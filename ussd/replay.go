@@ -71,12 +71,34 @@ func (m *Machine) accepts(ctx context.Context, phone string, s Session, free, tr
 func (m *Machine) dry() *Machine {
 	d := *m
 	d.store = dryStore{m.store}
+	d.mentoring = dryMentoring{}
 	d.pages = NewProgress(dryStore{m.store}, nil)
 	return &d
 }
 
 // errDryRun is what a dry store answers to a write.
 var errDryRun = errors.New("dry run: no write")
+
+// dryMentoring is a Mentoring that refuses every change with errDryRun.
+type dryMentoring struct{}
+
+func (dryMentoring) ScheduleVisit(context.Context, int64, int64, time.Time) (store.Visit, error) {
+	return store.Visit{}, errDryRun
+}
+func (dryMentoring) RescheduleVisit(context.Context, int64, time.Time) (store.Visit, error) {
+	return store.Visit{}, errDryRun
+}
+func (dryMentoring) CancelVisit(context.Context, int64) error { return errDryRun }
+func (dryMentoring) MarkVisitDone(context.Context, int64, time.Time) (store.Visit, error) {
+	return store.Visit{}, errDryRun
+}
+func (dryMentoring) AskQuestion(context.Context, int64, string, string) (store.Asked, error) {
+	return store.Asked{}, errDryRun
+}
+func (dryMentoring) AnswerQuestion(context.Context, int64, int64, string) (store.Question, error) {
+	return store.Question{}, errDryRun
+}
+func (dryMentoring) PassQuestion(context.Context, int64, int64) (int, error) { return 0, errDryRun }
 
 // dryStore is a Store that reads and refuses every write with errDryRun.
 type dryStore struct{ Store }
@@ -90,13 +112,6 @@ func (dryStore) SetOptOut(context.Context, string, bool) (bool, error)         {
 func (dryStore) RecordUSSDSession(context.Context, store.USSDSessionEnd) error { return errDryRun }
 func (dryStore) SaveLessonPages(context.Context, []store.PageMark) error       { return errDryRun }
 func (dryStore) QueueSMS(context.Context, store.Outgoing) (bool, error)        { return false, errDryRun }
-func (dryStore) CancelVisit(context.Context, store.VisitRules, int64) error    { return errDryRun }
-func (dryStore) RelayAnswer(context.Context, int64, int64, string, func(store.Question) string) (store.Question, error) {
-	return store.Question{}, errDryRun
-}
-func (dryStore) PassQuestion(context.Context, int64, int64, store.NoteFunc) (int, error) {
-	return 0, errDryRun
-}
 func (dryStore) RecordConsent(context.Context, int64, string, time.Time) error { return errDryRun }
 func (dryStore) SaveVisitNotes(context.Context, int64, string, func(string) string) error {
 	return errDryRun
@@ -107,7 +122,7 @@ func (dryStore) SaveChecklist(context.Context, int64, map[string]string) error {
 func (dryStore) SaveCalculationFor(context.Context, int64, string, string, []byte, []byte, string) error {
 	return errDryRun
 }
-func (dryStore) CompleteTopic(context.Context, int64, string, func(store.Certificate) string) (bool, error) {
+func (dryStore) CompleteTopic(context.Context, store.TopicCompletion) (bool, error) {
 	return false, errDryRun
 }
 func (dryStore) StartAttempt(context.Context, int64, string, string, int64) (int64, error) {
@@ -117,15 +132,3 @@ func (dryStore) RecordAnswer(context.Context, int64, string, string, int, bool) 
 	return errDryRun
 }
 func (dryStore) FinishAttempt(context.Context, int64, int, int) error { return errDryRun }
-func (dryStore) ScheduleVisit(context.Context, store.VisitRules, int64, int64, time.Time) (store.Visit, error) {
-	return store.Visit{}, errDryRun
-}
-func (dryStore) RescheduleVisit(context.Context, store.VisitRules, int64, time.Time) (store.Visit, error) {
-	return store.Visit{}, errDryRun
-}
-func (dryStore) MarkVisitDone(context.Context, store.VisitRules, int64, time.Time) (store.Visit, error) {
-	return store.Visit{}, errDryRun
-}
-func (dryStore) AskQuestion(context.Context, int64, string, string, store.NoteFunc) (store.Asked, error) {
-	return store.Asked{}, errDryRun
-}

@@ -21,7 +21,7 @@ func TestReplayKeepsFreeTextWhole(t *testing.T) {
 		{"question shown whole", "+254700000001", "5*1*Is 2*3 ok?",
 			"CON Send this question?\nIs 2*3 ok?\n1 Send", nil},
 		{"question sent whole", "+254700000002", "5*1*Is 2*3 ok?*1",
-			"END Sent as Q1.", []string{"Q1 from Achieng (Chanjo Demo Health Centre): Is 2*3 ok?, reply A1 <answer>"}},
+			"END Sent as Q1.", []string{"Q1 from Achieng (Chanjo Demo): Is 2*3 ok?, reply A1 <answer>"}},
 		{"a last part the next screen refuses is text", "+254700000003", "5*1*Is 2*3",
 			"CON Send this question?\nIs 2*3\n1 Send", nil},
 		{"a choice that would write is only tried last", "+254700000004", "5*1*Use 1*2 vials",

@@ -42,8 +42,8 @@ type Config struct {
 	Progress *Progress
 	// TZ is CHANJO_TZ, the zone of the dates a nurse reads; nil: Africa/Nairobi.
 	TZ *time.Location
-	// Mentoring holds the visit rules and the wording of a question's SMS
-	// for the mentor visit and ask-a-mentor menus.
+	// Mentoring changes visits and relays questions for the mentor visit
+	// and ask-a-mentor menus (a mentoring.Service).
 	Mentoring Mentoring
 }
 

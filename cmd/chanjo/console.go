@@ -15,7 +15,7 @@ func (a *app) registerConsole(r gin.IRouter) {
 	con := admin.NewConsole(a.db, a.log, a.cfg.TZ)
 	con.Price = segmentPrice(a.cfg)
 	con.Quiet, con.SMSRate = quietHours(a.cfg), a.cfg.SMSRate
-	con.VisitRules, con.Checklist = sms.VisitRules(a.pack, a.cfg.TZ), a.pack.Checklist
+	con.Mentoring, con.Checklist = a.mentoring, a.pack.Checklist
 	con.Pack = a.pack
 	con.RegistrationNotice = sms.RegistrationNotice(a.pack, a.cfg.USSDCode)
 	con.Register(r)

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/chanjo-health/chanjo/ussd"
 )
 
 // testApp wires the service on a temporary SQLite file and the Redis of
@@ -164,5 +166,36 @@ func TestRootRedirectsToConsole(t *testing.T) {
 	rec := do(a.router(), "GET", "/")
 	if rec.Code != http.StatusFound || rec.Header().Get("Location") != "/admin" {
 		t.Errorf("GET / = %d to %q, want 302 to /admin", rec.Code, rec.Header().Get("Location"))
+	}
+}
+
+// TestRouterChangesNothing: the workers are listed once, in start order,
+// when the app is built; building the router (as every test and dial
+// --local do, and as often as they like) adds none, and the reminder
+// scheduler and the dispatcher ask Redis about USSD sessions (no second USSD
+// service).
+func TestRouterChangesNothing(t *testing.T) {
+	a, _ := testApp(t, nil)
+	names := func() string {
+		var n []string
+		for _, w := range a.workers {
+			n = append(n, w.name)
+		}
+		return strings.Join(n, " ")
+	}
+	const want = "process sms reminders relay retention ussd-progress"
+	if got := names(); got != want {
+		t.Errorf("workers = %q, want %q (start order)", got, want)
+	}
+	a.router()
+	a.router()
+	if got := names(); got != want {
+		t.Errorf("workers after building the router twice = %q, want %q", got, want)
+	}
+	if s, ok := a.scheduler().Sessions.(*ussd.Presence); !ok {
+		t.Errorf("scheduler's sessions = %T, want *ussd.Presence", s)
+	}
+	if s, ok := a.dispatcher(io.Discard).Sessions.(*ussd.Presence); !ok {
+		t.Errorf("dispatcher's sessions = %T, want *ussd.Presence", s)
 	}
 }

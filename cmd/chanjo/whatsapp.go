@@ -8,7 +8,6 @@ import (
 	"regexp"
 
 	"github.com/gin-gonic/gin"
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/chanjo-health/chanjo/whatsapp"
 	"github.com/chanjo-health/chanjo/whatsapp/cloudapi"
@@ -65,31 +64,13 @@ func parseWhatsApp(env func(name, def string) string) (WhatsAppConfig, error) {
 	return w, nil
 }
 
-// registerWhatsApp mounts the webhook at /whatsapp when the channel is configured, and the WhatsApp
-// metrics on reg. The webhook carries no callback token: Meta signs every POST with WA_APP_SECRET.
-func (a *app) registerWhatsApp(r gin.IRouter, reg prometheus.Registerer) {
+// registerWhatsApp mounts the webhook at /whatsapp when the channel is configured. The webhook
+// carries no callback token: Meta signs every POST with WA_APP_SECRET.
+func (a *app) registerWhatsApp(r gin.IRouter) {
 	if !a.cfg.WhatsApp.On() {
 		return
 	}
-	m := whatsapp.NewMetrics(reg)
-	a.whatsappInbox = whatsapp.NewInbox(a.db, a.log, m)
-	whatsapp.NewHandler(a.db, a.cfg.WhatsApp.AppSecret, a.cfg.WhatsApp.VerifyToken, a.whatsappInbox, a.log, m).Register(r)
-}
-
-// addWhatsApp adds the worker that applies stored webhooks, or says once that the channel is off.
-func (a *app) addWhatsApp() {
-	if !a.cfg.WhatsApp.On() {
-		a.log.Info("WhatsApp is off: WA_PHONE_NUMBER_ID, WA_TOKEN, WA_APP_SECRET and WA_VERIFY_TOKEN are not set", "component", "whatsapp")
-		return
-	}
-	a.workers = append(a.workers, worker{name: "whatsapp", run: func(ctx context.Context) error {
-		inbox := a.whatsappInbox
-		if inbox == nil { // served by a handler other than router(): no metrics registered
-			inbox = whatsapp.NewInbox(a.db, a.log, nil)
-		}
-		inbox.Run(ctx)
-		return nil
-	}})
+	whatsapp.NewHandler(a.db, a.cfg.WhatsApp.AppSecret, a.cfg.WhatsApp.VerifyToken, a.whatsappInbox, a.log, a.whatsappMetrics).Register(r)
 }
 
 func runFakeWhatsApp(ctx context.Context, e env, args []string) error {

@@ -80,7 +80,7 @@ func amcZero() Status {
 }
 
 // Grade places stock against the policy's levels, first match winning
-// (domain.md section 2): with AMC 0 nothing can be graded (N/A); stock-out, below safety stock (usable stock on
+// (docs/domain.md section 2): with AMC 0 nothing can be graded (N/A); stock-out, below safety stock (usable stock on
 // hand, not the position, is what children can be given), at or below the
 // order point, within policy, above the maximum. The position counts stock
 // in transit. The order it names fills up to the maximum.

@@ -63,7 +63,7 @@ func NeedByTarget(in TargetNeed) (NeedResult, error) {
 	return r, nil
 }
 
-// highWastage flags a rate above the vaccine's acceptable rate (domain.md
+// highWastage flags a rate above the vaccine's acceptable rate (docs/domain.md
 // section 2); a vaccine without one is never flagged.
 func highWastage(rate float64, v Vaccine) (Status, bool) {
 	if v.Acceptable == 0 || rate <= v.Acceptable {

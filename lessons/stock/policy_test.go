@@ -59,7 +59,7 @@ func TestPolicyGradesAgree(t *testing.T) {
 	}
 }
 
-// TestWorkedExampleA is domain.md section 2, example A: BCG 65% wastage is
+// TestWorkedExampleA is docs/domain.md section 2, example A: BCG 65% wastage is
 // flagged against its acceptable 50%.
 func TestWorkedExampleA(t *testing.T) {
 	r, err := StockCount(Count{Opening: 100, Received: 100, Closing: 80, Administered: 42, Vaccine: mustVaccine(t, "bcg")})
@@ -81,7 +81,7 @@ func TestWorkedExampleA(t *testing.T) {
 	}
 }
 
-// TestWorkedExampleB is domain.md section 2, example B.
+// TestWorkedExampleB is docs/domain.md section 2, example B.
 func TestWorkedExampleB(t *testing.T) {
 	l, err := StockLevels(120, DefaultPolicy())
 	if err != nil {
@@ -122,7 +122,7 @@ func TestWorkedExampleB(t *testing.T) {
 	}
 }
 
-// TestWorkedExampleC is domain.md section 2, example C: a Penta vial
+// TestWorkedExampleC is docs/domain.md section 2, example C: a Penta vial
 // carried over makes month 2 negative, which is fine; for MR it is a data
 // error.
 func TestWorkedExampleC(t *testing.T) {
@@ -164,7 +164,7 @@ func TestWorkedExampleC(t *testing.T) {
 	}
 }
 
-// TestWorkedExampleD is domain.md section 2, example D: the nurse's
+// TestWorkedExampleD is docs/domain.md section 2, example D: the nurse's
 // measured 8% against WHO's indicative maximum of 25%.
 func TestWorkedExampleD(t *testing.T) {
 	for _, tt := range []struct {

@@ -95,7 +95,7 @@ func pct(frac float64) string {
 	return fixed(frac*100, 1) + "%"
 }
 
-// months formats months of stock with two decimals (domain.md: MOS 1.50,
+// months formats months of stock with two decimals (docs/domain.md: MOS 1.50,
 // 0.42). One decimal showed 0.995 as "1.0" beside a grade of under a month;
 // the grades now compare doses, and the status names them.
 func months(x float64) string {

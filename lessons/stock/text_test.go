@@ -127,7 +127,7 @@ func TestTexts(t *testing.T) {
 	}
 }
 
-// avoidInKiswahili are the variants domain.md section 9 lists as ones to
+// avoidInKiswahili are the variants docs/domain.md section 9 lists as ones to
 // avoid in Kiswahili text (glossary v2): English words nurses say, and
 // Kiswahili words that mean something else.
 var avoidInKiswahili = []string{"vial", "coverage", "dropout", "outreach", "tally", "teach-back", "kigezo",
@@ -140,7 +140,7 @@ func TestKiswahiliGlossary(t *testing.T) {
 		sw := strings.ToLower(text["sw"])
 		for _, bad := range avoidInKiswahili {
 			if strings.Contains(sw, bad) {
-				t.Errorf("Kiswahili text %q says %q (glossary: domain.md section 9)", text["sw"], bad)
+				t.Errorf("Kiswahili text %q says %q (glossary: docs/domain.md section 9)", text["sw"], bad)
 			}
 		}
 		if strings.Contains(text["sw"], "AMC") && !strings.Contains(text["sw"], "(AMC") {
