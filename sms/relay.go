@@ -213,7 +213,7 @@ func answerSMS(q store.Question, ussdCode string) string {
 }
 
 // QuestionNote words the SMS that takes a question to a mentor, in her
-// language, with the nurse's name and facility shortened and the question
+// language (or to a supervisor, in the console's English), with the nurse's name and facility shortened and the question
 // cut at a word so that it fits two segments. The USSD service queues the
 // same wording (cmd/chanjo hands it over).
 func QuestionNote(n store.Note) string {
@@ -223,6 +223,10 @@ func QuestionNote(n store.Note) string {
 	}
 	var head, tail string
 	switch {
+	case n.Supervisor && n.Escalated:
+		head, tail = "Chanjo helpdesk: Q%d from %s, unanswered for a day: ", ". Answer it in the console under Questions (Q%d)."
+	case n.Supervisor:
+		head, tail = "Chanjo helpdesk: Q%d from %s, who has no mentor to answer it: ", ". Answer it in the console under Questions (Q%d)."
 	case n.Lang == "sw" && n.Escalated:
 		head, tail = "Swali Q%d kutoka kwa %s, halijajibiwa kwa siku moja: ", ". Jibu: A%d <jibu>"
 	case n.Lang == "sw":
