@@ -21,6 +21,7 @@ type WorkerFilter struct {
 	Q         string // part of the name, phone, facility name or code
 	SubCounty string
 	Status    string // pending | active | inactive
+	Role      string // nurse | mentor
 	Limit     int    // at most MaxWorkerPage; 0 means DefaultWorkerPage
 	Offset    int
 }
@@ -85,6 +86,10 @@ func workerWhere(sc Scope, f WorkerFilter) (string, []any) {
 	if f.Status != "" {
 		conds = append(conds, `w.status = ?`)
 		args = append(args, f.Status)
+	}
+	if f.Role != "" {
+		conds = append(conds, `w.role = ?`)
+		args = append(args, f.Role)
 	}
 	return strings.Join(conds, " AND "), args
 }
