@@ -35,6 +35,8 @@ type API struct {
 	Pack *lessons.Pack
 	// TZ is the zone of the reports' months; nil means UTC.
 	TZ *time.Location
+	// Wording words the helpdesk's SMS.
+	Wording Wording
 }
 
 // NewAPI returns the JSON API's resources (the calculators are their own handler).
@@ -110,5 +112,6 @@ func (a *API) Register(r gin.IRouter) {
 	r.GET("/broadcasts/:id/failed", a.failedBroadcast)
 	r.POST("/broadcasts/:id/resend", a.resendBroadcast)
 	a.registerPeople(r)
+	a.registerHelpdesk(r)
 	a.registerReports(r)
 }
