@@ -192,3 +192,19 @@ func localPath(p, def string) string {
 	}
 	return def
 }
+
+// setFacility is POST /admin/nurses/:id/facility: she moves to the roster's
+// facility with the code (one of the user's sub-counties), which places a
+// nurse who registered with a code the roster does not know.
+func (h *Console) setFacility(c *gin.Context) {
+	w, ok := h.workerParam(c)
+	if !ok {
+		return
+	}
+	w, err := h.db.SetWorkerFacility(c.Request.Context(), scopeOf(c), userOf(c).ID, w.ID, c.PostForm("facility_code"))
+	if err != nil {
+		h.failForm(c, err)
+		return
+	}
+	h.redirect(c, "/admin/nurses/"+strconv.FormatInt(w.ID, 10), w.Name+" is now at "+w.FacilityName+".")
+}
