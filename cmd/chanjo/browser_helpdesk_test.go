@@ -77,7 +77,7 @@ func TestHelpdeskInBrowser(t *testing.T) {
 // morning, then cancels it on its page before it goes.
 func (b *browser) heldBroadcastCancelled() {
 	b.t.Helper()
-	tomorrow := time.Now().Add(24 * time.Hour).Format("2006-01-02") + "T09:00"
+	tomorrow := time.Now().Add(24*time.Hour).Format("2006-01-02") + "T09:00"
 	b.countRecipients()
 	b.do("hold until tomorrow", chromedp.SetValue(chromedp.CSS(`input[name=send_at]`), tomorrow),
 		chromedp.Click(chromedp.CSS(`button[value=count]`)),
