@@ -27,6 +27,10 @@ type workerJSON struct {
 	Facility   facilityJSON `json:"facility"`
 	LastDialAt *time.Time   `json:"last_dial_at"`
 	CreatedAt  time.Time    `json:"created_at"`
+
+	// UnknownFacility is set for a code typed at registration that the
+	// roster does not know: the console flags her and sets her facility.
+	UnknownFacility bool `json:"unknown_facility"`
 }
 
 type facilityJSON struct {
@@ -37,7 +41,8 @@ type facilityJSON struct {
 
 func toJSON(w store.WorkerRow) workerJSON {
 	j := workerJSON{ID: w.ID, Name: w.Name, Phone: w.Phone, Role: w.Role, Language: w.Language, Status: w.Status,
-		OptedOut: w.OptedOut, Facility: facilityJSON{w.FacilityCode, w.FacilityName, w.SubCounty}, CreatedAt: w.CreatedAt.UTC()}
+		OptedOut: w.OptedOut, Facility: facilityJSON{w.FacilityCode, w.FacilityName, w.SubCounty}, CreatedAt: w.CreatedAt.UTC(),
+		UnknownFacility: w.UnknownFacility}
 	if w.LastDialAt.Valid {
 		t := w.LastDialAt.Time.UTC()
 		j.LastDialAt = &t

@@ -41,6 +41,12 @@ func TestUnknownFacilityRegistrantReachesHerSupervisor(t *testing.T) {
 			t.Errorf("Embakasi's supervisor sets her facility = %d, want 404", rec.Code)
 		}
 
+		mineAPI := h.api("GET", "/api/v1/workers?status=pending", h.token(h.userByName("wanjiru")), "").Body.String()
+		theirAPI := h.api("GET", "/api/v1/workers?status=pending", h.token(h.userByName("otieno")), "").Body.String()
+		if !strings.Contains(mineAPI, `"Zawadi"`) || !strings.Contains(mineAPI, `"unknown_facility":true`) || strings.Contains(theirAPI, "Zawadi") {
+			t.Errorf("API pending workers: Kibra's %s, Embakasi's %s; want Zawadi flagged in Kibra's only", mineAPI, theirAPI)
+		}
+
 		for _, code := range []string{"F-Embakasi", "nope"} {
 			if rec := mine.post(nurse+"/facility", form("csrf", csrf, "facility_code", code)); rec.Code != http.StatusUnprocessableEntity {
 				t.Errorf("set facility %q = %d, want 422", code, rec.Code)
