@@ -56,40 +56,54 @@ WHERE id = ? AND answered_at IS NULL AND closed_at IS NULL`
 // first answered) or ErrQuestionClosed when it no longer waits; an empty
 // answer wraps ErrEmptyQuestion.
 func (db *DB) AnswerAsStaff(ctx context.Context, sc Scope, userID, id int64, answer string, body func(Question) string) (Question, error) {
+	var q Question
+	err := db.Tx(ctx, func(tx *Tx) error {
+		var err error
+		q, err = db.AnswerAsStaffTx(ctx, tx, sc, userID, id, answer, body)
+		return err
+	})
+	return q, err
+}
+
+// AnswerAsStaffTx is AnswerAsStaff in the transaction tx of the event that
+// brings the answer (a supervisor's "A12 …" by SMS). A refusal writes
+// nothing.
+func (db *DB) AnswerAsStaffTx(ctx context.Context, tx *Tx, sc Scope, userID, id int64, answer string, body func(Question) string) (Question, error) {
 	answer = strings.TrimSpace(answer)
 	if answer == "" {
 		return Question{}, fmt.Errorf("store: staff answer %d: %w", id, ErrEmptyQuestion)
 	}
-	var q Question
-	err := db.Tx(ctx, func(tx *Tx) error {
-		var err error
-		if q, err = db.questionInScope(ctx, tx, sc, id); err != nil {
-			return err
-		}
-		if err := stillWaiting(q); err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, db.Rebind(sqlStaffAnswer), answer, userID, db.Now().UTC(), id)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return errors.Join(err, ErrAlreadyAnswered) // a mentor's answer came in between
-		}
-		if q, err = db.question(ctx, tx, id); err != nil {
-			return err
-		}
-		_, err = db.Enqueue(ctx, tx, Outgoing{DedupeKey: fmt.Sprintf("q:%d:answer", q.ID), Kind: KindReply,
-			Phone: q.Phone, WorkerID: q.WorkerID, Body: body(q)})
-		if err != nil {
-			return err
-		}
-		return db.Audit(ctx, tx, userID, "question.answer", fmt.Sprintf("question:%d", id), "")
-	})
+	q, err := db.staffAnswer(ctx, tx, sc, userID, id, answer, body)
 	if err != nil {
 		return q, fmt.Errorf("store: staff answer %d: %w", id, err)
 	}
 	return q, nil
+}
+
+func (db *DB) staffAnswer(ctx context.Context, tx *Tx, sc Scope, userID, id int64, answer string, body func(Question) string) (Question, error) {
+	q, err := db.questionInScope(ctx, tx, sc, id)
+	if err != nil {
+		return Question{}, err
+	}
+	if err := stillWaiting(q); err != nil {
+		return q, err
+	}
+	res, err := tx.ExecContext(ctx, db.Rebind(sqlStaffAnswer), answer, userID, db.Now().UTC(), id)
+	if err != nil {
+		return Question{}, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return q, errors.Join(err, ErrAlreadyAnswered) // a mentor's answer came in between
+	}
+	if q, err = db.question(ctx, tx, id); err != nil {
+		return Question{}, err
+	}
+	_, err = db.Enqueue(ctx, tx, Outgoing{DedupeKey: fmt.Sprintf("q:%d:answer", q.ID), Kind: KindReply,
+		Phone: q.Phone, WorkerID: q.WorkerID, Body: body(q)})
+	if err != nil {
+		return Question{}, err
+	}
+	return q, db.Audit(ctx, tx, userID, "question.answer", fmt.Sprintf("question:%d", id), "")
 }
 
 const sqlAssign = `UPDATE questions SET assigned_to = ? WHERE id = ? AND answered_at IS NULL AND closed_at IS NULL`
