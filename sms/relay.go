@@ -224,9 +224,9 @@ func QuestionNote(n store.Note) string {
 	var head, tail string
 	switch {
 	case n.Supervisor && n.Escalated:
-		head, tail = "Chanjo helpdesk: Q%d from %s, unanswered for a day: ", ". Reply A%d <answer>, or answer it in the console."
+		head, tail = "Chanjo helpdesk: Q%d from %s, unanswered for a day: ", " (reply A%d <answer>, or answer it in the console)"
 	case n.Supervisor:
-		head, tail = "Chanjo helpdesk: Q%d from %s, who has no mentor to answer it: ", ". Reply A%d <answer>, or answer it in the console."
+		head, tail = "Chanjo helpdesk: Q%d from %s, who has no mentor to answer it: ", " (reply A%d <answer>, or answer it in the console)"
 	case n.Lang == "sw" && n.Escalated:
 		head, tail = "Swali Q%d kutoka kwa %s, halijajibiwa kwa siku moja: ", ". Jibu: A%d <jibu>"
 	case n.Lang == "sw":

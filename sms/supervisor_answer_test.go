@@ -22,8 +22,7 @@ func TestSupervisorAnswersBySMS(t *testing.T) {
 			from, text string
 			to, reply  string // who gets the newest reply, and a phrase of it
 		}{
-			{kibraNurse, "Can BCG and OPV0 be given together?", supervisorPhone,
-				"Chanjo helpdesk: Q1 from Nurse (Kibra), who has no mentor to answer it: Can BCG and OPV0 be given together?. Reply A1 <answer>"},
+			{kibraNurse, "Can BCG and OPV0 be given together?", kibraNurse, "your supervisor will see it"},
 			{supervisorPhone, "A1 Yes, both at birth.", supervisorPhone, "Your answer to Q1 was sent to Nurse."},
 			{supervisorPhone, "A1 Actually wait.", supervisorPhone, "Q1 was already answered by wanjiru, so yours was not sent."},
 			{embakasiNurse, "Who has the cold box key?", embakasiNurse, "your supervisor will see it"},
@@ -37,6 +36,14 @@ func TestSupervisorAnswersBySMS(t *testing.T) {
 			if got := c.lastReply(t, s.to); !strings.Contains(got, s.reply) {
 				t.Errorf("after %q: reply to %s = %q, want it to contain %q", s.text, s.to, got, s.reply)
 			}
+		}
+		var alerts []string
+		if err := db.Select(&alerts, db.Rebind(`SELECT body FROM outbox WHERE kind = 'nudge' AND phone = ?`), supervisorPhone); err != nil {
+			t.Fatal(err)
+		}
+		wantAlert := []string{"Chanjo helpdesk: Q1 from Nurse (Kibra), who has no mentor to answer it: Can BCG and OPV0 be given together? (reply A1 <answer>, or answer it in the console)"}
+		if diff := cmp.Diff(wantAlert, alerts); diff != "" {
+			t.Errorf("the supervisor's alert (-want +got):\n%s", diff)
 		}
 		var answers []string
 		for _, r := range c.replies(t, kibraNurse) {

@@ -210,7 +210,9 @@ func (db *DB) alertSupervisors(ctx context.Context, tx *Tx, id int64, note NoteF
 	for i, s := range sups {
 		n := Note{QuestionID: id, Asker: asker.Name, Facility: asker.Facility, Body: asker.Body, Lang: "en",
 			Escalated: escalated, Supervisor: true}
-		msgs[i] = Outgoing{DedupeKey: fmt.Sprintf("q:%d:sup:%d", id, s.ID), Kind: KindReply, Phone: s.Phone.String, Body: note(n)}
+		// A nudge: no reply to anything she sent, so quiet hours hold it
+		// till morning and her STOP holds it for good.
+		msgs[i] = Outgoing{DedupeKey: fmt.Sprintf("q:%d:sup:%d", id, s.ID), Kind: KindNudge, Phone: s.Phone.String, Body: note(n)}
 	}
 	_, err := db.Enqueue(ctx, tx, msgs...)
 	return err
