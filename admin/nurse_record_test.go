@@ -57,6 +57,10 @@ func TestNursePageShowsHerRecord(t *testing.T) {
 		if !strings.Contains(page, `type="checkbox" disabled checked`) {
 			t.Errorf("the opt-out box is not read-only:\n%s", page)
 		}
+		if page := b.get("/admin/nurses/" + id(p.myMentor)).Body.String(); !strings.Contains(page, "Her mentees") ||
+			!strings.Contains(page, `<a href="/admin/nurses/`+id(p.myNurse)+`">Achieng</a>`) || !strings.Contains(page, "43%") {
+			t.Errorf("the mentor's page lacks Achieng among her mentees with her quiz average 43%% (16 of 37 over every quiz and assessment):\n%s", page)
+		}
 		if rec := b.get("/admin/nurses/" + id(p.theirNurse)); rec.Code != 404 {
 			t.Errorf("another sub-county's nurse page = %d, want 404", rec.Code)
 		}

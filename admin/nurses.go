@@ -83,6 +83,8 @@ type nurseData struct {
 	// calculations and SMS.
 	Progress nurseProgress
 	Record   store.NurseRecord
+	// Mentees are a mentor's mentees with their progress.
+	Mentees []store.Mentee
 }
 
 // workerParam loads the worker of the :id in the path inside the scope,
@@ -123,6 +125,9 @@ func (h *Console) nurse(c *gin.Context) {
 	}
 	if err == nil {
 		d.Record, err = h.db.NurseRecordOf(ctx, w.ID)
+	}
+	if err == nil && w.Role == store.RoleMentor {
+		d.Mentees, err = h.db.Mentees(ctx, w.ID)
 	}
 	if err != nil {
 		h.fail(c, err)
