@@ -162,6 +162,9 @@ func (h *Handler) relayAnswer(ctx context.Context, tx *store.Tx, w store.Worker,
 	case errors.Is(err, store.ErrAlreadyAnswered):
 		refusal = fmt.Sprintf(pick(lang, "Chanjo: Q%d was already answered by %s, so yours was not sent. Thank you!",
 			"Chanjo: Q%d tayari limejibiwa na %s, kwa hiyo jibu lako halikutumwa. Asante!"), id, q.Answerer)
+	case errors.Is(err, store.ErrQuestionClosed):
+		refusal = fmt.Sprintf(pick(lang, "Chanjo: Q%d was closed, so your answer was not sent. Thank you!",
+			"Chanjo: Q%d limefungwa, kwa hiyo jibu lako halikutumwa. Asante!"), id)
 	case err != nil:
 		return nil, err
 	}

@@ -127,6 +127,12 @@ func TestHelpdeskAnswerReassignClose(t *testing.T) {
 		if _, err := db.AnswerAsStaff(ctx, yatta, sup.ID, q2, "Too late", answerBody); !errors.Is(err, store.ErrQuestionClosed) {
 			t.Errorf("AnswerAsStaff(closed) error = %v, want ErrQuestionClosed", err)
 		}
+		if _, err := db.RelayAnswer(ctx, q2, ids[qMary], "Too late", answerBody); !errors.Is(err, store.ErrQuestionClosed) {
+			t.Errorf("mentor's answer to a closed question: error = %v, want ErrQuestionClosed", err)
+		}
+		if _, err := db.PassQuestion(ctx, q2, ids[qMary], testNote); !errors.Is(err, store.ErrQuestionClosed) {
+			t.Errorf("mentor passes on a closed question: error = %v, want ErrQuestionClosed", err)
+		}
 		if inbox, _ := db.MentorInbox(ctx, ids[qMary], 10); len(inbox) != 0 {
 			t.Errorf("Mary's inbox after the helpdesk = %+v, want empty", inbox)
 		}

@@ -57,7 +57,8 @@ func (db *DB) RelayAnswer(ctx context.Context, id, mentorID int64, answer string
 // mentors of the nurse's groups, as EscalateQuestion does for a question
 // unanswered for a day; it reports how many were sent it (0: none in reach,
 // or it was passed on before). ErrNotYours for a question she may not
-// answer, ErrAlreadyAnswered for one answered.
+// answer, ErrAlreadyAnswered for one answered, ErrQuestionClosed for one
+// staff closed.
 func (db *DB) PassQuestion(ctx context.Context, id, mentorID int64, note NoteFunc) (int, error) {
 	var may int
 	if err := db.GetContext(ctx, &may, db.Rebind(sqlMayAnswer), append([]any{id}, mayAnswerArgs(mentorID)...)...); err != nil {
@@ -70,8 +71,8 @@ func (db *DB) PassQuestion(ctx context.Context, id, mentorID int64, note NoteFun
 	if err != nil {
 		return 0, fmt.Errorf("store: pass question %d: %w", id, err)
 	}
-	if q.Answered() {
-		return 0, fmt.Errorf("store: pass question %d: %w", id, ErrAlreadyAnswered)
+	if err := stillWaiting(q); err != nil {
+		return 0, fmt.Errorf("store: pass question %d: %w", id, err)
 	}
 	_, sent, err := db.EscalateQuestion(ctx, id, note)
 	return sent, err

@@ -258,7 +258,7 @@ func (db *DB) MyQuestions(ctx context.Context, workerID int64, limit int) ([]Que
 const sqlMayAnswer = `SELECT COUNT(*) FROM questions q WHERE q.id = ? AND ` + mayAnswerBy
 
 const sqlAnswerOnce = `UPDATE questions SET answer = ?, answered_by = ?, answered_at = ?
-WHERE id = ? AND answered_at IS NULL`
+WHERE id = ? AND answered_at IS NULL AND closed_at IS NULL`
 
 // sqlCorrectAnswer replaces an answer by the mentor who gave it; answered_at
 // stays the time of the first, which the nurse got.
@@ -268,7 +268,8 @@ const sqlCorrectAnswer = `UPDATE questions SET answer = ? WHERE id = ? AND answe
 // returns the question as answered (with the asker's number and language,
 // for the SMS that takes the answer to her). ErrNotFound for no such
 // question, ErrNotYours for one she may not answer, ErrAlreadyAnswered (with
-// the question as first answered) for a second answer.
+// the question as first answered) for a second answer, ErrQuestionClosed for
+// one staff closed (the nurse gets nothing).
 func (db *DB) AnswerQuestion(ctx context.Context, tx *Tx, id, mentorID int64, answer string) (Question, error) {
 	answer = strings.TrimSpace(answer)
 	if answer == "" {
@@ -276,7 +277,7 @@ func (db *DB) AnswerQuestion(ctx context.Context, tx *Tx, id, mentorID int64, an
 	}
 	q, err := db.answer(ctx, tx, id, mentorID, answer)
 	if err != nil && !errors.Is(err, ErrAlreadyAnswered) {
-		return Question{}, fmt.Errorf("store: answer question %d: %w", id, err)
+		return q, fmt.Errorf("store: answer question %d: %w", id, err)
 	}
 	return q, err
 }
@@ -303,6 +304,9 @@ func (db *DB) answer(ctx context.Context, tx *Tx, id, mentorID int64, answer str
 	q, err := db.question(ctx, tx, id)
 	if err != nil || n == 1 {
 		return q, err
+	}
+	if q.State() == QuestionClosed {
+		return q, ErrQuestionClosed
 	}
 	if !q.AnsweredBy.Valid || q.AnsweredBy.Int64 != mentorID {
 		return q, ErrAlreadyAnswered
