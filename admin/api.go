@@ -105,6 +105,7 @@ func (a *API) Register(r gin.IRouter) {
 	r.GET("/workers", a.workers)
 	r.GET("/workers/:id", a.worker)
 	r.PATCH("/workers/:id", a.patchWorker)
+	r.POST("/workers/:id/facility", a.setWorkerFacility)
 	r.POST("/broadcasts", a.createBroadcast)
 	r.GET("/broadcasts", a.listBroadcasts)
 	r.GET("/broadcasts/:id", a.getBroadcast)

@@ -153,6 +153,33 @@ func (a *API) patchWorker(c *gin.Context) {
 	c.JSON(http.StatusOK, toJSON(w))
 }
 
+// setWorkerFacility is POST /api/v1/workers/:id/facility {"facility_code":
+// "…"}: she moves to the roster's facility with the code, as the console's
+// nurse page does for a registrant whose code the roster did not know. 404
+// for a worker outside the scope, 422 for a code the roster does not know
+// or a facility outside the scope. Audited.
+func (a *API) setWorkerFacility(c *gin.Context) {
+	w, ok := a.workerParam(c)
+	if !ok {
+		return
+	}
+	var body struct {
+		FacilityCode string `json:"facility_code"`
+	}
+	if !a.decode(c, &body) {
+		return
+	}
+	w, err := a.db.SetWorkerFacility(c.Request.Context(), scopeOf(c), userOf(c).ID, w.ID, body.FacilityCode)
+	if a.refused(c, err) {
+		return
+	}
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toJSON(w))
+}
+
 // decodePatch reads a patch, returning a syntax error or the fields whose
 // values are refused.
 func decodePatch(body io.Reader) (workerPatch, map[string]string, error) {

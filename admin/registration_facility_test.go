@@ -67,3 +67,41 @@ func TestUnknownFacilityRegistrantReachesHerSupervisor(t *testing.T) {
 		}
 	})
 }
+
+// TestAPISetsAnUnknownFacilityRegistrantsFacility: the API places a
+// registrant whose code the roster did not know, as the console does: 404 to
+// another sub-county's supervisor, 422 for a code the roster does not know
+// or a facility outside the scope (nothing changes), audited once.
+func TestAPISetsAnUnknownFacilityRegistrantsFacility(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		h := newHarness(t, db)
+		peopleFixture(h)
+		h.user("otieno", store.RoleSupervisor, "Embakasi")
+		w, err := db.Register(t.Context(), store.Registration{Phone: "+254711000099", Name: "Zawadi", FacilityCode: "99999",
+			Language: "sw", SubCounty: "Kibra"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := "/api/v1/workers/" + id(w.ID) + "/facility"
+		mine, theirs := h.token(h.userByName("wanjiru")), h.token(h.userByName("otieno"))
+
+		if rec := h.api("POST", path, theirs, `{"facility_code":"F-Embakasi"}`); rec.Code != http.StatusNotFound {
+			t.Errorf("Embakasi's supervisor POST %s = %d, want 404", path, rec.Code)
+		}
+		for _, body := range []string{`{"facility_code":"F-Embakasi"}`, `{"facility_code":"nope"}`, `{"facility_code":""}`, `{"code":"F-Kibra"}`} {
+			if rec := h.api("POST", path, mine, body); rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), `"invalid"`) {
+				t.Errorf("POST %s %s = %d %s, want 422 invalid", path, body, rec.Code, rec.Body)
+			}
+		}
+		if got := h.workerRow(w.ID); !got.UnknownFacility {
+			t.Fatalf("a refused code changed her facility to %q", got.FacilityName)
+		}
+		rec := h.api("POST", path, mine, `{"facility_code":"f-kibra"}`)
+		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"name":"Kibra Health Centre"`) || !strings.Contains(rec.Body.String(), `"unknown_facility":false`) {
+			t.Fatalf("POST %s F-Kibra = %d %s, want 200 with Kibra Health Centre, no longer flagged", path, rec.Code, rec.Body)
+		}
+		if n := h.audits("worker.facility"); n != 1 {
+			t.Errorf("audit rows worker.facility = %d, want 1", n)
+		}
+	})
+}
