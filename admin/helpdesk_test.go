@@ -52,7 +52,7 @@ func TestHelpdeskAnswerReachesTheNurse(t *testing.T) {
 		q := h.ask(p.myOther, "Can I give BCG and OPV0 together?")
 		b, csrf := h.loggedIn("wanjiru")
 		page := b.get("/admin/questions").Body.String()
-		for _, want := range []string{"Can I give BCG and OPV0 together?", "254711000012", "Baraka", "open"} {
+		for _, want := range []string{`aria-current="page">Helpdesk</a>`, "Can I give BCG and OPV0 together?", "254711000012", "Baraka", "open"} {
 			if !strings.Contains(page, want) {
 				t.Errorf("helpdesk lacks %q:\n%s", want, page)
 			}
