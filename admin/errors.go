@@ -30,6 +30,8 @@ var problems = []struct {
 	{store.ErrNotFound, problem{http.StatusNotFound, "not_found", "not found", ""}},
 	{store.ErrVisitClosed, problem{http.StatusConflict, "conflict", "this visit is already done or cancelled", ""}},
 	{store.ErrInvalidVisit, problem{http.StatusUnprocessableEntity, "invalid", "the visit must be today or later, by a mentor to another nurse", ""}},
+	{store.ErrAlreadyAnswered, problem{http.StatusConflict, "already_answered", "the question was already answered; nothing was sent", ""}},
+	{store.ErrQuestionClosed, problem{http.StatusConflict, "closed", "the question is closed; nothing was sent", ""}},
 	{store.ErrNothingToCancel, problem{http.StatusConflict, "nothing_to_cancel", "every SMS of this broadcast is already sent or being sent", ""}},
 	{store.ErrOptOutKept, problem{http.StatusUnprocessableEntity, "invalid", "only the nurse can undo her opt-out, by sending START", "opted_out"}},
 	{store.ErrInvalid, problem{http.StatusUnprocessableEntity, "invalid", "invalid input", ""}},

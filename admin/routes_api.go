@@ -10,6 +10,7 @@ func (a *API) Register(r gin.IRouter) {
 	r.GET("/workers", a.workers)
 	r.GET("/workers/:id", a.worker)
 	r.PATCH("/workers/:id", a.patchWorker)
+	r.POST("/workers/:id/facility", a.setWorkerFacility)
 	r.POST("/broadcasts", a.createBroadcast)
 	r.GET("/broadcasts", a.listBroadcasts)
 	r.GET("/broadcasts/:id", a.getBroadcast)
@@ -30,4 +31,7 @@ func (a *API) Register(r gin.IRouter) {
 	r.GET("/reports/evaluation", a.report(evaluationReport))
 	r.GET("/questions", a.listQuestions)
 	r.GET("/questions/:id", a.getQuestion)
+	r.POST("/questions/:id/answer", a.answerQuestion)
+	r.POST("/questions/:id/reassign", a.reassignQuestion)
+	r.POST("/questions/:id/close", a.closeQuestion)
 }

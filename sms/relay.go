@@ -154,6 +154,8 @@ func (h *Handler) relayAnswer(ctx context.Context, tx *store.Tx, w store.Worker,
 		refusal = p.Say(lang, "sms.answer.unknown", "q", id)
 	case errors.Is(err, store.ErrAlreadyAnswered):
 		refusal = p.Say(lang, "sms.answer.taken", "q", id, "name", q.Answerer)
+	case errors.Is(err, store.ErrQuestionClosed):
+		refusal = p.Say(lang, "sms.answer.closed", "q", id)
 	case err != nil:
 		return nil, err
 	}

@@ -44,7 +44,8 @@ type Question struct {
 	Answer     string        `db:"answer"`
 	AnsweredBy sql.NullInt64 `db:"answered_by"`
 	AnsweredAt sql.NullTime  `db:"answered_at"`
-	// Answerer is the name of the mentor who answered, "" before.
+	// Answerer is the name of the mentor (or the console user) who
+	// answered, "" before.
 	Answerer    string       `db:"answerer"`
 	EscalatedAt sql.NullTime `db:"escalated_at"`
 	ClosedAt    sql.NullTime `db:"closed_at"`
@@ -158,8 +159,9 @@ func (db *DB) QuestionAsker(ctx context.Context, tx *Tx, id int64) (Asker, error
 }
 
 const sqlQuestion = `SELECT q.id, q.worker_id, q.body, q.source, q.asked_at, q.answer, q.answered_by, q.answered_at,
-       q.escalated_at, q.closed_at, COALESCE(m.name, '') AS answerer, w.name, w.phone, w.language
-FROM questions q JOIN workers w ON w.id = q.worker_id LEFT JOIN workers m ON m.id = q.answered_by`
+       q.escalated_at, q.closed_at, COALESCE(m.name, u.name, '') AS answerer, w.name, w.phone, w.language
+FROM questions q JOIN workers w ON w.id = q.worker_id LEFT JOIN workers m ON m.id = q.answered_by
+LEFT JOIN users u ON u.id = q.answered_by_user`
 
 func (db *DB) question(ctx context.Context, q sqlx.QueryerContext, id int64) (Question, error) {
 	var out Question
@@ -203,7 +205,7 @@ func (db *DB) MyQuestions(ctx context.Context, workerID int64, limit int) ([]Que
 const sqlMayAnswer = `SELECT COUNT(*) FROM questions q WHERE q.id = ? AND ` + mayAnswerBy
 
 const sqlAnswerOnce = `UPDATE questions SET answer = ?, answered_by = ?, answered_at = ?
-WHERE id = ? AND answered_at IS NULL`
+WHERE id = ? AND answered_at IS NULL AND closed_at IS NULL`
 
 // sqlCorrectAnswer replaces an answer by the mentor who gave it; answered_at
 // stays the time of the first, which the nurse got.
@@ -213,7 +215,8 @@ const sqlCorrectAnswer = `UPDATE questions SET answer = ? WHERE id = ? AND answe
 // returns the question as answered (with the asker's number and language,
 // for the SMS that takes the answer to her). ErrNotFound for no such
 // question, ErrNotYours for one she may not answer, ErrAlreadyAnswered (with
-// the question as first answered) for a second answer.
+// the question as first answered) for a second answer, ErrQuestionClosed for
+// one staff closed (the nurse gets nothing).
 func (db *DB) AnswerQuestion(ctx context.Context, tx *Tx, id, mentorID int64, answer string) (Question, error) {
 	answer = strings.TrimSpace(answer)
 	if answer == "" {
@@ -221,14 +224,14 @@ func (db *DB) AnswerQuestion(ctx context.Context, tx *Tx, id, mentorID int64, an
 	}
 	q, err := db.answer(ctx, tx, id, mentorID, answer)
 	if err != nil && !errors.Is(err, ErrAlreadyAnswered) {
-		return Question{}, fmt.Errorf("store: answer question %d: %w", id, err)
+		return q, fmt.Errorf("store: answer question %d: %w", id, err)
 	}
 	return q, err
 }
 
 func (db *DB) answer(ctx context.Context, tx *Tx, id, mentorID int64, answer string) (Question, error) {
 	var may int
-	if err := tx.GetContext(ctx, &may, db.Rebind(sqlMayAnswer), id, mentorID, mentorID, mentorID); err != nil {
+	if err := tx.GetContext(ctx, &may, db.Rebind(sqlMayAnswer), append([]any{id}, mayAnswerArgs(mentorID)...)...); err != nil {
 		return Question{}, err
 	}
 	if may == 0 {
@@ -248,6 +251,9 @@ func (db *DB) answer(ctx context.Context, tx *Tx, id, mentorID int64, answer str
 	q, err := db.question(ctx, tx, id)
 	if err != nil || n == 1 {
 		return q, err
+	}
+	if q.State() == QuestionClosed {
+		return q, ErrQuestionClosed
 	}
 	if !q.AnsweredBy.Valid || q.AnsweredBy.Int64 != mentorID {
 		return q, ErrAlreadyAnswered

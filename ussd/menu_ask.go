@@ -110,8 +110,11 @@ func showMyQuestions(c *Ctx) (Screen, error) {
 	items := make([]Item, len(qs))
 	for i, q := range qs {
 		state := c.Say("mentor.waiting")
-		if q.Answered() {
+		switch q.State() {
+		case store.QuestionAnswered:
 			state = c.Say("mentor.answered")
+		case store.QuestionClosed:
+			state = c.Say("mentor.closed")
 		}
 		items[i] = Item{Label: fmt.Sprintf("Q%d %s: %s", q.ID, state, cut(q.Body, 16)), To: Frame{State: StAskOne, ID: q.ID}}
 	}
@@ -129,7 +132,10 @@ func showAsked(c *Ctx) (Screen, error) {
 		return Screen{}, err
 	}
 	text := fmt.Sprintf("Q%d (%s): %s\n", q.ID, q.AskedAt.In(c.zone()).Format("02/01"), q.Body)
-	if !q.Answered() {
+	switch q.State() {
+	case store.QuestionClosed: // by the helpdesk: no answer will come
+		return Menu(text + c.Say("mentor.closed_no_answer")), nil
+	case store.QuestionOpen, store.QuestionPassedOn:
 		return Menu(text + c.Say("mentor.no_answer_yet")), nil
 	}
 	return Menu(text + c.Say("mentor.answer_from", "mentor", q.Answerer) + " " + q.Answer), nil

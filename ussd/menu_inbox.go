@@ -100,7 +100,7 @@ func showInboxQuestion(c *Ctx) (Screen, error) {
 func passQuestion(c *Ctx, q store.InboxQuestion) (Move, error) {
 	sent, err := c.mentoring().PassQuestion(c, q.ID, c.S.Nurse.ID)
 	switch {
-	case errors.Is(err, store.ErrNotYours), errors.Is(err, store.ErrAlreadyAnswered):
+	case errors.Is(err, store.ErrNotYours), errors.Is(err, store.ErrAlreadyAnswered), errors.Is(err, store.ErrQuestionClosed):
 		return Back().Say(noQuestion(c).Text), nil
 	case err != nil:
 		return Move{}, err
@@ -130,6 +130,8 @@ func inboxAnswerInput(c *Ctx, in string) (Move, error) {
 	switch {
 	case errors.Is(err, store.ErrAlreadyAnswered):
 		return Reset(Frame{State: StInbox}).Say(c.Say("mentor.already_answered", "qid", id, "mentor", q.Answerer)), nil
+	case errors.Is(err, store.ErrQuestionClosed):
+		return Reset(Frame{State: StInbox}).Say(c.Say("mentor.closed_not_sent", "qid", id)), nil
 	case errors.Is(err, store.ErrNotYours), errors.Is(err, store.ErrNotFound):
 		return Reset(Frame{State: StInbox}).Say(noQuestion(c).Text), nil
 	case err != nil:
