@@ -78,16 +78,20 @@ type Outgoing struct {
 	Urgent bool
 	// NotBefore is the earliest send time; zero means now.
 	NotBefore time.Time
+	// Channel is ChannelSMS or ChannelWhatsApp; "" lets Enqueue choose:
+	// nudges and broadcasts to a worker go on her channel (WorkerChannel),
+	// everything else by SMS, where the message it answers came from.
+	Channel string
 }
 
-// enqueueChunk is the number of rows per INSERT: 13 binds a row keeps a chunk
+// enqueueChunk is the number of rows per INSERT: 14 binds a row keeps a chunk
 // well under SQLite's 32,766 and PostgreSQL's 65,535 bind limits.
 const enqueueChunk = 1000
 
 const sqlEnqueueHead = `INSERT INTO outbox (dedupe_key, kind, priority, urgent, phone, body, worker_id,
-broadcast_id, not_before, segments, created_at, updated_at, sub_county) VALUES `
+broadcast_id, not_before, segments, created_at, updated_at, sub_county, channel) VALUES `
 
-const sqlEnqueueRow = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+const sqlEnqueueRow = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 const sqlEnqueueTail = ` ON CONFLICT (dedupe_key) DO NOTHING`
 
@@ -101,10 +105,10 @@ func (db *DB) Enqueue(ctx context.Context, q sqlx.ExtContext, msgs ...Outgoing) 
 	total := 0
 	for start := 0; start < len(msgs); start += enqueueChunk {
 		chunk := slices.Clone(msgs[start:min(start+enqueueChunk, len(msgs))])
-		if err := db.fillSubCounties(ctx, q, chunk); err != nil {
+		if err := db.fillRecipients(ctx, q, chunk); err != nil {
 			return total, fmt.Errorf("store: enqueue: %w", err)
 		}
-		args := make([]any, 0, 13*len(chunk))
+		args := make([]any, 0, 14*len(chunk))
 		for _, m := range chunk {
 			row, err := enqueueArgs(m, now)
 			if err != nil {
@@ -139,39 +143,53 @@ func enqueueArgs(m Outgoing, now time.Time) ([]any, error) {
 	if !m.NotBefore.IsZero() {
 		notBefore = m.NotBefore.UTC()
 	}
+	switch m.Channel {
+	case ChannelSMS, ChannelWhatsApp:
+	default:
+		return nil, fmt.Errorf("channel %q: %w", m.Channel, ErrInvalidOutgoing)
+	}
 	return []any{m.DedupeKey, string(m.Kind), prio, m.Urgent, m.Phone, m.Body, nullID(m.WorkerID),
-		nullID(m.BroadcastID), notBefore, 1, now, now, m.SubCounty}, nil
+		nullID(m.BroadcastID), notBefore, 1, now, now, m.SubCounty, m.Channel}, nil
 }
 
-// fillSubCounties sets the sub-county of the messages to workers that do
-// not carry one, from the workers' facilities: one query a chunk, where a
-// subquery a row would make SQLite compile a thousand of them.
-func (db *DB) fillSubCounties(ctx context.Context, q sqlx.ExtContext, msgs []Outgoing) error {
+// fillRecipients sets, from the workers' rows, the sub-county of the
+// messages that carry none and the channel of those whose channel is left to
+// Enqueue: one query a chunk, where a subquery a row would make SQLite
+// compile a thousand of them.
+func (db *DB) fillRecipients(ctx context.Context, q sqlx.ExtContext, msgs []Outgoing) error {
 	var ids []any
 	for _, m := range msgs {
-		if m.SubCounty == "" && m.WorkerID != 0 {
+		if (m.SubCounty == "" || m.Channel == "") && m.WorkerID != 0 {
 			ids = append(ids, m.WorkerID)
 		}
 	}
-	if len(ids) == 0 {
-		return nil
-	}
-	var rows []struct {
+	type recipient struct {
 		ID        int64  `db:"id"`
 		SubCounty string `db:"sub_county"`
+		Channel   string `db:"channel"`
 	}
-	query := `SELECT w.id, f.sub_county FROM workers w JOIN facilities f ON f.id = w.facility_id WHERE w.id IN (?` +
-		strings.Repeat(", ?", len(ids)-1) + `)`
-	if err := sqlx.SelectContext(ctx, q, &rows, db.Rebind(query), ids...); err != nil {
-		return err
+	of := make(map[int64]recipient, len(ids))
+	if len(ids) > 0 {
+		var rows []recipient
+		query := `SELECT w.id, COALESCE(f.sub_county, '') AS sub_county, ` + sqlWorkerChannel + ` AS channel
+FROM workers w LEFT JOIN facilities f ON f.id = w.facility_id WHERE w.id IN (?` + strings.Repeat(", ?", len(ids)-1) + `)`
+		if err := sqlx.SelectContext(ctx, q, &rows, db.Rebind(query), ids...); err != nil {
+			return err
+		}
+		for _, r := range rows {
+			of[r.ID] = r
+		}
 	}
-	of := make(map[int64]string, len(rows))
-	for _, r := range rows {
-		of[r.ID] = r.SubCounty
-	}
-	for i := range msgs {
-		if msgs[i].SubCounty == "" {
-			msgs[i].SubCounty = of[msgs[i].WorkerID]
+	for i, m := range msgs {
+		r := of[m.WorkerID]
+		if m.SubCounty == "" {
+			msgs[i].SubCounty = r.SubCounty
+		}
+		if m.Channel == "" {
+			msgs[i].Channel = ChannelSMS
+			if (m.Kind == KindNudge || m.Kind == KindBroadcast) && r.Channel == ChannelWhatsApp {
+				msgs[i].Channel = ChannelWhatsApp
+			}
 		}
 	}
 	return nil
@@ -197,6 +215,8 @@ type Claimed struct {
 	Attempts int `db:"attempts"`
 	// LastReason is why the last attempt failed, "" before any.
 	LastReason string `db:"failure_reason"`
+	// Channel is ChannelSMS or ChannelWhatsApp.
+	Channel string `db:"channel"`
 	// Due is when the message was first due: when it was queued, or the
 	// send time of a scheduled broadcast. Retry horizons count from it.
 	Due time.Time `db:"-"`
@@ -212,6 +232,9 @@ type ClaimOptions struct {
 	// Quiet holds nudges and non-urgent broadcasts back: only replies and
 	// urgent rows are claimed.
 	Quiet bool
+	// Channel claims only that channel's rows; "" claims every channel's
+	// (an SMS dispatcher without WhatsApp configured sends them all by SMS).
+	Channel string
 }
 
 // Lease is the result of a claim.
@@ -232,9 +255,9 @@ type Lease struct {
 // everything queued before it; replies (to STOP itself, say) still go.
 const sqlClaim = `UPDATE outbox SET lease_owner = ?, lease_until = ?, updated_at = ?
 WHERE id %s (SELECT id FROM outbox
-             WHERE status = 'queued' AND not_before <= ? AND (lease_until IS NULL OR lease_until < ?) %s
+             WHERE status = 'queued' AND not_before <= ? AND (lease_until IS NULL OR lease_until < ?) %s %s
              ORDER BY priority, not_before LIMIT ? %s)
-RETURNING id, kind, priority, phone, body, segments, attempts, failure_reason, created_at,
+RETURNING id, kind, priority, phone, body, segments, attempts, failure_reason, created_at, channel,
   (SELECT b.send_at FROM broadcasts b WHERE b.id = outbox.broadcast_id) AS send_at,
   kind <> 'reply' AND (EXISTS (SELECT 1 FROM workers w WHERE w.phone = outbox.phone AND w.opted_out)
                        OR EXISTS (SELECT 1 FROM sms_optouts o WHERE o.phone = outbox.phone)) AS opted_out`
@@ -256,18 +279,24 @@ type claimedRow struct {
 func (db *DB) Claim(ctx context.Context, opt ClaimOptions) (Lease, error) {
 	now := db.Now().UTC()
 	l := Lease{Until: now.Add(opt.Lease)}
-	in, quiet, lock := "IN", "", ""
+	in, quiet, channel, lock := "IN", "", "", ""
 	if opt.Quiet {
 		quiet = "AND (kind = 'reply' OR urgent)"
 	}
+	args := []any{opt.Owner, l.Until, now, now, now}
+	if opt.Channel != "" {
+		channel = "AND channel = ?"
+		args = append(args, opt.Channel)
+	}
+	args = append(args, opt.Limit)
 	if db.Dialect == Postgres {
 		// = ANY(ARRAY(...)) makes PostgreSQL look the few ids up by key;
 		// with IN it may hash-join against a scan of the whole queue.
 		in, lock = "= ANY(ARRAY", "FOR UPDATE SKIP LOCKED)"
 	}
 	var rows []claimedRow
-	q := db.Rebind(fmt.Sprintf(sqlClaim, in, quiet, lock))
-	if err := db.SelectContext(ctx, &rows, q, opt.Owner, l.Until, now, now, now, opt.Limit); err != nil {
+	q := db.Rebind(fmt.Sprintf(sqlClaim, in, quiet, channel, lock))
+	if err := db.SelectContext(ctx, &rows, q, args...); err != nil {
 		return Lease{}, fmt.Errorf("store: claim outbox: %w", err)
 	}
 	var gone []int64

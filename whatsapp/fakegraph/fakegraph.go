@@ -58,6 +58,19 @@ type Server struct {
 	lastIn  map[string]time.Time // digits → the user's last message
 	sent    []Message
 	pending sync.WaitGroup
+	// slow is how many of the next accepted sends answer only after slowBy:
+	// the message is sent, the answer comes too late for the client.
+	slow   int
+	slowBy time.Duration
+}
+
+// AnswerLate makes the next n accepted sends answer only after d, as Meta's
+// answer sometimes is lost: each message is accepted and recorded, and its
+// status webhooks go, but a client with a shorter timeout sees no answer.
+func (s *Server) AnswerLate(n int, d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.slow, s.slowBy = n, d
 }
 
 // New starts a fake on a local port (an httptest server); Close stops it.
@@ -177,6 +190,11 @@ func (s *Server) messages(w http.ResponseWriter, body []byte) {
 	s.seq++
 	m := Message{ID: "wamid.FAKE" + strconv.Itoa(s.seq), To: env.To, Type: env.Type, Body: body}
 	s.sent = append(s.sent, m)
+	var late time.Duration
+	if s.slow > 0 {
+		s.slow--
+		late = s.slowBy
+	}
 	s.mu.Unlock()
 	if s.log != nil {
 		s.log.Info("accepted", "to", phone.Mask(env.To), "type", env.Type, "id", m.ID)
@@ -188,6 +206,7 @@ func (s *Server) messages(w http.ResponseWriter, body []byte) {
 	} else {
 		s.statuses(m.ID, digits, env.Opaque, "sent", "delivered", "read")
 	}
+	time.Sleep(late)
 	writeJSON(w, http.StatusOK, map[string]any{"messaging_product": "whatsapp",
 		"contacts": []any{map[string]any{"input": env.To, "wa_id": digits}},
 		"messages": []any{map[string]any{"id": m.ID}}})
