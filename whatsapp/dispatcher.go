@@ -10,6 +10,7 @@ import (
 
 	"github.com/chanjo-health/chanjo/lessons"
 	"github.com/chanjo-health/chanjo/phone"
+	"github.com/chanjo-health/chanjo/quiet"
 	"github.com/chanjo-health/chanjo/store"
 	"github.com/chanjo-health/chanjo/whatsapp/cloudapi"
 )
@@ -23,9 +24,10 @@ type Sender interface {
 type DispatcherConfig struct {
 	// Templates are the pack's templates by kind (lessons.TemplateKinds).
 	Templates map[string]lessons.WhatsAppTemplate
-	// Quiet reports whether t falls in quiet hours: nudges and non-urgent
-	// broadcasts wait then, on WhatsApp as by SMS.
-	Quiet func(t time.Time) bool
+	// Quiet is the quiet hours in TZ: nudges and non-urgent broadcasts wait
+	// then, on WhatsApp as by SMS.
+	Quiet quiet.Hours
+	TZ    *time.Location
 	// Retry is how long after it was due a message is retried. Default 24 hours.
 	Retry time.Duration
 	// Backoff is the wait after a retryable failure, doubled after each
@@ -56,8 +58,8 @@ func (c DispatcherConfig) withDefaults() DispatcherConfig {
 	if c.Batch <= 0 {
 		c.Batch = 50
 	}
-	if c.Quiet == nil {
-		c.Quiet = func(time.Time) bool { return false }
+	if c.TZ == nil {
+		c.TZ = time.UTC
 	}
 	return c
 }
@@ -118,7 +120,7 @@ func (d *Dispatcher) Once(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	l, err := d.db.Claim(ctx, store.ClaimOptions{Owner: d.Instance, Limit: limit, Lease: d.cfg.Lease,
-		Quiet: d.cfg.Quiet(d.Now()), Channel: store.ChannelWhatsApp})
+		Quiet: d.cfg.Quiet.Contains(d.Now().In(d.cfg.TZ)), Channel: store.ChannelWhatsApp})
 	if err != nil {
 		return 0, fmt.Errorf("whatsapp: dispatch: %w", err)
 	}
