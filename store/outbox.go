@@ -82,16 +82,18 @@ type Outgoing struct {
 	// nudges and broadcasts to a worker go on her channel (WorkerChannel),
 	// everything else by SMS, where the message it answers came from.
 	Channel string
+	// GroupMessageID is the peer group message this is a copy of; 0 none.
+	GroupMessageID int64
 }
 
-// enqueueChunk is the number of rows per INSERT: 14 binds a row keeps a chunk
+// enqueueChunk is the number of rows per INSERT: 15 binds a row keeps a chunk
 // well under SQLite's 32,766 and PostgreSQL's 65,535 bind limits.
 const enqueueChunk = 1000
 
 const sqlEnqueueHead = `INSERT INTO outbox (dedupe_key, kind, priority, urgent, phone, body, worker_id,
-broadcast_id, not_before, segments, created_at, updated_at, sub_county, channel) VALUES `
+broadcast_id, not_before, segments, created_at, updated_at, sub_county, channel, group_message_id) VALUES `
 
-const sqlEnqueueRow = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+const sqlEnqueueRow = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 const sqlEnqueueTail = ` ON CONFLICT (dedupe_key) DO NOTHING`
 
@@ -108,7 +110,7 @@ func (db *DB) Enqueue(ctx context.Context, q sqlx.ExtContext, msgs ...Outgoing) 
 		if err := db.fillRecipients(ctx, q, chunk); err != nil {
 			return total, fmt.Errorf("store: enqueue: %w", err)
 		}
-		args := make([]any, 0, 14*len(chunk))
+		args := make([]any, 0, 15*len(chunk))
 		for _, m := range chunk {
 			row, err := enqueueArgs(m, now)
 			if err != nil {
@@ -149,7 +151,7 @@ func enqueueArgs(m Outgoing, now time.Time) ([]any, error) {
 		return nil, fmt.Errorf("channel %q: %w", m.Channel, ErrInvalidOutgoing)
 	}
 	return []any{m.DedupeKey, string(m.Kind), prio, m.Urgent, m.Phone, m.Body, nullID(m.WorkerID),
-		nullID(m.BroadcastID), notBefore, 1, now, now, m.SubCounty, m.Channel}, nil
+		nullID(m.BroadcastID), notBefore, 1, now, now, m.SubCounty, m.Channel, nullID(m.GroupMessageID)}, nil
 }
 
 // fillRecipients sets, from the workers' rows, the sub-county of the
@@ -217,6 +219,8 @@ type Claimed struct {
 	LastReason string `db:"failure_reason"`
 	// Channel is ChannelSMS or ChannelWhatsApp.
 	Channel string `db:"channel"`
+	// GroupMessageID is the peer group message this is a copy of; 0 none.
+	GroupMessageID int64 `db:"group_message_id"`
 	// Due is when the message was first due: when it was queued, or the
 	// send time of a scheduled broadcast. Retry horizons count from it.
 	Due time.Time `db:"-"`
@@ -258,6 +262,7 @@ WHERE id %s (SELECT id FROM outbox
              WHERE status = 'queued' AND not_before <= ? AND (lease_until IS NULL OR lease_until < ?) %s %s
              ORDER BY priority, not_before LIMIT ? %s)
 RETURNING id, kind, priority, phone, body, segments, attempts, failure_reason, created_at, channel,
+  COALESCE(group_message_id, 0) AS group_message_id,
   (SELECT b.send_at FROM broadcasts b WHERE b.id = outbox.broadcast_id) AS send_at,
   kind <> 'reply' AND (EXISTS (SELECT 1 FROM workers w WHERE w.phone = outbox.phone AND w.opted_out)
                        OR EXISTS (SELECT 1 FROM sms_optouts o WHERE o.phone = outbox.phone)) AS opted_out`

@@ -51,6 +51,7 @@ var personTables = []personTable{
 	{"visit_notes", "visit_id IN (SELECT id FROM visits WHERE mentor_id = :id OR mentee_id = :id)", nil},
 	{"mentor_pairs", "mentor_id = :id OR mentee_id = :id", nil},
 	{"group_members", "worker_id = :id", nil},
+	{"group_messages", "sender_id = :id OR withdrawn_by = :id", nil},
 	{"inbound_sms", "worker_id = :id OR phone = :phone", nil},
 	{"outbox", "worker_id = :id OR phone = :phone", nil},
 	{"opt_outs", "worker_id = :id OR phone = :phone", nil},

@@ -21,6 +21,9 @@ var sqlEraseOwn = []string{
 	    failure_reason = CASE WHEN status = 'queued' THEN 'erased' ELSE failure_reason END
 	 WHERE worker_id = :id OR phone = :phone`,
 	`UPDATE inbound_sms SET body = '', link_id = '' WHERE worker_id = :id OR phone = :phone`,
+	// What she wrote to her peer groups, and its copies to the members.
+	`UPDATE outbox SET body = '' WHERE group_message_id IN (SELECT id FROM group_messages WHERE sender_id = :id)`,
+	`UPDATE group_messages SET body = '' WHERE sender_id = :id`,
 	`UPDATE questions SET body = '', answer = '' WHERE worker_id = :id`,
 	`UPDATE ussd_sessions SET input = '', error = '' WHERE phone = :phone`,
 	`UPDATE whatsapp_messages SET body = '', reply_id = '' WHERE phone = :phone`,

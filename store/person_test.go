@@ -90,6 +90,8 @@ func seedPerson(t *testing.T, db *store.DB) int64 {
 		{`INSERT INTO mentor_pairs (mentor_id, mentee_id, created_at) VALUES (2, 1, ?)`, []any{now}},
 		{`INSERT INTO groups (id, name, created_at) VALUES (1, 'Kisumu nurses', ?)`, []any{now}},
 		{`INSERT INTO group_members (group_id, worker_id) VALUES (1, 1)`, nil},
+		{`INSERT INTO group_messages (id, group_id, sender_id, body, source, inbound_key, recipients, created_at) VALUES (1, 1, 1, 'Wanjiru Kamau (Kisumu HC): who has BCG diluent?', 'sms', 'sms:g1', 1, ?)`, []any{now}},
+		{`INSERT INTO outbox (dedupe_key, kind, priority, phone, body, worker_id, status, not_before, sub_county, created_at, updated_at, group_message_id) VALUES ('g1:2', 'nudge', 1, '+254711000002', 'Wanjiru Kamau (Kisumu HC): who has BCG diluent?', 2, 'delivered', ?, 'Kisumu East', ?, ?, 1)`, []any{now, now, now}},
 		{`INSERT INTO inbound_sms (gateway_id, phone, body, worker_id, sent_at, received_at) VALUES ('g1', ?, 'Can I open a BCG vial twice', 1, ?, ?)`, []any{herPhone, now, now}},
 		{`INSERT INTO broadcasts (id, audience, body, send_at, recipients, segments, created_at) VALUES (1, '{}', 'Stock count Friday', ?, 2, 2, ?)`, []any{now, now}},
 		{`INSERT INTO outbox (dedupe_key, kind, priority, phone, body, worker_id, broadcast_id, status, not_before, sub_county, created_at, updated_at) VALUES ('b1', 'broadcast', 3, ?, 'Stock count Friday', 1, 1, 'delivered', ?, 'Kisumu East', ?, ?)`, []any{herPhone, now, now, now}},

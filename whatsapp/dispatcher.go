@@ -218,10 +218,16 @@ func (d *Dispatcher) send(ctx context.Context, msg cloudapi.Message) (cloudapi.S
 }
 
 // message is m as free-form text, or as its kind's template in her
-// language, the text its one parameter.
+// language, the text its one parameter. Without a template for its kind
+// (a pack without one) the text goes, and Meta refuses it outside the
+// window.
 func (d *Dispatcher) message(m store.Claimed, lang string, free bool) cloudapi.Message {
+	kind := string(m.Kind)
+	if m.GroupMessageID != 0 {
+		kind = "group" // a peer group's message: the group template says so
+	}
 	var msg cloudapi.Message
-	if t, ok := d.cfg.Templates[string(m.Kind)]; ok && !free {
+	if t, ok := d.cfg.Templates[kind]; ok && !free {
 		msg = cloudapi.Template(m.Phone, t.Name, t.Language.In(lang), m.Body)
 	} else {
 		msg = cloudapi.Text(m.Phone, m.Body)
