@@ -68,9 +68,11 @@ func (db *DB) MemberGroups(ctx context.Context, q sqlx.QueryerContext, workerID 
 type GroupPost struct {
 	Group  MemberGroup
 	Sender Worker
-	// Body is the text each member receives, her name and facility before it.
-	Body   string
-	Source string // ChannelSMS or ChannelWhatsApp
+	// Text is what she wrote; Compose makes of it, with the message's
+	// number, the text each member receives (her name and facility first).
+	Text    string
+	Compose func(id int64, text string) string
+	Source  string // ChannelSMS or ChannelWhatsApp
 	// Key names the message it came in ("sms:<gateway id>", "wa:<wamid>"):
 	// the same message received twice is posted once.
 	Key string
@@ -100,7 +102,7 @@ func (db *DB) PostGroupMessage(ctx context.Context, tx *Tx, p GroupPost) (int64,
 		return 0, 0, ErrRelayOff
 	}
 	var id int64
-	err := tx.GetContext(ctx, &id, db.Rebind(sqlInsertGroupMessage), p.Group.ID, p.Sender.ID, p.Body, p.Source, p.Key, now)
+	err := tx.GetContext(ctx, &id, db.Rebind(sqlInsertGroupMessage), p.Group.ID, p.Sender.ID, p.Text, p.Source, p.Key, now)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, 0, nil
 	}
@@ -114,10 +116,10 @@ func (db *DB) PostGroupMessage(ctx context.Context, tx *Tx, p GroupPost) (int64,
 	if err := tx.SelectContext(ctx, &rcpts, db.Rebind(sqlGroupRecipients), p.Group.ID, p.Sender.ID); err != nil {
 		return 0, 0, fmt.Errorf("store: post group message: %w", err)
 	}
-	key := "g" + strconv.FormatInt(id, 10) + ":"
+	key, body := "g"+strconv.FormatInt(id, 10)+":", p.Compose(id, p.Text)
 	msgs := make([]Outgoing, len(rcpts))
 	for i, r := range rcpts {
-		msgs[i] = Outgoing{DedupeKey: key + strconv.FormatInt(r.ID, 10), Kind: KindNudge, Phone: r.Phone, Body: p.Body,
+		msgs[i] = Outgoing{DedupeKey: key + strconv.FormatInt(r.ID, 10), Kind: KindNudge, Phone: r.Phone, Body: body,
 			WorkerID: r.ID, GroupMessageID: id}
 	}
 	n, err := db.Enqueue(ctx, tx, msgs...)
@@ -141,35 +143,41 @@ const sqlWithdrawGroupMessage = `UPDATE group_messages SET withdrawn_at = ?, wit
 const sqlWithdrawCopies = `UPDATE outbox SET status = 'suppressed', failure_reason = 'withdrawn', updated_at = ?
 WHERE group_message_id = ? AND status = 'queued' AND (lease_until IS NULL OR lease_until < ?)`
 
-// WithdrawGroupMessage withdraws group message id from the members who
-// have not received it yet, for mentorID, a mentor of its group
+// WithdrawGroupMessage withdraws group message id, in tx, from the members
+// who have not received it yet, for mentorID, a mentor of its group
 // (ErrNotMentor otherwise), and returns how many copies it stopped.
-func (db *DB) WithdrawGroupMessage(ctx context.Context, mentorID, id int64) (int, error) {
-	var n int64
-	err := db.Tx(ctx, func(tx *Tx) error {
-		var groupID int64
-		err := tx.GetContext(ctx, &groupID, db.Rebind(sqlMentorOfMessage), mentorID, id)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotMentor
-		}
-		if err != nil {
-			return err
-		}
-		now := db.Now().UTC()
-		if _, err := tx.ExecContext(ctx, db.Rebind(sqlWithdrawGroupMessage), now, mentorID, id); err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, db.Rebind(sqlWithdrawCopies), now, id, now)
-		if err != nil {
-			return err
-		}
-		n, err = res.RowsAffected()
-		return err
-	})
+func (db *DB) WithdrawGroupMessage(ctx context.Context, tx *Tx, mentorID, id int64) (int, error) {
+	n, err := db.withdraw(ctx, tx, mentorID, id)
 	if err != nil {
 		return 0, fmt.Errorf("store: withdraw group message %d: %w", id, err)
 	}
-	return int(n), nil
+	return n, nil
+}
+
+func (db *DB) withdraw(ctx context.Context, tx *Tx, mentorID, id int64) (int, error) {
+	var groupID int64
+	err := tx.GetContext(ctx, &groupID, db.Rebind(sqlMentorOfMessage), mentorID, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, ErrNotMentor
+	}
+	if err != nil {
+		return 0, err
+	}
+	now := db.Now().UTC()
+	if _, err := tx.ExecContext(ctx, db.Rebind(sqlWithdrawGroupMessage), now, mentorID, id); err != nil {
+		return 0, err
+	}
+	n, err := db.execIn(ctx, tx, sqlWithdrawCopies, now, id, now)
+	return int(n), err
+}
+
+// execIn runs stmt in tx and returns the rows it changed.
+func (db *DB) execIn(ctx context.Context, tx *Tx, stmt string, args ...any) (int64, error) {
+	res, err := tx.ExecContext(ctx, db.Rebind(stmt), args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
 
 const sqlIsGroupMentor = `SELECT COUNT(*) FROM group_members m JOIN workers w ON w.id = m.worker_id
@@ -181,35 +189,28 @@ WHERE group_id = ? AND worker_id = (SELECT id FROM workers WHERE phone = ?)`
 const sqlRemoveMember = `DELETE FROM group_members WHERE group_id = ? AND worker_id = (SELECT id FROM workers WHERE phone = ?)`
 
 // MuteGroupMember mutes the member with number p in the group for d (a
-// day), for mentorID, a mentor of the group; it reports whether she was a
-// member.
-func (db *DB) MuteGroupMember(ctx context.Context, mentorID, groupID int64, p string, d time.Duration) (bool, error) {
-	return db.moderate(ctx, mentorID, groupID, sqlMuteMember, db.Now().UTC().Add(d), groupID, p)
+// day), in tx, for mentorID, a mentor of the group; it reports whether she
+// was a member.
+func (db *DB) MuteGroupMember(ctx context.Context, tx *Tx, mentorID, groupID int64, p string, d time.Duration) (bool, error) {
+	return db.moderate(ctx, tx, mentorID, groupID, sqlMuteMember, db.Now().UTC().Add(d), groupID, p)
 }
 
-// RemoveGroupMemberByMentor takes the member with number p out of the group, for
-// mentorID, a mentor of the group; it reports whether she was a member.
-func (db *DB) RemoveGroupMemberByMentor(ctx context.Context, mentorID, groupID int64, p string) (bool, error) {
-	return db.moderate(ctx, mentorID, groupID, sqlRemoveMember, groupID, p)
+// RemoveGroupMemberByMentor takes the member with number p out of the
+// group, in tx, for mentorID, a mentor of the group; it reports whether she
+// was a member.
+func (db *DB) RemoveGroupMemberByMentor(ctx context.Context, tx *Tx, mentorID, groupID int64, p string) (bool, error) {
+	return db.moderate(ctx, tx, mentorID, groupID, sqlRemoveMember, groupID, p)
 }
 
-func (db *DB) moderate(ctx context.Context, mentorID, groupID int64, stmt string, args ...any) (bool, error) {
-	var n int64
-	err := db.Tx(ctx, func(tx *Tx) error {
-		var mentors int
-		if err := tx.GetContext(ctx, &mentors, db.Rebind(sqlIsGroupMentor), groupID, mentorID); err != nil {
-			return err
-		}
-		if mentors == 0 {
-			return ErrNotMentor
-		}
-		res, err := tx.ExecContext(ctx, db.Rebind(stmt), args...)
-		if err != nil {
-			return err
-		}
-		n, err = res.RowsAffected()
-		return err
-	})
+func (db *DB) moderate(ctx context.Context, tx *Tx, mentorID, groupID int64, stmt string, args ...any) (bool, error) {
+	var mentors int
+	if err := tx.GetContext(ctx, &mentors, db.Rebind(sqlIsGroupMentor), groupID, mentorID); err != nil {
+		return false, fmt.Errorf("store: moderate group %d: %w", groupID, err)
+	}
+	if mentors == 0 {
+		return false, fmt.Errorf("store: moderate group %d: %w", groupID, ErrNotMentor)
+	}
+	n, err := db.execIn(ctx, tx, stmt, args...)
 	if err != nil {
 		return false, fmt.Errorf("store: moderate group %d: %w", groupID, err)
 	}

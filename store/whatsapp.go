@@ -85,8 +85,10 @@ WHERE whatsapp_statuses.rank < excluded.rank`
 
 // ApplyWhatsAppWebhook marks webhook id applied and stores its messages and statuses, in one
 // transaction, and returns the messages that are new (not a duplicate of one stored before). A
-// webhook another instance applied first changes nothing and returns none.
-func (db *DB) ApplyWhatsAppWebhook(ctx context.Context, id int64, msgs []WhatsAppMessage, statuses []WhatsAppStatus) ([]WhatsAppMessage, error) {
+// webhook another instance applied first changes nothing and returns none. Each new message is
+// handed to handle (nil: none), in the same transaction, so what it does happens exactly once.
+func (db *DB) ApplyWhatsAppWebhook(ctx context.Context, id int64, msgs []WhatsAppMessage, statuses []WhatsAppStatus,
+	handle func(tx *Tx, m WhatsAppMessage) error) ([]WhatsAppMessage, error) {
 	var fresh []WhatsAppMessage
 	err := db.Tx(ctx, func(tx *Tx) error {
 		now := db.Now().UTC()
@@ -117,6 +119,11 @@ func (db *DB) ApplyWhatsAppWebhook(ctx context.Context, id int64, msgs []WhatsAp
 			}
 			if _, err := tx.ExecContext(ctx, db.Rebind(sqlRecordWhatsAppOptIn), via, m.SentAt.UTC(), m.Phone); err != nil {
 				return err
+			}
+			if handle != nil {
+				if err := handle(tx, m); err != nil {
+					return err
+				}
 			}
 		}
 		for _, s := range statuses {

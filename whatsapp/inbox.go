@@ -2,11 +2,13 @@ package whatsapp
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/chanjo-health/chanjo/peer"
 	"github.com/chanjo-health/chanjo/phone"
 	"github.com/chanjo-health/chanjo/storable"
 	"github.com/chanjo-health/chanjo/store"
@@ -77,9 +79,36 @@ func (in *Inbox) Drain(ctx context.Context) error {
 	}
 }
 
+// handle acts on a new message, in the transaction that stores it: a peer group command from a
+// worker (the "Group chat" of her WhatsApp menu sends one) is relayed and answered on WhatsApp. The
+// menus themselves come with the USSD engine's screens (docs/whatsapp.md).
+func (in *Inbox) handle(ctx context.Context, tx *store.Tx, m store.WhatsAppMessage) error {
+	cmd, ok := peer.Parse(m.Body)
+	if !ok {
+		return nil
+	}
+	w, err := in.db.WorkerByPhoneIn(ctx, tx, m.Phone)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	answer, err := peer.Handle(ctx, in.db, tx, peer.Received{Command: cmd, From: w, Source: store.ChannelWhatsApp, Key: "wa:" + m.WAMID})
+	if err != nil || answer == "" {
+		return err
+	}
+	// She just wrote: her window is open, so the answer goes free-form.
+	_, err = in.db.Enqueue(ctx, tx, store.Outgoing{DedupeKey: "wa:" + m.WAMID, Kind: store.KindReply, Phone: m.Phone,
+		Body: answer, WorkerID: w.ID, Channel: store.ChannelWhatsApp})
+	return err
+}
+
 func (in *Inbox) apply(ctx context.Context, hook store.WhatsAppWebhook) error {
 	msgs, statuses := in.read(hook)
-	fresh, err := in.db.ApplyWhatsAppWebhook(ctx, hook.ID, msgs, statuses)
+	fresh, err := in.db.ApplyWhatsAppWebhook(ctx, hook.ID, msgs, statuses, func(tx *store.Tx, m store.WhatsAppMessage) error {
+		return in.handle(ctx, tx, m)
+	})
 	if err != nil {
 		return err
 	}
