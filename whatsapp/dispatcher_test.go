@@ -278,3 +278,42 @@ func TestAccountFaultPausesWhatsApp(t *testing.T) {
 		t.Errorf("claimed %d rows while paused, want none before the probe", n)
 	}
 }
+
+// STOP written on WhatsApp is one opt-out for every channel, recorded as from WhatsApp, confirmed on
+// WhatsApp in her language; her nudges on either channel are suppressed.
+func TestStopOnWhatsAppStopsEveryChannel(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		pack, err := lessons.Default()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := newSendRig(t, db, "T")
+		r.hooks.inbox.Commands = pack.Commands
+		id := r.nurse("+254711000001", "sw", true)
+		r.fake.Inbound("254711000001", "Simama, tafadhali")
+		r.fake.Inbound("254711000001", "SIMAMA")
+		r.settle()
+		o, ok, err := db.OptOutOf(ctx, "+254711000001")
+		if err != nil || !ok || o.Channel != store.ChannelWhatsApp || o.Reason != store.OptOutKeyword {
+			t.Errorf("opt-out after SIMAMA on WhatsApp = %+v, %v, %v; want keyword from whatsapp", o, ok, err)
+		}
+		r.nudge("n1", "+254711000001", id)
+		if _, err := db.QueueSMS(ctx, store.Outgoing{DedupeKey: "n2", Kind: store.KindNudge, Phone: "+254711000001",
+			Body: "x", WorkerID: id, Channel: store.ChannelSMS}); err != nil {
+			t.Fatal(err)
+		}
+		r.once()
+		sent := r.sentTo("+254711000001")
+		if len(sent) != 1 || !strings.Contains(string(sent[0].Body), "Tuma ANZA") {
+			t.Errorf("sent to her after SIMAMA: %d messages, want only the Kiswahili confirmation", len(sent))
+		}
+		if got := r.row("n1"); got.Status != store.OutSuppressed {
+			t.Errorf("WhatsApp nudge after STOP = %+v, want suppressed", got)
+		}
+		l, err := db.Claim(ctx, store.ClaimOptions{Owner: "sms", Limit: 10, Lease: time.Minute, Channel: store.ChannelSMS})
+		if err != nil || len(l.Msgs) != 0 || l.Suppressed != 1 {
+			t.Errorf("SMS claim after STOP on WhatsApp = %+v, %v; want her SMS nudge suppressed", l, err)
+		}
+	})
+}

@@ -74,6 +74,7 @@ func (a *app) registerWhatsApp(r gin.IRouter, reg prometheus.Registerer) {
 	}
 	m := whatsapp.NewMetrics(reg)
 	a.whatsappInbox = whatsapp.NewInbox(a.db, a.log, m)
+	a.whatsappInbox.Commands = a.pack.Commands
 	whatsapp.NewHandler(a.db, a.cfg.WhatsApp.AppSecret, a.cfg.WhatsApp.VerifyToken, a.whatsappInbox, a.log, m).Register(r)
 }
 
@@ -87,6 +88,7 @@ func (a *app) addWhatsApp() {
 		inbox := a.whatsappInbox
 		if inbox == nil { // served by a handler other than router(): no metrics registered
 			inbox = whatsapp.NewInbox(a.db, a.log, nil)
+			inbox.Commands = a.pack.Commands
 		}
 		inbox.Run(ctx)
 		return nil
