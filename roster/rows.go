@@ -27,6 +27,7 @@ func parseRow(cols columns, rec []string) (Row, []string) {
 		SubCounty:    cols.get(rec, colSubCounty),
 		County:       cols.get(rec, colCounty),
 		Groups:       splitGroups(cols.get(rec, colGroup)),
+		Channel:      strings.ToLower(cols.get(rec, colChannel)),
 	}
 	var reasons []string
 	bad := func(format string, args ...any) { reasons = append(reasons, fmt.Sprintf(format, args...)) }
@@ -46,6 +47,9 @@ func parseRow(cols columns, rec []string) (Row, []string) {
 	}
 	if row.Role != RoleNurse && row.Role != RoleMentor {
 		bad("role %q is not nurse or mentor", row.Role)
+	}
+	if row.Channel != "" && row.Channel != "sms" && row.Channel != "whatsapp" {
+		bad("channel %q is not sms or whatsapp", row.Channel)
 	}
 	if row.Language != "en" && row.Language != "sw" {
 		bad("language %q is not en or sw", row.Language)

@@ -71,3 +71,40 @@ func TestChannelTakesEffectAfterOptIn(t *testing.T) {
 		}
 	})
 }
+
+// The roster's optional channel column records her choice; an empty cell leaves it, a bad one is
+// refused with its line.
+func TestRosterChannel(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		entry := func(line int, p, channel string) store.RosterEntry {
+			return store.RosterEntry{Line: line, Name: "Nurse " + p, Phone: p, Role: "nurse", Language: "en", FacilityCode: "12345",
+				FacilityName: "Kisumu HC", SubCounty: "Kisumu East", County: "Kisumu", Channel: channel}
+		}
+		_, problems, err := db.ApplyRoster(ctx, []store.RosterEntry{entry(2, "+254711000001", "whatsapp"),
+			entry(3, "+254711000002", ""), entry(4, "+254711000003", "telegram")}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(problems) != 1 || problems[0].Line != 4 {
+			t.Errorf("problems = %+v, want line 4's channel refused", problems)
+		}
+		for p, want := range map[string]string{"+254711000001": "whatsapp", "+254711000002": "sms"} {
+			w, err := db.WorkerByPhone(ctx, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := db.WorkerChannel(ctx, w.ID)
+			if err != nil || st.Chosen != want || st.Effective != store.ChannelSMS {
+				t.Errorf("%s: WorkerChannel = %+v, %v; want chosen %s, in effect sms until she opts in", p, st, err, want)
+			}
+		}
+		if _, _, err := db.ApplyRoster(ctx, []store.RosterEntry{entry(2, "+254711000001", "")}, nil); err != nil {
+			t.Fatal(err)
+		}
+		w, _ := db.WorkerByPhone(ctx, "+254711000001")
+		if st, _ := db.WorkerChannel(ctx, w.ID); st.Chosen != store.ChannelWhatsApp {
+			t.Errorf("after a roster without her channel: chosen %q, want whatsapp kept", st.Chosen)
+		}
+	})
+}
