@@ -317,3 +317,42 @@ func TestStopOnWhatsAppStopsEveryChannel(t *testing.T) {
 		}
 	})
 }
+
+// Under every chaos switch of the fake (each webhook twice, statuses newest first and batched, no
+// delivered), a nurse's message is stored once, her peer group message relayed once, and the nudge
+// to her settles at read, delivered.
+func TestChaosSettlesTheSame(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		r := newSendRig(t, db, "T")
+		r.fake.SetChaos(fakegraph.Chaos{Duplicates: true, Reorder: true, Batch: true, NoDelivered: true})
+		id := r.nurse("+254711000001", "en", true)
+		other := r.nurse("+254711000002", "en", true)
+		g, err := db.CreateGroup(ctx, store.Scope{Admin: true}, 0, "Pair", id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.AddGroupMember(ctx, store.Scope{Admin: true}, 0, g.ID, other); err != nil {
+			t.Fatal(err)
+		}
+		r.fake.Inbound("254711000001", "G anyone with spare syringes?")
+		r.settle()
+		if msgs, _ := db.WhatsAppMessagesFrom(ctx, "+254711000001"); len(msgs) != 2 {
+			t.Errorf("stored messages = %d, want 2 (Habari, the G message), each once", len(msgs))
+		}
+		var posts int
+		if err := db.GetContext(ctx, &posts, `SELECT COUNT(*) FROM group_messages`); err != nil || posts != 1 {
+			t.Errorf("group messages = %d, %v; want 1", posts, err)
+		}
+		r.nudge("n1", "+254711000001", id)
+		r.once()
+		r.settle()
+		got := r.row("n1")
+		if got.Status != store.OutDelivered {
+			t.Errorf("nudge under chaos = %+v, want delivered (settled by read)", got)
+		}
+		if st, ok, _ := db.WhatsAppStatusOf(ctx, got.GatewayID); !ok || st.Status != "read" {
+			t.Errorf("status kept = %+v, want read", st)
+		}
+	})
+}

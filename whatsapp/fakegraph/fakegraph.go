@@ -34,6 +34,8 @@ type Config struct {
 	WebhookURL string
 	// Templates are the approved templates, as "name/lang" (e.g. "nudge/sw").
 	Templates []string
+	// Chaos are the misbehaviours it starts with (SetChaos changes them).
+	Chaos Chaos
 }
 
 // Message is a message the fake accepted.
@@ -62,6 +64,7 @@ type Server struct {
 	// the message is sent, the answer comes too late for the client.
 	slow   int
 	slowBy time.Duration
+	chaos  Chaos
 }
 
 // AnswerLate makes the next n accepted sends answer only after d, as Meta's
@@ -81,7 +84,8 @@ func New(cfg Config) *Server {
 }
 
 func newServer(cfg Config) *Server {
-	return &Server{cfg: cfg, clock: time.Now, lastIn: map[string]time.Time{}, hook: &http.Client{Timeout: 10 * time.Second}}
+	return &Server{cfg: cfg, clock: time.Now, lastIn: map[string]time.Time{}, hook: &http.Client{Timeout: 10 * time.Second},
+		chaos: cfg.Chaos}
 }
 
 // SetClock replaces the fake's clock (time.Now): tests move it to close a user's window.
@@ -263,6 +267,13 @@ func (s *Server) post(body []byte) {
 	if s.cfg.WebhookURL == "" {
 		return
 	}
+	if s.chaosNow().Duplicates {
+		s.postOnce(body)
+	}
+	s.postOnce(body)
+}
+
+func (s *Server) postOnce(body []byte) {
 	s.pending.Add(1)
 	go func() {
 		defer s.pending.Done()
