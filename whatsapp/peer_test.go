@@ -88,6 +88,16 @@ func (g *groupRig) bySMS(w store.Worker, text, id string) string {
 	return answer
 }
 
+// messageID returns the number of the group message that came in the message key.
+func (g *groupRig) messageID(key string) int64 {
+	g.t.Helper()
+	var id int64
+	if err := g.db.GetContext(context.Background(), &id, g.db.Rebind(`SELECT id FROM group_messages WHERE inbound_key = ?`), key); err != nil {
+		g.t.Fatal(err)
+	}
+	return id
+}
+
 // copies returns the outbox rows of group message id by phone.
 func (g *groupRig) copies(id int64) map[string]outboxRow {
 	g.t.Helper()
@@ -180,15 +190,17 @@ func TestPeerGroupAcrossChannels(t *testing.T) {
 		}
 
 		// A WhatsApp member writes to the group from her chat; the mentor withdraws it before it goes.
-		g.fake.Inbound(strings.TrimPrefix(g.wa[0].Phone, "+"), "G Sorry, wrong group")
+		wamid := g.fake.Inbound(strings.TrimPrefix(g.wa[0].Phone, "+"), "G Sorry, wrong group")
 		g.settle()
-		if n := len(g.copies(2)); n != 11 {
+		second := g.messageID("wa:" + wamid)
+		if n := len(g.copies(second)); n != 11 {
 			t.Fatalf("copies of the WhatsApp member's message = %d, want 11", n)
 		}
-		if answer := g.bySMS(g.sms[2], "G DEL 2", "at2"); !strings.Contains(answer, "only a mentor") {
+		del := fmt.Sprintf("G DEL %d", second)
+		if answer := g.bySMS(g.sms[2], del, "at2"); !strings.Contains(answer, "only a mentor") {
 			t.Errorf("a nurse's G DEL = %q, want refused", answer)
 		}
-		if answer := g.bySMS(g.sms[0], "G DEL 2", "at3"); !strings.Contains(answer, "message 2 withdrawn: 11 members") {
+		if answer := g.bySMS(g.sms[0], del, "at3"); !strings.Contains(answer, fmt.Sprintf("message %d withdrawn: 11 members", second)) {
 			t.Errorf("the mentor's G DEL = %q, want 11 withdrawn", answer)
 		}
 		before := len(g.fake.Sent())
@@ -199,7 +211,7 @@ func TestPeerGroupAcrossChannels(t *testing.T) {
 				t.Errorf("withdrawn message reached %s", m.To)
 			}
 		}
-		if sent := g.sentTo(g.wa[0].Phone); len(sent) != 2 || !strings.Contains(string(sent[1].Body), "sent to 11 members of Kisumu nurses (message 2)") {
+		if sent := g.sentTo(g.wa[0].Phone); len(sent) != 2 || !strings.Contains(string(sent[1].Body), fmt.Sprintf("sent to 11 members of Kisumu nurses (message %d)", second)) {
 			t.Errorf("the WhatsApp sender got %d messages, want message 1 and the answer to hers on WhatsApp", len(sent))
 		}
 
@@ -208,7 +220,7 @@ func TestPeerGroupAcrossChannels(t *testing.T) {
 			t.Fatal(err)
 		}
 		g.bySMS(sender, "G Thank you all", "at4")
-		copies = g.copies(3)
+		copies = g.copies(g.messageID("sms:at4"))
 		if _, got := copies[g.sms[4].Phone]; got || len(copies) != 10 {
 			t.Errorf("copies after a member's STOP = %d (hers: %v), want 10 and none to her", len(copies), got)
 		}
