@@ -65,6 +65,7 @@ type Server struct {
 	slow   int
 	slowBy time.Duration
 	chaos  Chaos
+	groups map[string]*group // by group id
 }
 
 // AnswerLate makes the next n accepted sends answer only after d, as Meta's
@@ -134,11 +135,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"id": s.Inbound(strings.TrimPrefix(in.From, "+"), in.Text)})
 		return
 	}
+	if r.URL.Path == "/_fake/join" && r.Method == http.MethodPost {
+		s.joinControl(w, r)
+		return
+	}
 	if r.Header.Get("Authorization") != "Bearer "+s.cfg.Token {
 		writeError(w, http.StatusUnauthorized, cloudapi.CodeTokenExpired, "Error validating access token")
 		return
 	}
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	if s.serveGroups(w, r, parts) {
+		return
+	}
 	if r.Method != http.MethodPost || len(parts) != 3 || !strings.HasPrefix(parts[0], "v") ||
 		parts[1] != s.cfg.PhoneNumberID || parts[2] != "messages" {
 		writeError(w, http.StatusBadRequest, cloudapi.CodeInvalidParam, "Unsupported request")
@@ -181,8 +189,16 @@ func (s *Server) messages(w http.ResponseWriter, body []byte) {
 		writeJSON(w, http.StatusOK, map[string]any{"success": true})
 		return
 	}
-	if _, ok := fields[env.Type]; !ok || env.RecipientType != "individual" {
+	if _, ok := fields[env.Type]; !ok || (env.RecipientType != "individual" && env.RecipientType != "group") {
 		writeError(w, http.StatusBadRequest, cloudapi.CodeInvalidParam, "the type's object is missing")
+		return
+	}
+	if env.RecipientType == "group" {
+		if code, status, words := s.groupRefusal(env); code != 0 {
+			writeError(w, status, code, words)
+			return
+		}
+		s.accept(w, env, body, "")
 		return
 	}
 	digits := strings.TrimPrefix(env.To, "+")
@@ -190,6 +206,12 @@ func (s *Server) messages(w http.ResponseWriter, body []byte) {
 		writeError(w, status, code, words)
 		return
 	}
+	s.accept(w, env, body, digits)
+}
+
+// accept records a message and answers with its wamid; its status webhooks follow (none for a
+// group: digits is "").
+func (s *Server) accept(w http.ResponseWriter, env envelope, body []byte, digits string) {
 	s.mu.Lock()
 	s.seq++
 	m := Message{ID: "wamid.FAKE" + strconv.Itoa(s.seq), To: env.To, Type: env.Type, Body: body}
@@ -205,9 +227,11 @@ func (s *Server) messages(w http.ResponseWriter, body []byte) {
 	}
 	// The status webhooks start before the answer, so a test's Wait after the send covers them;
 	// they may reach the app before the answer reaches the client, as Meta's sometimes do.
-	if strings.HasSuffix(digits, "0026") {
+	switch {
+	case digits == "":
+	case strings.HasSuffix(digits, "0026"):
 		s.statuses(m.ID, digits, env.Opaque, "failed")
-	} else {
+	default:
 		s.statuses(m.ID, digits, env.Opaque, "sent", "delivered", "read")
 	}
 	time.Sleep(late)
