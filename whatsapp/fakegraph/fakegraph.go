@@ -66,6 +66,7 @@ type Server struct {
 	slowBy time.Duration
 	chaos  Chaos
 	groups map[string]*group // by group id
+	media  map[string]*media // by media id
 }
 
 // AnswerLate makes the next n accepted sends answer only after d, as Meta's
@@ -144,7 +145,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
-	if s.serveGroups(w, r, parts) {
+	if s.serveGroups(w, r, parts) || s.serveMedia(w, r, parts) {
 		return
 	}
 	if r.Method != http.MethodPost || len(parts) != 3 || !strings.HasPrefix(parts[0], "v") ||
