@@ -222,12 +222,13 @@ const sqlSetGroupRelay = `UPDATE groups SET relay = ? WHERE id = ?`
 // SetGroupRelay turns relaying of the group on, off, or back to the
 // default (RelayAuto), for a supervisor who sees the group; audited.
 func (db *DB) SetGroupRelay(ctx context.Context, sc Scope, userID, groupID int64, relay string) error {
-	if relay != RelayAuto && relay != RelayOn && relay != RelayOff {
-		return fmt.Errorf("%w: %q", ErrInvalidRelay, relay)
-	}
 	return db.Tx(ctx, func(tx *Tx) error {
+		// A group outside her scope is not found, whatever she asked.
 		if _, err := groupInScope(ctx, tx, sc, groupID); err != nil {
 			return fmt.Errorf("store: group %d: %w", groupID, err)
+		}
+		if relay != RelayAuto && relay != RelayOn && relay != RelayOff {
+			return fmt.Errorf("%w: %q", ErrInvalidRelay, relay)
 		}
 		if _, err := tx.ExecContext(ctx, db.Rebind(sqlSetGroupRelay), relay, groupID); err != nil {
 			return fmt.Errorf("store: group relay: %w", err)
