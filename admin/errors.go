@@ -34,6 +34,7 @@ var problems = []struct {
 	{store.ErrQuestionClosed, problem{http.StatusConflict, "closed", "the question is closed; nothing was sent", ""}},
 	{store.ErrNothingToCancel, problem{http.StatusConflict, "nothing_to_cancel", "every SMS of this broadcast is already sent or being sent", ""}},
 	{store.ErrOptOutKept, problem{http.StatusUnprocessableEntity, "invalid", "only the nurse can undo her opt-out, by sending START", "opted_out"}},
+	{store.ErrInvalidRelay, problem{http.StatusUnprocessableEntity, "invalid", "choose on, off or by size", "relay"}},
 	{store.ErrInvalid, problem{http.StatusUnprocessableEntity, "invalid", "invalid input", ""}},
 }
 

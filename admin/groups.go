@@ -141,6 +141,20 @@ func (h *Console) removeMember(c *gin.Context) {
 	h.redirect(c, fmt.Sprintf("/admin/groups/%d", gid), "Removed from the group.")
 }
 
+// setRelay is POST /admin/groups/:id/relay: relaying of members' G
+// messages on, off, or by size (on up to store.RelayLimit members).
+func (h *Console) setRelay(c *gin.Context) {
+	gid, ok := h.idParam(c, "id")
+	if !ok {
+		return
+	}
+	if err := h.db.SetGroupRelay(c.Request.Context(), scopeOf(c), userOf(c).ID, gid, c.PostForm("relay")); err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.redirect(c, fmt.Sprintf("/admin/groups/%d", gid), "Relaying set.")
+}
+
 // pair is POST /admin/pairs: the mentee's mentor becomes this one.
 func (h *Console) pair(c *gin.Context) {
 	mentor, ok := h.pick(c, mentorPicker)

@@ -60,6 +60,8 @@ func TestGroupsAndPairsForms(t *testing.T) {
 			{"remove Achieng", "/admin/groups/" + id(p.myGroup) + "/members/" + id(p.myNurse) + "/remove", nil, http.StatusSeeOther},
 			{"create a group", "/admin/groups", []string{"name", "Night shift", "worker_id", id(p.myNurse)}, http.StatusSeeOther},
 			{"a name taken", "/admin/groups", []string{"name", "kibra COHORT", "worker_id", id(p.myNurse)}, http.StatusUnprocessableEntity},
+			{"relay on", "/admin/groups/" + id(p.myGroup) + "/relay", []string{"relay", "on"}, http.StatusSeeOther},
+			{"relay maybe", "/admin/groups/" + id(p.myGroup) + "/relay", []string{"relay", "maybe"}, http.StatusUnprocessableEntity},
 		}
 		for _, s := range steps {
 			f := form(s.form...)
@@ -75,7 +77,7 @@ func TestGroupsAndPairsForms(t *testing.T) {
 		if got := h.members(p.myGroup); !slices.Equal(got, []int64{p.myMentor, p.myOther}) {
 			t.Errorf("members of Kibra cohort = %v, want Mary and Baraka %v", got, []int64{p.myMentor, p.myOther})
 		}
-		for action, n := range map[string]int{"pair.create": 1, "pair.delete": 1, "group.add": 1, "group.remove": 1, "group.create": 1} {
+		for action, n := range map[string]int{"pair.create": 1, "pair.delete": 1, "group.add": 1, "group.remove": 1, "group.create": 1, "group.relay": 1} {
 			if got := h.audits(action); got != n {
 				t.Errorf("audit rows %s = %d, want %d", action, got, n)
 			}

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,10 @@ import (
 	"github.com/chanjo-health/chanjo/store"
 	"github.com/chanjo-health/chanjo/store/storetest"
 )
+
+// personOption is a choice of a person in a form: an option whose value is
+// a worker's id (a group's relay setting has options of words).
+var personOption = regexp.MustCompile(`<option[^>]*value="\d`)
 
 // TestPickersSearchOnTheServer: the groups and visits pages carry no list of
 // people (the groups page listed all 10,424); a form names a person by
@@ -22,7 +27,7 @@ func TestPickersSearchOnTheServer(t *testing.T) {
 		b, csrf := h.loggedIn("wanjiru")
 		for _, page := range []string{"/admin/groups", "/admin/groups/" + id(p.myGroup), "/admin/visits"} {
 			body := b.get(page).Body.String()
-			if strings.Contains(body, "<option") || strings.Contains(body, "Baraka") {
+			if personOption.MatchString(body) || strings.Contains(body, "Baraka") {
 				t.Errorf("%s lists people in its forms:\n%s", page, body)
 			}
 		}

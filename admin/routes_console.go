@@ -45,6 +45,7 @@ func (h *Console) Register(r gin.IRouter) {
 	g.GET("/groups/:id", h.group)
 	g.POST("/groups/:id/members", h.addMember)
 	g.POST("/groups/:id/members/:worker/remove", h.removeMember)
+	g.POST("/groups/:id/relay", h.setRelay)
 	g.GET("/pairs.csv", h.pairsCSV)
 	g.POST("/pairs", h.pair)
 	g.POST("/pairs/remove", h.unpair)

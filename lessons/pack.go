@@ -112,6 +112,21 @@ type Settings struct {
 	// PrivacyNotice is the SMS a worker enrolled from a roster gets once:
 	// what is kept, why, and how to stop (docs/privacy.md).
 	PrivacyNotice Text
+	// WhatsAppTemplates are the approved templates a WhatsApp message goes
+	// as outside her 24-hour window, by what it is (TemplateKinds).
+	WhatsAppTemplates map[string]WhatsAppTemplate
+}
+
+// TemplateKinds are what a WhatsApp template is for: the outbox's kinds of
+// message, and a peer group's relayed message.
+var TemplateKinds = []string{"nudge", "broadcast", "reply", "group"}
+
+// WhatsAppTemplate is a template approved by Meta: its name and, per
+// language of the pack, its exact language code ("en" is not "en_US"). Its
+// body has one parameter, {{1}}, which carries the message.
+type WhatsAppTemplate struct {
+	Name     string
+	Language Text
 }
 
 // Pack is a loaded, valid content pack.

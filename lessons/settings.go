@@ -38,10 +38,37 @@ func (l *loader) settings(d decoder, n *yaml.Node) {
 			l.pack.Settings.PrivacyNotice = d.text(v)
 			d.limitText(v, "privacy_notice", l.pack.Settings.PrivacyNotice, smsLen)
 		},
-	}, "privacy_notice", "placeholders")
+		"whatsapp_templates": func(v *yaml.Node) { l.pack.Settings.WhatsAppTemplates = l.templates(d, v) },
+	}, "privacy_notice", "placeholders", "whatsapp_templates")
 	if len(l.pack.Topics) == 0 {
 		d.problem(n, "no topics")
 	}
+}
+
+// templateName is the form Meta accepts for a template's name.
+var templateName = regexp.MustCompile(`^[a-z0-9_]{1,512}$`)
+
+// templates reads whatsapp_templates: for each of TemplateKinds, the
+// template's name and its language code in each language.
+func (l *loader) templates(d decoder, n *yaml.Node) map[string]WhatsAppTemplate {
+	out := map[string]WhatsAppTemplate{}
+	spec := map[string]func(*yaml.Node){}
+	for _, kind := range TemplateKinds {
+		spec[kind] = func(v *yaml.Node) {
+			var t WhatsAppTemplate
+			d.fields(v, map[string]func(*yaml.Node){
+				"name": func(x *yaml.Node) {
+					if t.Name = d.str(x); !templateName.MatchString(t.Name) {
+						d.problem(x, "template name %q: Meta's names are lowercase letters, digits and underscores", t.Name)
+					}
+				},
+				"language": func(x *yaml.Node) { t.Language = d.text(x) },
+			})
+			out[kind] = t
+		}
+	}
+	d.fields(n, spec)
+	return out
 }
 
 func (l *loader) policy(d decoder, n *yaml.Node) stock.Policy {

@@ -27,6 +27,9 @@ type Row struct {
 	MentorPhone string
 	// Groups are the row's group names, in the order written, without repeats.
 	Groups []string
+	// Channel is the channel she chose for nudges and broadcasts, sms or
+	// whatsapp; empty leaves her choice as it is.
+	Channel string
 }
 
 // Problem is a bad row. Line 1 is the header (a bad header rejects the whole
@@ -57,11 +60,12 @@ const (
 	colCounty       = "county"
 	colMentorPhone  = "mentor_phone"
 	colGroup        = "group"
+	colChannel      = "channel"
 )
 
 var (
 	required = []string{colName, colPhone, colRole, colLanguage, colFacilityCode, colFacilityName, colSubCounty, colCounty}
-	optional = []string{colMentorPhone, colGroup}
+	optional = []string{colMentorPhone, colGroup, colChannel}
 )
 
 // Parse reads a roster and returns its good rows in file order and its

@@ -26,7 +26,7 @@ func TestParseProblems(t *testing.T) {
 		want []roster.Problem
 	}{
 		{"empty file", "", []roster.Problem{{1, "the file is empty: it needs a header row (name,phone,role,language,facility_code,facility_name,sub_county,county)"}}},
-		{"unknown column", strings.Replace(header, "group", "cadre", 1), []roster.Problem{{1, `unknown column "cadre" (the columns are name, phone, role, language, facility_code, facility_name, sub_county, county, and optionally mentor_phone, group)`}}},
+		{"unknown column", strings.Replace(header, "group", "cadre", 1), []roster.Problem{{1, `unknown column "cadre" (the columns are name, phone, role, language, facility_code, facility_name, sub_county, county, and optionally mentor_phone, group, channel)`}}},
 		{"missing columns", "name,phone,role,language,facility_code\n", []roster.Problem{{1, "missing column(s): facility_name, sub_county, county"}}},
 		{"column twice", "Name,NAME\n", []roster.Problem{{1, `column "name" appears twice`}}},
 		{"column without a name", strings.TrimSuffix(header, "\n") + ",\n", []roster.Problem{{1, "column 11 has no name (delete the empty column)"}}},

@@ -28,6 +28,7 @@ func parseRow(cols columns, rec []string, langs []string) (Row, []string) {
 		SubCounty:    cols.get(rec, colSubCounty),
 		County:       cols.get(rec, colCounty),
 		Groups:       splitGroups(cols.get(rec, colGroup)),
+		Channel:      strings.ToLower(cols.get(rec, colChannel)),
 	}
 	var reasons []string
 	bad := func(format string, args ...any) { reasons = append(reasons, fmt.Sprintf(format, args...)) }
@@ -47,6 +48,9 @@ func parseRow(cols columns, rec []string, langs []string) (Row, []string) {
 	}
 	if row.Role != RoleNurse && row.Role != RoleMentor {
 		bad("role %q is not nurse or mentor", row.Role)
+	}
+	if row.Channel != "" && row.Channel != "sms" && row.Channel != "whatsapp" {
+		bad("channel %q is not sms or whatsapp", row.Channel)
 	}
 	if !slices.Contains(langs, row.Language) {
 		bad("language %q is not %s", row.Language, strings.Join(langs, " or "))

@@ -63,6 +63,10 @@ type Config struct {
 	Probe time.Duration
 	// SendTimeout bounds one send request. Default 20 seconds.
 	SendTimeout time.Duration
+	// Channel is the outbox rows this dispatcher sends: store.ChannelSMS
+	// when a WhatsApp dispatcher sends the others; "" every row by SMS
+	// (WhatsApp is not configured).
+	Channel string
 }
 
 // Dispatcher drains the outbox: it claims due rows with a lease, sends
@@ -213,7 +217,8 @@ func (d *Dispatcher) Once(ctx context.Context) (int, error) {
 	if err != nil || limit == 0 {
 		return 0, err
 	}
-	l, err := d.db.Claim(ctx, store.ClaimOptions{Owner: d.Instance, Limit: limit, Lease: d.cfg.Lease, Quiet: d.quiet()})
+	l, err := d.db.Claim(ctx, store.ClaimOptions{Owner: d.Instance, Limit: limit, Lease: d.cfg.Lease, Quiet: d.quiet(),
+		Channel: d.cfg.Channel})
 	if err != nil {
 		return 0, fmt.Errorf("sms: dispatch: %w", err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/chanjo-health/chanjo/lessons"
 	"github.com/chanjo-health/chanjo/mentoring"
+	"github.com/chanjo-health/chanjo/peer"
 	"github.com/chanjo-health/chanjo/phone"
 	"github.com/chanjo-health/chanjo/sms/africastalking"
 	"github.com/chanjo-health/chanjo/storable"
@@ -150,6 +151,11 @@ func (h *Handler) receive(ctx context.Context, in africastalking.Incoming) error
 	w, err := h.db.WorkerByPhone(ctx, in.From)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("sms: receive: %w", err)
+	}
+	// A group command is no opt-out phrase (the pack's lint keeps G free),
+	// so it is taken here, in the grammar's order.
+	if cmd, ok := peer.Parse(in.Text); ok && w.ID != 0 {
+		return h.group(ctx, in, w, cmd)
 	}
 	act := classify(h.Pack.Commands, in.Text, w.ID != 0)
 	if act == actQuestion {

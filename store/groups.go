@@ -17,12 +17,15 @@ type Group struct {
 	Name      string    `db:"name"`
 	Members   int       `db:"members"`
 	CreatedAt time.Time `db:"created_at"`
+	// Relay is RelayAuto, RelayOn or RelayOff: whether members' G
+	// messages are relayed (auto: up to RelayLimit members).
+	Relay string `db:"relay"`
 }
 
 // MaxGroupName is the longest group name, as for a roster's group column.
 const MaxGroupName = 100
 
-const sqlGroups = `SELECT g.id, g.name, g.created_at,
+const sqlGroups = `SELECT g.id, g.name, g.created_at, g.relay,
   (SELECT COUNT(*) FROM group_members gm JOIN workers w ON w.id = gm.worker_id
    LEFT JOIN facilities f ON f.id = w.facility_id WHERE gm.group_id = g.id AND %[1]s) AS members
 FROM groups g WHERE %[2]s`

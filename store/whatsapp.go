@@ -85,8 +85,10 @@ WHERE whatsapp_statuses.rank < excluded.rank`
 
 // ApplyWhatsAppWebhook marks webhook id applied and stores its messages and statuses, in one
 // transaction, and returns the messages that are new (not a duplicate of one stored before). A
-// webhook another instance applied first changes nothing and returns none.
-func (db *DB) ApplyWhatsAppWebhook(ctx context.Context, id int64, msgs []WhatsAppMessage, statuses []WhatsAppStatus) ([]WhatsAppMessage, error) {
+// webhook another instance applied first changes nothing and returns none. Each new message is
+// handed to handle (nil: none), in the same transaction, so what it does happens exactly once.
+func (db *DB) ApplyWhatsAppWebhook(ctx context.Context, id int64, msgs []WhatsAppMessage, statuses []WhatsAppStatus,
+	handle func(tx *Tx, m WhatsAppMessage) error) ([]WhatsAppMessage, error) {
 	var fresh []WhatsAppMessage
 	err := db.Tx(ctx, func(tx *Tx) error {
 		now := db.Now().UTC()
@@ -103,15 +105,42 @@ func (db *DB) ApplyWhatsAppWebhook(ctx context.Context, id int64, msgs []WhatsAp
 			if err != nil {
 				return err
 			}
-			if n, err := res.RowsAffected(); err != nil {
+			if n, err := res.RowsAffected(); err != nil || n == 0 {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			fresh = append(fresh, m)
+			// Writing to the number is her opt-in, recorded once.
+			via := OptInWrote
+			if m.Kind == "button" {
+				via = OptInTemplateReply
+			}
+			if _, err := tx.ExecContext(ctx, db.Rebind(sqlRecordWhatsAppOptIn), via, m.SentAt.UTC(), m.Phone); err != nil {
 				return err
-			} else if n > 0 {
-				fresh = append(fresh, m)
+			}
+			if handle != nil {
+				if err := handle(tx, m); err != nil {
+					return err
+				}
 			}
 		}
 		for _, s := range statuses {
-			if _, err := tx.ExecContext(ctx, db.Rebind(sqlApplyWhatsAppStatus), s.WAMID, s.Status, s.Rank, s.Recipient, s.Opaque,
-				nullCode(s.ErrorCode), s.At.UTC(), now); err != nil {
+			res, err := tx.ExecContext(ctx, db.Rebind(sqlApplyWhatsAppStatus), s.WAMID, s.Status, s.Rank, s.Recipient, s.Opaque,
+				nullCode(s.ErrorCode), s.At.UTC(), now)
+			if err != nil {
+				return err
+			}
+			// Only a status that moved its message on settles the outbox
+			// row: a duplicate or one overtaken by a later status does not.
+			if n, err := res.RowsAffected(); err != nil || n == 0 {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			if err := db.settleOutbox(ctx, tx, s); err != nil {
 				return err
 			}
 		}

@@ -24,11 +24,11 @@ func TestWhatsAppWebhookApplied(t *testing.T) {
 				t.Fatalf("pending after recording one = %d, %v", len(pending), err)
 			}
 			id := pending[0].ID
-			fresh, err := db.ApplyWhatsAppWebhook(ctx, id, []store.WhatsAppMessage{msg}, statuses)
+			fresh, err := db.ApplyWhatsAppWebhook(ctx, id, []store.WhatsAppMessage{msg}, statuses, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			again, err := db.ApplyWhatsAppWebhook(ctx, id, []store.WhatsAppMessage{msg}, nil)
+			again, err := db.ApplyWhatsAppWebhook(ctx, id, []store.WhatsAppMessage{msg}, nil, nil)
 			if err != nil || len(again) != 0 {
 				t.Fatalf("applying webhook %d twice = %v, %v, want nothing new", id, again, err)
 			}

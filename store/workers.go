@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // Worker is a health worker: a nurse, or a nurse who mentors others.
@@ -42,8 +44,13 @@ WHERE w.phone = ?`
 
 // WorkerByPhone returns the worker with the +254… number p, or ErrNotFound.
 func (db *DB) WorkerByPhone(ctx context.Context, p string) (Worker, error) {
+	return db.WorkerByPhoneIn(ctx, db, p)
+}
+
+// WorkerByPhoneIn is WorkerByPhone through q (a transaction).
+func (db *DB) WorkerByPhoneIn(ctx context.Context, q sqlx.QueryerContext, p string) (Worker, error) {
 	var w Worker
-	err := db.GetContext(ctx, &w, db.Rebind(sqlWorkerByPhone), p)
+	err := sqlx.GetContext(ctx, q, &w, db.Rebind(sqlWorkerByPhone), p)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Worker{}, ErrNotFound
 	}

@@ -2,11 +2,14 @@ package whatsapp
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/peer"
 	"github.com/chanjo-health/chanjo/phone"
 	"github.com/chanjo-health/chanjo/storable"
 	"github.com/chanjo-health/chanjo/store"
@@ -23,6 +26,10 @@ const inboxEvery = 5 * time.Second
 // Inbox applies stored webhooks: each inbound message is stored once, each status kept at the
 // highest seen. Every instance may run one; a webhook is applied by exactly one of them.
 type Inbox struct {
+	// Commands are the pack's opt-out, opt-in and help phrases: a STOP written on WhatsApp opts her
+	// out of every channel, as one sent by SMS does.
+	Commands lessons.Commands
+
 	db      *store.DB
 	log     *slog.Logger
 	metrics *Metrics
@@ -77,9 +84,72 @@ func (in *Inbox) Drain(ctx context.Context) error {
 	}
 }
 
+// handle acts on a new message, in the transaction that stores it: a peer group command from a
+// worker (the "Group chat" of her WhatsApp menu sends one) is relayed and answered on WhatsApp. The
+// menus themselves come with the USSD engine's screens (docs/whatsapp.md).
+func (in *Inbox) handle(ctx context.Context, tx *store.Tx, m store.WhatsAppMessage) error {
+	if c, ok := in.Commands.Match(m.Body); ok && (c == lessons.CommandStop || c == lessons.CommandStart) {
+		return in.keyword(ctx, tx, m, c)
+	}
+	cmd, ok := peer.Parse(m.Body)
+	if !ok {
+		return nil
+	}
+	w, err := in.db.WorkerByPhoneIn(ctx, tx, m.Phone)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	answer, err := peer.Handle(ctx, in.db, tx, peer.Received{Command: cmd, From: w, Source: store.ChannelWhatsApp, Key: "wa:" + m.WAMID})
+	if err != nil || answer == "" {
+		return err
+	}
+	// She just wrote: her window is open, so the answer goes free-form.
+	_, err = in.db.Enqueue(ctx, tx, store.Outgoing{DedupeKey: "wa:" + m.WAMID, Kind: store.KindReply, Phone: m.Phone,
+		Body: answer, WorkerID: w.ID, Channel: store.ChannelWhatsApp})
+	return err
+}
+
+// keyword opts the writer out of every channel (recorded as from WhatsApp) or back in, and says so
+// on WhatsApp in her language.
+func (in *Inbox) keyword(ctx context.Context, tx *store.Tx, m store.WhatsAppMessage, c lessons.Command) error {
+	answer := keywordAnswers[c]
+	if c == lessons.CommandStop {
+		if err := in.db.RecordOptOut(ctx, tx, store.OptOut{Phone: m.Phone, Channel: store.ChannelWhatsApp,
+			Reason: store.OptOutKeyword, Detail: "STOP on WhatsApp"}); err != nil {
+			return err
+		}
+	} else if err := in.db.OptIn(ctx, tx, m.Phone); err != nil {
+		return err
+	}
+	w, err := in.db.WorkerByPhoneIn(ctx, tx, m.Phone)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	text := answer[0]
+	if w.Language == "sw" {
+		text = answer[1]
+	}
+	_, err = in.db.Enqueue(ctx, tx, store.Outgoing{DedupeKey: "wa:" + m.WAMID, Kind: store.KindReply, Phone: m.Phone,
+		Body: text, WorkerID: w.ID, Channel: store.ChannelWhatsApp})
+	return err
+}
+
+// keywordAnswers confirm a STOP or START written on WhatsApp, in English and Kiswahili.
+var keywordAnswers = map[lessons.Command][2]string{
+	lessons.CommandStop: {"Chanjo: you will get no more reminders or broadcasts, here or by SMS. Send START to get them again.",
+		"Chanjo: hutapokea tena vikumbusho wala matangazo, hapa wala kwa SMS. Tuma ANZA kuyapata tena."},
+	lessons.CommandStart: {"Chanjo: reminders and broadcasts are on again. Send STOP to turn them off.",
+		"Chanjo: vikumbusho na matangazo vimewashwa tena. Tuma ACHA kuvizima."},
+}
+
 func (in *Inbox) apply(ctx context.Context, hook store.WhatsAppWebhook) error {
 	msgs, statuses := in.read(hook)
-	fresh, err := in.db.ApplyWhatsAppWebhook(ctx, hook.ID, msgs, statuses)
+	fresh, err := in.db.ApplyWhatsAppWebhook(ctx, hook.ID, msgs, statuses, func(tx *store.Tx, m store.WhatsAppMessage) error {
+		return in.handle(ctx, tx, m)
+	})
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/chanjo-health/chanjo/sms"
 	"github.com/chanjo-health/chanjo/sms/africastalking"
 	"github.com/chanjo-health/chanjo/sms/fakegateway"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // smsConfig maps the service's settings onto the dispatcher's.
@@ -25,7 +26,17 @@ func smsConfig(cfg Config) sms.Config {
 		Quiet:          sms.QuietHours{Start: cfg.QuietHours.Start, End: cfg.QuietHours.End},
 		TZ:             cfg.TZ,
 		From:           cfg.ATSenderID,
+		Channel:        smsChannel(cfg),
 	}
+}
+
+// smsChannel is the outbox rows the SMS dispatcher sends: every row when
+// WhatsApp is off, so a message queued for WhatsApp is never stranded.
+func smsChannel(cfg Config) string {
+	if cfg.WhatsApp.On() {
+		return store.ChannelSMS
+	}
+	return ""
 }
 
 // smsSender returns the gateway client, or nil when AT_USERNAME and

@@ -51,6 +51,7 @@ func (a *app) build() error {
 	if a.cfg.WhatsApp.On() {
 		a.whatsappMetrics = whatsapp.NewMetrics(a.reg)
 		a.whatsappInbox = whatsapp.NewInbox(a.db, a.log, a.whatsappMetrics)
+		a.whatsappInbox.Commands = a.pack.Commands
 	}
 	return nil
 }
@@ -64,15 +65,21 @@ func (a *app) components(out io.Writer) []worker {
 		// after all of them have released theirs. It also stops them all
 		// when a newer binary migrates the database (heartbeat).
 		{name: "process", run: a.heartbeat},
-		// The dispatcher sends what the workers after it queue: it stops
+		// The dispatchers send what the workers after them queue: they stop
 		// after them, so nothing they queue waits for a stopped dispatcher.
 		{name: "sms", run: func(ctx context.Context) error { return a.dispatcher(out).Run(ctx) }},
-		{name: "reminders", run: func(ctx context.Context) error { return a.scheduler().Run(ctx) }},
-		{name: "relay", run: func(ctx context.Context) error { return a.relay().Run(ctx) }},
-		// It queues nothing, so its place does not matter.
-		{name: "retention", run: func(ctx context.Context) error { return a.retention().Run(ctx) }},
 	}
-	if a.cfg.WhatsApp.On() {
+	wa := a.cfg.WhatsApp.On()
+	if wa {
+		ws = append(ws, worker{name: "whatsapp-send", run: func(ctx context.Context) error { return a.whatsappDispatcher().Run(ctx) }})
+	}
+	ws = append(ws,
+		worker{name: "reminders", run: func(ctx context.Context) error { return a.scheduler().Run(ctx) }},
+		worker{name: "relay", run: func(ctx context.Context) error { return a.relay().Run(ctx) }},
+		// It queues nothing, so its place does not matter.
+		worker{name: "retention", run: func(ctx context.Context) error { return a.retention().Run(ctx) }},
+	)
+	if wa {
 		ws = append(ws, worker{name: "whatsapp", run: func(ctx context.Context) error { a.whatsappInbox.Run(ctx); return nil }})
 	} else {
 		a.log.Info("WhatsApp is off: WA_PHONE_NUMBER_ID, WA_TOKEN, WA_APP_SECRET and WA_VERIFY_TOKEN are not set", "component", "whatsapp")

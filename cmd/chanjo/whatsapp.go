@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/chanjo-health/chanjo/quiet"
 	"github.com/chanjo-health/chanjo/whatsapp"
 	"github.com/chanjo-health/chanjo/whatsapp/cloudapi"
 	"github.com/chanjo-health/chanjo/whatsapp/fakegraph"
@@ -71,6 +72,20 @@ func (a *app) registerWhatsApp(r gin.IRouter) {
 		return
 	}
 	whatsapp.NewHandler(a.db, a.cfg.WhatsApp.AppSecret, a.cfg.WhatsApp.VerifyToken, a.whatsappInbox, a.log, a.whatsappMetrics).Register(r)
+}
+
+// whatsappDispatcher sends the outbox's WhatsApp rows with the SMS
+// dispatcher's quiet hours and the pack's templates.
+func (a *app) whatsappDispatcher() *whatsapp.Dispatcher {
+	w := a.cfg.WhatsApp
+	client := cloudapi.New(cloudapi.Config{BaseURL: w.BaseURL, Version: w.APIVersion, PhoneNumberID: w.PhoneNumberID, Token: w.Token})
+	d := whatsapp.NewDispatcher(a.db, client, whatsapp.DispatcherConfig{
+		Templates: a.pack.Settings.WhatsAppTemplates,
+		Quiet:     quiet.Hours{Start: a.cfg.QuietHours.Start, End: a.cfg.QuietHours.End}, TZ: a.cfg.TZ,
+		BackoffMax: a.cfg.SMSBackoffMax,
+	})
+	d.Log, d.Instance = a.log, a.process
+	return d
 }
 
 func runFakeWhatsApp(ctx context.Context, e env, args []string) error {
