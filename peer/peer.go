@@ -3,7 +3,7 @@
 // other member, prefixed with the sender's name and facility; `G` alone lists her groups; a
 // group's mentors withdraw a message (`G DEL <n>`), mute a member for a day (`G MUTE <number>`)
 // or remove her (`G REMOVE <number>`). The sms and whatsapp packages hand it the commands they
-// receive; the store keeps each message once and queues its copies (design.md "Channels").
+// receive; the store keeps each message once and queues its copies (docs/whatsapp.md, "Peer groups on both channels").
 package peer
 
 import (
@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chanjo-health/chanjo/lessons"
 	"github.com/chanjo-health/chanjo/phone"
 	"github.com/chanjo-health/chanjo/store"
 )
@@ -90,30 +91,38 @@ type Received struct {
 	Source string
 	// Key names the message it came in, so a message received twice is posted once.
 	Key string
+	// Pack words the answer (messages-peer.yaml); nil is the embedded pack.
+	Pack *lessons.Pack
 }
 
 // Handle carries out r in tx and returns the answer to the sender, in her
 // language.
 func Handle(ctx context.Context, db *store.DB, tx *store.Tx, r Received) (string, error) {
-	lang := r.From.Language
+	if r.Pack == nil {
+		p, err := lessons.Default()
+		if err != nil {
+			return "", err
+		}
+		r.Pack = p
+	}
+	lang, p := r.From.Language, r.Pack
 	groups, err := db.MemberGroups(ctx, tx, r.From.ID)
 	if err != nil {
 		return "", err
 	}
 	if len(groups) == 0 {
-		return pick(lang, "Chanjo: you are in no group.", "Chanjo: hauko katika kikundi chochote."), nil
+		return p.Say(lang, "peer.no_group"), nil
 	}
 	if r.Command.Kind == Withdraw {
 		n, err := db.WithdrawGroupMessage(ctx, tx, r.From.ID, r.Command.Message)
 		if errors.Is(err, store.ErrNotMentor) {
-			return notMentor(lang), nil
+			return p.Say(lang, "peer.not_mentor"), nil
 		}
-		return fmt.Sprintf(pick(lang, "Chanjo: message %d withdrawn: %d members will not get it.",
-			"Chanjo: ujumbe %d umeondolewa: wanachama %d hawataupata."), r.Command.Message, n), err
+		return p.Say(lang, "peer.withdrawn", "msg", r.Command.Message, "count", n), err
 	}
 	g, ok := choose(groups, r.Command.Group)
 	if !ok || r.Command.Kind == List {
-		return list(lang, groups), nil
+		return list(p, lang, groups), nil
 	}
 	switch r.Command.Kind {
 	case Mute, Remove:
@@ -134,23 +143,20 @@ func choose(groups []store.MemberGroup, n int) (store.MemberGroup, bool) {
 }
 
 func post(ctx context.Context, db *store.DB, tx *store.Tx, r Received, g store.MemberGroup) (string, error) {
-	lang := r.From.Language
+	lang, p := r.From.Language, r.Pack
 	id, n, err := db.PostGroupMessage(ctx, tx, store.GroupPost{Group: g, Sender: r.From, Text: r.Command.Text,
 		Source: r.Source, Key: r.Key, Compose: func(id int64, text string) string { return prefix(r.From, id) + text }})
 	switch {
 	case errors.Is(err, store.ErrMuted):
-		return fmt.Sprintf(pick(lang, "Chanjo: a mentor paused your messages to %s until %s.",
-			"Chanjo: mshauri amesimamisha ujumbe wako kwa %s hadi %s."), g.Name, g.MutedUntil.Time.Format("02/01 15:04")), nil
+		return p.Say(lang, "peer.paused", "group", g.Name, "until", g.MutedUntil.Time.Format("02/01 15:04")), nil
 	case errors.Is(err, store.ErrRelayOff):
-		return fmt.Sprintf(pick(lang, "Chanjo: messages to %s are not relayed. Ask your supervisor.",
-			"Chanjo: ujumbe kwa %s haupelekwi. Muulize msimamizi wako."), g.Name), nil
+		return p.Say(lang, "peer.relay_off", "group", g.Name), nil
 	case err != nil:
 		return "", err
 	case id == 0:
 		return "", nil // received before: answered then
 	}
-	return fmt.Sprintf(pick(lang, "Chanjo: sent to %d members of %s (message %d).",
-		"Chanjo: imetumwa kwa wanachama %d wa %s (ujumbe %d)."), n, g.Name, id), nil
+	return p.Say(lang, "peer.sent", "count", n, "group", g.Name, "msg", id), nil
 }
 
 // prefix names the sender of a relayed message and its number, which a
@@ -163,49 +169,35 @@ func prefix(w store.Worker, id int64) string {
 }
 
 func moderate(ctx context.Context, db *store.DB, tx *store.Tx, r Received, g store.MemberGroup) (string, error) {
-	lang := r.From.Language
-	p, err := phone.Normalize(r.Command.Text)
+	lang, p := r.From.Language, r.Pack
+	number, err := phone.Normalize(r.Command.Text)
 	if err != nil {
-		return pick(lang, "Chanjo: write the member's number, e.g. G MUTE 0712345678.",
-			"Chanjo: andika namba ya mwanachama, k.m. G MUTE 0712345678."), nil
+		return p.Say(lang, "peer.number"), nil
 	}
 	var member bool
 	if r.Command.Kind == Mute {
-		member, err = db.MuteGroupMember(ctx, tx, r.From.ID, g.ID, p, MuteFor)
+		member, err = db.MuteGroupMember(ctx, tx, r.From.ID, g.ID, number, MuteFor)
 	} else {
-		member, err = db.RemoveGroupMemberByMentor(ctx, tx, r.From.ID, g.ID, p)
+		member, err = db.RemoveGroupMemberByMentor(ctx, tx, r.From.ID, g.ID, number)
 	}
 	switch {
 	case errors.Is(err, store.ErrNotMentor):
-		return notMentor(lang), nil
+		return p.Say(lang, "peer.not_mentor"), nil
 	case err != nil:
 		return "", err
 	case !member:
-		return fmt.Sprintf(pick(lang, "Chanjo: %s is not in %s.", "Chanjo: %s hayuko katika %s."), r.Command.Text, g.Name), nil
+		return p.Say(lang, "peer.not_member", "member", r.Command.Text, "group", g.Name), nil
 	case r.Command.Kind == Mute:
-		return fmt.Sprintf(pick(lang, "Chanjo: %s is muted in %s for a day.", "Chanjo: %s amenyamazishwa katika %s kwa siku moja."),
-			r.Command.Text, g.Name), nil
+		return p.Say(lang, "peer.muted", "member", r.Command.Text, "group", g.Name), nil
 	}
-	return fmt.Sprintf(pick(lang, "Chanjo: %s was removed from %s.", "Chanjo: %s ameondolewa katika %s."), r.Command.Text, g.Name), nil
-}
-
-func notMentor(lang string) string {
-	return pick(lang, "Chanjo: only a mentor of the group can do that.", "Chanjo: ni mshauri wa kikundi pekee anayeweza kufanya hivyo.")
+	return p.Say(lang, "peer.removed", "member", r.Command.Text, "group", g.Name), nil
 }
 
 // list names her groups as G1, G2, … and says how to write to one.
-func list(lang string, groups []store.MemberGroup) string {
+func list(p *lessons.Pack, lang string, groups []store.MemberGroup) string {
 	names := make([]string, len(groups))
 	for i, g := range groups {
 		names[i] = fmt.Sprintf("G%d %s (%d)", i+1, g.Name, g.Members)
 	}
-	return fmt.Sprintf(pick(lang, "Chanjo: your groups: %s. Send G1 and your message to write to a group.",
-		"Chanjo: vikundi vyako: %s. Tuma G1 na ujumbe wako kuandikia kikundi."), strings.Join(names, ", "))
-}
-
-func pick(lang, en, sw string) string {
-	if lang == "sw" {
-		return sw
-	}
-	return en
+	return p.Say(lang, "peer.groups", "groups", strings.Join(names, ", "))
 }

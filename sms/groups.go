@@ -8,7 +8,7 @@ import (
 	"github.com/chanjo-health/chanjo/store"
 )
 
-// group handles a peer group command (design.md "SMS commands", order 3)
+// group handles a peer group command (docs/whatsapp.md, "Peer groups on both channels")
 // in one transaction with the incoming SMS and the answer to it, so a
 // callback the gateway retries posts nothing twice.
 func (h *Handler) group(ctx context.Context, in africastalking.Incoming, w store.Worker, cmd peer.Command) error {
@@ -20,7 +20,7 @@ func (h *Handler) group(ctx context.Context, in africastalking.Incoming, w store
 		if err != nil || !fresh {
 			return err
 		}
-		answer, err := peer.Handle(ctx, h.db, tx, peer.Received{Command: cmd, From: w, Source: store.ChannelSMS, Key: "sms:" + in.ID})
+		answer, err := peer.Handle(ctx, h.db, tx, peer.Received{Command: cmd, From: w, Source: store.ChannelSMS, Key: "sms:" + in.ID, Pack: h.Pack})
 		if err != nil || answer == "" {
 			return err
 		}

@@ -13,7 +13,7 @@ import (
 
 // RelayLimit is the largest group that relays its members' messages
 // without the supervisor turning it on: one message to 200 members is 199
-// SMS (design.md "Channels").
+// SMS (docs/whatsapp.md, "Peer groups on both channels").
 const RelayLimit = 30
 
 // Group relay settings (groups.relay).

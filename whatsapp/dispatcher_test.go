@@ -289,7 +289,7 @@ func TestStopOnWhatsAppStopsEveryChannel(t *testing.T) {
 			t.Fatal(err)
 		}
 		r := newSendRig(t, db, "T")
-		r.hooks.inbox.Commands = pack.Commands
+		r.hooks.inbox.Pack = pack
 		id := r.nurse("+254711000001", "sw", true)
 		r.fake.Inbound("254711000001", "Simama, tafadhali")
 		r.fake.Inbound("254711000001", "SIMAMA")

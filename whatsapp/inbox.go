@@ -26,9 +26,10 @@ const inboxEvery = 5 * time.Second
 // Inbox applies stored webhooks: each inbound message is stored once, each status kept at the
 // highest seen. Every instance may run one; a webhook is applied by exactly one of them.
 type Inbox struct {
-	// Commands are the pack's opt-out, opt-in and help phrases: a STOP written on WhatsApp opts her
-	// out of every channel, as one sent by SMS does.
-	Commands lessons.Commands
+	// Pack holds the opt-out, opt-in and help phrases (a STOP written on WhatsApp opts her out of
+	// every channel, as one sent by SMS does) and the words of the answers (messages-whatsapp.yaml,
+	// messages-peer.yaml); nil is the embedded pack.
+	Pack *lessons.Pack
 
 	db      *store.DB
 	log     *slog.Logger
@@ -88,8 +89,15 @@ func (in *Inbox) Drain(ctx context.Context) error {
 // worker (the "Group chat" of her WhatsApp menu sends one) is relayed and answered on WhatsApp. The
 // menus themselves come with the USSD engine's screens (docs/whatsapp.md).
 func (in *Inbox) handle(ctx context.Context, tx *store.Tx, m store.WhatsAppMessage) error {
-	if c, ok := in.Commands.Match(m.Body); ok && (c == lessons.CommandStop || c == lessons.CommandStart) {
-		return in.keyword(ctx, tx, m, c)
+	p := in.Pack
+	if p == nil {
+		var err error
+		if p, err = lessons.Default(); err != nil {
+			return err
+		}
+	}
+	if c, ok := p.Commands.Match(m.Body); ok && (c == lessons.CommandStop || c == lessons.CommandStart) {
+		return in.keyword(ctx, tx, m, c, p)
 	}
 	cmd, ok := peer.Parse(m.Body)
 	if !ok {
@@ -102,7 +110,8 @@ func (in *Inbox) handle(ctx context.Context, tx *store.Tx, m store.WhatsAppMessa
 	if err != nil {
 		return err
 	}
-	answer, err := peer.Handle(ctx, in.db, tx, peer.Received{Command: cmd, From: w, Source: store.ChannelWhatsApp, Key: "wa:" + m.WAMID})
+	answer, err := peer.Handle(ctx, in.db, tx, peer.Received{Command: cmd, From: w, Source: store.ChannelWhatsApp, Key: "wa:" + m.WAMID,
+		Pack: p})
 	if err != nil || answer == "" {
 		return err
 	}
@@ -114,8 +123,11 @@ func (in *Inbox) handle(ctx context.Context, tx *store.Tx, m store.WhatsAppMessa
 
 // keyword opts the writer out of every channel (recorded as from WhatsApp) or back in, and says so
 // on WhatsApp in her language.
-func (in *Inbox) keyword(ctx context.Context, tx *store.Tx, m store.WhatsAppMessage, c lessons.Command) error {
-	answer := keywordAnswers[c]
+func (in *Inbox) keyword(ctx context.Context, tx *store.Tx, m store.WhatsAppMessage, c lessons.Command, p *lessons.Pack) error {
+	key := "whatsapp.stopped"
+	if c == lessons.CommandStart {
+		key = "whatsapp.started"
+	}
 	if c == lessons.CommandStop {
 		if err := in.db.RecordOptOut(ctx, tx, store.OptOut{Phone: m.Phone, Channel: store.ChannelWhatsApp,
 			Reason: store.OptOutKeyword, Detail: "STOP on WhatsApp"}); err != nil {
@@ -128,21 +140,10 @@ func (in *Inbox) keyword(ctx context.Context, tx *store.Tx, m store.WhatsAppMess
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
-	text := answer[0]
-	if w.Language == "sw" {
-		text = answer[1]
-	}
+	text := p.Say(w.Language, key)
 	_, err = in.db.Enqueue(ctx, tx, store.Outgoing{DedupeKey: "wa:" + m.WAMID, Kind: store.KindReply, Phone: m.Phone,
 		Body: text, WorkerID: w.ID, Channel: store.ChannelWhatsApp})
 	return err
-}
-
-// keywordAnswers confirm a STOP or START written on WhatsApp, in English and Kiswahili.
-var keywordAnswers = map[lessons.Command][2]string{
-	lessons.CommandStop: {"Chanjo: you will get no more reminders or broadcasts, here or by SMS. Send START to get them again.",
-		"Chanjo: hutapokea tena vikumbusho wala matangazo, hapa wala kwa SMS. Tuma ANZA kuyapata tena."},
-	lessons.CommandStart: {"Chanjo: reminders and broadcasts are on again. Send STOP to turn them off.",
-		"Chanjo: vikumbusho na matangazo vimewashwa tena. Tuma ACHA kuvizima."},
 }
 
 func (in *Inbox) apply(ctx context.Context, hook store.WhatsAppWebhook) error {

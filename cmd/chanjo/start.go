@@ -51,7 +51,7 @@ func (a *app) build() error {
 	if a.cfg.WhatsApp.On() {
 		a.whatsappMetrics = whatsapp.NewMetrics(a.reg)
 		a.whatsappInbox = whatsapp.NewInbox(a.db, a.log, a.whatsappMetrics)
-		a.whatsappInbox.Commands = a.pack.Commands
+		a.whatsappInbox.Pack = a.pack
 	}
 	return nil
 }
