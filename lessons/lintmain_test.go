@@ -23,10 +23,10 @@ func writePack(t *testing.T, fsys fstest.MapFS) string {
 }
 
 func TestLintMain(t *testing.T) {
-	clean := writePack(t, genPack(valid))
+	clean := writePack(t, withCatalogue(genPack(valid)))
 	broken, _ := withAppended(genPack(valid), "checklist.yaml", "- id: chk-x\n  topic: vaccines\n  text: {en: \"X\", sw: \"\"}\n")
 	brokenDir := writePack(t, broken)
-	old := genPack(valid) // a pack copied before the navigation words were in the catalogue
+	old := withCatalogue(genPack(valid)) // a pack copied before the navigation words were in the catalogue
 	delete(old, "messages-nav.yaml")
 	oldDir := writePack(t, old)
 	cases := []struct {
@@ -67,12 +67,12 @@ func TestLintMain(t *testing.T) {
 // TestLoadDirNeedsTheCodesKeys: CONTENT_DIR with a catalogue that lacks a
 // key the code uses does not load, so no nurse reads "nav.back".
 func TestLoadDirNeedsTheCodesKeys(t *testing.T) {
-	old := genPack(valid)
+	old := withCatalogue(genPack(valid))
 	delete(old, "messages-nav.yaml")
 	if _, err := lessons.LoadDir(writePack(t, old)); err == nil || !strings.Contains(err.Error(), "missing key nav.back") {
 		t.Errorf("LoadDir(pack without nav keys) = %v, want an error naming nav.back", err)
 	}
-	if _, err := lessons.LoadDir(writePack(t, genPack(valid))); err != nil {
+	if _, err := lessons.LoadDir(writePack(t, withCatalogue(genPack(valid)))); err != nil {
 		t.Errorf("LoadDir(pack with the shipped catalogue) = %v", err)
 	}
 }
