@@ -18,7 +18,7 @@ var hopBody = url.Values{"sessionId": {"ATUid_0b5e2c7f3a1d4e6f9a8b"}, "serviceCo
 // "none" builds the request and reads nothing, the cost to subtract.
 func BenchmarkHopForm(b *testing.B) {
 	readers := map[string]func(c *gin.Context) (Request, error){
-		"none": func(*gin.Context) (Request, error) { return Request{Text: "2*3*3*1*2"}, nil },
+		"none":    func(*gin.Context) (Request, error) { return Request{Text: "2*3*3*1*2"}, nil },
 		"hopForm": hopForm,
 		"gin": func(c *gin.Context) (Request, error) {
 			return Request{SessionID: c.PostForm("sessionId"), Phone: c.PostForm("phoneNumber"), Text: c.PostForm("text")}, nil
