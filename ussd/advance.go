@@ -92,9 +92,9 @@ func (m *Machine) Dial(ctx context.Context, phone string, last *Session, offer b
 		// older than reloadAfter either: a redial reads no SQL.
 		s.Learning = last.Learning.clone()
 	}
-	if last != nil && last.Nurse.ID == n.ID && n.ID != 0 && last.Quiz != nil {
-		// A quiz left midway is taken up again when she opens it (startPractice).
-		s.Quiz = last.Work.clone().Quiz
+	if q := last.quizLeft(); q != nil && last.Nurse.ID == n.ID && n.ID != 0 {
+		// A quiz left midway is taken up again when she opens it (practise).
+		s.Quiz = q
 	}
 	start := m.home(&s)
 	switch {
@@ -110,6 +110,15 @@ func (m *Machine) Dial(ctx context.Context, phone string, last *Session, offer b
 	c := &Ctx{Context: ctx, S: &s, Phone: phone, m: m}
 	reply, err := m.render(c)
 	return s, reply, err
+}
+
+// quizLeft returns a copy of the quiz the session left with questions
+// unanswered, nil when none.
+func (s *Session) quizLeft() *Quiz {
+	if s == nil || s.Quiz == nil || s.Quiz.next() == len(s.Quiz.Chosen) {
+		return nil
+	}
+	return s.Work.clone().Quiz
 }
 
 // resumable reports whether last is a session of the same person that was
