@@ -138,11 +138,10 @@ func TestCatalogueKeysInCode(t *testing.T) {
 		}
 	}
 	for _, c := range calls {
-		text, ok := p.Message(c.key)
-		if !ok || !c.literal {
+		if _, ok := p.Message(c.key); !ok || !c.literal {
 			continue
 		}
-		want := lessons.Params(text)
+		want := p.MessageParams(c.key)
 		got := slices.Sorted(slices.Values(c.params))
 		if !slices.Equal(got, want) {
 			t.Errorf("%s: Say(%q) gives parameters %v, its text has %v", c.at, c.key, got, want)

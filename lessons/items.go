@@ -6,8 +6,6 @@ import (
 	"slices"
 
 	"go.yaml.in/yaml/v3"
-
-	"github.com/chanjo-health/chanjo/lessons/screen"
 )
 
 // Limits of the content pack format (content-format.md) that no composed
@@ -86,7 +84,7 @@ func (l *loader) lesson(d decoder, n *yaml.Node, fileTopic string) {
 		},
 		"key_point": func(v *yaml.Node) { x.KeyPoint = d.text(v); keyNode = v },
 	})
-	budget := screen.MinBudget(PageKind, codes(l.pack.Settings.Languages))
+	budget := l.pack.minBudget(PageKind)
 	for _, lang := range codes(l.pack.Settings.Languages) {
 		for i := range x.Screens() {
 			what, node := fmt.Sprintf("page %d screen", i+1), keyNode
@@ -132,9 +130,9 @@ func (l *loader) question(d decoder, n *yaml.Node, fileTopic string) {
 	}
 	for _, lang := range codes(l.pack.Settings.Languages) {
 		body := l.pack.QuestionScreen(x, order, MaxQuizLen, MaxQuizLen, lang)
-		d.limit(promptNode, "question screen", lang, body, screen.MinBudget(QuestionKind, codes(l.pack.Settings.Languages)))
+		d.limit(promptNode, "question screen", lang, body, l.pack.minBudget(QuestionKind))
 		for i, en := range explainNodes {
-			d.limit(en, "explanation screen", lang, l.pack.ExplainScreen(x, i, lang), screen.MinBudget(ExplainKind, codes(l.pack.Settings.Languages)))
+			d.limit(en, "explanation screen", lang, l.pack.ExplainScreen(x, i, lang), l.pack.minBudget(ExplainKind))
 		}
 	}
 	l.pack.Questions = append(l.pack.Questions, x)

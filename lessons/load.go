@@ -14,6 +14,8 @@ import (
 	"sync"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/chanjo-health/chanjo/lessons/screen"
 )
 
 //go:embed content
@@ -129,9 +131,10 @@ func (l *loader) run() {
 			l.dispatch(name)
 		}
 	}
-	l.pack.screenWords = map[string]words{}
+	l.pack.screenWords, l.pack.labels = map[string]words{}, map[string]screen.Labels{}
 	for _, lang := range l.pack.Settings.Languages {
 		l.pack.screenWords[lang.Code] = l.pack.readWords(lang.Code)
+		l.pack.labels[lang.Code] = l.pack.readLabels(lang.Code)
 	}
 	for _, e := range entries {
 		if name := e.Name(); !e.IsDir() && name != settingsFile && !strings.HasPrefix(name, messagesPrefix) {

@@ -49,9 +49,11 @@ type part struct {
 
 // Say returns the catalogue's text key in lang with its <name> parameters
 // filled from args, given as name, value pairs: Say("sw", "quiz.score",
-// "right", 3, "total", 5). A value longer than its declared longest
-// (settings.yaml placeholders) is cut at a word, so the screens the lint
-// measured never overflow. A key the catalogue lacks is returned as it
+// "right", 3, "total", 5). A parameter is a <name> that settings.yaml
+// declares under placeholders; any other <word> is text ("A12 <answer>").
+// A value longer than its declared longest is cut at a word, so the screens
+// the lint measured never overflow; a parameter declared 0 long is a free
+// text the code fits itself (an SMS cut to two segments). A key the catalogue lacks is returned as it
 // stands: the catalogue test keeps every key the code uses in the pack.
 func (p *Pack) Say(lang, key string, args ...any) string {
 	m, ok := p.messages[key]
@@ -71,7 +73,11 @@ func (p *Pack) Say(lang, key string, args ...any) string {
 			b.WriteString(pt.lit)
 			continue
 		}
-		b.WriteString(cut(arg(pt.param, args), p.Settings.Placeholders[pt.param]))
+		v := arg(pt.param, args)
+		if n := p.Settings.Placeholders[pt.param]; n > 0 {
+			v = cut(v, n)
+		}
+		b.WriteString(v)
 	}
 	return b.String()
 }
@@ -110,13 +116,13 @@ func (p *Pack) MessageKeys() []string {
 	return keys
 }
 
-// Params returns the parameter names text uses in any language, sorted,
-// each once.
-func Params(t Text) []string {
+// MessageParams returns the parameters catalogue key uses in any language,
+// sorted, each once.
+func (p *Pack) MessageParams(key string) []string {
 	var names []string
-	for _, s := range t {
+	for _, s := range p.messages[key].text {
 		for _, m := range placeholderPattern.FindAllStringSubmatch(s, -1) {
-			if !slices.Contains(names, m[1]) {
+			if _, ok := p.Settings.Placeholders[m[1]]; ok && !slices.Contains(names, m[1]) {
 				names = append(names, m[1])
 			}
 		}
@@ -160,8 +166,8 @@ func (l *loader) messages(d decoder, n *yaml.Node, area string) {
 		l.keys[key] = d.at(k)
 		max := messageMax(d, v)
 		t := d.text(v)
-		l.checkParams(d, v, key, t, max)
-		l.pack.messages[key] = message{text: t, parts: split(t)}
+		d.limitText(v, key+" with the longest values filled in", longestText(t, l.pack.Settings.Placeholders), max)
+		l.pack.messages[key] = message{text: t, parts: split(t, l.pack.Settings.Placeholders)}
 	}
 }
 
@@ -189,27 +195,26 @@ func messageMax(d decoder, n *yaml.Node) int {
 	return smsLen
 }
 
-// checkParams reports a parameter the pack does not declare, and a text
-// longer than max once every parameter holds its longest value.
-func (l *loader) checkParams(d decoder, n *yaml.Node, key string, t Text, max int) {
-	limits := l.pack.Settings.Placeholders
-	for _, name := range Params(t) {
-		if _, ok := limits[name]; !ok {
-			d.problem(n, "%s: parameter <%s> is not declared in %s placeholders", key, name, settingsFile)
-		}
+// longestText is t with every parameter at its longest (limits).
+func longestText(t Text, limits map[string]int) Text {
+	out := make(Text, len(t))
+	for lang, s := range t {
+		out[lang] = longest(s, limits)
 	}
-	for _, lang := range l.pack.Settings.Languages {
-		d.limit(n, key+" with the longest values filled in", lang.Code, longest(t.In(lang.Code), limits), max)
-	}
+	return out
 }
 
-// split cuts each language of t into literal runs and parameters.
-func split(t Text) map[string][]part {
+// split cuts each language of t into literal runs and the parameters
+// limits declares.
+func split(t Text, limits map[string]int) map[string][]part {
 	out := make(map[string][]part, len(t))
 	for lang, s := range t {
 		var parts []part
 		last := 0
 		for _, m := range placeholderPattern.FindAllStringSubmatchIndex(s, -1) {
+			if _, ok := limits[s[m[2]:m[3]]]; !ok {
+				continue // a <word> that is text
+			}
 			if m[0] > last {
 				parts = append(parts, part{lit: s[last:m[0]]})
 			}

@@ -10,6 +10,7 @@ package lessons
 
 import (
 	"github.com/chanjo-health/chanjo/lessons/i18n"
+	"github.com/chanjo-health/chanjo/lessons/screen"
 	"github.com/chanjo-health/chanjo/lessons/stock"
 )
 
@@ -128,6 +129,7 @@ type Pack struct {
 	// screens and SMS, by key (Say).
 	messages    map[string]message
 	screenWords map[string]words // by language: the words lesson and quiz screens add
+	labels      map[string]screen.Labels
 }
 
 // Topic returns the topic with the given id.

@@ -56,14 +56,15 @@ help: [HELP, MSAADA]
 const messagesYAML = `main.title: {en: "Chanjo", sw: "Chanjo"}
 `
 
-// screenYAML is the shipped screen words, so screens measure as on a phone.
-var screenYAML = func() []byte {
-	b, err := fs.ReadFile(lessons.Embedded(), "messages-screen.yaml")
+// shippedFile returns a file of the shipped pack: the screen and
+// navigation words, so screens measure as on a phone.
+func shippedFile(name string) []byte {
+	b, err := fs.ReadFile(lessons.Embedded(), name)
 	if err != nil {
 		panic(err)
 	}
 	return b
-}()
+}
 
 func genPack(s size) fstest.MapFS {
 	var lessons, questions, checklist strings.Builder
@@ -105,7 +106,8 @@ func genPack(s size) fstest.MapFS {
 		"reminders.yaml":       {Data: []byte(remindersYAML)},
 		"commands.yaml":        {Data: []byte(commandsYAML)},
 		"messages-main.yaml":   {Data: []byte(messagesYAML)},
-		"messages-screen.yaml": {Data: screenYAML},
+		"messages-screen.yaml": {Data: shippedFile("messages-screen.yaml")},
+		"messages-nav.yaml":    {Data: shippedFile("messages-nav.yaml")},
 	}
 }
 

@@ -101,10 +101,15 @@ func cut(s string, n int) string {
 	return s[:n]
 }
 
-// longest fills every placeholder of s with its longest value in limits.
+// longest fills every placeholder of s that limits declares with its
+// longest value; any other <word> is text and stays.
 func longest(s string, limits map[string]int) string {
 	return placeholderPattern.ReplaceAllStringFunc(s, func(m string) string {
-		return strings.Repeat("x", limits[m[1:len(m)-1]])
+		n, ok := limits[m[1:len(m)-1]]
+		if !ok {
+			return m
+		}
+		return strings.Repeat("x", n)
 	})
 }
 

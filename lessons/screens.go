@@ -54,6 +54,40 @@ func (p *Pack) readWords(lang string) words {
 		saysRight: list("screen.says_right"), saysWrong: list("screen.says_wrong")}
 }
 
+// Labels returns the navigation lines in lang ("0 Back", "98 More"): the
+// keys a nurse presses are fixed, their words come from the catalogue
+// (messages-nav.yaml).
+func (p *Pack) Labels(lang string) screen.Labels {
+	if l, ok := p.labels[lang]; ok {
+		return l
+	}
+	return p.labels[p.Lang(lang)]
+}
+
+// readLabels reads the navigation lines of lang from the catalogue.
+func (p *Pack) readLabels(lang string) screen.Labels {
+	back := p.Say(lang, "nav.back")
+	return screen.Labels{Next: "1 " + p.Say(lang, "nav.next"), Back: "0 " + back, Home: "00 " + p.Say(lang, "nav.home"),
+		More: "98 " + p.Say(lang, "nav.more"), EntryBack: "00 " + back}
+}
+
+// minBudget is the smallest screen.Budget of kind k over the pack's
+// languages: the limit content must meet so that it fits in all of them.
+func (p *Pack) minBudget(k screen.Kind) int {
+	min := screen.MaxLen
+	for _, l := range p.Settings.Languages {
+		min = minInt(min, screen.Budget(k, p.Labels(l.Code)))
+	}
+	return min
+}
+
+func minInt(a, b int) int {
+	if a < b {
+		return a
+	}
+	return b
+}
+
 // saysVerdict reports whether s begins with one of the words as a whole word.
 func saysVerdict(s string, verdicts []string) bool {
 	for _, v := range verdicts {

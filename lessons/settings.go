@@ -202,8 +202,8 @@ func (l *loader) placeholders(d decoder, n *yaml.Node) {
 		if !placeholderName.MatchString(k.Value) {
 			d.problem(k, "placeholder %q: use lowercase letters and underscores", k.Value)
 		}
-		if limits[k.Value] = d.int(v); limits[k.Value] < 1 {
-			d.problem(v, "placeholder %s: want its longest value's length, 1 or more", k.Value)
+		if limits[k.Value] = d.int(v); limits[k.Value] < 0 {
+			d.problem(v, "placeholder %s: want its longest value's length, or 0 for a text the code fits", k.Value)
 		}
 	}
 	l.pack.Settings.Placeholders = limits

@@ -39,9 +39,10 @@ type Handler struct {
 	// SenderID is AT_SENDER_ID: opt-outs from other senders change nothing;
 	// "" accepts every sender.
 	SenderID string
-	// Commands are the phrases of STOP, START and HELP (the content
-	// pack's commands.yaml); NewHandler sets the embedded pack's.
-	Commands lessons.Commands
+	// Pack is the content pack: the phrases of STOP, START and HELP
+	// (commands.yaml) and the words of every reply (messages-sms.yaml);
+	// NewHandler sets the embedded pack.
+	Pack *lessons.Pack
 }
 
 // CallbackDeadline is the default Deadline: well under the gateway's own
@@ -59,17 +60,16 @@ func NewHandler(db *store.DB, ussdCode string, tz *time.Location, log *slog.Logg
 		tz = time.UTC
 	}
 	return &Handler{db: db, ussdCode: ussdCode, tz: tz, log: log.With("component", "sms"), metrics: m,
-		Deadline: CallbackDeadline, Commands: embeddedCommands()}
+		Deadline: CallbackDeadline, Pack: embeddedPack()}
 }
 
-// embeddedCommands returns the command phrases of the embedded pack, which
-// its tests prove loads.
-func embeddedCommands() lessons.Commands {
+// embeddedPack returns the embedded pack, which its tests prove loads.
+func embeddedPack() *lessons.Pack {
 	p, err := lessons.Default()
 	if err != nil {
 		panic(fmt.Sprintf("sms: the embedded content pack does not load: %v", err))
 	}
-	return p.Commands
+	return p
 }
 
 // Register adds POST /sms/inbound, /sms/delivery and /sms/optout to r.
@@ -145,7 +145,7 @@ func (h *Handler) receive(ctx context.Context, in africastalking.Incoming) error
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("sms: receive: %w", err)
 	}
-	act := classify(h.Commands, in.Text, w.ID != 0)
+	act := classify(h.Pack.Commands, in.Text, w.ID != 0)
 	if act == actQuestion {
 		return h.relay(ctx, in, w) // a question or a mentor's answer: relay.go
 	}
@@ -164,7 +164,7 @@ func (h *Handler) receive(ctx context.Context, in africastalking.Incoming) error
 		}
 		_, err = h.db.Enqueue(ctx, tx, store.Outgoing{
 			DedupeKey: h.replyKey(act, in), Kind: store.KindReply, Phone: in.From,
-			Body: reply(act, w.Language, h.ussdCode), WorkerID: w.ID,
+			Body: reply(h.Pack, act, w.Language, h.ussdCode), WorkerID: w.ID,
 		})
 		return err
 	})

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chanjo-health/chanjo/gsm"
+	"github.com/chanjo-health/chanjo/lessons"
 	"github.com/chanjo-health/chanjo/sms/africastalking"
 	"github.com/chanjo-health/chanjo/store"
 )
@@ -123,22 +124,20 @@ func (h *Handler) relay(ctx context.Context, in africastalking.Incoming, w store
 // relayQuestion stores the question, queues it to the mentors and returns
 // the reply to the nurse (its key and number filled in by relay).
 func (h *Handler) relayQuestion(ctx context.Context, tx *store.Tx, w store.Worker, text string) ([]store.Outgoing, error) {
-	a, err := h.db.AskQuestionTx(ctx, tx, w.ID, text, "sms", QuestionNote)
+	p := h.Pack
+	a, err := h.db.AskQuestionTx(ctx, tx, w.ID, text, "sms", QuestionNote(p))
 	if errors.Is(err, store.ErrEmptyQuestion) { // "Q" alone
-		return []store.Outgoing{{Body: pick(w.Language, "Chanjo: write your question after Q, e.g. Q How long is opened BCG good for?",
-			"Chanjo: andika swali lako baada ya Q, mfano Q Chupa ya BCG iliyofunguliwa hudumu muda gani?")}}, nil
+		return []store.Outgoing{{Body: p.Say(w.Language, "sms.ask.empty")}}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	body := reply(actQuestion, w.Language, h.ussdCode)
+	body := reply(p, actQuestion, w.Language, h.ussdCode)
 	switch a.To {
 	case store.AskedGroup:
-		body = pick(w.Language, "Chanjo: thank you, we got your question. The mentors of your group will answer by SMS.",
-			"Chanjo: asante, swali lako limepokelewa. Washauri wa kikundi chako watakujibu kwa SMS.")
+		body = p.Say(w.Language, "sms.ask.group")
 	case store.AskedSupervisor:
-		body = pick(w.Language, "Chanjo: thank you, we got your question. You have no mentor yet: your supervisor will see it.",
-			"Chanjo: asante, swali lako limepokelewa. Bado huna mshauri: msimamizi wako ataliona.")
+		body = p.Say(w.Language, "sms.ask.supervisor")
 	}
 	return []store.Outgoing{{Body: body}}, nil
 }
@@ -150,18 +149,15 @@ func (h *Handler) relayQuestion(ctx context.Context, tx *store.Tx, w store.Worke
 func (h *Handler) relayAnswer(ctx context.Context, tx *store.Tx, w store.Worker, inID string, r routed) ([]store.Outgoing, error) {
 	id := r.id
 	q, err := h.db.AnswerQuestion(ctx, tx, id, w.ID, r.text)
-	lang := w.Language
+	lang, p := w.Language, h.Pack
 	var refusal string
 	switch {
 	case errors.Is(err, store.ErrEmptyQuestion):
-		refusal = fmt.Sprintf(pick(lang, "Chanjo: write your answer after A%d, e.g. A%[1]d Keep opened vials at 2-8C.",
-			"Chanjo: andika jibu lako baada ya A%d, mfano A%[1]d Weka chupa zilizofunguliwa 2-8C."), id)
+		refusal = p.Say(lang, "sms.answer.empty", "q", id)
 	case errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrNotYours):
-		refusal = fmt.Sprintf(pick(lang, "Chanjo: there is no question Q%d for you to answer. Use the number in the question's SMS: A12 <answer>.",
-			"Chanjo: hakuna swali Q%d la wewe kujibu. Tumia namba iliyo kwenye SMS ya swali: A12 <jibu>."), id)
+		refusal = p.Say(lang, "sms.answer.unknown", "q", id)
 	case errors.Is(err, store.ErrAlreadyAnswered):
-		refusal = fmt.Sprintf(pick(lang, "Chanjo: Q%d was already answered by %s, so yours was not sent. Thank you!",
-			"Chanjo: Q%d tayari limejibiwa na %s, kwa hiyo jibu lako halikutumwa. Asante!"), id, q.Answerer)
+		refusal = p.Say(lang, "sms.answer.taken", "q", id, "name", q.Answerer)
 	case err != nil:
 		return nil, err
 	}
@@ -169,46 +165,40 @@ func (h *Handler) relayAnswer(ctx context.Context, tx *store.Tx, w store.Worker,
 		return []store.Outgoing{{Body: refusal}}, nil
 	}
 	toNurse := store.Outgoing{DedupeKey: fmt.Sprintf("q:%d:answer", q.ID), Phone: q.Phone, WorkerID: q.WorkerID,
-		Body: answerSMS(q, h.ussdCode)}
+		Body: answerSMS(p, q, h.ussdCode)}
 	if q.Corrected {
 		toNurse.DedupeKey = fmt.Sprintf("q:%d:correction:%s", q.ID, inID)
 	}
-	return []store.Outgoing{toNurse, {Body: thanks(q, lang, r.uncoded)}}, nil
+	return []store.Outgoing{toNurse, {Body: thanks(p, q, lang, r.uncoded)}}, nil
 }
 
 // thanks is the mentor's confirmation that her answer went to the nurse;
 // one sent without a code says which question it answered and how to ask
 // her own instead.
-func thanks(q store.Question, lang string, uncoded bool) string {
+func thanks(p *lessons.Pack, q store.Question, lang string, uncoded bool) string {
 	name := shorten(q.Name, 20)
 	switch {
 	case uncoded:
-		return fmt.Sprintf(pick(lang, "Chanjo: thank you. Your SMS was sent to %s as the answer to her question Q%d: %s. To ask your own question, send Q <question>.",
-			"Chanjo: asante. SMS yako imetumwa kwa %s kama jibu la swali lake Q%d: %s. Kuuliza swali lako, tuma Q <swali>."),
-			name, q.ID, shorten(q.Body, 40))
+		return p.Say(lang, "sms.answer.sent_uncoded", "other", name, "q", q.ID, "excerpt", shorten(q.Body, 40))
 	case q.Corrected:
-		return fmt.Sprintf(pick(lang, "Chanjo: thank you. Your corrected answer to Q%d was sent to %s.",
-			"Chanjo: asante. Jibu lako lililosahihishwa kwa Q%d limetumwa kwa %s."), q.ID, name)
+		return p.Say(lang, "sms.answer.sent_correction", "q", q.ID, "other", name)
 	}
-	return fmt.Sprintf(pick(lang, "Chanjo: thank you. Your answer to Q%d was sent to %s.",
-		"Chanjo: asante. Jibu lako kwa Q%d limetumwa kwa %s."), q.ID, name)
+	return p.Say(lang, "sms.answer.sent", "q", q.ID, "other", name)
 }
 
 // answerSMS is the answer as the nurse gets it; one cut to fit says where
 // to read it whole.
-func answerSMS(q store.Question, ussdCode string) string {
-	head := fmt.Sprintf(pick(q.Language, "Chanjo: %s answered your question Q%d: ", "Chanjo: %s amejibu swali lako Q%d: "),
-		shorten(q.Answerer, 20), q.ID)
+func answerSMS(p *lessons.Pack, q store.Question, ussdCode string) string {
+	whole, cut := "sms.answer.to_nurse", "sms.answer.to_nurse_cut"
 	if q.Corrected {
-		head = fmt.Sprintf(pick(q.Language, "Chanjo: %s corrected her answer to your question Q%d: ", "Chanjo: %s amesahihisha jibu lake kwa swali lako Q%d: "),
-			shorten(q.Answerer, 20), q.ID)
+		whole, cut = "sms.answer.correction", "sms.answer.correction_cut"
 	}
-	tail := fmt.Sprintf(pick(q.Language, " (all of it: dial %s, 5, 2)", " (yote: piga %s, 5, 2)"), ussdCode)
-	return fit(q.Answer, func(body string, cut bool) string {
-		if cut {
-			return head + body + tail
+	other := shorten(q.Answerer, 20)
+	return fit(q.Answer, func(body string, isCut bool) string {
+		if isCut {
+			return p.Say(q.Language, cut, "other", other, "q", q.ID, "text", body, "code", ussdCode)
 		}
-		return head + body
+		return p.Say(q.Language, whole, "other", other, "q", q.ID, "text", body)
 	})
 }
 
@@ -216,24 +206,20 @@ func answerSMS(q store.Question, ussdCode string) string {
 // language, with the nurse's name and facility shortened and the question
 // cut at a word so that it fits two segments. The USSD service queues the
 // same wording (cmd/chanjo hands it over).
-func QuestionNote(n store.Note) string {
-	who := shorten(n.Asker, 20)
-	if f := shorten(n.Facility, 16); f != "" {
-		who += " (" + f + ")"
+func QuestionNote(p *lessons.Pack) store.NoteFunc {
+	return func(n store.Note) string {
+		who := shorten(n.Asker, 20)
+		if f := shorten(n.Facility, 16); f != "" {
+			who += " (" + f + ")"
+		}
+		key := "sms.note.question"
+		if n.Escalated {
+			key = "sms.note.escalated"
+		}
+		return fit(strings.Join(strings.Fields(n.Body), " "), func(body string, _ bool) string {
+			return p.Say(n.Lang, key, "q", n.QuestionID, "asker", who, "text", body)
+		})
 	}
-	var head, tail string
-	switch {
-	case n.Lang == "sw" && n.Escalated:
-		head, tail = "Swali Q%d kutoka kwa %s, halijajibiwa kwa siku moja: ", ". Jibu: A%d <jibu>"
-	case n.Lang == "sw":
-		head, tail = "Swali Q%d kutoka kwa %s: ", ". Jibu: A%d <jibu>"
-	case n.Escalated:
-		head, tail = "Q%d from %s, unanswered for a day: ", ", reply A%d <answer>"
-	default:
-		head, tail = "Q%d from %s: ", ", reply A%d <answer>"
-	}
-	head, tail = fmt.Sprintf(head, n.QuestionID, who), fmt.Sprintf(tail, n.QuestionID)
-	return fit(strings.Join(strings.Fields(n.Body), " "), func(body string, _ bool) string { return head + body + tail })
 }
 
 // fit returns compose(body, false) if it fits maxSegments, else
@@ -271,14 +257,6 @@ func shorten(s string, n int) string {
 	return out
 }
 
-// pick returns sw for Kiswahili, else en.
-func pick(lang, en, sw string) string {
-	if lang == "sw" {
-		return sw
-	}
-	return en
-}
-
 // RelayConfig holds the escalation worker's settings.
 type RelayConfig struct {
 	// TZ is CHANJO_TZ, the zone of the quiet hours.
@@ -297,6 +275,9 @@ type RelayConfig struct {
 	// escalation failed waits that long before any relay tries it again.
 	// Default 1 minute.
 	Lease time.Duration
+	// Pack words the escalated question (messages-sms.yaml). Default the
+	// embedded pack.
+	Pack *lessons.Pack
 }
 
 func (c RelayConfig) withDefaults() RelayConfig {
@@ -314,6 +295,9 @@ func (c RelayConfig) withDefaults() RelayConfig {
 	}
 	if c.Lease <= 0 {
 		c.Lease = time.Minute
+	}
+	if c.Pack == nil {
+		c.Pack = embeddedPack()
 	}
 	return c
 }
@@ -385,7 +369,7 @@ func (r *Relay) tick(ctx context.Context, now time.Time) (claimed, escalated int
 	n := 0
 	var errs []error
 	for _, id := range ids {
-		done, _, err := r.db.EscalateQuestion(ctx, id, QuestionNote)
+		done, _, err := r.db.EscalateQuestion(ctx, id, QuestionNote(r.cfg.Pack))
 		if err != nil {
 			errs = append(errs, err)
 		}

@@ -57,7 +57,7 @@ func TestQuestionNote(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := QuestionNote(tt.note)
+			got := QuestionNote(embeddedPack())(tt.note)
 			if !strings.HasPrefix(got, tt.want) {
 				t.Errorf("QuestionNote(%+v) = %q, want %q", tt.note, got, tt.want)
 			}
@@ -66,7 +66,7 @@ func TestQuestionNote(t *testing.T) {
 			}
 		})
 	}
-	cut := QuestionNote(tests[3].note)
+	cut := QuestionNote(embeddedPack())(tests[3].note)
 	body, ok := strings.CutSuffix(strings.TrimPrefix(cut, "Q5 from Jane (Chanjo Demo): "), "..., reply A5 <answer>")
 	if !ok || !strings.HasPrefix(long, body+" ") {
 		t.Errorf("QuestionNote(long) = %q, want the question cut after a word, with the reply form kept", cut)

@@ -14,7 +14,7 @@ import (
 // SMS that tell mentee and mentor of a visit scheduled, moved or
 // cancelled: what every caller that changes a visit passes to the store.
 func VisitRules(p *lessons.Pack, tz *time.Location) store.VisitRules {
-	rules := store.VisitRules{TZ: tz, Notice: visitNotice(tz)}
+	rules := store.VisitRules{TZ: tz, Notice: visitNotice(p, tz)}
 	if r, ok := p.Reminder(lessons.VisitBefore); ok {
 		rules.Before = store.RuleTime{Days: r.When.DaysBeforeVisit, Hour: r.When.At.Hour, Minute: r.When.At.Minute}
 	}

@@ -40,7 +40,7 @@
 //			items = append(items, Item{Label: ls.Title.In(c.Lang()),
 //				To: Frame{State: StLessonPage, Key: ls.ID}})
 //		}
-//		return Menu(c.T("Lessons", "Masomo"), items...), nil
+//		return Menu(c.Say("lessons.title"), items...), nil
 //	}
 //
 // An item carries what it does: To opens a screen (a Frame with typed
@@ -63,8 +63,10 @@
 // What a handler may use: c.S is the next session, whose Work has a typed
 // field per tree for what it keeps between screens (Quiz, Calc, Visit,
 // Question, Reg) and whose Nurse is the cached worker (ID, Name, Role,
-// Lang, Status, OptedOut); c.S.Top() is the current frame; c.Lang() and
-// c.T(en, sw) give text, c.Pack() the content pack, c.Now() the clock,
+// Lang, Status, OptedOut); c.S.Top() is the current frame; c.Say(key,
+// name, value…) gives the catalogue's words in her language (the pack's
+// messages-<area>.yaml, keys "<area>.<word>"; docs/content.md), c.Lang()
+// her language, c.Pack() the content pack, c.Now() the clock,
 // c.Phone the number, and storeOf[learningStore](c) the tree's store (c is
 // itself a context.Context: pass c). A tree adds a field to Work, with its
 // lines in session_codec.go, rather than encode state in a string. Answers

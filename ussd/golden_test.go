@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/chanjo-health/chanjo/lessons/lessonstest"
 )
 
 var update = flag.Bool("update", false, "rewrite the answers in testdata/*.txt")
@@ -24,6 +26,10 @@ var update = flag.Bool("update", false, "rewrite the answers in testdata/*.txt")
 // the answer of the mentor at PHONE to question ID (as her SMS would),
 // "@mentor PHONE NAME" enrols another mentor in the demo group, "@scores
 // PHONE FORM:SCORE/TOTAL…" records finished quizzes of the nurse at PHONE.
+// "@language CODE NAME", before the first hop, serves a copy of the pack
+// with a language added (lessonstest.PackWithLanguage: its texts are the
+// English in capitals); "@speaks PHONE CODE" makes CODE the language of
+// the worker at PHONE.
 func TestGolden(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.txt")
 	if err != nil || len(files) == 0 {
@@ -45,18 +51,24 @@ func runGolden(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 	steps := parseGolden(string(b))
-	open := false
+	open, language := false, ""
 	for _, s := range steps {
 		open = open || s.directive == "@open"
+		if l, ok := strings.CutPrefix(s.directive, "@language "); ok {
+			language = l
+		}
 	}
 	e := newTestEnv(t, open)
+	if code, name, ok := strings.Cut(language, " "); ok {
+		e.serve(t, Config{OpenEnrolment: open, Pack: lessonstest.PackWithLanguage(t, code, name)})
+	}
 	var out strings.Builder
 	var sid, phone, text string
 	for i, s := range steps {
 		out.WriteString(s.directive + "\n")
 		d := s.directive
 		switch {
-		case strings.HasPrefix(d, "#") || d == "@open":
+		case strings.HasPrefix(d, "#") || d == "@open" || strings.HasPrefix(d, "@language "):
 			continue
 		case d == "@flush" || d == "@forget" || strings.HasPrefix(d, "@window "):
 			e.setUp(t, d, phone)
@@ -66,6 +78,9 @@ func runGolden(t *testing.T, path string) {
 			continue
 		case strings.HasPrefix(d, "@scores "):
 			e.scores(t, strings.TrimPrefix(d, "@scores "))
+			continue
+		case strings.HasPrefix(d, "@speaks "):
+			e.speaks(t, strings.TrimPrefix(d, "@speaks "))
 			continue
 		case strings.HasPrefix(d, "@mentor "):
 			e.groupMentor(t, strings.TrimPrefix(d, "@mentor "))

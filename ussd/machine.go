@@ -68,7 +68,7 @@ func (c *Ctx) Lang() string { return c.m.pack.Lang(c.S.Nurse.Lang) }
 
 // Say returns the catalogue's text key (the pack's messages-*.yaml) in the
 // nurse's language, its <name> parameters filled from args given as name,
-// value pairs: c.Say("quiz.score", "right", 3, "total", 5).
+// value pairs: c.Say("quiz.score_all", "score", "5/5 (100%)").
 func (c *Ctx) Say(key string, args ...any) string {
 	return c.m.pack.Say(c.Lang(), key, args...)
 }
@@ -99,13 +99,13 @@ func (c *Ctx) Arg() string { return c.S.Top().Arg }
 func (c *Ctx) OpenEnrolment() bool { return c.m.open }
 
 // Invalid is the move for an input the screen does not accept: the same
-// screen again, under a clear "invalid choice", in both languages before
+// screen again, under a clear "invalid choice", in every language before
 // she chose hers.
 func (c *Ctx) Invalid() Move {
 	if c.S.Nurse.Lang == "" {
-		return Retry("Invalid choice / Chaguo si sahihi.")
+		return Retry(inEveryLanguage(c, "common.invalid"))
 	}
-	return Retry(c.T("Invalid choice.", "Chaguo si sahihi."))
+	return Retry(c.Say("common.invalid"))
 }
 
 // markPage hands a lesson page she reached to the write-behind.
@@ -293,7 +293,7 @@ func (m *Machine) render(c *Ctx) (string, error) {
 		return "", fmt.Errorf("ussd: show %s: %w", c.S.Top().State, errNoScreen)
 	}
 	f := c.S.Top()
-	body, more, page := layout(sc, f, c.Lang())
+	body, more, page := layout(sc, f, c.Pack().Labels(c.Lang()))
 	f.Page = page
 	c.S.setTop(f)
 	c.S.Shape = Shape{Kind: sc.Kind, Top: sc.Top, More: more, Items: targets(sc.Items), Free: sc.Free}

@@ -50,16 +50,16 @@ func showLessons(c *Ctx) (Screen, error) {
 	var items []Item
 	if id, page := c.Pack().Continue(l.Learner); id != "" {
 		ls, _ := c.Pack().Lesson(id)
-		label := c.T("Next: ", "Linalofuata: ") + ls.Title.In(c.Lang())
+		label := c.Say("lessons.next", "lesson", ls.Title.In(c.Lang()))
 		if pr, ok := l.Progress[id]; ok && !pr.Done {
-			label = fmt.Sprintf(c.T("Continue: %s (page %d)", "Endelea: %s (ukurasa %d)"), ls.Title.In(c.Lang()), page+1)
+			label = c.Say("lessons.continue", "lesson", ls.Title.In(c.Lang()), "page", page+1)
 		}
 		items = append(items, Item{Label: label, Do: continueLesson(ls, page)})
 	}
 	for _, t := range c.Pack().Topics {
 		items = append(items, Item{Label: t.Title.In(c.Lang()), To: Frame{State: StLessonTopic, Key: t.ID}})
 	}
-	return Menu(c.T("Lessons", "Masomo"), items...), nil
+	return Menu(c.Say("lessons.title"), items...), nil
 }
 
 // continueLesson opens lesson ls at page, with the screens before it under
@@ -79,7 +79,7 @@ func continueLesson(ls lessons.Lesson, page int) func(c *Ctx) (Move, error) {
 func showLessonTopic(c *Ctx) (Screen, error) {
 	t, ok := c.Pack().Topic(c.S.Top().Key)
 	if !ok {
-		return Menu(c.T("This topic is no longer offered.", "Mada hii haipatikani tena.")), nil
+		return Menu(c.Say("lessons.topic_gone")), nil
 	}
 	l, err := learnerOf(c)
 	if err != nil {
@@ -89,15 +89,15 @@ func showLessonTopic(c *Ctx) (Screen, error) {
 	for _, ls := range c.Pack().LessonsOf(t.ID) {
 		label := ls.Title.In(c.Lang())
 		if l.Progress[ls.ID].Done {
-			label += c.T(" (done)", " (umemaliza)")
+			label = c.Say("lessons.lesson_done", "lesson", label)
 		}
 		items = append(items, Item{Label: label, Do: openLesson(ls)})
 	}
 	aids := c.Pack().JobAidsOf(t.ID)
 	for _, aid := range aids {
-		label := c.T("Job aid by SMS", "Kadi ya msaada kwa SMS")
+		label := c.Say("lessons.job_aid")
 		if len(aids) > 1 { // several cards: each by its title
-			label = c.T("SMS: ", "SMS: ") + aid.Title.In(c.Lang())
+			label = c.Say("lessons.job_aid_named", "aid", aid.Title.In(c.Lang()))
 		}
 		items = append(items, Item{Label: label, Do: sendJobAid(aid)})
 	}
@@ -123,7 +123,7 @@ func sendJobAid(aid lessons.JobAid) func(c *Ctx) (Move, error) {
 		if err != nil {
 			return Move{}, err
 		}
-		return Stay().Say(c.T("The job aid is on its way by SMS.", "Kadi inakuja kwa SMS.")), nil
+		return Stay().Say(c.Say("lessons.job_aid_sent")), nil
 	}
 }
 
@@ -132,7 +132,7 @@ func sendJobAid(aid lessons.JobAid) func(c *Ctx) (Move, error) {
 func showLessonPage(c *Ctx) (Screen, error) {
 	ls, page, ok := lessonAt(c)
 	if !ok {
-		return Menu(c.T("This lesson is no longer offered.", "Somo hili halipatikani tena.")), nil
+		return Menu(c.Say("lessons.lesson_gone")), nil
 	}
 	return Page(c.Pack().PageScreen(ls, page, c.Lang())), nil
 }
@@ -151,9 +151,9 @@ func lessonPageInput(c *Ctx, in string) (Move, error) {
 	for len(c.S.Frames) > 1 && c.S.Top().State == StLessonPage {
 		c.S.Frames = c.S.Frames[:len(c.S.Frames)-1]
 	}
-	notice := c.T("Lesson done.", "Somo limekamilika.")
+	notice := c.Say("lessons.done")
 	if t, won := c.Pack().Topic(c.S.Won); won {
-		notice += fmt.Sprintf(c.T(" You completed the topic %s! An SMS is on its way.", " Umekamilisha mada %s! Utapata SMS."), t.Title.In(c.Lang()))
+		notice = c.Say("lessons.done_topic", "topic", t.Title.In(c.Lang()))
 	}
 	c.S.Won = ""
 	return Stay().Say(notice), nil
@@ -184,7 +184,7 @@ func reachPage(c *Ctx, ls lessons.Lesson, page int, mv Move) (Move, error) {
 	switch {
 	case errors.Is(err, ErrPageNotSaved):
 		// The page is worth reading still; she must not believe it counted.
-		return mv.Say(c.T("(Progress not saved.)", "(Maendeleo hayajahifadhiwa.)")), nil
+		return mv.Say(c.Say("lessons.not_saved")), nil
 	case err != nil:
 		return Move{}, err
 	}

@@ -32,15 +32,15 @@ var mainTree = []Node{
 
 func showHome(c *Ctx) (Screen, error) {
 	items := []Item{
-		{Label: c.T("Lessons", "Masomo"), To: Frame{State: StLessons}},
-		{Label: c.T("Quiz", "Zoezi"), To: Frame{State: StQuiz}},
-		{Label: c.T("Stock calculator", "Hesabu ya akiba"), To: Frame{State: StStock}},
-		{Label: c.T("My progress", "Maendeleo yangu"), To: Frame{State: StProgress}},
-		{Label: c.T("Ask a mentor", "Uliza mshauri"), To: Frame{State: StAsk}},
-		{Label: c.T("Settings", "Mipangilio"), To: Frame{State: StSettings}},
+		{Label: c.Say("main.lessons"), To: Frame{State: StLessons}},
+		{Label: c.Say("main.quiz"), To: Frame{State: StQuiz}},
+		{Label: c.Say("main.stock"), To: Frame{State: StStock}},
+		{Label: c.Say("main.progress"), To: Frame{State: StProgress}},
+		{Label: c.Say("main.ask"), To: Frame{State: StAsk}},
+		{Label: c.Say("main.settings"), To: Frame{State: StSettings}},
 	}
 	if c.S.Nurse.Role == store.RoleMentor {
-		items = append(items, Item{Label: c.T("Mentor visit", "Ziara ya ushauri"), To: Frame{State: StVisit}})
+		items = append(items, Item{Label: c.Say("main.visit"), To: Frame{State: StVisit}})
 	}
 	// Last, so the numbers she knows keep their place.
 	if it, ok, err := inboxItem(c); err != nil {
@@ -48,15 +48,15 @@ func showHome(c *Ctx) (Screen, error) {
 	} else if ok {
 		items = append(items, it)
 	}
-	sc := Menu(c.T("Chanjo - Hi ", "Chanjo - Habari ")+firstWord(c.S.Nurse.Name), items...)
+	sc := Menu(c.Say("main.greeting", "name", firstWord(c.S.Nurse.Name)), items...)
 	sc.Top = true
 	return sc, nil
 }
 
 func showResume(c *Ctx) (Screen, error) {
-	sc := Menu(c.T("Welcome back. Your last session was cut.", "Karibu tena. Kipindi chako kilikatika."),
-		Item{Label: c.T("Continue", "Endelea"), Do: resume},
-		Item{Label: c.T("Start again", "Anza upya"), Do: startAgain})
+	sc := Menu(c.Say("main.resume"),
+		Item{Label: c.Say("main.continue"), Do: resume},
+		Item{Label: c.Say("main.start_again"), Do: startAgain})
 	sc.Top = true
 	return sc, nil
 }
@@ -86,19 +86,17 @@ func startAgain(c *Ctx) (Move, error) {
 }
 
 func showPending(c *Ctx) (Screen, error) {
-	return End(c.T("Thank you for registering with Chanjo. Your supervisor will approve your account soon; please dial again then.",
-		"Asante kwa kujisajili na Chanjo. Msimamizi wako ataidhinisha akaunti yako hivi karibuni; tafadhali piga tena wakati huo.")), nil
+	return End(c.Say("main.pending")), nil
 }
 
 func showInactive(c *Ctx) (Screen, error) {
-	return End(c.T("Your Chanjo account is not active. Please contact your supervisor.",
-		"Akaunti yako ya Chanjo haifanyi kazi. Tafadhali wasiliana na msimamizi wako.")), nil
+	return End(c.Say("main.inactive")), nil
 }
 
 // showBye ends the session politely: the main menu has no Back and no
 // Home, and "0" there is how a nurse says she is done.
 func showBye(c *Ctx) (Screen, error) {
-	return End(c.T("Thank you for using Chanjo. Dial again any time.", "Asante kwa kutumia Chanjo. Piga tena wakati wowote.")), nil
+	return End(c.Say("main.bye")), nil
 }
 
 // firstWord returns the first word of a name, which is how the menu greets.

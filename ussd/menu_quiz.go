@@ -17,11 +17,11 @@ import (
 // (practice only); the score; the screen of an assessment already taken.
 // The quiz under way is Work.Quiz.
 const (
-	StQuizQuestion State = "quiz.q"     // N: question index
-	StQuizExplain  State = "quiz.x"     // N: question index
-	StQuizScore    State = "quiz.score" // the score of Work.Quiz
-	StQuizTaken    State = "quiz.taken" // Key: the form taken
-	StQuizRefused  State = "quiz.no"    // Key: the form refused
+	StQuizQuestion State = "qz.q"     // N: question index
+	StQuizExplain  State = "qz.x"     // N: question index
+	StQuizScore    State = "qz.score" // the score of Work.Quiz
+	StQuizTaken    State = "qz.taken" // Key: the form taken
+	StQuizRefused  State = "qz.no"    // Key: the form refused
 )
 
 // practiceLen is the number of questions of a practice quiz.
@@ -48,7 +48,7 @@ func showQuiz(c *Ctx) (Screen, error) {
 	for _, f := range forms {
 		items = append(items, Item{Label: formName(c, f), Do: assess(f)})
 	}
-	return Menu(c.T("Quiz: practise a topic", "Zoezi: jizoeze mada"), items...), nil
+	return Menu(c.Say("quiz.title"), items...), nil
 }
 
 // openForms returns the assessments open now, read once per session.
@@ -178,14 +178,14 @@ func startAssessment(c *Ctx, form lessons.Form) (Move, error) {
 func showQuestion(c *Ctx) (Screen, error) {
 	q, qs, n, ok := quizAt(c)
 	if !ok {
-		return Menu(c.T("This quiz has ended.", "Zoezi hili limekwisha.")), nil
+		return Menu(c.Say("quiz.ended")), nil
 	}
 	x := qs[n]
 	return Menu(c.Pack().QuestionScreen(x, lessons.Shuffle(x, uint64(q.Seed)), n+1, len(qs), c.Lang())), nil
 }
 
 // questionInput records the answer before anything else is shown. The
-// options are in the question's text (lessons.QuestionScreen, the text the
+// options are in the question's text (Pack.QuestionScreen, the text the
 // lint measured), shuffled per attempt: lessons.Pick says which one a
 // number is. Practice shows the explanation of the option chosen; an
 // assessment goes on to the next question without telling right from
@@ -213,7 +213,7 @@ func questionInput(c *Ctx, in string) (Move, error) {
 func showExplain(c *Ctx) (Screen, error) {
 	q, qs, n, ok := quizAt(c)
 	if !ok || q.Chosen[n] < 0 {
-		return Menu(c.T("This quiz has ended.", "Zoezi hili limekwisha.")), nil
+		return Menu(c.Say("quiz.ended")), nil
 	}
 	return Page(c.Pack().ExplainScreen(qs[n], q.Chosen[n], c.Lang())), nil
 }
@@ -255,7 +255,7 @@ func finishQuiz(c *Ctx) (string, error) {
 			return "", err
 		}
 		if t, _ := c.Pack().Topic(q.Topic); won {
-			notice = fmt.Sprintf(c.T("You completed the topic %s! An SMS is on its way.", "Umekamilisha mada %s! Utapata SMS."), t.Title.In(c.Lang()))
+			notice = c.Say("quiz.topic_won", "topic", t.Title.In(c.Lang()))
 		}
 	} else {
 		l.Assessed[q.Form] = r
@@ -267,33 +267,30 @@ func finishQuiz(c *Ctx) (string, error) {
 func showScore(c *Ctx) (Screen, error) {
 	q := c.S.Quiz
 	if q == nil {
-		return Menu(c.T("This quiz has ended.", "Zoezi hili limekwisha.")), nil
+		return Menu(c.Say("quiz.ended")), nil
 	}
 	r := lessons.Score(q.questions(c.Pack()), q.Chosen)
 	score := fmt.Sprintf("%d/%d (%d%%)", r.Right, r.Total, percent(r))
 	switch {
 	case q.Form != lessons.Practice:
-		return Menu(fmt.Sprintf(c.T("%s done. Your score: %s. Thank you!", "%s imekamilika. Alama zako: %s. Asante!"), formName(c, q.Form), score)), nil
+		return Menu(c.Say("quiz.form_score", "form", formName(c, q.Form), "score", score)), nil
 	case r.Right < r.Total:
-		return Menu(c.T("Your score: ", "Alama zako: ") + score + c.T(". Questions you missed come back in your next quiz.",
-			". Maswali uliyokosa yatarudi kwenye zoezi lijalo.")), nil
+		return Menu(c.Say("quiz.score_missed", "score", score)), nil
 	}
-	return Menu(c.T("Your score: ", "Alama zako: ") + score + c.T(". Well done!", ". Hongera!")), nil
+	return Menu(c.Say("quiz.score_all", "score", score)), nil
 }
 
 // showTaken shows the score of an assessment she took already.
 func showTaken(c *Ctx) (Screen, error) {
 	form, ok := formAt(c)
 	if !ok {
-		return Menu(c.T("This quiz has ended.", "Zoezi hili limekwisha.")), nil
+		return Menu(c.Say("quiz.ended")), nil
 	}
 	a, err := storeOf[learningStore](c).AssessmentAttempt(c, c.S.Nurse.ID, string(form))
 	if err != nil {
 		return Screen{}, err
 	}
-	return Menu(fmt.Sprintf(c.T("You have already taken the %s (score %d/%d). Each assessment is taken once.",
-		"Umeshafanya %s (alama %d/%d). Kila tathmini hufanywa mara moja tu."),
-		strings.ToLower(formName(c, form)), a.Score, a.Total)), nil
+	return Menu(c.Say("quiz.taken", "form", strings.ToLower(formName(c, form)), "score", fmt.Sprintf("%d/%d", a.Score, a.Total))), nil
 }
 
 // showRefused says why a later assessment cannot start: she has not taken
@@ -301,15 +298,13 @@ func showTaken(c *Ctx) (Screen, error) {
 func showRefused(c *Ctx) (Screen, error) {
 	form, ok := formAt(c)
 	if !ok {
-		return Menu(c.T("This quiz has ended.", "Zoezi hili limekwisha.")), nil
+		return Menu(c.Say("quiz.ended")), nil
 	}
 	before, err := storeOf[learningStore](c).AssessmentBlocker(c, c.S.Nurse.ID, string(form))
 	if err != nil {
 		return Screen{}, err
 	}
-	return Menu(fmt.Sprintf(c.T("You cannot take the %s: you have not taken the %s. Your supervisor can record an exemption.",
-		"Huwezi kufanya %s: hujafanya %s. Msimamizi wako anaweza kuandika ruhusa."),
-		strings.ToLower(formName(c, form)), strings.ToLower(formName(c, lessons.Form(before))))), nil
+	return Menu(c.Say("quiz.refused", "form", strings.ToLower(formName(c, form)), "other", strings.ToLower(formName(c, lessons.Form(before))))), nil
 }
 
 // formAt returns the assessment form of the current frame, false for
@@ -323,13 +318,13 @@ func formAt(c *Ctx) (lessons.Form, bool) {
 func formName(c *Ctx, f lessons.Form) string {
 	switch f {
 	case lessons.Baseline:
-		return c.T("Baseline assessment", "Tathmini ya awali")
+		return c.Say("quiz.baseline")
 	case lessons.Midline:
-		return c.T("Midline assessment", "Tathmini ya kati")
+		return c.Say("quiz.midline")
 	case lessons.Endline:
-		return c.T("Endline assessment", "Tathmini ya mwisho")
+		return c.Say("quiz.endline")
 	}
-	return c.T("Quiz", "Zoezi")
+	return c.Say("quiz.practice")
 }
 
 // percent is a score in whole percent, rounded down as the store reports it.

@@ -40,11 +40,10 @@ var registerTree = []Node{
 	{State: StRegPlace, Show: showRegPlace},
 }
 
-// showRegister asks for the language first, in both, so that every later
+// showRegister asks for the language first, in every language, so that every later
 // screen of registration is in the nurse's own.
 func showRegister(c *Ctx) (Screen, error) {
-	sc := Menu("Welcome to Chanjo, learning for immunization nurses. To register, choose a language / Chagua lugha:",
-		Item{Label: "English", Do: registerIn("en")}, Item{Label: "Kiswahili", Do: registerIn("sw")})
+	sc := Menu(inEveryLanguage(c, "register.choose")+":", languageItems(c, registerIn)...)
 	sc.Top = true
 	return sc, nil
 }
@@ -56,6 +55,16 @@ func registerIn(lang string) func(c *Ctx) (Move, error) {
 		c.S.Reg = &RegDraft{}
 		return Go(Frame{State: StRegConsent}), nil
 	}
+}
+
+// inEveryLanguage is the catalogue's text key in every language the pack
+// declares, joined by " / ": what a screen says before she chose hers.
+func inEveryLanguage(c *Ctx, key string) string {
+	var texts []string
+	for _, l := range c.Pack().Languages() {
+		texts = append(texts, c.Pack().Say(l.Code, key))
+	}
+	return strings.Join(texts, " / ")
 }
 
 // draft returns the registration being typed, new when the session lost it.
@@ -70,10 +79,9 @@ func draft(c *Ctx) *RegDraft {
 // to stop, before anything about her is kept (design.md "Privacy and
 // consent").
 func showRegConsent(c *Ctx) (Screen, error) {
-	return Menu(c.T("We keep your name, number, facility and scores so your mentor and supervisor can help you. SMS STOP to stop; they can erase it.",
-		"Tunahifadhi jina, namba, kituo na alama zako ili mshauri na msimamizi wakusaidie. Tuma STOP kuacha; wanaweza kuzifuta."),
-		Item{Label: c.T("I agree", "Nakubali"), Do: agree},
-		Item{Label: c.T("No", "Hapana"), Do: func(*Ctx) (Move, error) { return Reset(Frame{State: StRegRefused}), nil }}), nil
+	return Menu(c.Say("register.consent"),
+		Item{Label: c.Say("register.agree"), Do: agree},
+		Item{Label: c.Say("register.no"), Do: func(*Ctx) (Move, error) { return Reset(Frame{State: StRegRefused}), nil }}), nil
 }
 
 // agree notes when she agreed, recorded with her registration.
@@ -83,12 +91,11 @@ func agree(c *Ctx) (Move, error) {
 }
 
 func showRegRefused(c *Ctx) (Screen, error) {
-	return End(c.T("Nothing about you was kept. Dial again if you change your mind.",
-		"Hakuna chochote kukuhusu kilichohifadhiwa. Piga tena ukibadilisha nia.")), nil
+	return End(c.Say("register.refused")), nil
 }
 
 func showRegName(c *Ctx) (Screen, error) {
-	return FreeText(c.T("Type your full name:", "Andika jina lako kamili:")), nil
+	return FreeText(c.Say("register.name")), nil
 }
 
 const maxNameLen = 40
@@ -98,7 +105,7 @@ const maxNameLen = 40
 func regNameInput(c *Ctx, in string) (Move, error) {
 	name := strings.Join(strings.Fields(in), " ")
 	if !validName(name) {
-		return Retry(c.T("Please type your name in letters (at most 40).", "Tafadhali andika jina lako kwa herufi (hadi 40).")), nil
+		return Retry(c.Say("register.bad_name")), nil
 	}
 	draft(c).Name = name
 	return Go(Frame{State: StRegFacility}), nil
@@ -120,14 +127,13 @@ func validName(name string) bool {
 }
 
 func showRegFacility(c *Ctx) (Screen, error) {
-	return Entry(c.T("Type your facility code (the MFL code, numbers only):",
-		"Andika namba ya kituo chako (namba ya MFL, tarakimu tu):")), nil
+	return Entry(c.Say("register.facility")), nil
 }
 
 func regFacilityInput(c *Ctx, in string) (Move, error) {
 	code := strings.TrimSpace(in)
 	if len(code) < 4 || len(code) > 8 || strings.Trim(code, "0123456789") != "" {
-		return Retry(c.T("A facility code is 4 to 8 digits.", "Namba ya kituo ni tarakimu 4 hadi 8.")), nil
+		return Retry(c.Say("register.bad_facility")), nil
 	}
 	known, err := storeOf[registerStore](c).FacilityKnown(c, code)
 	if err != nil {
@@ -153,20 +159,21 @@ func showRegPlace(c *Ctx) (Screen, error) {
 	for _, p := range places {
 		items = append(items, Item{Label: cut(p, 30), To: Frame{State: StRegConfirm, Key: p}})
 	}
-	items = append(items, Item{Label: c.T("Not listed", "Haipo kwenye orodha"), To: Frame{State: StRegConfirm}})
-	return Menu(c.T("Facility not on our list. Your sub-county:", "Kituo hakiko kwenye orodha. Kaunti ndogo yako:"), items...), nil
+	items = append(items, Item{Label: c.Say("register.not_listed"), To: Frame{State: StRegConfirm}})
+	return Menu(c.Say("register.place"), items...), nil
 }
 
 func showRegConfirm(c *Ctx) (Screen, error) {
 	d := draft(c)
-	text := c.T("Name: ", "Jina: ") + d.Name + "\n" + c.T("Facility: ", "Kituo: ") + d.Facility
+	facility := c.Say("register.confirm_facility", "code", d.Facility)
 	if !d.Known {
-		text += c.T(" (not on our list: your supervisor will check it)", " (haiko kwenye orodha: msimamizi ataikagua)")
+		facility = c.Say("register.confirm_unknown", "code", d.Facility)
 	}
+	text := c.Say("register.confirm", "name", d.Name) + "\n" + facility
 	if place := c.S.Top().Key; place != "" {
-		text += "\n" + c.T("Sub-county: ", "Kaunti ndogo: ") + place
+		text += "\n" + c.Say("register.confirm_place", "place", place)
 	}
-	return Menu(text, Item{Label: c.T("Register", "Jisajili"), Do: register}), nil
+	return Menu(text, Item{Label: c.Say("register.register"), Do: register}), nil
 }
 
 // register saves the registration before the next screen: pending, or
@@ -193,5 +200,5 @@ func register(c *Ctx) (Move, error) {
 	if w.Status != store.StatusActive {
 		return Reset(Frame{State: StPending}), nil
 	}
-	return Reset(Frame{State: StHome}).Say(c.T("Welcome to Chanjo!", "Karibu Chanjo!")), nil
+	return Reset(Frame{State: StHome}).Say(c.Say("register.welcome")), nil
 }

@@ -283,7 +283,7 @@ func runExtremes(t *testing.T, e *testEnv, calc stock.Calculator, lang, phone, v
 		}
 	}
 	pages := body
-	for strings.Contains(body, screen.For(lang).More) && len(path) < 40 {
+	for strings.Contains(body, navLabels(lang).More) && len(path) < 40 {
 		path = append(path, "98")
 		body = check("98", hop("98"))
 		pages += "\n" + body

@@ -8,7 +8,8 @@ import (
 )
 
 // layout renders screen sc at the "98 More" page and under the notice of
-// frame f in lang: the one place where design.md's screen rules are
+// frame f with navigation labels (the nurse's language's,
+// lessons.Pack.Labels): the one place where design.md's screen rules are
 // enforced, and the only one that knows the budget of a USSD screen (a
 // channel with longer screens renders the same Screen its own way). The
 // body it returns is at most screen.MaxLen characters of the screen
@@ -17,11 +18,11 @@ import (
 // last). The notice stands above the page it was given on (f.NoticeAt), so
 // a wrong key repeats that very page under it, and the text it pushes down
 // goes on over "98 More".
-func layout(sc Screen, f Frame, lang string) (string, bool, int) {
+func layout(sc Screen, f Frame, labels screen.Labels) (string, bool, int) {
 	text, notice := clean(compose(sc)), clean(f.Notice)
 	nav := ""
 	if !sc.Top {
-		nav = screen.Nav(sc.Kind, lang)
+		nav = screen.Nav(sc.Kind, labels)
 	}
 	budget := screen.MaxLen - len(nav)
 	if notice != "" && len(notice)+1+len(text) <= budget {
@@ -37,7 +38,7 @@ func layout(sc Screen, f Frame, lang string) (string, bool, int) {
 		}
 		return cut(text, budget) + nav, false, 0
 	}
-	more := screen.MoreLine(lang)
+	more := screen.MoreLine(labels)
 	room := budget - len(more)
 	pages, starts := paginate(text, room)
 	if notice != "" {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chanjo-health/chanjo/lessons"
 	"github.com/chanjo-health/chanjo/lessons/screen"
 	"github.com/chanjo-health/chanjo/lessons/screen/screentest"
 )
@@ -34,11 +35,11 @@ func TestLayoutPaginatesWithinTheLimit(t *testing.T) {
 				seen := map[string]bool{}
 				for page, more := 0, true; more; page++ {
 					var body string
-					body, more, _ = layout(tt.sc, Frame{Page: page, Notice: "Invalid choice."}, lang)
+					body, more, _ = layout(tt.sc, Frame{Page: page, Notice: "Invalid choice."}, navLabels(lang))
 					if err := screentest.Check(body); err != nil {
 						t.Fatalf("layout(page %d) = %q: %v", page, body, err)
 					}
-					if more != strings.Contains(body, screen.For(lang).More) {
+					if more != strings.Contains(body, navLabels(lang).More) {
 						t.Errorf("layout(page %d) more = %v, body %q", page, more, body)
 					}
 					for _, line := range strings.Split(body, "\n") {
@@ -60,7 +61,7 @@ func TestLayoutKeepsItemsWhole(t *testing.T) {
 	}
 	for page, more := 0, true; more; page++ {
 		var body string
-		body, more, _ = layout(Menu("Topics", items...), Frame{Page: page}, "en")
+		body, more, _ = layout(Menu("Topics", items...), Frame{Page: page}, navLabels("en"))
 		for _, line := range strings.Split(body, "\n") {
 			if strings.Contains(line, "Immunization") && !strings.HasSuffix(line, "Immunization topic") {
 				t.Errorf("page %d cuts an item: %q", page, line)
@@ -90,7 +91,7 @@ func TestEveryScreenFits(t *testing.T) {
 				full := compose(sc)
 				nav := ""
 				if !sc.Top {
-					nav = screen.Nav(sc.Kind, lang)
+					nav = screen.Nav(sc.Kind, navLabels(lang))
 				}
 				fits := len(full)+len(nav) <= screen.MaxLen
 				if !fits && (sc.Kind == screen.Final || sc.Kind == screen.Entry || sc.Top) {
@@ -120,7 +121,7 @@ func TestLongListSkips98(t *testing.T) {
 	var lines []string
 	for page, more := 0, true; more; page++ {
 		var body string
-		body, more, _ = layout(Menu("Sub-county", items...), Frame{Page: page}, "en")
+		body, more, _ = layout(Menu("Sub-county", items...), Frame{Page: page}, navLabels("en"))
 		lines = append(lines, strings.Split(body, "\n")...)
 	}
 	for _, want := range []string{"97 Place 96", "99 Place 97", "121 Place 119"} {
@@ -143,4 +144,13 @@ func TestLongListSkips98(t *testing.T) {
 			t.Errorf("itemIndex(%q) = %d, want no item", in, i)
 		}
 	}
+}
+
+// navLabels returns the shipped pack's navigation lines in lang.
+func navLabels(lang string) screen.Labels {
+	p, err := lessons.Default()
+	if err != nil {
+		panic(err) // the shipped pack loads: lessons' tests say so
+	}
+	return p.Labels(lang)
 }

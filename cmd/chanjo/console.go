@@ -17,7 +17,7 @@ func (a *app) registerConsole(r gin.IRouter) {
 	con.Quiet = quietHours(a.cfg)
 	con.VisitRules, con.Checklist = sms.VisitRules(a.pack, a.cfg.TZ), a.pack.Checklist
 	con.Pack = a.pack
-	con.RegistrationNotice = sms.RegistrationNotice(a.cfg.USSDCode)
+	con.RegistrationNotice = sms.RegistrationNotice(a.pack, a.cfg.USSDCode)
 	con.Register(r)
 	admin.NewVerifyHandler(a.db, a.pack, a.cfg.TZ, a.log).Register(r)
 }

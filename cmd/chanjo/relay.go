@@ -12,7 +12,7 @@ import (
 // that it stops first and nothing it queues waits for a stopped dispatcher.
 func (a *app) addRelay() {
 	a.workers = append(a.workers, worker{name: "relay", run: func(ctx context.Context) error {
-		r := sms.NewRelay(a.db, sms.RelayConfig{TZ: a.cfg.TZ, Quiet: sms.QuietHours{Start: a.cfg.QuietHours.Start, End: a.cfg.QuietHours.End}})
+		r := sms.NewRelay(a.db, sms.RelayConfig{TZ: a.cfg.TZ, Pack: a.pack, Quiet: sms.QuietHours{Start: a.cfg.QuietHours.Start, End: a.cfg.QuietHours.End}})
 		r.Now, r.Log, r.Owner = a.db.Now, a.log, a.process
 		return r.Run(ctx)
 	}})
@@ -23,5 +23,5 @@ func (a *app) addRelay() {
 // of the content pack, and the wording of a question's SMS to a mentor and of
 // an answer's to the nurse.
 func (a *app) mentoring() ussd.Mentoring {
-	return ussd.Mentoring{Rules: sms.VisitRules(a.pack, a.cfg.TZ), Note: sms.QuestionNote, Answer: sms.AnswerNote(a.cfg.USSDCode)}
+	return ussd.Mentoring{Rules: sms.VisitRules(a.pack, a.cfg.TZ), Note: sms.QuestionNote(a.pack), Answer: sms.AnswerNote(a.pack, a.cfg.USSDCode)}
 }

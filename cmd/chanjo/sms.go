@@ -84,7 +84,7 @@ func (a *app) registerSMS(r gin.IRouter, reg prometheus.Registerer) {
 	h.Price = segmentPrice(a.cfg)
 	h.Quiet = quietHours(a.cfg)
 	h.SenderID = a.cfg.ATSenderID
-	h.Commands = a.pack.Commands
+	h.Pack = a.pack
 	h.Register(r.Group("", requireToken(a.token, newRefusals(a.log))))
 }
 
