@@ -51,7 +51,7 @@ func (s *AnswerStatus) UnmarshalJSON(data []byte) error {
 
 // NewAnswer returns the answer of calculator name.
 func NewAnswer(name string, values map[string]any, s Status, formulas ...i18n.Text) Answer {
-	return Answer{Calculator: name, Values: values, Status: AnswerStatus{Code: s.Code, Text: s.Text}, Formula: formulas}
+	return Answer{Calculator: name, Values: values, Status: AnswerStatus(s), Formula: formulas}
 }
 
 // PercentValue is r as a percentage with one decimal, or nil when N/A.
