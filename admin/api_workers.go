@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -116,7 +117,12 @@ func (a *API) patchWorker(c *gin.Context) {
 	if !ok {
 		return
 	}
-	p, fields, err := decodePatch(c.Request.Body)
+	pack, err := packOr(a.Pack)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	p, fields, err := decodePatch(c.Request.Body, pack.LanguageCodes())
 	switch {
 	case err != nil:
 		var tooBig *http.MaxBytesError
@@ -149,8 +155,8 @@ func (a *API) patchWorker(c *gin.Context) {
 }
 
 // decodePatch reads a patch, returning a syntax error or the fields whose
-// values are refused.
-func decodePatch(body io.Reader) (workerPatch, map[string]string, error) {
+// values are refused; langs are the content pack's language codes.
+func decodePatch(body io.Reader, langs []string) (workerPatch, map[string]string, error) {
 	raw, err := io.ReadAll(body)
 	if err != nil {
 		return workerPatch{}, nil, err
@@ -165,8 +171,8 @@ func decodePatch(body io.Reader) (workerPatch, map[string]string, error) {
 	if p.Status != nil && *p.Status != store.StatusActive && *p.Status != store.StatusInactive {
 		fields["status"] = "must be active or inactive"
 	}
-	if p.Language != nil && *p.Language != "en" && *p.Language != "sw" {
-		fields["language"] = "must be en or sw"
+	if p.Language != nil && !slices.Contains(langs, *p.Language) {
+		fields["language"] = "must be " + strings.Join(langs, " or ")
 	}
 	if p.Status == nil && p.Language == nil && p.OptedOut == nil {
 		fields["status"] = "give at least one of status, language, opted_out"

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/chanjo-health/chanjo/lessons"
 	"github.com/chanjo-health/chanjo/phone"
 	"github.com/chanjo-health/chanjo/store"
 )
@@ -77,6 +79,8 @@ type nurseData struct {
 	W        store.WorkerRow
 	Admin    bool
 	Statuses []string
+	// Languages are the content pack's, for the language choice.
+	Languages []lessons.Language
 	// OptOut says how and why she opted out; nil when she takes SMS.
 	OptOut *store.OptOut
 }
@@ -101,7 +105,12 @@ func (h *Console) workerParam(c *gin.Context) (store.WorkerRow, bool) {
 func (h *Console) nurse(c *gin.Context) {
 	if w, ok := h.workerParam(c); ok {
 		admin := userOf(c).Role == store.RoleAdmin
-		d := nurseData{W: w, Admin: admin, Statuses: []string{store.StatusActive, store.StatusInactive}}
+		pack, err := packOr(h.Pack)
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+		d := nurseData{W: w, Admin: admin, Statuses: []string{store.StatusActive, store.StatusInactive}, Languages: pack.Languages()}
 		if w.OptedOut {
 			o, found, err := h.db.OptOutOf(c.Request.Context(), w.Phone)
 			if err != nil {
@@ -123,6 +132,16 @@ func mayChangeStatus(u store.User, from, to string) bool {
 	return from == to || u.Role == store.RoleAdmin || (from == store.StatusPending && to == store.StatusActive)
 }
 
+// languageNames lists the names of the pack's languages: "English,
+// Kiswahili".
+func languageNames(p *lessons.Pack) string {
+	names := make([]string, len(p.Languages()))
+	for i, l := range p.Languages() {
+		names[i] = l.Name
+	}
+	return strings.Join(names, ", ")
+}
+
 // editNurse saves the nurse form: language and (administrators) status.
 // The opt-out is not in it: the nurse's own STOP and START set it.
 func (h *Console) editNurse(c *gin.Context) {
@@ -130,9 +149,14 @@ func (h *Console) editNurse(c *gin.Context) {
 	if !ok {
 		return
 	}
+	pack, err := packOr(h.Pack)
+	if err != nil {
+		h.fail(c, fmt.Errorf("admin: edit nurse: %w", err))
+		return
+	}
 	lang := c.PostForm("language")
-	if lang != "en" && lang != "sw" {
-		h.errorPage(c, http.StatusUnprocessableEntity, "Choose English or Kiswahili.")
+	if !pack.Speaks(lang) {
+		h.errorPage(c, http.StatusUnprocessableEntity, "Choose one of the languages: "+languageNames(pack)+".")
 		return
 	}
 	ch := store.WorkerChange{Language: &lang, Notice: h.RegistrationNotice}

@@ -36,13 +36,40 @@ var defaultPack = sync.OnceValues(func() (*Pack, error) { return Load(Embedded()
 // same Pack: read it, never change it.
 func Default() (*Pack, error) { return defaultPack() }
 
-// LoadDir loads the pack in directory dir (CONTENT_DIR).
+// LoadDir loads the pack in directory dir (CONTENT_DIR). Besides Load's
+// checks, its catalogue must hold every key the code uses (those of the
+// embedded pack): a pack copied before an upgrade would show a key where a
+// word belongs.
 func LoadDir(dir string) (*Pack, error) {
-	p, err := Load(os.DirFS(dir))
+	fsys := os.DirFS(dir)
+	p, err := Load(fsys)
+	if err == nil {
+		if probs := missingKeys(p); len(probs) > 0 {
+			err = &LoadError{Problems: probs}
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("lessons: load %s: %w", dir, err)
 	}
 	return p, nil
+}
+
+// missingKeys reports each key of the embedded pack's catalogue that p
+// lacks, at the file it belongs in.
+func missingKeys(p *Pack) []Problem {
+	shipped, err := Default()
+	if err != nil {
+		return []Problem{{File: ".", Message: fmt.Sprintf("the built-in pack does not load: %v", err)}}
+	}
+	var probs []Problem
+	for _, key := range shipped.MessageKeys() {
+		if _, ok := p.messages[key]; !ok {
+			area, _, _ := strings.Cut(key, ".")
+			probs = append(probs, Problem{File: messagesPrefix + area + ".yaml",
+				Message: fmt.Sprintf("missing key %s: this version of chanjo uses it (see lessons/content/%s%s.yaml)", key, messagesPrefix, area)})
+		}
+	}
+	return probs
 }
 
 // Load reads the content pack at the root of fsys. A pack with any problem

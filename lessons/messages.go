@@ -20,6 +20,9 @@ type Language struct {
 // languages), in menu order; the first is the pack's default.
 func (p *Pack) Languages() []Language { return p.Settings.Languages }
 
+// LanguageCodes returns the codes of the pack's languages, in menu order.
+func (p *Pack) LanguageCodes() []string { return codes(p.Settings.Languages) }
+
 // Speaks reports whether the pack declares language code.
 func (p *Pack) Speaks(code string) bool {
 	return slices.ContainsFunc(p.Settings.Languages, func(l Language) bool { return l.Code == code })
@@ -40,6 +43,7 @@ func (p *Pack) Lang(code string) string {
 type message struct {
 	text  Text
 	parts map[string][]part // by language
+	size  map[string]int    // by language: the text with every value at its longest
 }
 
 // part is a literal run of a message, or a parameter when param is set.
@@ -68,6 +72,7 @@ func (p *Pack) Say(lang, key string, args ...any) string {
 		return parts[0].lit
 	}
 	var b strings.Builder
+	b.Grow(m.size[lang]) // one allocation for values within their declared longest
 	for _, pt := range parts {
 		if pt.param == "" {
 			b.WriteString(pt.lit)
@@ -166,8 +171,13 @@ func (l *loader) messages(d decoder, n *yaml.Node, area string) {
 		l.keys[key] = d.at(k)
 		max := messageMax(d, v)
 		t := d.text(v)
-		d.limitText(v, key+" with the longest values filled in", longestText(t, l.pack.Settings.Placeholders), max)
-		l.pack.messages[key] = message{text: t, parts: split(t, l.pack.Settings.Placeholders)}
+		long := longestText(t, l.pack.Settings.Placeholders)
+		d.limitText(v, key+" with the longest values filled in", long, max)
+		size := make(map[string]int, len(long))
+		for lang, s := range long {
+			size[lang] = len(s)
+		}
+		l.pack.messages[key] = message{text: t, parts: split(t, l.pack.Settings.Placeholders), size: size}
 	}
 }
 

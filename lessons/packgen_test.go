@@ -53,17 +53,35 @@ help: [HELP, MSAADA]
 `
 
 // genPack returns a pack of one topic, stock, with the given sizes.
-const messagesYAML = `main.title: {en: "Chanjo", sw: "Chanjo"}
-`
+// withWords adds the shipped screen and navigation words to pack, so
+// screens measure as on a phone. Only these: the other catalogue files'
+// texts would meet the tests' own glossary.
+func withWords(pack fstest.MapFS) fstest.MapFS {
+	for _, name := range []string{"messages-nav.yaml", "messages-screen.yaml"} {
+		b, err := fs.ReadFile(lessons.Embedded(), name)
+		if err != nil {
+			panic(err)
+		}
+		pack[name] = &fstest.MapFile{Data: b}
+	}
+	return pack
+}
 
-// shippedFile returns a file of the shipped pack: the screen and
-// navigation words, so screens measure as on a phone.
-func shippedFile(name string) []byte {
-	b, err := fs.ReadFile(lessons.Embedded(), name)
+// withCatalogue adds the whole shipped message catalogue to pack: every key
+// the code uses, as a CONTENT_DIR pack must have.
+func withCatalogue(pack fstest.MapFS) fstest.MapFS {
+	names, err := fs.Glob(lessons.Embedded(), "messages-*.yaml")
 	if err != nil {
 		panic(err)
 	}
-	return b
+	for _, name := range names {
+		b, err := fs.ReadFile(lessons.Embedded(), name)
+		if err != nil {
+			panic(err)
+		}
+		pack[name] = &fstest.MapFile{Data: b}
+	}
+	return pack
 }
 
 func genPack(s size) fstest.MapFS {
@@ -97,7 +115,7 @@ func genPack(s size) fstest.MapFS {
 	for i := 1; i <= s.checklist; i++ {
 		fmt.Fprintf(&checklist, "- id: chk-%d\n  topic: stock\n  text: {en: \"Item %d\", sw: \"Kipengele %d\"}\n", i, i, i)
 	}
-	return fstest.MapFS{
+	return withWords(fstest.MapFS{
 		"settings.yaml":        {Data: []byte(settingsYAML)},
 		"lessons-stock.yaml":   {Data: []byte(lessons.String())},
 		"questions-stock.yaml": {Data: []byte(questions.String())},
@@ -105,10 +123,7 @@ func genPack(s size) fstest.MapFS {
 		"checklist.yaml":       {Data: []byte(checklist.String())},
 		"reminders.yaml":       {Data: []byte(remindersYAML)},
 		"commands.yaml":        {Data: []byte(commandsYAML)},
-		"messages-main.yaml":   {Data: []byte(messagesYAML)},
-		"messages-screen.yaml": {Data: shippedFile("messages-screen.yaml")},
-		"messages-nav.yaml":    {Data: shippedFile("messages-nav.yaml")},
-	}
+	})
 }
 
 // withAppended returns a copy of fsys with snippet appended to file, and the

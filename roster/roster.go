@@ -66,7 +66,8 @@ var (
 
 // Parse reads a roster and returns its good rows in file order and its
 // problems in line order. A bad header is one problem on line 1 and no rows.
-func Parse(r io.Reader) ([]Row, []Problem) {
+// langs are the language codes a worker may have: the content pack's.
+func Parse(r io.Reader, langs []string) ([]Row, []Problem) {
 	cr := csv.NewReader(skipBOM(r))
 	cr.FieldsPerRecord = -1 // a row with too few or too many fields is reported, not fatal
 	header, err := cr.Read()
@@ -98,7 +99,7 @@ func Parse(r io.Reader) ([]Row, []Problem) {
 			break
 		}
 		line, _ := cr.FieldPos(0)
-		row, reasons := parseRow(cols, rec)
+		row, reasons := parseRow(cols, rec, langs)
 		row.Line = line
 		if len(reasons) > 0 {
 			problems = append(problems, Problem{line, strings.Join(reasons, "; ")})

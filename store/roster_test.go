@@ -71,7 +71,7 @@ func TestApplyRosterAcceptance(t *testing.T) {
 	file, bad := rostertest.Generate(480)
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		rows, parseProblems := roster.Parse(bytes.NewReader(file))
+		rows, parseProblems := roster.Parse(bytes.NewReader(file), []string{"en", "sw"})
 		clock(db, time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC))
 		res, problems, err := db.ApplyRoster(ctx, entries(rows), nil)
 		if err != nil {
@@ -255,7 +255,7 @@ func apply(es ...store.RosterEntry) func(t *testing.T, db *store.DB) {
 // go test -run XXX -bench ApplyRoster -benchtime 3x ./store
 func BenchmarkApplyRoster10000(b *testing.B) {
 	file, _ := rostertest.Generate(10000)
-	rows, _ := roster.Parse(bytes.NewReader(file))
+	rows, _ := roster.Parse(bytes.NewReader(file), []string{"en", "sw"})
 	es := entries(rows)
 	b.Run("first", func(b *testing.B) {
 		for b.Loop() {

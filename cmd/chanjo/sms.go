@@ -51,7 +51,7 @@ func (a *app) addSMS(out io.Writer) {
 func (a *app) dispatcher(out io.Writer) *sms.Dispatcher {
 	sender := smsSender(a.cfg)
 	d := sms.NewDispatcher(a.db, sender, smsConfig(a.cfg))
-	d.Log = a.log
+	d.Log, d.Sessions = a.log, a.sessions()
 	if a.smsMetrics != nil {
 		d.Metrics = a.smsMetrics
 	}
