@@ -87,14 +87,6 @@ func (c *Ctx) Pack() *lessons.Pack { return c.m.pack }
 // Now returns the service's clock.
 func (c *Ctx) Now() time.Time { return c.m.now() }
 
-// Store returns the whole store, for the trees that do not declare their
-// own interface yet (storeOf).
-func (c *Ctx) Store() Store { return c.m.store }
-
-// Arg returns the string argument of the current frame, for the trees not
-// converted to Frame's typed fields yet.
-func (c *Ctx) Arg() string { return c.S.Top().Arg }
-
 // OpenEnrolment reports whether unknown numbers that register are active at once.
 func (c *Ctx) OpenEnrolment() bool { return c.m.open }
 
@@ -205,8 +197,8 @@ func (m *Machine) decide(c *Ctx, in string) (Move, error) {
 
 // act does what item i of the current screen does (Item.Do): the screen
 // is shown again to find it, which reads and never writes. It reports false
-// for an item without Do, whose number goes to the state's Input (the trees
-// not converted yet).
+// when the screen shown again has no such item (a session saved on another
+// screen), for the state's Input.
 func (m *Machine) act(c *Ctx, node Node, i int) (Move, bool, error) {
 	sc, err := node.Show(c)
 	if err != nil {

@@ -16,7 +16,7 @@ func TestLayoutPaginatesWithinTheLimit(t *testing.T) {
 	long := strings.Repeat("word ", 80)
 	var items []Item
 	for i := 0; i < 20; i++ {
-		items = append(items, Item{Label: "Option with a longish label", State: StHome})
+		items = append(items, Item{Label: "Option with a longish label", To: Frame{State: StHome}})
 	}
 	tests := []struct {
 		name string
@@ -57,7 +57,7 @@ func TestLayoutPaginatesWithinTheLimit(t *testing.T) {
 func TestLayoutKeepsItemsWhole(t *testing.T) {
 	var items []Item
 	for i := 0; i < 12; i++ {
-		items = append(items, Item{Label: "Immunization topic", State: StHome})
+		items = append(items, Item{Label: "Immunization topic", To: Frame{State: StHome}})
 	}
 	for page, more := 0, true; more; page++ {
 		var body string

@@ -30,11 +30,6 @@ type Item struct {
 	Label string
 	To    Frame
 	Do    func(c *Ctx) (Move, error)
-	// State and Arg are To of the trees not converted yet; an item with
-	// neither To, Do nor State sends its number to the state's Input. Both
-	// go when those trees carry their actions.
-	State State
-	Arg   string
 }
 
 // Menu returns a menu screen.
@@ -66,11 +61,8 @@ func targets(items []Item) []Frame {
 	}
 	fs := make([]Frame, len(items))
 	for i, it := range items {
-		switch {
-		case it.To.State != "":
+		if it.To.State != "" {
 			fs[i] = it.To
-		case it.Do == nil:
-			fs[i] = Frame{State: it.State, Arg: it.Arg}
 		}
 	}
 	return fs

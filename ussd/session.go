@@ -1,7 +1,6 @@
 package ussd
 
 import (
-	"maps"
 	"slices"
 
 	"github.com/chanjo-health/chanjo/lessons"
@@ -55,9 +54,6 @@ type Work struct {
 	// Won is the topic that the lesson just finished completed, said when
 	// she leaves its key point (menu_lessons.go).
 	Won string
-	// Vars is the untyped store of the trees not converted yet (stock); it
-	// goes when they keep Calc and VisitDraft instead.
-	Vars map[string]string
 }
 
 // Saved is the position of a dropped session.
@@ -78,9 +74,6 @@ type Frame struct {
 	N int
 	// ID is a database row: a visit, a question, a mentee.
 	ID int64
-	// Arg is the string argument of the trees not converted yet; it goes
-	// when they use Key, N and ID.
-	Arg string
 	// Page is the "98 More" page of the screen.
 	Page int
 	// Notice is shown above the screen from its page NoticeAt on ("Invalid
@@ -174,24 +167,6 @@ func (s *Session) Top() Frame {
 	return s.Frames[len(s.Frames)-1]
 }
 
-// Var returns the value kept under key, or "": for the trees not converted
-// to Work's typed fields yet.
-func (s *Session) Var(key string) string {
-	if s == nil {
-		return ""
-	}
-	return s.Vars[key]
-}
-
-// SetVar keeps value under key for later screens: for the trees not
-// converted to Work's typed fields yet.
-func (s *Session) SetVar(key, value string) {
-	if s.Vars == nil {
-		s.Vars = map[string]string{}
-	}
-	s.Vars[key] = value
-}
-
 func (s *Session) push(f Frame) { s.Frames = append(s.Frames, f) }
 
 func (s *Session) setTop(f Frame) {
@@ -234,7 +209,6 @@ func (w Work) clone() Work {
 	w.Visit = clonePtr(w.Visit)
 	w.Question = clonePtr(w.Question)
 	w.Reg = clonePtr(w.Reg)
-	w.Vars = maps.Clone(w.Vars)
 	return w
 }
 

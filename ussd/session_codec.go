@@ -3,9 +3,7 @@ package ussd
 import (
 	"encoding/binary"
 	"errors"
-	"maps"
 	"math"
-	"slices"
 
 	"github.com/chanjo-health/chanjo/lessons"
 	"github.com/chanjo-health/chanjo/lessons/screen"
@@ -114,7 +112,6 @@ func (e *encoder) frames(fs []Frame) {
 		e.str(f.Key)
 		e.int(int64(f.N))
 		e.int(f.ID)
-		e.str(f.Arg)
 		e.int(int64(f.Page))
 		e.str(f.Notice)
 		e.int(int64(f.NoticeAt))
@@ -171,15 +168,6 @@ func (e *encoder) work(w *Work) {
 		e.int(r.Consent)
 	}
 	e.str(w.Won)
-	// In key order, so that a session always encodes to the same bytes.
-	e.uint(uint64(len(w.Vars)))
-	if len(w.Vars) == 0 {
-		return
-	}
-	for _, k := range slices.Sorted(maps.Keys(w.Vars)) {
-		e.str(k)
-		e.str(w.Vars[k])
-	}
 }
 
 func (e *encoder) learning(l *Learning) {
@@ -282,14 +270,16 @@ func (d *decoder) float() float64 {
 	return math.Float64frombits(x)
 }
 
+// frames reads what encoder.frames wrote: seven fields a frame, each at
+// least a byte.
 func (d *decoder) frames() []Frame {
-	n := d.count(8)
+	n := d.count(7)
 	if n == 0 {
 		return nil
 	}
 	fs := make([]Frame, n)
 	for i := range fs {
-		fs[i] = Frame{State: State(d.str()), Key: d.str(), N: int(d.int()), ID: d.int(), Arg: d.str(), Page: int(d.int()),
+		fs[i] = Frame{State: State(d.str()), Key: d.str(), N: int(d.int()), ID: d.int(), Page: int(d.int()),
 			Notice: d.str(), NoticeAt: int(d.int())}
 	}
 	return fs
@@ -349,13 +339,6 @@ func (d *decoder) work() Work {
 		w.Reg = &RegDraft{Name: d.str(), Facility: d.str(), Known: d.bool(), Consent: d.int()}
 	}
 	w.Won = d.str()
-	if n := d.count(2); n > 0 {
-		w.Vars = make(map[string]string, n)
-		for range n {
-			k := d.str()
-			w.Vars[k] = d.str()
-		}
-	}
 	return w
 }
 

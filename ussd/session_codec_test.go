@@ -30,7 +30,7 @@ func randomSession(r *rand.Rand) Session {
 	frames := func() []Frame {
 		var fs []Frame
 		for range r.IntN(5) {
-			fs = append(fs, Frame{State: State(str()), Key: str(), N: num(), ID: r.Int64() - r.Int64(), Arg: str(), Page: num(), Notice: str(), NoticeAt: num()})
+			fs = append(fs, Frame{State: State(str()), Key: str(), N: num(), ID: r.Int64() - r.Int64(), Page: num(), Notice: str(), NoticeAt: num()})
 		}
 		return fs
 	}
@@ -59,12 +59,6 @@ func randomSession(r *rand.Rand) Session {
 			w.Reg = &RegDraft{Name: str(), Facility: str(), Known: some(), Consent: r.Int64()}
 		}
 		w.Won = str()
-		for range r.IntN(4) {
-			if w.Vars == nil {
-				w.Vars = map[string]string{}
-			}
-			w.Vars[str()] = str()
-		}
 		return w
 	}
 	s := Session{
