@@ -51,11 +51,7 @@ func (h *Console) importRoster(c *gin.Context) {
 	rows, parsed := roster.Parse(f, pack.LanguageCodes())
 	f.Close()
 	ctx, sc := c.Request.Context(), scopeOf(c)
-	entries := make([]store.RosterEntry, len(rows))
-	for i, r := range rows {
-		entries[i] = store.RosterEntry(r)
-	}
-	entries, problems, err := h.db.RosterInScope(ctx, sc, entries)
+	entries, problems, err := h.db.RosterInScope(ctx, sc, rows)
 	d := importData{Done: true, File: fh.Filename}
 	if err == nil && len(entries) > 0 {
 		var more []store.RowProblem

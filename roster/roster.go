@@ -1,9 +1,10 @@
 // Package roster reads the roster CSV of docs/roster.md: one row per health worker
 // with her facility, mentor and groups. It checks every row on its own and
 // against the other rows of the file, and returns the good rows and one
-// problem per bad row, with the row's line in the file. It is a leaf package
-// (standard library and chanjo/phone) so the command line and the console
-// share it; applying the rows is the store's job.
+// problem per bad row, with the row's line in the file. The command line and
+// the console share it; applying the rows is the store's job, and a row is
+// the store's RosterEntry (the one project type it takes from the store,
+// beside chanjo/phone).
 package roster
 
 import (
@@ -14,23 +15,14 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // Row is one good row of a roster, normalised: the phones are +254…, role and
-// language lower case, every text trimmed.
-type Row struct {
-	// Line is the row's line in the file (the header is line 1).
-	Line                                          int
-	Name, Phone, Role, Language                   string
-	FacilityCode, FacilityName, SubCounty, County string
-	// MentorPhone pairs the worker with a mentor; empty for none.
-	MentorPhone string
-	// Groups are the row's group names, in the order written, without repeats.
-	Groups []string
-	// Channel is the channel she chose for nudges and broadcasts, sms or
-	// whatsapp; empty leaves her choice as it is.
-	Channel string
-}
+// language lower case, every text trimmed. It is the store's RosterEntry, so
+// a parsed file goes to the store as it is, not copied field by field.
+type Row = store.RosterEntry
 
 // Problem is a bad row. Line 1 is the header (a bad header rejects the whole
 // file); Line 0 is the file itself (it could not be read).

@@ -16,14 +16,8 @@ import (
 	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
-// entries converts parsed rows as the command and the console do.
-func entries(rows []roster.Row) []store.RosterEntry {
-	es := make([]store.RosterEntry, len(rows))
-	for i, r := range rows {
-		es[i] = store.RosterEntry(r)
-	}
-	return es
-}
+// entries are parsed rows, which the store takes as they are.
+func entries(rows []roster.Row) []store.RosterEntry { return rows }
 
 // snapshot is everything a roster import writes, timestamps included.
 type snapshot struct {

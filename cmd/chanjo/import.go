@@ -86,10 +86,7 @@ func importRoster(ctx context.Context, e env, path string) error {
 // applyRows applies the good rows to the configured database, showing
 // progress on a terminal.
 func applyRows(ctx context.Context, e env, pack *lessons.Pack, rows []roster.Row) (res store.RosterResult, problems []store.RowProblem, err error) {
-	entries := make([]store.RosterEntry, len(rows))
-	for i, r := range rows {
-		entries[i] = store.RosterEntry(r)
-	}
+	entries := rows
 	err = withStore(ctx, e, func(_ Config, db *store.DB) error {
 		progress := progressLine(e.stdout)
 		res, problems, err = db.ApplyRoster(ctx, entries, progress)
