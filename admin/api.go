@@ -35,6 +35,8 @@ type API struct {
 	Pack *lessons.Pack
 	// TZ is the zone of the reports' months; nil means UTC.
 	TZ *time.Location
+	// Wording words the helpdesk's SMS.
+	Wording Wording
 }
 
 // NewAPI returns the JSON API's resources (the calculators are their own handler).
@@ -103,6 +105,7 @@ func (a *API) Register(r gin.IRouter) {
 	r.GET("/workers", a.workers)
 	r.GET("/workers/:id", a.worker)
 	r.PATCH("/workers/:id", a.patchWorker)
+	r.POST("/workers/:id/facility", a.setWorkerFacility)
 	r.POST("/broadcasts", a.createBroadcast)
 	r.GET("/broadcasts", a.listBroadcasts)
 	r.GET("/broadcasts/:id", a.getBroadcast)
@@ -110,5 +113,6 @@ func (a *API) Register(r gin.IRouter) {
 	r.GET("/broadcasts/:id/failed", a.failedBroadcast)
 	r.POST("/broadcasts/:id/resend", a.resendBroadcast)
 	a.registerPeople(r)
+	a.registerHelpdesk(r)
 	a.registerReports(r)
 }

@@ -27,6 +27,10 @@ type workerJSON struct {
 	Facility   facilityJSON `json:"facility"`
 	LastDialAt *time.Time   `json:"last_dial_at"`
 	CreatedAt  time.Time    `json:"created_at"`
+
+	// UnknownFacility is set for a code typed at registration that the
+	// roster does not know: the console flags her and sets her facility.
+	UnknownFacility bool `json:"unknown_facility"`
 }
 
 type facilityJSON struct {
@@ -37,7 +41,8 @@ type facilityJSON struct {
 
 func toJSON(w store.WorkerRow) workerJSON {
 	j := workerJSON{ID: w.ID, Name: w.Name, Phone: w.Phone, Role: w.Role, Language: w.Language, Status: w.Status,
-		OptedOut: w.OptedOut, Facility: facilityJSON{w.FacilityCode, w.FacilityName, w.SubCounty}, CreatedAt: w.CreatedAt.UTC()}
+		OptedOut: w.OptedOut, Facility: facilityJSON{w.FacilityCode, w.FacilityName, w.SubCounty}, CreatedAt: w.CreatedAt.UTC(),
+		UnknownFacility: w.UnknownFacility}
 	if w.LastDialAt.Valid {
 		t := w.LastDialAt.Time.UTC()
 		j.LastDialAt = &t
@@ -139,6 +144,33 @@ func (a *API) patchWorker(c *gin.Context) {
 	if errors.Is(err, store.ErrOptOutKept) {
 		abort(c, http.StatusUnprocessableEntity, apiError{Code: "invalid", Message: "invalid input",
 			Fields: map[string]string{"opted_out": "only the nurse can undo her opt-out, by sending START"}})
+		return
+	}
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toJSON(w))
+}
+
+// setWorkerFacility is POST /api/v1/workers/:id/facility {"facility_code":
+// "…"}: she moves to the roster's facility with the code, as the console's
+// nurse page does for a registrant whose code the roster did not know. 404
+// for a worker outside the scope, 422 for a code the roster does not know
+// or a facility outside the scope. Audited.
+func (a *API) setWorkerFacility(c *gin.Context) {
+	w, ok := a.workerParam(c)
+	if !ok {
+		return
+	}
+	var body struct {
+		FacilityCode string `json:"facility_code"`
+	}
+	if !a.decode(c, &body) {
+		return
+	}
+	w, err := a.db.SetWorkerFacility(c.Request.Context(), scopeOf(c), userOf(c).ID, w.ID, body.FacilityCode)
+	if a.refused(c, err) {
 		return
 	}
 	if err != nil {

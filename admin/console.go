@@ -46,6 +46,8 @@ type Console struct {
 	// Pack is the content pack the reports read topics, lessons and
 	// checklist items from; nil means the embedded pack.
 	Pack *lessons.Pack
+	// Wording words the helpdesk's SMS.
+	Wording Wording
 }
 
 // Console limits.
@@ -95,6 +97,7 @@ func (h *Console) Register(r gin.IRouter) {
 	g.POST("/broadcasts/:id/cancel", h.cancelBroadcast)
 	g.POST("/broadcasts/:id/resend", h.resendBroadcast)
 	h.registerPeople(g)
+	h.registerHelpdesk(g)
 	h.registerReports(g)
 	h.registerAccounts(g)
 }

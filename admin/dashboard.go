@@ -25,7 +25,7 @@ var nav = []navItem{
 	{"groups", "Groups", "/admin/groups"},
 	{"visits", "Visits", "/admin/visits"},
 	{"broadcasts", "Broadcasts", "/admin/broadcasts"},
-	{"questions", "Questions", "/admin/questions"},
+	{"questions", "Helpdesk", "/admin/questions"},
 	{"reports", "Reports", "/admin/reports"},
 }
 

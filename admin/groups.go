@@ -11,12 +11,11 @@ import (
 	"github.com/chanjo-health/chanjo/store"
 )
 
-// groupsData is the groups page's data: the groups, the mentor pairs by
-// mentor, and the people the forms offer.
+// groupsData is the groups page's data: the groups and the mentor pairs by
+// mentor. Its forms name people through pickers (picker.go).
 type groupsData struct {
 	Groups  []store.Group
 	Mentors []mentorPairs
-	People  []store.WorkerRow // active, inside the scope
 }
 
 // mentorPairs is one mentor and her mentees.
@@ -38,17 +37,6 @@ func byMentor(ps []store.Pair) []mentorPairs {
 	return out
 }
 
-// MentorChoices returns the people who are mentors, for the pair form.
-func (d groupsData) MentorChoices() []store.WorkerRow {
-	var ms []store.WorkerRow
-	for _, p := range d.People {
-		if p.Role == store.RoleMentor {
-			ms = append(ms, p)
-		}
-	}
-	return ms
-}
-
 // groups is /admin/groups: groups and mentor pairs inside the scope.
 func (h *Console) groups(c *gin.Context) {
 	ctx, sc := c.Request.Context(), scopeOf(c)
@@ -57,22 +45,17 @@ func (h *Console) groups(c *gin.Context) {
 	if err == nil {
 		ps, err = h.db.MentorPairs(ctx, sc)
 	}
-	var people []store.WorkerRow
-	if err == nil {
-		people, err = h.db.ActiveWorkers(ctx, sc)
-	}
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	h.render(c, http.StatusOK, "groups", groupsData{Groups: gs, Mentors: byMentor(ps), People: people})
+	h.render(c, http.StatusOK, "groups", groupsData{Groups: gs, Mentors: byMentor(ps)})
 }
 
 // groupData is a group page's data.
 type groupData struct {
 	G       store.Group
 	Members []store.WorkerRow
-	Others  []store.WorkerRow // active people inside the scope not in the group
 }
 
 // group is /admin/groups/:id: the members inside the scope, add and remove.
@@ -81,27 +64,12 @@ func (h *Console) group(c *gin.Context) {
 	if !ok {
 		return
 	}
-	ctx := c.Request.Context()
-	g, members, err := h.db.GroupInScope(ctx, scopeOf(c), id)
-	var people []store.WorkerRow
-	if err == nil {
-		people, err = h.db.ActiveWorkers(ctx, scopeOf(c))
-	}
+	g, members, err := h.db.GroupInScope(c.Request.Context(), scopeOf(c), id)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	in := map[int64]bool{}
-	for _, m := range members {
-		in[m.ID] = true
-	}
-	d := groupData{G: g, Members: members}
-	for _, p := range people {
-		if !in[p.ID] {
-			d.Others = append(d.Others, p)
-		}
-	}
-	h.render(c, http.StatusOK, "group", d)
+	h.render(c, http.StatusOK, "group", groupData{G: g, Members: members})
 }
 
 // idParam reads the path parameter name as an id; a bad one is answered
@@ -139,7 +107,7 @@ func (h *Console) failForm(c *gin.Context, err error) {
 
 // createGroup is POST /admin/groups: a new group with its first member.
 func (h *Console) createGroup(c *gin.Context) {
-	wid, ok := h.formID(c, "worker_id", "Choose the group's first member.")
+	wid, ok := h.pick(c, memberPicker)
 	if !ok {
 		return
 	}
@@ -157,7 +125,7 @@ func (h *Console) addMember(c *gin.Context) {
 	if !ok {
 		return
 	}
-	wid, ok := h.formID(c, "worker_id", "Choose a nurse to add.")
+	wid, ok := h.pick(c, memberPicker)
 	if !ok {
 		return
 	}
@@ -187,11 +155,11 @@ func (h *Console) removeMember(c *gin.Context) {
 
 // pair is POST /admin/pairs: the mentee's mentor becomes this one.
 func (h *Console) pair(c *gin.Context) {
-	mentor, ok := h.formID(c, "mentor_id", "Choose a mentor.")
+	mentor, ok := h.pick(c, mentorPicker)
 	if !ok {
 		return
 	}
-	mentee, ok := h.formID(c, "mentee_id", "Choose a nurse to pair.")
+	mentee, ok := h.pick(c, menteePicker)
 	if !ok {
 		return
 	}

@@ -48,6 +48,7 @@ func newHarness(t *testing.T, db *store.DB) *harness {
 	con.Price, con.Quiet = testPrice, testQuiet
 	con.VisitRules, con.Checklist = testVisitRules, testChecklist
 	con.RegistrationNotice = testRegistrationNotice
+	con.Wording = testWording
 	h.con = con
 	con.heldDelay = 0 // refused tries answer at once: the tests count, they do not time
 	h.r = gin.New()
@@ -58,6 +59,7 @@ func newHarness(t *testing.T, db *store.DB) *harness {
 	api.Price, api.Quiet, api.TZ = testPrice, testQuiet, nairobi
 	api.VisitRules, api.Checklist = testVisitRules, testChecklist
 	api.RegistrationNotice = testRegistrationNotice
+	api.Wording = testWording
 	v1 := h.r.Group("/api/v1", api.Auth)
 	api.Register(v1)
 	NewCalculatorHandler(nil, stock.DefaultPolicy(), stock.DefaultVaccines(), log).Register(v1)

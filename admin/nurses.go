@@ -79,6 +79,12 @@ type nurseData struct {
 	Statuses []string
 	// OptOut says how and why she opted out; nil when she takes SMS.
 	OptOut *store.OptOut
+	// Progress and Record are her learning, people, visits, questions,
+	// calculations and SMS.
+	Progress nurseProgress
+	Record   store.NurseRecord
+	// Mentees are a mentor's mentees with their progress.
+	Mentees []store.Mentee
 }
 
 // workerParam loads the worker of the :id in the path inside the scope,
@@ -97,23 +103,37 @@ func (h *Console) workerParam(c *gin.Context) (store.WorkerRow, bool) {
 	return w, true
 }
 
-// nurse is /admin/nurses/:id: one nurse and the form to edit her.
+// nurse is /admin/nurses/:id: one nurse, her progress and record, and the
+// form to edit her.
 func (h *Console) nurse(c *gin.Context) {
-	if w, ok := h.workerParam(c); ok {
-		admin := userOf(c).Role == store.RoleAdmin
-		d := nurseData{W: w, Admin: admin, Statuses: []string{store.StatusActive, store.StatusInactive}}
-		if w.OptedOut {
-			o, found, err := h.db.OptOutOf(c.Request.Context(), w.Phone)
-			if err != nil {
-				h.fail(c, err)
-				return
-			}
-			if found {
-				d.OptOut = &o
-			}
-		}
-		h.render(c, http.StatusOK, "nurse", d)
+	w, ok := h.workerParam(c)
+	if !ok {
+		return
 	}
+	ctx := c.Request.Context()
+	d := nurseData{W: w, Admin: userOf(c).Role == store.RoleAdmin, Statuses: []string{store.StatusActive, store.StatusInactive}}
+	var err error
+	if w.OptedOut {
+		var o store.OptOut
+		var found bool
+		if o, found, err = h.db.OptOutOf(ctx, w.Phone); found {
+			d.OptOut = &o
+		}
+	}
+	if err == nil {
+		d.Progress, err = h.progressOf(ctx, w.ID)
+	}
+	if err == nil {
+		d.Record, err = h.db.NurseRecordOf(ctx, w.ID)
+	}
+	if err == nil && w.Role == store.RoleMentor {
+		d.Mentees, err = h.db.Mentees(ctx, w.ID)
+	}
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.render(c, http.StatusOK, "nurse", d)
 }
 
 // mayChangeStatus is the rule for a worker's status: anyone whose scope
@@ -191,4 +211,20 @@ func localPath(p, def string) string {
 		return p
 	}
 	return def
+}
+
+// setFacility is POST /admin/nurses/:id/facility: she moves to the roster's
+// facility with the code (one of the user's sub-counties), which places a
+// nurse who registered with a code the roster does not know.
+func (h *Console) setFacility(c *gin.Context) {
+	w, ok := h.workerParam(c)
+	if !ok {
+		return
+	}
+	w, err := h.db.SetWorkerFacility(c.Request.Context(), scopeOf(c), userOf(c).ID, w.ID, c.PostForm("facility_code"))
+	if err != nil {
+		h.failForm(c, err)
+		return
+	}
+	h.redirect(c, "/admin/nurses/"+strconv.FormatInt(w.ID, 10), w.Name+" is now at "+w.FacilityName+".")
 }

@@ -20,6 +20,7 @@ func (h *Console) registerPeople(g *gin.RouterGroup) {
 	g.GET("/visits/:id", h.visit)
 	g.POST("/visits/:id/reschedule", h.rescheduleVisit)
 	g.POST("/visits/:id/cancel", h.cancelVisit)
+	g.POST("/nurses/:id/facility", h.setFacility)
 	g.GET("/nurses/import", h.importForm)
 	h.postUpload(g, "/nurses/import", h.importRoster)
 	h.registerPerson(g)

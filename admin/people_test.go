@@ -148,9 +148,9 @@ func TestPeopleRoutesScoped(t *testing.T) {
 			{"/admin/pairs", form("mentor_id", id(p.theirMentor), "mentee_id", id(p.myOther))},
 			{"/admin/pairs", form("mentor_id", id(p.myMentor), "mentee_id", id(p.theirNurse))},
 			{"/admin/pairs/remove", form("mentor_id", id(p.theirMentor), "mentee_id", id(p.theirNurse))},
-			{"/admin/visits", form("mentor_id", id(p.theirMentor), "mentee_id", id(p.theirNurse), "at", at)},
-			{"/admin/visits", form("mentor_id", id(p.myMentor), "mentee_id", id(p.theirNurse), "at", at)},
-			{"/admin/visits/" + id(p.theirVisit) + "/reschedule", form("at", at)},
+			{"/admin/visits", form("mentor_id", id(p.theirMentor), "mentee_id", id(p.theirNurse), "date", at[:10], "time", at[11:])},
+			{"/admin/visits", form("mentor_id", id(p.myMentor), "mentee_id", id(p.theirNurse), "date", at[:10], "time", at[11:])},
+			{"/admin/visits/" + id(p.theirVisit) + "/reschedule", form("date", at[:10], "time", at[11:])},
 			{"/admin/visits/" + id(p.theirVisit) + "/cancel", form()},
 		}
 		for _, tt := range posts {
@@ -223,8 +223,8 @@ func TestPeopleFormsNeedCSRF(t *testing.T) {
 			{"/admin/groups/" + id(p.myGroup) + "/members/" + id(p.myNurse) + "/remove", form()},
 			{"/admin/pairs", form("mentor_id", id(p.myMentor), "mentee_id", id(p.myOther))},
 			{"/admin/pairs/remove", form("mentor_id", id(p.myMentor), "mentee_id", id(p.myNurse))},
-			{"/admin/visits", form("mentor_id", id(p.myMentor), "mentee_id", id(p.myOther), "at", at)},
-			{"/admin/visits/" + id(p.myVisit) + "/reschedule", form("at", at)},
+			{"/admin/visits", form("mentor_id", id(p.myMentor), "mentee_id", id(p.myOther), "date", at[:10], "time", at[11:])},
+			{"/admin/visits/" + id(p.myVisit) + "/reschedule", form("date", at[:10], "time", at[11:])},
 			{"/admin/visits/" + id(p.myVisit) + "/cancel", form()},
 		}
 		for _, tt := range tests {

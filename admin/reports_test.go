@@ -331,9 +331,10 @@ func TestQuestionsPages(t *testing.T) {
 		}
 		got := records(t, b.get("/admin/questions.csv").Body.String())
 		want := [][]string{
-			{"id", "asked_at", "nurse", "phone", "facility", "sub_county", "source", "question", "answer", "answered_by", "answered_at", "escalated_at"},
+			{"id", "asked_at", "nurse", "phone", "facility", "sub_county", "source", "question", "answer", "answered_by", "answered_at", "escalated_at",
+				"state", "mentor", "handed_to", "closed_at"},
 			{fmt.Sprint(f.kibraQ), "2025-03-01T08:00:00Z", "Achieng", "+254711000001", "Kibra Health Centre", "Kibra", "sms",
-				"Je, BCG <inapewa> lini?", "Wakati wa kuzaliwa.", "Dama", "2025-03-10T06:00:00Z", ""},
+				"Je, BCG <inapewa> lini?", "Wakati wa kuzaliwa.", "Dama", "2025-03-10T06:00:00Z", "", "answered", "", "", ""},
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("questions.csv diff (-want +got):\n%s", diff)

@@ -31,11 +31,11 @@ type visitDay struct {
 
 // visitsData is the visits page's data.
 type visitsData struct {
-	Days    []visitDay
-	Done    []store.VisitRow
-	People  []store.WorkerRow
-	Mentors []store.WorkerRow
-	TZ      string
+	Days []visitDay
+	Done []store.VisitRow
+	TZ   string
+	// DefaultTime is the time the schedule form starts at.
+	DefaultTime string
 }
 
 // visitLists returns the calendar (every visit still scheduled, overdue
@@ -76,21 +76,12 @@ func (h *Console) byDay(vs []store.VisitRow) []visitDay {
 // schedule one.
 func (h *Console) visits(c *gin.Context) {
 	sched, done, err := h.visitLists(c)
-	var people []store.WorkerRow
-	if err == nil {
-		people, err = h.db.ActiveWorkers(c.Request.Context(), scopeOf(c))
-	}
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	d := visitsData{Days: h.byDay(sched), Done: done, People: people, TZ: h.tz.String()}
-	for _, p := range people {
-		if p.Role == store.RoleMentor {
-			d.Mentors = append(d.Mentors, p)
-		}
-	}
-	h.render(c, http.StatusOK, "visits", d)
+	h.render(c, http.StatusOK, "visits", visitsData{Days: h.byDay(sched), Done: done, TZ: h.tz.String(),
+		DefaultTime: store.DefaultVisitTime})
 }
 
 // visitData is a visit page's data.
@@ -98,6 +89,8 @@ type visitData struct {
 	V         store.VisitRow
 	Checklist []checklistLine
 	TZ        string
+	// Date and Time are the visit's, local, where the form to move it starts.
+	Date, Time string
 }
 
 // visitParam loads the :id visit inside the scope, answering 404 itself.
@@ -126,16 +119,27 @@ func (h *Console) visit(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	h.render(c, http.StatusOK, "visit", visitData{V: v, Checklist: checklistLines(h.Checklist, answers), TZ: h.tz.String()})
+	at := v.At.In(h.tz)
+	h.render(c, http.StatusOK, "visit", visitData{V: v, Checklist: checklistLines(h.Checklist, answers), TZ: h.tz.String(),
+		Date: at.Format(time.DateOnly), Time: at.Format("15:04")})
 }
 
-// readAt reads the form's datetime-local field "at" in the console's zone.
+// readAt reads the form's fields "date" (2025-03-10) and "time" (14:30) in
+// the console's zone; a visit given no time is at store.DefaultVisitTime.
 func (h *Console) readAt(c *gin.Context) (time.Time, error) {
-	at, err := time.ParseInLocation(sendAtLayout, strings.TrimSpace(c.PostForm("at")), h.tz)
+	day, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(c.PostForm("date")), h.tz)
 	if err != nil {
-		return time.Time{}, visitRefusal("at", "give the date and time of the visit, e.g. 2025-03-10T09:00")
+		return time.Time{}, visitRefusal("date", "give the date of the visit, e.g. 2025-03-10")
 	}
-	return at, nil
+	clock := strings.TrimSpace(c.PostForm("time"))
+	if clock == "" {
+		clock = store.DefaultVisitTime
+	}
+	t, err := time.Parse("15:04", clock)
+	if err != nil {
+		return time.Time{}, visitRefusal("time", "give the time of the visit as hours and minutes, e.g. 09:00 or 14:30")
+	}
+	return day.Add(time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute), nil
 }
 
 // visitFailed answers an error of a visit operation.
@@ -149,19 +153,20 @@ func (h *Console) visitFailed(c *gin.Context, err error) {
 
 // scheduleVisit is POST /admin/visits.
 func (h *Console) scheduleVisit(c *gin.Context) {
-	mentor, ok := h.formID(c, "mentor_id", "Choose a mentor.")
-	if !ok {
-		return
-	}
-	mentee, ok := h.formID(c, "mentee_id", "Choose the nurse to visit.")
-	if !ok {
-		return
-	}
 	at, err := h.readAt(c)
-	var v store.VisitRow
-	if err == nil {
-		v, err = scheduleVisit(c.Request.Context(), h.db, scopeOf(c), h.VisitRules, userOf(c).ID, mentor, mentee, at)
+	if err != nil {
+		h.visitFailed(c, err)
+		return
 	}
+	mentor, ok := h.pick(c, mentorPicker)
+	if !ok {
+		return
+	}
+	mentee, ok := h.pick(c, menteePicker)
+	if !ok {
+		return
+	}
+	v, err := scheduleVisit(c.Request.Context(), h.db, scopeOf(c), h.VisitRules, userOf(c).ID, mentor, mentee, at)
 	if err != nil {
 		h.visitFailed(c, err)
 		return

@@ -162,6 +162,9 @@ func (h *Handler) relayAnswer(ctx context.Context, tx *store.Tx, w store.Worker,
 	case errors.Is(err, store.ErrAlreadyAnswered):
 		refusal = fmt.Sprintf(pick(lang, "Chanjo: Q%d was already answered by %s, so yours was not sent. Thank you!",
 			"Chanjo: Q%d tayari limejibiwa na %s, kwa hiyo jibu lako halikutumwa. Asante!"), id, q.Answerer)
+	case errors.Is(err, store.ErrQuestionClosed):
+		refusal = fmt.Sprintf(pick(lang, "Chanjo: Q%d was closed, so your answer was not sent. Thank you!",
+			"Chanjo: Q%d limefungwa, kwa hiyo jibu lako halikutumwa. Asante!"), id)
 	case err != nil:
 		return nil, err
 	}
@@ -213,7 +216,7 @@ func answerSMS(q store.Question, ussdCode string) string {
 }
 
 // QuestionNote words the SMS that takes a question to a mentor, in her
-// language, with the nurse's name and facility shortened and the question
+// language (or to a supervisor, in the console's English), with the nurse's name and facility shortened and the question
 // cut at a word so that it fits two segments. The USSD service queues the
 // same wording (cmd/chanjo hands it over).
 func QuestionNote(n store.Note) string {
@@ -223,6 +226,10 @@ func QuestionNote(n store.Note) string {
 	}
 	var head, tail string
 	switch {
+	case n.Supervisor && n.Escalated:
+		head, tail = "Chanjo helpdesk: Q%d from %s, unanswered for a day: ", " (reply A%d <answer>, or answer it in the console)"
+	case n.Supervisor:
+		head, tail = "Chanjo helpdesk: Q%d from %s, who has no mentor to answer it: ", " (reply A%d <answer>, or answer it in the console)"
 	case n.Lang == "sw" && n.Escalated:
 		head, tail = "Swali Q%d kutoka kwa %s, halijajibiwa kwa siku moja: ", ". Jibu: A%d <jibu>"
 	case n.Lang == "sw":

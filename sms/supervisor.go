@@ -21,9 +21,13 @@ const (
 const maxAudienceWords = 5
 
 // supervisorCommand returns the command an SMS holds, if any, the text
-// after BC, and whether it is BC! (urgent: it skips quiet hours).
+// after BC (for an answer, the whole text), and whether it is BC! (urgent:
+// it skips quiet hours).
 func supervisorCommand(text string) (cmd, rest string, urgent bool) {
 	text = strings.TrimSpace(text)
+	if _, _, ok := parseAnswer(text); ok {
+		return handledAnswer, text, false
+	}
 	first, rest, _ := strings.Cut(text, " ")
 	rest = strings.TrimSpace(rest)
 	switch {
@@ -37,9 +41,10 @@ func supervisorCommand(text string) (cmd, rest string, urgent bool) {
 	return "", "", false
 }
 
-// supervisorSMS handles BC, YES and BC CANCEL from a console user's phone:
-// a broadcast asked for by SMS, then confirmed, or cancelled. It reports whether the SMS was hers;
-// anything else goes on to the workers' keywords.
+// supervisorSMS handles BC, YES, BC CANCEL and A<n> from a console user's
+// phone: a broadcast asked for by SMS, then confirmed, or cancelled; or her
+// answer to a question of her sub-counties. It reports whether the SMS was
+// hers; anything else goes on to the workers' keywords.
 func (h *Handler) supervisorSMS(ctx context.Context, in africastalking.Incoming) (bool, error) {
 	cmd, rest, urgent := supervisorCommand(in.Text)
 	if cmd == "" {
@@ -81,6 +86,8 @@ func (h *Handler) supervisorSMS(ctx context.Context, in africastalking.Incoming)
 			}
 		case cmd == cmdCancel:
 			text, err = h.cancelBySMS(ctx, tx, sc, u.ID)
+		case cmd == handledAnswer:
+			text, err = h.answerBySMS(ctx, tx, sc, u.ID, rest)
 		default:
 			b, cerr := h.db.ConfirmDraft(ctx, tx, sc, u.ID)
 			if text = h.goingReply(b); cerr != nil {
@@ -240,4 +247,35 @@ func (h *Handler) goingReply(b store.Broadcast) string {
 	}
 	return fmt.Sprintf("Chanjo: your broadcast \"%s\" is going out to %d recipients. Tangazo lako linatumwa kwa watu %d.",
 		excerpt(b.Body), b.Recipients, b.Recipients)
+}
+
+// answerBySMS is a supervisor's "A12 <answer>" to a question of her
+// sub-counties, which the helpdesk's SMS told her of: the answer goes to the
+// nurse as a mentor's would (once: the first answer wins), and she is told
+// so or why not.
+func (h *Handler) answerBySMS(ctx context.Context, tx *store.Tx, sc store.Scope, userID int64, text string) (string, error) {
+	id, answer, _ := parseAnswer(text)
+	q, err := h.db.AnswerAsStaffTx(ctx, tx, sc, userID, id, answer, AnswerNote(h.ussdCode))
+	switch {
+	case err == nil:
+		return fmt.Sprintf("Chanjo: thank you. Your answer to Q%d was sent to %s.", id, shorten(q.Name, 20)), nil
+	case errors.Is(err, store.ErrEmptyQuestion):
+		return fmt.Sprintf("Chanjo: write your answer after A%d, e.g. A%[1]d Keep opened vials at 2-8C.", id), nil
+	case errors.Is(err, store.ErrNotFound):
+		return fmt.Sprintf("Chanjo: there is no question Q%d in your sub-counties. Use the number in the question's SMS: A12 <answer>.", id), nil
+	case errors.Is(err, store.ErrAlreadyAnswered):
+		return fmt.Sprintf("Chanjo: Q%d was already answered%s, so yours was not sent. Thank you!", id, answeredBy(q)), nil
+	case errors.Is(err, store.ErrQuestionClosed):
+		return fmt.Sprintf("Chanjo: Q%d is closed, so your answer was not sent.", id), nil
+	}
+	return "", fmt.Errorf("sms: supervisor answer: %w", err)
+}
+
+// answeredBy is " by <name>" for an answered question, "" when the name is
+// not known.
+func answeredBy(q store.Question) string {
+	if q.Answerer == "" {
+		return ""
+	}
+	return " by " + shorten(q.Answerer, 20)
 }

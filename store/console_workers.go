@@ -14,6 +14,10 @@ type WorkerRow struct {
 	Worker
 	LastDialAt sql.NullTime `db:"last_dial_at"`
 	CreatedAt  time.Time    `db:"created_at"`
+	// UnknownFacility is set when her facility code, typed at registration,
+	// is not in the roster: she shows, flagged, to the supervisors of the
+	// sub-county she picked, who set her facility.
+	UnknownFacility bool `db:"unknown_facility"`
 }
 
 // WorkerFilter narrows a worker listing. Zero values do not filter.
@@ -21,6 +25,7 @@ type WorkerFilter struct {
 	Q         string // part of the name, phone, facility name or code
 	SubCounty string
 	Status    string // pending | active | inactive
+	Role      string // nurse | mentor
 	Limit     int    // at most MaxWorkerPage; 0 means DefaultWorkerPage
 	Offset    int
 }
@@ -35,7 +40,8 @@ const (
 
 const sqlWorkerRows = `SELECT w.id, w.phone, w.name, w.role, w.language, w.facility_id, w.status, w.opted_out,
        COALESCE(f.code, '') AS facility_code, COALESCE(f.name, '') AS facility_name,
-       COALESCE(f.sub_county, '') AS sub_county, w.last_dial_at, w.created_at
+       COALESCE(f.sub_county, '') AS sub_county, w.last_dial_at, w.created_at,
+       (f.id IS NOT NULL AND NOT f.verified) AS unknown_facility
 FROM workers w LEFT JOIN facilities f ON f.id = w.facility_id WHERE `
 
 // Workers returns the page of workers inside the scope that match the
@@ -85,6 +91,10 @@ func workerWhere(sc Scope, f WorkerFilter) (string, []any) {
 	if f.Status != "" {
 		conds = append(conds, `w.status = ?`)
 		args = append(args, f.Status)
+	}
+	if f.Role != "" {
+		conds = append(conds, `w.role = ?`)
+		args = append(args, f.Role)
 	}
 	return strings.Join(conds, " AND "), args
 }
@@ -226,4 +236,47 @@ func workerSets(ch WorkerChange) (sets []string, args []any, detail []string, er
 		sets, args, detail = append(sets, "opted_out = ?"), append(args, *ch.OptedOut), append(detail, fmt.Sprintf("opted out %t", *ch.OptedOut))
 	}
 	return sets, args, detail, nil
+}
+
+const sqlFacilityByCode = `SELECT id, name, sub_county FROM facilities WHERE LOWER(code) = LOWER(?) AND verified`
+
+// SetWorkerFacility moves the worker, inside the scope, to the roster's
+// facility with the code: how a supervisor places a nurse who registered
+// with a code the roster does not know. A code the roster does not know, or
+// a facility outside the scope, is an *InputError and changes nothing.
+// Audited.
+func (db *DB) SetWorkerFacility(ctx context.Context, sc Scope, userID, id int64, code string) (WorkerRow, error) {
+	code = strings.TrimSpace(code)
+	var w WorkerRow
+	err := db.Tx(ctx, func(tx *Tx) error {
+		if _, err := workerInScope(ctx, tx, sc, id); err != nil {
+			return err
+		}
+		var f struct {
+			ID        int64  `db:"id"`
+			Name      string `db:"name"`
+			SubCounty string `db:"sub_county"`
+		}
+		err := tx.GetContext(ctx, &f, db.Rebind(sqlFacilityByCode), code)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return &InputError{Field: "facility_code", Message: fmt.Sprintf("the roster has no facility with the code %q", code)}
+		case err != nil:
+			return err
+		case !sc.Allows(f.SubCounty):
+			return &InputError{Field: "facility_code", Message: fmt.Sprintf("%s is not in your sub-counties", f.Name)}
+		}
+		if _, err := tx.ExecContext(ctx, db.Rebind(`UPDATE workers SET facility_id = ?, updated_at = ? WHERE id = ?`), f.ID, db.Now(), id); err != nil {
+			return err
+		}
+		if err := db.Audit(ctx, tx, userID, "worker.facility", fmt.Sprintf("worker:%d", id), "facility "+code); err != nil {
+			return err
+		}
+		w, err = workerInScope(ctx, tx, Scope{Admin: true}, id)
+		return err
+	})
+	if err != nil {
+		return WorkerRow{}, fmt.Errorf("store: set worker facility: %w", err)
+	}
+	return w, nil
 }

@@ -44,7 +44,8 @@ type Question struct {
 	Answer     string        `db:"answer"`
 	AnsweredBy sql.NullInt64 `db:"answered_by"`
 	AnsweredAt sql.NullTime  `db:"answered_at"`
-	// Answerer is the name of the mentor who answered, "" before.
+	// Answerer is the name of the mentor (or the console user) who
+	// answered, "" before.
 	Answerer    string       `db:"answerer"`
 	EscalatedAt sql.NullTime `db:"escalated_at"`
 	ClosedAt    sql.NullTime `db:"closed_at"`
@@ -74,6 +75,10 @@ type Note struct {
 	Lang            string // the mentor's language
 	// Escalated is set when the question waited too long for her own mentor.
 	Escalated bool
+	// Supervisor is set when the note goes to a supervisor (in English, the
+	// console's language): no mentor can answer the question, or (with
+	// Escalated) it waited too long; she answers it in the console.
+	Supervisor bool
 }
 
 // NoteFunc composes the SMS of a Note. The SMS package owns the wording;
@@ -117,7 +122,9 @@ const sqlInsertQuestion = `INSERT INTO questions (worker_id, body, source, asked
 // AskQuestion stores the worker's question (source "ussd" or "sms") and, in
 // the same transaction, queues an SMS composed by note to each of her
 // mentors; a nurse with no mentor reaches the mentors of her groups, and one
-// with neither is kept for the supervisor. The same text asked again within
+// with neither is kept for the supervisor (the supervisors of her
+// sub-county who registered a phone are told by SMS, in a note composed by
+// note). The same text asked again within
 // the hour is the same question (Repeat): nothing is stored or sent twice.
 func (db *DB) AskQuestion(ctx context.Context, workerID int64, body, source string, note NoteFunc) (Asked, error) {
 	var a Asked
@@ -163,7 +170,13 @@ func (db *DB) AskQuestionTx(ctx context.Context, tx *Tx, workerID int64, body, s
 		a.To = AskedSupervisor
 	}
 	a.Mentors = len(to)
-	if a.Repeat || len(to) == 0 {
+	if a.Repeat {
+		return a, nil
+	}
+	if len(to) == 0 {
+		if err := db.alertSupervisors(ctx, tx, a.ID, note, false); err != nil {
+			return Asked{}, fmt.Errorf("store: ask question: supervisors: %w", err)
+		}
 		return a, nil
 	}
 	if _, err := db.sendNotes(ctx, tx, a.ID, to, note, false); err != nil {
@@ -199,8 +212,9 @@ func (db *DB) sendNotes(ctx context.Context, tx *Tx, id int64, to []mentor, note
 }
 
 const sqlQuestion = `SELECT q.id, q.worker_id, q.body, q.source, q.asked_at, q.answer, q.answered_by, q.answered_at,
-       q.escalated_at, q.closed_at, COALESCE(m.name, '') AS answerer, w.name, w.phone, w.language
-FROM questions q JOIN workers w ON w.id = q.worker_id LEFT JOIN workers m ON m.id = q.answered_by`
+       q.escalated_at, q.closed_at, COALESCE(m.name, u.name, '') AS answerer, w.name, w.phone, w.language
+FROM questions q JOIN workers w ON w.id = q.worker_id LEFT JOIN workers m ON m.id = q.answered_by
+LEFT JOIN users u ON u.id = q.answered_by_user`
 
 func (db *DB) question(ctx context.Context, q sqlx.QueryerContext, id int64) (Question, error) {
 	var out Question
@@ -244,7 +258,7 @@ func (db *DB) MyQuestions(ctx context.Context, workerID int64, limit int) ([]Que
 const sqlMayAnswer = `SELECT COUNT(*) FROM questions q WHERE q.id = ? AND ` + mayAnswerBy
 
 const sqlAnswerOnce = `UPDATE questions SET answer = ?, answered_by = ?, answered_at = ?
-WHERE id = ? AND answered_at IS NULL`
+WHERE id = ? AND answered_at IS NULL AND closed_at IS NULL`
 
 // sqlCorrectAnswer replaces an answer by the mentor who gave it; answered_at
 // stays the time of the first, which the nurse got.
@@ -254,7 +268,8 @@ const sqlCorrectAnswer = `UPDATE questions SET answer = ? WHERE id = ? AND answe
 // returns the question as answered (with the asker's number and language,
 // for the SMS that takes the answer to her). ErrNotFound for no such
 // question, ErrNotYours for one she may not answer, ErrAlreadyAnswered (with
-// the question as first answered) for a second answer.
+// the question as first answered) for a second answer, ErrQuestionClosed for
+// one staff closed (the nurse gets nothing).
 func (db *DB) AnswerQuestion(ctx context.Context, tx *Tx, id, mentorID int64, answer string) (Question, error) {
 	answer = strings.TrimSpace(answer)
 	if answer == "" {
@@ -262,14 +277,14 @@ func (db *DB) AnswerQuestion(ctx context.Context, tx *Tx, id, mentorID int64, an
 	}
 	q, err := db.answer(ctx, tx, id, mentorID, answer)
 	if err != nil && !errors.Is(err, ErrAlreadyAnswered) {
-		return Question{}, fmt.Errorf("store: answer question %d: %w", id, err)
+		return q, fmt.Errorf("store: answer question %d: %w", id, err)
 	}
 	return q, err
 }
 
 func (db *DB) answer(ctx context.Context, tx *Tx, id, mentorID int64, answer string) (Question, error) {
 	var may int
-	if err := tx.GetContext(ctx, &may, db.Rebind(sqlMayAnswer), id, mentorID, mentorID, mentorID); err != nil {
+	if err := tx.GetContext(ctx, &may, db.Rebind(sqlMayAnswer), append([]any{id}, mayAnswerArgs(mentorID)...)...); err != nil {
 		return Question{}, err
 	}
 	if may == 0 {
@@ -289,6 +304,9 @@ func (db *DB) answer(ctx context.Context, tx *Tx, id, mentorID int64, answer str
 	q, err := db.question(ctx, tx, id)
 	if err != nil || n == 1 {
 		return q, err
+	}
+	if q.State() == QuestionClosed {
+		return q, ErrQuestionClosed
 	}
 	if !q.AnsweredBy.Valid || q.AnsweredBy.Int64 != mentorID {
 		return q, ErrAlreadyAnswered
@@ -316,7 +334,8 @@ const sqlMarkEscalated = `UPDATE questions SET escalated_at = ?, lease_owner = N
 
 // EscalateQuestion marks question id escalated, if it is still neither
 // answered nor escalated, and in the same transaction queues its note (as
-// escalated) to the mentors of the asker's groups who are not her mentors.
+// escalated) to the mentors of the asker's groups who are not her mentors,
+// and to the supervisors of her sub-county who registered a phone.
 // The guarded update lets one of several instances win; escalated reports
 // whether this call did, sent how many SMS it queued (0 when the group has no
 // other mentor, or they had it already: the question stays for the
@@ -331,6 +350,9 @@ func (db *DB) EscalateQuestion(ctx context.Context, id int64, note NoteFunc) (es
 			return err
 		}
 		escalated = true
+		if err := db.alertSupervisors(ctx, tx, id, note, true); err != nil {
+			return err
+		}
 		var worker int64
 		if err := tx.GetContext(ctx, &worker, db.Rebind(`SELECT worker_id FROM questions WHERE id = ?`), id); err != nil {
 			return err

@@ -99,6 +99,10 @@ func (db *DB) visit(ctx context.Context, q sqlx.QueryerContext, id int64) (Visit
 	return v, err
 }
 
+// DefaultVisitTime is the local time ("15:04") of a visit scheduled without
+// one: where the console's schedule form starts.
+const DefaultVisitTime = "09:00"
+
 // checkVisitTime rejects a visit with no time or on a local day already
 // past; a visit earlier today is allowed (logged late).
 func (db *DB) checkVisitTime(rules VisitRules, at time.Time) error {

@@ -22,8 +22,9 @@ var update = flag.Bool("update", false, "rewrite the answers in testdata/*.txt")
 // behind, "@forget" drops the phone's last position (as 30 minutes would),
 // "@window FORM" opens an assessment form, "@answer ID PHONE TEXT" stores
 // the answer of the mentor at PHONE to question ID (as her SMS would),
-// "@mentor PHONE NAME" enrols another mentor in the demo group, "@scores
-// PHONE FORM:SCORE/TOTAL…" records finished quizzes of the nurse at PHONE.
+// "@close ID" has the helpdesk close question ID, "@mentor PHONE NAME"
+// enrols another mentor in the demo group, "@scores PHONE
+// FORM:SCORE/TOTAL…" records finished quizzes of the nurse at PHONE.
 func TestGolden(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.txt")
 	if err != nil || len(files) == 0 {
@@ -63,6 +64,9 @@ func runGolden(t *testing.T, path string) {
 			continue
 		case strings.HasPrefix(d, "@answer "):
 			e.answer(t, strings.TrimPrefix(d, "@answer "))
+			continue
+		case strings.HasPrefix(d, "@close "):
+			e.closeQuestion(t, strings.TrimPrefix(d, "@close "))
 			continue
 		case strings.HasPrefix(d, "@scores "):
 			e.scores(t, strings.TrimPrefix(d, "@scores "))

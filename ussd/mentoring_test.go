@@ -44,6 +44,20 @@ func (e *testEnv) answer(t *testing.T, args string) {
 	}
 }
 
+// closeQuestion has an admin close question ID in the helpdesk: "ID".
+func (e *testEnv) closeQuestion(t *testing.T, args string) {
+	t.Helper()
+	id, _ := strconv.ParseInt(args, 10, 64)
+	ctx := context.Background()
+	u, err := e.db.CreateUser(ctx, store.NewUser{Name: fmt.Sprintf("admin-q%d", id), Role: store.RoleAdmin, PasswordHash: "x"})
+	if err == nil {
+		err = e.db.CloseQuestion(ctx, store.Scope{Admin: true}, u.ID, id)
+	}
+	if err != nil {
+		t.Fatalf("@close %s: %v", args, err)
+	}
+}
+
 // groupMentor enrols a mentor in the demo group: "PHONE NAME".
 func (e *testEnv) groupMentor(t *testing.T, args string) {
 	t.Helper()

@@ -113,8 +113,11 @@ func showMyQuestions(c *Ctx) (Screen, error) {
 	items := make([]Item, len(qs))
 	for i, q := range qs {
 		state := c.T("waiting", "linasubiri")
-		if q.Answered() {
+		switch q.State() {
+		case store.QuestionAnswered:
 			state = c.T("answered", "limejibiwa")
+		case store.QuestionClosed:
+			state = c.T("closed", "limefungwa")
 		}
 		items[i] = Item{Label: fmt.Sprintf("Q%d %s: %s", q.ID, state, cut(q.Body, 16)), State: StAskOne, Arg: itoa(q.ID)}
 	}
@@ -143,7 +146,11 @@ func showAsked(c *Ctx) (Screen, error) {
 		return Menu(c.T("This question is not there.", "Swali hili halipo.")), ignoreNotFound(err)
 	}
 	text := fmt.Sprintf("Q%d (%s): %s\n", q.ID, q.AskedAt.In(c.zone()).Format("02/01"), q.Body)
-	if !q.Answered() {
+	switch q.State() {
+	case store.QuestionClosed: // by the helpdesk: no answer will come
+		return Menu(text + c.T("It was closed without an answer. Ask again if you still need help.",
+			"Limefungwa bila jibu. Uliza tena kama bado unahitaji msaada.")), nil
+	case store.QuestionOpen, store.QuestionPassedOn:
 		return Menu(text + c.T("No answer yet. It will come by SMS.", "Bado halijajibiwa. Jibu litakuja kwa SMS.")), nil
 	}
 	return Menu(text + fmt.Sprintf(c.T("Answer from %s: %s", "Jibu la %s: %s"), q.Answerer, q.Answer)), nil

@@ -102,7 +102,7 @@ func inboxQuestionInput(c *Ctx, in string) (Move, error) {
 	}
 	sent, err := c.Store().PassQuestion(c, q.ID, c.S.Nurse.ID, c.mentoring().Note)
 	switch {
-	case errors.Is(err, store.ErrNotYours), errors.Is(err, store.ErrAlreadyAnswered):
+	case errors.Is(err, store.ErrNotYours), errors.Is(err, store.ErrAlreadyAnswered), errors.Is(err, store.ErrQuestionClosed):
 		return Back().Say(noQuestion(c).Text), nil
 	case err != nil:
 		return Move{}, err
@@ -136,6 +136,9 @@ func inboxAnswerInput(c *Ctx, in string) (Move, error) {
 	switch {
 	case errors.Is(err, store.ErrAlreadyAnswered):
 		return Reset(StInbox, "0").Say(fmt.Sprintf(c.T("Q%d was already answered by %s.", "Q%d tayari limejibiwa na %s."), id, q.Answerer)), nil
+	case errors.Is(err, store.ErrQuestionClosed):
+		return Reset(StInbox, "0").Say(fmt.Sprintf(c.T("Q%d was closed, so your answer was not sent.",
+			"Q%d limefungwa, kwa hiyo jibu lako halikutumwa."), id)), nil
 	case errors.Is(err, store.ErrNotYours), errors.Is(err, store.ErrNotFound):
 		return Reset(StInbox, "0").Say(noQuestion(c).Text), nil
 	case err != nil:

@@ -37,6 +37,7 @@ func (a *app) registerAPI(r gin.IRouter) {
 	api.VisitRules, api.Checklist = sms.VisitRules(a.pack, a.cfg.TZ), a.pack.Checklist
 	api.Pack, api.TZ = a.pack, a.cfg.TZ
 	api.RegistrationNotice = sms.RegistrationNotice(a.cfg.USSDCode)
+	api.Wording = admin.Wording{Answer: sms.AnswerNote(a.cfg.USSDCode), Note: sms.QuestionNote}
 	v1 := r.Group("/api/v1", api.Auth)
 	api.Register(v1)
 	admin.NewCalculatorHandler(calculationSaver{a.db}, a.pack.Settings.StockPolicy, a.pack.Settings.Vaccines, a.log).Register(v1)

@@ -18,6 +18,7 @@ func (a *app) registerConsole(r gin.IRouter) {
 	con.VisitRules, con.Checklist = sms.VisitRules(a.pack, a.cfg.TZ), a.pack.Checklist
 	con.Pack = a.pack
 	con.RegistrationNotice = sms.RegistrationNotice(a.cfg.USSDCode)
+	con.Wording = admin.Wording{Answer: sms.AnswerNote(a.cfg.USSDCode), Note: sms.QuestionNote}
 	con.Register(r)
 	admin.NewVerifyHandler(a.db, a.pack, a.cfg.TZ, a.log).Register(r)
 }
