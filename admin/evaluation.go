@@ -284,10 +284,11 @@ func evaluationItemsTable(ctx context.Context, r reporter, sc store.Scope) (csvT
 	return t, err
 }
 
-// evaluationPageData adds the assessment windows to the evaluation: the
-// console says what is open.
+// evaluationPageData adds the filter form and the assessment windows to
+// the evaluation: the console says what is open.
 type evaluationPageData struct {
 	evaluationData
+	reportForm
 	Windows []windowLine
 }
 
@@ -305,6 +306,9 @@ func (h *Console) evaluationPage(c *gin.Context) {
 	}
 	var d evaluationPageData
 	d.evaluationData, err = r.evaluationData(c.Request.Context(), scopeOf(c))
+	if err == nil {
+		d.reportForm, err = h.reportForm(c, r, "/admin/evaluation")
+	}
 	var ws []store.Window
 	if err == nil {
 		ws, err = h.db.AssessmentWindows(c.Request.Context())

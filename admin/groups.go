@@ -54,21 +54,41 @@ func (h *Console) groups(c *gin.Context) {
 // groupData is a group page's data.
 type groupData struct {
 	G       store.Group
-	Members []store.WorkerRow
+	Members []store.WorkerRow // one page of them, by name
+	Prev    string
+	Next    string
 }
 
-// group is /admin/groups/:id: the members inside the scope, add and remove.
+// group is /admin/groups/:id: the members inside the scope, a page of
+// DefaultWorkerPage at a time (?offset=), since a group may hold a whole
+// sub-county; add and remove.
 func (h *Console) group(c *gin.Context) {
 	id, ok := h.idParam(c, "id")
 	if !ok {
 		return
 	}
-	g, members, err := h.db.GroupInScope(c.Request.Context(), scopeOf(c), id)
+	ctx, sc := c.Request.Context(), scopeOf(c)
+	g, err := h.db.Group(ctx, sc, id)
+	offset, _ := strconv.Atoi(c.Query("offset"))
+	offset = max(offset, 0)
+	var members []store.WorkerRow
+	total := 0
+	if err == nil {
+		members, total, err = h.db.Workers(ctx, sc, store.WorkerFilter{Group: id, Offset: offset})
+	}
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	h.render(c, http.StatusOK, "group", groupData{G: g, Members: members})
+	d := groupData{G: g, Members: members}
+	page := fmt.Sprintf("/admin/groups/%d?offset=", id)
+	if offset > 0 {
+		d.Prev = page + strconv.Itoa(max(offset-store.DefaultWorkerPage, 0))
+	}
+	if offset+len(members) < total {
+		d.Next = page + strconv.Itoa(offset+len(members))
+	}
+	h.render(c, http.StatusOK, "group", d)
 }
 
 // idParam reads the path parameter name as an id; a bad one is answered

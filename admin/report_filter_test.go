@@ -3,6 +3,7 @@ package admin
 import (
 	"context"
 	"fmt"
+	"html"
 	"net/http"
 	"strings"
 	"testing"
@@ -110,4 +111,34 @@ func barakaID(t *testing.T, h *harness) int64 {
 		t.Fatal(err)
 	}
 	return id
+}
+
+// TestEvaluationFilterForm: the evaluation page has the reports' filter
+// form, showing the filter it was opened with (a group of the
+// supervisor's to pick), and its CSV links keep the filter.
+func TestEvaluationFilterForm(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		h := newHarness(t, db)
+		reportsFixture(h)
+		g, err := db.CreateGroup(context.Background(), store.Scope{Admin: true}, 0, "Baraka's group", barakaID(t, h))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := h.loggedIn("wanjiru")
+		q := fmt.Sprintf("?facility=F-Kibra&from=2025-03-01&group=%d", g.ID)
+		page := b.get("/admin/evaluation" + q).Body.String()
+		for _, want := range []string{`<form method="get" action="/admin/evaluation" class="filter">`,
+			`name="facility" value="F-Kibra"`, fmt.Sprintf(`<option value="%d" selected>Baraka&#39;s group</option>`, g.ID),
+			`name="from" value="2025-03-01"`, `name="to" value=""`} {
+			if !strings.Contains(page, want) {
+				t.Errorf("GET /admin/evaluation%s lacks %s", q, want)
+			}
+		}
+		keep := html.EscapeString(fmt.Sprintf("?facility=F-Kibra&from=2025-03-01&group=%d", g.ID))
+		for _, csv := range []string{"evaluation.csv", "evaluation-items.csv", "evaluation-stock.csv"} {
+			if !strings.Contains(page, `href="/admin/reports/`+csv+keep+`"`) {
+				t.Errorf("GET /admin/evaluation%s: the %s link does not keep the filter", q, csv)
+			}
+		}
+	})
 }

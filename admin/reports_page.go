@@ -32,12 +32,7 @@ type reportsData struct {
 	Months          int
 	Stock           []stockRow
 	ChartCSS        string
-	// Filter narrows every report; Query is it as "?facility=…" for the
-	// CSV links, "" when nothing narrows.
-	Filter         store.ReportFilter
-	Query          string
-	FromDay, ToDay string // the filter's days, YYYY-MM-DD, for the form
-	Groups         []store.Group
+	reportForm
 	// Nurses are the first NursesShown of the per-nurse report, those
 	// behind first; the CSV file has them all.
 	Nurses      []nurseRow
@@ -47,6 +42,30 @@ type reportsData struct {
 // nursesPage is how many lines of the per-nurse report the page shows: at
 // 10,000 nurses the whole table would weigh megabytes.
 const nursesPage = 100
+
+// reportForm is the filter form of the report pages (reports, evaluation).
+type reportForm struct {
+	Action string // the page the form shows again
+	// Filter narrows every report; Query is it as "?facility=…" for the
+	// CSV links, "" when nothing narrows.
+	Filter         store.ReportFilter
+	Query          string
+	FromDay, ToDay string // the filter's days, YYYY-MM-DD, for the form
+	Groups         []store.Group
+}
+
+// reportForm is the filter form of r's filter on the page action, with the
+// groups of the user's scope to pick from.
+func (h *Console) reportForm(c *gin.Context, r reporter, action string) (reportForm, error) {
+	v := filterValues(r.filter, h.tz)
+	f := reportForm{Action: action, Filter: r.filter, FromDay: v.Get("from"), ToDay: v.Get("to")}
+	if q := v.Encode(); q != "" {
+		f.Query = "?" + q
+	}
+	var err error
+	f.Groups, err = h.db.Groups(c.Request.Context(), scopeOf(c))
+	return f, err
+}
 
 // filteredReporter returns a reporter narrowed by the query's filter, or
 // answers the request itself (400 with the field's problem, or 500) and
@@ -77,13 +96,8 @@ func (h *Console) reports(c *gin.Context) {
 	}
 	ctx, sc := c.Request.Context(), scopeOf(c)
 	d := reportsData{Forms: formNames, Answers: answerNames, Months: checklistMonths, ChartCSS: "/admin/static/charts.css?v=" + h.version,
-		Filter: r.filter, Query: filterValues(r.filter, h.tz).Encode(), NursesShown: nursesPage}
-	if q := d.Query; q != "" {
-		d.Query = "?" + q
-	}
-	v := filterValues(r.filter, h.tz)
-	d.FromDay, d.ToDay = v.Get("from"), v.Get("to")
-	if d.Groups, err = h.db.Groups(ctx, sc); err == nil {
+		NursesShown: nursesPage}
+	if d.reportForm, err = h.reportForm(c, r, "/admin/reports"); err == nil {
 		d.Nurses, err = r.nurses(ctx, sc, nursesPage)
 	}
 	if err == nil {

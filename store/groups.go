@@ -78,6 +78,17 @@ func (db *DB) GroupInScope(ctx context.Context, sc Scope, id int64) (Group, []Wo
 	return g, members, nil
 }
 
+// Group returns the group with the id, without its members; ErrNotFound
+// when there is none or it is outside the scope. A page of its members
+// comes from Workers with WorkerFilter.Group.
+func (db *DB) Group(ctx context.Context, sc Scope, id int64) (Group, error) {
+	g, err := groupInScope(ctx, db, sc, id)
+	if err != nil {
+		return Group{}, fmt.Errorf("store: group %d: %w", id, err)
+	}
+	return g, nil
+}
+
 func groupInScope(ctx context.Context, q getter, sc Scope, id int64) (Group, error) {
 	query, args := groupQuery(sc, ` AND g.id = ?`)
 	var g Group

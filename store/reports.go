@@ -104,7 +104,12 @@ const activeNurses = ` w.status = 'active' AND w.role = 'nurse' AND `
 
 const sqlActiveNurses = `SELECT COUNT(*) FROM workers w LEFT JOIN facilities f ON f.id = w.facility_id WHERE` + activeNurses
 
-const sqlLessonCounts = `SELECT p.lesson_id, COUNT(*) AS done FROM lesson_progress p
+// sqlCompletedLessons lists the lessons the active nurses of the scope
+// completed, a (worker, lesson) row each: one pass gives both the count of
+// each lesson and who finished every lesson of a topic (two passes, one to
+// count and one to group by nurse, took most of the reports page at 10,000
+// nurses).
+const sqlCompletedLessons = `SELECT p.worker_id, p.lesson_id FROM lesson_progress p
 JOIN workers w ON w.id = p.worker_id LEFT JOIN facilities f ON f.id = w.facility_id
 WHERE p.completed_at IS NOT NULL AND` + activeNurses
 
@@ -121,16 +126,12 @@ func (db *DB) LessonCompletion(ctx context.Context, sc Scope, fl ReportFilter, t
 		return 0, nil, fmt.Errorf("store: lesson completion: %w", err)
 	}
 	where, args := fl.where(sc, "p.completed_at")
-	lessons, err := db.countsBy(ctx, sqlLessonCounts+where+` GROUP BY p.lesson_id`, args)
+	lessons, all, err := db.lessonsDone(ctx, where, args, topics)
 	if err != nil {
 		return 0, nil, fmt.Errorf("store: lesson completion: %w", err)
 	}
 	topicWhere, topicArgs := fl.where(sc, "t.completed_at")
 	done, err := db.countsBy(ctx, sqlTopicsCompleted+topicWhere+` GROUP BY t.topic`, topicArgs)
-	if err != nil {
-		return 0, nil, fmt.Errorf("store: lesson completion: %w", err)
-	}
-	all, err := db.allLessonsDone(ctx, where, args, topics)
 	if err != nil {
 		return 0, nil, fmt.Errorf("store: lesson completion: %w", err)
 	}
@@ -164,42 +165,50 @@ func (db *DB) countsBy(ctx context.Context, query string, args []any) (map[strin
 	return counts, rows.Err()
 }
 
-// sqlAllLessonsDone counts, by topic, the active nurses of the scope
-// (%[4]s) who completed every lesson of it, in one pass over the completed
-// lessons however many topics (a pass per topic took most of the reports
-// page at 10,000 nurses): %[1]s maps a lesson to its topic, %[2]s a topic
-// to its number of lessons, %[3]s lists the lessons.
-const sqlAllLessonsDone = `SELECT topic, COUNT(*) FROM (
-    SELECT p.worker_id, CASE p.lesson_id %[1]s END AS topic, COUNT(*) AS n FROM lesson_progress p
-    JOIN workers w ON w.id = p.worker_id LEFT JOIN facilities f ON f.id = w.facility_id
-    WHERE p.completed_at IS NOT NULL AND p.lesson_id IN (%[3]s) AND` + activeNurses + `%[4]s
-    GROUP BY p.worker_id, 2
-) t WHERE n = CASE topic %[2]s END GROUP BY topic`
-
-// allLessonsDone counts, by topic, the active nurses of the scope (where,
-// args) who completed every lesson of the topic.
-func (db *DB) allLessonsDone(ctx context.Context, where string, args []any, topics []TopicLessons) (map[string]int, error) {
-	var lessonTopic, topicSize, in strings.Builder
-	var lessonArgs, sizeArgs, inArgs []any
+// lessonsDone counts, among the active nurses of the scope (where, args),
+// the nurses who finished each lesson of topics, and by topic those who
+// finished every lesson of it.
+func (db *DB) lessonsDone(ctx context.Context, where string, args []any, topics []TopicLessons) (lessons, all map[string]int, _ error) {
+	topicOf, size := map[string]string{}, map[string]int{}
 	for _, t := range topics {
-		if len(t.Lessons) == 0 {
-			continue
-		}
-		topicSize.WriteString(" WHEN ? THEN CAST(? AS INTEGER)")
-		sizeArgs = append(sizeArgs, t.Topic, len(t.Lessons))
 		for _, l := range t.Lessons {
-			lessonTopic.WriteString(" WHEN ? THEN ?")
-			lessonArgs = append(lessonArgs, l, t.Topic)
-			in.WriteString(", ?")
-			inArgs = append(inArgs, l)
+			topicOf[l] = t.Topic
+		}
+		size[t.Topic] = len(t.Lessons)
+	}
+	rows, err := db.QueryxContext(ctx, db.Rebind(sqlCompletedLessons+where), args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	type nurseTopic struct {
+		worker int64
+		topic  string
+	}
+	lessons, done := map[string]int{}, map[nurseTopic]int{}
+	for rows.Next() {
+		var worker int64
+		var lesson string
+		if err := rows.Scan(&worker, &lesson); err != nil {
+			return nil, nil, err
+		}
+		topic, ok := topicOf[lesson]
+		if !ok {
+			continue // a lesson the pack no longer has
+		}
+		lessons[lesson]++
+		done[nurseTopic{worker, topic}]++
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	all = map[string]int{}
+	for k, n := range done {
+		if n == size[k.topic] {
+			all[k.topic]++
 		}
 	}
-	if len(inArgs) == 0 {
-		return map[string]int{}, nil
-	}
-	query := fmt.Sprintf(sqlAllLessonsDone, lessonTopic.String(), topicSize.String(), in.String()[2:], where)
-	all := slices.Concat(lessonArgs, inArgs, args, sizeArgs)
-	return db.countsBy(ctx, query, all)
+	return lessons, all, nil
 }
 
 // ChecklistMonth counts the answers to one topic's checklist items at the

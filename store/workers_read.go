@@ -26,6 +26,7 @@ type WorkerFilter struct {
 	SubCounty string
 	Status    string // pending | active | inactive
 	Role      string // nurse | mentor
+	Group     int64  // members of the group with this id
 	Limit     int    // at most MaxWorkerPage; 0 means DefaultWorkerPage
 	Offset    int
 }
@@ -95,6 +96,10 @@ func workerWhere(sc Scope, f WorkerFilter) (string, []any) {
 	if f.Role != "" {
 		conds = append(conds, `w.role = ?`)
 		args = append(args, f.Role)
+	}
+	if f.Group != 0 {
+		conds = append(conds, `w.id IN (SELECT worker_id FROM group_members WHERE group_id = ?)`)
+		args = append(args, f.Group)
 	}
 	return strings.Join(conds, " AND "), args
 }
