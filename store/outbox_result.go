@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -25,28 +24,30 @@ type Result struct {
 	Segments int
 }
 
-// sqlFinishSet records results, given as a table v (sqlFinishUnnest or
-// sqlFinishValues), for the rows still leased to the owner.
-const sqlFinishSet = `UPDATE outbox SET status = v.status, gateway_id = v.gateway_id, cost = v.cost,
+// sqlFinishPostgres records the results, given as one array a column, for
+// the rows still leased to the owner: eight binds whatever the number of
+// results, in one statement.
+const sqlFinishPostgres = `UPDATE outbox SET status = v.status, gateway_id = v.gateway_id, cost = v.cost,
   currency = v.currency, failure_reason = v.reason, not_before = v.not_before, segments = v.segments,
   attempts = attempts + 1,
   sent_at = CASE WHEN v.status IN ('accepted', 'delivered') THEN ? ELSE sent_at END,
   delivered_at = CASE WHEN v.status = 'delivered' THEN ? ELSE delivered_at END,
   lease_owner = NULL, lease_until = NULL, updated_at = ?
-FROM %s
+FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS DOUBLE PRECISION[]),
+  CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TIMESTAMPTZ[]), CAST(? AS INTEGER[]))
+  AS v (id, status, gateway_id, cost, currency, reason, not_before, segments)
 WHERE outbox.id = v.id AND outbox.lease_owner = ? AND outbox.status = 'queued'`
 
-// sqlFinishUnnest is the results on PostgreSQL: one array a column.
-const sqlFinishUnnest = `unnest(CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS DOUBLE PRECISION[]),
-  CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TIMESTAMPTZ[]), CAST(? AS INTEGER[]))
-  AS v (id, status, gateway_id, cost, currency, reason, not_before, segments)`
-
-// sqlFinishValues is the results on SQLite, which has no arrays: one row of
-// sqlFinishRow each.
-const sqlFinishValues = `(SELECT column1 AS id, column2 AS status, column3 AS gateway_id, column4 AS cost,
-  column5 AS currency, column6 AS reason, column7 AS not_before, column8 AS segments FROM (VALUES %s)) AS v`
-
-const sqlFinishRow = `(CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS REAL), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS INTEGER))`
+// sqlFinishSQLite records one result, if its row is still leased to the
+// owner. SQLite has no arrays, and a statement there is a call in the same
+// process, so Finish runs it once a result in one transaction.
+const sqlFinishSQLite = `UPDATE outbox SET status = ?, gateway_id = ?, cost = ?,
+  currency = ?, failure_reason = ?, not_before = ?, segments = ?,
+  attempts = attempts + 1,
+  sent_at = CASE WHEN ? IN ('accepted', 'delivered') THEN ? ELSE sent_at END,
+  delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END,
+  lease_owner = NULL, lease_until = NULL, updated_at = ?
+WHERE id = ? AND lease_owner = ? AND status = 'queued'`
 
 // ErrLeaseLost is wrapped by Finish's error when some results were not
 // recorded because their rows are no longer leased to the owner (the lease
@@ -54,7 +55,8 @@ const sqlFinishRow = `(CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS TEXT), CAS
 // the rest of its lease.
 var ErrLeaseLost = errors.New("outbox lease lost")
 
-// Finish records the results of one send request in a single statement. Only
+// Finish records the results of one send request at once (one statement on
+// PostgreSQL, one transaction on SQLite). Only
 // rows still leased to owner change, so a dispatcher whose lease was taken
 // over records nothing twice; an accepted row is never claimed again. When
 // some rows were no longer leased to owner, the error wraps ErrLeaseLost.
@@ -63,16 +65,13 @@ func (db *DB) Finish(ctx context.Context, owner string, rs []Result) error {
 		return nil
 	}
 	now := db.Now().UTC()
-	var from string
-	var args []any
+	var n int64
+	var err error
 	if db.Dialect == Postgres {
-		from, args = sqlFinishUnnest, finishArrays(rs, now)
+		n, err = db.exec(ctx, sqlFinishPostgres, append(append([]any{now, now, now}, finishArrays(rs, now)...), owner)...)
 	} else {
-		from = fmt.Sprintf(sqlFinishValues, strings.Repeat(sqlFinishRow+", ", len(rs)-1)+sqlFinishRow)
-		args = finishRows(rs, now)
+		n, err = db.finishRows(ctx, owner, rs, now)
 	}
-	args = append(append([]any{now, now, now}, args...), owner)
-	n, err := db.exec(ctx, fmt.Sprintf(sqlFinishSet, from), args...)
 	if err != nil {
 		return fmt.Errorf("store: finish outbox: %w", err)
 	}
@@ -82,8 +81,7 @@ func (db *DB) Finish(ctx context.Context, owner string, rs []Result) error {
 	return nil
 }
 
-// finishArrays returns rs as the eight arrays of sqlFinishUnnest: eight binds
-// whatever the number of results, where VALUES would need eight a result.
+// finishArrays returns rs as the eight arrays of sqlFinishPostgres.
 func finishArrays(rs []Result, now time.Time) []any {
 	ids, status, gw := make([]int64, len(rs)), make([]string, len(rs)), make([]*string, len(rs))
 	cost, currency, reason := make([]float64, len(rs)), make([]string, len(rs)), make([]string, len(rs))
@@ -98,17 +96,35 @@ func finishArrays(rs []Result, now time.Time) []any {
 	return []any{ids, status, gw, cost, currency, reason, notBefore, segments}
 }
 
-// finishRows returns rs as the bind values of sqlFinishRow, row after row.
-func finishRows(rs []Result, now time.Time) []any {
-	args := make([]any, 0, 8*len(rs))
-	for _, r := range rs {
-		var gw any
-		if r.GatewayID != "" {
-			gw = r.GatewayID
+// finishRows records rs on SQLite, one sqlFinishSQLite a result in one
+// transaction, and returns how many rows changed.
+func (db *DB) finishRows(ctx context.Context, owner string, rs []Result, now time.Time) (int64, error) {
+	var n int64
+	err := db.Tx(ctx, func(tx *Tx) error {
+		update, err := tx.PreparexContext(ctx, db.Rebind(sqlFinishSQLite))
+		if err != nil {
+			return err
 		}
-		args = append(args, r.ID, r.Status, gw, r.Cost, r.Currency, r.Reason, resultNotBefore(r, now), max(1, r.Segments))
-	}
-	return args
+		defer update.Close()
+		for _, r := range rs {
+			var gw any
+			if r.GatewayID != "" {
+				gw = r.GatewayID
+			}
+			res, err := update.ExecContext(ctx, r.Status, gw, r.Cost, r.Currency, r.Reason, resultNotBefore(r, now),
+				max(1, r.Segments), r.Status, now, r.Status, now, now, r.ID, owner)
+			if err != nil {
+				return err
+			}
+			one, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			n += one
+		}
+		return nil
+	})
+	return n, err
 }
 
 // resultNotBefore is r's next send time: now unless r is a retry.
