@@ -16,8 +16,6 @@ import (
 // fieldErrors maps a field to what is wrong with it.
 type fieldErrors map[string]string
 
-func (f fieldErrors) Error() string { return fmt.Sprintf("admin: %d invalid fields", len(f)) }
-
 // request is a calculator request read by the calculator's entry in the
 // table: its values, the worker's phone and every bad, missing or unknown
 // field, so one answer lists them all.

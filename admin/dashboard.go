@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"math"
 	"net/http"
 	"strconv"
@@ -58,13 +59,7 @@ type action struct {
 func (h *Console) dashboard(c *gin.Context) {
 	ctx, sc := c.Request.Context(), scopeOf(c)
 	now := h.db.Now().In(h.tz)
-	monthStart := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, h.tz)
-	d, err := h.db.Dashboard(ctx, sc, monthStart.UTC())
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	a, err := h.db.DashboardActions(ctx, sc, h.localDay(now), now.Add(-stoppedAfter))
+	d, a, err := h.dashboardFigures(ctx, sc, now)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -87,6 +82,18 @@ func (h *Console) dashboard(c *gin.Context) {
 	data := dashboardData{D: d, Month: now.Format("January 2006"), Titles: titles,
 		Actions: actions(a, d.Pending, alerts, pause), Waiting: waitingWhy(a, pause, h.Quiet, h.SMSRate, now)}
 	h.render(c, http.StatusOK, "dashboard", data)
+}
+
+// dashboardFigures reads the figures both the dashboard and its CSV show:
+// the month's counts (the local month of now) and what needs action.
+func (h *Console) dashboardFigures(ctx context.Context, sc store.Scope, now time.Time) (store.Dashboard, store.Actions, error) {
+	monthStart := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, h.tz)
+	d, err := h.db.Dashboard(ctx, sc, monthStart.UTC())
+	if err != nil {
+		return d, store.Actions{}, err
+	}
+	a, err := h.db.DashboardActions(ctx, sc, h.localDay(now), now.Add(-stoppedAfter))
+	return d, a, err
 }
 
 // actions lists what needs action, in the order a supervisor would act.
@@ -160,14 +167,7 @@ func waitingWhy(a store.Actions, pause *store.Pause, q quiet.Hours, rate float64
 // average of each topic.
 func (h *Console) dashboardCSV(c *gin.Context) {
 	ctx, sc := c.Request.Context(), scopeOf(c)
-	now := h.db.Now().In(h.tz)
-	monthStart := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, h.tz)
-	d, err := h.db.Dashboard(ctx, sc, monthStart.UTC())
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	a, err := h.db.DashboardActions(ctx, sc, h.localDay(now), now.Add(-stoppedAfter))
+	d, a, err := h.dashboardFigures(ctx, sc, h.db.Now().In(h.tz))
 	if err != nil {
 		h.fail(c, err)
 		return

@@ -93,7 +93,7 @@ func (h *Console) queuePrivacyNotices(ctx context.Context) error {
 	if len(pack.Settings.PrivacyNotice) == 0 {
 		return nil
 	}
-	_, err = h.db.QueuePrivacyNotices(ctx, pack.Settings.PrivacyNotice.In)
+	_, err = h.db.QueuePrivacyNotices(ctx, pack.Settings.PrivacyNotice)
 	return err
 }
 

@@ -113,7 +113,7 @@ func (db *DB) ConfirmDraft(ctx context.Context, q *Tx, sc Scope, userID int64) (
 	if err != nil {
 		return Broadcast{}, err
 	}
-	bs, err := db.broadcasts(ctx, sc, q, "b.id = ?", []any{id}, 1)
+	bs, err := db.broadcasts(ctx, sc, q, id, 1)
 	if err != nil {
 		return Broadcast{}, fmt.Errorf("store: confirm draft: %w", err)
 	}

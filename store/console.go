@@ -37,6 +37,22 @@ func (s Scope) clause(col string) (string, []any) {
 	return col + " IN (" + list + ")", args
 }
 
+// none reports whether the scope holds no sub-county: a supervisor without
+// one sees nothing, so a scoped read returns nothing without asking the
+// database.
+func (s Scope) none() bool { return !s.Admin && len(s.SubCounties) == 0 }
+
+// inArgs returns the two binds of a statement's scope condition, written out
+// in full as "(? OR col IN (?))": whether the scope is an admin's, and its
+// sub-counties for db.in to expand (an admin's is a stand-in the OR never
+// needs). Callers first return nothing for a scope that holds none.
+func (s Scope) inArgs() (bool, []string) {
+	if s.Admin {
+		return true, []string{""}
+	}
+	return false, s.SubCounties
+}
+
 // Session is a logged-in console session. The cookie holds a random id;
 // the store knows only its hash.
 type Session struct {

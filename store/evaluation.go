@@ -51,12 +51,20 @@ type StatusCount struct {
 	N            int    `db:"n"`
 }
 
+// sqlStatusCounts counts the stock calculations in the statuses, by
+// facility and status, inside the scope and the report filter: a facility
+// (empty for all), a group (0 for all) and a period (each bound off when its
+// flag is true).
 const sqlStatusCounts = `SELECT COALESCE(f.code, '') AS facility_code, COALESCE(f.name, '') AS facility_name,
     COALESCE(f.sub_county, '') AS sub_county, c.status, COUNT(*) AS n
 FROM stock_calculations c LEFT JOIN facilities f ON f.id = c.facility_id LEFT JOIN workers w ON w.id = c.worker_id
-WHERE c.status IN (`
-
-const sqlStatusCountsGroup = ` GROUP BY f.code, f.name, f.sub_county, c.status ORDER BY f.code, c.status`
+WHERE c.status IN (?)
+  AND (? OR f.sub_county IN (?))
+  AND (? = '' OR f.code = ?)
+  AND (? = 0 OR w.id IN (SELECT gm.worker_id FROM group_members gm WHERE gm.group_id = ?))
+  AND (? OR c.created_at >= ?)
+  AND (? OR c.created_at < ?)
+GROUP BY f.code, f.name, f.sub_county, c.status ORDER BY f.code, c.status`
 
 // StockStatusCounts counts the stock calculations inside the scope
 // narrowed by fl (the group's calculations, its period on when each was
@@ -65,11 +73,17 @@ func (db *DB) StockStatusCounts(ctx context.Context, sc Scope, fl ReportFilter, 
 	if len(statuses) == 0 {
 		return nil, nil
 	}
-	where, args := fl.where(sc, "c.created_at")
-	list, in := binds(statuses)
-	query := sqlStatusCounts + list + ") AND " + where + sqlStatusCountsGroup
+	if sc.none() {
+		return nil, nil
+	}
+	admin, subCounties := sc.inArgs()
+	query, args, err := db.in(sqlStatusCounts, statuses, admin, subCounties, fl.Facility, fl.Facility, fl.Group, fl.Group,
+		fl.From.IsZero(), fl.From.UTC(), fl.To.IsZero(), fl.To.UTC())
+	if err != nil {
+		return nil, fmt.Errorf("store: stock status counts: %w", err)
+	}
 	var rows []StatusCount
-	if err := db.SelectContext(ctx, &rows, db.Rebind(query), append(in, args...)...); err != nil {
+	if err := db.SelectContext(ctx, &rows, query, args...); err != nil {
 		return nil, fmt.Errorf("store: stock status counts: %w", err)
 	}
 	return rows, nil

@@ -235,12 +235,3 @@ func (db *DB) tableSet(ctx context.Context, q sqlx.QueryerContext) (map[string]b
 	}
 	return set, nil
 }
-
-// PersonTableNames lists the tables an export covers, in its order.
-func PersonTableNames() []string {
-	names := make([]string, len(personTables))
-	for i, t := range personTables {
-		names[i] = t.name
-	}
-	return names
-}

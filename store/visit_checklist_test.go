@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/chanjo-health/chanjo/lessons/i18n"
 	"github.com/chanjo-health/chanjo/store"
 	"github.com/chanjo-health/chanjo/store/storetest"
 )
@@ -24,8 +25,8 @@ func TestVisitNotesReachTheNurse(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		body := func(notes string) func(string) string {
-			return func(lang string) string { return lang + ": " + notes }
+		body := func(notes string) i18n.Text {
+			return i18n.Text{"en": "en: " + notes, "sw": "sw: " + notes}
 		}
 		if err := db.SaveVisitNotes(ctx, v.ID, "Fill MOH 710 weekly", body("x")); !errors.Is(err, store.ErrVisitClosed) {
 			t.Errorf("SaveVisitNotes(scheduled) = %v, want ErrVisitClosed", err)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/lessons/i18n"
 	"github.com/chanjo-health/chanjo/store"
 )
 
@@ -33,7 +34,7 @@ type visitStore interface {
 	SaveChecklist(ctx context.Context, visitID int64, answers map[string]string) error
 	Checklist(ctx context.Context, visitID int64) (map[string]string, error)
 	RecentDoneVisits(ctx context.Context, mentorID int64, since time.Time) ([]store.DoneVisit, error)
-	SaveVisitNotes(ctx context.Context, visitID int64, notes string, body func(lang string) string) error
+	SaveVisitNotes(ctx context.Context, visitID int64, notes string, sms i18n.Text) error
 	Mentees(ctx context.Context, mentorID int64) ([]store.Mentee, error)
 	WorkerAssessments(ctx context.Context, workerID int64) ([]store.FormScore, error)
 }

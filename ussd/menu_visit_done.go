@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chanjo-health/chanjo/lessons/i18n"
 	"github.com/chanjo-health/chanjo/store"
 )
 
@@ -115,7 +116,7 @@ func visitNotesInput(c *Ctx, in string) (Move, error) {
 	case n > store.MaxVisitNotes:
 		return Retry(c.Say("mentor.notes_long", "letters", n, "most", store.MaxVisitNotes)), nil
 	}
-	err = storeOf[visitStore](c).SaveVisitNotes(c, v.ID, notes, func(lang string) string { return notesSMS(c, lang, v, notes) })
+	err = storeOf[visitStore](c).SaveVisitNotes(c, v.ID, notes, notesSMS(c, v, notes))
 	if err != nil {
 		return Move{}, err
 	}
@@ -124,8 +125,13 @@ func visitNotesInput(c *Ctx, in string) (Move, error) {
 	return Replace(Frame{State: StVisitOne, ID: v.ID}).Say(c.Say("mentor.notes_sent", "mentee", v.MenteeName)), nil
 }
 
-// notesSMS words the notes of visit v for the nurse visited, in her
-// language lang; the mentor's notes follow the pack's words whole.
-func notesSMS(c *Ctx, lang string, v store.Visit, notes string) string {
-	return c.Pack().Say(lang, "mentor.notes_sms", "mentor", v.MentorName, "day", v.At.In(c.zone()).Format("02/01")) + " " + notes
+// notesSMS words the notes of visit v for the nurse visited in each of the
+// pack's languages (the store picks hers); the mentor's notes follow the
+// pack's words whole.
+func notesSMS(c *Ctx, v store.Visit, notes string) i18n.Text {
+	sms := i18n.Text{}
+	for _, lang := range c.Pack().LanguageCodes() {
+		sms[lang] = c.Pack().Say(lang, "mentor.notes_sms", "mentor", v.MentorName, "day", v.At.In(c.zone()).Format("02/01")) + " " + notes
+	}
+	return sms
 }

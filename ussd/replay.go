@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chanjo-health/chanjo/lessons/i18n"
 	"github.com/chanjo-health/chanjo/store"
 )
 
@@ -113,7 +114,7 @@ func (dryStore) RecordUSSDSession(context.Context, store.USSDSessionEnd) error {
 func (dryStore) SaveLessonPages(context.Context, []store.PageMark) error       { return errDryRun }
 func (dryStore) QueueSMS(context.Context, store.Outgoing) (bool, error)        { return false, errDryRun }
 func (dryStore) RecordConsent(context.Context, int64, string, time.Time) error { return errDryRun }
-func (dryStore) SaveVisitNotes(context.Context, int64, string, func(string) string) error {
+func (dryStore) SaveVisitNotes(context.Context, int64, string, i18n.Text) error {
 	return errDryRun
 }
 func (dryStore) SaveChecklist(context.Context, int64, map[string]string) error {

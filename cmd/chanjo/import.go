@@ -99,7 +99,7 @@ func applyRows(ctx context.Context, e env, pack *lessons.Pack, rows []roster.Row
 		if len(pack.Settings.PrivacyNotice) == 0 {
 			return nil // no notice in this pack: they stay due until one has it
 		}
-		if _, err := db.QueuePrivacyNotices(ctx, pack.Settings.PrivacyNotice.In); err != nil {
+		if _, err := db.QueuePrivacyNotices(ctx, pack.Settings.PrivacyNotice); err != nil {
 			return fmt.Errorf("import roster: privacy notices (importing again sends them): %w", err)
 		}
 		return nil

@@ -235,16 +235,6 @@ func (c Calculator) Calculate(v Values) (Result, error) {
 	return r, nil
 }
 
-// Input returns the calculator's input named key.
-func (c Calculator) Input(key string) (Input, bool) {
-	for _, in := range c.Inputs {
-		if in.Key == key {
-			return in, true
-		}
-	}
-	return Input{}, false
-}
-
 // Find returns the calculator of the table named name.
 func Find(name string) (Calculator, bool) {
 	for _, c := range Calculators {
