@@ -65,7 +65,7 @@ ON CONFLICT (visit_id) DO UPDATE SET notes = excluded.notes, saved_at = excluded
 
 // SaveVisitNotes keeps the notes of a visit done and, in the same
 // transaction, queues them to the nurse visited in the SMS that body words in
-// her language (en or sw). The same notes saved again send nothing more;
+// her language. The same notes saved again send nothing more;
 // changed notes are sent again. ErrVisitClosed for a visit not done,
 // ErrInvalidVisit for notes empty or longer than MaxVisitNotes.
 func (db *DB) SaveVisitNotes(ctx context.Context, visitID int64, notes string, body func(lang string) string) error {
