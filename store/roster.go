@@ -107,8 +107,8 @@ func validEntries(entries []RosterEntry) ([]RosterEntry, []RowProblem) {
 			problems = append(problems, RowProblem{e.Line, "phone, name and facility_code are required"})
 		case e.Role != RoleNurse && e.Role != RoleMentor:
 			problems = append(problems, RowProblem{e.Line, fmt.Sprintf("role %q is not nurse or mentor", e.Role)})
-		case e.Language != "en" && e.Language != "sw":
-			problems = append(problems, RowProblem{e.Line, fmt.Sprintf("language %q is not en or sw", e.Language)})
+		case !languageCode(e.Language):
+			problems = append(problems, RowProblem{e.Line, fmt.Sprintf("language %q is not a language code", e.Language)})
 		case e.Channel != "" && e.Channel != ChannelSMS && e.Channel != ChannelWhatsApp:
 			problems = append(problems, RowProblem{e.Line, fmt.Sprintf("channel %q is not sms or whatsapp", e.Channel)})
 		default:

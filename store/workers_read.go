@@ -161,7 +161,7 @@ func workerInScope(ctx context.Context, q getter, sc Scope, id int64) (WorkerRow
 // WorkerChange is an edit of a worker by a console user; nil fields stay.
 type WorkerChange struct {
 	Status   *string // active (approve) | inactive (reject a pending one)
-	Language *string // en | sw
+	Language *string // a language of the content pack: en, sw, …
 	OptedOut *bool
 	// Notice words the SMS that tells a pending worker her registration
 	// was approved or rejected; nil sends none.
@@ -232,8 +232,8 @@ func workerSets(ch WorkerChange) (sets []string, args []any, detail []string, er
 		sets, args, detail = append(sets, "status = ?"), append(args, *ch.Status), append(detail, "status "+*ch.Status)
 	}
 	if ch.Language != nil {
-		if *ch.Language != "en" && *ch.Language != "sw" {
-			return nil, nil, nil, fmt.Errorf("store: update worker: language must be en or sw: %w", ErrInvalid)
+		if !languageCode(*ch.Language) {
+			return nil, nil, nil, fmt.Errorf("store: update worker: language %q is not a language code: %w", *ch.Language, ErrInvalid)
 		}
 		sets, args, detail = append(sets, "language = ?"), append(args, *ch.Language), append(detail, "language "+*ch.Language)
 	}

@@ -29,8 +29,7 @@ var update = flag.Bool("update", false, "rewrite the answers in testdata/*.txt")
 // FORM:SCORE/TOTAL…" records finished quizzes of the nurse at PHONE.
 // "@language CODE NAME", before the first hop, serves a copy of the pack
 // with a language added (lessonstest.PackWithLanguage: its texts are the
-// English in capitals); "@speaks PHONE CODE" makes CODE the language of
-// the worker at PHONE.
+// English in capitals).
 func TestGolden(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.txt")
 	if err != nil || len(files) == 0 {
@@ -82,9 +81,6 @@ func runGolden(t *testing.T, path string) {
 			continue
 		case strings.HasPrefix(d, "@scores "):
 			e.scores(t, strings.TrimPrefix(d, "@scores "))
-			continue
-		case strings.HasPrefix(d, "@speaks "):
-			e.speaks(t, strings.TrimPrefix(d, "@speaks "))
 			continue
 		case strings.HasPrefix(d, "@mentor "):
 			e.groupMentor(t, strings.TrimPrefix(d, "@mentor "))

@@ -43,27 +43,6 @@ func (e *testEnv) setUp(t *testing.T, d, phone string) {
 	}
 }
 
-// speaks sets the language of the worker at a phone ("PHONE CODE"). The
-// schema's CHECK of migration 0001 still allows only en and sw, so a third
-// language is written with SQLite's check switched off on one connection,
-// as a schema that lets the pack's languages in would take it.
-func (e *testEnv) speaks(t *testing.T, args string) {
-	t.Helper()
-	phone, code, _ := strings.Cut(args, " ")
-	ctx := context.Background()
-	conn, err := e.db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	for _, q := range []string{"PRAGMA ignore_check_constraints = ON", "UPDATE workers SET language = '" + code + "' WHERE phone = '" + phone + "'",
-		"PRAGMA ignore_check_constraints = OFF"} {
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			t.Fatalf("@speaks %s: %v", args, err)
-		}
-	}
-}
-
 func (s *countingStore) SaveLessonPages(ctx context.Context, marks []store.PageMark) error {
 	if err := s.hit(); err != nil {
 		return err
