@@ -65,17 +65,25 @@ func dialTarget(ctx context.Context, e env, cfg Config, f dialFlags) (hopper, fu
 		}
 		return inProcess(a.router(), a.token), a.close, nil
 	}
-	target, token := f.url, f.token
-	if target == "" {
-		_, port, _ := net.SplitHostPort(cfg.Addr)
-		target = "http://127.0.0.1:" + port + "/ussd"
+	target := withToken(f.url, f.token)
+	if f.url == "" {
 		var err error
-		if token, err = localToken(ctx, cfg); err != nil {
+		if target, err = localURL(ctx, cfg); err != nil {
 			return nil, nil, err
 		}
 	}
 	client := &http.Client{Timeout: 15 * time.Second}
-	return overHTTP(client, withToken(target, token)), func() {}, nil
+	return overHTTP(client, target), func() {}, nil
+}
+
+// localURL is the USSD URL of the local server at CHANJO_ADDR, with its token.
+func localURL(ctx context.Context, cfg Config) (string, error) {
+	_, port, _ := net.SplitHostPort(cfg.Addr)
+	token, err := localToken(ctx, cfg)
+	if err != nil {
+		return "", err
+	}
+	return withToken("http://127.0.0.1:"+port+"/ussd", token), nil
 }
 
 // localToken is CALLBACK_TOKEN, or the token the local server keeps in the database.

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -104,18 +103,6 @@ func TestRequireToken(t *testing.T) {
 		{"?tokens=s3cret-token-0123456789", 403}} {
 		if rec := do(r, "POST", "/cb"+tt.query); rec.Code != tt.want {
 			t.Errorf("POST /cb%s = %d, want %d", tt.query, rec.Code, tt.want)
-		}
-	}
-}
-
-// TestQueryValueReadsLikeParseQuery: the token is read as url.ParseQuery
-// and c.Query would read it, first good value first.
-func TestQueryValueReadsLikeParseQuery(t *testing.T) {
-	for _, raw := range []string{"", "token=a", "token=a&token=b", "x=1&token=a%20b", "token=%zz&token=b",
-		"%zz=1&token=c", "to%6Ben=d", "token", "token=", "=token&token=e", "a&&token=f&", "token=a+b"} {
-		q, _ := url.ParseQuery(raw)
-		if got, want := queryValue(raw, "token"), q.Get("token"); got != want {
-			t.Errorf("queryValue(%q) = %q, ParseQuery gives %q", raw, got, want)
 		}
 	}
 }

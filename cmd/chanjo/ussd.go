@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
@@ -52,12 +51,11 @@ func (a *app) loadDemo(ctx context.Context, out io.Writer) error {
 	if !r.Loaded {
 		state = "The demo roster is already loaded"
 	}
-	_, port, _ := net.SplitHostPort(a.cfg.Addr)
 	fmt.Fprintf(out, "%s: facility %s, mentor %s, active nurses %s to %s (one group, all paired with the mentor, a visit next week).\n"+
 		"Dial as a nurse, in another terminal:  chanjo dial --phone %s\n"+
 		"Dial as the mentor (menu item 7):      chanjo dial --phone %s\n"+
-		"Load test: ussdload -url 'http://127.0.0.1:%s/ussd?token=CALLBACK_TOKEN' -c 50 (phones from +254700000000)\n",
+		"Load test (50 nurses on the three walks):  chanjo bench\n",
 		state, r.FacilityCode, r.MentorPhone, r.Nurses[0], r.Nurses[len(r.Nurses)-1],
-		store.DemoNursePhone(0), r.MentorPhone, port)
+		store.DemoNursePhone(0), r.MentorPhone)
 	return nil
 }
