@@ -64,11 +64,11 @@ func (s *countingStore) CompleteTopic(ctx context.Context, c store.TopicCompleti
 	return s.Store.CompleteTopic(ctx, c)
 }
 
-func (s *countingStore) MissedQuestions(ctx context.Context, id int64, topic string) ([]string, error) {
+func (s *countingStore) StartPractice(ctx context.Context, id int64, topic string, seed int64) (int64, []string, error) {
 	if err := s.hit(); err != nil {
-		return nil, err
+		return 0, nil, err
 	}
-	return s.Store.MissedQuestions(ctx, id, topic)
+	return s.Store.StartPractice(ctx, id, topic, seed)
 }
 
 func (s *countingStore) StartAttempt(ctx context.Context, id int64, form, topic string, seed int64) (int64, error) {

@@ -36,7 +36,7 @@ func TestLearningHopCost(t *testing.T) {
 		{"My progress from the session", "1*2*1*1*0*1*00*4", 0},
 		{"Home again", "1*2*1*1*0*1*00*4*00", 0},
 		{"Quiz reads the open assessments once", "1*2*1*1*0*1*00*4*00*2", 1},
-		{"a practice quiz starts", "1*2*1*1*0*1*00*4*00*2*1", 2},
+		{"a practice quiz starts with her misses in one call", "1*2*1*1*0*1*00*4*00*2*1", 1},
 		{"an answer is written", "1*2*1*1*0*1*00*4*00*2*1*1", 1},
 		{"its explanation's Next", "1*2*1*1*0*1*00*4*00*2*1*1*1", 0},
 	}

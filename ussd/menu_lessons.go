@@ -23,7 +23,7 @@ const (
 type learningStore interface {
 	ProgressSummary(ctx context.Context, workerID int64) (store.Summary, error)
 	CompleteTopic(ctx context.Context, c store.TopicCompletion) (bool, error)
-	MissedQuestions(ctx context.Context, workerID int64, topic string) ([]string, error)
+	StartPractice(ctx context.Context, workerID int64, topic string, seed int64) (int64, []string, error)
 	StartAttempt(ctx context.Context, workerID int64, form, topic string, seed int64) (int64, error)
 	RecordAnswer(ctx context.Context, attemptID int64, questionID, topic string, chosen int, correct bool) error
 	FinishAttempt(ctx context.Context, attemptID int64, score, total int) error

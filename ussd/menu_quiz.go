@@ -76,13 +76,8 @@ func practise(topic string) func(c *Ctx) (Move, error) {
 				return Go(Frame{State: StQuizQuestion, N: n}), nil
 			}
 		}
-		st := storeOf[learningStore](c)
-		missed, err := st.MissedQuestions(c, c.S.Nurse.ID, topic)
-		if err != nil {
-			return Move{}, err
-		}
 		seed := seedFor(c, topic)
-		id, err := st.StartAttempt(c, c.S.Nurse.ID, store.FormPractice, topic, seed)
+		id, missed, err := storeOf[learningStore](c).StartPractice(c, c.S.Nurse.ID, topic, seed)
 		if err != nil {
 			return Move{}, err
 		}

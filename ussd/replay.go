@@ -129,6 +129,9 @@ func (dryStore) CompleteTopic(context.Context, store.TopicCompletion) (bool, err
 func (dryStore) StartAttempt(context.Context, int64, string, string, int64) (int64, error) {
 	return 0, errDryRun
 }
+func (dryStore) StartPractice(context.Context, int64, string, int64) (int64, []string, error) {
+	return 0, nil, errDryRun
+}
 func (dryStore) RecordAnswer(context.Context, int64, string, string, int, bool) error {
 	return errDryRun
 }
