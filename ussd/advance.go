@@ -82,9 +82,20 @@ func (m *Machine) replay(ctx context.Context, phone string, known *Session, text
 // when offer is set and last was dropped away from the main menu, the
 // choice "1 Continue / 2 Start again".
 func (m *Machine) Dial(ctx context.Context, phone string, last *Session, offer bool) (Session, string, error) {
-	n, cached, err := m.nurse(ctx, phone, last)
+	c, err := m.start(ctx, phone, last, offer)
 	if err != nil {
 		return Session{}, "", err
+	}
+	reply, err := m.render(c)
+	return *c.S, reply, err
+}
+
+// start begins the session of a dial and returns it, not rendered yet, for
+// a channel's renderer to show (Dial).
+func (m *Machine) start(ctx context.Context, phone string, last *Session, offer bool) (*Ctx, error) {
+	n, cached, err := m.nurse(ctx, phone, last)
+	if err != nil {
+		return nil, err
 	}
 	s := Session{Nurse: n}
 	if cached {
@@ -92,9 +103,9 @@ func (m *Machine) Dial(ctx context.Context, phone string, last *Session, offer b
 		// older than reloadAfter either: a redial reads no SQL.
 		s.Learning = last.Learning.clone()
 	}
-	if last != nil && last.Nurse.ID == n.ID && n.ID != 0 && last.Quiz != nil {
-		// A quiz left midway is taken up again when she opens it (startPractice).
-		s.Quiz = last.Work.clone().Quiz
+	if q := last.quizLeft(); q != nil && last.Nurse.ID == n.ID && n.ID != 0 {
+		// A quiz left midway is taken up again when she opens it (practise).
+		s.Quiz = q
 	}
 	start := m.home(&s)
 	switch {
@@ -107,9 +118,16 @@ func (m *Machine) Dial(ctx context.Context, phone string, last *Session, offer b
 		start = StResume
 	}
 	s.Frames = []Frame{{State: start}}
-	c := &Ctx{Context: ctx, S: &s, Phone: phone, m: m}
-	reply, err := m.render(c)
-	return s, reply, err
+	return &Ctx{Context: ctx, S: &s, Phone: phone, m: m}, nil
+}
+
+// quizLeft returns a copy of the quiz the session left with questions
+// unanswered, nil when none.
+func (s *Session) quizLeft() *Quiz {
+	if s == nil || s.Quiz == nil || s.Quiz.next() == len(s.Quiz.Chosen) {
+		return nil
+	}
+	return s.Work.clone().Quiz
 }
 
 // resumable reports whether last is a session of the same person that was

@@ -30,7 +30,7 @@ func TestFailureApologisesAndKeepsTheLastGoodState(t *testing.T) {
 	e.st.fail = errors.New("database is locked")
 	code, got := e.post("F", p, "6*1*2*1*1")
 	e.st.fail = nil
-	want := "END " + apology("sw")
+	want := "END " + e.svc.apology("sw")
 	if code != 200 || got != want {
 		t.Errorf("hop with the database down = %d %q, want 200 %q", code, got, want)
 	}
@@ -51,7 +51,7 @@ func TestPanicAnswersAnApology(t *testing.T) {
 	e.st.panic = true
 	code, got := e.post("P", p, "4")
 	e.st.panic = false
-	if code != 200 || got != "END "+apology("en") {
+	if code != 200 || got != "END "+e.svc.apology("en") {
 		t.Errorf("hop that panics = %d %q, want 200 and the apology", code, got)
 	}
 	if _, got := e.post("Q", p, ""); !strings.HasPrefix(got, "CON Chanjo - Hi") {
@@ -65,7 +65,7 @@ func TestRedisDownAnswersAnApology(t *testing.T) {
 	t.Cleanup(func() { down.Close() })
 	svc := mustNew(t, Config{Store: e.st, KV: down})
 	got := svc.Hop(context.Background(), Request{SessionID: "D", Phone: "+254700000011", Text: ""})
-	if got != "END "+apology("") {
+	if got != "END "+svc.apology("") {
 		t.Errorf("Hop with Redis down = %q, want the apology in both languages", got)
 	}
 }

@@ -101,11 +101,11 @@ func TestEveryScreenFits(t *testing.T) {
 		}
 	}
 	for _, lang := range []string{"en", "sw", ""} {
-		if err := screentest.Check(apology(lang)); err != nil {
+		if err := screentest.Check(e.svc.apology(lang)); err != nil {
 			t.Errorf("apology(%q): %v", lang, err)
 		}
 	}
-	if err := screentest.Check(notForNumber); err != nil {
+	if err := screentest.Check(e.svc.notForNumber()); err != nil {
 		t.Errorf("notForNumber: %v", err)
 	}
 }

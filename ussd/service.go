@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -106,20 +107,20 @@ func (s *Service) Hop(ctx context.Context, r Request) (reply string) {
 	defer cancel()
 	p, err := phone.Normalize(r.Phone)
 	if err != nil {
-		return "END " + notForNumber
+		return "END " + s.notForNumber()
 	}
 	lang := ""
 	defer func() {
 		if v := recover(); v != nil {
 			s.log.Error("hop panicked", phone.LogKey, phone.Mask(p), "panic", fmt.Sprint(v))
-			reply = "END " + apology(lang)
+			reply = "END " + s.apology(lang)
 		}
 	}()
 	k := keysOf(s.kv.Prefix, r.SessionID, p)
 	cur, last, err := s.load(ctx, k, r.Text == "")
 	if err != nil {
 		s.log.Error("load session", phone.LogKey, phone.Mask(p), "err", err)
-		return "END " + apology("")
+		return "END " + s.apology("")
 	}
 	lang = languageOf(cur, last)
 	next, reply, changed, err := s.m.Advance(ctx, p, cur, last, r.Text)
@@ -128,7 +129,7 @@ func (s *Service) Hop(ctx context.Context, r Request) (reply string) {
 	}
 	if err != nil {
 		s.log.Error("hop failed", phone.LogKey, phone.Mask(p), "err", err)
-		return "END " + apology(lang)
+		return "END " + s.apology(lang)
 	}
 	return reply
 }
@@ -210,19 +211,25 @@ func (s *Service) save(ctx context.Context, k hopKeys, next *Session) error {
 	return nil
 }
 
-// notForNumber answers a phoneNumber that is not a Kenyan mobile number.
-const notForNumber = "Chanjo is for Kenyan mobile numbers. / Chanjo ni kwa namba za simu za Kenya."
+// notForNumber answers a phoneNumber that is not a Kenyan mobile number,
+// in every language of the pack.
+func (s *Service) notForNumber() string { return s.inEvery("common.not_for_number", " / ") }
 
 // apology is the answer to a failure inside the service, in lang, or in
-// both languages when the nurse's is not known.
-func apology(lang string) string {
-	const en = "Sorry, Chanjo has a problem. Please dial again in a few minutes."
-	const sw = "Samahani, Chanjo ina tatizo. Tafadhali piga tena baada ya dakika chache."
-	switch lang {
-	case "en":
-		return en
-	case "sw":
-		return sw
+// every language of the pack, one a line, when the nurse's is not known.
+func (s *Service) apology(lang string) string {
+	if s.m.pack.Speaks(lang) {
+		return s.m.pack.Say(lang, "common.apology")
 	}
-	return en + "\n" + sw
+	return s.inEvery("common.apology", "\n")
+}
+
+// inEvery is the catalogue's text key in every language of the pack,
+// joined by sep.
+func (s *Service) inEvery(key, sep string) string {
+	var texts []string
+	for _, l := range s.m.pack.Languages() {
+		texts = append(texts, s.m.pack.Say(l.Code, key))
+	}
+	return strings.Join(texts, sep)
 }

@@ -173,6 +173,9 @@ func (e *encoder) work(w *Work) {
 	e.str(w.Won)
 	// In key order, so that a session always encodes to the same bytes.
 	e.uint(uint64(len(w.Vars)))
+	if len(w.Vars) == 0 {
+		return
+	}
 	for _, k := range slices.Sorted(maps.Keys(w.Vars)) {
 		e.str(k)
 		e.str(w.Vars[k])
