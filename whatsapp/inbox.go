@@ -29,6 +29,8 @@ type Inbox struct {
 	// Commands are the pack's opt-out, opt-in and help phrases: a STOP written on WhatsApp opts her
 	// out of every channel, as one sent by SMS does.
 	Commands lessons.Commands
+	// Menus answers every other message (nil: none is answered).
+	Menus Menus
 
 	db      *store.DB
 	log     *slog.Logger
@@ -69,12 +71,16 @@ func (in *Inbox) Run(ctx context.Context) {
 	}
 }
 
-// Drain applies every stored webhook not yet applied.
+// Drain applies every stored webhook not yet applied, then answers the stored messages that wait
+// for the menus.
 func (in *Inbox) Drain(ctx context.Context) error {
 	for {
 		hooks, err := in.db.PendingWhatsAppWebhooks(ctx, inboxBatch)
-		if err != nil || len(hooks) == 0 {
+		if err != nil {
 			return err
+		}
+		if len(hooks) == 0 {
+			return in.answer(ctx)
 		}
 		for _, hook := range hooks {
 			if err := in.apply(ctx, hook); err != nil {
@@ -85,8 +91,8 @@ func (in *Inbox) Drain(ctx context.Context) error {
 }
 
 // handle acts on a new message, in the transaction that stores it: a peer group command from a
-// worker (the "Group chat" of her WhatsApp menu sends one) is relayed and answered on WhatsApp. The
-// menus themselves come with the USSD engine's screens (docs/whatsapp.md).
+// worker (the "Group chat" of her WhatsApp menu sends one) is relayed and answered on WhatsApp. Any
+// other message is answered with the menus after the transaction (answer).
 func (in *Inbox) handle(ctx context.Context, tx *store.Tx, m store.WhatsAppMessage) error {
 	if c, ok := in.Commands.Match(m.Body); ok && (c == lessons.CommandStop || c == lessons.CommandStart) {
 		return in.keyword(ctx, tx, m, c)
