@@ -139,3 +139,21 @@ func TestWhatsAppWrongSignatureIgnored(t *testing.T) {
 		t.Errorf("/metrics does not count the bad signature")
 	}
 }
+
+// TestDialWhatsApp is issue 18's must-show 6: the terminal phone's WhatsApp mode writes through the
+// fake to a running service and shows its answers, a list's rows with the ids to type.
+func TestDialWhatsApp(t *testing.T) {
+	r := newWARig(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{}, 2)
+	go func() { r.a.whatsappInbox.Run(ctx); done <- struct{}{} }()
+	go func() { r.a.whatsappDispatcher().Run(ctx); done <- struct{}{} }()
+	t.Cleanup(func() { cancel(); <-done; <-done })
+
+	got := dialWith(t, nil, "Hi\n6\nq\n", "--whatsapp", "--fake", r.fake.URL(), "--phone", store.DemoNursePhone(1))
+	for _, want := range []string{"WhatsApp from +254700000001", "Chanjo - Hi Wanjiru\n[list: Choose]", "  [6] Settings", "Settings\n0 Back 00 Home\n  [1] Language: English"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("dial --whatsapp output lacks %q:\n%s", want, got)
+		}
+	}
+}
