@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -35,6 +36,9 @@ type DB struct {
 	Now func() time.Time
 
 	answers *groupCommit[answerRow] // RecordAnswer's joined writes
+	// waAnswering keeps this process's WhatsApp answers one at a time on SQLite, where no
+	// advisory lock exists (AnswerWhatsAppMessage).
+	waAnswering sync.Mutex
 }
 
 // Open connects to the database named by dsn: a postgres:// or postgresql://

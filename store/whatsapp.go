@@ -225,7 +225,7 @@ func (db *DB) UnansweredWhatsAppMessages(ctx context.Context, since time.Time, l
 
 // AnswerWhatsAppMessage queues the answer answer gives to m, unless m has one already, with one
 // phone's messages answered one at a time: on PostgreSQL every instance takes the phone's advisory
-// lock first; on SQLite one instance answers its messages in turn. answer runs outside any
+// lock first; on SQLite (one instance) the process answers one message at a time. answer runs outside any
 // transaction (it may write through its own, which SQLite's one write lock would block) and returns
 // the message to queue, whose DedupeKey is set here; false queues nothing. A crash between answer
 // and the queueing leaves m unanswered, to be answered again.
@@ -253,7 +253,9 @@ func (db *DB) AnswerWhatsAppMessage(ctx context.Context, m WhatsAppMessage, answ
 			return queue(tx)
 		})
 	} else {
+		db.waAnswering.Lock()
 		err = queue(db)
+		db.waAnswering.Unlock()
 	}
 	if err != nil {
 		return fmt.Errorf("store: answer whatsapp message: %w", err)
