@@ -209,15 +209,15 @@ const phoneLock = 7262529
 
 const sqlUnansweredWhatsAppMessages = `SELECT wamid, phone, kind, reply_id, body, sent_at FROM whatsapp_messages m
 WHERE received_at >= ? AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = 'wa:' || m.wamid)
-ORDER BY received_at, sent_at, wamid LIMIT ?`
+ORDER BY received_at, sent_at, wamid LIMIT ? OFFSET ?`
 
 // UnansweredWhatsAppMessages returns up to limit inbound messages received since since that have no
-// answer in the outbox, oldest first: those stored since the last round, and those a crash left
-// between storing and answering. Commands answered in the transaction that stored them do not
-// appear; those that get no answer do, and the caller skips them.
-func (db *DB) UnansweredWhatsAppMessages(ctx context.Context, since time.Time, limit int) ([]WhatsAppMessage, error) {
+// answer in the outbox, oldest first, after the first skip of them: those stored since the last
+// round, and those a crash left between storing and answering. Commands answered in the transaction
+// that stored them do not appear; those that get no answer do, and the caller skips them (skip).
+func (db *DB) UnansweredWhatsAppMessages(ctx context.Context, since time.Time, skip, limit int) ([]WhatsAppMessage, error) {
 	var msgs []WhatsAppMessage
-	if err := db.SelectContext(ctx, &msgs, db.Rebind(sqlUnansweredWhatsAppMessages), since.UTC(), limit); err != nil {
+	if err := db.SelectContext(ctx, &msgs, db.Rebind(sqlUnansweredWhatsAppMessages), since.UTC(), limit, skip); err != nil {
 		return nil, fmt.Errorf("store: unanswered whatsapp messages: %w", err)
 	}
 	return msgs, nil

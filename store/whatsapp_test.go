@@ -75,7 +75,7 @@ func TestWhatsAppMessageAnsweredOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		since := db.Now().Add(-time.Hour)
-		if waiting, err := db.UnansweredWhatsAppMessages(ctx, since, 10); err != nil || len(waiting) != 1 || waiting[0].WAMID != msg.WAMID {
+		if waiting, err := db.UnansweredWhatsAppMessages(ctx, since, 0, 10); err != nil || len(waiting) != 1 || waiting[0].WAMID != msg.WAMID {
 			t.Fatalf("unanswered = %+v, %v; want the message", waiting, err)
 		}
 		asked := make(chan int, 4)
@@ -96,7 +96,7 @@ func TestWhatsAppMessageAnsweredOnce(t *testing.T) {
 		if len(asked) != 1 {
 			t.Errorf("the menus were asked %d times, want once", len(asked))
 		}
-		if waiting, err := db.UnansweredWhatsAppMessages(ctx, since, 10); err != nil || len(waiting) != 0 {
+		if waiting, err := db.UnansweredWhatsAppMessages(ctx, since, 0, 10); err != nil || len(waiting) != 0 {
 			t.Errorf("unanswered after the answer = %+v, %v; want none", waiting, err)
 		}
 	})

@@ -30,26 +30,23 @@ func (in *Inbox) answer(ctx context.Context) error {
 		return nil
 	}
 	since := in.db.Now().Add(-answerWithin)
+	skipped := 0 // commands that got no answer stay unanswered: each page starts after them
 	for {
-		msgs, err := in.db.UnansweredWhatsAppMessages(ctx, since, inboxBatch)
-		if err != nil {
+		msgs, err := in.db.UnansweredWhatsAppMessages(ctx, since, skipped, inboxBatch)
+		if err != nil || len(msgs) == 0 {
 			return err
 		}
-		asked := 0
 		for _, m := range msgs {
 			if in.command(m.Body) {
+				skipped++
 				continue
 			}
-			asked++
 			err := in.db.AnswerWhatsAppMessage(ctx, m, func() (store.Outgoing, bool) {
 				return in.chat(ctx, m)
 			})
 			if err != nil {
 				return err
 			}
-		}
-		if asked == 0 {
-			return nil
 		}
 	}
 }
