@@ -157,3 +157,19 @@ func TestDialWhatsApp(t *testing.T) {
 		}
 	}
 }
+
+// TestWhatsAppCommandsNotAnsweredWithMenus: STOP and a peer group's G are answered by what they do,
+// once, and the menus do not answer them too.
+func TestWhatsAppCommandsNotAnsweredWithMenus(t *testing.T) {
+	r := newWARig(t)
+	for i, text := range []string{"STOP", "G"} {
+		nurse := store.DemoNursePhone(3 + i)
+		r.fake.Inbound(strings.TrimPrefix(nurse, "+"), text)
+		r.settle(t)
+		r.settle(t)
+		sent := r.sentTo(nurse)
+		if len(sent) != 1 || sent[0].Type != "text" || strings.Contains(string(sent[0].Body), "Hi ") {
+			t.Errorf("%s: sent %d messages (%+v), want its one text answer", text, len(sent), sent)
+		}
+	}
+}
