@@ -162,7 +162,7 @@ func TestDialWhatsApp(t *testing.T) {
 // once, and the menus do not answer them too.
 func TestWhatsAppCommandsNotAnsweredWithMenus(t *testing.T) {
 	r := newWARig(t)
-	for i, text := range []string{"STOP", "G"} {
+	for i, text := range []string{"STOP", "G", "G Who has BCG vials?"} {
 		nurse := store.DemoNursePhone(3 + i)
 		r.fake.Inbound(strings.TrimPrefix(nurse, "+"), text)
 		r.settle(t)
