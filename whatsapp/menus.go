@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/chanjo-health/chanjo/lessons"
 	"github.com/chanjo-health/chanjo/peer"
@@ -18,8 +19,11 @@ type Menus interface {
 	Chat(ctx context.Context, phone, in string) ussd.Chat
 }
 
-// answerWithin is how old a stored message may be and still be answered with the menus: her window.
-const answerWithin = Window
+// answerWithin is how long after it was received a stored message is still answered with the menus:
+// long enough for a restart or a database outage, short enough that a screen she no longer expects
+// (or, at the first start after an upgrade, every message the release before stored without
+// answering) is not sent.
+const answerWithin = time.Hour
 
 // answer gives every stored message that is not a command, and has no answer yet, the menus' answer
 // through the outbox, oldest first. The message was stored (and acknowledged to Meta) before; the
