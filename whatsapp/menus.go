@@ -87,7 +87,7 @@ func (in *Inbox) chat(ctx context.Context, m store.WhatsAppMessage) (store.Outgo
 // menuPrefix starts an outbox body that holds a menu's list message or reply buttons (a ussd.Chat
 // as JSON) rather than text: the outbox keeps one body a row, and only the WhatsApp dispatcher
 // reads it.
-const menuPrefix = "whatsapp-menu:"
+const menuPrefix = store.WhatsAppMenuPrefix
 
 // menuBody is the outbox body of a menus' answer: a text answer as its text, an interactive one
 // marked and encoded.

@@ -173,3 +173,20 @@ func TestWhatsAppCommandsNotAnsweredWithMenus(t *testing.T) {
 		}
 	}
 }
+
+// TestWhatsAppMenuNeverBecomesAnSMS: Meta reports the menu's number unreachable (131026) in a status,
+// which turns a text into an SMS; a menu's list means nothing by SMS, so its row fails instead.
+func TestWhatsAppMenuNeverBecomesAnSMS(t *testing.T) {
+	r := newWARig(t)
+	wamid := r.fake.Inbound("254711110026", "Hi") // the fake fails sends to …0026 with 131026
+	r.settle(t)
+	if sent := r.sentTo("+254711110026"); len(sent) != 1 || sent[0].Type != "interactive" {
+		t.Fatalf("sent %+v, want the first screen as an interactive message", sent)
+	}
+	r.settle(t) // the failed status
+	var row struct{ Status, Channel string }
+	err := r.a.db.GetContext(context.Background(), &row, r.a.db.Rebind(`SELECT status, channel FROM outbox WHERE dedupe_key = ?`), "wa:"+wamid)
+	if err != nil || row.Status != store.OutFailed || row.Channel != store.ChannelWhatsApp {
+		t.Errorf("the menu's row = %+v (%v), want failed on whatsapp", row, err)
+	}
+}
