@@ -120,12 +120,24 @@ func (p *Pack) PageScreen(l Lesson, page int, lang string) string {
 // total in lang, its options numbered from 1 in the order given by order
 // (from Shuffle).
 func (p *Pack) QuestionScreen(q Question, order []int, n, total int, lang string) string {
+	head, options := p.QuestionParts(q, order, n, total, lang)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %d/%d\n%s", p.Say(lang, "screen.question"), n, total, q.Prompt.In(lang))
-	for i, o := range order {
-		fmt.Fprintf(&b, "\n%d %s", i+1, q.Options[o].Text.In(lang))
+	b.WriteString(head)
+	for i, o := range options {
+		fmt.Fprintf(&b, "\n%d %s", i+1, o)
 	}
 	return b.String()
+}
+
+// QuestionParts returns what QuestionScreen shows apart: the question's
+// heading and prompt, and its options in the order given, for a menu that
+// numbers them itself (and WhatsApp, which makes them buttons).
+func (p *Pack) QuestionParts(q Question, order []int, n, total int, lang string) (head string, options []string) {
+	head = fmt.Sprintf("%s %d/%d\n%s", p.Say(lang, "screen.question"), n, total, q.Prompt.In(lang))
+	for _, o := range order {
+		options = append(options, q.Options[o].Text.In(lang))
+	}
+	return head, options
 }
 
 // ExplainScreen returns the body of the screen shown after option chosen

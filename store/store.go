@@ -40,6 +40,9 @@ type DB struct {
 	// stmts holds the statements prepared once for the pool, by text (see
 	// prepared).
 	stmts *sync.Map
+	// waAnswering keeps this process's WhatsApp answers one at a time on SQLite, where no
+	// advisory lock exists (AnswerWhatsAppMessage).
+	waAnswering sync.Mutex
 }
 
 // Open connects to the database named by dsn: a postgres:// or postgresql://

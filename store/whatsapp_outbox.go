@@ -150,6 +150,10 @@ func (db *DB) toSMS(ctx context.Context, tx *Tx, id int64, p, cond string, args 
 	return err
 }
 
+// WhatsAppMenuPrefix starts the outbox body of a WhatsApp menu (a list message or reply buttons,
+// encoded by the whatsapp package): it goes only on WhatsApp, never turned into an SMS.
+const WhatsAppMenuPrefix = "whatsapp-menu:"
+
 // outboxOpaque is the biz_opaque_callback_data the WhatsApp dispatcher sends
 // with a row: Meta echoes it in the statuses of every copy of the message.
 const outboxOpaque = "outbox:"
@@ -196,7 +200,12 @@ func (db *DB) settleOutbox(ctx context.Context, tx *Tx, s WhatsAppStatus) error 
 	case s.Status != "failed":
 		return nil
 	case s.ErrorCode == codeUndeliverable:
-		err = db.toSMS(ctx, tx, id, "+"+s.Recipient, "status IN ('accepted', 'unconfirmed') AND gateway_id = ?", s.WAMID)
+		// A menu answers what she wrote on WhatsApp: it has no SMS form, so it fails.
+		menu := WhatsAppMenuPrefix + "%"
+		err = db.toSMS(ctx, tx, id, "+"+s.Recipient, "status IN ('accepted', 'unconfirmed') AND gateway_id = ? AND body NOT LIKE ?", s.WAMID, menu)
+		if err == nil {
+			_, err = tx.ExecContext(ctx, db.Rebind(sqlSettleFailed+" AND body LIKE ?"), s.Status, "code "+strconv.Itoa(s.ErrorCode), now, id, s.WAMID, menu)
+		}
 	case s.ErrorCode == codeOutsideWindow:
 		_, err = tx.ExecContext(ctx, db.Rebind(sqlSettleWindow), ReasonOutsideWindow, now, now, id, s.WAMID)
 	default:

@@ -82,9 +82,20 @@ func (m *Machine) replay(ctx context.Context, phone string, known *Session, text
 // when offer is set and last was dropped away from the main menu, the
 // choice "1 Continue / 2 Start again".
 func (m *Machine) Dial(ctx context.Context, phone string, last *Session, offer bool) (Session, string, error) {
-	n, cached, err := m.nurse(ctx, phone, last)
+	c, err := m.start(ctx, phone, last, offer)
 	if err != nil {
 		return Session{}, "", err
+	}
+	reply, err := m.render(c)
+	return *c.S, reply, err
+}
+
+// start begins the session of a dial and returns it, not rendered yet, for
+// a channel's renderer to show (Dial).
+func (m *Machine) start(ctx context.Context, phone string, last *Session, offer bool) (*Ctx, error) {
+	n, cached, err := m.nurse(ctx, phone, last)
+	if err != nil {
+		return nil, err
 	}
 	s := Session{Nurse: n}
 	if cached {
@@ -107,9 +118,7 @@ func (m *Machine) Dial(ctx context.Context, phone string, last *Session, offer b
 		start = StResume
 	}
 	s.Frames = []Frame{{State: start}}
-	c := &Ctx{Context: ctx, S: &s, Phone: phone, m: m}
-	reply, err := m.render(c)
-	return s, reply, err
+	return &Ctx{Context: ctx, S: &s, Phone: phone, m: m}, nil
 }
 
 // quizLeft returns a copy of the quiz the session left with questions

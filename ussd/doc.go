@@ -97,4 +97,12 @@
 // point, and an explanation would teach the answer to the next question of
 // the same topic. Each form is taken once; a dropped one resumes at its
 // first question without an answer.
+//
+// # WhatsApp
+//
+// Service.Chat runs the same machine for a WhatsApp message (chat.go): it
+// continues the phone's last session, kept ChatTTL, and renders each
+// screen with chatOf (render_whatsapp.go), the one place that knows
+// WhatsApp's limits, as layout knows USSD's: buttons, a list or numbered
+// text, whose choices carry the numbers a nurse would type.
 package ussd

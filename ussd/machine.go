@@ -134,18 +134,28 @@ const maxFrames = 16
 // Step applies one input to session s and returns the next session and the
 // answer ("CON ..." or "END ..."). On error s is unchanged and still good.
 func (m *Machine) Step(ctx context.Context, phone string, s Session, in string) (Session, string, error) {
-	next := s.clone()
-	c := &Ctx{Context: ctx, S: &next, Phone: phone, m: m}
-	mv, err := m.decide(c, in)
+	c, err := m.move(ctx, phone, s, in)
 	if err != nil {
 		return s, "", err
 	}
-	m.apply(c, mv)
 	reply, err := m.render(c)
 	if err != nil {
 		return s, "", err
 	}
-	return next, reply, nil
+	return *c.S, reply, nil
+}
+
+// move applies one input to a copy of s and returns the hop on it, for a
+// channel's renderer to show (render, or renderChat on WhatsApp).
+func (m *Machine) move(ctx context.Context, phone string, s Session, in string) (*Ctx, error) {
+	next := s.clone()
+	c := &Ctx{Context: ctx, S: &next, Phone: phone, m: m}
+	mv, err := m.decide(c, in)
+	if err != nil {
+		return nil, err
+	}
+	m.apply(c, mv)
+	return c, nil
 }
 
 // decide turns an input into a move: navigation first, then the screen's
@@ -269,9 +279,29 @@ func (m *Machine) home(s *Session) State {
 var errNoScreen = errors.New("empty screen")
 
 // render shows the current frame, records its shape for the next hop and
-// returns the answer. A state no tree knows (a session from before a new
-// release) falls back to Home.
+// returns the answer.
 func (m *Machine) render(c *Ctx) (string, error) {
+	sc, err := m.show(c)
+	if err != nil {
+		return "", err
+	}
+	f := c.S.Top()
+	body, more, page := layout(sc, f, c.Pack().Labels(c.Lang()))
+	f.Page = page
+	c.S.setTop(f)
+	c.S.record(sc, more)
+	if c.S.Done {
+		c.S.Reply = "END " + body
+	} else {
+		c.S.Reply = "CON " + body
+	}
+	return c.S.Reply, nil
+}
+
+// show returns the screen of the current frame, whatever the channel. A
+// state no tree knows (a session from before a new release) falls back to
+// Home.
+func (m *Machine) show(c *Ctx) (Screen, error) {
 	node, ok := m.nodes[c.S.Top().State]
 	if !ok {
 		c.S.Frames = []Frame{{State: m.home(c.S)}}
@@ -279,21 +309,17 @@ func (m *Machine) render(c *Ctx) (string, error) {
 	}
 	sc, err := node.Show(c)
 	if err != nil {
-		return "", fmt.Errorf("ussd: show %s: %w", c.S.Top().State, err)
+		return Screen{}, fmt.Errorf("ussd: show %s: %w", c.S.Top().State, err)
 	}
 	if sc.Text == "" && len(sc.Items) == 0 {
-		return "", fmt.Errorf("ussd: show %s: %w", c.S.Top().State, errNoScreen)
+		return Screen{}, fmt.Errorf("ussd: show %s: %w", c.S.Top().State, errNoScreen)
 	}
-	f := c.S.Top()
-	body, more, page := layout(sc, f, c.Pack().Labels(c.Lang()))
-	f.Page = page
-	c.S.setTop(f)
-	c.S.Shape = Shape{Kind: sc.Kind, Top: sc.Top, More: more, Items: targets(sc.Items), Free: sc.Free}
-	c.S.Done = sc.Kind == screen.Final
-	if c.S.Done {
-		c.S.Reply = "END " + body
-	} else {
-		c.S.Reply = "CON " + body
-	}
-	return c.S.Reply, nil
+	return sc, nil
+}
+
+// record keeps the shape of the screen shown, which the next input is
+// read against; more tells whether a "98 More" page follows.
+func (s *Session) record(sc Screen, more bool) {
+	s.Shape = Shape{Kind: sc.Kind, Top: sc.Top, More: more, Items: targets(sc.Items), Free: sc.Free}
+	s.Done = sc.Kind == screen.Final
 }

@@ -176,13 +176,20 @@ func showQuestion(c *Ctx) (Screen, error) {
 		return Menu(c.Say("quiz.ended")), nil
 	}
 	x := qs[n]
-	return Menu(c.Pack().QuestionScreen(x, lessons.Shuffle(x, uint64(q.Seed)), n+1, len(qs), c.Lang())), nil
+	// The options are items without an action: their number goes to
+	// questionInput, which records it. The screen reads as QuestionScreen,
+	// the text the lint measured.
+	head, options := c.Pack().QuestionParts(x, lessons.Shuffle(x, uint64(q.Seed)), n+1, len(qs), c.Lang())
+	items := make([]Item, len(options))
+	for i, o := range options {
+		items[i] = Item{Label: o}
+	}
+	return Menu(head, items...), nil
 }
 
 // questionInput records the answer before anything else is shown. The
-// options are in the question's text (Pack.QuestionScreen, the text the
-// lint measured), shuffled per attempt: lessons.Pick says which one a
-// number is. Practice shows the explanation of the option chosen; an
+// options are the screen's items (Pack.QuestionParts), shuffled per attempt: lessons.Pick says which one a
+// number is (the screen's items carry no action). Practice shows the explanation of the option chosen; an
 // assessment goes on to the next question without telling right from
 // wrong, and gives the score at the end (see the package doc).
 func questionInput(c *Ctx, in string) (Move, error) {

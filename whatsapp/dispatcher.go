@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/chanjo-health/chanjo/lessons"
@@ -189,6 +190,9 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Claimed) (*store.Resul
 		return &store.Result{ID: m.ID, Status: store.OutFailed, Reason: "invalid message"}, "", nil
 	case ce.AccountFault():
 		return nil, strconv.Itoa(ce.Code) + " " + ce.Details, nil
+	case ce.Code == cloudapi.CodeUndeliverable && strings.HasPrefix(m.Body, menuPrefix):
+		// A menu answers a message she wrote on WhatsApp; by SMS it would mean nothing.
+		return &store.Result{ID: m.ID, Status: store.OutFailed, Reason: "code " + strconv.Itoa(ce.Code)}, "", nil
 	case ce.Code == cloudapi.CodeUndeliverable:
 		if err := d.db.FallBackToSMS(ctx, d.Instance, m.ID, m.Phone); err != nil {
 			return nil, "", fmt.Errorf("whatsapp: dispatch: %w", err)
@@ -226,11 +230,18 @@ func (d *Dispatcher) message(m store.Claimed, lang string, free bool) cloudapi.M
 	if m.GroupMessageID != 0 {
 		kind = "group" // a peer group's message: the group template says so
 	}
+	body := m.Body
+	menu, isMenu := menuOf(m.Body)
+	if isMenu {
+		body = menu.Body
+	}
 	var msg cloudapi.Message
 	if t, ok := d.cfg.Templates[kind]; ok && !free {
-		msg = cloudapi.Template(m.Phone, t.Name, t.Language.In(lang), m.Body)
+		msg = cloudapi.Template(m.Phone, t.Name, t.Language.In(lang), body)
+	} else if isMenu {
+		msg = menu.Message(m.Phone)
 	} else {
-		msg = cloudapi.Text(m.Phone, m.Body)
+		msg = cloudapi.Text(m.Phone, body)
 	}
 	msg.Opaque = store.OutboxOpaque(m.ID)
 	return msg

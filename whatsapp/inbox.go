@@ -30,6 +30,8 @@ type Inbox struct {
 	// every channel, as one sent by SMS does) and the words of the answers (messages-whatsapp.yaml,
 	// messages-peer.yaml); nil is the embedded pack.
 	Pack *lessons.Pack
+	// Menus answers every other message (nil: none is answered).
+	Menus Menus
 
 	db      *store.DB
 	log     *slog.Logger
@@ -70,12 +72,16 @@ func (in *Inbox) Run(ctx context.Context) {
 	}
 }
 
-// Drain applies every stored webhook not yet applied.
+// Drain applies every stored webhook not yet applied, then answers the stored messages that wait
+// for the menus.
 func (in *Inbox) Drain(ctx context.Context) error {
 	for {
 		hooks, err := in.db.PendingWhatsAppWebhooks(ctx, inboxBatch)
-		if err != nil || len(hooks) == 0 {
+		if err != nil {
 			return err
+		}
+		if len(hooks) == 0 {
+			return in.answer(ctx)
 		}
 		for _, hook := range hooks {
 			if err := in.apply(ctx, hook); err != nil {
@@ -86,15 +92,12 @@ func (in *Inbox) Drain(ctx context.Context) error {
 }
 
 // handle acts on a new message, in the transaction that stores it: a peer group command from a
-// worker (the "Group chat" of her WhatsApp menu sends one) is relayed and answered on WhatsApp. The
-// menus themselves come with the USSD engine's screens (docs/whatsapp.md).
+// worker (the "Group chat" of her WhatsApp menu sends one) is relayed and answered on WhatsApp. Any
+// other message is answered with the menus after the transaction (answer).
 func (in *Inbox) handle(ctx context.Context, tx *store.Tx, m store.WhatsAppMessage) error {
-	p := in.Pack
-	if p == nil {
-		var err error
-		if p, err = lessons.Default(); err != nil {
-			return err
-		}
+	p, err := in.pack()
+	if err != nil {
+		return err
 	}
 	if c, ok := p.Commands.Match(m.Body); ok && (c == lessons.CommandStop || c == lessons.CommandStart) {
 		return in.keyword(ctx, tx, m, c, p)
@@ -229,4 +232,12 @@ func (in *Inbox) status(id int64, s cloudapi.Status) (store.WhatsAppStatus, bool
 		st.ErrorCode = s.Errors[0].Code
 	}
 	return st, true
+}
+
+// pack returns in.Pack, or the embedded pack when it is nil.
+func (in *Inbox) pack() (*lessons.Pack, error) {
+	if in.Pack != nil {
+		return in.Pack, nil
+	}
+	return lessons.Default()
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/chanjo-health/chanjo/phone"
 	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/whatsapp/fakegraph"
 )
 
 // hopper sends one hop in the gateway's format and returns the answer.
@@ -26,21 +27,29 @@ type hopper func(ctx context.Context, form url.Values) (string, error)
 type dialFlags struct {
 	phone, url, token string
 	local             bool
+	// whatsapp writes on WhatsApp through the fake Graph API at fake instead of dialling USSD.
+	whatsapp bool
+	fake     string
 }
 
 func runDial(ctx context.Context, e env, args []string) error {
-	fs := flags(e, "dial", "dial [--phone +2547...] [--url URL --token T | --local]")
+	fs := flags(e, "dial", "dial [--phone +2547...] [--url URL --token T | --local | --whatsapp [--fake URL]]")
 	var f dialFlags
 	fs.StringVar(&f.phone, "phone", store.DemoNursePhone(0), "the number that dials")
 	fs.StringVar(&f.url, "url", "", "USSD callback URL of another server (default: the local server at CHANJO_ADDR)")
 	fs.StringVar(&f.token, "token", "", "the callback token of --url")
 	fs.BoolVar(&f.local, "local", false, "run the service in-process on the configured database and Redis")
+	fs.BoolVar(&f.whatsapp, "whatsapp", false, "write on WhatsApp through chanjo fake-whatsapp (chanjo serve pointed at it)")
+	fs.StringVar(&f.fake, "fake", "http://"+fakegraph.DefaultAddr, "the fake Graph API of --whatsapp")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
 	p, err := phone.Normalize(f.phone)
 	if err != nil {
 		return badUsage(fs, "--phone: %v", err)
+	}
+	if f.whatsapp {
+		return dialWhatsApp(ctx, e, strings.TrimRight(f.fake, "/"), p)
 	}
 	cfg, err := loadConfig(e.getenv)
 	if err != nil {

@@ -52,6 +52,7 @@ func (a *app) build() error {
 		a.whatsappMetrics = whatsapp.NewMetrics(a.reg)
 		a.whatsappInbox = whatsapp.NewInbox(a.db, a.log, a.whatsappMetrics)
 		a.whatsappInbox.Pack = a.pack
+		a.whatsappInbox.Menus = a.ussd
 	}
 	return nil
 }

@@ -125,7 +125,8 @@ func (s *Server) Sent() []Message {
 }
 
 // ServeHTTP answers the Graph API's send endpoint, and POST /_fake/inbound (a test control, not
-// Meta's API) with {"from": "2547…", "text": "…"}: a user's message delivered to the app.
+// Meta's API) with {"from": "2547…", "text": "…"}: a user's message delivered to the app; GET
+// /_fake/sent (sentControl) shows a user's phone what reached it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/_fake/inbound" && r.Method == http.MethodPost {
 		var in struct{ From, Text string }
@@ -138,6 +139,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.URL.Path == "/_fake/join" && r.Method == http.MethodPost {
 		s.joinControl(w, r)
+		return
+	}
+	if r.URL.Path == "/_fake/sent" && r.Method == http.MethodGet {
+		s.sentControl(w, r)
 		return
 	}
 	if r.Header.Get("Authorization") != "Bearer "+s.cfg.Token {
@@ -313,4 +318,24 @@ func (s *Server) postOnce(body []byte) {
 			resp.Body.Close()
 		}
 	}()
+}
+
+// sentControl answers GET /_fake/sent?to=+2547…&after=n (a test control: the user's phone) with the
+// messages accepted for to from position n of all accepted messages on, and the position to ask
+// from next: {"messages": [Message…], "next": n}.
+func (s *Server) sentControl(w http.ResponseWriter, r *http.Request) {
+	after, err := strconv.Atoi(r.URL.Query().Get("after"))
+	to := r.URL.Query().Get("to")
+	if err != nil || after < 0 || to == "" {
+		http.Error(w, "want ?to=+2547…&after=n", http.StatusBadRequest)
+		return
+	}
+	sent := s.Sent()
+	msgs := []Message{}
+	for _, m := range sent[min(after, len(sent)):] {
+		if m.To == to {
+			msgs = append(msgs, m)
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"messages": msgs, "next": len(sent)})
 }
