@@ -73,14 +73,6 @@ func (c *Ctx) Say(key string, args ...any) string {
 	return c.m.pack.Say(c.Lang(), key, args...)
 }
 
-// T returns en or sw, whichever is the nurse's language.
-func (c *Ctx) T(en, sw string) string {
-	if c.Lang() == "sw" {
-		return sw
-	}
-	return en
-}
-
 // Pack returns the content pack: lessons, questions, stock settings.
 func (c *Ctx) Pack() *lessons.Pack { return c.m.pack }
 
