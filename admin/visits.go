@@ -9,7 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/chanjo-health/chanjo/mentoring"
+	"github.com/chanjo-health/chanjo/lessons"
 	"github.com/chanjo-health/chanjo/store"
 )
 
@@ -82,7 +82,7 @@ func (h *Console) visits(c *gin.Context) {
 		return
 	}
 	h.render(c, http.StatusOK, "visits", visitsData{Days: h.byDay(sched), Done: done, TZ: h.tz.String(),
-		DefaultTime: mentoring.DefaultVisitTime})
+		DefaultTime: h.visitTime()})
 }
 
 // visitData is a visit page's data.
@@ -126,7 +126,7 @@ func (h *Console) visit(c *gin.Context) {
 }
 
 // readAt reads the form's fields "date" (2025-03-10) and "time" (14:30) in
-// the console's zone; a visit given no time is at mentoring.DefaultVisitTime.
+// the console's zone; a visit given no time is at the pack's visit_time.
 func (h *Console) readAt(c *gin.Context) (time.Time, error) {
 	day, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(c.PostForm("date")), h.tz)
 	if err != nil {
@@ -134,7 +134,7 @@ func (h *Console) readAt(c *gin.Context) (time.Time, error) {
 	}
 	clock := strings.TrimSpace(c.PostForm("time"))
 	if clock == "" {
-		clock = mentoring.DefaultVisitTime
+		clock = h.visitTime()
 	}
 	t, err := time.Parse("15:04", clock)
 	if err != nil {
@@ -194,4 +194,12 @@ func (h *Console) cancelVisit(c *gin.Context) {
 		return
 	}
 	h.redirect(c, "/admin/visits/"+strconv.FormatInt(id, 10), "Visit cancelled; its reminders will not be sent.")
+}
+
+// visitTime is the pack's time ("09:00") of a visit scheduled without one.
+func (h *Console) visitTime() string {
+	if p, err := packOr(h.Pack); err == nil {
+		return p.Settings.VisitTime.String()
+	}
+	return lessons.Clock{Hour: 9}.String()
 }

@@ -112,6 +112,9 @@ type Settings struct {
 	// PrivacyNotice is the SMS a worker enrolled from a roster gets once:
 	// what is kept, why, and how to stop (docs/privacy.md).
 	PrivacyNotice Text
+	// VisitTime is the local time of a visit scheduled without one
+	// (settings.yaml visit_time; 09:00 when the pack leaves it out).
+	VisitTime Clock
 	// WhatsAppTemplates are the approved templates a WhatsApp message goes
 	// as outside her 24-hour window, by what it is (TemplateKinds).
 	WhatsAppTemplates map[string]WhatsAppTemplate

@@ -28,7 +28,15 @@ func (l *loader) settings(d decoder, n *yaml.Node) {
 	if len(l.pack.Settings.Languages) == 0 {
 		d.problem(n, "no languages: declare them as languages: {en: English, sw: Kiswahili}")
 	}
+	l.pack.Settings.VisitTime = Clock{Hour: 9}
 	d.fields(n, map[string]func(*yaml.Node){
+		"visit_time": func(v *yaml.Node) {
+			if c, ok := parseClock(d.str(v)); ok {
+				l.pack.Settings.VisitTime = c
+			} else {
+				d.problem(v, "visit_time %q: give hours and minutes, e.g. \"09:00\"", v.Value)
+			}
+		},
 		"languages":    func(*yaml.Node) {},
 		"placeholders": func(*yaml.Node) {},
 		"stock_policy": func(v *yaml.Node) { l.pack.Settings.StockPolicy = l.policy(d, v) },
@@ -39,7 +47,7 @@ func (l *loader) settings(d decoder, n *yaml.Node) {
 			d.limitText(v, "privacy_notice", l.pack.Settings.PrivacyNotice, smsLen)
 		},
 		"whatsapp_templates": func(v *yaml.Node) { l.pack.Settings.WhatsAppTemplates = l.templates(d, v) },
-	}, "privacy_notice", "placeholders", "whatsapp_templates")
+	}, "privacy_notice", "placeholders", "whatsapp_templates", "visit_time")
 	if len(l.pack.Topics) == 0 {
 		d.problem(n, "no topics")
 	}

@@ -9,10 +9,6 @@ import (
 	"github.com/chanjo-health/chanjo/store"
 )
 
-// DefaultVisitTime is the local time ("15:04") of a visit scheduled without
-// one: where the console's schedule form starts.
-const DefaultVisitTime = "09:00"
-
 // checkDay refuses a visit on a local day already past; a visit earlier
 // today is allowed (logged late).
 func (s *Service) checkDay(at time.Time) error {
