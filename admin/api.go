@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/mentoring"
 	"github.com/chanjo-health/chanjo/quiet"
 	"github.com/chanjo-health/chanjo/store"
 )
@@ -23,8 +24,8 @@ type API struct {
 	Price store.Price
 	// Quiet (SMS_QUIET_HOURS) is what a broadcast's status says holds it.
 	Quiet quiet.Hours
-	// VisitRules schedule the reminders of the visits the API changes.
-	VisitRules store.VisitRules
+	// Mentoring changes the visits the API changes, with their reminders and notices.
+	Mentoring *mentoring.Service
 	// RegistrationNotice words the SMS that tells a nurse her pending
 	// registration was approved or rejected; nil sends none.
 	RegistrationNotice store.RegistrationNoticeFunc
@@ -80,35 +81,4 @@ func (a *API) Auth(c *gin.Context) {
 func (a *API) unauthorized(c *gin.Context, msg string) {
 	c.Header("WWW-Authenticate", `Bearer realm="chanjo"`)
 	abort(c, http.StatusUnauthorized, apiError{Code: "unauthorized", Message: msg})
-}
-
-// fail answers a store error: 404 for what is missing or outside the scope,
-// 422 for a refused value, 500 (logged, never shown) otherwise.
-func (a *API) fail(c *gin.Context, err error) {
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		abort(c, http.StatusNotFound, apiError{Code: "not_found", Message: "not found"})
-	case errors.Is(err, store.ErrInvalid):
-		abort(c, http.StatusUnprocessableEntity, apiError{Code: "invalid", Message: "invalid input"})
-	default:
-		a.log.Error("request failed", "route", c.FullPath(), "err", err)
-		abort(c, http.StatusInternalServerError, apiError{Code: "internal", Message: "internal error"})
-	}
-}
-
-// Register adds the resources to r, the /api/v1 group guarded by Auth,
-// and the query check to every route added to r from here on.
-func (a *API) Register(r gin.IRouter) {
-	r.Use(checkQuery)
-	r.GET("/workers", a.workers)
-	r.GET("/workers/:id", a.worker)
-	r.PATCH("/workers/:id", a.patchWorker)
-	r.POST("/broadcasts", a.createBroadcast)
-	r.GET("/broadcasts", a.listBroadcasts)
-	r.GET("/broadcasts/:id", a.getBroadcast)
-	r.POST("/broadcasts/:id/cancel", a.cancelBroadcast)
-	r.GET("/broadcasts/:id/failed", a.failedBroadcast)
-	r.POST("/broadcasts/:id/resend", a.resendBroadcast)
-	a.registerPeople(r)
-	a.registerReports(r)
 }

@@ -2,7 +2,6 @@ package admin
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -39,9 +38,9 @@ func (a *API) groups(c *gin.Context) {
 
 // group is GET /api/v1/groups/:id with its members inside the scope.
 func (a *API) group(c *gin.Context) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := pathID(c)
 	if err != nil {
-		a.fail(c, store.ErrNotFound)
+		a.fail(c, err)
 		return
 	}
 	g, members, err := a.db.GroupInScope(c.Request.Context(), scopeOf(c), id)

@@ -14,6 +14,9 @@ import (
 func (a *API) report(build func(c *gin.Context, r reporter) (any, error)) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		r, err := newReporter(a.db, a.Pack, a.TZ)
+		if err == nil {
+			r.filter, err = reportFilter(c, r.tz)
+		}
 		var body any
 		if err == nil {
 			body, err = build(c, r)
@@ -43,7 +46,7 @@ func assessmentsReport(c *gin.Context, r reporter) (any, error) {
 	rows, err := r.assessments(c.Request.Context(), scopeOf(c))
 	out := make([]assessmentJSON, len(rows))
 	for i, row := range rows {
-		j := assessmentJSON{Topic: row.Topic.ID, Title: row.Topic.Title.En}
+		j := assessmentJSON{Topic: row.Topic.ID, Title: row.Topic.Title.In("en")}
 		for k, f := range row.Forms {
 			fj := formJSON{Form: lessons.Assessments[k], Nurses: f.Nurses}
 			if f.Mean.OK {
@@ -78,10 +81,10 @@ func completionReport(c *gin.Context, r reporter) (any, error) {
 	active, out := 0, make([]completionJSON, len(rows))
 	for i, row := range rows {
 		active = row.Active
-		j := completionJSON{Topic: row.Topic.ID, Title: row.Topic.Title.En, AllLessons: row.AllLessons,
+		j := completionJSON{Topic: row.Topic.ID, Title: row.Topic.Title.In("en"), AllLessons: row.AllLessons,
 			Pct: stock.Round(row.Pct(), 1), CompletedTopic: row.Completed, Lessons: []lessonJSON{}}
 		for _, l := range row.Lessons {
-			j.Lessons = append(j.Lessons, lessonJSON{Lesson: l.Lesson.ID, Title: l.Lesson.Title.En, Completed: l.Done})
+			j.Lessons = append(j.Lessons, lessonJSON{Lesson: l.Lesson.ID, Title: l.Lesson.Title.In("en"), Completed: l.Done})
 		}
 		out[i] = j
 	}
@@ -102,19 +105,29 @@ func checklistReport(c *gin.Context, r reporter) (any, error) {
 	rows, err := r.checklist(c.Request.Context(), scopeOf(c))
 	out := make([]checklistJSON, len(rows))
 	for i, row := range rows {
-		out[i] = checklistJSON{Month: row.Month, Topic: row.Topic.ID, Title: row.Topic.Title.En, Done: row.Done, Partly: row.Partly, NotDone: row.NotDone}
+		out[i] = checklistJSON{Month: row.Month, Topic: row.Topic.ID, Title: row.Topic.Title.In("en"), Done: row.Done, Partly: row.Partly, NotDone: row.NotDone}
 	}
 	return gin.H{"months": checklistMonths, "checklist": out}, err
 }
 
 type stockJSON struct {
 	Facility     facilityJSON `json:"facility"`
+	Vaccine      string       `json:"vaccine"`
 	Calculator   string       `json:"calculator"`
 	Status       string       `json:"status"`
 	Level        string       `json:"level"`
 	Meaning      string       `json:"meaning"`
 	CalculatedBy string       `json:"calculated_by"`
 	CalculatedAt time.Time    `json:"calculated_at"`
+	Numbers      string       `json:"numbers"`
+	Trend        []trendJSON  `json:"trend"`
+}
+
+// trendJSON is one calculation of a stock alert's trend.
+type trendJSON struct {
+	Calculator string    `json:"calculator"`
+	Status     string    `json:"status"`
+	At         time.Time `json:"calculated_at"`
 }
 
 // stockReport is GET /api/v1/reports/stock.
@@ -122,20 +135,12 @@ func stockReport(c *gin.Context, r reporter) (any, error) {
 	rows, err := r.stock(c.Request.Context(), scopeOf(c))
 	out := make([]stockJSON, len(rows))
 	for i, row := range rows {
-		out[i] = stockJSON{Facility: facilityJSON{row.FacilityCode, row.FacilityName, row.SubCounty}, Calculator: row.Calculator,
-			Status: row.Status, Level: row.Level, Meaning: row.Meaning, CalculatedBy: row.Worker, CalculatedAt: row.At}
+		out[i] = stockJSON{Facility: facilityJSON{row.FacilityCode, row.FacilityName, row.SubCounty}, Vaccine: row.Vaccine,
+			Calculator: row.Calculator, Status: row.Status, Level: row.Level, Meaning: row.Meaning, CalculatedBy: row.Worker,
+			CalculatedAt: row.At, Numbers: row.Numbers, Trend: make([]trendJSON, len(row.StockAlert.Trend))}
+		for j, p := range row.StockAlert.Trend {
+			out[i].Trend[j] = trendJSON{Calculator: p.Calculator, Status: p.Status, At: p.At}
+		}
 	}
 	return gin.H{"facilities": out}, err
-}
-
-// registerReports adds the reports and the ask-a-mentor questions to r,
-// the /api/v1 group.
-func (a *API) registerReports(r gin.IRoutes) {
-	r.GET("/reports/assessments", a.report(assessmentsReport))
-	r.GET("/reports/completion", a.report(completionReport))
-	r.GET("/reports/checklist", a.report(checklistReport))
-	r.GET("/reports/stock", a.report(stockReport))
-	r.GET("/reports/evaluation", a.report(evaluationReport))
-	r.GET("/questions", a.listQuestions)
-	r.GET("/questions/:id", a.getQuestion)
 }

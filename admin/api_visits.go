@@ -74,7 +74,7 @@ func (a *API) visits(c *gin.Context) {
 func (a *API) visitFilter(c *gin.Context) (store.VisitFilter, map[string]string) {
 	var f store.VisitFilter
 	fields := map[string]string{}
-	loc := zoneOf(a.VisitRules)
+	loc := a.Mentoring.Zone()
 	for _, q := range []struct {
 		key string
 		dst *time.Time
@@ -109,12 +109,10 @@ func (a *API) visitFilter(c *gin.Context) (store.VisitFilter, map[string]string)
 
 // visitParam loads the :id visit inside the scope, answering 404 itself.
 func (a *API) visitParam(c *gin.Context) (store.VisitRow, bool) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := pathID(c)
 	var v store.VisitRow
 	if err == nil {
 		v, err = a.db.VisitInScope(c.Request.Context(), scopeOf(c), id)
-	} else {
-		err = store.ErrNotFound
 	}
 	if err != nil {
 		a.fail(c, err)
@@ -138,7 +136,7 @@ func (a *API) visit(c *gin.Context) {
 	j := visitToJSON(v)
 	j.Checklist = []itemJSON{}
 	for _, l := range checklistLines(a.Checklist, answers) {
-		j.Checklist = append(j.Checklist, itemJSON{ItemID: l.ItemID, Topic: l.Topic, TextEn: l.Text.En, TextSw: l.Text.Sw, Answer: l.Answer})
+		j.Checklist = append(j.Checklist, itemJSON{ItemID: l.ItemID, Topic: l.Topic, TextEn: l.Text.In("en"), TextSw: l.Text.In("sw"), Answer: l.Answer})
 	}
 	c.JSON(http.StatusOK, j)
 }
@@ -157,9 +155,9 @@ func (a *API) createVisit(c *gin.Context) {
 	if !a.decode(c, &req) {
 		return
 	}
-	v, err := scheduleVisit(c.Request.Context(), a.db, scopeOf(c), a.VisitRules, userOf(c).ID, req.MentorID, req.MenteeID, req.At)
+	v, err := scheduleVisit(c.Request.Context(), a.db, scopeOf(c), a.Mentoring, userOf(c).ID, req.MentorID, req.MenteeID, req.At)
 	if err != nil {
-		a.visitFailed(c, err)
+		a.fail(c, err)
 		return
 	}
 	c.JSON(http.StatusCreated, visitToJSON(v))
@@ -190,33 +188,15 @@ func (a *API) patchVisit(c *gin.Context) {
 	case p.Status != nil && *p.Status != store.VisitCancelled:
 		err = visitRefusal("status", "the only status a visit may be given is cancelled")
 	case p.Status != nil:
-		v, err = cancelVisit(ctx, a.db, sc, a.VisitRules, uid, v.ID)
+		v, err = cancelVisit(ctx, a.db, sc, a.Mentoring, uid, v.ID)
 	default:
-		v, err = rescheduleVisit(ctx, a.db, sc, a.VisitRules, uid, v.ID, *p.At)
+		v, err = rescheduleVisit(ctx, a.db, sc, a.Mentoring, uid, v.ID, *p.At)
 	}
 	if err != nil {
-		a.visitFailed(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, visitToJSON(v))
-}
-
-// visitFailed answers an error of a visit operation in the API's shape.
-func (a *API) visitFailed(c *gin.Context, err error) {
-	status, msg, ok := visitStatus(err)
-	if !ok {
 		a.fail(c, err)
 		return
 	}
-	e := apiError{Code: "invalid", Message: msg}
-	var ie *store.InputError
-	if errors.As(err, &ie) {
-		e.Fields = map[string]string{ie.Field: ie.Message}
-	}
-	if status == http.StatusConflict {
-		e.Code = "conflict"
-	}
-	abort(c, status, e)
+	c.JSON(http.StatusOK, visitToJSON(v))
 }
 
 // decode reads the JSON object of the body into v, refusing unknown

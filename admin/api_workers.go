@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -27,6 +28,10 @@ type workerJSON struct {
 	Facility   facilityJSON `json:"facility"`
 	LastDialAt *time.Time   `json:"last_dial_at"`
 	CreatedAt  time.Time    `json:"created_at"`
+
+	// UnknownFacility is set for a code typed at registration that the
+	// roster does not know: the console flags her and sets her facility.
+	UnknownFacility bool `json:"unknown_facility"`
 }
 
 type facilityJSON struct {
@@ -37,7 +42,8 @@ type facilityJSON struct {
 
 func toJSON(w store.WorkerRow) workerJSON {
 	j := workerJSON{ID: w.ID, Name: w.Name, Phone: w.Phone, Role: w.Role, Language: w.Language, Status: w.Status,
-		OptedOut: w.OptedOut, Facility: facilityJSON{w.FacilityCode, w.FacilityName, w.SubCounty}, CreatedAt: w.CreatedAt.UTC()}
+		OptedOut: w.OptedOut, Facility: facilityJSON{w.FacilityCode, w.FacilityName, w.SubCounty}, CreatedAt: w.CreatedAt.UTC(),
+		UnknownFacility: w.UnknownFacility}
 	if w.LastDialAt.Valid {
 		t := w.LastDialAt.Time.UTC()
 		j.LastDialAt = &t
@@ -80,14 +86,10 @@ func (a *API) workers(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"workers": out, "total": total, "limit": len(out), "offset": max(f.Offset, 0)})
 }
 
-// workerParam loads the :id worker inside the scope, answering 404 itself.
+// workerParam loads the :id worker inside the scope (workerOf), answering
+// 404 itself.
 func (a *API) workerParam(c *gin.Context) (store.WorkerRow, bool) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil {
-		a.fail(c, store.ErrNotFound)
-		return store.WorkerRow{}, false
-	}
-	w, err := a.db.WorkerInScope(c.Request.Context(), scopeOf(c), id)
+	w, err := workerOf(c, a.db)
 	if err != nil {
 		a.fail(c, err)
 		return store.WorkerRow{}, false
@@ -116,7 +118,12 @@ func (a *API) patchWorker(c *gin.Context) {
 	if !ok {
 		return
 	}
-	p, fields, err := decodePatch(c.Request.Body)
+	pack, err := packOr(a.Pack)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	p, fields, err := decodePatch(c.Request.Body, pack.LanguageCodes())
 	switch {
 	case err != nil:
 		var tooBig *http.MaxBytesError
@@ -136,11 +143,30 @@ func (a *API) patchWorker(c *gin.Context) {
 	}
 	ch := store.WorkerChange{Status: p.Status, Language: p.Language, OptedOut: p.OptedOut, Notice: a.RegistrationNotice}
 	w, err = a.db.UpdateWorker(c.Request.Context(), scopeOf(c), userOf(c).ID, w.ID, ch)
-	if errors.Is(err, store.ErrOptOutKept) {
-		abort(c, http.StatusUnprocessableEntity, apiError{Code: "invalid", Message: "invalid input",
-			Fields: map[string]string{"opted_out": "only the nurse can undo her opt-out, by sending START"}})
+	if err != nil {
+		a.fail(c, err)
 		return
 	}
+	c.JSON(http.StatusOK, toJSON(w))
+}
+
+// setWorkerFacility is POST /api/v1/workers/:id/facility {"facility_code":
+// "…"}: she moves to the roster's facility with the code, as the console's
+// nurse page does for a registrant whose code the roster did not know. 404
+// for a worker outside the scope, 422 for a code the roster does not know
+// or a facility outside the scope. Audited.
+func (a *API) setWorkerFacility(c *gin.Context) {
+	w, ok := a.workerParam(c)
+	if !ok {
+		return
+	}
+	var body struct {
+		FacilityCode string `json:"facility_code"`
+	}
+	if !a.decode(c, &body) {
+		return
+	}
+	w, err := a.db.SetWorkerFacility(c.Request.Context(), scopeOf(c), userOf(c).ID, w.ID, body.FacilityCode)
 	if err != nil {
 		a.fail(c, err)
 		return
@@ -149,8 +175,8 @@ func (a *API) patchWorker(c *gin.Context) {
 }
 
 // decodePatch reads a patch, returning a syntax error or the fields whose
-// values are refused.
-func decodePatch(body io.Reader) (workerPatch, map[string]string, error) {
+// values are refused; langs are the content pack's language codes.
+func decodePatch(body io.Reader, langs []string) (workerPatch, map[string]string, error) {
 	raw, err := io.ReadAll(body)
 	if err != nil {
 		return workerPatch{}, nil, err
@@ -165,8 +191,8 @@ func decodePatch(body io.Reader) (workerPatch, map[string]string, error) {
 	if p.Status != nil && *p.Status != store.StatusActive && *p.Status != store.StatusInactive {
 		fields["status"] = "must be active or inactive"
 	}
-	if p.Language != nil && *p.Language != "en" && *p.Language != "sw" {
-		fields["language"] = "must be en or sw"
+	if p.Language != nil && !slices.Contains(langs, *p.Language) {
+		fields["language"] = "must be " + strings.Join(langs, " or ")
 	}
 	if p.Status == nil && p.Language == nil && p.OptedOut == nil {
 		fields["status"] = "give at least one of status, language, opted_out"

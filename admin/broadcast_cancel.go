@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -17,9 +16,9 @@ const nothingToCancel = "Nothing was cancelled: every SMS of this broadcast is a
 // cancelBroadcast is POST /admin/broadcasts/:id/cancel: the SMS no
 // dispatcher has claimed yet are cancelled; the page says how many.
 func (h *Console) cancelBroadcast(c *gin.Context) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := pathID(c)
 	if err != nil {
-		h.fail(c, store.ErrNotFound)
+		h.fail(c, err)
 		return
 	}
 	n, err := h.db.CancelBroadcast(c.Request.Context(), scopeOf(c), userOf(c).ID, id)
@@ -38,17 +37,13 @@ func (h *Console) cancelBroadcast(c *gin.Context) {
 // broadcast and "cancelled", the number of SMS cancelled; 409 when every SMS
 // is already sent or being sent; 404 outside the scope.
 func (a *API) cancelBroadcast(c *gin.Context) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := pathID(c)
 	if err != nil {
-		a.fail(c, store.ErrNotFound)
+		a.fail(c, err)
 		return
 	}
 	ctx := c.Request.Context()
 	n, err := a.db.CancelBroadcast(ctx, scopeOf(c), userOf(c).ID, id)
-	if errors.Is(err, store.ErrNothingToCancel) {
-		abort(c, http.StatusConflict, apiError{Code: "nothing_to_cancel", Message: "every SMS of this broadcast is already sent or being sent"})
-		return
-	}
 	if err != nil {
 		a.fail(c, err)
 		return

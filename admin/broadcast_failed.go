@@ -34,9 +34,9 @@ func failedAfter(c *gin.Context) (int64, error) {
 // resendBroadcast is POST /admin/broadcasts/:id/resend: the failed
 // recipients get the broadcast again, once, as a new broadcast.
 func (h *Console) resendBroadcast(c *gin.Context) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := pathID(c)
 	if err != nil {
-		h.fail(c, store.ErrNotFound)
+		h.fail(c, err)
 		return
 	}
 	b, created, err := h.db.ResendFailed(c.Request.Context(), scopeOf(c), userOf(c).ID, id)
@@ -57,9 +57,9 @@ func (h *Console) resendBroadcast(c *gin.Context) {
 // with the reasons; "next_after" is the after of the next page, absent on
 // the last.
 func (a *API) failedBroadcast(c *gin.Context) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := pathID(c)
 	if err != nil {
-		a.fail(c, store.ErrNotFound)
+		a.fail(c, err)
 		return
 	}
 	after, err := failedAfter(c)
@@ -67,7 +67,8 @@ func (a *API) failedBroadcast(c *gin.Context) {
 	if err == nil {
 		limit, err = queryInt(c, "limit", failedPageSize, 1, maxFailedLimit)
 	}
-	if a.refused(c, err) {
+	if err != nil {
+		a.fail(c, err)
 		return
 	}
 	rows, err := a.db.FailedRecipients(c.Request.Context(), scopeOf(c), id, after, limit)
@@ -89,15 +90,12 @@ func (a *API) failedBroadcast(c *gin.Context) {
 // broadcast to the failed recipients; 200 with it again on a retry (one
 // resend per broadcast); 422 when none of them can get SMS.
 func (a *API) resendBroadcast(c *gin.Context) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := pathID(c)
 	if err != nil {
-		a.fail(c, store.ErrNotFound)
+		a.fail(c, err)
 		return
 	}
 	b, created, err := a.db.ResendFailed(c.Request.Context(), scopeOf(c), userOf(c).ID, id)
-	if a.refused(c, err) {
-		return
-	}
 	if err != nil {
 		a.fail(c, err)
 		return
@@ -107,17 +105,6 @@ func (a *API) resendBroadcast(c *gin.Context) {
 		status = http.StatusOK
 	}
 	c.JSON(status, a.broadcastJSON(b))
-}
-
-// refused answers 422 naming the field for an *store.InputError in err and
-// reports whether it did.
-func (a *API) refused(c *gin.Context, err error) bool {
-	var ie *store.InputError
-	if !errors.As(err, &ie) {
-		return false
-	}
-	abort(c, http.StatusUnprocessableEntity, apiError{Code: "invalid", Message: ie.Message, Fields: map[string]string{ie.Field: ie.Message}})
-	return true
 }
 
 // queryInt reads the query parameter name as a whole number in [lo, hi],

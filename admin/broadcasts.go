@@ -68,9 +68,9 @@ const refreshSeconds = 15
 
 // broadcast is /admin/broadcasts/:id: one broadcast and its counts.
 func (h *Console) broadcast(c *gin.Context) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := pathID(c)
 	if err != nil {
-		h.fail(c, store.ErrNotFound)
+		h.fail(c, err)
 		return
 	}
 	b, err := h.db.Broadcast(c.Request.Context(), scopeOf(c), id)

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -93,11 +92,6 @@ func (a *API) createBroadcast(c *gin.Context) {
 	} else {
 		b, err = a.db.CreateBroadcast(ctx, scopeOf(c), userOf(c).ID, nb)
 	}
-	var ie *store.InputError
-	if errors.As(err, &ie) {
-		abort(c, http.StatusUnprocessableEntity, apiError{Code: "invalid", Message: ie.Message, Fields: map[string]string{ie.Field: ie.Message}})
-		return
-	}
 	if err != nil {
 		a.fail(c, err)
 		return
@@ -119,9 +113,9 @@ func decodeBroadcast(body io.Reader) (broadcastRequest, error) {
 
 // getBroadcast is GET /api/v1/broadcasts/:id with the counts by status.
 func (a *API) getBroadcast(c *gin.Context) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := pathID(c)
 	if err != nil {
-		a.fail(c, store.ErrNotFound)
+		a.fail(c, err)
 		return
 	}
 	b, err := a.db.Broadcast(c.Request.Context(), scopeOf(c), id)

@@ -18,6 +18,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/chanjo-health/chanjo/lessons"
 	"github.com/chanjo-health/chanjo/lessons/stock"
 )
 
@@ -40,7 +41,7 @@ func (r *recorder) SaveCalculation(_ context.Context, c Calculation) error {
 func newRouter(saver CalculationSaver) *gin.Engine {
 	gin.SetMode(gin.TestMode)
 	r := gin.New()
-	NewCalculatorHandler(saver, stock.DefaultPolicy(), stock.DefaultVaccines(), slog.New(slog.DiscardHandler)).Register(r.Group("/api/v1"))
+	NewCalculatorHandler(saver, stock.NewSettings(stock.Policy{}, nil), slog.New(slog.DiscardHandler)).Register(r.Group("/api/v1"))
 	return r
 }
 
@@ -87,9 +88,9 @@ func TestCalculatorRejects(t *testing.T) {
 		{"a 6-hour vaccine gave more than consumed", "stock-count", `{"vaccine": "mr", "opening": 100, "received": 100, "closing": 120, "administered": 84, "carried_open_doses": 5}`, 422, "invalid",
 			map[string]string{"administered": "data error: more than doses consumed (vials are discarded after the session), recount"}},
 		{"wastage of 100%", "wastage-factor", `{"wastage_rate": 1}`, 422, "invalid",
-			map[string]string{"wastage_rate": "must be at most 0.99 (99%)"}},
+			map[string]string{"wastage_rate": "must be at most 99%"}},
 		{"implausible wastage", "need-target-population", `{"vaccine": "penta", "target_population": 480, "doses_in_schedule": 3, "coverage_target": 0.9, "wastage_rate": 0.999999}`, 422, "invalid",
-			map[string]string{"wastage_rate": "must be at most 0.99 (99%)"}},
+			map[string]string{"wastage_rate": "must be at most 99%"}},
 		{"need without the nurse's wastage", "need-target-population", `{"vaccine": "penta", "target_population": 480, "doses_in_schedule": 3, "coverage_target": 0.9}`, 422, "invalid",
 			map[string]string{"wastage_rate": "is required"}},
 		{"bad month", "open-vial-wastage", `{"vaccine": "penta", "months": [{"opened": 10, "administered": 5}, {"opened": "x", "given": 1}]}`, 422, "invalid",
@@ -145,9 +146,18 @@ func TestCalculatorStoresOnlyWithPhone(t *testing.T) {
 	if got.Phone != "+254712345678" || got.Calculator != "order-quantity" || got.Vaccine != "penta" || got.Status != stock.CodeBelowOrderPoint {
 		t.Errorf("stored %s %s %s %s, want +254712345678 order-quantity penta below_order_point", got.Phone, got.Calculator, got.Vaccine, got.Status)
 	}
+	// The stored inputs are those the calculation used: the numbers given,
+	// the defaults of the ones left out (the pack's policy, the vaccine's
+	// vial size) and the vaccine, never the phone; a calculation made on a
+	// phone stores the same.
 	var inputs map[string]any
-	if err := json.Unmarshal(got.Inputs, &inputs); err != nil || len(inputs) != 5 || inputs["stock_on_hand"] != 40.0 {
-		t.Errorf("stored inputs %s (%v), want the vaccine and four numbers without the phone", got.Inputs, err)
+	if err := json.Unmarshal(got.Inputs, &inputs); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"vaccine": "penta", "maximum_stock": 150.0, "order_point": 58.0, "stock_on_hand": 40.0, "doses_per_vial": 10.0,
+		"in_transit": 0.0, "supply_months": 1.0, "safety_fraction": 0.25, "lead_days": 7.0}
+	if d := cmp.Diff(want, inputs); d != "" {
+		t.Errorf("stored inputs (-want +got):\n%s", d)
 	}
 	if !bytes.Equal(got.Result, bytes.TrimSpace(w.Body.Bytes())) {
 		t.Errorf("stored result %s, want the response %s", got.Result, w.Body)
@@ -200,7 +210,7 @@ func TestCalculatorPolicyGrades(t *testing.T) {
 		t.Errorf("POST dropout (a month of -17.1%%) = %s, want ok", got)
 	}
 	got, a := code("need-target-population", `{"vaccine": "penta", "target_population": 480, "doses_in_schedule": 3, "coverage_target": 0.9, "wastage_rate": 0.95}`)
-	if got != "high_wastage" || len(a.Warnings) != 1 || !strings.Contains(a.Warnings[0].EN, "95.0% is very high") {
+	if got != "high_wastage" || len(a.Warnings) != 1 || !strings.Contains(a.Warnings[0].In("en"), "95.0% is very high") {
 		t.Errorf("POST need-target-population (0.95) = %s, warnings %v; want high_wastage and a warning", got, a.Warnings)
 	}
 	w := post(r, "months-of-stock", `{"vaccine": "penta", "amc": 120, "stock_on_hand": 100}`)
@@ -247,9 +257,9 @@ func TestDocsExamples(t *testing.T) {
 		}
 		return block
 	})
-	for calc := range calculators {
-		if !documented[calc] {
-			t.Errorf("docs: calculator %s has no example", calc)
+	for _, calc := range stock.Calculators {
+		if !documented[calc.Name] {
+			t.Errorf("docs: calculator %s has no example", calc.Name)
 		}
 	}
 	if *update {
@@ -265,6 +275,29 @@ func BenchmarkOrderQuantity(b *testing.B) {
 	for b.Loop() {
 		if w := post(r, "order-quantity", body); w.Code != 200 {
 			b.Fatal(w.Code, w.Body)
+		}
+	}
+}
+
+// TestCalculatorDefaultsFromThePack: the API's optional inputs default to
+// the settings the phone's calculators use: a pack without a stock policy
+// gets the default policy (the API got the zero policy and refused every
+// stock-levels request left without supply_months), a pack's own policy is
+// used where a request leaves it out.
+func TestCalculatorDefaultsFromThePack(t *testing.T) {
+	for _, tt := range []struct {
+		settings lessons.Settings
+		want     float64
+	}{
+		{lessons.Settings{}, 120},
+		{lessons.Settings{StockPolicy: stock.Policy{SupplyMonths: 2, SafetyFraction: 0.5, LeadDays: 14}}, 240},
+	} {
+		r := gin.New()
+		NewCalculatorHandler(nil, tt.settings.Stock(), slog.New(slog.DiscardHandler)).Register(r.Group("/api/v1"))
+		w := post(r, "stock-levels", `{"vaccine": "penta", "amc": 120}`)
+		var a answer
+		if err := json.Unmarshal(w.Body.Bytes(), &a); w.Code != 200 || err != nil || a.Values["period_need"] != tt.want {
+			t.Errorf("stock-levels under %+v = %d %s, want period_need %v", tt.settings.StockPolicy, w.Code, w.Body, tt.want)
 		}
 	}
 }

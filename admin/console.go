@@ -1,15 +1,14 @@
 package admin
 
 import (
-	"errors"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/mentoring"
 	"github.com/chanjo-health/chanjo/quiet"
 	"github.com/chanjo-health/chanjo/store"
 )
@@ -33,8 +32,11 @@ type Console struct {
 	Price store.Price
 	// Quiet (SMS_QUIET_HOURS) is what a broadcast's page says holds it.
 	Quiet quiet.Hours
-	// VisitRules schedule the reminders of the visits the console changes.
-	VisitRules store.VisitRules
+	// SMSRate (SMS_RATE, segments a second; 0 for no limit) is what the
+	// dashboard says paces the SMS waiting to be sent.
+	SMSRate float64
+	// Mentoring changes the visits the console changes, with their reminders and notices.
+	Mentoring *mentoring.Service
 	// RegistrationNotice words the SMS that tells a nurse her pending
 	// registration was approved or rejected; nil sends none.
 	RegistrationNotice store.RegistrationNoticeFunc
@@ -63,55 +65,6 @@ func NewConsole(db *store.DB, log *slog.Logger, tz *time.Location) *Console {
 		hashes: newHashPool(hashConcurrency()), heldDelay: HeldDelay}
 	h.static, h.version = staticFiles()
 	return h
-}
-
-// Register adds the console's routes to r: /admin/login and /admin/static
-// for everyone, every other page behind a session.
-func (h *Console) Register(r gin.IRouter) {
-	pub, g := h.routeGroups(r)
-	pub.GET("/static/*file", h.serveStatic)
-	pub.GET("/login", h.loginForm)
-	pub.POST("/login", h.login)
-	g.POST("/logout", h.logout)
-	g.GET("", h.dashboard)
-	g.GET("/dashboard.csv", h.dashboardCSV)
-	g.GET("/nurses", h.nurses)
-	g.GET("/nurses.csv", h.nursesCSV)
-	g.GET("/nurses/:id", h.nurse)
-	g.POST("/nurses/:id", h.editNurse)
-	g.POST("/nurses/:id/approve", h.approveNurse)
-	g.POST("/nurses/:id/reject", h.rejectNurse)
-	g.GET("/audit", h.adminOnly, h.audit)
-	g.GET("/audit.csv", h.adminOnly, h.auditCSV)
-	g.POST("/unlock", h.adminOnly, h.unlock)
-	g.GET("/broadcasts", h.broadcasts)
-	g.GET("/broadcasts.csv", h.broadcastsCSV)
-	g.GET("/broadcasts/new", h.newBroadcastForm)
-	g.POST("/broadcasts/new", h.composeBroadcast)
-	g.GET("/broadcasts/:id", h.broadcast)
-	g.POST("/broadcasts/:id/cancel", h.cancelBroadcast)
-	g.POST("/broadcasts/:id/resend", h.resendBroadcast)
-	h.registerPeople(g)
-	h.registerReports(g)
-	h.registerAccounts(g)
-}
-
-// routeGroups returns the console's public group and, inside it, the group of
-// pages behind a session (with CSRF checks on every POST).
-func (h *Console) routeGroups(r gin.IRouter) (pub, g *gin.RouterGroup) {
-	pub = r.Group("/admin", securityHeaders, h.limitBody, auditSource)
-	return pub, pub.Group("", h.requireSession)
-}
-
-// postUpload registers a POST route that accepts UploadLimit bytes instead
-// of FormLimit (a CSV upload).
-func (h *Console) postUpload(g gin.IRoutes, rel string, fn gin.HandlerFunc) {
-	h.uploads[strings.TrimSuffix(joinPath("/admin", rel), "/")] = true
-	g.POST(rel, fn)
-}
-
-func joinPath(base, rel string) string {
-	return base + "/" + strings.TrimPrefix(rel, "/")
 }
 
 // Context keys set by requireSession (and by the API's bearer check).
@@ -160,15 +113,4 @@ func (h *Console) redirect(c *gin.Context, path, flash string) {
 		}
 	}
 	c.Redirect(http.StatusSeeOther, path)
-}
-
-// fail answers an error of the store: 404 for what is missing or outside
-// the scope (the same page, so existence does not leak), 500 otherwise.
-func (h *Console) fail(c *gin.Context, err error) {
-	if errors.Is(err, store.ErrNotFound) {
-		h.errorPage(c, http.StatusNotFound, "Not found.")
-		return
-	}
-	h.log.Error("request failed", "route", c.FullPath(), "err", err)
-	h.errorPage(c, http.StatusInternalServerError, "Something went wrong; it has been logged. Please try again.")
 }

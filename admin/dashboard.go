@@ -1,12 +1,16 @@
 package admin
 
 import (
+	"context"
+	"math"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/chanjo-health/chanjo/quiet"
 	"github.com/chanjo-health/chanjo/store"
 )
 
@@ -22,9 +26,13 @@ var nav = []navItem{
 	{"groups", "Groups", "/admin/groups"},
 	{"visits", "Visits", "/admin/visits"},
 	{"broadcasts", "Broadcasts", "/admin/broadcasts"},
-	{"questions", "Questions", "/admin/questions"},
+	{"questions", "Helpdesk", "/admin/questions"},
 	{"reports", "Reports", "/admin/reports"},
 }
+
+// stoppedAfter is how long an active nurse may go without dialling before
+// the dashboard counts her as having stopped.
+const stoppedAfter = 14 * 24 * time.Hour
 
 // dashboardData is the dashboard's data.
 type dashboardData struct {
@@ -32,13 +40,26 @@ type dashboardData struct {
 	Month string
 	// Titles are the topics' English titles by id, for the quiz table.
 	Titles map[string]string
+	// Actions are what waits on someone, each count linking to its list.
+	Actions []action
+	// Waiting says why the SMS waiting to be sent wait.
+	Waiting string
 }
 
-// dashboard is /admin: what is happening in the user's sub-counties.
+// action is a line of the dashboard's "needs action" list: a count, what
+// it counts, why it matters, and the list behind it.
+type action struct {
+	N         int
+	What, Why string
+	Path      string
+}
+
+// dashboard is /admin: what needs action and what is happening in the
+// user's sub-counties.
 func (h *Console) dashboard(c *gin.Context) {
+	ctx, sc := c.Request.Context(), scopeOf(c)
 	now := h.db.Now().In(h.tz)
-	monthStart := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, h.tz)
-	d, err := h.db.Dashboard(c.Request.Context(), scopeOf(c), monthStart.UTC())
+	d, a, err := h.dashboardFigures(ctx, sc, now)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -48,19 +69,105 @@ func (h *Console) dashboard(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
+	alerts, err := r.stock(ctx, sc)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
 	titles := map[string]string{}
 	for _, t := range r.pack.Topics {
-		titles[t.ID] = t.Title.En
+		titles[t.ID] = t.Title.In("en")
 	}
-	h.render(c, http.StatusOK, "dashboard", dashboardData{D: d, Month: now.Format("January 2006"), Titles: titles})
+	pause := h.smsPause(ctx)
+	data := dashboardData{D: d, Month: now.Format("January 2006"), Titles: titles,
+		Actions: actions(a, d.Pending, alerts, pause), Waiting: waitingWhy(a, pause, h.Quiet, h.SMSRate, now)}
+	h.render(c, http.StatusOK, "dashboard", data)
+}
+
+// dashboardFigures reads the figures both the dashboard and its CSV show:
+// the month's counts (the local month of now) and what needs action.
+func (h *Console) dashboardFigures(ctx context.Context, sc store.Scope, now time.Time) (store.Dashboard, store.Actions, error) {
+	monthStart := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, h.tz)
+	d, err := h.db.Dashboard(ctx, sc, monthStart.UTC())
+	if err != nil {
+		return d, store.Actions{}, err
+	}
+	a, err := h.db.DashboardActions(ctx, sc, h.localDay(now), now.Add(-stoppedAfter))
+	return d, a, err
+}
+
+// actions lists what needs action, in the order a supervisor would act.
+func actions(a store.Actions, pending int, alerts []stockRow, pause *store.Pause) []action {
+	low := 0
+	for _, s := range alerts {
+		if s.Level == "low" {
+			low++
+		}
+	}
+	out := []action{}
+	if pause != nil {
+		out = append(out, action{N: a.Queued, What: "SMS held: sending is paused",
+			Why:  "the gateway refused the account (" + pause.Reason + "); sending resumes by itself once a probe goes through",
+			Path: "/admin/broadcasts"})
+	}
+	out = append(out,
+		action{N: len(alerts), What: "stock alerts",
+			Why:  plural(low, "vaccine", "vaccines") + " at or below the order point or out of stock, the rest above maximum, by the latest calculation",
+			Path: "/admin/reports#stock"},
+		action{N: a.OpenQuestions, What: "questions waiting for an answer",
+			Why:  plural(a.PassedOn, "was", "were") + " passed on because the mentor did not answer in time",
+			Path: "/admin/questions"},
+		action{N: a.OverdueVisits, What: "overdue visits", Why: "scheduled before today and not logged as done or cancelled",
+			Path: "/admin/visits"},
+		action{N: pending, What: "registrations to approve", Why: "nurses who registered by phone wait for approval before they can learn",
+			Path: "/admin/nurses?status=pending"},
+		action{N: a.Stopped, What: "nurses who stopped dialling", Why: "active, but no dial in the last 14 days",
+			Path: "/admin/reports#nurses"})
+	return out
+}
+
+// plural writes n with the singular or plural word: "1 vaccine", "2 vaccines".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// waitingWhy says why the SMS waiting to be sent wait, "" when none does:
+// a paused account, quiet hours, a time still to come, or the rate. "Waiting
+// to send 200" alone made supervisors send again.
+func waitingWhy(a store.Actions, pause *store.Pause, q quiet.Hours, rate float64, now time.Time) string {
+	if a.Queued == 0 {
+		return ""
+	}
+	var why []string
+	switch until, held := q.Until(now); {
+	case pause != nil:
+		why = append(why, "sending is paused since "+clock(pause.BeganAt.In(now.Location()), now)+": the gateway refused the account")
+	case held:
+		why = append(why, "quiet hours: held until "+clock(until, now)+" (urgent broadcasts and replies go now)")
+	}
+	if a.QueuedLater > 0 {
+		why = append(why, plural(a.QueuedLater, "is", "are")+" scheduled or to be tried again later")
+	}
+	if due := a.Queued - a.QueuedLater; len(why) == 0 && due > 0 && rate > 0 {
+		minutes := int(math.Ceil(float64(due) / rate / 60))
+		why = append(why, "going out at up to "+strconv.FormatFloat(rate, 'f', -1, 64)+" a second (SMS_RATE): about "+
+			plural(minutes, "minute", "minutes")+" for all")
+	}
+	if len(why) == 0 {
+		why = append(why, "going out now")
+	}
+	return strconv.Itoa(a.Queued) + " waiting now (of any month): " + strings.Join(why, "; ")
 }
 
 // dashboardCSV is /admin/dashboard.csv: the dashboard's figures, a line
-// each: the week's and month's counts, then the quiz average of each topic.
+// each: what needs action, the week's and month's counts, then the quiz
+// average of each topic.
 func (h *Console) dashboardCSV(c *gin.Context) {
-	now := h.db.Now().In(h.tz)
-	monthStart := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, h.tz)
-	d, err := h.db.Dashboard(c.Request.Context(), scopeOf(c), monthStart.UTC())
+	ctx, sc := c.Request.Context(), scopeOf(c)
+	d, a, err := h.dashboardFigures(ctx, sc, h.db.Now().In(h.tz))
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -69,6 +176,11 @@ func (h *Console) dashboardCSV(c *gin.Context) {
 	w := startCSV(c, "dashboard.csv")
 	w.WriteAll([][]string{
 		{"figure", "topic", "value"},
+		{"open_questions", "", itoa(a.OpenQuestions)},
+		{"questions_passed_on", "", itoa(a.PassedOn)},
+		{"overdue_visits", "", itoa(a.OverdueVisits)},
+		{"nurses_stopped_dialling", "", itoa(a.Stopped)},
+		{"sms_waiting_now", "", itoa(a.Queued)},
 		{"active_nurses_this_week", "", itoa(d.ActiveThisWeek)},
 		{"pending_registrations", "", itoa(d.Pending)},
 		{"lessons_completed", "", itoa(d.LessonsCompleted)},

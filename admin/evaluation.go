@@ -13,6 +13,7 @@ import (
 	"github.com/chanjo-health/chanjo/evaluation"
 	"github.com/chanjo-health/chanjo/lessons"
 	"github.com/chanjo-health/chanjo/lessons/stock"
+	"github.com/chanjo-health/chanjo/percent"
 	"github.com/chanjo-health/chanjo/store"
 )
 
@@ -29,7 +30,7 @@ type evaluationRow struct {
 // of a finished assessment, its question's slot in its form (slot k tests
 // the same competency on every form) and each nurse's score per gap.
 func (r reporter) evaluation(ctx context.Context, sc store.Scope) ([]evaluationRow, error) {
-	rows, err := r.db.EvaluationAnswers(ctx, sc)
+	rows, err := r.db.EvaluationAnswers(ctx, sc, r.filter)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +69,7 @@ func (r reporter) evaluation(ctx context.Context, sc store.Scope) ([]evaluationR
 	titles := map[string]string{}
 	for _, t := range r.topics(seen...) {
 		ids = append(ids, t.ID)
-		titles[t.ID] = t.Title.En
+		titles[t.ID] = t.Title.In("en")
 	}
 	comparisons := evaluation.Build(scores, answers, ids)
 	out := make([]evaluationRow, len(comparisons))
@@ -188,7 +189,7 @@ type evaluationData struct {
 	Checklist  []checklistShareJSON `json:"checklist_done"`
 }
 
-// checklistShareJSON is the behaviour measure design.md puts beside the
+// checklistShareJSON is the behaviour measure the evaluation (docs/api.md, "Reports") puts beside the
 // evaluation from the mentorship checklist: in a month's visits, the share
 // of the checklist's items the mentor found done.
 type checklistShareJSON struct {
@@ -217,7 +218,7 @@ func (r reporter) checklistDone(ctx context.Context, sc store.Scope) ([]checklis
 	}
 	out := make([]checklistShareJSON, 0, len(byMonth))
 	for _, m := range byMonth {
-		m.Pct = stock.Round(share(m.Done, m.Answers), 1)
+		m.Pct = stock.Round(percent.Of(m.Done, m.Answers), 1)
 		out = append(out, *m)
 	}
 	slices.SortFunc(out, func(a, b checklistShareJSON) int { return strings.Compare(a.Month, b.Month) })
@@ -283,10 +284,11 @@ func evaluationItemsTable(ctx context.Context, r reporter, sc store.Scope) (csvT
 	return t, err
 }
 
-// evaluationPageData adds the assessment windows to the evaluation: the
-// console says what is open.
+// evaluationPageData adds the filter form and the assessment windows to
+// the evaluation: the console says what is open.
 type evaluationPageData struct {
 	evaluationData
+	reportForm
 	Windows []windowLine
 }
 
@@ -298,10 +300,14 @@ type windowLine struct {
 // evaluationPage is /admin/evaluation: the same nurses' change per gap,
 // overall, by sub-county and by facility, with the stock-data measure.
 func (h *Console) evaluationPage(c *gin.Context) {
-	r, err := newReporter(h.db, h.Pack, h.tz)
+	r, err := h.filteredReporter(c)
+	if err != nil {
+		return
+	}
 	var d evaluationPageData
+	d.evaluationData, err = r.evaluationData(c.Request.Context(), scopeOf(c))
 	if err == nil {
-		d.evaluationData, err = r.evaluationData(c.Request.Context(), scopeOf(c))
+		d.reportForm, err = h.reportForm(c, r, "/admin/evaluation")
 	}
 	var ws []store.Window
 	if err == nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/chanjo-health/chanjo/evaluation"
 	"github.com/chanjo-health/chanjo/lessons/stock"
+	"github.com/chanjo-health/chanjo/percent"
 	"github.com/chanjo-health/chanjo/store"
 )
 
@@ -16,7 +17,7 @@ import (
 var gradedStock = []stock.Code{stock.CodeStockOut, stock.CodeBelowSafety, stock.CodeBelowOrderPoint,
 	stock.CodeWithinPolicy, stock.CodeAboveMaximum}
 
-// stockShareJSON is the stock-data measure design.md puts beside the
+// stockShareJSON is the stock-data measure the evaluation (docs/api.md, "Reports") puts beside the
 // evaluation: of the nurses' graded stock calculations, the share within
 // the policy's band.
 type stockShareJSON struct {
@@ -35,7 +36,7 @@ func (r reporter) stockInPolicy(ctx context.Context, sc store.Scope) ([]stockSha
 	for i, c := range gradedStock {
 		statuses[i] = string(c)
 	}
-	rows, err := r.db.StockStatusCounts(ctx, sc, statuses)
+	rows, err := r.db.StockStatusCounts(ctx, sc, r.filter, statuses)
 	if err != nil || len(rows) == 0 {
 		return []stockShareJSON{}, err
 	}
@@ -62,7 +63,7 @@ func (r reporter) stockInPolicy(ctx context.Context, sc store.Scope) ([]stockSha
 	levels := []string{evaluation.LevelAll, evaluation.LevelSubCounty, evaluation.LevelFacility}
 	out := make([]stockShareJSON, 0, len(shares))
 	for _, s := range shares {
-		s.Pct = stock.Round(share(s.Within, s.Graded), 1)
+		s.Pct = stock.Round(percent.Of(s.Within, s.Graded), 1)
 		out = append(out, *s)
 	}
 	slices.SortFunc(out, func(a, b stockShareJSON) int {

@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -11,12 +10,11 @@ import (
 	"github.com/chanjo-health/chanjo/store"
 )
 
-// groupsData is the groups page's data: the groups, the mentor pairs by
-// mentor, and the people the forms offer.
+// groupsData is the groups page's data: the groups and the mentor pairs by
+// mentor. Its forms name people through pickers (picker.go).
 type groupsData struct {
 	Groups  []store.Group
 	Mentors []mentorPairs
-	People  []store.WorkerRow // active, inside the scope
 }
 
 // mentorPairs is one mentor and her mentees.
@@ -38,17 +36,6 @@ func byMentor(ps []store.Pair) []mentorPairs {
 	return out
 }
 
-// MentorChoices returns the people who are mentors, for the pair form.
-func (d groupsData) MentorChoices() []store.WorkerRow {
-	var ms []store.WorkerRow
-	for _, p := range d.People {
-		if p.Role == store.RoleMentor {
-			ms = append(ms, p)
-		}
-	}
-	return ms
-}
-
 // groups is /admin/groups: groups and mentor pairs inside the scope.
 func (h *Console) groups(c *gin.Context) {
 	ctx, sc := c.Request.Context(), scopeOf(c)
@@ -57,49 +44,49 @@ func (h *Console) groups(c *gin.Context) {
 	if err == nil {
 		ps, err = h.db.MentorPairs(ctx, sc)
 	}
-	var people []store.WorkerRow
-	if err == nil {
-		people, err = h.db.ActiveWorkers(ctx, sc)
-	}
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	h.render(c, http.StatusOK, "groups", groupsData{Groups: gs, Mentors: byMentor(ps), People: people})
+	h.render(c, http.StatusOK, "groups", groupsData{Groups: gs, Mentors: byMentor(ps)})
 }
 
 // groupData is a group page's data.
 type groupData struct {
 	G       store.Group
-	Members []store.WorkerRow
-	Others  []store.WorkerRow // active people inside the scope not in the group
+	Members []store.WorkerRow // one page of them, by name
+	Prev    string
+	Next    string
 }
 
-// group is /admin/groups/:id: the members inside the scope, add and remove.
+// group is /admin/groups/:id: the members inside the scope, a page of
+// DefaultWorkerPage at a time (?offset=), since a group may hold a whole
+// sub-county; add and remove.
 func (h *Console) group(c *gin.Context) {
 	id, ok := h.idParam(c, "id")
 	if !ok {
 		return
 	}
-	ctx := c.Request.Context()
-	g, members, err := h.db.GroupInScope(ctx, scopeOf(c), id)
-	var people []store.WorkerRow
+	ctx, sc := c.Request.Context(), scopeOf(c)
+	g, err := h.db.Group(ctx, sc, id)
+	offset, _ := strconv.Atoi(c.Query("offset"))
+	offset = max(offset, 0)
+	var members []store.WorkerRow
+	total := 0
 	if err == nil {
-		people, err = h.db.ActiveWorkers(ctx, scopeOf(c))
+		members, total, err = h.db.Workers(ctx, sc, store.WorkerFilter{Group: id, Offset: offset})
 	}
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	in := map[int64]bool{}
-	for _, m := range members {
-		in[m.ID] = true
-	}
 	d := groupData{G: g, Members: members}
-	for _, p := range people {
-		if !in[p.ID] {
-			d.Others = append(d.Others, p)
-		}
+	page := fmt.Sprintf("/admin/groups/%d?offset=", id)
+	if offset > 0 {
+		d.Prev = page + strconv.Itoa(max(offset-store.DefaultWorkerPage, 0))
+	}
+	if offset+len(members) < total {
+		d.Next = page + strconv.Itoa(offset+len(members))
 	}
 	h.render(c, http.StatusOK, "group", d)
 }
@@ -126,26 +113,15 @@ func (h *Console) formID(c *gin.Context, name, msg string) (int64, bool) {
 	return id, true
 }
 
-// failForm answers a refused form value with 422 and its message, any
-// other error as fail does.
-func (h *Console) failForm(c *gin.Context, err error) {
-	var ie *store.InputError
-	if errors.As(err, &ie) {
-		h.errorPage(c, http.StatusUnprocessableEntity, ie.Message)
-		return
-	}
-	h.fail(c, err)
-}
-
 // createGroup is POST /admin/groups: a new group with its first member.
 func (h *Console) createGroup(c *gin.Context) {
-	wid, ok := h.formID(c, "worker_id", "Choose the group's first member.")
+	wid, ok := h.pick(c, memberPicker)
 	if !ok {
 		return
 	}
 	g, err := h.db.CreateGroup(c.Request.Context(), scopeOf(c), userOf(c).ID, c.PostForm("name"), wid)
 	if err != nil {
-		h.failForm(c, err)
+		h.fail(c, err)
 		return
 	}
 	h.redirect(c, fmt.Sprintf("/admin/groups/%d", g.ID), "Created the group "+g.Name+".")
@@ -157,7 +133,7 @@ func (h *Console) addMember(c *gin.Context) {
 	if !ok {
 		return
 	}
-	wid, ok := h.formID(c, "worker_id", "Choose a nurse to add.")
+	wid, ok := h.pick(c, memberPicker)
 	if !ok {
 		return
 	}
@@ -185,18 +161,32 @@ func (h *Console) removeMember(c *gin.Context) {
 	h.redirect(c, fmt.Sprintf("/admin/groups/%d", gid), "Removed from the group.")
 }
 
-// pair is POST /admin/pairs: the mentee's mentor becomes this one.
-func (h *Console) pair(c *gin.Context) {
-	mentor, ok := h.formID(c, "mentor_id", "Choose a mentor.")
+// setRelay is POST /admin/groups/:id/relay: relaying of members' G
+// messages on, off, or by size (on up to store.RelayLimit members).
+func (h *Console) setRelay(c *gin.Context) {
+	gid, ok := h.idParam(c, "id")
 	if !ok {
 		return
 	}
-	mentee, ok := h.formID(c, "mentee_id", "Choose a nurse to pair.")
+	if err := h.db.SetGroupRelay(c.Request.Context(), scopeOf(c), userOf(c).ID, gid, c.PostForm("relay")); err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.redirect(c, fmt.Sprintf("/admin/groups/%d", gid), "Relaying set.")
+}
+
+// pair is POST /admin/pairs: the mentee's mentor becomes this one.
+func (h *Console) pair(c *gin.Context) {
+	mentor, ok := h.pick(c, mentorPicker)
+	if !ok {
+		return
+	}
+	mentee, ok := h.pick(c, menteePicker)
 	if !ok {
 		return
 	}
 	if err := h.db.PairMentor(c.Request.Context(), scopeOf(c), userOf(c).ID, mentor, mentee); err != nil {
-		h.failForm(c, err)
+		h.fail(c, err)
 		return
 	}
 	h.redirect(c, "/admin/groups", "Paired.")

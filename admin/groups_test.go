@@ -3,6 +3,8 @@ package admin
 import (
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
+	"html"
 	"net/http"
 	"regexp"
 	"slices"
@@ -60,6 +62,8 @@ func TestGroupsAndPairsForms(t *testing.T) {
 			{"remove Achieng", "/admin/groups/" + id(p.myGroup) + "/members/" + id(p.myNurse) + "/remove", nil, http.StatusSeeOther},
 			{"create a group", "/admin/groups", []string{"name", "Night shift", "worker_id", id(p.myNurse)}, http.StatusSeeOther},
 			{"a name taken", "/admin/groups", []string{"name", "kibra COHORT", "worker_id", id(p.myNurse)}, http.StatusUnprocessableEntity},
+			{"relay on", "/admin/groups/" + id(p.myGroup) + "/relay", []string{"relay", "on"}, http.StatusSeeOther},
+			{"relay maybe", "/admin/groups/" + id(p.myGroup) + "/relay", []string{"relay", "maybe"}, http.StatusUnprocessableEntity},
 		}
 		for _, s := range steps {
 			f := form(s.form...)
@@ -75,7 +79,7 @@ func TestGroupsAndPairsForms(t *testing.T) {
 		if got := h.members(p.myGroup); !slices.Equal(got, []int64{p.myMentor, p.myOther}) {
 			t.Errorf("members of Kibra cohort = %v, want Mary and Baraka %v", got, []int64{p.myMentor, p.myOther})
 		}
-		for action, n := range map[string]int{"pair.create": 1, "pair.delete": 1, "group.add": 1, "group.remove": 1, "group.create": 1} {
+		for action, n := range map[string]int{"pair.create": 1, "pair.delete": 1, "group.add": 1, "group.remove": 1, "group.create": 1, "group.relay": 1} {
 			if got := h.audits(action); got != n {
 				t.Errorf("audit rows %s = %d, want %d", action, got, n)
 			}
@@ -91,7 +95,7 @@ func TestGroupsCSVMatchesPage(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		h := newHarness(t, db)
 		p := peopleFixture(h)
-		h.group("Empty")
+		storetest.Group(h.t, h.db, "Empty", h.now)
 		for _, who := range []string{"wanjiru", "root"} {
 			b, _ := h.loggedIn(who)
 			page := b.get("/admin/groups").Body.String()
@@ -138,7 +142,7 @@ func TestAPIGroups(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		h := newHarness(t, db)
 		p := peopleFixture(h)
-		h.exec(`INSERT INTO group_members (group_id, worker_id) VALUES (?, ?)`, p.myGroup, p.theirNurse)
+		storetest.Join(h.t, h.db, p.myGroup, p.theirNurse)
 		token := h.token(h.userByName("wanjiru"))
 		var list struct {
 			Groups []groupJSON `json:"groups"`
@@ -164,6 +168,44 @@ func TestAPIGroups(t *testing.T) {
 		}
 		if diff := cmp.Diff([]string{"Achieng", "Mary"}, names); diff != "" {
 			t.Errorf("members of Kibra cohort (-want +got), Chebet of Embakasi left out:\n%s", diff)
+		}
+	})
+}
+
+// TestGroupPagePages: a group of a whole sub-county shows its members a
+// page at a time, every member reachable by Next (the page listed all
+// 2,000 of a group: 880 KB).
+func TestGroupPagePages(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		h := newHarness(t, db)
+		p := peopleFixture(h)
+		for i := range 60 {
+			w := h.worker(fmt.Sprintf("Zawadi %02d", i), fmt.Sprintf("+254733%06d", i), "Kibra", store.StatusActive)
+			h.exec(`INSERT INTO group_members (group_id, worker_id) VALUES (?, ?)`, p.myGroup, w)
+		}
+		b, _ := h.loggedIn("wanjiru")
+		next := regexp.MustCompile(`<a href="([^"]+)">Next</a>`)
+		seen := map[string]bool{}
+		page := "/admin/groups/" + id(p.myGroup)
+		for pages := 0; page != "" && pages < 5; pages++ {
+			body := b.get(page).Body.String()
+			if !strings.Contains(body, "62 members.") {
+				t.Fatalf("GET %s does not say 62 members.", page)
+			}
+			shown := regexp.MustCompile(`>(Zawadi \d\d)</a>`).FindAllStringSubmatch(body, -1)
+			if len(shown) > store.DefaultWorkerPage {
+				t.Errorf("GET %s shows %d members, want at most %d", page, len(shown), store.DefaultWorkerPage)
+			}
+			for _, m := range shown {
+				seen[m[1]] = true
+			}
+			page = ""
+			if m := next.FindStringSubmatch(body); m != nil {
+				page = html.UnescapeString(m[1])
+			}
+		}
+		if len(seen) != 60 {
+			t.Errorf("the group's pages show %d of its 60 Zawadis, want all", len(seen))
 		}
 	})
 }

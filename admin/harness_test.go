@@ -46,7 +46,7 @@ func newHarness(t *testing.T, db *store.DB) *harness {
 	nairobi := time.FixedZone("EAT", 3*3600)
 	con := NewConsole(db, log, nairobi)
 	con.Price, con.Quiet = testPrice, testQuiet
-	con.VisitRules, con.Checklist = testVisitRules, testChecklist
+	con.Mentoring, con.Checklist = testMentoring(db), testChecklist
 	con.RegistrationNotice = testRegistrationNotice
 	h.con = con
 	con.heldDelay = 0 // refused tries answer at once: the tests count, they do not time
@@ -56,11 +56,11 @@ func newHarness(t *testing.T, db *store.DB) *harness {
 	con.postUpload(g, "/test-upload", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
 	api := NewAPI(db, log)
 	api.Price, api.Quiet, api.TZ = testPrice, testQuiet, nairobi
-	api.VisitRules, api.Checklist = testVisitRules, testChecklist
+	api.Mentoring, api.Checklist = testMentoring(db), testChecklist
 	api.RegistrationNotice = testRegistrationNotice
 	v1 := h.r.Group("/api/v1", api.Auth)
 	api.Register(v1)
-	NewCalculatorHandler(nil, stock.DefaultPolicy(), stock.DefaultVaccines(), log).Register(v1)
+	NewCalculatorHandler(nil, stock.NewSettings(stock.Policy{}, nil), log).Register(v1)
 	return h
 }
 

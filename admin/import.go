@@ -42,14 +42,16 @@ func (h *Console) importRoster(c *gin.Context) {
 		h.fail(c, fmt.Errorf("admin: open upload: %w", err))
 		return
 	}
-	rows, parsed := roster.Parse(f)
+	pack, err := packOr(h.Pack)
+	if err != nil {
+		f.Close()
+		h.fail(c, fmt.Errorf("admin: import: %w", err))
+		return
+	}
+	rows, parsed := roster.Parse(f, pack.LanguageCodes())
 	f.Close()
 	ctx, sc := c.Request.Context(), scopeOf(c)
-	entries := make([]store.RosterEntry, len(rows))
-	for i, r := range rows {
-		entries[i] = store.RosterEntry(r)
-	}
-	entries, problems, err := h.db.RosterInScope(ctx, sc, entries)
+	entries, problems, err := h.db.RosterInScope(ctx, sc, rows)
 	d := importData{Done: true, File: fh.Filename}
 	if err == nil && len(entries) > 0 {
 		var more []store.RowProblem
@@ -84,17 +86,21 @@ func (h *Console) importRoster(c *gin.Context) {
 // workers the import enrolled, each in her language. A pack without one
 // leaves them due, so a pack that adds it sends them at the next import.
 func (h *Console) queuePrivacyNotices(ctx context.Context) error {
-	pack := h.Pack
-	if pack == nil {
-		p, err := lessons.Default()
-		if err != nil {
-			return fmt.Errorf("admin: privacy notices: %w", err)
-		}
-		pack = p
+	pack, err := packOr(h.Pack)
+	if err != nil {
+		return fmt.Errorf("admin: privacy notices: %w", err)
 	}
-	if pack.Settings.PrivacyNotice.En == "" {
+	if len(pack.Settings.PrivacyNotice) == 0 {
 		return nil
 	}
-	_, err := h.db.QueuePrivacyNotices(ctx, pack.Settings.PrivacyNotice.In)
+	_, err = h.db.QueuePrivacyNotices(ctx, pack.Settings.PrivacyNotice)
 	return err
+}
+
+// packOr returns p, or the embedded pack when p is nil.
+func packOr(p *lessons.Pack) (*lessons.Pack, error) {
+	if p != nil {
+		return p, nil
+	}
+	return lessons.Default()
 }

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/chanjo-health/chanjo/lessons"
 	"github.com/chanjo-health/chanjo/phone"
 	"github.com/chanjo-health/chanjo/store"
 )
@@ -77,19 +79,22 @@ type nurseData struct {
 	W        store.WorkerRow
 	Admin    bool
 	Statuses []string
+	// Languages are the content pack's, for the language choice.
+	Languages []lessons.Language
 	// OptOut says how and why she opted out; nil when she takes SMS.
 	OptOut *store.OptOut
+	// Progress and Record are her learning, people, visits, questions,
+	// calculations and SMS.
+	Progress nurseProgress
+	Record   store.NurseRecord
+	// Mentees are a mentor's mentees with their progress.
+	Mentees []store.Mentee
 }
 
-// workerParam loads the worker of the :id in the path inside the scope,
-// answering 404 itself when there is none.
+// workerParam loads the worker of the :id in the path inside the scope
+// (workerOf), answering 404 itself when there is none.
 func (h *Console) workerParam(c *gin.Context) (store.WorkerRow, bool) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil {
-		h.fail(c, store.ErrNotFound)
-		return store.WorkerRow{}, false
-	}
-	w, err := h.db.WorkerInScope(c.Request.Context(), scopeOf(c), id)
+	w, err := workerOf(c, h.db)
 	if err != nil {
 		h.fail(c, err)
 		return store.WorkerRow{}, false
@@ -97,23 +102,42 @@ func (h *Console) workerParam(c *gin.Context) (store.WorkerRow, bool) {
 	return w, true
 }
 
-// nurse is /admin/nurses/:id: one nurse and the form to edit her.
+// nurse is /admin/nurses/:id: one nurse, her progress and record, and the
+// form to edit her.
 func (h *Console) nurse(c *gin.Context) {
-	if w, ok := h.workerParam(c); ok {
-		admin := userOf(c).Role == store.RoleAdmin
-		d := nurseData{W: w, Admin: admin, Statuses: []string{store.StatusActive, store.StatusInactive}}
-		if w.OptedOut {
-			o, found, err := h.db.OptOutOf(c.Request.Context(), w.Phone)
-			if err != nil {
-				h.fail(c, err)
-				return
-			}
-			if found {
-				d.OptOut = &o
-			}
-		}
-		h.render(c, http.StatusOK, "nurse", d)
+	w, ok := h.workerParam(c)
+	if !ok {
+		return
 	}
+	ctx := c.Request.Context()
+	pack, err := packOr(h.Pack)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	d := nurseData{W: w, Admin: userOf(c).Role == store.RoleAdmin, Statuses: []string{store.StatusActive, store.StatusInactive},
+		Languages: pack.Languages()}
+	if w.OptedOut {
+		var o store.OptOut
+		var found bool
+		if o, found, err = h.db.OptOutOf(ctx, w.Phone); found {
+			d.OptOut = &o
+		}
+	}
+	if err == nil {
+		d.Progress, err = h.progressOf(ctx, w.ID)
+	}
+	if err == nil {
+		d.Record, err = h.db.NurseRecordOf(ctx, w.ID)
+	}
+	if err == nil && w.Role == store.RoleMentor {
+		d.Mentees, err = h.db.Mentees(ctx, w.ID)
+	}
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.render(c, http.StatusOK, "nurse", d)
 }
 
 // mayChangeStatus is the rule for a worker's status: anyone whose scope
@@ -123,6 +147,16 @@ func mayChangeStatus(u store.User, from, to string) bool {
 	return from == to || u.Role == store.RoleAdmin || (from == store.StatusPending && to == store.StatusActive)
 }
 
+// languageNames lists the names of the pack's languages: "English,
+// Kiswahili".
+func languageNames(p *lessons.Pack) string {
+	names := make([]string, len(p.Languages()))
+	for i, l := range p.Languages() {
+		names[i] = l.Name
+	}
+	return strings.Join(names, ", ")
+}
+
 // editNurse saves the nurse form: language and (administrators) status.
 // The opt-out is not in it: the nurse's own STOP and START set it.
 func (h *Console) editNurse(c *gin.Context) {
@@ -130,9 +164,14 @@ func (h *Console) editNurse(c *gin.Context) {
 	if !ok {
 		return
 	}
+	pack, err := packOr(h.Pack)
+	if err != nil {
+		h.fail(c, fmt.Errorf("admin: edit nurse: %w", err))
+		return
+	}
 	lang := c.PostForm("language")
-	if lang != "en" && lang != "sw" {
-		h.errorPage(c, http.StatusUnprocessableEntity, "Choose English or Kiswahili.")
+	if !pack.Speaks(lang) {
+		h.errorPage(c, http.StatusUnprocessableEntity, "Choose one of the languages: "+languageNames(pack)+".")
 		return
 	}
 	ch := store.WorkerChange{Language: &lang, Notice: h.RegistrationNotice}
@@ -191,4 +230,20 @@ func localPath(p, def string) string {
 		return p
 	}
 	return def
+}
+
+// setFacility is POST /admin/nurses/:id/facility: she moves to the roster's
+// facility with the code (one of the user's sub-counties), which places a
+// nurse who registered with a code the roster does not know.
+func (h *Console) setFacility(c *gin.Context) {
+	w, ok := h.workerParam(c)
+	if !ok {
+		return
+	}
+	w, err := h.db.SetWorkerFacility(c.Request.Context(), scopeOf(c), userOf(c).ID, w.ID, c.PostForm("facility_code"))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.redirect(c, "/admin/nurses/"+strconv.FormatInt(w.ID, 10), w.Name+" is now at "+w.FacilityName+".")
 }

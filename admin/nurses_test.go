@@ -86,3 +86,33 @@ func TestNurseSearchAndCSVKeepTheFilter(t *testing.T) {
 		}
 	})
 }
+
+// TestNurseLanguagesFromThePack: the language choice lists the content
+// pack's languages by name, and a code the pack does not declare is
+// refused on the console and the API with nothing saved.
+func TestNurseLanguagesFromThePack(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		h := newHarness(t, db)
+		h.user("root", store.RoleAdmin)
+		id := h.worker("Achieng", "+254722000123", "Kibra", store.StatusActive)
+		b, csrf := h.loggedIn("root")
+		path := fmt.Sprintf("/admin/nurses/%d", id)
+		page := b.get(path).Body.String()
+		for _, want := range []string{`<option value="en" selected>English</option>`, `<option value="sw">Kiswahili</option>`} {
+			if !strings.Contains(page, want) {
+				t.Errorf("nurse page lacks %s", want)
+			}
+		}
+		if rec := b.post(path, url.Values{"csrf": {csrf}, "language": {"kam"}}); rec.Code != http.StatusUnprocessableEntity ||
+			!strings.Contains(rec.Body.String(), "English, Kiswahili") {
+			t.Errorf("console language kam = %d, want 422 naming the languages", rec.Code)
+		}
+		if rec := h.api("PATCH", fmt.Sprintf("/api/v1/workers/%d", id), h.token(h.userByName("root")), `{"language": "kam"}`); rec.Code != http.StatusUnprocessableEntity ||
+			!strings.Contains(rec.Body.String(), "must be en or sw") {
+			t.Errorf("API language kam = %d %s, want 422 must be en or sw", rec.Code, rec.Body)
+		}
+		if w := h.workerRow(id); w.Language != "en" {
+			t.Errorf("language after refused changes = %s, want en", w.Language)
+		}
+	})
+}

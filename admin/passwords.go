@@ -10,7 +10,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 )
 
-// Password rules of design.md "Accounts and access".
+// Password rules of the console accounts (README "The console").
 const (
 	// MinPasswordLen is the fewest characters a console password may have.
 	MinPasswordLen = 10

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,19 +12,39 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/mentoring"
 	"github.com/chanjo-health/chanjo/store"
 	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
-// testVisitRules remind mentor and mentee the day before a visit at 08:00
-// in Nairobi, and the mentee the day after it at 08:00.
-var testVisitRules = store.VisitRules{TZ: time.FixedZone("EAT", 3*3600),
-	Before: store.RuleTime{Days: 1, Hour: 8}, After: store.RuleTime{Days: 1, Hour: 8}}
+// testZone is Nairobi's, the zone of visit days in these tests.
+var testZone = time.FixedZone("EAT", 3*3600)
+
+// testMentoring changes visits with the shipped pack's rules moved to
+// remind mentor and mentee the day before a visit at 08:00 in Nairobi, and
+// the mentee the day after it at 08:00.
+func testMentoring(db *store.DB) *mentoring.Service {
+	shipped, err := lessons.Default()
+	if err != nil {
+		panic(err)
+	}
+	p := *shipped
+	p.Reminders = slices.Clone(shipped.Reminders)
+	for i, r := range p.Reminders {
+		switch r.ID {
+		case lessons.VisitBefore:
+			p.Reminders[i].When.DaysBeforeVisit, p.Reminders[i].When.At = 1, lessons.Clock{Hour: 8}
+		case lessons.VisitReview:
+			p.Reminders[i].When.DaysAfterVisit, p.Reminders[i].When.At = 1, lessons.Clock{Hour: 8}
+		}
+	}
+	return mentoring.New(db, &p, mentoring.Config{TZ: testZone, USSDCode: "*384*123#"})
+}
 
 // testChecklist is a content pack's checklist of two items.
 var testChecklist = []lessons.ChecklistItem{
-	{ID: "chk-tally", Topic: "recording", Text: lessons.Text{En: "Tally sheet matches the register", Sw: "Alama zinalingana na rejista"}},
-	{ID: "chk-ledger", Topic: "stock", Text: lessons.Text{En: "Stock ledger matches a count", Sw: "Daftari linalingana na hesabu"}},
+	{ID: "chk-tally", Topic: "recording", Text: lessons.Text{"en": "Tally sheet matches the register", "sw": "Alama zinalingana na rejista"}},
+	{ID: "chk-ledger", Topic: "stock", Text: lessons.Text{"en": "Stock ledger matches a count", "sw": "Daftari linalingana na hesabu"}},
 }
 
 // people are the ids of peopleFixture: Kibra's (mine) and Embakasi's (theirs).
@@ -47,11 +68,11 @@ func peopleFixture(h *harness) people {
 	p.myOther = h.worker("Baraka", "+254711000012", "Kibra", store.StatusActive)
 	p.theirMentor = h.worker("Eve", "+254711000020", "Embakasi", store.StatusActive)
 	p.theirNurse = h.worker("Chebet", "+254711000021", "Embakasi", store.StatusActive)
-	h.exec(`UPDATE workers SET role = 'mentor' WHERE id IN (?, ?)`, p.myMentor, p.theirMentor)
-	h.exec(`INSERT INTO mentor_pairs (mentor_id, mentee_id, created_at) VALUES (?, ?, ?), (?, ?, ?)`,
-		p.myMentor, p.myNurse, h.now, p.theirMentor, p.theirNurse, h.now)
-	p.myGroup = h.group("Kibra cohort", p.myMentor, p.myNurse)
-	p.theirGroup = h.group("Embakasi cohort", p.theirNurse)
+	storetest.Mentors(h.t, h.db, p.myMentor, p.theirMentor)
+	storetest.Pair(h.t, h.db, p.myMentor, p.myNurse, h.now)
+	storetest.Pair(h.t, h.db, p.theirMentor, p.theirNurse, h.now)
+	p.myGroup = storetest.Group(h.t, h.db, "Kibra cohort", h.now, p.myMentor, p.myNurse)
+	p.theirGroup = storetest.Group(h.t, h.db, "Embakasi cohort", h.now, p.theirNurse)
 	at := h.now.Add(48 * time.Hour)
 	p.myVisit = h.visit(p.myMentor, p.myNurse, at)
 	p.theirVisit = h.visit(p.theirMentor, p.theirNurse, at)
@@ -65,21 +86,9 @@ func (h *harness) exec(query string, args ...any) {
 	}
 }
 
-func (h *harness) group(name string, members ...int64) int64 {
-	h.t.Helper()
-	var id int64
-	if err := h.db.Get(&id, h.db.Rebind(`INSERT INTO groups (name, created_at) VALUES (?, ?) RETURNING id`), name, h.now); err != nil {
-		h.t.Fatal(err)
-	}
-	for _, m := range members {
-		h.exec(`INSERT INTO group_members (group_id, worker_id) VALUES (?, ?)`, id, m)
-	}
-	return id
-}
-
 func (h *harness) visit(mentor, mentee int64, at time.Time) int64 {
 	h.t.Helper()
-	v, err := h.db.ScheduleVisit(h.t.Context(), testVisitRules, mentor, mentee, at)
+	v, err := testMentoring(h.db).ScheduleVisit(h.t.Context(), mentor, mentee, at)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -136,7 +145,7 @@ func TestPeopleRoutesScoped(t *testing.T) {
 		b, csrf := h.loggedIn("wanjiru")
 		token := h.token(h.userByName("wanjiru"))
 		before := h.snapshot()
-		at := h.now.Add(72 * time.Hour).In(testVisitRules.TZ).Format(sendAtLayout)
+		at := h.now.Add(72 * time.Hour).In(testZone).Format(sendAtLayout)
 		posts := []struct {
 			path string
 			form url.Values
@@ -148,9 +157,9 @@ func TestPeopleRoutesScoped(t *testing.T) {
 			{"/admin/pairs", form("mentor_id", id(p.theirMentor), "mentee_id", id(p.myOther))},
 			{"/admin/pairs", form("mentor_id", id(p.myMentor), "mentee_id", id(p.theirNurse))},
 			{"/admin/pairs/remove", form("mentor_id", id(p.theirMentor), "mentee_id", id(p.theirNurse))},
-			{"/admin/visits", form("mentor_id", id(p.theirMentor), "mentee_id", id(p.theirNurse), "at", at)},
-			{"/admin/visits", form("mentor_id", id(p.myMentor), "mentee_id", id(p.theirNurse), "at", at)},
-			{"/admin/visits/" + id(p.theirVisit) + "/reschedule", form("at", at)},
+			{"/admin/visits", form("mentor_id", id(p.theirMentor), "mentee_id", id(p.theirNurse), "date", at[:10], "time", at[11:])},
+			{"/admin/visits", form("mentor_id", id(p.myMentor), "mentee_id", id(p.theirNurse), "date", at[:10], "time", at[11:])},
+			{"/admin/visits/" + id(p.theirVisit) + "/reschedule", form("date", at[:10], "time", at[11:])},
 			{"/admin/visits/" + id(p.theirVisit) + "/cancel", form()},
 		}
 		for _, tt := range posts {
@@ -213,7 +222,7 @@ func TestPeopleFormsNeedCSRF(t *testing.T) {
 		p := peopleFixture(h)
 		b, _ := h.loggedIn("wanjiru")
 		before := h.snapshot()
-		at := h.now.Add(72 * time.Hour).In(testVisitRules.TZ).Format(sendAtLayout)
+		at := h.now.Add(72 * time.Hour).In(testZone).Format(sendAtLayout)
 		tests := []struct {
 			path string
 			form url.Values
@@ -223,8 +232,8 @@ func TestPeopleFormsNeedCSRF(t *testing.T) {
 			{"/admin/groups/" + id(p.myGroup) + "/members/" + id(p.myNurse) + "/remove", form()},
 			{"/admin/pairs", form("mentor_id", id(p.myMentor), "mentee_id", id(p.myOther))},
 			{"/admin/pairs/remove", form("mentor_id", id(p.myMentor), "mentee_id", id(p.myNurse))},
-			{"/admin/visits", form("mentor_id", id(p.myMentor), "mentee_id", id(p.myOther), "at", at)},
-			{"/admin/visits/" + id(p.myVisit) + "/reschedule", form("at", at)},
+			{"/admin/visits", form("mentor_id", id(p.myMentor), "mentee_id", id(p.myOther), "date", at[:10], "time", at[11:])},
+			{"/admin/visits/" + id(p.myVisit) + "/reschedule", form("date", at[:10], "time", at[11:])},
 			{"/admin/visits/" + id(p.myVisit) + "/cancel", form()},
 		}
 		for _, tt := range tests {

@@ -9,14 +9,6 @@ import (
 	"github.com/chanjo-health/chanjo/store"
 )
 
-// registerPerson adds an administrator's export and erasure of one health
-// worker's data (design.md "Privacy and consent") to g.
-func (h *Console) registerPerson(g *gin.RouterGroup) {
-	g.GET("/nurses/:id/export.json", h.exportPerson)
-	g.GET("/nurses/:id/export.zip", h.exportPerson)
-	g.POST("/nurses/:id/erase", h.erasePerson)
-}
-
 // adminsWorker loads the worker of the path for an administrator. The
 // scope comes first, so a worker outside it is a 404 as on every object
 // route; a supervisor who sees her gets 403.

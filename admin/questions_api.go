@@ -2,7 +2,6 @@ package admin
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -21,6 +20,10 @@ type questionJSON struct {
 	AnsweredBy  string     `json:"answered_by"`
 	AnsweredAt  *time.Time `json:"answered_at"`
 	EscalatedAt *time.Time `json:"escalated_at"`
+	ClosedAt    *time.Time `json:"closed_at"`
+	State       string     `json:"state"`
+	Mentor      string     `json:"mentor"`
+	HandedTo    string     `json:"handed_to"`
 }
 
 type nurseJSON struct {
@@ -39,10 +42,17 @@ func timeOrNil(valid bool, t time.Time) *time.Time {
 	return &t
 }
 
-// listQuestions is GET /api/v1/questions: the threads of the token's
-// scope, unanswered first.
+// listQuestions is GET /api/v1/questions?state=: the threads of the
+// token's scope in the state (every state by default), those waiting for an
+// answer first.
 func (a *API) listQuestions(c *gin.Context) {
-	rows, err := a.db.QuestionThreads(c.Request.Context(), scopeOf(c), questionsPage)
+	states, ok := questionStates(c.DefaultQuery("state", "all"))
+	if !ok {
+		msg := "must be waiting, open, passed_on, answered, closed or all"
+		abort(c, http.StatusUnprocessableEntity, apiError{Code: "invalid", Message: "state " + msg, Fields: map[string]string{"state": msg}})
+		return
+	}
+	rows, err := a.db.QuestionThreads(c.Request.Context(), scopeOf(c), questionsPage, states...)
 	if err != nil {
 		a.fail(c, err)
 		return
@@ -56,9 +66,9 @@ func (a *API) listQuestions(c *gin.Context) {
 
 // getQuestion is GET /api/v1/questions/:id, 404 outside the scope.
 func (a *API) getQuestion(c *gin.Context) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := pathID(c)
 	if err != nil {
-		a.fail(c, store.ErrNotFound)
+		a.fail(c, err)
 		return
 	}
 	q, err := a.db.QuestionThread(c.Request.Context(), scopeOf(c), id)
@@ -73,5 +83,6 @@ func threadJSON(q store.QuestionThread) questionJSON {
 	return questionJSON{ID: q.ID, Question: q.Body, Source: q.Source, AskedAt: q.AskedAt,
 		Nurse:  nurseJSON{ID: q.WorkerID, Name: q.Nurse, Phone: q.Phone, Facility: q.Facility, SubCounty: q.SubCounty},
 		Answer: q.Answer, AnsweredBy: q.Answerer, AnsweredAt: timeOrNil(q.AnsweredAt.Valid, q.AnsweredAt.Time),
-		EscalatedAt: timeOrNil(q.EscalatedAt.Valid, q.EscalatedAt.Time)}
+		EscalatedAt: timeOrNil(q.EscalatedAt.Valid, q.EscalatedAt.Time), ClosedAt: timeOrNil(q.ClosedAt.Valid, q.ClosedAt.Time),
+		State: string(q.State()), Mentor: q.Mentor, HandedTo: q.AssignedTo}
 }

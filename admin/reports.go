@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/chanjo-health/chanjo/lessons"
 	"github.com/chanjo-health/chanjo/lessons/stock"
+	"github.com/chanjo-health/chanjo/percent"
 	"github.com/chanjo-health/chanjo/store"
 )
 
@@ -19,6 +21,8 @@ type reporter struct {
 	db   *store.DB
 	pack *lessons.Pack
 	tz   *time.Location
+	// filter narrows every report to a facility, a group and a period.
+	filter store.ReportFilter
 }
 
 // newReporter returns a reporter of pack, or of the embedded pack when nil;
@@ -55,7 +59,7 @@ func (r reporter) topics(ids ...string) []lessons.Topic {
 	ts := slices.Clone(r.pack.Topics)
 	for _, id := range ids {
 		if !slices.ContainsFunc(ts, func(t lessons.Topic) bool { return t.ID == id }) {
-			ts = append(ts, lessons.Topic{ID: id, Title: lessons.Text{En: id, Sw: id}})
+			ts = append(ts, lessons.Topic{ID: id, Title: lessons.Text{"en": id, "sw": id}})
 		}
 	}
 	return ts
@@ -74,7 +78,7 @@ type assessmentRow struct {
 }
 
 func (r reporter) assessments(ctx context.Context, sc store.Scope) ([]assessmentRow, error) {
-	scores, err := r.db.AssessmentScores(ctx, sc)
+	scores, err := r.db.AssessmentScores(ctx, sc, r.filter)
 	if err != nil {
 		return nil, err
 	}
@@ -112,17 +116,10 @@ type lessonRow struct {
 }
 
 // Pct is the share of active nurses who finished the lesson.
-func (l lessonRow) Pct() float64 { return share(l.Done, l.Active) }
+func (l lessonRow) Pct() float64 { return percent.Of(l.Done, l.Active) }
 
 // Pct is the share of active nurses who finished every lesson of the topic.
-func (c completionRow) Pct() float64 { return share(c.AllLessons, c.Active) }
-
-func share(n, of int) float64 {
-	if of == 0 {
-		return 0
-	}
-	return float64(n) * 100 / float64(of)
-}
+func (c completionRow) Pct() float64 { return percent.Of(c.AllLessons, c.Active) }
 
 func (r reporter) completion(ctx context.Context, sc store.Scope) ([]completionRow, error) {
 	var tls []store.TopicLessons
@@ -133,7 +130,7 @@ func (r reporter) completion(ctx context.Context, sc store.Scope) ([]completionR
 		}
 		tls = append(tls, tl)
 	}
-	active, cs, err := r.db.LessonCompletion(ctx, sc, tls)
+	active, cs, err := r.db.LessonCompletion(ctx, sc, r.filter, tls)
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +157,7 @@ type checklistRow struct {
 // Pcts are the shares of done, partly and not done.
 func (c checklistRow) Pcts() []float64 {
 	n := c.Total()
-	return []float64{share(c.Done, n), share(c.Partly, n), share(c.NotDone, n)}
+	return []float64{percent.Of(c.Done, n), percent.Of(c.Partly, n), percent.Of(c.NotDone, n)}
 }
 
 // checklist returns the trends of the last checklistMonths months, by
@@ -172,7 +169,7 @@ func (r reporter) checklist(ctx context.Context, sc store.Scope) ([]checklistRow
 	}
 	now := r.db.Now().In(r.tz)
 	since := time.Date(now.Year(), now.Month()-checklistMonths+1, 1, 0, 0, 0, 0, r.tz)
-	months, err := r.db.ChecklistTrends(ctx, sc, r.tz, since, topicOf)
+	months, err := r.db.ChecklistTrends(ctx, sc, r.filter, r.tz, since, topicOf)
 	if err != nil {
 		return nil, err
 	}
@@ -192,11 +189,36 @@ func (r reporter) checklist(ctx context.Context, sc store.Scope) ([]checklistRow
 	return rows, nil
 }
 
-// stockRow is a facility whose latest calculation shows low or high stock.
+// stockCalculators are the calculators whose answers grade a facility's
+// stock by the pack's policy; their latest answer of a vaccine is what the
+// stock alerts read (a session's vials or a dropout rate grade no stock).
+var stockCalculators = []string{"months-of-stock", "stock-levels", "order-quantity"}
+
+// stockRow is a facility's vaccine whose latest calculation shows low or
+// high stock.
 type stockRow struct {
 	store.StockAlert
-	Level   string // "low" or "high"
-	Meaning string // the calculator's line for the nurse, in English
+	VaccineName string // in English; "" for a calculation stored without one
+	Level       string // "low" or "high"
+	Meaning     string // the calculator's line for the nurse, in English: the action
+	Numbers     string // the arithmetic behind the answer, in English
+	Trend       []stockPoint
+}
+
+// stockPoint is a calculation of a stock alert's trend, as people read it.
+type stockPoint struct {
+	At    time.Time
+	Grade string // "below order point"
+	Level string // "low", "high" or "" for stock within the policy
+}
+
+// TrendText is the trend on one line, oldest first.
+func (r stockRow) TrendText() string {
+	parts := make([]string, len(r.Trend))
+	for i, p := range r.Trend {
+		parts[len(parts)-1-i] = p.At.Format("2 Jan") + " " + p.Grade
+	}
+	return strings.Join(parts, " → ")
 }
 
 func (r reporter) stock(ctx context.Context, sc store.Scope) ([]stockRow, error) {
@@ -204,21 +226,39 @@ func (r reporter) stock(ctx context.Context, sc store.Scope) ([]stockRow, error)
 	for _, c := range slices.Concat(lowStock, highStock) {
 		codes = append(codes, string(c))
 	}
-	alerts, err := r.db.StockAlerts(ctx, sc, codes)
+	alerts, err := r.db.StockAlerts(ctx, sc, r.filter, stockCalculators, codes)
 	if err != nil {
 		return nil, err
 	}
 	rows := make([]stockRow, len(alerts))
 	for i, a := range alerts {
-		row := stockRow{StockAlert: a, Level: "high"}
-		if slices.Contains(lowStock, stock.Code(a.Status)) {
-			row.Level = "low"
+		row := stockRow{StockAlert: a, Level: stockLevel(a.Status)}
+		if a.Vaccine != "" {
+			row.VaccineName = r.pack.VaccineName(a.Vaccine, "en")
 		}
 		var ans stock.Answer
 		if json.Unmarshal([]byte(a.Result), &ans) == nil {
-			row.Meaning = ans.Status.EN
+			row.Meaning = ans.Status.Text.In("en")
+			for _, f := range ans.Formula {
+				row.Numbers = strings.TrimPrefix(row.Numbers+"; "+f.In("en"), "; ")
+			}
+		}
+		for _, p := range a.Trend {
+			row.Trend = append(row.Trend, stockPoint{At: p.At.In(r.tz), Grade: strings.ReplaceAll(p.Status, "_", " "), Level: stockLevel(p.Status)})
 		}
 		rows[i] = row
 	}
 	return rows, nil
+}
+
+// stockLevel is "low" or "high" for a status the stock report lists, ""
+// otherwise.
+func stockLevel(status string) string {
+	switch {
+	case slices.Contains(lowStock, stock.Code(status)):
+		return "low"
+	case slices.Contains(highStock, stock.Code(status)):
+		return "high"
+	}
+	return ""
 }

@@ -20,11 +20,11 @@ type csvTable struct {
 // request's scope.
 func (h *Console) reportCSV(name string, table func(ctx context.Context, r reporter, sc store.Scope) (csvTable, error)) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		r, err := newReporter(h.db, h.Pack, h.tz)
-		var t csvTable
-		if err == nil {
-			t, err = table(c.Request.Context(), r, scopeOf(c))
+		r, err := h.filteredReporter(c)
+		if err != nil {
+			return
 		}
+		t, err := table(c.Request.Context(), r, scopeOf(c))
 		if err != nil {
 			h.fail(c, err)
 			return
@@ -49,7 +49,7 @@ func assessmentsTable(ctx context.Context, r reporter, sc store.Scope) (csvTable
 			if f.Mean.OK {
 				mean = decimal(f.Mean.Pct)
 			}
-			t.rows = append(t.rows, []string{row.Topic.ID, cell(row.Topic.Title.En), string(lessons.Assessments[i]), strconv.Itoa(f.Nurses), mean})
+			t.rows = append(t.rows, []string{row.Topic.ID, cell(row.Topic.Title.In("en")), string(lessons.Assessments[i]), strconv.Itoa(f.Nurses), mean})
 		}
 	}
 	return t, err
@@ -62,10 +62,10 @@ func completionTable(ctx context.Context, r reporter, sc store.Scope) (csvTable,
 	t := csvTable{header: []string{"topic", "lesson", "title", "completed", "active_nurses", "completed_pct", "completed_topic"}}
 	itoa := strconv.Itoa
 	for _, row := range rows {
-		t.rows = append(t.rows, []string{row.Topic.ID, "", cell(row.Topic.Title.En), itoa(row.AllLessons), itoa(row.Active),
+		t.rows = append(t.rows, []string{row.Topic.ID, "", cell(row.Topic.Title.In("en")), itoa(row.AllLessons), itoa(row.Active),
 			decimal(row.Pct()), itoa(row.Completed)})
 		for _, l := range row.Lessons {
-			t.rows = append(t.rows, []string{row.Topic.ID, l.Lesson.ID, cell(l.Lesson.Title.En), itoa(l.Done), itoa(row.Active),
+			t.rows = append(t.rows, []string{row.Topic.ID, l.Lesson.ID, cell(l.Lesson.Title.In("en")), itoa(l.Done), itoa(row.Active),
 				decimal(l.Pct()), ""})
 		}
 	}
@@ -78,7 +78,7 @@ func checklistTable(ctx context.Context, r reporter, sc store.Scope) (csvTable, 
 	itoa := strconv.Itoa
 	for _, row := range rows {
 		p := row.Pcts()
-		t.rows = append(t.rows, []string{row.Month, row.Topic.ID, cell(row.Topic.Title.En), itoa(row.Done), itoa(row.Partly), itoa(row.NotDone),
+		t.rows = append(t.rows, []string{row.Month, row.Topic.ID, cell(row.Topic.Title.In("en")), itoa(row.Done), itoa(row.Partly), itoa(row.NotDone),
 			decimal(p[0]), decimal(p[1]), decimal(p[2])})
 	}
 	return t, err
@@ -86,10 +86,12 @@ func checklistTable(ctx context.Context, r reporter, sc store.Scope) (csvTable, 
 
 func stockTable(ctx context.Context, r reporter, sc store.Scope) (csvTable, error) {
 	rows, err := r.stock(ctx, sc)
-	t := csvTable{header: []string{"facility_code", "facility_name", "sub_county", "calculator", "status", "level", "meaning", "calculated_by", "calculated_at"}}
+	t := csvTable{header: []string{"facility_code", "facility_name", "sub_county", "vaccine", "calculator", "status", "level", "meaning",
+		"numbers", "trend", "calculated_by", "calculated_at"}}
 	for _, row := range rows {
-		t.rows = append(t.rows, []string{cell(row.FacilityCode), cell(row.FacilityName), cell(row.SubCounty), row.Calculator, row.Status, row.Level,
-			cell(row.Meaning), cell(row.Worker), row.At.UTC().Format("2006-01-02T15:04:05Z")})
+		t.rows = append(t.rows, []string{cell(row.FacilityCode), cell(row.FacilityName), cell(row.SubCounty), row.Vaccine, row.Calculator,
+			row.Status, row.Level, cell(row.Meaning), cell(row.Numbers), cell(row.TrendText()), cell(row.Worker),
+			row.At.UTC().Format("2006-01-02T15:04:05Z")})
 	}
 	return t, err
 }

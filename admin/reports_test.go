@@ -174,10 +174,11 @@ func TestReportCSVFigures(t *testing.T) {
 				row("2025-03", "ipc", "Talking with caregivers", "2", "1", "1", "50.0", "25.0", "25.0"),
 			}, 2},
 			{"/admin/reports/stock.csv", [][]string{
-				{"facility_code", "facility_name", "sub_county", "calculator", "status", "level", "meaning", "calculated_by", "calculated_at"},
-				row("F-Kibra", "Kibra Health Centre", "Kibra", "order-quantity", "below_order_point", "low",
-					"below order point: order 1,200 doses (60 vials) now", "Achieng", "2025-03-01T08:00:00Z"),
-			}, 4},
+				{"facility_code", "facility_name", "sub_county", "vaccine", "calculator", "status", "level", "meaning",
+					"numbers", "trend", "calculated_by", "calculated_at"},
+				row("F-Kibra", "Kibra Health Centre", "Kibra", "", "order-quantity", "below_order_point", "low",
+					"below order point: order 1,200 doses (60 vials) now", "", "1 Mar below order point", "Achieng", "2025-03-01T08:00:00Z"),
+			}, 5},
 		}
 		for _, tt := range tests {
 			rec := b.get(tt.path)
@@ -330,9 +331,10 @@ func TestQuestionsPages(t *testing.T) {
 		}
 		got := records(t, b.get("/admin/questions.csv").Body.String())
 		want := [][]string{
-			{"id", "asked_at", "nurse", "phone", "facility", "sub_county", "source", "question", "answer", "answered_by", "answered_at", "escalated_at"},
+			{"id", "asked_at", "nurse", "phone", "facility", "sub_county", "source", "question", "answer", "answered_by", "answered_at", "escalated_at",
+				"state", "mentor", "handed_to", "closed_at"},
 			{fmt.Sprint(f.kibraQ), "2025-03-01T08:00:00Z", "Achieng", "+254711000001", "Kibra Health Centre", "Kibra", "sms",
-				"Je, BCG <inapewa> lini?", "Wakati wa kuzaliwa.", "Dama", "2025-03-10T06:00:00Z", ""},
+				"Je, BCG <inapewa> lini?", "Wakati wa kuzaliwa.", "Dama", "2025-03-10T06:00:00Z", "", "answered", "", "", ""},
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("questions.csv diff (-want +got):\n%s", diff)
@@ -359,7 +361,12 @@ func TestReportsPageCharts(t *testing.T) {
 			t.Fatalf("GET /admin/reports = %d", rec.Code)
 		}
 		page := rec.Body.String()
-		svgs := strings.Split(page, "<svg ")[1:]
+		var svgs []string // the charts, each over its table (stock trends sit in cells)
+		for _, s := range strings.Split(page, "<svg ")[1:] {
+			if strings.Contains(s[:strings.Index(s, ">")], `class="chart"`) {
+				svgs = append(svgs, s)
+			}
+		}
 		if len(svgs) != 3 {
 			t.Fatalf("reports page has %d charts, want 3", len(svgs))
 		}

@@ -45,7 +45,7 @@ VALUES (?, ?, 'sms', ?) RETURNING id`), p.theirNurse, "How do I count open vials
 		}
 		theirs["users"], theirs["tokens"] = h.userByName("wanjiru").ID, tokens[0].ID
 		before := h.snapshot()
-		at := h.now.Add(72 * time.Hour).In(testVisitRules.TZ).Format(sendAtLayout)
+		at := h.now.Add(72 * time.Hour).In(testZone).Format(sendAtLayout)
 		checked := 0
 		for _, r := range h.r.Routes() {
 			if !strings.Contains(r.Path, "/:id") {
@@ -65,7 +65,7 @@ VALUES (?, ?, 'sms', ?) RETURNING id`), p.theirNurse, "How do I count open vials
 			case r.Method == http.MethodGet:
 				code = b.get(path).Code
 			default:
-				code = b.post(path, form("csrf", csrf, "at", at, "language", "sw", "worker_id", id(p.theirNurse))).Code
+				code = b.post(path, form("csrf", csrf, "date", at[:10], "time", at[11:], "language", "sw", "worker_id", id(p.theirNurse))).Code
 			}
 			if code != http.StatusNotFound && !(admins[parts[0]] && code == http.StatusForbidden) {
 				t.Errorf("%s %s as Kibra's supervisor = %d, want 404 (403 for an admin's page)", r.Method, path, code)

@@ -9,20 +9,21 @@ import (
 // ErrUnknownSubCounty is a sub-county the roster does not know.
 var ErrUnknownSubCounty = errors.New("not a sub-county of the roster")
 
-// PickSubCounties returns the roster's spelling of each sub-county asked
-// for, matched without regard to case, so that a supervisor given "kibra"
-// sees the nurses of "Kibra". A sub-county the roster (known) lacks is
-// refused, naming the closest one it has: a supervisor given an unknown
-// sub-county would see no nurse, and nothing would tell anyone why.
+// PickSubCounties returns each sub-county asked for, once, when the roster
+// (known) spells it so (spaces around it aside). Any other is refused,
+// naming the closest the roster has, found without regard to case: "kibra"
+// is refused with "Kibra?" (issue 16), since a supervisor given a
+// sub-county no row carries would see no nurse and nothing would say why,
+// and an operator who sees the roster's spelling once types it from then on.
 func PickSubCounties(known, asked []string) ([]string, error) {
-	byKey := make(map[string]string, len(known))
+	byName := make(map[string]string, len(known))
 	for _, k := range known {
-		byKey[strings.ToLower(strings.TrimSpace(k))] = k
+		byName[strings.TrimSpace(k)] = k
 	}
 	var out []string
 	seen := map[string]bool{}
 	for _, a := range asked {
-		k, ok := byKey[strings.ToLower(strings.TrimSpace(a))]
+		k, ok := byName[strings.TrimSpace(a)]
 		if !ok {
 			return nil, unknownSubCounty(a, known)
 		}

@@ -6,6 +6,8 @@ import (
 	"html"
 	"html/template"
 	"strconv"
+
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // Charts are drawn on the server as inline SVG: no script, nothing to
@@ -169,6 +171,46 @@ func stackedBars(id, title string, parts []string, rows []stackRow) template.HTM
 			x += width
 		}
 		y += barLine
+	}
+	return w.close()
+}
+
+// Trend geometry: a small picture that fits a table cell on a phone.
+const (
+	trendStep   = 20 // between two calculations
+	trendDot    = 4  // a dot's radius
+	trendEdge   = trendDot + 2
+	trendWidth  = 2*trendEdge + (store.StockTrend-1)*trendStep
+	trendHeight = 36
+)
+
+// trendY is the line of a stock level in the trend: high stock at the
+// top, within the policy in the middle, low at the bottom.
+var trendY = map[string]int{"high": 8, "": 18, "low": 28}
+
+// levelColours colour a stock level's dot: red for low, amber for high,
+// green within the policy.
+var levelColours = map[string]string{"low": "#b3261e", "high": "#d39a00", "": "#0b5d4b"}
+
+// TrendChart draws the trend of a stock alert, oldest calculation first:
+// a dot per calculation on its level's line, joined by a line. The
+// picture's title is TrendText, and each dot's tooltip its calculation.
+func (r stockRow) TrendChart() template.HTML {
+	var w svgWriter
+	fmt.Fprintf(&w.buf, `<svg xmlns="http://www.w3.org/2000/svg" class="trend" role="img" viewBox="0 0 %d %d" width="%d" height="%d">`,
+		trendWidth, trendHeight, trendWidth, trendHeight)
+	fmt.Fprintf(&w.buf, `<title>%s</title>`, html.EscapeString(r.TrendText()))
+	var line bytes.Buffer
+	n := len(r.Trend)
+	for i := range r.Trend {
+		p := r.Trend[n-1-i] // the trend is newest first
+		x, y := trendEdge+i*trendStep, trendY[p.Level]
+		fmt.Fprintf(&line, "%d,%d ", x, y)
+		fmt.Fprintf(&w.buf, `<circle cx="%d" cy="%d" r="%d" fill="%s"><title>%s</title></circle>`,
+			x, y, trendDot, levelColours[p.Level], html.EscapeString(p.At.Format("2 Jan")+" "+p.Grade))
+	}
+	if n > 1 {
+		fmt.Fprintf(&w.buf, `<polyline points="%s" fill="none" stroke="#8a94a6" stroke-width="1.5"/>`, bytes.TrimSpace(line.Bytes()))
 	}
 	return w.close()
 }

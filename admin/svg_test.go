@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -85,6 +86,26 @@ func TestBarWidthClamped(t *testing.T) {
 	for _, tt := range tests {
 		if got := barWidth(tt.pct); got != tt.want {
 			t.Errorf("barWidth(%v) = %v, want %v", tt.pct, got, tt.want)
+		}
+	}
+}
+
+// TestStockTrendChart: a stock alert's trend is drawn oldest first, each
+// calculation a dot on its level's line (low at the bottom, in red), the
+// text trend its title for screen readers.
+func TestStockTrendChart(t *testing.T) {
+	at := time.Date(2025, 3, 4, 9, 0, 0, 0, time.UTC)
+	r := stockRow{Trend: []stockPoint{ // newest first, as the store answers
+		{At: at, Grade: "below order point", Level: "low"},
+		{At: at.AddDate(0, 0, -1), Grade: "ok", Level: ""},
+	}}
+	got := string(r.TrendChart())
+	for _, want := range []string{`<title>3 Mar ok → 4 Mar below order point</title>`,
+		`<circle cx="6" cy="18" r="4" fill="#0b5d4b"><title>3 Mar ok</title></circle>` +
+			`<circle cx="26" cy="28" r="4" fill="#b3261e"><title>4 Mar below order point</title></circle>`,
+		`<polyline points="6,18 26,28"`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("TrendChart() lacks %s:\n%s", want, got)
 		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -23,18 +22,6 @@ type usersData struct {
 // adminNav lists the header's tabs that only administrators see.
 var adminNav = []navItem{
 	{"users", "Users", "/admin/users"},
-}
-
-// registerAccounts adds the administrators' pages of console users and API
-// tokens to g, the session group.
-func (h *Console) registerAccounts(g *gin.RouterGroup) {
-	g.GET("/users", h.adminOnly, h.users)
-	g.POST("/users/:id/disable", h.adminOnly, h.disableUser)
-	g.POST("/users/:id/enable", h.adminOnly, h.enableUser)
-	g.POST("/users/:id/reset", h.adminOnly, h.resetPassword)
-	g.POST("/users/:id/set", h.adminOnly, h.setUserAccess)
-	g.GET("/tokens", h.adminOnly, h.tokens)
-	g.POST("/tokens/:id/revoke", h.adminOnly, h.revokeToken)
 }
 
 // users is /admin/users: every console user with what she may see, and
@@ -56,9 +43,9 @@ func (h *Console) users(c *gin.Context) {
 
 // targetUser returns the user of the :id in the path, answering 404 itself.
 func (h *Console) targetUser(c *gin.Context) (store.User, bool) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := pathID(c)
 	if err != nil {
-		h.fail(c, store.ErrNotFound)
+		h.fail(c, err)
 		return store.User{}, false
 	}
 	u, err := h.db.UserByID(c.Request.Context(), id)
@@ -210,9 +197,9 @@ type tokenRow struct {
 }
 
 func (h *Console) revokeToken(c *gin.Context) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := pathID(c)
 	if err != nil {
-		h.fail(c, store.ErrNotFound)
+		h.fail(c, err)
 		return
 	}
 	t, err := h.db.RevokeToken(c.Request.Context(), userOf(c).ID, id)

@@ -76,7 +76,7 @@ func (h *VerifyHandler) verify(c *gin.Context) {
 	default:
 		title := cert.Topic
 		if t, ok := h.pack.Topic(cert.Topic); ok {
-			title = t.Title.En
+			title = t.Title.In("en")
 		}
 		d = verifyData{Found: true, Code: cert.Code, Name: cert.Name, Topic: title, Date: cert.Issued.In(h.tz).Format("2 January 2006")}
 	}

@@ -9,14 +9,14 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/chanjo-health/chanjo/lessons"
 	"github.com/chanjo-health/chanjo/store"
 )
 
-// Console's visit calendar: how far back it looks.
+// Console's visit calendar: how far back it looks. Visits still scheduled
+// (not logged as done or cancelled) show however old: an overdue visit
+// waits on someone until it is logged or cancelled.
 const (
-	// overdueDays is how far back the calendar shows visits still
-	// scheduled (not logged as done).
-	overdueDays = 30
 	// recentDays is how far back the list of visits done reaches.
 	recentDays = 90
 	// recentDone is the most visits done the page lists.
@@ -32,20 +32,20 @@ type visitDay struct {
 
 // visitsData is the visits page's data.
 type visitsData struct {
-	Days    []visitDay
-	Done    []store.VisitRow
-	People  []store.WorkerRow
-	Mentors []store.WorkerRow
-	TZ      string
+	Days []visitDay
+	Done []store.VisitRow
+	TZ   string
+	// DefaultTime is the time the schedule form starts at.
+	DefaultTime string
 }
 
-// visitLists returns the calendar (visits still scheduled from overdueDays
-// ago, by local day) and the visits done recently, newest first: what the
+// visitLists returns the calendar (every visit still scheduled, overdue
+// ones first, by local day) and the visits done recently, newest first: what the
 // page shows and the CSV exports.
 func (h *Console) visitLists(c *gin.Context) ([]store.VisitRow, []store.VisitRow, error) {
 	ctx, sc := c.Request.Context(), scopeOf(c)
 	today := h.localDay(h.db.Now())
-	sched, err := h.db.Visits(ctx, sc, store.VisitFilter{From: today.AddDate(0, 0, -overdueDays), Status: store.VisitScheduled})
+	sched, err := h.db.Visits(ctx, sc, store.VisitFilter{Status: store.VisitScheduled})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -77,21 +77,12 @@ func (h *Console) byDay(vs []store.VisitRow) []visitDay {
 // schedule one.
 func (h *Console) visits(c *gin.Context) {
 	sched, done, err := h.visitLists(c)
-	var people []store.WorkerRow
-	if err == nil {
-		people, err = h.db.ActiveWorkers(c.Request.Context(), scopeOf(c))
-	}
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	d := visitsData{Days: h.byDay(sched), Done: done, People: people, TZ: h.tz.String()}
-	for _, p := range people {
-		if p.Role == store.RoleMentor {
-			d.Mentors = append(d.Mentors, p)
-		}
-	}
-	h.render(c, http.StatusOK, "visits", d)
+	h.render(c, http.StatusOK, "visits", visitsData{Days: h.byDay(sched), Done: done, TZ: h.tz.String(),
+		DefaultTime: h.visitTime()})
 }
 
 // visitData is a visit page's data.
@@ -99,6 +90,8 @@ type visitData struct {
 	V         store.VisitRow
 	Checklist []checklistLine
 	TZ        string
+	// Date and Time are the visit's, local, where the form to move it starts.
+	Date, Time string
 }
 
 // visitParam loads the :id visit inside the scope, answering 404 itself.
@@ -127,44 +120,47 @@ func (h *Console) visit(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	h.render(c, http.StatusOK, "visit", visitData{V: v, Checklist: checklistLines(h.Checklist, answers), TZ: h.tz.String()})
+	at := v.At.In(h.tz)
+	h.render(c, http.StatusOK, "visit", visitData{V: v, Checklist: checklistLines(h.Checklist, answers), TZ: h.tz.String(),
+		Date: at.Format(time.DateOnly), Time: at.Format("15:04")})
 }
 
-// readAt reads the form's datetime-local field "at" in the console's zone.
+// readAt reads the form's fields "date" (2025-03-10) and "time" (14:30) in
+// the console's zone; a visit given no time is at the pack's visit_time.
 func (h *Console) readAt(c *gin.Context) (time.Time, error) {
-	at, err := time.ParseInLocation(sendAtLayout, strings.TrimSpace(c.PostForm("at")), h.tz)
+	day, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(c.PostForm("date")), h.tz)
 	if err != nil {
-		return time.Time{}, visitRefusal("at", "give the date and time of the visit, e.g. 2025-03-10T09:00")
+		return time.Time{}, visitRefusal("date", "give the date of the visit, e.g. 2025-03-10")
 	}
-	return at, nil
-}
-
-// visitFailed answers an error of a visit operation.
-func (h *Console) visitFailed(c *gin.Context, err error) {
-	if status, msg, ok := visitStatus(err); ok {
-		h.errorPage(c, status, strings.ToUpper(msg[:1])+msg[1:]+".")
-		return
+	clock := strings.TrimSpace(c.PostForm("time"))
+	if clock == "" {
+		clock = h.visitTime()
 	}
-	h.fail(c, err)
+	t, err := time.Parse("15:04", clock)
+	if err != nil {
+		return time.Time{}, visitRefusal("time", "give the time of the visit as hours and minutes, e.g. 09:00 or 14:30")
+	}
+	return day.Add(time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute), nil
 }
 
 // scheduleVisit is POST /admin/visits.
 func (h *Console) scheduleVisit(c *gin.Context) {
-	mentor, ok := h.formID(c, "mentor_id", "Choose a mentor.")
-	if !ok {
-		return
-	}
-	mentee, ok := h.formID(c, "mentee_id", "Choose the nurse to visit.")
-	if !ok {
-		return
-	}
 	at, err := h.readAt(c)
-	var v store.VisitRow
-	if err == nil {
-		v, err = scheduleVisit(c.Request.Context(), h.db, scopeOf(c), h.VisitRules, userOf(c).ID, mentor, mentee, at)
-	}
 	if err != nil {
-		h.visitFailed(c, err)
+		h.fail(c, err)
+		return
+	}
+	mentor, ok := h.pick(c, mentorPicker)
+	if !ok {
+		return
+	}
+	mentee, ok := h.pick(c, menteePicker)
+	if !ok {
+		return
+	}
+	v, err := scheduleVisit(c.Request.Context(), h.db, scopeOf(c), h.Mentoring, userOf(c).ID, mentor, mentee, at)
+	if err != nil {
+		h.fail(c, err)
 		return
 	}
 	h.redirect(c, fmt.Sprintf("/admin/visits/%d", v.ID), "Visit scheduled; reminders will go to "+v.MentorName+" and "+v.MenteeName+".")
@@ -178,10 +174,10 @@ func (h *Console) rescheduleVisit(c *gin.Context) {
 	}
 	at, err := h.readAt(c)
 	if err == nil {
-		_, err = rescheduleVisit(c.Request.Context(), h.db, scopeOf(c), h.VisitRules, userOf(c).ID, id, at)
+		_, err = rescheduleVisit(c.Request.Context(), h.db, scopeOf(c), h.Mentoring, userOf(c).ID, id, at)
 	}
 	if err != nil {
-		h.visitFailed(c, err)
+		h.fail(c, err)
 		return
 	}
 	h.redirect(c, "/admin/visits/"+strconv.FormatInt(id, 10), "Visit moved; its reminders follow it.")
@@ -193,9 +189,17 @@ func (h *Console) cancelVisit(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if _, err := cancelVisit(c.Request.Context(), h.db, scopeOf(c), h.VisitRules, userOf(c).ID, id); err != nil {
-		h.visitFailed(c, err)
+	if _, err := cancelVisit(c.Request.Context(), h.db, scopeOf(c), h.Mentoring, userOf(c).ID, id); err != nil {
+		h.fail(c, err)
 		return
 	}
 	h.redirect(c, "/admin/visits/"+strconv.FormatInt(id, 10), "Visit cancelled; its reminders will not be sent.")
+}
+
+// visitTime is the pack's time ("09:00") of a visit scheduled without one.
+func (h *Console) visitTime() string {
+	if p, err := packOr(h.Pack); err == nil {
+		return p.Settings.VisitTime.String()
+	}
+	return lessons.Clock{Hour: 9}.String()
 }

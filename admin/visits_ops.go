@@ -2,17 +2,17 @@ package admin
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"time"
 
+	"github.com/chanjo-health/chanjo/mentoring"
 	"github.com/chanjo-health/chanjo/store"
 )
 
 // The visit operations the console and the API share: each checks the
-// scope, changes the visit through the store (which recomputes its
-// reminders in the same transaction) and writes the audit log.
+// scope, changes the visit through the mentoring service (which recomputes
+// its reminders and queues its notices in the same transaction) and writes
+// the audit log.
 
 // visitRefusal is a visit change refused for a reason people can act on.
 func visitRefusal(field, msg string) error {
@@ -32,17 +32,10 @@ func checkVisitDay(now time.Time, loc *time.Location, at time.Time) error {
 	return nil
 }
 
-func zoneOf(rules store.VisitRules) *time.Location {
-	if rules.TZ == nil {
-		return time.UTC
-	}
-	return rules.TZ
-}
-
 // scheduleVisit schedules the mentor's visit to the mentee, both inside
 // the scope (else store.ErrNotFound).
-func scheduleVisit(ctx context.Context, db *store.DB, sc store.Scope, rules store.VisitRules, userID, mentorID, menteeID int64, at time.Time) (store.VisitRow, error) {
-	m, err := db.WorkerInScope(ctx, sc, mentorID)
+func scheduleVisit(ctx context.Context, db *store.DB, sc store.Scope, m *mentoring.Service, userID, mentorID, menteeID int64, at time.Time) (store.VisitRow, error) {
+	mentor, err := db.WorkerInScope(ctx, sc, mentorID)
 	if err != nil {
 		return store.VisitRow{}, err
 	}
@@ -50,15 +43,15 @@ func scheduleVisit(ctx context.Context, db *store.DB, sc store.Scope, rules stor
 		return store.VisitRow{}, err
 	}
 	switch {
-	case m.Role != store.RoleMentor:
-		return store.VisitRow{}, visitRefusal("mentor_id", m.Name+" is not a mentor")
+	case mentor.Role != store.RoleMentor:
+		return store.VisitRow{}, visitRefusal("mentor_id", mentor.Name+" is not a mentor")
 	case mentorID == menteeID:
 		return store.VisitRow{}, visitRefusal("mentee_id", "a mentor cannot visit herself")
 	}
-	if err := checkVisitDay(db.Now(), zoneOf(rules), at); err != nil {
+	if err := checkVisitDay(db.Now(), m.Zone(), at); err != nil {
 		return store.VisitRow{}, err
 	}
-	v, err := db.ScheduleVisit(ctx, rules, mentorID, menteeID, at)
+	v, err := m.ScheduleVisit(ctx, mentorID, menteeID, at)
 	if err != nil {
 		return store.VisitRow{}, err
 	}
@@ -66,26 +59,26 @@ func scheduleVisit(ctx context.Context, db *store.DB, sc store.Scope, rules stor
 }
 
 // rescheduleVisit moves the visit inside the scope to at.
-func rescheduleVisit(ctx context.Context, db *store.DB, sc store.Scope, rules store.VisitRules, userID, id int64, at time.Time) (store.VisitRow, error) {
+func rescheduleVisit(ctx context.Context, db *store.DB, sc store.Scope, m *mentoring.Service, userID, id int64, at time.Time) (store.VisitRow, error) {
 	if _, err := db.VisitInScope(ctx, sc, id); err != nil {
 		return store.VisitRow{}, err
 	}
-	if err := checkVisitDay(db.Now(), zoneOf(rules), at); err != nil {
+	if err := checkVisitDay(db.Now(), m.Zone(), at); err != nil {
 		return store.VisitRow{}, err
 	}
-	if _, err := db.RescheduleVisit(ctx, rules, id, at); err != nil {
+	if _, err := m.RescheduleVisit(ctx, id, at); err != nil {
 		return store.VisitRow{}, err
 	}
 	return auditVisit(ctx, db, sc, userID, id, "visit.reschedule", "at "+at.UTC().Format(time.RFC3339))
 }
 
 // cancelVisit cancels the visit inside the scope.
-func cancelVisit(ctx context.Context, db *store.DB, sc store.Scope, rules store.VisitRules, userID, id int64) (store.VisitRow, error) {
+func cancelVisit(ctx context.Context, db *store.DB, sc store.Scope, m *mentoring.Service, userID, id int64) (store.VisitRow, error) {
 	v, err := db.VisitInScope(ctx, sc, id)
 	if err != nil || v.Status == store.VisitCancelled {
 		return v, err
 	}
-	if err := db.CancelVisit(ctx, rules, id); err != nil {
+	if err := m.CancelVisit(ctx, id); err != nil {
 		return store.VisitRow{}, err
 	}
 	return auditVisit(ctx, db, sc, userID, id, "visit.cancel", "")
@@ -99,19 +92,4 @@ func auditVisit(ctx context.Context, db *store.DB, sc store.Scope, userID, id in
 		return store.VisitRow{}, err
 	}
 	return db.VisitInScope(ctx, sc, id)
-}
-
-// visitStatus maps an error of the visit operations to an HTTP status and
-// a message for people; ok is false for an error that is not theirs to fix.
-func visitStatus(err error) (status int, msg string, ok bool) {
-	var ie *store.InputError
-	switch {
-	case errors.As(err, &ie):
-		return http.StatusUnprocessableEntity, ie.Message, true
-	case errors.Is(err, store.ErrVisitClosed):
-		return http.StatusConflict, "this visit is already done or cancelled", true
-	case errors.Is(err, store.ErrInvalidVisit):
-		return http.StatusUnprocessableEntity, "the visit must be today or later, by a mentor to another nurse", true
-	}
-	return 0, "", false
 }

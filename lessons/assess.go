@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/chanjo-health/chanjo/lessons/i18n"
 )
 
 // checkParallel reports a topic whose assessment forms are not parallel:
@@ -99,9 +101,9 @@ func (l *loader) checkClones() {
 		if q.Form != Practice {
 			continue
 		}
-		t := StemTemplate(q.Prompt.En)
+		t := StemTemplate(q.Prompt.In(i18n.Source))
 		for _, a := range assessed {
-			if sameStem(t, StemTemplate(a.Prompt.En)) {
+			if sameStem(t, StemTemplate(a.Prompt.In(i18n.Source))) {
 				at := l.ids[q.ID]
 				l.probs = append(l.probs, Problem{File: at.file, Line: at.line,
 					Message: fmt.Sprintf("practice question %q has the stem of assessment item %q (the same words once numbers and vaccines are set aside): reword one", q.ID, a.ID)})

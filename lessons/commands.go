@@ -8,7 +8,7 @@ import (
 )
 
 // commandsFile holds the phrases of the SMS commands everyone may send
-// (design.md "SMS commands", order 1): staff add the words people really
+// (docs/content.md, commands.yaml): staff add the words people really
 // send, in either language, without a release.
 const commandsFile = "commands.yaml"
 

@@ -67,17 +67,17 @@ func sourcesBlock(p *lessons.Pack) string {
 		for _, j := range p.JobAidsOf(t.ID) {
 			ja = append(ja, j.Sources)
 		}
-		fmt.Fprintf(&b, "| %s (`%s`) | %s | %s | %s |\n", t.Title.En, t.ID, union(ls), union(qs), union(ja))
+		fmt.Fprintf(&b, "| %s (`%s`) | %s | %s | %s |\n", t.Title["en"], t.ID, union(ls), union(qs), union(ja))
 	}
 	b.WriteString("\nEach lesson:\n\n")
 	for _, l := range p.Lessons {
-		fmt.Fprintf(&b, "- `%s` (%s): %s\n", l.ID, l.Title.En, union([][]string{l.Sources}))
+		fmt.Fprintf(&b, "- `%s` (%s): %s\n", l.ID, l.Title["en"], union([][]string{l.Sources}))
 	}
 	return b.String()
 }
 
 // union returns the source ids of lists once each, in the order of
-// domain.md's list of sources.
+// docs/domain.md's list of sources.
 func union(lists [][]string) string {
 	var ids []string
 	for _, s := range lessons.Sources {

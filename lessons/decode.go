@@ -39,14 +39,15 @@ type pos struct {
 type decoder struct {
 	file  string
 	probs *[]Problem
-	sw    *[]swText // every Kiswahili text read, for the glossary check
+	texts *[]langText // every text read, for the glossary check
+	langs *[]Language // the pack's languages, once settings.yaml declared them
 }
 
-// swText is the Kiswahili side of a text and where it is.
-type swText struct {
-	file string
-	line int
-	text string
+// langText is one language of a text and where it is.
+type langText struct {
+	file, lang string
+	line       int
+	text       string
 }
 
 func (d decoder) problem(n *yaml.Node, format string, args ...any) {
@@ -145,27 +146,40 @@ func (d decoder) bool(n *yaml.Node) (v bool) {
 	return v
 }
 
-// text reads {en: "...", sw: "..."}, checking that both languages are there
-// and use only the USSD character set, on one line.
+// text reads a text in every language the pack declares, {en: "...",
+// sw: "..."}, checking that each is there and uses only the USSD character
+// set, on one line.
 func (d decoder) text(n *yaml.Node) Text {
-	var t Text
+	langs := *d.langs
+	t := make(Text, len(langs))
+	if len(langs) == 0 {
+		return t // settings.yaml declares none: one problem there, not one per text
+	}
 	if n.Kind != yaml.MappingNode {
-		d.problem(n, "want a text in both languages, {en: \"...\", sw: \"...\"}, found %s", kindName(n))
+		d.problem(n, "want a text in every language, {%s: \"...\"}, found %s", strings.Join(codes(langs), ": \"...\", "), kindName(n))
 		return t
 	}
-	d.fields(n, map[string]func(*yaml.Node){
-		"en": func(v *yaml.Node) { t.En = d.phrase(v, "en") },
-		"sw": func(v *yaml.Node) { t.Sw = d.phrase(v, "sw") },
-	}, "en", "sw")
-	for _, lang := range screen.Languages {
-		if strings.TrimSpace(t.In(lang)) == "" {
-			d.problem(n, "missing translation: %s is empty", lang)
-		}
+	spec := make(map[string]func(*yaml.Node), len(langs))
+	for _, l := range langs {
+		spec[l.Code] = func(v *yaml.Node) { t[l.Code] = d.phrase(v, l.Code) }
 	}
-	if d.sw != nil {
-		*d.sw = append(*d.sw, swText{file: d.file, line: n.Line, text: t.Sw})
+	d.fields(n, spec, codes(langs)...)
+	for _, l := range langs {
+		if strings.TrimSpace(t[l.Code]) == "" {
+			d.problem(n, "missing translation: %s is empty", l.Code)
+		}
+		*d.texts = append(*d.texts, langText{file: d.file, line: n.Line, lang: l.Code, text: t[l.Code]})
 	}
 	return t
+}
+
+// codes returns the codes of langs.
+func codes(langs []Language) []string {
+	cs := make([]string, len(langs))
+	for i, l := range langs {
+		cs[i] = l.Code
+	}
+	return cs
 }
 
 // phrase reads one language of a text.
@@ -202,10 +216,10 @@ func (d decoder) limit(n *yaml.Node, what, lang, s string, max int) {
 	}
 }
 
-// limitText applies limit to both languages of t.
+// limitText applies limit to every language of t.
 func (d decoder) limitText(n *yaml.Node, what string, t Text, max int) {
-	for _, lang := range screen.Languages {
-		d.limit(n, what, lang, t.In(lang), max)
+	for _, l := range *d.langs {
+		d.limit(n, what, l.Code, t.In(l.Code), max)
 	}
 }
 

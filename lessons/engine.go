@@ -1,7 +1,6 @@
 package lessons
 
 import (
-	"fmt"
 	"time"
 )
 
@@ -106,18 +105,10 @@ func (p *Pack) Report(l Learner) []TopicReport {
 	return rs
 }
 
-// certificate is the SMS a nurse gets when she completes a topic: her
-// completion certificate. The verbs take her name, the date, the topic's
-// title, PassPercent and the certificate's code, which anyone can check at
-// /verify/CODE. With the longest title and a long name it fits two SMS.
-var certificate = Text{
-	En: "Chanjo certificate: congratulations, %s! On %s you completed the topic '%s': all its lessons and a quiz of %d%% or more. Verification code: %s",
-	Sw: "Cheti cha Chanjo: hongera, %s! Tarehe %s umekamilisha mada '%s': masomo yake yote na zoezi la %d%% au zaidi. Nambari ya kuthibitisha: %s",
-}
-
 // Certificate returns the SMS that certifies that the nurse named name
-// completed topic t on date (YYYY-MM-DD), with the certificate's code, in
-// lang.
-func Certificate(t Topic, lang, name, date, code string) string {
-	return fmt.Sprintf(certificate.In(lang), name, date, t.Title.In(lang), PassPercent, code)
+// completed topic t on date (YYYY-MM-DD), with the certificate's code, which
+// anyone can check at /verify/CODE, in lang (catalogue sms.certificate).
+func (p *Pack) Certificate(t Topic, lang, name, date, code string) string {
+	return p.Say(lang, "sms.certificate", "name", name, "date", date, "topic", t.Title.In(lang),
+		"percent", PassPercent, "code", code)
 }

@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -13,10 +14,9 @@ import (
 // Kiswahili text against it.
 const glossaryFile = "glossary.yaml"
 
-// Term is one entry of the glossary: the words nurses read for a concept.
-type Term struct {
-	En, Sw string
-}
+// Term is one entry of the glossary: the words nurses read for a concept,
+// in every language.
+type Term = Text
 
 // Avoided is a word or phrase that must not appear in Kiswahili text, with
 // what to say instead. Allow lists the phrases in which the word is right
@@ -35,20 +35,21 @@ type VaccineName struct {
 }
 
 // Glossary is the pack's one list of terms: lessons, quizzes, calculators
-// and menus use its Kiswahili words, and the lint flags the variants it
-// lists as ones to avoid.
+// and menus use its words, and the lint flags the variants it lists as ones
+// to avoid in texts of language Lang.
 type Glossary struct {
+	Lang     string // the language the Avoid list checks (glossary.yaml language)
 	Terms    []Term
 	Avoid    []Avoided
 	Vaccines []VaccineName
 	patterns []*regexp.Regexp // one per Avoid entry, matching the word whole
 }
 
-// Avoided returns the entries of g.Avoid that sw uses outside their
-// allowed phrases, in glossary order.
-func (g *Glossary) Avoided(sw string) []Avoided {
+// Avoided returns the entries of g.Avoid that s, a text in g.Lang, uses
+// outside their allowed phrases, in glossary order.
+func (g *Glossary) Avoided(s string) []Avoided {
 	var found []Avoided
-	lower := strings.ToLower(sw)
+	lower := strings.ToLower(s)
 	for i, a := range g.Avoid {
 		text := lower
 		for _, ok := range a.Allow {
@@ -81,11 +82,13 @@ func (p *Pack) VaccineName(id, lang string) string {
 func (l *loader) glossary(d decoder, n *yaml.Node) {
 	g := &l.pack.Glossary
 	d.fields(n, map[string]func(*yaml.Node){
+		"language": func(v *yaml.Node) {
+			if g.Lang = d.str(v); !slices.ContainsFunc(*d.langs, func(l Language) bool { return l.Code == g.Lang }) {
+				d.problem(v, "language %q is not one of the pack's (%s)", g.Lang, strings.Join(codes(*d.langs), ", "))
+			}
+		},
 		"terms": func(v *yaml.Node) {
-			d.list(v, func(item *yaml.Node) {
-				t := d.text(item)
-				g.Terms = append(g.Terms, Term(t))
-			})
+			d.list(v, func(item *yaml.Node) { g.Terms = append(g.Terms, d.text(item)) })
 		},
 		"vaccines": func(v *yaml.Node) { d.list(v, func(item *yaml.Node) { l.vaccineName(d, item) }) },
 		"avoid":    func(v *yaml.Node) { d.list(v, func(item *yaml.Node) { l.avoided(d, item) }) },
@@ -117,14 +120,23 @@ func (l *loader) avoided(d decoder, n *yaml.Node) {
 	g.patterns = append(g.patterns, regexp.MustCompile(`\b`+regexp.QuoteMeta(strings.ToLower(a.Word))+`\b`))
 }
 
-// checkGlossary reports every Kiswahili text of the pack that uses a word
-// the glossary says to avoid, at the text's line.
+// checkGlossary reports every text in the glossary's language that uses a
+// word the glossary says to avoid, at the text's line.
 func (l *loader) checkGlossary() {
 	g := &l.pack.Glossary
-	for _, t := range l.swTexts {
+	name := g.Lang
+	for _, lang := range l.pack.Settings.Languages {
+		if lang.Code == g.Lang {
+			name = lang.Name
+		}
+	}
+	for _, t := range l.texts {
+		if t.lang != g.Lang {
+			continue
+		}
 		for _, a := range g.Avoided(t.text) {
 			l.probs = append(l.probs, Problem{File: t.file, Line: t.line,
-				Message: "sw: \"" + a.Word + "\" is a word to avoid in Kiswahili: say \"" + a.Say + "\" (" + glossaryFile + ")"})
+				Message: t.lang + ": \"" + a.Word + "\" is a word to avoid in " + name + ": say \"" + a.Say + "\" (" + glossaryFile + ")"})
 		}
 	}
 }

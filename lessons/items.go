@@ -6,11 +6,9 @@ import (
 	"slices"
 
 	"go.yaml.in/yaml/v3"
-
-	"github.com/chanjo-health/chanjo/lessons/screen"
 )
 
-// Limits of the content pack format (content-format.md) that no composed
+// Limits of the content pack format (docs/content.md) that no composed
 // screen measures: these texts appear in menus and SMS the lint cannot see.
 const (
 	maxTitle     = 28  // a line of a numbered menu
@@ -59,11 +57,11 @@ func (l *loader) sources(d decoder, n *yaml.Node) []string {
 	ss := d.strs(n)
 	for i, s := range ss {
 		if !slices.Contains(Sources, s) {
-			d.problem(n.Content[i], "unknown source %q (see domain.md, Sources)", s)
+			d.problem(n.Content[i], "unknown source %q (see docs/domain.md, Sources)", s)
 		}
 	}
 	if n.Kind == yaml.SequenceNode && len(ss) == 0 {
-		d.problem(n, "no sources: list the domain.md sources of the facts")
+		d.problem(n, "no sources: list the docs/domain.md sources of the facts")
 	}
 	return ss
 }
@@ -86,8 +84,8 @@ func (l *loader) lesson(d decoder, n *yaml.Node, fileTopic string) {
 		},
 		"key_point": func(v *yaml.Node) { x.KeyPoint = d.text(v); keyNode = v },
 	})
-	budget := screen.MinBudget(PageKind)
-	for _, lang := range screen.Languages {
+	budget := l.pack.minBudget(PageKind)
+	for _, lang := range codes(l.pack.Settings.Languages) {
 		for i := range x.Screens() {
 			what, node := fmt.Sprintf("page %d screen", i+1), keyNode
 			if i < len(pageNodes) {
@@ -95,7 +93,7 @@ func (l *loader) lesson(d decoder, n *yaml.Node, fileTopic string) {
 			} else {
 				what = "key point screen"
 			}
-			d.limit(node, what, lang, PageScreen(x, i, lang), budget)
+			d.limit(node, what, lang, l.pack.PageScreen(x, i, lang), budget)
 		}
 	}
 	l.pack.Lessons = append(l.pack.Lessons, x)
@@ -130,11 +128,11 @@ func (l *loader) question(d decoder, n *yaml.Node, fileTopic string) {
 	for i := range order {
 		order[i] = i
 	}
-	for _, lang := range screen.Languages {
-		body := QuestionScreen(x, order, MaxQuizLen, MaxQuizLen, lang)
-		d.limit(promptNode, "question screen", lang, body, screen.MinBudget(QuestionKind))
+	for _, lang := range codes(l.pack.Settings.Languages) {
+		body := l.pack.QuestionScreen(x, order, MaxQuizLen, MaxQuizLen, lang)
+		d.limit(promptNode, "question screen", lang, body, l.pack.minBudget(QuestionKind))
 		for i, en := range explainNodes {
-			d.limit(en, "explanation screen", lang, ExplainScreen(x, i, lang), screen.MinBudget(ExplainKind))
+			d.limit(en, "explanation screen", lang, l.pack.ExplainScreen(x, i, lang), l.pack.minBudget(ExplainKind))
 		}
 	}
 	l.pack.Questions = append(l.pack.Questions, x)
@@ -184,7 +182,7 @@ func (l *loader) options(d decoder, n *yaml.Node) ([]Option, []*yaml.Node) {
 }
 
 func (l *loader) notVague(d decoder, n *yaml.Node, t Text) {
-	for _, lang := range screen.Languages {
+	for _, lang := range codes(l.pack.Settings.Languages) {
 		if m := vague.FindString(t.In(lang)); m != "" {
 			d.problem(n, "option (%s) says %q, but options are shuffled on screen", lang, m)
 		}

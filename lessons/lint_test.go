@@ -81,7 +81,7 @@ func TestLintReportsAppendedMistakes(t *testing.T) {
 		{"unknown field", "lessons-stock.yaml", strings.Replace(lessonWithPage2(`{en: "B.", sw: "B."}`), "title:", "titel:", 1), 4, `unknown field "titel"`},
 		{"missing field", "lessons-stock.yaml", strings.Replace(lessonWithPage2(`{en: "B.", sw: "B."}`), "title:", "titel:", 1), 1, `missing field "title"`},
 		{"unknown language", "lessons-stock.yaml", lessonWithPage2(`{en: "B.", sw: "B.", fr: "B."}`), 7, `unknown field "fr" (known: en, sw)`},
-		{"text in one language", "lessons-stock.yaml", strings.Replace(lessonWithPage2(`{en: "B.", sw: "B."}`), `{en: "Extra", sw: "Ziada"}`, `"Extra"`, 1), 4, `want a text in both languages, {en: "...", sw: "..."}, found "Extra"`},
+		{"text in one language", "lessons-stock.yaml", strings.Replace(lessonWithPage2(`{en: "B.", sw: "B."}`), `{en: "Extra", sw: "Ziada"}`, `"Extra"`, 1), 4, `want a text in every language, {en: "...", sw: "..."}, found "Extra"`},
 		{"title too long", "lessons-stock.yaml", strings.Replace(lessonWithPage2(`{en: "B.", sw: "B."}`), `en: "Extra"`, `en: "`+long(29)+`"`, 1), 4, "title (en) is 29 characters, over 28"},
 		{"unknown form", "questions-stock.yaml", strings.Replace(questionWith(yes, no), "practice", "quiz", 1), 3, `unknown form "quiz"`},
 		{"bad id", "checklist.yaml", "- id: Chk_X\n  topic: stock\n  text: {en: \"X\", sw: \"X\"}\n", 1, `id "Chk_X": use lowercase`},
@@ -115,20 +115,20 @@ func TestLintReportsPackMistakes(t *testing.T) {
 		line int
 		want string
 	}{
-		{"too few lessons", genPack(size{3, 3, 12, 3, 3}), "settings.yaml", 5, `topic "stock" has 3 lessons, needs at least 4`},
-		{"too few practice questions", genPack(size{4, 3, 11, 3, 3}), "settings.yaml", 5, "has 11 practice questions, needs at least 12"},
-		{"too few per assessment form", genPack(size{4, 3, 12, 7, 3}), "settings.yaml", 5, "has 7 baseline questions, needs at least 8"},
-		{"too few checklist items", genPack(size{4, 3, 12, 3, 2}), "settings.yaml", 5, "has 2 checklist items, needs at least 3"},
-		{"no job aid", withFile(base, "jobaids.yaml", ""), "settings.yaml", 5, "has 0 job aids, needs at least 1"},
+		{"too few lessons", genPack(size{3, 3, 12, 3, 3}), "settings.yaml", 7, `topic "stock" has 3 lessons, needs at least 4`},
+		{"too few practice questions", genPack(size{4, 3, 11, 3, 3}), "settings.yaml", 7, "has 11 practice questions, needs at least 12"},
+		{"too few per assessment form", genPack(size{4, 3, 12, 7, 3}), "settings.yaml", 7, "has 7 baseline questions, needs at least 8"},
+		{"too few checklist items", genPack(size{4, 3, 12, 3, 2}), "settings.yaml", 7, "has 2 checklist items, needs at least 3"},
+		{"no job aid", withFile(base, "jobaids.yaml", ""), "settings.yaml", 7, "has 0 job aids, needs at least 1"},
 		{"no settings", withFile(base, "settings.yaml", ""), "settings.yaml", 0, "missing file"},
 		{"unknown file", withFile(base, "lesson-stock.yaml", "[]"), "lesson-stock.yaml", 0, "unknown file"},
 		{"yml extension", withFile(base, "extra.yml", "[]"), "extra.yml", 0, "name the file .yaml"},
 		{"file of an unknown topic", withFile(base, "lessons-ipc.yaml", "[]"), "lessons-ipc.yaml", 0, `file names topic "ipc", not in settings.yaml (stock)`},
 		{"item of another topic", withFile(withFile(base, "settings.yaml", settingsYAML+"  - {id: ipc, title: {en: \"Talk\", sw: \"Ongea\"}}\n"),
 			"lessons-ipc.yaml", "- id: ipc-a\n  topic: stock\n"), "lessons-ipc.yaml", 2, `topic "stock" in the file of topic "ipc"`},
-		{"bad vaccine", withFile(base, "settings.yaml", strings.Replace(settingsYAML, "doses_per_vial: 10", "doses_per_vial: 0", 1)), "settings.yaml", 3, `vaccine "penta": stock: doses_per_vial`},
-		{"bad stock policy", withFile(base, "settings.yaml", strings.Replace(settingsYAML, "supply_months: 1", "supply_months: -1", 1)), "settings.yaml", 1, "stock policy: stock: supply_months"},
-		{"number expected", withFile(base, "settings.yaml", strings.Replace(settingsYAML, "lead_days: 7", "lead_days: seven", 1)), "settings.yaml", 1, `want a whole number, found "seven"`},
+		{"bad vaccine", withFile(base, "settings.yaml", strings.Replace(settingsYAML, "doses_per_vial: 10", "doses_per_vial: 0", 1)), "settings.yaml", 5, `vaccine "penta": stock: doses_per_vial`},
+		{"bad stock policy", withFile(base, "settings.yaml", strings.Replace(settingsYAML, "supply_months: 1", "supply_months: -1", 1)), "settings.yaml", 3, "stock policy: stock: supply_months"},
+		{"number expected", withFile(base, "settings.yaml", strings.Replace(settingsYAML, "lead_days: 7", "lead_days: seven", 1)), "settings.yaml", 3, `want a whole number, found "seven"`},
 		{"unknown placeholder", reminders("<mentor>.", "<name>."), "reminders.yaml", 3, "en: placeholder <name> is not filled for rule visit-before"},
 		{"placeholder of another rule", reminders("Ziara tarehe <date>", "Ziara ya <lesson>"), "reminders.yaml", 3, "sw: placeholder <lesson> is not filled for rule visit-before"},
 		{"reminder over one SMS", reminders("Your next lesson:", strings.Repeat("x", 110)), "reminders.yaml", 12, "reminder SMS with the longest values filled in (en) is 161 characters, over 160"},
@@ -212,7 +212,8 @@ func TestProblemString(t *testing.T) {
 }
 
 // glossaryYAML is a small glossary: two terms, a vaccine and three words to avoid.
-const glossaryYAML = `terms:
+const glossaryYAML = `language: sw
+terms:
   - {en: "coverage", sw: "kiwango cha uchanjaji"}
   - {en: "quiz", sw: "zoezi"}
 vaccines:
@@ -220,7 +221,7 @@ vaccines:
 avoid:
   - {word: "coverage", say: "kiwango cha uchanjaji"}
   - {word: "AMC", say: "wastani wa matumizi ya mwezi (AMC)", allow: ["(AMC)"]}
-  - {word: "maswali", say: "zoezi", allow: ["maswali yangu"]}
+  - {word: "maswali", say: "zoezi", allow: ["maswali yangu", "maswali wazi", "maswali uliyokosa", "maswali kwa mshauri"]}
 `
 
 // TestLintGlossary: a Kiswahili text using a word the glossary says to

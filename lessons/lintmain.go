@@ -47,6 +47,9 @@ func LintMain(args []string, stdout, stderr io.Writer) int {
 		fsys = os.DirFS(dir)
 	}
 	probs := Lint(fsys)
+	if p, err := Load(fsys); err == nil && flags.NArg() == 1 {
+		probs = append(probs, missingKeys(p)...)
+	}
 	for _, p := range probs {
 		p.File = filepath.Join(dir, p.File)
 		fmt.Fprintln(stdout, p)
@@ -69,7 +72,7 @@ func summary(fsys fs.FS) string {
 	for _, f := range Assessments {
 		forms = append(forms, fmt.Sprintf("%d %s", len(p.Assessment(f)), f))
 	}
-	return fmt.Sprintf("%d topics, %d lessons, %d practice questions, assessments: %s, %d job aids, %d checklist items, %d reminders; en and sw",
+	return fmt.Sprintf("%d topics, %d lessons, %d practice questions, assessments: %s, %d job aids, %d checklist items, %d reminders, %d messages; %s",
 		len(p.Topics), len(p.Lessons), count(p.Questions, func(q Question) bool { return q.Form == Practice }),
-		strings.Join(forms, ", "), len(p.JobAids), len(p.Checklist), len(p.Reminders))
+		strings.Join(forms, ", "), len(p.JobAids), len(p.Checklist), len(p.Reminders), len(p.messages), strings.Join(p.LanguageCodes(), ", "))
 }

@@ -23,9 +23,12 @@ func writePack(t *testing.T, fsys fstest.MapFS) string {
 }
 
 func TestLintMain(t *testing.T) {
-	clean := writePack(t, genPack(valid))
+	clean := writePack(t, withCatalogue(genPack(valid)))
 	broken, _ := withAppended(genPack(valid), "checklist.yaml", "- id: chk-x\n  topic: vaccines\n  text: {en: \"X\", sw: \"\"}\n")
 	brokenDir := writePack(t, broken)
+	old := withCatalogue(genPack(valid)) // a pack copied before the navigation words were in the catalogue
+	delete(old, "messages-nav.yaml")
+	oldDir := writePack(t, old)
 	cases := []struct {
 		name   string
 		args   []string
@@ -37,6 +40,9 @@ func TestLintMain(t *testing.T) {
 			filepath.Join(brokenDir, "checklist.yaml") + ":11: unknown topic \"vaccines\" (topics in settings.yaml: stock)",
 			filepath.Join(brokenDir, "checklist.yaml") + ":12: missing translation: sw is empty",
 			brokenDir + ": 2 problems",
+		}},
+		{"pack without keys the code uses", []string{oldDir}, 1, []string{
+			filepath.Join(oldDir, "messages-nav.yaml") + ": missing key nav.back: this version of chanjo uses it",
 		}},
 		{"not a directory", []string{filepath.Join(clean, "nothing")}, 2, nil},
 		{"two directories", []string{clean, clean}, 2, nil},
@@ -55,6 +61,19 @@ func TestLintMain(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestLoadDirNeedsTheCodesKeys: CONTENT_DIR with a catalogue that lacks a
+// key the code uses does not load, so no nurse reads "nav.back".
+func TestLoadDirNeedsTheCodesKeys(t *testing.T) {
+	old := withCatalogue(genPack(valid))
+	delete(old, "messages-nav.yaml")
+	if _, err := lessons.LoadDir(writePack(t, old)); err == nil || !strings.Contains(err.Error(), "missing key nav.back") {
+		t.Errorf("LoadDir(pack without nav keys) = %v, want an error naming nav.back", err)
+	}
+	if _, err := lessons.LoadDir(writePack(t, withCatalogue(genPack(valid)))); err != nil {
+		t.Errorf("LoadDir(pack with the shipped catalogue) = %v", err)
 	}
 }
 

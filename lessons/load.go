@@ -14,6 +14,8 @@ import (
 	"sync"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/chanjo-health/chanjo/lessons/screen"
 )
 
 //go:embed content
@@ -34,13 +36,40 @@ var defaultPack = sync.OnceValues(func() (*Pack, error) { return Load(Embedded()
 // same Pack: read it, never change it.
 func Default() (*Pack, error) { return defaultPack() }
 
-// LoadDir loads the pack in directory dir (CONTENT_DIR).
+// LoadDir loads the pack in directory dir (CONTENT_DIR). Besides Load's
+// checks, its catalogue must hold every key the code uses (those of the
+// embedded pack): a pack copied before an upgrade would show a key where a
+// word belongs.
 func LoadDir(dir string) (*Pack, error) {
-	p, err := Load(os.DirFS(dir))
+	fsys := os.DirFS(dir)
+	p, err := Load(fsys)
+	if err == nil {
+		if probs := missingKeys(p); len(probs) > 0 {
+			err = &LoadError{Problems: probs}
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("lessons: load %s: %w", dir, err)
 	}
 	return p, nil
+}
+
+// missingKeys reports each key of the embedded pack's catalogue that p
+// lacks, at the file it belongs in.
+func missingKeys(p *Pack) []Problem {
+	shipped, err := Default()
+	if err != nil {
+		return []Problem{{File: ".", Message: fmt.Sprintf("the built-in pack does not load: %v", err)}}
+	}
+	var probs []Problem
+	for _, key := range shipped.MessageKeys() {
+		if _, ok := p.messages[key]; !ok {
+			area, _, _ := strings.Cut(key, ".")
+			probs = append(probs, Problem{File: messagesPrefix + area + ".yaml",
+				Message: fmt.Sprintf("missing key %s: this version of chanjo uses it (see lessons/content/%s%s.yaml)", key, messagesPrefix, area)})
+		}
+	}
+	return probs
 }
 
 // Load reads the content pack at the root of fsys. A pack with any problem
@@ -100,20 +129,22 @@ const (
 )
 
 type loader struct {
-	fsys    fs.FS
-	pack    *Pack
-	probs   []Problem
-	topics  map[string]pos // where each topic is declared in settings.yaml
-	ids     map[string]pos // where each item id is first used
-	swTexts []swText       // every Kiswahili text, checked against the glossary at the end
+	fsys   fs.FS
+	pack   *Pack
+	probs  []Problem
+	topics map[string]pos // where each topic is declared in settings.yaml
+	ids    map[string]pos // where each item id is first used
+	keys   map[string]pos // where each catalogue key is defined
+	texts  []langText     // every text read, per language, checked against the glossary at the end
 }
 
 func newLoader(fsys fs.FS) *loader {
-	return &loader{fsys: fsys, pack: &Pack{}, topics: map[string]pos{}, ids: map[string]pos{}}
+	return &loader{fsys: fsys, pack: &Pack{}, topics: map[string]pos{}, ids: map[string]pos{}, keys: map[string]pos{}}
 }
 
 // run reads settings.yaml first, since every other file refers to its
-// topics, then the other files in name order, then checks the pack as a whole.
+// languages and topics, then the catalogue, then the other files in name
+// order, then checks the pack as a whole.
 func (l *loader) run() {
 	entries, err := fs.ReadDir(l.fsys, ".")
 	if err != nil {
@@ -121,10 +152,25 @@ func (l *loader) run() {
 		return
 	}
 	l.file(settingsFile, func(d decoder, n *yaml.Node) { l.settings(d, n) })
+	// The catalogue next: the lint measures lesson screens with its words.
 	for _, e := range entries {
-		if name := e.Name(); !e.IsDir() && name != settingsFile {
+		if name := e.Name(); !e.IsDir() && strings.HasPrefix(name, messagesPrefix) {
 			l.dispatch(name)
 		}
+	}
+	l.pack.screenWords, l.pack.labels = map[string]words{}, map[string]screen.Labels{}
+	for _, lang := range l.pack.Settings.Languages {
+		l.pack.screenWords[lang.Code] = l.pack.readWords(lang.Code)
+		l.pack.labels[lang.Code] = l.pack.readLabels(lang.Code)
+	}
+	for _, e := range entries {
+		if name := e.Name(); !e.IsDir() && name != settingsFile && !strings.HasPrefix(name, messagesPrefix) {
+			l.dispatch(name)
+		}
+	}
+	if len(l.pack.messages) == 0 {
+		// Without it no menu has words.
+		l.probs = append(l.probs, Problem{File: messagesPrefix + "*.yaml", Message: "missing files: the pack has no message catalogue"})
 	}
 	if l.pack.Commands.phrases == nil {
 		// Without it nobody could opt out by SMS (Data Protection Act).
@@ -148,6 +194,7 @@ func (l *loader) dispatch(name string) {
 	base := strings.TrimSuffix(name, ext)
 	lessonTopic, isLessons := strings.CutPrefix(base, "lessons-")
 	questionTopic, isQuestions := strings.CutPrefix(base, "questions-")
+	area, isMessages := strings.CutPrefix(base, messagesPrefix)
 	switch {
 	case ext == ".yml":
 		l.probs = append(l.probs, Problem{File: name, Message: "name the file .yaml, not .yml"})
@@ -163,13 +210,16 @@ func (l *loader) dispatch(name string) {
 		l.file(name, l.glossary)
 	case name == commandsFile:
 		l.file(name, l.commands)
+	case isMessages:
+		l.file(name, func(d decoder, n *yaml.Node) { l.messages(d, n, area) })
 	case isLessons && l.isTopic(name, lessonTopic):
 		l.file(name, each(func(d decoder, n *yaml.Node) { l.lesson(d, n, lessonTopic) }))
 	case isQuestions && l.isTopic(name, questionTopic):
 		l.file(name, each(func(d decoder, n *yaml.Node) { l.question(d, n, questionTopic) }))
 	case !isLessons && !isQuestions:
 		l.probs = append(l.probs, Problem{File: name, Message: "unknown file: a pack holds " + settingsFile + ", " +
-			jobAidsFile + ", " + checklistFile + ", " + remindersFile + ", " + glossaryFile + ", " + commandsFile + ", lessons-<topic>.yaml and questions-<topic>.yaml"})
+			jobAidsFile + ", " + checklistFile + ", " + remindersFile + ", " + glossaryFile + ", " + commandsFile +
+			", lessons-<topic>.yaml, questions-<topic>.yaml and " + messagesPrefix + "<area>.yaml"})
 	}
 }
 
@@ -194,7 +244,7 @@ var yamlLine = regexp.MustCompile(`^line (\d+): `)
 
 // file parses one file and hands its root node to read.
 func (l *loader) file(name string, read func(decoder, *yaml.Node)) {
-	d := decoder{file: name, probs: &l.probs, sw: &l.swTexts}
+	d := decoder{file: name, probs: &l.probs, texts: &l.texts, langs: &l.pack.Settings.Languages}
 	data, err := fs.ReadFile(l.fsys, name)
 	if err != nil {
 		l.probs = append(l.probs, Problem{File: name, Message: "missing file"})

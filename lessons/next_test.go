@@ -69,12 +69,15 @@ func TestTopicComplete(t *testing.T) {
 }
 
 func TestReminderFill(t *testing.T) {
-	r := lessons.Reminder{ID: lessons.VisitBefore, Text: lessons.Text{
-		En: "Visit on <date> with <mentor>. Dial <code>.", Sw: "Ziara <date> na <mentor>. Piga <code>."}}
+	p, err := lessons.Load(genPack(valid)) // "Visit on <date> with <mentor>. Dial <code>.", mentor at most 20
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ := p.Reminder(lessons.VisitBefore)
 	values := map[string]string{"date": "Tue 3 Feb", "mentor": "Wanjiku Kamau Njoroge Otieno", "code": "*384*123#"}
 	cases := []struct{ lang, want string }{
 		{"en", "Visit on Tue 3 Feb with Wanjiku Kamau. Dial *384*123#."}, // a long name loses whole words
-		{"sw", "Ziara Tue 3 Feb na Wanjiku Kamau. Piga *384*123#."},
+		{"sw", "Ziara tarehe Tue 3 Feb na Wanjiku Kamau. Piga *384*123#."},
 	}
 	for _, c := range cases {
 		if got := r.Fill(c.lang, values); got != c.want {

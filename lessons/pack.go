@@ -8,21 +8,16 @@
 // renderer and the content lint measure the very same text.
 package lessons
 
-import "github.com/chanjo-health/chanjo/lessons/stock"
+import (
+	"github.com/chanjo-health/chanjo/lessons/i18n"
+	"github.com/chanjo-health/chanjo/lessons/screen"
+	"github.com/chanjo-health/chanjo/lessons/stock"
+)
 
-// Text is one piece of text a nurse reads, in English and Kiswahili.
-type Text struct {
-	En string
-	Sw string
-}
-
-// In returns the text in lang ("en" or "sw"), English for any other code.
-func (t Text) In(lang string) string {
-	if lang == "sw" {
-		return t.Sw
-	}
-	return t.En
-}
+// Text is one piece of text a nurse reads: language code -> words, one
+// entry per language the pack declares. It is i18n.Text, which the stock
+// calculators share.
+type Text = i18n.Text
 
 // Topic is one of the four performance gaps lessons are grouped by.
 type Topic struct {
@@ -68,7 +63,7 @@ type Question struct {
 	Topic   string
 	Form    Form
 	Sources []string
-	// Competency names what an assessment item measures (domain.md section
+	// Competency names what an assessment item measures (docs/domain.md section
 	// 1): item k of a topic tests the same competency on every form.
 	Competency string
 	Prompt     Text
@@ -105,11 +100,36 @@ type ChecklistItem struct {
 
 // Settings are the programme settings staff edit with the content.
 type Settings struct {
-	StockPolicy stock.Policy
-	Vaccines    []stock.Vaccine
+	// Languages are the languages a nurse may choose, in menu order; every
+	// text of the pack is in each of them.
+	Languages []Language
+	// Placeholders holds the longest value of each <name> a text may hold
+	// (reminders and the message catalogue): the lint measures every text
+	// with its parameters at their longest, and filling cuts longer values.
+	Placeholders map[string]int
+	StockPolicy  stock.Policy
+	Vaccines     []stock.Vaccine
 	// PrivacyNotice is the SMS a worker enrolled from a roster gets once:
-	// what is kept, why, and how to stop (design.md "Privacy and consent").
+	// what is kept, why, and how to stop (docs/privacy.md).
 	PrivacyNotice Text
+	// VisitTime is the local time of a visit scheduled without one
+	// (settings.yaml visit_time; 09:00 when the pack leaves it out).
+	VisitTime Clock
+	// WhatsAppTemplates are the approved templates a WhatsApp message goes
+	// as outside her 24-hour window, by what it is (TemplateKinds).
+	WhatsAppTemplates map[string]WhatsAppTemplate
+}
+
+// TemplateKinds are what a WhatsApp template is for: the outbox's kinds of
+// message, and a peer group's relayed message.
+var TemplateKinds = []string{"nudge", "broadcast", "reply", "group"}
+
+// WhatsAppTemplate is a template approved by Meta: its name and, per
+// language of the pack, its exact language code ("en" is not "en_US"). Its
+// body has one parameter, {{1}}, which carries the message.
+type WhatsAppTemplate struct {
+	Name     string
+	Language Text
 }
 
 // Pack is a loaded, valid content pack.
@@ -123,6 +143,11 @@ type Pack struct {
 	Settings  Settings
 	Glossary  Glossary
 	Commands  Commands // the phrases of the SMS commands, commands.yaml
+	// messages is the catalogue of messages-*.yaml: the words of menus,
+	// screens and SMS, by key (Say).
+	messages    map[string]message
+	screenWords map[string]words // by language: the words lesson and quiz screens add
+	labels      map[string]screen.Labels
 }
 
 // Topic returns the topic with the given id.

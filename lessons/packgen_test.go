@@ -2,8 +2,11 @@ package lessons_test
 
 import (
 	"fmt"
+	"io/fs"
 	"strings"
 	"testing/fstest"
+
+	"github.com/chanjo-health/chanjo/lessons"
 )
 
 // size says how many items of each kind a generated pack has.
@@ -14,7 +17,9 @@ type size struct {
 // valid is the smallest pack that passes the lint: one topic at its minimums.
 var valid = size{lessons: 4, pages: 3, practice: 12, perForm: 8, checklist: 3}
 
-const settingsYAML = `stock_policy: {supply_months: 1, safety_fraction: 0.25, lead_days: 7}
+const settingsYAML = `languages: {en: English, sw: Kiswahili}
+placeholders: {date: 10, lesson: 28, code: 12, mentor: 20, mentee: 20}
+stock_policy: {supply_months: 1, safety_fraction: 0.25, lead_days: 7}
 vaccines:
   - {id: penta, name: "Penta", doses_per_vial: 10, wastage: 0.25}
 topics:
@@ -48,6 +53,37 @@ help: [HELP, MSAADA]
 `
 
 // genPack returns a pack of one topic, stock, with the given sizes.
+// withWords adds the shipped screen and navigation words to pack, so
+// screens measure as on a phone. Only these: the other catalogue files'
+// texts would meet the tests' own glossary.
+func withWords(pack fstest.MapFS) fstest.MapFS {
+	for _, name := range []string{"messages-nav.yaml", "messages-screen.yaml"} {
+		b, err := fs.ReadFile(lessons.Embedded(), name)
+		if err != nil {
+			panic(err)
+		}
+		pack[name] = &fstest.MapFile{Data: b}
+	}
+	return pack
+}
+
+// withCatalogue adds the whole shipped message catalogue to pack: every key
+// the code uses, as a CONTENT_DIR pack must have.
+func withCatalogue(pack fstest.MapFS) fstest.MapFS {
+	names, err := fs.Glob(lessons.Embedded(), "messages-*.yaml")
+	if err != nil {
+		panic(err)
+	}
+	for _, name := range names {
+		b, err := fs.ReadFile(lessons.Embedded(), name)
+		if err != nil {
+			panic(err)
+		}
+		pack[name] = &fstest.MapFile{Data: b}
+	}
+	return pack
+}
+
 func genPack(s size) fstest.MapFS {
 	var lessons, questions, checklist strings.Builder
 	for i := 1; i <= s.lessons; i++ {
@@ -79,7 +115,7 @@ func genPack(s size) fstest.MapFS {
 	for i := 1; i <= s.checklist; i++ {
 		fmt.Fprintf(&checklist, "- id: chk-%d\n  topic: stock\n  text: {en: \"Item %d\", sw: \"Kipengele %d\"}\n", i, i, i)
 	}
-	return fstest.MapFS{
+	return withWords(fstest.MapFS{
 		"settings.yaml":        {Data: []byte(settingsYAML)},
 		"lessons-stock.yaml":   {Data: []byte(lessons.String())},
 		"questions-stock.yaml": {Data: []byte(questions.String())},
@@ -87,7 +123,7 @@ func genPack(s size) fstest.MapFS {
 		"checklist.yaml":       {Data: []byte(checklist.String())},
 		"reminders.yaml":       {Data: []byte(remindersYAML)},
 		"commands.yaml":        {Data: []byte(commandsYAML)},
-	}
+	})
 }
 
 // withAppended returns a copy of fsys with snippet appended to file, and the

@@ -3,6 +3,8 @@ package lessons
 import (
 	"hash/fnv"
 	"math/rand/v2"
+
+	"github.com/chanjo-health/chanjo/percent"
 )
 
 // PassPercent is the quiz score, in percent, that completes a topic once
@@ -46,12 +48,7 @@ type Result struct {
 }
 
 // Percent returns the score in percent, 0 for no questions.
-func (r Result) Percent() float64 {
-	if r.Total == 0 {
-		return 0
-	}
-	return 100 * float64(r.Right) / float64(r.Total)
-}
+func (r Result) Percent() float64 { return percent.Of(r.Right, r.Total) }
 
 // Passed reports whether the score reaches PassPercent. Integers keep
 // exactly 80 % a pass.

@@ -19,11 +19,6 @@ const (
 // ReminderRules lists the rule ids in order of precedence.
 var ReminderRules = []string{VisitBefore, VisitReview, Weekly, Inactive}
 
-// Placeholders are the <name> placeholders a reminder text may hold, with
-// the longest value each is filled with: the lint checks every text still
-// fits one SMS with the longest values, and Fill cuts longer ones.
-var Placeholders = map[string]int{"date": 10, "lesson": 28, "code": 12, "mentor": 20, "mentee": 20}
-
 // smsLen is the length of one SMS segment in the GSM-7 alphabet.
 const smsLen = 160
 
@@ -36,12 +31,14 @@ type Reminder struct {
 	// (visit-before, mentor_text in reminders.yaml); empty when the rule
 	// has none.
 	MentorText Text
+	// limits is the pack's placeholders: the longest value of each.
+	limits map[string]int
 }
 
 // ForMentor returns r with the mentor's text in place of the nurse's,
 // when it has one.
 func (r Reminder) ForMentor() Reminder {
-	if r.MentorText != (Text{}) {
+	if len(r.MentorText) > 0 {
 		r.Text = r.MentorText
 	}
 	return r
@@ -80,12 +77,12 @@ var ruleSpecs = map[string]ruleSpec{
 var placeholderPattern = regexp.MustCompile(`<([a-z_]+)>`)
 
 // Fill returns r's text in lang with each <name> replaced by values[name],
-// cut to its longest length in Placeholders.
+// cut to its longest length in the pack's placeholders.
 func (r Reminder) Fill(lang string, values map[string]string) string {
 	return placeholderPattern.ReplaceAllStringFunc(r.Text.In(lang), func(m string) string {
 		name := m[1 : len(m)-1]
 		v := values[name]
-		if n, ok := Placeholders[name]; ok {
+		if n, ok := r.limits[name]; ok {
 			v = cut(v, n)
 		}
 		return v
@@ -104,10 +101,15 @@ func cut(s string, n int) string {
 	return s[:n]
 }
 
-// longest fills every placeholder of s with its longest value.
-func longest(s string) string {
+// longest fills every placeholder of s that limits declares with its
+// longest value; any other <word> is text and stays.
+func longest(s string, limits map[string]int) string {
 	return placeholderPattern.ReplaceAllStringFunc(s, func(m string) string {
-		return strings.Repeat("x", Placeholders[m[1:len(m)-1]])
+		n, ok := limits[m[1:len(m)-1]]
+		if !ok {
+			return m
+		}
+		return strings.Repeat("x", n)
 	})
 }
 

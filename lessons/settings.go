@@ -1,18 +1,44 @@
 package lessons
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/chanjo-health/chanjo/lessons/screen"
 	"github.com/chanjo-health/chanjo/lessons/stock"
 )
 
-// settings reads settings.yaml: the stock policy, the vaccines and the topics.
+// settings reads settings.yaml: the languages, the placeholders, the stock
+// policy, the vaccines and the topics. The languages and placeholders are
+// read first, wherever they stand, since every text depends on them.
 func (l *loader) settings(d decoder, n *yaml.Node) {
+	first := map[string]func(*yaml.Node){
+		"languages":    func(v *yaml.Node) { l.languages(d, v) },
+		"placeholders": func(v *yaml.Node) { l.placeholders(d, v) },
+	}
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if f, ok := first[n.Content[i].Value]; ok {
+				f(n.Content[i+1])
+			}
+		}
+	}
+	if len(l.pack.Settings.Languages) == 0 {
+		d.problem(n, "no languages: declare them as languages: {en: English, sw: Kiswahili}")
+	}
+	l.pack.Settings.VisitTime = Clock{Hour: 9}
 	d.fields(n, map[string]func(*yaml.Node){
+		"visit_time": func(v *yaml.Node) {
+			if c, ok := parseClock(d.str(v)); ok {
+				l.pack.Settings.VisitTime = c
+			} else {
+				d.problem(v, "visit_time %q: give hours and minutes, e.g. \"09:00\"", v.Value)
+			}
+		},
+		"languages":    func(*yaml.Node) {},
+		"placeholders": func(*yaml.Node) {},
 		"stock_policy": func(v *yaml.Node) { l.pack.Settings.StockPolicy = l.policy(d, v) },
 		"vaccines":     func(v *yaml.Node) { d.list(v, func(item *yaml.Node) { l.vaccine(d, item) }) },
 		"topics":       func(v *yaml.Node) { d.list(v, func(item *yaml.Node) { l.topicDef(d, item) }) },
@@ -20,10 +46,37 @@ func (l *loader) settings(d decoder, n *yaml.Node) {
 			l.pack.Settings.PrivacyNotice = d.text(v)
 			d.limitText(v, "privacy_notice", l.pack.Settings.PrivacyNotice, smsLen)
 		},
-	}, "privacy_notice")
+		"whatsapp_templates": func(v *yaml.Node) { l.pack.Settings.WhatsAppTemplates = l.templates(d, v) },
+	}, "privacy_notice", "placeholders", "whatsapp_templates", "visit_time")
 	if len(l.pack.Topics) == 0 {
 		d.problem(n, "no topics")
 	}
+}
+
+// templateName is the form Meta accepts for a template's name.
+var templateName = regexp.MustCompile(`^[a-z0-9_]{1,512}$`)
+
+// templates reads whatsapp_templates: for each of TemplateKinds, the
+// template's name and its language code in each language.
+func (l *loader) templates(d decoder, n *yaml.Node) map[string]WhatsAppTemplate {
+	out := map[string]WhatsAppTemplate{}
+	spec := map[string]func(*yaml.Node){}
+	for _, kind := range TemplateKinds {
+		spec[kind] = func(v *yaml.Node) {
+			var t WhatsAppTemplate
+			d.fields(v, map[string]func(*yaml.Node){
+				"name": func(x *yaml.Node) {
+					if t.Name = d.str(x); !templateName.MatchString(t.Name) {
+						d.problem(x, "template name %q: Meta's names are lowercase letters, digits and underscores", t.Name)
+					}
+				},
+				"language": func(x *yaml.Node) { t.Language = d.text(x) },
+			})
+			out[kind] = t
+		}
+	}
+	d.fields(n, spec)
+	return out
 }
 
 func (l *loader) policy(d decoder, n *yaml.Node) stock.Policy {
@@ -49,7 +102,7 @@ func (l *loader) vaccine(d decoder, n *yaml.Node) {
 		"acceptable_wastage": func(x *yaml.Node) { v.Acceptable = d.float(x) },
 		"keep_open_days":     func(x *yaml.Node) { v.KeepOpenDays = d.int(x) },
 	}, "acceptable_wastage", "keep_open_days")
-	// domain.md: without an acceptable rate of its own a vaccine is judged
+	// docs/domain.md: without an acceptable rate of its own a vaccine is judged
 	// at the indicative rate; without an open-vial rule it is discarded
 	// after the session, the rule that never counts a dose twice.
 	if v.Acceptable == 0 {
@@ -83,7 +136,7 @@ func (l *loader) topicDef(d decoder, n *yaml.Node) {
 
 // reminder reads one reminder rule; its "when" fields depend on the rule.
 func (l *loader) reminder(d decoder, n *yaml.Node) {
-	var r Reminder
+	r := Reminder{limits: l.pack.Settings.Placeholders}
 	var spec ruleSpec
 	var whenNode, textNode, mentorNode *yaml.Node
 	d.fields(n, map[string]func(*yaml.Node){
@@ -149,10 +202,54 @@ func (l *loader) when(d decoder, n *yaml.Node, dayField string) When {
 	return w
 }
 
+// languages reads the languages a nurse may choose: code -> the language's
+// name in itself, in menu order.
+func (l *loader) languages(d decoder, n *yaml.Node) {
+	if n.Kind != yaml.MappingNode {
+		d.problem(n, "want a mapping of language codes to names, found %s", kindName(n))
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if !langPattern.MatchString(k.Value) {
+			d.problem(k, "language %q: use its ISO 639 code in lowercase (sw, kam)", k.Value)
+			continue
+		}
+		if slices.ContainsFunc(l.pack.Settings.Languages, func(x Language) bool { return x.Code == k.Value }) {
+			d.problem(k, "language %q given twice", k.Value)
+			continue
+		}
+		l.pack.Settings.Languages = append(l.pack.Settings.Languages, Language{Code: k.Value, Name: d.phrase(v, k.Value)})
+	}
+}
+
+var langPattern = regexp.MustCompile(`^[a-z]{2,3}$`)
+
+// placeholders reads the longest value of each <name>: name -> characters.
+func (l *loader) placeholders(d decoder, n *yaml.Node) {
+	if n.Kind != yaml.MappingNode {
+		d.problem(n, "want a mapping of placeholder names to lengths, found %s", kindName(n))
+		return
+	}
+	limits := map[string]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if !placeholderName.MatchString(k.Value) {
+			d.problem(k, "placeholder %q: use lowercase letters and underscores", k.Value)
+		}
+		if limits[k.Value] = d.int(v); limits[k.Value] < 0 {
+			d.problem(v, "placeholder %s: want its longest value's length, or 0 for a text the code fits", k.Value)
+		}
+	}
+	l.pack.Settings.Placeholders = limits
+}
+
+var placeholderName = regexp.MustCompile(`^[a-z_]+$`)
+
 // reminderText checks the placeholders of a rule's text and that it fits
 // one SMS once they are filled with their longest values.
 func (l *loader) reminderText(d decoder, n *yaml.Node, r Reminder, spec ruleSpec) {
-	for _, lang := range screen.Languages {
+	for _, lang := range codes(l.pack.Settings.Languages) {
 		s := r.Text.In(lang)
 		for _, m := range placeholderPattern.FindAllStringSubmatch(s, -1) {
 			if !slices.Contains(spec.placeholders, m[1]) {
@@ -160,6 +257,10 @@ func (l *loader) reminderText(d decoder, n *yaml.Node, r Reminder, spec ruleSpec
 					lang, m[1], r.ID, strings.Join(spec.placeholders, ">, <"))
 			}
 		}
-		d.limit(n, "reminder SMS with the longest values filled in", lang, longest(s), smsLen)
+		d.limit(n, "reminder SMS with the longest values filled in", lang, longest(s, l.pack.Settings.Placeholders), smsLen)
 	}
 }
+
+// Stock is what the stock calculators' defaults come from: the pack's
+// policy and vaccines, the defaults of package stock where it has none.
+func (s Settings) Stock() stock.Settings { return stock.NewSettings(s.StockPolicy, s.Vaccines) }

@@ -57,7 +57,7 @@ func TestShippedPackCounts(t *testing.T) {
 	}
 }
 
-// TestShippedStockSettings checks the defaults of domain.md reach the calculators.
+// TestShippedStockSettings checks the defaults of docs/domain.md reach the calculators.
 func TestShippedStockSettings(t *testing.T) {
 	p, err := lessons.Default()
 	if err != nil {
@@ -87,7 +87,7 @@ func BenchmarkLoadEmbedded(b *testing.B) {
 }
 
 // TestShippedSourcesAndGlossary: every lesson, question and job aid of the
-// shipped pack cites domain.md sources, and no Kiswahili text a nurse reads
+// shipped pack cites docs/domain.md sources, and no Kiswahili text a nurse reads
 // uses a word the glossary says to avoid.
 func TestShippedSourcesAndGlossary(t *testing.T) {
 	p, err := lessons.Default()
@@ -103,14 +103,14 @@ func TestShippedSourcesAndGlossary(t *testing.T) {
 		}
 		for _, s := range sources {
 			if !slices.Contains(lessons.Sources, s) {
-				t.Errorf("%s cites %s, not a domain.md source", id, s)
+				t.Errorf("%s cites %s, not a docs/domain.md source", id, s)
 			}
 		}
 	}
 	sw := func(id string, texts ...lessons.Text) {
 		for _, x := range texts {
-			for _, a := range p.Glossary.Avoided(x.Sw) {
-				t.Errorf("%s: %q uses %q, say %q", id, x.Sw, a.Word, a.Say)
+			for _, a := range p.Glossary.Avoided(x["sw"]) {
+				t.Errorf("%s: %q uses %q, say %q", id, x["sw"], a.Word, a.Say)
 			}
 		}
 	}

@@ -1,9 +1,10 @@
-// Package roster reads the roster CSV of design.md: one row per health worker
+// Package roster reads the roster CSV of docs/roster.md: one row per health worker
 // with her facility, mentor and groups. It checks every row on its own and
 // against the other rows of the file, and returns the good rows and one
-// problem per bad row, with the row's line in the file. It is a leaf package
-// (standard library and chanjo/phone) so the command line and the console
-// share it; applying the rows is the store's job.
+// problem per bad row, with the row's line in the file. The command line and
+// the console share it; applying the rows is the store's job, and a row is
+// the store's RosterEntry (the one project type it takes from the store,
+// beside chanjo/phone).
 package roster
 
 import (
@@ -14,20 +15,14 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // Row is one good row of a roster, normalised: the phones are +254…, role and
-// language lower case, every text trimmed.
-type Row struct {
-	// Line is the row's line in the file (the header is line 1).
-	Line                                          int
-	Name, Phone, Role, Language                   string
-	FacilityCode, FacilityName, SubCounty, County string
-	// MentorPhone pairs the worker with a mentor; empty for none.
-	MentorPhone string
-	// Groups are the row's group names, in the order written, without repeats.
-	Groups []string
-}
+// language lower case, every text trimmed. It is the store's RosterEntry, so
+// a parsed file goes to the store as it is, not copied field by field.
+type Row = store.RosterEntry
 
 // Problem is a bad row. Line 1 is the header (a bad header rejects the whole
 // file); Line 0 is the file itself (it could not be read).
@@ -57,16 +52,18 @@ const (
 	colCounty       = "county"
 	colMentorPhone  = "mentor_phone"
 	colGroup        = "group"
+	colChannel      = "channel"
 )
 
 var (
 	required = []string{colName, colPhone, colRole, colLanguage, colFacilityCode, colFacilityName, colSubCounty, colCounty}
-	optional = []string{colMentorPhone, colGroup}
+	optional = []string{colMentorPhone, colGroup, colChannel}
 )
 
 // Parse reads a roster and returns its good rows in file order and its
 // problems in line order. A bad header is one problem on line 1 and no rows.
-func Parse(r io.Reader) ([]Row, []Problem) {
+// langs are the language codes a worker may have: the content pack's.
+func Parse(r io.Reader, langs []string) ([]Row, []Problem) {
 	cr := csv.NewReader(skipBOM(r))
 	cr.FieldsPerRecord = -1 // a row with too few or too many fields is reported, not fatal
 	header, err := cr.Read()
@@ -98,7 +95,7 @@ func Parse(r io.Reader) ([]Row, []Problem) {
 			break
 		}
 		line, _ := cr.FieldPos(0)
-		row, reasons := parseRow(cols, rec)
+		row, reasons := parseRow(cols, rec, langs)
 		row.Line = line
 		if len(reasons) > 0 {
 			problems = append(problems, Problem{line, strings.Join(reasons, "; ")})

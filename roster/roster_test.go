@@ -26,7 +26,7 @@ func TestParseProblems(t *testing.T) {
 		want []roster.Problem
 	}{
 		{"empty file", "", []roster.Problem{{1, "the file is empty: it needs a header row (name,phone,role,language,facility_code,facility_name,sub_county,county)"}}},
-		{"unknown column", strings.Replace(header, "group", "cadre", 1), []roster.Problem{{1, `unknown column "cadre" (the columns are name, phone, role, language, facility_code, facility_name, sub_county, county, and optionally mentor_phone, group)`}}},
+		{"unknown column", strings.Replace(header, "group", "cadre", 1), []roster.Problem{{1, `unknown column "cadre" (the columns are name, phone, role, language, facility_code, facility_name, sub_county, county, and optionally mentor_phone, group, channel)`}}},
 		{"missing columns", "name,phone,role,language,facility_code\n", []roster.Problem{{1, "missing column(s): facility_name, sub_county, county"}}},
 		{"column twice", "Name,NAME\n", []roster.Problem{{1, `column "name" appears twice`}}},
 		{"column without a name", strings.TrimSuffix(header, "\n") + ",\n", []roster.Problem{{1, "column 11 has no name (delete the empty column)"}}},
@@ -61,7 +61,7 @@ func TestParseProblems(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, got := roster.Parse(strings.NewReader(tt.file))
+			_, got := roster.Parse(strings.NewReader(tt.file), shipped)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("Parse(%q) problems (-want +got):\n%s", tt.file, diff)
 			}
@@ -77,7 +77,7 @@ func TestParseNormalises(t *testing.T) {
 		"+254 711 000 001,Machakos,Yatta, 13023 ,Kithimani  Dispensary,EN,Mentor,  Mary   Mentor ,,\r\n" +
 		"254711000002,Machakos,Yatta,13023,Kithimani Dispensary,sw,nurse,Jane Nurse,Cohort A; Yatta ;;cohort a,0711000001\r\n" +
 		"711000003,Machakos,Yatta,13023,Kithimani Dispensary,sw,nurse,Ann,,\r\n"
-	rows, problems := roster.Parse(strings.NewReader(file))
+	rows, problems := roster.Parse(strings.NewReader(file), shipped)
 	if len(problems) > 0 {
 		t.Fatalf("Parse problems = %v, want none", problems)
 	}
@@ -93,7 +93,7 @@ func TestParseNormalises(t *testing.T) {
 
 func TestParseWithoutOptionalColumns(t *testing.T) {
 	file := "name,phone,role,language,facility_code,facility_name,sub_county,county\nAnn,0711000003,nurse,en,13023,K,Y,M\n"
-	rows, problems := roster.Parse(strings.NewReader(file))
+	rows, problems := roster.Parse(strings.NewReader(file), shipped)
 	if len(problems) > 0 || len(rows) != 1 || rows[0].MentorPhone != "" || rows[0].Groups != nil {
 		t.Errorf("Parse(no optional columns) = %+v, %v, want one row without mentor or groups", rows, problems)
 	}
@@ -104,7 +104,7 @@ func TestParseWithoutOptionalColumns(t *testing.T) {
 // find, not the file's).
 func TestParseGenerated(t *testing.T) {
 	file, bad := rostertest.Generate(480)
-	rows, problems := roster.Parse(bytes.NewReader(file))
+	rows, problems := roster.Parse(bytes.NewReader(file), shipped)
 	if len(rows) != 481 || len(problems) != len(bad)-1 {
 		t.Fatalf("Parse(generated) = %d rows, %d problems, want 481 and %d", len(rows), len(problems), len(bad)-1)
 	}
@@ -124,6 +124,22 @@ func BenchmarkParse10000(b *testing.B) {
 	file, _ := rostertest.Generate(10000)
 	b.SetBytes(int64(len(file)))
 	for b.Loop() {
-		roster.Parse(bytes.NewReader(file))
+		roster.Parse(bytes.NewReader(file), shipped)
+	}
+}
+
+// shipped are the languages of the shipped content pack.
+var shipped = []string{"en", "sw"}
+
+// TestParseLanguagesOfThePack: a language is whatever the pack declares, so
+// a pack with Kikamba takes kam rows and one without refuses them.
+func TestParseLanguagesOfThePack(t *testing.T) {
+	file := "name,phone,role,language,facility_code,facility_name,sub_county,county\nMwende,0711000003,nurse,KAM,13023,K,Y,M\n"
+	if rows, problems := roster.Parse(strings.NewReader(file), []string{"en", "sw", "kam"}); len(problems) > 0 || len(rows) != 1 || rows[0].Language != "kam" {
+		t.Errorf("Parse(kam row, pack with kam) = %+v, %v, want the row in kam", rows, problems)
+	}
+	want := []roster.Problem{{2, `language "kam" is not en or sw`}}
+	if _, problems := roster.Parse(strings.NewReader(file), shipped); !cmp.Equal(problems, want) {
+		t.Errorf("Parse(kam row, shipped pack) problems = %v, want %v", problems, want)
 	}
 }

@@ -2,6 +2,7 @@ package roster
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -12,9 +13,9 @@ import (
 // is a pasted paragraph, not a name, and would not fit an SMS.
 const maxText = 100
 
-// parseRow checks one record on its own and returns the row and every reason
-// it is bad (none for a good row).
-func parseRow(cols columns, rec []string) (Row, []string) {
+// parseRow checks one record on its own, its language against langs, and
+// returns the row and every reason it is bad (none for a good row).
+func parseRow(cols columns, rec []string, langs []string) (Row, []string) {
 	if len(rec) != cols.n {
 		return Row{}, []string{fmt.Sprintf("has %d fields, the header has %d (a comma inside a field needs quotes)", len(rec), cols.n)}
 	}
@@ -27,6 +28,7 @@ func parseRow(cols columns, rec []string) (Row, []string) {
 		SubCounty:    cols.get(rec, colSubCounty),
 		County:       cols.get(rec, colCounty),
 		Groups:       splitGroups(cols.get(rec, colGroup)),
+		Channel:      strings.ToLower(cols.get(rec, colChannel)),
 	}
 	var reasons []string
 	bad := func(format string, args ...any) { reasons = append(reasons, fmt.Sprintf(format, args...)) }
@@ -47,8 +49,11 @@ func parseRow(cols columns, rec []string) (Row, []string) {
 	if row.Role != RoleNurse && row.Role != RoleMentor {
 		bad("role %q is not nurse or mentor", row.Role)
 	}
-	if row.Language != "en" && row.Language != "sw" {
-		bad("language %q is not en or sw", row.Language)
+	if row.Channel != "" && row.Channel != "sms" && row.Channel != "whatsapp" {
+		bad("channel %q is not sms or whatsapp", row.Channel)
+	}
+	if !slices.Contains(langs, row.Language) {
+		bad("language %q is not %s", row.Language, strings.Join(langs, " or "))
 	}
 	if !isMFLCode(row.FacilityCode) {
 		bad("facility_code %q is not a Kenya MFL code (digits only)", row.FacilityCode)

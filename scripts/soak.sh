@@ -2,10 +2,10 @@
 # soak.sh: 50 phones dial chanjo serve on its embedded defaults (SQLite, the
 # in-process Redis) for DURATION; the server's resident memory is sampled
 # every 30 s. It passes when every sample is under 100 MB and the last is
-# within 20 % of the one at 2 minutes (design.md: the embedded defaults keep
-# memory flat). Targets 127.0.0.1 only.
+# within 20 % of the one at 2 minutes (README "Production": the embedded defaults
+# keep memory flat). Targets 127.0.0.1 only.
 #
-#   scripts/soak.sh [DURATION]          # default 10m; needs ../shared/bench/ussdload
+#   scripts/soak.sh [DURATION]          # default 10m; the load is chanjo bench
 set -eu
 duration=${1:-10m}
 port=${SOAK_PORT:-8197}
@@ -13,7 +13,6 @@ dir=$(mktemp -d)
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT
 here=$(cd "$(dirname "$0")/.." && pwd)
 go build -o "$dir/chanjo" "$here/cmd/chanjo"
-(cd "${USSDLOAD_DIR:-$here/../shared/bench/ussdload}" && go build -o "$dir/ussdload" .)
 token=soaktoken-0123456789abcdef
 DATABASE_URL="$dir/chanjo.db" CALLBACK_TOKEN=$token CHANJO_ADDR=127.0.0.1:$port LOG_LEVEL=warn \
 	"$dir/chanjo" serve --demo >"$dir/serve.log" 2>&1 &
@@ -21,7 +20,8 @@ pid=$!
 until curl -fs "http://127.0.0.1:$port/healthz" >/dev/null; do sleep 0.2; done
 # The lesson walk of docs/performance.md: each session is left on the main
 # menu, as a nurse who hangs up, so its key lives until its TTL.
-"$dir/ussdload" -url "http://127.0.0.1:$port/ussd?token=$token" -path 1,2,1,1,1,00 -c 50 -d "$duration" >"$dir/load.out" &
+"$dir/chanjo" bench --url "http://127.0.0.1:$port/ussd" --token $token --walk lesson --phones 50 \
+	--duration "$duration" --pairs 1 >"$dir/load.out" 2>&1 &
 load=$!
 echo "t_s rss_mb"
 t=0

@@ -63,6 +63,10 @@ type Config struct {
 	Probe time.Duration
 	// SendTimeout bounds one send request. Default 20 seconds.
 	SendTimeout time.Duration
+	// Channel is the outbox rows this dispatcher sends: store.ChannelSMS
+	// when a WhatsApp dispatcher sends the others; "" every row by SMS
+	// (WhatsApp is not configured).
+	Channel string
 }
 
 // Dispatcher drains the outbox: it claims due rows with a lease, sends
@@ -85,11 +89,24 @@ type Dispatcher struct {
 	// Out receives the messages when there is no gateway (Sender nil);
 	// only a demo should set it, since it shows message bodies.
 	Out io.Writer
+	// Sessions, when set, holds a nudge or reply (a completion SMS, a job
+	// aid) while its number is in a USSD session: an SMS arriving on a
+	// basic phone ends the session (issue 19). Broadcasts go as they are.
+	Sessions Sessions
 	// Now is the clock of quiet hours and retry times; tests replace it.
 	Now     func() time.Time
 	Log     *slog.Logger
 	Metrics *Metrics
 }
+
+// sessionHold is how long a message held for a USSD session waits before
+// its number is asked again: a session lasts up to SessionTTL past its last
+// hop, and a nurse who just hung up may dial again at once.
+const sessionHold = 30 * time.Second
+
+// ReasonInSession is the failure_reason of a message waiting for its
+// number's USSD session to end.
+const ReasonInSession = "in USSD session"
 
 // NewDispatcher returns a dispatcher for db that sends through s, or, when s
 // is nil, marks messages not_sent_no_gateway (printing them to Out).
@@ -200,13 +217,17 @@ func (d *Dispatcher) Once(ctx context.Context) (int, error) {
 	if err != nil || limit == 0 {
 		return 0, err
 	}
-	l, err := d.db.Claim(ctx, store.ClaimOptions{Owner: d.Instance, Limit: limit, Lease: d.cfg.Lease, Quiet: d.quiet()})
+	l, err := d.db.Claim(ctx, store.ClaimOptions{Owner: d.Instance, Limit: limit, Lease: d.cfg.Lease, Quiet: d.quiet(),
+		Channel: d.cfg.Channel})
 	if err != nil {
 		return 0, fmt.Errorf("sms: dispatch: %w", err)
 	}
 	d.Metrics.suppressed.Add(float64(l.Suppressed))
 	live, err := d.expire(ctx, l.Msgs)
 	if err != nil {
+		return len(l.Msgs), err
+	}
+	if live, err = d.hold(ctx, live); err != nil {
 		return len(l.Msgs), err
 	}
 	countSegments(live)
@@ -257,6 +278,36 @@ func (d *Dispatcher) Once(ctx context.Context) (int, error) {
 		}
 	}
 	return len(l.Msgs), limitErr
+}
+
+// hold puts back, for sessionHold, the claimed nudges and replies whose
+// number is in a USSD session, and returns the others. A session store that
+// does not answer holds nothing: an interruption is better than no SMS.
+func (d *Dispatcher) hold(ctx context.Context, msgs []store.Claimed) ([]store.Claimed, error) {
+	if d.Sessions == nil {
+		return msgs, nil
+	}
+	live := msgs[:0:0]
+	var held []int64
+	for _, m := range msgs {
+		if m.Kind != store.KindBroadcast {
+			in, err := d.Sessions.InSession(ctx, m.Phone)
+			if err != nil {
+				d.Log.Warn("session check failed: sending", "component", "dispatcher", "error", err)
+			}
+			if in {
+				held = append(held, m.ID)
+				continue
+			}
+		}
+		live = append(live, m)
+	}
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if _, err := d.db.Hold(fctx, d.Instance, held, d.Now().Add(sessionHold), ReasonInSession); err != nil {
+		return nil, fmt.Errorf("sms: dispatch: %w", err)
+	}
+	return live, nil
 }
 
 // claimLimit is how many rows one claim leases: ten requests' worth without a

@@ -12,6 +12,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/mentoring"
+	"github.com/chanjo-health/chanjo/peer"
 	"github.com/chanjo-health/chanjo/phone"
 	"github.com/chanjo-health/chanjo/sms/africastalking"
 	"github.com/chanjo-health/chanjo/storable"
@@ -39,9 +41,13 @@ type Handler struct {
 	// SenderID is AT_SENDER_ID: opt-outs from other senders change nothing;
 	// "" accepts every sender.
 	SenderID string
-	// Commands are the phrases of STOP, START and HELP (the content
-	// pack's commands.yaml); NewHandler sets the embedded pack's.
-	Commands lessons.Commands
+	// Pack is the content pack: the phrases of STOP, START and HELP
+	// (commands.yaml) and the words of every reply (messages-sms.yaml);
+	// NewHandler sets the embedded pack.
+	Pack *lessons.Pack
+	// Mentoring relays questions and answers; NewHandler sets one of the
+	// embedded pack.
+	Mentoring *mentoring.Service
 }
 
 // CallbackDeadline is the default Deadline: well under the gateway's own
@@ -58,18 +64,19 @@ func NewHandler(db *store.DB, ussdCode string, tz *time.Location, log *slog.Logg
 	if tz == nil {
 		tz = time.UTC
 	}
+	p := embeddedPack()
 	return &Handler{db: db, ussdCode: ussdCode, tz: tz, log: log.With("component", "sms"), metrics: m,
-		Deadline: CallbackDeadline, Commands: embeddedCommands()}
+		Deadline: CallbackDeadline, Pack: p,
+		Mentoring: mentoring.New(db, p, mentoring.Config{TZ: tz, USSDCode: ussdCode})}
 }
 
-// embeddedCommands returns the command phrases of the embedded pack, which
-// its tests prove loads.
-func embeddedCommands() lessons.Commands {
+// embeddedPack returns the embedded pack, which its tests prove loads.
+func embeddedPack() *lessons.Pack {
 	p, err := lessons.Default()
 	if err != nil {
 		panic(fmt.Sprintf("sms: the embedded content pack does not load: %v", err))
 	}
-	return p.Commands
+	return p
 }
 
 // Register adds POST /sms/inbound, /sms/delivery and /sms/optout to r.
@@ -145,7 +152,12 @@ func (h *Handler) receive(ctx context.Context, in africastalking.Incoming) error
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("sms: receive: %w", err)
 	}
-	act := classify(h.Commands, in.Text, w.ID != 0)
+	// A group command is no opt-out phrase (the pack's lint keeps G free),
+	// so it is taken here, in the grammar's order.
+	if cmd, ok := peer.Parse(in.Text); ok && w.ID != 0 {
+		return h.group(ctx, in, w, cmd)
+	}
+	act := classify(h.Pack.Commands, in.Text, w.ID != 0)
 	if act == actQuestion {
 		return h.relay(ctx, in, w) // a question or a mentor's answer: relay.go
 	}
@@ -164,7 +176,7 @@ func (h *Handler) receive(ctx context.Context, in africastalking.Incoming) error
 		}
 		_, err = h.db.Enqueue(ctx, tx, store.Outgoing{
 			DedupeKey: h.replyKey(act, in), Kind: store.KindReply, Phone: in.From,
-			Body: reply(act, w.Language, h.ussdCode), WorkerID: w.ID,
+			Body: reply(h.Pack, act, w.Language, h.ussdCode), WorkerID: w.ID,
 		})
 		return err
 	})

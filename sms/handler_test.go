@@ -62,11 +62,7 @@ func incoming(id, from, text string) url.Values {
 // replies returns the reply bodies queued for p, oldest first.
 func (c *callbackRig) replies(t *testing.T, p string) []string {
 	t.Helper()
-	var out []string
-	if err := c.db.Select(&out, c.db.Rebind(`SELECT body FROM outbox WHERE kind = 'reply' AND phone = ? ORDER BY id`), p); err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return storetest.Queued(t, c.db, p, store.KindReply)
 }
 
 func TestInboundKeywordsAndQuestions(t *testing.T) {

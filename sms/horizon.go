@@ -8,7 +8,7 @@ import (
 	"github.com/chanjo-health/chanjo/store"
 )
 
-// horizon is when m stops being worth sending (design.md, "When something
+// horizon is when m stops being worth sending (docs/operations.md, "How long a message is tried"; "When something
 // fails"): a reply or relayed answer RetryReply after it was due, a
 // broadcast RetryBroadcast after, a reminder at the end of its day. Time
 // paused for an account fault counts, as any other wait does: a morning

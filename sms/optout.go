@@ -21,7 +21,7 @@ func (h *Handler) keyword(ctx context.Context, q sqlx.ExtContext, p string, act 
 }
 
 // optOut answers the gateway's opt-out and subscription callbacks. Only a
-// removal from this service's sender opts the number out (at-api.md §7):
+// removal from this service's sender opts the number out (docs/gateway.md, "Callbacks to Chanjo"):
 // another sender's opt-out, or a subscription added, answers 200 and
 // changes nothing, since the number still takes our messages.
 func (h *Handler) optOut(c *gin.Context) {

@@ -4,13 +4,14 @@ import (
 	"testing"
 
 	"github.com/chanjo-health/chanjo/gsm"
+	"github.com/chanjo-health/chanjo/lessons"
 	"github.com/chanjo-health/chanjo/sms"
 )
 
 // The decision on a registration reads in her language, names the code and
 // fits one SMS.
 func TestRegistrationNotice(t *testing.T) {
-	notice := sms.RegistrationNotice("*384*123#")
+	notice := sms.RegistrationNotice(shipped(t), "*384*123#")
 	cases := []struct {
 		approved bool
 		lang     string
@@ -30,4 +31,14 @@ func TestRegistrationNotice(t *testing.T) {
 			t.Errorf("RegistrationNotice(%v, %s) is %d segments, want 1", c.approved, c.lang, n)
 		}
 	}
+}
+
+// shipped returns the embedded pack, whose catalogue words the SMS.
+func shipped(t *testing.T) *lessons.Pack {
+	t.Helper()
+	p, err := lessons.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

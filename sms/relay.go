@@ -7,10 +7,11 @@ import (
 	"log/slog"
 	"regexp"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/chanjo-health/chanjo/gsm"
+	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/mentoring"
 	"github.com/chanjo-health/chanjo/sms/africastalking"
 	"github.com/chanjo-health/chanjo/store"
 )
@@ -29,10 +30,6 @@ import (
 
 // handledAnswer is how an answer is recorded in inbound_sms.handled_as.
 const handledAnswer = "answer"
-
-// maxSegments bounds the SMS the relay writes: a question or an answer is
-// cut at a word to fit.
-const maxSegments = 2
 
 // answerForm is "A12 <answer>": A (any case) right before the number, then
 // spaces or punctuation, then the answer (which may be empty: usage).
@@ -60,7 +57,7 @@ type routed struct {
 	uncoded bool  // an answer sent without "A<n>": she is told which question it answered
 }
 
-// route reads an SMS that is no keyword (design.md "SMS commands", orders
+// route reads an SMS that is no keyword (docs/content.md, commands.yaml; orders
 // 4 to 6): "A<n> ..." answers question n; from a mentor, "Q ..." is her own
 // question and any other text answers her oldest open question; anything
 // else is a question.
@@ -123,22 +120,20 @@ func (h *Handler) relay(ctx context.Context, in africastalking.Incoming, w store
 // relayQuestion stores the question, queues it to the mentors and returns
 // the reply to the nurse (its key and number filled in by relay).
 func (h *Handler) relayQuestion(ctx context.Context, tx *store.Tx, w store.Worker, text string) ([]store.Outgoing, error) {
-	a, err := h.db.AskQuestionTx(ctx, tx, w.ID, text, "sms", QuestionNote)
+	p := h.Pack
+	a, err := h.Mentoring.AskQuestionTx(ctx, tx, w.ID, text, "sms")
 	if errors.Is(err, store.ErrEmptyQuestion) { // "Q" alone
-		return []store.Outgoing{{Body: pick(w.Language, "Chanjo: write your question after Q, e.g. Q How long is opened BCG good for?",
-			"Chanjo: andika swali lako baada ya Q, mfano Q Chupa ya BCG iliyofunguliwa hudumu muda gani?")}}, nil
+		return []store.Outgoing{{Body: p.Say(w.Language, "sms.ask.empty")}}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	body := reply(actQuestion, w.Language, h.ussdCode)
+	body := reply(p, actQuestion, w.Language, h.ussdCode)
 	switch a.To {
 	case store.AskedGroup:
-		body = pick(w.Language, "Chanjo: thank you, we got your question. The mentors of your group will answer by SMS.",
-			"Chanjo: asante, swali lako limepokelewa. Washauri wa kikundi chako watakujibu kwa SMS.")
+		body = p.Say(w.Language, "sms.ask.group")
 	case store.AskedSupervisor:
-		body = pick(w.Language, "Chanjo: thank you, we got your question. You have no mentor yet: your supervisor will see it.",
-			"Chanjo: asante, swali lako limepokelewa. Bado huna mshauri: msimamizi wako ataliona.")
+		body = p.Say(w.Language, "sms.ask.supervisor")
 	}
 	return []store.Outgoing{{Body: body}}, nil
 }
@@ -149,134 +144,39 @@ func (h *Handler) relayQuestion(ctx context.Context, tx *store.Tx, w store.Worke
 // correction is an SMS of its own.
 func (h *Handler) relayAnswer(ctx context.Context, tx *store.Tx, w store.Worker, inID string, r routed) ([]store.Outgoing, error) {
 	id := r.id
-	q, err := h.db.AnswerQuestion(ctx, tx, id, w.ID, r.text)
-	lang := w.Language
+	q, err := h.Mentoring.AnswerTx(ctx, tx, id, w.ID, r.text, inID)
+	lang, p := w.Language, h.Pack
 	var refusal string
 	switch {
 	case errors.Is(err, store.ErrEmptyQuestion):
-		refusal = fmt.Sprintf(pick(lang, "Chanjo: write your answer after A%d, e.g. A%[1]d Keep opened vials at 2-8C.",
-			"Chanjo: andika jibu lako baada ya A%d, mfano A%[1]d Weka chupa zilizofunguliwa 2-8C."), id)
+		refusal = p.Say(lang, "sms.answer.empty", "q", id)
 	case errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrNotYours):
-		refusal = fmt.Sprintf(pick(lang, "Chanjo: there is no question Q%d for you to answer. Use the number in the question's SMS: A12 <answer>.",
-			"Chanjo: hakuna swali Q%d la wewe kujibu. Tumia namba iliyo kwenye SMS ya swali: A12 <jibu>."), id)
+		refusal = p.Say(lang, "sms.answer.unknown", "q", id)
 	case errors.Is(err, store.ErrAlreadyAnswered):
-		refusal = fmt.Sprintf(pick(lang, "Chanjo: Q%d was already answered by %s, so yours was not sent. Thank you!",
-			"Chanjo: Q%d tayari limejibiwa na %s, kwa hiyo jibu lako halikutumwa. Asante!"), id, q.Answerer)
+		refusal = p.Say(lang, "sms.answer.taken", "q", id, "name", q.Answerer)
+	case errors.Is(err, store.ErrQuestionClosed):
+		refusal = p.Say(lang, "sms.answer.closed", "q", id)
 	case err != nil:
 		return nil, err
 	}
 	if refusal != "" {
 		return []store.Outgoing{{Body: refusal}}, nil
 	}
-	toNurse := store.Outgoing{DedupeKey: fmt.Sprintf("q:%d:answer", q.ID), Phone: q.Phone, WorkerID: q.WorkerID,
-		Body: answerSMS(q, h.ussdCode)}
-	if q.Corrected {
-		toNurse.DedupeKey = fmt.Sprintf("q:%d:correction:%s", q.ID, inID)
-	}
-	return []store.Outgoing{toNurse, {Body: thanks(q, lang, r.uncoded)}}, nil
+	return []store.Outgoing{{Body: thanks(p, q, lang, r.uncoded)}}, nil
 }
 
 // thanks is the mentor's confirmation that her answer went to the nurse;
 // one sent without a code says which question it answered and how to ask
 // her own instead.
-func thanks(q store.Question, lang string, uncoded bool) string {
-	name := shorten(q.Name, 20)
+func thanks(p *lessons.Pack, q store.Question, lang string, uncoded bool) string {
+	name := gsm.Shorten(q.Name, 20)
 	switch {
 	case uncoded:
-		return fmt.Sprintf(pick(lang, "Chanjo: thank you. Your SMS was sent to %s as the answer to her question Q%d: %s. To ask your own question, send Q <question>.",
-			"Chanjo: asante. SMS yako imetumwa kwa %s kama jibu la swali lake Q%d: %s. Kuuliza swali lako, tuma Q <swali>."),
-			name, q.ID, shorten(q.Body, 40))
+		return p.Say(lang, "sms.answer.sent_uncoded", "other", name, "q", q.ID, "excerpt", gsm.Shorten(q.Body, 40))
 	case q.Corrected:
-		return fmt.Sprintf(pick(lang, "Chanjo: thank you. Your corrected answer to Q%d was sent to %s.",
-			"Chanjo: asante. Jibu lako lililosahihishwa kwa Q%d limetumwa kwa %s."), q.ID, name)
+		return p.Say(lang, "sms.answer.sent_correction", "q", q.ID, "other", name)
 	}
-	return fmt.Sprintf(pick(lang, "Chanjo: thank you. Your answer to Q%d was sent to %s.",
-		"Chanjo: asante. Jibu lako kwa Q%d limetumwa kwa %s."), q.ID, name)
-}
-
-// answerSMS is the answer as the nurse gets it; one cut to fit says where
-// to read it whole.
-func answerSMS(q store.Question, ussdCode string) string {
-	head := fmt.Sprintf(pick(q.Language, "Chanjo: %s answered your question Q%d: ", "Chanjo: %s amejibu swali lako Q%d: "),
-		shorten(q.Answerer, 20), q.ID)
-	if q.Corrected {
-		head = fmt.Sprintf(pick(q.Language, "Chanjo: %s corrected her answer to your question Q%d: ", "Chanjo: %s amesahihisha jibu lake kwa swali lako Q%d: "),
-			shorten(q.Answerer, 20), q.ID)
-	}
-	tail := fmt.Sprintf(pick(q.Language, " (all of it: dial %s, 5, 2)", " (yote: piga %s, 5, 2)"), ussdCode)
-	return fit(q.Answer, func(body string, cut bool) string {
-		if cut {
-			return head + body + tail
-		}
-		return head + body
-	})
-}
-
-// QuestionNote words the SMS that takes a question to a mentor, in her
-// language, with the nurse's name and facility shortened and the question
-// cut at a word so that it fits two segments. The USSD service queues the
-// same wording (cmd/chanjo hands it over).
-func QuestionNote(n store.Note) string {
-	who := shorten(n.Asker, 20)
-	if f := shorten(n.Facility, 16); f != "" {
-		who += " (" + f + ")"
-	}
-	var head, tail string
-	switch {
-	case n.Lang == "sw" && n.Escalated:
-		head, tail = "Swali Q%d kutoka kwa %s, halijajibiwa kwa siku moja: ", ". Jibu: A%d <jibu>"
-	case n.Lang == "sw":
-		head, tail = "Swali Q%d kutoka kwa %s: ", ". Jibu: A%d <jibu>"
-	case n.Escalated:
-		head, tail = "Q%d from %s, unanswered for a day: ", ", reply A%d <answer>"
-	default:
-		head, tail = "Q%d from %s: ", ", reply A%d <answer>"
-	}
-	head, tail = fmt.Sprintf(head, n.QuestionID, who), fmt.Sprintf(tail, n.QuestionID)
-	return fit(strings.Join(strings.Fields(n.Body), " "), func(body string, _ bool) string { return head + body + tail })
-}
-
-// fit returns compose(body, false) if it fits maxSegments, else
-// compose(cut body, true) with body cut after as many words as fit.
-func fit(body string, compose func(body string, cut bool) string) string {
-	if s := compose(body, false); gsm.Segments(s).Segments <= maxSegments {
-		return s
-	}
-	words := strings.Fields(body)
-	for n := len(words) - 1; n > 0; n-- {
-		if s := compose(strings.Join(words[:n], " ")+"...", true); gsm.Segments(s).Segments <= maxSegments {
-			return s
-		}
-	}
-	return compose("...", true)
-}
-
-// shorten keeps the words of s that fit in n characters (at least the
-// first, cut to n).
-func shorten(s string, n int) string {
-	words := strings.Fields(s)
-	if len(words) == 0 {
-		return ""
-	}
-	out := words[0]
-	if len(out) > n {
-		return out[:n]
-	}
-	for _, w := range words[1:] {
-		if len(out)+1+len(w) > n {
-			break
-		}
-		out += " " + w
-	}
-	return out
-}
-
-// pick returns sw for Kiswahili, else en.
-func pick(lang, en, sw string) string {
-	if lang == "sw" {
-		return sw
-	}
-	return en
+	return p.Say(lang, "sms.answer.sent", "q", q.ID, "other", name)
 }
 
 // RelayConfig holds the escalation worker's settings.
@@ -324,6 +224,7 @@ func (c RelayConfig) withDefaults() RelayConfig {
 // the store's guarded update lets one win should two hold the same.
 type Relay struct {
 	db  *store.DB
+	m   *mentoring.Service
 	cfg RelayConfig
 	// Owner is the process identity the leases name (store.NewProcessID
 	// unless set).
@@ -333,9 +234,9 @@ type Relay struct {
 	Log *slog.Logger
 }
 
-// NewRelay returns the escalation worker on db.
-func NewRelay(db *store.DB, cfg RelayConfig) *Relay {
-	return &Relay{db: db, cfg: cfg.withDefaults(), Owner: store.NewProcessID(), Now: time.Now, Log: slog.New(slog.DiscardHandler)}
+// NewRelay returns the escalation worker on db, which escalates through m.
+func NewRelay(db *store.DB, m *mentoring.Service, cfg RelayConfig) *Relay {
+	return &Relay{db: db, m: m, cfg: cfg.withDefaults(), Owner: store.NewProcessID(), Now: time.Now, Log: slog.New(slog.DiscardHandler)}
 }
 
 // Run ticks until ctx is cancelled, at once again after a tick that claimed
@@ -365,15 +266,10 @@ func (r *Relay) Run(ctx context.Context) error {
 	}
 }
 
-// Tick escalates the questions unanswered for RelayConfig.After at now,
-// outside quiet hours, and returns how many it escalated. One question's
-// failure does not stop the others; the errors are returned together.
-func (r *Relay) Tick(ctx context.Context, now time.Time) (int, error) {
-	_, n, err := r.tick(ctx, now)
-	return n, err
-}
-
-// tick is Tick, which also returns how many questions it claimed.
+// tick escalates the questions unanswered for RelayConfig.After at now,
+// outside quiet hours, and returns how many it claimed and escalated. One
+// question's failure does not stop the others; the errors are returned
+// together.
 func (r *Relay) tick(ctx context.Context, now time.Time) (claimed, escalated int, err error) {
 	if r.cfg.Quiet.Contains(now.In(r.cfg.TZ)) {
 		return 0, 0, nil
@@ -385,7 +281,7 @@ func (r *Relay) tick(ctx context.Context, now time.Time) (claimed, escalated int
 	n := 0
 	var errs []error
 	for _, id := range ids {
-		done, _, err := r.db.EscalateQuestion(ctx, id, QuestionNote)
+		done, _, err := r.m.EscalateQuestion(ctx, id)
 		if err != nil {
 			errs = append(errs, err)
 		}

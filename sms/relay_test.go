@@ -12,6 +12,8 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/mentoring"
 	"github.com/chanjo-health/chanjo/sms"
 	"github.com/chanjo-health/chanjo/sms/fakegateway"
 	"github.com/chanjo-health/chanjo/store"
@@ -128,7 +130,7 @@ func TestRelayEscalatesOnceAfterADay(t *testing.T) {
 		r := newRelayRig(t, db)
 		r.clock.Set(at(10, 0))
 		r.say(t, jane, "Where do I record a BCG given late?")
-		relay := sms.NewRelay(db, sms.RelayConfig{TZ: nairobi, Quiet: sms.QuietHours{Start: 19 * 60, End: 7 * 60}})
+		relay := sms.NewRelay(db, relayMentoring(t, db), sms.RelayConfig{TZ: nairobi, Quiet: sms.QuietHours{Start: 19 * 60, End: 7 * 60}})
 		ctx := context.Background()
 		tick := func(now time.Time) int {
 			r.clock.Set(now)
@@ -177,7 +179,7 @@ func TestRelayWaitsOutQuietHours(t *testing.T) {
 		r := newRelayRig(t, db)
 		r.clock.Set(at(20, 0))
 		r.say(t, jane, "Asked in the evening")
-		relay := sms.NewRelay(db, sms.RelayConfig{TZ: nairobi, Quiet: sms.QuietHours{Start: 19 * 60, End: 7 * 60}})
+		relay := sms.NewRelay(db, relayMentoring(t, db), sms.RelayConfig{TZ: nairobi, Quiet: sms.QuietHours{Start: 19 * 60, End: 7 * 60}})
 		for _, s := range []struct {
 			now  time.Time
 			want int
@@ -191,4 +193,15 @@ func TestRelayWaitsOutQuietHours(t *testing.T) {
 			}
 		}
 	})
+}
+
+// relayMentoring returns the mentoring service of the shipped pack that the
+// escalation worker relays through.
+func relayMentoring(t *testing.T, db *store.DB) *mentoring.Service {
+	t.Helper()
+	pack, err := lessons.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mentoring.New(db, pack, mentoring.Config{TZ: nairobi})
 }

@@ -3,30 +3,11 @@ package sms
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/mentoring"
 	"github.com/chanjo-health/chanjo/store"
 )
-
-// VisitRules returns the store's visit reminder rules from the pack's rules
-// visit-before and visit-review, in the zone tz, with the wording of the
-// SMS that tell mentee and mentor of a visit scheduled, moved or
-// cancelled: what every caller that changes a visit passes to the store.
-func VisitRules(p *lessons.Pack, tz *time.Location) store.VisitRules {
-	rules := store.VisitRules{TZ: tz, Notice: visitNotice(tz)}
-	if r, ok := p.Reminder(lessons.VisitBefore); ok {
-		rules.Before = store.RuleTime{Days: r.When.DaysBeforeVisit, Hour: r.When.At.Hour, Minute: r.When.At.Minute}
-	}
-	if r, ok := p.Reminder(lessons.VisitReview); ok {
-		rules.After = store.RuleTime{Days: r.When.DaysAfterVisit, Hour: r.When.At.Hour, Minute: r.When.At.Minute}
-	}
-	return rules
-}
-
-// dateLayout is how a visit's date reads in a reminder: 10 characters,
-// the same in both languages.
-const dateLayout = "02/01/2006"
 
 // compose returns the text of the due reminder r, in the worker's language,
 // from the pack's rule.
@@ -40,7 +21,7 @@ func (s *Scheduler) compose(ctx context.Context, r store.DueReminder) (string, e
 	switch r.Rule {
 	case lessons.VisitBefore:
 		var toMentor bool
-		if toMentor, err = s.visitValues(ctx, r, values); toMentor && rule.MentorText != (lessons.Text{}) {
+		if toMentor, err = s.visitValues(ctx, r, values); toMentor && len(rule.MentorText) > 0 {
 			rule = rule.ForMentor()
 		} else if toMentor {
 			values["mentor"] = values["mentee"] // a pack without mentor_text: the nurse's text names the other person
@@ -66,7 +47,7 @@ func (s *Scheduler) visitValues(ctx context.Context, r store.DueReminder, values
 	if err != nil {
 		return false, err
 	}
-	values["date"] = v.At.In(s.cfg.TZ).Format(dateLayout)
+	values["date"] = v.At.In(s.cfg.TZ).Format(mentoring.DateLayout)
 	values["mentor"], values["mentee"] = v.MentorName, v.MenteeName
 	return r.WorkerID == v.MentorID, nil
 }

@@ -8,7 +8,7 @@ import (
 
 // countsStore is what the retention worker needs of the store.
 type countsStore interface {
-	FoldSMSCounts(ctx context.Context) (int, error)
+	FoldCounts(ctx context.Context) (int, error)
 	DeleteOldSMS(ctx context.Context, before time.Time, limit int) (int, error)
 }
 
@@ -39,7 +39,7 @@ func (c RetentionConfig) withDefaults() RetentionConfig {
 	return c
 }
 
-// Retention keeps the SMS counters' appended changes few (folding them)
+// Retention keeps the counters' appended changes few (folding them)
 // and removes outbox rows older than Keep in small batches; the counts the
 // console shows keep the removed rows. Several instances may run it: a fold
 // runs on one at a time and deletes skip each other's rows.
@@ -69,8 +69,8 @@ func (r *Retention) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-fold.C:
-			if _, err := r.db.FoldSMSCounts(ctx); err != nil && ctx.Err() == nil {
-				r.Log.Error("fold sms counts", "component", "retention", "err", err)
+			if _, err := r.db.FoldCounts(ctx); err != nil && ctx.Err() == nil {
+				r.Log.Error("fold counts", "component", "retention", "err", err)
 			}
 		case <-sweep.C:
 			r.Sweep(ctx)

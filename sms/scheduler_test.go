@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/mentoring"
 	"github.com/chanjo-health/chanjo/sms"
 	"github.com/chanjo-health/chanjo/store"
 	"github.com/chanjo-health/chanjo/store/storetest"
@@ -27,7 +28,7 @@ type remWorld struct {
 	*rig
 	pack           *lessons.Pack
 	sched          *sms.Scheduler
-	rules          store.VisitRules
+	m              *mentoring.Service
 	mentor, mentee store.Worker
 }
 
@@ -39,7 +40,7 @@ func newRemWorld(t *testing.T, db *store.DB) *remWorld {
 	}
 	w := &remWorld{rig: newRig(t, db, sms.Config{Quiet: sms.QuietHours{Start: 19 * 60, End: 7 * 60}}), pack: pack}
 	w.sched = sms.NewScheduler(db, pack, sms.SchedulerConfig{TZ: nairobi, USSDCode: "*384*123#"})
-	w.rules = sms.VisitRules(pack, nairobi)
+	w.m = mentoring.New(db, pack, mentoring.Config{TZ: nairobi, USSDCode: "*384*123#"})
 	w.mentor = w.worker(t, "+254711000001", "Grace", "en")
 	w.mentee = w.worker(t, "+254711000002", "Amina", "sw")
 	return w
@@ -60,7 +61,7 @@ func (w *remWorld) worker(t *testing.T, p, name, lang string) store.Worker {
 
 func (w *remWorld) visit(t *testing.T, at time.Time) store.Visit {
 	t.Helper()
-	v, err := w.db.ScheduleVisit(context.Background(), w.rules, w.mentor.ID, w.mentee.ID, at)
+	v, err := w.m.ScheduleVisit(context.Background(), w.mentor.ID, w.mentee.ID, at)
 	if err != nil {
 		t.Fatalf("ScheduleVisit: %v", err)
 	}
@@ -153,7 +154,7 @@ func TestVisitRemindersAtLocalTimes(t *testing.T) {
 		w := newRemWorld(t, db)
 		ctx := context.Background()
 		v := w.visit(t, mar(7, 14, 0))
-		stock := w.pack.LessonsOf("stock")[0].Title.Sw
+		stock := w.pack.LessonsOf("stock")[0].Title.In("sw")
 		review := "mentee nudge: Chanjo: asante kwa ziara ya jana. Rudia somo '" + stock + "': piga *384*123# uchague Masomo."
 		steps := []struct {
 			when time.Time
@@ -166,7 +167,7 @@ func TestVisitRemindersAtLocalTimes(t *testing.T) {
 			{mar(7, 15, 0), func() {
 				err := db.SaveChecklist(ctx, v.ID, map[string]string{"chk-ledger-count": "not_done", "chk-tally-register": "done"})
 				if err == nil {
-					_, err = db.MarkVisitDone(ctx, w.rules, v.ID, time.Time{})
+					_, err = w.m.MarkVisitDone(ctx, v.ID, time.Time{})
 				}
 				if err != nil {
 					t.Fatal(err)
@@ -196,14 +197,14 @@ func TestVisitChangesMoveReminders(t *testing.T) {
 		want   []string
 	}{
 		{"moved: nothing at the old time, sent at the new", func(ctx context.Context, w *remWorld, v store.Visit) error {
-			_, err := w.db.RescheduleVisit(ctx, w.rules, v.ID, mar(10, 9, 0))
+			_, err := w.m.RescheduleVisit(ctx, v.ID, mar(10, 9, 0))
 			return err
 		}, []time.Time{mar(5, 8, 0), mar(8, 8, 0)}, []string{
 			"mentor nudge: Chanjo: your mentorship visit to Amina is on 10/03/2025. Dial *384*123#, Mentor visit, to see the visit and its checklist.",
 			"mentee nudge: Chanjo: ziara yako ya ushauri ni tarehe 10/03/2025 na Grace. Piga *384*123# kurudia masomo yako kabla ya siku hiyo.",
 		}},
 		{"cancelled: nothing", func(ctx context.Context, w *remWorld, v store.Visit) error {
-			return w.db.CancelVisit(ctx, store.VisitRules{}, v.ID)
+			return w.m.CancelVisit(ctx, v.ID)
 		}, []time.Time{mar(5, 8, 0), mar(7, 14, 0), mar(8, 10, 0)}, nil},
 	}
 	for _, c := range cases {
@@ -266,7 +267,7 @@ func TestMentorWithFourVisitsTomorrowGetsHerReminders(t *testing.T) {
 			mentees = append(mentees, w.worker(t, fmt.Sprintf("+25471100000%d", i), fmt.Sprint("Mentee ", i), "en"))
 		}
 		for i, m := range mentees {
-			if _, err := db.ScheduleVisit(context.Background(), w.rules, w.mentor.ID, m.ID, mar(4, 9+2*i, 0)); err != nil {
+			if _, err := w.m.ScheduleVisit(context.Background(), w.mentor.ID, m.ID, mar(4, 9+2*i, 0)); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -434,9 +435,9 @@ func TestDailyRulesPlanned(t *testing.T) {
 			w.tick(t, when)
 		}
 		want := []string{
-			"mentee nudge: Chanjo: tumekukosa! Somo lako lijalo ni '" + first.Sw + "'. Piga *384*123# uendelee ulipoishia.",
-			"mentor nudge: Chanjo: your lesson this week is '" + first.En + "'. Dial *384*123# and choose Lessons. It takes 5 minutes.",
-			"mentee nudge: Chanjo: somo lako la wiki hii ni '" + first.Sw + "'. Piga *384*123# uchague Masomo. Ni dakika 5 tu.",
+			"mentee nudge: Chanjo: tumekukosa! Somo lako lijalo ni '" + first.In("sw") + "'. Piga *384*123# uendelee ulipoishia.",
+			"mentor nudge: Chanjo: your lesson this week is '" + first.In("en") + "'. Dial *384*123# and choose Lessons. It takes 5 minutes.",
+			"mentee nudge: Chanjo: somo lako la wiki hii ni '" + first.In("sw") + "'. Piga *384*123# uchague Masomo. Ni dakika 5 tu.",
 		}
 		// Reminders due at one time go in no particular order.
 		if diff := cmp.Diff(want, w.outbox(t), cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {

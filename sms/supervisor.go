@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/chanjo-health/chanjo/gsm"
 	"github.com/chanjo-health/chanjo/sms/africastalking"
 	"github.com/chanjo-health/chanjo/store"
 )
@@ -21,9 +22,13 @@ const (
 const maxAudienceWords = 5
 
 // supervisorCommand returns the command an SMS holds, if any, the text
-// after BC, and whether it is BC! (urgent: it skips quiet hours).
+// after BC (for an answer, the whole text), and whether it is BC! (urgent:
+// it skips quiet hours).
 func supervisorCommand(text string) (cmd, rest string, urgent bool) {
 	text = strings.TrimSpace(text)
+	if _, _, ok := parseAnswer(text); ok {
+		return handledAnswer, text, false
+	}
 	first, rest, _ := strings.Cut(text, " ")
 	rest = strings.TrimSpace(rest)
 	switch {
@@ -37,9 +42,10 @@ func supervisorCommand(text string) (cmd, rest string, urgent bool) {
 	return "", "", false
 }
 
-// supervisorSMS handles BC, YES and BC CANCEL from a console user's phone:
-// a broadcast asked for by SMS, then confirmed, or cancelled. It reports whether the SMS was hers;
-// anything else goes on to the workers' keywords.
+// supervisorSMS handles BC, YES, BC CANCEL and A<n> from a console user's
+// phone: a broadcast asked for by SMS, then confirmed, or cancelled; or her
+// answer to a question of her sub-counties. It reports whether the SMS was
+// hers; anything else goes on to the workers' keywords.
 func (h *Handler) supervisorSMS(ctx context.Context, in africastalking.Incoming) (bool, error) {
 	cmd, rest, urgent := supervisorCommand(in.Text)
 	if cmd == "" {
@@ -81,6 +87,8 @@ func (h *Handler) supervisorSMS(ctx context.Context, in africastalking.Incoming)
 			}
 		case cmd == cmdCancel:
 			text, err = h.cancelBySMS(ctx, tx, sc, u.ID)
+		case cmd == handledAnswer:
+			text, err = h.answerBySMS(ctx, tx, sc, u.ID, rest)
 		default:
 			b, cerr := h.db.ConfirmDraft(ctx, tx, sc, u.ID)
 			if text = h.goingReply(b); cerr != nil {
@@ -240,4 +248,28 @@ func (h *Handler) goingReply(b store.Broadcast) string {
 	}
 	return fmt.Sprintf("Chanjo: your broadcast \"%s\" is going out to %d recipients. Tangazo lako linatumwa kwa watu %d.",
 		excerpt(b.Body), b.Recipients, b.Recipients)
+}
+
+// answerBySMS is a supervisor's "A12 <answer>" to a question of her
+// sub-counties, which the helpdesk's SMS told her of: the answer goes to the
+// nurse as a mentor's would (once: the first answer wins), and she is told
+// so or why not, in the pack's first language (the console's).
+func (h *Handler) answerBySMS(ctx context.Context, tx *store.Tx, sc store.Scope, userID int64, text string) (string, error) {
+	id, answer, _ := parseAnswer(text)
+	q, err := h.Mentoring.AnswerAsStaffTx(ctx, tx, sc, userID, id, answer)
+	p := h.Pack
+	lang := p.Lang("")
+	switch {
+	case err == nil:
+		return p.Say(lang, "sms.answer.sent", "q", id, "other", gsm.Shorten(q.Name, 20)), nil
+	case errors.Is(err, store.ErrEmptyQuestion):
+		return p.Say(lang, "sms.answer.empty", "q", id), nil
+	case errors.Is(err, store.ErrNotFound):
+		return p.Say(lang, "sms.answer.unknown_scope", "q", id), nil
+	case errors.Is(err, store.ErrAlreadyAnswered):
+		return p.Say(lang, "sms.answer.taken", "q", id, "name", gsm.Shorten(q.Answerer, 20)), nil
+	case errors.Is(err, store.ErrQuestionClosed):
+		return p.Say(lang, "sms.answer.closed", "q", id), nil
+	}
+	return "", fmt.Errorf("sms: supervisor answer: %w", err)
 }

@@ -28,19 +28,19 @@ func TestVisitChangesAreNoticed(t *testing.T) {
 				"mentee nudge: Chanjo: ziara yako ya ushauri na Grace ni tarehe 07/03/2025 saa 14:30.",
 			}},
 			{"moved", func() error {
-				_, err := db.RescheduleVisit(ctx, w.rules, v.ID, mar(10, 9, 0))
+				_, err := w.m.RescheduleVisit(ctx, v.ID, mar(10, 9, 0))
 				return err
 			}, []string{
 				"mentor nudge: Chanjo: your mentorship visit with Amina on 07/03/2025 has moved to 10/03/2025 at 09:00.",
 				"mentee nudge: Chanjo: ziara yako ya ushauri na Grace ya tarehe 07/03/2025 imehamishwa hadi tarehe 10/03/2025 saa 09:00.",
 			}},
 			{"moved again to the same time", func() error {
-				_, err := db.RescheduleVisit(ctx, w.rules, v.ID, mar(10, 9, 0))
+				_, err := w.m.RescheduleVisit(ctx, v.ID, mar(10, 9, 0))
 				return err
 			}, nil},
 			{"moved back", func() error {
 				w.clock.Set(mar(3, 11, 0))
-				_, err := db.RescheduleVisit(ctx, w.rules, v.ID, mar(7, 14, 30))
+				_, err := w.m.RescheduleVisit(ctx, v.ID, mar(7, 14, 30))
 				return err
 			}, []string{
 				"mentor nudge: Chanjo: your mentorship visit with Amina on 10/03/2025 has moved to 07/03/2025 at 14:30.",
@@ -48,17 +48,17 @@ func TestVisitChangesAreNoticed(t *testing.T) {
 			}},
 			{"moved there again", func() error {
 				w.clock.Set(mar(3, 12, 0))
-				_, err := db.RescheduleVisit(ctx, w.rules, v.ID, mar(10, 9, 0))
+				_, err := w.m.RescheduleVisit(ctx, v.ID, mar(10, 9, 0))
 				return err
 			}, []string{
 				"mentor nudge: Chanjo: your mentorship visit with Amina on 07/03/2025 has moved to 10/03/2025 at 09:00.",
 				"mentee nudge: Chanjo: ziara yako ya ushauri na Grace ya tarehe 07/03/2025 imehamishwa hadi tarehe 10/03/2025 saa 09:00.",
 			}},
-			{"cancelled", func() error { return db.CancelVisit(ctx, w.rules, v.ID) }, []string{
+			{"cancelled", func() error { return w.m.CancelVisit(ctx, v.ID) }, []string{
 				"mentor nudge: Chanjo: your mentorship visit with Amina on 10/03/2025 at 09:00 is cancelled.",
 				"mentee nudge: Chanjo: ziara yako ya ushauri na Grace tarehe 10/03/2025 saa 09:00 imeghairiwa.",
 			}},
-			{"cancelled again", func() error { return db.CancelVisit(ctx, w.rules, v.ID) }, nil},
+			{"cancelled again", func() error { return w.m.CancelVisit(ctx, v.ID) }, nil},
 		}
 		seen := 0
 		for _, s := range steps {

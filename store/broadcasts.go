@@ -105,10 +105,9 @@ func (a Audience) where(sc Scope) (string, []any) {
 		if len(vals) == 0 {
 			return
 		}
-		conds = append(conds, fmt.Sprintf(expr, "?"+strings.Repeat(", ?", len(vals)-1)))
-		for _, v := range vals {
-			args = append(args, v)
-		}
+		list, vs := binds(vals)
+		conds = append(conds, fmt.Sprintf(expr, list))
+		args = append(args, vs...)
 	}
 	in("f.sub_county IN (%s)", a.SubCounties)
 	in("f.code IN (%s)", a.Facilities)
@@ -145,12 +144,12 @@ func (db *DB) checkNames(ctx context.Context, q sqlx.QueryerContext, want []stri
 	if len(want) == 0 {
 		return nil
 	}
-	query += " IN (?" + strings.Repeat(", ?", len(want)-1) + ")"
-	for _, v := range want {
-		args = append(args, v)
+	query, args, err := db.in(query+" IN (?)", append(args, want)...)
+	if err != nil {
+		return err
 	}
 	var have []string
-	if err := sqlx.SelectContext(ctx, q, &have, db.Rebind(query), args...); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &have, query, args...); err != nil {
 		return err
 	}
 	for _, v := range want {
@@ -171,7 +170,7 @@ type Preview struct {
 }
 
 // broadcastPrefix starts every broadcast SMS, so that nurses know who
-// writes (design.md, "Broadcasts").
+// writes (docs/api.md, "Broadcasts").
 const broadcastPrefix = "Chanjo: "
 
 // BroadcastText is a broadcast's body as its recipients read it: trimmed,

@@ -45,7 +45,7 @@ func (db *DB) CancelBroadcast(ctx context.Context, sc Scope, userID, id int64) (
 
 // cancelBroadcast is CancelBroadcast inside the caller's transaction.
 func (db *DB) cancelBroadcast(ctx context.Context, tx *Tx, sc Scope, userID, id int64) (int, error) {
-	bs, err := db.broadcasts(ctx, sc, tx, "b.id = ?", []any{id}, 1)
+	bs, err := db.broadcasts(ctx, sc, tx, id, 1)
 	switch {
 	case err != nil:
 		return 0, err
@@ -95,7 +95,7 @@ func (db *DB) CancelLatestBroadcast(ctx context.Context, q *Tx, sc Scope, userID
 	if err != nil {
 		return Broadcast{}, 0, fmt.Errorf("store: cancel latest broadcast: %w", err)
 	}
-	bs, err := db.broadcasts(ctx, sc, q, "b.id = ?", []any{id}, 1)
+	bs, err := db.broadcasts(ctx, sc, q, id, 1)
 	if err != nil || len(bs) == 0 {
 		return Broadcast{}, 0, fmt.Errorf("store: cancel latest broadcast: %w", cmp.Or(err, ErrNotFound))
 	}

@@ -75,7 +75,7 @@ func (db *DB) ResendFailed(ctx context.Context, sc Scope, userID, id int64) (b B
 		if _, err := tx.ExecContext(ctx, db.Rebind(`UPDATE broadcasts SET id = id WHERE id = ?`), id); err != nil {
 			return err
 		}
-		bs, err := db.broadcasts(ctx, sc, tx, "b.id = ?", []any{id}, 1)
+		bs, err := db.broadcasts(ctx, sc, tx, id, 1)
 		switch {
 		case err != nil:
 			return err

@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -93,41 +91,40 @@ func (c BroadcastCounts) Pending() bool {
 	return c.Queued+c.Sending+c.Accepted > 0
 }
 
-// sqlBroadcastPage selects broadcasts, newest first. Their counts come
-// from the counters (migration 0018), so a page costs the same at any size
-// of the outbox. A broadcast is inside a supervisor's scope when some of
-// its SMS went to her sub-counties (%s: the ids of those, or all for an
-// admin: every broadcast has a recipient).
+// sqlBroadcastPage selects the broadcasts inside the scope, newest first:
+// the one with the id, or all when the id is 0. Their counts come from the
+// counters (migration 0018), so a page costs the same at any size of the
+// outbox. A broadcast is inside a supervisor's scope when some of its SMS,
+// counted or not yet folded, went to her sub-counties; every broadcast is
+// inside an admin's.
 const sqlBroadcastPage = `SELECT b.id, COALESCE(u.name, '') AS user_name, b.audience, b.body, b.urgent, b.send_at,
     b.recipients, b.segments, b.created_at, b.cancelled_at, b.resend_of
 FROM broadcasts b LEFT JOIN users u ON u.id = b.user_id
-WHERE %s AND %s
+WHERE (? = 0 OR b.id = ?)
+  AND (? OR b.id IN (SELECT broadcast_id FROM broadcast_counts WHERE sub_county IN (?)
+    UNION ALL SELECT broadcast_id FROM sms_count_deltas WHERE broadcast_id IS NOT NULL AND sub_county IN (?)))
 ORDER BY b.id DESC LIMIT ?`
 
-// sqlScopedBroadcasts is the ids of the broadcasts with SMS in the scope's
-// sub-counties (%s twice), counted or not yet folded.
-const sqlScopedBroadcasts = `b.id IN (SELECT broadcast_id FROM broadcast_counts WHERE %s
-    UNION ALL SELECT broadcast_id FROM sms_count_deltas WHERE broadcast_id IS NOT NULL AND %s)`
-
-// sqlBroadcastCounts sums the counters of the broadcasts (%s: their ids)
-// inside the scope (%s), with the changes not yet folded.
+// sqlBroadcastCounts sums the counters of the broadcasts inside the scope,
+// with the changes not yet folded.
 const sqlBroadcastCounts = `SELECT broadcast_id, status, SUM(n) AS n FROM (
-    SELECT broadcast_id, sub_county, status, n FROM broadcast_counts WHERE broadcast_id IN (%[1]s)
-    UNION ALL SELECT broadcast_id, sub_county, status, n FROM sms_count_deltas WHERE broadcast_id IN (%[1]s)
-) c WHERE %[2]s GROUP BY broadcast_id, status`
+    SELECT broadcast_id, sub_county, status, n FROM broadcast_counts WHERE broadcast_id IN (?)
+    UNION ALL SELECT broadcast_id, sub_county, status, n FROM sms_count_deltas WHERE broadcast_id IN (?)
+) c WHERE (? OR sub_county IN (?)) GROUP BY broadcast_id, status`
 
-// sqlBroadcastSending counts the queued SMS of the broadcasts (%s) that are
+// sqlBroadcastSending counts the queued SMS of the broadcasts that are
 // leased to a dispatcher: being sent. The counters do not follow leases (a
 // claim writes no counter), so this reads the outbox, the queued rows of
 // the few broadcasts still sending.
 const sqlBroadcastSending = `SELECT broadcast_id, COUNT(*) AS n FROM outbox
-WHERE broadcast_id IN (%s) AND status = 'queued' AND lease_owner IS NOT NULL AND %s GROUP BY broadcast_id`
+WHERE broadcast_id IN (?) AND status = 'queued' AND lease_owner IS NOT NULL AND (? OR sub_county IN (?))
+GROUP BY broadcast_id`
 
 // Broadcast returns the broadcast with the id and its counts inside the
 // scope, or ErrNotFound when there is none or none of its SMS went inside
 // the scope.
 func (db *DB) Broadcast(ctx context.Context, sc Scope, id int64) (Broadcast, error) {
-	bs, err := db.broadcasts(ctx, sc, db, "b.id = ?", []any{id}, 1)
+	bs, err := db.broadcasts(ctx, sc, db, id, 1)
 	if err != nil {
 		return Broadcast{}, fmt.Errorf("store: broadcast: %w", err)
 	}
@@ -140,24 +137,26 @@ func (db *DB) Broadcast(ctx context.Context, sc Scope, id int64) (Broadcast, err
 // Broadcasts returns the newest limit broadcasts inside the scope, newest
 // first, each with its counts inside the scope.
 func (db *DB) Broadcasts(ctx context.Context, sc Scope, limit int) ([]Broadcast, error) {
-	bs, err := db.broadcasts(ctx, sc, db, "1 = 1", nil, limit)
+	bs, err := db.broadcasts(ctx, sc, db, 0, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: broadcasts: %w", err)
 	}
 	return bs, nil
 }
 
-// broadcasts reads the page of broadcasts matching cond through q, then
-// their counts.
-func (db *DB) broadcasts(ctx context.Context, sc Scope, q sqlx.QueryerContext, cond string, args []any, limit int) ([]Broadcast, error) {
-	inScope, scArgs := "1 = 1", []any(nil)
-	if !sc.Admin {
-		where, whereArgs := sc.clause("sub_county")
-		inScope, scArgs = fmt.Sprintf(sqlScopedBroadcasts, where, where), append(whereArgs, whereArgs...)
+// broadcasts reads through q the page of broadcasts inside the scope (the
+// one with the id, or all for id 0), then their counts.
+func (db *DB) broadcasts(ctx context.Context, sc Scope, q sqlx.QueryerContext, id int64, limit int) ([]Broadcast, error) {
+	if sc.none() {
+		return nil, nil
+	}
+	admin, subCounties := sc.inArgs()
+	query, args, err := db.in(sqlBroadcastPage, id, id, admin, subCounties, subCounties, limit)
+	if err != nil {
+		return nil, err
 	}
 	var out []Broadcast
-	query := fmt.Sprintf(sqlBroadcastPage, cond, inScope)
-	if err := sqlx.SelectContext(ctx, q, &out, db.Rebind(query), append(append(args, scArgs...), limit)...); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &out, query, args...); err != nil {
 		return nil, err
 	}
 	if len(out) == 0 {
@@ -172,22 +171,24 @@ func (db *DB) broadcasts(ctx context.Context, sc Scope, q sqlx.QueryerContext, c
 // broadcastCounts fills in the counts of bs inside the scope.
 func (db *DB) broadcastCounts(ctx context.Context, sc Scope, q sqlx.QueryerContext, bs []Broadcast) error {
 	byID := make(map[int64]*BroadcastCounts, len(bs))
-	ids := make([]any, len(bs))
+	ids := make([]int64, len(bs))
 	for i := range bs {
 		byID[bs[i].ID], ids[i] = &bs[i].Counts, bs[i].ID
 	}
-	in := "?" + strings.Repeat(", ?", len(ids)-1)
-	where, scArgs := sc.clause("sub_county")
+	admin, subCounties := sc.inArgs()
 	var rows []struct {
 		ID     int64  `db:"broadcast_id"`
 		Status string `db:"status"`
 		N      int    `db:"n"`
 	}
-	query := fmt.Sprintf(sqlBroadcastCounts, in, where)
-	if err := sqlx.SelectContext(ctx, q, &rows, db.Rebind(query), append(append(slices.Clone(ids), ids...), scArgs...)...); err != nil {
+	query, args, err := db.in(sqlBroadcastCounts, ids, ids, admin, subCounties)
+	if err != nil {
 		return err
 	}
-	var sending []any
+	if err := sqlx.SelectContext(ctx, q, &rows, query, args...); err != nil {
+		return err
+	}
+	var sending []int64
 	for _, r := range rows {
 		byID[r.ID].add(r.Status, r.N)
 		if r.Status == OutQueued && r.N > 0 {
@@ -198,8 +199,10 @@ func (db *DB) broadcastCounts(ctx context.Context, sc Scope, q sqlx.QueryerConte
 		return nil
 	}
 	rows = rows[:0]
-	query = fmt.Sprintf(sqlBroadcastSending, "?"+strings.Repeat(", ?", len(sending)-1), where)
-	if err := sqlx.SelectContext(ctx, q, &rows, db.Rebind(query), append(sending, scArgs...)...); err != nil {
+	if query, args, err = db.in(sqlBroadcastSending, sending, admin, subCounties); err != nil {
+		return err
+	}
+	if err := sqlx.SelectContext(ctx, q, &rows, query, args...); err != nil {
 		return err
 	}
 	for _, r := range rows {
@@ -215,21 +218,31 @@ type AudienceChoices struct {
 	Groups      []string
 }
 
-const sqlChoiceSubCounties = `SELECT DISTINCT f.sub_county FROM facilities f WHERE %s AND f.sub_county <> '' ORDER BY f.sub_county`
+const sqlChoiceSubCounties = `SELECT DISTINCT f.sub_county FROM facilities f
+WHERE (? OR f.sub_county IN (?)) AND f.sub_county <> '' ORDER BY f.sub_county`
 
 const sqlChoiceGroups = `SELECT DISTINCT g.name FROM groups g JOIN group_members gm ON gm.group_id = g.id
-JOIN workers w ON w.id = gm.worker_id LEFT JOIN facilities f ON f.id = w.facility_id WHERE %s ORDER BY g.name`
+JOIN workers w ON w.id = gm.worker_id LEFT JOIN facilities f ON f.id = w.facility_id WHERE (? OR f.sub_county IN (?)) ORDER BY g.name`
 
 // AudienceChoices returns the sub-counties inside the scope and the groups
 // with a member inside it.
 func (db *DB) AudienceChoices(ctx context.Context, sc Scope) (AudienceChoices, error) {
-	where, args := sc.clause("f.sub_county")
 	var ch AudienceChoices
-	if err := db.SelectContext(ctx, &ch.SubCounties, db.Rebind(fmt.Sprintf(sqlChoiceSubCounties, where)), args...); err != nil {
-		return ch, fmt.Errorf("store: audience choices: %w", err)
+	if sc.none() {
+		return ch, nil
 	}
-	if err := db.SelectContext(ctx, &ch.Groups, db.Rebind(fmt.Sprintf(sqlChoiceGroups, where)), args...); err != nil {
-		return ch, fmt.Errorf("store: audience choices: %w", err)
+	admin, subCounties := sc.inArgs()
+	for _, c := range []struct {
+		dst   *[]string
+		query string
+	}{{&ch.SubCounties, sqlChoiceSubCounties}, {&ch.Groups, sqlChoiceGroups}} {
+		query, args, err := db.in(c.query, admin, subCounties)
+		if err == nil {
+			err = db.SelectContext(ctx, c.dst, query, args...)
+		}
+		if err != nil {
+			return ch, fmt.Errorf("store: audience choices: %w", err)
+		}
 	}
 	return ch, nil
 }

@@ -26,8 +26,9 @@ const (
 	codeLen      = 8
 )
 
-// newCode draws a certificate code.
-func newCode() (string, error) {
+// NewCertificateCode draws a certificate code, for the SMS that carries it
+// to be worded before CompleteTopic stores both.
+func NewCertificateCode() (string, error) {
 	b := make([]byte, codeLen)
 	if _, err := rand.Read(b); err != nil {
 		return "", err
@@ -44,16 +45,9 @@ const sqlIssueCertificate = `INSERT INTO certificates (code, worker_id, topic, i
 // completed, inside the transaction that records the completion. The time
 // is kept to the microsecond, as PostgreSQL keeps it, so that the SMS and
 // the verification page tell the same.
-func (db *DB) issueCertificate(ctx context.Context, tx *Tx, workerID int64, topic string, at time.Time) (Certificate, error) {
-	at = at.Truncate(time.Microsecond)
-	code, err := newCode()
-	if err != nil {
-		return Certificate{}, fmt.Errorf("certificate code: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, db.Rebind(sqlIssueCertificate), code, workerID, topic, at); err != nil {
-		return Certificate{}, err
-	}
-	return Certificate{Code: code, Topic: topic, Issued: at}, nil
+func (db *DB) issueCertificate(ctx context.Context, tx *Tx, workerID int64, topic, code string, at time.Time) error {
+	_, err := tx.ExecContext(ctx, db.Rebind(sqlIssueCertificate), code, workerID, topic, at.UTC().Truncate(time.Microsecond))
+	return err
 }
 
 const sqlCertificate = `SELECT c.code, w.name, c.topic, c.issued_at FROM certificates c JOIN workers w ON w.id = c.worker_id

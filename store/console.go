@@ -6,8 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
+
+	"github.com/chanjo-health/chanjo/percent"
 )
 
 // Scope is what a console user or API token may see and change: everything
@@ -32,11 +33,24 @@ func (s Scope) clause(col string) (string, []any) {
 	if len(s.SubCounties) == 0 {
 		return "1 = 0", nil
 	}
-	args := make([]any, len(s.SubCounties))
-	for i, sc := range s.SubCounties {
-		args[i] = sc
+	list, args := binds(s.SubCounties)
+	return col + " IN (" + list + ")", args
+}
+
+// none reports whether the scope holds no sub-county: a supervisor without
+// one sees nothing, so a scoped read returns nothing without asking the
+// database.
+func (s Scope) none() bool { return !s.Admin && len(s.SubCounties) == 0 }
+
+// inArgs returns the two binds of a statement's scope condition, written out
+// in full as "(? OR col IN (?))": whether the scope is an admin's, and its
+// sub-counties for db.in to expand (an admin's is a stand-in the OR never
+// needs). Callers first return nothing for a scope that holds none.
+func (s Scope) inArgs() (bool, []string) {
+	if s.Admin {
+		return true, []string{""}
 	}
-	return col + " IN (?" + strings.Repeat(", ?", len(args)-1) + ")", args
+	return false, s.SubCounties
 }
 
 // Session is a logged-in console session. The cookie holds a random id;
@@ -117,12 +131,7 @@ type TopicScore struct {
 }
 
 // Percent is the average score in percent, 0 without answers.
-func (t TopicScore) Percent() float64 {
-	if t.Total == 0 {
-		return 0
-	}
-	return float64(t.Score) * 100 / float64(t.Total)
-}
+func (t TopicScore) Percent() float64 { return percent.Of(t.Score, t.Total) }
 
 // SMSMonth counts the month's SMS by what became of them.
 type SMSMonth struct {
@@ -134,50 +143,64 @@ type SMSMonth struct {
 	Currency  string  `db:"currency"`
 }
 
+// sqlDashboardWorkers counts the workers who dialled since ? and those
+// pending, in one pass over the scope's workers (continued by the scope's
+// condition): at national size each pass reads 100,000 rows.
+const sqlDashboardWorkers = `SELECT COALESCE(SUM(CASE WHEN w.last_dial_at >= ? THEN 1 ELSE 0 END), 0) AS active,
+    COALESCE(SUM(CASE WHEN w.status = 'pending' THEN 1 ELSE 0 END), 0) AS pending
+FROM workers w LEFT JOIN facilities f ON f.id = w.facility_id WHERE `
+
 // Dashboard counts, inside the scope, the week up to now and the month from
 // monthStart (the caller's local month, in UTC).
 func (db *DB) Dashboard(ctx context.Context, sc Scope, monthStart time.Time) (Dashboard, error) {
 	var d Dashboard
 	where, args := sc.clause("f.sub_county")
-	from := ` FROM workers w LEFT JOIN facilities f ON f.id = w.facility_id WHERE ` + where
+	var w struct {
+		Active  int `db:"active"`
+		Pending int `db:"pending"`
+	}
+	query := sqlDashboardWorkers + where
 	weekAgo := db.Now().Add(-7 * 24 * time.Hour)
-	lessons, lessonArgs := ofLearners(sc, "lesson_progress p", "p")
-	counts := []struct {
-		dst   *int
-		query string
-		args  []any
-	}{
-		{&d.ActiveThisWeek, `SELECT COUNT(*)` + from + ` AND w.last_dial_at >= ?`, append(slices.Clone(args), weekAgo)},
-		{&d.Pending, `SELECT COUNT(*)` + from + ` AND w.status = 'pending'`, args},
-		{&d.LessonsCompleted, `SELECT COUNT(*)` + lessons + ` AND p.completed_at IS NOT NULL`, lessonArgs},
+	if err := db.GetContext(ctx, &w, db.Rebind(query), append([]any{weekAgo}, args...)...); err != nil {
+		return Dashboard{}, fmt.Errorf("store: dashboard: %w", err)
 	}
-	for _, c := range counts {
-		if err := db.GetContext(ctx, c.dst, db.Rebind(c.query), c.args...); err != nil {
-			return Dashboard{}, fmt.Errorf("store: dashboard: %w", err)
-		}
-	}
-	quiz, quizArgs := ofLearners(sc, "quiz_attempts q", "q")
-	err := db.SelectContext(ctx, &d.Quiz, db.Rebind(`SELECT q.topic, COUNT(*) AS attempts, SUM(q.score) AS score, SUM(q.total) AS total`+
-		quiz+` AND q.form = 'practice' AND q.finished_at IS NOT NULL GROUP BY q.topic ORDER BY q.topic`), quizArgs...)
-	if err != nil {
-		return Dashboard{}, fmt.Errorf("store: dashboard quiz: %w", err)
+	d.ActiveThisWeek, d.Pending = w.Active, w.Pending
+	var err error
+	if d.LessonsCompleted, d.Quiz, err = db.learningCounts(ctx, sc); err != nil {
+		return Dashboard{}, err
 	}
 	d.SMS, err = db.smsMonth(ctx, sc, monthStart)
 	return d, err
 }
 
-// ofLearners returns the FROM and WHERE (to be continued with AND) that
-// keep the rows of table, aliased alias, of workers inside the scope. An
-// admin's scope is every row, each a worker's (ON DELETE CASCADE), so the
-// join, which would read every worker of the country, is left out and a
-// partial index answers alone (migration 0019).
-func ofLearners(sc Scope, table, alias string) (string, []any) {
-	if sc.Admin {
-		return ` FROM ` + table + ` WHERE 1 = 1`, nil
+// sqlLearningCounts sums the learning counters (learning_counts, and the
+// changes not yet folded) by topic inside the scope (%s).
+const sqlLearningCounts = `SELECT topic, SUM(lessons) AS lessons, SUM(quizzes) AS attempts, SUM(score) AS score, SUM(total) AS total
+FROM (SELECT sub_county, topic, lessons, quizzes, score, total FROM learning_counts
+      UNION ALL SELECT sub_county, topic, lessons, quizzes, score, total FROM learning_count_deltas) c
+WHERE %s GROUP BY topic ORDER BY topic`
+
+// learningCounts returns the lessons completed and the practice quizzes'
+// scores by topic of the workers inside the scope, from the counters the
+// learning tables' triggers keep (migration 0043): counting the rows
+// themselves took most of an admin's dashboard at national size.
+func (db *DB) learningCounts(ctx context.Context, sc Scope) (int, []TopicScore, error) {
+	where, args := sc.clause("sub_county")
+	var rows []struct {
+		TopicScore
+		Lessons int `db:"lessons"`
 	}
-	where, args := sc.clause("f.sub_county")
-	return ` FROM ` + table + ` JOIN workers w ON w.id = ` + alias + `.worker_id
-LEFT JOIN facilities f ON f.id = w.facility_id WHERE ` + where, args
+	if err := db.SelectContext(ctx, &rows, db.Rebind(fmt.Sprintf(sqlLearningCounts, where)), args...); err != nil {
+		return 0, nil, fmt.Errorf("store: dashboard learning: %w", err)
+	}
+	lessons, quiz := 0, []TopicScore(nil)
+	for _, r := range rows {
+		lessons += r.Lessons
+		if r.Attempts > 0 {
+			quiz = append(quiz, r.TopicScore)
+		}
+	}
+	return lessons, quiz, nil
 }
 
 // sqlSMSDays sums the SMS counters (sms_daily, and the changes not yet

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 )
 
 // EvaluationAnswer is one answer of a finished assessment, with where the
@@ -30,9 +29,10 @@ WHERE a.form <> 'practice' AND a.finished_at IS NOT NULL AND `
 const sqlEvaluationAnswersOrder = ` ORDER BY a.worker_id, a.form, qa.question_id`
 
 // EvaluationAnswers returns every answer of the finished baseline, midline
-// and endline attempts of the nurses inside the scope.
-func (db *DB) EvaluationAnswers(ctx context.Context, sc Scope) ([]EvaluationAnswer, error) {
-	where, args := sc.clause("f.sub_county")
+// and endline attempts of the nurses inside the scope narrowed by fl (its
+// period on when each attempt finished).
+func (db *DB) EvaluationAnswers(ctx context.Context, sc Scope, fl ReportFilter) ([]EvaluationAnswer, error) {
+	where, args := fl.where(sc, "a.finished_at")
 	var rows []EvaluationAnswer
 	if err := db.SelectContext(ctx, &rows, db.Rebind(sqlEvaluationAnswers+where+sqlEvaluationAnswersOrder), args...); err != nil {
 		return nil, fmt.Errorf("store: evaluation answers: %w", err)
@@ -51,27 +51,39 @@ type StatusCount struct {
 	N            int    `db:"n"`
 }
 
+// sqlStatusCounts counts the stock calculations in the statuses, by
+// facility and status, inside the scope and the report filter: a facility
+// (empty for all), a group (0 for all) and a period (each bound off when its
+// flag is true).
 const sqlStatusCounts = `SELECT COALESCE(f.code, '') AS facility_code, COALESCE(f.name, '') AS facility_name,
     COALESCE(f.sub_county, '') AS sub_county, c.status, COUNT(*) AS n
-FROM stock_calculations c LEFT JOIN facilities f ON f.id = c.facility_id
-WHERE c.status IN (`
+FROM stock_calculations c LEFT JOIN facilities f ON f.id = c.facility_id LEFT JOIN workers w ON w.id = c.worker_id
+WHERE c.status IN (?)
+  AND (? OR f.sub_county IN (?))
+  AND (? = '' OR f.code = ?)
+  AND (? = 0 OR w.id IN (SELECT gm.worker_id FROM group_members gm WHERE gm.group_id = ?))
+  AND (? OR c.created_at >= ?)
+  AND (? OR c.created_at < ?)
+GROUP BY f.code, f.name, f.sub_county, c.status ORDER BY f.code, c.status`
 
-const sqlStatusCountsGroup = ` GROUP BY f.code, f.name, f.sub_county, c.status ORDER BY f.code, c.status`
-
-// StockStatusCounts counts the stock calculations inside the scope whose
-// status is one of statuses, by facility and status.
-func (db *DB) StockStatusCounts(ctx context.Context, sc Scope, statuses []string) ([]StatusCount, error) {
+// StockStatusCounts counts the stock calculations inside the scope
+// narrowed by fl (the group's calculations, its period on when each was
+// made) whose status is one of statuses, by facility and status.
+func (db *DB) StockStatusCounts(ctx context.Context, sc Scope, fl ReportFilter, statuses []string) ([]StatusCount, error) {
 	if len(statuses) == 0 {
 		return nil, nil
 	}
-	where, args := sc.clause("f.sub_county")
-	in := make([]any, len(statuses))
-	for i, s := range statuses {
-		in[i] = s
+	if sc.none() {
+		return nil, nil
 	}
-	query := sqlStatusCounts + strings.Repeat("?, ", len(statuses)-1) + "?) AND " + where + sqlStatusCountsGroup
+	admin, subCounties := sc.inArgs()
+	query, args, err := db.in(sqlStatusCounts, statuses, admin, subCounties, fl.Facility, fl.Facility, fl.Group, fl.Group,
+		fl.From.IsZero(), fl.From.UTC(), fl.To.IsZero(), fl.To.UTC())
+	if err != nil {
+		return nil, fmt.Errorf("store: stock status counts: %w", err)
+	}
 	var rows []StatusCount
-	if err := db.SelectContext(ctx, &rows, db.Rebind(query), append(in, args...)...); err != nil {
+	if err := db.SelectContext(ctx, &rows, query, args...); err != nil {
 		return nil, fmt.Errorf("store: stock status counts: %w", err)
 	}
 	return rows, nil

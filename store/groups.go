@@ -17,12 +17,15 @@ type Group struct {
 	Name      string    `db:"name"`
 	Members   int       `db:"members"`
 	CreatedAt time.Time `db:"created_at"`
+	// Relay is RelayAuto, RelayOn or RelayOff: whether members' G
+	// messages are relayed (auto: up to RelayLimit members).
+	Relay string `db:"relay"`
 }
 
 // MaxGroupName is the longest group name, as for a roster's group column.
 const MaxGroupName = 100
 
-const sqlGroups = `SELECT g.id, g.name, g.created_at,
+const sqlGroups = `SELECT g.id, g.name, g.created_at, g.relay,
   (SELECT COUNT(*) FROM group_members gm JOIN workers w ON w.id = gm.worker_id
    LEFT JOIN facilities f ON f.id = w.facility_id WHERE gm.group_id = g.id AND %[1]s) AS members
 FROM groups g WHERE %[2]s`
@@ -73,6 +76,17 @@ func (db *DB) GroupInScope(ctx context.Context, sc Scope, id int64) (Group, []Wo
 		return Group{}, nil, fmt.Errorf("store: group %d members: %w", id, err)
 	}
 	return g, members, nil
+}
+
+// Group returns the group with the id, without its members; ErrNotFound
+// when there is none or it is outside the scope. A page of its members
+// comes from Workers with WorkerFilter.Group.
+func (db *DB) Group(ctx context.Context, sc Scope, id int64) (Group, error) {
+	g, err := groupInScope(ctx, db, sc, id)
+	if err != nil {
+		return Group{}, fmt.Errorf("store: group %d: %w", id, err)
+	}
+	return g, nil
 }
 
 func groupInScope(ctx context.Context, q getter, sc Scope, id int64) (Group, error) {

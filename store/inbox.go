@@ -12,25 +12,20 @@ type InboxQuestion struct {
 	Facility string `db:"facility"`
 }
 
-// sqlInbox selects the unanswered questions mentor ? may answer (the rule
-// of sqlMayAnswer): her mentees', and those gone to a group of hers; a
-// closed question is no longer anyone's to answer.
+// sqlInbox selects the unanswered questions the mentor may answer (the
+// rule of mayAnswerBy): her mentees', those handed to her, and those gone
+// to a group of hers; a closed question is no longer anyone's to answer.
 const sqlInbox = `SELECT q.id, q.worker_id, q.body, q.source, q.asked_at, q.answer, q.answered_by, q.answered_at,
        q.escalated_at, '' AS answerer, w.name, w.phone, w.language, COALESCE(f.name, '') AS facility
 FROM questions q JOIN workers w ON w.id = q.worker_id LEFT JOIN facilities f ON f.id = w.facility_id
-WHERE q.answered_at IS NULL AND q.closed_at IS NULL AND q.worker_id <> ? AND (
-  EXISTS (SELECT 1 FROM mentor_pairs p WHERE p.mentee_id = q.worker_id AND p.mentor_id = ?)
-  OR ((q.escalated_at IS NOT NULL OR NOT EXISTS (SELECT 1 FROM mentor_pairs p WHERE p.mentee_id = q.worker_id))
-      AND EXISTS (SELECT 1 FROM group_members a JOIN group_members b ON b.group_id = a.group_id
-                  JOIN workers m ON m.id = b.worker_id
-                  WHERE a.worker_id = q.worker_id AND b.worker_id = ? AND m.role = 'mentor')))
+WHERE q.answered_at IS NULL AND q.closed_at IS NULL AND ` + mayAnswerBy + `
 ORDER BY q.asked_at, q.id LIMIT ?`
 
 // MentorInbox returns up to limit open questions the mentor may answer,
 // the oldest first.
 func (db *DB) MentorInbox(ctx context.Context, mentorID int64, limit int) ([]InboxQuestion, error) {
 	var qs []InboxQuestion
-	if err := db.SelectContext(ctx, &qs, db.Rebind(sqlInbox), mentorID, mentorID, mentorID, limit); err != nil {
+	if err := db.SelectContext(ctx, &qs, db.Rebind(sqlInbox), append(mayAnswerArgs(mentorID), limit)...); err != nil {
 		return nil, fmt.Errorf("store: mentor inbox: %w", err)
 	}
 	for i := range qs {
@@ -39,45 +34,24 @@ func (db *DB) MentorInbox(ctx context.Context, mentorID int64, limit int) ([]Inb
 	return qs, nil
 }
 
-// RelayAnswer stores the mentor's answer to question id with AnswerQuestion,
-// the call an SMS answer makes, and in the same transaction queues it to the
-// nurse in the SMS that body words, under the key an SMS answer uses, so the
-// nurse gets one answer whichever way it came. Its errors are
-// AnswerQuestion's.
-func (db *DB) RelayAnswer(ctx context.Context, id, mentorID int64, answer string, body func(Question) string) (Question, error) {
-	var q Question
-	err := db.Tx(ctx, func(tx *Tx) error {
-		var err error
-		if q, err = db.AnswerQuestion(ctx, tx, id, mentorID, answer); err != nil {
-			return err
-		}
-		_, err = db.Enqueue(ctx, tx, Outgoing{DedupeKey: fmt.Sprintf("q:%d:answer", q.ID), Kind: KindReply,
-			Phone: q.Phone, WorkerID: q.WorkerID, Body: body(q)})
-		return err
-	})
-	return q, err
-}
-
-// PassQuestion hands question id, which the mentor may answer, to the other
-// mentors of the nurse's groups, as EscalateQuestion does for a question
-// unanswered for a day; it reports how many were sent it (0: none in reach,
-// or it was passed on before). ErrNotYours for a question she may not
-// answer, ErrAlreadyAnswered for one answered.
-func (db *DB) PassQuestion(ctx context.Context, id, mentorID int64, note NoteFunc) (int, error) {
+// CheckPass returns nil when the mentor may pass question id on: she may
+// answer it and it is neither answered nor closed. ErrNotYours for a
+// question she may not answer, ErrAlreadyAnswered for one answered,
+// ErrQuestionClosed for one staff closed.
+func (db *DB) CheckPass(ctx context.Context, id, mentorID int64) error {
 	var may int
-	if err := db.GetContext(ctx, &may, db.Rebind(sqlMayAnswer), id, mentorID, mentorID, mentorID); err != nil {
-		return 0, fmt.Errorf("store: pass question %d: %w", id, err)
+	if err := db.GetContext(ctx, &may, db.Rebind(sqlMayAnswer), append([]any{id}, mayAnswerArgs(mentorID)...)...); err != nil {
+		return fmt.Errorf("store: pass question %d: %w", id, err)
 	}
 	if may == 0 {
-		return 0, fmt.Errorf("store: pass question %d: %w", id, ErrNotYours)
+		return fmt.Errorf("store: pass question %d: %w", id, ErrNotYours)
 	}
 	q, err := db.question(ctx, db, id)
 	if err != nil {
-		return 0, fmt.Errorf("store: pass question %d: %w", id, err)
+		return fmt.Errorf("store: pass question %d: %w", id, err)
 	}
-	if q.Answered() {
-		return 0, fmt.Errorf("store: pass question %d: %w", id, ErrAlreadyAnswered)
+	if err := stillWaiting(q); err != nil {
+		return fmt.Errorf("store: pass question %d: %w", id, err)
 	}
-	_, sent, err := db.EscalateQuestion(ctx, id, note)
-	return sent, err
+	return nil
 }

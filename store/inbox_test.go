@@ -19,7 +19,7 @@ func TestMentorInbox(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		ids := questionRoster(t, db)
-		jane, err := db.AskQuestion(ctx, ids[qJane], "Is BCG good after 6 hours?", "sms", testNote)
+		jane, err := mentors(db).AskQuestion(ctx, ids[qJane], "Is BCG good after 6 hours?", "sms")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -40,28 +40,27 @@ func TestMentorInbox(t *testing.T) {
 		if got := inbox(qOlive); len(got) != 0 {
 			t.Errorf("Olive's inbox = %q, want none", got)
 		}
-		if _, err := db.PassQuestion(ctx, jane.ID, ids[qOlive], testNote); !errors.Is(err, store.ErrNotYours) {
+		if _, err := mentors(db).PassQuestion(ctx, jane.ID, ids[qOlive]); !errors.Is(err, store.ErrNotYours) {
 			t.Errorf("PassQuestion(Olive) = %v, want ErrNotYours", err)
 		}
-		sent, err := db.PassQuestion(ctx, jane.ID, ids[qMary], testNote)
+		sent, err := mentors(db).PassQuestion(ctx, jane.ID, ids[qMary])
 		if err != nil || sent != 1 {
 			t.Fatalf("PassQuestion(Mary) = %d, %v, want 1 (Rose)", sent, err)
 		}
 		if got := inbox(qRose); len(got) != 1 {
 			t.Errorf("Rose's inbox after passing = %q, want Jane's question", got)
 		}
-		body := func(q store.Question) string { return q.Answerer + ": " + q.Answer }
-		if _, err := db.RelayAnswer(ctx, jane.ID, ids[qRose], "Yes, within 6 hours at 2-8C.", body); err != nil {
+		if _, err := mentors(db).AnswerQuestion(ctx, jane.ID, ids[qRose], "Yes, within 6 hours at 2-8C."); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.RelayAnswer(ctx, jane.ID, ids[qMary], "No.", body); !errors.Is(err, store.ErrAlreadyAnswered) {
+		if _, err := mentors(db).AnswerQuestion(ctx, jane.ID, ids[qMary], "No."); !errors.Is(err, store.ErrAlreadyAnswered) {
 			t.Errorf("second RelayAnswer = %v, want ErrAlreadyAnswered", err)
 		}
 		if got := inbox(qMary); len(got) != 0 {
 			t.Errorf("Mary's inbox after the answer = %q, want none", got)
 		}
 		out := outbox(t, db)
-		if want := qJane + ": Rose: Yes, within 6 hours at 2-8C."; len(out) == 0 || out[len(out)-1] != want {
+		if want := qJane + ": Chanjo: Rose answered your question Q1: Yes, within 6 hours at 2-8C."; len(out) == 0 || out[len(out)-1] != want {
 			t.Errorf("last SMS = %q, want %q", out, want)
 		}
 	})

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -57,7 +56,7 @@ func (db *DB) SaveLessonPages(ctx context.Context, marks []PageMark) error {
 				}
 				args = append(args, m.WorkerID, m.Lesson, m.Page, completed, m.At)
 			}
-			query := sqlSavePagesHead + strings.Repeat("(?, ?, ?, ?, ?),", len(chunk)-1) + "(?, ?, ?, ?, ?)" + sqlSavePagesTail
+			query := sqlSavePagesHead + rowBinds(len(chunk), 5) + sqlSavePagesTail
 			if _, err := tx.ExecContext(ctx, db.Rebind(query), args...); err != nil {
 				return err
 			}
@@ -119,13 +118,23 @@ func (db *DB) LessonProgress(ctx context.Context, workerID int64) (map[string]Le
 const sqlCompleteTopic = `INSERT INTO topic_completions (worker_id, topic, completed_at) VALUES (?, ?, ?)
 ON CONFLICT (worker_id, topic) DO NOTHING`
 
-// CompleteTopic records that the nurse completed topic, issues her
-// certificate and, in the same transaction, queues the SMS sms words from
-// it, so that she gets it once however often the completion is reported.
-// It reports whether this call recorded the completion. The SMS is a nudge:
-// it honours her opt-out and waits out quiet hours.
-func (db *DB) CompleteTopic(ctx context.Context, workerID int64, topic string, sms func(Certificate) string) (bool, error) {
-	now := db.Now().UTC()
+// TopicCompletion is a nurse's completion of a topic: her certificate's code
+// (NewCertificateCode), when, and the SMS that tells her, already worded.
+type TopicCompletion struct {
+	WorkerID int64
+	Topic    string
+	Code     string
+	At       time.Time
+	SMS      string
+}
+
+// CompleteTopic records that the nurse completed the topic, issues her
+// certificate and, in the same transaction, queues c.SMS, so that she gets
+// it once however often the completion is reported. It reports whether
+// this call recorded the completion. The SMS is a nudge: it honours her
+// opt-out and waits out quiet hours.
+func (db *DB) CompleteTopic(ctx context.Context, c TopicCompletion) (bool, error) {
+	workerID, topic, now := c.WorkerID, c.Topic, c.At.UTC()
 	var fresh bool
 	err := db.Tx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, db.Rebind(sqlCompleteTopic), workerID, topic, now)
@@ -136,20 +145,15 @@ func (db *DB) CompleteTopic(ctx context.Context, workerID int64, topic string, s
 			return err
 		}
 		fresh = true
-		var w struct {
-			Phone string `db:"phone"`
-			Name  string `db:"name"`
-		}
-		if err := tx.GetContext(ctx, &w, db.Rebind(`SELECT phone, name FROM workers WHERE id = ?`), workerID); err != nil {
+		var phone string
+		if err := tx.GetContext(ctx, &phone, db.Rebind(`SELECT phone FROM workers WHERE id = ?`), workerID); err != nil {
 			return err
 		}
-		cert, err := db.issueCertificate(ctx, tx, workerID, topic, now)
-		if err != nil {
+		if err := db.issueCertificate(ctx, tx, workerID, topic, c.Code, now); err != nil {
 			return err
 		}
-		cert.Name = w.Name
 		_, err = db.Enqueue(ctx, tx, Outgoing{DedupeKey: fmt.Sprintf("topic-complete:%d:%s", workerID, topic),
-			Kind: KindNudge, Phone: w.Phone, Body: sms(cert), WorkerID: workerID})
+			Kind: KindNudge, Phone: phone, Body: c.SMS, WorkerID: workerID})
 		return err
 	})
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -46,13 +45,4 @@ func (db *DB) claimRows(ctx context.Context, table, cond, order string, c RowCla
 	}
 	slices.Sort(ids)
 	return ids, nil
-}
-
-// inList returns "?, ?, ?" for n binds and ids as bind values.
-func inList(ids []int64) (string, []any) {
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	return strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", "), args
 }

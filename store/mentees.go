@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+
+	"github.com/chanjo-health/chanjo/percent"
 )
 
 // Mentee is a mentor's mentee as the mentor's USSD menu shows her: her
@@ -26,12 +28,7 @@ type Mentee struct {
 
 // QuizPercent is her share of right answers over every finished quiz,
 // rounded down; 0 when she has none.
-func (m Mentee) QuizPercent() int {
-	if m.QuizTotal == 0 {
-		return 0
-	}
-	return int(m.QuizScore * 100 / m.QuizTotal)
-}
+func (m Mentee) QuizPercent() int { return percent.Whole(int(m.QuizScore), int(m.QuizTotal)) }
 
 const sqlMentees = `SELECT w.id, w.name, w.phone, COALESCE(f.name, '') AS facility,
   (SELECT COUNT(*) FROM lesson_progress l WHERE l.worker_id = w.id AND l.completed_at IS NOT NULL) AS lessons,
@@ -61,12 +58,7 @@ type FormScore struct {
 }
 
 // Percent is the score in whole percent, rounded down; 0 for no questions.
-func (f FormScore) Percent() int {
-	if f.Total == 0 {
-		return 0
-	}
-	return f.Score * 100 / f.Total
-}
+func (f FormScore) Percent() int { return percent.Whole(f.Score, f.Total) }
 
 const sqlWorkerAssessments = `SELECT form, score, total FROM quiz_attempts
 WHERE worker_id = ? AND form <> 'practice' AND finished_at IS NOT NULL

@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"io/fs"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -21,24 +19,7 @@ func TestMigration0011KeepsDataAndOptOuts(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := db.ExecContext(ctx, sqlCreateMigrations); err != nil {
-		t.Fatal(err)
-	}
-	names, _ := fs.Glob(migrations, "migrations/sqlite/*.sql")
-	sort.Strings(names)
-	applyUpTo := func(last string) {
-		for _, n := range names {
-			v := strings.TrimSuffix(filepath.Base(n), ".sql")
-			if v > last {
-				return
-			}
-			body, _ := migrations.ReadFile(n)
-			if err := db.apply(ctx, v, string(body)); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	applyUpTo("0010_delivery_early")
+	applyUpTo(t, db, "0010_delivery_early")
 	// Hold a second connection that has read the old schema.
 	conn, err := db.Conn(ctx)
 	if err != nil {
@@ -56,7 +37,7 @@ func TestMigration0011KeepsDataAndOptOuts(t *testing.T) {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	applyUpTo("0011_gateway_faults")
+	applyUpTo(t, db, "0011_gateway_faults")
 	for _, status := range []string{OutUnconfirmed, OutExpired, OutNotSent} {
 		if _, err := conn.ExecContext(ctx, `UPDATE outbox SET status = ? WHERE dedupe_key = 'k'`, status); err != nil {
 			t.Errorf("status %s on a connection opened before 0011: %v", status, err)
@@ -77,5 +58,32 @@ func TestMigration0011KeepsDataAndOptOuts(t *testing.T) {
 	var check string
 	if err := db.GetContext(ctx, &check, `PRAGMA integrity_check`); err != nil || check != "ok" {
 		t.Errorf("integrity_check = %q, %v", check, err)
+	}
+}
+
+// applyUpTo applies the SQLite migrations not yet applied to db, in order,
+// up to and including last, as Migrate would: a test writes data the old
+// way before the migration it tests.
+func applyUpTo(t *testing.T, db *DB, last string) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := db.ExecContext(ctx, sqlCreateMigrations); err != nil {
+		t.Fatal(err)
+	}
+	names, err := migrationNames(SQLite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range names {
+		if v > last {
+			return
+		}
+		body, err := migrations.ReadFile("migrations/sqlite/" + v + ".sql")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.apply(ctx, v, string(body)); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

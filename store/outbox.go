@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -78,16 +77,23 @@ type Outgoing struct {
 	Urgent bool
 	// NotBefore is the earliest send time; zero means now.
 	NotBefore time.Time
+	// Channel is ChannelSMS or ChannelWhatsApp; "" lets Enqueue choose:
+	// nudges and broadcasts to a worker go on her channel (WorkerChannel),
+	// everything else by SMS, where the message it answers came from.
+	Channel string
+	// GroupMessageID is the peer group message this is a copy of; 0 none.
+	GroupMessageID int64
 }
 
-// enqueueChunk is the number of rows per INSERT: 13 binds a row keeps a chunk
+// enqueueChunk is the number of rows per INSERT: 15 binds a row keeps a chunk
 // well under SQLite's 32,766 and PostgreSQL's 65,535 bind limits.
 const enqueueChunk = 1000
 
 const sqlEnqueueHead = `INSERT INTO outbox (dedupe_key, kind, priority, urgent, phone, body, worker_id,
-broadcast_id, not_before, segments, created_at, updated_at, sub_county) VALUES `
+broadcast_id, not_before, segments, created_at, updated_at, sub_county, channel, group_message_id) VALUES `
 
-const sqlEnqueueRow = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+// enqueueWidth is the number of columns sqlEnqueueHead names.
+const enqueueWidth = 15
 
 const sqlEnqueueTail = ` ON CONFLICT (dedupe_key) DO NOTHING`
 
@@ -101,10 +107,10 @@ func (db *DB) Enqueue(ctx context.Context, q sqlx.ExtContext, msgs ...Outgoing) 
 	total := 0
 	for start := 0; start < len(msgs); start += enqueueChunk {
 		chunk := slices.Clone(msgs[start:min(start+enqueueChunk, len(msgs))])
-		if err := db.fillSubCounties(ctx, q, chunk); err != nil {
+		if err := db.fillRecipients(ctx, q, chunk); err != nil {
 			return total, fmt.Errorf("store: enqueue: %w", err)
 		}
-		args := make([]any, 0, 13*len(chunk))
+		args := make([]any, 0, 15*len(chunk))
 		for _, m := range chunk {
 			row, err := enqueueArgs(m, now)
 			if err != nil {
@@ -112,7 +118,7 @@ func (db *DB) Enqueue(ctx context.Context, q sqlx.ExtContext, msgs ...Outgoing) 
 			}
 			args = append(args, row...)
 		}
-		query := sqlEnqueueHead + strings.Repeat(sqlEnqueueRow+",", len(chunk)-1) + sqlEnqueueRow + sqlEnqueueTail
+		query := sqlEnqueueHead + rowBinds(len(chunk), enqueueWidth) + sqlEnqueueTail
 		res, err := q.ExecContext(ctx, db.Rebind(query), args...)
 		if err != nil {
 			return total, fmt.Errorf("store: enqueue: %w", err)
@@ -126,7 +132,7 @@ func (db *DB) Enqueue(ctx context.Context, q sqlx.ExtContext, msgs ...Outgoing) 
 	return total, nil
 }
 
-// enqueueArgs checks m and returns its bind values in sqlEnqueueRow order.
+// enqueueArgs checks m and returns its bind values in sqlEnqueueHead order.
 func enqueueArgs(m Outgoing, now time.Time) ([]any, error) {
 	prio := m.Kind.priority()
 	switch {
@@ -139,39 +145,56 @@ func enqueueArgs(m Outgoing, now time.Time) ([]any, error) {
 	if !m.NotBefore.IsZero() {
 		notBefore = m.NotBefore.UTC()
 	}
+	switch m.Channel {
+	case ChannelSMS, ChannelWhatsApp:
+	default:
+		return nil, fmt.Errorf("channel %q: %w", m.Channel, ErrInvalidOutgoing)
+	}
 	return []any{m.DedupeKey, string(m.Kind), prio, m.Urgent, m.Phone, m.Body, nullID(m.WorkerID),
-		nullID(m.BroadcastID), notBefore, 1, now, now, m.SubCounty}, nil
+		nullID(m.BroadcastID), notBefore, 1, now, now, m.SubCounty, m.Channel, nullID(m.GroupMessageID)}, nil
 }
 
-// fillSubCounties sets the sub-county of the messages to workers that do
-// not carry one, from the workers' facilities: one query a chunk, where a
-// subquery a row would make SQLite compile a thousand of them.
-func (db *DB) fillSubCounties(ctx context.Context, q sqlx.ExtContext, msgs []Outgoing) error {
+// fillRecipients sets, from the workers' rows, the sub-county of the
+// messages that carry none and the channel of those whose channel is left to
+// Enqueue: one query a chunk, where a subquery a row would make SQLite
+// compile a thousand of them.
+func (db *DB) fillRecipients(ctx context.Context, q sqlx.ExtContext, msgs []Outgoing) error {
 	var ids []any
 	for _, m := range msgs {
-		if m.SubCounty == "" && m.WorkerID != 0 {
+		if (m.SubCounty == "" || m.Channel == "") && m.WorkerID != 0 {
 			ids = append(ids, m.WorkerID)
 		}
 	}
-	if len(ids) == 0 {
-		return nil
-	}
-	var rows []struct {
+	type recipient struct {
 		ID        int64  `db:"id"`
 		SubCounty string `db:"sub_county"`
+		Channel   string `db:"channel"`
 	}
-	query := `SELECT w.id, f.sub_county FROM workers w JOIN facilities f ON f.id = w.facility_id WHERE w.id IN (?` +
-		strings.Repeat(", ?", len(ids)-1) + `)`
-	if err := sqlx.SelectContext(ctx, q, &rows, db.Rebind(query), ids...); err != nil {
-		return err
+	of := make(map[int64]recipient, len(ids))
+	if len(ids) > 0 {
+		var rows []recipient
+		query, args, err := db.in(`SELECT w.id, COALESCE(f.sub_county, '') AS sub_county, `+sqlWorkerChannel+` AS channel
+FROM workers w LEFT JOIN facilities f ON f.id = w.facility_id WHERE w.id IN (?)`, ids)
+		if err != nil {
+			return err
+		}
+		if err := sqlx.SelectContext(ctx, q, &rows, query, args...); err != nil {
+			return err
+		}
+		for _, r := range rows {
+			of[r.ID] = r
+		}
 	}
-	of := make(map[int64]string, len(rows))
-	for _, r := range rows {
-		of[r.ID] = r.SubCounty
-	}
-	for i := range msgs {
-		if msgs[i].SubCounty == "" {
-			msgs[i].SubCounty = of[msgs[i].WorkerID]
+	for i, m := range msgs {
+		r := of[m.WorkerID]
+		if m.SubCounty == "" {
+			msgs[i].SubCounty = r.SubCounty
+		}
+		if m.Channel == "" {
+			msgs[i].Channel = ChannelSMS
+			if (m.Kind == KindNudge || m.Kind == KindBroadcast) && r.Channel == ChannelWhatsApp {
+				msgs[i].Channel = ChannelWhatsApp
+			}
 		}
 	}
 	return nil
@@ -197,6 +220,10 @@ type Claimed struct {
 	Attempts int `db:"attempts"`
 	// LastReason is why the last attempt failed, "" before any.
 	LastReason string `db:"failure_reason"`
+	// Channel is ChannelSMS or ChannelWhatsApp.
+	Channel string `db:"channel"`
+	// GroupMessageID is the peer group message this is a copy of; 0 none.
+	GroupMessageID int64 `db:"group_message_id"`
 	// Due is when the message was first due: when it was queued, or the
 	// send time of a scheduled broadcast. Retry horizons count from it.
 	Due time.Time `db:"-"`
@@ -212,6 +239,9 @@ type ClaimOptions struct {
 	// Quiet holds nudges and non-urgent broadcasts back: only replies and
 	// urgent rows are claimed.
 	Quiet bool
+	// Channel claims only that channel's rows; "" claims every channel's
+	// (an SMS dispatcher without WhatsApp configured sends them all by SMS).
+	Channel string
 }
 
 // Lease is the result of a claim.
@@ -224,17 +254,41 @@ type Lease struct {
 	Until time.Time
 }
 
-// sqlClaim leases due rows in place: it writes only lease_owner, lease_until
-// and updated_at, which no index covers, so on PostgreSQL the update is HOT
-// (heap-only, no index entry written; migration 0009 leaves free space in the
-// table's pages for it). A row whose lease expired (a crashed dispatcher) is
-// due again. Opt-outs are read in the same statement: an opt-out stops
-// everything queued before it; replies (to STOP itself, say) still go.
-const sqlClaim = `UPDATE outbox SET lease_owner = ?, lease_until = ?, updated_at = ?
-WHERE id %s (SELECT id FROM outbox
-             WHERE status = 'queued' AND not_before <= ? AND (lease_until IS NULL OR lease_until < ?) %s
-             ORDER BY priority, not_before LIMIT ? %s)
-RETURNING id, kind, priority, phone, body, segments, attempts, failure_reason, created_at,
+// sqlDue is the condition of a row a dispatcher may send now: queued, its
+// time come, and leased to nobody (or its lease expired: a crashed
+// dispatcher). Its binds are now, now, and true outside quiet hours (during
+// them only replies and urgent broadcasts are due). Migration 0009's partial
+// index covers its first term.
+const sqlDue = `status = 'queued' AND not_before <= ? AND (lease_until IS NULL OR lease_until < ?)
+  AND (? OR kind = 'reply' OR urgent)`
+
+// sqlClaimSQLite leases due rows of a channel ("" for every channel: its
+// binds are the channel twice) in place: it writes only lease_owner,
+// lease_until and updated_at. A row whose lease expired (a crashed
+// dispatcher) is due again (sqlDue). Opt-outs are read
+// in the same statement: an opt-out stops everything queued before it;
+// replies (to STOP itself, say) still go. SQLite has one writer at a time,
+// so claimers cannot take the same row.
+const sqlClaimSQLite = `UPDATE outbox SET lease_owner = ?, lease_until = ?, updated_at = ?
+WHERE id IN (SELECT id FROM outbox WHERE ` + sqlDue + ` AND (? = '' OR channel = ?)
+             ORDER BY priority, not_before LIMIT ?)
+RETURNING id, kind, priority, phone, body, segments, attempts, failure_reason, created_at, channel,
+  COALESCE(group_message_id, 0) AS group_message_id,
+  (SELECT b.send_at FROM broadcasts b WHERE b.id = outbox.broadcast_id) AS send_at,
+  kind <> 'reply' AND (EXISTS (SELECT 1 FROM workers w WHERE w.phone = outbox.phone AND w.opted_out)
+                       OR EXISTS (SELECT 1 FROM sms_optouts o WHERE o.phone = outbox.phone)) AS opted_out`
+
+// sqlClaimPostgres is sqlClaimSQLite for PostgreSQL. Concurrent claimers
+// skip each other's rows (FOR UPDATE SKIP LOCKED), and = ANY(ARRAY(...))
+// makes PostgreSQL look the few ids up by key, where with IN it may
+// hash-join against a scan of the whole queue. The columns it writes are
+// covered by no index, so the update is HOT (heap-only, no index entry
+// written; migration 0009 leaves free space in the table's pages for it).
+const sqlClaimPostgres = `UPDATE outbox SET lease_owner = ?, lease_until = ?, updated_at = ?
+WHERE id = ANY(ARRAY(SELECT id FROM outbox WHERE ` + sqlDue + ` AND (? = '' OR channel = ?)
+             ORDER BY priority, not_before LIMIT ? FOR UPDATE SKIP LOCKED))
+RETURNING id, kind, priority, phone, body, segments, attempts, failure_reason, created_at, channel,
+  COALESCE(group_message_id, 0) AS group_message_id,
   (SELECT b.send_at FROM broadcasts b WHERE b.id = outbox.broadcast_id) AS send_at,
   kind <> 'reply' AND (EXISTS (SELECT 1 FROM workers w WHERE w.phone = outbox.phone AND w.opted_out)
                        OR EXISTS (SELECT 1 FROM sms_optouts o WHERE o.phone = outbox.phone)) AS opted_out`
@@ -256,18 +310,13 @@ type claimedRow struct {
 func (db *DB) Claim(ctx context.Context, opt ClaimOptions) (Lease, error) {
 	now := db.Now().UTC()
 	l := Lease{Until: now.Add(opt.Lease)}
-	in, quiet, lock := "IN", "", ""
-	if opt.Quiet {
-		quiet = "AND (kind = 'reply' OR urgent)"
-	}
+	q := sqlClaimSQLite
 	if db.Dialect == Postgres {
-		// = ANY(ARRAY(...)) makes PostgreSQL look the few ids up by key;
-		// with IN it may hash-join against a scan of the whole queue.
-		in, lock = "= ANY(ARRAY", "FOR UPDATE SKIP LOCKED)"
+		q = sqlClaimPostgres
 	}
 	var rows []claimedRow
-	q := db.Rebind(fmt.Sprintf(sqlClaim, in, quiet, lock))
-	if err := db.SelectContext(ctx, &rows, q, opt.Owner, l.Until, now, now, now, opt.Limit); err != nil {
+	if err := db.SelectContext(ctx, &rows, db.Rebind(q), opt.Owner, l.Until, now, now, now, !opt.Quiet,
+		opt.Channel, opt.Channel, opt.Limit); err != nil {
 		return Lease{}, fmt.Errorf("store: claim outbox: %w", err)
 	}
 	var gone []int64
@@ -294,19 +343,18 @@ func (db *DB) Claim(ctx context.Context, opt ClaimOptions) (Lease, error) {
 }
 
 const sqlSuppress = `UPDATE outbox SET status = 'suppressed', lease_owner = NULL, lease_until = NULL, updated_at = ?
-WHERE lease_owner = ? AND status = 'queued' AND id IN (%s)`
+WHERE lease_owner = ? AND status = 'queued' AND id IN (?)`
 
 // suppress marks the rows ids, leased to owner, suppressed.
 func (db *DB) suppress(ctx context.Context, owner string, ids []int64, now time.Time) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	args := []any{now, owner}
-	for _, id := range ids {
-		args = append(args, id)
+	q, args, err := db.in(sqlSuppress, now, owner, ids)
+	if err != nil {
+		return err
 	}
-	q := fmt.Sprintf(sqlSuppress, strings.Repeat("?, ", len(ids)-1)+"?")
-	_, err := db.ExecContext(ctx, db.Rebind(q), args...)
+	_, err = db.ExecContext(ctx, q, args...)
 	return err
 }
 

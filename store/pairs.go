@@ -105,14 +105,3 @@ func (db *DB) UnpairMentor(ctx context.Context, sc Scope, userID, mentorID, ment
 	}
 	return nil
 }
-
-// ActiveWorkers returns the active workers inside the scope by name: the
-// choices of the console's forms (pair, add to a group, schedule a visit).
-func (db *DB) ActiveWorkers(ctx context.Context, sc Scope) ([]WorkerRow, error) {
-	where, args := sc.clause("f.sub_county")
-	rows := []WorkerRow{}
-	if err := db.SelectContext(ctx, &rows, db.Rebind(sqlWorkerRows+where+` AND w.status = 'active' ORDER BY w.name, w.id`), args...); err != nil {
-		return nil, fmt.Errorf("store: active workers: %w", err)
-	}
-	return rows, nil
-}

@@ -7,8 +7,12 @@ import (
 	"time"
 )
 
-// ChannelSMS names the SMS channel in channel pauses and opt-outs.
-const ChannelSMS = "sms"
+// The channels, as channel pauses, opt-outs, the outbox and a worker's
+// choice name them.
+const (
+	ChannelSMS      = "sms"
+	ChannelWhatsApp = "whatsapp"
+)
 
 // Pause is a channel's sending paused for every instance because the
 // gateway refused the account (a bad or just-rotated key, no credit, a

@@ -16,6 +16,17 @@ import (
 type personTable struct {
 	name  string
 	where string
+	// dialectWhere, when set, is the condition instead of where: one the
+	// dialects spell differently.
+	dialectWhere func(Dialect) string
+}
+
+// condition is t's condition in dialect d.
+func (t personTable) condition(d Dialect) string {
+	if t.dialectWhere != nil {
+		return t.dialectWhere(d)
+	}
+	return t.where
 }
 
 // personTables lists every table that names a health worker, by id or by
@@ -23,31 +34,34 @@ type personTable struct {
 // with a worker or phone column that is missing here, so an export never
 // leaves a table out.
 var personTables = []personTable{
-	{"workers", "id = :id"},
-	{"lesson_progress", "worker_id = :id"},
-	{"topic_completions", "worker_id = :id"},
-	{"quiz_attempts", "worker_id = :id"},
-	{"quiz_answers", "attempt_id IN (SELECT id FROM quiz_attempts WHERE worker_id = :id)"},
-	{"assessment_exemptions", "worker_id = :id"},
-	{"certificates", "worker_id = :id"},
-	{"privacy_notices", "worker_id = :id"},
-	{"worker_consents", "worker_id = :id"},
-	{"stock_calculations", "worker_id = :id"},
-	{"questions", "worker_id = :id OR answered_by = :id"},
-	{"reminders", "worker_id = :id"},
-	{"visits", "mentor_id = :id OR mentee_id = :id"},
-	{"checklist_answers", "visit_id IN (SELECT id FROM visits WHERE mentor_id = :id OR mentee_id = :id)"},
-	{"visit_notes", "visit_id IN (SELECT id FROM visits WHERE mentor_id = :id OR mentee_id = :id)"},
-	{"mentor_pairs", "mentor_id = :id OR mentee_id = :id"},
-	{"group_members", "worker_id = :id"},
-	{"inbound_sms", "worker_id = :id OR phone = :phone"},
-	{"outbox", "worker_id = :id OR phone = :phone"},
-	{"opt_outs", "worker_id = :id OR phone = :phone"},
-	{"sms_optouts", "phone = :phone"},
-	{"ussd_sessions", "phone = :phone"},
-	{"whatsapp_messages", "phone = :phone"},
-	{"users", "phone = :phone"},
-	{"audit_log", "subject = :subject OR detail LIKE :subjectLike OR subject LIKE :phoneLike OR detail LIKE :phoneLike"},
+	{"workers", "id = :id", nil},
+	{"lesson_progress", "worker_id = :id", nil},
+	{"topic_completions", "worker_id = :id", nil},
+	{"quiz_attempts", "worker_id = :id", nil},
+	{"quiz_answers", "attempt_id IN (SELECT id FROM quiz_attempts WHERE worker_id = :id)", nil},
+	{"assessment_exemptions", "worker_id = :id", nil},
+	{"certificates", "worker_id = :id", nil},
+	{"privacy_notices", "worker_id = :id", nil},
+	{"worker_consents", "worker_id = :id", nil},
+	{"stock_calculations", "worker_id = :id", nil},
+	{"questions", "worker_id = :id OR answered_by = :id", nil},
+	{"reminders", "worker_id = :id", nil},
+	{"visits", "mentor_id = :id OR mentee_id = :id", nil},
+	{"checklist_answers", "visit_id IN (SELECT id FROM visits WHERE mentor_id = :id OR mentee_id = :id)", nil},
+	{"visit_notes", "visit_id IN (SELECT id FROM visits WHERE mentor_id = :id OR mentee_id = :id)", nil},
+	{"mentor_pairs", "mentor_id = :id OR mentee_id = :id", nil},
+	{"group_members", "worker_id = :id", nil},
+	{"group_messages", "sender_id = :id OR withdrawn_by = :id", nil},
+	{"inbound_sms", "worker_id = :id OR phone = :phone", nil},
+	{"outbox", "worker_id = :id OR phone = :phone", nil},
+	{"opt_outs", "worker_id = :id OR phone = :phone", nil},
+	{"sms_optouts", "phone = :phone", nil},
+	{"ussd_sessions", "phone = :phone", nil},
+	{"whatsapp_messages", "phone = :phone", nil},
+	{name: "whatsapp_inbox", dialectWhere: sqlWhatsAppInboxNaming},
+	{"whatsapp_statuses", "recipient = :waid", nil},
+	{"users", "phone = :phone", nil},
+	{"audit_log", "subject = :subject OR detail LIKE :subjectLike OR subject LIKE :phoneLike OR detail LIKE :phoneLike", nil},
 }
 
 // PersonData is everything Chanjo holds about one health worker: for each
@@ -107,6 +121,7 @@ func personArgs(w Worker) map[string]any {
 	return map[string]any{
 		"id": w.ID, "phone": w.Phone, "subject": subject,
 		"subjectLike": "%" + subject + "%", "phoneLike": "%" + w.Phone + "%",
+		"waid": waID(w.Phone), "waidBytes": []byte(waID(w.Phone)),
 	}
 }
 
@@ -117,7 +132,7 @@ func workerRef(id int64) *regexp.Regexp {
 }
 
 func (db *DB) personRows(ctx context.Context, tx *Tx, t personTable, w Worker) (PersonTable, error) {
-	q, args, err := sqlx.Named(`SELECT * FROM `+t.name+` WHERE `+t.where, personArgs(w))
+	q, args, err := sqlx.Named(`SELECT * FROM `+t.name+` WHERE `+t.condition(db.Dialect), personArgs(w))
 	if err != nil {
 		return PersonTable{}, fmt.Errorf("store: export %s: %w", t.name, err)
 	}
@@ -219,13 +234,4 @@ func (db *DB) tableSet(ctx context.Context, q sqlx.QueryerContext) (map[string]b
 		set[c.Table] = true
 	}
 	return set, nil
-}
-
-// PersonTableNames lists the tables an export covers, in its order.
-func PersonTableNames() []string {
-	names := make([]string, len(personTables))
-	for i, t := range personTables {
-		names[i] = t.name
-	}
-	return names
 }

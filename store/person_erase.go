@@ -21,8 +21,12 @@ var sqlEraseOwn = []string{
 	    failure_reason = CASE WHEN status = 'queued' THEN 'erased' ELSE failure_reason END
 	 WHERE worker_id = :id OR phone = :phone`,
 	`UPDATE inbound_sms SET body = '', link_id = '' WHERE worker_id = :id OR phone = :phone`,
+	// What she wrote to her peer groups, and its copies to the members.
+	`UPDATE outbox SET body = '' WHERE group_message_id IN (SELECT id FROM group_messages WHERE sender_id = :id)`,
+	`UPDATE group_messages SET body = '' WHERE sender_id = :id`,
 	`UPDATE questions SET body = '', answer = '' WHERE worker_id = :id`,
 	`UPDATE ussd_sessions SET input = '', error = '' WHERE phone = :phone`,
+	`UPDATE whatsapp_messages SET body = '', reply_id = '' WHERE phone = :phone`,
 	`UPDATE reminders SET status = 'cancelled', updated_at = :now WHERE worker_id = :id AND status = 'scheduled'`,
 	`UPDATE workers SET name = :anon, phone = :anon, opted_out = TRUE,
 	    opted_out_at = COALESCE(opted_out_at, :now), updated_at = :now WHERE id = :id`,
@@ -52,6 +56,11 @@ func (db *DB) ErasePerson(ctx context.Context, userID int64, p string) (string, 
 			if _, err := tx.ExecContext(ctx, db.Rebind(q), a...); err != nil {
 				return fmt.Errorf("store: erase person: %w", err)
 			}
+		}
+		// The raw webhooks go before the messages applied from them lose
+		// her number, by which the webhooks are found.
+		if err := db.eraseWhatsAppInbox(ctx, tx, args, waID(w.Phone), anon); err != nil {
+			return err
 		}
 		n, err := db.sweep(ctx, tx, newEraser(w.Name, w.Phone, anon))
 		if err != nil {

@@ -48,6 +48,18 @@ const (
 	herPhone = "+254711000001"
 )
 
+// Raw WhatsApp webhooks as Meta sends them: a batch with her message and
+// another nurse's, a status of a message to her, and another nurse's alone.
+const (
+	waBatch = `{"object":"whatsapp_business_account","entry":[{"id":"WABA","changes":[{"field":"messages","value":{
+ "contacts":[{"profile":{"name":"Wanjiru K"},"wa_id":"254711000001"},{"profile":{"name":"Otieno"},"wa_id":"254722000009"}],
+ "messages":[{"from":"254711000001","id":"wamid.1","timestamp":"1764576000","type":"text","text":{"body":"Habari, nina swali"}},
+  {"from":"254722000009","id":"wamid.2","timestamp":"1764576001","type":"text","text":{"body":"Jambo from Otieno"}}]}}]}]}`
+	waStatusToHer = `{"entry":[{"changes":[{"value":{"statuses":[{"id":"wamid.OUT1","status":"read","timestamp":"1764576060",
+ "recipient_id":"254711000001","biz_opaque_callback_data":"outbox:7","pricing":{"category":"service"}}]}}]}]}`
+	waOther = `{"entry":[{"changes":[{"value":{"messages":[{"from":"254722000009","id":"wamid.3","type":"text","text":{"body":"Habari"}}]}}]}]}`
+)
+
 // seedPerson puts her (a nurse) and Grace (her mentor) in every table that
 // can name a worker, and returns her worker id.
 func seedPerson(t *testing.T, db *store.DB) int64 {
@@ -78,6 +90,8 @@ func seedPerson(t *testing.T, db *store.DB) int64 {
 		{`INSERT INTO mentor_pairs (mentor_id, mentee_id, created_at) VALUES (2, 1, ?)`, []any{now}},
 		{`INSERT INTO groups (id, name, created_at) VALUES (1, 'Kisumu nurses', ?)`, []any{now}},
 		{`INSERT INTO group_members (group_id, worker_id) VALUES (1, 1)`, nil},
+		{`INSERT INTO group_messages (id, group_id, sender_id, body, source, inbound_key, recipients, created_at) VALUES (1, 1, 1, 'Wanjiru Kamau (Kisumu HC): who has BCG diluent', 'sms', 'sms:g1', 1, ?)`, []any{now}},
+		{`INSERT INTO outbox (dedupe_key, kind, priority, phone, body, worker_id, status, not_before, sub_county, created_at, updated_at, group_message_id) VALUES ('g1:2', 'nudge', 1, '+254711000002', 'Wanjiru Kamau (Kisumu HC): who has BCG diluent', 2, 'delivered', ?, 'Kisumu East', ?, ?, 1)`, []any{now, now, now}},
 		{`INSERT INTO inbound_sms (gateway_id, phone, body, worker_id, sent_at, received_at) VALUES ('g1', ?, 'Can I open a BCG vial twice', 1, ?, ?)`, []any{herPhone, now, now}},
 		{`INSERT INTO broadcasts (id, audience, body, send_at, recipients, segments, created_at) VALUES (1, '{}', 'Stock count Friday', ?, 2, 2, ?)`, []any{now, now}},
 		{`INSERT INTO outbox (dedupe_key, kind, priority, phone, body, worker_id, broadcast_id, status, not_before, sub_county, created_at, updated_at) VALUES ('b1', 'broadcast', 3, ?, 'Stock count Friday', 1, 1, 'delivered', ?, 'Kisumu East', ?, ?)`, []any{herPhone, now, now, now}},
@@ -86,7 +100,10 @@ func seedPerson(t *testing.T, db *store.DB) int64 {
 		{`INSERT INTO opt_outs (phone, worker_id, channel, reason, opted_out_at) VALUES (?, 1, 'sms', 'keyword', ?)`, []any{herPhone, now}},
 		{`INSERT INTO ussd_sessions (session_id, phone, status, input, ended_at) VALUES ('s1', ?, 'done', '1*Wanjiru Kamau*12345', ?)`, []any{herPhone, now}},
 		{`INSERT INTO worker_consents (worker_id, via, given_at) VALUES (1, 'ussd', ?)`, []any{now}},
-		{`INSERT INTO whatsapp_inbox (id, body, received_at, processed_at) VALUES (1, '{}', ?, ?)`, []any{now, now}},
+		{`INSERT INTO whatsapp_inbox (id, body, received_at, processed_at) VALUES (1, ?, ?, ?)`, []any{[]byte(waBatch), now, now}},
+		{`INSERT INTO whatsapp_inbox (id, body, received_at, processed_at) VALUES (2, ?, ?, ?)`, []any{[]byte(waStatusToHer), now, now}},
+		{`INSERT INTO whatsapp_inbox (id, body, received_at, processed_at) VALUES (3, ?, ?, ?)`, []any{[]byte(waOther), now, now}},
+		{`INSERT INTO whatsapp_statuses (wamid, status, rank, recipient, opaque, status_at, updated_at) VALUES ('wamid.OUT1', 'read', 3, '254711000001', 'outbox:7', ?, ?)`, []any{now, now}},
 		{`INSERT INTO whatsapp_messages (wamid, phone, kind, reply_id, body, sent_at, received_at, inbox_id) VALUES ('wamid.1', ?, 'text', '', 'Habari, Wanjiru Kamau here', ?, ?, 1)`, []any{herPhone, now, now}},
 		{`INSERT INTO users (name, role, password_hash, created_at) VALUES ('amina', 'admin', 'x', ?)`, []any{now}},
 		{`INSERT INTO audit_log (action, subject, detail, created_at) VALUES ('worker.update', 'worker:1', 'name Wanjiru Kamau; phone +254711000001', ?)`, []any{now}},
@@ -127,6 +144,9 @@ func TestExportPersonListsEveryTable(t *testing.T) {
 		if got["audit_log"] != 1 {
 			t.Errorf("export of audit_log: %d rows, want 1 (worker:12 is not worker:1)", got["audit_log"])
 		}
+		if got["whatsapp_inbox"] != 2 {
+			t.Errorf("export of whatsapp_inbox: %d rows, want 2 (her message's batch and a status to her)", got["whatsapp_inbox"])
+		}
 		if got["outbox"] != 1 {
 			t.Errorf("export of outbox: %d rows, want 1 (the broadcast to her)", got["outbox"])
 		}
@@ -165,13 +185,13 @@ func countReports(t *testing.T, db *store.DB) reportCounts {
 	if r.Dashboard, err = db.Dashboard(ctx, sc, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
 	}
-	if r.Scores, err = db.AssessmentScores(ctx, sc); err != nil {
+	if r.Scores, err = db.AssessmentScores(ctx, sc, store.ReportFilter{}); err != nil {
 		t.Fatal(err)
 	}
 	if r.Broadcasts, err = db.Broadcasts(ctx, sc, 10); err != nil {
 		t.Fatal(err)
 	}
-	ev, err := db.EvaluationAnswers(ctx, sc)
+	ev, err := db.EvaluationAnswers(ctx, sc, store.ReportFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +234,43 @@ func TestErasePersonLeavesNoTraceAndTheCounts(t *testing.T) {
 		if _, err := db.WorkerByPhone(ctx, herPhone); err != store.ErrNotFound {
 			t.Errorf("WorkerByPhone(her number) after erasure = %v, want ErrNotFound", err)
 		}
+		checkWhatsAppErased(t, db)
 	})
+}
+
+// checkWhatsAppErased checks that her WhatsApp messages and the raw webhooks
+// they came in hold nothing she wrote and not her number or profile name,
+// while another nurse's message in the same batch is kept whole.
+func checkWhatsAppErased(t *testing.T, db *store.DB) {
+	t.Helper()
+	ctx := context.Background()
+	var body string
+	if err := db.GetContext(ctx, &body, `SELECT body FROM whatsapp_messages WHERE wamid = 'wamid.1'`); err != nil {
+		t.Fatal(err)
+	}
+	if body != "" {
+		t.Errorf("her WhatsApp message after erasure = %q, want it empty", body)
+	}
+	var raws []struct {
+		ID   int64  `db:"id"`
+		Body []byte `db:"body"`
+	}
+	if err := db.SelectContext(ctx, &raws, `SELECT id, body FROM whatsapp_inbox ORDER BY id`); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range raws {
+		for _, w := range []string{"711000001", "Wanjiru", "nina swali", "biz_opaque"} {
+			if strings.Contains(string(r.Body), w) {
+				t.Errorf("raw webhook %d after erasure holds %q: %s", r.ID, w, r.Body)
+			}
+		}
+	}
+	if len(raws) != 3 || !strings.Contains(string(raws[0].Body), "Jambo from Otieno") || string(raws[2].Body) != waOther {
+		t.Errorf("raw webhooks after erasure = %+v, want the other nurse's messages kept", raws)
+	}
+	if !strings.Contains(string(raws[0].Body), `"id":"wamid.1"`) {
+		t.Errorf("raw webhook 1 after erasure = %s, want her message's id kept (deduplication)", raws[0].Body)
+	}
 }
 
 // textHits searches every text column of every table for each word,

@@ -51,6 +51,15 @@ func TestMissedQuestions(t *testing.T) {
 			if err != nil || !cmp.Equal(got, tt.want) {
 				t.Errorf("MissedQuestions(%d, %s) = %v, %v, want %v", tt.worker, tt.topic, got, err, tt.want)
 			}
+			// A practice quiz starts with the same misses, read before its
+			// own start (one statement on PostgreSQL).
+			id, got, err := db.StartPractice(ctx, tt.worker, tt.topic, 1)
+			if err != nil || id == 0 || !cmp.Equal(got, tt.want) {
+				t.Errorf("StartPractice(%d, %s) = %d, %v, %v, want a new attempt and %v", tt.worker, tt.topic, id, got, err, tt.want)
+			}
+			if err := db.FinishAttempt(ctx, id, 0, 0); err != nil {
+				t.Errorf("FinishAttempt of the started practice = %v", err)
+			}
 		}
 	})
 }

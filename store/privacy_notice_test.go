@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/chanjo-health/chanjo/lessons/i18n"
 	"github.com/chanjo-health/chanjo/store"
 	"github.com/chanjo-health/chanjo/store/storetest"
 )
@@ -20,7 +21,7 @@ func TestRosterEnrolmentQueuesPrivacyNoticeOnce(t *testing.T) {
 			// Registered over USSD, where she gave consent: the roster only approves her.
 			{Line: 4, Name: "Registered Earlier", Phone: "+254711000003", Role: "nurse", Language: "en", FacilityCode: "12345", FacilityName: "Kisumu HC", SubCounty: "Kisumu East", County: "Kisumu"},
 		}
-		text := func(lang string) string { return "notice in " + lang }
+		text := i18n.Text{"en": "notice in en", "sw": "notice in sw"}
 		for i, want := range []int{2, 0} {
 			if _, _, err := db.ApplyRoster(ctx, enrol, nil); err != nil {
 				t.Fatal(err)

@@ -108,14 +108,3 @@ func (db *DB) EndProcess(ctx context.Context, id string) error {
 	}
 	return nil
 }
-
-// SchemaLevel returns the newest migration applied to the database (its
-// version, e.g. "0014_processes"), for a process to compare with the newest
-// it knows, alongside its heartbeat.
-func (db *DB) SchemaLevel(ctx context.Context) (string, error) {
-	var v string
-	if err := db.GetContext(ctx, &v, `SELECT COALESCE(MAX(version), '') FROM schema_migrations`); err != nil {
-		return "", fmt.Errorf("store: schema level: %w", err)
-	}
-	return v, nil
-}

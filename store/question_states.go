@@ -40,16 +40,21 @@ func (q Question) State() QuestionState {
 	return QuestionOpen
 }
 
-// mayAnswerBy is the condition on questions q that mentor ? (three times)
-// may answer q: she is the asker's mentor, or a mentor of one of the
-// asker's groups once the question went to the group (passed on, or asked
-// by a nurse without a mentor). She never answers her own.
+// mayAnswerBy is the condition on questions q that mentor ? (four times,
+// mayAnswerArgs) may answer q: she is the asker's mentor, the mentor the
+// helpdesk handed it to, or a mentor of one of the asker's groups once the
+// question went to the group (passed on, or asked by a nurse without a
+// mentor). She never answers her own.
 const mayAnswerBy = `q.worker_id <> ? AND (
   EXISTS (SELECT 1 FROM mentor_pairs p WHERE p.mentee_id = q.worker_id AND p.mentor_id = ?)
+  OR q.assigned_to = ?
   OR ((q.escalated_at IS NOT NULL OR NOT EXISTS (SELECT 1 FROM mentor_pairs p WHERE p.mentee_id = q.worker_id))
       AND EXISTS (SELECT 1 FROM group_members a JOIN group_members b ON b.group_id = a.group_id
                   JOIN workers w ON w.id = b.worker_id
                   WHERE a.worker_id = q.worker_id AND b.worker_id = ? AND w.role = 'mentor')))`
+
+// mayAnswerArgs are the binds of mayAnswerBy for the mentor.
+func mayAnswerArgs(mentorID int64) []any { return []any{mentorID, mentorID, mentorID, mentorID} }
 
 const sqlOldestOpenFor = sqlQuestion + `
 WHERE q.answered_at IS NULL AND q.closed_at IS NULL AND ` + mayAnswerBy + `
@@ -60,7 +65,7 @@ ORDER BY q.asked_at, q.id LIMIT 1`
 // false when she has none.
 func (db *DB) OldestOpenQuestionFor(ctx context.Context, q sqlx.QueryerContext, mentorID int64) (Question, bool, error) {
 	var out Question
-	err := sqlx.GetContext(ctx, q, &out, db.Rebind(sqlOldestOpenFor), mentorID, mentorID, mentorID)
+	err := sqlx.GetContext(ctx, q, &out, db.Rebind(sqlOldestOpenFor), mayAnswerArgs(mentorID)...)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return Question{}, false, nil

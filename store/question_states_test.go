@@ -18,7 +18,7 @@ func TestOldestOpenQuestionFor(t *testing.T) {
 		ctx := context.Background()
 		ask := func(who, body string, after time.Duration) int64 {
 			db.Now = func() time.Time { return askedAt.Add(after) }
-			a, err := db.AskQuestion(ctx, ids[who], body, "sms", testNote)
+			a, err := mentors(db).AskQuestion(ctx, ids[who], body, "sms")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -44,7 +44,8 @@ type Question struct {
 	Answer     string        `db:"answer"`
 	AnsweredBy sql.NullInt64 `db:"answered_by"`
 	AnsweredAt sql.NullTime  `db:"answered_at"`
-	// Answerer is the name of the mentor who answered, "" before.
+	// Answerer is the name of the mentor (or the console user) who
+	// answered, "" before.
 	Answerer    string       `db:"answerer"`
 	EscalatedAt sql.NullTime `db:"escalated_at"`
 	ClosedAt    sql.NullTime `db:"closed_at"`
@@ -66,20 +67,6 @@ func (q *Question) utc() {
 	q.EscalatedAt.Time = q.EscalatedAt.Time.UTC()
 }
 
-// Note is what the SMS that takes a question to a mentor tells her.
-type Note struct {
-	QuestionID      int64
-	Asker, Facility string // the nurse's name and facility name
-	Body            string
-	Lang            string // the mentor's language
-	// Escalated is set when the question waited too long for her own mentor.
-	Escalated bool
-}
-
-// NoteFunc composes the SMS of a Note. The SMS package owns the wording;
-// the store calls it inside the transaction that stores the question.
-type NoteFunc func(Note) string
-
 // Asked says what became of a question.
 type Asked struct {
 	ID int64
@@ -88,15 +75,10 @@ type Asked struct {
 	// Mentors is how many mentors the question was sent to.
 	Mentors int
 	// Repeat is set when the same text was asked within the hour: nothing
-	// new was stored or sent.
+	// new was stored, and nobody is to be told again.
 	Repeat bool
-}
-
-// mentor is a mentor a question goes to.
-type mentor struct {
-	ID       int64  `db:"id"`
-	Phone    string `db:"phone"`
-	Language string `db:"language"`
+	// Notify are the mentors to tell of the question: none for a repeat.
+	Notify []Contact
 }
 
 const sqlMentorsOf = `SELECT w.id, w.phone, w.language FROM mentor_pairs p JOIN workers w ON w.id = p.mentor_id
@@ -114,24 +96,12 @@ ORDER BY id DESC LIMIT 1`
 
 const sqlInsertQuestion = `INSERT INTO questions (worker_id, body, source, asked_at) VALUES (?, ?, ?, ?) RETURNING id`
 
-// AskQuestion stores the worker's question (source "ussd" or "sms") and, in
-// the same transaction, queues an SMS composed by note to each of her
-// mentors; a nurse with no mentor reaches the mentors of her groups, and one
-// with neither is kept for the supervisor. The same text asked again within
-// the hour is the same question (Repeat): nothing is stored or sent twice.
-func (db *DB) AskQuestion(ctx context.Context, workerID int64, body, source string, note NoteFunc) (Asked, error) {
-	var a Asked
-	err := db.Tx(ctx, func(tx *Tx) error {
-		var err error
-		a, err = db.AskQuestionTx(ctx, tx, workerID, body, source, note)
-		return err
-	})
-	return a, err
-}
-
-// AskQuestionTx is AskQuestion in the transaction tx of the event that
-// brings the question (an incoming SMS).
-func (db *DB) AskQuestionTx(ctx context.Context, tx *Tx, workerID int64, body, source string, note NoteFunc) (Asked, error) {
+// AskQuestion stores, in tx, the worker's question (source "ussd" or "sms")
+// and finds who is to answer it: her mentors; a nurse with no mentor
+// reaches the mentors of her groups, and one with neither is kept for the
+// supervisor. The same text asked again within the hour is the same
+// question (Repeat): nothing is stored twice.
+func (db *DB) AskQuestion(ctx context.Context, tx *Tx, workerID int64, body, source string) (Asked, error) {
 	body = strings.TrimSpace(body)
 	if body == "" {
 		return Asked{}, fmt.Errorf("store: ask question: %w", ErrEmptyQuestion)
@@ -148,7 +118,7 @@ func (db *DB) AskQuestionTx(ctx context.Context, tx *Tx, workerID int64, body, s
 	if err != nil {
 		return Asked{}, fmt.Errorf("store: ask question: %w", err)
 	}
-	var to []mentor
+	var to []Contact
 	if err := tx.SelectContext(ctx, &to, db.Rebind(sqlMentorsOf), workerID, workerID); err != nil {
 		return Asked{}, fmt.Errorf("store: ask question: mentors: %w", err)
 	}
@@ -163,44 +133,35 @@ func (db *DB) AskQuestionTx(ctx context.Context, tx *Tx, workerID int64, body, s
 		a.To = AskedSupervisor
 	}
 	a.Mentors = len(to)
-	if a.Repeat || len(to) == 0 {
-		return a, nil
-	}
-	if _, err := db.sendNotes(ctx, tx, a.ID, to, note, false); err != nil {
-		return Asked{}, fmt.Errorf("store: ask question: %w", err)
+	if !a.Repeat {
+		a.Notify = to
 	}
 	return a, nil
+}
+
+// Asker is what a mentor is told of who asked a question, and the question.
+type Asker struct {
+	Name     string `db:"name"`
+	Facility string `db:"facility"` // "" when she has none
+	Body     string `db:"body"`
 }
 
 const sqlAsker = `SELECT w.name, COALESCE(f.name, '') AS facility, q.body FROM questions q JOIN workers w ON w.id = q.worker_id
 LEFT JOIN facilities f ON f.id = w.facility_id WHERE q.id = ?`
 
-// sendNotes queues the note of question id to each mentor, with the dedupe
-// key "q:<id>:to:<mentor>" (a mentor gets one SMS per question), and
-// returns how many were new.
-func (db *DB) sendNotes(ctx context.Context, tx *Tx, id int64, to []mentor, note NoteFunc, escalated bool) (int, error) {
-	if note == nil {
-		return 0, errors.New("no note composer")
+// QuestionAsker returns, in tx, the asker of question id and its text.
+func (db *DB) QuestionAsker(ctx context.Context, tx *Tx, id int64) (Asker, error) {
+	var a Asker
+	if err := tx.GetContext(ctx, &a, db.Rebind(sqlAsker), id); err != nil {
+		return Asker{}, fmt.Errorf("store: asker of question %d: %w", id, err)
 	}
-	var asker struct {
-		Name     string `db:"name"`
-		Facility string `db:"facility"`
-		Body     string `db:"body"`
-	}
-	if err := tx.GetContext(ctx, &asker, db.Rebind(sqlAsker), id); err != nil {
-		return 0, err
-	}
-	msgs := make([]Outgoing, len(to))
-	for i, m := range to {
-		n := Note{QuestionID: id, Asker: asker.Name, Facility: asker.Facility, Body: asker.Body, Lang: m.Language, Escalated: escalated}
-		msgs[i] = Outgoing{DedupeKey: fmt.Sprintf("q:%d:to:%d", id, m.ID), Kind: KindReply, Phone: m.Phone, Body: note(n), WorkerID: m.ID}
-	}
-	return db.Enqueue(ctx, tx, msgs...)
+	return a, nil
 }
 
 const sqlQuestion = `SELECT q.id, q.worker_id, q.body, q.source, q.asked_at, q.answer, q.answered_by, q.answered_at,
-       q.escalated_at, q.closed_at, COALESCE(m.name, '') AS answerer, w.name, w.phone, w.language
-FROM questions q JOIN workers w ON w.id = q.worker_id LEFT JOIN workers m ON m.id = q.answered_by`
+       q.escalated_at, q.closed_at, COALESCE(m.name, u.name, '') AS answerer, w.name, w.phone, w.language
+FROM questions q JOIN workers w ON w.id = q.worker_id LEFT JOIN workers m ON m.id = q.answered_by
+LEFT JOIN users u ON u.id = q.answered_by_user`
 
 func (db *DB) question(ctx context.Context, q sqlx.QueryerContext, id int64) (Question, error) {
 	var out Question
@@ -244,7 +205,7 @@ func (db *DB) MyQuestions(ctx context.Context, workerID int64, limit int) ([]Que
 const sqlMayAnswer = `SELECT COUNT(*) FROM questions q WHERE q.id = ? AND ` + mayAnswerBy
 
 const sqlAnswerOnce = `UPDATE questions SET answer = ?, answered_by = ?, answered_at = ?
-WHERE id = ? AND answered_at IS NULL`
+WHERE id = ? AND answered_at IS NULL AND closed_at IS NULL`
 
 // sqlCorrectAnswer replaces an answer by the mentor who gave it; answered_at
 // stays the time of the first, which the nurse got.
@@ -254,7 +215,8 @@ const sqlCorrectAnswer = `UPDATE questions SET answer = ? WHERE id = ? AND answe
 // returns the question as answered (with the asker's number and language,
 // for the SMS that takes the answer to her). ErrNotFound for no such
 // question, ErrNotYours for one she may not answer, ErrAlreadyAnswered (with
-// the question as first answered) for a second answer.
+// the question as first answered) for a second answer, ErrQuestionClosed for
+// one staff closed (the nurse gets nothing).
 func (db *DB) AnswerQuestion(ctx context.Context, tx *Tx, id, mentorID int64, answer string) (Question, error) {
 	answer = strings.TrimSpace(answer)
 	if answer == "" {
@@ -262,14 +224,14 @@ func (db *DB) AnswerQuestion(ctx context.Context, tx *Tx, id, mentorID int64, an
 	}
 	q, err := db.answer(ctx, tx, id, mentorID, answer)
 	if err != nil && !errors.Is(err, ErrAlreadyAnswered) {
-		return Question{}, fmt.Errorf("store: answer question %d: %w", id, err)
+		return q, fmt.Errorf("store: answer question %d: %w", id, err)
 	}
 	return q, err
 }
 
 func (db *DB) answer(ctx context.Context, tx *Tx, id, mentorID int64, answer string) (Question, error) {
 	var may int
-	if err := tx.GetContext(ctx, &may, db.Rebind(sqlMayAnswer), id, mentorID, mentorID, mentorID); err != nil {
+	if err := tx.GetContext(ctx, &may, db.Rebind(sqlMayAnswer), append([]any{id}, mayAnswerArgs(mentorID)...)...); err != nil {
 		return Question{}, err
 	}
 	if may == 0 {
@@ -289,6 +251,9 @@ func (db *DB) answer(ctx context.Context, tx *Tx, id, mentorID int64, answer str
 	q, err := db.question(ctx, tx, id)
 	if err != nil || n == 1 {
 		return q, err
+	}
+	if q.State() == QuestionClosed {
+		return q, ErrQuestionClosed
 	}
 	if !q.AnsweredBy.Valid || q.AnsweredBy.Int64 != mentorID {
 		return q, ErrAlreadyAnswered
@@ -314,39 +279,26 @@ func (db *DB) ClaimStaleQuestions(ctx context.Context, c RowClaim, cutoff time.T
 
 const sqlMarkEscalated = `UPDATE questions SET escalated_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ? AND escalated_at IS NULL AND answered_at IS NULL`
 
-// EscalateQuestion marks question id escalated, if it is still neither
-// answered nor escalated, and in the same transaction queues its note (as
-// escalated) to the mentors of the asker's groups who are not her mentors.
-// The guarded update lets one of several instances win; escalated reports
-// whether this call did, sent how many SMS it queued (0 when the group has no
-// other mentor, or they had it already: the question stays for the
-// supervisor and whoever got it).
-func (db *DB) EscalateQuestion(ctx context.Context, id int64, note NoteFunc) (escalated bool, sent int, err error) {
-	err = db.Tx(ctx, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, db.Rebind(sqlMarkEscalated), db.Now().UTC(), id)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return err
-		}
-		escalated = true
-		var worker int64
-		if err := tx.GetContext(ctx, &worker, db.Rebind(`SELECT worker_id FROM questions WHERE id = ?`), id); err != nil {
-			return err
-		}
-		var to []mentor
-		if err := tx.SelectContext(ctx, &to, db.Rebind(sqlGroupMentorsOf), worker, worker, worker); err != nil {
-			return err
-		}
-		if len(to) == 0 {
-			return nil
-		}
-		sent, err = db.sendNotes(ctx, tx, id, to, note, true)
-		return err
-	})
+// EscalateQuestion marks question id escalated in tx, if it is still
+// neither answered nor escalated, and returns the mentors of the asker's
+// groups who are not her mentors, who are to be told of it. The guarded
+// update lets one of several instances win; escalated reports whether this
+// call did (to is empty when the group has no other mentor: the question
+// stays for the supervisor).
+func (db *DB) EscalateQuestion(ctx context.Context, tx *Tx, id int64) (escalated bool, to []Contact, err error) {
+	res, err := tx.ExecContext(ctx, db.Rebind(sqlMarkEscalated), db.Now().UTC(), id)
 	if err != nil {
-		return false, 0, fmt.Errorf("store: escalate question %d: %w", id, err)
+		return false, nil, fmt.Errorf("store: escalate question %d: %w", id, err)
 	}
-	return escalated, sent, nil
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, nil, err
+	}
+	var worker int64
+	if err := tx.GetContext(ctx, &worker, db.Rebind(`SELECT worker_id FROM questions WHERE id = ?`), id); err != nil {
+		return false, nil, fmt.Errorf("store: escalate question %d: %w", id, err)
+	}
+	if err := tx.SelectContext(ctx, &to, db.Rebind(sqlGroupMentorsOf), worker, worker, worker); err != nil {
+		return false, nil, fmt.Errorf("store: escalate question %d: %w", id, err)
+	}
+	return true, to, nil
 }

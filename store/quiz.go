@@ -59,18 +59,37 @@ func (db *DB) StartAttempt(ctx context.Context, workerID int64, form, topic stri
 }
 
 // A question answered twice (the same hop resent) keeps its first answer.
-const sqlRecordAnswer = `INSERT INTO quiz_answers (attempt_id, question_id, topic, chosen, correct, answered_at)
-VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (attempt_id, question_id) DO NOTHING`
+// sqlx repeats the VALUES row for each answer of a joined write.
+const sqlRecordAnswers = `INSERT INTO quiz_answers (attempt_id, question_id, topic, chosen, correct, answered_at)
+VALUES (:attempt_id, :question_id, :topic, :chosen, :correct, :answered_at) ON CONFLICT (attempt_id, question_id) DO NOTHING`
+
+// answerRow is one answer of quiz_answers.
+type answerRow struct {
+	AttemptID  int64     `db:"attempt_id"`
+	QuestionID string    `db:"question_id"`
+	Topic      string    `db:"topic"`
+	Chosen     int       `db:"chosen"`
+	Correct    bool      `db:"correct"`
+	AnsweredAt time.Time `db:"answered_at"`
+}
 
 // RecordAnswer stores the answer to one question of an attempt: chosen is
 // the index of the option in the content pack. Recording a question again
-// changes nothing.
+// changes nothing. It returns once the answer is committed; the answers of
+// nurses answering at the same moment share one commit (groupCommit), which
+// on PostgreSQL is one WAL flush for them all.
 func (db *DB) RecordAnswer(ctx context.Context, attemptID int64, questionID, topic string, chosen int, correct bool) error {
-	_, err := db.ExecContext(ctx, db.Rebind(sqlRecordAnswer), attemptID, questionID, topic, chosen, correct, db.Now().UTC())
-	if err != nil {
+	a := answerRow{AttemptID: attemptID, QuestionID: questionID, Topic: topic, Chosen: chosen, Correct: correct, AnsweredAt: db.Now().UTC()}
+	if err := db.answers.add(a); err != nil {
 		return fmt.Errorf("store: record answer: %w", err)
 	}
 	return nil
+}
+
+// writeAnswers is the joined write of RecordAnswer.
+func (db *DB) writeAnswers(ctx context.Context, rows []answerRow) error {
+	_, err := db.NamedExecContext(ctx, sqlRecordAnswers, rows)
+	return err
 }
 
 const sqlFinishAttempt = `UPDATE quiz_attempts SET finished_at = ?, score = ?, total = ? WHERE id = ? AND finished_at IS NULL`

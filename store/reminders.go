@@ -99,7 +99,7 @@ type DueReminder struct {
 
 const sqlDueReminders = `SELECT ` + sqlReminderColumns + `, w.phone, w.name, w.language, w.status AS worker_status
 FROM reminders r JOIN workers w ON w.id = r.worker_id
-WHERE r.id IN (%s) AND r.lease_owner = ? ORDER BY r.due_at, r.id`
+WHERE r.id IN (?) AND r.lease_owner = ? ORDER BY r.due_at, r.id`
 
 // ClaimReminders leases to c.Owner up to c.Limit scheduled reminders due at
 // now that no other process holds, oldest first, and returns them with what
@@ -112,9 +112,12 @@ func (db *DB) ClaimReminders(ctx context.Context, c RowClaim, now time.Time) ([]
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	in, args := inList(ids)
+	q, args, err := db.in(sqlDueReminders, ids, c.Owner)
+	if err != nil {
+		return nil, fmt.Errorf("store: claim reminders: %w", err)
+	}
 	var rs []DueReminder
-	if err := db.SelectContext(ctx, &rs, db.Rebind(fmt.Sprintf(sqlDueReminders, in)), append(args, c.Owner)...); err != nil {
+	if err := db.SelectContext(ctx, &rs, q, args...); err != nil {
 		return nil, fmt.Errorf("store: claim reminders: %w", err)
 	}
 	for i := range rs {

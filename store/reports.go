@@ -32,10 +32,10 @@ WHERE a.form <> 'practice' AND a.finished_at IS NOT NULL AND `
 const sqlAssessmentScoresGroup = ` GROUP BY a.id, a.form, qa.topic`
 
 // AssessmentScores returns the mean score of each assessment form in each
-// topic inside the scope, ordered by topic, then form in the order nurses
+// topic inside the scope narrowed by fl, ordered by topic, then form in the order nurses
 // take them. A form nobody finished has no row.
-func (db *DB) AssessmentScores(ctx context.Context, sc Scope) ([]AssessmentScore, error) {
-	where, args := sc.clause("f.sub_county")
+func (db *DB) AssessmentScores(ctx context.Context, sc Scope, fl ReportFilter) ([]AssessmentScore, error) {
+	where, args := fl.where(sc, "a.finished_at")
 	var rows []struct {
 		Form     string `db:"form"`
 		Topic    string `db:"topic"`
@@ -104,7 +104,12 @@ const activeNurses = ` w.status = 'active' AND w.role = 'nurse' AND `
 
 const sqlActiveNurses = `SELECT COUNT(*) FROM workers w LEFT JOIN facilities f ON f.id = w.facility_id WHERE` + activeNurses
 
-const sqlLessonCounts = `SELECT p.lesson_id, COUNT(*) AS done FROM lesson_progress p
+// sqlCompletedLessons lists the lessons the active nurses of the scope
+// completed, a (worker, lesson) row each: one pass gives both the count of
+// each lesson and who finished every lesson of a topic (two passes, one to
+// count and one to group by nurse, took most of the reports page at 10,000
+// nurses).
+const sqlCompletedLessons = `SELECT p.worker_id, p.lesson_id FROM lesson_progress p
 JOIN workers w ON w.id = p.worker_id LEFT JOIN facilities f ON f.id = w.facility_id
 WHERE p.completed_at IS NOT NULL AND` + activeNurses
 
@@ -112,29 +117,29 @@ const sqlTopicsCompleted = `SELECT t.topic, COUNT(*) AS done FROM topic_completi
 JOIN workers w ON w.id = t.worker_id LEFT JOIN facilities f ON f.id = w.facility_id WHERE` + activeNurses
 
 // LessonCompletion returns the number of active nurses inside the scope
+// narrowed by fl (its period left aside)
 // and, for each topic of topics in their order, how many of them finished
 // its lessons and completed it.
-func (db *DB) LessonCompletion(ctx context.Context, sc Scope, topics []TopicLessons) (active int, _ []Completion, _ error) {
-	where, args := sc.clause("f.sub_county")
-	if err := db.GetContext(ctx, &active, db.Rebind(sqlActiveNurses+where), args...); err != nil {
+func (db *DB) LessonCompletion(ctx context.Context, sc Scope, fl ReportFilter, topics []TopicLessons) (active int, _ []Completion, _ error) {
+	nurses, nurseArgs := fl.where(sc, "")
+	if err := db.GetContext(ctx, &active, db.Rebind(sqlActiveNurses+nurses), nurseArgs...); err != nil {
 		return 0, nil, fmt.Errorf("store: lesson completion: %w", err)
 	}
-	lessons, err := db.countsBy(ctx, sqlLessonCounts+where+` GROUP BY p.lesson_id`, args)
+	where, args := fl.where(sc, "p.completed_at")
+	lessons, all, err := db.lessonsDone(ctx, where, args, topics)
 	if err != nil {
 		return 0, nil, fmt.Errorf("store: lesson completion: %w", err)
 	}
-	done, err := db.countsBy(ctx, sqlTopicsCompleted+where+` GROUP BY t.topic`, args)
+	topicWhere, topicArgs := fl.where(sc, "t.completed_at")
+	done, err := db.countsBy(ctx, sqlTopicsCompleted+topicWhere+` GROUP BY t.topic`, topicArgs)
 	if err != nil {
 		return 0, nil, fmt.Errorf("store: lesson completion: %w", err)
 	}
 	out := make([]Completion, len(topics))
 	for i, t := range topics {
-		c := Completion{Topic: t.Topic, Completed: done[t.Topic]}
+		c := Completion{Topic: t.Topic, Completed: done[t.Topic], AllLessons: all[t.Topic]}
 		for _, l := range t.Lessons {
 			c.Lessons = append(c.Lessons, LessonCount{Lesson: l, Done: lessons[l]})
-		}
-		if c.AllLessons, err = db.allLessonsDone(ctx, where, args, t.Lessons); err != nil {
-			return 0, nil, fmt.Errorf("store: lesson completion of %s: %w", t.Topic, err)
 		}
 		out[i] = c
 	}
@@ -160,26 +165,50 @@ func (db *DB) countsBy(ctx context.Context, query string, args []any) (map[strin
 	return counts, rows.Err()
 }
 
-const sqlAllLessonsDone = `SELECT COUNT(*) FROM (SELECT p.worker_id FROM lesson_progress p
-JOIN workers w ON w.id = p.worker_id LEFT JOIN facilities f ON f.id = w.facility_id
-WHERE p.completed_at IS NOT NULL AND p.lesson_id IN (%s) AND` + activeNurses + `%s
-GROUP BY p.worker_id HAVING COUNT(*) = ?) t`
-
-// allLessonsDone counts the active nurses of the scope (where, args) who
-// finished every one of lessons; none for a topic without lessons.
-func (db *DB) allLessonsDone(ctx context.Context, where string, args []any, lessons []string) (int, error) {
-	if len(lessons) == 0 {
-		return 0, nil
+// lessonsDone counts, among the active nurses of the scope (where, args),
+// the nurses who finished each lesson of topics, and by topic those who
+// finished every lesson of it.
+func (db *DB) lessonsDone(ctx context.Context, where string, args []any, topics []TopicLessons) (lessons, all map[string]int, _ error) {
+	topicOf, size := map[string]string{}, map[string]int{}
+	for _, t := range topics {
+		for _, l := range t.Lessons {
+			topicOf[l] = t.Topic
+		}
+		size[t.Topic] = len(t.Lessons)
 	}
-	query := fmt.Sprintf(sqlAllLessonsDone, "?"+strings.Repeat(", ?", len(lessons)-1), where)
-	all := make([]any, 0, len(lessons)+len(args)+1)
-	for _, l := range lessons {
-		all = append(all, l)
+	rows, err := db.QueryxContext(ctx, db.Rebind(sqlCompletedLessons+where), args...)
+	if err != nil {
+		return nil, nil, err
 	}
-	all = append(append(all, args...), len(lessons))
-	var n int
-	err := db.GetContext(ctx, &n, db.Rebind(query), all...)
-	return n, err
+	defer rows.Close()
+	type nurseTopic struct {
+		worker int64
+		topic  string
+	}
+	lessons, done := map[string]int{}, map[nurseTopic]int{}
+	for rows.Next() {
+		var worker int64
+		var lesson string
+		if err := rows.Scan(&worker, &lesson); err != nil {
+			return nil, nil, err
+		}
+		topic, ok := topicOf[lesson]
+		if !ok {
+			continue // a lesson the pack no longer has
+		}
+		lessons[lesson]++
+		done[nurseTopic{worker, topic}]++
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	all = map[string]int{}
+	for k, n := range done {
+		if n == size[k.topic] {
+			all[k.topic]++
+		}
+	}
+	return lessons, all, nil
 }
 
 // ChecklistMonth counts the answers to one topic's checklist items at the
@@ -198,11 +227,11 @@ JOIN visits v ON v.id = ca.visit_id JOIN workers w ON w.id = v.mentee_id LEFT JO
 WHERE v.status = 'done' AND v.done_at >= ? AND `
 
 // ChecklistTrends counts the checklist answers of visits done since since
-// to mentees inside the scope, by month of the visit in loc and topic
+// to mentees inside the scope narrowed by fl, by month of the visit in loc and topic
 // (topicOf maps item ids to topics; answers to other items are left out),
 // ordered by month, then topic.
-func (db *DB) ChecklistTrends(ctx context.Context, sc Scope, loc *time.Location, since time.Time, topicOf map[string]string) ([]ChecklistMonth, error) {
-	where, args := sc.clause("f.sub_county")
+func (db *DB) ChecklistTrends(ctx context.Context, sc Scope, fl ReportFilter, loc *time.Location, since time.Time, topicOf map[string]string) ([]ChecklistMonth, error) {
+	where, args := fl.where(sc, "v.done_at")
 	var rows []struct {
 		Item   string    `db:"item_id"`
 		Answer string    `db:"answer"`
@@ -244,49 +273,87 @@ func (db *DB) ChecklistTrends(ctx context.Context, sc Scope, loc *time.Location,
 	return months, nil
 }
 
-// StockAlert is a facility's latest calculation of one calculator, when
-// its status is one the caller asked for (below the order point, above
-// maximum).
+// StockAlert is a facility's latest calculation of one vaccine, when its
+// status is one the caller asked for (below the order point, above
+// maximum), with the calculations of that vaccine before it.
 type StockAlert struct {
 	FacilityCode string    `db:"code"`
 	FacilityName string    `db:"name"`
 	SubCounty    string    `db:"sub_county"`
+	Vaccine      string    `db:"vaccine"` // the vaccine's id; "" for calculations stored before calculators asked it
 	Calculator   string    `db:"calculator"`
 	Status       string    `db:"status"`
 	Worker       string    `db:"worker"` // who calculated; "" when she was removed
 	At           time.Time `db:"created_at"`
 	Result       string    `db:"result"` // the answer as JSON
+	// Trend is the facility's last calculations of the vaccine, the
+	// latest (this one) first.
+	Trend []StockPoint `db:"-"`
 }
 
-// Only the latest calculation of each calculator at a facility counts: an
-// order placed after a "below order point" answer shows in the next one.
-const sqlStockAlerts = `SELECT f.code, f.name, f.sub_county, c.calculator, c.status, COALESCE(w.name, '') AS worker,
-    c.created_at, c.result
-FROM stock_calculations c JOIN facilities f ON f.id = c.facility_id LEFT JOIN workers w ON w.id = c.worker_id
-WHERE c.id = (SELECT c2.id FROM stock_calculations c2 WHERE c2.facility_id = c.facility_id AND c2.calculator = c.calculator
-    ORDER BY c2.created_at DESC, c2.id DESC LIMIT 1)
-AND c.status IN (%s) AND %s
-ORDER BY f.sub_county, f.name, f.code, c.calculator`
+// StockPoint is one calculation of a stock alert's trend.
+type StockPoint struct {
+	Calculator string
+	Status     string
+	At         time.Time
+	Result     string // the answer as JSON
+}
 
-// StockAlerts returns, for the facilities inside the scope, the latest
-// calculation of each calculator whose status is one of statuses, ordered
-// by sub-county, facility and calculator.
-func (db *DB) StockAlerts(ctx context.Context, sc Scope, statuses []string) ([]StockAlert, error) {
-	if len(statuses) == 0 {
+// StockTrend is how many calculations a stock alert's trend holds.
+const StockTrend = 6
+
+// sqlStockAlerts numbers the calculations of the listed calculators (%s)
+// of each facility and vaccine inside the scope (%s), latest first, and
+// keeps the first %d.
+// Only the latest counts: an order placed after a "below order point"
+// answer shows in the next one, and a BCG calculation does not hide a
+// Penta one. Calculations stored before the calculators asked the vaccine
+// have none and count per calculator, as they did.
+const sqlStockAlerts = `SELECT code, name, sub_county, vaccine, calculator, status, worker, created_at, result, n FROM (
+    SELECT f.code, f.name, f.sub_county, c.vaccine, c.calculator, c.status, COALESCE(w.name, '') AS worker,
+        c.created_at, c.result, CASE WHEN c.vaccine = '' THEN c.calculator ELSE '' END AS part,
+        ROW_NUMBER() OVER (PARTITION BY c.facility_id, c.vaccine, CASE WHEN c.vaccine = '' THEN c.calculator ELSE '' END
+            ORDER BY c.created_at DESC, c.id DESC) AS n
+    FROM stock_calculations c JOIN facilities f ON f.id = c.facility_id LEFT JOIN workers w ON w.id = c.worker_id
+    WHERE c.calculator IN (%s) AND %s
+) r WHERE n <= %d
+ORDER BY sub_county, name, code, vaccine, part, n`
+
+// StockAlerts returns, for the facilities inside the scope narrowed by fl, the latest
+// calculation of each vaccine by one of calculators whose status is one of
+// statuses, with its trend, ordered by sub-county, facility and vaccine.
+func (db *DB) StockAlerts(ctx context.Context, sc Scope, fl ReportFilter, calculators, statuses []string) ([]StockAlert, error) {
+	if len(statuses) == 0 || len(calculators) == 0 {
 		return nil, nil
 	}
-	where, scopeArgs := sc.clause("f.sub_county")
-	args := make([]any, 0, len(statuses)+len(scopeArgs))
-	for _, s := range statuses {
-		args = append(args, s)
+	where, scopeArgs := fl.where(sc, "c.created_at")
+	list, args := binds(calculators)
+	query := fmt.Sprintf(sqlStockAlerts, list, where, StockTrend)
+	var rows []struct {
+		StockAlert
+		N int `db:"n"`
 	}
-	query := fmt.Sprintf(sqlStockAlerts, "?"+strings.Repeat(", ?", len(statuses)-1), where)
-	var alerts []StockAlert
-	if err := db.SelectContext(ctx, &alerts, db.Rebind(query), append(args, scopeArgs...)...); err != nil {
+	if err := db.SelectContext(ctx, &rows, db.Rebind(query), append(args, scopeArgs...)...); err != nil {
 		return nil, fmt.Errorf("store: stock alerts: %w", err)
 	}
-	for i := range alerts {
-		alerts[i].At = alerts[i].At.UTC()
+	var alerts []StockAlert
+	for _, r := range rows {
+		r.At = r.At.UTC()
+		if r.N == 1 {
+			if !slices.Contains(statuses, r.Status) {
+				continue
+			}
+			alerts = append(alerts, r.StockAlert)
+		}
+		if last := len(alerts) - 1; last >= 0 && sameStock(alerts[last], r.StockAlert) {
+			alerts[last].Trend = append(alerts[last].Trend, StockPoint{Calculator: r.Calculator, Status: r.Status, At: r.At, Result: r.Result})
+		}
 	}
 	return alerts, nil
+}
+
+// sameStock reports whether two calculations are of one facility's stock
+// of one vaccine (of one calculator when the vaccine is unknown).
+func sameStock(a, b StockAlert) bool {
+	return a.FacilityCode == b.FacilityCode && a.Vaccine == b.Vaccine && (a.Vaccine != "" || a.Calculator == b.Calculator)
 }

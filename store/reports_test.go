@@ -76,7 +76,7 @@ func TestAssessmentScores(t *testing.T) {
 			{"no sub-county", store.Scope{}, []store.AssessmentScore{}},
 		}
 		for _, tt := range tests {
-			got, err := db.AssessmentScores(ctx, tt.scope)
+			got, err := db.AssessmentScores(ctx, tt.scope, store.ReportFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -116,7 +116,7 @@ func TestLessonCompletion(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, w := range []int64{n1, pending} {
-			if _, err := db.CompleteTopic(ctx, w, "ipc", func(store.Certificate) string { return "Hongera" }); err != nil {
+			if _, err := db.CompleteTopic(ctx, store.TopicCompletion{WorkerID: w, Topic: "ipc", Code: fmt.Sprintf("HONGERA%d", w), At: db.Now(), SMS: "Hongera"}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -137,7 +137,7 @@ func TestLessonCompletion(t *testing.T) {
 			}},
 		}
 		for _, tt := range tests {
-			active, got, err := db.LessonCompletion(ctx, tt.scope, topics)
+			active, got, err := db.LessonCompletion(ctx, tt.scope, store.ReportFilter{}, topics)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -203,7 +203,7 @@ func TestChecklistTrends(t *testing.T) {
 			}},
 		}
 		for _, tt := range tests {
-			got, err := db.ChecklistTrends(context.Background(), tt.scope, eat, since, topicOf)
+			got, err := db.ChecklistTrends(context.Background(), tt.scope, store.ReportFilter{}, eat, since, topicOf)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -214,47 +214,62 @@ func TestChecklistTrends(t *testing.T) {
 	})
 }
 
+// TestStockAlerts: the latest calculation of each vaccine at a facility
+// counts (issue 16 finding 2: a later BCG calculation, adequate, hid a Penta
+// one, order 470 doses now); calculations stored without a vaccine count
+// per calculator; each alert carries the trend of its vaccine.
 func TestStockAlerts(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		n1 := seedWorker(t, db, "Achieng", "+254711000001", "Kibra", store.StatusActive)
 		e1 := seedWorker(t, db, "Esther", "+254711000005", "Embakasi", store.StatusActive)
 		t0 := time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)
 		calcs := []struct {
-			worker     int64
-			calculator string
-			status     string
-			at         time.Time
+			worker              int64
+			calculator, vaccine string
+			status              string
+			at                  time.Time
 		}{
-			{n1, "order-quantity", "below_order_point", t0},
-			{n1, "order-quantity", "ok", t0.Add(time.Hour)}, // ordered since: no alert
-			{n1, "months-of-stock", "ok", t0},
-			{n1, "months-of-stock", "understock", t0.Add(time.Hour)},
-			{n1, "session-vials", "ok", t0.Add(2 * time.Hour)},
-			{e1, "order-quantity", "above_maximum", t0},
+			{n1, "order-quantity", "", "below_order_point", t0},
+			{n1, "order-quantity", "", "ok", t0.Add(time.Hour)}, // ordered since: no alert
+			{n1, "months-of-stock", "", "ok", t0},
+			{n1, "months-of-stock", "", "understock", t0.Add(time.Hour)},
+			{n1, "session-vials", "", "ok", t0.Add(2 * time.Hour)},
+			{e1, "order-quantity", "", "above_maximum", t0},
+			{n1, "months-of-stock", "penta", "within_policy", t0.Add(3 * time.Hour)},
+			{n1, "order-quantity", "penta", "below_order_point", t0.Add(4 * time.Hour)},
+			{n1, "order-quantity", "bcg", "within_policy", t0.Add(5 * time.Hour)},
+			{n1, "session-vials", "penta", "ok", t0.Add(6 * time.Hour)}, // grades no stock
 		}
 		for _, c := range calcs {
-			_, err := db.Exec(db.Rebind(`INSERT INTO stock_calculations (worker_id, facility_id, calculator, inputs, result, status, created_at)
-SELECT id, facility_id, ?, '{}', '{}', ?, ? FROM workers WHERE id = ?`), c.calculator, c.status, c.at, c.worker)
+			_, err := db.Exec(db.Rebind(`INSERT INTO stock_calculations (worker_id, facility_id, calculator, vaccine, inputs, result, status, created_at)
+SELECT id, facility_id, ?, ?, '{}', '{}', ?, ? FROM workers WHERE id = ?`), c.calculator, c.vaccine, c.status, c.at, c.worker)
 			if err != nil {
 				t.Fatal(err)
 			}
 		}
 		statuses := []string{"below_order_point", "above_maximum", "understock", "overstock"}
+		calculators := []string{"months-of-stock", "order-quantity", "stock-levels"}
 		kibra := store.StockAlert{FacilityCode: "F-Kibra", FacilityName: "Kibra Health Centre", SubCounty: "Kibra",
-			Calculator: "months-of-stock", Status: "understock", Worker: "Achieng", At: t0.Add(time.Hour), Result: "{}"}
+			Calculator: "months-of-stock", Status: "understock", Worker: "Achieng", At: t0.Add(time.Hour), Result: "{}",
+			Trend: []store.StockPoint{{"months-of-stock", "understock", t0.Add(time.Hour), "{}"}, {"months-of-stock", "ok", t0, "{}"}}}
+		penta := store.StockAlert{FacilityCode: "F-Kibra", FacilityName: "Kibra Health Centre", SubCounty: "Kibra", Vaccine: "penta",
+			Calculator: "order-quantity", Status: "below_order_point", Worker: "Achieng", At: t0.Add(4 * time.Hour), Result: "{}",
+			Trend: []store.StockPoint{{"order-quantity", "below_order_point", t0.Add(4 * time.Hour), "{}"},
+				{"months-of-stock", "within_policy", t0.Add(3 * time.Hour), "{}"}}}
 		embakasi := store.StockAlert{FacilityCode: "F-Embakasi", FacilityName: "Embakasi Health Centre", SubCounty: "Embakasi",
-			Calculator: "order-quantity", Status: "above_maximum", Worker: "Esther", At: t0, Result: "{}"}
+			Calculator: "order-quantity", Status: "above_maximum", Worker: "Esther", At: t0, Result: "{}",
+			Trend: []store.StockPoint{{"order-quantity", "above_maximum", t0, "{}"}}}
 		tests := []struct {
 			name  string
 			scope store.Scope
 			want  []store.StockAlert
 		}{
-			{"supervisor", kibraOnly, []store.StockAlert{kibra}},
-			{"admin", everyone, []store.StockAlert{embakasi, kibra}},
+			{"supervisor", kibraOnly, []store.StockAlert{kibra, penta}},
+			{"admin", everyone, []store.StockAlert{embakasi, kibra, penta}},
 			{"no sub-county", store.Scope{}, nil},
 		}
 		for _, tt := range tests {
-			got, err := db.StockAlerts(context.Background(), tt.scope, statuses)
+			got, err := db.StockAlerts(context.Background(), tt.scope, store.ReportFilter{}, calculators, statuses)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -325,7 +340,7 @@ func TestEvaluationAnswers(t *testing.T) {
 		seedAttempt(t, db, n1, store.FormEndline, false, map[string][2]int{"stock": {2, 2}})
 		seedAttempt(t, db, n1, store.FormPractice, true, map[string][2]int{"stock": {2, 2}})
 		seedAttempt(t, db, e1, store.FormBaseline, true, map[string][2]int{"stock": {0, 1}})
-		got, err := db.EvaluationAnswers(ctx, kibraOnly)
+		got, err := db.EvaluationAnswers(ctx, kibraOnly, store.ReportFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -340,7 +355,7 @@ func TestEvaluationAnswers(t *testing.T) {
 		if d := cmp.Diff([]string{"baseline stock-qa true", "baseline stock-qb false"}, summary); d != "" {
 			t.Errorf("EvaluationAnswers(Kibra) (-want +got):\n%s", d)
 		}
-		all, err := db.EvaluationAnswers(ctx, everyone)
+		all, err := db.EvaluationAnswers(ctx, everyone, store.ReportFilter{})
 		if err != nil || len(all) != 3 {
 			t.Errorf("EvaluationAnswers(admin) = %d rows, %v; want 3", len(all), err)
 		}
@@ -360,7 +375,7 @@ func TestStockStatusCounts(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		got, err := db.StockStatusCounts(ctx, kibraOnly, []string{"below_order_point", "within_policy"})
+		got, err := db.StockStatusCounts(ctx, kibraOnly, store.ReportFilter{}, []string{"below_order_point", "within_policy"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -18,6 +18,9 @@ type RosterEntry struct {
 	MentorPhone string
 	// Groups the worker joins (matched to existing groups without regard to case).
 	Groups []string
+	// Channel is the channel she chose (SetWorkerChannel); empty leaves it.
+	// WhatsApp takes effect once she has opted in there.
+	Channel string
 }
 
 // RowProblem is an entry the store refused, with its line and reason.
@@ -104,8 +107,10 @@ func validEntries(entries []RosterEntry) ([]RosterEntry, []RowProblem) {
 			problems = append(problems, RowProblem{e.Line, "phone, name and facility_code are required"})
 		case e.Role != RoleNurse && e.Role != RoleMentor:
 			problems = append(problems, RowProblem{e.Line, fmt.Sprintf("role %q is not nurse or mentor", e.Role)})
-		case e.Language != "en" && e.Language != "sw":
-			problems = append(problems, RowProblem{e.Line, fmt.Sprintf("language %q is not en or sw", e.Language)})
+		case !languageCode(e.Language):
+			problems = append(problems, RowProblem{e.Line, fmt.Sprintf("language %q is not a language code", e.Language)})
+		case e.Channel != "" && e.Channel != ChannelSMS && e.Channel != ChannelWhatsApp:
+			problems = append(problems, RowProblem{e.Line, fmt.Sprintf("channel %q is not sms or whatsapp", e.Channel)})
 		default:
 			ok = append(ok, e)
 		}

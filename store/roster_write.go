@@ -1,6 +1,7 @@
 package store
 
 import (
+	"maps"
 	"slices"
 	"strings"
 
@@ -15,7 +16,33 @@ func (r *rosterRun) apply(entries []RosterEntry) error {
 	if err := r.applyWorkers(entries); err != nil {
 		return err
 	}
+	if err := r.applyChannels(entries); err != nil {
+		return err
+	}
 	return r.applyGroups(entries)
+}
+
+const sqlRosterChannel = `UPDATE workers SET channel = ?, updated_at = ? WHERE channel <> ? AND phone IN (?)`
+
+// applyChannels records the channel of the entries that give one: one
+// statement per channel.
+func (r *rosterRun) applyChannels(entries []RosterEntry) error {
+	by := map[string][]string{}
+	for _, e := range entries {
+		if e.Channel != "" {
+			by[e.Channel] = append(by[e.Channel], e.Phone)
+		}
+	}
+	for _, ch := range slices.Sorted(maps.Keys(by)) {
+		q, args, err := sqlx.In(sqlRosterChannel, ch, r.now, ch, by[ch])
+		if err != nil {
+			return err
+		}
+		if _, err := r.tx.ExecContext(r.ctx, r.tx.Rebind(q), args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 const (
@@ -188,8 +215,7 @@ func (r *rosterRun) insert(head string, rows [][]any, tail string, set func(key 
 		for _, row := range batch {
 			args = append(args, row...)
 		}
-		one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(batch[0])), ", ") + ")"
-		q := r.tx.Rebind(head + " VALUES " + strings.TrimSuffix(strings.Repeat(one+", ", len(batch)), ", ") + " " + tail)
+		q := r.tx.Rebind(head + " VALUES " + rowBinds(len(batch), len(batch[0])) + " " + tail)
 		if set == nil {
 			if _, err := r.tx.ExecContext(r.ctx, q, args...); err != nil {
 				return err

@@ -26,13 +26,26 @@ GROUP BY day, kind, sub_county, status, sent, currency ORDER BY day, kind, sub_c
 ON CONFLICT (day, kind, sub_county, status, sent, currency)
 DO UPDATE SET n = sms_daily.n + excluded.n, cost = sms_daily.cost + excluded.cost`
 
-// FoldSMSCounts moves the outbox changes not yet counted into the SMS
-// counters (broadcast_counts, sms_daily) and reports how many daily
-// counter rows it wrote. Readers add the unfolded changes, so folding only
-// keeps them few; it is safe on several instances at once (one folds, the
-// others skip). On SQLite the triggers count directly and there is nothing
-// to fold.
-func (db *DB) FoldSMSCounts(ctx context.Context) (int, error) {
+// sqlFoldLearningCounts does for the learning counters (migration 0043)
+// what sqlFoldCounts does for the SMS counters.
+const sqlFoldLearningCounts = `WITH d AS (
+    DELETE FROM learning_count_deltas RETURNING sub_county, topic, lessons, quizzes, score, total
+)
+INSERT INTO learning_counts (sub_county, topic, lessons, quizzes, score, total)
+SELECT sub_county, topic, SUM(lessons), SUM(quizzes), SUM(score), SUM(total) FROM d
+GROUP BY sub_county, topic ORDER BY sub_county, topic
+ON CONFLICT (sub_county, topic) DO UPDATE SET lessons = learning_counts.lessons + excluded.lessons,
+    quizzes = learning_counts.quizzes + excluded.quizzes, score = learning_counts.score + excluded.score,
+    total = learning_counts.total + excluded.total`
+
+// FoldCounts moves the changes not yet counted into the counters: the
+// outbox's into the SMS counters (broadcast_counts, sms_daily), the
+// learning tables' into learning_counts. It reports how many counter rows
+// it wrote. Readers add the unfolded changes, so folding only keeps them
+// few; it is safe on several instances at once (one folds, the others
+// skip). On SQLite the triggers count directly and there is nothing to
+// fold.
+func (db *DB) FoldCounts(ctx context.Context) (int, error) {
 	if db.Dialect == SQLite {
 		return 0, nil
 	}
@@ -42,15 +55,21 @@ func (db *DB) FoldSMSCounts(ctx context.Context) (int, error) {
 		if err := tx.GetContext(ctx, &mine, `SELECT pg_try_advisory_xact_lock(7262527)`); err != nil || !mine {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, sqlFoldCounts)
-		if err != nil {
-			return err
+		for _, q := range []string{sqlFoldCounts, sqlFoldLearningCounts} {
+			res, err := tx.ExecContext(ctx, q)
+			if err != nil {
+				return err
+			}
+			rows, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			n += rows
 		}
-		n, err = res.RowsAffected()
-		return err
+		return nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("store: fold sms counts: %w", err)
+		return 0, fmt.Errorf("store: fold counts: %w", err)
 	}
 	return int(n), nil
 }

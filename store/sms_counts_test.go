@@ -119,7 +119,7 @@ func TestSMSCountsSurviveFoldAndRetention(t *testing.T) {
 			}
 		}
 		check("before folding")
-		if _, err := db.FoldSMSCounts(ctx); err != nil {
+		if _, err := db.FoldCounts(ctx); err != nil {
 			t.Fatal(err)
 		}
 		check("after folding")
@@ -141,7 +141,7 @@ func TestSMSCountsSurviveFoldAndRetention(t *testing.T) {
 			t.Errorf("outbox rows after retention = %d, want 5 (the reply, the nudge and March's broadcast)", left)
 		}
 		check("after retention")
-		if _, err := db.FoldSMSCounts(ctx); err != nil {
+		if _, err := db.FoldCounts(ctx); err != nil {
 			t.Fatal(err)
 		}
 		check("after retention and folding")

@@ -4,10 +4,12 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -33,6 +35,14 @@ type DB struct {
 	Dialect Dialect
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+
+	answers *groupCommit[answerRow] // RecordAnswer's joined writes
+	// stmts holds the statements prepared once for the pool, by text (see
+	// prepared).
+	stmts *sync.Map
+	// waAnswering keeps this process's WhatsApp answers one at a time on SQLite, where no
+	// advisory lock exists (AnswerWhatsAppMessage).
+	waAnswering sync.Mutex
 }
 
 // Open connects to the database named by dsn: a postgres:// or postgresql://
@@ -48,6 +58,10 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		// One writer at a time is SQLite's rule; a small pool keeps readers
 		// concurrent under WAL without piling up writers on the busy timeout.
 		x.SetMaxOpenConns(4)
+		// Idle connections are kept (database/sql keeps 2 by default): a
+		// new SQLite connection opens the file and runs its pragmas again,
+		// 5 % of the CPU of the quiz walk under load when the pool churned.
+		x.SetMaxIdleConns(4)
 	} else {
 		x.SetMaxOpenConns(20)
 		x.SetMaxIdleConns(20)
@@ -59,7 +73,28 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		x.Close()
 		return nil, fmt.Errorf("store: connect to %s: %w", d, err)
 	}
-	return &DB{DB: x, Dialect: d, Now: func() time.Time { return time.Now().UTC() }}, nil
+	db := &DB{DB: x, Dialect: d, Now: func() time.Time { return time.Now().UTC() }, stmts: &sync.Map{}}
+	// 100 answers are 600 binds, far below either dialect's limit.
+	db.answers = &groupCommit[answerRow]{write: db.writeAnswers, max: 100}
+	return db, nil
+}
+
+// prepared returns query prepared for the pool, preparing it the first time.
+// Only for statements whose preparation costs more than their run and whose
+// texts are few: each stays prepared on every connection until Close.
+func (db *DB) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	if s, ok := db.stmts.Load(query); ok {
+		return s.(*sql.Stmt), nil
+	}
+	s, err := db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if first, loaded := db.stmts.LoadOrStore(query, s); loaded {
+		s.Close()
+		return first.(*sql.Stmt), nil
+	}
+	return s, nil
 }
 
 // ping checks the connection. The first connection to a new SQLite file

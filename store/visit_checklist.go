@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/chanjo-health/chanjo/lessons/i18n"
 )
 
 // ErrVisitAhead is returned for logging as done a visit whose local day is
@@ -64,11 +66,11 @@ const sqlSaveNotes = `INSERT INTO visit_notes (visit_id, notes, saved_at) VALUES
 ON CONFLICT (visit_id) DO UPDATE SET notes = excluded.notes, saved_at = excluded.saved_at`
 
 // SaveVisitNotes keeps the notes of a visit done and, in the same
-// transaction, queues them to the nurse visited in the SMS that body words in
-// her language (en or sw). The same notes saved again send nothing more;
+// transaction, queues them to the nurse visited: sms is that SMS in every
+// language of the pack, and she gets it in hers. The same notes saved again send nothing more;
 // changed notes are sent again. ErrVisitClosed for a visit not done,
 // ErrInvalidVisit for notes empty or longer than MaxVisitNotes.
-func (db *DB) SaveVisitNotes(ctx context.Context, visitID int64, notes string, body func(lang string) string) error {
+func (db *DB) SaveVisitNotes(ctx context.Context, visitID int64, notes string, sms i18n.Text) error {
 	if notes == "" || len([]rune(notes)) > MaxVisitNotes {
 		return fmt.Errorf("store: save notes of visit %d: %d characters: %w", visitID, len([]rune(notes)), ErrInvalidVisit)
 	}
@@ -93,7 +95,7 @@ func (db *DB) SaveVisitNotes(ctx context.Context, visitID int64, notes string, b
 		}
 		_, err = db.Enqueue(ctx, tx, Outgoing{
 			DedupeKey: fmt.Sprintf("visit-notes:%d:%s", visitID, hex.EncodeToString(sum[:8])),
-			Kind:      KindReply, Phone: to.Phone, Body: body(to.Language), WorkerID: v.MenteeID,
+			Kind:      KindReply, Phone: to.Phone, Body: sms.In(to.Language), WorkerID: v.MenteeID,
 		})
 		return err
 	})

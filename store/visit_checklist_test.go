@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/chanjo-health/chanjo/lessons/i18n"
 	"github.com/chanjo-health/chanjo/store"
 	"github.com/chanjo-health/chanjo/store/storetest"
 )
@@ -20,17 +21,17 @@ func TestVisitNotesReachTheNurse(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		mentor, mentee := pair(t, db)
-		v, err := db.ScheduleVisit(ctx, visitRules, mentor, mentee, march(3, 9, 0))
+		v, err := mentors(db).ScheduleVisit(ctx, mentor, mentee, march(3, 9, 0))
 		if err != nil {
 			t.Fatal(err)
 		}
-		body := func(notes string) func(string) string {
-			return func(lang string) string { return lang + ": " + notes }
+		body := func(notes string) i18n.Text {
+			return i18n.Text{"en": "en: " + notes, "sw": "sw: " + notes}
 		}
 		if err := db.SaveVisitNotes(ctx, v.ID, "Fill MOH 710 weekly", body("x")); !errors.Is(err, store.ErrVisitClosed) {
 			t.Errorf("SaveVisitNotes(scheduled) = %v, want ErrVisitClosed", err)
 		}
-		if _, err := db.MarkVisitDone(ctx, visitRules, v.ID, time.Time{}); err != nil {
+		if _, err := mentors(db).MarkVisitDone(ctx, v.ID, time.Time{}); err != nil {
 			t.Fatal(err)
 		}
 		for _, notes := range []string{"Fill MOH 710 weekly", "Fill MOH 710 weekly", "Fill MOH 710 every Friday"} {
@@ -61,11 +62,11 @@ func TestRecentDoneVisits(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		mentor, mentee := pair(t, db)
-		v, err := db.ScheduleVisit(ctx, visitRules, mentor, mentee, march(3, 9, 0))
+		v, err := mentors(db).ScheduleVisit(ctx, mentor, mentee, march(3, 9, 0))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.MarkVisitDone(ctx, visitRules, v.ID, time.Time{}); err != nil {
+		if _, err := mentors(db).MarkVisitDone(ctx, v.ID, time.Time{}); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.SaveChecklist(ctx, v.ID, map[string]string{"a": store.AnswerDone, "b": store.AnswerPartly}); err != nil {

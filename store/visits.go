@@ -42,33 +42,6 @@ func (v *Visit) utc() {
 	v.DoneAt.Time = v.DoneAt.Time.UTC()
 }
 
-// VisitRules says when a visit's reminders fire, from the content pack's
-// rules visit-before and visit-review, in the zone TZ (CHANJO_TZ; nil is
-// UTC). Every change to a visit recomputes its reminders with them, in the
-// transaction of the change.
-type VisitRules struct {
-	TZ *time.Location
-	// Before fires Days before the local date of the visit, to mentor and mentee.
-	Before RuleTime
-	// After fires Days after the local date the visit was done, to the mentee.
-	After RuleTime
-	// Notice words the SMS that tells the mentee and the mentor a visit was
-	// scheduled, moved or cancelled; nil sends none.
-	Notice VisitNoticeFunc
-}
-
-// RuleTime is a local time some whole days away from a date.
-type RuleTime struct {
-	Days, Hour, Minute int
-}
-
-func (r VisitRules) zone() *time.Location {
-	if r.TZ == nil {
-		return time.UTC
-	}
-	return r.TZ
-}
-
 // dayAt returns the UTC instant of the local date of t, moved by days, at
 // hour:minute in loc.
 func dayAt(t time.Time, loc *time.Location, days, hour, minute int) time.Time {
@@ -99,131 +72,77 @@ func (db *DB) visit(ctx context.Context, q sqlx.QueryerContext, id int64) (Visit
 	return v, err
 }
 
-// checkVisitTime rejects a visit with no time or on a local day already
-// past; a visit earlier today is allowed (logged late).
-func (db *DB) checkVisitTime(rules VisitRules, at time.Time) error {
-	switch {
-	case at.IsZero():
-		return fmt.Errorf("no time: %w", ErrInvalidVisit)
-	case at.Before(dayAt(db.Now(), rules.zone(), 0, 0, 0)):
-		return fmt.Errorf("%s is in the past: %w", at.In(rules.zone()).Format(time.DateOnly), ErrInvalidVisit)
-	}
-	return nil
+// VisitIn returns visit id as the transaction tx sees it, or ErrNotFound.
+func (db *DB) VisitIn(ctx context.Context, tx *Tx, id int64) (Visit, error) {
+	return db.visit(ctx, tx, id)
 }
 
 const sqlInsertVisit = `INSERT INTO visits (mentor_id, mentee_id, scheduled_at, status, created_at, updated_at)
 VALUES (?, ?, ?, 'scheduled', ?, ?) RETURNING id`
 
-// ScheduleVisit schedules a visit of the mentor to the mentee at the time at
-// and, in the same transaction, its reminders. ErrNotFound when either
-// worker does not exist.
-func (db *DB) ScheduleVisit(ctx context.Context, rules VisitRules, mentorID, menteeID int64, at time.Time) (Visit, error) {
-	if mentorID == menteeID {
-		return Visit{}, fmt.Errorf("store: schedule visit: mentor and mentee are the same worker: %w", ErrInvalidVisit)
+// AddVisit stores, in tx, a scheduled visit of the mentor to the mentee at
+// the time at. ErrNotFound when either worker does not exist; ErrInvalidVisit
+// for a mentor visiting herself or a visit with no time.
+func (db *DB) AddVisit(ctx context.Context, tx *Tx, mentorID, menteeID int64, at time.Time) (Visit, error) {
+	switch {
+	case mentorID == menteeID:
+		return Visit{}, fmt.Errorf("store: add visit: mentor and mentee are the same worker: %w", ErrInvalidVisit)
+	case at.IsZero():
+		return Visit{}, fmt.Errorf("store: add visit: no time: %w", ErrInvalidVisit)
 	}
-	if err := db.checkVisitTime(rules, at); err != nil {
-		return Visit{}, fmt.Errorf("store: schedule visit: %w", err)
+	var n int
+	if err := tx.GetContext(ctx, &n, db.Rebind(`SELECT COUNT(*) FROM workers WHERE id IN (?, ?)`), mentorID, menteeID); err != nil {
+		return Visit{}, fmt.Errorf("store: add visit: %w", err)
+	}
+	if n != 2 {
+		return Visit{}, fmt.Errorf("store: add visit: %w", ErrNotFound)
 	}
 	now := db.Now().UTC()
 	var id int64
-	err := db.Tx(ctx, func(tx *Tx) error {
-		var n int
-		if err := tx.GetContext(ctx, &n, db.Rebind(`SELECT COUNT(*) FROM workers WHERE id IN (?, ?)`), mentorID, menteeID); err != nil {
-			return err
-		}
-		if n != 2 {
-			return ErrNotFound
-		}
-		if err := tx.GetContext(ctx, &id, db.Rebind(sqlInsertVisit), mentorID, menteeID, at.UTC(), now, now); err != nil {
-			return err
-		}
-		if err := db.planVisit(ctx, tx, rules, id); err != nil {
-			return err
-		}
-		return db.noticeVisit(ctx, tx, rules, id, VisitWasScheduled, time.Time{})
-	})
-	if err != nil {
-		return Visit{}, fmt.Errorf("store: schedule visit: %w", err)
+	if err := tx.GetContext(ctx, &id, db.Rebind(sqlInsertVisit), mentorID, menteeID, at.UTC(), now, now); err != nil {
+		return Visit{}, fmt.Errorf("store: add visit: %w", err)
 	}
-	return db.Visit(ctx, id)
+	return db.visit(ctx, tx, id)
 }
 
-// RescheduleVisit moves a scheduled visit to the time at and its reminders
-// with it, and tells the mentee and mentor unless it was already at that
-// time. ErrVisitClosed for a visit done or cancelled.
-func (db *DB) RescheduleVisit(ctx context.Context, rules VisitRules, id int64, at time.Time) (Visit, error) {
-	if err := db.checkVisitTime(rules, at); err != nil {
-		return Visit{}, fmt.Errorf("store: reschedule visit: %w", err)
+// MoveVisit sets, in tx, the time of scheduled visit id to at.
+// ErrVisitClosed for a visit done or cancelled, ErrNotFound for none.
+func (db *DB) MoveVisit(ctx context.Context, tx *Tx, id int64, at time.Time) error {
+	if at.IsZero() {
+		return fmt.Errorf("store: move visit %d: no time: %w", id, ErrInvalidVisit)
 	}
-	err := db.Tx(ctx, func(tx *Tx) error {
-		before, err := db.visit(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		moved, err := db.closeVisit(ctx, tx, id, `scheduled_at = ?`, at.UTC())
-		if err != nil || !moved {
-			return db.unlessAlready(ctx, tx, id, err, "")
-		}
-		if err := db.planVisit(ctx, tx, rules, id); err != nil || before.At.Equal(at.UTC()) {
-			return err
-		}
-		return db.noticeVisit(ctx, tx, rules, id, VisitWasMoved, before.At)
-	})
-	if err != nil {
-		return Visit{}, fmt.Errorf("store: reschedule visit %d: %w", id, err)
+	moved, err := db.closeVisit(ctx, tx, id, `scheduled_at = ?`, at.UTC())
+	if err == nil && !moved {
+		err = db.unlessAlready(ctx, tx, id, nil, "")
 	}
-	return db.Visit(ctx, id)
-}
-
-// CancelVisit cancels a scheduled visit, removes its reminders still to be
-// sent and tells the mentee and mentor (rules.Notice). Cancelling it again
-// changes nothing; ErrVisitClosed for a visit done.
-func (db *DB) CancelVisit(ctx context.Context, rules VisitRules, id int64) error {
-	err := db.Tx(ctx, func(tx *Tx) error {
-		changed, err := db.closeVisit(ctx, tx, id, `status = 'cancelled'`)
-		if err != nil || !changed {
-			return db.unlessAlready(ctx, tx, id, err, VisitCancelled)
-		}
-		if err := db.planVisit(ctx, tx, rules, id); err != nil {
-			return err
-		}
-		return db.noticeVisit(ctx, tx, rules, id, VisitWasCancelled, time.Time{})
-	})
 	if err != nil {
-		return fmt.Errorf("store: cancel visit %d: %w", id, err)
+		return fmt.Errorf("store: move visit %d: %w", id, err)
 	}
 	return nil
 }
 
-// MarkVisitDone logs a scheduled visit as done at doneAt (zero: now) and
-// schedules the mentee's review reminder in the same transaction. Marking it
-// again changes nothing; ErrVisitClosed for a cancelled visit, ErrVisitAhead
-// for one on a later local day than today.
-func (db *DB) MarkVisitDone(ctx context.Context, rules VisitRules, id int64, doneAt time.Time) (Visit, error) {
-	if doneAt.IsZero() {
-		doneAt = db.Now()
+// CloseVisit sets, in tx, scheduled visit id to status VisitDone (done at
+// doneAt) or VisitCancelled and reports whether it changed: a visit that
+// has that status already is left as it is (a repeated request), one with
+// the other is ErrVisitClosed.
+func (db *DB) CloseVisit(ctx context.Context, tx *Tx, id int64, status string, doneAt time.Time) (bool, error) {
+	var changed bool
+	var err error
+	switch status {
+	case VisitDone:
+		changed, err = db.closeVisit(ctx, tx, id, `status = 'done', done_at = ?`, doneAt.UTC())
+	case VisitCancelled:
+		changed, err = db.closeVisit(ctx, tx, id, `status = 'cancelled'`)
+	default:
+		return false, fmt.Errorf("store: close visit %d: status %q: %w", id, status, ErrInvalidVisit)
 	}
-	if doneAt.After(db.Now()) {
-		return Visit{}, fmt.Errorf("store: mark visit %d done: done in the future: %w", id, ErrInvalidVisit)
+	if err == nil && !changed {
+		err = db.unlessAlready(ctx, tx, id, nil, status)
 	}
-	err := db.Tx(ctx, func(tx *Tx) error {
-		v, err := db.visit(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if v.Status == VisitScheduled && !v.At.Before(dayAt(db.Now(), rules.zone(), 1, 0, 0)) {
-			return ErrVisitAhead
-		}
-		changed, err := db.closeVisit(ctx, tx, id, `status = 'done', done_at = ?`, doneAt.UTC())
-		if err != nil || !changed {
-			return db.unlessAlready(ctx, tx, id, err, VisitDone)
-		}
-		return db.planVisit(ctx, tx, rules, id)
-	})
 	if err != nil {
-		return Visit{}, fmt.Errorf("store: mark visit %d done: %w", id, err)
+		return false, fmt.Errorf("store: close visit %d: %w", id, err)
 	}
-	return db.Visit(ctx, id)
+	return changed, nil
 }
 
 // closeVisit applies set to the visit if it is still scheduled, and reports
@@ -260,63 +179,38 @@ const sqlDropVisitReminders = `DELETE FROM reminders WHERE visit_id = ? AND stat
 const sqlAddReminder = `INSERT INTO reminders (worker_id, rule, anchor, due_at, visit_id, status, created_at, updated_at)
 VALUES (?, ?, ?, ?, ?, 'scheduled', ?, ?) ON CONFLICT (worker_id, rule, anchor) DO NOTHING`
 
-// beforeVisit returns when the reminder before a visit at "at" is due: b's
-// time b.Days before the visit's local day, or, when that is already past
-// (a visit set for tomorrow), b's time on the first later day that is still
-// ahead and before the visit. Zero when there is none: the visit is too
-// near, and the SMS that scheduled it is its reminder.
-func beforeVisit(b RuleTime, at time.Time, loc *time.Location, now time.Time) time.Time {
-	for days := b.Days; days >= 0; days-- {
-		due := dayAt(at, loc, -days, b.Hour, b.Minute)
-		if due.After(now) && due.Before(at) {
-			return due
-		}
-	}
-	return time.Time{}
-}
-
-// planVisit recomputes the reminders of visit id from its current state:
-// those not yet sent are removed, and the ones its state calls for are added
-// unless they would be in the past or have already fired. The visit's date is
-// in the anchor of visit-before, so a visit moved to another day is
-// reminded of again, and one moved back is not reminded of twice.
-func (db *DB) planVisit(ctx context.Context, tx *Tx, rules VisitRules, id int64) error {
+// SetVisitReminders replaces, in tx, the reminders of visit id not yet sent
+// with rs (their WorkerID, Rule, Anchor and DueAt); one whose worker, rule
+// and anchor already fired is not added again.
+func (db *DB) SetVisitReminders(ctx context.Context, tx *Tx, id int64, rs []Reminder) error {
 	if _, err := tx.ExecContext(ctx, db.Rebind(sqlDropVisitReminders), id); err != nil {
-		return err
-	}
-	v, err := db.visit(ctx, tx, id)
-	if err != nil {
-		return err
-	}
-	type plan struct {
-		worker       int64
-		rule, anchor string
-		due          time.Time
-	}
-	var plans []plan
-	loc := rules.zone()
-	switch v.Status {
-	case VisitScheduled:
-		due := beforeVisit(rules.Before, v.At, loc, db.Now())
-		anchor := fmt.Sprintf("visit:%d:%s", id, v.At.In(loc).Format(time.DateOnly))
-		plans = append(plans, plan{v.MentorID, RuleVisitBefore, anchor, due}, plan{v.MenteeID, RuleVisitBefore, anchor, due})
-	case VisitDone:
-		// The review counts from the visit's day, not the day it was logged:
-		// its text speaks of "yesterday's visit", so a visit logged late gets
-		// none rather than one about another day.
-		a := rules.After
-		plans = append(plans, plan{v.MenteeID, RuleVisitReview, fmt.Sprintf("visit:%d", id), dayAt(v.At, loc, a.Days, a.Hour, a.Minute)})
+		return fmt.Errorf("store: set visit %d reminders: %w", id, err)
 	}
 	now := db.Now().UTC()
-	for _, p := range plans {
-		if !p.due.After(now) {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, db.Rebind(sqlAddReminder), p.worker, p.rule, p.anchor, p.due, id, now, now); err != nil {
-			return err
+	for _, r := range rs {
+		if _, err := tx.ExecContext(ctx, db.Rebind(sqlAddReminder), r.WorkerID, r.Rule, r.Anchor, r.DueAt.UTC(), id, now, now); err != nil {
+			return fmt.Errorf("store: set visit %d reminders: %w", id, err)
 		}
 	}
 	return nil
+}
+
+// Contact is who an SMS goes to: the worker, her number and her language.
+type Contact struct {
+	ID       int64  `db:"id"`
+	Phone    string `db:"phone"`
+	Language string `db:"language"`
+}
+
+const sqlVisitPeople = `SELECT id, phone, language FROM workers WHERE id IN (?, ?) AND status = 'active' ORDER BY id`
+
+// VisitPeople returns, in tx, the mentee and the mentor of v who are active.
+func (db *DB) VisitPeople(ctx context.Context, tx *Tx, v Visit) ([]Contact, error) {
+	var people []Contact
+	if err := tx.SelectContext(ctx, &people, db.Rebind(sqlVisitPeople), v.MenteeID, v.MentorID); err != nil {
+		return nil, fmt.Errorf("store: people of visit %d: %w", v.ID, err)
+	}
+	return people, nil
 }
 
 const sqlMentorVisits = sqlVisit + ` WHERE v.mentor_id = ? AND v.status = 'scheduled' ORDER BY v.scheduled_at, v.id`

@@ -11,6 +11,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/mentoring"
 	"github.com/chanjo-health/chanjo/store"
 	"github.com/chanjo-health/chanjo/store/storetest"
 )
@@ -25,9 +27,17 @@ func mustLoad(name string) *time.Location {
 	return loc
 }
 
-// visitRules are the content pack's defaults: 08:00 two days before, 10:00
-// the day after.
-var visitRules = store.VisitRules{TZ: visitZone, Before: store.RuleTime{Days: 2, Hour: 8}, After: store.RuleTime{Days: 1, Hour: 10}}
+// mentors returns the mentoring service of the shipped pack (visit reminders
+// at 08:00 two days before and 10:00 the day after) in visitZone, through
+// which visits and questions change: the store's own tests see the rows it
+// writes for the callers it has.
+func mentors(db *store.DB) *mentoring.Service {
+	pack, err := lessons.Default()
+	if err != nil {
+		panic(err)
+	}
+	return mentoring.New(db, pack, mentoring.Config{TZ: visitZone, USSDCode: "*384*123#"})
+}
 
 // march returns 2025-03-d at hh:mm Nairobi time; 2025-03-03 is a Monday.
 func march(d, hh, mm int) time.Time { return time.Date(2025, 3, d, hh, mm, 0, 0, visitZone) }
@@ -63,15 +73,15 @@ func TestVisitReminders(t *testing.T) {
 	type step func(ctx context.Context, db *store.DB, v store.Visit) error
 	reschedule := func(at time.Time) step {
 		return func(ctx context.Context, db *store.DB, v store.Visit) error {
-			_, err := db.RescheduleVisit(ctx, visitRules, v.ID, at)
+			_, err := mentors(db).RescheduleVisit(ctx, v.ID, at)
 			return err
 		}
 	}
 	cancel := func(ctx context.Context, db *store.DB, v store.Visit) error {
-		return db.CancelVisit(ctx, store.VisitRules{}, v.ID)
+		return mentors(db).CancelVisit(ctx, v.ID)
 	}
 	done := func(ctx context.Context, db *store.DB, v store.Visit) error {
-		_, err := db.MarkVisitDone(ctx, visitRules, v.ID, time.Time{})
+		_, err := mentors(db).MarkVisitDone(ctx, v.ID, time.Time{})
 		return err
 	}
 	later := func(now time.Time) step {
@@ -108,7 +118,7 @@ func TestVisitReminders(t *testing.T) {
 			storetest.Each(t, func(t *testing.T, db *store.DB) {
 				ctx := context.Background()
 				mentor, mentee := pair(t, db)
-				v, err := db.ScheduleVisit(ctx, visitRules, mentor, mentee, c.at)
+				v, err := mentors(db).ScheduleVisit(ctx, mentor, mentee, c.at)
 				if err != nil {
 					t.Fatalf("ScheduleVisit: %v", err)
 				}
@@ -129,15 +139,15 @@ func TestVisitErrorsChangeNothing(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		mentor, mentee := pair(t, db)
-		open, err := db.ScheduleVisit(ctx, visitRules, mentor, mentee, march(7, 9, 0))
+		open, err := mentors(db).ScheduleVisit(ctx, mentor, mentee, march(7, 9, 0))
 		if err != nil {
 			t.Fatal(err)
 		}
-		closed, err := db.ScheduleVisit(ctx, visitRules, mentor, mentee, march(8, 9, 0))
+		closed, err := mentors(db).ScheduleVisit(ctx, mentor, mentee, march(8, 9, 0))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := db.CancelVisit(ctx, store.VisitRules{}, closed.ID); err != nil {
+		if err := mentors(db).CancelVisit(ctx, closed.ID); err != nil {
 			t.Fatal(err)
 		}
 		before := scheduled(t, db, mentor, mentee)
@@ -146,15 +156,15 @@ func TestVisitErrorsChangeNothing(t *testing.T) {
 			do   func() error
 			want error
 		}{
-			{"visit to herself", func() error { _, err := db.ScheduleVisit(ctx, visitRules, mentor, mentor, march(7, 9, 0)); return err }, store.ErrInvalidVisit},
-			{"a day past", func() error { _, err := db.ScheduleVisit(ctx, visitRules, mentor, mentee, march(2, 9, 0)); return err }, store.ErrInvalidVisit},
-			{"unknown mentee", func() error { _, err := db.ScheduleVisit(ctx, visitRules, mentor, 999, march(7, 9, 0)); return err }, store.ErrNotFound},
-			{"move a cancelled visit", func() error { _, err := db.RescheduleVisit(ctx, visitRules, closed.ID, march(9, 9, 0)); return err }, store.ErrVisitClosed},
-			{"move an unknown visit", func() error { _, err := db.RescheduleVisit(ctx, visitRules, 999, march(9, 9, 0)); return err }, store.ErrNotFound},
-			{"done a cancelled visit", func() error { _, err := db.MarkVisitDone(ctx, visitRules, closed.ID, time.Time{}); return err }, store.ErrVisitClosed},
-			{"done in the future", func() error { _, err := db.MarkVisitDone(ctx, visitRules, open.ID, march(4, 9, 0)); return err }, store.ErrInvalidVisit},
-			{"done days ahead of the visit", func() error { _, err := db.MarkVisitDone(ctx, visitRules, open.ID, time.Time{}); return err }, store.ErrVisitAhead},
-			{"cancel again", func() error { return db.CancelVisit(ctx, store.VisitRules{}, closed.ID) }, nil},
+			{"visit to herself", func() error { _, err := mentors(db).ScheduleVisit(ctx, mentor, mentor, march(7, 9, 0)); return err }, store.ErrInvalidVisit},
+			{"a day past", func() error { _, err := mentors(db).ScheduleVisit(ctx, mentor, mentee, march(2, 9, 0)); return err }, store.ErrInvalidVisit},
+			{"unknown mentee", func() error { _, err := mentors(db).ScheduleVisit(ctx, mentor, 999, march(7, 9, 0)); return err }, store.ErrNotFound},
+			{"move a cancelled visit", func() error { _, err := mentors(db).RescheduleVisit(ctx, closed.ID, march(9, 9, 0)); return err }, store.ErrVisitClosed},
+			{"move an unknown visit", func() error { _, err := mentors(db).RescheduleVisit(ctx, 999, march(9, 9, 0)); return err }, store.ErrNotFound},
+			{"done a cancelled visit", func() error { _, err := mentors(db).MarkVisitDone(ctx, closed.ID, time.Time{}); return err }, store.ErrVisitClosed},
+			{"done in the future", func() error { _, err := mentors(db).MarkVisitDone(ctx, open.ID, march(4, 9, 0)); return err }, store.ErrInvalidVisit},
+			{"done days ahead of the visit", func() error { _, err := mentors(db).MarkVisitDone(ctx, open.ID, time.Time{}); return err }, store.ErrVisitAhead},
+			{"cancel again", func() error { return mentors(db).CancelVisit(ctx, closed.ID) }, nil},
 			{"bad answer", func() error { return db.SaveChecklist(ctx, open.ID, map[string]string{"a": "done", "b": "maybe"}) }, store.ErrInvalidVisit},
 			{"answers for a cancelled visit", func() error { return db.SaveChecklist(ctx, closed.ID, map[string]string{"a": "done"}) }, store.ErrVisitClosed},
 		}
@@ -178,15 +188,15 @@ func TestMentorVisitsAndNextVisit(t *testing.T) {
 		mentor, mentee := pair(t, db)
 		other := nurse(t, db, "+254711000003")
 		for _, at := range []time.Time{march(10, 9, 0), march(3, 15, 0), march(3, 12, 0)} {
-			if _, err := db.ScheduleVisit(ctx, visitRules, mentor, mentee, at); err != nil {
+			if _, err := mentors(db).ScheduleVisit(ctx, mentor, mentee, at); err != nil {
 				t.Fatal(err)
 			}
 		}
-		gone, err := db.ScheduleVisit(ctx, visitRules, mentor, other, march(5, 9, 0))
+		gone, err := mentors(db).ScheduleVisit(ctx, mentor, other, march(5, 9, 0))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := db.CancelVisit(ctx, store.VisitRules{}, gone.ID); err != nil {
+		if err := mentors(db).CancelVisit(ctx, gone.ID); err != nil {
 			t.Fatal(err)
 		}
 		db.Now = func() time.Time { return march(3, 13, 0).UTC() }
@@ -236,17 +246,17 @@ func TestChecklistAndWeakestTopic(t *testing.T) {
 			storetest.Each(t, func(t *testing.T, db *store.DB) {
 				ctx := context.Background()
 				mentor, mentee := pair(t, db)
-				earlier, err := db.ScheduleVisit(ctx, visitRules, mentor, mentee, march(3, 8, 0))
+				earlier, err := mentors(db).ScheduleVisit(ctx, mentor, mentee, march(3, 8, 0))
 				if err != nil {
 					t.Fatal(err)
 				}
 				if err := db.SaveChecklist(ctx, earlier.ID, map[string]string{"i1": "not_done"}); err != nil {
 					t.Fatal(err)
 				}
-				if _, err := db.MarkVisitDone(ctx, visitRules, earlier.ID, march(3, 9, 0)); err != nil {
+				if _, err := mentors(db).MarkVisitDone(ctx, earlier.ID, march(3, 9, 0)); err != nil {
 					t.Fatal(err)
 				}
-				last, err := db.ScheduleVisit(ctx, visitRules, mentor, mentee, march(3, 10, 0))
+				last, err := mentors(db).ScheduleVisit(ctx, mentor, mentee, march(3, 10, 0))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -255,7 +265,7 @@ func TestChecklistAndWeakestTopic(t *testing.T) {
 						t.Fatalf("SaveChecklist: %v", err)
 					}
 				}
-				if _, err := db.MarkVisitDone(ctx, visitRules, last.ID, march(3, 11, 0)); err != nil {
+				if _, err := mentors(db).MarkVisitDone(ctx, last.ID, march(3, 11, 0)); err != nil {
 					t.Fatal(err)
 				}
 				got, err := db.WeakestChecklistTopic(ctx, mentee, topicOf)

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // WhatsAppWebhook is one signed webhook POST as received, kept before it was answered.
@@ -85,8 +87,10 @@ WHERE whatsapp_statuses.rank < excluded.rank`
 
 // ApplyWhatsAppWebhook marks webhook id applied and stores its messages and statuses, in one
 // transaction, and returns the messages that are new (not a duplicate of one stored before). A
-// webhook another instance applied first changes nothing and returns none.
-func (db *DB) ApplyWhatsAppWebhook(ctx context.Context, id int64, msgs []WhatsAppMessage, statuses []WhatsAppStatus) ([]WhatsAppMessage, error) {
+// webhook another instance applied first changes nothing and returns none. Each new message is
+// handed to handle (nil: none), in the same transaction, so what it does happens exactly once.
+func (db *DB) ApplyWhatsAppWebhook(ctx context.Context, id int64, msgs []WhatsAppMessage, statuses []WhatsAppStatus,
+	handle func(tx *Tx, m WhatsAppMessage) error) ([]WhatsAppMessage, error) {
 	var fresh []WhatsAppMessage
 	err := db.Tx(ctx, func(tx *Tx) error {
 		now := db.Now().UTC()
@@ -103,15 +107,42 @@ func (db *DB) ApplyWhatsAppWebhook(ctx context.Context, id int64, msgs []WhatsAp
 			if err != nil {
 				return err
 			}
-			if n, err := res.RowsAffected(); err != nil {
+			if n, err := res.RowsAffected(); err != nil || n == 0 {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			fresh = append(fresh, m)
+			// Writing to the number is her opt-in, recorded once.
+			via := OptInWrote
+			if m.Kind == "button" {
+				via = OptInTemplateReply
+			}
+			if _, err := tx.ExecContext(ctx, db.Rebind(sqlRecordWhatsAppOptIn), via, m.SentAt.UTC(), m.Phone); err != nil {
 				return err
-			} else if n > 0 {
-				fresh = append(fresh, m)
+			}
+			if handle != nil {
+				if err := handle(tx, m); err != nil {
+					return err
+				}
 			}
 		}
 		for _, s := range statuses {
-			if _, err := tx.ExecContext(ctx, db.Rebind(sqlApplyWhatsAppStatus), s.WAMID, s.Status, s.Rank, s.Recipient, s.Opaque,
-				nullCode(s.ErrorCode), s.At.UTC(), now); err != nil {
+			res, err := tx.ExecContext(ctx, db.Rebind(sqlApplyWhatsAppStatus), s.WAMID, s.Status, s.Rank, s.Recipient, s.Opaque,
+				nullCode(s.ErrorCode), s.At.UTC(), now)
+			if err != nil {
+				return err
+			}
+			// Only a status that moved its message on settles the outbox
+			// row: a duplicate or one overtaken by a later status does not.
+			if n, err := res.RowsAffected(); err != nil || n == 0 {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			if err := db.settleOutbox(ctx, tx, s); err != nil {
 				return err
 			}
 		}
@@ -166,4 +197,68 @@ func (db *DB) CountWhatsAppWebhooks(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("store: count whatsapp webhooks: %w", err)
 	}
 	return n, nil
+}
+
+// whatsappAnswerKey is the outbox dedupe key of the answer to an inbound WhatsApp message: one
+// answer a message, however often it is handled.
+func whatsappAnswerKey(wamid string) string { return "wa:" + wamid }
+
+// phoneLock is the first key of the PostgreSQL advisory lock that keeps one phone's WhatsApp
+// messages from being answered at once (the second is the phone's hash).
+const phoneLock = 7262529
+
+const sqlUnansweredWhatsAppMessages = `SELECT wamid, phone, kind, reply_id, body, sent_at FROM whatsapp_messages m
+WHERE received_at >= ? AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = 'wa:' || m.wamid)
+ORDER BY received_at, sent_at, wamid LIMIT ? OFFSET ?`
+
+// UnansweredWhatsAppMessages returns up to limit inbound messages received since since that have no
+// answer in the outbox, oldest first, after the first skip of them: those stored since the last
+// round, and those a crash left between storing and answering. Commands answered in the transaction
+// that stored them do not appear; those that get no answer do, and the caller skips them (skip).
+func (db *DB) UnansweredWhatsAppMessages(ctx context.Context, since time.Time, skip, limit int) ([]WhatsAppMessage, error) {
+	var msgs []WhatsAppMessage
+	if err := db.SelectContext(ctx, &msgs, db.Rebind(sqlUnansweredWhatsAppMessages), since.UTC(), limit, skip); err != nil {
+		return nil, fmt.Errorf("store: unanswered whatsapp messages: %w", err)
+	}
+	return msgs, nil
+}
+
+// AnswerWhatsAppMessage queues the answer answer gives to m, unless m has one already, with one
+// phone's messages answered one at a time: on PostgreSQL every instance takes the phone's advisory
+// lock first; on SQLite (one instance) the process answers one message at a time. answer runs outside any
+// transaction (it may write through its own, which SQLite's one write lock would block) and returns
+// the message to queue, whose DedupeKey is set here; false queues nothing. A crash between answer
+// and the queueing leaves m unanswered, to be answered again.
+func (db *DB) AnswerWhatsAppMessage(ctx context.Context, m WhatsAppMessage, answer func() (Outgoing, bool)) error {
+	key := whatsappAnswerKey(m.WAMID)
+	queue := func(q sqlx.ExtContext) error {
+		var n int
+		if err := sqlx.GetContext(ctx, q, &n, db.Rebind(`SELECT COUNT(*) FROM outbox WHERE dedupe_key = ?`), key); err != nil || n > 0 {
+			return err
+		}
+		out, ok := answer()
+		if !ok {
+			return nil
+		}
+		out.DedupeKey = key
+		_, err := db.Enqueue(ctx, q, out)
+		return err
+	}
+	var err error
+	if db.Dialect == Postgres {
+		err = db.Tx(ctx, func(tx *Tx) error {
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, phoneLock, m.Phone); err != nil {
+				return err
+			}
+			return queue(tx)
+		})
+	} else {
+		db.waAnswering.Lock()
+		err = queue(db)
+		db.waAnswering.Unlock()
+	}
+	if err != nil {
+		return fmt.Errorf("store: answer whatsapp message: %w", err)
+	}
+	return nil
 }

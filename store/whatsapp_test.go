@@ -24,11 +24,11 @@ func TestWhatsAppWebhookApplied(t *testing.T) {
 				t.Fatalf("pending after recording one = %d, %v", len(pending), err)
 			}
 			id := pending[0].ID
-			fresh, err := db.ApplyWhatsAppWebhook(ctx, id, []store.WhatsAppMessage{msg}, statuses)
+			fresh, err := db.ApplyWhatsAppWebhook(ctx, id, []store.WhatsAppMessage{msg}, statuses, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			again, err := db.ApplyWhatsAppWebhook(ctx, id, []store.WhatsAppMessage{msg}, nil)
+			again, err := db.ApplyWhatsAppWebhook(ctx, id, []store.WhatsAppMessage{msg}, nil, nil)
 			if err != nil || len(again) != 0 {
 				t.Fatalf("applying webhook %d twice = %v, %v, want nothing new", id, again, err)
 			}
@@ -54,6 +54,50 @@ func TestWhatsAppWebhookApplied(t *testing.T) {
 		pending, err := db.PendingWhatsAppWebhooks(ctx, 10)
 		if err != nil || len(pending) != 0 {
 			t.Errorf("pending after applying = %d, %v; want 0", len(pending), err)
+		}
+	})
+}
+
+// TestWhatsAppMessageAnsweredOnce: a stored message waits for its answer until one is queued, and is
+// answered once however often it is handed over, even by callers that run at once.
+func TestWhatsAppMessageAnsweredOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		msg := store.WhatsAppMessage{WAMID: "wamid.in7", Phone: "+254712345678", Kind: "text", Body: "Hi", SentAt: db.Now()}
+		if err := db.RecordWhatsAppWebhooks(ctx, [][]byte{[]byte(`{}`)}); err != nil {
+			t.Fatal(err)
+		}
+		pending, err := db.PendingWhatsAppWebhooks(ctx, 10)
+		if err != nil || len(pending) != 1 {
+			t.Fatalf("pending = %d, %v", len(pending), err)
+		}
+		if _, err := db.ApplyWhatsAppWebhook(ctx, pending[0].ID, []store.WhatsAppMessage{msg}, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		since := db.Now().Add(-time.Hour)
+		if waiting, err := db.UnansweredWhatsAppMessages(ctx, since, 0, 10); err != nil || len(waiting) != 1 || waiting[0].WAMID != msg.WAMID {
+			t.Fatalf("unanswered = %+v, %v; want the message", waiting, err)
+		}
+		asked := make(chan int, 4)
+		errs := make(chan error, 4)
+		for range 4 {
+			go func() {
+				errs <- db.AnswerWhatsAppMessage(ctx, msg, func() (store.Outgoing, bool) {
+					asked <- 1
+					return store.Outgoing{Kind: store.KindReply, Phone: msg.Phone, Body: "Chanjo", Channel: store.ChannelWhatsApp}, true
+				})
+			}()
+		}
+		for range 4 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		if len(asked) != 1 {
+			t.Errorf("the menus were asked %d times, want once", len(asked))
+		}
+		if waiting, err := db.UnansweredWhatsAppMessages(ctx, since, 0, 10); err != nil || len(waiting) != 0 {
+			t.Errorf("unanswered after the answer = %+v, %v; want none", waiting, err)
 		}
 	})
 }

@@ -54,3 +54,50 @@ func TestSetOptOutAndLanguage(t *testing.T) {
 		}
 	})
 }
+
+// TestThirdLanguageSavesAndReadsBack registers a Kikamba nurse, moves her to
+// another third language and back through every writer of the language
+// (registration, her own choice, the console, the roster): the pack decides
+// which codes exist, and the database keeps any of them. A code that is not
+// shaped like one is refused with no change.
+func TestThirdLanguageSavesAndReadsBack(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w, err := db.Register(ctx, store.Registration{Phone: "+254711000005", Name: "Mwende", FacilityCode: "13023", Language: "kam", Active: true})
+		if err != nil || w.Language != "kam" {
+			t.Fatalf("Register(kam) = %+v, %v, want language kam", w, err)
+		}
+		if err := db.SetLanguage(ctx, w.ID, "luo"); err != nil {
+			t.Fatalf("SetLanguage(luo): %v", err)
+		}
+		if got, err := db.WorkerByPhone(ctx, w.Phone); err != nil || got.Language != "luo" {
+			t.Errorf("after SetLanguage(luo) = %+v, %v, want luo", got, err)
+		}
+		kam := "kam"
+		got, err := db.UpdateWorker(ctx, store.Scope{Admin: true}, 0, w.ID, store.WorkerChange{Language: &kam})
+		if err != nil || got.Language != "kam" {
+			t.Errorf("UpdateWorker(kam) = %+v, %v, want kam", got, err)
+		}
+		for _, bad := range []string{"KAM", "k", "kam-ke", "kikambaaa", ""} {
+			if _, err := db.UpdateWorker(ctx, store.Scope{Admin: true}, 0, w.ID, store.WorkerChange{Language: &bad}); !errors.Is(err, store.ErrInvalid) {
+				t.Errorf("UpdateWorker(language %q) error = %v, want ErrInvalid", bad, err)
+			}
+			if err := db.SetLanguage(ctx, w.ID, bad); err == nil {
+				t.Errorf("SetLanguage(%q) accepted: the schema keeps only codes", bad)
+			}
+		}
+		entries := []store.RosterEntry{
+			{Line: 2, Name: "Ndinda", Phone: "+254711000006", Role: "nurse", Language: "kam", FacilityCode: "13023", FacilityName: "Kithimani Dispensary", SubCounty: "Yatta", County: "Machakos"},
+			{Line: 3, Name: "Mutua", Phone: "+254711000007", Role: "nurse", Language: "Kam", FacilityCode: "13023", FacilityName: "Kithimani Dispensary", SubCounty: "Yatta", County: "Machakos"},
+		}
+		if _, problems, err := db.ApplyRoster(ctx, entries, nil); err != nil || len(problems) != 1 || problems[0].Line != 3 {
+			t.Errorf("ApplyRoster(kam, Kam) problems = %+v, %v, want line 3 only", problems, err)
+		}
+		if got, err := db.WorkerByPhone(ctx, "+254711000006"); err != nil || got.Language != "kam" {
+			t.Errorf("roster worker = %+v, %v, want kam", got, err)
+		}
+		if got, err := db.WorkerByPhone(ctx, w.Phone); err != nil || got.Language != "kam" {
+			t.Errorf("after the refused codes = %+v, %v, want kam unchanged", got, err)
+		}
+	})
+}

@@ -82,15 +82,30 @@ func (m *Machine) replay(ctx context.Context, phone string, known *Session, text
 // when offer is set and last was dropped away from the main menu, the
 // choice "1 Continue / 2 Start again".
 func (m *Machine) Dial(ctx context.Context, phone string, last *Session, offer bool) (Session, string, error) {
-	n, cached, err := m.nurse(ctx, phone, last)
+	c, err := m.start(ctx, phone, last, offer)
 	if err != nil {
 		return Session{}, "", err
 	}
+	reply, err := m.render(c)
+	return *c.S, reply, err
+}
+
+// start begins the session of a dial and returns it, not rendered yet, for
+// a channel's renderer to show (Dial).
+func (m *Machine) start(ctx context.Context, phone string, last *Session, offer bool) (*Ctx, error) {
+	n, cached, err := m.nurse(ctx, phone, last)
+	if err != nil {
+		return nil, err
+	}
 	s := Session{Nurse: n}
-	if l := last.Var(varLearner); cached && l != "" {
+	if cached {
 		// The learner goes with the nurse it was loaded for, so it is never
 		// older than reloadAfter either: a redial reads no SQL.
-		s.SetVar(varLearner, l)
+		s.Learning = last.Learning.clone()
+	}
+	if q := last.quizLeft(); q != nil && last.Nurse.ID == n.ID && n.ID != 0 {
+		// A quiz left midway is taken up again when she opens it (practise).
+		s.Quiz = q
 	}
 	start := m.home(&s)
 	switch {
@@ -103,9 +118,16 @@ func (m *Machine) Dial(ctx context.Context, phone string, last *Session, offer b
 		start = StResume
 	}
 	s.Frames = []Frame{{State: start}}
-	c := &Ctx{Context: ctx, S: &s, Phone: phone, m: m}
-	reply, err := m.render(c, "")
-	return s, reply, err
+	return &Ctx{Context: ctx, S: &s, Phone: phone, m: m}, nil
+}
+
+// quizLeft returns a copy of the quiz the session left with questions
+// unanswered, nil when none.
+func (s *Session) quizLeft() *Quiz {
+	if s == nil || s.Quiz == nil || s.Quiz.next() == len(s.Quiz.Chosen) {
+		return nil
+	}
+	return s.Work.clone().Quiz
 }
 
 // resumable reports whether last is a session of the same person that was
@@ -125,7 +147,13 @@ func savedOf(last *Session) *Saved {
 	if last.Top().State == StResume {
 		return last.Saved
 	}
-	return &Saved{Frames: last.Frames, Vars: last.Vars}
+	return &Saved{Frames: last.Frames, Work: last.Work}
+}
+
+// dialStore is what a dial needs of the database.
+type dialStore interface {
+	WorkerByPhone(ctx context.Context, phone string) (store.Worker, error)
+	TouchDial(ctx context.Context, workerID int64) error
 }
 
 // nurse returns the worker behind phone: from the last position when it was

@@ -27,8 +27,11 @@ func TestStep(t *testing.T) {
 		{[]string{"6", "3", "98"}, StAbout, 4, "CON Tips come by SMS"},
 		{[]string{"6", "3", "98", "0"}, StAbout, 3, "CON Chanjo helps"},
 		{[]string{"6", "3", "00"}, StHome, 1, "CON Chanjo - Hi"},
-		{[]string{"0"}, StHome, 1, "CON Invalid choice."},
-		{[]string{"6", "0", "0"}, StHome, 1, "CON Invalid choice."},
+		{[]string{"6", "3", "98", "98", "98"}, StAbout, 5, "CON Your supervisor sees"}, // the last page stays
+		{[]string{"6", "3", "98", "9"}, StAbout, 4, "CON Invalid choice.\nTips come by SMS"},
+		{[]string{" 6 ", "\t1"}, StSetLang, 3, "CON Choose your language"},
+		{[]string{"0"}, StBye, 1, "END Thank you for using Chanjo."},
+		{[]string{"6", "0", "00"}, StBye, 1, "END Thank you for using Chanjo."},
 	}
 	for _, tt := range tests {
 		s, reply := home, ""
@@ -60,7 +63,7 @@ func TestAdvanceReconcilesText(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if got := s.Var(varName); got != "Ann*Mary" {
+	if got := s.Reg.Name; got != "Ann*Mary" {
 		t.Errorf("name after texts 1, 1*1*Ann*Mary = %q, want %q", got, "Ann*Mary")
 	}
 	same, reply, changed, _ := m.Advance(ctx, p, &s, nil, "1*1*Ann*Mary")
@@ -68,8 +71,8 @@ func TestAdvanceReconcilesText(t *testing.T) {
 		t.Errorf("repeated text: changed %v reply %q, want unchanged %q", changed, reply, s.Reply)
 	}
 	replayed, _, _, err := m.Advance(ctx, p, &s, nil, "1*1*Bo Kim")
-	if err != nil || replayed.Top().State != StRegFacility || replayed.Var(varName) != "Bo Kim" {
-		t.Errorf("text that does not extend: top %s name %q, %v; want replayed to %s with Bo Kim", replayed.Top().State, replayed.Var(varName), err, StRegFacility)
+	if err != nil || replayed.Top().State != StRegFacility || replayed.Reg.Name != "Bo Kim" {
+		t.Errorf("text that does not extend: top %s name %q, %v; want replayed to %s with Bo Kim", replayed.Top().State, replayed.Reg.Name, err, StRegFacility)
 	}
 	fresh, _, _, _ := m.Advance(ctx, p, nil, nil, "1*1*Bo Kim")
 	if fresh.Reply != replayed.Reply {

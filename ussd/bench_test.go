@@ -51,7 +51,7 @@ func benchHop(b *testing.B, cfg kv.Config) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { c.Close() })
-	svc := New(Config{Store: e.st, KV: c, Now: func() time.Time { return testNow }})
+	svc := mustNew(b, Config{Store: e.st, KV: c, Now: func() time.Time { return testNow }})
 	ctx := context.Background()
 	const p = "+254700000012"
 	i := 0

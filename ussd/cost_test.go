@@ -105,14 +105,14 @@ func TestKeysDoNotGrowWithDials(t *testing.T) {
 	if len(keys) != 2 {
 		t.Errorf("keys after three sessions of one phone = %q, want its session and its last position", keys)
 	}
-	v, err := e.kv.Get(ctx, e.svc.keys("three", p).session).Result()
+	v, err := e.kv.Get(ctx, keysOf(e.kv.Prefix, "three", p).session).Result()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e.svc.keys("three", p).current(v) == nil {
+	if keysOf(e.kv.Prefix, "three", p).current(v) == nil {
 		t.Error("the latest session does not read its own session")
 	}
-	if e.svc.keys("two", p).current(v) != nil {
+	if keysOf(e.kv.Prefix, "two", p).current(v) != nil {
 		t.Error("an earlier session reads the latest one's session as its own")
 	}
 }
@@ -123,7 +123,7 @@ func TestRepeatedHopChangesNothing(t *testing.T) {
 	const p = "+254700000008"
 	e.post("R", p, "")
 	_, first := e.post("R", p, "6")
-	key := e.svc.keys("R", p).session
+	key := keysOf(e.kv.Prefix, "R", p).session
 	before, _ := e.kv.Get(context.Background(), key).Result()
 	ttlBefore := e.kv.TTL(context.Background(), key).Val()
 	_, again := e.post("R", p, "6")

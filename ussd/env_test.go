@@ -50,11 +50,19 @@ func newTestEnvOn(t testing.TB, open bool, c *kv.Client) *testEnv {
 	}
 	e := &testEnv{db: db, kv: c, st: &countingStore{Store: db}, clock: testNow}
 	e.pages = runProgress(t, db)
-	e.svc = New(Config{Store: e.st, KV: e.kv, OpenEnrolment: open, Now: func() time.Time { return e.clock }, Progress: e.pages, Mentoring: testMentoring})
+	e.serve(t, Config{OpenEnrolment: open})
+	return e
+}
+
+// serve puts the service of cfg, on the env's store, Redis, clock and
+// lesson pages, behind the env's HTTP handler.
+func (e *testEnv) serve(t testing.TB, cfg Config) {
+	t.Helper()
+	cfg.Store, cfg.KV, cfg.Now, cfg.Progress, cfg.Mentoring = e.st, e.kv, func() time.Time { return e.clock }, e.pages, testMentoring(e.db)
+	e.svc = mustNew(t, cfg)
 	r := gin.New()
 	NewHandler(e.svc, e.st).Register(r)
 	e.h = r
-	return e
 }
 
 // post sends one hop through the HTTP handler and returns status and body.
@@ -124,4 +132,14 @@ func (s *countingStore) SetOptOut(ctx context.Context, p string, out bool) (bool
 		return false, err
 	}
 	return s.Store.SetOptOut(ctx, p, out)
+}
+
+// mustNew is New, failing the test on an error.
+func mustNew(t testing.TB, cfg Config) *Service {
+	t.Helper()
+	svc, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
 }

@@ -30,7 +30,7 @@ func TestFailureApologisesAndKeepsTheLastGoodState(t *testing.T) {
 	e.st.fail = errors.New("database is locked")
 	code, got := e.post("F", p, "6*1*2*1*1")
 	e.st.fail = nil
-	want := "END " + apology("sw")
+	want := "END " + e.svc.apology("sw")
 	if code != 200 || got != want {
 		t.Errorf("hop with the database down = %d %q, want 200 %q", code, got, want)
 	}
@@ -51,7 +51,7 @@ func TestPanicAnswersAnApology(t *testing.T) {
 	e.st.panic = true
 	code, got := e.post("P", p, "4")
 	e.st.panic = false
-	if code != 200 || got != "END "+apology("en") {
+	if code != 200 || got != "END "+e.svc.apology("en") {
 		t.Errorf("hop that panics = %d %q, want 200 and the apology", code, got)
 	}
 	if _, got := e.post("Q", p, ""); !strings.HasPrefix(got, "CON Chanjo - Hi") {
@@ -63,9 +63,9 @@ func TestRedisDownAnswersAnApology(t *testing.T) {
 	e := newTestEnv(t, false)
 	down := &kv.Client{UniversalClient: redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1}), Prefix: "x:"}
 	t.Cleanup(func() { down.Close() })
-	svc := New(Config{Store: e.st, KV: down})
+	svc := mustNew(t, Config{Store: e.st, KV: down})
 	got := svc.Hop(context.Background(), Request{SessionID: "D", Phone: "+254700000011", Text: ""})
-	if got != "END "+apology("") {
+	if got != "END "+svc.apology("") {
 		t.Errorf("Hop with Redis down = %q, want the apology in both languages", got)
 	}
 }
@@ -78,7 +78,7 @@ func TestLessonPageNotSavedSaysSo(t *testing.T) {
 	down := &pageLog{fail: true}
 	pages := runProgress(t, down)
 	pages.cap = 0 // every mark is past the cap: the hop writes it itself
-	svc := New(Config{Store: e.st, KV: e.kv, Now: func() time.Time { return e.clock }, Progress: pages, Mentoring: testMentoring})
+	svc := mustNew(t, Config{Store: e.st, KV: e.kv, Now: func() time.Time { return e.clock }, Progress: pages, Mentoring: testMentoring(e.db)})
 	const p = "+254700000012"
 	var got string
 	for _, text := range []string{"", "1", "1*2", "1*2*1"} {

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/chanjo-health/chanjo/lessons/lessonstest"
 )
 
 var update = flag.Bool("update", false, "rewrite the answers in testdata/*.txt")
@@ -22,8 +24,12 @@ var update = flag.Bool("update", false, "rewrite the answers in testdata/*.txt")
 // behind, "@forget" drops the phone's last position (as 30 minutes would),
 // "@window FORM" opens an assessment form, "@answer ID PHONE TEXT" stores
 // the answer of the mentor at PHONE to question ID (as her SMS would),
-// "@mentor PHONE NAME" enrols another mentor in the demo group, "@scores
-// PHONE FORM:SCORE/TOTAL…" records finished quizzes of the nurse at PHONE.
+// "@close ID" has the helpdesk close question ID, "@mentor PHONE NAME"
+// enrols another mentor in the demo group, "@scores PHONE
+// FORM:SCORE/TOTAL…" records finished quizzes of the nurse at PHONE.
+// "@language CODE NAME", before the first hop, serves a copy of the pack
+// with a language added (lessonstest.PackWithLanguage: its texts are the
+// English in capitals).
 func TestGolden(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.txt")
 	if err != nil || len(files) == 0 {
@@ -45,24 +51,33 @@ func runGolden(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 	steps := parseGolden(string(b))
-	open := false
+	open, language := false, ""
 	for _, s := range steps {
 		open = open || s.directive == "@open"
+		if l, ok := strings.CutPrefix(s.directive, "@language "); ok {
+			language = l
+		}
 	}
 	e := newTestEnv(t, open)
+	if code, name, ok := strings.Cut(language, " "); ok {
+		e.serve(t, Config{OpenEnrolment: open, Pack: lessonstest.PackWithLanguage(t, code, name)})
+	}
 	var out strings.Builder
 	var sid, phone, text string
 	for i, s := range steps {
 		out.WriteString(s.directive + "\n")
 		d := s.directive
 		switch {
-		case strings.HasPrefix(d, "#") || d == "@open":
+		case strings.HasPrefix(d, "#") || d == "@open" || strings.HasPrefix(d, "@language "):
 			continue
 		case d == "@flush" || d == "@forget" || strings.HasPrefix(d, "@window "):
 			e.setUp(t, d, phone)
 			continue
 		case strings.HasPrefix(d, "@answer "):
 			e.answer(t, strings.TrimPrefix(d, "@answer "))
+			continue
+		case strings.HasPrefix(d, "@close "):
+			e.closeQuestion(t, strings.TrimPrefix(d, "@close "))
 			continue
 		case strings.HasPrefix(d, "@scores "):
 			e.scores(t, strings.TrimPrefix(d, "@scores "))

@@ -23,13 +23,18 @@ import (
 // Handler serves the gateway's USSD callbacks.
 type Handler struct {
 	svc   *Service
-	store Store
+	store endStore
 	log   *slog.Logger
+}
+
+// endStore is what the end-of-session callback needs of the database.
+type endStore interface {
+	RecordUSSDSession(ctx context.Context, e store.USSDSessionEnd) error
 }
 
 // NewHandler returns the HTTP handler of svc; st records end-of-session
 // notifications.
-func NewHandler(svc *Service, st Store) *Handler {
+func NewHandler(svc *Service, st endStore) *Handler {
 	return &Handler{svc: svc, store: st, log: svc.log}
 }
 

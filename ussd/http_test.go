@@ -26,7 +26,7 @@ func TestHopWithoutSessionOrPhoneIs400(t *testing.T) {
 		}
 	}
 	code, body := e.post("S", "not a number", "")
-	if code != 200 || body != "END "+notForNumber {
+	if code != 200 || body != "END "+e.svc.notForNumber() {
 		t.Errorf("POST /ussd with a foreign number = %d %q, want 200 END", code, body)
 	}
 }

@@ -33,7 +33,7 @@ func (e *testEnv) setUp(t *testing.T, d, phone string) {
 	case d == "@flush":
 		err = e.pages.Sync(ctx)
 	case d == "@forget":
-		last := e.svc.keys("", phone).phone
+		last := keysOf(e.kv.Prefix, "", phone).phone
 		err = e.kv.Del(ctx, last).Err()
 	case strings.HasPrefix(d, "@window "):
 		err = e.db.OpenAssessment(ctx, strings.TrimPrefix(d, "@window "), testNow.Add(-24*time.Hour), testNow.Add(7*24*time.Hour))
@@ -57,18 +57,18 @@ func (s *countingStore) ProgressSummary(ctx context.Context, id int64) (store.Su
 	return s.Store.ProgressSummary(ctx, id)
 }
 
-func (s *countingStore) CompleteTopic(ctx context.Context, id int64, topic string, body func(store.Certificate) string) (bool, error) {
+func (s *countingStore) CompleteTopic(ctx context.Context, c store.TopicCompletion) (bool, error) {
 	if err := s.hit(); err != nil {
 		return false, err
 	}
-	return s.Store.CompleteTopic(ctx, id, topic, body)
+	return s.Store.CompleteTopic(ctx, c)
 }
 
-func (s *countingStore) MissedQuestions(ctx context.Context, id int64, topic string) ([]string, error) {
+func (s *countingStore) StartPractice(ctx context.Context, id int64, topic string, seed int64) (int64, []string, error) {
 	if err := s.hit(); err != nil {
-		return nil, err
+		return 0, nil, err
 	}
-	return s.Store.MissedQuestions(ctx, id, topic)
+	return s.Store.StartPractice(ctx, id, topic, seed)
 }
 
 func (s *countingStore) StartAttempt(ctx context.Context, id int64, form, topic string, seed int64) (int64, error) {

@@ -3,7 +3,6 @@ package ussd
 import (
 	"context"
 	"errors"
-	"fmt"
 	"regexp"
 	"strconv"
 	"time"
@@ -11,41 +10,18 @@ import (
 	"github.com/chanjo-health/chanjo/store"
 )
 
-// Mentoring is what the mentor visit and ask-a-mentor menus need besides
-// the store and the content pack: cmd/chanjo builds it with the SMS
-// package, which this package may not import.
-type Mentoring struct {
-	// Rules are the visit reminder rules (sms.VisitRules) the store
-	// recomputes a visit's reminders with.
-	Rules store.VisitRules
-	// Note words the SMS that takes a question to a mentor (sms.QuestionNote).
-	Note store.NoteFunc
-	// Answer words the SMS that takes a mentor's answer to the nurse
-	// (sms.AnswerNote).
-	Answer func(store.Question) string
-}
-
-// MentorStore is what the mentor visit and ask-a-mentor menus need of the
-// database.
-type MentorStore interface {
-	MentorVisits(ctx context.Context, loc *time.Location, mentorID int64) (today, upcoming []store.Visit, err error)
-	Visit(ctx context.Context, id int64) (store.Visit, error)
-	ScheduleVisit(ctx context.Context, rules store.VisitRules, mentorID, menteeID int64, at time.Time) (store.Visit, error)
-	RescheduleVisit(ctx context.Context, rules store.VisitRules, id int64, at time.Time) (store.Visit, error)
-	CancelVisit(ctx context.Context, rules store.VisitRules, id int64) error
-	MarkVisitDone(ctx context.Context, rules store.VisitRules, id int64, doneAt time.Time) (store.Visit, error)
-	SaveChecklist(ctx context.Context, visitID int64, answers map[string]string) error
-	Checklist(ctx context.Context, visitID int64) (map[string]string, error)
-	RecentDoneVisits(ctx context.Context, mentorID int64, since time.Time) ([]store.DoneVisit, error)
-	SaveVisitNotes(ctx context.Context, visitID int64, notes string, body func(lang string) string) error
-	Mentees(ctx context.Context, mentorID int64) ([]store.Mentee, error)
-	WorkerAssessments(ctx context.Context, workerID int64) ([]store.FormScore, error)
-	AskQuestion(ctx context.Context, workerID int64, body, source string, note store.NoteFunc) (store.Asked, error)
-	MyQuestions(ctx context.Context, workerID int64, limit int) ([]store.Question, error)
-	WorkerQuestion(ctx context.Context, workerID, id int64) (store.Question, error)
-	MentorInbox(ctx context.Context, mentorID int64, limit int) ([]store.InboxQuestion, error)
-	RelayAnswer(ctx context.Context, id, mentorID int64, answer string, body func(store.Question) string) (store.Question, error)
-	PassQuestion(ctx context.Context, id, mentorID int64, note store.NoteFunc) (int, error)
+// Mentoring changes visits and relays questions, with the reminders and
+// SMS that follow (mentoring.Service, which cmd/chanjo hands over): the
+// menus decide nothing of that policy, so they act as the SMS handler and
+// the console do.
+type Mentoring interface {
+	ScheduleVisit(ctx context.Context, mentorID, menteeID int64, at time.Time) (store.Visit, error)
+	RescheduleVisit(ctx context.Context, id int64, at time.Time) (store.Visit, error)
+	CancelVisit(ctx context.Context, id int64) error
+	MarkVisitDone(ctx context.Context, id int64, doneAt time.Time) (store.Visit, error)
+	AskQuestion(ctx context.Context, workerID int64, body, source string) (store.Asked, error)
+	AnswerQuestion(ctx context.Context, id, mentorID int64, answer string) (store.Question, error)
+	PassQuestion(ctx context.Context, id, mentorID int64) (int, error)
 }
 
 // mentoring returns the menus' settings.
@@ -107,33 +83,31 @@ func atoi(s string) int {
 	return n
 }
 
-// defaultVisitHour is the local time of a visit scheduled by its date only.
-const defaultVisitHour = 9
-
-// onDay returns the instant on local day at the local clock time of like,
-// or at defaultVisitHour when like is zero.
+// onDay returns the instant on local day at the local clock time of like:
+// a visit moved or followed by the next keeps its time.
 func onDay(day, like time.Time, loc *time.Location) time.Time {
-	h, m := defaultVisitHour, 0
-	if !like.IsZero() {
-		l := like.In(loc)
-		h, m = l.Hour(), l.Minute()
+	l := like.In(loc)
+	return time.Date(day.Year(), day.Month(), day.Day(), l.Hour(), l.Minute(), 0, 0, loc)
+}
+
+// clock reads a typed time of day: HHMM ("0930", "1400"), or with a colon
+// or a dot ("9:30", "14.00").
+var clock = regexp.MustCompile(`^(\d{1,2})[:.]?(\d{2})$`)
+
+// parseClock returns the minutes after midnight of a typed time of day.
+func parseClock(in string) (int, bool) {
+	p := clock.FindStringSubmatch(in)
+	if p == nil {
+		return 0, false
 	}
-	return time.Date(day.Year(), day.Month(), day.Day(), h, m, 0, 0, loc)
+	h, m := atoi(p[1]), atoi(p[2])
+	return h*60 + m, h < 24 && m < 60
 }
 
 // dateRetry is the re-ask of a date entry that did not read as a future day.
 func dateRetry(c *Ctx, err error) Move {
 	if errors.Is(err, errPastDate) {
-		return Retry(c.T("That date is past. Enter today or a later date.", "Tarehe hiyo imepita. Weka leo au tarehe ijayo."))
+		return Retry(c.Say("mentor.date_past"))
 	}
-	return Retry(c.T("Not a date. Enter DDMM, e.g. 1803, or DD/MM/YYYY.", "Si tarehe. Weka DDMM, mfano 1803, au DD/MM/YYYY."))
-}
-
-// argID reads a numeric frame argument.
-func argID(arg string) (int64, error) {
-	id, err := strconv.ParseInt(arg, 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("bad argument %q: %w", arg, err)
-	}
-	return id, nil
+	return Retry(c.Say("mentor.date_bad"))
 }

@@ -9,17 +9,19 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/mentoring"
 	"github.com/chanjo-health/chanjo/store"
 )
 
-// testMentoring is the transcripts' visit rules (the pack's defaults) and a
-// plain wording of a question's SMS.
-var testMentoring = Mentoring{
-	Rules: store.VisitRules{TZ: nairobi, Before: store.RuleTime{Days: 2, Hour: 8}, After: store.RuleTime{Days: 1, Hour: 10}},
-	Note: func(n store.Note) string {
-		return fmt.Sprintf("Q%d from %s (%s): %s, reply A%d <answer>", n.QuestionID, n.Asker, n.Facility, n.Body, n.QuestionID)
-	},
-	Answer: func(q store.Question) string { return fmt.Sprintf("%s answered Q%d: %s", q.Answerer, q.ID, q.Answer) },
+// testMentoring is the mentoring service of the shipped pack (visit
+// reminders at its defaults) on db, in Nairobi.
+func testMentoring(db *store.DB) Mentoring {
+	pack, err := lessons.Default()
+	if err != nil {
+		panic(err)
+	}
+	return mentoring.New(db, pack, mentoring.Config{TZ: nairobi, USSDCode: "*384*123#"})
 }
 
 // answer stores a mentor's answer: "ID PHONE TEXT".
@@ -41,6 +43,20 @@ func (e *testEnv) answer(t *testing.T, args string) {
 	})
 	if err != nil {
 		t.Fatalf("@answer %s: %v", args, err)
+	}
+}
+
+// closeQuestion has an admin close question ID in the helpdesk: "ID".
+func (e *testEnv) closeQuestion(t *testing.T, args string) {
+	t.Helper()
+	id, _ := strconv.ParseInt(args, 10, 64)
+	ctx := context.Background()
+	u, err := e.db.CreateUser(ctx, store.NewUser{Name: fmt.Sprintf("admin-q%d", id), Role: store.RoleAdmin, PasswordHash: "x"})
+	if err == nil {
+		err = e.db.CloseQuestion(ctx, store.Scope{Admin: true}, u.ID, id)
+	}
+	if err != nil {
+		t.Fatalf("@close %s: %v", args, err)
 	}
 }
 
@@ -119,7 +135,7 @@ func TestInSession(t *testing.T) {
 	const nurse = "+254700000001"
 	e := newTestEnv(t, false)
 	ctx := context.Background()
-	pk := e.svc.keys("", nurse).phone
+	pk := keysOf(e.kv.Prefix, "", nurse).phone
 	steps := []struct {
 		name string
 		do   func()
@@ -139,9 +155,25 @@ func TestInSession(t *testing.T) {
 	}
 	for _, s := range steps {
 		s.do()
-		got, err := e.svc.InSession(ctx, nurse)
+		got, err := NewPresence(e.kv).InSession(ctx, nurse)
 		if err != nil || got != s.want {
 			t.Errorf("InSession(%s) = %v, %v, want %v", s.name, got, err, s.want)
+		}
+	}
+}
+
+// TestParseClock: a visit's time is typed as HHMM, or with a colon or a
+// dot; anything else, or an hour or minute that does not exist, is asked
+// again.
+func TestParseClock(t *testing.T) {
+	for in, want := range map[string]int{"0930": 570, "1400": 840, "9:30": 570, "14.05": 845, "0000": 0, "2359": 1439} {
+		if got, ok := parseClock(in); !ok || got != want {
+			t.Errorf("parseClock(%q) = %d, %v; want %d", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"", "9", "930a", "2400", "1260", "12:3", "1 400", "093000"} {
+		if got, ok := parseClock(in); ok {
+			t.Errorf("parseClock(%q) = %d, want refused", in, got)
 		}
 	}
 }

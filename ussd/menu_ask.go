@@ -1,9 +1,9 @@
 package ussd
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/chanjo-health/chanjo/store"
@@ -13,15 +13,21 @@ import (
 const (
 	StAskType    State = "ask.type"
 	StAskConfirm State = "ask.confirm"
-	StAskSent    State = "ask.sent" // Arg: question id:where it went (store.Asked.To)
+	StAskSent    State = "ask.sent" // ID: the question; Key: where it went (store.Asked.To)
 	StAskList    State = "ask.list"
-	StAskOne     State = "ask.one" // Arg: question id
+	StAskOne     State = "ask.one" // ID: the question
 )
+
+// askStore is what "Ask a mentor" needs of the database.
+type askStore interface {
+	MyQuestions(ctx context.Context, workerID int64, limit int) ([]store.Question, error)
+	WorkerQuestion(ctx context.Context, workerID, id int64) (store.Question, error)
+}
 
 var askTree = []Node{
 	{State: StAsk, Show: showAsk},
 	{State: StAskType, Show: showAskType, Input: askTypeInput},
-	{State: StAskConfirm, Show: showAskConfirm, Input: askConfirmInput},
+	{State: StAskConfirm, Show: showAskConfirm},
 	{State: StAskSent, Show: showAskSent},
 	{State: StAskList, Show: showMyQuestions},
 	{State: StAskOne, Show: showAsked},
@@ -35,116 +41,102 @@ const (
 	myQuestions = 9
 )
 
-// varQuestion keeps the typed question until it is sent.
-const varQuestion = "ask.q"
-
 func showAsk(c *Ctx) (Screen, error) {
-	return Menu(c.T("Ask a mentor", "Uliza mshauri"),
-		Item{Label: c.T("Ask a question", "Uliza swali"), State: StAskType},
-		Item{Label: c.T("My questions", "Maswali yangu"), State: StAskList}), nil
+	return Menu(c.Say("mentor.ask_mentor"),
+		Item{Label: c.Say("mentor.ask_question"), To: Frame{State: StAskType}},
+		Item{Label: c.Say("mentor.my_questions"), To: Frame{State: StAskList}}), nil
 }
 
 func showAskType(c *Ctx) (Screen, error) {
-	return FreeText(c.T("Type your question for your mentor:", "Andika swali lako kwa mshauri wako:")), nil
+	return FreeText(c.Say("mentor.type_question")), nil
 }
 
-// askTypeInput keeps the question, which may hold any character the phone
-// sends, '*' too, for the confirmation.
+// askTypeInput keeps the question in the session's Work.Question until it
+// is sent; it may hold any character the phone sends, '*' too.
 func askTypeInput(c *Ctx, in string) (Move, error) {
 	q := strings.Join(strings.Fields(in), " ")
 	switch {
 	case len(q) < minQuestion:
-		return Retry(c.T("Please type your question.", "Tafadhali andika swali lako.")), nil
+		return Retry(c.Say("mentor.please_type_question")), nil
 	case len(q) > maxQuestion:
-		return Retry(fmt.Sprintf(c.T("Too long: at most %d letters.", "Ni refu mno: herufi %d tu."), maxQuestion)), nil
+		return Retry(c.Say("mentor.question_long", "most", maxQuestion)), nil
 	}
-	c.S.SetVar(varQuestion, q)
-	return Go(StAskConfirm, ""), nil
+	c.S.Work.Question = &QuestionDraft{Text: q}
+	return Go(Frame{State: StAskConfirm}), nil
 }
 
 func showAskConfirm(c *Ctx) (Screen, error) {
-	q := c.S.Var(varQuestion)
-	return Menu(c.T("Send this question?\n", "Tuma swali hili?\n")+cut(q, 80),
-		Item{Label: c.T("Send", "Tuma")},
-		Item{Label: c.T("Change it", "Libadilishe")}), nil
+	d := c.S.Work.Question
+	if d == nil {
+		return showAsk(c)
+	}
+	return Menu(c.Say("mentor.send_question")+"\n"+cut(d.Text, 80),
+		Item{Label: c.Say("mentor.send"), Do: sendQuestion},
+		Item{Label: c.Say("mentor.change_question"), Do: func(*Ctx) (Move, error) { return Back(), nil }}), nil
 }
 
-// askConfirmInput stores the question and queues its SMS to the mentors in
+// sendQuestion stores the question and queues its SMS to the mentors in
 // one transaction; a replayed hop finds the same question (the store takes
 // the same text within the hour as one).
-func askConfirmInput(c *Ctx, in string) (Move, error) {
-	q := c.S.Var(varQuestion)
-	switch {
-	case in == "2" || in == "1" && q == "":
-		return Back(), nil
-	case in != "1":
-		return c.Invalid(), nil
-	}
-	a, err := c.Store().AskQuestion(c, c.S.Nurse.ID, q, "ussd", c.mentoring().Note)
+func sendQuestion(c *Ctx) (Move, error) {
+	a, err := c.mentoring().AskQuestion(c, c.S.Nurse.ID, c.S.Work.Question.Text, "ussd")
 	if err != nil {
 		return Move{}, err
 	}
-	delete(c.S.Vars, varQuestion)
-	return Replace(StAskSent, fmt.Sprintf("%d:%s", a.ID, a.To)), nil
+	c.S.Work.Question = nil
+	return Replace(Frame{State: StAskSent, ID: a.ID, Key: a.To}), nil
 }
 
 func showAskSent(c *Ctx) (Screen, error) {
-	id, to, _ := strings.Cut(c.Arg(), ":")
-	read := c.T(" Read answers in 5 Ask a mentor, 2 My questions.", " Soma majibu kwenye 5 Uliza mshauri, 2 Maswali yangu.")
+	id, to := c.S.Top().ID, c.S.Top().Key
+	read := c.Say("mentor.read_answers")
 	switch to {
 	case store.AskedGroup:
-		return End(fmt.Sprintf(c.T("Sent as Q%s to the mentors of your group. They will answer by SMS.",
-			"Limetumwa kama Q%s kwa washauri wa kikundi chako. Watajibu kwa SMS."), id) + read), nil
+		return End(c.Say("mentor.sent_group", "qid", id) + " " + read), nil
 	case store.AskedSupervisor:
-		return End(fmt.Sprintf(c.T("Saved as Q%s. You have no mentor yet: your supervisor will see your question.",
-			"Limehifadhiwa kama Q%s. Bado huna mshauri: msimamizi wako ataliona swali lako."), id)), nil
+		return End(c.Say("mentor.saved_supervisor", "qid", id)), nil
 	}
-	return End(fmt.Sprintf(c.T("Sent as Q%s. Your mentor will answer by SMS.", "Limetumwa kama Q%s. Mshauri wako atajibu kwa SMS."), id) + read), nil
+	return End(c.Say("mentor.sent", "qid", id) + " " + read), nil
 }
 
 func showMyQuestions(c *Ctx) (Screen, error) {
-	qs, err := c.Store().MyQuestions(c, c.S.Nurse.ID, myQuestions)
+	qs, err := storeOf[askStore](c).MyQuestions(c, c.S.Nurse.ID, myQuestions)
 	if err != nil {
 		return Screen{}, err
 	}
 	if len(qs) == 0 {
-		return Menu(c.T("You have not asked a question yet.", "Bado hujauliza swali.")), nil
+		return Menu(c.Say("mentor.no_questions_yet")), nil
 	}
 	items := make([]Item, len(qs))
 	for i, q := range qs {
-		state := c.T("waiting", "linasubiri")
-		if q.Answered() {
-			state = c.T("answered", "limejibiwa")
+		state := c.Say("mentor.waiting")
+		switch q.State() {
+		case store.QuestionAnswered:
+			state = c.Say("mentor.answered")
+		case store.QuestionClosed:
+			state = c.Say("mentor.closed")
 		}
-		items[i] = Item{Label: fmt.Sprintf("Q%d %s: %s", q.ID, state, cut(q.Body, 16)), State: StAskOne, Arg: itoa(q.ID)}
+		items[i] = Item{Label: fmt.Sprintf("Q%d %s: %s", q.ID, state, cut(q.Body, 16)), To: Frame{State: StAskOne, ID: q.ID}}
 	}
-	return Menu(c.T("My questions:", "Maswali yangu:"), items...), nil
+	return Menu(c.Say("mentor.my_questions_title"), items...), nil
 }
 
 // showAsked shows the question and the mentor's answer; a long one is
 // read with "98 More".
-// ignoreNotFound returns err unless it is a bad argument or ErrNotFound,
-// which a screen shows as "not there".
-func ignoreNotFound(err error) error {
-	var num *strconv.NumError
-	if errors.Is(err, store.ErrNotFound) || errors.As(err, &num) {
-		return nil
-	}
-	return err
-}
-
 func showAsked(c *Ctx) (Screen, error) {
-	id, err := argID(c.Arg())
-	var q store.Question
-	if err == nil {
-		q, err = c.Store().WorkerQuestion(c, c.S.Nurse.ID, id)
+	q, err := storeOf[askStore](c).WorkerQuestion(c, c.S.Nurse.ID, c.S.Top().ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return Menu(c.Say("mentor.question_not_there")), nil
 	}
 	if err != nil {
-		return Menu(c.T("This question is not there.", "Swali hili halipo.")), ignoreNotFound(err)
+		return Screen{}, err
 	}
 	text := fmt.Sprintf("Q%d (%s): %s\n", q.ID, q.AskedAt.In(c.zone()).Format("02/01"), q.Body)
-	if !q.Answered() {
-		return Menu(text + c.T("No answer yet. It will come by SMS.", "Bado halijajibiwa. Jibu litakuja kwa SMS.")), nil
+	switch q.State() {
+	case store.QuestionClosed: // by the helpdesk: no answer will come
+		return Menu(text + c.Say("mentor.closed_no_answer")), nil
+	case store.QuestionOpen, store.QuestionPassedOn:
+		return Menu(text + c.Say("mentor.no_answer_yet")), nil
 	}
-	return Menu(text + fmt.Sprintf(c.T("Answer from %s: %s", "Jibu la %s: %s"), q.Answerer, q.Answer)), nil
+	return Menu(text + c.Say("mentor.answer_from", "mentor", q.Answerer) + " " + q.Answer), nil
 }

@@ -1,6 +1,7 @@
 package ussd
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -11,18 +12,23 @@ import (
 // The states of a mentor's inbox: the open questions she may answer.
 const (
 	StInbox       State = "inbox"
-	StInboxOne    State = "inbox.one"    // Arg: question id
-	StInboxAnswer State = "inbox.answer" // Arg: question id
+	StInboxOne    State = "inbox.one"    // ID: the question
+	StInboxAnswer State = "inbox.answer" // ID: the question
 )
+
+// inboxStore is what a mentor's inbox needs of the database.
+type inboxStore interface {
+	MentorInbox(ctx context.Context, mentorID int64, limit int) ([]store.InboxQuestion, error)
+}
 
 var inboxTree = []Node{
 	{State: StInbox, Show: showInbox},
-	{State: StInboxOne, Show: showInboxQuestion, Input: inboxQuestionInput},
+	{State: StInboxOne, Show: showInboxQuestion},
 	{State: StInboxAnswer, Show: showInboxAnswer, Input: inboxAnswerInput},
 }
 
-// inboxSize bounds the questions the inbox reads; the list shows them a
-// window at a time.
+// inboxSize bounds the questions the inbox reads; the renderer pages the
+// list with "98 More".
 const inboxSize = 50
 
 // inboxItem returns the main menu's "Questions for you (n)" for a mentor
@@ -31,43 +37,39 @@ func inboxItem(c *Ctx) (Item, bool, error) {
 	if c.S.Nurse.Role != store.RoleMentor {
 		return Item{}, false, nil
 	}
-	qs, err := c.Store().MentorInbox(c, c.S.Nurse.ID, inboxSize)
+	qs, err := storeOf[inboxStore](c).MentorInbox(c, c.S.Nurse.ID, inboxSize)
 	if err != nil || len(qs) == 0 {
 		return Item{}, false, err
 	}
-	return Item{Label: fmt.Sprintf(c.T("Questions for you (%d)", "Maswali wazi kwako (%d)"), len(qs)), State: StInbox, Arg: "0"}, true, nil
+	return Item{Label: c.Say("mentor.inbox_item", "tally", len(qs)), To: Frame{State: StInbox}}, true, nil
 }
 
 func showInbox(c *Ctx) (Screen, error) {
-	qs, err := c.Store().MentorInbox(c, c.S.Nurse.ID, inboxSize)
+	qs, err := storeOf[inboxStore](c).MentorInbox(c, c.S.Nurse.ID, inboxSize)
 	if err != nil {
 		return Screen{}, err
 	}
 	if len(qs) == 0 {
-		return Menu(c.T("No question is waiting for you. Thank you!", "Hakuna swali linalokusubiri. Asante!")), nil
+		return Menu(c.Say("mentor.inbox_empty")), nil
 	}
 	items := make([]Item, len(qs))
 	for i, q := range qs {
 		label := fmt.Sprintf("Q%d %s: %s", q.ID, cut(q.Name, 12), cut(q.Body, 18))
 		if q.EscalatedAt.Valid {
 			// Passed on, by her or after a day: others may answer it too.
-			label = fmt.Sprintf("Q%d %s %s: %s", q.ID, c.T("(group)", "(kikundi)"), cut(q.Name, 12), cut(q.Body, 12))
+			label = fmt.Sprintf("Q%d %s %s: %s", q.ID, c.Say("mentor.group_mark"), cut(q.Name, 12), cut(q.Body, 12))
 		}
-		items[i] = Item{Label: label, State: StInboxOne, Arg: itoa(q.ID)}
+		items[i] = Item{Label: label, To: Frame{State: StInboxOne, ID: q.ID}}
 	}
-	return Menu(c.T("Questions for you:", "Maswali wazi kwako:"), window(c, items, StInbox)...), nil
+	return Menu(c.Say("mentor.inbox_title"), items...), nil
 }
 
 // inboxQuestion returns the open question of the current frame, and whether
 // it is still in the mentor's inbox.
 func inboxQuestion(c *Ctx) (store.InboxQuestion, bool, error) {
-	id, err := argID(c.Arg())
-	if err != nil {
-		return store.InboxQuestion{}, false, nil
-	}
-	qs, err := c.Store().MentorInbox(c, c.S.Nurse.ID, inboxSize)
+	qs, err := storeOf[inboxStore](c).MentorInbox(c, c.S.Nurse.ID, inboxSize)
 	for _, q := range qs {
-		if q.ID == id {
+		if q.ID == c.S.Top().ID {
 			return q, true, err
 		}
 	}
@@ -75,7 +77,7 @@ func inboxQuestion(c *Ctx) (store.InboxQuestion, bool, error) {
 }
 
 func noQuestion(c *Ctx) Screen {
-	return Menu(c.T("This question is answered or no longer yours.", "Swali hili limejibiwa au si lako tena."))
+	return Menu(c.Say("mentor.question_gone"))
 }
 
 func showInboxQuestion(c *Ctx) (Screen, error) {
@@ -87,30 +89,25 @@ func showInboxQuestion(c *Ctx) (Screen, error) {
 	if q.Facility != "" {
 		who += ", " + cut(q.Facility, 24)
 	}
-	text := fmt.Sprintf(c.T("Q%d from %s, %s:\n%s", "Q%d kutoka kwa %s, %s:\n%s"), q.ID, who, q.AskedAt.In(c.zone()).Format("02/01"), q.Body)
+	text := c.Say("mentor.inbox_question", "qid", q.ID, "who", who, "day", q.AskedAt.In(c.zone()).Format("02/01")) + "\n" + q.Body
 	return Menu(text,
-		Item{Label: c.T("Answer", "Jibu"), State: StInboxAnswer, Arg: c.Arg()},
-		Item{Label: c.T("Pass to the group", "Peleka kwa kikundi")}), nil
+		Item{Label: c.Say("mentor.answer_item"), To: Frame{State: StInboxAnswer, ID: q.ID}},
+		Item{Label: c.Say("mentor.pass_group"), Do: func(c *Ctx) (Move, error) { return passQuestion(c, q) }}), nil
 }
 
-// inboxQuestionInput passes the question to the other mentors of the
-// nurse's groups, as a day without an answer would.
-func inboxQuestionInput(c *Ctx, in string) (Move, error) {
-	q, ok, err := inboxQuestion(c)
-	if err != nil || !ok || in != "2" {
-		return c.Invalid(), err
-	}
-	sent, err := c.Store().PassQuestion(c, q.ID, c.S.Nurse.ID, c.mentoring().Note)
+// passQuestion passes the question to the other mentors of the nurse's
+// groups, as a day without an answer would.
+func passQuestion(c *Ctx, q store.InboxQuestion) (Move, error) {
+	sent, err := c.mentoring().PassQuestion(c, q.ID, c.S.Nurse.ID)
 	switch {
-	case errors.Is(err, store.ErrNotYours), errors.Is(err, store.ErrAlreadyAnswered):
+	case errors.Is(err, store.ErrNotYours), errors.Is(err, store.ErrAlreadyAnswered), errors.Is(err, store.ErrQuestionClosed):
 		return Back().Say(noQuestion(c).Text), nil
 	case err != nil:
 		return Move{}, err
 	case sent == 0:
-		return Back().Say(fmt.Sprintf(c.T("No other mentor in reach for Q%d: it stays here and the supervisor sees it.",
-			"Hakuna mshauri mwingine kwa Q%d: linabaki hapa na msimamizi ataliona."), q.ID)), nil
+		return Back().Say(c.Say("mentor.pass_none", "qid", q.ID)), nil
 	}
-	return Back().Say(fmt.Sprintf(c.T("Q%d sent to her group's mentors (%d).", "Q%d limetumwa kwa washauri wa kikundi chake (%d)."), q.ID, sent)), nil
+	return Back().Say(c.Say("mentor.passed", "qid", q.ID, "tally", sent)), nil
 }
 
 func showInboxAnswer(c *Ctx) (Screen, error) {
@@ -118,28 +115,27 @@ func showInboxAnswer(c *Ctx) (Screen, error) {
 	if err != nil || !ok {
 		return noQuestion(c), err
 	}
-	return FreeText(fmt.Sprintf(c.T("Type your answer to Q%d for %s:", "Andika jibu lako kwa Q%d kwa %s:"), q.ID, cut(q.Name, 20))), nil
+	return FreeText(c.Say("mentor.answer_prompt", "qid", q.ID, "mentee", q.Name)), nil
 }
 
 // inboxAnswerInput stores the answer and queues it to the nurse at once,
 // with the store call an SMS answer makes; the inbox shows what is left.
 func inboxAnswerInput(c *Ctx, in string) (Move, error) {
-	id, err := argID(c.Arg())
-	if err != nil {
-		return c.Invalid(), nil
-	}
+	id := c.S.Top().ID
 	answer := strings.Join(strings.Fields(in), " ")
 	if len(answer) < minQuestion {
-		return Retry(c.T("Please type your answer.", "Tafadhali andika jibu lako.")), nil
+		return Retry(c.Say("mentor.please_type_answer")), nil
 	}
-	q, err := c.Store().RelayAnswer(c, id, c.S.Nurse.ID, answer, c.mentoring().Answer)
+	q, err := c.mentoring().AnswerQuestion(c, id, c.S.Nurse.ID, answer)
 	switch {
 	case errors.Is(err, store.ErrAlreadyAnswered):
-		return Reset(StInbox, "0").Say(fmt.Sprintf(c.T("Q%d was already answered by %s.", "Q%d tayari limejibiwa na %s."), id, q.Answerer)), nil
+		return Reset(Frame{State: StInbox}).Say(c.Say("mentor.already_answered", "qid", id, "mentor", q.Answerer)), nil
+	case errors.Is(err, store.ErrQuestionClosed):
+		return Reset(Frame{State: StInbox}).Say(c.Say("mentor.closed_not_sent", "qid", id)), nil
 	case errors.Is(err, store.ErrNotYours), errors.Is(err, store.ErrNotFound):
-		return Reset(StInbox, "0").Say(noQuestion(c).Text), nil
+		return Reset(Frame{State: StInbox}).Say(noQuestion(c).Text), nil
 	case err != nil:
 		return Move{}, err
 	}
-	return Reset(StInbox, "0").Say(fmt.Sprintf(c.T("Your answer was sent to %s.", "Jibu lako limetumwa kwa %s."), cut(q.Name, 20))), nil
+	return Reset(Frame{State: StInbox}).Say(c.Say("mentor.answer_sent", "mentee", q.Name)), nil
 }

@@ -1,10 +1,10 @@
 package ussd
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
+	"time"
 
 	"github.com/chanjo-health/chanjo/lessons"
 	"github.com/chanjo-health/chanjo/store"
@@ -14,17 +14,28 @@ import (
 // "Continue" item when she has a lesson to resume; a topic lists its lessons;
 // a lesson shows its screens one by one, the key point last.
 const (
-	StLessonTopic State = "les.topic" // Arg: topic id
-	StLessonPage  State = "les.page"  // Arg: lesson id ":" screen
+	StLessonTopic State = "les.topic" // Key: topic id
+	StLessonPage  State = "les.page"  // Key: lesson id; N: its screen
 )
 
-// varLessonWon is set when reaching a key point completed the lesson's topic,
-// so that the screen after it can say so.
-const varLessonWon = "les.won"
+// learningStore is what the lesson, quiz and progress menus need of the
+// database.
+type learningStore interface {
+	ProgressSummary(ctx context.Context, workerID int64) (store.Summary, error)
+	CompleteTopic(ctx context.Context, c store.TopicCompletion) (bool, error)
+	StartPractice(ctx context.Context, workerID int64, topic string, seed int64) (int64, []string, error)
+	StartAttempt(ctx context.Context, workerID int64, form, topic string, seed int64) (int64, error)
+	RecordAnswer(ctx context.Context, attemptID int64, questionID, topic string, chosen int, correct bool) error
+	FinishAttempt(ctx context.Context, attemptID int64, score, total int) error
+	AssessmentAttempt(ctx context.Context, workerID int64, form string) (store.Attempt, error)
+	AssessmentBlocker(ctx context.Context, workerID int64, form string) (string, error)
+	OpenAssessments(ctx context.Context, now time.Time) ([]store.Window, error)
+	QueueSMS(ctx context.Context, m store.Outgoing) (bool, error) // a job aid by SMS
+}
 
 var lessonsTree = []Node{
-	{State: StLessons, Show: showLessons, Input: lessonsInput},
-	{State: StLessonTopic, Show: showLessonTopic, Input: jobAidInput},
+	{State: StLessons, Show: showLessons},
+	{State: StLessonTopic, Show: showLessonTopic},
 	{State: StLessonPage, Show: showLessonPage, Input: lessonPageInput},
 }
 
@@ -37,177 +48,164 @@ func showLessons(c *Ctx) (Screen, error) {
 		return Screen{}, err
 	}
 	var items []Item
-	if id, page := c.m.pack.Continue(l.Learner); id != "" {
-		ls, _ := c.m.pack.Lesson(id)
-		title := ls.Title.In(c.Lang())
+	if id, page := c.Pack().Continue(l.Learner); id != "" {
+		ls, _ := c.Pack().Lesson(id)
+		label := c.Say("lessons.next", "lesson", ls.Title.In(c.Lang()))
 		if pr, ok := l.Progress[id]; ok && !pr.Done {
-			items = append(items, Item{Label: fmt.Sprintf(c.T("Continue: %s (page %d)", "Endelea: %s (ukurasa %d)"), title, page+1)})
-		} else {
-			items = append(items, Item{Label: c.T("Next: ", "Linalofuata: ") + title})
+			label = c.Say("lessons.continue", "lesson", ls.Title.In(c.Lang()), "page", page+1)
 		}
+		items = append(items, Item{Label: label, Do: continueLesson(ls, page)})
 	}
-	for _, t := range c.m.pack.Topics {
-		items = append(items, Item{Label: t.Title.In(c.Lang()), State: StLessonTopic, Arg: t.ID})
+	for _, t := range c.Pack().Topics {
+		items = append(items, Item{Label: t.Title.In(c.Lang()), To: Frame{State: StLessonTopic, Key: t.ID}})
 	}
-	return Menu(c.T("Lessons", "Masomo"), items...), nil
+	return Menu(c.Say("lessons.title"), items...), nil
 }
 
-// lessonsInput opens the lesson of the "Continue" item at its page, with the
-// screens before it under it, so that "0 Back" turns back a page there too.
-func lessonsInput(c *Ctx, in string) (Move, error) {
-	l, err := learnerOf(c)
-	if err != nil {
-		return Move{}, err
+// continueLesson opens lesson ls at page, with the screens before it under
+// it, so that "0 Back" turns back a page there too.
+func continueLesson(ls lessons.Lesson, page int) func(c *Ctx) (Move, error) {
+	return func(c *Ctx) (Move, error) {
+		frames := make([]Frame, page+1)
+		for p := range frames {
+			frames[p] = Frame{State: StLessonPage, Key: ls.ID, N: p}
+		}
+		return reachPage(c, ls, page, Go(frames[0], frames[1:]...))
 	}
-	id, page := c.m.pack.Continue(l.Learner)
-	if in != "1" || id == "" {
-		return c.Invalid(), nil
-	}
-	for p := 0; p <= page; p++ {
-		c.S.push(Frame{State: StLessonPage, Arg: pageArg(id, p)})
-	}
-	return Stay(), nil
 }
 
-// showLessonTopic lists the lessons of a topic, marking those she finished.
+// showLessonTopic lists the lessons of a topic, marking those she finished,
+// then its job aids.
 func showLessonTopic(c *Ctx) (Screen, error) {
-	t, ok := c.m.pack.Topic(c.Arg())
+	t, ok := c.Pack().Topic(c.S.Top().Key)
 	if !ok {
-		return Menu(c.T("This topic is no longer offered.", "Mada hii haipatikani tena.")), nil
+		return Menu(c.Say("lessons.topic_gone")), nil
 	}
 	l, err := learnerOf(c)
 	if err != nil {
 		return Screen{}, err
 	}
 	var items []Item
-	for _, ls := range c.m.pack.LessonsOf(t.ID) {
+	for _, ls := range c.Pack().LessonsOf(t.ID) {
 		label := ls.Title.In(c.Lang())
 		if l.Progress[ls.ID].Done {
-			label += c.T(" (done)", " (umemaliza)")
+			label = c.Say("lessons.lesson_done", "lesson", label)
 		}
-		items = append(items, Item{Label: label, State: StLessonPage, Arg: pageArg(ls.ID, 0)})
+		items = append(items, Item{Label: label, Do: openLesson(ls)})
 	}
-	aids := c.m.pack.JobAidsOf(t.ID)
+	aids := c.Pack().JobAidsOf(t.ID)
 	for _, aid := range aids {
-		label := c.T("Job aid by SMS", "Kadi ya msaada kwa SMS")
+		label := c.Say("lessons.job_aid")
 		if len(aids) > 1 { // several cards: each by its title
-			label = c.T("SMS: ", "SMS: ") + aid.Title.In(c.Lang())
+			label = c.Say("lessons.job_aid_named", "aid", aid.Title.In(c.Lang()))
 		}
-		items = append(items, Item{Label: label})
+		items = append(items, Item{Label: label, Do: sendJobAid(aid)})
 	}
 	return Menu(t.Title.In(c.Lang()), items...), nil
 }
 
-// jobAidInput sends the job aid chosen (a formula card, a checklist) to
-// the nurse by SMS: through the outbox, as a reply, since she asked for it
-// (it goes even in quiet hours and after STOP, which stops nudges). One a
-// day per job aid, however often she asks. The job aids follow the
-// topic's lessons in its menu.
-func jobAidInput(c *Ctx, in string) (Move, error) {
-	t := c.Arg()
-	aids := c.m.pack.JobAidsOf(t)
-	n, err := strconv.Atoi(in)
-	k := n - len(c.m.pack.LessonsOf(t)) - 1
-	if err != nil || k < 0 || k >= len(aids) || in != strconv.Itoa(n) {
-		return c.Invalid(), nil
+// openLesson opens ls at its first screen.
+func openLesson(ls lessons.Lesson) func(c *Ctx) (Move, error) {
+	return func(c *Ctx) (Move, error) {
+		return reachPage(c, ls, 0, Go(Frame{State: StLessonPage, Key: ls.ID}))
 	}
-	aid := aids[k]
-	day := c.m.now().In(c.m.tz).Format("2006-01-02")
-	_, err = c.Store().QueueSMS(c, store.Outgoing{DedupeKey: fmt.Sprintf("jobaid:%d:%s:%s", c.S.Nurse.ID, aid.ID, day),
-		Kind: store.KindReply, Phone: c.Phone, Body: aid.SMS.In(c.Lang()), WorkerID: c.S.Nurse.ID})
-	if err != nil {
-		return Move{}, err
+}
+
+// sendJobAid sends the job aid (a formula card, a checklist) to the nurse
+// by SMS: through the outbox, as a reply, since she asked for it (it goes
+// even in quiet hours and after STOP, which stops nudges). One a day per
+// job aid, however often she asks.
+func sendJobAid(aid lessons.JobAid) func(c *Ctx) (Move, error) {
+	return func(c *Ctx) (Move, error) {
+		day := c.Now().In(c.zone()).Format("2006-01-02")
+		_, err := storeOf[learningStore](c).QueueSMS(c, store.Outgoing{DedupeKey: fmt.Sprintf("jobaid:%d:%s:%s", c.S.Nurse.ID, aid.ID, day),
+			Kind: store.KindReply, Phone: c.Phone, Body: aid.SMS.In(c.Lang()), WorkerID: c.S.Nurse.ID})
+		if err != nil {
+			return Move{}, err
+		}
+		return Stay().Say(c.Say("lessons.job_aid_sent")), nil
 	}
-	return Stay().Say(c.T("The job aid is on its way by SMS.", "Kadi inakuja kwa SMS.")), nil
 }
 
 // showLessonPage shows a screen of a lesson (lessons.PageScreen, the text
-// the lint measured) and notes that she reached it: in the session at once,
-// in the store behind the hop. The key point, the last screen, finishes the
-// lesson.
+// the lint measured). The move that reached it recorded it (reachPage).
 func showLessonPage(c *Ctx) (Screen, error) {
 	ls, page, ok := lessonAt(c)
 	if !ok {
-		return Menu(c.T("This lesson is no longer offered.", "Somo hili halipatikani tena.")), nil
+		return Menu(c.Say("lessons.lesson_gone")), nil
 	}
-	l, err := learnerOf(c)
-	if err != nil {
-		return Screen{}, err
-	}
-	l.read(ls.ID, page, page == len(ls.Pages))
-	keepLearner(c, l)
-	mark := store.PageMark{WorkerID: c.S.Nurse.ID, Lesson: ls.ID, Page: page, Done: l.Progress[ls.ID].Done, At: c.m.now()}
-	text := lessons.PageScreen(ls, page, c.Lang())
-	switch err := c.m.pages.Mark(c, mark); {
-	case errors.Is(err, ErrPageNotSaved):
-		// The page is worth reading still; she must not believe it counted.
-		text = c.T("(Progress not saved.)\n", "(Maendeleo hayajahifadhiwa.)\n") + text
-	case err != nil:
-		return Screen{}, err
-	}
-	return Page(text), nil
+	return Page(c.Pack().PageScreen(ls, page, c.Lang())), nil
 }
 
-// lessonPageInput turns the page. The move onto the key point finishes the
-// lesson, and records the topic's completion when it completes the topic
-// (the congratulation SMS goes into the outbox with it). "1" on the key
-// point returns to the list she opened the lesson from.
+// lessonPageInput turns the page. "1" on the key point returns to the list
+// she opened the lesson from, saying so, and that the lesson completed its
+// topic when it did.
 func lessonPageInput(c *Ctx, in string) (Move, error) {
 	ls, page, ok := lessonAt(c)
 	if in != "1" || !ok {
 		return c.Invalid(), nil
 	}
 	if page < len(ls.Pages) {
-		if page+1 == len(ls.Pages) {
-			if err := finishLesson(c, ls); err != nil {
-				return Move{}, err
-			}
-		}
-		return Go(StLessonPage, pageArg(ls.ID, page+1)), nil
+		return reachPage(c, ls, page+1, Go(Frame{State: StLessonPage, Key: ls.ID, N: page + 1}))
 	}
 	for len(c.S.Frames) > 1 && c.S.Top().State == StLessonPage {
 		c.S.Frames = c.S.Frames[:len(c.S.Frames)-1]
 	}
-	notice := c.T("Lesson done.", "Somo limekamilika.")
-	if t, won := c.m.pack.Topic(c.S.Var(varLessonWon)); won {
-		notice += fmt.Sprintf(c.T(" You completed the topic %s! An SMS is on its way.", " Umekamilisha mada %s! Utapata SMS."), t.Title.In(c.Lang()))
-		delete(c.S.Vars, varLessonWon)
+	notice := c.Say("lessons.done")
+	if t, won := c.Pack().Topic(c.S.Won); won {
+		notice = c.Say("lessons.done_topic", "topic", t.Title.In(c.Lang()))
 	}
+	c.S.Won = ""
 	return Stay().Say(notice), nil
 }
 
-// finishLesson notes the lesson done and, when that completes its topic,
-// records the completion.
-func finishLesson(c *Ctx, ls lessons.Lesson) error {
+// reachPage records that she reached page of ls, then moves as mv: in the
+// session at once, in the store behind the hop. The key point, the last
+// screen, finishes the lesson, and records the topic's completion when it
+// completes the topic (the congratulation SMS goes into the outbox with it).
+func reachPage(c *Ctx, ls lessons.Lesson, page int, mv Move) (Move, error) {
 	l, err := learnerOf(c)
 	if err != nil {
-		return err
+		return Move{}, err
 	}
-	l.read(ls.ID, len(ls.Pages), true)
-	won, err := completeTopic(c, l, ls.Topic)
-	if err != nil {
-		return err
-	}
-	if won {
-		c.S.SetVar(varLessonWon, ls.Topic)
+	done := page >= len(ls.Pages) || l.Progress[ls.ID].Done
+	l.read(ls.ID, page, done)
+	if page >= len(ls.Pages) {
+		won, err := completeTopic(c, l, ls.Topic)
+		if err != nil {
+			return Move{}, err
+		}
+		if won {
+			c.S.Won = ls.Topic
+		}
 	}
 	keepLearner(c, l)
-	return nil
+	err = c.markPage(store.PageMark{WorkerID: c.S.Nurse.ID, Lesson: ls.ID, Page: page, Done: done, At: c.Now()})
+	switch {
+	case errors.Is(err, ErrPageNotSaved):
+		// The page is worth reading still; she must not believe it counted.
+		return mv.Say(c.Say("lessons.not_saved")), nil
+	case err != nil:
+		return Move{}, err
+	}
+	return mv, nil
 }
 
 // completeTopic records that she completed topic when Pack.NewlyComplete
 // says she just did; the store issues her certificate and queues its SMS
-// once, and
-// reports whether this call recorded it.
+// once, and reports whether this call recorded it.
 func completeTopic(c *Ctx, l *learner, topic string) (bool, error) {
-	if !c.m.pack.NewlyComplete(l.Learner, topic) {
+	if !c.Pack().NewlyComplete(l.Learner, topic) {
 		return false, nil
 	}
-	t, _ := c.m.pack.Topic(topic)
-	sms := func(cert store.Certificate) string {
-		return lessons.Certificate(t, c.Lang(), cert.Name, cert.Issued.In(c.m.tz).Format("2006-01-02"), cert.Code)
+	t, _ := c.Pack().Topic(topic)
+	code, err := store.NewCertificateCode()
+	if err != nil {
+		return false, err
 	}
-	fresh, err := c.Store().CompleteTopic(c, c.S.Nurse.ID, topic, sms)
+	at := c.Now()
+	fresh, err := storeOf[learningStore](c).CompleteTopic(c, store.TopicCompletion{WorkerID: c.S.Nurse.ID, Topic: topic, Code: code, At: at,
+		SMS: c.Pack().Certificate(t, c.Lang(), c.S.Nurse.Name, at.In(c.zone()).Format("2006-01-02"), code)})
 	if err != nil {
 		return false, err
 	}
@@ -218,16 +216,13 @@ func completeTopic(c *Ctx, l *learner, topic string) (bool, error) {
 	return fresh, nil
 }
 
-func pageArg(lesson string, page int) string { return lesson + ":" + strconv.Itoa(page) }
-
 // lessonAt returns the lesson and screen of the current frame; a screen
 // past the end (a lesson shortened since) is its key point.
 func lessonAt(c *Ctx) (lessons.Lesson, int, bool) {
-	id, p, _ := strings.Cut(c.Arg(), ":")
-	ls, ok := c.m.pack.Lesson(id)
-	page, err := strconv.Atoi(p)
-	if !ok || err != nil || page < 0 {
+	f := c.S.Top()
+	ls, ok := c.Pack().Lesson(f.Key)
+	if !ok || f.N < 0 {
 		return lessons.Lesson{}, 0, false
 	}
-	return ls, min(page, len(ls.Pages)), true
+	return ls, min(f.N, len(ls.Pages)), true
 }

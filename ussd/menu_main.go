@@ -11,6 +11,7 @@ const (
 	StResume   State = "resume"
 	StPending  State = "pending"
 	StInactive State = "inactive"
+	StBye      State = "bye" // "0" or "00" on the main menu
 
 	StLessons  State = "lessons"
 	StQuiz     State = "quiz"
@@ -23,22 +24,23 @@ const (
 
 var mainTree = []Node{
 	{State: StHome, Show: showHome},
-	{State: StResume, Show: showResume, Input: resumeInput},
+	{State: StResume, Show: showResume},
 	{State: StPending, Show: showPending},
 	{State: StInactive, Show: showInactive},
+	{State: StBye, Show: showBye},
 }
 
 func showHome(c *Ctx) (Screen, error) {
 	items := []Item{
-		{Label: c.T("Lessons", "Masomo"), State: StLessons},
-		{Label: c.T("Quiz", "Zoezi"), State: StQuiz},
-		{Label: c.T("Stock calculator", "Hesabu ya akiba"), State: StStock},
-		{Label: c.T("My progress", "Maendeleo yangu"), State: StProgress},
-		{Label: c.T("Ask a mentor", "Uliza mshauri"), State: StAsk},
-		{Label: c.T("Settings", "Mipangilio"), State: StSettings},
+		{Label: c.Say("main.lessons"), To: Frame{State: StLessons}},
+		{Label: c.Say("main.quiz"), To: Frame{State: StQuiz}},
+		{Label: c.Say("main.stock"), To: Frame{State: StStock}},
+		{Label: c.Say("main.progress"), To: Frame{State: StProgress}},
+		{Label: c.Say("main.ask"), To: Frame{State: StAsk}},
+		{Label: c.Say("main.settings"), To: Frame{State: StSettings}},
 	}
 	if c.S.Nurse.Role == store.RoleMentor {
-		items = append(items, Item{Label: c.T("Mentor visit", "Ziara ya ushauri"), State: StVisit})
+		items = append(items, Item{Label: c.Say("main.visit"), To: Frame{State: StVisit}})
 	}
 	// Last, so the numbers she knows keep their place.
 	if it, ok, err := inboxItem(c); err != nil {
@@ -46,45 +48,55 @@ func showHome(c *Ctx) (Screen, error) {
 	} else if ok {
 		items = append(items, it)
 	}
-	sc := Menu(c.T("Chanjo - Hi ", "Chanjo - Habari ")+firstWord(c.S.Nurse.Name), items...)
+	sc := Menu(c.Say("main.greeting", "name", firstWord(c.S.Nurse.Name)), items...)
 	sc.Top = true
 	return sc, nil
 }
 
 func showResume(c *Ctx) (Screen, error) {
-	sc := Menu(c.T("Welcome back. Your last session was cut.", "Karibu tena. Kipindi chako kilikatika."),
-		Item{Label: c.T("Continue", "Endelea")},
-		Item{Label: c.T("Start again", "Anza upya")})
+	sc := Menu(c.Say("main.resume"),
+		Item{Label: c.Say("main.continue"), Do: resume},
+		Item{Label: c.Say("main.start_again"), Do: startAgain})
 	sc.Top = true
 	return sc, nil
 }
 
-// resumeInput answers the offer. Its items lead nowhere (State ""), so the
-// numbers reach Input: the resume screen's items are handled here.
-func resumeInput(c *Ctx, in string) (Move, error) {
+// resume puts back the screens and work of the dropped session.
+func resume(c *Ctx) (Move, error) {
 	saved := c.S.Saved
 	c.S.Saved = nil
-	switch {
-	case in == "1" && saved != nil && len(saved.Frames) > 0:
-		c.S.Frames = append([]Frame(nil), saved.Frames...)
-		c.S.Vars = saved.Vars
-		return Stay(), nil
-	case in == "1" || in == "2":
-		c.S.Vars = nil
+	if saved == nil || len(saved.Frames) == 0 {
 		return Home(), nil
 	}
-	c.S.Saved = saved
-	return c.Invalid(), nil
+	c.S.Frames = append([]Frame(nil), saved.Frames...)
+	c.S.Work = saved.Work
+	return Stay(), nil
+}
+
+// startAgain leaves the dropped session for the main menu. A quiz under way
+// stays, to be taken up where she left it when she opens it again.
+func startAgain(c *Ctx) (Move, error) {
+	quiz := c.S.Quiz
+	if c.S.Saved != nil && c.S.Saved.Work.Quiz != nil {
+		quiz = c.S.Saved.Work.Quiz
+	}
+	c.S.Saved = nil
+	c.S.Work = Work{Quiz: quiz}
+	return Home(), nil
 }
 
 func showPending(c *Ctx) (Screen, error) {
-	return End(c.T("Thank you for registering with Chanjo. Your supervisor will approve your account soon; please dial again then.",
-		"Asante kwa kujisajili na Chanjo. Msimamizi wako ataidhinisha akaunti yako hivi karibuni; tafadhali piga tena wakati huo.")), nil
+	return End(c.Say("main.pending")), nil
 }
 
 func showInactive(c *Ctx) (Screen, error) {
-	return End(c.T("Your Chanjo account is not active. Please contact your supervisor.",
-		"Akaunti yako ya Chanjo haifanyi kazi. Tafadhali wasiliana na msimamizi wako.")), nil
+	return End(c.Say("main.inactive")), nil
+}
+
+// showBye ends the session politely: the main menu has no Back and no
+// Home, and "0" there is how a nurse says she is done.
+func showBye(c *Ctx) (Screen, error) {
+	return End(c.Say("main.bye")), nil
 }
 
 // firstWord returns the first word of a name, which is how the menu greets.

@@ -8,24 +8,25 @@ import (
 	"github.com/chanjo-health/chanjo/store"
 )
 
-// StVisitMentee is one mentee's progress. Arg: mentee id.
+// StVisitMentee is one mentee's progress. ID: the mentee.
 const StVisitMentee State = "vis.mentee"
 
 // showMenteeProgress lists the mentor's mentees, each opening her progress.
 func showMenteeProgress(c *Ctx) (Screen, error) {
-	ms, err := c.Store().Mentees(c, c.S.Nurse.ID)
+	ms, err := storeOf[visitStore](c).Mentees(c, c.S.Nurse.ID)
 	if err != nil {
 		return Screen{}, err
 	}
 	if len(ms) == 0 {
-		return Menu(c.T("You have no mentees yet.", "Bado huna washauriwa.")), nil
+		return Menu(c.Say("mentor.have_no_mentees_yet")), nil
 	}
 	labels := menteeLabels(ms)
 	items := make([]Item, len(ms))
 	for i, m := range ms {
-		items[i] = Item{Label: labels[m.ID], State: StVisitMentee, Arg: itoa(m.ID)}
+		items[i] = Item{Label: labels[m.ID], To: Frame{State: StVisitMentee, ID: m.ID}}
 	}
-	return Menu(c.T("Mentees' progress:", "Maendeleo ya washauriwa:"), window(c, items, StVisitProgress)...), nil
+	// A long list is paged by the renderer, with "98 More".
+	return Menu(c.Say("mentor.mentees_progress_title"), items...), nil
 }
 
 // showMentee shows a mentee's lessons done, quiz average and assessments,
@@ -34,9 +35,9 @@ func showMenteeProgress(c *Ctx) (Screen, error) {
 func showMentee(c *Ctx) (Screen, error) {
 	m, ok, err := mentee(c)
 	if err != nil || !ok {
-		return Menu(c.T("Not one of your mentees.", "Si mshauriwa wako.")), err
+		return Menu(c.Say("mentor.not_your_mentee")), err
 	}
-	scores, err := c.Store().WorkerAssessments(c, m.ID)
+	scores, err := storeOf[visitStore](c).WorkerAssessments(c, m.ID)
 	if err != nil {
 		return Screen{}, err
 	}
@@ -44,21 +45,21 @@ func showMentee(c *Ctx) (Screen, error) {
 	if m.Facility != "" {
 		lines = append(lines, cut(m.Facility, 30))
 	}
-	lines = append(lines, fmt.Sprintf(c.T("Lessons done: %d", "Masomo yaliyokamilika: %d"), m.LessonsDone))
-	quiz := c.T("Quiz average: none yet", "Wastani wa mazoezi: bado")
+	lines = append(lines, c.Say("mentor.lessons_done", "tally", m.LessonsDone))
+	quiz := c.Say("mentor.quiz_average_none")
 	if m.Quizzes > 0 {
-		quiz = fmt.Sprintf(c.T("Quiz average: %d%% (%d)", "Wastani wa mazoezi: %d%% (%d)"), m.QuizPercent(), m.Quizzes)
+		quiz = c.Say("mentor.quiz_average", "percent", m.QuizPercent(), "tally", m.Quizzes)
 	}
 	lines = append(lines, quiz)
 	if len(scores) == 0 {
-		lines = append(lines, c.T("No assessment yet.", "Bado hajafanya tathmini."))
+		lines = append(lines, c.Say("mentor.no_assessment_yet"))
 	}
 	for _, f := range scores {
 		lines = append(lines, fmt.Sprintf("%s: %d%%", formName(c, lessons.Form(f.Form)), f.Percent()))
 	}
 	if len(scores) > 1 {
 		change := scores[len(scores)-1].Percent() - scores[0].Percent()
-		lines = append(lines, fmt.Sprintf(c.T("Change: %+d points", "Mabadiliko: alama %+d"), change))
+		lines = append(lines, c.Say("mentor.change_points", "points", fmt.Sprintf("%+d", change)))
 	}
 	return Menu(strings.Join(lines, "\n")), nil
 }
@@ -91,7 +92,7 @@ func menteeLabels(ms []store.Mentee) map[int64]string {
 // visitNames returns how visit screens name the mentor's mentees, by id:
 // with the end of the number when two share a name.
 func visitNames(c *Ctx) (map[int64]string, error) {
-	ms, err := c.Store().Mentees(c, c.S.Nurse.ID)
+	ms, err := storeOf[visitStore](c).Mentees(c, c.S.Nurse.ID)
 	return menteeLabels(ms), err
 }
 

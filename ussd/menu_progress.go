@@ -20,22 +20,22 @@ func showProgress(c *Ctx) (Screen, error) {
 	if err != nil {
 		return Screen{}, err
 	}
-	lines := []string{c.T("My progress", "Maendeleo yangu")}
-	for _, r := range c.m.pack.Report(l.Learner) {
-		line := fmt.Sprintf(c.T("%s: %d/%d lessons", "%s: masomo %d/%d"), r.Topic.Title.In(c.Lang()), r.Done, r.Lessons)
+	lines := []string{c.Say("progress.title")}
+	for _, r := range c.Pack().Report(l.Learner) {
+		key := "progress.topic"
 		if r.Complete {
-			line += c.T(", complete", ", imekamilika")
+			key = "progress.topic_complete"
 		}
-		lines = append(lines, line)
+		lines = append(lines, c.Say(key, "topic", r.Topic.Title.In(c.Lang()), "done", r.Done, "total", r.Lessons))
 	}
 	avg, quizzes := l.QuizAverage(), 0
 	for _, q := range l.Quiz {
 		quizzes += q.Attempts
 	}
 	if quizzes == 0 {
-		lines = append(lines, c.T("Quiz average: no quiz yet", "Wastani wa mazoezi: bado hujafanya"))
+		lines = append(lines, c.Say("progress.no_quiz"))
 	} else {
-		lines = append(lines, fmt.Sprintf(c.T("Quiz average: %d%% (%d quizzes)", "Wastani wa mazoezi: %d%% (mazoezi %d)"), percent(avg), quizzes))
+		lines = append(lines, c.Say("progress.quiz", "percent", percent(avg), "count", quizzes))
 	}
 	for _, f := range lessons.Assessments {
 		if r, ok := l.Assessed[f]; ok {
@@ -43,9 +43,10 @@ func showProgress(c *Ctx) (Screen, error) {
 		}
 	}
 	if l.NextVisit.IsZero() {
-		lines = append(lines, c.T("Next visit: none scheduled", "Ziara ijayo: haijapangwa"))
+		lines = append(lines, c.Say("progress.no_visit"))
 	} else {
-		lines = append(lines, c.T("Next visit: ", "Ziara ijayo: ")+l.NextVisit.In(c.m.tz).Format("02/01/2006 15:04"))
+		at := l.NextVisit.In(c.zone())
+		lines = append(lines, c.Say("progress.visit", "date", at.Format("02/01/2006"), "time", at.Format("15:04")))
 	}
 	return Menu(strings.Join(lines, "\n")), nil
 }

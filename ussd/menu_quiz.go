@@ -6,7 +6,6 @@ import (
 	"hash/fnv"
 	"math/rand/v2"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/chanjo-health/chanjo/lessons"
@@ -16,33 +15,20 @@ import (
 // The states of "2 Quiz": the menu (StQuiz) lists the topics to practise
 // and the assessments open now; a question; the explanation of the answer
 // (practice only); the score; the screen of an assessment already taken.
+// The quiz under way is Work.Quiz.
 const (
-	StQuizQuestion State = "quiz.q"     // Arg: question index
-	StQuizExplain  State = "quiz.x"     // Arg: question index
-	StQuizScore    State = "quiz.score" // Arg: form ":" right ":" total
-	StQuizTaken    State = "quiz.taken" // Arg: form ":" right ":" total
-	StQuizRefused  State = "quiz.no"    // Arg: form ":" the form to take first
+	StQuizQuestion State = "qz.q"     // N: question index
+	StQuizExplain  State = "qz.x"     // N: question index
+	StQuizScore    State = "qz.score" // the score of Work.Quiz
+	StQuizTaken    State = "qz.taken" // Key: the form taken
+	StQuizRefused  State = "qz.no"    // Key: the form refused
 )
 
 // practiceLen is the number of questions of a practice quiz.
 const practiceLen = 5
 
-// The session keeps the quiz under way: its attempt and seed, its form and
-// topic, the question ids (practice only: an assessment's are the pack's),
-// and the options chosen, one digit a question ("-" unanswered). Once per
-// session it keeps the assessments open ("-": none).
-const (
-	varQuizAttempt   = "q.a"
-	varQuizSeed      = "q.s"
-	varQuizForm      = "q.f"
-	varQuizTopic     = "q.t"
-	varQuizQuestions = "q.q"
-	varQuizChosen    = "q.c"
-	varQuizOpen      = "q.o"
-)
-
 var quizTree = []Node{
-	{State: StQuiz, Show: showQuiz, Input: quizInput},
+	{State: StQuiz, Show: showQuiz},
 	{State: StQuizQuestion, Show: showQuestion, Input: questionInput},
 	{State: StQuizExplain, Show: showExplain, Input: explainInput},
 	{State: StQuizScore, Show: showScore},
@@ -56,70 +42,58 @@ func showQuiz(c *Ctx) (Screen, error) {
 		return Screen{}, err
 	}
 	var items []Item
-	for _, t := range c.m.pack.Topics {
-		items = append(items, Item{Label: t.Title.In(c.Lang())})
+	for _, t := range c.Pack().Topics {
+		items = append(items, Item{Label: t.Title.In(c.Lang()), Do: practise(t.ID)})
 	}
 	for _, f := range forms {
-		items = append(items, Item{Label: formName(c, f)})
+		items = append(items, Item{Label: formName(c, f), Do: assess(f)})
 	}
-	return Menu(c.T("Quiz: practise a topic", "Zoezi: jizoeze mada"), items...), nil
-}
-
-// quizInput starts what the nurse chose: a practice quiz, or an assessment.
-func quizInput(c *Ctx, in string) (Move, error) {
-	forms, err := openForms(c)
-	if err != nil {
-		return Move{}, err
-	}
-	n, err := strconv.Atoi(in)
-	topics := c.m.pack.Topics
-	switch {
-	case err != nil || n < 1 || n > len(topics)+len(forms):
-		return c.Invalid(), nil
-	case n <= len(topics):
-		return startPractice(c, topics[n-1].ID)
-	}
-	return startAssessment(c, forms[n-1-len(topics)])
+	return Menu(c.Say("quiz.title"), items...), nil
 }
 
 // openForms returns the assessments open now, read once per session.
 func openForms(c *Ctx) ([]lessons.Form, error) {
-	v := c.S.Var(varQuizOpen)
-	if v == "" {
-		ws, err := c.Store().OpenAssessments(c, c.m.now())
+	if c.S.Open == nil {
+		ws, err := storeOf[learningStore](c).OpenAssessments(c, c.Now())
 		if err != nil {
 			return nil, err
 		}
-		names := []string{"-"}
+		open := &OpenForms{}
 		for _, w := range ws {
-			names = append(names, w.Form)
+			open.Forms = append(open.Forms, lessons.Form(w.Form))
 		}
-		v = strings.Join(names, ",")
-		c.S.SetVar(varQuizOpen, v)
+		c.S.Open = open
 	}
-	var forms []lessons.Form
-	for _, f := range strings.Split(v, ",")[1:] {
-		forms = append(forms, lessons.Form(f))
-	}
-	return forms, nil
+	return c.S.Open.Forms, nil
 }
 
-// startPractice starts a practice quiz on topic: the questions she missed
-// the last time first, then others drawn at random.
-func startPractice(c *Ctx, topic string) (Move, error) {
-	missed, err := c.Store().MissedQuestions(c, c.S.Nurse.ID, topic)
-	if err != nil {
-		return Move{}, err
+// practise starts a practice quiz on topic, or takes up the one she left
+// midway at its first question without an answer.
+func practise(topic string) func(c *Ctx) (Move, error) {
+	return func(c *Ctx) (Move, error) {
+		if q := c.S.Quiz; q != nil && q.Form == lessons.Practice && q.Topic == topic {
+			if n := q.next(); n < len(q.Chosen) {
+				return Go(Frame{State: StQuizQuestion, N: n}), nil
+			}
+		}
+		seed := seedFor(c, topic)
+		id, missed, err := storeOf[learningStore](c).StartPractice(c, c.S.Nurse.ID, topic, seed)
+		if err != nil {
+			return Move{}, err
+		}
+		q := &Quiz{Attempt: id, Seed: seed, Form: lessons.Practice, Topic: topic}
+		for _, x := range pickPractice(c.Pack().Practice(topic), missed, uint64(seed), practiceLen) {
+			q.Questions = append(q.Questions, x.ID)
+			q.Chosen = append(q.Chosen, -1)
+		}
+		c.S.Quiz = q
+		return Go(Frame{State: StQuizQuestion}), nil
 	}
-	seed := seedFor(c, topic)
-	id, err := c.Store().StartAttempt(c, c.S.Nurse.ID, store.FormPractice, topic, seed)
-	if err != nil {
-		return Move{}, err
-	}
-	qs := pickPractice(c.m.pack.Practice(topic), missed, uint64(seed), practiceLen)
-	q := quiz{attempt: id, seed: seed, form: lessons.Practice, topic: topic, qs: qs}
-	q.keep(c)
-	return Go(StQuizQuestion, "0"), nil
+}
+
+// assess starts an assessment form (startAssessment).
+func assess(form lessons.Form) func(c *Ctx) (Move, error) {
+	return func(c *Ctx) (Move, error) { return startAssessment(c, form) }
 }
 
 // pickPractice returns n questions of bank: those missed (ids, oldest miss
@@ -145,184 +119,214 @@ func pickPractice(bank []lessons.Question, missed []string, seed uint64, n int) 
 // clock and what she starts, so that a test clock gives the same quiz.
 func seedFor(c *Ctx, what string) int64 {
 	h := fnv.New64a()
-	fmt.Fprintf(h, "%d|%d|%s", c.S.Nurse.ID, c.m.now().UnixNano(), what)
+	fmt.Fprintf(h, "%d|%d|%s", c.S.Nurse.ID, c.Now().UnixNano(), what)
 	return int64(h.Sum64() >> 1)
 }
 
 // startAssessment starts an assessment form, or resumes it at its first
 // question without an answer; a form she finished is not taken again, and
-// a later form is not started before the one before it (design.md
-// "Evaluation": the report compares the same nurses).
+// a later form is not started before the one before it (docs/domain.md
+// "Assessment": the report compares the same nurses).
 func startAssessment(c *Ctx, form lessons.Form) (Move, error) {
-	a, err := c.Store().AssessmentAttempt(c, c.S.Nurse.ID, string(form))
+	st := storeOf[learningStore](c)
+	a, err := st.AssessmentAttempt(c, c.S.Nurse.ID, string(form))
 	if errors.Is(err, store.ErrNotFound) {
-		before, err := c.Store().AssessmentBlocker(c, c.S.Nurse.ID, string(form))
+		before, err := st.AssessmentBlocker(c, c.S.Nurse.ID, string(form))
 		if err != nil {
 			return Move{}, err
 		}
 		if before != "" {
-			return Go(StQuizRefused, string(form)+":"+before), nil
+			return Go(Frame{State: StQuizRefused, Key: string(form)}), nil
 		}
 	}
 	if errors.Is(err, store.ErrNotFound) {
 		seed := seedFor(c, string(form))
 		var id int64
-		id, err = c.Store().StartAttempt(c, c.S.Nurse.ID, string(form), "", seed)
+		id, err = st.StartAttempt(c, c.S.Nurse.ID, string(form), "", seed)
 		a = store.Attempt{ID: id, Seed: seed}
 		if errors.Is(err, store.ErrAlreadyTaken) {
-			a, err = c.Store().AssessmentAttempt(c, c.S.Nurse.ID, string(form))
+			a, err = st.AssessmentAttempt(c, c.S.Nurse.ID, string(form))
 		}
 	}
 	if err != nil {
 		return Move{}, err
 	}
 	if a.Finished.Valid {
-		return Go(StQuizTaken, resultArg(form, lessons.Result{Right: a.Score, Total: a.Total})), nil
+		return Go(Frame{State: StQuizTaken, Key: string(form)}), nil
 	}
-	q := quiz{attempt: a.ID, seed: a.Seed, form: form, qs: c.m.pack.Assessment(form)}
-	next := len(q.qs)
-	for i, x := range q.qs {
+	q := &Quiz{Attempt: a.ID, Seed: a.Seed, Form: form}
+	for _, x := range c.Pack().Assessment(form) {
 		chosen, ok := a.Answers[x.ID]
 		if !ok {
-			chosen, next = -1, min(next, i)
+			chosen = -1
 		}
-		q.chosen = append(q.chosen, chosen)
+		q.Chosen = append(q.Chosen, chosen)
 	}
-	if next == len(q.qs) {
-		return finishQuiz(c, q)
+	c.S.Quiz = q
+	if n := q.next(); n < len(q.Chosen) {
+		return Go(Frame{State: StQuizQuestion, N: n}), nil
 	}
-	q.keep(c)
-	return Go(StQuizQuestion, strconv.Itoa(next)), nil
+	notice, err := finishQuiz(c)
+	return Go(Frame{State: StQuizScore}).Say(notice), err
 }
 
 func showQuestion(c *Ctx) (Screen, error) {
-	q, n, ok := quizAt(c)
+	q, qs, n, ok := quizAt(c)
 	if !ok {
-		return Menu(c.T("This quiz has ended.", "Zoezi hili limekwisha.")), nil
+		return Menu(c.Say("quiz.ended")), nil
 	}
-	x := q.qs[n]
-	return Menu(lessons.QuestionScreen(x, lessons.Shuffle(x, uint64(q.seed)), n+1, len(q.qs), c.Lang())), nil
+	x := qs[n]
+	// The options are items without an action: their number goes to
+	// questionInput, which records it. The screen reads as QuestionScreen,
+	// the text the lint measured.
+	head, options := c.Pack().QuestionParts(x, lessons.Shuffle(x, uint64(q.Seed)), n+1, len(qs), c.Lang())
+	items := make([]Item, len(options))
+	for i, o := range options {
+		items[i] = Item{Label: o}
+	}
+	return Menu(head, items...), nil
 }
 
-// questionInput records the answer before anything else is shown. Practice
-// shows the explanation of the option chosen; an assessment goes on to the
-// next question without telling right from wrong, and gives the score at
-// the end (see the package doc).
+// questionInput records the answer before anything else is shown. The
+// options are the screen's items (Pack.QuestionParts), shuffled per attempt: lessons.Pick says which one a
+// number is (the screen's items carry no action). Practice shows the explanation of the option chosen; an
+// assessment goes on to the next question without telling right from
+// wrong, and gives the score at the end (see the package doc).
 func questionInput(c *Ctx, in string) (Move, error) {
-	q, n, ok := quizAt(c)
+	q, qs, n, ok := quizAt(c)
 	if !ok {
 		return c.Invalid(), nil
 	}
-	x := q.qs[n]
-	chosen, ok := lessons.Pick(lessons.Shuffle(x, uint64(q.seed)), in)
+	x := qs[n]
+	chosen, ok := lessons.Pick(lessons.Shuffle(x, uint64(q.Seed)), in)
 	if !ok {
 		return c.Invalid(), nil
 	}
-	if err := c.Store().RecordAnswer(c, q.attempt, x.ID, x.Topic, chosen, chosen == x.Answer()); err != nil {
+	if err := storeOf[learningStore](c).RecordAnswer(c, q.Attempt, x.ID, x.Topic, chosen, chosen == x.Answer()); err != nil {
 		return Move{}, err
 	}
-	q.chosen[n] = chosen
-	q.keep(c)
-	if q.form == lessons.Practice {
-		return Replace(StQuizExplain, strconv.Itoa(n)), nil
+	q.Chosen[n] = chosen
+	if q.Form == lessons.Practice {
+		return Replace(Frame{State: StQuizExplain, N: n}), nil
 	}
-	return nextQuestion(c, q, n)
+	return nextQuestion(c, n)
 }
 
 func showExplain(c *Ctx) (Screen, error) {
-	q, n, ok := quizAt(c)
-	if !ok || q.chosen[n] < 0 {
-		return Menu(c.T("This quiz has ended.", "Zoezi hili limekwisha.")), nil
+	q, qs, n, ok := quizAt(c)
+	if !ok || q.Chosen[n] < 0 {
+		return Menu(c.Say("quiz.ended")), nil
 	}
-	return Page(lessons.ExplainScreen(q.qs[n], q.chosen[n], c.Lang())), nil
+	return Page(c.Pack().ExplainScreen(qs[n], q.Chosen[n], c.Lang())), nil
 }
 
 func explainInput(c *Ctx, in string) (Move, error) {
-	q, n, ok := quizAt(c)
+	_, _, n, ok := quizAt(c)
 	if in != "1" || !ok {
 		return c.Invalid(), nil
 	}
-	return nextQuestion(c, q, n)
+	return nextQuestion(c, n)
 }
 
-func nextQuestion(c *Ctx, q quiz, n int) (Move, error) {
-	if n+1 < len(q.qs) {
-		return Replace(StQuizQuestion, strconv.Itoa(n+1)), nil
+func nextQuestion(c *Ctx, n int) (Move, error) {
+	if n+1 < len(c.S.Quiz.Chosen) {
+		return Replace(Frame{State: StQuizQuestion, N: n + 1}), nil
 	}
-	return finishQuiz(c, q)
+	notice, err := finishQuiz(c)
+	return Replace(Frame{State: StQuizScore}).Say(notice), err
 }
 
-// finishQuiz records the score, notes it in the learner and, for practice,
-// records the topic's completion when the score completes it.
-func finishQuiz(c *Ctx, q quiz) (Move, error) {
-	r := lessons.Score(q.qs, q.chosen)
-	if err := c.Store().FinishAttempt(c, q.attempt, r.Right, r.Total); err != nil {
-		return Move{}, err
+// finishQuiz records the score of Work.Quiz, notes it in the learner and,
+// for practice, records the topic's completion when the score completes
+// it, which it returns a notice of.
+func finishQuiz(c *Ctx) (string, error) {
+	q := c.S.Quiz
+	r := lessons.Score(q.questions(c.Pack()), q.Chosen)
+	if err := storeOf[learningStore](c).FinishAttempt(c, q.Attempt, r.Right, r.Total); err != nil {
+		return "", err
 	}
 	l, err := learnerOf(c)
 	if err != nil {
-		return Move{}, err
+		return "", err
 	}
 	notice := ""
-	if q.form == lessons.Practice {
-		l.Scored(q.topic, r)
-		won, err := completeTopic(c, l, q.topic)
+	if q.Form == lessons.Practice {
+		l.Scored(q.Topic, r)
+		won, err := completeTopic(c, l, q.Topic)
 		if err != nil {
-			return Move{}, err
+			return "", err
 		}
-		if t, _ := c.m.pack.Topic(q.topic); won {
-			notice = fmt.Sprintf(c.T("You completed the topic %s! An SMS is on its way.", "Umekamilisha mada %s! Utapata SMS."), t.Title.In(c.Lang()))
+		if t, _ := c.Pack().Topic(q.Topic); won {
+			notice = c.Say("quiz.topic_won", "topic", t.Title.In(c.Lang()))
 		}
 	} else {
-		l.Assessed[q.form] = r
+		l.Assessed[q.Form] = r
 	}
 	keepLearner(c, l)
-	for _, k := range []string{varQuizAttempt, varQuizSeed, varQuizForm, varQuizTopic, varQuizQuestions, varQuizChosen} {
-		delete(c.S.Vars, k)
-	}
-	return Replace(StQuizScore, resultArg(q.form, r)).Say(notice), nil
+	return notice, nil
 }
 
 func showScore(c *Ctx) (Screen, error) {
-	form, r := resultOf(c.Arg())
+	q := c.S.Quiz
+	if q == nil {
+		return Menu(c.Say("quiz.ended")), nil
+	}
+	r := lessons.Score(q.questions(c.Pack()), q.Chosen)
 	score := fmt.Sprintf("%d/%d (%d%%)", r.Right, r.Total, percent(r))
 	switch {
-	case form != lessons.Practice:
-		return Menu(fmt.Sprintf(c.T("%s done. Your score: %s. Thank you!", "%s imekamilika. Alama zako: %s. Asante!"), formName(c, form), score)), nil
+	case q.Form != lessons.Practice:
+		return Menu(c.Say("quiz.form_score", "form", formName(c, q.Form), "score", score)), nil
 	case r.Right < r.Total:
-		return Menu(c.T("Your score: ", "Alama zako: ") + score + c.T(". Questions you missed come back in your next quiz.",
-			". Maswali uliyokosa yatarudi kwenye zoezi lijalo.")), nil
+		return Menu(c.Say("quiz.score_missed", "score", score)), nil
 	}
-	return Menu(c.T("Your score: ", "Alama zako: ") + score + c.T(". Well done!", ". Hongera!")), nil
+	return Menu(c.Say("quiz.score_all", "score", score)), nil
 }
 
+// showTaken shows the score of an assessment she took already.
 func showTaken(c *Ctx) (Screen, error) {
-	form, r := resultOf(c.Arg())
-	return Menu(fmt.Sprintf(c.T("You have already taken the %s (score %d/%d). Each assessment is taken once.",
-		"Umeshafanya %s (alama %d/%d). Kila tathmini hufanywa mara moja tu."),
-		strings.ToLower(formName(c, form)), r.Right, r.Total)), nil
+	form, ok := formAt(c)
+	if !ok {
+		return Menu(c.Say("quiz.ended")), nil
+	}
+	a, err := storeOf[learningStore](c).AssessmentAttempt(c, c.S.Nurse.ID, string(form))
+	if err != nil {
+		return Screen{}, err
+	}
+	return Menu(c.Say("quiz.taken", "form", strings.ToLower(formName(c, form)), "score", fmt.Sprintf("%d/%d", a.Score, a.Total))), nil
 }
 
 // showRefused says why a later assessment cannot start: she has not taken
 // the one before, and only her supervisor can exempt her from it.
 func showRefused(c *Ctx) (Screen, error) {
-	form, before, _ := strings.Cut(c.Arg(), ":")
-	return Menu(fmt.Sprintf(c.T("You cannot take the %s: you have not taken the %s. Your supervisor can record an exemption.",
-		"Huwezi kufanya %s: hujafanya %s. Msimamizi wako anaweza kuandika ruhusa."),
-		strings.ToLower(formName(c, lessons.Form(form))), strings.ToLower(formName(c, lessons.Form(before))))), nil
+	form, ok := formAt(c)
+	if !ok {
+		return Menu(c.Say("quiz.ended")), nil
+	}
+	before, err := storeOf[learningStore](c).AssessmentBlocker(c, c.S.Nurse.ID, string(form))
+	if err != nil {
+		return Screen{}, err
+	}
+	return Menu(c.Say("quiz.refused", "form", strings.ToLower(formName(c, form)), "other", strings.ToLower(formName(c, lessons.Form(before))))), nil
+}
+
+// formAt returns the assessment form of the current frame, false for
+// one the pack does not have.
+func formAt(c *Ctx) (lessons.Form, bool) {
+	f := lessons.Form(c.S.Top().Key)
+	return f, slices.Contains(lessons.Assessments, f)
 }
 
 // formName names an assessment form for a menu line.
 func formName(c *Ctx, f lessons.Form) string {
 	switch f {
 	case lessons.Baseline:
-		return c.T("Baseline assessment", "Tathmini ya awali")
+		return c.Say("quiz.baseline")
 	case lessons.Midline:
-		return c.T("Midline assessment", "Tathmini ya kati")
+		return c.Say("quiz.midline")
 	case lessons.Endline:
-		return c.T("Endline assessment", "Tathmini ya mwisho")
+		return c.Say("quiz.endline")
 	}
-	return c.T("Quiz", "Zoezi")
+	return c.Say("quiz.practice")
 }
 
 // percent is a score in whole percent, rounded down as the store reports it.
@@ -333,75 +337,40 @@ func percent(r lessons.Result) int {
 	return r.Right * 100 / r.Total
 }
 
-func resultArg(form lessons.Form, r lessons.Result) string {
-	return string(form) + ":" + strconv.Itoa(r.Right) + ":" + strconv.Itoa(r.Total)
-}
-
-func resultOf(arg string) (lessons.Form, lessons.Result) {
-	parts := strings.Split(arg, ":")
-	if len(parts) != 3 {
-		return lessons.Practice, lessons.Result{}
+// questions returns the questions of q: a practice quiz's by their ids,
+// an assessment's its form's in the pack.
+func (q *Quiz) questions(p *lessons.Pack) []lessons.Question {
+	if q.Form != lessons.Practice {
+		return p.Assessment(q.Form)
 	}
-	right, _ := strconv.Atoi(parts[1])
-	total, _ := strconv.Atoi(parts[2])
-	return lessons.Form(parts[0]), lessons.Result{Right: right, Total: total}
-}
-
-// quiz is the quiz under way, as the session keeps it.
-type quiz struct {
-	attempt int64
-	seed    int64
-	form    lessons.Form
-	topic   string
-	qs      []lessons.Question
-	chosen  []int // index in the question's options, -1 unanswered
-}
-
-func (q quiz) keep(c *Ctx) {
-	var ids []string
-	if q.form == lessons.Practice {
-		for _, x := range q.qs {
-			ids = append(ids, x.ID)
+	qs := make([]lessons.Question, 0, len(q.Questions))
+	for _, id := range q.Questions {
+		if x, ok := p.Question(id); ok {
+			qs = append(qs, x)
 		}
 	}
-	chosen := make([]byte, len(q.qs))
-	for i := range chosen {
-		chosen[i] = '-'
-		if i < len(q.chosen) && q.chosen[i] >= 0 {
-			chosen[i] = byte('0' + q.chosen[i])
-		}
-	}
-	c.S.SetVar(varQuizAttempt, strconv.FormatInt(q.attempt, 10))
-	c.S.SetVar(varQuizSeed, strconv.FormatInt(q.seed, 10))
-	c.S.SetVar(varQuizForm, string(q.form))
-	c.S.SetVar(varQuizTopic, q.topic)
-	c.S.SetVar(varQuizQuestions, strings.Join(ids, ","))
-	c.S.SetVar(varQuizChosen, string(chosen))
+	return qs
 }
 
-// quizAt returns the quiz in the session and the question of the current
-// frame; false when there is none (it ended, or the pack changed).
-func quizAt(c *Ctx) (quiz, int, bool) {
-	q := quiz{form: lessons.Form(c.S.Var(varQuizForm)), topic: c.S.Var(varQuizTopic)}
-	var err1, err2 error
-	q.attempt, err1 = strconv.ParseInt(c.S.Var(varQuizAttempt), 10, 64)
-	q.seed, err2 = strconv.ParseInt(c.S.Var(varQuizSeed), 10, 64)
-	if q.form == lessons.Practice {
-		for _, id := range strings.Split(c.S.Var(varQuizQuestions), ",") {
-			if x, ok := c.m.pack.Question(id); ok {
-				q.qs = append(q.qs, x)
-			}
-		}
-	} else {
-		q.qs = c.m.pack.Assessment(q.form)
-	}
-	for _, b := range []byte(c.S.Var(varQuizChosen)) {
-		q.chosen = append(q.chosen, int(b)-'0')
-		if b == '-' {
-			q.chosen[len(q.chosen)-1] = -1
+// next returns the first question without an answer, len(Chosen) when
+// every one has one.
+func (q *Quiz) next() int {
+	for i, c := range q.Chosen {
+		if c < 0 {
+			return i
 		}
 	}
-	n, err := strconv.Atoi(c.Arg())
-	ok := err1 == nil && err2 == nil && err == nil && n >= 0 && n < len(q.qs) && len(q.chosen) == len(q.qs)
-	return q, n, ok
+	return len(q.Chosen)
+}
+
+// quizAt returns the quiz in the session, its questions and the question
+// of the current frame; false when there is none (it ended, or the pack
+// changed).
+func quizAt(c *Ctx) (*Quiz, []lessons.Question, int, bool) {
+	q, n := c.S.Quiz, c.S.Top().N
+	if q == nil {
+		return nil, nil, 0, false
+	}
+	qs := q.questions(c.Pack())
+	return q, qs, n, n >= 0 && n < len(qs) && len(q.Chosen) == len(qs)
 }

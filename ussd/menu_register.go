@@ -1,7 +1,7 @@
 package ussd
 
 import (
-	"strconv"
+	"context"
 	"strings"
 	"time"
 	"unicode"
@@ -10,82 +10,91 @@ import (
 	"github.com/chanjo-health/chanjo/store"
 )
 
-// The states of registration, where an unknown number starts.
+// The states of registration, where an unknown number starts. What she
+// types is kept in Work.Reg.
 const (
 	StRegister    State = "reg"
 	StRegName     State = "reg.name"
 	StRegFacility State = "reg.fac"
-	StRegConfirm  State = "reg.ok"
+	StRegConfirm  State = "reg.ok" // Key: the sub-county she picked, if any
 	StRegConsent  State = "reg.consent"
 	StRegRefused  State = "reg.refused"
-	StRegPlace    State = "reg.place" // Arg: offset in the list
+	StRegPlace    State = "reg.place"
 )
 
-// Vars of registration.
-const (
-	varName     = "reg.name"
-	varFacility = "reg.fac"
-	varKnown    = "reg.known"
-	// varConsent holds when she agreed (Unix seconds), recorded with her
-	// registration.
-	varConsent = "reg.consent"
-)
+// registerStore is what registration needs of the database.
+type registerStore interface {
+	Register(ctx context.Context, r store.Registration) (store.Worker, error)
+	RecordConsent(ctx context.Context, workerID int64, via string, at time.Time) error
+	FacilityKnown(ctx context.Context, code string) (bool, error)
+	SubCounties(ctx context.Context) ([]string, error)
+}
 
 var registerTree = []Node{
-	{State: StRegister, Show: showRegister, Input: registerInput},
+	{State: StRegister, Show: showRegister},
 	{State: StRegName, Show: showRegName, Input: regNameInput},
 	{State: StRegFacility, Show: showRegFacility, Input: regFacilityInput},
-	{State: StRegConfirm, Show: showRegConfirm, Input: regConfirmInput},
-	{State: StRegConsent, Show: showRegConsent, Input: regConsentInput},
+	{State: StRegConfirm, Show: showRegConfirm},
+	{State: StRegConsent, Show: showRegConsent},
 	{State: StRegRefused, Show: showRegRefused},
 	{State: StRegPlace, Show: showRegPlace},
 }
 
-// showRegister asks for the language first, in both, so that every later
+// showRegister asks for the language first, in every language, so that every later
 // screen of registration is in the nurse's own.
 func showRegister(c *Ctx) (Screen, error) {
-	sc := Menu("Welcome to Chanjo, learning for immunization nurses. To register, choose a language / Chagua lugha:",
-		Item{Label: "English"}, Item{Label: "Kiswahili"})
+	sc := Menu(inEveryLanguage(c, "register.choose")+":", languageItems(c, registerIn)...)
 	sc.Top = true
 	return sc, nil
 }
 
-func registerInput(c *Ctx, in string) (Move, error) {
-	lang := map[string]string{"1": "en", "2": "sw"}[in]
-	if lang == "" {
-		return Retry("Invalid choice / Chaguo si sahihi."), nil
+// registerIn starts registration in lang.
+func registerIn(lang string) func(c *Ctx) (Move, error) {
+	return func(c *Ctx) (Move, error) {
+		c.S.Nurse.Lang = lang
+		c.S.Reg = &RegDraft{}
+		return Go(Frame{State: StRegConsent}), nil
 	}
-	c.S.Nurse.Lang = lang
-	return Go(StRegConsent, ""), nil
+}
+
+// inEveryLanguage is the catalogue's text key in every language the pack
+// declares, joined by " / ": what a screen says before she chose hers.
+func inEveryLanguage(c *Ctx, key string) string {
+	var texts []string
+	for _, l := range c.Pack().Languages() {
+		texts = append(texts, c.Pack().Say(l.Code, key))
+	}
+	return strings.Join(texts, " / ")
+}
+
+// draft returns the registration being typed, new when the session lost it.
+func draft(c *Ctx) *RegDraft {
+	if c.S.Reg == nil {
+		c.S.Reg = &RegDraft{}
+	}
+	return c.S.Reg
 }
 
 // showRegConsent tells her, in her language, what is kept and why and how
-// to stop, before anything about her is kept (design.md "Privacy and
-// consent").
+// to stop, before anything about her is kept (docs/privacy.md).
 func showRegConsent(c *Ctx) (Screen, error) {
-	return Menu(c.T("We keep your name, number, facility and scores so your mentor and supervisor can help you. SMS STOP to stop; they can erase it.",
-		"Tunahifadhi jina, namba, kituo na alama zako ili mshauri na msimamizi wakusaidie. Tuma STOP kuacha; wanaweza kuzifuta."),
-		Item{Label: c.T("I agree", "Nakubali")}, Item{Label: c.T("No", "Hapana")}), nil
+	return Menu(c.Say("register.consent"),
+		Item{Label: c.Say("register.agree"), Do: agree},
+		Item{Label: c.Say("register.no"), Do: func(*Ctx) (Move, error) { return Reset(Frame{State: StRegRefused}), nil }}), nil
 }
 
-func regConsentInput(c *Ctx, in string) (Move, error) {
-	switch in {
-	case "1":
-		c.S.SetVar(varConsent, strconv.FormatInt(c.m.now().Unix(), 10))
-		return Go(StRegName, ""), nil
-	case "2":
-		return Reset(StRegRefused, ""), nil
-	}
-	return c.Invalid(), nil
+// agree notes when she agreed, recorded with her registration.
+func agree(c *Ctx) (Move, error) {
+	draft(c).Consent = c.Now().Unix()
+	return Go(Frame{State: StRegName}), nil
 }
 
 func showRegRefused(c *Ctx) (Screen, error) {
-	return End(c.T("Nothing about you was kept. Dial again if you change your mind.",
-		"Hakuna chochote kukuhusu kilichohifadhiwa. Piga tena ukibadilisha nia.")), nil
+	return End(c.Say("register.refused")), nil
 }
 
 func showRegName(c *Ctx) (Screen, error) {
-	return FreeText(c.T("Type your full name:", "Andika jina lako kamili:")), nil
+	return FreeText(c.Say("register.name")), nil
 }
 
 const maxNameLen = 40
@@ -95,10 +104,10 @@ const maxNameLen = 40
 func regNameInput(c *Ctx, in string) (Move, error) {
 	name := strings.Join(strings.Fields(in), " ")
 	if !validName(name) {
-		return Retry(c.T("Please type your name in letters (at most 40).", "Tafadhali andika jina lako kwa herufi (hadi 40).")), nil
+		return Retry(c.Say("register.bad_name")), nil
 	}
-	c.S.SetVar(varName, name)
-	return Go(StRegFacility, ""), nil
+	draft(c).Name = name
+	return Go(Frame{State: StRegFacility}), nil
 }
 
 // validName reports whether name is at most maxNameLen characters of the
@@ -117,105 +126,78 @@ func validName(name string) bool {
 }
 
 func showRegFacility(c *Ctx) (Screen, error) {
-	return Entry(c.T("Type your facility code (the MFL code, numbers only):",
-		"Andika namba ya kituo chako (namba ya MFL, tarakimu tu):")), nil
+	return Entry(c.Say("register.facility")), nil
 }
 
 func regFacilityInput(c *Ctx, in string) (Move, error) {
 	code := strings.TrimSpace(in)
 	if len(code) < 4 || len(code) > 8 || strings.Trim(code, "0123456789") != "" {
-		return Retry(c.T("A facility code is 4 to 8 digits.", "Namba ya kituo ni tarakimu 4 hadi 8.")), nil
+		return Retry(c.Say("register.bad_facility")), nil
 	}
-	known, err := c.Store().FacilityKnown(c, code)
+	known, err := storeOf[registerStore](c).FacilityKnown(c, code)
 	if err != nil {
 		return Move{}, err
 	}
-	c.S.SetVar(varFacility, code)
-	c.S.SetVar(varKnown, map[bool]string{true: "1", false: "0"}[known])
+	d := draft(c)
+	d.Facility, d.Known = code, known
 	if !known {
-		return Go(StRegPlace, "0"), nil
+		return Go(Frame{State: StRegPlace}), nil
 	}
-	return Go(StRegConfirm, ""), nil
+	return Go(Frame{State: StRegConfirm}), nil
 }
 
 // showRegPlace lets a nurse whose facility code the roster does not know
-// pick her sub-county from the roster's, so her supervisor sees her; the
-// choice is the confirmation's argument (its number in the list, 1 on).
+// pick her sub-county from the roster's, so her supervisor sees her; a long
+// list goes on over "98 More" pages.
 func showRegPlace(c *Ctx) (Screen, error) {
-	places, err := c.Store().SubCounties(c)
+	places, err := storeOf[registerStore](c).SubCounties(c)
 	if err != nil {
 		return Screen{}, err
 	}
 	items := make([]Item, 0, len(places)+1)
-	for i, p := range places {
-		items = append(items, Item{Label: cut(p, 30), State: StRegConfirm, Arg: strconv.Itoa(i + 1)})
+	for _, p := range places {
+		items = append(items, Item{Label: cut(p, 30), To: Frame{State: StRegConfirm, Key: p}})
 	}
-	items = append(items, Item{Label: c.T("Not listed", "Haipo kwenye orodha"), State: StRegConfirm})
-	return Menu(c.T("Facility not on our list. Your sub-county:", "Kituo hakiko kwenye orodha. Kaunti ndogo yako:"),
-		window(c, items, StRegPlace)...), nil
-}
-
-// regPlace returns the sub-county picked on showRegPlace, "" for none.
-func regPlace(c *Ctx) (string, error) {
-	n, err := strconv.Atoi(c.Arg())
-	if err != nil || n < 1 {
-		return "", nil
-	}
-	places, err := c.Store().SubCounties(c)
-	if err != nil || n > len(places) {
-		return "", err
-	}
-	return places[n-1], nil
+	items = append(items, Item{Label: c.Say("register.not_listed"), To: Frame{State: StRegConfirm}})
+	return Menu(c.Say("register.place"), items...), nil
 }
 
 func showRegConfirm(c *Ctx) (Screen, error) {
-	text := c.T("Name: ", "Jina: ") + c.S.Var(varName) + "\n" + c.T("Facility: ", "Kituo: ") + c.S.Var(varFacility)
-	if c.S.Var(varKnown) != "1" {
-		text += c.T(" (not on our list: your supervisor will check it)", " (haiko kwenye orodha: msimamizi ataikagua)")
+	d := draft(c)
+	facility := c.Say("register.confirm_facility", "code", d.Facility)
+	if !d.Known {
+		facility = c.Say("register.confirm_unknown", "code", d.Facility)
 	}
-	place, err := regPlace(c)
-	if err != nil {
-		return Screen{}, err
+	text := c.Say("register.confirm", "name", d.Name) + "\n" + facility
+	if place := c.S.Top().Key; place != "" {
+		text += "\n" + c.Say("register.confirm_place", "place", place)
 	}
-	if place != "" {
-		text += "\n" + c.T("Sub-county: ", "Kaunti ndogo: ") + place
-	}
-	return Menu(text, Item{Label: c.T("Register", "Jisajili")}), nil
+	return Menu(text, Item{Label: c.Say("register.register"), Do: register}), nil
 }
 
-// regConfirmInput saves the registration before the next screen: pending,
-// or active at once with open enrolment.
-func regConfirmInput(c *Ctx, in string) (Move, error) {
-	if in != "1" {
-		return c.Invalid(), nil
-	}
-	place, err := regPlace(c)
-	if err != nil {
-		return Move{}, err
-	}
-	w, err := c.Store().Register(c, store.Registration{
-		Phone: c.Phone, Name: c.S.Var(varName), FacilityCode: c.S.Var(varFacility), SubCounty: place,
+// register saves the registration before the next screen: pending, or
+// active at once with open enrolment.
+func register(c *Ctx) (Move, error) {
+	d, st := draft(c), storeOf[registerStore](c)
+	w, err := st.Register(c, store.Registration{
+		Phone: c.Phone, Name: d.Name, FacilityCode: d.Facility, SubCounty: c.S.Top().Key,
 		Language: c.Lang(), Active: c.OpenEnrolment(),
 	})
 	if err != nil {
 		return Move{}, err
 	}
-	if err := c.Store().RecordConsent(c, w.ID, store.ConsentUSSD, consentTime(c)); err != nil {
+	// A session that lost when she agreed records now.
+	agreed := c.Now()
+	if d.Consent != 0 {
+		agreed = time.Unix(d.Consent, 0)
+	}
+	if err := st.RecordConsent(c, w.ID, store.ConsentUSSD, agreed); err != nil {
 		return Move{}, err
 	}
-	c.S.Vars = nil
-	c.S.Nurse = nurseOf(w, c.m.now())
+	c.S.Work = Work{}
+	c.S.Nurse = nurseOf(w, c.Now())
 	if w.Status != store.StatusActive {
-		return Reset(StPending, ""), nil
+		return Reset(Frame{State: StPending}), nil
 	}
-	return Reset(StHome, "").Say(c.T("Welcome to Chanjo!", "Karibu Chanjo!")), nil
-}
-
-// consentTime is when she agreed on the consent screen; now for a session
-// that lost it.
-func consentTime(c *Ctx) time.Time {
-	if sec, err := strconv.ParseInt(c.S.Var(varConsent), 10, 64); err == nil {
-		return time.Unix(sec, 0)
-	}
-	return c.m.now()
+	return Reset(Frame{State: StHome}).Say(c.Say("register.welcome")), nil
 }

@@ -1,5 +1,7 @@
 package ussd
 
+import "context"
+
 // The states of Settings.
 const (
 	StSetLang State = "set.lang"
@@ -7,74 +9,89 @@ const (
 	StAbout   State = "set.about"
 )
 
+// settingsStore is what Settings needs of the database.
+type settingsStore interface {
+	SetLanguage(ctx context.Context, workerID int64, lang string) error
+	SetOptOut(ctx context.Context, phone string, out bool) (bool, error)
+}
+
 var settingsTree = []Node{
 	{State: StSettings, Show: showSettings},
-	{State: StSetLang, Show: showSetLang, Input: setLangInput},
-	{State: StSetSMS, Show: showSetSMS, Input: setSMSInput},
+	{State: StSetLang, Show: showSetLang},
+	{State: StSetSMS, Show: showSetSMS},
 	{State: StAbout, Show: showAbout},
 }
 
 func showSettings(c *Ctx) (Screen, error) {
-	sms := c.T("SMS messages: on", "Ujumbe wa SMS: umewashwa")
+	sms := c.Say("prefs.sms_on")
 	if c.S.Nurse.OptedOut {
-		sms = c.T("SMS messages: off", "Ujumbe wa SMS: umezimwa")
+		sms = c.Say("prefs.sms_off")
 	}
-	return Menu(c.T("Settings", "Mipangilio"),
-		Item{Label: c.T("Language: English", "Lugha: Kiswahili"), State: StSetLang},
-		Item{Label: sms, State: StSetSMS},
-		Item{Label: c.T("About Chanjo", "Kuhusu Chanjo"), State: StAbout}), nil
+	return Menu(c.Say("prefs.title"),
+		Item{Label: c.Say("prefs.language", "language", languageName(c, c.Lang())), To: Frame{State: StSetLang}},
+		Item{Label: sms, To: Frame{State: StSetSMS}},
+		Item{Label: c.Say("prefs.about_item"), To: Frame{State: StAbout}}), nil
 }
 
 // showAbout is longer than one screen: it is read with "98 More".
 func showAbout(c *Ctx) (Screen, error) {
-	return Menu(c.T(
-		"Chanjo helps immunization nurses learn on any phone: short lessons, quizzes, stock calculators and questions to your mentor.\n"+
-			"Tips come by SMS to this number: reply STOP to end them, START to get them again, HELP for the USSD code.\n"+
-			"Your supervisor sees your progress.",
-		"Chanjo inasaidia wauguzi wa chanjo kujifunza kwa simu yoyote: masomo mafupi, mazoezi, hesabu ya akiba na maswali kwa mshauri wako.\n"+
-			"Vidokezo huja kwa SMS kwa namba hii: jibu ACHA kuvisimamisha, START kuvipata tena, HELP kwa namba ya USSD.\n"+
-			"Msimamizi wako huona maendeleo yako.")), nil
+	return Menu(c.Say("prefs.about_what") + "\n" + c.Say("prefs.about_sms") + "\n" + c.Say("prefs.about_who")), nil
 }
 
+// showSetLang lists the languages the pack declares, each by its own name.
 func showSetLang(c *Ctx) (Screen, error) {
-	return Menu(c.T("Choose your language", "Chagua lugha yako"),
-		Item{Label: "English"}, Item{Label: "Kiswahili"}), nil
+	return Menu(c.Say("prefs.choose_language"), languageItems(c, setLang)...), nil
 }
 
-// setLangInput stores the language on the worker before the next screen,
-// which is already in the new language.
-func setLangInput(c *Ctx, in string) (Move, error) {
-	lang := map[string]string{"1": "en", "2": "sw"}[in]
-	if lang == "" {
-		return c.Invalid(), nil
+// languageItems are the pack's languages, by their own names, each doing
+// what do returns for its code.
+func languageItems(c *Ctx, do func(code string) func(c *Ctx) (Move, error)) []Item {
+	langs := c.Pack().Languages()
+	items := make([]Item, len(langs))
+	for i, l := range langs {
+		items[i] = Item{Label: l.Name, Do: do(l.Code)}
 	}
-	if err := c.Store().SetLanguage(c, c.S.Nurse.ID, lang); err != nil {
-		return Move{}, err
+	return items
+}
+
+// languageName is the name of language code in itself.
+func languageName(c *Ctx, code string) string {
+	for _, l := range c.Pack().Languages() {
+		if l.Code == code {
+			return l.Name
+		}
 	}
-	c.S.Nurse.Lang = lang
-	return Back().Say(c.T("Language saved.", "Lugha imehifadhiwa.")), nil
+	return code
+}
+
+// setLang stores the language on the worker before the next screen, which
+// is already in the new language.
+func setLang(lang string) func(c *Ctx) (Move, error) {
+	return func(c *Ctx) (Move, error) {
+		if err := storeOf[settingsStore](c).SetLanguage(c, c.S.Nurse.ID, lang); err != nil {
+			return Move{}, err
+		}
+		c.S.Nurse.Lang = lang
+		return Back().Say(c.Say("prefs.language_saved")), nil
+	}
 }
 
 func showSetSMS(c *Ctx) (Screen, error) {
 	if c.S.Nurse.OptedOut {
-		return Menu(c.T("SMS tips and reminders are off.", "Vidokezo na vikumbusho vya SMS vimezimwa."),
-			Item{Label: c.T("Turn on", "Washa")}), nil
+		return Menu(c.Say("prefs.sms_are_off"), Item{Label: c.Say("prefs.turn_on"), Do: switchSMS}), nil
 	}
-	return Menu(c.T("SMS tips and reminders are on.", "Vidokezo na vikumbusho vya SMS vimewashwa."),
-		Item{Label: c.T("Turn off", "Zima")}), nil
+	return Menu(c.Say("prefs.sms_are_on"), Item{Label: c.Say("prefs.turn_off"), Do: switchSMS}), nil
 }
 
-func setSMSInput(c *Ctx, in string) (Move, error) {
-	if in != "1" {
-		return c.Invalid(), nil
-	}
+// switchSMS turns her SMS tips and reminders off when on, on when off.
+func switchSMS(c *Ctx) (Move, error) {
 	out := !c.S.Nurse.OptedOut
-	if _, err := c.Store().SetOptOut(c, c.Phone, out); err != nil {
+	if _, err := storeOf[settingsStore](c).SetOptOut(c, c.Phone, out); err != nil {
 		return Move{}, err
 	}
 	c.S.Nurse.OptedOut = out
 	if out {
-		return Back().Say(c.T("SMS messages turned off.", "Ujumbe wa SMS umezimwa.")), nil
+		return Back().Say(c.Say("prefs.sms_turned_off")), nil
 	}
-	return Back().Say(c.T("SMS messages turned on.", "Ujumbe wa SMS umewashwa.")), nil
+	return Back().Say(c.Say("prefs.sms_turned_on")), nil
 }

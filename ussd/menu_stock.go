@@ -1,196 +1,193 @@
 package ussd
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/chanjo-health/chanjo/lessons/stock"
 )
 
-// The states of the stock calculator. The argument of a calculator's
-// screens is its key ("order-quantity"); a question's is the key and the
-// field's index ("order-quantity:1").
+// The states of the stock calculators, rendered from the calculator table
+// of package stock. A frame's Key is the calculator's name (for a group,
+// its first calculator's) and a question's N the index of its input; the
+// numbers typed are in the session's Work.Calc.
 const (
-	StStockNeed    State = "stk.need"
+	StStockGroup   State = "stk.need"
 	StStockVaccine State = "stk.vac"
 	StStockAsk     State = "stk.ask"
 	StStockConfirm State = "stk.ok"
 	StStockResult  State = "stk.res"
 )
 
+// stockStore is what the stock calculators need of the database: the
+// completed calculation is stored for the nurse, with her facility.
+type stockStore interface {
+	SaveCalculationFor(ctx context.Context, workerID int64, calculator, vaccine string, inputs, result []byte, status string) error
+}
+
 var stockTree = []Node{
-	{State: StStock, Show: showStock, Input: stockInput},
-	{State: StStockNeed, Show: showStockNeed, Input: stockNeedInput},
-	{State: StStockVaccine, Show: showStockVaccine, Input: stockVaccineInput},
+	{State: StStock, Show: showStock},
+	{State: StStockGroup, Show: showStockGroup},
+	{State: StStockVaccine, Show: showStockVaccine},
 	{State: StStockAsk, Show: showStockAsk, Input: stockAskInput},
-	{State: StStockConfirm, Show: showStockConfirm, Input: stockConfirmInput},
-	{State: StStockResult, Show: showStockResult, Input: stockResultInput},
+	{State: StStockConfirm, Show: showStockConfirm},
+	{State: StStockResult, Show: showStockResult},
 }
 
-// A frame whose argument names no calculator (a session saved by an older
-// release) shows, and takes input as, the stock menu.
+// A frame whose Key names no calculator of the phone, or a calculation the
+// session no longer holds (a session of an older release), shows the stock
+// menu, whose items then work as they do there.
 
-// stockMenu is the order of the stock menu; nil stands for "Monthly need",
-// which opens StStockNeed.
-var stockMenu = []*calculator{&calcMonths, &calcOrder, &calcWastage, nil, &calcVials, &calcDropout}
+// onPhone lists the calculators a phone offers: those with a title.
+func onPhone() []stock.Calculator {
+	var out []stock.Calculator
+	for _, calc := range stock.Calculators {
+		if calc.Title != "" {
+			out = append(out, calc)
+		}
+	}
+	return out
+}
 
+// calcByKey finds a calculator of the phone's menu by its name.
+func calcByKey(name string) (stock.Calculator, bool) {
+	calc, ok := stock.Find(name)
+	return calc, ok && calc.Title != ""
+}
+
+// showStock lists the calculators, one item for each group.
 func showStock(c *Ctx) (Screen, error) {
-	items := make([]Item, len(stockMenu))
-	for i, calc := range stockMenu {
-		label := txt("Monthly need", "Mahitaji ya mwezi")
-		if calc != nil {
-			label = calc.title
-		}
-		items[i] = Item{Label: label.In(c.Lang())}
-	}
-	return Menu(c.T("Stock calculator", "Hesabu ya akiba"), items...), nil
-}
-
-func stockInput(c *Ctx, in string) (Move, error) {
-	n, err := strconv.Atoi(in)
-	switch {
-	case err != nil || n < 1 || n > len(stockMenu):
-		return c.Invalid(), nil
-	case stockMenu[n-1] == nil:
-		return Go(StStockNeed, ""), nil
-	}
-	return startCalc(c, *stockMenu[n-1]), nil
-}
-
-func showStockNeed(c *Ctx) (Screen, error) {
-	return Menu(c.T("Monthly need", "Mahitaji ya mwezi"),
-		Item{Label: c.T("From target population", "Kwa idadi ya walengwa")},
-		Item{Label: c.T("From AMC (consumption)", "Kwa wastani wa matumizi")}), nil
-}
-
-func stockNeedInput(c *Ctx, in string) (Move, error) {
-	switch in {
-	case "1":
-		return startCalc(c, calcNeedTarget), nil
-	case "2":
-		return startCalc(c, calcNeedAMC), nil
-	}
-	return c.Invalid(), nil
-}
-
-// stockVar is the session variable that keeps a typed answer; vaccineVar
-// keeps the chosen vaccine's id.
-const (
-	stockVar   = "stk."
-	vaccineVar = stockVar + "vaccine"
-)
-
-// startCalc forgets the answers of an earlier calculation and asks for the
-// vaccine or the first number.
-func startCalc(c *Ctx, calc calculator) Move {
-	for k := range c.S.Vars {
-		if strings.HasPrefix(k, stockVar) {
-			delete(c.S.Vars, k)
+	var items []Item
+	seen := map[string]bool{}
+	for _, calc := range onPhone() {
+		switch {
+		case calc.Group == "":
+			items = append(items, Item{Label: c.Say(calc.Title), Do: startCalc(calc)})
+		case !seen[calc.Group]:
+			seen[calc.Group] = true
+			items = append(items, Item{Label: c.Say(calc.Group), To: Frame{State: StStockGroup, Key: calc.Name}})
 		}
 	}
-	if calc.vaccine {
-		return Go(StStockVaccine, calc.key)
-	}
-	return Go(StStockAsk, askArg(calc.key, 0))
+	return Menu(c.Say("calc.title"), items...), nil
 }
 
-func askArg(key string, i int) string { return key + ":" + strconv.Itoa(i) }
-
-// stockSettings are the pack's vaccines and stock policy, or the defaults
-// of domain.md where the pack has none.
-func stockSettings(c *Ctx) ([]stock.Vaccine, stock.Policy) {
-	vaccines, policy := stock.DefaultVaccines(), stock.DefaultPolicy()
-	if p := c.m.pack; p != nil {
-		if len(p.Settings.Vaccines) > 0 {
-			vaccines = p.Settings.Vaccines
-		}
-		if p.Settings.StockPolicy.SupplyMonths > 0 {
-			policy = p.Settings.StockPolicy
+// showStockGroup lists the calculators of the group its Key names.
+func showStockGroup(c *Ctx) (Screen, error) {
+	first, ok := calcByKey(c.S.Top().Key)
+	if !ok || first.Group == "" {
+		return showStock(c)
+	}
+	var items []Item
+	for _, calc := range onPhone() {
+		if calc.Group == first.Group {
+			items = append(items, Item{Label: c.Say(calc.Item), Do: startCalc(calc)})
 		}
 	}
-	return vaccines, policy
+	return Menu(c.Say(first.Group), items...), nil
 }
 
-// vaccineName is v's name in the nurse's language, from the pack's
-// glossary ("Surua na rubela" in Kiswahili).
-func vaccineName(c *Ctx, v stock.Vaccine) string {
-	if c.m.pack == nil {
-		return v.Name
+// startCalc begins a calculation, forgetting an earlier one: the vaccine
+// is chosen first, or the first question asked.
+func startCalc(calc stock.Calculator) func(c *Ctx) (Move, error) {
+	return func(c *Ctx) (Move, error) {
+		c.S.Work.Calc = &Calc{Name: calc.Name, Values: make([]float64, len(calc.Inputs))}
+		if calc.Vaccine {
+			return Go(Frame{State: StStockVaccine, Key: calc.Name}), nil
+		}
+		return Go(Frame{State: StStockAsk, Key: calc.Name, N: firstAsked(calc, 0)}), nil
 	}
-	return c.m.pack.VaccineName(v.ID, c.Lang())
 }
+
+// firstAsked is the index of the first input from i on that a phone asks,
+// or len(calc.Inputs).
+func firstAsked(calc stock.Calculator, i int) int {
+	for ; i < len(calc.Inputs); i++ {
+		if calc.Inputs[i].Asked() {
+			return i
+		}
+	}
+	return i
+}
+
+// calcAt is the calculator of the current frame and the calculation the
+// session holds for it; ok is false when either is gone.
+func calcAt(c *Ctx) (stock.Calculator, *Calc, bool) {
+	calc, ok := calcByKey(c.S.Top().Key)
+	w := c.S.Work.Calc
+	if !ok || w == nil || w.Name != calc.Name || len(w.Values) != len(calc.Inputs) {
+		return stock.Calculator{}, nil, false
+	}
+	return calc, w, true
+}
+
+// questionAt is calcAt for a question screen, with the input it asks.
+func questionAt(c *Ctx) (stock.Calculator, *Calc, int, bool) {
+	calc, w, ok := calcAt(c)
+	i := c.S.Top().N
+	if !ok || i < 0 || i >= len(calc.Inputs) || !calc.Inputs[i].Asked() {
+		return stock.Calculator{}, nil, 0, false
+	}
+	return calc, w, i, true
+}
+
+// stockSettings are the pack's vaccines and stock policy, the defaults of
+// package stock where it has none, as the API has them.
+func stockSettings(c *Ctx) stock.Settings { return c.Pack().Settings.Stock() }
 
 func showStockVaccine(c *Ctx) (Screen, error) {
-	calc, ok := calcByKey(c.Arg())
+	calc, _, ok := calcAt(c)
 	if !ok {
 		return showStock(c)
 	}
-	vaccines, _ := stockSettings(c)
+	vaccines := stockSettings(c).Vaccines
 	items := make([]Item, len(vaccines))
 	for i, v := range vaccines {
-		items[i] = Item{Label: vaccineName(c, v)}
+		items[i] = Item{Label: c.Pack().VaccineName(v.ID, c.Lang()), Do: chooseVaccine(calc, v.ID)}
 	}
-	return Menu(calc.title.In(c.Lang())+c.T(": choose the vaccine", ": chagua chanjo"), items...), nil
+	return Menu(c.Say("calc.choose_vaccine", "calculator", c.Say(calc.Title)), items...), nil
 }
 
-func stockVaccineInput(c *Ctx, in string) (Move, error) {
-	if _, ok := calcByKey(c.Arg()); !ok {
-		return stockInput(c, in)
+// chooseVaccine keeps the vaccine and asks the first question.
+func chooseVaccine(calc stock.Calculator, id string) func(c *Ctx) (Move, error) {
+	return func(c *Ctx) (Move, error) {
+		c.S.Work.Calc.Vaccine = id
+		return Go(Frame{State: StStockAsk, Key: calc.Name, N: firstAsked(calc, 0)}), nil
 	}
-	vaccines, _ := stockSettings(c)
-	n, err := strconv.Atoi(in)
-	if err != nil || n < 1 || n > len(vaccines) {
-		return c.Invalid(), nil
-	}
-	c.S.SetVar(vaccineVar, vaccines[n-1].ID)
-	return Go(StStockAsk, askArg(c.Arg(), 0)), nil
-}
-
-// question reads the argument of a question screen.
-func question(arg string) (calculator, int, bool) {
-	key, idx, _ := strings.Cut(arg, ":")
-	calc, ok := calcByKey(key)
-	i, err := strconv.Atoi(idx)
-	if !ok || err != nil || i < 0 || i >= len(calc.fields) {
-		return calculator{}, 0, false
-	}
-	return calc, i, true
 }
 
 // heading names the calculator, the vaccine and how far along the nurse is.
-func heading(c *Ctx, calc calculator, i int) string {
-	h := calc.title.In(c.Lang())
-	if calc.vaccine {
-		vaccines, _ := stockSettings(c)
-		if v, ok := stock.FindVaccine(vaccines, c.S.Var(vaccineVar)); ok {
-			h += ", " + vaccineName(c, v)
+func heading(c *Ctx, calc stock.Calculator, w *Calc, i int) string {
+	n, total := 0, 0
+	for j, in := range calc.Inputs {
+		if in.Asked() {
+			total++
+			if j <= i {
+				n++
+			}
 		}
 	}
-	return fmt.Sprintf("%s %d/%d", h, i+1, len(calc.fields))
+	title := c.Say(calc.Title)
+	if v, ok := stock.FindVaccine(stockSettings(c).Vaccines, w.Vaccine); ok && calc.Vaccine {
+		return c.Say("calc.heading_vaccine", "calculator", title, "vaccine", c.Pack().VaccineName(v.ID, c.Lang()), "step", n, "steps", total)
+	}
+	return c.Say("calc.heading", "calculator", title, "step", n, "steps", total)
 }
 
 func showStockAsk(c *Ctx) (Screen, error) {
-	calc, i, ok := question(c.Arg())
+	calc, w, i, ok := questionAt(c)
 	if !ok {
 		return showStock(c)
 	}
-	text := heading(c, calc, i) + "\n" + calc.fields[i].prompt.In(c.Lang())
-	if calc.fields[i].hint {
-		text += "\n" + acceptableHint(c).In(c.Lang())
+	in := calc.Inputs[i]
+	text := heading(c, calc, w, i) + "\n" + c.Say(in.Prompt)
+	if in.Hint {
+		v, _ := stock.FindVaccine(stockSettings(c).Vaccines, w.Vaccine)
+		text += "\n" + c.Say("calc.acceptable", "rate", stock.Ratio{Value: v.Acceptable, Valid: true}.Percent())
 	}
 	return Entry(text), nil
-}
-
-// acceptableHint names the chosen vaccine's acceptable wastage: a hint for
-// the nurse's own rate, never a default.
-func acceptableHint(c *Ctx) stock.Text {
-	vaccines, _ := stockSettings(c)
-	v, _ := stock.FindVaccine(vaccines, c.S.Var(vaccineVar))
-	a := stock.Ratio{Value: v.Acceptable, Valid: true}.Percent()
-	return txt("Acceptable: up to "+a, "Inayokubalika: hadi "+a)
 }
 
 // stockAskInput takes one number. It runs the calculator at once, with 0
@@ -198,39 +195,46 @@ func acceptableHint(c *Ctx) stock.Text {
 // asked again on its own screen, with the calculator's reason. The last
 // number completes the calculation, which is stored before its result is
 // shown.
-func stockAskInput(c *Ctx, in string) (Move, error) {
-	calc, i, ok := question(c.Arg())
+func stockAskInput(c *Ctx, typed string) (Move, error) {
+	calc, w, i, ok := questionAt(c)
 	if !ok {
-		return stockInput(c, in)
+		return c.Invalid(), nil
 	}
-	if !wholeNumber(in) {
-		return Retry(c.T("Enter a whole number.", "Weka namba kamili.")), nil
+	in := calc.Inputs[i]
+	x, ok := in.Typed(typed)
+	switch {
+	case !ok && in.Decimal():
+		return Retry(c.Say("calc.decimal")), nil
+	case !ok:
+		return Retry(c.Say("calc.whole")), nil
 	}
-	c.S.SetVar(stockVar+calc.fields[i].key, in)
-	res, err := calc.run(typed(c, calc, i))
+	was := w.Values[i]
+	w.Values[i] = x
+	v := values(c, calc, w, i)
+	res, err := calc.Calculate(v)
 	var ie *stock.InputError
 	switch {
-	case errors.As(err, &ie) && fieldIndex(calc, ie.Field) > i:
+	case errors.As(err, &ie) && inputIndex(calc, ie.Field) > i:
 		// A number still to come (0 for now) is refused: ask for it.
 	case errors.As(err, &ie):
-		delete(c.S.Vars, stockVar+calc.fields[i].key)
+		w.Values[i] = was // a refused number changes nothing
 		return Retry(refusal(c, calc, i, ie)), nil
 	case err != nil:
 		return Move{}, err
 	}
-	if f := calc.fields[i]; f.confirm && typed(c, calc, i).nums[f.key] >= stock.ConfirmWastage {
-		return Go(StStockConfirm, c.Arg()), nil
+	if in.Confirm && x >= stock.ConfirmWastage {
+		return Go(Frame{State: StStockConfirm, Key: calc.Name, N: i}), nil
 	}
-	return advance(c, calc, i, res)
+	return advance(c, calc, i, v, res)
 }
 
 // advance asks the next number, or stores the completed calculation and
 // shows its result.
-func advance(c *Ctx, calc calculator, i int, res calculation) (Move, error) {
-	if i+1 < len(calc.fields) {
-		return Go(StStockAsk, askArg(calc.key, i+1)), nil
+func advance(c *Ctx, calc stock.Calculator, i int, v stock.Values, res stock.Result) (Move, error) {
+	if next := firstAsked(calc, i+1); next < len(calc.Inputs) {
+		return Go(Frame{State: StStockAsk, Key: calc.Name, N: next}), nil
 	}
-	if err := saveCalculation(c, calc.key, res); err != nil {
+	if err := saveCalculation(c, calc, v, res); err != nil {
 		return Move{}, err
 	}
 	// Back from the result leads to the stock menu, for the next calculation.
@@ -240,153 +244,125 @@ func advance(c *Ctx, calc calculator, i int, res calculation) (Move, error) {
 			break
 		}
 	}
-	return Go(StStockResult, calc.key), nil
+	return Go(Frame{State: StStockResult, Key: calc.Name}), nil
 }
 
 // showStockConfirm asks the nurse to confirm a wastage rate of 80% or more:
 // possible at a small clinic, more often a typing or counting error.
 func showStockConfirm(c *Ctx) (Screen, error) {
-	calc, i, ok := question(c.Arg())
+	calc, w, i, ok := questionAt(c)
 	if !ok {
 		return showStock(c)
 	}
-	rate := c.S.Var(stockVar + calc.fields[i].key)
-	n, _ := strconv.Atoi(rate)
-	usage := strconv.Itoa(100 - n)
-	return Menu(c.T("Wastage "+rate+"% is very high: only "+usage+"% of doses given. Is it right?",
-		"Upotevu "+rate+"% ni mkubwa sana: walizopewa ni "+usage+"% tu ya dozi. Ni sahihi?"),
-		Item{Label: c.T("Yes, use "+rate+"%", "Ndiyo, tumia "+rate+"%")},
-		Item{Label: c.T("No, type it again", "Hapana, andika tena")}), nil
+	rate := stock.Quantity(100 * w.Values[i])
+	usage := stock.Quantity(100 - 100*w.Values[i])
+	return Menu(c.Say("calc.confirm", "typed", rate, "usage", usage),
+		Item{Label: c.Say("calc.confirm_yes", "typed", rate), Do: confirmRate(calc, i)},
+		Item{Label: c.Say("calc.confirm_no"), Do: func(*Ctx) (Move, error) { return Back(), nil }}), nil
 }
 
-func stockConfirmInput(c *Ctx, in string) (Move, error) {
-	calc, i, ok := question(c.Arg())
-	if !ok {
-		return stockInput(c, in)
-	}
-	switch in {
-	case "1":
-		res, err := calc.run(typed(c, calc, i))
+// confirmRate goes on with the rate confirmed on question i.
+func confirmRate(calc stock.Calculator, i int) func(c *Ctx) (Move, error) {
+	return func(c *Ctx) (Move, error) {
+		v := values(c, calc, c.S.Work.Calc, i)
+		res, err := calc.Calculate(v)
 		var ie *stock.InputError
-		if err != nil && !(errors.As(err, &ie) && fieldIndex(calc, ie.Field) > i) {
+		if err != nil && !(errors.As(err, &ie) && inputIndex(calc, ie.Field) > i) {
 			return Move{}, err
 		}
-		return advance(c, calc, i, res)
-	case "2":
-		delete(c.S.Vars, stockVar+calc.fields[i].key)
-		return Back(), nil
+		return advance(c, calc, i, v, res)
 	}
-	return c.Invalid(), nil
 }
 
-// wholeNumber accepts what a phone keypad types for a number: digits only.
-func wholeNumber(in string) bool {
-	if in == "" {
-		return false
+// values are the calculation's inputs: the numbers typed up to question
+// upto, 0 for those still to be asked; the inputs a phone never asks take
+// their defaults.
+func values(c *Ctx, calc stock.Calculator, w *Calc, upto int) stock.Values {
+	s := stockSettings(c)
+	v := stock.NewValues(s)
+	if calc.Vaccine {
+		v.Vaccine, _ = stock.FindVaccine(s.Vaccines, w.Vaccine)
 	}
-	for _, r := range in {
-		if r < '0' || r > '9' {
-			return false
+	for i, in := range calc.Inputs {
+		switch {
+		case !in.Asked():
+		case i <= upto:
+			v.Set(in.Key, w.Values[i])
+		default:
+			v.Set(in.Key, 0)
 		}
 	}
-	return true
+	return v
 }
 
-// typed returns the answers to the first upto+1 questions of calc, 0 for
-// the others.
-func typed(c *Ctx, calc calculator, upto int) entries {
-	vaccines, policy := stockSettings(c)
-	v, _ := stock.FindVaccine(vaccines, c.S.Var(vaccineVar))
-	e := entries{nums: map[string]float64{}, vaccine: v, policy: policy}
-	for i, f := range calc.fields {
-		x := 0.0
-		if i <= upto {
-			x, _ = strconv.ParseFloat(c.S.Var(stockVar+f.key), 64)
-		}
-		if f.percent {
-			x /= 100
-		}
-		e.nums[f.key] = x
-	}
-	return e
-}
-
-func fieldIndex(calc calculator, key string) int {
-	for i, f := range calc.fields {
-		if f.key == key {
+// inputIndex is the index of the question that asks key, or -1 for a
+// figure a phone does not ask (derived or defaulted): its refusal is the
+// refusal of the number just typed.
+func inputIndex(calc stock.Calculator, key string) int {
+	for i, in := range calc.Inputs {
+		if in.Key == key && in.Asked() {
 			return i
 		}
 	}
 	return -1
 }
 
-// derivedLabels name the figures a calculator derives, when one of them is
-// refused (an AMC so large that the maximum stock exceeds what it takes).
-var derivedLabels = map[string]stock.Text{
-	"maximum_stock":  txt("maximum stock", "kiwango cha juu"),
-	"order_point":    txt("order point", "kiwango cha kuagiza"),
-	"doses_per_vial": txt("doses per vial", "dozi kwa chupa"),
+// derivedLabels are the catalogue keys of the figures a calculator
+// derives, named when one of them is refused (an AMC so large that the
+// maximum stock exceeds what it takes).
+var derivedLabels = map[string]string{
+	"maximum_stock":  "calc.field.maximum_stock",
+	"order_point":    "calc.field.order_point",
+	"doses_per_vial": "calc.field.doses_per_vial",
 }
 
 // refusal says why the number typed on question i is refused, naming the
 // field when the calculator refused another one.
-func refusal(c *Ctx, calc calculator, i int, ie *stock.InputError) string {
+func refusal(c *Ctx, calc stock.Calculator, i int, ie *stock.InputError) string {
 	why := ie.Reason.In(c.Lang())
-	if ie.Field != calc.fields[i].key {
-		label, ok := derivedLabels[ie.Field]
-		if !ok {
-			label = txt(strings.ReplaceAll(ie.Field, "_", " "), strings.ReplaceAll(ie.Field, "_", " "))
+	if ie.Field != calc.Inputs[i].Key {
+		label := strings.ReplaceAll(ie.Field, "_", " ")
+		if key, ok := derivedLabels[ie.Field]; ok {
+			label = c.Say(key)
 		}
-		why = label.In(c.Lang()) + " " + why
+		why = label + " " + why
 	}
-	return c.T("Not accepted: ", "Haikubaliki: ") + why
+	return c.Say("calc.refused", "reason", why)
 }
 
 // saveCalculation stores a completed calculation for the nurse, with her
-// facility, in the JSON API's shape.
-func saveCalculation(c *Ctx, key string, res calculation) error {
-	inputs, err := json.Marshal(res.inputs)
+// facility, in the JSON API's shape: the inputs it used (v, defaults filled
+// in by Calculate) and its answer.
+func saveCalculation(c *Ctx, calc stock.Calculator, v stock.Values, res stock.Result) error {
+	inputs, err := json.Marshal(v.Stored())
 	if err != nil {
 		return fmt.Errorf("encode inputs: %w", err)
 	}
-	answer, err := json.Marshal(res.answer)
+	answer, err := json.Marshal(res.Answer)
 	if err != nil {
 		return fmt.Errorf("encode answer: %w", err)
 	}
-	return c.Store().SaveCalculationFor(c, c.S.Nurse.ID, key, res.vaccine, inputs, answer, string(res.answer.Status.Code))
+	return storeOf[stockStore](c).SaveCalculationFor(c, c.S.Nurse.ID, calc.Name, v.Vaccine.ID, inputs, answer, string(res.Status.Code))
 }
 
-// result computes the result again from the answers kept in the session:
-// pure arithmetic, no SQL.
-func result(c *Ctx) (calculation, bool) {
-	calc, ok := calcByKey(c.Arg())
-	if !ok {
-		return calculation{}, false
-	}
-	res, err := calc.run(typed(c, calc, len(calc.fields)))
-	return res, err == nil
-}
-
-// showStockResult shows the result, what it means and the formulas used;
-// "98 More" and a resumed session show it again without SQL.
+// showStockResult shows the result, what it means and the formulas used,
+// computed again from the numbers the session holds: "98 More" and a
+// resumed session show it without SQL.
 func showStockResult(c *Ctx) (Screen, error) {
-	res, ok := result(c)
+	calc, w, ok := calcAt(c)
 	if !ok {
 		return showStock(c)
 	}
-	lines := []string{res.headline.In(c.Lang()), res.answer.Status.Text.In(c.Lang())}
-	for _, w := range res.answer.Warnings {
+	res, err := calc.Calculate(values(c, calc, w, len(calc.Inputs)))
+	if err != nil {
+		return showStock(c)
+	}
+	lines := []string{res.Headline.In(c.Lang()), res.Status.Text.In(c.Lang())}
+	for _, w := range res.Warnings {
 		lines = append(lines, w.In(c.Lang()))
 	}
-	for _, f := range res.formulas {
+	for _, f := range res.Shown {
 		lines = append(lines, f.In(c.Lang()))
 	}
 	return Menu(strings.Join(lines, "\n")), nil
-}
-
-func stockResultInput(c *Ctx, in string) (Move, error) {
-	if _, ok := result(c); !ok {
-		return stockInput(c, in)
-	}
-	return c.Invalid(), nil
 }

@@ -3,6 +3,7 @@ package ussd
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -135,14 +136,14 @@ func TestStockStored(t *testing.T) {
 		t.Fatalf("result %q: %v", got.Result, err)
 	}
 	if ans.Calculator != "order-quantity" || ans.Values["order_doses"] != 300.0 || ans.Values["order_vials"] != 15.0 ||
-		ans.Values["maximum_stock"] != 500.0 || ans.Status.EN == "" || ans.Status.SW == "" || len(ans.Formula) != 4 {
+		ans.Values["maximum_stock"] != 500.0 || ans.Status.Text.In("en") == "" || ans.Status.Text.In("sw") == "" || len(ans.Formula) != 4 {
 		t.Errorf("stored result = %s, want the API's answer: 300 doses, 15 vials, maximum 500, status and the four formulas", got.Result)
 	}
 }
 
 // TestStockEntryNavigation checks the entry screens' rules: 00 goes back
 // and is never a number, 0 is a number, and anything but digits is asked
-// again.
+// again; spaces around a number are ignored.
 func TestStockEntryNavigation(t *testing.T) {
 	e := newTestEnv(t, false)
 	hop := stockDial(t, e, "N", "+254700000024")
@@ -158,7 +159,8 @@ func TestStockEntryNavigation(t *testing.T) {
 		{"-3", "Enter a whole number."},
 		{"", "Enter a whole number."},
 		{"1 000", "Enter a whole number."},
-		{"90", "Months of stock, Penta 2/2"},
+		{" 90 ", "Months of stock, Penta 2/2"}, // spaces around a number are not refused
+		{"9.5", "Enter a whole number."},
 		{"0", "Penta: months of stock N/A"},
 	}
 	for _, s := range steps {
@@ -189,7 +191,7 @@ func TestStockScreensFit(t *testing.T) {
 		}
 	}
 	e := newTestEnv(t, false)
-	for ci, calc := range calculators {
+	for ci, calc := range onPhone() {
 		for li, lang := range []string{"en", "sw"} {
 			phone := store.DemoNursePhone(30 + 2*ci + li)
 			w, err := e.db.WorkerByPhone(context.Background(), phone)
@@ -199,14 +201,43 @@ func TestStockScreensFit(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Run(calc.key+"/"+lang, func(t *testing.T) {
+			t.Run(calc.Name+"/"+lang, func(t *testing.T) {
 				runExtremes(t, e, calc, lang, phone, strconv.Itoa(longest+1))
 			})
 		}
 	}
 }
 
-func runExtremes(t *testing.T, e *testEnv, calc calculator, lang, phone, vaccine string) {
+// menuPath is what a nurse types from the stock menu to open calc: its
+// item, or its group's and its own.
+func menuPath(calc stock.Calculator) []string {
+	var top []string
+	seen := map[string]bool{}
+	var group []string
+	for _, c := range onPhone() {
+		switch {
+		case c.Group == "":
+			top = append(top, c.Name)
+		case !seen[c.Group]:
+			seen[c.Group] = true
+			top = append(top, "group:"+c.Group)
+		}
+		if c.Group == calc.Group && c.Group != "" {
+			group = append(group, c.Name)
+		}
+	}
+	want := calc.Name
+	if calc.Group != "" {
+		want = "group:" + calc.Group
+	}
+	path := []string{strconv.Itoa(slices.Index(top, want) + 1)}
+	if calc.Group != "" {
+		path = append(path, strconv.Itoa(slices.Index(group, calc.Name)+1))
+	}
+	return path
+}
+
+func runExtremes(t *testing.T, e *testEnv, calc stock.Calculator, lang, phone, vaccine string) {
 	hop := stockDial(t, e, "X"+phone, phone)
 	var path []string
 	check := func(in, body string) string {
@@ -217,32 +248,26 @@ func runExtremes(t *testing.T, e *testEnv, calc calculator, lang, phone, vaccine
 		}
 		return text
 	}
-	open := []string{"3"}
-	switch {
-	case calc.key == calcNeedTarget.key:
-		open = append(open, "4", "1")
-	case calc.key == calcNeedAMC.key:
-		open = append(open, "4", "2")
-	default:
-		for i, c := range stockMenu {
-			if c != nil && c.key == calc.key {
-				open = append(open, strconv.Itoa(i+1))
-			}
-		}
-	}
-	if calc.vaccine {
+	open := append([]string{"3"}, menuPath(calc)...)
+	if calc.Vaccine {
 		open = append(open, vaccine)
 	}
 	for _, in := range open {
 		path = append(path, in)
 		check(in, hop(in))
 	}
-	vaccines, policy := stockSettings(&Ctx{m: e.svc.m})
+	settings := stockSettings(&Ctx{m: e.svc.m})
 	n, _ := strconv.Atoi(vaccine)
-	en := entries{nums: map[string]float64{}, vaccine: vaccines[n-1], policy: policy}
+	v := stock.NewValues(settings)
+	if calc.Vaccine {
+		v.Vaccine = settings.Vaccines[n-1]
+	}
 	var body string
-	for i, f := range calc.fields {
-		prompt := f.prompt.In(lang)
+	for i, in := range calc.Inputs {
+		if !in.Asked() {
+			continue
+		}
+		prompt := e.svc.m.pack.Say(lang, in.Prompt)
 		for _, x := range extremes {
 			path = append(path, x)
 			body = check(x, hop(x))
@@ -252,41 +277,50 @@ func runExtremes(t *testing.T, e *testEnv, calc calculator, lang, phone, vaccine
 				}
 				continue
 			}
-			v, _ := strconv.ParseFloat(x, 64)
-			if f.percent {
-				v /= 100
-			}
-			en.nums[f.key] = v
+			f, _ := in.Typed(x)
+			v.Set(in.Key, f)
 			break
 		}
 	}
 	pages := body
-	for strings.Contains(body, screen.For(lang).More) && len(path) < 40 {
+	for strings.Contains(body, navLabels(lang).More) && len(path) < 40 {
 		path = append(path, "98")
 		body = check("98", hop("98"))
 		pages += "\n" + body
 	}
 	flat := strings.Join(strings.Fields(pages), " ")
-	res, err := calc.run(en)
+	res, err := calc.Calculate(v)
 	if err != nil {
-		t.Fatalf("%s with %v: %v", calc.key, path, err)
+		t.Fatalf("%s with %v: %v", calc.Name, path, err)
 	}
-	for _, want := range append([]stock.Text{res.headline, res.answer.Status.Text}, res.formulas...) {
+	for _, want := range append([]lessons.Text{res.Headline, res.Status.Text}, res.Shown...) {
 		for _, line := range strings.Split(want.In(lang), "\n") {
 			if !strings.Contains(flat, strings.Join(strings.Fields(line), " ")) {
-				t.Errorf("%s result pages %q: missing %q", calc.key, pages, line)
+				t.Errorf("%s result pages %q: missing %q", calc.Name, pages, line)
 			}
 		}
 	}
 }
 
 // TestStockOlderSession checks a session saved on a calculator this
-// release does not have: its screens behave as the stock menu.
+// release does not have, or whose calculation it no longer holds: its
+// screens behave as the stock menu.
 func TestStockOlderSession(t *testing.T) {
 	e := newTestEnv(t, false)
-	for _, f := range []Frame{{State: StStockAsk, Arg: "gone:0"}, {State: StStockVaccine, Arg: "gone"}, {State: StStockResult, Arg: "gone"}} {
-		s := Session{Frames: []Frame{{State: StHome}, {State: StStock}, f}, Nurse: Nurse{ID: 1, Lang: "en"}}
-		s.Shape = Shape{Kind: screen.Menu}
+	held := &Calc{Name: "months-of-stock"} // no values: not this release's shape
+	for _, tt := range []struct {
+		f    Frame
+		calc *Calc
+	}{
+		{Frame{State: StStockAsk, Key: "gone"}, nil},
+		{Frame{State: StStockVaccine, Key: "gone"}, nil},
+		{Frame{State: StStockResult, Key: "gone"}, nil},
+		{Frame{State: StStockAsk, Key: "months-of-stock"}, nil},
+		{Frame{State: StStockResult, Key: "months-of-stock"}, held},
+	} {
+		f := tt.f
+		s := Session{Frames: []Frame{{State: StHome}, {State: StStock}, f}, Nurse: Nurse{ID: 1, Lang: "en"}, Work: Work{Calc: tt.calc}}
+		s.Shape = Shape{Kind: screen.Menu, Items: make([]Frame, 6)} // the stock menu it was shown as
 		next, reply, err := e.svc.m.Step(context.Background(), "+254700000025", s, "1")
 		if err != nil || next.Top().State != StStockVaccine || !strings.Contains(reply, "Months of stock: choose the vaccine") {
 			t.Errorf("Step(%v, 1) = %q, %v, want months of stock's vaccine", f, reply, err)

@@ -1,45 +1,59 @@
 package ussd
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/lessons/i18n"
 	"github.com/chanjo-health/chanjo/store"
 )
 
 // The states of "7 Mentor visit". Visits are read in CHANJO_TZ.
 const (
-	StVisitUpcoming State = "vis.upcoming" // Arg: offset in the list
-	StVisitOne      State = "vis.one"      // Arg: visit id
-	StVisitGaps     State = "vis.gaps"     // Arg: visit id
-	StVisitItem     State = "vis.item"     // Arg: visit id:topic:item index
-	StVisitNext     State = "vis.next"     // Arg: id of the visit done
-	StVisitSaved    State = "vis.saved"    // Arg: id of the next visit
-	StVisitMentees  State = "vis.mentees"  // Arg: offset in the list
-	StVisitNew      State = "vis.new"      // Arg: mentee id
-	StVisitMove     State = "vis.move"     // Arg: visit id
-	StVisitCancel   State = "vis.cancel"   // Arg: visit id
-	StVisitProgress State = "vis.progress" // Arg: offset in the list
+	StVisitUpcoming State = "vis.upcoming"
+	StVisitOne      State = "vis.one"   // ID: the visit
+	StVisitGaps     State = "vis.gaps"  // ID: the visit
+	StVisitItem     State = "vis.item"  // ID: the visit; Key: the topic; N: the item's index in it
+	StVisitNext     State = "vis.next"  // ID: the visit done
+	StVisitSaved    State = "vis.saved" // ID: the next visit
+	StVisitMentees  State = "vis.mentees"
+	StVisitNew      State = "vis.new"    // ID: the mentee
+	StVisitTime     State = "vis.time"   // ID: the mentee; the day typed is Work.Visit
+	StVisitMove     State = "vis.move"   // ID: the visit
+	StVisitCancel   State = "vis.cancel" // ID: the visit
+	StVisitProgress State = "vis.progress"
 )
+
+// visitStore is what the mentor screens (visits, mentees, inbox) need of the database.
+type visitStore interface {
+	MentorVisits(ctx context.Context, loc *time.Location, mentorID int64) (today, upcoming []store.Visit, err error)
+	Visit(ctx context.Context, id int64) (store.Visit, error)
+	SaveChecklist(ctx context.Context, visitID int64, answers map[string]string) error
+	Checklist(ctx context.Context, visitID int64) (map[string]string, error)
+	RecentDoneVisits(ctx context.Context, mentorID int64, since time.Time) ([]store.DoneVisit, error)
+	SaveVisitNotes(ctx context.Context, visitID int64, notes string, sms i18n.Text) error
+	Mentees(ctx context.Context, mentorID int64) ([]store.Mentee, error)
+	WorkerAssessments(ctx context.Context, workerID int64) ([]store.FormScore, error)
+}
 
 var visitTree = []Node{
 	{State: StVisit, Show: showVisits},
 	{State: StVisitUpcoming, Show: showUpcoming},
 	{State: StVisitOne, Show: showVisit},
 	{State: StVisitGaps, Show: showGaps},
-	{State: StVisitItem, Show: showItem, Input: itemInput},
-	{State: StVisitNext, Show: showVisitDate("Date of the next visit to %s", "Tarehe ya ziara ijayo kwa %s"),
+	{State: StVisitItem, Show: showItem},
+	{State: StVisitNext, Show: showVisitDate("mentor.date_next"),
 		Input: onVisitDay(scheduleNext)},
 	{State: StVisitSaved, Show: showVisitSaved},
 	{State: StVisitMentees, Show: showMentees},
 	{State: StVisitNew, Show: showNewVisit, Input: newVisitInput},
-	{State: StVisitMove, Show: showVisitDate("New date of the visit to %s", "Tarehe mpya ya ziara kwa %s"),
+	{State: StVisitTime, Show: showVisitTime, Input: visitTimeInput},
+	{State: StVisitMove, Show: showVisitDate("mentor.date_move"),
 		Input: onVisitDay(moveVisit)},
-	{State: StVisitCancel, Show: showCancelVisit, Input: cancelVisitInput},
+	{State: StVisitCancel, Show: showCancelVisit},
 	{State: StVisitProgress, Show: showMenteeProgress},
 	{State: StVisitMentee, Show: showMentee},
 }
@@ -52,15 +66,15 @@ const (
 
 func showVisits(c *Ctx) (Screen, error) {
 	if c.S.Nurse.Role != store.RoleMentor {
-		return Menu(c.T("Mentor visits are for mentors.", "Ziara za ushauri ni kwa washauri.")), nil
+		return Menu(c.Say("mentor.visits_for_mentors")), nil
 	}
-	today, upcoming, err := c.Store().MentorVisits(c, c.zone(), c.S.Nurse.ID)
+	today, upcoming, err := storeOf[visitStore](c).MentorVisits(c, c.zone(), c.S.Nurse.ID)
 	if err != nil {
 		return Screen{}, err
 	}
-	text := c.T("Visits today:", "Ziara za leo:")
+	text := c.Say("mentor.visits_today")
 	if len(today) == 0 {
-		text = c.T("No visit today.", "Hakuna ziara leo.")
+		text = c.Say("mentor.no_visit_today")
 	}
 	// Visits logged as done with their checklist unfinished come first, so
 	// a mentor who hung up half-way finds it again.
@@ -72,28 +86,28 @@ func showVisits(c *Ctx) (Screen, error) {
 	if err != nil {
 		return Screen{}, err
 	}
-	start := startOfDay(c.m.now(), c.zone())
+	start := startOfDay(c.Now(), c.zone())
 	for _, v := range today {
 		when := v.At.In(c.zone()).Format("15:04")
 		if v.At.Before(start) {
 			when = v.At.In(c.zone()).Format(shortLayout)
 		}
-		items = append(items, Item{Label: visitName(names, v) + " " + when, State: StVisitOne, Arg: itoa(v.ID)})
+		items = append(items, Item{Label: visitName(names, v) + " " + when, To: Frame{State: StVisitOne, ID: v.ID}})
 	}
 	items = append(items,
-		Item{Label: fmt.Sprintf(c.T("Upcoming visits (%d)", "Ziara zijazo (%d)"), len(upcoming)), State: StVisitUpcoming, Arg: "0"},
-		Item{Label: c.T("Schedule a visit", "Panga ziara"), State: StVisitMentees, Arg: "0"},
-		Item{Label: c.T("Mentees' progress", "Maendeleo ya washauriwa"), State: StVisitProgress, Arg: "0"})
+		Item{Label: c.Say("mentor.upcoming_count", "tally", len(upcoming)), To: Frame{State: StVisitUpcoming}},
+		Item{Label: c.Say("mentor.schedule_visit"), To: Frame{State: StVisitMentees}},
+		Item{Label: c.Say("mentor.mentees_progress"), To: Frame{State: StVisitProgress}})
 	return Menu(text, items...), nil
 }
 
 func showUpcoming(c *Ctx) (Screen, error) {
-	_, upcoming, err := c.Store().MentorVisits(c, c.zone(), c.S.Nurse.ID)
+	_, upcoming, err := storeOf[visitStore](c).MentorVisits(c, c.zone(), c.S.Nurse.ID)
 	if err != nil {
 		return Screen{}, err
 	}
 	if len(upcoming) == 0 {
-		return Menu(c.T("No upcoming visit.", "Hakuna ziara ijayo.")), nil
+		return Menu(c.Say("mentor.no_upcoming_visit")), nil
 	}
 	names, err := visitNames(c)
 	if err != nil {
@@ -101,39 +115,16 @@ func showUpcoming(c *Ctx) (Screen, error) {
 	}
 	items := make([]Item, len(upcoming))
 	for i, v := range upcoming {
-		items[i] = Item{Label: v.At.In(c.zone()).Format(shortLayout) + " " + visitName(names, v), State: StVisitOne, Arg: itoa(v.ID)}
+		items[i] = Item{Label: v.At.In(c.zone()).Format(shortLayout) + " " + visitName(names, v), To: Frame{State: StVisitOne, ID: v.ID}}
 	}
-	return Menu(c.T("Upcoming visits:", "Ziara zijazo:"), window(c, items, StVisitUpcoming)...), nil
-}
-
-// windowSize is how many entries of a long list one screen shows; "Next"
-// opens the following ones. The lists are windowed here rather than left to
-// "98 More", whose number an item 98 would hide.
-const windowSize = 7
-
-// window returns the items from the offset in the current frame's argument,
-// and a "Next" item to the next window when more follow.
-func window(c *Ctx, items []Item, state State) []Item {
-	from, _ := strconv.Atoi(c.Arg())
-	if from < 0 || from >= len(items) {
-		from = 0
-	}
-	to := min(from+windowSize, len(items))
-	out := append([]Item(nil), items[from:to]...)
-	if to < len(items) {
-		out = append(out, Item{Label: c.T("Next", "Ifuatayo"), State: state, Arg: itoa(int64(to))})
-	}
-	return out
+	// A long list is paged by the renderer, with "98 More".
+	return Menu(c.Say("mentor.upcoming_visits"), items...), nil
 }
 
 // myVisit returns the visit of the current frame, and whether it is there
 // and the mentor's own.
 func myVisit(c *Ctx) (store.Visit, bool, error) {
-	id, err := argID(c.Arg())
-	if err != nil {
-		return store.Visit{}, false, nil
-	}
-	v, err := c.Store().Visit(c, id)
+	v, err := storeOf[visitStore](c).Visit(c, c.S.Top().ID)
 	if errors.Is(err, store.ErrNotFound) || err == nil && v.MentorID != c.S.Nurse.ID {
 		return store.Visit{}, false, nil
 	}
@@ -141,7 +132,7 @@ func myVisit(c *Ctx) (store.Visit, bool, error) {
 }
 
 func noVisit(c *Ctx) Screen {
-	return Menu(c.T("This visit is not there any more.", "Ziara hii haipo tena."))
+	return Menu(c.Say("mentor.visit_gone"))
 }
 
 func showVisit(c *Ctx) (Screen, error) {
@@ -153,26 +144,26 @@ func showVisit(c *Ctx) (Screen, error) {
 	if err != nil {
 		return Screen{}, err
 	}
-	head := fmt.Sprintf(c.T("Visit to %s\n%s", "Ziara kwa %s\n%s"), visitName(names, v), v.At.In(c.zone()).Format(dayLayout+" 15:04"))
+	head := c.Say("mentor.visit_head", "mentee", visitName(names, v)) + "\n" + v.At.In(c.zone()).Format(dayLayout+" 15:04")
 	switch v.Status {
 	case store.VisitDone:
-		return Menu(head+c.T(" - done", " - imefanyika"),
-			Item{Label: c.T("Checklist", "Orodha ya ukaguzi"), State: StVisitGaps, Arg: c.Arg()},
-			Item{Label: c.T("Notes, agreed actions", "Maelezo, makubaliano"), State: StVisitNotes, Arg: c.Arg()},
-			Item{Label: c.T("Next visit date", "Tarehe ya ziara ijayo"), State: StVisitNext, Arg: c.Arg()}), nil
+		return Menu(head+" "+c.Say("mentor.status_done"),
+			Item{Label: c.Say("mentor.checklist"), To: Frame{State: StVisitGaps, ID: v.ID}},
+			Item{Label: c.Say("mentor.notes_agreed_actions"), To: Frame{State: StVisitNotes, ID: v.ID}},
+			Item{Label: c.Say("mentor.next_visit_date"), To: Frame{State: StVisitNext, ID: v.ID}}), nil
 	case store.VisitCancelled:
-		return Menu(head + c.T(" - cancelled", " - imeghairiwa")), nil
+		return Menu(head + " " + c.Say("mentor.status_cancelled")), nil
 	}
 	return Menu(head,
-		Item{Label: c.T("Log as done, fill checklist", "Imefanyika, jaza orodha"), State: StVisitConfirm, Arg: c.Arg()},
-		Item{Label: c.T("Change the date", "Badilisha tarehe"), State: StVisitMove, Arg: c.Arg()},
-		Item{Label: c.T("Cancel the visit", "Ghairi ziara"), State: StVisitCancel, Arg: c.Arg()}), nil
+		Item{Label: c.Say("mentor.log_done"), To: Frame{State: StVisitConfirm, ID: v.ID}},
+		Item{Label: c.Say("mentor.change_date"), To: Frame{State: StVisitMove, ID: v.ID}},
+		Item{Label: c.Say("mentor.cancel_visit"), To: Frame{State: StVisitCancel, ID: v.ID}}), nil
 }
 
 // checklist returns the pack's checklist items of topic, in order.
 func checklist(c *Ctx, topic string) []lessons.ChecklistItem {
 	var out []lessons.ChecklistItem
-	for _, it := range c.m.pack.Checklist {
+	for _, it := range c.Pack().Checklist {
 		if it.Topic == topic {
 			out = append(out, it)
 		}
@@ -185,12 +176,12 @@ func showGaps(c *Ctx) (Screen, error) {
 	if err != nil || !ok {
 		return noVisit(c), err
 	}
-	answers, err := c.Store().Checklist(c, v.ID)
+	answers, err := storeOf[visitStore](c).Checklist(c, v.ID)
 	if err != nil {
 		return Screen{}, err
 	}
 	var items []Item
-	for _, t := range c.m.pack.Topics {
+	for _, t := range c.Pack().Topics {
 		its := checklist(c, t.ID)
 		// A topic opens at its first item not answered, so a checklist left
 		// half-way goes on where it stopped.
@@ -204,27 +195,14 @@ func showGaps(c *Ctx) (Screen, error) {
 		}
 		if len(its) > 0 {
 			label := fmt.Sprintf("%s %d/%d", t.Title.In(c.Lang()), done, len(its))
-			items = append(items, Item{Label: label, State: StVisitItem, Arg: fmt.Sprintf("%d:%s:%d", v.ID, t.ID, max(first, 0))})
+			items = append(items, Item{Label: label, To: Frame{State: StVisitItem, ID: v.ID, Key: t.ID, N: max(first, 0)}})
 		}
 	}
 	items = append(items,
-		Item{Label: c.T("Notes, agreed actions", "Maelezo, makubaliano"), State: StVisitNotes, Arg: c.Arg()},
-		Item{Label: c.T("Next visit date", "Tarehe ya ziara ijayo"), State: StVisitNext, Arg: c.Arg()})
+		Item{Label: c.Say("mentor.notes_agreed_actions"), To: Frame{State: StVisitNotes, ID: v.ID}},
+		Item{Label: c.Say("mentor.next_visit_date"), To: Frame{State: StVisitNext, ID: v.ID}})
 	// The visit's screen names the mentee: the topics need the room here.
-	return Menu(c.T("Checklist:", "Orodha:"), items...), nil
-}
-
-// itemArg reads "visit:topic:index".
-func itemArg(arg string) (visit int64, topic string, idx int, err error) {
-	parts := strings.Split(arg, ":")
-	if len(parts) == 3 {
-		visit, err = argID(parts[0])
-		if err == nil {
-			idx, err = strconv.Atoi(parts[2])
-		}
-		return visit, parts[1], idx, err
-	}
-	return 0, "", 0, fmt.Errorf("bad checklist argument %q", arg)
+	return Menu(c.Say("mentor.checklist_title"), items...), nil
 }
 
 // answerOrder is what "1 Done / 2 Partly / 3 Not done" stand for.
@@ -233,68 +211,63 @@ var answerOrder = []string{store.AnswerDone, store.AnswerPartly, store.AnswerNot
 func answerLabel(c *Ctx, a string) string {
 	switch a {
 	case store.AnswerDone:
-		return c.T("Done", "Imefanyika")
+		return c.Say("mentor.answer_done")
 	case store.AnswerPartly:
-		return c.T("Partly", "Kiasi")
+		return c.Say("mentor.partly")
 	}
-	return c.T("Not done", "Haijafanyika")
+	return c.Say("mentor.not_done")
 }
 
 func showItem(c *Ctx) (Screen, error) {
-	visit, topic, idx, err := itemArg(c.Arg())
-	its := checklist(c, topic)
-	if err != nil || idx < 0 || idx >= len(its) {
+	f := c.S.Top()
+	its := checklist(c, f.Key)
+	if f.N < 0 || f.N >= len(its) {
 		return noVisit(c), nil
 	}
-	answers, err := c.Store().Checklist(c, visit)
+	answers, err := storeOf[visitStore](c).Checklist(c, f.ID)
 	if err != nil {
 		return Screen{}, err
 	}
-	text := fmt.Sprintf("%d/%d %s", idx+1, len(its), its[idx].Text.In(c.Lang()))
-	if a := answers[its[idx].ID]; a != "" {
-		text += " (" + c.T("now: ", "sasa: ") + answerLabel(c, a) + ")"
+	text := fmt.Sprintf("%d/%d %s", f.N+1, len(its), its[f.N].Text.In(c.Lang()))
+	if a := answers[its[f.N].ID]; a != "" {
+		text += " " + c.Say("mentor.answer_now", "choice", answerLabel(c, a))
 	}
 	items := make([]Item, len(answerOrder))
 	for i, a := range answerOrder {
-		items[i] = Item{Label: answerLabel(c, a)}
+		items[i] = Item{Label: answerLabel(c, a), Do: answerItem(f, its, a)}
 	}
 	return Menu(text, items...), nil
 }
 
-// itemInput saves the answer before showing the next item of the topic;
-// after the last, the topics again.
-func itemInput(c *Ctx, in string) (Move, error) {
-	n, err := strconv.Atoi(in)
-	if err != nil || n < 1 || n > len(answerOrder) {
-		return c.Invalid(), nil
+// answerItem saves answer a to the checklist item of frame f before
+// showing the next item of its topic; after the last, the topics again.
+func answerItem(f Frame, its []lessons.ChecklistItem, a string) func(c *Ctx) (Move, error) {
+	return func(c *Ctx) (Move, error) {
+		if err := storeOf[visitStore](c).SaveChecklist(c, f.ID, map[string]string{its[f.N].ID: a}); err != nil {
+			return Move{}, err
+		}
+		if f.N+1 < len(its) {
+			return Replace(Frame{State: StVisitItem, ID: f.ID, Key: f.Key, N: f.N + 1}), nil
+		}
+		return Back().Say(c.Say("mentor.saved")), nil
 	}
-	visit, topic, idx, err := itemArg(c.Arg())
-	its := checklist(c, topic)
-	if err != nil || idx < 0 || idx >= len(its) {
-		return c.Invalid(), nil
-	}
-	if err := c.Store().SaveChecklist(c, visit, map[string]string{its[idx].ID: answerOrder[n-1]}); err != nil {
-		return Move{}, err
-	}
-	if idx+1 < len(its) {
-		return Replace(StVisitItem, fmt.Sprintf("%d:%s:%d", visit, topic, idx+1)), nil
-	}
-	return Back().Say(c.T("Saved.", "Imehifadhiwa.")), nil
 }
 
-func datePrompt(c *Ctx, en, sw, name string) Screen {
-	return Entry(fmt.Sprintf(c.T(en, sw), name) + c.T(" (DDMM or DD/MM/YYYY):", " (DDMM au DD/MM/YYYY):"))
+// datePrompt asks a date about the mentee named: key is the question,
+// which says how to type it.
+func datePrompt(c *Ctx, key, name string) Screen {
+	return Entry(c.Say(key, "mentee", name))
 }
 
 // showVisitDate returns the screen asking for a day about the frame's visit;
-// en and sw name its mentee with %s.
-func showVisitDate(en, sw string) func(*Ctx) (Screen, error) {
+// key is the question, naming its mentee.
+func showVisitDate(key string) func(*Ctx) (Screen, error) {
 	return func(c *Ctx) (Screen, error) {
 		v, ok, err := myVisit(c)
 		if err != nil || !ok {
 			return noVisit(c), err
 		}
-		return datePrompt(c, en, sw, v.MenteeName), nil
+		return datePrompt(c, key, v.MenteeName), nil
 	}
 }
 
@@ -307,7 +280,7 @@ func onVisitDay(fn func(c *Ctx, v store.Visit, day time.Time) (Move, error)) fun
 		if err != nil || !ok {
 			return c.Invalid(), err
 		}
-		day, err := parseDay(in, c.m.now(), c.zone())
+		day, err := parseDay(in, c.Now(), c.zone())
 		if err != nil {
 			return dateRetry(c, err), nil
 		}
@@ -322,13 +295,13 @@ func scheduleNext(c *Ctx, v store.Visit, day time.Time) (Move, error) {
 	if err != nil {
 		return Move{}, err
 	}
-	return Replace(StVisitSaved, itoa(next.ID)), nil
+	return Replace(Frame{State: StVisitSaved, ID: next.ID}), nil
 }
 
 // scheduleOnce schedules a visit to the mentee at, unless the mentor already
 // has one with her on that local day: a replayed hop schedules nothing twice.
 func scheduleOnce(c *Ctx, menteeID int64, at time.Time) (store.Visit, error) {
-	today, upcoming, err := c.Store().MentorVisits(c, c.zone(), c.S.Nurse.ID)
+	today, upcoming, err := storeOf[visitStore](c).MentorVisits(c, c.zone(), c.S.Nurse.ID)
 	if err != nil {
 		return store.Visit{}, err
 	}
@@ -338,7 +311,7 @@ func scheduleOnce(c *Ctx, menteeID int64, at time.Time) (store.Visit, error) {
 			return v, nil
 		}
 	}
-	return c.Store().ScheduleVisit(c, c.mentoring().Rules, c.S.Nurse.ID, menteeID, at)
+	return c.mentoring().ScheduleVisit(c, c.S.Nurse.ID, menteeID, at)
 }
 
 func showVisitSaved(c *Ctx) (Screen, error) {
@@ -346,12 +319,11 @@ func showVisitSaved(c *Ctx) (Screen, error) {
 	if err != nil || !ok {
 		return noVisit(c), err
 	}
-	return End(fmt.Sprintf(c.T("Saved. Next visit to %s: %s. Thank you!", "Imehifadhiwa. Ziara ijayo kwa %s: %s. Asante!"),
-		v.MenteeName, v.At.In(c.zone()).Format(dayLayout+" 15:04"))), nil
+	return End(c.Say("mentor.next_saved", "mentee", v.MenteeName, "when", v.At.In(c.zone()).Format(dayLayout+" 15:04"))), nil
 }
 
 func showMentees(c *Ctx) (Screen, error) {
-	ms, err := c.Store().Mentees(c, c.S.Nurse.ID)
+	ms, err := storeOf[visitStore](c).Mentees(c, c.S.Nurse.ID)
 	if err != nil {
 		return Screen{}, err
 	}
@@ -359,28 +331,23 @@ func showMentees(c *Ctx) (Screen, error) {
 	var items []Item
 	for _, m := range ms {
 		if m.Visits == 0 {
-			items = append(items, Item{Label: labels[m.ID], State: StVisitNew, Arg: itoa(m.ID)})
+			items = append(items, Item{Label: labels[m.ID], To: Frame{State: StVisitNew, ID: m.ID}})
 		}
 	}
 	switch {
 	case len(ms) == 0:
-		return Menu(c.T("You have no mentees yet.", "Bado huna washauriwa.")), nil
+		return Menu(c.Say("mentor.have_no_mentees_yet")), nil
 	case len(items) == 0:
-		return Menu(c.T("Every mentee has a visit scheduled. Change one under Upcoming visits.",
-			"Kila mshauriwa ana ziara iliyopangwa. Badilisha moja kwenye Ziara zijazo.")), nil
+		return Menu(c.Say("mentor.every_mentee_scheduled")), nil
 	}
-	return Menu(c.T("Mentees without a visit:", "Washauriwa bila ziara:"), window(c, items, StVisitMentees)...), nil
+	return Menu(c.Say("mentor.mentees_without_visit"), items...), nil
 }
 
 // mentee returns the mentor's mentee of the current frame, and whether she is one.
 func mentee(c *Ctx) (store.Mentee, bool, error) {
-	id, err := argID(c.Arg())
-	if err != nil {
-		return store.Mentee{}, false, nil
-	}
-	ms, err := c.Store().Mentees(c, c.S.Nurse.ID)
+	ms, err := storeOf[visitStore](c).Mentees(c, c.S.Nurse.ID)
 	for _, m := range ms {
-		if m.ID == id {
+		if m.ID == c.S.Top().ID {
 			return m, true, err
 		}
 	}
@@ -390,9 +357,9 @@ func mentee(c *Ctx) (store.Mentee, bool, error) {
 func showNewVisit(c *Ctx) (Screen, error) {
 	m, ok, err := mentee(c)
 	if err != nil || !ok {
-		return Menu(c.T("Not one of your mentees.", "Si mshauriwa wako.")), err
+		return Menu(c.Say("mentor.not_your_mentee")), err
 	}
-	return datePrompt(c, "Date of the visit to %s", "Tarehe ya ziara kwa %s", m.Name), nil
+	return datePrompt(c, "mentor.date_new", m.Name), nil
 }
 
 func newVisitInput(c *Ctx, in string) (Move, error) {
@@ -400,28 +367,85 @@ func newVisitInput(c *Ctx, in string) (Move, error) {
 	if err != nil || !ok {
 		return c.Invalid(), err
 	}
-	day, err := parseDay(in, c.m.now(), c.zone())
+	day, err := parseDay(in, c.Now(), c.zone())
 	if err != nil {
 		return dateRetry(c, err), nil
 	}
-	v, err := scheduleOnce(c, m.ID, onDay(day, time.Time{}, c.zone()))
+	c.S.Work.Visit = &VisitDraft{Mentee: m.ID, Day: day.Unix()}
+	return Go(Frame{State: StVisitTime, ID: m.ID}), nil
+}
+
+// visitDay is the day typed for a new visit to the frame's mentee, and
+// whether the session still holds it.
+func visitDay(c *Ctx) (time.Time, bool) {
+	d := c.S.Work.Visit
+	if d == nil || d.Mentee != c.S.Top().ID {
+		return time.Time{}, false
+	}
+	return time.Unix(d.Day, 0).In(c.zone()), true
+}
+
+// showVisitTime asks the clock time of a new visit: mentors plan visits
+// at the time the clinic's session suits, and the mentee's reminders say
+// it.
+func showVisitTime(c *Ctx) (Screen, error) {
+	m, ok, err := mentee(c)
+	if err != nil || !ok {
+		return Menu(c.Say("mentor.not_your_mentee")), err
+	}
+	day, ok := visitDay(c)
+	if !ok {
+		return showNewVisit(c)
+	}
+	return Entry(c.Say("mentor.visit_time_prompt", "mentee", m.Name, "date", day.Format(dayLayout))), nil
+}
+
+// visitTimeInput schedules the visit at the time typed on the day typed
+// before, unless that moment is past.
+func visitTimeInput(c *Ctx, in string) (Move, error) {
+	m, ok, err := mentee(c)
+	if err != nil || !ok {
+		return c.Invalid(), err
+	}
+	day, ok := visitDay(c)
+	if !ok {
+		return c.Invalid(), nil
+	}
+	minutes, ok := parseClock(in)
+	if !ok {
+		return Retry(c.Say("mentor.visit_time_bad")), nil
+	}
+	at := day.Add(time.Duration(minutes) * time.Minute)
+	if at.Before(c.Now()) {
+		return Retry(c.Say("mentor.visit_time_past")), nil
+	}
+	v, err := scheduleOnce(c, m.ID, at)
 	if err != nil {
 		return Move{}, err
 	}
-	return Replace(StVisitOne, itoa(v.ID)).Say(c.T("Visit saved.", "Ziara imehifadhiwa.")), nil
+	c.S.Work.Visit = nil
+	// Back from the visit leads to the list she chose the mentee from, not
+	// to the date and time typed.
+	for j := len(c.S.Frames) - 1; j >= 0; j-- {
+		if c.S.Frames[j].State == StVisitNew {
+			c.S.Frames = c.S.Frames[:j]
+			break
+		}
+	}
+	return Go(Frame{State: StVisitOne, ID: v.ID}).Say(c.Say("mentor.visit_saved")), nil
 }
 
 // moveVisit moves the visit to the day typed, at its clock time; the store
 // moves its reminders with it.
 func moveVisit(c *Ctx, v store.Visit, day time.Time) (Move, error) {
-	v, err := c.Store().RescheduleVisit(c, c.mentoring().Rules, v.ID, onDay(day, v.At, c.zone()))
+	v, err := c.mentoring().RescheduleVisit(c, v.ID, onDay(day, v.At, c.zone()))
 	if errors.Is(err, store.ErrVisitClosed) {
-		return Back().Say(c.T("This visit is closed.", "Ziara hii imefungwa.")), nil
+		return Back().Say(c.Say("mentor.visit_closed")), nil
 	}
 	if err != nil {
 		return Move{}, err
 	}
-	return Back().Say(c.T("Visit moved to ", "Ziara imehamishwa hadi ") + v.At.In(c.zone()).Format(dayLayout) + "."), nil
+	return Back().Say(c.Say("mentor.visit_moved", "date", v.At.In(c.zone()).Format(dayLayout))), nil
 }
 
 func showCancelVisit(c *Ctx) (Screen, error) {
@@ -429,23 +453,18 @@ func showCancelVisit(c *Ctx) (Screen, error) {
 	if err != nil || !ok {
 		return noVisit(c), err
 	}
-	return Menu(fmt.Sprintf(c.T("Cancel the visit to %s on %s?", "Ghairi ziara kwa %s tarehe %s?"), v.MenteeName, v.At.In(c.zone()).Format(dayLayout)),
-		Item{Label: c.T("Yes, cancel it", "Ndiyo, ighairi")}), nil
+	return Menu(c.Say("mentor.cancel_ask", "mentee", v.MenteeName, "date", v.At.In(c.zone()).Format(dayLayout)),
+		Item{Label: c.Say("mentor.yes_cancel"), Do: func(c *Ctx) (Move, error) { return cancelVisit(c, v) }}), nil
 }
 
-func cancelVisitInput(c *Ctx, in string) (Move, error) {
-	v, ok, err := myVisit(c)
-	if err != nil || !ok || in != "1" {
-		return c.Invalid(), err
-	}
-	err = c.Store().CancelVisit(c, c.mentoring().Rules, v.ID)
+// cancelVisit cancels v; mentoring drops its reminders and tells the nurse.
+func cancelVisit(c *Ctx, v store.Visit) (Move, error) {
+	err := c.mentoring().CancelVisit(c, v.ID)
 	if errors.Is(err, store.ErrVisitClosed) {
-		return Retry(c.T("This visit is already done.", "Ziara hii imeshafanyika.")), nil
+		return Retry(c.Say("mentor.visit_already_done")), nil
 	}
 	if err != nil {
 		return Move{}, err
 	}
-	return Reset(StVisit, "").Say(c.T("Visit cancelled.", "Ziara imeghairiwa.")), nil
+	return Reset(Frame{State: StVisit}).Say(c.Say("mentor.visit_cancelled")), nil
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

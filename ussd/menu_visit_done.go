@@ -2,21 +2,21 @@ package ussd
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
+	"github.com/chanjo-health/chanjo/lessons/i18n"
 	"github.com/chanjo-health/chanjo/store"
 )
 
 // The states of logging a visit as done and finishing its checklist.
 const (
-	StVisitConfirm State = "vis.confirm" // Arg: visit id
-	StVisitNotes   State = "vis.notes"   // Arg: visit id
+	StVisitConfirm State = "vis.confirm" // ID: the visit
+	StVisitNotes   State = "vis.notes"   // ID: the visit
 )
 
 var visitDoneTree = []Node{
-	{State: StVisitConfirm, Show: showVisitConfirm, Input: visitConfirmInput},
+	{State: StVisitConfirm, Show: showVisitConfirm},
 	{State: StVisitNotes, Show: showVisitNotes, Input: visitNotesInput},
 }
 
@@ -32,8 +32,8 @@ const (
 // is not complete, and those done today, as items opening them, the latest
 // first.
 func unfinishedItems(c *Ctx) ([]Item, error) {
-	start := startOfDay(c.m.now(), c.zone())
-	done, err := c.Store().RecentDoneVisits(c, c.S.Nurse.ID, start.Add(-recentDone))
+	start := startOfDay(c.Now(), c.zone())
+	done, err := storeOf[visitStore](c).RecentDoneVisits(c, c.S.Nurse.ID, start.Add(-recentDone))
 	if err != nil {
 		return nil, err
 	}
@@ -41,15 +41,15 @@ func unfinishedItems(c *Ctx) ([]Item, error) {
 	if err != nil {
 		return nil, err
 	}
-	total := len(c.m.pack.Checklist)
+	total := len(c.Pack().Checklist)
 	var items []Item
 	for _, v := range done {
 		if v.Answered >= total && v.DoneAt.Time.Before(start) {
 			continue
 		}
-		label := fmt.Sprintf(c.T("%s %s checklist %d/%d", "%s %s orodha %d/%d"),
-			visitName(names, v.Visit), v.At.In(c.zone()).Format("02/01"), min(v.Answered, total), total)
-		items = append(items, Item{Label: label, State: StVisitOne, Arg: itoa(v.ID)})
+		label := c.Say("mentor.unfinished", "mentee", visitName(names, v.Visit), "day", v.At.In(c.zone()).Format("02/01"),
+			"answered", min(v.Answered, total), "items", total)
+		items = append(items, Item{Label: label, To: Frame{State: StVisitOne, ID: v.ID}})
 		if len(items) == maxUnfinished {
 			break
 		}
@@ -60,7 +60,7 @@ func unfinishedItems(c *Ctx) ([]Item, error) {
 // visitAhead reports whether the visit's local day is after today: such a
 // visit cannot be logged as done.
 func visitAhead(c *Ctx, v store.Visit) bool {
-	return !v.At.Before(startOfDay(c.m.now(), c.zone()).AddDate(0, 0, 1))
+	return !v.At.Before(startOfDay(c.Now(), c.zone()).AddDate(0, 0, 1))
 }
 
 func showVisitConfirm(c *Ctx) (Screen, error) {
@@ -73,31 +73,25 @@ func showVisitConfirm(c *Ctx) (Screen, error) {
 	}
 	day := v.At.In(c.zone()).Format(dayLayout)
 	if visitAhead(c, v) {
-		return Menu(fmt.Sprintf(c.T("This visit is on %s. Log it as done on that day or later.",
-			"Ziara hii ni tarehe %s. Irekodi kuwa imefanyika siku hiyo au baadaye."), day)), nil
+		return Menu(c.Say("mentor.visit_ahead", "date", day)), nil
 	}
-	return Menu(fmt.Sprintf(c.T("Did the visit to %s on %s take place? Her reminders of it will stop.",
-		"Ziara kwa %s tarehe %s imefanyika? Vikumbusho vyake vitasimama."), v.MenteeName, day),
-		Item{Label: c.T("Yes, log it as done", "Ndiyo, irekodi")}), nil
+	return Menu(c.Say("mentor.log_done_ask", "mentee", v.MenteeName, "date", day),
+		Item{Label: c.Say("mentor.log_done_yes"), Do: func(c *Ctx) (Move, error) { return logDone(c, v) }}), nil
 }
 
-// visitConfirmInput logs the visit as done (again: no change) and opens its
+// logDone logs the visit as done (again: no change) and opens its
 // checklist; the store refuses a visit on a later day.
-func visitConfirmInput(c *Ctx, in string) (Move, error) {
-	v, ok, err := myVisit(c)
-	if err != nil || !ok || in != "1" {
-		return c.Invalid(), err
-	}
-	_, err = c.Store().MarkVisitDone(c, c.mentoring().Rules, v.ID, time.Time{})
+func logDone(c *Ctx, v store.Visit) (Move, error) {
+	_, err := c.mentoring().MarkVisitDone(c, v.ID, time.Time{})
 	switch {
 	case errors.Is(err, store.ErrVisitAhead):
-		return Retry(c.T("Not yet: this visit is on a later day.", "Bado: ziara hii ni siku ijayo.")), nil
+		return Retry(c.Say("mentor.visit_later")), nil
 	case errors.Is(err, store.ErrVisitClosed):
-		return Retry(c.T("This visit was cancelled.", "Ziara hii imeghairiwa.")), nil
+		return Retry(c.Say("mentor.visit_was_cancelled")), nil
 	case err != nil:
 		return Move{}, err
 	}
-	return Replace(StVisitGaps, c.Arg()).Say(c.T("Visit logged as done.", "Ziara imerekodiwa.")), nil
+	return Replace(Frame{State: StVisitGaps, ID: v.ID}).Say(c.Say("mentor.visit_logged_as_done")), nil
 }
 
 func showVisitNotes(c *Ctx) (Screen, error) {
@@ -105,8 +99,7 @@ func showVisitNotes(c *Ctx) (Screen, error) {
 	if err != nil || !ok {
 		return noVisit(c), err
 	}
-	return FreeText(fmt.Sprintf(c.T("Notes and agreed actions for %s, at most 160 letters. She gets them by SMS:",
-		"Maelezo na makubaliano kwa %s, herufi 160 tu. Atayapata kwa SMS:"), v.MenteeName)), nil
+	return FreeText(c.Say("mentor.notes_prompt", "mentee", v.MenteeName)), nil
 }
 
 // visitNotesInput saves the notes and queues them to the nurse by SMS in one
@@ -119,25 +112,26 @@ func visitNotesInput(c *Ctx, in string) (Move, error) {
 	notes := strings.Join(strings.Fields(in), " ")
 	switch n := len([]rune(notes)); {
 	case n < minQuestion:
-		return Retry(c.T("Please type the notes.", "Tafadhali andika maelezo.")), nil
+		return Retry(c.Say("mentor.please_type_notes")), nil
 	case n > store.MaxVisitNotes:
-		return Retry(fmt.Sprintf(c.T("Too long: %d letters, at most %d.", "Ni refu mno: herufi %d, %d tu."), n, store.MaxVisitNotes)), nil
+		return Retry(c.Say("mentor.notes_long", "letters", n, "most", store.MaxVisitNotes)), nil
 	}
-	err = c.Store().SaveVisitNotes(c, v.ID, notes, func(lang string) string { return notesSMS(c, lang, v, notes) })
+	err = storeOf[visitStore](c).SaveVisitNotes(c, v.ID, notes, notesSMS(c, v, notes))
 	if err != nil {
 		return Move{}, err
 	}
 	// The visit's screen, not the checklist's second page where Back would
 	// land, so the notice and what is left to do show together.
-	return Replace(StVisitOne, c.Arg()).Say(fmt.Sprintf(c.T("Notes sent to %s by SMS.", "Maelezo yametumwa kwa %s kwa SMS."), v.MenteeName)), nil
+	return Replace(Frame{State: StVisitOne, ID: v.ID}).Say(c.Say("mentor.notes_sent", "mentee", v.MenteeName)), nil
 }
 
-// notesSMS words the notes of visit v for the nurse visited, in her
-// language lang.
-func notesSMS(c *Ctx, lang string, v store.Visit, notes string) string {
-	day := v.At.In(c.zone()).Format("02/01")
-	if lang == "sw" {
-		return fmt.Sprintf("Chanjo: maelezo ya ziara ya %s tarehe %s: %s", v.MentorName, day, notes)
+// notesSMS words the notes of visit v for the nurse visited in each of the
+// pack's languages (the store picks hers); the mentor's notes follow the
+// pack's words whole.
+func notesSMS(c *Ctx, v store.Visit, notes string) i18n.Text {
+	sms := i18n.Text{}
+	for _, lang := range c.Pack().LanguageCodes() {
+		sms[lang] = c.Pack().Say(lang, "mentor.notes_sms", "mentor", v.MentorName, "day", v.At.In(c.zone()).Format("02/01")) + " " + notes
 	}
-	return fmt.Sprintf("Chanjo: notes of %s's visit on %s: %s", v.MentorName, day, notes)
+	return sms
 }

@@ -21,7 +21,7 @@ type PageSaver interface {
 // later nor write it: the nurse's screen says so.
 var ErrPageNotSaved = errors.New("lesson page not saved")
 
-// Limits of the write-behind of lesson pages (design.md: "lesson page
+// Limits of the write-behind of lesson pages (README "Production": "lesson page
 // progress may be written behind, in batches, at most a second late", and
 // lesson pages written behind survive a database outage and a SIGTERM).
 const (

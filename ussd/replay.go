@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chanjo-health/chanjo/lessons/i18n"
 	"github.com/chanjo-health/chanjo/store"
 )
 
@@ -59,7 +60,7 @@ func (m *Machine) accepts(ctx context.Context, phone string, s Session, free, tr
 			return i == len(inputs)-1, nil
 		case err != nil:
 			return false, err
-		case slices.Equal(next.Frames, s.Frames):
+		case slices.EqualFunc(next.Frames, s.Frames, sameScreen):
 			return false, nil // the screen took it as a mistake, under a notice
 		}
 		s = next
@@ -71,12 +72,34 @@ func (m *Machine) accepts(ctx context.Context, phone string, s Session, free, tr
 func (m *Machine) dry() *Machine {
 	d := *m
 	d.store = dryStore{m.store}
+	d.mentoring = dryMentoring{}
 	d.pages = NewProgress(dryStore{m.store}, nil)
 	return &d
 }
 
 // errDryRun is what a dry store answers to a write.
 var errDryRun = errors.New("dry run: no write")
+
+// dryMentoring is a Mentoring that refuses every change with errDryRun.
+type dryMentoring struct{}
+
+func (dryMentoring) ScheduleVisit(context.Context, int64, int64, time.Time) (store.Visit, error) {
+	return store.Visit{}, errDryRun
+}
+func (dryMentoring) RescheduleVisit(context.Context, int64, time.Time) (store.Visit, error) {
+	return store.Visit{}, errDryRun
+}
+func (dryMentoring) CancelVisit(context.Context, int64) error { return errDryRun }
+func (dryMentoring) MarkVisitDone(context.Context, int64, time.Time) (store.Visit, error) {
+	return store.Visit{}, errDryRun
+}
+func (dryMentoring) AskQuestion(context.Context, int64, string, string) (store.Asked, error) {
+	return store.Asked{}, errDryRun
+}
+func (dryMentoring) AnswerQuestion(context.Context, int64, int64, string) (store.Question, error) {
+	return store.Question{}, errDryRun
+}
+func (dryMentoring) PassQuestion(context.Context, int64, int64) (int, error) { return 0, errDryRun }
 
 // dryStore is a Store that reads and refuses every write with errDryRun.
 type dryStore struct{ Store }
@@ -90,15 +113,8 @@ func (dryStore) SetOptOut(context.Context, string, bool) (bool, error)         {
 func (dryStore) RecordUSSDSession(context.Context, store.USSDSessionEnd) error { return errDryRun }
 func (dryStore) SaveLessonPages(context.Context, []store.PageMark) error       { return errDryRun }
 func (dryStore) QueueSMS(context.Context, store.Outgoing) (bool, error)        { return false, errDryRun }
-func (dryStore) CancelVisit(context.Context, store.VisitRules, int64) error    { return errDryRun }
-func (dryStore) RelayAnswer(context.Context, int64, int64, string, func(store.Question) string) (store.Question, error) {
-	return store.Question{}, errDryRun
-}
-func (dryStore) PassQuestion(context.Context, int64, int64, store.NoteFunc) (int, error) {
-	return 0, errDryRun
-}
 func (dryStore) RecordConsent(context.Context, int64, string, time.Time) error { return errDryRun }
-func (dryStore) SaveVisitNotes(context.Context, int64, string, func(string) string) error {
+func (dryStore) SaveVisitNotes(context.Context, int64, string, i18n.Text) error {
 	return errDryRun
 }
 func (dryStore) SaveChecklist(context.Context, int64, map[string]string) error {
@@ -107,25 +123,16 @@ func (dryStore) SaveChecklist(context.Context, int64, map[string]string) error {
 func (dryStore) SaveCalculationFor(context.Context, int64, string, string, []byte, []byte, string) error {
 	return errDryRun
 }
-func (dryStore) CompleteTopic(context.Context, int64, string, func(store.Certificate) string) (bool, error) {
+func (dryStore) CompleteTopic(context.Context, store.TopicCompletion) (bool, error) {
 	return false, errDryRun
 }
 func (dryStore) StartAttempt(context.Context, int64, string, string, int64) (int64, error) {
 	return 0, errDryRun
 }
+func (dryStore) StartPractice(context.Context, int64, string, int64) (int64, []string, error) {
+	return 0, nil, errDryRun
+}
 func (dryStore) RecordAnswer(context.Context, int64, string, string, int, bool) error {
 	return errDryRun
 }
 func (dryStore) FinishAttempt(context.Context, int64, int, int) error { return errDryRun }
-func (dryStore) ScheduleVisit(context.Context, store.VisitRules, int64, int64, time.Time) (store.Visit, error) {
-	return store.Visit{}, errDryRun
-}
-func (dryStore) RescheduleVisit(context.Context, store.VisitRules, int64, time.Time) (store.Visit, error) {
-	return store.Visit{}, errDryRun
-}
-func (dryStore) MarkVisitDone(context.Context, store.VisitRules, int64, time.Time) (store.Visit, error) {
-	return store.Visit{}, errDryRun
-}
-func (dryStore) AskQuestion(context.Context, int64, string, string, store.NoteFunc) (store.Asked, error) {
-	return store.Asked{}, errDryRun
-}

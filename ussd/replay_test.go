@@ -2,6 +2,7 @@ package ussd
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -21,7 +22,7 @@ func TestReplayKeepsFreeTextWhole(t *testing.T) {
 		{"question shown whole", "+254700000001", "5*1*Is 2*3 ok?",
 			"CON Send this question?\nIs 2*3 ok?\n1 Send", nil},
 		{"question sent whole", "+254700000002", "5*1*Is 2*3 ok?*1",
-			"END Sent as Q1.", []string{"Q1 from Achieng (Chanjo Demo Health Centre): Is 2*3 ok?, reply A1 <answer>"}},
+			"END Sent as Q1.", []string{"Q1 from Achieng (Chanjo Demo): Is 2*3 ok?, reply A1 <answer>"}},
 		{"a last part the next screen refuses is text", "+254700000003", "5*1*Is 2*3",
 			"CON Send this question?\nIs 2*3\n1 Send", nil},
 		{"a choice that would write is only tried last", "+254700000004", "5*1*Use 1*2 vials",
@@ -54,4 +55,23 @@ func TestReplayKeepsFreeTextWhole(t *testing.T) {
 			t.Errorf("registered name = %q, %v, want Jane*Wambui", w.Name, err)
 		}
 	})
+}
+
+// TestShowNeverWrites shows every state of every tree, for a nurse and a
+// mentor, on a store that refuses every write: a screen only reads, so that
+// "98 More" and an item's action (which shows the screen again) record
+// nothing twice.
+func TestShowNeverWrites(t *testing.T) {
+	e := newTestEnv(t, false)
+	dry := e.svc.m.dry()
+	for state, node := range dry.nodes {
+		for _, role := range []string{"nurse", "mentor"} {
+			// A lesson page with a real lesson, so that its Show has a page to mark if it would.
+			s := Session{Frames: []Frame{{State: state, Key: "rec-tally", N: 1}}, Nurse: Nurse{ID: 1, Name: "Achieng", Role: role, Lang: "en"}}
+			c := &Ctx{Context: context.Background(), S: &s, m: dry}
+			if _, err := node.Show(c); errors.Is(err, errDryRun) {
+				t.Errorf("Show(%s) as a %s writes: %v", state, role, err)
+			}
+		}
+	}
 }

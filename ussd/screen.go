@@ -1,6 +1,10 @@
 package ussd
 
-import "github.com/chanjo-health/chanjo/lessons/screen"
+import (
+	"strconv"
+
+	"github.com/chanjo-health/chanjo/lessons/screen"
+)
 
 // Screen is what a state shows: a text, numbered items below it, and a kind
 // that decides the navigation lines (screen.Menu: "0 Back 00 Home";
@@ -18,12 +22,14 @@ type Screen struct {
 	Free bool
 }
 
-// Item is a numbered line of a menu: choosing it opens State with Arg. An
-// Item without State is an action: its number goes to the state's Input.
+// Item is a numbered line of a menu: it opens the screen To, or does Do
+// (records an answer, sends a job aid) and moves as Do says. Choosing it
+// runs the one it carries, whatever its place in the list. Do runs on the
+// screen shown again, so what it needs is in the item itself.
 type Item struct {
 	Label string
-	State State
-	Arg   string
+	To    Frame
+	Do    func(c *Ctx) (Move, error)
 }
 
 // Menu returns a menu screen.
@@ -47,13 +53,17 @@ func FreeText(prompt string) Screen { return Screen{Kind: screen.Entry, Text: pr
 // End returns a final screen: the session ends on it.
 func End(text string) Screen { return Screen{Kind: screen.Final, Text: text} }
 
+// targets are what the screen's items open, for Shape: a Frame without a
+// State for an item that acts.
 func targets(items []Item) []Frame {
 	if len(items) == 0 {
 		return nil
 	}
 	fs := make([]Frame, len(items))
 	for i, it := range items {
-		fs[i] = Frame{State: it.State, Arg: it.Arg}
+		if it.To.State != "" {
+			fs[i] = it.To
+		}
 	}
 	return fs
 }
@@ -73,25 +83,23 @@ const (
 // an optional notice shown once above the next screen.
 type Move struct {
 	kind   moveKind
-	frame  Frame
+	frames []Frame
 	notice string
 }
 
-// Go opens state with arg on top of the current screen ("0 Back" returns).
-func Go(state State, arg string) Move {
-	return Move{kind: movePush, frame: Frame{State: state, Arg: arg}}
+// Go opens the screen f on top of the current one ("0 Back" returns).
+// Several frames open each on the one before, the last on top, so "0 Back"
+// walks back through them (the pages of a lesson resumed midway).
+func Go(f Frame, more ...Frame) Move {
+	return Move{kind: movePush, frames: append([]Frame{f}, more...)}
 }
 
-// Replace shows state with arg in place of the current screen, so "0 Back"
-// skips it (the next question of a quiz, a result after an entry).
-func Replace(state State, arg string) Move {
-	return Move{kind: moveReplace, frame: Frame{State: state, Arg: arg}}
-}
+// Replace shows f in place of the current screen, so "0 Back" skips it
+// (the next question of a quiz, a result after an entry).
+func Replace(f Frame) Move { return Move{kind: moveReplace, frames: []Frame{f}} }
 
-// Reset makes state the only screen on the stack.
-func Reset(state State, arg string) Move {
-	return Move{kind: moveReset, frame: Frame{State: state, Arg: arg}}
-}
+// Reset makes f the only screen on the stack.
+func Reset(f Frame) Move { return Move{kind: moveReset, frames: []Frame{f}} }
 
 // Back returns to the previous screen.
 func Back() Move { return Move{kind: moveBack} }
@@ -109,4 +117,28 @@ func Retry(notice string) Move { return Move{kind: moveStay, notice: notice} }
 func (m Move) Say(notice string) Move {
 	m.notice = notice
 	return m
+}
+
+// itemNumber is the number shown for the item at index i: 1 on, but 98,
+// which is "98 More" on every screen, so a long list paged by the renderer
+// never hides an item behind it.
+func itemNumber(i int) int {
+	if i+1 < 98 {
+		return i + 1
+	}
+	return i + 2
+}
+
+// itemIndex returns the index of the item numbered in, of n items; false
+// when in is no item's number (not a number, 98, "01").
+func itemIndex(in string, n int) (int, bool) {
+	k, err := strconv.Atoi(in)
+	if err != nil || in != strconv.Itoa(k) || k < 1 || k == 98 {
+		return 0, false
+	}
+	i := k - 1
+	if k > 98 {
+		i = k - 2
+	}
+	return i, i < n
 }

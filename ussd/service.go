@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -42,8 +43,8 @@ type Config struct {
 	Progress *Progress
 	// TZ is CHANJO_TZ, the zone of the dates a nurse reads; nil: Africa/Nairobi.
 	TZ *time.Location
-	// Mentoring holds the visit rules and the wording of a question's SMS
-	// for the mentor visit and ask-a-mentor menus.
+	// Mentoring changes visits and relays questions for the mentor visit
+	// and ask-a-mentor menus (a mentoring.Service).
 	Mentoring Mentoring
 }
 
@@ -55,24 +56,41 @@ type Service struct {
 	log *slog.Logger
 }
 
-// New returns the USSD service.
-func New(cfg Config) *Service {
+// New returns the USSD service over every tree listed in trees.go. Store
+// and KV are required; the other fields have defaults. It fails when the
+// embedded pack, the default, does not load, or two trees define a state.
+func New(cfg Config) (*Service, error) {
+	if cfg.Store == nil || cfg.KV == nil {
+		return nil, errors.New("ussd: new: a store and a Redis client are required")
+	}
+	nodes, err := tableOf(trees...)
+	if err != nil {
+		return nil, err
+	}
+	m := &Machine{store: cfg.Store, open: cfg.OpenEnrolment, now: cfg.Now, nodes: nodes, pack: cfg.Pack,
+		pages: cfg.Progress, tz: cfg.TZ, mentoring: cfg.Mentoring}
+	if m.now == nil {
+		m.now = time.Now
+	}
+	if m.pack == nil {
+		pack, err := lessons.Default()
+		if err != nil {
+			return nil, fmt.Errorf("ussd: new: %w", err)
+		}
+		m.pack = pack
+	}
+	m.print = fingerprint(m.pack)
+	if m.pages == nil {
+		m.pages = NewProgress(cfg.Store, nil)
+	}
+	if m.tz == nil {
+		m.tz = nairobi
+	}
 	log := cfg.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	m := NewMachine(cfg.Store, cfg.OpenEnrolment, cfg.Now)
-	if cfg.Pack != nil {
-		m.pack = cfg.Pack
-	}
-	if cfg.Progress != nil {
-		m.pages = cfg.Progress
-	}
-	if cfg.TZ != nil {
-		m.tz = cfg.TZ
-	}
-	m.mentoring = cfg.Mentoring
-	return &Service{m: m, kv: cfg.KV, log: log.With("component", "ussd")}
+	return &Service{m: m, kv: cfg.KV, log: log.With("component", "ussd")}, nil
 }
 
 // Request is one hop of the gateway.
@@ -89,20 +107,20 @@ func (s *Service) Hop(ctx context.Context, r Request) (reply string) {
 	defer cancel()
 	p, err := phone.Normalize(r.Phone)
 	if err != nil {
-		return "END " + notForNumber
+		return "END " + s.notForNumber()
 	}
 	lang := ""
 	defer func() {
 		if v := recover(); v != nil {
 			s.log.Error("hop panicked", phone.LogKey, phone.Mask(p), "panic", fmt.Sprint(v))
-			reply = "END " + apology(lang)
+			reply = "END " + s.apology(lang)
 		}
 	}()
-	k := s.keys(r.SessionID, p)
+	k := keysOf(s.kv.Prefix, r.SessionID, p)
 	cur, last, err := s.load(ctx, k, r.Text == "")
 	if err != nil {
 		s.log.Error("load session", phone.LogKey, phone.Mask(p), "err", err)
-		return "END " + apology("")
+		return "END " + s.apology("")
 	}
 	lang = languageOf(cur, last)
 	next, reply, changed, err := s.m.Advance(ctx, p, cur, last, r.Text)
@@ -111,7 +129,7 @@ func (s *Service) Hop(ctx context.Context, r Request) (reply string) {
 	}
 	if err != nil {
 		s.log.Error("hop failed", phone.LogKey, phone.Mask(p), "err", err)
-		return "END " + apology(lang)
+		return "END " + s.apology(lang)
 	}
 	return reply
 }
@@ -129,18 +147,18 @@ func languageOf(sessions ...*Session) string {
 // position, and the gateway's sessionId of the hop.
 type hopKeys struct{ session, phone, id string }
 
-// keys returns the keys of a hop of the gateway's sessionID from the number
-// p: the session, Prefix+"ussd:s:{"+p+"}", and the last position,
-// Prefix+"ussd:p:{"+p+"}". The network gives a phone one USSD session
+// keysOf returns the keys of a hop of the gateway's sessionID from the number
+// p: the session, prefix+"ussd:s:{"+p+"}", and the last position,
+// prefix+"ussd:p:{"+p+"}". The network gives a phone one USSD session
 // at a time, so the session's key is the phone's, and the session it holds
 // is the hop's only when its GatewayID is sessionID: keys grow with phones,
 // not with dials (a key a dial would leave behind until its TTL was most of
 // the embedded Redis's memory under load). The number in braces is a Redis
 // Cluster hash tag: both keys live on one node, so one command can write
 // both (kv.Client.SetPair) and one MGET read both.
-func (s *Service) keys(sessionID, p string) hopKeys {
+func keysOf(prefix, sessionID, p string) hopKeys {
 	tag := "{" + p + "}"
-	return hopKeys{s.kv.Prefix + "ussd:s:" + tag, s.kv.Prefix + "ussd:p:" + tag, sessionID}
+	return hopKeys{prefix + "ussd:s:" + tag, prefix + "ussd:p:" + tag, sessionID}
 }
 
 // load reads the session and, for a dial, the phone's last position, with
@@ -193,19 +211,25 @@ func (s *Service) save(ctx context.Context, k hopKeys, next *Session) error {
 	return nil
 }
 
-// notForNumber answers a phoneNumber that is not a Kenyan mobile number.
-const notForNumber = "Chanjo is for Kenyan mobile numbers. / Chanjo ni kwa namba za simu za Kenya."
+// notForNumber answers a phoneNumber that is not a Kenyan mobile number,
+// in every language of the pack.
+func (s *Service) notForNumber() string { return s.inEvery("common.not_for_number", " / ") }
 
 // apology is the answer to a failure inside the service, in lang, or in
-// both languages when the nurse's is not known.
-func apology(lang string) string {
-	const en = "Sorry, Chanjo has a problem. Please dial again in a few minutes."
-	const sw = "Samahani, Chanjo ina tatizo. Tafadhali piga tena baada ya dakika chache."
-	switch lang {
-	case "en":
-		return en
-	case "sw":
-		return sw
+// every language of the pack, one a line, when the nurse's is not known.
+func (s *Service) apology(lang string) string {
+	if s.m.pack.Speaks(lang) {
+		return s.m.pack.Say(lang, "common.apology")
 	}
-	return en + "\n" + sw
+	return s.inEvery("common.apology", "\n")
+}
+
+// inEvery is the catalogue's text key in every language of the pack,
+// joined by sep.
+func (s *Service) inEvery(key, sep string) string {
+	var texts []string
+	for _, l := range s.m.pack.Languages() {
+		texts = append(texts, s.m.pack.Say(l.Code, key))
+	}
+	return strings.Join(texts, sep)
 }

@@ -2,21 +2,22 @@ package ussd
 
 import "fmt"
 
-// table is the dispatch table: every state of every menu tree. A feature
-// adds its tree in a file of its own (menu_lessons.go: its states, their
-// Show and Input) and one entry to this list. Two trees that define one
-// state stop the program at start (and every test).
-var table = mustTable(mainTree, registerTree, settingsTree, progressTree, stockTree, lessonsTree, quizTree, visitTree, visitDoneTree, askTree, inboxTree)
+// trees are every menu tree. A feature adds its tree in a file of its own
+// (menu_lessons.go: its states, their Show and Input, the store interface
+// it needs) and one entry to this list, and its store interface to Store.
+var trees = [][]Node{mainTree, registerTree, settingsTree, progressTree, stockTree, lessonsTree, quizTree, visitTree, visitDoneTree, askTree, inboxTree}
 
-func mustTable(trees ...[]Node) map[State]Node {
+// tableOf returns the dispatch table of trees: every state of every tree.
+// Two trees that define one state are refused (New fails, and every test).
+func tableOf(trees ...[]Node) (map[State]Node, error) {
 	t := map[State]Node{}
 	for _, tree := range trees {
 		for _, n := range tree {
 			if _, dup := t[n.State]; dup || n.Show == nil {
-				panic(fmt.Sprintf("ussd: state %q defined twice or without Show", n.State))
+				return nil, fmt.Errorf("ussd: state %q defined twice or without Show", n.State)
 			}
 			t[n.State] = n
 		}
 	}
-	return t
+	return t, nil
 }

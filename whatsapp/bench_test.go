@@ -72,3 +72,83 @@ func benchWebhook(b *testing.B, db *store.DB) {
 		b.Errorf("%v messages stored, want %d", got, b.N)
 	}
 }
+
+// BenchmarkWebhookConversations is 200 conversations at once as nurses make them: each posts a
+// message, then waits a think time (0.5 to 1.5 s, as a nurse reads and taps) before the next, so
+// about 200 POSTs a second arrive whatever the server does (an open loop), while the inbox applies
+// them. It reports the latency to the 200 OK, p50 and p99, and checks every message was stored once;
+// b.N is the number of POSTs.
+//
+//	go test ./whatsapp/ -run '^$' -bench WebhookConversations -benchtime 4000x
+func BenchmarkWebhookConversations(b *testing.B) {
+	dbs := map[string]*store.DB{"sqlite": storetest.SQLite(b)}
+	if pg := storetest.Postgres(b); pg != nil {
+		dbs["postgres"] = pg
+	}
+	for name, db := range dbs {
+		b.Run(name, func(b *testing.B) { benchConversations(b, db) })
+	}
+}
+
+func benchConversations(b *testing.B, db *store.DB) {
+	const conversations = 200
+	h := newWebhookHarness(b, db)
+	var mu sync.Mutex
+	lat := make([]time.Duration, 0, b.N)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	// The inbox applies what is stored meanwhile, as in production: on SQLite it takes turns with
+	// the webhook's commits for the one writer.
+	stored := func() int {
+		var n int
+		if err := db.GetContext(context.Background(), &n, `SELECT COUNT(*) FROM whatsapp_messages WHERE wamid LIKE 'wamid.C%'`); err != nil {
+			b.Fatal(err)
+		}
+		return n
+	}
+	before := stored()
+	ctx, stop := context.WithCancel(context.Background())
+	inboxDone := make(chan struct{})
+	go func() { h.inbox.Run(ctx); close(inboxDone) }()
+	b.ResetTimer()
+	for c := range conversations {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Stagger the first messages over one think time, as conversations do not start together.
+			time.Sleep(time.Duration(c) * time.Second / conversations)
+			for next.Add(1) <= int64(b.N) {
+				n := benchSeq.Add(1)
+				body := fmt.Appendf(nil, `{"object":"whatsapp_business_account","entry":[{"id":"WABA","changes":[{"field":"messages","value":{
+"messaging_product":"whatsapp","metadata":{"phone_number_id":"PNID"},"messages":[{"from":"2547%08d","id":"wamid.C%d","timestamp":"1764576000","type":"text","text":{"body":"1"}}]}}]}]}`, c, n)
+				req := httptest.NewRequest(http.MethodPost, "/whatsapp", bytes.NewReader(body))
+				req.Header.Set(cloudapi.SignatureHeader, cloudapi.Sign(testSecret, body))
+				w := httptest.NewRecorder()
+				start := time.Now()
+				h.router.ServeHTTP(w, req)
+				d := time.Since(start)
+				if w.Code != 200 {
+					b.Errorf("POST = %d", w.Code)
+				}
+				mu.Lock()
+				lat = append(lat, d)
+				mu.Unlock()
+				time.Sleep(500*time.Millisecond + time.Duration(n%1000)*time.Millisecond)
+			}
+		}()
+	}
+	wg.Wait()
+	b.StopTimer()
+	stop()
+	<-inboxDone
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+	if err := h.inbox.Drain(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	// Counted in the table: the inbox stopped mid-commit may have committed what it could not count.
+	if got := stored() - before; got != len(lat) {
+		b.Errorf("%d messages stored, want %d", got, len(lat))
+	}
+}

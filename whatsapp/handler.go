@@ -2,10 +2,10 @@
 // that applies what it received. The wire format and the client are in whatsapp/cloudapi; a fake
 // Graph API for tests and demos is in whatsapp/fakegraph.
 //
-// This is the channel's first slice (issue 18): inbound messages and statuses are received,
-// checked, deduplicated and stored. The next slice answers them with the USSD state machine rendered
-// for WhatsApp (it needs the USSD engine v2 of issue 15), and moves nudges to WhatsApp through the
-// outbox; see docs/whatsapp.md.
+// Inbound messages and statuses are received, checked, deduplicated and stored; statuses settle the
+// outbox rows the Dispatcher sent; STOP/START and peer group commands written on WhatsApp are acted
+// on. Answering with the USSD state machine rendered for WhatsApp waits for the USSD engine's
+// screens as data (issue 15); see docs/whatsapp.md.
 package whatsapp
 
 import (

@@ -2,11 +2,14 @@ package whatsapp
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/peer"
 	"github.com/chanjo-health/chanjo/phone"
 	"github.com/chanjo-health/chanjo/storable"
 	"github.com/chanjo-health/chanjo/store"
@@ -23,6 +26,13 @@ const inboxEvery = 5 * time.Second
 // Inbox applies stored webhooks: each inbound message is stored once, each status kept at the
 // highest seen. Every instance may run one; a webhook is applied by exactly one of them.
 type Inbox struct {
+	// Pack holds the opt-out, opt-in and help phrases (a STOP written on WhatsApp opts her out of
+	// every channel, as one sent by SMS does) and the words of the answers (messages-whatsapp.yaml,
+	// messages-peer.yaml); nil is the embedded pack.
+	Pack *lessons.Pack
+	// Menus answers every other message (nil: none is answered).
+	Menus Menus
+
 	db      *store.DB
 	log     *slog.Logger
 	metrics *Metrics
@@ -62,12 +72,16 @@ func (in *Inbox) Run(ctx context.Context) {
 	}
 }
 
-// Drain applies every stored webhook not yet applied.
+// Drain applies every stored webhook not yet applied, then answers the stored messages that wait
+// for the menus.
 func (in *Inbox) Drain(ctx context.Context) error {
 	for {
 		hooks, err := in.db.PendingWhatsAppWebhooks(ctx, inboxBatch)
-		if err != nil || len(hooks) == 0 {
+		if err != nil {
 			return err
+		}
+		if len(hooks) == 0 {
+			return in.answer(ctx)
 		}
 		for _, hook := range hooks {
 			if err := in.apply(ctx, hook); err != nil {
@@ -77,9 +91,69 @@ func (in *Inbox) Drain(ctx context.Context) error {
 	}
 }
 
+// handle acts on a new message, in the transaction that stores it: a peer group command from a
+// worker (the "Group chat" of her WhatsApp menu sends one) is relayed and answered on WhatsApp. Any
+// other message is answered with the menus after the transaction (answer).
+func (in *Inbox) handle(ctx context.Context, tx *store.Tx, m store.WhatsAppMessage) error {
+	p, err := in.pack()
+	if err != nil {
+		return err
+	}
+	if c, ok := p.Commands.Match(m.Body); ok && (c == lessons.CommandStop || c == lessons.CommandStart) {
+		return in.keyword(ctx, tx, m, c, p)
+	}
+	cmd, ok := peer.Parse(m.Body)
+	if !ok {
+		return nil
+	}
+	w, err := in.db.WorkerByPhoneIn(ctx, tx, m.Phone)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	answer, err := peer.Handle(ctx, in.db, tx, peer.Received{Command: cmd, From: w, Source: store.ChannelWhatsApp, Key: "wa:" + m.WAMID,
+		Pack: p})
+	if err != nil || answer == "" {
+		return err
+	}
+	// She just wrote: her window is open, so the answer goes free-form.
+	_, err = in.db.Enqueue(ctx, tx, store.Outgoing{DedupeKey: "wa:" + m.WAMID, Kind: store.KindReply, Phone: m.Phone,
+		Body: answer, WorkerID: w.ID, Channel: store.ChannelWhatsApp})
+	return err
+}
+
+// keyword opts the writer out of every channel (recorded as from WhatsApp) or back in, and says so
+// on WhatsApp in her language.
+func (in *Inbox) keyword(ctx context.Context, tx *store.Tx, m store.WhatsAppMessage, c lessons.Command, p *lessons.Pack) error {
+	key := "whatsapp.stopped"
+	if c == lessons.CommandStart {
+		key = "whatsapp.started"
+	}
+	if c == lessons.CommandStop {
+		if err := in.db.RecordOptOut(ctx, tx, store.OptOut{Phone: m.Phone, Channel: store.ChannelWhatsApp,
+			Reason: store.OptOutKeyword, Detail: "STOP on WhatsApp"}); err != nil {
+			return err
+		}
+	} else if err := in.db.OptIn(ctx, tx, m.Phone); err != nil {
+		return err
+	}
+	w, err := in.db.WorkerByPhoneIn(ctx, tx, m.Phone)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	text := p.Say(w.Language, key)
+	_, err = in.db.Enqueue(ctx, tx, store.Outgoing{DedupeKey: "wa:" + m.WAMID, Kind: store.KindReply, Phone: m.Phone,
+		Body: text, WorkerID: w.ID, Channel: store.ChannelWhatsApp})
+	return err
+}
+
 func (in *Inbox) apply(ctx context.Context, hook store.WhatsAppWebhook) error {
 	msgs, statuses := in.read(hook)
-	fresh, err := in.db.ApplyWhatsAppWebhook(ctx, hook.ID, msgs, statuses)
+	fresh, err := in.db.ApplyWhatsAppWebhook(ctx, hook.ID, msgs, statuses, func(tx *store.Tx, m store.WhatsAppMessage) error {
+		return in.handle(ctx, tx, m)
+	})
 	if err != nil {
 		return err
 	}
@@ -158,4 +232,12 @@ func (in *Inbox) status(id int64, s cloudapi.Status) (store.WhatsAppStatus, bool
 		st.ErrorCode = s.Errors[0].Code
 	}
 	return st, true
+}
+
+// pack returns in.Pack, or the embedded pack when it is nil.
+func (in *Inbox) pack() (*lessons.Pack, error) {
+	if in.Pack != nil {
+		return in.Pack, nil
+	}
+	return lessons.Default()
 }

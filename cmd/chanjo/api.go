@@ -34,10 +34,10 @@ func (a *app) registerAPI(r gin.IRouter) {
 	api := admin.NewAPI(a.db, a.log)
 	api.Price = segmentPrice(a.cfg)
 	api.Quiet = quietHours(a.cfg)
-	api.VisitRules, api.Checklist = sms.VisitRules(a.pack, a.cfg.TZ), a.pack.Checklist
+	api.Mentoring, api.Checklist = a.mentoring, a.pack.Checklist
 	api.Pack, api.TZ = a.pack, a.cfg.TZ
-	api.RegistrationNotice = sms.RegistrationNotice(a.cfg.USSDCode)
+	api.RegistrationNotice = sms.RegistrationNotice(a.pack, a.cfg.USSDCode)
 	v1 := r.Group("/api/v1", api.Auth)
 	api.Register(v1)
-	admin.NewCalculatorHandler(calculationSaver{a.db}, a.pack.Settings.StockPolicy, a.pack.Settings.Vaccines, a.log).Register(v1)
+	admin.NewCalculatorHandler(calculationSaver{a.db}, a.pack.Settings.Stock(), a.log).Register(v1)
 }

@@ -30,7 +30,7 @@ const deliveryLimit = 30 * time.Second
 var viewports = []struct {
 	name string
 	w, h int64
-}{{"desktop", 1000, 800}, {"phone", 390, 844}}
+}{{"desktop", 1280, 800}, {"phone", 390, 844}}
 
 // TestConsoleInBrowser: a supervisor logs in, imports a roster with a bad
 // row, counts the recipients of a broadcast (one nurse has sent STOP), sends

@@ -58,6 +58,13 @@ func TestCLIExitStatus(t *testing.T) {
 				show: []string{"--from", "Usage: chanjo assessment open"}, env: goodDB},
 			{args: []string{"assessment", "status"}, code: 1, env: noDB},
 		},
+		"bench": {
+			{args: []string{"bench", "--help"}, show: []string{"-url", "-token", "-floor", "-walk", "-phones", "-duration", "-pairs"}},
+			{args: []string{"bench", "--walk", "stroll"}, code: 2, show: []string{"--walk", "Usage: chanjo bench"}},
+			{args: []string{"bench", "--floor", "http://127.0.0.1:1/ussd", "--pairs", "2"}, code: 2, show: []string{"--pairs", "Usage: chanjo bench"}},
+			{args: []string{"bench", "--url", "http://127.0.0.1:1/ussd", "--token", "s3cret-callback-token", "--duration", "1s"}, code: 1,
+				show: []string{"no Chanjo service at http://127.0.0.1:1/ussd"}, mustHide: "s3cret-callback-token"},
+		},
 		"dial": {
 			{args: []string{"dial", "--help"}, show: []string{"-phone", "-url", "-token", "-local"}},
 			{args: []string{"dial", "--nope"}, code: 2, show: []string{"Usage: chanjo dial"}},

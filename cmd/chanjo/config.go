@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// Config is every setting of design.md's configuration table, read from the
+// Config is every setting of the README's configuration table, read from the
 // environment once at start and passed down; nothing reads it globally.
 type Config struct {
 	Addr          string

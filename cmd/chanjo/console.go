@@ -14,10 +14,10 @@ import (
 func (a *app) registerConsole(r gin.IRouter) {
 	con := admin.NewConsole(a.db, a.log, a.cfg.TZ)
 	con.Price = segmentPrice(a.cfg)
-	con.Quiet = quietHours(a.cfg)
-	con.VisitRules, con.Checklist = sms.VisitRules(a.pack, a.cfg.TZ), a.pack.Checklist
+	con.Quiet, con.SMSRate = quietHours(a.cfg), a.cfg.SMSRate
+	con.Mentoring, con.Checklist = a.mentoring, a.pack.Checklist
 	con.Pack = a.pack
-	con.RegistrationNotice = sms.RegistrationNotice(a.cfg.USSDCode)
+	con.RegistrationNotice = sms.RegistrationNotice(a.pack, a.cfg.USSDCode)
 	con.Register(r)
 	admin.NewVerifyHandler(a.db, a.pack, a.cfg.TZ, a.log).Register(r)
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/chanjo-health/chanjo/phone"
 	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/whatsapp/fakegraph"
 )
 
 // hopper sends one hop in the gateway's format and returns the answer.
@@ -26,21 +27,29 @@ type hopper func(ctx context.Context, form url.Values) (string, error)
 type dialFlags struct {
 	phone, url, token string
 	local             bool
+	// whatsapp writes on WhatsApp through the fake Graph API at fake instead of dialling USSD.
+	whatsapp bool
+	fake     string
 }
 
 func runDial(ctx context.Context, e env, args []string) error {
-	fs := flags(e, "dial", "dial [--phone +2547...] [--url URL --token T | --local]")
+	fs := flags(e, "dial", "dial [--phone +2547...] [--url URL --token T | --local | --whatsapp [--fake URL]]")
 	var f dialFlags
 	fs.StringVar(&f.phone, "phone", store.DemoNursePhone(0), "the number that dials")
 	fs.StringVar(&f.url, "url", "", "USSD callback URL of another server (default: the local server at CHANJO_ADDR)")
 	fs.StringVar(&f.token, "token", "", "the callback token of --url")
 	fs.BoolVar(&f.local, "local", false, "run the service in-process on the configured database and Redis")
+	fs.BoolVar(&f.whatsapp, "whatsapp", false, "write on WhatsApp through chanjo fake-whatsapp (chanjo serve pointed at it)")
+	fs.StringVar(&f.fake, "fake", "http://"+fakegraph.DefaultAddr, "the fake Graph API of --whatsapp")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
 	p, err := phone.Normalize(f.phone)
 	if err != nil {
 		return badUsage(fs, "--phone: %v", err)
+	}
+	if f.whatsapp {
+		return dialWhatsApp(ctx, e, strings.TrimRight(f.fake, "/"), p)
 	}
 	cfg, err := loadConfig(e.getenv)
 	if err != nil {
@@ -65,17 +74,25 @@ func dialTarget(ctx context.Context, e env, cfg Config, f dialFlags) (hopper, fu
 		}
 		return inProcess(a.router(), a.token), a.close, nil
 	}
-	target, token := f.url, f.token
-	if target == "" {
-		_, port, _ := net.SplitHostPort(cfg.Addr)
-		target = "http://127.0.0.1:" + port + "/ussd"
+	target := withToken(f.url, f.token)
+	if f.url == "" {
 		var err error
-		if token, err = localToken(ctx, cfg); err != nil {
+		if target, err = localURL(ctx, cfg); err != nil {
 			return nil, nil, err
 		}
 	}
 	client := &http.Client{Timeout: 15 * time.Second}
-	return overHTTP(client, withToken(target, token)), func() {}, nil
+	return overHTTP(client, target), func() {}, nil
+}
+
+// localURL is the USSD URL of the local server at CHANJO_ADDR, with its token.
+func localURL(ctx context.Context, cfg Config) (string, error) {
+	_, port, _ := net.SplitHostPort(cfg.Addr)
+	token, err := localToken(ctx, cfg)
+	if err != nil {
+		return "", err
+	}
+	return withToken("http://127.0.0.1:"+port+"/ussd", token), nil
 }
 
 // localToken is CALLBACK_TOKEN, or the token the local server keeps in the database.

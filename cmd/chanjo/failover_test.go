@@ -26,7 +26,7 @@ import (
 	"github.com/chanjo-health/chanjo/store"
 )
 
-// failoverLimit is design.md's promise: service returns within seconds of
+// failoverLimit is the README's promise ("Production"): service returns within seconds of
 // a new master's promotion.
 const failoverLimit = 10 * time.Second
 

@@ -6,17 +6,13 @@ import (
 	"log/slog"
 	"maps"
 	"net/http"
-	"net/url"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/chanjo-health/chanjo/phone"
 )
@@ -137,7 +133,7 @@ func requestLog(log *slog.Logger, m *httpMetrics) gin.HandlerFunc {
 func requireToken(token string, refused *refusals) gin.HandlerFunc {
 	want := []byte(token)
 	return func(c *gin.Context) {
-		if subtle.ConstantTimeCompare([]byte(queryValue(c.Request.URL.RawQuery, "token")), want) != 1 {
+		if subtle.ConstantTimeCompare([]byte(c.Query("token")), want) != 1 {
 			// USSD and delivery reports name the phone as phoneNumber, incoming SMS as from.
 			refused.note(c.FullPath(), c.PostForm("phoneNumber")+c.PostForm("from"), time.Now())
 			c.String(http.StatusForbidden, "missing or wrong token\n")
@@ -148,28 +144,9 @@ func requireToken(token string, refused *refusals) gin.HandlerFunc {
 	}
 }
 
-// queryValue returns the first value of key in the URL query raw, as
-// c.Query would, without parsing the whole query into a map: the token is
-// read on every gateway callback.
-func queryValue(raw, key string) string {
-	for raw != "" {
-		var pair string
-		pair, raw, _ = strings.Cut(raw, "&")
-		k, v, _ := strings.Cut(pair, "=")
-		if k, err := url.QueryUnescape(k); err != nil || k != key {
-			continue
-		}
-		if v, err := url.QueryUnescape(v); err == nil {
-			return v
-		}
-	}
-	return ""
-}
-
-// router builds the HTTP surface of design.md. Tests use the same router.
+// router builds the HTTP surface from the components build made; it
+// changes nothing, so tests build it as often as they like.
 func (a *app) router() *gin.Engine {
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	r := gin.New()
 	// X-Forwarded-For names the client only when a listed proxy sends it:
 	// the login throttle counts tries per client address.
@@ -177,17 +154,19 @@ func (a *app) router() *gin.Engine {
 		a.log.Error("TRUSTED_PROXIES ignored: no proxy trusted", "component", "http", "err", err)
 		r.SetTrustedProxies(nil)
 	}
-	r.Use(requestLog(a.log, newHTTPMetrics(reg)), gin.Recovery())
+	r.Use(requestLog(a.log, a.httpMetrics), gin.Recovery())
 	r.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok\n") })
 	// A person who opens the bare address wants the console (which sends her
 	// to its login page); the gateway only ever calls the callback paths.
 	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/admin") })
-	r.GET("/readyz", a.readyz(reg))
-	a.mountMetrics(r, promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	a.registerSMS(r, reg)
-	a.registerUSSD(r, reg)
+	r.GET("/readyz", a.readyz())
+	if a.cfg.MetricsAddr == "" { // else on its own listener (serveMetrics)
+		r.GET("/metrics", gin.WrapH(a.metrics))
+	}
+	a.registerSMS(r)
+	a.registerUSSD(r)
 	a.registerAPI(r)
 	a.registerConsole(r)
-	a.registerWhatsApp(r, reg)
+	a.registerWhatsApp(r)
 	return r
 }

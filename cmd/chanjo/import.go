@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/chanjo-health/chanjo/lessons"
 	"github.com/chanjo-health/chanjo/roster"
 	"github.com/chanjo-health/chanjo/store"
 )
@@ -51,12 +52,20 @@ func importRoster(ctx context.Context, e env, path string) error {
 	if err != nil {
 		return fmt.Errorf("import roster: %w", err)
 	}
-	rows, parsed := roster.Parse(f)
-	f.Close()
+	defer f.Close()
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		return err
+	}
+	pack, err := loadPack(cfg)
+	if err != nil {
+		return err
+	}
+	rows, parsed := roster.Parse(f, pack.LanguageCodes())
 	var res store.RosterResult
 	var problems []store.RowProblem
 	if len(rows) > 0 {
-		if res, problems, err = applyRows(ctx, e, rows); err != nil {
+		if res, problems, err = applyRows(ctx, e, pack, rows); err != nil {
 			return err
 		}
 	}
@@ -76,16 +85,9 @@ func importRoster(ctx context.Context, e env, path string) error {
 
 // applyRows applies the good rows to the configured database, showing
 // progress on a terminal.
-func applyRows(ctx context.Context, e env, rows []roster.Row) (res store.RosterResult, problems []store.RowProblem, err error) {
-	entries := make([]store.RosterEntry, len(rows))
-	for i, r := range rows {
-		entries[i] = store.RosterEntry(r)
-	}
-	err = withStore(ctx, e, func(cfg Config, db *store.DB) error {
-		pack, err := loadPack(cfg)
-		if err != nil {
-			return err
-		}
+func applyRows(ctx context.Context, e env, pack *lessons.Pack, rows []roster.Row) (res store.RosterResult, problems []store.RowProblem, err error) {
+	entries := rows
+	err = withStore(ctx, e, func(_ Config, db *store.DB) error {
 		progress := progressLine(e.stdout)
 		res, problems, err = db.ApplyRoster(ctx, entries, progress)
 		if progress != nil {
@@ -94,10 +96,10 @@ func applyRows(ctx context.Context, e env, rows []roster.Row) (res store.RosterR
 		if err != nil {
 			return fmt.Errorf("import roster: %w", err)
 		}
-		if pack.Settings.PrivacyNotice.En == "" {
+		if len(pack.Settings.PrivacyNotice) == 0 {
 			return nil // no notice in this pack: they stay due until one has it
 		}
-		if _, err := db.QueuePrivacyNotices(ctx, pack.Settings.PrivacyNotice.In); err != nil {
+		if _, err := db.QueuePrivacyNotices(ctx, pack.Settings.PrivacyNotice); err != nil {
 			return fmt.Errorf("import roster: privacy notices (importing again sends them): %w", err)
 		}
 		return nil

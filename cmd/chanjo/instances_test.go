@@ -20,7 +20,7 @@ import (
 	"github.com/chanjo-health/chanjo/store"
 )
 
-// Several instances on one PostgreSQL database (design.md, "Several
+// Several instances on one PostgreSQL database (README "Production", "Several
 // instances"): three `chanjo serve` processes built from the tree share the
 // reminders and the outbox. CHANJO_INSTANCES_REMINDERS (default 2,000),
 // CHANJO_INSTANCES_N (default 3) and CHANJO_INSTANCES_BROADCAST (default

@@ -43,6 +43,7 @@ var commands = map[string]command{
 	"content":      {"content lint [DIR]: check a content pack, every problem with file and line", runContent},
 	"import":       {"import roster FILE.csv: enrol workers, facilities, mentor pairs and groups from a roster", runImport},
 	"assessment":   {"assessment open FORM --from DATE --to DATE, close FORM, status, exempt FORM: when nurses may take it", runAssessment},
+	"bench":        {"bench [--url URL --token T] [--floor URL]: drive the USSD walks with 50 phones, print hops/s, p50 and p99", runBench},
 	"dial":         {"dial [--phone +2547...] [--url URL --token T | --local]: a terminal phone on the USSD service", runDial},
 	"fake-gateway": {"run a fake Africa's Talking gateway for local demos (--addr, --callback, --latency)", runFakeGateway},
 	"user":         {"user add NAME --role admin|supervisor [--sub-county X]... [--phone +254...]: a console user; user unlock NAME: lift her login throttle", runUser},

@@ -7,8 +7,6 @@ import (
 	"net"
 	"net/http"
 	"time"
-
-	"github.com/gin-gonic/gin"
 )
 
 // knownMethods are the HTTP methods that get a label of their own. A
@@ -25,20 +23,6 @@ func methodLabel(m string) string {
 		return m
 	}
 	return "other"
-}
-
-// mountMetrics puts /metrics, behind METRICS_TOKEN when it is set, on r, or
-// keeps it for the METRICS_ADDR listener: the metrics show SMS volumes and
-// cost, which are not for whoever reaches the public port.
-func (a *app) mountMetrics(r gin.IRouter, h http.Handler) {
-	if a.cfg.MetricsToken != "" {
-		h = requireBearer(a.cfg.MetricsToken, h)
-	}
-	if a.cfg.MetricsAddr != "" {
-		a.metrics = h
-		return
-	}
-	r.GET("/metrics", gin.WrapH(h))
 }
 
 // requireBearer answers 401 to a request without "Authorization: Bearer

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -9,19 +10,14 @@ import (
 	"github.com/chanjo-health/chanjo/store"
 )
 
-// addProcess records this process in the database under its random identity
-// (a.process) and adds its heartbeat as the first worker, so it beats before
-// any other worker takes a lease and stops after all of them have released
-// theirs.
-func (a *app) addProcess(ctx context.Context) error {
-	host, _ := os.Hostname()
-	if err := a.db.Heartbeat(ctx, a.process, host); err != nil {
+// registerProcess records this process in the database under its random
+// identity (a.process); its heartbeat is the first worker (components).
+func (a *app) registerProcess(ctx context.Context) error {
+	a.host, _ = os.Hostname()
+	if err := a.db.Heartbeat(ctx, a.process, a.host); err != nil {
 		return fmt.Errorf("DATABASE_URL: %w", err)
 	}
-	a.log.Info("process registered", "component", "process", "process", a.process, "host", host)
-	a.workers = append(a.workers, worker{name: "process", run: func(ctx context.Context) error {
-		return a.heartbeat(ctx, host)
-	}})
+	a.log.Info("process registered", "component", "process", "process", a.process, "host", a.host)
 	return nil
 }
 
@@ -32,7 +28,14 @@ func (a *app) addProcess(ctx context.Context) error {
 // round: the others' beats were likely late for the same reason, and a live
 // process's leases must never be taken. The row goes when the app closes
 // (endProcess).
-func (a *app) heartbeat(ctx context.Context, host string) error {
+//
+// Each beat also checks the database's migration level. When a newer
+// binary has migrated the database under this one (a rolling upgrade), it
+// returns store.ErrNewerSchema and start stops every background worker: an
+// old dispatcher must not share the outbox with new ones, whose rows it no
+// longer understands. The instance still answers requests until the upgrade
+// replaces it.
+func (a *app) heartbeat(ctx context.Context) error {
 	log := a.log.With("component", "process", "process", a.process)
 	tick := time.NewTicker(store.HeartbeatEvery)
 	defer tick.Stop()
@@ -44,7 +47,14 @@ func (a *app) heartbeat(ctx context.Context, host string) error {
 		case <-tick.C:
 		}
 		bctx, cancel := context.WithTimeout(ctx, store.HeartbeatEvery)
-		err := a.db.Heartbeat(bctx, a.process, host)
+		err := a.db.Heartbeat(bctx, a.process, a.host)
+		if err == nil {
+			err = a.db.CheckSchema(bctx)
+		}
+		if errors.Is(err, store.ErrNewerSchema) {
+			cancel()
+			return fmt.Errorf("background workers stopped: %w", err)
+		}
 		if err == nil && time.Since(last) < 2*store.HeartbeatEvery {
 			var n int
 			if n, err = a.db.ReapDead(bctx); n > 0 {

@@ -31,7 +31,7 @@ var stateNames = [...]string{"starting", "serving", "draining"}
 // Redis) is the same for every instance: its outage shows in the answer's
 // detail and in chanjo_dependency_up but leaves the instance ready, since
 // taking every instance out of the balancer at once would answer the
-// gateway with the balancer's 503 instead of Chanjo's apology (design.md,
+// gateway with the balancer's 503 instead of Chanjo's apology (README "Health and readiness",
 // "Several instances"). One of the instance's own (its SQLite file, the
 // in-process Redis, a client it closed) makes it not ready.
 type dependency struct {
@@ -62,16 +62,22 @@ type readyAnswer struct {
 	Checks []readyCheck `json:"checks"`
 }
 
-// readyz answers 200 when this instance can serve and 503 when it cannot:
-// while starting, while draining, or when one of its own dependencies
-// fails. Every check sets chanjo_dependency_up, and a change of a
-// dependency's health is logged once.
-func (a *app) readyz(reg prometheus.Registerer) gin.HandlerFunc {
+// newDependencyUp registers chanjo_dependency_up on reg.
+func newDependencyUp(reg prometheus.Registerer) *prometheus.GaugeVec {
 	up := prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "chanjo_dependency_up",
 		Help: "1 when the dependency answered the last /readyz check, else 0; shared=true: every instance uses it, and its outage leaves instances ready.",
 	}, []string{"dependency", "shared"})
 	reg.MustRegister(up)
+	return up
+}
+
+// readyz answers 200 when this instance can serve and 503 when it cannot:
+// while starting, while draining, or when one of its own dependencies
+// fails. Every check sets chanjo_dependency_up, and a change of a
+// dependency's health is logged once.
+func (a *app) readyz() gin.HandlerFunc {
+	up := a.dependencyUp
 	deps := a.dependencies()
 	healthy := make([]atomic.Bool, len(deps))
 	for i := range healthy {

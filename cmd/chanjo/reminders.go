@@ -1,27 +1,20 @@
 package main
 
 import (
-	"context"
-
 	"github.com/chanjo-health/chanjo/sms"
 	"github.com/chanjo-health/chanjo/ussd"
 )
 
-// addReminders adds the reminder scheduler to the app's workers. It goes
-// after the SMS dispatcher, so that it stops first and nothing it queues
-// waits for a stopped dispatcher.
-func (a *app) addReminders() {
-	a.workers = append(a.workers, worker{name: "reminders", run: func(ctx context.Context) error {
-		return a.scheduler().Run(ctx)
-	}})
-}
-
 // scheduler builds the reminder scheduler of the content pack's rules. A
-// reminder waits while its number is in a USSD session, which the USSD
-// service reads from Redis (one GET).
+// reminder waits while its number is in a USSD session.
 func (a *app) scheduler() *sms.Scheduler {
 	s := sms.NewScheduler(a.db, a.pack, sms.SchedulerConfig{TZ: a.cfg.TZ, USSDCode: a.cfg.USSDCode})
 	s.Now, s.Log, s.Owner = a.db.Now, a.log, a.process
-	s.Sessions = ussd.New(ussd.Config{KV: a.kv, Now: a.db.Now})
+	s.Sessions = a.sessions()
 	return s
 }
+
+// sessions tells the reminder scheduler and the dispatcher whether a number
+// is in a USSD session (one GET in Redis): no nudge, completion SMS or job
+// aid interrupts one.
+func (a *app) sessions() sms.Sessions { return ussd.NewPresence(a.kv) }

@@ -55,7 +55,6 @@ func TestRunningInstanceStopsWorkersUnderANewerSchema(t *testing.T) {
 	a, _ := testApp(t, nil)
 	var logs lockedBuffer
 	a.log = slog.New(slog.NewTextHandler(&logs, nil))
-	a.schemaEvery = 10 * time.Millisecond
 	halted := make(chan struct{})
 	a.workers = append(a.workers, worker{"probe", func(ctx context.Context) error { <-ctx.Done(); close(halted); return nil }})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -77,14 +76,14 @@ func TestRunningInstanceStopsWorkersUnderANewerSchema(t *testing.T) {
 	}
 	var lines []string
 	for _, l := range strings.Split(logs.String(), "\n") {
-		// Only the schema watcher's lines: start-up may say loudly that no
-		// gateway is configured.
-		if strings.Contains(l, "level=ERROR") && strings.Contains(l, "component=schema") {
+		// Only the heartbeat's lines, which check the schema: start-up may
+		// say loudly that no gateway is configured.
+		if strings.Contains(l, "level=ERROR") && strings.Contains(l, "component=process") {
 			lines = append(lines, l)
 		}
 	}
 	if len(lines) != 1 || !strings.Contains(lines[0], fakeMigration) || !strings.Contains(lines[0], "background workers stopped") {
-		t.Errorf("error lines = %q, want one from the schema watcher saying the workers stopped for %s", lines, fakeMigration)
+		t.Errorf("error lines = %q, want one from the heartbeat saying the workers stopped for %s", lines, fakeMigration)
 	}
 }
 

@@ -14,10 +14,14 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/chanjo-health/chanjo/kv"
 	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/mentoring"
 	"github.com/chanjo-health/chanjo/sms"
 	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/ussd"
 	"github.com/chanjo-health/chanjo/whatsapp"
 )
 
@@ -35,24 +39,36 @@ type app struct {
 	db    *store.DB
 	kv    *kv.Client
 	token string
-	// smsMetrics are registered by router() and used by the SMS dispatcher.
-	smsMetrics *sms.Metrics
-	pack       *lessons.Pack // the content pack, and the programme settings in it
-	workers    []worker
-	// schemaEvery is how often the schema watcher looks for a newer migration.
-	schemaEvery time.Duration
+	pack  *lessons.Pack // the content pack, and the programme settings in it
+	// mentoring changes visits and relays questions for every surface.
+	mentoring *mentoring.Service
+	// workers are the background components in start order (components).
+	workers []worker
 	// process is this process's identity, drawn at random at start: every
 	// lease it takes names it, and its heartbeat row keeps them its own.
 	process string
+	// host is the machine's name, kept in the process's heartbeat row.
+	host string
 	// printSMS shows unsent SMS bodies on the terminal (serve --demo only).
 	printSMS bool
 	// state is stateStarting, stateServing or stateDraining (ready.go).
 	state atomic.Int32
 
-	// metrics is /metrics when METRICS_ADDR serves it apart; set by router().
-	metrics http.Handler
-	// whatsappInbox applies stored WhatsApp webhooks; set by router() when WA_* are set.
-	whatsappInbox *whatsapp.Inbox
+	// What build makes, for the router and the workers to share.
+	reg         *prometheus.Registry
+	httpMetrics *httpMetrics
+	// dependencyUp is chanjo_dependency_up, which /readyz sets.
+	dependencyUp *prometheus.GaugeVec
+	// metrics is /metrics, behind METRICS_TOKEN when it is set.
+	metrics    http.Handler
+	smsMetrics *sms.Metrics
+	// ussd answers the gateway's hops.
+	ussd *ussd.Service
+	// pages writes lesson pages behind the hops.
+	pages *ussd.Progress
+	// whatsappInbox applies stored WhatsApp webhooks, when WA_* are set.
+	whatsappInbox   *whatsapp.Inbox
+	whatsappMetrics *whatsapp.Metrics
 }
 
 // flags returns a flag set for a subcommand that prints its usage to stderr.
@@ -168,7 +184,8 @@ func newApp(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer) (*
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, log: log, db: db, pack: pack, schemaEvery: schemaEvery, process: store.NewProcessID()}
+	a := &app{cfg: cfg, log: log, db: db, pack: pack, process: store.NewProcessID()}
+	a.mentoring = mentoring.New(db, pack, mentoring.Config{TZ: cfg.TZ, USSDCode: cfg.USSDCode})
 	a.kv, err = kv.Open(ctx, kv.Config{URL: cfg.RedisURL, Addrs: cfg.RedisAddrs, Master: cfg.RedisMaster, Prefix: cfg.RedisPrefix})
 	if err != nil {
 		db.Close()
@@ -181,16 +198,15 @@ func newApp(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer) (*
 		a.close()
 		return nil, err
 	}
-	if err := a.addProcess(ctx); err != nil {
+	if err := a.registerProcess(ctx); err != nil {
 		a.close()
 		return nil, err
 	}
-	a.addSMS(out)
-	a.addReminders()
-	a.addRelay()
-	a.addSchemaWatch()
-	a.addRetention()
-	a.addWhatsApp()
+	if err := a.build(); err != nil {
+		a.close()
+		return nil, err
+	}
+	a.workers = a.components(out)
 	return a, nil
 }
 
@@ -232,7 +248,7 @@ func (a *app) callbackToken(ctx context.Context, out io.Writer) (string, error) 
 // finish (lesson pages it could not write during a database outage), so that
 // the exit status says so.
 func (a *app) serve(ctx context.Context, ln net.Listener, h http.Handler) error {
-	stops := a.startWorkers()
+	stops := a.start()
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -275,45 +291,6 @@ func (a *app) drain(srv *http.Server, errc <-chan error) error {
 	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	return srv.Shutdown(sctx)
-}
-
-// startWorkers starts each worker in order and returns, in the same order,
-// functions that stop each one, wait for it and return the error it stopped
-// with (what it could not finish: the exit status says so), after a first
-// one that releases their common context. A worker that finds the database
-// migrated by a newer binary stops them all (addSchemaWatch).
-func (a *app) startWorkers() []func() error {
-	all, halt := context.WithCancel(context.Background())
-	stops := append(make([]func() error, 0, 1+len(a.workers)), func() error { halt(); return nil })
-	for _, w := range a.workers {
-		ctx, cancel := context.WithCancel(all)
-		done := make(chan struct{})
-		var werr error
-		go func() {
-			defer close(done)
-			werr = w.run(ctx)
-			if errors.Is(werr, store.ErrNewerSchema) {
-				halt()
-			}
-			if werr != nil && !errors.Is(werr, context.Canceled) {
-				a.log.Error("worker stopped", "component", w.name, "err", werr)
-			}
-		}()
-		stops = append(stops, func() error {
-			select {
-			case <-done:
-				return nil // it stopped before the shutdown, and said why then
-			default:
-			}
-			cancel()
-			<-done
-			if werr == nil || errors.Is(werr, context.Canceled) {
-				return nil
-			}
-			return fmt.Errorf("%s: %w", w.name, werr)
-		})
-	}
-	return stops
 }
 
 func (a *app) close() {

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +15,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/chanjo-health/chanjo/ussd"
 )
 
 // testApp wires the service on a temporary SQLite file and the Redis of
@@ -108,18 +109,6 @@ func TestRequireToken(t *testing.T) {
 	}
 }
 
-// TestQueryValueReadsLikeParseQuery: the token is read as url.ParseQuery
-// and c.Query would read it, first good value first.
-func TestQueryValueReadsLikeParseQuery(t *testing.T) {
-	for _, raw := range []string{"", "token=a", "token=a&token=b", "x=1&token=a%20b", "token=%zz&token=b",
-		"%zz=1&token=c", "to%6Ben=d", "token", "token=", "=token&token=e", "a&&token=f&", "token=a+b"} {
-		q, _ := url.ParseQuery(raw)
-		if got, want := queryValue(raw, "token"), q.Get("token"); got != want {
-			t.Errorf("queryValue(%q) = %q, ParseQuery gives %q", raw, got, want)
-		}
-	}
-}
-
 // TestShutdownFinishesInFlightRequests cancels the server while a request is
 // being answered; the request must still get its full answer.
 func TestShutdownFinishesInFlightRequests(t *testing.T) {
@@ -177,5 +166,36 @@ func TestRootRedirectsToConsole(t *testing.T) {
 	rec := do(a.router(), "GET", "/")
 	if rec.Code != http.StatusFound || rec.Header().Get("Location") != "/admin" {
 		t.Errorf("GET / = %d to %q, want 302 to /admin", rec.Code, rec.Header().Get("Location"))
+	}
+}
+
+// TestRouterChangesNothing: the workers are listed once, in start order,
+// when the app is built; building the router (as every test and dial
+// --local do, and as often as they like) adds none, and the reminder
+// scheduler and the dispatcher ask Redis about USSD sessions (no second USSD
+// service).
+func TestRouterChangesNothing(t *testing.T) {
+	a, _ := testApp(t, nil)
+	names := func() string {
+		var n []string
+		for _, w := range a.workers {
+			n = append(n, w.name)
+		}
+		return strings.Join(n, " ")
+	}
+	const want = "process sms reminders relay retention ussd-progress"
+	if got := names(); got != want {
+		t.Errorf("workers = %q, want %q (start order)", got, want)
+	}
+	a.router()
+	a.router()
+	if got := names(); got != want {
+		t.Errorf("workers after building the router twice = %q, want %q", got, want)
+	}
+	if s, ok := a.scheduler().Sessions.(*ussd.Presence); !ok {
+		t.Errorf("scheduler's sessions = %T, want *ussd.Presence", s)
+	}
+	if s, ok := a.dispatcher(io.Discard).Sessions.(*ussd.Presence); !ok {
+		t.Errorf("dispatcher's sessions = %T, want *ussd.Presence", s)
 	}
 }

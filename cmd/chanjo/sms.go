@@ -8,11 +8,11 @@ import (
 	"io"
 
 	"github.com/gin-gonic/gin"
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/chanjo-health/chanjo/sms"
 	"github.com/chanjo-health/chanjo/sms/africastalking"
 	"github.com/chanjo-health/chanjo/sms/fakegateway"
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // smsConfig maps the service's settings onto the dispatcher's.
@@ -26,7 +26,17 @@ func smsConfig(cfg Config) sms.Config {
 		Quiet:          sms.QuietHours{Start: cfg.QuietHours.Start, End: cfg.QuietHours.End},
 		TZ:             cfg.TZ,
 		From:           cfg.ATSenderID,
+		Channel:        smsChannel(cfg),
 	}
+}
+
+// smsChannel is the outbox rows the SMS dispatcher sends: every row when
+// WhatsApp is off, so a message queued for WhatsApp is never stranded.
+func smsChannel(cfg Config) string {
+	if cfg.WhatsApp.On() {
+		return store.ChannelSMS
+	}
+	return ""
 }
 
 // smsSender returns the gateway client, or nil when AT_USERNAME and
@@ -38,23 +48,12 @@ func smsSender(cfg Config) sms.Sender {
 	return africastalking.New(africastalking.Config{Username: cfg.ATUsername, APIKey: cfg.ATAPIKey, BaseURL: cfg.ATBaseURL})
 }
 
-// addSMS adds the outbox dispatcher to the app's workers; out receives the
+// dispatcher builds the dispatcher when its worker starts; out receives the
 // warning that no gateway is configured, and with serve --demo the messages.
-func (a *app) addSMS(out io.Writer) {
-	a.workers = append(a.workers, worker{name: "sms", run: func(ctx context.Context) error {
-		return a.dispatcher(out).Run(ctx)
-	}})
-}
-
-// dispatcher builds the dispatcher when its worker starts, after router()
-// has registered the SMS metrics on the served registry.
 func (a *app) dispatcher(out io.Writer) *sms.Dispatcher {
 	sender := smsSender(a.cfg)
 	d := sms.NewDispatcher(a.db, sender, smsConfig(a.cfg))
-	d.Log = a.log
-	if a.smsMetrics != nil {
-		d.Metrics = a.smsMetrics
-	}
+	d.Log, d.Metrics, d.Sessions = a.log, a.smsMetrics, a.sessions()
 	d.Instance = a.process
 	if a.cfg.SMSRate > 0 && !a.kv.Embedded {
 		// SMS_RATE is the account's: every instance takes from one bucket
@@ -76,15 +75,13 @@ func (a *app) dispatcher(out io.Writer) *sms.Dispatcher {
 	return d
 }
 
-// registerSMS adds the gateway's SMS callbacks behind the callback token, and
-// the SMS metrics to reg.
-func (a *app) registerSMS(r gin.IRouter, reg prometheus.Registerer) {
-	a.smsMetrics = sms.NewMetrics(reg)
+// registerSMS adds the gateway's SMS callbacks behind the callback token.
+func (a *app) registerSMS(r gin.IRouter) {
 	h := sms.NewHandler(a.db, a.cfg.USSDCode, a.cfg.TZ, a.log, a.smsMetrics)
 	h.Price = segmentPrice(a.cfg)
 	h.Quiet = quietHours(a.cfg)
 	h.SenderID = a.cfg.ATSenderID
-	h.Commands = a.pack.Commands
+	h.Pack, h.Mentoring = a.pack, a.mentoring
 	h.Register(r.Group("", requireToken(a.token, newRefusals(a.log))))
 }
 

@@ -8,8 +8,8 @@ import (
 	"regexp"
 
 	"github.com/gin-gonic/gin"
-	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/chanjo-health/chanjo/quiet"
 	"github.com/chanjo-health/chanjo/whatsapp"
 	"github.com/chanjo-health/chanjo/whatsapp/cloudapi"
 	"github.com/chanjo-health/chanjo/whatsapp/fakegraph"
@@ -65,31 +65,27 @@ func parseWhatsApp(env func(name, def string) string) (WhatsAppConfig, error) {
 	return w, nil
 }
 
-// registerWhatsApp mounts the webhook at /whatsapp when the channel is configured, and the WhatsApp
-// metrics on reg. The webhook carries no callback token: Meta signs every POST with WA_APP_SECRET.
-func (a *app) registerWhatsApp(r gin.IRouter, reg prometheus.Registerer) {
+// registerWhatsApp mounts the webhook at /whatsapp when the channel is configured. The webhook
+// carries no callback token: Meta signs every POST with WA_APP_SECRET.
+func (a *app) registerWhatsApp(r gin.IRouter) {
 	if !a.cfg.WhatsApp.On() {
 		return
 	}
-	m := whatsapp.NewMetrics(reg)
-	a.whatsappInbox = whatsapp.NewInbox(a.db, a.log, m)
-	whatsapp.NewHandler(a.db, a.cfg.WhatsApp.AppSecret, a.cfg.WhatsApp.VerifyToken, a.whatsappInbox, a.log, m).Register(r)
+	whatsapp.NewHandler(a.db, a.cfg.WhatsApp.AppSecret, a.cfg.WhatsApp.VerifyToken, a.whatsappInbox, a.log, a.whatsappMetrics).Register(r)
 }
 
-// addWhatsApp adds the worker that applies stored webhooks, or says once that the channel is off.
-func (a *app) addWhatsApp() {
-	if !a.cfg.WhatsApp.On() {
-		a.log.Info("WhatsApp is off: WA_PHONE_NUMBER_ID, WA_TOKEN, WA_APP_SECRET and WA_VERIFY_TOKEN are not set", "component", "whatsapp")
-		return
-	}
-	a.workers = append(a.workers, worker{name: "whatsapp", run: func(ctx context.Context) error {
-		inbox := a.whatsappInbox
-		if inbox == nil { // served by a handler other than router(): no metrics registered
-			inbox = whatsapp.NewInbox(a.db, a.log, nil)
-		}
-		inbox.Run(ctx)
-		return nil
-	}})
+// whatsappDispatcher sends the outbox's WhatsApp rows with the SMS
+// dispatcher's quiet hours and the pack's templates.
+func (a *app) whatsappDispatcher() *whatsapp.Dispatcher {
+	w := a.cfg.WhatsApp
+	client := cloudapi.New(cloudapi.Config{BaseURL: w.BaseURL, Version: w.APIVersion, PhoneNumberID: w.PhoneNumberID, Token: w.Token})
+	d := whatsapp.NewDispatcher(a.db, client, whatsapp.DispatcherConfig{
+		Templates: a.pack.Settings.WhatsAppTemplates,
+		Quiet:     quiet.Hours{Start: a.cfg.QuietHours.Start, End: a.cfg.QuietHours.End}, TZ: a.cfg.TZ,
+		BackoffMax: a.cfg.SMSBackoffMax,
+	})
+	d.Log, d.Instance = a.log, a.process
+	return d
 }
 
 func runFakeWhatsApp(ctx context.Context, e env, args []string) error {

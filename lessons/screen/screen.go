@@ -27,26 +27,10 @@ func Allowed(r rune) bool {
 	return strings.ContainsRune(allowedPunct, r)
 }
 
-// Labels are the navigation lines of one language.
+// Labels are the navigation lines of one language ("0 Back"), made from
+// the content pack's words (lessons.Pack.Labels).
 type Labels struct {
 	Next, Back, Home, More, EntryBack string
-}
-
-// labels holds the navigation lines per language code.
-var labels = map[string]Labels{
-	"en": {Next: "1 Next", Back: "0 Back", Home: "00 Home", More: "98 More", EntryBack: "00 Back"},
-	"sw": {Next: "1 Endelea", Back: "0 Rudi", Home: "00 Mwanzo", More: "98 Zaidi", EntryBack: "00 Rudi"},
-}
-
-// Languages lists the language codes Chanjo speaks, English first.
-var Languages = []string{"en", "sw"}
-
-// For returns the navigation lines of lang, English for an unknown code.
-func For(lang string) Labels {
-	if l, ok := labels[lang]; ok {
-		return l
-	}
-	return labels["en"]
 }
 
 // Kind is the shape of a screen, which decides its navigation lines.
@@ -65,9 +49,8 @@ const (
 )
 
 // Nav returns the navigation lines that follow the body of a screen of kind k
-// in lang, starting with a newline, or "" for Final screens.
-func Nav(k Kind, lang string) string {
-	l := For(lang)
+// with labels l, starting with a newline, or "" for Final screens.
+func Nav(k Kind, l Labels) string {
 	switch k {
 	case Menu:
 		return "\n" + l.Back + " " + l.Home
@@ -80,25 +63,8 @@ func Nav(k Kind, lang string) string {
 }
 
 // MoreLine is what a paginated screen adds before its navigation lines.
-func MoreLine(lang string) string { return "\n" + For(lang).More }
+func MoreLine(l Labels) string { return "\n" + l.More }
 
-// Budget is how many characters the body of a screen of kind k may use in
-// lang once its navigation lines are added.
-func Budget(k Kind, lang string) int { return MaxLen - len(Nav(k, lang)) }
-
-// MinBudget is the smallest Budget of kind k over every language: the limit
-// content must meet so that it fits in all of them.
-func MinBudget(k Kind) int {
-	min := MaxLen
-	for _, lang := range Languages {
-		min = minInt(min, Budget(k, lang))
-	}
-	return min
-}
-
-func minInt(a, b int) int {
-	if a < b {
-		return a
-	}
-	return b
-}
+// Budget is how many characters the body of a screen of kind k may use
+// with labels l once its navigation lines are added.
+func Budget(k Kind, l Labels) int { return MaxLen - len(Nav(k, l)) }

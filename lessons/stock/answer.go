@@ -1,6 +1,11 @@
 package stock
 
-import "math"
+import (
+	"encoding/json"
+	"math"
+
+	"github.com/chanjo-health/chanjo/lessons/i18n"
+)
 
 // Answer is a calculation as the JSON API answers it and as a stored
 // calculation keeps it, whichever channel (API or USSD) made it: the
@@ -11,20 +16,42 @@ type Answer struct {
 	Calculator string         `json:"calculator"`
 	Values     map[string]any `json:"values"`
 	Status     AnswerStatus   `json:"status"`
-	Formula    []Text         `json:"formula"`
-	Warnings   []Text         `json:"warnings,omitempty"`
+	Formula    []i18n.Text    `json:"formula"`
+	Warnings   []i18n.Text    `json:"warnings,omitempty"`
 }
 
-// AnswerStatus is a Status as JSON: the code beside the English and
-// Kiswahili line.
+// AnswerStatus is a Status as JSON: the code beside the line in each
+// language, {"code": "ok", "en": "...", "sw": "..."}.
 type AnswerStatus struct {
-	Code Code `json:"code"`
-	Text
+	Code Code
+	Text i18n.Text
+}
+
+// MarshalJSON writes the code and each language as fields of one object.
+func (s AnswerStatus) MarshalJSON() ([]byte, error) {
+	m := make(map[string]string, len(s.Text)+1)
+	for lang, t := range s.Text {
+		m[lang] = t
+	}
+	m["code"] = string(s.Code)
+	return json.Marshal(m)
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (s *AnswerStatus) UnmarshalJSON(data []byte) error {
+	var m map[string]string
+	if err := json.Unmarshal(data, &m); err != nil {
+		return err
+	}
+	s.Code = Code(m["code"])
+	delete(m, "code")
+	s.Text = m
+	return nil
 }
 
 // NewAnswer returns the answer of calculator name.
-func NewAnswer(name string, values map[string]any, s Status, formulas ...Text) Answer {
-	return Answer{Calculator: name, Values: values, Status: AnswerStatus{Code: s.Code, Text: s.Text}, Formula: formulas}
+func NewAnswer(name string, values map[string]any, s Status, formulas ...i18n.Text) Answer {
+	return Answer{Calculator: name, Values: values, Status: AnswerStatus(s), Formula: formulas}
 }
 
 // PercentValue is r as a percentage with one decimal, or nil when N/A.

@@ -68,9 +68,9 @@ const (
 // on the label (WHO/IVB/14.07).
 const keepOpen28 = 28
 
-// DefaultVaccines lists Kenya's schedule with the vial sizes of domain.md,
+// DefaultVaccines lists Kenya's schedule with the vial sizes of docs/domain.md,
 // the WHO 2002 indicative wastage for each vial size and form, the
-// acceptable rates of domain.md section 2 (others at the indicative rate)
+// acceptable rates of docs/domain.md section 2 (others at the indicative rate)
 // and the open-vial rule by VVM position.
 func DefaultVaccines() []Vaccine {
 	return []Vaccine{

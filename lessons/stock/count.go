@@ -1,6 +1,10 @@
 package stock
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/chanjo-health/chanjo/lessons/i18n"
+)
 
 // Count is one period's stock count of one vaccine, in doses, as on the
 // stock ledger and the MOH 710.
@@ -25,8 +29,8 @@ type CountResult struct {
 	ClosedVialWastage Ratio   // unopened lost / opened
 	WastageFactor     Ratio   // 1 / (1 - wastage rate); N/A when nothing was used or a vial was carried over
 	Status            Status
-	Formula           Text
-	Warnings          []Text // more doses given than consumed and carried over
+	Formula           i18n.Text
+	Warnings          []i18n.Text // more doses given than consumed and carried over
 }
 
 // StockCount computes consumption, usage and wastage from one period's count
@@ -71,9 +75,9 @@ func StockCount(in Count) (CountResult, error) {
 	r.Status = countStatus(r, in)
 	if extra := in.Administered - consumed - in.CarriedOpen; extra > 0 {
 		e := num(extra)
-		r.Warnings = append(r.Warnings, Text{
-			EN: e + " doses given beyond consumed and carried over: check the tally and the count",
-			SW: "dozi " + e + " zaidi ya zilizotumika na zilizobaki: kagua fomu ya alama na hesabu",
+		r.Warnings = append(r.Warnings, i18n.Text{
+			"en": e + " doses given beyond consumed and carried over: check the tally and the count",
+			"sw": "dozi " + e + " zaidi ya zilizotumika na zilizobaki: kagua fomu ya alama na hesabu",
 		})
 	}
 	if r.WastageRate.Valid {
@@ -81,10 +85,10 @@ func StockCount(in Count) (CountResult, error) {
 			r.Warnings = append(r.Warnings, w)
 		}
 	}
-	r.Formula = Text{
-		EN: fmt.Sprintf("wastage = (consumed - administered) / consumed = (%s - %s) / %s",
+	r.Formula = i18n.Text{
+		"en": fmt.Sprintf("wastage = (consumed - administered) / consumed = (%s - %s) / %s",
 			num(consumed), num(in.Administered), num(consumed)),
-		SW: fmt.Sprintf("upotevu = (zilizotumika - walizopewa) / zilizotumika = (%s - %s) / %s",
+		"sw": fmt.Sprintf("upotevu = (zilizotumika - walizopewa) / zilizotumika = (%s - %s) / %s",
 			num(consumed), num(in.Administered), num(consumed)),
 	}
 	return r, nil
@@ -122,7 +126,7 @@ type OpenVialResult struct {
 	TotalAdministered float64
 	Cumulative        Ratio // sum(opened - administered) / sum(opened)
 	Status            Status
-	Formula           Text
+	Formula           i18n.Text
 }
 
 // MaxMonths is the most months a calculator takes in one list.
@@ -149,10 +153,10 @@ func OpenVialWastage(months []VialMonth, v Vaccine) (OpenVialResult, error) {
 	}
 	r.Cumulative = ratio(r.TotalOpened-r.TotalAdministered, r.TotalOpened)
 	r.Status = openVialStatus(r, v)
-	r.Formula = Text{
-		EN: fmt.Sprintf("cumulative = (sum opened - sum administered) / sum opened = (%s - %s) / %s",
+	r.Formula = i18n.Text{
+		"en": fmt.Sprintf("cumulative = (sum opened - sum administered) / sum opened = (%s - %s) / %s",
 			num(r.TotalOpened), num(r.TotalAdministered), num(r.TotalOpened)),
-		SW: fmt.Sprintf("jumla = (zilizofunguliwa - walizopewa) / zilizofunguliwa = (%s - %s) / %s",
+		"sw": fmt.Sprintf("jumla = (zilizofunguliwa - walizopewa) / zilizofunguliwa = (%s - %s) / %s",
 			num(r.TotalOpened), num(r.TotalAdministered), num(r.TotalOpened)),
 	}
 	return r, nil
@@ -189,8 +193,8 @@ type FactorResult struct {
 	WastageRate float64 // the rate it was computed from, a fraction
 	Factor      float64 // 1 / (1 - wastage rate)
 	Status      Status
-	Formula     Text
-	Warnings    []Text // a rate of ConfirmWastage or more
+	Formula     i18n.Text
+	Warnings    []i18n.Text // a rate of ConfirmWastage or more
 }
 
 // WastageFactor converts a wastage rate (a fraction below 1) into the
@@ -203,7 +207,7 @@ func WastageFactor(rate float64) (FactorResult, error) {
 	}
 	f := 1 / (1 - rate)
 	per100 := num(100 * f)
-	var warnings []Text
+	var warnings []i18n.Text
 	if w, ok := WastageWarning(rate); ok {
 		warnings = append(warnings, w)
 	}
@@ -213,9 +217,9 @@ func WastageFactor(rate float64) (FactorResult, error) {
 		Factor:      f,
 		Status: status(CodeOK, "supply "+per100+" doses for every 100 given",
 			"toa dozi "+per100+" kwa kila dozi 100 zinazotolewa"),
-		Formula: Text{
-			EN: fmt.Sprintf("factor = 100 / (100 - wastage %%) = 100 / (100 - %s) = %s", fixed(rate*100, 1), fixed(f, 3)),
-			SW: fmt.Sprintf("kizidishi = 100 / (100 - upotevu %%) = 100 / (100 - %s) = %s", fixed(rate*100, 1), fixed(f, 3)),
+		Formula: i18n.Text{
+			"en": fmt.Sprintf("factor = 100 / (100 - wastage %%) = 100 / (100 - %s) = %s", fixed(rate*100, 1), fixed(f, 3)),
+			"sw": fmt.Sprintf("kizidishi = 100 / (100 - upotevu %%) = 100 / (100 - %s) = %s", fixed(rate*100, 1), fixed(f, 3)),
 		},
 	}, nil
 }

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/chanjo-health/chanjo/lessons/i18n"
 )
 
 func TestStockCount(t *testing.T) {
@@ -27,7 +29,7 @@ func TestStockCount(t *testing.T) {
 			CountResult{Consumed: 80, Opened: 60, UsageRate: valid(0.875), WastageRate: valid(0.125),
 				OpenVialWastage: valid(-10.0 / 60), ClosedVialWastage: valid(20.0 / 60), WastageFactor: valid(8.0 / 7), Status: code(CodeOK)}},
 		{"all expired: 100% wastage, factor N/A", Count{Opening: 20, Closing: 0, UnopenedLost: 20},
-			CountResult{Consumed: 20, Opened: 0, UsageRate: valid(0), WastageRate: valid(1), Status: code(CodeOK), Warnings: []Text{{}}}},
+			CountResult{Consumed: 20, Opened: 0, UsageRate: valid(0), WastageRate: valid(1), Status: code(CodeOK), Warnings: []i18n.Text{{}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,5 +1,5 @@
 // Package stock holds the vaccine stock calculators: pure functions with the
-// standard EPI formulas of shared/domain.md, sections 1 and 2.
+// standard EPI formulas of docs/domain.md, sections 1 and 2.
 //
 // All quantities are doses; a month counts 30 days. Figures keep full
 // precision through a chain and only the final need or order quantity is

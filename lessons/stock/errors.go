@@ -1,18 +1,22 @@
 package stock
 
-import "math"
+import (
+	"math"
+
+	"github.com/chanjo-health/chanjo/lessons/i18n"
+)
 
 // InputError reports an input a calculator cannot use: the field, spelt as
 // in the JSON API (snake_case), and why, in English and Kiswahili so that a
 // USSD menu can ask again.
 type InputError struct {
 	Field  string
-	Reason Text
+	Reason i18n.Text
 }
 
 // Error returns the field and the English reason.
 func (e *InputError) Error() string {
-	return "stock: " + e.Field + ": " + e.Reason.EN
+	return "stock: " + e.Field + ": " + e.Reason["en"]
 }
 
 // MaxQuantity is the largest number of doses (or people) a calculator takes:
@@ -28,7 +32,7 @@ type checker struct {
 
 func (c *checker) fail(field, en, sw string) {
 	if c.err == nil {
-		c.err = &InputError{Field: field, Reason: Text{EN: en, SW: sw}}
+		c.err = &InputError{Field: field, Reason: i18n.Text{"en": en, "sw": sw}}
 	}
 }
 
@@ -66,13 +70,14 @@ func (c *checker) positiveInt(field string, v, max float64) {
 }
 
 // fraction accepts a fraction from 0 up to, and if inclusive including, 1.
+// Its refusals speak in percent, the unit a nurse types a rate in.
 func (c *checker) fraction(field string, v float64, inclusive bool) {
 	c.amount(field, v)
 	if inclusive {
-		c.that(v <= 1, field, "must be at most 1 (100%)", "isizidi 1 (100%)")
+		c.that(v <= 1, field, "must be at most 100%", "isizidi 100%")
 		return
 	}
-	c.that(v < 1, field, "must be below 1 (100%)", "lazima iwe chini ya 1 (100%)")
+	c.that(v < 1, field, "must be below 100%", "lazima iwe chini ya 100%")
 }
 
 // Wastage rates: one of ConfirmWastage or more is possible (BCG at a small
@@ -87,18 +92,18 @@ const (
 // wastage accepts a measured wastage rate from 0 to MaxWastage.
 func (c *checker) wastage(field string, v float64) {
 	c.amount(field, v)
-	c.that(v <= MaxWastage, field, "must be at most 0.99 (99%)", "isizidi 0.99 (99%)")
+	c.that(v <= MaxWastage, field, "must be at most 99%", "isizidi 99%")
 }
 
 // WastageWarning is the warning for a rate of ConfirmWastage or more.
-func WastageWarning(rate float64) (Text, bool) {
+func WastageWarning(rate float64) (i18n.Text, bool) {
 	if rate < ConfirmWastage {
-		return Text{}, false
+		return i18n.Text{}, false
 	}
 	p := pct(rate)
-	return Text{
-		EN: "wastage " + p + " is very high: check the count; usage is only " + pct(1-rate),
-		SW: "upotevu " + p + " ni mkubwa sana: kagua hesabu; matumizi ni " + pct(1-rate) + " tu",
+	return i18n.Text{
+		"en": "wastage " + p + " is very high: check the count; usage is only " + pct(1-rate),
+		"sw": "upotevu " + p + " ni mkubwa sana: kagua hesabu; matumizi ni " + pct(1-rate) + " tu",
 	}, true
 }
 

@@ -1,6 +1,10 @@
 package stock
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/chanjo-health/chanjo/lessons/i18n"
+)
 
 // LevelsResult is the stock policy applied to one vaccine's consumption.
 // The two levels a nurse acts on are rounded up to whole doses. Months of
@@ -14,9 +18,9 @@ type LevelsResult struct {
 	OrderPoint   float64 // lead-time need + safety stock, rounded up
 	Maximum      float64 // period need + safety stock, rounded up
 	Status       Status
-	Formula      Text // the order-point arithmetic with the nurse's numbers
-	Safety       Text // the safety-stock arithmetic
-	Top          Text // the maximum-stock arithmetic
+	Formula      i18n.Text // the order-point arithmetic with the nurse's numbers
+	Safety       i18n.Text // the safety-stock arithmetic
+	Top          i18n.Text // the maximum-stock arithmetic
 }
 
 // StockLevels computes safety stock, order point and maximum stock from the
@@ -50,25 +54,25 @@ func StockLevels(amc float64, p Policy) (LevelsResult, error) {
 		needText = "(" + num(amc) + " x " + num(p.SupplyMonths) + ")"
 	}
 	s := num(r.SafetyStock)
-	r.Safety = Text{
-		EN: fmt.Sprintf("safety stock = %s x %s = %s", pct(p.SafetyFraction), needText, s),
-		SW: fmt.Sprintf("akiba ya usalama = %s x %s = %s", pct(p.SafetyFraction), needText, s),
+	r.Safety = i18n.Text{
+		"en": fmt.Sprintf("safety stock = %s x %s = %s", pct(p.SafetyFraction), needText, s),
+		"sw": fmt.Sprintf("akiba ya usalama = %s x %s = %s", pct(p.SafetyFraction), needText, s),
 	}
 	opArgs := []any{num(amc), p.LeadDays, s, op}
-	r.Formula = Text{
-		EN: fmt.Sprintf("order point = AMC x lead days / 30 + safety = %s x %d / 30 + %s = %s", opArgs...),
-		SW: fmt.Sprintf("kiwango cha kuagiza = %s x siku %d / 30 + %s = %s", opArgs...),
+	r.Formula = i18n.Text{
+		"en": fmt.Sprintf("order point = AMC x lead days / 30 + safety = %s x %d / 30 + %s = %s", opArgs...),
+		"sw": fmt.Sprintf("kiwango cha kuagiza = %s x siku %d / 30 + %s = %s", opArgs...),
 	}
-	r.Top = Text{
-		EN: fmt.Sprintf("maximum stock = need + safety = %s + %s = %s", needText, s, top),
-		SW: fmt.Sprintf("kiwango cha juu = mahitaji + usalama = %s + %s = %s", needText, s, top),
+	r.Top = i18n.Text{
+		"en": fmt.Sprintf("maximum stock = need + safety = %s + %s = %s", needText, s, top),
+		"sw": fmt.Sprintf("kiwango cha juu = mahitaji + usalama = %s + %s = %s", needText, s, top),
 	}
 	return r, nil
 }
 
 // Steps are the safety-stock, order-point and maximum arithmetic, in the
 // order a nurse works them out.
-func (l LevelsResult) Steps() []Text { return []Text{l.Safety, l.Formula, l.Top} }
+func (l LevelsResult) Steps() []i18n.Text { return []i18n.Text{l.Safety, l.Formula, l.Top} }
 
 func amcZero() Status {
 	return status(CodeNA, "N/A: no consumption (AMC 0): check sessions, stock-outs and data",
@@ -76,7 +80,7 @@ func amcZero() Status {
 }
 
 // Grade places stock against the policy's levels, first match winning
-// (domain.md section 2): with AMC 0 nothing can be graded (N/A); stock-out, below safety stock (usable stock on
+// (docs/domain.md section 2): with AMC 0 nothing can be graded (N/A); stock-out, below safety stock (usable stock on
 // hand, not the position, is what children can be given), at or below the
 // order point, within policy, above the maximum. The position counts stock
 // in transit. The order it names fills up to the maximum.
@@ -110,7 +114,7 @@ type MonthsResult struct {
 	Months  Ratio // usable stock on hand / AMC; N/A when AMC is 0
 	Levels  LevelsResult
 	Status  Status
-	Formula Text
+	Formula i18n.Text
 }
 
 // MonthsOfStock divides usable stock on hand by the average monthly
@@ -133,9 +137,9 @@ func MonthsOfStock(onHand, inTransit, amc float64, p Policy) (MonthsResult, erro
 	if r.Months.Valid {
 		m = months(r.Months.Value)
 	}
-	r.Formula = Text{
-		EN: fmt.Sprintf("months of stock = stock on hand / AMC = %s / %s = %s", num(onHand), num(amc), m),
-		SW: fmt.Sprintf("miezi ya akiba = akiba iliyopo / wastani wa matumizi = %s / %s = %s", num(onHand), num(amc), m),
+	r.Formula = i18n.Text{
+		"en": fmt.Sprintf("months of stock = stock on hand / AMC = %s / %s = %s", num(onHand), num(amc), m),
+		"sw": fmt.Sprintf("miezi ya akiba = akiba iliyopo / wastani wa matumizi = %s / %s = %s", num(onHand), num(amc), m),
 	}
 	return r, nil
 }
@@ -164,7 +168,7 @@ type OrderResult struct {
 	Vials    float64 // doses / doses per vial, rounded up
 	Excess   float64 // position above the maximum, 0 otherwise
 	Status   Status
-	Formula  Text
+	Formula  i18n.Text
 }
 
 // OrderQuantity fills stock up to the maximum: max(0, maximum - (on hand +
@@ -198,9 +202,9 @@ func OrderQuantity(in Order) (OrderResult, error) {
 		r.Status = in.Levels.Grade(in.OnHand, in.InTransit)
 	}
 	args := []any{num(in.Maximum), num(in.OnHand), num(in.InTransit), num(r.Doses)}
-	r.Formula = Text{
-		EN: fmt.Sprintf("order = maximum - (on hand + in transit) = %s - (%s + %s) = %s", args...),
-		SW: fmt.Sprintf("agizo = kiwango cha juu - (iliyopo + njiani) = %s - (%s + %s) = %s", args...),
+	r.Formula = i18n.Text{
+		"en": fmt.Sprintf("order = maximum - (on hand + in transit) = %s - (%s + %s) = %s", args...),
+		"sw": fmt.Sprintf("agizo = kiwango cha juu - (iliyopo + njiani) = %s - (%s + %s) = %s", args...),
 	}
 	return r, nil
 }

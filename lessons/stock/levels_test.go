@@ -31,14 +31,14 @@ func TestMonthsOfStock(t *testing.T) {
 			if diff := cmp.Diff(tt.months, got.Months, figures); diff != "" || got.Status.Code != tt.code {
 				t.Errorf("MonthsOfStock(%v, %v, %v) = %v, %s; want %v, %s", tt.onHand, tt.inTransit, tt.amc, got.Months, got.Status.Code, tt.months, tt.code)
 			}
-			if tt.text != "" && got.Status.Text.EN != tt.text {
-				t.Errorf("MonthsOfStock(%v, %v, %v) status = %q, want %q", tt.onHand, tt.inTransit, tt.amc, got.Status.Text.EN, tt.text)
+			if tt.text != "" && got.Status.Text["en"] != tt.text {
+				t.Errorf("MonthsOfStock(%v, %v, %v) status = %q, want %q", tt.onHand, tt.inTransit, tt.amc, got.Status.Text["en"], tt.text)
 			}
 		})
 	}
 	got, _ := MonthsOfStock(199, 0, 200, DefaultPolicy())
-	if want := "months of stock = stock on hand / AMC = 199 / 200 = 0.99"; got.Formula.EN != want {
-		t.Errorf("MonthsOfStock(199, 0, 200) formula = %q, want %q", got.Formula.EN, want)
+	if want := "months of stock = stock on hand / AMC = 199 / 200 = 0.99"; got.Formula["en"] != want {
+		t.Errorf("MonthsOfStock(199, 0, 200) formula = %q, want %q", got.Formula["en"], want)
 	}
 	if _, err := MonthsOfStock(10, 0, -5, DefaultPolicy()); fieldOf(err) != "amc" {
 		t.Errorf("MonthsOfStock(10, 0, -5) error = %v, want field amc", err)
@@ -119,8 +119,8 @@ func TestOrderQuantity(t *testing.T) {
 		})
 	}
 	got, _ := OrderQuantity(Order{Maximum: 500, OnHand: 580, InTransit: 40, DosesPerVial: 20})
-	if got.Status.Text.EN != "above maximum: 120 doses overstock, do not order" {
-		t.Errorf("OrderQuantity(above maximum) status = %q", got.Status.Text.EN)
+	if got.Status.Text["en"] != "above maximum: 120 doses overstock, do not order" {
+		t.Errorf("OrderQuantity(above maximum) status = %q", got.Status.Text["en"])
 	}
 	for _, bad := range []struct {
 		in    Order

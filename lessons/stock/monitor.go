@@ -1,6 +1,10 @@
 package stock
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/chanjo-health/chanjo/lessons/i18n"
+)
 
 // Thresholds of the decision rules (RED): first-dose coverage of 80% or more
 // is good access, dropout under 10% is good use.
@@ -31,7 +35,7 @@ type DropoutResult struct {
 	PeriodTarget      float64
 	FirstDoseCoverage Ratio // first / (target / 12 x months)
 	Status            Status
-	Formula           Text
+	Formula           i18n.Text
 }
 
 // Dropout computes dropout and first-dose coverage and names the category:
@@ -57,9 +61,9 @@ func Dropout(in DropoutInput) (DropoutResult, error) {
 	}
 	r.Status = dropoutStatus(r, in)
 	args := []any{num(in.FirstDose), num(in.LaterDose), num(in.FirstDose)}
-	r.Formula = Text{
-		EN: fmt.Sprintf("dropout = (first dose - later dose) / first dose = (%s - %s) / %s", args...),
-		SW: fmt.Sprintf("walioacha = (dozi ya kwanza - ya baadaye) / ya kwanza = (%s - %s) / %s", args...),
+	r.Formula = i18n.Text{
+		"en": fmt.Sprintf("dropout = (first dose - later dose) / first dose = (%s - %s) / %s", args...),
+		"sw": fmt.Sprintf("walioacha = (dozi ya kwanza - ya baadaye) / ya kwanza = (%s - %s) / %s", args...),
 	}
 	return r, nil
 }
@@ -118,7 +122,7 @@ type CoverageResult struct {
 	Monthly       Ratio   // doses this month / monthly target
 	ToDate        Ratio   // doses to date / (monthly target x months so far)
 	Status        Status
-	Formula       Text
+	Formula       i18n.Text
 }
 
 // Coverage computes monthly coverage and coverage to date. Coverage above
@@ -143,9 +147,9 @@ func Coverage(in CoverageInput) (CoverageResult, error) {
 	}
 	r.Status = coverageStatus(r, in.CoverageTarget)
 	args := []any{num(in.DosesToDate), num(monthly), num(in.MonthsSoFar)}
-	r.Formula = Text{
-		EN: fmt.Sprintf("to date = doses so far / (target / 12 x months) = %s / (%s x %s)", args...),
-		SW: fmt.Sprintf("hadi sasa = dozi / (walengwa / 12 x miezi) = %s / (%s x %s)", args...),
+	r.Formula = i18n.Text{
+		"en": fmt.Sprintf("to date = doses so far / (target / 12 x months) = %s / (%s x %s)", args...),
+		"sw": fmt.Sprintf("hadi sasa = dozi / (walengwa / 12 x miezi) = %s / (%s x %s)", args...),
 	}
 	return r, nil
 }

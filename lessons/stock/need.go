@@ -3,6 +3,8 @@ package stock
 import (
 	"fmt"
 	"strings"
+
+	"github.com/chanjo-health/chanjo/lessons/i18n"
 )
 
 // TargetNeed is the input of the target-population method.
@@ -22,8 +24,8 @@ type NeedResult struct {
 	AnnualNeed    float64 // rounded up
 	PeriodNeed    float64 // annual exact / 12 x supply months, rounded up
 	Status        Status
-	Formula       Text
-	Warnings      []Text // a rate of ConfirmWastage or more
+	Formula       i18n.Text
+	Warnings      []i18n.Text // a rate of ConfirmWastage or more
 }
 
 // NeedByTarget computes the annual and supply-period need from the target
@@ -54,14 +56,14 @@ func NeedByTarget(in TargetNeed) (NeedResult, error) {
 		r.Warnings = append(r.Warnings, w)
 	}
 	args := []any{num(in.TargetPopulation), num(in.DosesInSchedule), pct(in.CoverageTarget), fixed(factor, 3)}
-	r.Formula = Text{
-		EN: fmt.Sprintf("annual = target x doses x coverage x wastage factor = %s x %s x %s x %s", args...),
-		SW: fmt.Sprintf("mwaka = walengwa x dozi x lengo x kizidishi cha upotevu = %s x %s x %s x %s", args...),
+	r.Formula = i18n.Text{
+		"en": fmt.Sprintf("annual = target x doses x coverage x wastage factor = %s x %s x %s x %s", args...),
+		"sw": fmt.Sprintf("mwaka = walengwa x dozi x lengo x kizidishi cha upotevu = %s x %s x %s x %s", args...),
 	}
 	return r, nil
 }
 
-// highWastage flags a rate above the vaccine's acceptable rate (domain.md
+// highWastage flags a rate above the vaccine's acceptable rate (docs/domain.md
 // section 2); a vaccine without one is never flagged.
 func highWastage(rate float64, v Vaccine) (Status, bool) {
 	if v.Acceptable == 0 || rate <= v.Acceptable {
@@ -116,7 +118,7 @@ type SessionResult struct {
 	PeriodNeed  float64 // annual need / 12 x supply months, rounded up
 	PeriodVials float64 // period need / doses per vial, rounded up
 	Status      Status
-	Formula     Text
+	Formula     i18n.Text
 }
 
 // NeedBySession computes the need from the number and size of sessions:
@@ -139,9 +141,9 @@ func NeedBySession(in SessionNeed) (SessionResult, error) {
 	r.PeriodVials = ceilDoses(r.PeriodNeed / dpv)
 	r.Status = needStatus(r.AnnualNeed, r.PeriodNeed, in.SupplyMonths)
 	args := []any{num(in.Posts), num(in.Weeks), num(in.SessionsPerWeek), num(in.VialsPerSession), in.DosesPerVial}
-	r.Formula = Text{
-		EN: fmt.Sprintf("annual = posts x weeks x sessions x vials x doses/vial = %s x %s x %s x %s x %d", args...),
-		SW: fmt.Sprintf("mwaka = vituo x wiki x vikao x chupa x dozi/chupa = %s x %s x %s x %s x %d", args...),
+	r.Formula = i18n.Text{
+		"en": fmt.Sprintf("annual = posts x weeks x sessions x vials x doses/vial = %s x %s x %s x %s x %d", args...),
+		"sw": fmt.Sprintf("mwaka = vituo x wiki x vikao x chupa x dozi/chupa = %s x %s x %s x %s x %d", args...),
 	}
 	return r, nil
 }
@@ -158,7 +160,7 @@ type AMCResult struct {
 	Adjusted []float64 // each month adjusted for stock-out days, rounded up
 	AMC      float64   // mean of the adjusted months, full precision
 	Status   Status
-	Formula  Text
+	Formula  i18n.Text
 }
 
 // AverageMonthlyConsumption averages the last months' consumption (Kenyan
@@ -191,9 +193,9 @@ func AverageMonthlyConsumption(months []MonthConsumption) (AMCResult, error) {
 	r.Status = status(CodeOK,
 		fmt.Sprintf("AMC %s doses over %s; %d adjusted for stock-outs", num(r.AMC), monthsEN(n), adjusted),
 		fmt.Sprintf("wastani %s dozi kwa %s; %d imerekebishwa kwa ukosefu", num(r.AMC), monthsSW(n), adjusted))
-	r.Formula = Text{
-		EN: fmt.Sprintf("AMC = sum / months = %s / %d; month = ceil(C x 30 / (30 - days out))", num(sum), len(months)),
-		SW: fmt.Sprintf("wastani = jumla / miezi = %s / %d; mwezi = ceil(C x 30 / (30 - siku bila))", num(sum), len(months)),
+	r.Formula = i18n.Text{
+		"en": fmt.Sprintf("AMC = sum / months = %s / %d; month = ceil(C x 30 / (30 - days out))", num(sum), len(months)),
+		"sw": fmt.Sprintf("wastani = jumla / miezi = %s / %d; mwezi = ceil(C x 30 / (30 - siku bila))", num(sum), len(months)),
 	}
 	return r, nil
 }
@@ -235,9 +237,9 @@ func NeedByConsumption(in ConsumptionNeed) (NeedResult, error) {
 	}
 	r.Status = needStatus(r.AnnualNeed, r.PeriodNeed, in.SupplyMonths)
 	g := strings.TrimSuffix(pct(in.Growth), "%")
-	r.Formula = Text{
-		EN: fmt.Sprintf("annual = AMC x 12 x (1 + growth) = %s x 12 x (1 + %s%%); period = AMC x months", num(in.AMC), g),
-		SW: fmt.Sprintf("mwaka = wastani x 12 x (1 + ongezeko) = %s x 12 x (1 + %s%%); kipindi = wastani x miezi", num(in.AMC), g),
+	r.Formula = i18n.Text{
+		"en": fmt.Sprintf("annual = AMC x 12 x (1 + growth) = %s x 12 x (1 + %s%%); period = AMC x months", num(in.AMC), g),
+		"sw": fmt.Sprintf("mwaka = wastani x 12 x (1 + ongezeko) = %s x 12 x (1 + %s%%); kipindi = wastani x miezi", num(in.AMC), g),
 	}
 	return r, nil
 }
@@ -247,7 +249,7 @@ type VialsResult struct {
 	Vials   float64 // expected children / doses per vial, rounded up
 	Doses   float64 // doses in those vials
 	Status  Status
-	Formula Text
+	Formula i18n.Text
 }
 
 // SessionVials is the number of vials to take to a session for the children
@@ -266,9 +268,9 @@ func SessionVials(expected float64, dosesPerVial int) (VialsResult, error) {
 		Doses: vials * float64(dosesPerVial),
 		Status: status(CodeOK, "take "+v+" vials; never send a child away to save a vial",
 			"chukua chupa "+v+"; usimrudishe mtoto ili kuokoa chupa"),
-		Formula: Text{
-			EN: fmt.Sprintf("vials = ceil(children / doses per vial) = ceil(%s / %d)", num(expected), dosesPerVial),
-			SW: fmt.Sprintf("chupa = ceil(watoto / dozi kwa chupa) = ceil(%s / %d)", num(expected), dosesPerVial),
+		Formula: i18n.Text{
+			"en": fmt.Sprintf("vials = ceil(children / doses per vial) = ceil(%s / %d)", num(expected), dosesPerVial),
+			"sw": fmt.Sprintf("chupa = ceil(watoto / dozi kwa chupa) = ceil(%s / %d)", num(expected), dosesPerVial),
 		},
 	}, nil
 }

@@ -3,6 +3,8 @@ package stock
 import (
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func mustVaccine(t *testing.T, id string) Vaccine {
@@ -51,13 +53,13 @@ func TestPolicyGradesAgree(t *testing.T) {
 		if order.Doses != tt.order {
 			t.Errorf("OrderQuantity(stock %v, AMC 120) = %v doses, want %v", tt.onHand, order.Doses, tt.order)
 		}
-		if months.Status != order.Status {
-			t.Errorf("stock %v: months-of-stock says %q, order-quantity %q", tt.onHand, months.Status.Text.EN, order.Status.Text.EN)
+		if !cmp.Equal(months.Status, order.Status) {
+			t.Errorf("stock %v: months-of-stock says %q, order-quantity %q", tt.onHand, months.Status.Text["en"], order.Status.Text["en"])
 		}
 	}
 }
 
-// TestWorkedExampleA is domain.md section 2, example A: BCG 65% wastage is
+// TestWorkedExampleA is docs/domain.md section 2, example A: BCG 65% wastage is
 // flagged against its acceptable 50%.
 func TestWorkedExampleA(t *testing.T) {
 	r, err := StockCount(Count{Opening: 100, Received: 100, Closing: 80, Administered: 42, Vaccine: mustVaccine(t, "bcg")})
@@ -69,8 +71,8 @@ func TestWorkedExampleA(t *testing.T) {
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("StockCount(example A) = %v, want %v", got, want)
 	}
-	if !strings.Contains(r.Status.Text.EN, "never refuse a child") {
-		t.Errorf("StockCount(example A) status = %q, want the advice", r.Status.Text.EN)
+	if !strings.Contains(r.Status.Text["en"], "never refuse a child") {
+		t.Errorf("StockCount(example A) status = %q, want the advice", r.Status.Text["en"])
 	}
 	// The same count without a vaccine is not judged.
 	r, _ = StockCount(Count{Opening: 100, Received: 100, Closing: 80, Administered: 42})
@@ -79,7 +81,7 @@ func TestWorkedExampleA(t *testing.T) {
 	}
 }
 
-// TestWorkedExampleB is domain.md section 2, example B.
+// TestWorkedExampleB is docs/domain.md section 2, example B.
 func TestWorkedExampleB(t *testing.T) {
 	l, err := StockLevels(120, DefaultPolicy())
 	if err != nil {
@@ -88,8 +90,8 @@ func TestWorkedExampleB(t *testing.T) {
 	if l.SafetyStock != 30 || l.OrderPoint != 58 || l.Maximum != 150 {
 		t.Errorf("StockLevels(120) = safety %v, order point %v, maximum %v; want 30, 58, 150", l.SafetyStock, l.OrderPoint, l.Maximum)
 	}
-	if want := "order point = AMC x lead days / 30 + safety = 120 x 7 / 30 + 30 = 58"; l.Formula.EN != want {
-		t.Errorf("StockLevels(120) formula = %q, want %q", l.Formula.EN, want)
+	if want := "order point = AMC x lead days / 30 + safety = 120 x 7 / 30 + 30 = 58"; l.Formula["en"] != want {
+		t.Errorf("StockLevels(120) formula = %q, want %q", l.Formula["en"], want)
 	}
 	for _, tt := range []struct {
 		onHand             float64
@@ -120,7 +122,7 @@ func TestWorkedExampleB(t *testing.T) {
 	}
 }
 
-// TestWorkedExampleC is domain.md section 2, example C: a Penta vial
+// TestWorkedExampleC is docs/domain.md section 2, example C: a Penta vial
 // carried over makes month 2 negative, which is fine; for MR it is a data
 // error.
 func TestWorkedExampleC(t *testing.T) {
@@ -137,8 +139,8 @@ func TestWorkedExampleC(t *testing.T) {
 		t.Errorf("StockCount(example C, month 2) = %v consumed, %v, %s, warnings %v; want 80, -5.0%%, ok, none",
 			m2.Consumed, m2.WastageRate.Percent(), m2.Status.Code, m2.Warnings)
 	}
-	if !strings.Contains(m2.Status.Text.EN, "a vial opened last month (MDVP)") {
-		t.Errorf("StockCount(example C, month 2) status = %q, want the carried-over vial named", m2.Status.Text.EN)
+	if !strings.Contains(m2.Status.Text["en"], "a vial opened last month (MDVP)") {
+		t.Errorf("StockCount(example C, month 2) status = %q, want the carried-over vial named", m2.Status.Text["en"])
 	}
 	if m2.WastageFactor.Valid {
 		t.Errorf("StockCount(example C, month 2) wastage factor = %v, want N/A for a negative month", m2.WastageFactor.Value)
@@ -162,7 +164,7 @@ func TestWorkedExampleC(t *testing.T) {
 	}
 }
 
-// TestWorkedExampleD is domain.md section 2, example D: the nurse's
+// TestWorkedExampleD is docs/domain.md section 2, example D: the nurse's
 // measured 8% against WHO's indicative maximum of 25%.
 func TestWorkedExampleD(t *testing.T) {
 	for _, tt := range []struct {
@@ -196,7 +198,7 @@ func TestWorkedExampleD(t *testing.T) {
 func TestImplausibleWastage(t *testing.T) {
 	in := TargetNeed{TargetPopulation: 480, DosesInSchedule: 3, CoverageTarget: 0.9, WastageRate: 0.95, SupplyMonths: 1}
 	r, err := NeedByTarget(in)
-	if err != nil || len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0].EN, "95.0% is very high") {
+	if err != nil || len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0]["en"], "95.0% is very high") {
 		t.Errorf("NeedByTarget(0.95) = %v, %v; want one warning", r.Warnings, err)
 	}
 	in.WastageRate = 0.79

@@ -2,25 +2,11 @@ package stock
 
 import (
 	"math"
+
+	"github.com/chanjo-health/chanjo/lessons/i18n"
 	"strconv"
 	"strings"
 )
-
-// Text is one message in English and Kiswahili. Every Text a calculator
-// returns fits the USSD character set and stays within about 100 characters.
-type Text struct {
-	EN string `json:"en"`
-	SW string `json:"sw"`
-}
-
-// In returns the text in lang ("sw" for Kiswahili); any other language gets
-// English.
-func (t Text) In(lang string) string {
-	if lang == "sw" {
-		return t.SW
-	}
-	return t.EN
-}
 
 // Code names a status so that programs can branch on it and supervisors can
 // filter stored calculations (for example every facility below its order
@@ -56,11 +42,11 @@ const (
 // Status says what a result means: a code and one line for the nurse.
 type Status struct {
 	Code Code
-	Text Text
+	Text i18n.Text // one line: the USSD character set, about 100 characters
 }
 
 func status(code Code, en, sw string) Status {
-	return Status{Code: code, Text: Text{EN: en, SW: sw}}
+	return Status{Code: code, Text: i18n.Text{"en": en, "sw": sw}}
 }
 
 // Ratio is a rate or ratio (a fraction, or months for months of stock) that
@@ -109,7 +95,7 @@ func pct(frac float64) string {
 	return fixed(frac*100, 1) + "%"
 }
 
-// months formats months of stock with two decimals (domain.md: MOS 1.50,
+// months formats months of stock with two decimals (docs/domain.md: MOS 1.50,
 // 0.42). One decimal showed 0.995 as "1.0" beside a grade of under a month;
 // the grades now compare doses, and the status names them.
 func months(x float64) string {

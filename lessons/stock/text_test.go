@@ -3,6 +3,8 @@ package stock
 import (
 	"strings"
 	"testing"
+
+	"github.com/chanjo-health/chanjo/lessons/i18n"
 )
 
 // ussdSafe is the USSD character set of the project rules.
@@ -21,10 +23,10 @@ const maxText = 100
 
 // everyText runs every calculator on ordinary and extreme input, bad input
 // included, and returns all the texts a nurse could read.
-func everyText(t *testing.T) []Text {
+func everyText(t *testing.T) []i18n.Text {
 	t.Helper()
-	var texts []Text
-	add := func(status Status, formula Text, err error) {
+	var texts []i18n.Text
+	add := func(status Status, formula i18n.Text, err error) {
 		if err != nil {
 			if ie, ok := err.(interface{ Unwrap() error }); ok {
 				if e, ok := ie.Unwrap().(*InputError); ok {
@@ -108,7 +110,7 @@ func whole(x float64) float64 { return float64(int64(x)) }
 
 func TestTexts(t *testing.T) {
 	for _, text := range everyText(t) {
-		for lang, s := range map[string]string{"en": text.EN, "sw": text.SW} {
+		for lang, s := range map[string]string{"en": text["en"], "sw": text["sw"]} {
 			if s == "" {
 				t.Errorf("text %+v: %s is empty", text, lang)
 			}
@@ -125,7 +127,7 @@ func TestTexts(t *testing.T) {
 	}
 }
 
-// avoidInKiswahili are the variants domain.md section 9 lists as ones to
+// avoidInKiswahili are the variants docs/domain.md section 9 lists as ones to
 // avoid in Kiswahili text (glossary v2): English words nurses say, and
 // Kiswahili words that mean something else.
 var avoidInKiswahili = []string{"vial", "coverage", "dropout", "outreach", "tally", "teach-back", "kigezo",
@@ -135,23 +137,14 @@ var avoidInKiswahili = []string{"vial", "coverage", "dropout", "outreach", "tall
 // against the glossary's variants to avoid.
 func TestKiswahiliGlossary(t *testing.T) {
 	for _, text := range everyText(t) {
-		sw := strings.ToLower(text.SW)
+		sw := strings.ToLower(text["sw"])
 		for _, bad := range avoidInKiswahili {
 			if strings.Contains(sw, bad) {
-				t.Errorf("Kiswahili text %q says %q (glossary: domain.md section 9)", text.SW, bad)
+				t.Errorf("Kiswahili text %q says %q (glossary: docs/domain.md section 9)", text["sw"], bad)
 			}
 		}
-		if strings.Contains(text.SW, "AMC") && !strings.Contains(text.SW, "(AMC") {
-			t.Errorf("Kiswahili text %q says AMC: say wastani wa matumizi ya mwezi (AMC in brackets at most)", text.SW)
-		}
-	}
-}
-
-func TestTextIn(t *testing.T) {
-	text := Text{EN: "order point", SW: "kiwango cha kuagiza"}
-	for lang, want := range map[string]string{"sw": text.SW, "en": text.EN, "fr": text.EN, "": text.EN} {
-		if got := text.In(lang); got != want {
-			t.Errorf("Text.In(%q) = %q, want %q", lang, got, want)
+		if strings.Contains(text["sw"], "AMC") && !strings.Contains(text["sw"], "(AMC") {
+			t.Errorf("Kiswahili text %q says AMC: say wastani wa matumizi ya mwezi (AMC in brackets at most)", text["sw"])
 		}
 	}
 }

@@ -86,7 +86,7 @@ const (
 	StateFailed
 )
 
-// deliveryStates classifies the statuses of at-api.md §5. Expired and AbsentSubscriber are marked
+// deliveryStates classifies the delivery statuses of docs/gateway.md, "Callbacks to Chanjo". Expired and AbsentSubscriber are marked
 // final failures although the docs leave it open (§15): the gateway retries bulk SMS no further
 // (retryCount applies to premium SMS only), so waiting on them would leave a message pending forever,
 // and a supervisor is better served by "failed: phone off" than by an endless "sent".
@@ -164,7 +164,7 @@ func ParseOptOut(v url.Values) (OptOut, error) {
 }
 
 // Removal reports whether the callback says the number no longer wants messages from Sender: a bulk-SMS
-// opt-out, or a subscription "deletion" (any case, at-api.md §7). An "addition" is not one.
+// opt-out, or a subscription "deletion" (any case, docs/gateway.md, "Callbacks to Chanjo"). An "addition" is not one.
 func (o OptOut) Removal() bool {
 	return o.UpdateType == "" || strings.EqualFold(o.UpdateType, "deletion")
 }

@@ -54,7 +54,7 @@ func (e *Error) Unconfirmed() bool {
 //     the gateway accepted the request, so a blind retry would send every message twice.
 //   - 2xx with an empty Recipients list: nothing was sent, so the Reason decides, with the same table as
 //     a recipient's status code: InvalidSenderId and InsufficientBalance are retryable after a fix or a
-//     top-up (at-api.md §13 item 8); a reason the table does not know is retryable, because nothing was
+//     top-up (docs/gateway.md, "Sending SMS"); a reason the table does not know is retryable, because nothing was
 //     sent and the caller's attempt limit bounds the retries.
 func (e *Error) Retryable() bool {
 	switch {
@@ -76,7 +76,7 @@ func (e *Error) Retryable() bool {
 // or 403 (a wrong key, a key rotated less than about 20 minutes ago, a suspended account), or a 2xx with
 // no recipients and the reason InsufficientBalance. Any other request would be refused the same way
 // until a person acts or the key starts working, so the caller should pause sending and probe rather
-// than fail messages (at-api.md §14.1, corrected).
+// than fail messages (docs/gateway.md, "Sending SMS").
 func (e *Error) AccountFault() bool {
 	switch {
 	case e.HTTPStatus == http.StatusUnauthorized || e.HTTPStatus == http.StatusForbidden:

@@ -11,7 +11,7 @@ import (
 )
 
 // TestAccountFaults: the answers that refuse the account rather than the
-// messages (at-api.md §14.1, corrected), with the words a person is shown.
+// messages (docs/gateway.md, "Sending SMS"), with the words a person is shown.
 func TestAccountFaults(t *testing.T) {
 	const json = "application/json"
 	tests := []struct {

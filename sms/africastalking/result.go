@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// Per-recipient status codes of the send answer (at-api.md §2.3).
+// Per-recipient status codes of the send answer (docs/gateway.md, "Sending SMS").
 const (
 	CodeProcessed             = 100
 	CodeSent                  = 101

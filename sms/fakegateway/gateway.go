@@ -1,6 +1,6 @@
 // Package fakegateway is a local stand-in for Africa's Talking's bulk SMS API, for tests, benchmarks,
 // the crash test and demos (chanjo fake-gateway). It answers POST /version1/messaging the way
-// shared/at-api.md §14.2 describes, records every message it accepted, posts delivery reports to a
+// docs/gateway.md describes, records every message it accepted, posts delivery reports to a
 // callback URL, and can inject incoming SMS and opt-outs. Knobs force per-number codes, failed requests
 // and latency.
 //

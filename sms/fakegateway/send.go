@@ -14,7 +14,7 @@ import (
 // costPerSegment is what the sandbox reports per recipient for a one-segment message.
 const costPerSegment = 0.80
 
-// statusNames are the per-recipient status names of at-api.md §2.3.
+// statusNames are the per-recipient status names of docs/gateway.md, "Sending SMS".
 var statusNames = map[int]string{
 	100: "Processed", 101: "Success", 102: "Success",
 	401: "RiskHold", 402: "InvalidSenderId", 403: "InvalidPhoneNumber", 404: "UnsupportedNumberType",

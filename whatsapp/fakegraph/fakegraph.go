@@ -34,6 +34,8 @@ type Config struct {
 	WebhookURL string
 	// Templates are the approved templates, as "name/lang" (e.g. "nudge/sw").
 	Templates []string
+	// Chaos are the misbehaviours it starts with (SetChaos changes them).
+	Chaos Chaos
 }
 
 // Message is a message the fake accepted.
@@ -58,6 +60,22 @@ type Server struct {
 	lastIn  map[string]time.Time // digits → the user's last message
 	sent    []Message
 	pending sync.WaitGroup
+	// slow is how many of the next accepted sends answer only after slowBy:
+	// the message is sent, the answer comes too late for the client.
+	slow   int
+	slowBy time.Duration
+	chaos  Chaos
+	groups map[string]*group // by group id
+	media  map[string]*media // by media id
+}
+
+// AnswerLate makes the next n accepted sends answer only after d, as Meta's
+// answer sometimes is lost: each message is accepted and recorded, and its
+// status webhooks go, but a client with a shorter timeout sees no answer.
+func (s *Server) AnswerLate(n int, d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.slow, s.slowBy = n, d
 }
 
 // New starts a fake on a local port (an httptest server); Close stops it.
@@ -68,7 +86,8 @@ func New(cfg Config) *Server {
 }
 
 func newServer(cfg Config) *Server {
-	return &Server{cfg: cfg, clock: time.Now, lastIn: map[string]time.Time{}, hook: &http.Client{Timeout: 10 * time.Second}}
+	return &Server{cfg: cfg, clock: time.Now, lastIn: map[string]time.Time{}, hook: &http.Client{Timeout: 10 * time.Second},
+		chaos: cfg.Chaos}
 }
 
 // SetClock replaces the fake's clock (time.Now): tests move it to close a user's window.
@@ -106,7 +125,8 @@ func (s *Server) Sent() []Message {
 }
 
 // ServeHTTP answers the Graph API's send endpoint, and POST /_fake/inbound (a test control, not
-// Meta's API) with {"from": "2547…", "text": "…"}: a user's message delivered to the app.
+// Meta's API) with {"from": "2547…", "text": "…"}: a user's message delivered to the app; GET
+// /_fake/sent (sentControl) shows a user's phone what reached it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/_fake/inbound" && r.Method == http.MethodPost {
 		var in struct{ From, Text string }
@@ -117,11 +137,22 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"id": s.Inbound(strings.TrimPrefix(in.From, "+"), in.Text)})
 		return
 	}
+	if r.URL.Path == "/_fake/join" && r.Method == http.MethodPost {
+		s.joinControl(w, r)
+		return
+	}
+	if r.URL.Path == "/_fake/sent" && r.Method == http.MethodGet {
+		s.sentControl(w, r)
+		return
+	}
 	if r.Header.Get("Authorization") != "Bearer "+s.cfg.Token {
 		writeError(w, http.StatusUnauthorized, cloudapi.CodeTokenExpired, "Error validating access token")
 		return
 	}
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	if s.serveGroups(w, r, parts) || s.serveMedia(w, r, parts) {
+		return
+	}
 	if r.Method != http.MethodPost || len(parts) != 3 || !strings.HasPrefix(parts[0], "v") ||
 		parts[1] != s.cfg.PhoneNumberID || parts[2] != "messages" {
 		writeError(w, http.StatusBadRequest, cloudapi.CodeInvalidParam, "Unsupported request")
@@ -164,8 +195,16 @@ func (s *Server) messages(w http.ResponseWriter, body []byte) {
 		writeJSON(w, http.StatusOK, map[string]any{"success": true})
 		return
 	}
-	if _, ok := fields[env.Type]; !ok || env.RecipientType != "individual" {
+	if _, ok := fields[env.Type]; !ok || (env.RecipientType != "individual" && env.RecipientType != "group") {
 		writeError(w, http.StatusBadRequest, cloudapi.CodeInvalidParam, "the type's object is missing")
+		return
+	}
+	if env.RecipientType == "group" {
+		if code, status, words := s.groupRefusal(env); code != 0 {
+			writeError(w, status, code, words)
+			return
+		}
+		s.accept(w, env, body, "")
 		return
 	}
 	digits := strings.TrimPrefix(env.To, "+")
@@ -173,21 +212,35 @@ func (s *Server) messages(w http.ResponseWriter, body []byte) {
 		writeError(w, status, code, words)
 		return
 	}
+	s.accept(w, env, body, digits)
+}
+
+// accept records a message and answers with its wamid; its status webhooks follow (none for a
+// group: digits is "").
+func (s *Server) accept(w http.ResponseWriter, env envelope, body []byte, digits string) {
 	s.mu.Lock()
 	s.seq++
 	m := Message{ID: "wamid.FAKE" + strconv.Itoa(s.seq), To: env.To, Type: env.Type, Body: body}
 	s.sent = append(s.sent, m)
+	var late time.Duration
+	if s.slow > 0 {
+		s.slow--
+		late = s.slowBy
+	}
 	s.mu.Unlock()
 	if s.log != nil {
 		s.log.Info("accepted", "to", phone.Mask(env.To), "type", env.Type, "id", m.ID)
 	}
 	// The status webhooks start before the answer, so a test's Wait after the send covers them;
 	// they may reach the app before the answer reaches the client, as Meta's sometimes do.
-	if strings.HasSuffix(digits, "0026") {
+	switch {
+	case digits == "":
+	case strings.HasSuffix(digits, "0026"):
 		s.statuses(m.ID, digits, env.Opaque, "failed")
-	} else {
+	default:
 		s.statuses(m.ID, digits, env.Opaque, "sent", "delivered", "read")
 	}
+	time.Sleep(late)
 	writeJSON(w, http.StatusOK, map[string]any{"messaging_product": "whatsapp",
 		"contacts": []any{map[string]any{"input": env.To, "wa_id": digits}},
 		"messages": []any{map[string]any{"id": m.ID}}})
@@ -244,6 +297,13 @@ func (s *Server) post(body []byte) {
 	if s.cfg.WebhookURL == "" {
 		return
 	}
+	if s.chaosNow().Duplicates {
+		s.postOnce(body)
+	}
+	s.postOnce(body)
+}
+
+func (s *Server) postOnce(body []byte) {
 	s.pending.Add(1)
 	go func() {
 		defer s.pending.Done()
@@ -258,4 +318,24 @@ func (s *Server) post(body []byte) {
 			resp.Body.Close()
 		}
 	}()
+}
+
+// sentControl answers GET /_fake/sent?to=+2547…&after=n (a test control: the user's phone) with the
+// messages accepted for to from position n of all accepted messages on, and the position to ask
+// from next: {"messages": [Message…], "next": n}.
+func (s *Server) sentControl(w http.ResponseWriter, r *http.Request) {
+	after, err := strconv.Atoi(r.URL.Query().Get("after"))
+	to := r.URL.Query().Get("to")
+	if err != nil || after < 0 || to == "" {
+		http.Error(w, "want ?to=+2547…&after=n", http.StatusBadRequest)
+		return
+	}
+	sent := s.Sent()
+	msgs := []Message{}
+	for _, m := range sent[min(after, len(sent)):] {
+		if m.To == to {
+			msgs = append(msgs, m)
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"messages": msgs, "next": len(sent)})
 }

@@ -17,6 +17,10 @@ import (
 // DefaultAddr is where `chanjo fake-whatsapp` listens unless told otherwise.
 const DefaultAddr = "127.0.0.1:8082"
 
+// DefaultTemplates are the templates the shipped content pack names, approved in both languages.
+const DefaultTemplates = "chanjo_nudge/en,chanjo_nudge/sw,chanjo_broadcast/en,chanjo_broadcast/sw," +
+	"chanjo_answer/en,chanjo_answer/sw,chanjo_group_message/en,chanjo_group_message/sw"
+
 // Flags is what `chanjo fake-whatsapp` takes.
 type Flags struct {
 	Addr        string
@@ -35,13 +39,19 @@ func ParseFlags(args []string, usage io.Writer) (Flags, error) {
 	fs.StringVar(&f.AppSecret, "app-secret", "fake-app-secret", "secret that signs the webhooks")
 	fs.StringVar(&f.VerifyToken, "verify-token", "fake-verify-token", "token of the webhook handshake")
 	fs.StringVar(&f.WebhookURL, "webhook", "http://127.0.0.1:8080/whatsapp", "Chanjo's webhook URL")
-	templates := fs.String("templates", "", "comma-separated approved templates as name/lang, e.g. nudge/en,nudge/sw")
+	templates := fs.String("templates", DefaultTemplates, "comma-separated approved templates as name/lang, e.g. nudge/en,nudge/sw")
+	chaos := fs.String("chaos", "", "webhook misbehaviours, comma-separated: dup, reorder, batch, nodelivered")
 	if err := fs.Parse(args); err != nil {
 		return Flags{}, fmt.Errorf("fakegraph: flags: %w", err)
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(usage, "unexpected argument %q\n", fs.Arg(0))
 		return Flags{}, fmt.Errorf("fakegraph: flags: unexpected argument %q", fs.Arg(0))
+	}
+	var err error
+	if f.Chaos, err = ParseChaos(*chaos); err != nil {
+		fmt.Fprintln(usage, err)
+		return Flags{}, err
 	}
 	for t := range strings.SplitSeq(*templates, ",") {
 		if t = strings.TrimSpace(t); t != "" {

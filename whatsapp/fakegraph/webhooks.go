@@ -2,7 +2,10 @@ package fakegraph
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 )
 
 // change wraps one value in the webhook envelope of field "messages" (whatsapp-api.md §3.3).
@@ -14,10 +17,63 @@ func (s *Server) change(value map[string]any) []byte {
 	return body
 }
 
-// statuses posts one webhook per status of message id, in order, each in its own POST.
+// Chaos are the fake's misbehaviours that Meta's webhooks show (whatsapp-api.md §9.5), each off
+// unless set: the app must come to the same state with any of them.
+type Chaos struct {
+	// Duplicates posts every webhook twice.
+	Duplicates bool
+	// Reorder sends a message's statuses newest first.
+	Reorder bool
+	// Batch sends a message's statuses together in one POST.
+	Batch bool
+	// NoDelivered leaves out the delivered status (read still comes).
+	NoDelivered bool
+}
+
+// ParseChaos reads a comma-separated list of dup, reorder, batch and nodelivered.
+func ParseChaos(list string) (Chaos, error) {
+	var c Chaos
+	for _, f := range strings.Split(list, ",") {
+		switch strings.TrimSpace(f) {
+		case "":
+		case "dup":
+			c.Duplicates = true
+		case "reorder":
+			c.Reorder = true
+		case "batch":
+			c.Batch = true
+		case "nodelivered":
+			c.NoDelivered = true
+		default:
+			return c, fmt.Errorf("fakegraph: chaos %q: want dup, reorder, batch or nodelivered", f)
+		}
+	}
+	return c, nil
+}
+
+// SetChaos turns the misbehaviours of c on (and the others off).
+func (s *Server) SetChaos(c Chaos) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.chaos = c
+}
+
+func (s *Server) chaosNow() Chaos {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.chaos
+}
+
+// statuses posts the webhooks of message id's statuses, in order, each in its own POST, unless
+// the chaos switches say otherwise.
 func (s *Server) statuses(id, digits, opaque string, statuses ...string) {
+	chaos := s.chaosNow()
 	at := strconv.FormatInt(s.now().Unix(), 10)
+	var events []any
 	for _, st := range statuses {
+		if st == "delivered" && chaos.NoDelivered {
+			continue
+		}
 		status := map[string]any{"id": id, "status": st, "timestamp": at, "recipient_id": digits,
 			"pricing": map[string]any{"billable": false, "pricing_model": "PMP", "type": "free_customer_service", "category": "service"}}
 		if opaque != "" {
@@ -26,7 +82,17 @@ func (s *Server) statuses(id, digits, opaque string, statuses ...string) {
 		if st == "failed" {
 			status["errors"] = []any{map[string]any{"code": 131026, "title": "Message undeliverable"}}
 		}
-		s.post(s.change(map[string]any{"statuses": []any{status}}))
+		events = append(events, status)
+	}
+	if chaos.Reorder {
+		slices.Reverse(events)
+	}
+	if chaos.Batch {
+		s.post(s.change(map[string]any{"statuses": events}))
+		return
+	}
+	for _, e := range events {
+		s.post(s.change(map[string]any{"statuses": []any{e}}))
 	}
 }
 

@@ -1,0 +1,215 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// sqlWorkerChannel is a worker w's channel in effect: WhatsApp when she chose
+// it, has opted in on WhatsApp, and WhatsApp has not since reported her
+// number unreachable; SMS otherwise.
+const sqlWorkerChannel = `CASE WHEN w.channel = 'whatsapp' AND w.wa_opt_in_at IS NOT NULL AND w.wa_unreachable_at IS NULL
+  THEN 'whatsapp' ELSE 'sms' END`
+
+// WhatsApp opt-in: how a worker came to be reachable there.
+const (
+	// OptInWrote: she wrote to the programme's number.
+	OptInWrote = "wrote"
+	// OptInTemplateReply: she answered the opt-in template's button.
+	OptInTemplateReply = "template_reply"
+)
+
+// Reasons the WhatsApp dispatcher and the status webhooks leave in a row's
+// failure_reason, which the next attempt reads.
+const (
+	// ReasonOutsideWindow: Meta refused free-form text (131047); the next
+	// attempt sends the template.
+	ReasonOutsideWindow = "outside the 24-hour window"
+	// ReasonNoAnswer: the send got no answer and may have been accepted.
+	ReasonNoAnswer = "no answer"
+	// ReasonNotOnWhatsApp: Meta cannot reach the number (131026); the row
+	// went on by SMS.
+	ReasonNotOnWhatsApp = "not on WhatsApp"
+)
+
+// ErrUnknownChannel is returned for a channel other than ChannelSMS and
+// ChannelWhatsApp.
+var ErrUnknownChannel = errors.New("store: unknown channel")
+
+const sqlSetWorkerChannel = `UPDATE workers SET channel = ?, updated_at = ? WHERE id = ?`
+
+// SetWorkerChannel records the channel the worker chose for her nudges and
+// broadcasts (her settings, or the roster's channel column). WhatsApp takes
+// effect only once she has opted in there (WorkerChannel).
+func (db *DB) SetWorkerChannel(ctx context.Context, q sqlx.ExecerContext, workerID int64, channel string) error {
+	if channel != ChannelSMS && channel != ChannelWhatsApp {
+		return fmt.Errorf("%w: %q", ErrUnknownChannel, channel)
+	}
+	res, err := q.ExecContext(ctx, db.Rebind(sqlSetWorkerChannel), channel, db.Now().UTC(), workerID)
+	if err != nil {
+		return fmt.Errorf("store: set worker channel: %w", err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// WorkerChannelState is a worker's channel as chosen and as in effect.
+type WorkerChannelState struct {
+	Chosen    string       `db:"chosen"`
+	Effective string       `db:"effective"`
+	OptInAt   sql.NullTime `db:"wa_opt_in_at"`
+	OptInVia  string       `db:"wa_opt_in_via"`
+	// UnreachableAt is when WhatsApp last reported her number unreachable
+	// (131026), cleared when she writes there again.
+	UnreachableAt sql.NullTime `db:"wa_unreachable_at"`
+}
+
+const sqlWorkerChannelState = `SELECT w.channel AS chosen, ` + sqlWorkerChannel + ` AS effective,
+  w.wa_opt_in_at, w.wa_opt_in_via, w.wa_unreachable_at FROM workers w WHERE w.id = ?`
+
+// WorkerChannel returns the worker's chosen and effective channel and her
+// WhatsApp opt-in, or ErrNotFound.
+func (db *DB) WorkerChannel(ctx context.Context, workerID int64) (WorkerChannelState, error) {
+	var s WorkerChannelState
+	err := db.GetContext(ctx, &s, db.Rebind(sqlWorkerChannelState), workerID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, ErrNotFound
+	}
+	if err != nil {
+		return s, fmt.Errorf("store: worker channel: %w", err)
+	}
+	return s, nil
+}
+
+// sqlRecordWhatsAppOptIn keeps the first opt-in and how it came; any message
+// she writes shows her number reachable again.
+const sqlRecordWhatsAppOptIn = `UPDATE workers SET
+  wa_opt_in_via = CASE WHEN wa_opt_in_at IS NULL THEN ? ELSE wa_opt_in_via END,
+  wa_opt_in_at = COALESCE(wa_opt_in_at, ?), wa_unreachable_at = NULL
+WHERE phone = ?`
+
+// WhatsAppRecipient is what the WhatsApp dispatcher needs about a number:
+// her language (for a template) and when she last wrote (her window).
+type WhatsAppRecipient struct {
+	Language string
+	// LastIn is when she last wrote; zero when she never did.
+	LastIn time.Time
+}
+
+const sqlWhatsAppRecipient = `SELECT COALESCE((SELECT language FROM workers WHERE phone = ?), 'en') AS language,
+  (SELECT MAX(sent_at) FROM whatsapp_messages WHERE phone = ?) AS last_in`
+
+// WhatsAppRecipientOf returns the language and last message time of the
+// number p (+254…).
+func (db *DB) WhatsAppRecipientOf(ctx context.Context, p string) (WhatsAppRecipient, error) {
+	var r struct {
+		Language string  `db:"language"`
+		LastIn   anyTime `db:"last_in"` // SQLite's MAX of a timestamp is text
+	}
+	if err := db.GetContext(ctx, &r, db.Rebind(sqlWhatsAppRecipient), p, p); err != nil {
+		return WhatsAppRecipient{}, fmt.Errorf("store: whatsapp recipient: %w", err)
+	}
+	return WhatsAppRecipient{Language: r.Language, LastIn: time.Time(r.LastIn).UTC()}, nil
+}
+
+const sqlToSMS = `UPDATE outbox SET channel = 'sms', status = 'queued', gateway_id = NULL, failure_reason = ?,
+  not_before = ?, lease_owner = NULL, lease_until = NULL, updated_at = ?
+WHERE id = ? AND channel = 'whatsapp' AND %s`
+
+const sqlUnreachable = `UPDATE workers SET wa_unreachable_at = ? WHERE phone = ?`
+
+// FallBackToSMS sends the row id, leased to owner, by SMS instead: WhatsApp
+// cannot reach the number (131026), which is remembered so her next
+// messages go by SMS at once, until she writes on WhatsApp again.
+func (db *DB) FallBackToSMS(ctx context.Context, owner string, id int64, p string) error {
+	err := db.Tx(ctx, func(tx *Tx) error {
+		return db.toSMS(ctx, tx, id, p, "lease_owner = ? AND status = 'queued'", owner)
+	})
+	if err != nil {
+		return fmt.Errorf("store: fall back to sms: %w", err)
+	}
+	return nil
+}
+
+func (db *DB) toSMS(ctx context.Context, tx *Tx, id int64, p, cond string, args ...any) error {
+	now := db.Now().UTC()
+	all := append([]any{ReasonNotOnWhatsApp, now, now, id}, args...)
+	if _, err := tx.ExecContext(ctx, db.Rebind(fmt.Sprintf(sqlToSMS, cond)), all...); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, db.Rebind(sqlUnreachable), now, p)
+	return err
+}
+
+// WhatsAppMenuPrefix starts the outbox body of a WhatsApp menu (a list message or reply buttons,
+// encoded by the whatsapp package): it goes only on WhatsApp, never turned into an SMS.
+const WhatsAppMenuPrefix = "whatsapp-menu:"
+
+// outboxOpaque is the biz_opaque_callback_data the WhatsApp dispatcher sends
+// with a row: Meta echoes it in the statuses of every copy of the message.
+const outboxOpaque = "outbox:"
+
+// OutboxOpaque is the opaque callback data that names outbox row id.
+func OutboxOpaque(id int64) string { return outboxOpaque + strconv.FormatInt(id, 10) }
+
+// sqlSettleDelivered marks a row delivered by whichever copy of it was
+// delivered first: a send retried after no answer may have reached her
+// twice, and the copy that counts is the one whose wamid the row then keeps.
+// A row leased for a send under way is left to that send.
+const sqlSettleDelivered = `UPDATE outbox SET status = 'delivered', gateway_id = ?, gateway_status = ?,
+  delivered_at = ?, updated_at = ?
+WHERE id = ? AND channel = 'whatsapp'
+  AND (status IN ('accepted', 'unconfirmed') OR (status = 'queued' AND (lease_until IS NULL OR lease_until < ?)))`
+
+// sqlSettleWindow sends the row again as a template: Meta refused the
+// free-form copy after accepting it (131047).
+const sqlSettleWindow = `UPDATE outbox SET status = 'queued', gateway_id = NULL, failure_reason = ?, not_before = ?, updated_at = ?
+WHERE id = ? AND channel = 'whatsapp' AND status IN ('accepted', 'unconfirmed') AND gateway_id = ?`
+
+const sqlSettleFailed = `UPDATE outbox SET status = 'failed', gateway_status = ?, failure_reason = ?, updated_at = ?
+WHERE id = ? AND channel = 'whatsapp' AND status IN ('accepted', 'unconfirmed') AND gateway_id = ?`
+
+// Meta's error codes that the status webhooks settle a row by.
+const (
+	codeOutsideWindow = 131047
+	codeUndeliverable = 131026
+)
+
+// settleOutbox applies a status of a message the WhatsApp dispatcher sent
+// to its outbox row (named in s.Opaque): delivered or read by any copy
+// marks it delivered; a failure of the copy the row counts sends it again
+// as a template (131047), by SMS (131026), or fails it.
+func (db *DB) settleOutbox(ctx context.Context, tx *Tx, s WhatsAppStatus) error {
+	id, err := strconv.ParseInt(strings.TrimPrefix(s.Opaque, outboxOpaque), 10, 64)
+	if !strings.HasPrefix(s.Opaque, outboxOpaque) || err != nil {
+		return nil
+	}
+	now := db.Now().UTC()
+	switch {
+	case s.Status == "delivered" || s.Status == "read" || s.Status == "played":
+		_, err = tx.ExecContext(ctx, db.Rebind(sqlSettleDelivered), s.WAMID, s.Status, s.At.UTC(), now, id, now)
+	case s.Status != "failed":
+		return nil
+	case s.ErrorCode == codeUndeliverable:
+		// A menu answers what she wrote on WhatsApp: it has no SMS form, so it fails.
+		menu := WhatsAppMenuPrefix + "%"
+		err = db.toSMS(ctx, tx, id, "+"+s.Recipient, "status IN ('accepted', 'unconfirmed') AND gateway_id = ? AND body NOT LIKE ?", s.WAMID, menu)
+		if err == nil {
+			_, err = tx.ExecContext(ctx, db.Rebind(sqlSettleFailed+" AND body LIKE ?"), s.Status, "code "+strconv.Itoa(s.ErrorCode), now, id, s.WAMID, menu)
+		}
+	case s.ErrorCode == codeOutsideWindow:
+		_, err = tx.ExecContext(ctx, db.Rebind(sqlSettleWindow), ReasonOutsideWindow, now, now, id, s.WAMID)
+	default:
+		_, err = tx.ExecContext(ctx, db.Rebind(sqlSettleFailed), s.Status, "code "+strconv.Itoa(s.ErrorCode), now, id, s.WAMID)
+	}
+	return err
+}

@@ -1,0 +1,261 @@
+package whatsapp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/phone"
+	"github.com/chanjo-health/chanjo/quiet"
+	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/whatsapp/cloudapi"
+)
+
+// Sender sends one WhatsApp message; *cloudapi.Client is one.
+type Sender interface {
+	Send(ctx context.Context, m cloudapi.Message) (cloudapi.Sent, error)
+}
+
+// DispatcherConfig holds the WhatsApp dispatcher's settings.
+type DispatcherConfig struct {
+	// Templates are the pack's templates by kind (lessons.TemplateKinds).
+	Templates map[string]lessons.WhatsAppTemplate
+	// Quiet is the quiet hours in TZ: nudges and non-urgent broadcasts wait
+	// then, on WhatsApp as by SMS.
+	Quiet quiet.Hours
+	TZ    *time.Location
+	// Retry is how long after it was due a message is retried. Default 24 hours.
+	Retry time.Duration
+	// Backoff is the wait after a retryable failure, doubled after each
+	// further one up to BackoffMax. Defaults 1 and 30 minutes.
+	Backoff, BackoffMax time.Duration
+	// Probe is the wait between probes while Meta refuses the account.
+	// Default 3 minutes.
+	Probe time.Duration
+	// Lease, Poll, SendTimeout and Batch: as for SMS. Defaults 2 minutes,
+	// 1 second, 20 seconds and 50 rows a claim.
+	Lease, Poll, SendTimeout time.Duration
+	Batch                    int
+}
+
+func (c DispatcherConfig) withDefaults() DispatcherConfig {
+	def := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&c.Retry, 24*time.Hour)
+	def(&c.Backoff, time.Minute)
+	def(&c.BackoffMax, 30*time.Minute)
+	def(&c.Probe, 3*time.Minute)
+	def(&c.Lease, 2*time.Minute)
+	def(&c.Poll, time.Second)
+	def(&c.SendTimeout, 20*time.Second)
+	if c.Batch <= 0 {
+		c.Batch = 50
+	}
+	if c.TZ == nil {
+		c.TZ = time.UTC
+	}
+	return c
+}
+
+// Window is how long after a user's last message free-form messages may
+// reach her (whatsapp-api.md §3); outside it only a template may.
+const Window = 24 * time.Hour
+
+// Dispatcher sends the outbox's WhatsApp rows, one request a message (the
+// Cloud API has no batch send), with the SMS dispatcher's rules: a lease per
+// claim, each result recorded before the next send, quiet hours and opt-outs
+// at the claim, account faults pausing every instance.
+type Dispatcher struct {
+	db     *store.DB
+	sender Sender
+	cfg    DispatcherConfig
+
+	// Instance names this dispatcher in its leases (store.NewProcessID).
+	Instance string
+	// Now is the clock of windows, quiet hours and retries; tests replace it.
+	Now func() time.Time
+	Log *slog.Logger
+}
+
+// NewDispatcher returns a dispatcher of db's WhatsApp rows through s.
+func NewDispatcher(db *store.DB, s Sender, cfg DispatcherConfig) *Dispatcher {
+	return &Dispatcher{db: db, sender: s, cfg: cfg.withDefaults(), Instance: store.NewProcessID(),
+		Now: time.Now, Log: slog.New(slog.DiscardHandler)}
+}
+
+// Run dispatches until ctx is cancelled.
+func (d *Dispatcher) Run(ctx context.Context) error {
+	log := d.Log.With("component", "whatsapp")
+	for {
+		n, err := d.Once(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil {
+			log.Error("dispatch", "err", err)
+		}
+		if n == 0 || err != nil {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(d.cfg.Poll):
+			}
+		}
+	}
+}
+
+// Once claims one lease of due WhatsApp rows and sends them one by one,
+// recording each result before the next send, so a crash repeats at most
+// the send in flight. It returns how many rows it claimed.
+func (d *Dispatcher) Once(ctx context.Context) (int, error) {
+	limit, probe, err := d.gate(ctx)
+	if err != nil || limit == 0 {
+		return 0, err
+	}
+	l, err := d.db.Claim(ctx, store.ClaimOptions{Owner: d.Instance, Limit: limit, Lease: d.cfg.Lease,
+		Quiet: d.cfg.Quiet.Contains(d.Now().In(d.cfg.TZ)), Channel: store.ChannelWhatsApp})
+	if err != nil {
+		return 0, fmt.Errorf("whatsapp: dispatch: %w", err)
+	}
+	done := 0
+	for _, m := range l.Msgs {
+		// Never start a send the lease might not cover.
+		if ctx.Err() != nil || d.Now().Add(d.cfg.SendTimeout).After(l.Until) {
+			break
+		}
+		r, fault, err := d.deliver(ctx, m)
+		if err != nil {
+			return len(l.Msgs), err
+		}
+		if fault != "" {
+			d.pause(ctx, fault)
+			break
+		}
+		if probe {
+			d.resume(ctx)
+		}
+		if r != nil {
+			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			err := d.db.Finish(fctx, d.Instance, []store.Result{*r})
+			cancel()
+			if err != nil {
+				return len(l.Msgs), fmt.Errorf("whatsapp: dispatch: %w", err)
+			}
+		}
+		done++
+	}
+	if done < len(l.Msgs) {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if _, err := d.db.Release(rctx, d.Instance); err != nil {
+			return len(l.Msgs), fmt.Errorf("whatsapp: dispatch: %w", err)
+		}
+	}
+	return len(l.Msgs), nil
+}
+
+// deliver sends m and returns its result to record; no result when the row
+// went on by SMS (recorded already); Meta's words when it refused the
+// account (nothing recorded: the row waits for the pause to end).
+func (d *Dispatcher) deliver(ctx context.Context, m store.Claimed) (*store.Result, string, error) {
+	now := d.Now()
+	if now.After(m.Due.Add(d.cfg.Retry)) {
+		return &store.Result{ID: m.ID, Status: store.OutExpired, Reason: m.LastReason}, "", nil
+	}
+	rcp, err := d.db.WhatsAppRecipientOf(ctx, m.Phone)
+	if err != nil {
+		return nil, "", fmt.Errorf("whatsapp: dispatch: %w", err)
+	}
+	// Free-form text only inside her window, and not again after Meta
+	// said the window was closed.
+	free := !rcp.LastIn.IsZero() && now.Sub(rcp.LastIn) < Window && m.LastReason != store.ReasonOutsideWindow
+	sent, err := d.send(ctx, d.message(m, rcp.Language, free))
+	var ce *cloudapi.Error
+	if free && errors.As(err, &ce) && ce.Code == cloudapi.CodeOutsideWindow {
+		sent, err = d.send(ctx, d.message(m, rcp.Language, false))
+	}
+	switch {
+	case err == nil:
+		return &store.Result{ID: m.ID, Status: store.OutAccepted, GatewayID: sent.MessageID}, "", nil
+	case !errors.As(err, &ce):
+		// ErrInvalidMessage: no request was made, and none would succeed.
+		return &store.Result{ID: m.ID, Status: store.OutFailed, Reason: "invalid message"}, "", nil
+	case ce.AccountFault():
+		return nil, strconv.Itoa(ce.Code) + " " + ce.Details, nil
+	case ce.Code == cloudapi.CodeUndeliverable && strings.HasPrefix(m.Body, menuPrefix):
+		// A menu answers a message she wrote on WhatsApp; by SMS it would mean nothing.
+		return &store.Result{ID: m.ID, Status: store.OutFailed, Reason: "code " + strconv.Itoa(ce.Code)}, "", nil
+	case ce.Code == cloudapi.CodeUndeliverable:
+		if err := d.db.FallBackToSMS(ctx, d.Instance, m.ID, m.Phone); err != nil {
+			return nil, "", fmt.Errorf("whatsapp: dispatch: %w", err)
+		}
+		return nil, "", nil
+	case ce.Unconfirmed() && m.LastReason == store.ReasonNoAnswer:
+		// The copy before may have reached her too: a third would make two
+		// duplicates. The status webhooks settle the row.
+		return &store.Result{ID: m.ID, Status: store.OutUnconfirmed, Reason: store.ReasonNoAnswer}, "", nil
+	case ce.Unconfirmed():
+		// No idempotency key exists: this retry may reach her a second time
+		// (at most one duplicate), and if the first copy's statuses come
+		// first the row is settled before the retry.
+		return d.retry(m, store.ReasonNoAnswer), "", nil
+	case ce.Retryable():
+		return d.retry(m, ce.Error()), "", nil
+	}
+	return &store.Result{ID: m.ID, Status: store.OutFailed, Reason: "code " + strconv.Itoa(ce.Code)}, "", nil
+}
+
+// send makes one request that runs to its end even when ctx is cancelled:
+// an abandoned request may still have been sent.
+func (d *Dispatcher) send(ctx context.Context, msg cloudapi.Message) (cloudapi.Sent, error) {
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.cfg.SendTimeout)
+	defer cancel()
+	return d.sender.Send(sctx, msg)
+}
+
+// message is m as free-form text, or as its kind's template in her
+// language, the text its one parameter. Without a template for its kind
+// (a pack without one) the text goes, and Meta refuses it outside the
+// window.
+func (d *Dispatcher) message(m store.Claimed, lang string, free bool) cloudapi.Message {
+	kind := string(m.Kind)
+	if m.GroupMessageID != 0 {
+		kind = "group" // a peer group's message: the group template says so
+	}
+	body := m.Body
+	menu, isMenu := menuOf(m.Body)
+	if isMenu {
+		body = menu.Body
+	}
+	var msg cloudapi.Message
+	if t, ok := d.cfg.Templates[kind]; ok && !free {
+		msg = cloudapi.Template(m.Phone, t.Name, t.Language.In(lang), body)
+	} else if isMenu {
+		msg = menu.Message(m.Phone)
+	} else {
+		msg = cloudapi.Text(m.Phone, body)
+	}
+	msg.Opaque = store.OutboxOpaque(m.ID)
+	return msg
+}
+
+// retry queues m again after the backoff of its attempt.
+func (d *Dispatcher) retry(m store.Claimed, reason string) *store.Result {
+	wait := d.cfg.Backoff << min(m.Attempts, 10)
+	if wait <= 0 || wait > d.cfg.BackoffMax {
+		wait = d.cfg.BackoffMax
+	}
+	if reason == store.ReasonNoAnswer {
+		wait = d.cfg.Backoff // the statuses of the first copy may settle the row meanwhile
+	}
+	d.Log.Warn("send failed, retried", "component", "whatsapp", phone.LogKey, phone.Mask(m.Phone), "reason", reason)
+	return &store.Result{ID: m.ID, Status: store.OutQueued, Reason: reason, NotBefore: d.Now().Add(wait)}
+}
