@@ -50,6 +50,10 @@ func TestBackupWhileWritingAndRestore(t *testing.T) {
 				return
 			default:
 			}
+			// A breath between writes: SQLite's busy handler is not fair, and
+			// two writers in tight loops under -race can starve one past the
+			// 10 s busy timeout, which is not what this test is about.
+			time.Sleep(time.Millisecond)
 			nb := store.NewBroadcast{Audience: store.Audience{SubCounties: []string{"Kibra"}}, Body: fmt.Sprintf("Meeting %d at 9.", i)}
 			if _, err := a.db.CreateBroadcast(ctx, store.Scope{Admin: true}, 0, nb); err != nil {
 				t.Errorf("CreateBroadcast: %v", err)
@@ -65,6 +69,8 @@ func TestBackupWhileWritingAndRestore(t *testing.T) {
 				return
 			default:
 			}
+			// As above.
+			time.Sleep(time.Millisecond)
 			marks := []store.PageMark{{WorkerID: int64(i%50 + 1), Lesson: fmt.Sprintf("l%d", i/50), Page: 1, At: time.Now().UTC()}}
 			if err := a.db.SaveLessonPages(ctx, marks); err != nil {
 				t.Errorf("SaveLessonPages: %v", err)
