@@ -2,116 +2,11 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/chanjo-health/chanjo/percent"
 )
-
-// Scope is what a console user or API token may see and change: everything
-// for an admin, the facilities of her sub-counties for a supervisor.
-type Scope struct {
-	Admin       bool
-	SubCounties []string
-}
-
-// Allows reports whether a facility of the sub-county is inside the scope.
-func (s Scope) Allows(subCounty string) bool {
-	return s.Admin || slices.Contains(s.SubCounties, subCounty)
-}
-
-// clause returns the SQL condition that keeps rows whose sub-county column
-// col is inside the scope, and its arguments. A supervisor without a
-// sub-county sees nothing.
-func (s Scope) clause(col string) (string, []any) {
-	if s.Admin {
-		return "1 = 1", nil
-	}
-	if len(s.SubCounties) == 0 {
-		return "1 = 0", nil
-	}
-	list, args := binds(s.SubCounties)
-	return col + " IN (" + list + ")", args
-}
-
-// none reports whether the scope holds no sub-county: a supervisor without
-// one sees nothing, so a scoped read returns nothing without asking the
-// database.
-func (s Scope) none() bool { return !s.Admin && len(s.SubCounties) == 0 }
-
-// inArgs returns the two binds of a statement's scope condition, written out
-// in full as "(? OR col IN (?))": whether the scope is an admin's, and its
-// sub-counties for db.in to expand (an admin's is a stand-in the OR never
-// needs). Callers first return nothing for a scope that holds none.
-func (s Scope) inArgs() (bool, []string) {
-	if s.Admin {
-		return true, []string{""}
-	}
-	return false, s.SubCounties
-}
-
-// Session is a logged-in console session. The cookie holds a random id;
-// the store knows only its hash.
-type Session struct {
-	IDHash    string    `db:"id_hash"`
-	UserID    int64     `db:"user_id"`
-	CSRF      string    `db:"csrf"`
-	Flash     string    `db:"flash"`
-	CreatedAt time.Time `db:"created_at"`
-	ExpiresAt time.Time `db:"expires_at"`
-}
-
-// CreateSession stores a new session and forgets expired ones.
-func (db *DB) CreateSession(ctx context.Context, s Session) error {
-	err := db.Tx(ctx, func(tx *Tx) error {
-		if _, err := tx.ExecContext(ctx, db.Rebind(`DELETE FROM console_sessions WHERE expires_at < ?`), db.Now()); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, db.Rebind(`INSERT INTO console_sessions (id_hash, user_id, csrf, flash, created_at, expires_at)
-VALUES (?, ?, ?, ?, ?, ?)`), s.IDHash, s.UserID, s.CSRF, s.Flash, s.CreatedAt, s.ExpiresAt)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("store: create session: %w", err)
-	}
-	return nil
-}
-
-// SessionByHash returns the unexpired session whose id hashes to idHash, or
-// ErrNotFound.
-func (db *DB) SessionByHash(ctx context.Context, idHash string) (Session, error) {
-	var s Session
-	err := db.GetContext(ctx, &s, db.Rebind(`SELECT id_hash, user_id, csrf, flash, created_at, expires_at
-FROM console_sessions WHERE id_hash = ? AND expires_at > ?`), idHash, db.Now())
-	if errors.Is(err, sql.ErrNoRows) {
-		return Session{}, ErrNotFound
-	}
-	if err != nil {
-		return Session{}, fmt.Errorf("store: session: %w", err)
-	}
-	return s, nil
-}
-
-// SetFlash keeps msg to show once on the session's next page; "" clears it.
-func (db *DB) SetFlash(ctx context.Context, idHash, msg string) error {
-	_, err := db.ExecContext(ctx, db.Rebind(`UPDATE console_sessions SET flash = ? WHERE id_hash = ?`), msg, idHash)
-	if err != nil {
-		return fmt.Errorf("store: set flash: %w", err)
-	}
-	return nil
-}
-
-// DeleteSession ends the session (logout).
-func (db *DB) DeleteSession(ctx context.Context, idHash string) error {
-	_, err := db.ExecContext(ctx, db.Rebind(`DELETE FROM console_sessions WHERE id_hash = ?`), idHash)
-	if err != nil {
-		return fmt.Errorf("store: delete session: %w", err)
-	}
-	return nil
-}
 
 // Dashboard is the console's first page: what is happening in the scope.
 type Dashboard struct {

@@ -1,0 +1,45 @@
+package store
+
+import "slices"
+
+// Scope is what a console user or API token may see and change: everything
+// for an admin, the facilities of her sub-counties for a supervisor.
+type Scope struct {
+	Admin       bool
+	SubCounties []string
+}
+
+// Allows reports whether a facility of the sub-county is inside the scope.
+func (s Scope) Allows(subCounty string) bool {
+	return s.Admin || slices.Contains(s.SubCounties, subCounty)
+}
+
+// clause returns the SQL condition that keeps rows whose sub-county column
+// col is inside the scope, and its arguments. A supervisor without a
+// sub-county sees nothing.
+func (s Scope) clause(col string) (string, []any) {
+	if s.Admin {
+		return "1 = 1", nil
+	}
+	if len(s.SubCounties) == 0 {
+		return "1 = 0", nil
+	}
+	list, args := binds(s.SubCounties)
+	return col + " IN (" + list + ")", args
+}
+
+// none reports whether the scope holds no sub-county: a supervisor without
+// one sees nothing, so a scoped read returns nothing without asking the
+// database.
+func (s Scope) none() bool { return !s.Admin && len(s.SubCounties) == 0 }
+
+// inArgs returns the two binds of a statement's scope condition, written out
+// in full as "(? OR col IN (?))": whether the scope is an admin's, and its
+// sub-counties for db.in to expand (an admin's is a stand-in the OR never
+// needs). Callers first return nothing for a scope that holds none.
+func (s Scope) inArgs() (bool, []string) {
+	if s.Admin {
+		return true, []string{""}
+	}
+	return false, s.SubCounties
+}
