@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -17,4 +18,15 @@ VALUES ('{}', ?, ?, ?, 1, ?) RETURNING id`), body, at.UTC(), recipients, at.UTC(
 		t.Fatalf("storetest: broadcast: %v", err)
 	}
 	return id
+}
+
+// AllBroadcasts returns every broadcast, as an administrator's console
+// lists them.
+func AllBroadcasts(t testing.TB, db *store.DB) []store.Broadcast {
+	t.Helper()
+	bs, err := db.Broadcasts(context.Background(), store.Scope{Admin: true}, 1<<20)
+	if err != nil {
+		t.Fatalf("storetest: broadcasts: %v", err)
+	}
+	return bs
 }

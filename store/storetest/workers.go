@@ -56,3 +56,28 @@ func LastDialled(t testing.TB, db *store.DB, id int64, at time.Time) {
 	t.Helper()
 	seed(t, db, `UPDATE workers SET last_dial_at = ? WHERE id = ?`, at.UTC(), id)
 }
+
+// Recode gives the facility coded old the code new, as the master list
+// renumbers it.
+func Recode(t testing.TB, db *store.DB, old, new string) {
+	t.Helper()
+	seed(t, db, `UPDATE facilities SET code = ? WHERE code = ?`, new, old)
+}
+
+// StockCalculation records that worker worked out calculator at her
+// facility at at, with result (JSON) of status.
+func StockCalculation(t testing.TB, db *store.DB, worker int64, calculator, result, status string, at time.Time) {
+	t.Helper()
+	seed(t, db, `INSERT INTO stock_calculations (worker_id, facility_id, calculator, inputs, result, status, created_at)
+SELECT id, facility_id, ?, '{}', ?, ?, ? FROM workers WHERE id = ?`, calculator, result, status, at.UTC(), worker)
+}
+
+// FacilitySubCounty returns the sub-county of the facility coded code.
+func FacilitySubCounty(t testing.TB, db *store.DB, code string) string {
+	t.Helper()
+	var sc string
+	if err := db.Get(&sc, db.Rebind(`SELECT sub_county FROM facilities WHERE code = ?`), code); err != nil {
+		t.Fatalf("storetest: facility %s: %v", code, err)
+	}
+	return sc
+}
