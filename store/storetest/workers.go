@@ -81,3 +81,23 @@ func FacilitySubCounty(t testing.TB, db *store.DB, code string) string {
 	}
 	return sc
 }
+
+// NameFacility gives the facility coded code the name name, as the master
+// list has it.
+func NameFacility(t testing.TB, db *store.DB, code, name string) {
+	t.Helper()
+	seed(t, db, `UPDATE facilities SET name = ? WHERE code = ?`, name, code)
+}
+
+// SetStatus puts the worker with phone p in status (a supervisor's
+// decision made elsewhere).
+func SetStatus(t testing.TB, db *store.DB, p, status string) {
+	t.Helper()
+	seed(t, db, `UPDATE workers SET status = ? WHERE phone = ?`, status, p)
+}
+
+// Rename gives the worker with phone p the name name.
+func Rename(t testing.TB, db *store.DB, p, name string) {
+	t.Helper()
+	seed(t, db, `UPDATE workers SET name = ? WHERE phone = ?`, name, p)
+}
