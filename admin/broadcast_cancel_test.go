@@ -89,9 +89,11 @@ func TestCancelBroadcastByAPI(t *testing.T) {
 		if rec := h.api("POST", fmt.Sprintf("/api/v1/broadcasts/%d/cancel", theirs), token, ""); rec.Code != http.StatusNotFound {
 			t.Errorf("cancel of Embakasi's broadcast = %d, want 404", rec.Code)
 		}
-		var queued int
-		if err := db.Get(&queued, db.Rebind(`SELECT COUNT(*) FROM outbox WHERE broadcast_id = ? AND status = 'queued'`), theirs); err != nil || queued != 1 {
-			t.Errorf("Embakasi's queued SMS = %d, %v; want 1, untouched", queued, err)
+		queued := storetest.OutWhere(t, db, func(o storetest.Out) bool {
+			return o.BroadcastID.Int64 == theirs && o.Status == store.OutQueued
+		})
+		if len(queued) != 1 {
+			t.Errorf("Embakasi's queued SMS = %d; want 1, untouched", len(queued))
 		}
 	})
 }

@@ -2,7 +2,6 @@ package admin
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -16,27 +15,12 @@ import (
 	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
-// seedNurses adds n active nurses in Kibra in multi-row INSERTs.
+// seedNurses adds n active nurses in Kibra.
 func seedNurses(b *testing.B, db *store.DB, n int) {
 	b.Helper()
-	ctx, now := context.Background(), time.Now().UTC()
-	_, err := db.ExecContext(ctx, db.Rebind(`INSERT INTO facilities (code, name, sub_county, created_at, updated_at) VALUES ('F-1', 'Kibra HC', 'Kibra', ?, ?)`), now, now)
-	if err != nil {
-		b.Fatal(err)
-	}
-	const chunk = 500
-	for start := 0; start < n; start += chunk {
-		rows := min(chunk, n-start)
-		args := make([]any, 0, 3*rows)
-		for i := start; i < start+rows; i++ {
-			args = append(args, fmt.Sprintf("+2547%08d", i), now, now)
-		}
-		q := `INSERT INTO workers (phone, name, facility_id, status, created_at, updated_at) VALUES ` +
-			strings.TrimSuffix(strings.Repeat(`(?, 'Nurse', 1, 'active', ?, ?),`, rows), ",")
-		if _, err := db.ExecContext(ctx, db.Rebind(q), args...); err != nil {
-			b.Fatal(err)
-		}
-	}
+	now := time.Now()
+	f := storetest.Facility(b, db, "F-1", "Kibra HC", "Kibra", "", now)
+	storetest.Nurses(b, db, f, "Nurse", 10_000_000, n, now)
 }
 
 // BenchmarkBroadcast10k measures POST /api/v1/broadcasts to 10,000 nurses

@@ -27,9 +27,7 @@ func broadcastFixture(h *harness) {
 	h.worker("Achieng", "+254711000001", "Kibra", store.StatusActive)
 	out := h.worker("Baraka", "+254711000002", "Kibra", store.StatusActive)
 	h.worker("Chebet", "+254711000003", "Embakasi", store.StatusActive)
-	if _, err := h.db.Exec(h.db.Rebind(`UPDATE workers SET opted_out = ? WHERE id = ?`), true, out); err != nil {
-		h.t.Fatal(err)
-	}
+	storetest.OptedOut(h.t, h.db, out)
 }
 
 var countedRE = regexp.MustCompile(`name="counted" value="([^"]+)"`)
@@ -50,13 +48,18 @@ func (b *browser) counted(form url.Values) url.Values {
 	return form
 }
 
-func (h *harness) rows(table string) int {
+// rows returns how many broadcasts ("broadcasts") or outgoing SMS
+// ("outbox") there are.
+func (h *harness) rows(what string) int {
 	h.t.Helper()
-	var n int
-	if err := h.db.Get(&n, `SELECT COUNT(*) FROM `+table); err != nil {
-		h.t.Fatal(err)
+	switch what {
+	case "broadcasts":
+		return len(storetest.AllBroadcasts(h.t, h.db))
+	case "outbox":
+		return len(storetest.Outbox(h.t, h.db))
 	}
-	return n
+	h.t.Fatalf("rows of %q", what)
+	return 0
 }
 
 // deliverAll plays the dispatcher and the gateway: every queued SMS is
@@ -108,7 +111,9 @@ func TestComposeCountSendDeliver(t *testing.T) {
 			t.Fatalf("send = %d to %q, want 303 to the broadcast", rec.Code, loc)
 		}
 		var phones []string
-		db.Select(&phones, `SELECT phone FROM outbox WHERE kind = 'broadcast'`)
+		for _, o := range storetest.OutWhere(t, db, func(o storetest.Out) bool { return o.Kind == store.KindBroadcast }) {
+			phones = append(phones, o.Phone)
+		}
 		if len(phones) != 1 || phones[0] != "+254711000001" {
 			t.Errorf("broadcast SMS to %v, want only +254711000001 (opted out and Embakasi left out)", phones)
 		}
@@ -178,13 +183,11 @@ func TestScheduledUrgentBroadcast(t *testing.T) {
 		if rec := b.post("/admin/broadcasts/new", b.counted(form)); rec.Code != http.StatusSeeOther {
 			t.Fatalf("send = %d, want 303: %s", rec.Code, rec.Body)
 		}
-		var row struct {
-			Urgent    bool      `db:"urgent"`
-			NotBefore time.Time `db:"not_before"`
+		bc := storetest.OutWhere(t, db, func(o storetest.Out) bool { return o.Kind == store.KindBroadcast })
+		if len(bc) == 0 {
+			t.Fatal("no broadcast SMS queued")
 		}
-		if err := db.Get(&row, `SELECT urgent, not_before FROM outbox WHERE kind = 'broadcast'`); err != nil {
-			t.Fatal(err)
-		}
+		row := bc[0]
 		if want := time.Date(2025, 3, 10, 18, 30, 0, 0, time.UTC); !row.Urgent || !row.NotBefore.Equal(want) {
 			t.Errorf("outbox row urgent %v, not before %v; want urgent at %v (21:30 EAT)", row.Urgent, row.NotBefore, want)
 		}

@@ -28,18 +28,17 @@ func TestDashboardListsWhatNeedsAction(t *testing.T) {
 			n := h.worker("Achieng "+sc, "+2547110000"+fmt.Sprint(len(sc)), sc, store.StatusActive)
 			mentor := h.worker("Dama "+sc, "+2547120000"+fmt.Sprint(len(sc)), sc, store.StatusActive)
 			h.worker("Baraka "+sc, "+2547130000"+fmt.Sprint(len(sc)), sc, store.StatusPending)
-			h.seed(`UPDATE workers SET last_dial_at = ? WHERE id = ?`, h.now.Add(-20*24*time.Hour), n)
-			h.seed(`UPDATE workers SET last_dial_at = ? WHERE id = ?`, h.now.Add(-time.Hour), mentor)
+			storetest.LastDialled(t, db, n, h.now.Add(-20*24*time.Hour))
+			storetest.LastDialled(t, db, mentor, h.now.Add(-time.Hour))
 			h.calculate(n, "penta", 600, 300, 130)
 			h.askedAt(n, "open", h.now.Add(-time.Hour))
 			passed := h.askedAt(n, "passed on", h.now.Add(-48*time.Hour))
-			h.seed(`UPDATE questions SET escalated_at = ? WHERE id = ?`, h.now.Add(-24*time.Hour), passed)
+			storetest.Escalated(t, db, passed, h.now.Add(-24*time.Hour))
 			answered := h.askedAt(n, "answered", h.now.Add(-48*time.Hour))
-			h.seed(`UPDATE questions SET answered_at = ?, answer = 'yes' WHERE id = ?`, h.now, answered)
+			storetest.Answered(t, db, answered, mentor, "yes", h.now)
 			for _, days := range []int{40, 2, -1} { // two overdue, one tomorrow
 				at := h.now.Add(-time.Duration(days) * 24 * time.Hour)
-				h.seed(`INSERT INTO visits (mentor_id, mentee_id, scheduled_at, status, created_at, updated_at)
-VALUES (?, ?, ?, 'scheduled', ?, ?)`, mentor, n, at, at, at)
+				storetest.ScheduledVisit(t, db, mentor, n, at)
 			}
 			for i := range 3 {
 				_, err := db.QueueSMS(ctx, store.Outgoing{DedupeKey: sc + fmt.Sprint(i), Kind: store.KindNudge, Phone: "+254711000009",

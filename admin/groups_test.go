@@ -19,27 +19,12 @@ import (
 
 func (h *harness) pairs() [][2]int64 {
 	h.t.Helper()
-	var rows []struct {
-		Mentor int64 `db:"mentor_id"`
-		Mentee int64 `db:"mentee_id"`
-	}
-	if err := h.db.Select(&rows, `SELECT mentor_id, mentee_id FROM mentor_pairs ORDER BY mentor_id, mentee_id`); err != nil {
-		h.t.Fatal(err)
-	}
-	out := [][2]int64{}
-	for _, r := range rows {
-		out = append(out, [2]int64{r.Mentor, r.Mentee})
-	}
-	return out
+	return storetest.Pairs(h.t, h.db)
 }
 
 func (h *harness) members(group int64) []int64 {
 	h.t.Helper()
-	ids := []int64{}
-	if err := h.db.Select(&ids, h.db.Rebind(`SELECT worker_id FROM group_members WHERE group_id = ? ORDER BY worker_id`), group); err != nil {
-		h.t.Fatal(err)
-	}
-	return ids
+	return storetest.Members(h.t, h.db, group)
 }
 
 // TestGroupsAndPairsForms: a supervisor pairs, unpairs, creates a group,
@@ -181,7 +166,7 @@ func TestGroupPagePages(t *testing.T) {
 		p := peopleFixture(h)
 		for i := range 60 {
 			w := h.worker(fmt.Sprintf("Zawadi %02d", i), fmt.Sprintf("+254733%06d", i), "Kibra", store.StatusActive)
-			h.exec(`INSERT INTO group_members (group_id, worker_id) VALUES (?, ?)`, p.myGroup, w)
+			storetest.Join(t, db, p.myGroup, w)
 		}
 		b, _ := h.loggedIn("wanjiru")
 		next := regexp.MustCompile(`<a href="([^"]+)">Next</a>`)

@@ -18,6 +18,7 @@ import (
 	"github.com/chanjo-health/chanjo/lessons/stock"
 	"github.com/chanjo-health/chanjo/quiet"
 	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 const testPassword = "correct horse battery"
@@ -91,19 +92,8 @@ func (h *harness) token(u store.User) string {
 // worker adds a worker at a facility of the sub-county.
 func (h *harness) worker(name, phone, subCounty, status string) int64 {
 	h.t.Helper()
-	ctx, now := context.Background(), h.now
-	_, err := h.db.ExecContext(ctx, h.db.Rebind(`INSERT INTO facilities (code, name, sub_county, county, created_at, updated_at)
-VALUES (?, ?, ?, 'Nairobi', ?, ?) ON CONFLICT (code) DO NOTHING`), "F-"+subCounty, subCounty+" Health Centre", subCounty, now, now)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	var id int64
-	err = h.db.GetContext(ctx, &id, h.db.Rebind(`INSERT INTO workers (phone, name, facility_id, status, created_at, updated_at)
-SELECT ?, ?, id, ?, ?, ? FROM facilities WHERE code = ? RETURNING id`), phone, name, status, now, now, "F-"+subCounty)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	return id
+	f := storetest.Facility(h.t, h.db, "F-"+subCounty, subCounty+" Health Centre", subCounty, "Nairobi", h.now)
+	return storetest.Worker(h.t, h.db, phone, name, f, status, h.now)
 }
 
 func (h *harness) workerRow(id int64) store.WorkerRow {
@@ -117,11 +107,7 @@ func (h *harness) workerRow(id int64) store.WorkerRow {
 
 func (h *harness) audits(action string) int {
 	h.t.Helper()
-	var n int
-	if err := h.db.Get(&n, h.db.Rebind(`SELECT COUNT(*) FROM audit_log WHERE action = ?`), action); err != nil {
-		h.t.Fatal(err)
-	}
-	return n
+	return storetest.Audits(h.t, h.db, action)
 }
 
 // browser is a client with cookies.

@@ -18,8 +18,10 @@ import (
 func (h *harness) sms(phone string) []string {
 	h.t.Helper()
 	var bodies []string
-	if err := h.db.Select(&bodies, h.db.Rebind(`SELECT body FROM outbox WHERE phone = ? ORDER BY id`), phone); err != nil {
-		h.t.Fatal(err)
+	for _, o := range storetest.Outbox(h.t, h.db) {
+		if o.Phone == phone {
+			bodies = append(bodies, o.Body)
+		}
 	}
 	return bodies
 }
@@ -82,7 +84,7 @@ func TestHelpdeskHandsOnAndCloses(t *testing.T) {
 		h := newHarness(t, db)
 		p := peopleFixture(h)
 		grace := h.worker("Grace", "+254711000014", "Kibra", store.StatusActive)
-		h.exec(`UPDATE workers SET role = 'mentor' WHERE id = ?`, grace)
+		storetest.Mentors(t, db, grace)
 		q1, q2 := h.ask(p.myNurse, "Where is the MOH 710?"), h.ask(p.myNurse, "Is the fridge too cold?")
 		b, csrf := h.loggedIn("wanjiru")
 		rec := b.post(fmt.Sprintf("/admin/questions/%d/reassign", q1), form("csrf", csrf, "mentor", "grace"))

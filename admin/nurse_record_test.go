@@ -39,7 +39,7 @@ func TestNursePageShowsHerRecord(t *testing.T) {
 			Body: "Chanjo: welcome to the programme.", WorkerID: p.myNurse}); err != nil {
 			t.Fatal(err)
 		}
-		h.exec(`UPDATE workers SET opted_out = TRUE WHERE id = ?`, p.myNurse)
+		storetest.OptedOut(t, db, p.myNurse)
 
 		b, _ := h.loggedIn("wanjiru")
 		page := b.get("/admin/nurses/" + id(p.myNurse)).Body.String()

@@ -29,48 +29,15 @@ const maxPageBytes = 300 << 10
 // question and the broadcast.
 func bigFixture(t *testing.T, h *harness) (ids map[string]int64) {
 	t.Helper()
-	ctx, now := context.Background(), h.now
-	exec := func(q string, args ...any) {
-		t.Helper()
-		if _, err := h.db.ExecContext(ctx, h.db.Rebind(q), args...); err != nil {
-			t.Fatal(err)
-		}
-	}
-	const series = `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) `
-	exec(series+`INSERT INTO facilities (code, name, sub_county, county, verified, created_at, updated_at)
-SELECT 'F-' || i, 'Big Health Centre ' || i, 'Big', 'Nairobi', TRUE, ?, ? FROM n`, 50, now, now)
-	exec(series+`INSERT INTO workers (phone, name, facility_id, status, role, last_dial_at, created_at, updated_at)
-SELECT '+2547' || (10000000 + i), 'Nurse ' || i, (SELECT id FROM facilities WHERE code = 'F-' || (1 + i % 50)), 'active',
-    CASE WHEN i % 20 = 0 THEN 'mentor' ELSE 'nurse' END, ?, ?, ? FROM n`, bigSubCounty, now.Add(-time.Hour), now, now)
-	exec(`INSERT INTO lesson_progress (worker_id, lesson_id, page, completed_at, updated_at)
-SELECT w.id, l.id, 3, CASE WHEN l.id <> 'ipc-greet' THEN ? END, ? FROM workers w
-CROSS JOIN (SELECT 'ipc-greet' AS id UNION ALL SELECT 'stock-amc' UNION ALL SELECT 'rec-tally') l`, now, now)
-	exec(`INSERT INTO quiz_attempts (worker_id, form, topic, seed, started_at, finished_at, score, total)
-SELECT id, 'practice', 'stock', 1, ?, ?, id % 5, 4 FROM workers`, now, now)
-	exec(`INSERT INTO groups (name, created_at) VALUES ('Big mentees', ?)`, now)
-	exec(`INSERT INTO group_members (group_id, worker_id) SELECT (SELECT id FROM groups), id FROM workers WHERE id <= 2000`)
-	exec(`INSERT INTO visits (mentor_id, mentee_id, scheduled_at, status, created_at, updated_at)
-SELECT (SELECT MIN(id) FROM workers WHERE role = 'mentor'), id, ?, 'scheduled', ?, ? FROM workers WHERE id <= 500`, now.Add(24*time.Hour), now, now)
-	exec(`INSERT INTO questions (worker_id, body, source, asked_at) SELECT id, 'Je, BCG inapewa lini?', 'sms', ? FROM workers WHERE id <= 500`, now)
-	exec(`INSERT INTO stock_calculations (worker_id, facility_id, calculator, vaccine, inputs, result, status, created_at)
-SELECT id, facility_id, 'order-quantity', CASE WHEN id % 2 = 0 THEN 'penta' ELSE 'bcg' END, '{}', ?, 'below_order_point', ?
-FROM workers WHERE id <= 200`, stockAnswer, now)
+	ctx := context.Background()
+	big := storetest.LargeSubCounty(t, h.db, bigSubCounty, h.now, stockAnswer)
 	h.user("big", store.RoleSupervisor, "Big")
 	admin := h.user("bigadmin", store.RoleAdmin)
 	bc, err := h.db.CreateBroadcast(ctx, store.Scope{Admin: true}, admin.ID, store.NewBroadcast{Body: "Chanjo: stock count on Friday."})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids = map[string]int64{"broadcast": bc.ID}
-	for name, q := range map[string]string{"nurse": `SELECT MAX(id) FROM workers`, "group": `SELECT id FROM groups`,
-		"visit": `SELECT MIN(id) FROM visits`, "question": `SELECT MIN(id) FROM questions`} {
-		var id int64
-		if err := h.db.Get(&id, q); err != nil {
-			t.Fatal(err)
-		}
-		ids[name] = id
-	}
-	return ids
+	return map[string]int64{"broadcast": bc.ID, "nurse": big.Nurse, "group": big.Group, "visit": big.Visit, "question": big.Question}
 }
 
 // consolePages are the paths of the console's pages (not files), with the

@@ -79,13 +79,6 @@ func peopleFixture(h *harness) people {
 	return p
 }
 
-func (h *harness) exec(query string, args ...any) {
-	h.t.Helper()
-	if _, err := h.db.Exec(h.db.Rebind(query), args...); err != nil {
-		h.t.Fatalf("%s: %v", query, err)
-	}
-}
-
 func (h *harness) visit(mentor, mentee int64, at time.Time) int64 {
 	h.t.Helper()
 	v, err := testMentoring(h.db).ScheduleVisit(h.t.Context(), mentor, mentee, at)
@@ -99,30 +92,7 @@ func (h *harness) visit(mentor, mentee int64, at time.Time) int64 {
 // request changed nothing.
 func (h *harness) snapshot() string {
 	h.t.Helper()
-	var b strings.Builder
-	for _, q := range []string{
-		`SELECT group_id, worker_id FROM group_members ORDER BY group_id, worker_id`,
-		`SELECT id, name FROM groups ORDER BY id`,
-		`SELECT mentor_id, mentee_id FROM mentor_pairs ORDER BY mentor_id, mentee_id`,
-		`SELECT id, mentor_id, mentee_id, scheduled_at, status FROM visits ORDER BY id`,
-		`SELECT worker_id, anchor, due_at, status FROM reminders ORDER BY id`,
-		`SELECT id, phone, name, role, facility_id, status FROM workers ORDER BY id`,
-		`SELECT action FROM audit_log WHERE action <> 'login' ORDER BY id`,
-	} {
-		rows, err := h.db.Queryx(q)
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		for rows.Next() {
-			cols, err := rows.SliceScan()
-			if err != nil {
-				h.t.Fatal(err)
-			}
-			fmt.Fprintln(&b, cols...)
-		}
-		rows.Close()
-	}
-	return b.String()
+	return storetest.PeopleSnapshot(h.t, h.db)
 }
 
 func form(kv ...string) url.Values {

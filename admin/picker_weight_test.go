@@ -1,9 +1,7 @@
 package admin
 
 import (
-	"context"
 	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/chanjo-health/chanjo/store"
@@ -18,19 +16,9 @@ func TestPeoplePagesStayLight(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		h := newHarness(t, db)
 		p := peopleFixture(h)
-		ctx, now := context.Background(), h.now
-		const n, chunk = 10_000, 500
-		for start := 0; start < n; start += chunk {
-			args := make([]any, 0, 3*chunk)
-			for i := start; i < start+chunk; i++ {
-				args = append(args, fmt.Sprintf("+2547%08d", 20_000_000+i), now, now)
-			}
-			q := `INSERT INTO workers (phone, name, facility_id, status, created_at, updated_at) VALUES ` +
-				strings.TrimSuffix(strings.Repeat(`(?, 'Nurse Wanjiku Achieng', (SELECT id FROM facilities WHERE code = 'F-Kibra'), 'active', ?, ?),`, chunk), ",")
-			if _, err := db.ExecContext(ctx, db.Rebind(q), args...); err != nil {
-				t.Fatal(err)
-			}
-		}
+		const n = 10_000
+		kibra := storetest.Facility(t, db, "F-Kibra", "", "", "", h.now)
+		storetest.Nurses(t, db, kibra, "Nurse Wanjiku Achieng", 20_000_000, n, h.now)
 		q := h.ask(p.myOther, "Where is the MOH 710?")
 		b, _ := h.loggedIn("wanjiru")
 		for _, page := range []string{"/admin/groups", "/admin/groups/" + id(p.myGroup), "/admin/visits", fmt.Sprintf("/admin/questions/%d", q)} {

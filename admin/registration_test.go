@@ -50,8 +50,8 @@ func TestRegistrationDecisionsAreSent(t *testing.T) {
 			t.Errorf("rejected registration: status %s, want inactive", got)
 		}
 		var sent []string
-		if err := db.Select(&sent, `SELECT phone || ' ' || body FROM outbox ORDER BY id`); err != nil {
-			t.Fatal(err)
+		for _, o := range storetest.Outbox(t, db) {
+			sent = append(sent, o.Phone+" "+o.Body)
 		}
 		want := []string{"+254711000001 approved=true lang=en", "+254711000002 approved=false lang=en"}
 		if diff := cmp.Diff(want, sent); diff != "" {

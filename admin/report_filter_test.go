@@ -106,11 +106,11 @@ func TestReportFiltersAndNurses(t *testing.T) {
 // barakaID is the fixture's second Kibra nurse.
 func barakaID(t *testing.T, h *harness) int64 {
 	t.Helper()
-	var id int64
-	if err := h.db.Get(&id, `SELECT id FROM workers WHERE name = 'Baraka'`); err != nil {
-		t.Fatal(err)
+	w, err := h.db.WorkerByPhone(t.Context(), "+254711000002")
+	if err != nil || w.Name != "Baraka" {
+		t.Fatalf("the fixture's Baraka = %+v, %v", w, err)
 	}
-	return id
+	return w.ID
 }
 
 // TestEvaluationFilterForm: the evaluation page has the reports' filter

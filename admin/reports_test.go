@@ -45,7 +45,7 @@ func reportsFixture(h *harness) reportFixture {
 	mentor := h.worker("Dama", "+254711000003", "Kibra", store.StatusActive)
 	e1 := h.worker("Chebet", "+254711000004", "Embakasi", store.StatusActive)
 	f.kibraNurse, f.mentor = n1, mentor
-	h.seed(`UPDATE workers SET role = 'mentor' WHERE id = ?`, mentor)
+	storetest.Mentors(h.t, h.db, mentor)
 	h.finishedAttempt(n1, store.FormBaseline, map[string][2]int{"ipc": {1, 2}, "stock": {2, 2}})
 	h.finishedAttempt(n2, store.FormBaseline, map[string][2]int{"ipc": {2, 4}})
 	h.finishedAttempt(n1, store.FormEndline, map[string][2]int{"ipc": {2, 2}})
@@ -61,20 +61,11 @@ func reportsFixture(h *harness) reportFixture {
 	march := time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)
 	h.doneVisit(mentor, n1, march, map[string]string{"chk-greet-praise": "done", "chk-side-effects": "partly", "chk-next-visit": "not_done", "chk-teach-back": "done"})
 	h.doneVisit(mentor, e1, march, map[string]string{"chk-greet-praise": "not_done"})
-	h.seed(`INSERT INTO stock_calculations (worker_id, facility_id, calculator, inputs, result, status, created_at)
-SELECT id, facility_id, 'order-quantity', '{}', ?, 'below_order_point', ? FROM workers WHERE id = ?`, stockAnswer, march, n1)
-	h.seed(`INSERT INTO stock_calculations (worker_id, facility_id, calculator, inputs, result, status, created_at)
-SELECT id, facility_id, 'months-of-stock', '{}', '{}', 'overstock', ? FROM workers WHERE id = ?`, march, e1)
+	storetest.StockCalculation(h.t, h.db, n1, "order-quantity", stockAnswer, "below_order_point", march)
+	storetest.StockCalculation(h.t, h.db, e1, "months-of-stock", "{}", "overstock", march)
 	f.kibraQ = h.askedAt(n1, "Je, BCG <inapewa> lini?", march)
 	f.embakasiQ = h.askedAt(e1, "Chebet asks about Embakasi", march)
 	return f
-}
-
-func (h *harness) seed(query string, args ...any) {
-	h.t.Helper()
-	if _, err := h.db.Exec(h.db.Rebind(query), args...); err != nil {
-		h.t.Fatal(err)
-	}
 }
 
 // finishedAttempt stores a finished assessment with right out of answered per topic.
@@ -99,12 +90,7 @@ func (h *harness) finishedAttempt(worker int64, form string, topics map[string][
 
 func (h *harness) doneVisit(mentor, mentee int64, at time.Time, answers map[string]string) {
 	h.t.Helper()
-	var id int64
-	err := h.db.Get(&id, h.db.Rebind(`INSERT INTO visits (mentor_id, mentee_id, scheduled_at, status, done_at, created_at, updated_at)
-VALUES (?, ?, ?, 'done', ?, ?, ?) RETURNING id`), mentor, mentee, at, at, at, at)
-	if err != nil {
-		h.t.Fatal(err)
-	}
+	id := storetest.DoneVisit(h.t, h.db, mentor, mentee, at)
 	if err := h.db.SaveChecklist(context.Background(), id, answers); err != nil {
 		h.t.Fatal(err)
 	}
@@ -112,12 +98,7 @@ VALUES (?, ?, ?, 'done', ?, ?, ?) RETURNING id`), mentor, mentee, at, at, at, at
 
 func (h *harness) askedAt(worker int64, body string, at time.Time) int64 {
 	h.t.Helper()
-	var id int64
-	err := h.db.Get(&id, h.db.Rebind(`INSERT INTO questions (worker_id, body, source, asked_at) VALUES (?, ?, 'sms', ?) RETURNING id`), worker, body, at)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	return id
+	return storetest.Question(h.t, h.db, worker, body, at)
 }
 
 func ipcLessons(t *testing.T) []string {
@@ -321,7 +302,7 @@ func TestQuestionsPages(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		h := newHarness(t, db)
 		f := reportsFixture(h)
-		h.seed(`UPDATE questions SET answer = 'Wakati wa kuzaliwa.', answered_by = ?, answered_at = ? WHERE id = ?`, f.mentor, h.now, f.kibraQ)
+		storetest.Answered(t, db, f.kibraQ, f.mentor, "Wakati wa kuzaliwa.", h.now)
 		b, _ := h.loggedIn("wanjiru")
 		page := b.get(fmt.Sprintf("/admin/questions/%d", f.kibraQ)).Body.String()
 		for _, want := range []string{"Je, BCG &lt;inapewa&gt; lini?", "Wakati wa kuzaliwa.", "by Dama", "Kibra Health Centre"} {

@@ -26,11 +26,7 @@ func TestEveryObjectRouteScoped(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var question int64
-		if err := db.Get(&question, db.Rebind(`INSERT INTO questions (worker_id, body, source, asked_at)
-VALUES (?, ?, 'sms', ?) RETURNING id`), p.theirNurse, "How do I count open vials?", h.now); err != nil {
-			t.Fatal(err)
-		}
+		question := storetest.Question(t, db, p.theirNurse, "How do I count open vials?", h.now)
 		theirs := map[string]int64{
 			"nurses": p.theirNurse, "workers": p.theirNurse, "groups": p.theirGroup,
 			"visits": p.theirVisit, "broadcasts": bc.ID, "questions": question,

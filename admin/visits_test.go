@@ -17,20 +17,16 @@ import (
 
 // reminder is a scheduled reminder of a visit.
 type reminder struct {
-	Worker int64     `db:"worker_id"`
-	Anchor string    `db:"anchor"`
-	Due    time.Time `db:"due_at"`
+	Worker int64
+	Anchor string
+	Due    time.Time
 }
 
 func (h *harness) visitReminders(visit int64) []reminder {
 	h.t.Helper()
 	rs := []reminder{}
-	err := h.db.Select(&rs, h.db.Rebind(`SELECT worker_id, anchor, due_at FROM reminders WHERE visit_id = ? AND status = 'scheduled' ORDER BY worker_id`), visit)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	for i := range rs {
-		rs[i].Due = rs[i].Due.UTC()
+	for _, r := range storetest.VisitReminders(h.t, h.db, visit) {
+		rs = append(rs, reminder(r))
 	}
 	return rs
 }

@@ -88,9 +88,7 @@ func TestRelayLimitAndModeration(t *testing.T) {
 		if got := say(ws[2], "k3", "G MUTE "+ws[1].Phone); !strings.Contains(got, "only a mentor") {
 			t.Errorf("a nurse's MUTE = %q, want refused", got)
 		}
-		if _, err := db.ExecContext(ctx, db.Rebind(`UPDATE workers SET role = 'mentor' WHERE id = ?`), ws[0].ID); err != nil {
-			t.Fatal(err)
-		}
+		storetest.Mentors(t, db, ws[0].ID)
 		if got := say(ws[0], "k4", "G MUTE 0712000101"); !strings.Contains(got, "muted in County for a day") {
 			t.Errorf("the mentor's MUTE = %q", got)
 		}

@@ -52,9 +52,8 @@ func TestStopVariantsOptOutAndAreNeverRelayed(t *testing.T) {
 					}
 					r.sent(jane, seen)
 				}
-				var questions int
-				if err := db.Get(&questions, `SELECT COUNT(*) FROM questions`); err != nil || questions != 0 {
-					t.Errorf("questions after the STOP variants = %d, %v; want 0", questions, err)
+				if questions := storetest.Questions(t, db); len(questions) != 0 {
+					t.Errorf("questions after the STOP variants = %+v; want none", questions)
 				}
 				r.say(t, jane, "Acha nikuulize kuhusu BCG")
 				if got := r.sent(mary, seen); len(got) != 1 || !strings.Contains(got[0], "Acha nikuulize kuhusu BCG") {

@@ -198,13 +198,7 @@ func TestRecordsSegmentsAndCost(t *testing.T) {
 		segments int
 		cost     float64
 	}{{"long", 2, 1.6}, {"uni", 1, 0.8}} {
-		var got struct {
-			Segments int     `db:"segments"`
-			Cost     float64 `db:"cost"`
-		}
-		if err := r.db.Get(&got, r.db.Rebind(`SELECT segments, cost FROM outbox WHERE dedupe_key = ?`), tt.key); err != nil {
-			t.Fatal(err)
-		}
+		got := storetest.OutByKey(t, r.db, tt.key)
 		if got.Segments != tt.segments || got.Cost != tt.cost {
 			t.Errorf("%s: segments, cost = %d, %v, want %d, %v", tt.key, got.Segments, got.Cost, tt.segments, tt.cost)
 		}

@@ -24,17 +24,9 @@ import (
 // statuses counts the outbox rows by status, and the attempts they made.
 func (r *rig) statuses(t *testing.T) (map[string]int, int) {
 	t.Helper()
-	var rows []struct {
-		Status   string `db:"status"`
-		N        int    `db:"n"`
-		Attempts int    `db:"attempts"`
-	}
-	if err := r.db.Select(&rows, `SELECT status, COUNT(*) AS n, SUM(attempts) AS attempts FROM outbox GROUP BY status`); err != nil {
-		t.Fatal(err)
-	}
 	out, attempts := map[string]int{}, 0
-	for _, x := range rows {
-		out[x.Status] = x.N
+	for _, x := range storetest.Outbox(t, r.db) {
+		out[x.Status]++
 		attempts += x.Attempts
 	}
 	return out, attempts

@@ -50,15 +50,12 @@ func TestGroupCommandsBySMS(t *testing.T) {
 		if got := c.replies(t, nurseEN); got[len(got)-1] != "Chanjo: sent to 1 members of B mentors (message 1)." || len(got) != 3 {
 			t.Errorf("replies = %q, want the third saying sent to 1 member", got)
 		}
-		var copies, questions int
-		db.Get(&copies, `SELECT COUNT(*) FROM outbox WHERE group_message_id IS NOT NULL`)
-		db.Get(&questions, `SELECT COUNT(*) FROM questions`)
+		groupCopies := storetest.OutWhere(t, db, func(o storetest.Out) bool { return o.GroupMessageID.Valid })
+		copies, questions := len(groupCopies), len(storetest.Questions(t, db))
 		if copies != 1 || questions != 0 {
 			t.Errorf("copies %d, questions %d; want 1 copy to her fellow member and no question", copies, questions)
 		}
-		var body string
-		db.Get(&body, `SELECT body FROM outbox WHERE group_message_id IS NOT NULL`)
-		if body != "Nurse #1: is anyone out of BCG?" {
+		if body := groupCopies[0].Body; body != "Nurse #1: is anyone out of BCG?" {
 			t.Errorf("relayed copy = %q", body)
 		}
 	})

@@ -1,7 +1,6 @@
 package sms_test
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -25,18 +24,18 @@ func TestCallbacksStoreGarbledText(t *testing.T) {
 		if code, body := c.post("/sms/inbound", form); code != http.StatusOK {
 			t.Fatalf("POST /sms/inbound with NUL and invalid UTF-8 = %d %q, want 200", code, body)
 		}
-		var got struct {
-			ID   string `db:"gateway_id"`
-			Body string `db:"body"`
+		stored := storetest.InboundSMS(t, db)
+		if len(stored) != 1 {
+			t.Fatalf("stored SMS = %q, want one", stored)
 		}
-		if err := db.Get(&got, `SELECT gateway_id, body FROM inbound_sms`); err != nil {
-			t.Fatal(err)
-		}
-		if want := `BCG\x00 vial \xff\xfe ok?`; got.Body != want || got.ID != `in-\x00-1` {
-			t.Errorf("stored SMS = %q %q, want id %q and body %q", got.ID, got.Body, `in-\x00-1`, want)
+		got := stored[0]
+		if want := `BCG\x00 vial \xff\xfe ok?`; got.Body != want || got.GatewayID != `in-\x00-1` {
+			t.Errorf("stored SMS = %q %q, want id %q and body %q", got.GatewayID, got.Body, `in-\x00-1`, want)
 		}
 		var question string
-		db.Get(&question, `SELECT body FROM questions`)
+		if qs := storetest.Questions(t, db); len(qs) > 0 {
+			question = qs[0].Body
+		}
 		if !strings.Contains(question, `\xff\xfe`) {
 			t.Errorf("question = %q, want the escaped text", question)
 		}
@@ -85,20 +84,9 @@ func TestCallbackAnswers503WhenTheDatabaseHangs(t *testing.T) {
 		h.Register(g)
 		c.router = g
 
-		ctx := context.Background()
-		tx, err := db.BeginTxx(ctx, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		lock := `INSERT INTO settings (key, value) VALUES ('lock', 'held')` // SQLite: the write lock
-		if db.Dialect == store.Postgres {
-			lock = `LOCK TABLE inbound_sms IN ACCESS EXCLUSIVE MODE`
-		}
-		if _, err := tx.Exec(lock); err != nil {
-			t.Fatal(err)
-		}
+		release := storetest.HangInboundWrites(t, db)
 		code, body := c.post("/sms/inbound", incoming("held-1", nurseEN, "a question"))
-		tx.Rollback()
+		release()
 		if code != http.StatusServiceUnavailable {
 			t.Fatalf("POST /sms/inbound while the database hangs = %d %q, want 503", code, body)
 		}

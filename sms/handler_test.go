@@ -98,7 +98,11 @@ func TestInboundKeywordsAndQuestions(t *testing.T) {
 					t.Errorf("replies to %q = %q, want one containing %q", tt.text, got, tt.wantReply)
 				}
 				var questions int
-				db.Get(&questions, `SELECT COUNT(*) FROM questions WHERE source = 'sms'`)
+				for _, q := range storetest.Questions(t, db) {
+					if q.Source == "sms" {
+						questions++
+					}
+				}
 				if questions != tt.wantQuestns {
 					t.Errorf("questions after %q = %d, want %d", tt.text, questions, tt.wantQuestns)
 				}
@@ -115,9 +119,7 @@ func TestInboundRetriedCallbackChangesNothing(t *testing.T) {
 				t.Fatalf("POST /sms/inbound = %d, want 200", code)
 			}
 		}
-		var inbound, questions int
-		db.Get(&inbound, `SELECT COUNT(*) FROM inbound_sms`)
-		db.Get(&questions, `SELECT COUNT(*) FROM questions`)
+		inbound, questions := len(storetest.InboundSMS(t, db)), len(storetest.Questions(t, db))
 		if got := c.replies(t, nurseEN); inbound != 1 || questions != 1 || len(got) != 1 {
 			t.Errorf("after 3 posts: inbound %d, questions %d, replies %d; want 1, 1, 1", inbound, questions, len(got))
 		}
@@ -223,9 +225,8 @@ func TestBadCallbacksChangeNothing(t *testing.T) {
 			if code != http.StatusBadRequest || !strings.HasPrefix(body, "bad callback: ") {
 				t.Errorf("POST %s = %d %q, want 400 with a plain reason", tt.path, code, body)
 			}
-			var changed int
-			c.db.Get(&changed, `SELECT (SELECT COUNT(*) FROM inbound_sms) + (SELECT COUNT(*) FROM outbox) +
-				(SELECT COUNT(*) FROM sms_optouts) + (SELECT COUNT(*) FROM workers WHERE opted_out)`)
+			changed := len(storetest.InboundSMS(t, c.db)) + len(storetest.Outbox(t, c.db)) +
+				len(storetest.OptOutPhones(t, c.db)) + storetest.OptedOutWorkers(t, c.db)
 			if changed != 0 {
 				t.Errorf("rows changed by a bad callback = %d, want 0", changed)
 			}
@@ -257,12 +258,13 @@ func TestDeliveryReports(t *testing.T) {
 			if code != http.StatusOK {
 				t.Errorf("POST /sms/delivery status %s = %d, want 200", s.status, code)
 			}
-			var st struct {
-				S  string `db:"status"`
-				GS string `db:"gateway_status"`
+			var st storetest.Out
+			for _, o := range storetest.Outbox(t, db) {
+				if o.GatewayID.String == id {
+					st = o
+				}
 			}
-			db.Get(&st, db.Rebind(`SELECT status, gateway_status FROM outbox WHERE gateway_id = ?`), id)
-			got = append(got, st.S+"/"+st.GS)
+			got = append(got, st.Status+"/"+st.GatewayStatus)
 		}
 		var want []string
 		for _, s := range steps {

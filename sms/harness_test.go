@@ -12,6 +12,7 @@ import (
 	"github.com/chanjo-health/chanjo/sms/fakegateway"
 	"github.com/chanjo-health/chanjo/sms/fakegateway/fakegatewaytest"
 	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 // testClock is the injected clock shared by the store and the dispatcher.
@@ -103,18 +104,15 @@ func (r *rig) sentTexts() []string {
 }
 
 type row struct {
-	Status   string `db:"status"`
-	Attempts int    `db:"attempts"`
-	Reason   string `db:"failure_reason"`
+	Status   string
+	Attempts int
+	Reason   string
 }
 
 func (r *rig) row(t *testing.T, key string) row {
 	t.Helper()
-	var got row
-	if err := r.db.Get(&got, r.db.Rebind(`SELECT status, attempts, failure_reason FROM outbox WHERE dedupe_key = ?`), key); err != nil {
-		t.Fatalf("outbox row %s: %v", key, err)
-	}
-	return got
+	o := storetest.OutByKey(t, r.db, key)
+	return row{Status: o.Status, Attempts: o.Attempts, Reason: o.FailureReason}
 }
 
 func nudge(key, phone string) store.Outgoing {

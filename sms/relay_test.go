@@ -115,12 +115,8 @@ func TestRelayEndToEnd(t *testing.T) {
 				}
 			}
 		}
-		var q struct {
-			Answer string `db:"answer"`
-			Source string `db:"source"`
-		}
-		if err := db.Get(&q, `SELECT answer, source FROM questions WHERE id = 1`); err != nil || q.Answer != "Six hours; keep it at 2-8C." || q.Source != "sms" {
-			t.Errorf("question 1 = %+v, %v; want the corrected answer, source sms", q, err)
+		if qs := storetest.Questions(t, db); len(qs) == 0 || qs[0].ID != 1 || qs[0].Answer != "Six hours; keep it at 2-8C." || qs[0].Source != "sms" {
+			t.Errorf("questions = %+v; want question 1 with the corrected answer, source sms", qs)
 		}
 	})
 }

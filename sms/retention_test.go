@@ -3,6 +3,7 @@ package sms_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -25,9 +26,7 @@ func TestRetentionSweep(t *testing.T) {
 		if _, err := db.Enqueue(ctx, db, msgs...); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.ExecContext(ctx, db.Rebind(`UPDATE outbox SET status = 'failed' WHERE dedupe_key <> 'old-4'`)); err != nil {
-			t.Fatal(err)
-		}
+		storetest.MarkFailed(t, db, "old-0", "old-1", "old-2", "old-3")
 		now := old.Add(200 * 24 * time.Hour)
 		db.Now = func() time.Time { return now }
 		if _, err := db.QueueSMS(ctx, store.Outgoing{DedupeKey: "new", Kind: store.KindReply, Phone: "+254799000001", Body: "x"}); err != nil {
@@ -39,9 +38,10 @@ func TestRetentionSweep(t *testing.T) {
 			t.Errorf("Sweep = %d rows, want 4 (the old failed ones; the old queued one stays)", n)
 		}
 		var keys []string
-		if err := db.SelectContext(ctx, &keys, `SELECT dedupe_key FROM outbox ORDER BY dedupe_key`); err != nil {
-			t.Fatal(err)
+		for _, o := range storetest.Outbox(t, db) {
+			keys = append(keys, o.DedupeKey)
 		}
+		slices.Sort(keys)
 		if fmt.Sprint(keys) != "[new old-4]" {
 			t.Errorf("outbox after the sweep = %v, want [new old-4]", keys)
 		}

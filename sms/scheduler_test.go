@@ -95,21 +95,12 @@ func (w *remWorld) notices(t *testing.T) []string {
 // body", in order; every key has a known prefix.
 func (w *remWorld) queued(t *testing.T, prefix string) []string {
 	t.Helper()
-	var rows []struct {
-		Phone string `db:"phone"`
-		Kind  string `db:"kind"`
-		Body  string `db:"body"`
-		Key   string `db:"dedupe_key"`
-	}
-	if err := w.db.Select(&rows, `SELECT phone, kind, body, dedupe_key FROM outbox ORDER BY id`); err != nil {
-		t.Fatal(err)
-	}
 	var out []string
-	for _, r := range rows {
-		if !strings.HasPrefix(r.Key, "reminder:") && !strings.HasPrefix(r.Key, "visit:") {
-			t.Errorf("outbox key %q, want reminder:<id> or visit:<id>:<change>:...", r.Key)
+	for _, r := range storetest.Outbox(t, w.db) {
+		if !strings.HasPrefix(r.DedupeKey, "reminder:") && !strings.HasPrefix(r.DedupeKey, "visit:") {
+			t.Errorf("outbox key %q, want reminder:<id> or visit:<id>:<change>:...", r.DedupeKey)
 		}
-		if strings.HasPrefix(r.Key, prefix) {
+		if strings.HasPrefix(r.DedupeKey, prefix) {
 			out = append(out, fmt.Sprintf("%s %s: %s", w.who(r.Phone), r.Kind, r.Body))
 		}
 	}
@@ -359,10 +350,11 @@ func TestNudgesWaitOutQuietHoursAndOptOut(t *testing.T) {
 						t.Errorf("gateway after draining at %s has %d, want %d", when.Format("Mon 15:04"), got, c.want[i])
 					}
 				}
-				var status string
-				if err := db.Get(&status, db.Rebind(`SELECT status FROM outbox WHERE phone = ?`), w.mentee.Phone); err != nil {
-					t.Fatal(err)
+				toMentee := storetest.OutWhere(t, db, func(o storetest.Out) bool { return o.Phone == w.mentee.Phone })
+				if len(toMentee) == 0 {
+					t.Fatal("no nudge queued to the mentee")
 				}
+				status := toMentee[0].Status
 				if c.optOut != (status == store.OutSuppressed) {
 					t.Errorf("mentee's nudge status = %q with opt-out %v", status, c.optOut)
 				}
@@ -424,12 +416,8 @@ func TestDailyRulesPlanned(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newRemWorld(t, db)
 		// Amina last dialled 14 days before Monday 03-17; Grace dials on.
-		if _, err := db.Exec(db.Rebind(`UPDATE workers SET last_dial_at = ? WHERE id = ?`), mar(3, 18, 0).UTC(), w.mentee.ID); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := db.Exec(db.Rebind(`UPDATE workers SET last_dial_at = ? WHERE id = ?`), mar(16, 9, 0).UTC(), w.mentor.ID); err != nil {
-			t.Fatal(err)
-		}
+		storetest.LastDialled(t, db, w.mentee.ID, mar(3, 18, 0))
+		storetest.LastDialled(t, db, w.mentor.ID, mar(16, 9, 0))
 		first := w.pack.LessonsOf(w.pack.Topics[0].ID)[0].Title
 		for _, when := range []time.Time{mar(17, 0, 5), mar(17, 10, 0), mar(18, 0, 5), mar(18, 10, 0)} {
 			w.tick(t, when)

@@ -37,10 +37,7 @@ func TestSupervisorAnswersBySMS(t *testing.T) {
 				t.Errorf("after %q: reply to %s = %q, want it to contain %q", s.text, s.to, got, s.reply)
 			}
 		}
-		var alerts []string
-		if err := db.Select(&alerts, db.Rebind(`SELECT body FROM outbox WHERE kind = 'nudge' AND phone = ?`), supervisorPhone); err != nil {
-			t.Fatal(err)
-		}
+		alerts := storetest.Queued(t, db, supervisorPhone, store.KindNudge)
 		wantAlert := []string{"Chanjo helpdesk: Q1 from Nurse (Kibra), who has no mentor to answer it: Can BCG and OPV0 be given together? (reply A1 <answer>, or answer it in the console)"}
 		if diff := cmp.Diff(wantAlert, alerts); diff != "" {
 			t.Errorf("the supervisor's alert (-want +got):\n%s", diff)
@@ -60,7 +57,7 @@ func TestSupervisorAnswersBySMS(t *testing.T) {
 				t.Errorf("the Embakasi nurse got Kibra's supervisor's answer: %q", r)
 			}
 		}
-		if n := c.count(t, "questions"); n != 2 {
+		if n := len(storetest.Questions(t, c.db)); n != 2 {
 			t.Errorf("questions = %d, want 2 (the supervisor's answers are no questions)", n)
 		}
 	})

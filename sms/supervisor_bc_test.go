@@ -1,6 +1,7 @@
 package sms_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -35,7 +36,7 @@ func TestBroadcastCancelledBySMS(t *testing.T) {
 				if got := c.lastReply(t, supervisorPhone); !strings.Contains(got, tt.reply) {
 					t.Errorf("reply to %q = %q, want it to contain %q", tt.texts[len(tt.texts)-1], got, tt.reply)
 				}
-				if n := c.count(t, "outbox WHERE kind = 'broadcast' AND status = 'cancelled'"); n != tt.cancelled {
+				if n := len(c.broadcastSMS(t, func(o storetest.Out) bool { return o.Status == store.OutCancelled })); n != tt.cancelled {
 					t.Errorf("broadcast SMS cancelled = %d, want %d", n, tt.cancelled)
 				}
 				c.drain(t)
@@ -63,19 +64,21 @@ func TestBroadcastBySMSUrgentAndMessageMissing(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			storetest.Each(t, func(t *testing.T, db *store.DB) {
 				c := newSupervisorRig(t, db)
-				_, err := db.Exec(db.Rebind(`INSERT INTO groups (name, created_at) VALUES ('Cold Chain Team', ?)`), c.clock.Now())
-				if err == nil {
-					_, err = db.Exec(`INSERT INTO group_members (group_id, worker_id) SELECT g.id, w.id FROM groups g, workers w WHERE w.phone IN ('+254711000101', '+254711000102')`)
+				var members []int64
+				for _, p := range []string{"+254711000101", "+254711000102"} {
+					w, err := db.WorkerByPhone(context.Background(), p)
+					if err != nil {
+						t.Fatal(err)
+					}
+					members = append(members, w.ID)
 				}
-				if err != nil {
-					t.Fatal(err)
-				}
+				storetest.Group(t, db, "Cold Chain Team", c.clock.Now(), members...)
 				c.post("/sms/inbound", incoming("urg-a", supervisorPhone, tt.text))
 				if got := c.lastReply(t, supervisorPhone); !strings.Contains(got, tt.reply) {
 					t.Errorf("reply to %q = %q, want it to contain %q", tt.text, got, tt.reply)
 				}
 				c.post("/sms/inbound", incoming("urg-b", supervisorPhone, "YES"))
-				urgent := c.count(t, "outbox WHERE kind = 'broadcast' AND urgent")
+				urgent := len(c.broadcastSMS(t, func(o storetest.Out) bool { return o.Urgent }))
 				if want := map[bool]int{true: 2}[tt.urgent]; urgent != want {
 					t.Errorf("urgent broadcast SMS = %d, want %d", urgent, want)
 				}

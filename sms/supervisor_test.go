@@ -33,14 +33,10 @@ func newSupervisorRig(t *testing.T, db *store.DB) *callbackRig {
 	for i, w := range []struct{ phone, subCounty string }{
 		{"+254711000101", "Kibra"}, {"+254711000102", "Kibra"}, {"+254711000103", "Kibra"}, {"+254711000201", "Embakasi"},
 	} {
-		_, err := db.ExecContext(ctx, db.Rebind(`INSERT INTO facilities (code, name, sub_county, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING`), "F-"+w.subCounty, w.subCounty, w.subCounty, now, now)
-		if err == nil {
-			_, err = db.ExecContext(ctx, db.Rebind(`INSERT INTO workers (phone, name, facility_id, status, opted_out, created_at, updated_at)
-SELECT ?, 'Nurse', id, 'active', ?, ?, ? FROM facilities WHERE code = ?`), w.phone, i == 2, now, now, "F-"+w.subCounty)
-		}
-		if err != nil {
-			t.Fatal(err)
+		f := storetest.Facility(t, db, "F-"+w.subCounty, w.subCounty, w.subCounty, "", now)
+		id := storetest.Worker(t, db, w.phone, "Nurse", f, store.StatusActive, now)
+		if i == 2 {
+			storetest.OptedOut(t, db, id)
 		}
 	}
 	g := gin.New()
@@ -61,13 +57,20 @@ func (c *callbackRig) lastReply(t *testing.T, p string) string {
 	return rs[len(rs)-1]
 }
 
-func (c *callbackRig) count(t *testing.T, table string) int {
+// broadcasts returns how many broadcasts the console lists.
+func (c *callbackRig) broadcasts(t *testing.T) int {
 	t.Helper()
-	var n int
-	if err := c.db.Get(&n, `SELECT COUNT(*) FROM `+table); err != nil {
+	bs, err := c.db.Broadcasts(context.Background(), store.Scope{Admin: true}, 1000)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return n
+	return len(bs)
+}
+
+// broadcastSMS returns the broadcast SMS queued that keep accepts.
+func (c *callbackRig) broadcastSMS(t *testing.T, keep func(storetest.Out) bool) []storetest.Out {
+	t.Helper()
+	return storetest.OutWhere(t, c.db, func(o storetest.Out) bool { return o.Kind == store.KindBroadcast && keep(o) })
 }
 
 func TestBroadcastBySMS(t *testing.T) {
@@ -109,13 +112,13 @@ func TestBroadcastBySMS(t *testing.T) {
 						t.Errorf("reply to %q = %q, want it to contain %q", s.text, got, s.reply)
 					}
 				}
-				if n := c.count(t, "broadcasts"); n != tt.broadcasts {
+				if n := c.broadcasts(t); n != tt.broadcasts {
 					t.Errorf("broadcasts = %d, want %d", n, tt.broadcasts)
 				}
-				if n, want := c.count(t, "outbox WHERE kind = 'broadcast'"), 2*tt.broadcasts; n != want {
+				if n, want := len(c.broadcastSMS(t, func(storetest.Out) bool { return true })), 2*tt.broadcasts; n != want {
 					t.Errorf("broadcast SMS queued = %d, want %d", n, want)
 				}
-				if n := c.count(t, "questions"); n != 0 {
+				if n := len(storetest.Questions(t, c.db)); n != 0 {
 					t.Errorf("supervisor commands stored as questions: %d", n)
 				}
 			})

@@ -42,11 +42,7 @@ func TestBroadcastThroughput(t *testing.T) {
 		msgs := broadcast(n, "Chanjo: the measles-rubella campaign starts Monday. Check your MR stock and cold chain today.")
 		// The SMS belong to a broadcast, as a real one's do, so that every
 		// result also moves the broadcast's counts.
-		var id int64
-		if err := db.GetContext(ctx, &id, db.Rebind(`INSERT INTO broadcasts (audience, body, send_at, recipients, segments, created_at)
-VALUES ('{}', 'bench', ?, ?, 1, ?) RETURNING id`), db.Now(), n, db.Now()); err != nil {
-			t.Fatal(err)
-		}
+		id := storetest.Broadcast(t, db, "bench", n, db.Now())
 		for i := range msgs {
 			msgs[i].BroadcastID = id
 		}

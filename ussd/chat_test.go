@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 // TestChatLastsADay: a nurse who answers a WhatsApp menu hours later takes
@@ -33,9 +36,7 @@ func TestChatRereadsNurse(t *testing.T) {
 	ctx := context.Background()
 	const p = "+254700000011"
 	e.svc.Chat(ctx, p, "Hi")
-	if _, err := e.db.ExecContext(ctx, "UPDATE workers SET status = 'inactive' WHERE phone = ?", p); err != nil {
-		t.Fatal(err)
-	}
+	storetest.SetStatus(t, e.db, p, store.StatusInactive)
 	e.clock = e.clock.Add(reloadAfter + time.Minute)
 	got := e.svc.Chat(ctx, p, "1")
 	want := chatOf(End(e.svc.m.pack.Say("en", "main.inactive")), "", chatWords{})

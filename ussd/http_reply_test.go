@@ -1,11 +1,12 @@
 package ussd
 
 import (
-	"context"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 // TestHopReplyIsWrittenAsItIs checks the answer's bytes and type: a name
@@ -13,9 +14,7 @@ import (
 func TestHopReplyIsWrittenAsItIs(t *testing.T) {
 	e := newTestEnv(t, false)
 	const p = "+254700000021"
-	if _, err := e.db.ExecContext(context.Background(), e.db.Rebind(`UPDATE workers SET name = ? WHERE phone = ?`), "Asha%d%s Otieno", p); err != nil {
-		t.Fatal(err)
-	}
+	storetest.Rename(t, e.db, p, "Asha%d%s Otieno")
 	form := url.Values{"sessionId": {"P"}, "phoneNumber": {p}, "text": {""}}
 	req := httptest.NewRequest("POST", "/ussd", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

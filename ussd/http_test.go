@@ -1,7 +1,6 @@
 package ussd
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -43,14 +42,11 @@ func TestEventsRecordTheSessionEnd(t *testing.T) {
 			t.Fatalf("POST /ussd/events = %d %q", rec.Code, rec.Body.String())
 		}
 	}
-	var got struct {
-		Phone  string `db:"phone"`
-		Status string `db:"status"`
-		Hops   int    `db:"hops"`
-		Input  string `db:"input"`
-	}
-	if err := e.db.GetContext(context.Background(), &got, `SELECT phone, status, hops, input FROM ussd_sessions WHERE session_id = 'ATUid_5d3b'`); err != nil {
-		t.Fatal(err)
+	var got storetest.USSDSession
+	for _, s := range storetest.USSDSessions(t, e.db) {
+		if s.ID == "ATUid_5d3b" {
+			got = s
+		}
 	}
 	if got.Phone != "+254720123123" || got.Status != "Incomplete" || got.Hops != 3 || got.Input != "1*2" {
 		t.Errorf("ussd_sessions row = %+v", got)
@@ -120,13 +116,11 @@ func TestCallbacksStoreGarbledText(t *testing.T) {
 		if rec.Code != 200 {
 			t.Fatalf("POST /ussd/events with NUL and invalid UTF-8 = %d %q, want 200", rec.Code, rec.Body.String())
 		}
-		var got struct {
-			ID    string `db:"session_id"`
-			Input string `db:"input"`
+		sessions := storetest.USSDSessions(t, db)
+		if len(sessions) != 1 {
+			t.Fatalf("stored session ends = %+v, want one", sessions)
 		}
-		if err := db.GetContext(context.Background(), &got, `SELECT session_id, input FROM ussd_sessions`); err != nil {
-			t.Fatal(err)
-		}
+		got := sessions[0]
 		if got.ID != `ATUid_\x00` || got.Input != `1*\xff\x00` {
 			t.Errorf("stored session end = %+v, want the bad bytes escaped", got)
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/chanjo-health/chanjo/lessons"
 	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 // TestLearningHopCost counts the SQL of the lesson and quiz hops (their
@@ -102,13 +103,9 @@ func TestTopicCompletionQueuesOneSMS(t *testing.T) {
 				passQuiz(t, e, tt.phone, "recording")
 				readFirstLesson(t, e, tt.phone, "C")
 			}
-			var bodies []string
-			err = e.db.SelectContext(ctx, &bodies, e.db.Rebind(`SELECT body FROM outbox WHERE worker_id = ?`), w.ID)
+			bodies := storetest.Bodies(storetest.OutWhere(t, e.db, func(o storetest.Out) bool { return o.WorkerID.Int64 == w.ID }))
 			topic, _ := e.svc.m.pack.Topic("recording")
-			var code string
-			if err := e.db.GetContext(ctx, &code, e.db.Rebind(`SELECT code FROM certificates WHERE worker_id = ? AND topic = 'recording'`), w.ID); err != nil {
-				t.Fatalf("certificate of the nurse: %v", err)
-			}
+			code := storetest.CertificateCode(t, e.db, w.ID, "recording")
 			cert, err2 := e.db.CertificateByCode(ctx, code)
 			date := cert.Issued.In(e.svc.m.tz).Format("2006-01-02")
 			if want := []string{e.svc.m.pack.Certificate(topic, "en", w.Name, date, code)}; err != nil || err2 != nil || !cmp.Equal(bodies, want) {
@@ -272,13 +269,7 @@ func TestJobAidBySMS(t *testing.T) {
 		}
 	}
 	aid := e.svc.m.pack.JobAidsOf("stock")[0]
-	var rows []struct {
-		Kind string `db:"kind"`
-		Body string `db:"body"`
-	}
-	if err := e.db.Select(&rows, `SELECT kind, body FROM outbox WHERE phone = ?`, p); err != nil {
-		t.Fatal(err)
-	}
+	rows := storetest.OutWhere(t, e.db, func(o storetest.Out) bool { return o.Phone == p })
 	if len(rows) != 1 || rows[0].Kind != "reply" || rows[0].Body != aid.SMS.In("en") {
 		t.Errorf("outbox = %+v, want one reply with the English job aid", rows)
 	}

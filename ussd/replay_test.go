@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 // TestReplayKeepsFreeTextWhole: after a lost session (a restart on the
@@ -38,10 +40,7 @@ func TestReplayKeepsFreeTextWhole(t *testing.T) {
 			if !strings.HasPrefix(got, tt.want) {
 				t.Errorf("replay of %q = %q, want it to start %q", tt.text, got, tt.want)
 			}
-			var bodies []string
-			if err := e.db.Select(&bodies, `SELECT body FROM outbox ORDER BY id`); err != nil {
-				t.Fatal(err)
-			}
+			bodies := storetest.Bodies(storetest.Outbox(t, e.db))
 			if diff := cmp.Diff(tt.outbox, bodies); diff != "" {
 				t.Errorf("outbox after %q (-want +got):\n%s", tt.text, diff)
 			}

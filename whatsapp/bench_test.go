@@ -99,13 +99,7 @@ func benchConversations(b *testing.B, db *store.DB) {
 	var wg sync.WaitGroup
 	// The inbox applies what is stored meanwhile, as in production: on SQLite it takes turns with
 	// the webhook's commits for the one writer.
-	stored := func() int {
-		var n int
-		if err := db.GetContext(context.Background(), &n, `SELECT COUNT(*) FROM whatsapp_messages WHERE wamid LIKE 'wamid.C%'`); err != nil {
-			b.Fatal(err)
-		}
-		return n
-	}
+	stored := func() int { return storetest.WhatsAppMessageCount(b, db, "wamid.C") }
 	before := stored()
 	ctx, stop := context.WithCancel(context.Background())
 	inboxDone := make(chan struct{})

@@ -270,9 +270,8 @@ func TestAccountFaultPausesWhatsApp(t *testing.T) {
 	if got := r.row("n1"); got.Status != store.OutQueued || got.Reason != "" {
 		t.Errorf("row after the account fault = %+v, want queued, untouched", got)
 	}
-	var attempts int
-	if err := db.GetContext(ctx, &attempts, `SELECT attempts FROM outbox WHERE dedupe_key = 'n1'`); err != nil || attempts != 0 {
-		t.Errorf("attempts = %d, %v; want 0", attempts, err)
+	if attempts := storetest.OutByKey(t, db, "n1").Attempts; attempts != 0 {
+		t.Errorf("attempts = %d; want 0", attempts)
 	}
 	if n, _ := r.disp.Once(ctx); n != 0 {
 		t.Errorf("claimed %d rows while paused, want none before the probe", n)
@@ -340,9 +339,8 @@ func TestChaosSettlesTheSame(t *testing.T) {
 		if msgs, _ := db.WhatsAppMessagesFrom(ctx, "+254711000001"); len(msgs) != 2 {
 			t.Errorf("stored messages = %d, want 2 (Habari, the G message), each once", len(msgs))
 		}
-		var posts int
-		if err := db.GetContext(ctx, &posts, `SELECT COUNT(*) FROM group_messages`); err != nil || posts != 1 {
-			t.Errorf("group messages = %d, %v; want 1", posts, err)
+		if posts := len(storetest.GroupPosts(t, db)); posts != 1 {
+			t.Errorf("group messages = %d; want 1", posts)
 		}
 		r.nudge("n1", "+254711000001", id)
 		r.once()

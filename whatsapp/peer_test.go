@@ -46,12 +46,8 @@ func newGroupRig(t *testing.T, db *store.DB) *groupRig {
 			g.sms = append(g.sms, w)
 		}
 	}
-	if _, err := db.ExecContext(ctx, db.Rebind(`UPDATE workers SET role = 'mentor' WHERE id = ?`), g.sms[0].ID); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.ExecContext(ctx, `UPDATE facilities SET name = 'Kisumu HC'`); err != nil {
-		t.Fatal(err)
-	}
+	storetest.Mentors(t, db, g.sms[0].ID)
+	storetest.NameFacility(t, db, "12345", "Kisumu HC")
 	g.sms[0].Role = store.RoleMentor
 	return g
 }
@@ -91,11 +87,13 @@ func (g *groupRig) bySMS(w store.Worker, text, id string) string {
 // messageID returns the number of the group message that came in the message key.
 func (g *groupRig) messageID(key string) int64 {
 	g.t.Helper()
-	var id int64
-	if err := g.db.GetContext(context.Background(), &id, g.db.Rebind(`SELECT id FROM group_messages WHERE inbound_key = ?`), key); err != nil {
-		g.t.Fatal(err)
+	for _, m := range storetest.GroupPosts(g.t, g.db) {
+		if m.InboundKey == key {
+			return m.ID
+		}
 	}
-	return id
+	g.t.Fatalf("no group message came in %s", key)
+	return 0
 }
 
 // copies returns the outbox rows of group message id by phone.
@@ -128,10 +126,7 @@ func TestPeerGroupAcrossChannels(t *testing.T) {
 		g := newGroupRig(t, db)
 		sender := g.sms[1]
 		// The last WhatsApp member's window has closed: her copy is the group template.
-		if _, err := db.ExecContext(ctx, db.Rebind(`UPDATE whatsapp_messages SET sent_at = ? WHERE phone = ?`),
-			g.clock().Add(-Window-time.Hour), g.wa[6].Phone); err != nil {
-			t.Fatal(err)
-		}
+		storetest.WhatsAppHeardAt(t, db, g.wa[6].Phone, g.clock().Add(-Window-time.Hour))
 		answer := g.bySMS(sender, "G Who has BCG diluent to spare?", "at1")
 		if !strings.Contains(answer, "sent to 11 members of Kisumu nurses (message 1)") {
 			t.Errorf("answer to the sender = %q, want sent to 11 members", answer)

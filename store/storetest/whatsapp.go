@@ -1,0 +1,43 @@
+package storetest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/chanjo-health/chanjo/store"
+)
+
+// WhatsAppMessageCount returns how many incoming WhatsApp messages are
+// stored whose id starts with prefix.
+func WhatsAppMessageCount(t testing.TB, db *store.DB, prefix string) int {
+	t.Helper()
+	var n int
+	if err := db.Get(&n, db.Rebind(`SELECT COUNT(*) FROM whatsapp_messages WHERE wamid LIKE ? || '%'`), prefix); err != nil {
+		t.Fatalf("storetest: WhatsApp messages: %v", err)
+	}
+	return n
+}
+
+// WhatsAppHeardAt moves every incoming WhatsApp message from phone p to
+// at, so that her 24-hour window is measured from then.
+func WhatsAppHeardAt(t testing.TB, db *store.DB, p string, at time.Time) {
+	t.Helper()
+	seed(t, db, `UPDATE whatsapp_messages SET sent_at = ? WHERE phone = ?`, at.UTC(), p)
+}
+
+// GroupPost is one message posted to a peer group.
+type GroupPost struct {
+	ID         int64  `db:"id"`
+	InboundKey string `db:"inbound_key"`
+	Body       string `db:"body"`
+}
+
+// GroupPosts returns every message posted to a peer group, oldest first.
+func GroupPosts(t testing.TB, db *store.DB) []GroupPost {
+	t.Helper()
+	var out []GroupPost
+	if err := db.Select(&out, `SELECT id, inbound_key, body FROM group_messages ORDER BY id`); err != nil {
+		t.Fatalf("storetest: group messages: %v", err)
+	}
+	return out
+}
