@@ -241,7 +241,7 @@ const sqlSetGroupRelay = `UPDATE groups SET relay = ? WHERE id = ?`
 func (db *DB) SetGroupRelay(ctx context.Context, sc Scope, userID, groupID int64, relay string) error {
 	return db.Tx(ctx, func(tx *Tx) error {
 		// A group outside her scope is not found, whatever she asked.
-		if _, err := groupInScope(ctx, tx, sc, groupID); err != nil {
+		if _, err := db.groupInScope(ctx, tx, sc, groupID); err != nil {
 			return fmt.Errorf("store: group %d: %w", groupID, err)
 		}
 		if relay != RelayAuto && relay != RelayOn && relay != RelayOff {
