@@ -180,8 +180,15 @@ func (db *DB) withdraw(ctx context.Context, tx *Tx, mentorID, id int64) (int, er
 	if err != nil {
 		return 0, err
 	}
+	return db.withdrawCopies(ctx, tx, mentorID, id)
+}
+
+// withdrawCopies marks message id withdrawn by the mentor (nil: from the
+// console, which the audit log names) and suppresses its copies not yet
+// sent, in tx; it returns how many it suppressed.
+func (db *DB) withdrawCopies(ctx context.Context, tx *Tx, by any, id int64) (int, error) {
 	now := db.Now().UTC()
-	if _, err := tx.ExecContext(ctx, db.Rebind(sqlWithdrawGroupMessage), now, mentorID, id); err != nil {
+	if _, err := tx.ExecContext(ctx, db.Rebind(sqlWithdrawGroupMessage), now, by, id); err != nil {
 		return 0, err
 	}
 	n, err := db.execIn(ctx, tx, sqlWithdrawCopies, now, id, now)
