@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/chanjo-health/chanjo/peer"
 	"github.com/chanjo-health/chanjo/store"
 )
 
@@ -57,6 +58,8 @@ type groupData struct {
 	Members []store.WorkerRow // one page of them, by name
 	Prev    string
 	Next    string
+	// Messages are the group's newest, with their copies by channel.
+	Messages []store.GroupMessageRow
 }
 
 // group is /admin/groups/:id: the members inside the scope, a page of
@@ -76,11 +79,15 @@ func (h *Console) group(c *gin.Context) {
 	if err == nil {
 		members, total, err = h.db.Workers(ctx, sc, store.WorkerFilter{Group: id, Offset: offset})
 	}
+	var messages []store.GroupMessageRow
+	if err == nil {
+		messages, err = h.db.GroupMessages(ctx, sc, id)
+	}
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	d := groupData{G: g, Members: members}
+	d := groupData{G: g, Members: members, Messages: messages}
 	page := fmt.Sprintf("/admin/groups/%d?offset=", id)
 	if offset > 0 {
 		d.Prev = page + strconv.Itoa(max(offset-store.DefaultWorkerPage, 0))
@@ -159,6 +166,43 @@ func (h *Console) removeMember(c *gin.Context) {
 		return
 	}
 	h.redirect(c, fmt.Sprintf("/admin/groups/%d", gid), "Removed from the group.")
+}
+
+// withdrawMessage is POST /admin/groups/:id/messages/:msg/withdraw: the
+// message's copies not yet sent are stopped.
+func (h *Console) withdrawMessage(c *gin.Context) {
+	gid, ok := h.idParam(c, "id")
+	if !ok {
+		return
+	}
+	mid, ok := h.idParam(c, "msg")
+	if !ok {
+		return
+	}
+	n, err := h.db.WithdrawGroupMessageInScope(c.Request.Context(), scopeOf(c), userOf(c).ID, gid, mid)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.redirect(c, fmt.Sprintf("/admin/groups/%d", gid), fmt.Sprintf("Message %d withdrawn: %d members will not get it.", mid, n))
+}
+
+// muteMember is POST /admin/groups/:id/members/:worker/mute: her messages
+// to the group are refused for peer.MuteFor, as a mentor's G MUTE.
+func (h *Console) muteMember(c *gin.Context) {
+	gid, ok := h.idParam(c, "id")
+	if !ok {
+		return
+	}
+	wid, ok := h.idParam(c, "worker")
+	if !ok {
+		return
+	}
+	if err := h.db.MuteGroupMemberInScope(c.Request.Context(), scopeOf(c), userOf(c).ID, gid, wid, peer.MuteFor); err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.redirect(c, fmt.Sprintf("/admin/groups/%d", gid), "Muted in the group for a day.")
 }
 
 // setRelay is POST /admin/groups/:id/relay: relaying of members' G

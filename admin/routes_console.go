@@ -45,6 +45,8 @@ func (h *Console) Register(r gin.IRouter) {
 	g.GET("/groups/:id", h.group)
 	g.POST("/groups/:id/members", h.addMember)
 	g.POST("/groups/:id/members/:worker/remove", h.removeMember)
+	g.POST("/groups/:id/members/:worker/mute", h.muteMember)
+	g.POST("/groups/:id/messages/:msg/withdraw", h.withdrawMessage)
 	g.POST("/groups/:id/relay", h.setRelay)
 	g.GET("/pairs.csv", h.pairsCSV)
 	g.POST("/pairs", h.pair)

@@ -144,8 +144,8 @@ func choose(groups []store.MemberGroup, n int) (store.MemberGroup, bool) {
 
 func post(ctx context.Context, db *store.DB, tx *store.Tx, r Received, g store.MemberGroup) (string, error) {
 	lang, p := r.From.Language, r.Pack
-	id, n, err := db.PostGroupMessage(ctx, tx, store.GroupPost{Group: g, Sender: r.From, Text: r.Command.Text,
-		Source: r.Source, Key: r.Key, Compose: func(id int64, text string) string { return prefix(r.From, id) + text }})
+	id, rcpts, err := db.PostGroupMessage(ctx, tx, store.GroupPost{Group: g, Sender: r.From, Text: r.Command.Text,
+		Source: r.Source, Key: r.Key})
 	switch {
 	case errors.Is(err, store.ErrMuted):
 		return p.Say(lang, "peer.paused", "group", g.Name, "until", g.MutedUntil.Time.Format("02/01 15:04")), nil
@@ -156,16 +156,25 @@ func post(ctx context.Context, db *store.DB, tx *store.Tx, r Received, g store.M
 	case id == 0:
 		return "", nil // received before: answered then
 	}
+	copies := make([]store.GroupCopy, len(rcpts))
+	for i, to := range rcpts {
+		copies[i] = store.GroupCopy{To: to, Body: Relayed(p, to.Language, r.From, id, r.Command.Text)}
+	}
+	n, err := db.QueueGroupCopies(ctx, tx, id, copies)
+	if err != nil {
+		return "", err
+	}
 	return p.Say(lang, "peer.sent", "count", n, "group", g.Name, "msg", id), nil
 }
 
-// prefix names the sender of a relayed message and its number, which a
-// mentor withdraws it by.
-func prefix(w store.Worker, id int64) string {
+// Relayed is the copy of group message id from w that a member reading
+// lang receives: the sender's name and facility and the message's number,
+// which a mentor withdraws it by, then her text.
+func Relayed(p *lessons.Pack, lang string, w store.Worker, id int64, text string) string {
 	if w.FacilityName != "" {
-		return fmt.Sprintf("%s (%s) #%d: ", w.Name, w.FacilityName, id)
+		return p.Say(lang, "peer.relayed", "name", w.Name, "facility", w.FacilityName, "msg", id, "text", text)
 	}
-	return fmt.Sprintf("%s #%d: ", w.Name, id)
+	return p.Say(lang, "peer.relayed_plain", "name", w.Name, "msg", id, "text", text)
 }
 
 func moderate(ctx context.Context, db *store.DB, tx *store.Tx, r Received, g store.MemberGroup) (string, error) {

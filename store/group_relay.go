@@ -64,18 +64,30 @@ func (db *DB) MemberGroups(ctx context.Context, q sqlx.QueryerContext, workerID 
 	return gs, nil
 }
 
-// GroupPost is a member's message to her group, as she sent it.
+// GroupPost is a member's message to her group, as she sent it. The store
+// keeps the data; the peer package words the copies members receive.
 type GroupPost struct {
 	Group  MemberGroup
 	Sender Worker
-	// Text is what she wrote; Compose makes of it, with the message's
-	// number, the text each member receives (her name and facility first).
-	Text    string
-	Compose func(id int64, text string) string
-	Source  string // ChannelSMS or ChannelWhatsApp
+	// Text is what she wrote.
+	Text   string
+	Source string // ChannelSMS or ChannelWhatsApp
 	// Key names the message it came in ("sms:<gateway id>", "wa:<wamid>"):
 	// the same message received twice is posted once.
 	Key string
+}
+
+// GroupRecipient is a member a group message may be copied to.
+type GroupRecipient struct {
+	ID       int64  `db:"id"`
+	Phone    string `db:"phone"`
+	Language string `db:"language"`
+}
+
+// GroupCopy is the copy of a group message one member receives.
+type GroupCopy struct {
+	To   GroupRecipient
+	Body string
 }
 
 const sqlInsertGroupMessage = `INSERT INTO group_messages (group_id, sender_id, body, source, inbound_key, recipients, created_at)
@@ -83,53 +95,58 @@ VALUES (?, ?, ?, ?, ?, 0, ?) ON CONFLICT (inbound_key) DO NOTHING RETURNING id`
 
 // sqlGroupRecipients are the other members who may receive the message:
 // not opted out (STOP, from any channel), active.
-const sqlGroupRecipients = `SELECT w.id, w.phone FROM group_members m JOIN workers w ON w.id = m.worker_id
+const sqlGroupRecipients = `SELECT w.id, w.phone, w.language FROM group_members m JOIN workers w ON w.id = m.worker_id
 WHERE m.group_id = ? AND w.id <> ? AND NOT w.opted_out AND w.status = 'active' ORDER BY w.id`
 
-const sqlCountGroupMessage = `UPDATE group_messages SET recipients = ? WHERE id = ?`
+const sqlCountGroupMessage = `UPDATE group_messages SET recipients = recipients + ? WHERE id = ?`
 
-// PostGroupMessage keeps p and queues it, in tx, to every other member of
-// its group on her channel (a nudge: quiet hours hold it, an opt-out stops
-// it), and returns the message's number and how many copies were queued.
-// A message posted before (the same Key) returns 0, 0. A muted sender gets
+// PostGroupMessage keeps p, in tx, and returns the message's number and
+// the other members who may receive it (not opted out, active), whose
+// copies QueueGroupCopies then queues in the same tx. A message posted
+// before (the same Key) returns 0 and no one. A muted sender gets
 // ErrMuted, a group that does not relay ErrRelayOff.
-func (db *DB) PostGroupMessage(ctx context.Context, tx *Tx, p GroupPost) (int64, int, error) {
+func (db *DB) PostGroupMessage(ctx context.Context, tx *Tx, p GroupPost) (int64, []GroupRecipient, error) {
 	now := db.Now().UTC()
 	switch {
 	case p.Group.MutedUntil.Valid && p.Group.MutedUntil.Time.After(now):
-		return 0, 0, ErrMuted
+		return 0, nil, ErrMuted
 	case !p.Group.Relays:
-		return 0, 0, ErrRelayOff
+		return 0, nil, ErrRelayOff
 	}
 	var id int64
 	err := tx.GetContext(ctx, &id, db.Rebind(sqlInsertGroupMessage), p.Group.ID, p.Sender.ID, p.Text, p.Source, p.Key, now)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, 0, nil
+		return 0, nil, nil
 	}
 	if err != nil {
-		return 0, 0, fmt.Errorf("store: post group message: %w", err)
+		return 0, nil, fmt.Errorf("store: post group message: %w", err)
 	}
-	var rcpts []struct {
-		ID    int64  `db:"id"`
-		Phone string `db:"phone"`
-	}
+	var rcpts []GroupRecipient
 	if err := tx.SelectContext(ctx, &rcpts, db.Rebind(sqlGroupRecipients), p.Group.ID, p.Sender.ID); err != nil {
-		return 0, 0, fmt.Errorf("store: post group message: %w", err)
+		return 0, nil, fmt.Errorf("store: post group message: %w", err)
 	}
-	key, body := "g"+strconv.FormatInt(id, 10)+":", p.Compose(id, p.Text)
-	msgs := make([]Outgoing, len(rcpts))
-	for i, r := range rcpts {
-		msgs[i] = Outgoing{DedupeKey: key + strconv.FormatInt(r.ID, 10), Kind: KindNudge, Phone: r.Phone, Body: body,
-			WorkerID: r.ID, GroupMessageID: id}
+	return id, rcpts, nil
+}
+
+// QueueGroupCopies queues, in tx, the copies of group message id, each to
+// its member on her channel (a nudge: quiet hours hold it, an opt-out stops
+// it), and returns how many were queued; a copy queued before is not
+// queued again.
+func (db *DB) QueueGroupCopies(ctx context.Context, tx *Tx, id int64, copies []GroupCopy) (int, error) {
+	key := "g" + strconv.FormatInt(id, 10) + ":"
+	msgs := make([]Outgoing, len(copies))
+	for i, c := range copies {
+		msgs[i] = Outgoing{DedupeKey: key + strconv.FormatInt(c.To.ID, 10), Kind: KindNudge, Phone: c.To.Phone, Body: c.Body,
+			WorkerID: c.To.ID, GroupMessageID: id}
 	}
 	n, err := db.Enqueue(ctx, tx, msgs...)
 	if err != nil {
-		return 0, 0, err
+		return 0, fmt.Errorf("store: queue group message %d: %w", id, err)
 	}
 	if _, err := tx.ExecContext(ctx, db.Rebind(sqlCountGroupMessage), n, id); err != nil {
-		return 0, 0, fmt.Errorf("store: post group message: %w", err)
+		return 0, fmt.Errorf("store: queue group message %d: %w", id, err)
 	}
-	return id, n, nil
+	return n, nil
 }
 
 const sqlMentorOfMessage = `SELECT gm.group_id FROM group_messages gm
@@ -163,8 +180,15 @@ func (db *DB) withdraw(ctx context.Context, tx *Tx, mentorID, id int64) (int, er
 	if err != nil {
 		return 0, err
 	}
+	return db.withdrawCopies(ctx, tx, mentorID, id)
+}
+
+// withdrawCopies marks message id withdrawn by the mentor (nil: from the
+// console, which the audit log names) and suppresses its copies not yet
+// sent, in tx; it returns how many it suppressed.
+func (db *DB) withdrawCopies(ctx context.Context, tx *Tx, by any, id int64) (int, error) {
 	now := db.Now().UTC()
-	if _, err := tx.ExecContext(ctx, db.Rebind(sqlWithdrawGroupMessage), now, mentorID, id); err != nil {
+	if _, err := tx.ExecContext(ctx, db.Rebind(sqlWithdrawGroupMessage), now, by, id); err != nil {
 		return 0, err
 	}
 	n, err := db.execIn(ctx, tx, sqlWithdrawCopies, now, id, now)
@@ -224,7 +248,7 @@ const sqlSetGroupRelay = `UPDATE groups SET relay = ? WHERE id = ?`
 func (db *DB) SetGroupRelay(ctx context.Context, sc Scope, userID, groupID int64, relay string) error {
 	return db.Tx(ctx, func(tx *Tx) error {
 		// A group outside her scope is not found, whatever she asked.
-		if _, err := groupInScope(ctx, tx, sc, groupID); err != nil {
+		if _, err := db.groupInScope(ctx, tx, sc, groupID); err != nil {
 			return fmt.Errorf("store: group %d: %w", groupID, err)
 		}
 		if relay != RelayAuto && relay != RelayOn && relay != RelayOff {

@@ -25,34 +25,39 @@ type Group struct {
 // MaxGroupName is the longest group name, as for a roster's group column.
 const MaxGroupName = 100
 
-const sqlGroups = `SELECT g.id, g.name, g.created_at, g.relay,
+// sqlGroupsInScope selects the groups inside a scope with the number of
+// their members inside it. Its binds: whether the scope is an admin's, its
+// sub-counties (Scope.inArgs), twice: an administrator sees every group, a
+// supervisor those with a member of hers.
+const sqlGroupsInScope = `SELECT g.id, g.name, g.created_at, g.relay,
   (SELECT COUNT(*) FROM group_members gm JOIN workers w ON w.id = gm.worker_id
-   LEFT JOIN facilities f ON f.id = w.facility_id WHERE gm.group_id = g.id AND %[1]s) AS members
-FROM groups g WHERE %[2]s`
+   LEFT JOIN facilities f ON f.id = w.facility_id WHERE gm.group_id = g.id AND (? OR f.sub_county IN (?))) AS members
+FROM groups g WHERE (? OR EXISTS (SELECT 1 FROM group_members gm JOIN workers w ON w.id = gm.worker_id
+  LEFT JOIN facilities f ON f.id = w.facility_id WHERE gm.group_id = g.id AND f.sub_county IN (?)))`
 
-// sqlGroupVisible keeps the groups with a member inside the scope; %s is
-// the scope's condition.
-const sqlGroupVisible = `EXISTS (SELECT 1 FROM group_members gm JOIN workers w ON w.id = gm.worker_id
-LEFT JOIN facilities f ON f.id = w.facility_id WHERE gm.group_id = g.id AND %s)`
+const (
+	sqlGroups = sqlGroupsInScope + ` ORDER BY g.name, g.id`
+	sqlGroup  = sqlGroupsInScope + ` AND g.id = ?`
+)
 
-// groupQuery returns sqlGroups for the scope, followed by the extra
-// conditions, and its arguments (to which theirs are appended). An
-// administrator sees every group; a supervisor those with a member of hers.
-func groupQuery(sc Scope, extra string) (string, []any) {
-	where, args := sc.clause("f.sub_county")
-	if sc.Admin {
-		return fmt.Sprintf(sqlGroups, where, "1 = 1"+extra), args
-	}
-	visible := fmt.Sprintf(sqlGroupVisible, where)
-	return fmt.Sprintf(sqlGroups, where, visible+extra), append(args, args...)
-}
+// sqlGroupMembers selects a group's members inside a scope (binds: the
+// scope's two, then the group), by name.
+const sqlGroupMembers = sqlWorkerRows + `(? OR f.sub_county IN (?))
+  AND w.id IN (SELECT worker_id FROM group_members WHERE group_id = ?) ORDER BY w.name, w.id`
 
 // Groups returns the groups inside the scope by name, with the number of
 // their members inside it. An administrator also sees empty groups.
 func (db *DB) Groups(ctx context.Context, sc Scope) ([]Group, error) {
-	q, args := groupQuery(sc, "")
 	gs := []Group{}
-	if err := db.SelectContext(ctx, &gs, db.Rebind(q+` ORDER BY g.name, g.id`), args...); err != nil {
+	if sc.none() {
+		return gs, nil
+	}
+	admin, subCounties := sc.inArgs()
+	q, args, err := db.in(sqlGroups, admin, subCounties, admin, subCounties)
+	if err == nil {
+		err = db.SelectContext(ctx, &gs, q, args...)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("store: groups: %w", err)
 	}
 	for i := range gs {
@@ -64,14 +69,16 @@ func (db *DB) Groups(ctx context.Context, sc Scope) ([]Group, error) {
 // GroupInScope returns the group with the id and its members inside the
 // scope, by name; ErrNotFound when there is none or it is outside the scope.
 func (db *DB) GroupInScope(ctx context.Context, sc Scope, id int64) (Group, []WorkerRow, error) {
-	g, err := groupInScope(ctx, db, sc, id)
+	g, err := db.groupInScope(ctx, db, sc, id)
 	if err != nil {
 		return Group{}, nil, fmt.Errorf("store: group %d: %w", id, err)
 	}
-	where, args := sc.clause("f.sub_county")
+	admin, subCounties := sc.inArgs()
 	members := []WorkerRow{}
-	err = db.SelectContext(ctx, &members, db.Rebind(sqlWorkerRows+where+
-		` AND w.id IN (SELECT worker_id FROM group_members WHERE group_id = ?) ORDER BY w.name, w.id`), append(args, id)...)
+	q, args, err := db.in(sqlGroupMembers, admin, subCounties, id)
+	if err == nil {
+		err = db.SelectContext(ctx, &members, q, args...)
+	}
 	if err != nil {
 		return Group{}, nil, fmt.Errorf("store: group %d members: %w", id, err)
 	}
@@ -82,17 +89,26 @@ func (db *DB) GroupInScope(ctx context.Context, sc Scope, id int64) (Group, []Wo
 // when there is none or it is outside the scope. A page of its members
 // comes from Workers with WorkerFilter.Group.
 func (db *DB) Group(ctx context.Context, sc Scope, id int64) (Group, error) {
-	g, err := groupInScope(ctx, db, sc, id)
+	g, err := db.groupInScope(ctx, db, sc, id)
 	if err != nil {
 		return Group{}, fmt.Errorf("store: group %d: %w", id, err)
 	}
 	return g, nil
 }
 
-func groupInScope(ctx context.Context, q getter, sc Scope, id int64) (Group, error) {
-	query, args := groupQuery(sc, ` AND g.id = ?`)
+// groupInScope reads the group with the id through q; ErrNotFound when
+// there is none or it is outside the scope.
+func (db *DB) groupInScope(ctx context.Context, q getter, sc Scope, id int64) (Group, error) {
+	if sc.none() {
+		return Group{}, ErrNotFound
+	}
+	admin, subCounties := sc.inArgs()
+	query, args, err := db.in(sqlGroup, admin, subCounties, admin, subCounties, id)
+	if err != nil {
+		return Group{}, err
+	}
 	var g Group
-	err := q.GetContext(ctx, &g, q.Rebind(query), append(args, id)...)
+	err = q.GetContext(ctx, &g, query, args...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Group{}, ErrNotFound
 	}
@@ -132,7 +148,7 @@ func (db *DB) CreateGroup(ctx context.Context, sc Scope, userID int64, name stri
 			return err
 		}
 		var err error
-		g, err = groupInScope(ctx, tx, sc, id)
+		g, err = db.groupInScope(ctx, tx, sc, id)
 		return err
 	})
 	if err != nil {
@@ -148,7 +164,7 @@ const sqlAddMember = `INSERT INTO group_members (group_id, worker_id) VALUES (?,
 // nothing; ErrNotFound when either is outside the scope.
 func (db *DB) AddGroupMember(ctx context.Context, sc Scope, userID, groupID, workerID int64) error {
 	err := db.Tx(ctx, func(tx *Tx) error {
-		if _, err := groupInScope(ctx, tx, sc, groupID); err != nil {
+		if _, err := db.groupInScope(ctx, tx, sc, groupID); err != nil {
 			return err
 		}
 		if _, err := workerInScope(ctx, tx, sc, workerID); err != nil {
