@@ -37,7 +37,9 @@ type Message struct {
 	// country code (whatsapp-api.md §9.1).
 	To string
 	// Opaque is echoed back as biz_opaque_callback_data in the status webhooks: the outbox row's id.
-	Opaque  string
+	Opaque string
+	// group: To is a group id (recipient_type "group"), not a phone number.
+	group   bool
 	payload map[string]any
 	check   func() error
 }
@@ -125,7 +127,13 @@ func checkRows(rows []Row, maxTitle int) error {
 // Send sends m and returns Meta's acceptance. An error is an *Error for anything the API or the
 // network said, or ErrInvalidMessage before any request.
 func (c *Client) Send(ctx context.Context, m Message) (Sent, error) {
-	if !strings.HasPrefix(m.To, "+") || len(m.To) < 8 {
+	recipient := "individual"
+	switch {
+	case m.group && (m.payload["type"] == "interactive" || m.To == ""):
+		return Sent{}, fmt.Errorf("%w: a group takes text, media and templates, and needs its id", ErrInvalidMessage)
+	case m.group:
+		recipient = "group"
+	case !strings.HasPrefix(m.To, "+") || len(m.To) < 8:
 		return Sent{}, fmt.Errorf("%w: the recipient needs its + and country code", ErrInvalidMessage)
 	}
 	if m.check != nil {
@@ -133,7 +141,7 @@ func (c *Client) Send(ctx context.Context, m Message) (Sent, error) {
 			return Sent{}, err
 		}
 	}
-	body := map[string]any{"messaging_product": "whatsapp", "recipient_type": "individual", "to": m.To}
+	body := map[string]any{"messaging_product": "whatsapp", "recipient_type": recipient, "to": m.To}
 	for k, v := range m.payload {
 		body[k] = v
 	}

@@ -43,13 +43,60 @@ type Webhook struct {
 	} `json:"entry"`
 }
 
-// Value is one change of field "messages": inbound messages and statuses of sent ones.
+// Value is one change: of field "messages", inbound messages and statuses of sent ones; of the
+// group fields (group_lifecycle_update, group_participants_update…), the group events.
 type Value struct {
 	Metadata struct {
 		PhoneNumberID string `json:"phone_number_id"`
 	} `json:"metadata"`
-	Messages []Inbound `json:"messages"`
-	Statuses []Status  `json:"statuses"`
+	Messages []Inbound    `json:"messages"`
+	Statuses []Status     `json:"statuses"`
+	Groups   []GroupEvent `json:"groups"`
+	// InitiatedBy sits here, outside the group, in some of Meta's samples (whatsapp-api.md §5.7).
+	InitiatedBy string `json:"initiated_by,omitempty"`
+}
+
+// GroupEvent is one event of a group webhook (whatsapp-api.md §5.7): created or deleted, members
+// added (joined by the link) or removed (left, or removed by the business), and the participants
+// a change failed for with their errors.
+type GroupEvent struct {
+	Type        string        `json:"type"` // group_create, group_participants_add, group_participants_remove…
+	GroupID     string        `json:"group_id"`
+	InviteLink  string        `json:"invite_link,omitempty"`
+	Reason      string        `json:"reason,omitempty"`
+	InitiatedBy string        `json:"initiated_by,omitempty"` // participant or business
+	Added       []Participant `json:"added_participants,omitempty"`
+	Removed     []Participant `json:"removed_participants,omitempty"`
+	Failed      []Participant `json:"failed_participants,omitempty"`
+	Errors      []struct {
+		Code int `json:"code"`
+	} `json:"errors,omitempty"`
+}
+
+// Participant is a group member a change names: wa_id for one who acted, input for one the
+// business named; Errors for a change that failed for her.
+type Participant struct {
+	WAID   string `json:"wa_id,omitempty"`
+	Input  string `json:"input,omitempty"`
+	Errors []struct {
+		Code int `json:"code"`
+	} `json:"errors,omitempty"`
+}
+
+// Digits returns the participant's number without "+": wa_id, else input.
+func (p Participant) Digits() string {
+	if p.WAID != "" {
+		return p.WAID
+	}
+	return strings.TrimPrefix(p.Input, "+")
+}
+
+// ErrorCode returns the participant's first error code, 0 for none.
+func (p Participant) ErrorCode() int {
+	if len(p.Errors) == 0 {
+		return 0
+	}
+	return p.Errors[0].Code
 }
 
 // Inbound is a message a user sent (whatsapp-api.md §3.4).
@@ -70,6 +117,15 @@ type Inbound struct {
 		Text    string `json:"text"`
 		Payload string `json:"payload"`
 	} `json:"button,omitempty"`
+	Image    *InboundMedia `json:"image,omitempty"`
+	Document *InboundMedia `json:"document,omitempty"`
+}
+
+// InboundMedia is a photo or document a user sent: its media id and her caption.
+type InboundMedia struct {
+	ID       string `json:"id"`
+	Caption  string `json:"caption,omitempty"`
+	Filename string `json:"filename,omitempty"`
 }
 
 // Reply returns what the user said: the text, or the id and title of the chosen list row, reply

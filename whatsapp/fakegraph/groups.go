@@ -8,6 +8,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/chanjo-health/chanjo/whatsapp/cloudapi"
 )
 
 // GroupLimit is the most participants a Cloud API group holds (whatsapp-api.md §5).
@@ -25,6 +28,7 @@ type group struct {
 	id, subject, link string
 	participants      []string // wa_ids, in join order
 	removed           map[string]bool
+	lastIn            time.Time // a member's last message: the group's window (whatsapp-api.md §5.5)
 }
 
 // ErrGroupFull is JoinGroup's error when the group already holds GroupLimit participants.
@@ -97,6 +101,12 @@ func (s *Server) JoinGroup(link, digits string) error {
 		return nil
 	case len(g.participants) >= GroupLimit:
 		s.mu.Unlock()
+		// Meta documents no webhook for a join refused because the group is full; the fake tells
+		// the app in the participants webhook's failed_participants, with the over-limit code, so
+		// that the app's handling of it can be tested (docs/whatsapp.md says so).
+		s.post(s.groupChange("group_participants_update", map[string]any{"type": "group_participants_add", "group_id": g.id,
+			"reason": "invite_link", "added_participants": []any{}, "failed_participants": []any{map[string]any{"wa_id": digits,
+				"errors": []any{map[string]any{"code": codeGroupOverLimit, "title": "The group is full"}}}}}))
 		return ErrGroupFull
 	}
 	g.participants = append(g.participants, digits)
@@ -117,11 +127,12 @@ func (s *Server) Participants(groupID string) []string {
 }
 
 // groupRefusal is the error of a send to a group, 0 when it is accepted: interactive messages
-// cannot go to groups, and a group needs a participant.
+// cannot go to groups, a group needs a participant, and free-form text needs the group's window
+// open (a member wrote in the last 24 hours).
 func (s *Server) groupRefusal(env envelope) (code, status int, words string) {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	g, ok := s.groups[env.To]
-	s.mu.Unlock()
 	switch {
 	case !ok:
 		return codeUnknownGroup, http.StatusBadRequest, "Unknown group"
@@ -129,17 +140,51 @@ func (s *Server) groupRefusal(env envelope) (code, status int, words string) {
 		return 131009, http.StatusBadRequest, "Interactive messages are not supported in groups"
 	case len(g.participants) == 0:
 		return 131020, http.StatusBadRequest, "The group has no participants yet"
+	case env.Type == "template" && (env.Template == nil || !s.hasTemplate(env.Template.Name+"/"+env.Template.Language.Code)):
+		return 132001, http.StatusNotFound, "Template name does not exist in the translation"
+	case env.Type != "template" && s.clock().Sub(g.lastIn) > Window:
+		return cloudapi.CodeOutsideWindow, http.StatusBadRequest, "Re-engagement message: no member wrote in the group for 24 hours"
 	}
 	return 0, 0, ""
 }
 
-// groupChange wraps a group webhook value of field.
-func (s *Server) groupChange(field string, value map[string]any) []byte {
-	value["messaging_product"] = "whatsapp"
-	value["metadata"] = map[string]any{"phone_number_id": s.cfg.PhoneNumberID}
+// groupChange wraps one group event in a webhook of field, under value.groups[] (whatsapp-api.md §5.7).
+func (s *Server) groupChange(field string, event map[string]any) []byte {
+	value := map[string]any{"messaging_product": "whatsapp", "metadata": map[string]any{"phone_number_id": s.cfg.PhoneNumberID},
+		"groups": []any{event}}
 	body, _ := json.Marshal(map[string]any{"object": "whatsapp_business_account", "entry": []any{
 		map[string]any{"id": "WABA", "changes": []any{map[string]any{"field": field, "value": value}}}}})
 	return body
+}
+
+// GroupInbound delivers a participant's message in a group to the app as Meta would: its group_id,
+// the member digits as from (whatsapp-api.md §5.6). kind is "text", "image" or "document"; text is
+// the body, or the media's caption. It opens the group's window, as any member's message does
+// (§5.5), and returns the message's wamid; "" when digits is not a participant.
+func (s *Server) GroupInbound(groupID, digits, kind, text string) string {
+	s.mu.Lock()
+	g, ok := s.groups[groupID]
+	if !ok || !slices.Contains(g.participants, digits) {
+		s.mu.Unlock()
+		return ""
+	}
+	s.seq++
+	id := "wamid.FAKEGIN" + strconv.Itoa(s.seq)
+	now := s.clock()
+	g.lastIn = now
+	s.mu.Unlock()
+	msg := map[string]any{"from": digits, "id": id, "timestamp": strconv.FormatInt(now.Unix(), 10), "type": kind, "group_id": groupID}
+	switch kind {
+	case "text":
+		msg["text"] = map[string]any{"body": text}
+	default:
+		msg[kind] = map[string]any{"id": "FAKEMEDIA" + strconv.Itoa(s.seq), "caption": text}
+	}
+	s.post(s.change(map[string]any{
+		"contacts": []any{map[string]any{"profile": map[string]any{"name": "Fake"}, "wa_id": digits}},
+		"messages": []any{msg},
+	}))
+	return id
 }
 
 // joinControl answers POST /_fake/join {"link": "…", "from": "2547…"}.

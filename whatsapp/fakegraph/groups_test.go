@@ -57,6 +57,12 @@ func TestGroups(t *testing.T) {
 	if n := len(fake.Participants(id)); n != fakegraph.GroupLimit {
 		t.Errorf("participants = %d, want %d", n, fakegraph.GroupLimit)
 	}
+	if code, got := call(http.MethodPost, "/v25.0/PNID/messages", text); code != 400 {
+		t.Errorf("text to a group where no member wrote = %d %v, want refused (131047)", code, got)
+	}
+	if fake.GroupInbound(id, "254711000000", "text", "Habari") == "" {
+		t.Fatal("a participant's message in the group was not delivered")
+	}
 	if code, got := call(http.MethodPost, "/v25.0/PNID/messages", text); code != 200 {
 		t.Errorf("text to the group = %d %v, want accepted", code, got)
 	}
