@@ -36,7 +36,8 @@ type DB struct {
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 
-	answers *groupCommit[answerRow] // RecordAnswer's joined writes
+	answers  *groupCommit[answerRow]  // RecordAnswer's joined writes
+	webhooks *groupCommit[webhookRow] // RecordWhatsAppWebhook's joined writes
 	// stmts holds the statements prepared once for the pool, by text (see
 	// prepared).
 	stmts *sync.Map
@@ -76,6 +77,8 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	db := &DB{DB: x, Dialect: d, Now: func() time.Time { return time.Now().UTC() }, stmts: &sync.Map{}}
 	// 100 answers are 600 binds, far below either dialect's limit.
 	db.answers = &groupCommit[answerRow]{write: db.writeAnswers, max: 100}
+	// 200 webhooks are 400 binds; Meta sends at most a few hundred at once.
+	db.webhooks = &groupCommit[webhookRow]{write: db.writeWebhooks, max: 200}
 	return db, nil
 }
 

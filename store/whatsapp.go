@@ -39,25 +39,30 @@ type WhatsAppStatus struct {
 	At        time.Time `db:"status_at"`
 }
 
-const sqlRecordWhatsAppWebhookRow = `INSERT INTO whatsapp_inbox (body, received_at) VALUES (?, ?)`
+// sqlx repeats the VALUES row for each body of a joined write.
+const sqlRecordWhatsAppWebhooks = `INSERT INTO whatsapp_inbox (body, received_at) VALUES (:body, :received_at)`
 
-// RecordWhatsAppWebhooks keeps the raw bodies of signed webhook POSTs, in one transaction: one commit
-// for the POSTs that arrived while the previous commit ran (group commit). The webhook answers 200
-// only after this: Meta does not send a webhook again once it got a 200.
-func (db *DB) RecordWhatsAppWebhooks(ctx context.Context, bodies [][]byte) error {
-	err := db.Tx(ctx, func(tx *Tx) error {
-		now := db.Now().UTC()
-		for _, body := range bodies {
-			if _, err := tx.ExecContext(ctx, db.Rebind(sqlRecordWhatsAppWebhookRow), body, now); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("store: record whatsapp webhooks: %w", err)
+// webhookRow is one row of whatsapp_inbox as written.
+type webhookRow struct {
+	Body       []byte    `db:"body"`
+	ReceivedAt time.Time `db:"received_at"`
+}
+
+// RecordWhatsAppWebhook keeps the raw body of a signed webhook POST and returns once it is committed.
+// The webhook answers 200 only after this: Meta does not send a webhook again once it got a 200.
+// The POSTs arriving at the same moment share one commit, one INSERT (groupCommit); like
+// RecordAnswer it writes under its own deadline, so a client that hangs up cannot fail the others.
+func (db *DB) RecordWhatsAppWebhook(ctx context.Context, body []byte) error {
+	if err := db.webhooks.add(webhookRow{Body: body, ReceivedAt: db.Now().UTC()}); err != nil {
+		return fmt.Errorf("store: record whatsapp webhook: %w", err)
 	}
 	return nil
+}
+
+// writeWebhooks is the joined write of RecordWhatsAppWebhook.
+func (db *DB) writeWebhooks(ctx context.Context, rows []webhookRow) error {
+	_, err := db.NamedExecContext(ctx, sqlRecordWhatsAppWebhooks, rows)
+	return err
 }
 
 const sqlPendingWhatsAppWebhooks = `SELECT id, body FROM whatsapp_inbox WHERE processed_at IS NULL ORDER BY id LIMIT ?`

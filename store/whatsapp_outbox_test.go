@@ -40,7 +40,7 @@ func TestChannelTakesEffectAfterOptIn(t *testing.T) {
 		}
 
 		wrote := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
-		if err := db.RecordWhatsAppWebhooks(ctx, [][]byte{[]byte(`{}`)}); err != nil {
+		if err := db.RecordWhatsAppWebhook(ctx, []byte(`{}`)); err != nil {
 			t.Fatal(err)
 		}
 		hooks, err := db.PendingWhatsAppWebhooks(ctx, 10)

@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,7 +18,7 @@ func TestWhatsAppWebhookApplied(t *testing.T) {
 		msg := store.WhatsAppMessage{WAMID: "wamid.in1", Phone: "+254712345678", Kind: "text", Body: "Habari, dada", SentAt: at}
 		apply := func(statuses ...store.WhatsAppStatus) []store.WhatsAppMessage {
 			t.Helper()
-			if err := db.RecordWhatsAppWebhooks(ctx, [][]byte{[]byte(`{"object":"whatsapp_business_account"}`)}); err != nil {
+			if err := db.RecordWhatsAppWebhook(ctx, []byte(`{"object":"whatsapp_business_account"}`)); err != nil {
 				t.Fatal(err)
 			}
 			pending, err := db.PendingWhatsAppWebhooks(ctx, 10)
@@ -64,7 +66,7 @@ func TestWhatsAppMessageAnsweredOnce(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		msg := store.WhatsAppMessage{WAMID: "wamid.in7", Phone: "+254712345678", Kind: "text", Body: "Hi", SentAt: db.Now()}
-		if err := db.RecordWhatsAppWebhooks(ctx, [][]byte{[]byte(`{}`)}); err != nil {
+		if err := db.RecordWhatsAppWebhook(ctx, []byte(`{}`)); err != nil {
 			t.Fatal(err)
 		}
 		pending, err := db.PendingWhatsAppWebhooks(ctx, 10)
@@ -98,6 +100,42 @@ func TestWhatsAppMessageAnsweredOnce(t *testing.T) {
 		}
 		if waiting, err := db.UnansweredWhatsAppMessages(ctx, since, 0, 10); err != nil || len(waiting) != 0 {
 			t.Errorf("unanswered after the answer = %+v, %v; want none", waiting, err)
+		}
+	})
+}
+
+// TestWhatsAppWebhooksArrivingTogether: POSTs stored at the same moment (one joined INSERT) are each
+// kept once, none lost, each body as received.
+func TestWhatsAppWebhooksArrivingTogether(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		const n = 50
+		var wg sync.WaitGroup
+		errs := make([]error, n)
+		for i := range n {
+			wg.Go(func() { errs[i] = db.RecordWhatsAppWebhook(ctx, fmt.Appendf(nil, `{"n":%d}`, i)) })
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("webhook %d: %v", i, err)
+			}
+		}
+		hooks, err := db.PendingWhatsAppWebhooks(ctx, 2*n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]int{}
+		for _, h := range hooks {
+			seen[string(h.Body)]++
+		}
+		for i := range n {
+			if body := fmt.Sprintf(`{"n":%d}`, i); seen[body] != 1 {
+				t.Errorf("webhook %s kept %d times, want once", body, seen[body])
+			}
+		}
+		if len(hooks) != n {
+			t.Errorf("%d webhooks kept, want %d", len(hooks), n)
 		}
 	})
 }

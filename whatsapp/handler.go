@@ -14,7 +14,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
@@ -27,16 +26,12 @@ import (
 // (whatsapp-api.md §9.5). A larger one cannot be Meta's.
 const MaxBody = 4 << 20
 
-// StoreDeadline bounds one commit of webhooks to the inbox: a database that does not answer gets Meta a
-// 503 in time to retry, not a request that hangs.
-const StoreDeadline = 5 * time.Second
-
 // Handler answers Meta's webhook: the verification handshake and event POSTs.
 type Handler struct {
 	appSecret   string
 	verifyToken string
 	inbox       *Inbox
-	group       *groupCommit
+	db          *store.DB
 	log         *slog.Logger
 	metrics     *Metrics
 }
@@ -49,8 +44,7 @@ func NewHandler(db *store.DB, appSecret, verifyToken string, inbox *Inbox, log *
 		m = NewMetrics(prometheus.NewRegistry())
 	}
 	return &Handler{appSecret: appSecret, verifyToken: verifyToken, inbox: inbox,
-		group: &groupCommit{write: db.RecordWhatsAppWebhooks, deadline: StoreDeadline},
-		log:   log.With("component", "whatsapp"), metrics: m}
+		db: db, log: log.With("component", "whatsapp"), metrics: m}
 }
 
 // Register adds GET /whatsapp (verification) and POST /whatsapp (events) to r. They carry no
@@ -90,7 +84,7 @@ func (h *Handler) event(c *gin.Context) {
 		h.refuse(c, resultBadSignature)
 		return
 	}
-	if err := h.group.add(body); err != nil {
+	if err := h.db.RecordWhatsAppWebhook(c.Request.Context(), body); err != nil {
 		h.metrics.webhooks.WithLabelValues(resultUnavailable).Inc()
 		h.log.Error("webhook not stored; Meta will retry", "err", err)
 		c.String(http.StatusServiceUnavailable, "could not store the webhook, please retry\n")
