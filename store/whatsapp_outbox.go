@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // sqlWorkerChannel is a worker w's channel in effect: WhatsApp when she chose
@@ -45,14 +43,14 @@ var ErrUnknownChannel = errors.New("store: unknown channel")
 
 const sqlSetWorkerChannel = `UPDATE workers SET channel = ?, updated_at = ? WHERE id = ?`
 
-// SetWorkerChannel records the channel the worker chose for her nudges and
-// broadcasts (her settings, or the roster's channel column). WhatsApp takes
-// effect only once she has opted in there (WorkerChannel).
-func (db *DB) SetWorkerChannel(ctx context.Context, q sqlx.ExecerContext, workerID int64, channel string) error {
+// SetWorkerChannel records the channel the worker chose in her settings
+// for her nudges, broadcasts, answers and job aids. WhatsApp takes effect
+// only once she has opted in there (WorkerChannel).
+func (db *DB) SetWorkerChannel(ctx context.Context, workerID int64, channel string) error {
 	if channel != ChannelSMS && channel != ChannelWhatsApp {
 		return fmt.Errorf("%w: %q", ErrUnknownChannel, channel)
 	}
-	res, err := q.ExecContext(ctx, db.Rebind(sqlSetWorkerChannel), channel, db.Now().UTC(), workerID)
+	res, err := db.ExecContext(ctx, db.Rebind(sqlSetWorkerChannel), channel, db.Now().UTC(), workerID)
 	if err != nil {
 		return fmt.Errorf("store: set worker channel: %w", err)
 	}

@@ -18,10 +18,10 @@ func TestChannelTakesEffectAfterOptIn(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := db.SetWorkerChannel(ctx, db, w.ID, "telegram"); err == nil {
+		if err := db.SetWorkerChannel(ctx, w.ID, "telegram"); err == nil {
 			t.Errorf("SetWorkerChannel(telegram) = nil, want an error")
 		}
-		if err := db.SetWorkerChannel(ctx, db, w.ID, store.ChannelWhatsApp); err != nil {
+		if err := db.SetWorkerChannel(ctx, w.ID, store.ChannelWhatsApp); err != nil {
 			t.Fatal(err)
 		}
 		channelOf := func(key string, kind store.OutKind) string {

@@ -2,12 +2,15 @@ package ussd
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/chanjo-health/chanjo/store"
 )
 
 // TestChatGolden replays the WhatsApp conversations of
@@ -15,8 +18,10 @@ import (
 // "@from PHONE" sets who writes, "> X" sends X (a text she typed, or the id
 // of the row or button she chose: the same number), "@dial" dials USSD
 // from her phone and "@ussd X" answers X on that dial, "#" starts a
-// comment. The lines after each message are the answer expected, as
-// Chat.String shows it. -update writes the answers given.
+// comment. Each message is first stored as the webhook inbox stores it
+// (arrived), which records her opt-in on WhatsApp. The lines after each
+// message are the answer expected, as Chat.String shows it. -update writes
+// the answers given.
 func TestChatGolden(t *testing.T) {
 	files, err := filepath.Glob("testdata/whatsapp/*.txt")
 	if err != nil || len(files) == 0 {
@@ -52,7 +57,9 @@ func runChatGolden(t *testing.T, path string) {
 			text = joinText(text, strings.TrimPrefix(d, "@ussd "))
 			_, got = e.post(sid, phone, text)
 		case strings.HasPrefix(d, "> "), d == ">":
-			got = e.svc.Chat(context.Background(), phone, strings.TrimPrefix(strings.TrimPrefix(d, ">"), " ")).String()
+			in := strings.TrimPrefix(strings.TrimPrefix(d, ">"), " ")
+			e.arrived(t, fmt.Sprintf("wamid.golden%d", i), phone, in)
+			got = e.svc.Chat(context.Background(), phone, in).String()
 		default:
 			t.Fatalf("%s: unknown line %q", path, d)
 		}
@@ -65,5 +72,24 @@ func runChatGolden(t *testing.T, path string) {
 		if err := os.WriteFile(path, []byte(strings.TrimRight(out.String(), "\n")+"\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// arrived stores the WhatsApp message wamid from the number p as the
+// webhook inbox does before it is answered: a webhook row applied in one
+// transaction, which records her opt-in the first time.
+func (e *testEnv) arrived(t *testing.T, wamid, p, body string) {
+	t.Helper()
+	ctx := context.Background()
+	if err := e.db.RecordWhatsAppWebhooks(ctx, [][]byte{[]byte(`{}`)}); err != nil {
+		t.Fatal(err)
+	}
+	pending, err := e.db.PendingWhatsAppWebhooks(ctx, 1)
+	if err != nil || len(pending) != 1 {
+		t.Fatalf("pending webhooks = %v, %v", pending, err)
+	}
+	msg := store.WhatsAppMessage{WAMID: wamid, Phone: p, Kind: "text", Body: body, SentAt: e.clock}
+	if _, err := e.db.ApplyWhatsAppWebhook(ctx, pending[0].ID, []store.WhatsAppMessage{msg}, nil, nil); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -1,18 +1,26 @@
 package ussd
 
-import "context"
+import (
+	"context"
+
+	"github.com/chanjo-health/chanjo/store"
+)
 
 // The states of Settings.
 const (
 	StSetLang State = "set.lang"
 	StSetSMS  State = "set.sms"
 	StAbout   State = "set.about"
+	// StSetChannel chooses the channel of her reminders, answers and job aids.
+	StSetChannel State = "set.channel"
 )
 
 // settingsStore is what Settings needs of the database.
 type settingsStore interface {
 	SetLanguage(ctx context.Context, workerID int64, lang string) error
 	SetOptOut(ctx context.Context, phone string, out bool) (bool, error)
+	WorkerChannel(ctx context.Context, workerID int64) (store.WorkerChannelState, error)
+	SetWorkerChannel(ctx context.Context, workerID int64, channel string) error
 }
 
 var settingsTree = []Node{
@@ -20,6 +28,7 @@ var settingsTree = []Node{
 	{State: StSetLang, Show: showSetLang},
 	{State: StSetSMS, Show: showSetSMS},
 	{State: StAbout, Show: showAbout},
+	{State: StSetChannel, Show: showSetChannel},
 }
 
 func showSettings(c *Ctx) (Screen, error) {
@@ -27,10 +36,15 @@ func showSettings(c *Ctx) (Screen, error) {
 	if c.S.Nurse.OptedOut {
 		sms = c.Say("prefs.sms_off")
 	}
+	ch, err := storeOf[settingsStore](c).WorkerChannel(c, c.S.Nurse.ID)
+	if err != nil {
+		return Screen{}, err
+	}
 	return Menu(c.Say("prefs.title"),
 		Item{Label: c.Say("prefs.language", "language", languageName(c, c.Lang())), To: Frame{State: StSetLang}},
 		Item{Label: sms, To: Frame{State: StSetSMS}},
-		Item{Label: c.Say("prefs.about_item"), To: Frame{State: StAbout}}), nil
+		Item{Label: c.Say("prefs.about_item"), To: Frame{State: StAbout}},
+		Item{Label: c.Say("prefs.channel", "channel", channelName(c, ch.Effective)), To: Frame{State: StSetChannel}}), nil
 }
 
 // showAbout is longer than one screen: it is read with "98 More".
@@ -94,4 +108,48 @@ func switchSMS(c *Ctx) (Move, error) {
 		return Back().Say(c.Say("prefs.sms_turned_off")), nil
 	}
 	return Back().Say(c.Say("prefs.sms_turned_on")), nil
+}
+
+// channelName is the channel's name in the catalogue.
+func channelName(c *Ctx, channel string) string {
+	if channel == store.ChannelWhatsApp {
+		return c.Say("prefs.channel_whatsapp")
+	}
+	return c.Say("prefs.channel_sms")
+}
+
+// showSetChannel offers the channels of her reminders, answers and job
+// aids, the same screen on USSD and WhatsApp. Here and in Settings she
+// reads the channel in effect: WhatsApp chosen before she opted in there
+// still means SMS.
+func showSetChannel(c *Ctx) (Screen, error) {
+	ch, err := storeOf[settingsStore](c).WorkerChannel(c, c.S.Nurse.ID)
+	if err != nil {
+		return Screen{}, err
+	}
+	return Menu(c.Say("prefs.choose_channel", "channel", channelName(c, ch.Effective)),
+		Item{Label: channelName(c, store.ChannelSMS), Do: setChannel(store.ChannelSMS)},
+		Item{Label: channelName(c, store.ChannelWhatsApp), Do: setChannel(store.ChannelWhatsApp)}), nil
+}
+
+// setChannel records her choice. WhatsApp takes effect only once she has
+// opted in there (store.WorkerChannel's rule), so a nurse who has not yet
+// written to the number is told to, her choice kept for when she does.
+func setChannel(channel string) func(c *Ctx) (Move, error) {
+	return func(c *Ctx) (Move, error) {
+		s := storeOf[settingsStore](c)
+		if err := s.SetWorkerChannel(c, c.S.Nurse.ID, channel); err != nil {
+			return Move{}, err
+		}
+		if channel == store.ChannelWhatsApp {
+			ch, err := s.WorkerChannel(c, c.S.Nurse.ID)
+			if err != nil {
+				return Move{}, err
+			}
+			if !ch.OptInAt.Valid {
+				return Back().Say(c.Say("prefs.channel_write_first")), nil
+			}
+		}
+		return Back().Say(c.Say("prefs.channel_saved", "channel", channelName(c, channel))), nil
+	}
 }

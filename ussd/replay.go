@@ -110,6 +110,7 @@ func (dryStore) Register(context.Context, store.Registration) (store.Worker, err
 }
 func (dryStore) SetLanguage(context.Context, int64, string) error              { return errDryRun }
 func (dryStore) SetOptOut(context.Context, string, bool) (bool, error)         { return false, errDryRun }
+func (dryStore) SetWorkerChannel(context.Context, int64, string) error         { return errDryRun }
 func (dryStore) RecordUSSDSession(context.Context, store.USSDSessionEnd) error { return errDryRun }
 func (dryStore) SaveLessonPages(context.Context, []store.PageMark) error       { return errDryRun }
 func (dryStore) QueueSMS(context.Context, store.Outgoing) (bool, error)        { return false, errDryRun }

@@ -78,7 +78,7 @@ func (r *sendRig) nurse(phone, lang string, wrote bool) int64 {
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	if err := r.db.SetWorkerChannel(ctx, r.db, w.ID, store.ChannelWhatsApp); err != nil {
+	if err := r.db.SetWorkerChannel(ctx, w.ID, store.ChannelWhatsApp); err != nil {
 		r.t.Fatal(err)
 	}
 	if wrote {
@@ -178,7 +178,7 @@ func TestNudgesOnWhatsApp(t *testing.T) {
 
 		// Kiswahili: the template's Kiswahili translation.
 		halima := r.nurse("+254711000003", "sw", false)
-		if err := db.SetWorkerChannel(context.Background(), db, halima, store.ChannelWhatsApp); err != nil {
+		if err := db.SetWorkerChannel(context.Background(), halima, store.ChannelWhatsApp); err != nil {
 			t.Fatal(err)
 		}
 		r.fake.Inbound("254711000003", "Habari")

@@ -54,7 +54,7 @@ func newGroupRig(t *testing.T, db *store.DB) *groupRig {
 
 func (g *groupRig) nurseOnWhatsApp(w store.Worker) {
 	g.t.Helper()
-	if err := g.db.SetWorkerChannel(context.Background(), g.db, w.ID, store.ChannelWhatsApp); err != nil {
+	if err := g.db.SetWorkerChannel(context.Background(), w.ID, store.ChannelWhatsApp); err != nil {
 		g.t.Fatal(err)
 	}
 	g.fake.Inbound(strings.TrimPrefix(w.Phone, "+"), "Habari")
