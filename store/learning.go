@@ -134,32 +134,37 @@ type TopicCompletion struct {
 // this call recorded the completion. The SMS is a nudge: it honours her
 // opt-out and waits out quiet hours.
 func (db *DB) CompleteTopic(ctx context.Context, c TopicCompletion) (bool, error) {
-	workerID, topic, now := c.WorkerID, c.Topic, c.At.UTC()
 	var fresh bool
-	err := db.Tx(ctx, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, db.Rebind(sqlCompleteTopic), workerID, topic, now)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return err
-		}
-		fresh = true
-		var phone string
-		if err := tx.GetContext(ctx, &phone, db.Rebind(`SELECT phone FROM workers WHERE id = ?`), workerID); err != nil {
-			return err
-		}
-		if err := db.issueCertificate(ctx, tx, workerID, topic, c.Code, now); err != nil {
-			return err
-		}
-		_, err = db.Enqueue(ctx, tx, Outgoing{DedupeKey: fmt.Sprintf("topic-complete:%d:%s", workerID, topic),
-			Kind: KindNudge, Phone: phone, Body: c.SMS, WorkerID: workerID})
+	err := db.Tx(ctx, func(tx *Tx) (err error) {
+		fresh, err = db.completeTopic(ctx, tx, c)
 		return err
 	})
 	if err != nil {
-		return false, fmt.Errorf("store: complete topic %s: %w", topic, err)
+		return false, fmt.Errorf("store: complete topic %s: %w", c.Topic, err)
 	}
 	return fresh, nil
+}
+
+// completeTopic is CompleteTopic in tx, which EndAttempt shares.
+func (db *DB) completeTopic(ctx context.Context, tx *Tx, c TopicCompletion) (bool, error) {
+	workerID, topic, now := c.WorkerID, c.Topic, c.At.UTC()
+	res, err := tx.ExecContext(ctx, db.Rebind(sqlCompleteTopic), workerID, topic, now)
+	if err != nil {
+		return false, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err
+	}
+	var phone string
+	if err := tx.GetContext(ctx, &phone, db.Rebind(`SELECT phone FROM workers WHERE id = ?`), workerID); err != nil {
+		return false, err
+	}
+	if err := db.issueCertificate(ctx, tx, workerID, topic, c.Code, now); err != nil {
+		return false, err
+	}
+	_, err = db.Enqueue(ctx, tx, Outgoing{DedupeKey: fmt.Sprintf("topic-complete:%d:%s", workerID, topic),
+		Kind: KindNudge, Phone: phone, Body: c.SMS, WorkerID: workerID})
+	return err == nil, err
 }
 
 const sqlCompletedTopics = `SELECT topic FROM topic_completions WHERE worker_id = ? ORDER BY completed_at, topic`

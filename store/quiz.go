@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // ErrAlreadyTaken is returned when a nurse starts an assessment she has
@@ -94,29 +96,102 @@ func (db *DB) writeAnswers(ctx context.Context, rows []answerRow) error {
 
 const sqlFinishAttempt = `UPDATE quiz_attempts SET finished_at = ?, score = ?, total = ? WHERE id = ? AND finished_at IS NULL`
 
-// FinishAttempt records the score of an attempt: score right out of total.
-// Finishing an attempt again changes nothing; an unknown attempt is
-// ErrNotFound.
-func (db *DB) FinishAttempt(ctx context.Context, attemptID int64, score, total int) error {
-	res, err := db.ExecContext(ctx, db.Rebind(sqlFinishAttempt), db.Now().UTC(), score, total, attemptID)
+const sqlRecordAnswer = `INSERT INTO quiz_answers (attempt_id, question_id, topic, chosen, correct, answered_at)
+VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (attempt_id, question_id) DO NOTHING`
+
+// On PostgreSQL the last answer and the score are one statement, so one
+// round trip and one commit: the answer is inserted by the CTE whether or
+// not the update finds the attempt unfinished.
+const sqlAnswerAndFinish = `WITH answered AS (` + sqlRecordAnswer + `)
+` + sqlFinishAttempt
+
+// Answer is one answer to a question of an attempt: Chosen is the index of
+// the option in the content pack.
+type Answer struct {
+	Attempt  int64
+	Question string
+	Topic    string
+	Chosen   int
+	Correct  bool
+}
+
+// QuizEnd is how an attempt ends: its last answer, if not recorded yet,
+// its score, and the topic's completion when the score completes it.
+type QuizEnd struct {
+	Attempt      int64
+	Last         *Answer // nil: every answer is recorded already
+	Right, Total int
+	Completion   *TopicCompletion // nil: the score completes no topic
+}
+
+// EndAttempt records the last answer of an attempt with its score and, when
+// e.Completion is set, the topic's completion (CompleteTopic), all committed
+// together: she sees her feedback only once they are durable, and an answer
+// is never stored without the score it ends. On PostgreSQL the answer and
+// the score are one statement; a transaction is begun only for a
+// completion (or, on SQLite, for the two statements). It reports whether
+// this call recorded the completion. Ending an attempt again changes
+// nothing; an unknown attempt is ErrNotFound.
+func (db *DB) EndAttempt(ctx context.Context, e QuizEnd) (bool, error) {
+	if e.Completion == nil && (e.Last == nil || db.Dialect == Postgres) {
+		if err := db.endAttempt(ctx, db, e); err != nil {
+			return false, fmt.Errorf("store: end attempt: %w", err)
+		}
+		return false, nil
+	}
+	var fresh bool
+	err := db.Tx(ctx, func(tx *Tx) (err error) {
+		if err := db.endAttempt(ctx, tx, e); err != nil {
+			return err
+		}
+		if e.Completion != nil {
+			fresh, err = db.completeTopic(ctx, tx, *e.Completion)
+		}
+		return err
+	})
 	if err != nil {
-		return fmt.Errorf("store: finish attempt: %w", err)
+		return false, fmt.Errorf("store: end attempt: %w", err)
+	}
+	return fresh, nil
+}
+
+// endAttempt writes e's answer and score with q, a transaction when they
+// are two statements (SQLite).
+func (db *DB) endAttempt(ctx context.Context, q sqlx.ExtContext, e QuizEnd) error {
+	now := db.Now().UTC()
+	finish := []any{now, e.Right, e.Total, e.Attempt}
+	stmt := sqlFinishAttempt
+	if a := e.Last; a != nil {
+		answer := []any{a.Attempt, a.Question, a.Topic, a.Chosen, a.Correct, now}
+		if db.Dialect == Postgres {
+			stmt, finish = sqlAnswerAndFinish, append(answer, finish...)
+		} else if _, err := q.ExecContext(ctx, db.Rebind(sqlRecordAnswer), answer...); err != nil {
+			return err
+		}
+	}
+	res, err := q.ExecContext(ctx, db.Rebind(stmt), finish...)
+	if err != nil {
+		return err
 	}
 	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("store: finish attempt: %w", err)
-	}
-	if n > 0 {
-		return nil
+	if err != nil || n > 0 {
+		return err
 	}
 	var exists int
-	if err := db.GetContext(ctx, &exists, db.Rebind(`SELECT COUNT(*) FROM quiz_attempts WHERE id = ?`), attemptID); err != nil {
-		return fmt.Errorf("store: finish attempt: %w", err)
+	if err := sqlx.GetContext(ctx, q, &exists, db.Rebind(`SELECT COUNT(*) FROM quiz_attempts WHERE id = ?`), e.Attempt); err != nil {
+		return err
 	}
 	if exists == 0 {
-		return fmt.Errorf("store: finish attempt %d: %w", attemptID, ErrNotFound)
+		return fmt.Errorf("attempt %d: %w", e.Attempt, ErrNotFound)
 	}
 	return nil
+}
+
+// FinishAttempt records the score of an attempt whose answers are all
+// recorded: EndAttempt without a last answer or a completion.
+func (db *DB) FinishAttempt(ctx context.Context, attemptID int64, score, total int) error {
+	_, err := db.EndAttempt(ctx, QuizEnd{Attempt: attemptID, Right: score, Total: total})
+	return err
 }
 
 // Score is a quiz score: right answers out of questions. Its fields are

@@ -145,3 +145,59 @@ func TestFinishAttemptOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestEndAttemptCommitsTogether: the last answer, the score and the
+// topic's completion are committed together (the feedback screen waits for
+// them): a completion that fails leaves neither the answer nor the score,
+// and ending again changes nothing.
+func TestEndAttemptCommitsTogether(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		id := nurse(t, db, "+254711000801")
+		att, err := db.StartAttempt(ctx, id, store.FormPractice, "stock", 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.RecordAnswer(ctx, att, "q1", "stock", 0, true); err != nil {
+			t.Fatal(err)
+		}
+		last := &store.Answer{Attempt: att, Question: "q2", Topic: "stock", Chosen: 1, Correct: true}
+		answers := func() int {
+			var n int
+			if err := db.GetContext(ctx, &n, db.Rebind(`SELECT COUNT(*) FROM quiz_answers WHERE attempt_id = ?`), att); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		bad := &store.TopicCompletion{WorkerID: id + 1000, Topic: "stock", Code: "ABCD2345", At: db.Now(), SMS: "Well done"}
+		if _, err := db.EndAttempt(ctx, store.QuizEnd{Attempt: att, Last: last, Right: 2, Total: 2, Completion: bad}); err == nil {
+			t.Fatal("EndAttempt with the completion of an unknown nurse = nil, want an error")
+		}
+		if r, err := db.QuizResults(ctx, id); err != nil || len(r.Practice) != 0 || answers() != 1 {
+			t.Errorf("after a failed end: practice %v, %v, %d answers; want no score and the first answer only", r.Practice, err, answers())
+		}
+		done := &store.TopicCompletion{WorkerID: id, Topic: "stock", Code: "ABCD2345", At: db.Now(), SMS: "Well done"}
+		fresh, err := db.EndAttempt(ctx, store.QuizEnd{Attempt: att, Last: last, Right: 2, Total: 2, Completion: done})
+		if err != nil || !fresh {
+			t.Fatalf("EndAttempt = %v, %v, want the completion recorded", fresh, err)
+		}
+		again := &store.Answer{Attempt: att, Question: "q2", Topic: "stock", Chosen: 0, Correct: false}
+		if fresh, err := db.EndAttempt(ctx, store.QuizEnd{Attempt: att, Last: again, Right: 1, Total: 2, Completion: done}); err != nil || fresh {
+			t.Errorf("EndAttempt again = %v, %v, want nothing recorded", fresh, err)
+		}
+		want := store.TopicQuiz{Attempts: 1, Best: store.Score{Right: 2, Total: 2}, All: store.Score{Right: 2, Total: 2}}
+		if r, err := db.QuizResults(ctx, id); err != nil || r.Practice["stock"] != want || answers() != 2 {
+			t.Errorf("after ending twice: %v, %v, %d answers; want %v and 2 answers", r.Practice, err, answers(), want)
+		}
+		var chosen, sms int
+		if err := db.GetContext(ctx, &chosen, db.Rebind(`SELECT chosen FROM quiz_answers WHERE attempt_id = ? AND question_id = 'q2'`), att); err != nil || chosen != 1 {
+			t.Errorf("the last answer = %d, %v, want the first (1)", chosen, err)
+		}
+		if err := db.GetContext(ctx, &sms, db.Rebind(`SELECT COUNT(*) FROM outbox WHERE worker_id = ?`), id); err != nil || sms != 1 {
+			t.Errorf("SMS queued = %d, %v, want 1", sms, err)
+		}
+		if _, err := db.EndAttempt(ctx, store.QuizEnd{Attempt: 9999, Right: 1, Total: 1}); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("EndAttempt(unknown) = %v, want ErrNotFound", err)
+		}
+	})
+}

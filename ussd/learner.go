@@ -33,6 +33,14 @@ func learnerOf(c *Ctx) (*learner, error) {
 	return l, nil
 }
 
+// complete notes that she completed topic.
+func (l *learner) complete(topic string) {
+	if l.Completed == nil {
+		l.Completed = map[string]bool{}
+	}
+	l.Completed[topic] = true
+}
+
 // keepLearner writes l back into the session.
 func keepLearner(c *Ctx, l *learner) { c.S.Learning = learningOf(c.Pack(), c.packPrint(), l) }
 

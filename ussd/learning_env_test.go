@@ -85,11 +85,11 @@ func (s *countingStore) RecordAnswer(ctx context.Context, attempt int64, q, topi
 	return s.Store.RecordAnswer(ctx, attempt, q, topic, chosen, correct)
 }
 
-func (s *countingStore) FinishAttempt(ctx context.Context, attempt int64, score, total int) error {
+func (s *countingStore) EndAttempt(ctx context.Context, e store.QuizEnd) (bool, error) {
 	if err := s.hit(); err != nil {
-		return err
+		return false, err
 	}
-	return s.Store.FinishAttempt(ctx, attempt, score, total)
+	return s.Store.EndAttempt(ctx, e)
 }
 
 func (s *countingStore) AssessmentAttempt(ctx context.Context, id int64, form string) (store.Attempt, error) {

@@ -18,7 +18,8 @@ import (
 // TestLearningHopCost counts the SQL of the lesson and quiz hops (their
 // Redis cost is every hop's, counted by TestHopCost): the learner is read
 // once per session, turning pages costs none (they are written behind), and
-// only answers are written in the hop.
+// only answers are written in the hop: the last with the quiz's score, in
+// one statement on PostgreSQL.
 func TestLearningHopCost(t *testing.T) {
 	e := newTestEnv(t, false)
 	const p = "+254700000015"
@@ -40,6 +41,14 @@ func TestLearningHopCost(t *testing.T) {
 		{"a practice quiz starts with her misses in one call", "1*2*1*1*0*1*00*4*00*2*1", 1},
 		{"an answer is written", "1*2*1*1*0*1*00*4*00*2*1*1", 1},
 		{"its explanation's Next", "1*2*1*1*0*1*00*4*00*2*1*1*1", 0},
+		{"the second answer", "1*2*1*1*0*1*00*4*00*2*1*1*1*1", 1},
+		{"Next", "1*2*1*1*0*1*00*4*00*2*1*1*1*1*1", 0},
+		{"the third answer", "1*2*1*1*0*1*00*4*00*2*1*1*1*1*1*1", 1},
+		{"Next", "1*2*1*1*0*1*00*4*00*2*1*1*1*1*1*1*1", 0},
+		{"the fourth answer", "1*2*1*1*0*1*00*4*00*2*1*1*1*1*1*1*1*1", 1},
+		{"Next", "1*2*1*1*0*1*00*4*00*2*1*1*1*1*1*1*1*1*1", 0},
+		{"the last answer is written with the score", "1*2*1*1*0*1*00*4*00*2*1*1*1*1*1*1*1*1*1*1", 1},
+		{"the score was written with the last answer", "1*2*1*1*0*1*00*4*00*2*1*1*1*1*1*1*1*1*1*1*1", 0},
 	}
 	for _, hop := range hops {
 		before := e.st.calls.Load()

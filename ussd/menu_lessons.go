@@ -26,7 +26,7 @@ type learningStore interface {
 	StartPractice(ctx context.Context, workerID int64, topic string, seed int64) (int64, []string, error)
 	StartAttempt(ctx context.Context, workerID int64, form, topic string, seed int64) (int64, error)
 	RecordAnswer(ctx context.Context, attemptID int64, questionID, topic string, chosen int, correct bool) error
-	FinishAttempt(ctx context.Context, attemptID int64, score, total int) error
+	EndAttempt(ctx context.Context, e store.QuizEnd) (bool, error)
 	AssessmentAttempt(ctx context.Context, workerID int64, form string) (store.Attempt, error)
 	AssessmentBlocker(ctx context.Context, workerID int64, form string) (string, error)
 	OpenAssessments(ctx context.Context, now time.Time) ([]store.Window, error)
@@ -195,25 +195,33 @@ func reachPage(c *Ctx, ls lessons.Lesson, page int, mv Move) (Move, error) {
 // says she just did; the store issues her certificate and queues its SMS
 // once, and reports whether this call recorded it.
 func completeTopic(c *Ctx, l *learner, topic string) (bool, error) {
+	tc, err := completion(c, l, topic)
+	if tc == nil || err != nil {
+		return false, err
+	}
+	fresh, err := storeOf[learningStore](c).CompleteTopic(c, *tc)
+	if err != nil {
+		return false, err
+	}
+	l.complete(topic)
+	return fresh, nil
+}
+
+// completion returns the completion of topic to record when
+// Pack.NewlyComplete says she just completed it (her certificate and its
+// SMS), nil when she did not.
+func completion(c *Ctx, l *learner, topic string) (*store.TopicCompletion, error) {
 	if !c.Pack().NewlyComplete(l.Learner, topic) {
-		return false, nil
+		return nil, nil
 	}
 	t, _ := c.Pack().Topic(topic)
 	code, err := store.NewCertificateCode()
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	at := c.Now()
-	fresh, err := storeOf[learningStore](c).CompleteTopic(c, store.TopicCompletion{WorkerID: c.S.Nurse.ID, Topic: topic, Code: code, At: at,
-		SMS: c.Pack().Certificate(t, c.Lang(), c.S.Nurse.Name, at.In(c.zone()).Format("2006-01-02"), code)})
-	if err != nil {
-		return false, err
-	}
-	if l.Completed == nil {
-		l.Completed = map[string]bool{}
-	}
-	l.Completed[topic] = true
-	return fresh, nil
+	return &store.TopicCompletion{WorkerID: c.S.Nurse.ID, Topic: topic, Code: code, At: at,
+		SMS: c.Pack().Certificate(t, c.Lang(), c.S.Nurse.Name, at.In(c.zone()).Format("2006-01-02"), code)}, nil
 }
 
 // lessonAt returns the lesson and screen of the current frame; a screen

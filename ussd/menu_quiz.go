@@ -166,8 +166,7 @@ func startAssessment(c *Ctx, form lessons.Form) (Move, error) {
 	if n := q.next(); n < len(q.Chosen) {
 		return Go(Frame{State: StQuizQuestion, N: n}), nil
 	}
-	notice, err := finishQuiz(c)
-	return Go(Frame{State: StQuizScore}).Say(notice), err
+	return Go(Frame{State: StQuizScore}), finishQuiz(c, nil)
 }
 
 func showQuestion(c *Ctx) (Screen, error) {
@@ -202,14 +201,23 @@ func questionInput(c *Ctx, in string) (Move, error) {
 	if !ok {
 		return c.Invalid(), nil
 	}
-	if err := storeOf[learningStore](c).RecordAnswer(c, q.Attempt, x.ID, x.Topic, chosen, chosen == x.Answer()); err != nil {
+	a := store.Answer{Attempt: q.Attempt, Question: x.ID, Topic: x.Topic, Chosen: chosen, Correct: chosen == x.Answer()}
+	was := q.Chosen[n]
+	q.Chosen[n] = chosen
+	if q.next() < len(q.Chosen) {
+		err := storeOf[learningStore](c).RecordAnswer(c, a.Attempt, a.Question, a.Topic, a.Chosen, a.Correct)
+		if err != nil {
+			q.Chosen[n] = was
+			return Move{}, err
+		}
+	} else if err := finishQuiz(c, &a); err != nil {
+		q.Chosen[n] = was
 		return Move{}, err
 	}
-	q.Chosen[n] = chosen
 	if q.Form == lessons.Practice {
 		return Replace(Frame{State: StQuizExplain, N: n}), nil
 	}
-	return nextQuestion(c, n)
+	return nextQuestion(c, n), nil
 }
 
 func showExplain(c *Ctx) (Screen, error) {
@@ -225,45 +233,61 @@ func explainInput(c *Ctx, in string) (Move, error) {
 	if in != "1" || !ok {
 		return c.Invalid(), nil
 	}
-	return nextQuestion(c, n)
+	return nextQuestion(c, n), nil
 }
 
-func nextQuestion(c *Ctx, n int) (Move, error) {
-	if n+1 < len(c.S.Quiz.Chosen) {
-		return Replace(Frame{State: StQuizQuestion, N: n + 1}), nil
-	}
-	notice, err := finishQuiz(c)
-	return Replace(Frame{State: StQuizScore}).Say(notice), err
-}
-
-// finishQuiz records the score of Work.Quiz, notes it in the learner and,
-// for practice, records the topic's completion when the score completes
-// it, which it returns a notice of.
-func finishQuiz(c *Ctx) (string, error) {
+// nextQuestion moves on from question n: to the next question, to one left
+// without an answer, or to the score (the quiz was finished by its last
+// answer, finishQuiz), saying that it completed the topic when it did.
+func nextQuestion(c *Ctx, n int) Move {
 	q := c.S.Quiz
-	r := lessons.Score(q.questions(c.Pack()), q.Chosen)
-	if err := storeOf[learningStore](c).FinishAttempt(c, q.Attempt, r.Right, r.Total); err != nil {
-		return "", err
+	if n+1 < len(q.Chosen) {
+		return Replace(Frame{State: StQuizQuestion, N: n + 1})
 	}
-	l, err := learnerOf(c)
-	if err != nil {
-		return "", err
+	if next := q.next(); next < len(q.Chosen) {
+		return Replace(Frame{State: StQuizQuestion, N: next})
 	}
 	notice := ""
+	if t, won := c.Pack().Topic(c.S.Won); won && q.Form == lessons.Practice {
+		notice = c.Say("quiz.topic_won", "topic", t.Title.In(c.Lang()))
+	}
+	c.S.Won = ""
+	return Replace(Frame{State: StQuizScore}).Say(notice)
+}
+
+// finishQuiz records the score of Work.Quiz with its last answer (nil when
+// every answer is recorded) and, for practice, the topic's completion when
+// the score completes it, in one commit (store.EndAttempt); notes the score
+// in the learner; and keeps the topic won in Work.Won for the score screen.
+func finishQuiz(c *Ctx, last *store.Answer) error {
+	q := c.S.Quiz
+	r := lessons.Score(q.questions(c.Pack()), q.Chosen)
+	l, err := learnerOf(c)
+	if err != nil {
+		return err
+	}
+	end := store.QuizEnd{Attempt: q.Attempt, Last: last, Right: r.Right, Total: r.Total}
 	if q.Form == lessons.Practice {
 		l.Scored(q.Topic, r)
-		won, err := completeTopic(c, l, q.Topic)
+		end.Completion, err = completion(c, l, q.Topic)
 		if err != nil {
-			return "", err
-		}
-		if t, _ := c.Pack().Topic(q.Topic); won {
-			notice = c.Say("quiz.topic_won", "topic", t.Title.In(c.Lang()))
+			return err
 		}
 	} else {
 		l.Assessed[q.Form] = r
 	}
+	won, err := storeOf[learningStore](c).EndAttempt(c, end)
+	if err != nil {
+		return err
+	}
+	if end.Completion != nil {
+		l.complete(q.Topic)
+	}
+	if won {
+		c.S.Won = q.Topic
+	}
 	keepLearner(c, l)
-	return notice, nil
+	return nil
 }
 
 func showScore(c *Ctx) (Screen, error) {

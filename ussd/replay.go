@@ -136,4 +136,4 @@ func (dryStore) StartPractice(context.Context, int64, string, int64) (int64, []s
 func (dryStore) RecordAnswer(context.Context, int64, string, string, int, bool) error {
 	return errDryRun
 }
-func (dryStore) FinishAttempt(context.Context, int64, int, int) error { return errDryRun }
+func (dryStore) EndAttempt(context.Context, store.QuizEnd) (bool, error) { return false, errDryRun }

@@ -51,8 +51,9 @@ type Work struct {
 	Visit    *VisitDraft    // menu_visit.go: the visit being scheduled or logged
 	Question *QuestionDraft // menu_ask.go: the question being typed
 	Reg      *RegDraft      // menu_register.go: the registration being typed
-	// Won is the topic that the lesson just finished completed, said when
-	// she leaves its key point (menu_lessons.go).
+	// Won is the topic that the lesson or practice quiz just finished
+	// completed, said when she leaves its key point (menu_lessons.go) or
+	// the explanation of the quiz's last answer (menu_quiz.go).
 	Won string
 }
 
