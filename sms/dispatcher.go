@@ -9,11 +9,13 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/time/rate"
 
+	"github.com/chanjo-health/chanjo/lessons"
 	"github.com/chanjo-health/chanjo/sms/africastalking"
 	"github.com/chanjo-health/chanjo/store"
 )
@@ -93,6 +95,9 @@ type Dispatcher struct {
 	// aid) while its number is in a USSD session: an SMS arriving on a
 	// basic phone ends the session (issue 19). Broadcasts go as they are.
 	Sessions Sessions
+	// Pack words the digests of group messages (peer.Digest); nil is the
+	// embedded pack.
+	Pack *lessons.Pack
 	// Now is the clock of quiet hours and retry times; tests replace it.
 	Now     func() time.Time
 	Log     *slog.Logger
@@ -230,8 +235,13 @@ func (d *Dispatcher) Once(ctx context.Context) (int, error) {
 	if live, err = d.hold(ctx, live); err != nil {
 		return len(l.Msgs), err
 	}
+	held := len(live)
+	live, riders, err := d.digest(ctx, live)
+	if err != nil {
+		return len(l.Msgs), err
+	}
 	countSegments(live)
-	done := len(l.Msgs) - len(live)
+	done := len(l.Msgs) - held
 	var limitErr error
 	for _, g := range groups(live, d.cfg.Batch, d.Burst(), d.Limiter != nil) {
 		if d.Limiter != nil {
@@ -261,14 +271,15 @@ func (d *Dispatcher) Once(ctx context.Context) (int, error) {
 			rs[i].Segments = g[i].Segments
 		}
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		err := d.db.Finish(fctx, d.Instance, rs)
+		rode := ridersResults(rs, riders)
+		err := d.db.Finish(fctx, d.Instance, append(slices.Clip(rs), rode...))
 		cancel()
 		if err != nil {
 			return len(l.Msgs), fmt.Errorf("sms: dispatch: %w", err)
 		}
 		d.count(g, rs)
 		d.optOut(ctx, g, rs)
-		done += len(g)
+		done += len(g) + len(rode)
 	}
 	if done < len(l.Msgs) {
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)

@@ -260,3 +260,28 @@ func (db *DB) SetGroupRelay(ctx context.Context, sc Scope, userID, groupID int64
 		return db.Audit(ctx, tx, userID, "group.relay", fmt.Sprintf("group:%d", groupID), relay)
 	})
 }
+
+// LanguagesByPhone returns the language of each worker with one of the
+// numbers: the dispatcher words a digest of group messages in it. A number
+// that is no worker's is missing.
+func (db *DB) LanguagesByPhone(ctx context.Context, phones []string) (map[string]string, error) {
+	out := make(map[string]string, len(phones))
+	if len(phones) == 0 {
+		return out, nil
+	}
+	q, args, err := db.in(`SELECT phone, language FROM workers WHERE phone IN (?)`, phones)
+	if err != nil {
+		return nil, fmt.Errorf("store: languages by phone: %w", err)
+	}
+	var rows []struct {
+		Phone    string `db:"phone"`
+		Language string `db:"language"`
+	}
+	if err := db.SelectContext(ctx, &rows, q, args...); err != nil {
+		return nil, fmt.Errorf("store: languages by phone: %w", err)
+	}
+	for _, r := range rows {
+		out[r.Phone] = r.Language
+	}
+	return out, nil
+}

@@ -53,7 +53,7 @@ func smsSender(cfg Config) sms.Sender {
 func (a *app) dispatcher(out io.Writer) *sms.Dispatcher {
 	sender := smsSender(a.cfg)
 	d := sms.NewDispatcher(a.db, sender, smsConfig(a.cfg))
-	d.Log, d.Metrics, d.Sessions = a.log, a.smsMetrics, a.sessions()
+	d.Log, d.Metrics, d.Sessions, d.Pack = a.log, a.smsMetrics, a.sessions(), a.pack
 	d.Instance = a.process
 	if a.cfg.SMSRate > 0 && !a.kv.Embedded {
 		// SMS_RATE is the account's: every instance takes from one bucket
