@@ -111,7 +111,7 @@ func (s *Service) AnswerTx(ctx context.Context, tx *store.Tx, id, mentorID int64
 		key = fmt.Sprintf("q:%d:correction:%s", q.ID, correction)
 	}
 	_, err = s.db.Enqueue(ctx, tx, store.Outgoing{DedupeKey: key, Kind: store.KindReply, Phone: q.Phone, WorkerID: q.WorkerID,
-		Body: s.answerSMS(q)})
+		Body: s.answerSMS(q), HerChannel: true})
 	return q, err
 }
 
@@ -137,7 +137,7 @@ func (s *Service) AnswerAsStaffTx(ctx context.Context, tx *store.Tx, sc store.Sc
 		return q, err
 	}
 	_, err = s.db.Enqueue(ctx, tx, store.Outgoing{DedupeKey: fmt.Sprintf("q:%d:answer", q.ID), Kind: store.KindReply,
-		Phone: q.Phone, WorkerID: q.WorkerID, Body: s.answerSMS(q)})
+		Phone: q.Phone, WorkerID: q.WorkerID, Body: s.answerSMS(q), HerChannel: true})
 	return q, err
 }
 

@@ -78,9 +78,15 @@ type Outgoing struct {
 	// NotBefore is the earliest send time; zero means now.
 	NotBefore time.Time
 	// Channel is ChannelSMS or ChannelWhatsApp; "" lets Enqueue choose:
-	// nudges and broadcasts to a worker go on her channel (WorkerChannel),
-	// everything else by SMS, where the message it answers came from.
+	// nudges, broadcasts and replies to her channel (HerChannel) to a
+	// worker go on her channel (WorkerChannel), everything else by SMS,
+	// where the message it answers came from.
 	Channel string
+	// HerChannel sends a reply on her channel, as a nudge goes: it answers
+	// no message of this moment but something she asked for earlier or
+	// elsewhere (a mentor's or the helpdesk's answer to her question, a job
+	// aid), which she reads where she chose to get them.
+	HerChannel bool
 	// GroupMessageID is the peer group message this is a copy of; 0 none.
 	GroupMessageID int64
 }
@@ -192,7 +198,7 @@ FROM workers w LEFT JOIN facilities f ON f.id = w.facility_id WHERE w.id IN (?)`
 		}
 		if m.Channel == "" {
 			msgs[i].Channel = ChannelSMS
-			if (m.Kind == KindNudge || m.Kind == KindBroadcast) && r.Channel == ChannelWhatsApp {
+			if (m.Kind == KindNudge || m.Kind == KindBroadcast || m.HerChannel) && r.Channel == ChannelWhatsApp {
 				msgs[i].Channel = ChannelWhatsApp
 			}
 		}

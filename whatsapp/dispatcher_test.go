@@ -32,6 +32,7 @@ type sendRig struct {
 var testTemplates = map[string]lessons.WhatsAppTemplate{
 	"nudge": {Name: "chanjo_nudge", Language: lessons.Text{"en": "en", "sw": "sw"}},
 	"group": {Name: "chanjo_group_message", Language: lessons.Text{"en": "en", "sw": "sw"}},
+	"reply": {Name: "chanjo_answer", Language: lessons.Text{"en": "en", "sw": "sw"}},
 }
 
 func newSendRig(t *testing.T, db *store.DB, token string) *sendRig {
@@ -39,7 +40,7 @@ func newSendRig(t *testing.T, db *store.DB, token string) *sendRig {
 	app := httptest.NewServer(r.hooks.router)
 	t.Cleanup(app.Close)
 	r.fake = fakegraph.New(fakegraph.Config{PhoneNumberID: "PNID", Token: "T", AppSecret: testSecret,
-		WebhookURL: app.URL + "/whatsapp", Templates: []string{"chanjo_nudge/en", "chanjo_nudge/sw", "chanjo_group_message/en"}})
+		WebhookURL: app.URL + "/whatsapp", Templates: []string{"chanjo_nudge/en", "chanjo_nudge/sw", "chanjo_group_message/en", "chanjo_answer/en"}})
 	t.Cleanup(r.fake.Close)
 	r.fake.SetClock(r.clock)
 	db.Now = r.clock
