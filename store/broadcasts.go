@@ -94,29 +94,33 @@ const MaxUnconfirmedSegments = 3
 // MaxBroadcastSegments bounds a broadcast's body even when confirmed.
 const MaxBroadcastSegments = 10
 
-// where returns the condition selecting the audience's live recipients
-// inside the scope (from workers w LEFT JOIN facilities f), and its binds:
-// active workers whose number has not opted out.
-func (a Audience) where(sc Scope) (string, []any) {
-	cond, args := sc.clause("f.sub_county")
-	conds := []string{cond, "w.status = 'active'", "NOT w.opted_out",
-		"NOT EXISTS (SELECT 1 FROM sms_optouts o WHERE o.phone = w.phone)"}
-	in := func(expr string, vals []string) {
-		if len(vals) == 0 {
-			return
-		}
-		list, vs := binds(vals)
-		conds = append(conds, fmt.Sprintf(expr, list))
-		args = append(args, vs...)
-	}
-	in("f.sub_county IN (%s)", a.SubCounties)
-	in("f.code IN (%s)", a.Facilities)
-	in("w.role IN (%s)", a.Roles)
-	in("EXISTS (SELECT 1 FROM group_members gm JOIN groups g ON g.id = gm.group_id WHERE gm.worker_id = w.id AND g.name IN (%s))", a.Groups)
-	return strings.Join(conds, " AND "), args
-}
+// sqlAudience selects the audience's live recipients inside the scope:
+// active workers whose number has not opted out, of the sub-counties, the
+// facilities, the roles and the groups the audience names (a list it leaves
+// empty keeps everyone). Audience.binds gives its binds.
+const sqlAudience = ` FROM workers w LEFT JOIN facilities f ON f.id = w.facility_id
+WHERE (? OR f.sub_county IN (?))
+  AND w.status = 'active' AND NOT w.opted_out AND NOT EXISTS (SELECT 1 FROM sms_optouts o WHERE o.phone = w.phone)
+  AND (? OR f.sub_county IN (?))
+  AND (? OR f.code IN (?))
+  AND (? OR w.role IN (?))
+  AND (? OR EXISTS (SELECT 1 FROM group_members gm JOIN groups g ON g.id = gm.group_id WHERE gm.worker_id = w.id AND g.name IN (?)))`
 
-const sqlAudienceFrom = ` FROM workers w LEFT JOIN facilities f ON f.id = w.facility_id WHERE `
+const (
+	sqlAudienceCount      = `SELECT COUNT(*)` + sqlAudience
+	sqlAudienceRecipients = `SELECT w.id, w.phone, COALESCE(f.sub_county, '') AS sub_county` + sqlAudience + ` ORDER BY w.id`
+)
+
+// binds returns the binds of sqlAudience for the audience inside the scope.
+func (a Audience) binds(sc Scope) []any {
+	admin, subCounties := sc.inArgs()
+	args := []any{admin, subCounties}
+	for _, list := range [][]string{a.SubCounties, a.Facilities, a.Roles, a.Groups} {
+		every, vals := optionalIn(list)
+		args = append(args, every, vals)
+	}
+	return args
+}
 
 // checkAudience refuses an audience naming what the scope does not hold or
 // what does not exist, so that a typo is an error rather than zero recipients.
@@ -131,25 +135,28 @@ func (db *DB) checkAudience(ctx context.Context, q sqlx.QueryerContext, sc Scope
 			return &InputError{"audience.sub_counties", s + " is not one of your sub-counties"}
 		}
 	}
-	cond, args := sc.clause("sub_county")
-	if err := db.checkNames(ctx, q, a.Facilities, "facilities", "facility", `SELECT code FROM facilities WHERE `+cond+` AND code`, args); err != nil {
+	admin, subCounties := sc.inArgs()
+	if err := db.checkNames(ctx, q, a.Facilities, "facilities", "facility", sqlScopeFacilityCodes, admin, subCounties, a.Facilities); err != nil {
 		return err
 	}
-	return db.checkNames(ctx, q, a.Groups, "groups", "group", `SELECT name FROM groups WHERE name`, nil)
+	return db.checkNames(ctx, q, a.Groups, "groups", "group", sqlGroupNames, a.Groups)
 }
 
+// The names an audience may give: the codes of the scope's facilities and
+// the groups' names, each of the listed.
+const (
+	sqlScopeFacilityCodes = `SELECT code FROM facilities WHERE (? OR sub_county IN (?)) AND code IN (?)`
+	sqlGroupNames         = `SELECT name FROM groups WHERE name IN (?)`
+)
+
 // checkNames returns an *InputError for the first of want that query, a
-// SELECT of names ending in the column to match, does not return.
-func (db *DB) checkNames(ctx context.Context, q sqlx.QueryerContext, want []string, field, noun, query string, args []any) error {
+// SELECT of the names among want (with its binds args), does not return.
+func (db *DB) checkNames(ctx context.Context, q sqlx.QueryerContext, want []string, field, noun, query string, args ...any) error {
 	if len(want) == 0 {
 		return nil
 	}
-	query, args, err := db.in(query+" IN (?)", append(args, want)...)
-	if err != nil {
-		return err
-	}
 	var have []string
-	if err := sqlx.SelectContext(ctx, q, &have, query, args...); err != nil {
+	if err := db.inSelect(ctx, q, &have, query, args...); err != nil {
 		return err
 	}
 	for _, v := range want {
@@ -212,8 +219,7 @@ func previewBroadcast(ctx context.Context, db *DB, q sqlx.QueryerContext, sc Sco
 	}
 	text := BroadcastText(body)
 	p := Preview{Text: text, Size: gsm.Segments(text)}
-	cond, args := a.where(sc)
-	if err := sqlx.GetContext(ctx, q, &p.Recipients, db.Rebind(`SELECT COUNT(*)`+sqlAudienceFrom+cond), args...); err != nil {
+	if err := db.inGet(ctx, q, &p.Recipients, sqlAudienceCount, a.binds(sc)...); err != nil {
 		return Preview{}, fmt.Errorf("store: preview broadcast: %w", err)
 	}
 	return p, nil
@@ -287,9 +293,8 @@ func (db *DB) createBroadcast(ctx context.Context, tx *Tx, sc Scope, userID int6
 	if err := db.checkAudience(ctx, tx, sc, nb.Audience); err != nil {
 		return 0, fmt.Errorf("store: create broadcast: %w", err)
 	}
-	cond, args := nb.Audience.where(sc)
 	var rs []recipient
-	if err := tx.SelectContext(ctx, &rs, db.Rebind(`SELECT w.id, w.phone, COALESCE(f.sub_county, '') AS sub_county`+sqlAudienceFrom+cond+` ORDER BY w.id`), args...); err != nil {
+	if err := db.inSelect(ctx, tx, &rs, sqlAudienceRecipients, nb.Audience.binds(sc)...); err != nil {
 		return 0, fmt.Errorf("store: create broadcast: %w", err)
 	}
 	if len(rs) == 0 {

@@ -39,24 +39,26 @@ type SMSMonth struct {
 }
 
 // sqlDashboardWorkers counts the workers who dialled since ? and those
-// pending, in one pass over the scope's workers (continued by the scope's
-// condition): at national size each pass reads 100,000 rows.
+// pending, in one pass over the scope's workers: at national size each
+// pass reads 100,000 rows.
 const sqlDashboardWorkers = `SELECT COALESCE(SUM(CASE WHEN w.last_dial_at >= ? THEN 1 ELSE 0 END), 0) AS active,
     COALESCE(SUM(CASE WHEN w.status = 'pending' THEN 1 ELSE 0 END), 0) AS pending
-FROM workers w LEFT JOIN facilities f ON f.id = w.facility_id WHERE `
+FROM workers w LEFT JOIN facilities f ON f.id = w.facility_id WHERE (? OR f.sub_county IN (?))`
 
 // Dashboard counts, inside the scope, the week up to now and the month from
 // monthStart (the caller's local month, in UTC).
 func (db *DB) Dashboard(ctx context.Context, sc Scope, monthStart time.Time) (Dashboard, error) {
 	var d Dashboard
-	where, args := sc.clause("f.sub_county")
+	if sc.none() {
+		return d, nil
+	}
+	admin, subCounties := sc.inArgs()
 	var w struct {
 		Active  int `db:"active"`
 		Pending int `db:"pending"`
 	}
-	query := sqlDashboardWorkers + where
 	weekAgo := db.Now().Add(-7 * 24 * time.Hour)
-	if err := db.GetContext(ctx, &w, db.Rebind(query), append([]any{weekAgo}, args...)...); err != nil {
+	if err := db.inGet(ctx, db, &w, sqlDashboardWorkers, weekAgo, admin, subCounties); err != nil {
 		return Dashboard{}, fmt.Errorf("store: dashboard: %w", err)
 	}
 	d.ActiveThisWeek, d.Pending = w.Active, w.Pending
@@ -69,23 +71,23 @@ func (db *DB) Dashboard(ctx context.Context, sc Scope, monthStart time.Time) (Da
 }
 
 // sqlLearningCounts sums the learning counters (learning_counts, and the
-// changes not yet folded) by topic inside the scope (%s).
+// changes not yet folded) by topic inside the scope.
 const sqlLearningCounts = `SELECT topic, SUM(lessons) AS lessons, SUM(quizzes) AS attempts, SUM(score) AS score, SUM(total) AS total
 FROM (SELECT sub_county, topic, lessons, quizzes, score, total FROM learning_counts
       UNION ALL SELECT sub_county, topic, lessons, quizzes, score, total FROM learning_count_deltas) c
-WHERE %s GROUP BY topic ORDER BY topic`
+WHERE (? OR sub_county IN (?)) GROUP BY topic ORDER BY topic`
 
 // learningCounts returns the lessons completed and the practice quizzes'
 // scores by topic of the workers inside the scope, from the counters the
 // learning tables' triggers keep (migration 0043): counting the rows
 // themselves took most of an admin's dashboard at national size.
 func (db *DB) learningCounts(ctx context.Context, sc Scope) (int, []TopicScore, error) {
-	where, args := sc.clause("sub_county")
+	admin, subCounties := sc.inArgs()
 	var rows []struct {
 		TopicScore
 		Lessons int `db:"lessons"`
 	}
-	if err := db.SelectContext(ctx, &rows, db.Rebind(fmt.Sprintf(sqlLearningCounts, where)), args...); err != nil {
+	if err := db.inSelect(ctx, db, &rows, sqlLearningCounts, admin, subCounties); err != nil {
 		return 0, nil, fmt.Errorf("store: dashboard learning: %w", err)
 	}
 	lessons, quiz := 0, []TopicScore(nil)
@@ -99,7 +101,7 @@ func (db *DB) learningCounts(ctx context.Context, sc Scope) (int, []TopicScore, 
 }
 
 // sqlSMSDays sums the SMS counters (sms_daily, and the changes not yet
-// folded) of the UTC days from the first ? on, inside the scope (%s).
+// folded) of the UTC days from the first ? on, inside the scope.
 const sqlSMSDays = `SELECT
     COALESCE(SUM(CASE WHEN status = 'queued' THEN n ELSE 0 END), 0) AS queued,
     COALESCE(SUM(CASE WHEN sent THEN n ELSE 0 END), 0) AS sent,
@@ -108,17 +110,17 @@ const sqlSMSDays = `SELECT
     COALESCE(SUM(cost), 0) AS cost, COALESCE(MAX(currency), '') AS currency
 FROM (SELECT sub_county, status, sent, currency, n, cost FROM sms_daily WHERE day >= ?
       UNION ALL SELECT sub_county, status, sent, currency, n, cost FROM sms_count_deltas WHERE day >= ?) c
-WHERE %s`
+WHERE (? OR sub_county IN (?))`
 
-// sqlSMSHours counts the outbox rows created in [?, ?) inside the scope
-// (%s): the hours of a month's first UTC day that belong to the month.
+// sqlSMSHours counts the outbox rows created in [?, ?) inside the scope:
+// the hours of a month's first UTC day that belong to the month.
 const sqlSMSHours = `SELECT
     COALESCE(SUM(CASE WHEN status = 'queued' THEN 1 ELSE 0 END), 0) AS queued,
     COALESCE(SUM(CASE WHEN sent_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS sent,
     COALESCE(SUM(CASE WHEN status = 'delivered' THEN 1 ELSE 0 END), 0) AS delivered,
     COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0) AS failed,
     COALESCE(SUM(cost), 0) AS cost, COALESCE(MAX(currency), '') AS currency
-FROM outbox WHERE created_at >= ? AND created_at < ? AND %s`
+FROM outbox WHERE created_at >= ? AND created_at < ? AND (? OR sub_county IN (?))`
 
 // smsMonth counts the SMS created since monthStart, by the sub-county of
 // their recipient when they were queued. An admin also sees messages to
@@ -127,20 +129,20 @@ FROM outbox WHERE created_at >= ? AND created_at < ? AND %s`
 // midnight east of Greenwich), that day's hours in the month come from the
 // outbox, indexed on created_at, which retention never reaches.
 func (db *DB) smsMonth(ctx context.Context, sc Scope, monthStart time.Time) (SMSMonth, error) {
-	where, args := sc.clause("sub_county")
+	admin, subCounties := sc.inArgs()
 	start := monthStart.UTC()
 	fullFrom := start.Truncate(24 * time.Hour)
 	var part SMSMonth
 	if !fullFrom.Equal(start) {
 		fullFrom = fullFrom.Add(24 * time.Hour)
-		err := db.GetContext(ctx, &part, db.Rebind(fmt.Sprintf(sqlSMSHours, where)), append([]any{start, fullFrom}, args...)...)
+		err := db.inGet(ctx, db, &part, sqlSMSHours, start, fullFrom, admin, subCounties)
 		if err != nil {
 			return SMSMonth{}, fmt.Errorf("store: dashboard sms: %w", err)
 		}
 	}
 	var m SMSMonth
 	day := fullFrom.Format(time.DateOnly)
-	if err := db.GetContext(ctx, &m, db.Rebind(fmt.Sprintf(sqlSMSDays, where)), append([]any{day, day}, args...)...); err != nil {
+	if err := db.inGet(ctx, db, &m, sqlSMSDays, day, day, admin, subCounties); err != nil {
 		return SMSMonth{}, fmt.Errorf("store: dashboard sms: %w", err)
 	}
 	m.Queued, m.Sent, m.Delivered, m.Failed = m.Queued+part.Queued, m.Sent+part.Sent, m.Delivered+part.Delivered, m.Failed+part.Failed

@@ -17,19 +17,19 @@ type Actions struct {
 	QueuedLater   int // of them, not to be sent before a time still to come (scheduled, retried later)
 }
 
-// The counts of Actions, each over the scope's workers (%s).
+// The counts of Actions, each over the scope's workers.
 const (
 	sqlActionQuestions = `SELECT COUNT(*) AS open,
     COALESCE(SUM(CASE WHEN q.escalated_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS passed_on
 FROM questions q JOIN workers w ON w.id = q.worker_id LEFT JOIN facilities f ON f.id = w.facility_id
-WHERE q.answered_at IS NULL AND q.closed_at IS NULL AND %s`
+WHERE q.answered_at IS NULL AND q.closed_at IS NULL AND (? OR f.sub_county IN (?))`
 	sqlActionVisits = `SELECT COUNT(*) FROM visits v JOIN workers e ON e.id = v.mentee_id
 LEFT JOIN facilities f ON f.id = e.facility_id
-WHERE v.status = 'scheduled' AND v.scheduled_at < ? AND %s`
+WHERE v.status = 'scheduled' AND v.scheduled_at < ? AND (? OR f.sub_county IN (?))`
 	sqlActionStopped = `SELECT COUNT(*) FROM workers w LEFT JOIN facilities f ON f.id = w.facility_id
-WHERE w.status = 'active' AND NOT w.opted_out AND w.last_dial_at < ? AND %s`
+WHERE w.status = 'active' AND NOT w.opted_out AND w.last_dial_at < ? AND (? OR f.sub_county IN (?))`
 	sqlActionQueued = `SELECT COUNT(*) AS queued, COALESCE(SUM(CASE WHEN not_before > ? THEN 1 ELSE 0 END), 0) AS later
-FROM outbox WHERE status = 'queued' AND %s`
+FROM outbox WHERE status = 'queued' AND (? OR sub_county IN (?))`
 )
 
 // DashboardActions counts what needs action inside the scope: open
@@ -39,32 +39,31 @@ FROM outbox WHERE status = 'queued' AND %s`
 // to be sent, now.
 func (db *DB) DashboardActions(ctx context.Context, sc Scope, today, stoppedSince time.Time) (Actions, error) {
 	var a Actions
-	where, args := sc.clause("f.sub_county")
+	if sc.none() {
+		return a, nil
+	}
+	admin, subCounties := sc.inArgs()
 	var q struct {
 		Open     int `db:"open"`
 		PassedOn int `db:"passed_on"`
 	}
-	if err := db.GetContext(ctx, &q, db.Rebind(fmt.Sprintf(sqlActionQuestions, where)), args...); err != nil {
+	if err := db.inGet(ctx, db, &q, sqlActionQuestions, admin, subCounties); err != nil {
 		return Actions{}, fmt.Errorf("store: dashboard actions: %w", err)
 	}
 	a.OpenQuestions, a.PassedOn = q.Open, q.PassedOn
-	for _, c := range []struct {
-		dst   *int
-		query string
-		at    time.Time
-	}{{&a.OverdueVisits, sqlActionVisits, today}, {&a.Stopped, sqlActionStopped, stoppedSince}} {
-		if err := db.GetContext(ctx, c.dst, db.Rebind(fmt.Sprintf(c.query, where)), append([]any{c.at.UTC()}, args...)...); err != nil {
-			return Actions{}, fmt.Errorf("store: dashboard actions: %w", err)
-		}
+	if err := db.inGet(ctx, db, &a.OverdueVisits, sqlActionVisits, today.UTC(), admin, subCounties); err != nil {
+		return Actions{}, fmt.Errorf("store: dashboard actions: %w", err)
+	}
+	if err := db.inGet(ctx, db, &a.Stopped, sqlActionStopped, stoppedSince.UTC(), admin, subCounties); err != nil {
+		return Actions{}, fmt.Errorf("store: dashboard actions: %w", err)
 	}
 	// The outbox keeps the recipient's sub-county on the row; an admin also
 	// sees replies to numbers that are no worker's.
-	owhere, oargs := sc.clause("sub_county")
 	var s struct {
 		Queued int `db:"queued"`
 		Later  int `db:"later"`
 	}
-	if err := db.GetContext(ctx, &s, db.Rebind(fmt.Sprintf(sqlActionQueued, owhere)), append([]any{db.Now().UTC()}, oargs...)...); err != nil {
+	if err := db.inGet(ctx, db, &s, sqlActionQueued, db.Now().UTC(), admin, subCounties); err != nil {
 		return Actions{}, fmt.Errorf("store: dashboard actions: %w", err)
 	}
 	a.Queued, a.QueuedLater = s.Queued, s.Later

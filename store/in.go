@@ -1,6 +1,8 @@
 package store
 
 import (
+	"context"
+	"database/sql"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -20,6 +22,47 @@ func (db *DB) in(query string, args ...any) (string, []any, error) {
 		return "", nil, err
 	}
 	return db.Rebind(q), a, nil
+}
+
+// inGet runs through q the statement query, whose "IN (?)" lists in
+// expands, and scans its one row into dst.
+func (db *DB) inGet(ctx context.Context, q sqlx.QueryerContext, dst any, query string, args ...any) error {
+	query, args, err := db.in(query, args...)
+	if err != nil {
+		return err
+	}
+	return sqlx.GetContext(ctx, q, dst, query, args...)
+}
+
+// inSelect runs through q the statement query, whose "IN (?)" lists in
+// expands, and scans its rows into the slice dst.
+func (db *DB) inSelect(ctx context.Context, q sqlx.QueryerContext, dst any, query string, args ...any) error {
+	query, args, err := db.in(query, args...)
+	if err != nil {
+		return err
+	}
+	return sqlx.SelectContext(ctx, q, dst, query, args...)
+}
+
+// inExec runs through e the statement query, whose "IN (?)" lists in
+// expands.
+func (db *DB) inExec(ctx context.Context, e sqlx.ExecerContext, query string, args ...any) (sql.Result, error) {
+	query, args, err := db.in(query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return e.ExecContext(ctx, query, args...)
+}
+
+// optionalIn returns the two binds of an optional list's condition, written
+// out in full as "(? OR col IN (?))": whether the list is empty (it keeps
+// every row), and the list for db.in to expand (an empty one's is a
+// stand-in the OR never needs).
+func optionalIn(vals []string) (bool, []string) {
+	if len(vals) == 0 {
+		return true, []string{""}
+	}
+	return false, vals
 }
 
 // binds returns "?, ?, ?", one bind per value, and the values as bind

@@ -35,11 +35,20 @@ func (s Scope) none() bool { return !s.Admin && len(s.SubCounties) == 0 }
 
 // inArgs returns the two binds of a statement's scope condition, written out
 // in full as "(? OR col IN (?))": whether the scope is an admin's, and its
-// sub-counties for db.in to expand (an admin's is a stand-in the OR never
-// needs). Callers first return nothing for a scope that holds none.
-func (s Scope) inArgs() (bool, []string) {
-	if s.Admin {
-		return true, []string{""}
+// sub-counties for db.in to expand. An admin's list is a stand-in the OR
+// never needs; a supervisor without a sub-county gets a NULL, which no
+// column equals, so she sees nothing (callers may return nothing earlier,
+// without asking the database, after none).
+func (s Scope) inArgs() (bool, []any) {
+	switch {
+	case s.Admin:
+		return true, []any{""}
+	case len(s.SubCounties) == 0:
+		return false, []any{nil}
 	}
-	return false, s.SubCounties
+	list := make([]any, len(s.SubCounties))
+	for i, c := range s.SubCounties {
+		list[i] = c
+	}
+	return false, list
 }
