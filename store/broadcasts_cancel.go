@@ -23,7 +23,7 @@ var ErrNothingToCancel = errors.New("nothing left to cancel: every SMS is sent o
 // claim has locked is waited for and then read again, and no longer
 // matches; on SQLite there is one writer at a time.
 const sqlCancelBroadcast = `UPDATE outbox SET status = 'cancelled', lease_owner = NULL, lease_until = NULL, updated_at = ?
-WHERE broadcast_id = ? AND status = 'queued' AND (lease_until IS NULL OR lease_until < ?) AND %s`
+WHERE broadcast_id = ? AND status = 'queued' AND (lease_until IS NULL OR lease_until < ?) AND (? OR sub_county IN (?))`
 
 // CancelBroadcast cancels the SMS of the broadcast that are still waiting,
 // inside the scope (a supervisor cancels her sub-counties' share of an
@@ -53,8 +53,8 @@ func (db *DB) cancelBroadcast(ctx context.Context, tx *Tx, sc Scope, userID, id 
 		return 0, ErrNotFound
 	}
 	now := db.Now().UTC()
-	where, args := sc.clause("sub_county")
-	res, err := tx.ExecContext(ctx, db.Rebind(fmt.Sprintf(sqlCancelBroadcast, where)), append([]any{now, id, now}, args...)...)
+	admin, subCounties := sc.inArgs()
+	res, err := db.inExec(ctx, tx, sqlCancelBroadcast, now, id, now, admin, subCounties)
 	if err != nil {
 		return 0, err
 	}
@@ -75,10 +75,10 @@ func (db *DB) cancelBroadcast(ctx context.Context, tx *Tx, sc Scope, userID, id 
 
 // sqlLatestCancellable is the id of the user's newest broadcast with an SMS
 // that no dispatcher holds (sqlCancelBroadcast's condition) inside the
-// scope (%s).
+// scope.
 const sqlLatestCancellable = `SELECT b.id FROM broadcasts b WHERE b.user_id = ? AND EXISTS (
     SELECT 1 FROM outbox o WHERE o.broadcast_id = b.id AND o.status = 'queued'
-    AND (o.lease_until IS NULL OR o.lease_until < ?) AND %s)
+    AND (o.lease_until IS NULL OR o.lease_until < ?) AND (? OR o.sub_county IN (?)))
 ORDER BY b.id DESC LIMIT 1`
 
 // CancelLatestBroadcast cancels, through q (the transaction of her BC
@@ -86,9 +86,9 @@ ORDER BY b.id DESC LIMIT 1`
 // some, and returns that broadcast as it was before and how many SMS were
 // cancelled. With none it returns ErrNothingToCancel.
 func (db *DB) CancelLatestBroadcast(ctx context.Context, q *Tx, sc Scope, userID int64) (Broadcast, int, error) {
-	where, args := sc.clause("o.sub_county")
+	admin, subCounties := sc.inArgs()
 	var id int64
-	err := q.GetContext(ctx, &id, db.Rebind(fmt.Sprintf(sqlLatestCancellable, where)), append([]any{userID, db.Now().UTC()}, args...)...)
+	err := db.inGet(ctx, q, &id, sqlLatestCancellable, userID, db.Now().UTC(), admin, subCounties)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Broadcast{}, 0, ErrNothingToCancel
 	}

@@ -27,12 +27,12 @@ type FailedRecipient struct {
 const sqlFailedStatuses = `('failed', 'expired', 'not_sent_no_gateway')`
 
 // sqlFailedPage pages the failed SMS of a broadcast by outbox id (the
-// outbox_broadcast index on (broadcast_id, status) finds them); %s is the
-// scope on o.sub_county.
+// outbox_broadcast index on (broadcast_id, status) finds them) inside the
+// scope.
 const sqlFailedPage = `SELECT o.id, COALESCE(o.worker_id, 0) AS worker_id, COALESCE(w.name, '') AS name, o.phone, o.status,
     o.failure_reason, o.updated_at
 FROM outbox o LEFT JOIN workers w ON w.id = o.worker_id
-WHERE o.broadcast_id = ? AND o.status IN ` + sqlFailedStatuses + ` AND o.id > ? AND %s
+WHERE o.broadcast_id = ? AND o.status IN ` + sqlFailedStatuses + ` AND o.id > ? AND (? OR o.sub_county IN (?))
 ORDER BY o.id LIMIT ?`
 
 // FailedRecipients returns up to limit failed SMS of the broadcast inside
@@ -42,20 +42,19 @@ func (db *DB) FailedRecipients(ctx context.Context, sc Scope, broadcastID, after
 	if _, err := db.Broadcast(ctx, sc, broadcastID); err != nil {
 		return nil, fmt.Errorf("store: failed recipients: %w", err)
 	}
-	where, args := sc.clause("o.sub_county")
+	admin, subCounties := sc.inArgs()
 	var out []FailedRecipient
-	query := db.Rebind(fmt.Sprintf(sqlFailedPage, where))
-	if err := db.SelectContext(ctx, &out, query, append(append([]any{broadcastID, after}, args...), limit)...); err != nil {
+	if err := db.inSelect(ctx, db, &out, sqlFailedPage, broadcastID, after, admin, subCounties, limit); err != nil {
 		return nil, fmt.Errorf("store: failed recipients: %w", err)
 	}
 	return out, nil
 }
 
 // sqlResendTo is the recipients of a resend: the workers of the failed SMS
-// inside the scope (%s) who can still get SMS (Audience.where's rule).
+// inside the scope who can still get SMS (sqlAudience's rule).
 const sqlResendTo = `SELECT DISTINCT w.id, w.phone, COALESCE(o.sub_county, '') AS sub_county
 FROM outbox o JOIN workers w ON w.id = o.worker_id
-WHERE o.broadcast_id = ? AND o.status IN ` + sqlFailedStatuses + ` AND %s
+WHERE o.broadcast_id = ? AND o.status IN ` + sqlFailedStatuses + ` AND (? OR o.sub_county IN (?))
   AND w.status = 'active' AND NOT w.opted_out AND NOT EXISTS (SELECT 1 FROM sms_optouts x WHERE x.phone = w.phone)
 ORDER BY w.id`
 
@@ -99,9 +98,9 @@ func (db *DB) ResendFailed(ctx context.Context, sc Scope, userID, id int64) (b B
 
 // resend writes the resend of src inside the caller's transaction.
 func (db *DB) resend(ctx context.Context, tx *Tx, sc Scope, userID int64, src Broadcast) (int64, error) {
-	where, args := sc.clause("o.sub_county")
+	admin, subCounties := sc.inArgs()
 	var rs []recipient
-	if err := tx.SelectContext(ctx, &rs, db.Rebind(fmt.Sprintf(sqlResendTo, where)), append([]any{src.ID}, args...)...); err != nil {
+	if err := db.inSelect(ctx, tx, &rs, sqlResendTo, src.ID, admin, subCounties); err != nil {
 		return 0, err
 	}
 	if len(rs) == 0 {

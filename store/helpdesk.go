@@ -16,14 +16,14 @@ import (
 var ErrQuestionClosed = errors.New("question closed")
 
 const sqlQuestionInScope = `SELECT COUNT(*) FROM questions q JOIN workers w ON w.id = q.worker_id
-LEFT JOIN facilities f ON f.id = w.facility_id WHERE q.id = ? AND `
+LEFT JOIN facilities f ON f.id = w.facility_id WHERE q.id = ? AND (? OR f.sub_county IN (?))`
 
 // questionInScope returns question id through tx when its nurse is inside
 // the scope, else ErrNotFound.
 func (db *DB) questionInScope(ctx context.Context, tx *Tx, sc Scope, id int64) (Question, error) {
-	where, args := sc.clause("f.sub_county")
+	admin, subCounties := sc.inArgs()
 	var n int
-	if err := tx.GetContext(ctx, &n, db.Rebind(sqlQuestionInScope+where), append([]any{id}, args...)...); err != nil {
+	if err := db.inGet(ctx, tx, &n, sqlQuestionInScope, id, admin, subCounties); err != nil {
 		return Question{}, err
 	}
 	if n == 0 {

@@ -58,9 +58,9 @@ func (db *DB) inExec(ctx context.Context, e sqlx.ExecerContext, query string, ar
 // out in full as "(? OR col IN (?))": whether the list is empty (it keeps
 // every row), and the list for db.in to expand (an empty one's is a
 // stand-in the OR never needs).
-func optionalIn(vals []string) (bool, []string) {
+func optionalIn[T ~string](vals []T) (bool, []T) {
 	if len(vals) == 0 {
-		return true, []string{""}
+		return true, []T{""}
 	}
 	return false, vals
 }

@@ -22,14 +22,15 @@ type Pair struct {
 const sqlPairs = `SELECT p.mentor_id, m.name AS mentor_name, m.phone AS mentor_phone, p.mentee_id, w.name AS mentee_name,
        w.phone AS mentee_phone, COALESCE(f.name, '') AS facility_name, COALESCE(f.sub_county, '') AS sub_county, p.created_at
 FROM mentor_pairs p JOIN workers m ON m.id = p.mentor_id JOIN workers w ON w.id = p.mentee_id
-LEFT JOIN facilities f ON f.id = w.facility_id WHERE `
+LEFT JOIN facilities f ON f.id = w.facility_id WHERE (? OR f.sub_county IN (?))
+ORDER BY m.name, p.mentor_id, w.name, p.mentee_id`
 
 // MentorPairs returns the pairs whose mentee is inside the scope, by
 // mentor and then mentee name.
 func (db *DB) MentorPairs(ctx context.Context, sc Scope) ([]Pair, error) {
-	where, args := sc.clause("f.sub_county")
+	admin, subCounties := sc.inArgs()
 	ps := []Pair{}
-	if err := db.SelectContext(ctx, &ps, db.Rebind(sqlPairs+where+` ORDER BY m.name, p.mentor_id, w.name, p.mentee_id`), args...); err != nil {
+	if err := db.inSelect(ctx, db, &ps, sqlPairs, admin, subCounties); err != nil {
 		return nil, fmt.Errorf("store: mentor pairs: %w", err)
 	}
 	for i := range ps {

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -61,46 +60,31 @@ const sqlQuestionThreads = `SELECT q.id, q.body, q.source, q.asked_at, q.worker_
     COALESCE(a.name, '') AS assigned
 FROM questions q JOIN workers w ON w.id = q.worker_id LEFT JOIN facilities f ON f.id = w.facility_id
 LEFT JOIN workers m ON m.id = q.answered_by LEFT JOIN users u ON u.id = q.answered_by_user
-LEFT JOIN workers a ON a.id = q.assigned_to
-WHERE `
+LEFT JOIN workers a ON a.id = q.assigned_to`
 
-// questionStates are the conditions on q of each state (Question.State's
-// rule in SQL).
-var questionStates = map[QuestionState]string{
-	QuestionOpen:     `(q.answered_at IS NULL AND q.closed_at IS NULL AND q.escalated_at IS NULL)`,
-	QuestionPassedOn: `(q.answered_at IS NULL AND q.closed_at IS NULL AND q.escalated_at IS NOT NULL)`,
-	QuestionAnswered: `(q.answered_at IS NOT NULL)`,
-	QuestionClosed:   `(q.answered_at IS NULL AND q.closed_at IS NOT NULL)`,
-}
-
-// statesClause is " AND (…)" keeping the questions in one of states; "" for
-// none (every state).
-func statesClause(states []QuestionState) string {
-	var conds []string
-	for _, s := range states {
-		if c, ok := questionStates[s]; ok {
-			conds = append(conds, c)
-		}
-	}
-	if len(conds) == 0 {
-		return ""
-	}
-	return " AND (" + strings.Join(conds, " OR ") + ")"
-}
-
-// Questions waiting for an answer come first, the longest waiting at the
-// top; then the answered and closed ones, newest first.
-const sqlQuestionThreadsOrder = ` ORDER BY CASE WHEN q.answered_at IS NULL AND q.closed_at IS NULL THEN 0 ELSE 1 END,
+// sqlQuestionThreadsPage selects the questions of nurses inside the scope
+// in the listed states (every state when the first bind is true; the CASE
+// is Question.State's rule). Questions waiting for an answer come first,
+// the longest waiting at the top; then the answered and closed ones,
+// newest first.
+const sqlQuestionThreadsPage = sqlQuestionThreads + `
+WHERE (? OR f.sub_county IN (?))
+  AND (? OR CASE WHEN q.answered_at IS NOT NULL THEN 'answered' WHEN q.closed_at IS NOT NULL THEN 'closed'
+                 WHEN q.escalated_at IS NOT NULL THEN 'passed_on' ELSE 'open' END IN (?))
+ORDER BY CASE WHEN q.answered_at IS NULL AND q.closed_at IS NULL THEN 0 ELSE 1 END,
     CASE WHEN q.answered_at IS NULL AND q.closed_at IS NULL THEN q.asked_at END, q.asked_at DESC, q.id DESC LIMIT ?`
+
+const sqlQuestionThread = sqlQuestionThreads + `
+WHERE q.id = ? AND (? OR f.sub_county IN (?))`
 
 // QuestionThreads returns up to limit questions of nurses inside the scope
 // in one of states (every state when none is given): the unanswered first,
 // the longest waiting at the top, then the others, newest first.
 func (db *DB) QuestionThreads(ctx context.Context, sc Scope, limit int, states ...QuestionState) ([]QuestionThread, error) {
-	where, args := sc.clause("f.sub_county")
+	admin, subCounties := sc.inArgs()
+	every, listed := optionalIn(states)
 	var qs []QuestionThread
-	query := sqlQuestionThreads + where + statesClause(states) + sqlQuestionThreadsOrder
-	err := db.SelectContext(ctx, &qs, db.Rebind(query), append(args, limit)...)
+	err := db.inSelect(ctx, db, &qs, sqlQuestionThreadsPage, admin, subCounties, every, listed, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: question threads: %w", err)
 	}
@@ -113,9 +97,9 @@ func (db *DB) QuestionThreads(ctx context.Context, sc Scope, limit int, states .
 // QuestionThread returns the question id when its nurse is inside the
 // scope, else ErrNotFound.
 func (db *DB) QuestionThread(ctx context.Context, sc Scope, id int64) (QuestionThread, error) {
-	where, args := sc.clause("f.sub_county")
+	admin, subCounties := sc.inArgs()
 	var q QuestionThread
-	err := db.GetContext(ctx, &q, db.Rebind(sqlQuestionThreads+"q.id = ? AND "+where), append([]any{id}, args...)...)
+	err := db.inGet(ctx, db, &q, sqlQuestionThread, id, admin, subCounties)
 	if errors.Is(err, sql.ErrNoRows) {
 		return QuestionThread{}, ErrNotFound
 	}

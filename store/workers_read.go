@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // WorkerRow is a worker as the console and the API list her.
@@ -45,22 +47,39 @@ const sqlWorkerRows = `SELECT w.id, w.phone, w.name, w.role, w.language, w.facil
        (f.id IS NOT NULL AND NOT f.verified) AS unknown_facility
 FROM workers w LEFT JOIN facilities f ON f.id = w.facility_id WHERE `
 
+// sqlWorkersWhere keeps the workers inside the scope that match a
+// WorkerFilter (WorkerFilter.binds): each condition is off when its first
+// bind is empty.
+const sqlWorkersWhere = `(? OR f.sub_county IN (?))
+  AND (? = '' OR LOWER(w.name) LIKE ? ESCAPE '\' OR w.phone LIKE ? ESCAPE '\' OR w.phone LIKE ? ESCAPE '\'
+       OR LOWER(COALESCE(f.name, '')) LIKE ? ESCAPE '\' OR LOWER(COALESCE(f.code, '')) LIKE ? ESCAPE '\')
+  AND (? = '' OR LOWER(f.sub_county) = ?)
+  AND (? = '' OR w.status = ?)
+  AND (? = '' OR w.role = ?)
+  AND (? = 0 OR w.id IN (SELECT worker_id FROM group_members WHERE group_id = ?))`
+
+// How many workers match, a page of them by name, and all of them (an
+// export).
+const (
+	sqlWorkersCount = `SELECT COUNT(*) FROM workers w LEFT JOIN facilities f ON f.id = w.facility_id WHERE ` + sqlWorkersWhere
+	sqlWorkersPage  = sqlWorkerRows + sqlWorkersWhere + ` ORDER BY w.name, w.id LIMIT ? OFFSET ?`
+	sqlWorkersAll   = sqlWorkerRows + sqlWorkersWhere + ` ORDER BY w.name, w.id`
+)
+
 // Workers returns the page of workers inside the scope that match the
 // filter, ordered by name, and how many match in all.
 func (db *DB) Workers(ctx context.Context, sc Scope, f WorkerFilter) ([]WorkerRow, int, error) {
-	where, args := workerWhere(sc, f)
+	args := f.binds(sc)
 	var total int
-	err := db.GetContext(ctx, &total, db.Rebind(`SELECT COUNT(*) FROM workers w LEFT JOIN facilities f ON f.id = w.facility_id WHERE `+where), args...)
-	if err != nil {
+	if err := db.inGet(ctx, db, &total, sqlWorkersCount, args...); err != nil {
 		return nil, 0, fmt.Errorf("store: workers: %w", err)
 	}
-	query := sqlWorkerRows + where + ` ORDER BY w.name, w.id`
+	query := sqlWorkersAll
 	if f.Limit != AllWorkers {
-		query += ` LIMIT ? OFFSET ?`
-		args = append(args, pageSize(f.Limit), max(f.Offset, 0))
+		query, args = sqlWorkersPage, append(args, pageSize(f.Limit), max(f.Offset, 0))
 	}
 	rows := []WorkerRow{}
-	if err := db.SelectContext(ctx, &rows, db.Rebind(query), args...); err != nil {
+	if err := db.inSelect(ctx, db, &rows, query, args...); err != nil {
 		return nil, 0, fmt.Errorf("store: workers: %w", err)
 	}
 	return rows, total, nil
@@ -76,32 +95,19 @@ func pageSize(limit int) int {
 	return limit
 }
 
-func workerWhere(sc Scope, f WorkerFilter) (string, []any) {
-	where, args := sc.clause("f.sub_county")
-	conds := []string{where}
-	if q := strings.ToLower(strings.TrimSpace(f.Q)); q != "" {
-		p := "%" + escapeLike(q) + "%"
-		conds = append(conds, `(LOWER(w.name) LIKE ? ESCAPE '\' OR w.phone LIKE ? ESCAPE '\' OR w.phone LIKE ? ESCAPE '\'
- OR LOWER(COALESCE(f.name, '')) LIKE ? ESCAPE '\' OR LOWER(COALESCE(f.code, '')) LIKE ? ESCAPE '\')`)
-		args = append(args, p, p, "%"+escapeLike(phonePart(q))+"%", p, p)
-	}
-	if f.SubCounty != "" {
-		conds = append(conds, `LOWER(f.sub_county) = ?`)
-		args = append(args, strings.ToLower(strings.TrimSpace(f.SubCounty)))
-	}
-	if f.Status != "" {
-		conds = append(conds, `w.status = ?`)
-		args = append(args, f.Status)
-	}
-	if f.Role != "" {
-		conds = append(conds, `w.role = ?`)
-		args = append(args, f.Role)
-	}
-	if f.Group != 0 {
-		conds = append(conds, `w.id IN (SELECT worker_id FROM group_members WHERE group_id = ?)`)
-		args = append(args, f.Group)
-	}
-	return strings.Join(conds, " AND "), args
+// binds returns the binds of sqlWorkersWhere for the filter inside the
+// scope. The search q matches part of a name, a facility's name or code,
+// or a number, in the local form too (phonePart).
+func (f WorkerFilter) binds(sc Scope) []any {
+	admin, subCounties := sc.inArgs()
+	q := strings.ToLower(strings.TrimSpace(f.Q))
+	p, local := "%"+escapeLike(q)+"%", "%"+escapeLike(phonePart(q))+"%"
+	return []any{admin, subCounties,
+		q, p, p, local, p, p,
+		f.SubCounty, strings.ToLower(strings.TrimSpace(f.SubCounty)),
+		f.Status, f.Status,
+		f.Role, f.Role,
+		f.Group, f.Group}
 }
 
 // phonePart turns part of a phone number typed in a local form into the
@@ -145,10 +151,16 @@ type getter interface {
 	Rebind(string) string
 }
 
+const sqlWorkerInScope = sqlWorkerRows + `(? OR f.sub_county IN (?)) AND w.id = ?`
+
 func workerInScope(ctx context.Context, q getter, sc Scope, id int64) (WorkerRow, error) {
-	where, args := sc.clause("f.sub_county")
+	admin, subCounties := sc.inArgs()
+	query, args, err := sqlx.In(sqlWorkerInScope, admin, subCounties, id)
+	if err != nil {
+		return WorkerRow{}, fmt.Errorf("store: worker: %w", err)
+	}
 	var w WorkerRow
-	err := q.GetContext(ctx, &w, q.Rebind(sqlWorkerRows+where+` AND w.id = ?`), append(args, id)...)
+	err = q.GetContext(ctx, &w, q.Rebind(query), args...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return WorkerRow{}, ErrNotFound
 	}
