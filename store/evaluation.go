@@ -24,17 +24,18 @@ const sqlEvaluationAnswers = `SELECT a.worker_id, COALESCE(f.code, '') AS facili
     COALESCE(f.sub_county, '') AS sub_county, a.form, qa.question_id, qa.topic, qa.correct
 FROM quiz_answers qa JOIN quiz_attempts a ON a.id = qa.attempt_id
 JOIN workers w ON w.id = a.worker_id LEFT JOIN facilities f ON f.id = w.facility_id
-WHERE a.form <> 'practice' AND a.finished_at IS NOT NULL AND `
-
-const sqlEvaluationAnswersOrder = ` ORDER BY a.worker_id, a.form, qa.question_id`
+WHERE a.form <> 'practice' AND a.finished_at IS NOT NULL
+  AND (? OR f.sub_county IN (?)) AND (? = '' OR f.code = ?)
+  AND (? = 0 OR w.id IN (SELECT gm.worker_id FROM group_members gm WHERE gm.group_id = ?))
+  AND (? OR a.finished_at >= ?) AND (? OR a.finished_at < ?)
+ORDER BY a.worker_id, a.form, qa.question_id`
 
 // EvaluationAnswers returns every answer of the finished baseline, midline
 // and endline attempts of the nurses inside the scope narrowed by fl (its
 // period on when each attempt finished).
 func (db *DB) EvaluationAnswers(ctx context.Context, sc Scope, fl ReportFilter) ([]EvaluationAnswer, error) {
-	where, args := fl.where(sc, "a.finished_at")
 	var rows []EvaluationAnswer
-	if err := db.SelectContext(ctx, &rows, db.Rebind(sqlEvaluationAnswers+where+sqlEvaluationAnswersOrder), args...); err != nil {
+	if err := db.inSelect(ctx, db, &rows, sqlEvaluationAnswers, append(fl.binds(sc), fl.periodBinds()...)...); err != nil {
 		return nil, fmt.Errorf("store: evaluation answers: %w", err)
 	}
 	return rows, nil

@@ -12,22 +12,26 @@ type ReportFilter struct {
 	From, To time.Time // from From (inclusive) to To (exclusive); zero for no bound
 }
 
-// where returns the SQL condition that keeps the rows of workers w at
-// facilities f inside sc and the filter, dated by the column period ("" for
-// rows the period does not apply to), and its arguments.
-func (fl ReportFilter) where(sc Scope, period string) (string, []any) {
-	where, args := sc.clause("f.sub_county")
-	if fl.Facility != "" {
-		where, args = where+" AND f.code = ?", append(args, fl.Facility)
-	}
-	if fl.Group != 0 {
-		where, args = where+" AND w.id IN (SELECT gm.worker_id FROM group_members gm WHERE gm.group_id = ?)", append(args, fl.Group)
-	}
-	if period != "" && !fl.From.IsZero() {
-		where, args = where+" AND "+period+" >= ?", append(args, fl.From.UTC())
-	}
-	if period != "" && !fl.To.IsZero() {
-		where, args = where+" AND "+period+" < ?", append(args, fl.To.UTC())
-	}
-	return where, args
+// binds returns the binds of a report statement's conditions on the rows of
+// workers w at facilities f inside the scope and the filter, written out in
+// full as
+//
+//	(? OR f.sub_county IN (?))
+//	AND (? = '' OR f.code = ?)
+//	AND (? = 0 OR w.id IN (SELECT gm.worker_id FROM group_members gm WHERE gm.group_id = ?))
+//
+// each condition off when its first bind says so.
+func (fl ReportFilter) binds(sc Scope) []any {
+	admin, subCounties := sc.inArgs()
+	return []any{admin, subCounties, fl.Facility, fl.Facility, fl.Group, fl.Group}
+}
+
+// periodBinds returns the binds of a report statement's period on its own
+// dated column col, written out in full as
+//
+//	(? OR col >= ?) AND (? OR col < ?)
+//
+// each bound off when its first bind is true.
+func (fl ReportFilter) periodBinds() []any {
+	return []any{fl.From.IsZero(), fl.From.UTC(), fl.To.IsZero(), fl.To.UTC()}
 }

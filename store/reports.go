@@ -27,22 +27,23 @@ const sqlAssessmentScores = `SELECT a.form, qa.topic,
     SUM(CASE WHEN qa.correct THEN 1 ELSE 0 END) AS correct, COUNT(*) AS answered
 FROM quiz_answers qa JOIN quiz_attempts a ON a.id = qa.attempt_id
 JOIN workers w ON w.id = a.worker_id LEFT JOIN facilities f ON f.id = w.facility_id
-WHERE a.form <> 'practice' AND a.finished_at IS NOT NULL AND `
-
-const sqlAssessmentScoresGroup = ` GROUP BY a.id, a.form, qa.topic`
+WHERE a.form <> 'practice' AND a.finished_at IS NOT NULL
+  AND (? OR f.sub_county IN (?)) AND (? = '' OR f.code = ?)
+  AND (? = 0 OR w.id IN (SELECT gm.worker_id FROM group_members gm WHERE gm.group_id = ?))
+  AND (? OR a.finished_at >= ?) AND (? OR a.finished_at < ?)
+GROUP BY a.id, a.form, qa.topic`
 
 // AssessmentScores returns the mean score of each assessment form in each
 // topic inside the scope narrowed by fl, ordered by topic, then form in the order nurses
 // take them. A form nobody finished has no row.
 func (db *DB) AssessmentScores(ctx context.Context, sc Scope, fl ReportFilter) ([]AssessmentScore, error) {
-	where, args := fl.where(sc, "a.finished_at")
 	var rows []struct {
 		Form     string `db:"form"`
 		Topic    string `db:"topic"`
 		Correct  int    `db:"correct"`
 		Answered int    `db:"answered"`
 	}
-	if err := db.SelectContext(ctx, &rows, db.Rebind(sqlAssessmentScores+where+sqlAssessmentScoresGroup), args...); err != nil {
+	if err := db.inSelect(ctx, db, &rows, sqlAssessmentScores, append(fl.binds(sc), fl.periodBinds()...)...); err != nil {
 		return nil, fmt.Errorf("store: assessment scores: %w", err)
 	}
 	type key struct{ form, topic string }
@@ -98,11 +99,12 @@ type LessonCount struct {
 	Done   int
 }
 
-// activeNurses keeps the active nurses of the scope (w and f are the
-// worker and her facility): completion is counted out of them.
-const activeNurses = ` w.status = 'active' AND w.role = 'nurse' AND `
-
-const sqlActiveNurses = `SELECT COUNT(*) FROM workers w LEFT JOIN facilities f ON f.id = w.facility_id WHERE` + activeNurses
+// sqlActiveNurses counts the active nurses inside the scope and the
+// filter: completion is counted out of them.
+const sqlActiveNurses = `SELECT COUNT(*) FROM workers w LEFT JOIN facilities f ON f.id = w.facility_id
+WHERE w.status = 'active' AND w.role = 'nurse'
+  AND (? OR f.sub_county IN (?)) AND (? = '' OR f.code = ?)
+  AND (? = 0 OR w.id IN (SELECT gm.worker_id FROM group_members gm WHERE gm.group_id = ?))`
 
 // sqlCompletedLessons lists the lessons the active nurses of the scope
 // completed, a (worker, lesson) row each: one pass gives both the count of
@@ -111,27 +113,35 @@ const sqlActiveNurses = `SELECT COUNT(*) FROM workers w LEFT JOIN facilities f O
 // nurses).
 const sqlCompletedLessons = `SELECT p.worker_id, p.lesson_id FROM lesson_progress p
 JOIN workers w ON w.id = p.worker_id LEFT JOIN facilities f ON f.id = w.facility_id
-WHERE p.completed_at IS NOT NULL AND` + activeNurses
+WHERE p.completed_at IS NOT NULL AND w.status = 'active' AND w.role = 'nurse'
+  AND (? OR f.sub_county IN (?)) AND (? = '' OR f.code = ?)
+  AND (? = 0 OR w.id IN (SELECT gm.worker_id FROM group_members gm WHERE gm.group_id = ?))
+  AND (? OR p.completed_at >= ?) AND (? OR p.completed_at < ?)`
 
+// sqlTopicsCompleted counts by topic the completions of the active nurses
+// of the scope.
 const sqlTopicsCompleted = `SELECT t.topic, COUNT(*) AS done FROM topic_completions t
-JOIN workers w ON w.id = t.worker_id LEFT JOIN facilities f ON f.id = w.facility_id WHERE` + activeNurses
+JOIN workers w ON w.id = t.worker_id LEFT JOIN facilities f ON f.id = w.facility_id
+WHERE w.status = 'active' AND w.role = 'nurse'
+  AND (? OR f.sub_county IN (?)) AND (? = '' OR f.code = ?)
+  AND (? = 0 OR w.id IN (SELECT gm.worker_id FROM group_members gm WHERE gm.group_id = ?))
+  AND (? OR t.completed_at >= ?) AND (? OR t.completed_at < ?)
+GROUP BY t.topic`
 
 // LessonCompletion returns the number of active nurses inside the scope
 // narrowed by fl (its period left aside)
 // and, for each topic of topics in their order, how many of them finished
 // its lessons and completed it.
 func (db *DB) LessonCompletion(ctx context.Context, sc Scope, fl ReportFilter, topics []TopicLessons) (active int, _ []Completion, _ error) {
-	nurses, nurseArgs := fl.where(sc, "")
-	if err := db.GetContext(ctx, &active, db.Rebind(sqlActiveNurses+nurses), nurseArgs...); err != nil {
+	if err := db.inGet(ctx, db, &active, sqlActiveNurses, fl.binds(sc)...); err != nil {
 		return 0, nil, fmt.Errorf("store: lesson completion: %w", err)
 	}
-	where, args := fl.where(sc, "p.completed_at")
-	lessons, all, err := db.lessonsDone(ctx, where, args, topics)
+	args := append(fl.binds(sc), fl.periodBinds()...)
+	lessons, all, err := db.lessonsDone(ctx, args, topics)
 	if err != nil {
 		return 0, nil, fmt.Errorf("store: lesson completion: %w", err)
 	}
-	topicWhere, topicArgs := fl.where(sc, "t.completed_at")
-	done, err := db.countsBy(ctx, sqlTopicsCompleted+topicWhere+` GROUP BY t.topic`, topicArgs)
+	done, err := db.countsBy(ctx, sqlTopicsCompleted, args)
 	if err != nil {
 		return 0, nil, fmt.Errorf("store: lesson completion: %w", err)
 	}
@@ -148,7 +158,11 @@ func (db *DB) LessonCompletion(ctx context.Context, sc Scope, fl ReportFilter, t
 
 // countsBy runs a query of (name, count) rows into a map.
 func (db *DB) countsBy(ctx context.Context, query string, args []any) (map[string]int, error) {
-	rows, err := db.QueryxContext(ctx, db.Rebind(query), args...)
+	query, args, err := db.in(query, args...)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.QueryxContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -165,10 +179,10 @@ func (db *DB) countsBy(ctx context.Context, query string, args []any) (map[strin
 	return counts, rows.Err()
 }
 
-// lessonsDone counts, among the active nurses of the scope (where, args),
-// the nurses who finished each lesson of topics, and by topic those who
-// finished every lesson of it.
-func (db *DB) lessonsDone(ctx context.Context, where string, args []any, topics []TopicLessons) (lessons, all map[string]int, _ error) {
+// lessonsDone counts, among the active nurses of the scope (args, the binds
+// of sqlCompletedLessons), the nurses who finished each lesson of topics,
+// and by topic those who finished every lesson of it.
+func (db *DB) lessonsDone(ctx context.Context, args []any, topics []TopicLessons) (lessons, all map[string]int, _ error) {
 	topicOf, size := map[string]string{}, map[string]int{}
 	for _, t := range topics {
 		for _, l := range t.Lessons {
@@ -176,7 +190,11 @@ func (db *DB) lessonsDone(ctx context.Context, where string, args []any, topics 
 		}
 		size[t.Topic] = len(t.Lessons)
 	}
-	rows, err := db.QueryxContext(ctx, db.Rebind(sqlCompletedLessons+where), args...)
+	query, args, err := db.in(sqlCompletedLessons, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, err := db.QueryxContext(ctx, query, args...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -224,20 +242,23 @@ func (m ChecklistMonth) Total() int { return m.Done + m.Partly + m.NotDone }
 
 const sqlChecklistAnswers = `SELECT ca.item_id, ca.answer, v.done_at FROM checklist_answers ca
 JOIN visits v ON v.id = ca.visit_id JOIN workers w ON w.id = v.mentee_id LEFT JOIN facilities f ON f.id = w.facility_id
-WHERE v.status = 'done' AND v.done_at >= ? AND `
+WHERE v.status = 'done' AND v.done_at >= ?
+  AND (? OR f.sub_county IN (?)) AND (? = '' OR f.code = ?)
+  AND (? = 0 OR w.id IN (SELECT gm.worker_id FROM group_members gm WHERE gm.group_id = ?))
+  AND (? OR v.done_at >= ?) AND (? OR v.done_at < ?)`
 
 // ChecklistTrends counts the checklist answers of visits done since since
 // to mentees inside the scope narrowed by fl, by month of the visit in loc and topic
 // (topicOf maps item ids to topics; answers to other items are left out),
 // ordered by month, then topic.
 func (db *DB) ChecklistTrends(ctx context.Context, sc Scope, fl ReportFilter, loc *time.Location, since time.Time, topicOf map[string]string) ([]ChecklistMonth, error) {
-	where, args := fl.where(sc, "v.done_at")
 	var rows []struct {
 		Item   string    `db:"item_id"`
 		Answer string    `db:"answer"`
 		DoneAt time.Time `db:"done_at"`
 	}
-	if err := db.SelectContext(ctx, &rows, db.Rebind(sqlChecklistAnswers+where), append([]any{since.UTC()}, args...)...); err != nil {
+	args := append(append([]any{since.UTC()}, fl.binds(sc)...), fl.periodBinds()...)
+	if err := db.inSelect(ctx, db, &rows, sqlChecklistAnswers, args...); err != nil {
 		return nil, fmt.Errorf("store: checklist trends: %w", err)
 	}
 	type key struct{ month, topic string }
@@ -302,9 +323,9 @@ type StockPoint struct {
 // StockTrend is how many calculations a stock alert's trend holds.
 const StockTrend = 6
 
-// sqlStockAlerts numbers the calculations of the listed calculators (%s)
-// of each facility and vaccine inside the scope (%s), latest first, and
-// keeps the first %d.
+// sqlStockAlerts numbers the calculations of the listed calculators of
+// each facility and vaccine inside the scope and the filter, latest first,
+// and keeps the first StockTrend.
 // Only the latest counts: an order placed after a "below order point"
 // answer shows in the next one, and a BCG calculation does not hide a
 // Penta one. Calculations stored before the calculators asked the vaccine
@@ -315,8 +336,11 @@ const sqlStockAlerts = `SELECT code, name, sub_county, vaccine, calculator, stat
         ROW_NUMBER() OVER (PARTITION BY c.facility_id, c.vaccine, CASE WHEN c.vaccine = '' THEN c.calculator ELSE '' END
             ORDER BY c.created_at DESC, c.id DESC) AS n
     FROM stock_calculations c JOIN facilities f ON f.id = c.facility_id LEFT JOIN workers w ON w.id = c.worker_id
-    WHERE c.calculator IN (%s) AND %s
-) r WHERE n <= %d
+    WHERE c.calculator IN (?)
+      AND (? OR f.sub_county IN (?)) AND (? = '' OR f.code = ?)
+      AND (? = 0 OR w.id IN (SELECT gm.worker_id FROM group_members gm WHERE gm.group_id = ?))
+      AND (? OR c.created_at >= ?) AND (? OR c.created_at < ?)
+) r WHERE n <= ?
 ORDER BY sub_county, name, code, vaccine, part, n`
 
 // StockAlerts returns, for the facilities inside the scope narrowed by fl, the latest
@@ -326,14 +350,12 @@ func (db *DB) StockAlerts(ctx context.Context, sc Scope, fl ReportFilter, calcul
 	if len(statuses) == 0 || len(calculators) == 0 {
 		return nil, nil
 	}
-	where, scopeArgs := fl.where(sc, "c.created_at")
-	list, args := binds(calculators)
-	query := fmt.Sprintf(sqlStockAlerts, list, where, StockTrend)
 	var rows []struct {
 		StockAlert
 		N int `db:"n"`
 	}
-	if err := db.SelectContext(ctx, &rows, db.Rebind(query), append(args, scopeArgs...)...); err != nil {
+	args := append(append([]any{calculators}, fl.binds(sc)...), append(fl.periodBinds(), StockTrend)...)
+	if err := db.inSelect(ctx, db, &rows, sqlStockAlerts, args...); err != nil {
 		return nil, fmt.Errorf("store: stock alerts: %w", err)
 	}
 	var alerts []StockAlert
