@@ -54,11 +54,7 @@ func (db *DB) cancelBroadcast(ctx context.Context, tx *Tx, sc Scope, userID, id 
 	}
 	now := db.Now().UTC()
 	admin, subCounties := sc.inArgs()
-	res, err := db.inExec(ctx, tx, sqlCancelBroadcast, now, id, now, admin, subCounties)
-	if err != nil {
-		return 0, err
-	}
-	affected, err := res.RowsAffected()
+	affected, err := db.inExec(ctx, tx, sqlCancelBroadcast, now, id, now, admin, subCounties)
 	if err != nil {
 		return 0, err
 	}

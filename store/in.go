@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -45,13 +44,17 @@ func (db *DB) inSelect(ctx context.Context, q sqlx.QueryerContext, dst any, quer
 }
 
 // inExec runs through e the statement query, whose "IN (?)" lists in
-// expands.
-func (db *DB) inExec(ctx context.Context, e sqlx.ExecerContext, query string, args ...any) (sql.Result, error) {
+// expands, and returns how many rows it changed.
+func (db *DB) inExec(ctx context.Context, e sqlx.ExecerContext, query string, args ...any) (int64, error) {
 	query, args, err := db.in(query, args...)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
-	return e.ExecContext(ctx, query, args...)
+	res, err := e.ExecContext(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
 
 // optionalIn returns the two binds of an optional list's condition, written

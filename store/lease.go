@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"time"
 )
@@ -21,26 +20,21 @@ type RowClaim struct {
 	Lease time.Duration
 }
 
-// sqlClaimRows leases up to a limit of the rows of table %[1]s that match
-// %[3]s and are not leased, in the order %[4]s. On PostgreSQL concurrent
-// claimers skip each other's rows (FOR UPDATE SKIP LOCKED, %[5]s); SQLite's
-// writes are serial, and the lease written by the first claim keeps the
-// second off the same rows: the same semantics.
-const sqlClaimRows = `UPDATE %[1]s SET lease_owner = ?, lease_until = ?
-WHERE id %[2]s (SELECT id FROM %[1]s WHERE %[3]s AND (lease_until IS NULL OR lease_until < ?)
-             ORDER BY %[4]s LIMIT ? %[5]s)
-RETURNING id`
-
-// claimRows runs sqlClaimRows at now with cond's arguments and returns the
-// ids claimed, in ascending order.
-func (db *DB) claimRows(ctx context.Context, table, cond, order string, c RowClaim, now time.Time, condArgs ...any) ([]int64, error) {
-	in, lock := "IN", ""
+// claimRows runs a claim, written out per dialect: the SQLite statement or
+// the PostgreSQL one, which both lease to c.Owner up to c.Limit rows that
+// match their condition (with condArgs) and are not leased at now, in their
+// order. On PostgreSQL concurrent claimers skip each other's rows (FOR
+// UPDATE SKIP LOCKED); SQLite's writes are serial, and the lease written by
+// the first claim keeps the second off the same rows: the same semantics.
+// It returns the ids claimed, in ascending order.
+func (db *DB) claimRows(ctx context.Context, sqlite, postgres string, c RowClaim, now time.Time, condArgs ...any) ([]int64, error) {
+	query := sqlite
 	if db.Dialect == Postgres {
-		in, lock = "= ANY(ARRAY", "FOR UPDATE SKIP LOCKED)"
+		query = postgres
 	}
 	args := append(append([]any{c.Owner, now.Add(c.Lease)}, condArgs...), now, c.Limit)
 	var ids []int64
-	if err := db.SelectContext(ctx, &ids, db.Rebind(fmt.Sprintf(sqlClaimRows, table, in, cond, order, lock)), args...); err != nil {
+	if err := db.SelectContext(ctx, &ids, db.Rebind(query), args...); err != nil {
 		return nil, err
 	}
 	slices.Sort(ids)

@@ -26,26 +26,31 @@ type Result struct {
 	Segments int
 }
 
-// sqlFinishSet records results, given as a table v (sqlFinishUnnest or
-// sqlFinishValues), for the rows still leased to the owner.
-const sqlFinishSet = `UPDATE outbox SET status = v.status, gateway_id = v.gateway_id, cost = v.cost,
+// sqlFinishPostgres records results, given as one array a column, for the
+// rows still leased to the owner.
+const sqlFinishPostgres = `UPDATE outbox SET status = v.status, gateway_id = v.gateway_id, cost = v.cost,
   currency = v.currency, failure_reason = v.reason, not_before = v.not_before, segments = v.segments,
   attempts = attempts + 1,
   sent_at = CASE WHEN v.status IN ('accepted', 'delivered') THEN ? ELSE sent_at END,
   delivered_at = CASE WHEN v.status = 'delivered' THEN ? ELSE delivered_at END,
   lease_owner = NULL, lease_until = NULL, updated_at = ?
-FROM %s
+FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS DOUBLE PRECISION[]),
+  CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TIMESTAMPTZ[]), CAST(? AS INTEGER[]))
+  AS v (id, status, gateway_id, cost, currency, reason, not_before, segments)
 WHERE outbox.id = v.id AND outbox.lease_owner = ? AND outbox.status = 'queued'`
 
-// sqlFinishUnnest is the results on PostgreSQL: one array a column.
-const sqlFinishUnnest = `unnest(CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS DOUBLE PRECISION[]),
-  CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TIMESTAMPTZ[]), CAST(? AS INTEGER[]))
-  AS v (id, status, gateway_id, cost, currency, reason, not_before, segments)`
-
-// sqlFinishValues is the results on SQLite, which has no arrays: one row of
-// sqlFinishRow each.
-const sqlFinishValues = `(SELECT column1 AS id, column2 AS status, column3 AS gateway_id, column4 AS cost,
-  column5 AS currency, column6 AS reason, column7 AS not_before, column8 AS segments FROM (VALUES %s)) AS v`
+// sqlFinishSQLite is sqlFinishPostgres on SQLite, which has no arrays: the
+// results are a VALUES list (%s) of sqlFinishRow each, whose length is a
+// bulk size (finishSQLite), the one part of the statement not written here.
+const sqlFinishSQLite = `UPDATE outbox SET status = v.status, gateway_id = v.gateway_id, cost = v.cost,
+  currency = v.currency, failure_reason = v.reason, not_before = v.not_before, segments = v.segments,
+  attempts = attempts + 1,
+  sent_at = CASE WHEN v.status IN ('accepted', 'delivered') THEN ? ELSE sent_at END,
+  delivered_at = CASE WHEN v.status = 'delivered' THEN ? ELSE delivered_at END,
+  lease_owner = NULL, lease_until = NULL, updated_at = ?
+FROM (SELECT column1 AS id, column2 AS status, column3 AS gateway_id, column4 AS cost,
+  column5 AS currency, column6 AS reason, column7 AS not_before, column8 AS segments FROM (VALUES %s)) AS v
+WHERE outbox.id = v.id AND outbox.lease_owner = ? AND outbox.status = 'queued'`
 
 const sqlFinishRow = `(CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS REAL), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS INTEGER))`
 
@@ -68,7 +73,7 @@ func (db *DB) Finish(ctx context.Context, owner string, rs []Result) error {
 	var err error
 	if db.Dialect == Postgres {
 		args := append(append([]any{now, now, now}, finishArrays(rs, now)...), owner)
-		n, err = db.exec(ctx, fmt.Sprintf(sqlFinishSet, sqlFinishUnnest), args...)
+		n, err = db.exec(ctx, sqlFinishPostgres, args...)
 	} else {
 		n, err = db.finishSQLite(ctx, owner, rs, now)
 	}
@@ -81,7 +86,7 @@ func (db *DB) Finish(ctx context.Context, owner string, rs []Result) error {
 	return nil
 }
 
-// finishArrays returns rs as the eight arrays of sqlFinishUnnest: eight binds
+// finishArrays returns rs as the eight arrays of sqlFinishPostgres: eight binds
 // whatever the number of results, where VALUES would need eight a result.
 func finishArrays(rs []Result, now time.Time) []any {
 	ids, status, gw := make([]int64, len(rs)), make([]string, len(rs)), make([]*string, len(rs))
@@ -97,7 +102,7 @@ func finishArrays(rs []Result, now time.Time) []any {
 	return []any{ids, status, gw, cost, currency, reason, notBefore, segments}
 }
 
-// finishSQLite runs sqlFinishSet on SQLite and returns the rows it changed.
+// finishSQLite runs sqlFinishSQLite and returns the rows it changed.
 // SQLite parses a statement, and compiles the counter triggers it fires, at
 // every prepare: for a request of 100 results that cost more than running
 // it, and made dispatch slower than before the counters. So the statement
@@ -106,7 +111,9 @@ func finishArrays(rs []Result, now time.Time) []any {
 // for any batch.
 func (db *DB) finishSQLite(ctx context.Context, owner string, rs []Result, now time.Time) (int64, error) {
 	size := 1 << bits.Len(uint(len(rs)-1))
-	q := fmt.Sprintf(sqlFinishSet, fmt.Sprintf(sqlFinishValues, strings.Repeat(sqlFinishRow+", ", size-1)+sqlFinishRow))
+	// The VALUES list is the one part of the statement built here: its
+	// length is the bulk size.
+	q := fmt.Sprintf(sqlFinishSQLite, strings.Repeat(sqlFinishRow+", ", size-1)+sqlFinishRow)
 	stmt, err := db.prepared(ctx, q)
 	if err != nil {
 		return 0, err

@@ -265,12 +265,28 @@ func (db *DB) answer(ctx context.Context, tx *Tx, id, mentorID int64, answer str
 	return q, nil
 }
 
+// The claim of the questions asked at or before ? and still waiting,
+// oldest first (claimRows).
+const (
+	sqlClaimStaleQuestionsSQLite = `UPDATE questions SET lease_owner = ?, lease_until = ?
+WHERE id IN (SELECT id FROM questions
+             WHERE answered_at IS NULL AND escalated_at IS NULL AND closed_at IS NULL AND asked_at <= ?
+               AND (lease_until IS NULL OR lease_until < ?)
+             ORDER BY asked_at, id LIMIT ?)
+RETURNING id`
+	sqlClaimStaleQuestionsPostgres = `UPDATE questions SET lease_owner = ?, lease_until = ?
+WHERE id = ANY(ARRAY(SELECT id FROM questions
+             WHERE answered_at IS NULL AND escalated_at IS NULL AND closed_at IS NULL AND asked_at <= ?
+               AND (lease_until IS NULL OR lease_until < ?)
+             ORDER BY asked_at, id LIMIT ? FOR UPDATE SKIP LOCKED))
+RETURNING id`
+)
+
 // ClaimStaleQuestions leases to c.Owner up to c.Limit questions asked at or
 // before cutoff that are neither answered nor escalated, and that no other
 // process holds, oldest first; escalating one ends its lease.
 func (db *DB) ClaimStaleQuestions(ctx context.Context, c RowClaim, cutoff time.Time) ([]int64, error) {
-	ids, err := db.claimRows(ctx, "questions", "answered_at IS NULL AND escalated_at IS NULL AND closed_at IS NULL AND asked_at <= ?",
-		"asked_at, id", c, db.Now().UTC(), cutoff.UTC())
+	ids, err := db.claimRows(ctx, sqlClaimStaleQuestionsSQLite, sqlClaimStaleQuestionsPostgres, c, db.Now().UTC(), cutoff.UTC())
 	if err != nil {
 		return nil, fmt.Errorf("store: claim stale questions: %w", err)
 	}

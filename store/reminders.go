@@ -101,11 +101,23 @@ const sqlDueReminders = `SELECT ` + sqlReminderColumns + `, w.phone, w.name, w.l
 FROM reminders r JOIN workers w ON w.id = r.worker_id
 WHERE r.id IN (?) AND r.lease_owner = ? ORDER BY r.due_at, r.id`
 
+// The claim of the scheduled reminders due at ?, oldest first (claimRows).
+const (
+	sqlClaimRemindersSQLite = `UPDATE reminders SET lease_owner = ?, lease_until = ?
+WHERE id IN (SELECT id FROM reminders WHERE status = 'scheduled' AND due_at <= ? AND (lease_until IS NULL OR lease_until < ?)
+             ORDER BY due_at, id LIMIT ?)
+RETURNING id`
+	sqlClaimRemindersPostgres = `UPDATE reminders SET lease_owner = ?, lease_until = ?
+WHERE id = ANY(ARRAY(SELECT id FROM reminders WHERE status = 'scheduled' AND due_at <= ? AND (lease_until IS NULL OR lease_until < ?)
+             ORDER BY due_at, id LIMIT ? FOR UPDATE SKIP LOCKED))
+RETURNING id`
+)
+
 // ClaimReminders leases to c.Owner up to c.Limit scheduled reminders due at
 // now that no other process holds, oldest first, and returns them with what
 // their texts need. Settling one (SendReminder, DropReminder) ends its lease.
 func (db *DB) ClaimReminders(ctx context.Context, c RowClaim, now time.Time) ([]DueReminder, error) {
-	ids, err := db.claimRows(ctx, "reminders", "status = 'scheduled' AND due_at <= ?", "due_at, id", c, now.UTC(), now.UTC())
+	ids, err := db.claimRows(ctx, sqlClaimRemindersSQLite, sqlClaimRemindersPostgres, c, now.UTC(), now.UTC())
 	if err != nil {
 		return nil, fmt.Errorf("store: claim reminders: %w", err)
 	}

@@ -74,22 +74,26 @@ func (db *DB) FoldCounts(ctx context.Context) (int, error) {
 	return int(n), nil
 }
 
-// sqlDeleteOldSMS removes a batch of the oldest outbox rows created before
-// ? that are no longer queued. Their counts stay: the counters have no
-// DELETE trigger. On PostgreSQL (%s) rows another instance is deleting are
-// skipped, so instances share the work.
-const sqlDeleteOldSMS = `DELETE FROM outbox WHERE id %s (SELECT id FROM outbox
-WHERE created_at < ? AND status <> 'queued' ORDER BY created_at LIMIT ? %s)`
+// sqlDeleteOldSMSSQLite removes a batch of the oldest outbox rows created
+// before ? that are no longer queued. Their counts stay: the counters have
+// no DELETE trigger.
+const sqlDeleteOldSMSSQLite = `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox
+WHERE created_at < ? AND status <> 'queued' ORDER BY created_at LIMIT ?)`
+
+// sqlDeleteOldSMSPostgres is sqlDeleteOldSMSSQLite for PostgreSQL: rows
+// another instance is deleting are skipped, so instances share the work.
+const sqlDeleteOldSMSPostgres = `DELETE FROM outbox WHERE id = ANY(ARRAY(SELECT id FROM outbox
+WHERE created_at < ? AND status <> 'queued' ORDER BY created_at LIMIT ? FOR UPDATE SKIP LOCKED))`
 
 // DeleteOldSMS removes up to limit outbox rows created before before whose
 // sending is over (any status but queued), and reports how many it
 // removed. The SMS counts (broadcast lists, the dashboard) keep them.
 func (db *DB) DeleteOldSMS(ctx context.Context, before time.Time, limit int) (int, error) {
-	in, lock := "IN", ""
+	q := sqlDeleteOldSMSSQLite
 	if db.Dialect == Postgres {
-		in, lock = "= ANY(ARRAY", "FOR UPDATE SKIP LOCKED)"
+		q = sqlDeleteOldSMSPostgres
 	}
-	n, err := db.exec(ctx, fmt.Sprintf(sqlDeleteOldSMS, in, lock), before.UTC(), limit)
+	n, err := db.exec(ctx, q, before.UTC(), limit)
 	if err != nil {
 		return 0, fmt.Errorf("store: delete old sms: %w", err)
 	}

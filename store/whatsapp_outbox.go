@@ -121,9 +121,17 @@ func (db *DB) WhatsAppRecipientOf(ctx context.Context, p string) (WhatsAppRecipi
 	return WhatsAppRecipient{Language: r.Language, LastIn: time.Time(r.LastIn).UTC()}, nil
 }
 
-const sqlToSMS = `UPDATE outbox SET channel = 'sms', status = 'queued', gateway_id = NULL, failure_reason = ?,
+// A WhatsApp row turned into an SMS: while the dispatcher holds it (its
+// send refused at once), or once sent, when a status says WhatsApp cannot
+// reach the number (a menu, which has no SMS form, excepted).
+const (
+	sqlLeasedToSMS = `UPDATE outbox SET channel = 'sms', status = 'queued', gateway_id = NULL, failure_reason = ?,
   not_before = ?, lease_owner = NULL, lease_until = NULL, updated_at = ?
-WHERE id = ? AND channel = 'whatsapp' AND %s`
+WHERE id = ? AND channel = 'whatsapp' AND lease_owner = ? AND status = 'queued'`
+	sqlSentToSMS = `UPDATE outbox SET channel = 'sms', status = 'queued', gateway_id = NULL, failure_reason = ?,
+  not_before = ?, lease_owner = NULL, lease_until = NULL, updated_at = ?
+WHERE id = ? AND channel = 'whatsapp' AND status IN ('accepted', 'unconfirmed') AND gateway_id = ? AND body NOT LIKE ?`
+)
 
 const sqlUnreachable = `UPDATE workers SET wa_unreachable_at = ? WHERE phone = ?`
 
@@ -132,7 +140,7 @@ const sqlUnreachable = `UPDATE workers SET wa_unreachable_at = ? WHERE phone = ?
 // messages go by SMS at once, until she writes on WhatsApp again.
 func (db *DB) FallBackToSMS(ctx context.Context, owner string, id int64, p string) error {
 	err := db.Tx(ctx, func(tx *Tx) error {
-		return db.toSMS(ctx, tx, id, p, "lease_owner = ? AND status = 'queued'", owner)
+		return db.toSMS(ctx, tx, id, p, sqlLeasedToSMS, owner)
 	})
 	if err != nil {
 		return fmt.Errorf("store: fall back to sms: %w", err)
@@ -140,10 +148,12 @@ func (db *DB) FallBackToSMS(ctx context.Context, owner string, id int64, p strin
 	return nil
 }
 
-func (db *DB) toSMS(ctx context.Context, tx *Tx, id int64, p, cond string, args ...any) error {
+// toSMS runs stmt (sqlLeasedToSMS or sqlSentToSMS, with its own binds
+// args) on the row id and remembers that WhatsApp cannot reach p.
+func (db *DB) toSMS(ctx context.Context, tx *Tx, id int64, p, stmt string, args ...any) error {
 	now := db.Now().UTC()
 	all := append([]any{ReasonNotOnWhatsApp, now, now, id}, args...)
-	if _, err := tx.ExecContext(ctx, db.Rebind(fmt.Sprintf(sqlToSMS, cond)), all...); err != nil {
+	if _, err := tx.ExecContext(ctx, db.Rebind(stmt), all...); err != nil {
 		return err
 	}
 	_, err := tx.ExecContext(ctx, db.Rebind(sqlUnreachable), now, p)
@@ -178,6 +188,11 @@ WHERE id = ? AND channel = 'whatsapp' AND status IN ('accepted', 'unconfirmed') 
 const sqlSettleFailed = `UPDATE outbox SET status = 'failed', gateway_status = ?, failure_reason = ?, updated_at = ?
 WHERE id = ? AND channel = 'whatsapp' AND status IN ('accepted', 'unconfirmed') AND gateway_id = ?`
 
+// sqlSettleFailedMenu fails a menu WhatsApp cannot deliver: it has no SMS
+// form (sqlSentToSMS leaves it).
+const sqlSettleFailedMenu = `UPDATE outbox SET status = 'failed', gateway_status = ?, failure_reason = ?, updated_at = ?
+WHERE id = ? AND channel = 'whatsapp' AND status IN ('accepted', 'unconfirmed') AND gateway_id = ? AND body LIKE ?`
+
 // Meta's error codes that the status webhooks settle a row by.
 const (
 	codeOutsideWindow = 131047
@@ -202,9 +217,9 @@ func (db *DB) settleOutbox(ctx context.Context, tx *Tx, s WhatsAppStatus) error 
 	case s.ErrorCode == codeUndeliverable:
 		// A menu answers what she wrote on WhatsApp: it has no SMS form, so it fails.
 		menu := WhatsAppMenuPrefix + "%"
-		err = db.toSMS(ctx, tx, id, "+"+s.Recipient, "status IN ('accepted', 'unconfirmed') AND gateway_id = ? AND body NOT LIKE ?", s.WAMID, menu)
+		err = db.toSMS(ctx, tx, id, "+"+s.Recipient, sqlSentToSMS, s.WAMID, menu)
 		if err == nil {
-			_, err = tx.ExecContext(ctx, db.Rebind(sqlSettleFailed+" AND body LIKE ?"), s.Status, "code "+strconv.Itoa(s.ErrorCode), now, id, s.WAMID, menu)
+			_, err = tx.ExecContext(ctx, db.Rebind(sqlSettleFailedMenu), s.Status, "code "+strconv.Itoa(s.ErrorCode), now, id, s.WAMID, menu)
 		}
 	case s.ErrorCode == codeOutsideWindow:
 		_, err = tx.ExecContext(ctx, db.Rebind(sqlSettleWindow), ReasonOutsideWindow, now, now, id, s.WAMID)

@@ -191,7 +191,7 @@ var ErrOptOutKept = fmt.Errorf("only the nurse can undo her opt-out, by sending 
 // the audit log, all in one transaction. It returns ErrNotFound outside the
 // scope and an error wrapping ErrInvalid for a bad value, changing nothing.
 func (db *DB) UpdateWorker(ctx context.Context, sc Scope, userID, id int64, ch WorkerChange) (WorkerRow, error) {
-	sets, args, detail, err := workerSets(ch)
+	detail, err := ch.check()
 	if err != nil {
 		return WorkerRow{}, err
 	}
@@ -199,7 +199,7 @@ func (db *DB) UpdateWorker(ctx context.Context, sc Scope, userID, id int64, ch W
 	var w WorkerRow
 	err = db.Tx(ctx, func(tx *Tx) error {
 		var err error
-		if w, err = workerInScope(ctx, tx, sc, id); err != nil || len(sets) == 0 {
+		if w, err = workerInScope(ctx, tx, sc, id); err != nil || len(detail) == 0 {
 			return err
 		}
 		if ch.OptedOut != nil && !*ch.OptedOut && w.OptedOut {
@@ -210,11 +210,9 @@ func (db *DB) UpdateWorker(ctx context.Context, sc Scope, userID, id int64, ch W
 				return err
 			}
 		}
-		if ch.OptedOut != nil && *ch.OptedOut != w.OptedOut {
-			sets, args = append(sets, "opted_out_at = ?"), append(args, optOutTime(*ch.OptedOut, now))
-		}
-		sets, args = append(sets, "updated_at = ?"), append(args, now, id)
-		if _, err := tx.ExecContext(ctx, db.Rebind(`UPDATE workers SET `+strings.Join(sets, ", ")+` WHERE id = ?`), args...); err != nil {
+		outChanged := ch.OptedOut != nil && *ch.OptedOut != w.OptedOut
+		outAt := optOutTime(outChanged && *ch.OptedOut, now)
+		if _, err := tx.ExecContext(ctx, db.Rebind(sqlUpdateWorker), ch.Status, ch.Language, ch.OptedOut, outChanged, outAt, now, id); err != nil {
 			return err
 		}
 		if err := db.Audit(ctx, tx, userID, "worker.update", fmt.Sprintf("worker:%d", id), strings.Join(detail, "; ")); err != nil {
@@ -236,23 +234,31 @@ func optOutTime(out bool, now time.Time) any {
 	return nil
 }
 
-func workerSets(ch WorkerChange) (sets []string, args []any, detail []string, err error) {
+// sqlUpdateWorker applies a WorkerChange: a NULL keeps the field, and the
+// opt-out's time changes only with the opt-out (the fourth bind).
+const sqlUpdateWorker = `UPDATE workers SET status = COALESCE(?, status), language = COALESCE(?, language),
+    opted_out = COALESCE(?, opted_out), opted_out_at = CASE WHEN ? THEN ? ELSE opted_out_at END, updated_at = ?
+WHERE id = ?`
+
+// check returns the audit log's words for each field the change sets, or
+// an error wrapping ErrInvalid for a value the store refuses.
+func (ch WorkerChange) check() (detail []string, err error) {
 	if ch.Status != nil {
 		if *ch.Status != StatusActive && *ch.Status != StatusInactive {
-			return nil, nil, nil, fmt.Errorf("store: update worker: status must be active or inactive: %w", ErrInvalid)
+			return nil, fmt.Errorf("store: update worker: status must be active or inactive: %w", ErrInvalid)
 		}
-		sets, args, detail = append(sets, "status = ?"), append(args, *ch.Status), append(detail, "status "+*ch.Status)
+		detail = append(detail, "status "+*ch.Status)
 	}
 	if ch.Language != nil {
 		if !languageCode(*ch.Language) {
-			return nil, nil, nil, fmt.Errorf("store: update worker: language %q is not a language code: %w", *ch.Language, ErrInvalid)
+			return nil, fmt.Errorf("store: update worker: language %q is not a language code: %w", *ch.Language, ErrInvalid)
 		}
-		sets, args, detail = append(sets, "language = ?"), append(args, *ch.Language), append(detail, "language "+*ch.Language)
+		detail = append(detail, "language "+*ch.Language)
 	}
 	if ch.OptedOut != nil {
-		sets, args, detail = append(sets, "opted_out = ?"), append(args, *ch.OptedOut), append(detail, fmt.Sprintf("opted out %t", *ch.OptedOut))
+		detail = append(detail, fmt.Sprintf("opted out %t", *ch.OptedOut))
 	}
-	return sets, args, detail, nil
+	return detail, nil
 }
 
 const sqlFacilityByCode = `SELECT id, name, sub_county FROM facilities WHERE LOWER(code) = LOWER(?) AND verified`
