@@ -38,8 +38,11 @@ type throttleRow struct {
 const (
 	sqlThrottleSeed = `INSERT INTO login_throttle (key, account, failures, updated_at) VALUES (?, ?, 0, ?)
 ON CONFLICT (key) DO NOTHING`
-	sqlThrottleRead   = `SELECT failures, next_at, updated_at FROM login_throttle WHERE key = ?`
-	sqlThrottleUpdate = `UPDATE login_throttle SET failures = ?, next_at = ?, updated_at = ? WHERE key = ?`
+	sqlThrottleRead = `SELECT failures, next_at, updated_at FROM login_throttle WHERE key = ?`
+	// sqlThrottleReadPostgres locks the row it reads; SQLite's transactions
+	// are already exclusive (they begin IMMEDIATE).
+	sqlThrottleReadPostgres = `SELECT failures, next_at, updated_at FROM login_throttle WHERE key = ? FOR UPDATE`
+	sqlThrottleUpdate       = `UPDATE login_throttle SET failures = ?, next_at = ?, updated_at = ? WHERE key = ?`
 )
 
 // TakeLoginTry decides, before a password is checked, whether the try may
@@ -60,6 +63,10 @@ func (db *DB) TakeLoginTry(ctx context.Context, keys []ThrottleKey, rule LoginRu
 	keys = slices.Clone(keys)
 	// One order for every transaction, so two never wait on each other.
 	slices.SortFunc(keys, func(a, b ThrottleKey) int { return strings.Compare(a.Key, b.Key) })
+	read := sqlThrottleRead
+	if db.Dialect == Postgres {
+		read = sqlThrottleReadPostgres
+	}
 	now := db.Now()
 	var wait time.Time
 	err := db.Tx(ctx, func(tx *Tx) error {
@@ -68,7 +75,7 @@ func (db *DB) TakeLoginTry(ctx context.Context, keys []ThrottleKey, rule LoginRu
 			if _, err := tx.ExecContext(ctx, db.Rebind(sqlThrottleSeed), k.Key, k.Account, now); err != nil {
 				return err
 			}
-			if err := tx.GetContext(ctx, &rows[i], db.Rebind(sqlThrottleRead+db.forUpdate()), k.Key); err != nil {
+			if err := tx.GetContext(ctx, &rows[i], db.Rebind(read), k.Key); err != nil {
 				return err
 			}
 			if r := rows[i]; r.NextAt.Valid && r.NextAt.Time.After(now) && r.NextAt.Time.After(wait) {
@@ -120,15 +127,6 @@ func (db *DB) loginWait(ctx context.Context, keys []ThrottleKey) (time.Time, err
 		}
 	}
 	return wait, nil
-}
-
-// forUpdate locks the rows a PostgreSQL SELECT reads; SQLite's transactions
-// are already exclusive (they begin IMMEDIATE).
-func (db *DB) forUpdate() string {
-	if db.Dialect == Postgres {
-		return " FOR UPDATE"
-	}
-	return ""
 }
 
 // ClearLoginFailures forgets the failures counted against keys, after a good

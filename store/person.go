@@ -131,6 +131,10 @@ func workerRef(id int64) *regexp.Regexp {
 	return regexp.MustCompile(fmt.Sprintf(`worker:%d\b`, id))
 }
 
+// personRows reads the rows of table t that name w. The table's name and
+// condition come from personTables, a closed set written in this package:
+// an identifier cannot be bound, so the name is put into the statement;
+// the worker's id and number are bound.
 func (db *DB) personRows(ctx context.Context, tx *Tx, t personTable, w Worker) (PersonTable, error) {
 	q, args, err := sqlx.Named(`SELECT * FROM `+t.name+` WHERE `+t.condition(db.Dialect), personArgs(w))
 	if err != nil {

@@ -133,6 +133,11 @@ func (db *DB) sweep(ctx context.Context, tx *Tx, e eraser) (int, error) {
 	return changed, nil
 }
 
+// sweepColumn replaces the person's name and number in the text column c.
+// Its statements name the column and its table, which come from the
+// schema (Columns), a closed set no user writes: identifiers cannot be
+// bound, so they are quoted into the statement; the values are bound, one
+// LIKE a pattern of e.
 func (db *DB) sweepColumn(ctx context.Context, tx *Tx, c Column, e eraser) (int, error) {
 	col, table := `"`+c.Name+`"`, `"`+c.Table+`"`
 	conds := make([]string, len(e.likes))
