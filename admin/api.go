@@ -26,9 +26,9 @@ type API struct {
 	Quiet quiet.Hours
 	// Mentoring changes the visits the API changes, with their reminders and notices.
 	Mentoring *mentoring.Service
-	// RegistrationNotice words the SMS that tells a nurse her pending
+	// RegistrationNotice is the SMS that tells a nurse her pending
 	// registration was approved or rejected; nil sends none.
-	RegistrationNotice store.RegistrationNoticeFunc
+	RegistrationNotice *store.RegistrationNotice
 	// Checklist is the content pack's visit checklist, for its results.
 	Checklist []lessons.ChecklistItem
 	// Pack is the content pack the reports read topics, lessons and

@@ -8,13 +8,15 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/chanjo-health/chanjo/lessons/i18n"
 	"github.com/chanjo-health/chanjo/store"
 	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 // testRegistrationNotice words the decision so the tests can read it.
-func testRegistrationNotice(approved bool, lang string) string {
-	return fmt.Sprintf("approved=%v lang=%s", approved, lang)
+var testRegistrationNotice = &store.RegistrationNotice{
+	Approved: i18n.Text{"en": "approved=true lang=en", "sw": "approved=true lang=sw"},
+	Rejected: i18n.Text{"en": "approved=false lang=en", "sw": "approved=false lang=sw"},
 }
 
 // A supervisor approves a pending registration on the console, an

@@ -23,7 +23,10 @@ func TestRegistrationNotice(t *testing.T) {
 		{false, "sw", "Chanjo: usajili wako haukukubaliwa. Kama unafanya kazi katika mpango huu, muulize msimamizi wako, kisha piga *384*123# tena."},
 	}
 	for _, c := range cases {
-		got := notice(c.approved, c.lang)
+		got := notice.Rejected.In(c.lang)
+		if c.approved {
+			got = notice.Approved.In(c.lang)
+		}
 		if got != c.want {
 			t.Errorf("RegistrationNotice(%v, %s) = %q, want %q", c.approved, c.lang, got, c.want)
 		}

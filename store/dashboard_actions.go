@@ -29,7 +29,7 @@ WHERE v.status = 'scheduled' AND v.scheduled_at < ? AND (? OR f.sub_county IN (?
 	sqlActionStopped = `SELECT COUNT(*) FROM workers w LEFT JOIN facilities f ON f.id = w.facility_id
 WHERE w.status = 'active' AND NOT w.opted_out AND w.last_dial_at < ? AND (? OR f.sub_county IN (?))`
 	sqlActionQueued = `SELECT COUNT(*) AS queued, COALESCE(SUM(CASE WHEN not_before > ? THEN 1 ELSE 0 END), 0) AS later
-FROM outbox WHERE status = 'queued' AND %s`
+FROM outbox WHERE status = 'queued' AND (? OR sub_county IN (?))`
 )
 
 // DashboardActions counts what needs action inside the scope: open

@@ -175,9 +175,9 @@ type WorkerChange struct {
 	Status   *string // active (approve) | inactive (reject a pending one)
 	Language *string // a language of the content pack: en, sw, …
 	OptedOut *bool
-	// Notice words the SMS that tells a pending worker her registration
-	// was approved or rejected; nil sends none.
-	Notice RegistrationNoticeFunc
+	// Notice is the SMS that tells a pending worker her registration was
+	// approved or rejected; nil sends none.
+	Notice *RegistrationNotice
 }
 
 // ErrInvalid wraps a change the store refuses; its message is for people.

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/chanjo-health/chanjo/lessons/i18n"
 	"github.com/chanjo-health/chanjo/store"
 	"github.com/chanjo-health/chanjo/store/storetest"
 )
@@ -98,6 +101,46 @@ func TestThirdLanguageSavesAndReadsBack(t *testing.T) {
 		}
 		if got, err := db.WorkerByPhone(ctx, w.Phone); err != nil || got.Language != "kam" {
 			t.Errorf("after the refused codes = %+v, %v, want kam unchanged", got, err)
+		}
+	})
+}
+
+// The decision on a pending registration reaches the nurse in her own
+// language, from the texts the caller gave; a change without notice texts,
+// or of a worker who was not pending, sends nothing.
+func TestRegistrationNoticeInHerLanguage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		notice := &store.RegistrationNotice{
+			Approved: i18n.Text{"en": "approved", "sw": "imekubaliwa"},
+			Rejected: i18n.Text{"en": "rejected", "sw": "haikukubaliwa"},
+		}
+		active, inactive := store.StatusActive, store.StatusInactive
+		for _, c := range []struct {
+			phone, lang string
+			status      *string
+			notice      *store.RegistrationNotice
+			want        []string
+		}{
+			{"+254711000011", "sw", &active, notice, []string{"imekubaliwa"}},
+			{"+254711000012", "sw", &inactive, notice, []string{"haikukubaliwa"}},
+			{"+254711000013", "en", &active, notice, []string{"approved"}},
+			{"+254711000014", "sw", &active, nil, nil},
+		} {
+			w, err := db.Register(ctx, store.Registration{Phone: c.phone, Name: "Nurse", FacilityCode: "13023", Language: c.lang})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.UpdateWorker(ctx, store.Scope{Admin: true}, 0, w.ID, store.WorkerChange{Status: c.status, Notice: c.notice}); err != nil {
+				t.Fatal(err)
+			}
+			// Deciding again: she is no longer pending, so nothing more is sent.
+			if _, err := db.UpdateWorker(ctx, store.Scope{Admin: true}, 0, w.ID, store.WorkerChange{Status: c.status, Notice: c.notice}); err != nil {
+				t.Fatal(err)
+			}
+			if got := storetest.Queued(t, db, c.phone, store.KindNudge); !cmp.Equal(got, c.want) {
+				t.Errorf("%s (%s): SMS queued %q, want %q", c.phone, c.lang, got, c.want)
+			}
 		}
 	})
 }
