@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 // rosterFacilities adds a facility in each sub-county, so that the roster
@@ -18,11 +19,7 @@ func rosterFacilities(t *testing.T, db *store.DB, subCounties ...string) {
 	t.Helper()
 	now := time.Now()
 	for _, sc := range subCounties {
-		_, err := db.Exec(db.Rebind(`INSERT INTO facilities (code, name, sub_county, county, created_at, updated_at)
-VALUES (?, ?, ?, 'Nairobi', ?, ?)`), "F-"+sc, sc+" Health Centre", sc, now, now)
-		if err != nil {
-			t.Fatal(err)
-		}
+		storetest.Facility(t, db, "F-"+sc, sc+" Health Centre", sc, "Nairobi", now)
 	}
 }
 

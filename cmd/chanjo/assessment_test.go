@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -56,10 +57,11 @@ func TestAssessmentCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	var got []store.Window
-	if err := db.Select(&got, `SELECT form, opens_at, closes_at FROM assessment_windows ORDER BY form`); err != nil {
+	got, err := db.AssessmentWindows(context.Background())
+	if err != nil {
 		t.Fatal(err)
 	}
+	slices.SortFunc(got, func(a, b store.Window) int { return strings.Compare(a.Form, b.Form) })
 	nairobi := time.FixedZone("EAT", 3*60*60)
 	if len(got) != 2 || got[0].Form != "baseline" || !got[0].Opens.Equal(time.Date(2099, 3, 1, 0, 0, 0, 0, nairobi)) ||
 		!got[0].Closes.Before(time.Now()) || got[1].Form != "midline" || !got[1].Closes.Equal(time.Date(2099, 5, 2, 0, 0, 0, 0, nairobi)) {

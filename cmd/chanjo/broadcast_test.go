@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 // TestBroadcastPriceIsWired checks that SMS_SEGMENT_COST reaches the API's
@@ -16,13 +17,9 @@ import (
 func TestBroadcastPriceIsWired(t *testing.T) {
 	a, _ := testApp(t, map[string]string{"SMS_SEGMENT_COST": "KES 2.50"})
 	ctx, now := context.Background(), a.db.Now()
-	_, err := a.db.ExecContext(ctx, a.db.Rebind(`INSERT INTO facilities (code, name, sub_county, created_at, updated_at) VALUES ('F-1', 'Kibra HC', 'Kibra', ?, ?)`), now, now)
-	if err == nil {
-		_, err = a.db.ExecContext(ctx, a.db.Rebind(`INSERT INTO workers (phone, name, facility_id, status, created_at, updated_at) VALUES ('+254711000001', 'Achieng', 1, 'active', ?, ?)`), now, now)
-	}
-	if err == nil {
-		_, err = a.db.CreateUser(ctx, store.NewUser{Name: "wanjiru", Role: store.RoleSupervisor, PasswordHash: "x", Phone: "+254722000001", SubCounties: []string{"Kibra"}})
-	}
+	f := storetest.Facility(t, a.db, "F-1", "Kibra HC", "Kibra", "", now)
+	storetest.Worker(t, a.db, "+254711000001", "Achieng", f, store.StatusActive, now)
+	_, err := a.db.CreateUser(ctx, store.NewUser{Name: "wanjiru", Role: store.RoleSupervisor, PasswordHash: "x", Phone: "+254722000001", SubCounties: []string{"Kibra"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +34,9 @@ func TestBroadcastPriceIsWired(t *testing.T) {
 	rec = httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	var reply string
-	a.db.Get(&reply, `SELECT body FROM outbox WHERE kind = 'reply'`)
+	if replies := storetest.OutWhere(t, a.db, func(o storetest.Out) bool { return o.Kind == store.KindReply }); len(replies) > 0 {
+		reply = replies[0].Body
+	}
 	if rec.Code != http.StatusOK || !strings.Contains(reply, "about KES 2.50") {
 		t.Errorf("BC by SMS = %d, reply %q; want 200 and the cost KES 2.50", rec.Code, reply)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/chanjo-health/chanjo/sms/fakegateway"
 	"github.com/chanjo-health/chanjo/sms/fakegateway/fakegatewaytest"
 	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 // The supervisor of the browser test and what she sends.
@@ -158,9 +159,8 @@ func (s *site) quiz(workerID int64, form, topic string, qs []lessons.Question, w
 // SMS, for the message of a failed wait.
 func (s *site) broadcastStates(t *testing.T) []string {
 	var rows []string
-	err := s.a.db.Select(&rows, `SELECT status || '/' || COALESCE(gateway_status, '-') FROM outbox WHERE kind = 'broadcast' ORDER BY id`)
-	if err != nil {
-		t.Errorf("outbox: %v", err)
+	for _, o := range storetest.OutWhere(t, s.a.db, func(o storetest.Out) bool { return o.Kind == store.KindBroadcast }) {
+		rows = append(rows, o.Status+"/"+o.GatewayStatus)
 	}
 	return rows
 }

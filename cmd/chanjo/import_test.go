@@ -15,6 +15,7 @@ import (
 	"github.com/chanjo-health/chanjo/lessons"
 	"github.com/chanjo-health/chanjo/roster/rostertest"
 	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 // importEnv is the environment of `chanjo import` on a temporary SQLite file.
@@ -118,13 +119,13 @@ func TestImportRosterSendsPrivacyNotice(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	var rows []struct {
-		Language string `db:"language"`
-		Body     string `db:"body"`
-	}
-	err = db.Select(&rows, `SELECT w.language, o.body FROM outbox o JOIN workers w ON w.id = o.worker_id WHERE o.dedupe_key LIKE 'privacy:%'`)
-	if err != nil {
-		t.Fatal(err)
+	var rows []struct{ Language, Body string }
+	for _, o := range storetest.OutWhere(t, db, func(o storetest.Out) bool { return strings.HasPrefix(o.DedupeKey, "privacy:") && o.WorkerID.Valid }) {
+		w, err := db.WorkerInScope(context.Background(), store.Scope{Admin: true}, o.WorkerID.Int64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows = append(rows, struct{ Language, Body string }{w.Language, o.Body})
 	}
 	if len(rows) != 7 {
 		t.Fatalf("privacy notices queued = %d, want 7 (one per enrolled worker, however often imported)", len(rows))

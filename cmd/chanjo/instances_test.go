@@ -18,6 +18,7 @@ import (
 	"github.com/chanjo-health/chanjo/sms/fakegateway"
 	"github.com/chanjo-health/chanjo/sms/fakegateway/fakegatewaytest"
 	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 // Several instances on one PostgreSQL database (README "Production", "Several
@@ -157,18 +158,8 @@ func newInstancesRig(t *testing.T, bin string) *instancesRig {
 func (r *instancesRig) scheduleReminders(t *testing.T, n int) {
 	ctx := context.Background()
 	now := time.Now().UTC()
-	_, err := r.db.Exec(`INSERT INTO facilities (code, name, sub_county, county, created_at, updated_at)
-		VALUES ('99001', 'Instances Dispensary', 'Test', 'Test', $1, $1) ON CONFLICT DO NOTHING`, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = r.db.Exec(`INSERT INTO workers (phone, name, facility_id, language, status, created_at, updated_at)
-		SELECT '+2547' || lpad(CAST(g AS TEXT), 8, '0'), 'Nurse ' || g, (SELECT id FROM facilities WHERE code = '99001'),
-			'en', 'active', $1, $1
-		FROM generate_series(1, $2) AS g`, now, n)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := storetest.Facility(t, r.db, "99001", "Instances Dispensary", "Test", "Test", now)
+	storetest.Nurses(t, r.db, f, "Nurse", 10_000_001, n, now)
 	if got, err := r.db.ScheduleForActive(ctx, store.RuleWeekly, "instances-test", now.Add(-time.Minute)); err != nil || got != n {
 		t.Fatalf("ScheduleForActive = %d, %v, want %d", got, err, n)
 	}
@@ -187,11 +178,7 @@ func instancesShareReminders(t *testing.T, bin string) {
 		ins = append(ins, startInstance(t, r.bin, r.env))
 	}
 	waitFor(t, 5*time.Minute, func() bool {
-		var left int
-		if err := r.db.Get(&left, `SELECT COUNT(*) FROM reminders WHERE status = 'scheduled' AND due_at <= now()`); err != nil {
-			t.Fatal(err)
-		}
-		return left == 0
+		return storetest.DueReminders(t, r.db, time.Now()) == 0
 	})
 	elapsed := time.Since(start)
 	waitFor(t, time.Minute, func() bool { return pending(t, r.db) == 0 })
@@ -201,11 +188,13 @@ func instancesShareReminders(t *testing.T, bin string) {
 		claims[i] = in.claimed("reminders settled")
 		total += claims[i]
 	}
-	var sent, nudges int
-	var span float64 // seconds from the first reminder settled to the last
-	r.db.Get(&span, `SELECT EXTRACT(EPOCH FROM MAX(sent_at) - MIN(sent_at)) FROM reminders`)
-	r.db.Get(&sent, `SELECT COUNT(*) FROM reminders WHERE status = 'sent'`)
-	r.db.Get(&nudges, `SELECT COUNT(DISTINCT phone) FROM outbox WHERE kind = 'nudge'`)
+	sent, first2last := storetest.SentReminders(t, r.db)
+	span := first2last.Seconds() // from the first reminder settled to the last
+	nudged := map[string]bool{}
+	for _, o := range storetest.OutWhere(t, r.db, func(o storetest.Out) bool { return o.Kind == store.KindNudge }) {
+		nudged[o.Phone] = true
+	}
+	nudges := len(nudged)
 	t.Logf("%d reminders on %d instances: settled %v after start (%.0f/s), first to last %.2fs (%.0f/s), claims per instance %v, gateway duplicates %d",
 		n, procs, elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds(), span, float64(n)/span, claims, r.fake.Duplicates())
 	if sent != n || nudges != n || r.fake.SentCount() != n || r.fake.Duplicates() != 0 {
@@ -245,10 +234,9 @@ func instanceKilledMidBroadcast(t *testing.T, bin string) {
 	victim := ins[0].process(t)
 	var held int
 	waitFor(t, time.Minute, func() bool {
-		err := r.db.Get(&held, `SELECT COUNT(*) FROM outbox WHERE status = 'queued' AND lease_owner = $1`, victim)
-		if err != nil {
-			t.Fatal(err)
-		}
+		held = len(storetest.OutWhere(t, r.db, func(o storetest.Out) bool {
+			return o.Status == store.OutQueued && o.LeaseOwner.String == victim
+		}))
 		return held > 0 && r.fake.SentCount() > n/10
 	})
 	ins[0].stop(syscall.SIGKILL)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/chanjo-health/chanjo/admin"
 	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 var loginCSRF = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
@@ -63,8 +64,10 @@ func TestForwardedForOnlyFromTrustedProxies(t *testing.T) {
 			}
 			tryLogin(t, a.router(), "amina", "a wrong password", tt.remote, "198.51.100.9")
 			var keys []string
-			if err := a.db.Select(&keys, `SELECT key FROM login_throttle WHERE key LIKE 'addr:%'`); err != nil {
-				t.Fatal(err)
+			for _, k := range storetest.ThrottleKeys(t, a.db) {
+				if strings.HasPrefix(k, "addr:") {
+					keys = append(keys, k)
+				}
 			}
 			if len(keys) != 1 || keys[0] != tt.want {
 				t.Errorf("throttle keys = %q, want [%s]", keys, tt.want)
@@ -97,9 +100,8 @@ func TestUserUnlockLiftsTheThrottle(t *testing.T) {
 	if rec := tryLogin(t, h, "wanjiru", "a wrong password", "203.0.113.5:4000", ""); rec.Code != http.StatusUnauthorized || strings.Contains(rec.Body.String(), "try again after") {
 		t.Errorf("try after the unlock = %d, want the password checked (wrong name or password)", rec.Code)
 	}
-	var audits int
-	if err := a.db.Get(&audits, `SELECT COUNT(*) FROM audit_log WHERE action = 'user.unlock'`); err != nil || audits != 1 {
-		t.Errorf("audit rows user.unlock = %d, %v, want 1", audits, err)
+	if audits := storetest.Audits(t, a.db, "user.unlock"); audits != 1 {
+		t.Errorf("audit rows user.unlock = %d, want 1", audits)
 	}
 	e, _, _ = cliEnv(a.cfg.DatabaseURL, "")
 	if err := run(context.Background(), e, []string{"user", "unlock", "nobody"}); err == nil || !strings.Contains(err.Error(), "no user named") {

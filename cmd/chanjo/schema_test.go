@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 // fakeMigration is a migration no binary of this tree knows: what a newer
@@ -17,10 +19,7 @@ const fakeMigration = "9999_from_a_newer_binary"
 
 func applyFakeMigration(t *testing.T, a *app) {
 	t.Helper()
-	_, err := a.db.Exec(a.db.Rebind(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`), fakeMigration, a.db.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	storetest.FutureMigration(t, a.db, fakeMigration)
 }
 
 // TestOlderBinaryRefusesToStart: a binary one migration behind the database
@@ -41,11 +40,7 @@ func TestOlderBinaryRefusesToStart(t *testing.T) {
 
 // lastKnownMigration returns the newest migration applied, before a fake one.
 func lastKnownMigration(t *testing.T, a *app) string {
-	var v string
-	if err := a.db.Get(&v, `SELECT MAX(version) FROM schema_migrations`); err != nil {
-		t.Fatal(err)
-	}
-	return v
+	return storetest.LastMigration(t, a.db)
 }
 
 // TestRunningInstanceStopsWorkersUnderANewerSchema: a newer binary migrates

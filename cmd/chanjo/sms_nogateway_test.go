@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 // TestNoGatewaySaysSoAndSendsNothing: without gateway credentials start-up
@@ -27,9 +28,8 @@ func TestNoGatewaySaysSoAndSendsNothing(t *testing.T) {
 		if _, err := d.Once(ctx); err != nil {
 			t.Fatal(err)
 		}
-		var status string
-		if err := a.db.Get(&status, `SELECT status FROM outbox WHERE dedupe_key = 'n'`); err != nil || status != store.OutNotSent {
-			t.Errorf("demo %v: status = %q, %v, want %s", demo, status, err, store.OutNotSent)
+		if status := storetest.OutByKey(t, a.db, "n").Status; status != store.OutNotSent {
+			t.Errorf("demo %v: status = %q, want %s", demo, status, store.OutNotSent)
 		}
 		if printed := strings.Contains(out.String(), "lesson 3 is ready"); printed != demo {
 			t.Errorf("demo %v: body printed = %v, want %v", demo, printed, demo)

@@ -20,6 +20,7 @@ import (
 	"github.com/chanjo-health/chanjo/sms/fakegateway"
 	"github.com/chanjo-health/chanjo/sms/fakegateway/fakegatewaytest"
 	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 func TestSMSCallbacksNeedToken(t *testing.T) {
@@ -160,11 +161,7 @@ func waitFor(t *testing.T, limit time.Duration, ok func() bool) {
 
 // pending counts the rows not yet handed to the gateway.
 func pending(t *testing.T, db *store.DB) int {
-	var n int
-	if err := db.Get(&n, `SELECT COUNT(*) FROM outbox WHERE status IN ('queued', 'sending')`); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return len(storetest.OutWhere(t, db, func(o storetest.Out) bool { return o.Status == store.OutQueued || o.Status == "sending" }))
 }
 
 // pgSchema returns base with a fresh schema as its search path, dropped

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 	"github.com/chanjo-health/chanjo/whatsapp/cloudapi"
 	"github.com/chanjo-health/chanjo/whatsapp/fakegraph"
 )
@@ -184,9 +185,8 @@ func TestWhatsAppMenuNeverBecomesAnSMS(t *testing.T) {
 		t.Fatalf("sent %+v, want the first screen as an interactive message", sent)
 	}
 	r.settle(t) // the failed status
-	var row struct{ Status, Channel string }
-	err := r.a.db.GetContext(context.Background(), &row, r.a.db.Rebind(`SELECT status, channel FROM outbox WHERE dedupe_key = ?`), "wa:"+wamid)
-	if err != nil || row.Status != store.OutFailed || row.Channel != store.ChannelWhatsApp {
-		t.Errorf("the menu's row = %+v (%v), want failed on whatsapp", row, err)
+	row := storetest.OutByKey(t, r.a.db, "wa:"+wamid)
+	if row.Status != store.OutFailed || row.Channel != store.ChannelWhatsApp {
+		t.Errorf("the menu's row = %+v, want failed on whatsapp", row)
 	}
 }

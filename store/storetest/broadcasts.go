@@ -30,3 +30,14 @@ func AllBroadcasts(t testing.TB, db *store.DB) []store.Broadcast {
 	}
 	return bs
 }
+
+// TornBroadcasts returns how many broadcasts lack some of their outgoing
+// SMS: a copy taken in the middle of a broadcast's transaction has some.
+func TornBroadcasts(t testing.TB, db *store.DB) int {
+	t.Helper()
+	var n int
+	if err := db.Get(&n, `SELECT COUNT(*) FROM broadcasts b WHERE b.recipients <> (SELECT COUNT(*) FROM outbox o WHERE o.broadcast_id = b.id)`); err != nil {
+		t.Fatalf("storetest: torn broadcasts: %v", err)
+	}
+	return n
+}

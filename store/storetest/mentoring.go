@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"database/sql"
 	"testing"
 	"time"
 
@@ -79,4 +80,37 @@ func VisitReminders(t testing.TB, db *store.DB, visit int64) []Reminder {
 		rs[i].Due = rs[i].Due.UTC()
 	}
 	return rs
+}
+
+// DueReminders returns how many reminders are still scheduled and due by
+// at.
+func DueReminders(t testing.TB, db *store.DB, at time.Time) int {
+	t.Helper()
+	var n int
+	if err := db.Get(&n, db.Rebind(`SELECT COUNT(*) FROM reminders WHERE status = 'scheduled' AND due_at <= ?`), at.UTC()); err != nil {
+		t.Fatalf("storetest: due reminders: %v", err)
+	}
+	return n
+}
+
+// SentReminders returns how many reminders were sent, and the time from
+// the first reminder settled to the last.
+func SentReminders(t testing.TB, db *store.DB) (sent int, span time.Duration) {
+	t.Helper()
+	var rs []struct {
+		Status string       `db:"status"`
+		SentAt sql.NullTime `db:"sent_at"`
+	}
+	if err := db.Select(&rs, `SELECT status, sent_at FROM reminders WHERE sent_at IS NOT NULL ORDER BY sent_at`); err != nil {
+		t.Fatalf("storetest: sent reminders: %v", err)
+	}
+	for _, r := range rs {
+		if r.Status == "sent" {
+			sent++
+		}
+	}
+	if len(rs) > 0 {
+		span = rs[len(rs)-1].SentAt.Time.Sub(rs[0].SentAt.Time)
+	}
+	return sent, span
 }

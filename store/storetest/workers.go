@@ -64,14 +64,6 @@ func Recode(t testing.TB, db *store.DB, old, new string) {
 	seed(t, db, `UPDATE facilities SET code = ? WHERE code = ?`, new, old)
 }
 
-// StockCalculation records that worker worked out calculator at her
-// facility at at, with result (JSON) of status.
-func StockCalculation(t testing.TB, db *store.DB, worker int64, calculator, result, status string, at time.Time) {
-	t.Helper()
-	seed(t, db, `INSERT INTO stock_calculations (worker_id, facility_id, calculator, inputs, result, status, created_at)
-SELECT id, facility_id, ?, '{}', ?, ?, ? FROM workers WHERE id = ?`, calculator, result, status, at.UTC(), worker)
-}
-
 // FacilitySubCounty returns the sub-county of the facility coded code.
 func FacilitySubCounty(t testing.TB, db *store.DB, code string) string {
 	t.Helper()

@@ -1,0 +1,35 @@
+package storetest
+
+import (
+	"database/sql"
+	"testing"
+	"time"
+
+	"github.com/chanjo-health/chanjo/store"
+)
+
+// StockCalculation records that worker worked out calculator at her
+// facility at at, with result (JSON) of status.
+func StockCalculation(t testing.TB, db *store.DB, worker int64, calculator, result, status string, at time.Time) {
+	t.Helper()
+	seed(t, db, `INSERT INTO stock_calculations (worker_id, facility_id, calculator, inputs, result, status, created_at)
+SELECT id, facility_id, ?, '{}', ?, ?, ? FROM workers WHERE id = ?`, calculator, result, status, at.UTC(), worker)
+}
+
+// Calculation is a stored stock calculation as a test checks it.
+type Calculation struct {
+	Calculator string        `db:"calculator"`
+	Vaccine    string        `db:"vaccine"`
+	Status     string        `db:"status"`
+	FacilityID sql.NullInt64 `db:"facility_id"`
+}
+
+// Calculations returns every stock calculation stored, oldest first.
+func Calculations(t testing.TB, db *store.DB) []Calculation {
+	t.Helper()
+	var out []Calculation
+	if err := db.Select(&out, `SELECT calculator, vaccine, status, facility_id FROM stock_calculations ORDER BY id`); err != nil {
+		t.Fatalf("storetest: stock calculations: %v", err)
+	}
+	return out
+}
