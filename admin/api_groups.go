@@ -22,6 +22,21 @@ func groupToJSON(g store.Group) groupJSON {
 	return groupJSON{ID: g.ID, Name: g.Name, Members: g.Members, CreatedAt: g.CreatedAt.UTC()}
 }
 
+// trafficJSON is a group's traffic: its messages and their copies by
+// channel, with the estimated cost of the SMS parts sent (SMS_SEGMENT_COST).
+type trafficJSON struct {
+	Messages int                  `json:"messages"`
+	Channels []channelTrafficJSON `json:"channels"`
+}
+
+type channelTrafficJSON struct {
+	Channel  string  `json:"channel"`
+	Copies   int     `json:"copies"`
+	Parts    int     `json:"parts,omitempty"`
+	Cost     float64 `json:"estimated_cost,omitempty"`
+	Currency string  `json:"currency,omitempty"`
+}
+
 // groups is GET /api/v1/groups: the groups inside the scope by name.
 func (a *API) groups(c *gin.Context) {
 	gs, err := a.db.Groups(c.Request.Context(), scopeOf(c))
@@ -44,6 +59,10 @@ func (a *API) group(c *gin.Context) {
 		return
 	}
 	g, members, err := a.db.GroupInScope(c.Request.Context(), scopeOf(c), id)
+	var t store.GroupTraffic
+	if err == nil {
+		t, err = a.db.GroupTraffic(c.Request.Context(), scopeOf(c), id)
+	}
 	if err != nil {
 		a.fail(c, err)
 		return
@@ -52,8 +71,17 @@ func (a *API) group(c *gin.Context) {
 	for i, m := range members {
 		ws[i] = toJSON(m)
 	}
+	traffic := trafficJSON{Messages: t.Messages, Channels: []channelTrafficJSON{}}
+	for _, ch := range t.Channels {
+		j := channelTrafficJSON{Channel: ch.Channel, Copies: ch.Copies}
+		if ch.Channel == store.ChannelSMS {
+			j.Parts, j.Cost, j.Currency = ch.Parts, a.Price.Of(1, ch.Parts), a.Price.Currency
+		}
+		traffic.Channels = append(traffic.Channels, j)
+	}
 	c.JSON(http.StatusOK, struct {
 		groupJSON
 		Workers []workerJSON `json:"workers"`
-	}{groupToJSON(g), ws})
+		Traffic trafficJSON  `json:"traffic"`
+	}{groupToJSON(g), ws, traffic})
 }

@@ -1,10 +1,12 @@
 package admin
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chanjo-health/chanjo/store"
 	"github.com/chanjo-health/chanjo/store/storetest"
@@ -102,6 +104,62 @@ func TestGroupModerationFromConsole(t *testing.T) {
 			if got := h.audits(action); got != n {
 				t.Errorf("audit rows %s = %d, want %d", action, got, n)
 			}
+		}
+	})
+}
+
+// TestGroupTrafficAndCost: the group page and the API show the messages
+// posted, the copies by channel and the SMS parts sent with their estimated
+// cost (SMS_SEGMENT_COST); a copy not yet sent costs nothing.
+func TestGroupTrafficAndCost(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		h := newHarness(t, db)
+		p := peopleFixture(h)
+		h.exec(`INSERT INTO group_members (group_id, worker_id) VALUES (?, ?)`, p.myGroup, p.myOther)
+		if _, err := h.post(p.myGroup, p.myNurse, "sms:1", "Fridge at 9 degrees, what now?"); err != nil {
+			t.Fatal(err)
+		}
+		ctx := t.Context()
+		// One of the two copies is sent, in two parts; the other waits.
+		l, err := db.Claim(ctx, store.ClaimOptions{Owner: "t", Limit: 100, Lease: time.Minute})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range l.Msgs {
+			if m.GroupMessageID != 0 {
+				if err := db.Finish(ctx, "t", []store.Result{{ID: m.ID, Status: store.OutAccepted, GatewayID: "ATX1", Segments: 2}}); err != nil {
+					t.Fatal(err)
+				}
+				break
+			}
+		}
+		if _, err := db.Release(ctx, "t"); err != nil {
+			t.Fatal(err)
+		}
+		b, _ := h.loggedIn("wanjiru")
+		page := "/admin/groups/" + id(p.myGroup)
+		want := "Messages posted: 1. SMS: 2 copies, 2 parts sent, about KES 1.60."
+		if body := b.get(page).Body.String(); !strings.Contains(body, want) {
+			t.Errorf("GET %s does not show %q", page, want)
+		}
+		rec := h.api(http.MethodGet, "/api/v1/groups/"+id(p.myGroup), h.token(h.userByName("wanjiru")), "")
+		var got struct {
+			Traffic struct {
+				Messages int `json:"messages"`
+				Channels []struct {
+					Channel string  `json:"channel"`
+					Copies  int     `json:"copies"`
+					Parts   int     `json:"parts"`
+					Cost    float64 `json:"estimated_cost"`
+				} `json:"channels"`
+			} `json:"traffic"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
+			t.Fatalf("GET /api/v1/groups/%d: %v: %s", p.myGroup, err, rec.Body)
+		}
+		tr := got.Traffic
+		if tr.Messages != 1 || len(tr.Channels) != 1 || tr.Channels[0].Copies != 2 || tr.Channels[0].Parts != 2 || tr.Channels[0].Cost != 1.6 {
+			t.Errorf("API traffic = %+v, want 1 message, SMS 2 copies, 2 parts, 1.60", tr)
 		}
 	})
 }

@@ -60,6 +60,28 @@ type groupData struct {
 	Next    string
 	// Messages are the group's newest, with their copies by channel.
 	Messages []store.GroupMessageRow
+	Traffic  trafficView
+}
+
+// trafficView is a group's traffic with the estimated cost of its SMS
+// parts (SMS_SEGMENT_COST).
+type trafficView struct {
+	store.GroupTraffic
+	SMSCost string
+}
+
+func (h *Console) trafficView(t store.GroupTraffic) trafficView {
+	return trafficView{GroupTraffic: t, SMSCost: h.Price.Format(h.Price.Of(1, smsParts(t)))}
+}
+
+// smsParts returns the SMS parts of t.
+func smsParts(t store.GroupTraffic) int {
+	for _, c := range t.Channels {
+		if c.Channel == store.ChannelSMS {
+			return c.Parts
+		}
+	}
+	return 0
 }
 
 // group is /admin/groups/:id: the members inside the scope, a page of
@@ -83,11 +105,15 @@ func (h *Console) group(c *gin.Context) {
 	if err == nil {
 		messages, err = h.db.GroupMessages(ctx, sc, id)
 	}
+	var traffic store.GroupTraffic
+	if err == nil {
+		traffic, err = h.db.GroupTraffic(ctx, sc, id)
+	}
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	d := groupData{G: g, Members: members, Messages: messages}
+	d := groupData{G: g, Members: members, Messages: messages, Traffic: h.trafficView(traffic)}
 	page := fmt.Sprintf("/admin/groups/%d?offset=", id)
 	if offset > 0 {
 		d.Prev = page + strconv.Itoa(max(offset-store.DefaultWorkerPage, 0))

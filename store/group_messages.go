@@ -173,3 +173,44 @@ func (db *DB) MuteGroupMemberInScope(ctx context.Context, sc Scope, userID, grou
 	}
 	return nil
 }
+
+// GroupTraffic is what a group's relaying has carried: its messages and
+// their copies by channel, SMS first.
+type GroupTraffic struct {
+	Messages int
+	Channels []ChannelTraffic
+}
+
+// ChannelTraffic counts a group's copies on one channel.
+type ChannelTraffic struct {
+	Channel string `db:"channel"`
+	Copies  int    `db:"copies"`
+	// Parts are the SMS parts sent (a digest's are counted on the copy
+	// that carried it); 0 on WhatsApp.
+	Parts int `db:"parts"`
+}
+
+const sqlGroupMessageCount = `SELECT COUNT(*) FROM group_messages WHERE group_id = ?`
+
+// sqlGroupTraffic counts a group's copies by channel along the indexes
+// group_messages_group and outbox_group_message.
+const sqlGroupTraffic = `SELECT o.channel, COUNT(*) AS copies,
+  COALESCE(SUM(CASE WHEN o.channel = 'sms' AND o.status IN ('accepted', 'delivered', 'unconfirmed') THEN o.segments ELSE 0 END), 0) AS parts
+FROM group_messages gm JOIN outbox o ON o.group_message_id = gm.id WHERE gm.group_id = ? GROUP BY o.channel ORDER BY o.channel DESC`
+
+// GroupTraffic returns the group's traffic for a reader whose scope sees
+// the group (ErrNotFound otherwise).
+func (db *DB) GroupTraffic(ctx context.Context, sc Scope, groupID int64) (GroupTraffic, error) {
+	if _, err := db.groupInScope(ctx, db, sc, groupID); err != nil {
+		return GroupTraffic{}, fmt.Errorf("store: group %d traffic: %w", groupID, err)
+	}
+	var t GroupTraffic
+	err := db.GetContext(ctx, &t.Messages, db.Rebind(sqlGroupMessageCount), groupID)
+	if err == nil {
+		err = db.SelectContext(ctx, &t.Channels, db.Rebind(sqlGroupTraffic), groupID)
+	}
+	if err != nil {
+		return GroupTraffic{}, fmt.Errorf("store: group %d traffic: %w", groupID, err)
+	}
+	return t, nil
+}
