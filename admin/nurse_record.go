@@ -3,9 +3,11 @@ package admin
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/chanjo-health/chanjo/lessons"
 	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/whatsapp"
 )
 
 // topicProgress is a nurse's progress on one topic of the content pack.
@@ -74,6 +76,43 @@ func (h *Console) progressOf(ctx context.Context, workerID int64) (nurseProgress
 		if s, ok := quizzes.Assessments[form]; ok {
 			out.Assessments = append(out.Assessments, assessmentTaken{Form: form, Percent: scorePercent(s)})
 		}
+	}
+	return out, nil
+}
+
+// nurseChannel is how messages reach her: the channel she chose and the one
+// in effect, her WhatsApp opt-in, the last status of a message sent to her
+// there, and her 24-hour window (free-form messages inside it, templates
+// outside).
+type nurseChannel struct {
+	store.WorkerChannelState
+	// LastStatus is the latest status of a WhatsApp message to her; HasStatus
+	// false when none was sent.
+	LastStatus store.WhatsAppStatus
+	HasStatus  bool
+	// LastIn is when she last wrote on WhatsApp, zero when never;
+	// WindowUntil is when her window closes (in the past: closed).
+	LastIn, WindowUntil time.Time
+	WindowOpen          bool
+}
+
+// channelOf reads the worker's channel, opt-in, reachability and window.
+func (h *Console) channelOf(ctx context.Context, workerID int64, phone string) (nurseChannel, error) {
+	var out nurseChannel
+	var err error
+	if out.WorkerChannelState, err = h.db.WorkerChannel(ctx, workerID); err != nil {
+		return out, err
+	}
+	if out.LastStatus, out.HasStatus, err = h.db.LastWhatsAppStatusTo(ctx, phone); err != nil {
+		return out, err
+	}
+	rcp, err := h.db.WhatsAppRecipientOf(ctx, phone)
+	if err != nil {
+		return out, err
+	}
+	if !rcp.LastIn.IsZero() {
+		out.LastIn, out.WindowUntil = rcp.LastIn, rcp.LastIn.Add(whatsapp.Window)
+		out.WindowOpen = h.db.Now().Before(out.WindowUntil)
 	}
 	return out, nil
 }

@@ -3,6 +3,7 @@ package admin
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chanjo-health/chanjo/store"
 	"github.com/chanjo-health/chanjo/store/storetest"
@@ -64,5 +65,57 @@ func TestNursePageShowsHerRecord(t *testing.T) {
 		if rec := b.get("/admin/nurses/" + id(p.theirNurse)); rec.Code != 404 {
 			t.Errorf("another sub-county's nurse page = %d, want 404", rec.Code)
 		}
+	})
+}
+
+// TestNursePageShowsHerChannel: a nurse's page says which channel reaches
+// her and why: WhatsApp chosen but waiting for her opt-in; once she wrote,
+// when and how she opted in, her 24-hour window open until when; the last
+// status of a message to her, a number WhatsApp cannot reach falling back
+// to SMS; and her window closed a day later.
+func TestNursePageShowsHerChannel(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		h := newHarness(t, db)
+		p := peopleFixture(h)
+		ctx := t.Context()
+		b, _ := h.loggedIn("wanjiru")
+		page := func() string { return b.get("/admin/nurses/" + id(p.myNurse)).Body.String() }
+		expect := func(when string, wants ...string) {
+			t.Helper()
+			got := page()
+			for _, want := range wants {
+				if !strings.Contains(got, want) {
+					t.Errorf("%s: nurse page lacks %q:\n%s", when, want, got)
+				}
+			}
+		}
+		expect("on SMS", "<th>Channel</th><td>SMS</td>", "not opted in", "She never wrote on WhatsApp")
+
+		if err := db.SetWorkerChannel(ctx, p.myNurse, store.ChannelWhatsApp); err != nil {
+			t.Fatal(err)
+		}
+		expect("WhatsApp chosen before her opt-in", "SMS (she chose WhatsApp: it takes effect once she writes to the WhatsApp number)")
+
+		if err := db.RecordWhatsAppWebhooks(ctx, [][]byte{[]byte(`{}`)}); err != nil {
+			t.Fatal(err)
+		}
+		hooks, err := db.PendingWhatsAppWebhooks(ctx, 1)
+		if err != nil || len(hooks) != 1 {
+			t.Fatalf("pending webhooks = %v, %v", hooks, err)
+		}
+		wrote := h.now.Add(-time.Hour)
+		if _, err := db.ApplyWhatsAppWebhook(ctx, hooks[0].ID, []store.WhatsAppMessage{{WAMID: "wamid.in", Phone: "+254711000011",
+			Kind: "text", Body: "Habari", SentAt: wrote}}, []store.WhatsAppStatus{{WAMID: "wamid.out", Status: "delivered", Rank: 2,
+			Recipient: "254711000011", At: h.now.Add(-30 * time.Minute)}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		expect("after she wrote", "<th>Channel</th><td>WhatsApp</td>", "opted in 10 Mar 2025 08:00 by writing to the number",
+			"Last message to her: delivered 10 Mar 2025 08:30", "window is open until 11 Mar 2025 08:00")
+
+		h.exec(`UPDATE workers SET wa_unreachable_at = ? WHERE id = ?`, h.now, p.myNurse)
+		h.now = h.now.Add(25 * time.Hour)
+		b, _ = h.loggedIn("wanjiru") // a day later her session has ended
+		expect("unreachable, a day later", "WhatsApp could not reach her number on 10 Mar 2025 09:00, so SMS until she writes there again",
+			"window closed 11 Mar 2025 08:00: messages go as templates")
 	})
 }

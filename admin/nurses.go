@@ -89,6 +89,8 @@ type nurseData struct {
 	Record   store.NurseRecord
 	// Mentees are a mentor's mentees with their progress.
 	Mentees []store.Mentee
+	// Channel is her channel, WhatsApp opt-in, reachability and window.
+	Channel nurseChannel
 }
 
 // workerParam loads the worker of the :id in the path inside the scope
@@ -129,6 +131,9 @@ func (h *Console) nurse(c *gin.Context) {
 	}
 	if err == nil {
 		d.Record, err = h.db.NurseRecordOf(ctx, w.ID)
+	}
+	if err == nil {
+		d.Channel, err = h.channelOf(ctx, w.ID, w.Phone)
 	}
 	if err == nil && w.Role == store.RoleMentor {
 		d.Mentees, err = h.db.Mentees(ctx, w.ID)

@@ -226,3 +226,22 @@ func (db *DB) settleOutbox(ctx context.Context, tx *Tx, s WhatsAppStatus) error 
 	}
 	return err
 }
+
+const sqlLastWhatsAppStatusTo = `SELECT wamid, status, rank, recipient, opaque, COALESCE(error_code, 0) AS error_code, status_at
+FROM whatsapp_statuses WHERE recipient = ? ORDER BY status_at DESC, wamid DESC LIMIT 1`
+
+// LastWhatsAppStatusTo returns the latest status of the messages sent on
+// WhatsApp to the number p (+254…): her reachability there. False when
+// none was sent to her.
+func (db *DB) LastWhatsAppStatusTo(ctx context.Context, p string) (WhatsAppStatus, bool, error) {
+	var s WhatsAppStatus
+	// Meta names the recipient by her digits, without the "+".
+	err := db.GetContext(ctx, &s, db.Rebind(sqlLastWhatsAppStatusTo), strings.TrimPrefix(p, "+"))
+	if errors.Is(err, sql.ErrNoRows) {
+		return WhatsAppStatus{}, false, nil
+	}
+	if err != nil {
+		return WhatsAppStatus{}, false, fmt.Errorf("store: last whatsapp status: %w", err)
+	}
+	return s, true, nil
+}
