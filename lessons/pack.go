@@ -121,8 +121,9 @@ type Settings struct {
 }
 
 // TemplateKinds are what a WhatsApp template is for: the outbox's kinds of
-// message, and a peer group's relayed message.
-var TemplateKinds = []string{"nudge", "broadcast", "reply", "group"}
+// message, a peer group's relayed message, and the invite to a mentor
+// circle's WhatsApp group (its parameter is the group's id, not text).
+var TemplateKinds = []string{"nudge", "broadcast", "reply", "group", "group_invite"}
 
 // WhatsAppTemplate is a template approved by Meta: its name and, per
 // language of the pack, its exact language code ("en" is not "en_US"). Its

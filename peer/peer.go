@@ -110,6 +110,13 @@ func Handle(ctx context.Context, db *store.DB, tx *store.Tx, r Received) (string
 	if err != nil {
 		return "", err
 	}
+	circled, err := toCircle(ctx, db, tx, r)
+	if err != nil {
+		return "", err
+	}
+	if len(groups) == 0 && circled {
+		return p.Say(lang, "circles.posted"), nil
+	}
 	if len(groups) == 0 {
 		return p.Say(lang, "peer.no_group"), nil
 	}

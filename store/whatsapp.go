@@ -93,9 +93,10 @@ WHERE whatsapp_statuses.rank < excluded.rank`
 // ApplyWhatsAppWebhook marks webhook id applied and stores its messages and statuses, in one
 // transaction, and returns the messages that are new (not a duplicate of one stored before). A
 // webhook another instance applied first changes nothing and returns none. Each new message is
-// handed to handle (nil: none), in the same transaction, so what it does happens exactly once.
+// handed to handle (nil: none), in the same transaction, so what it does happens exactly once;
+// also (nil: nothing) runs once in it too, for what the webhook carries besides (group events).
 func (db *DB) ApplyWhatsAppWebhook(ctx context.Context, id int64, msgs []WhatsAppMessage, statuses []WhatsAppStatus,
-	handle func(tx *Tx, m WhatsAppMessage) error) ([]WhatsAppMessage, error) {
+	handle func(tx *Tx, m WhatsAppMessage) error, also func(tx *Tx) error) ([]WhatsAppMessage, error) {
 	var fresh []WhatsAppMessage
 	err := db.Tx(ctx, func(tx *Tx) error {
 		now := db.Now().UTC()
@@ -105,6 +106,11 @@ func (db *DB) ApplyWhatsAppWebhook(ctx context.Context, id int64, msgs []WhatsAp
 		}
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
 			return err
+		}
+		if also != nil {
+			if err := also(tx); err != nil {
+				return err
+			}
 		}
 		for _, m := range msgs {
 			res, err := tx.ExecContext(ctx, db.Rebind(sqlInsertWhatsAppMessage), m.WAMID, m.Phone, m.Kind, m.ReplyID, m.Body,

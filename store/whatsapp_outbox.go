@@ -162,6 +162,10 @@ func (db *DB) toSMS(ctx context.Context, tx *Tx, id int64, p, stmt string, args 
 // encoded by the whatsapp package): it goes only on WhatsApp, never turned into an SMS.
 const WhatsAppMenuPrefix = "whatsapp-menu:"
 
+// WhatsAppInvitePrefix starts the outbox body of an invite to a mentor circle's WhatsApp group: the
+// group's id follows, which the group-invite template carries. It goes only on WhatsApp.
+const WhatsAppInvitePrefix = "whatsapp-group-invite:"
+
 // outboxOpaque is the biz_opaque_callback_data the WhatsApp dispatcher sends
 // with a row: Meta echoes it in the statuses of every copy of the message.
 const outboxOpaque = "outbox:"

@@ -48,7 +48,7 @@ func TestChannelTakesEffectAfterOptIn(t *testing.T) {
 			t.Fatalf("pending webhooks = %v, %v", hooks, err)
 		}
 		if _, err := db.ApplyWhatsAppWebhook(ctx, hooks[0].ID, []store.WhatsAppMessage{{WAMID: "wamid.1", Phone: w.Phone,
-			Kind: "text", Body: "Habari", SentAt: wrote}}, nil, nil); err != nil {
+			Kind: "text", Body: "Habari", SentAt: wrote}}, nil, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		st, err := db.WorkerChannel(ctx, w.ID)

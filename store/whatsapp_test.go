@@ -26,11 +26,11 @@ func TestWhatsAppWebhookApplied(t *testing.T) {
 				t.Fatalf("pending after recording one = %d, %v", len(pending), err)
 			}
 			id := pending[0].ID
-			fresh, err := db.ApplyWhatsAppWebhook(ctx, id, []store.WhatsAppMessage{msg}, statuses, nil)
+			fresh, err := db.ApplyWhatsAppWebhook(ctx, id, []store.WhatsAppMessage{msg}, statuses, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			again, err := db.ApplyWhatsAppWebhook(ctx, id, []store.WhatsAppMessage{msg}, nil, nil)
+			again, err := db.ApplyWhatsAppWebhook(ctx, id, []store.WhatsAppMessage{msg}, nil, nil, nil)
 			if err != nil || len(again) != 0 {
 				t.Fatalf("applying webhook %d twice = %v, %v, want nothing new", id, again, err)
 			}
@@ -73,7 +73,7 @@ func TestWhatsAppMessageAnsweredOnce(t *testing.T) {
 		if err != nil || len(pending) != 1 {
 			t.Fatalf("pending = %d, %v", len(pending), err)
 		}
-		if _, err := db.ApplyWhatsAppWebhook(ctx, pending[0].ID, []store.WhatsAppMessage{msg}, nil, nil); err != nil {
+		if _, err := db.ApplyWhatsAppWebhook(ctx, pending[0].ID, []store.WhatsAppMessage{msg}, nil, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		since := db.Now().Add(-time.Hour)

@@ -190,8 +190,9 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Claimed) (*store.Resul
 		return &store.Result{ID: m.ID, Status: store.OutFailed, Reason: "invalid message"}, "", nil
 	case ce.AccountFault():
 		return nil, strconv.Itoa(ce.Code) + " " + ce.Details, nil
-	case ce.Code == cloudapi.CodeUndeliverable && strings.HasPrefix(m.Body, menuPrefix):
-		// A menu answers a message she wrote on WhatsApp; by SMS it would mean nothing.
+	case ce.Code == cloudapi.CodeUndeliverable && (strings.HasPrefix(m.Body, menuPrefix) || strings.HasPrefix(m.Body, store.WhatsAppInvitePrefix)):
+		// A menu answers a message she wrote on WhatsApp, and a group invite is a WhatsApp
+		// template: by SMS either would mean nothing.
 		return &store.Result{ID: m.ID, Status: store.OutFailed, Reason: "code " + strconv.Itoa(ce.Code)}, "", nil
 	case ce.Code == cloudapi.CodeUndeliverable:
 		if err := d.db.FallBackToSMS(ctx, d.Instance, m.ID, m.Phone); err != nil {
@@ -222,13 +223,21 @@ func (d *Dispatcher) send(ctx context.Context, msg cloudapi.Message) (cloudapi.S
 }
 
 // message is m as free-form text, or as its kind's template in her
-// language, the text its one parameter. Without a template for its kind
+// language, the text its one parameter; a circle group's invite is the
+// group-invite template. Without a template for its kind
 // (a pack without one) the text goes, and Meta refuses it outside the
 // window.
 func (d *Dispatcher) message(m store.Claimed, lang string, free bool) cloudapi.Message {
 	kind := string(m.Kind)
 	if m.GroupMessageID != 0 {
 		kind = "group" // a peer group's message: the group template says so
+	}
+	if group, ok := strings.CutPrefix(m.Body, store.WhatsAppInvitePrefix); ok {
+		// The library's invite template, in or out of her window: Meta fills in the link.
+		t := d.cfg.Templates[InviteTemplate]
+		msg := cloudapi.GroupInvite(m.Phone, t.Name, t.Language.In(lang), group)
+		msg.Opaque = store.OutboxOpaque(m.ID)
+		return msg
 	}
 	body := m.Body
 	menu, isMenu := menuOf(m.Body)

@@ -32,6 +32,9 @@ type Inbox struct {
 	Pack *lessons.Pack
 	// Menus answers every other message (nil: none is answered).
 	Menus Menus
+	// Circles follows mentor circles' WhatsApp groups and bridges their messages to SMS members
+	// (GROUPS_ENABLED); nil skips group events and group messages.
+	Circles *Circles
 
 	db      *store.DB
 	log     *slog.Logger
@@ -150,10 +153,14 @@ func (in *Inbox) keyword(ctx context.Context, tx *store.Tx, m store.WhatsAppMess
 }
 
 func (in *Inbox) apply(ctx context.Context, hook store.WhatsAppWebhook) error {
-	msgs, statuses := in.read(hook)
+	msgs, statuses, groups := in.read(hook)
+	var circles func(tx *store.Tx) error
+	if in.Circles != nil && (len(groups.events) > 0 || len(groups.msgs) > 0) {
+		circles = func(tx *store.Tx) error { return in.Circles.apply(ctx, tx, groups.events, groups.msgs) }
+	}
 	fresh, err := in.db.ApplyWhatsAppWebhook(ctx, hook.ID, msgs, statuses, func(tx *store.Tx, m store.WhatsAppMessage) error {
 		return in.handle(ctx, tx, m)
-	})
+	}, circles)
 	if err != nil {
 		return err
 	}
@@ -164,22 +171,38 @@ func (in *Inbox) apply(ctx context.Context, hook store.WhatsAppWebhook) error {
 	return nil
 }
 
-// read turns a stored webhook into the rows to store. What cannot be read is logged and skipped:
-// the raw body stays in the inbox.
-func (in *Inbox) read(hook store.WhatsAppWebhook) ([]store.WhatsAppMessage, []store.WhatsAppStatus) {
+// groupParts are a webhook's group events and the messages posted in groups, for Circles.
+type groupParts struct {
+	events []cloudapi.GroupEvent
+	msgs   []cloudapi.Inbound
+}
+
+// read turns a stored webhook into the rows to store, and its group parts. What cannot be read is
+// logged and skipped: the raw body stays in the inbox.
+func (in *Inbox) read(hook store.WhatsAppWebhook) ([]store.WhatsAppMessage, []store.WhatsAppStatus, groupParts) {
+	var groups groupParts
 	w, err := cloudapi.ParseWebhook(hook.Body)
 	if err != nil {
 		in.log.Error("webhook not readable", "inbox_id", hook.ID, "err", err)
-		return nil, nil
+		return nil, nil, groups
 	}
 	var msgs []store.WhatsAppMessage
 	var statuses []store.WhatsAppStatus
 	for _, e := range w.Entry {
 		for _, ch := range e.Changes {
+			for _, g := range ch.Value.Groups {
+				if g.InitiatedBy == "" {
+					g.InitiatedBy = ch.Value.InitiatedBy
+				}
+				groups.events = append(groups.events, g)
+			}
 			if ch.Field != "messages" {
 				continue
 			}
 			for _, m := range ch.Value.Messages {
+				if m.GroupID != "" && m.ID != "" && m.From != "" {
+					groups.msgs = append(groups.msgs, m)
+				}
 				if msg, ok := in.message(hook.ID, m); ok {
 					msgs = append(msgs, msg)
 				}
@@ -191,11 +214,12 @@ func (in *Inbox) read(hook store.WhatsAppWebhook) ([]store.WhatsAppMessage, []st
 			}
 		}
 	}
-	return msgs, statuses
+	return msgs, statuses, groups
 }
 
 func (in *Inbox) message(id int64, m cloudapi.Inbound) (store.WhatsAppMessage, bool) {
-	// Group messages and senders known only by a username (BSUID) come with the groups slice.
+	// Group messages go to Circles (read); senders known only by a username (BSUID) wait for
+	// the groups slice.
 	if m.ID == "" || m.From == "" || m.GroupID != "" {
 		in.log.Info("message skipped", "inbox_id", id, "type", m.Type, "group", m.GroupID != "")
 		return store.WhatsAppMessage{}, false

@@ -1,0 +1,289 @@
+package whatsapp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/phone"
+	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/whatsapp/cloudapi"
+)
+
+// GroupClient is what mentor circles need of the Cloud API; *cloudapi.Client is one.
+type GroupClient interface {
+	Sender
+	CreateGroup(ctx context.Context, subject, description string) (cloudapi.CreatedGroup, error)
+	InviteLink(ctx context.Context, groupID string) (string, error)
+}
+
+// InviteTemplate is the pack's template kind of the Template Library's group invite
+// (whatsapp-api.md §5.3): its one parameter is the group's id, which Meta turns into the link.
+const InviteTemplate = "group_invite"
+
+// circlePostBatch is how many SMS members' posts one round sends to their groups.
+const circlePostBatch = 20
+
+// Circles runs the real WhatsApp groups of mentor circles (GROUPS_ENABLED=1): it creates a circle's
+// group and invites its members, follows their joins and leaves from the group webhooks, and bridges
+// the group and the circle's SMS-only members both ways (docs/whatsapp.md, "Mentor circles").
+type Circles struct {
+	// Pack words every message (messages-circles keys) and names the templates; nil is the embedded pack.
+	Pack *lessons.Pack
+	// Now is the clock of the group's window; tests replace it.
+	Now func() time.Time
+	Log *slog.Logger
+
+	db     *store.DB
+	client GroupClient
+}
+
+// NewCircles returns the mentor circles' groups on db through client.
+func NewCircles(db *store.DB, client GroupClient, log *slog.Logger) *Circles {
+	return &Circles{db: db, client: client, Now: time.Now, Log: log.With("component", "whatsapp")}
+}
+
+func (c *Circles) pack() (*lessons.Pack, error) {
+	if c.Pack != nil {
+		return c.Pack, nil
+	}
+	return lessons.Default()
+}
+
+// Create makes the mentor's circle group on the Graph API, records it with its invite link, and
+// queues the invite to every member: the group-invite template to those on WhatsApp, the link by
+// SMS to the others. The mentor must be inside the scope; a circle that has its group (or is being
+// given one) gets no second one. It returns the circle as it now is.
+func (c *Circles) Create(ctx context.Context, sc store.Scope, userID, mentorID int64) (store.Circle, error) {
+	id, fresh, err := c.db.BeginCircleGroup(ctx, sc, userID, mentorID)
+	if err != nil || !fresh {
+		if err != nil {
+			return store.Circle{}, err
+		}
+		return c.db.CircleOfMentor(ctx, mentorID)
+	}
+	circle, err := c.db.CircleOfMentor(ctx, mentorID)
+	if err != nil {
+		return store.Circle{}, err
+	}
+	p, err := c.pack()
+	if err != nil {
+		return store.Circle{}, err
+	}
+	mentor := circle.Members[0]
+	g, err := c.client.CreateGroup(ctx, p.Say(mentor.Language, "circles.subject", "mentor", mentor.Name),
+		p.Say(mentor.Language, "circles.description", "mentor", mentor.Name))
+	if err == nil && g.InviteLink == "" {
+		g.InviteLink, err = c.client.InviteLink(ctx, g.ID)
+	}
+	if err == nil && g.ID == "" {
+		err = errors.New("no group id in Meta's answer")
+	}
+	if err != nil {
+		if ferr := c.db.FailCircleGroup(context.WithoutCancel(ctx), id, err.Error()); ferr != nil {
+			return store.Circle{}, ferr
+		}
+		return store.Circle{}, fmt.Errorf("whatsapp: create the circle group of worker %d: %w", mentorID, err)
+	}
+	ids := make([]int64, len(circle.Members))
+	invites := make([]store.Outgoing, len(circle.Members))
+	_, hasInvite := p.Settings.WhatsAppTemplates[InviteTemplate]
+	for i, m := range circle.Members {
+		ids[i] = m.WorkerID
+		invites[i] = store.Outgoing{DedupeKey: "circle-invite:" + g.ID + ":" + strconv.FormatInt(m.WorkerID, 10),
+			Kind: store.KindNudge, Phone: m.Phone, WorkerID: m.WorkerID, Channel: store.ChannelSMS,
+			Body: p.Say(m.Language, "circles.invite", "mentor", mentor.Name, "link", g.InviteLink)}
+		if m.Channel == store.ChannelWhatsApp && hasInvite {
+			invites[i].Channel, invites[i].Body = store.ChannelWhatsApp, store.WhatsAppInvitePrefix+g.ID
+		}
+	}
+	if err := c.db.ActivateCircleGroup(context.WithoutCancel(ctx), id, g.ID, g.InviteLink, ids, invites); err != nil {
+		return store.Circle{}, err
+	}
+	c.Log.Info("circle group created", "mentor_id", mentorID, "group", g.ID, "members", len(ids))
+	return c.db.CircleOfMentor(ctx, mentorID)
+}
+
+// apply acts, in the transaction that applies a webhook, on its group events and the messages
+// posted in groups: each exactly once, as the webhook is (a duplicate delivery is another inbox
+// row, whose copies the outbox's dedupe keys and the join states' guards drop).
+func (c *Circles) apply(ctx context.Context, tx *store.Tx, events []cloudapi.GroupEvent, msgs []cloudapi.Inbound) error {
+	p, err := c.pack()
+	if err != nil {
+		return err
+	}
+	for _, e := range events {
+		if err := c.event(ctx, tx, p, e); err != nil {
+			return err
+		}
+	}
+	for _, m := range msgs {
+		if err := c.bridge(ctx, tx, p, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// member returns the circle member whose WhatsApp number is digits, and false for anyone else
+// (a stranger the link was passed to).
+func member(circle store.Circle, digits string) (store.CircleMember, bool) {
+	p, err := phone.Normalize("+" + digits)
+	if err != nil {
+		return store.CircleMember{}, false
+	}
+	for _, m := range circle.Members {
+		if m.Phone == p {
+			return m, true
+		}
+	}
+	return store.CircleMember{}, false
+}
+
+// event records the join states a participants webhook reports; a join refused (the group is full)
+// is told to the mentor, on her channel.
+func (c *Circles) event(ctx context.Context, tx *store.Tx, p *lessons.Pack, e cloudapi.GroupEvent) error {
+	circle, err := c.db.CircleByGroup(ctx, tx, e.GroupID)
+	if errors.Is(err, store.ErrNotFound) {
+		c.Log.Info("group event of no circle skipped", "type", e.Type)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	set := func(list []cloudapi.Participant, state store.JoinState, reason func(cloudapi.Participant) string) error {
+		for _, x := range list {
+			m, ok := member(circle, x.Digits())
+			if !ok {
+				continue
+			}
+			changed, err := c.db.SetCircleMemberState(ctx, tx, circle.ID, m.WorkerID, state, reason(x))
+			if err != nil || !changed || state != store.JoinRefused {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			mentor := circle.Members[0]
+			_, err = c.db.Enqueue(ctx, tx, store.Outgoing{Kind: store.KindNudge, Phone: mentor.Phone, WorkerID: mentor.WorkerID,
+				DedupeKey: fmt.Sprintf("circle-refused:%d:%d:%d", circle.ID, m.WorkerID, c.Now().UnixNano()),
+				Body:      p.Say(mentor.Language, "circles.refused", "name", m.Name, "limit", 8)})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	switch e.Type {
+	case "group_participants_add":
+		if err := set(e.Added, store.JoinJoined, func(cloudapi.Participant) string { return e.Reason }); err != nil {
+			return err
+		}
+		return set(e.Failed, store.JoinRefused, func(x cloudapi.Participant) string { return "code " + strconv.Itoa(x.ErrorCode()) })
+	case "group_participants_remove":
+		return set(e.Removed, store.JoinLeft, func(cloudapi.Participant) string { return e.InitiatedBy })
+	}
+	return nil
+}
+
+// bridge sends a message posted in a circle's group to the circle's SMS-only members who are not in
+// the group, prefixed with the sender's name: a text as it is, a photo or document as a short
+// description. Each copy is keyed by the message's wamid, so a webhook delivered twice sends none
+// twice; quiet hours and opt-outs hold at the outbox's claim as for any SMS.
+func (c *Circles) bridge(ctx context.Context, tx *store.Tx, p *lessons.Pack, m cloudapi.Inbound) error {
+	circle, err := c.db.CircleByGroup(ctx, tx, m.GroupID)
+	if errors.Is(err, store.ErrNotFound) {
+		c.Log.Info("group message of no circle skipped", "type", m.Type)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if at, err := cloudapi.ParseTime(m.Timestamp); err == nil {
+		if err := c.db.TouchCircleWindow(ctx, tx, circle.ID, at); err != nil {
+			return err
+		}
+	}
+	sender, known := member(circle, m.From)
+	var out []store.Outgoing
+	for _, r := range circle.Members {
+		if r.Channel != store.ChannelSMS || r.State == store.JoinJoined || (known && r.WorkerID == sender.WorkerID) {
+			continue
+		}
+		name := sender.Name
+		if !known {
+			name = p.Say(r.Language, "circles.someone")
+		}
+		var body string
+		switch {
+		case m.Text != nil:
+			body = p.Say(r.Language, "circles.relay", "name", name, "text", m.Text.Body)
+		case m.Image != nil:
+			body = p.Say(r.Language, "circles.photo", "name", name, "caption", m.Image.Caption)
+		case m.Document != nil:
+			body = p.Say(r.Language, "circles.document", "name", name, "caption", m.Document.Caption)
+		default:
+			c.Log.Info("group message not bridged: its type has no SMS form", "type", m.Type)
+			return nil
+		}
+		out = append(out, store.Outgoing{DedupeKey: "circle:" + m.ID + ":" + strconv.FormatInt(r.WorkerID, 10),
+			Kind: store.KindNudge, Phone: r.Phone, WorkerID: r.WorkerID, Channel: store.ChannelSMS, Body: body})
+	}
+	_, err = c.db.Enqueue(ctx, tx, out...)
+	return err
+}
+
+// PostOnce posts in their groups the SMS members' messages queued so far: free-form text while the
+// group's window is open, else the pack's group template. It returns how many it sent or failed.
+func (c *Circles) PostOnce(ctx context.Context) (int, error) {
+	posts, err := c.db.ClaimCirclePosts(ctx, circlePostBatch)
+	if err != nil {
+		return 0, err
+	}
+	p, err := c.pack()
+	if err != nil {
+		return 0, err
+	}
+	for _, post := range posts {
+		msg := cloudapi.Text("", post.Body)
+		free := post.LastIn.Valid && c.Now().Sub(post.LastIn.Time) < Window
+		t, hasTemplate := p.Settings.WhatsAppTemplates["group"]
+		if !free && hasTemplate {
+			msg = cloudapi.Template("", t.Name, t.Language.In(post.Language), post.Body)
+		}
+		sent, err := c.client.Send(ctx, msg.ToGroup(post.GroupID))
+		var ce *cloudapi.Error
+		if free && hasTemplate && errors.As(err, &ce) && ce.Code == cloudapi.CodeOutsideWindow {
+			sent, err = c.client.Send(ctx, cloudapi.Template("", t.Name, t.Language.In(post.Language), post.Body).ToGroup(post.GroupID))
+		}
+		failure := ""
+		if err != nil {
+			failure = err.Error()
+			c.Log.Warn("circle post not sent", "circle", post.CircleID, "err", err)
+		}
+		if err := c.db.FinishCirclePost(context.WithoutCancel(ctx), post.ID, sent.MessageID, failure); err != nil {
+			return 0, err
+		}
+	}
+	return len(posts), nil
+}
+
+// Run posts the SMS members' messages in their groups every poll until ctx ends.
+func (c *Circles) Run(ctx context.Context, poll time.Duration) {
+	tick := time.NewTicker(poll)
+	defer tick.Stop()
+	for {
+		if _, err := c.PostOnce(ctx); err != nil && ctx.Err() == nil {
+			c.Log.Error("circle posts", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
