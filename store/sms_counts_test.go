@@ -162,3 +162,82 @@ func TestDeleteOldSMSKeepsQueued(t *testing.T) {
 		}
 	})
 }
+
+// TestSMSCountsIgnoreLeases: a claim, a hold and a release change only a
+// row's lease, so they write nothing to the counters (on PostgreSQL not even
+// a change row to fold: dispatch claims a thousand rows at a time), while a
+// result that changes a status moves the counts at once.
+func TestSMSCountsIgnoreLeases(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		clock(db, time.Date(2025, 3, 10, 8, 0, 0, 0, time.UTC))
+		audienceFixture(t, db)
+		b, err := db.CreateBroadcast(ctx, admin, 0, store.NewBroadcast{Body: "March stock count."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		deltas := func() int {
+			t.Helper()
+			var n int
+			if db.Dialect == store.Postgres {
+				if err := db.Get(&n, `SELECT COUNT(*) FROM sms_count_deltas`); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return n
+		}
+		month := time.Date(2025, 2, 28, 21, 0, 0, 0, time.UTC)
+		check := func(step string, want store.BroadcastCounts, wantMonth store.SMSMonth) {
+			t.Helper()
+			got, err := db.Broadcast(ctx, admin, b.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := db.Dashboard(ctx, admin, month)
+			if err != nil {
+				t.Fatal(err)
+			}
+			approx := cmp.Comparer(func(x, y float64) bool { return x-y < 1e-9 && y-x < 1e-9 })
+			if diff := cmp.Diff(want, got.Counts); diff != "" {
+				t.Errorf("%s: broadcast counts (-want +got):\n%s", step, diff)
+			}
+			if diff := cmp.Diff(wantMonth, d.SMS, approx); diff != "" {
+				t.Errorf("%s: dashboard SMS (-want +got):\n%s", step, diff)
+			}
+		}
+		queued := store.SMSMonth{Queued: 3}
+		check("queued", store.BroadcastCounts{Queued: 3}, queued)
+		before := deltas()
+
+		lease, err := db.Claim(ctx, store.ClaimOptions{Owner: "a", Limit: 10, Lease: time.Minute})
+		if err != nil || len(lease.Msgs) != 3 {
+			t.Fatalf("Claim = %d messages, %v; want 3", len(lease.Msgs), err)
+		}
+		check("claimed", store.BroadcastCounts{Sending: 3}, queued)
+		if _, err := db.Hold(ctx, "a", []int64{lease.Msgs[0].ID}, db.Now().Add(time.Minute), "in a USSD session"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Release(ctx, "a"); err != nil {
+			t.Fatal(err)
+		}
+		check("held and released", store.BroadcastCounts{Queued: 3}, queued)
+		if got := deltas(); got != before {
+			t.Errorf("counter changes written by a claim, a hold and a release = %d, want 0", got-before)
+		}
+
+		clock(db, time.Date(2025, 3, 10, 8, 5, 0, 0, time.UTC))
+		lease, err = db.Claim(ctx, store.ClaimOptions{Owner: "b", Limit: 10, Lease: time.Minute})
+		if err != nil || len(lease.Msgs) != 3 {
+			t.Fatalf("second Claim = %d messages, %v; want 3", len(lease.Msgs), err)
+		}
+		if err := db.Finish(ctx, "b", []store.Result{
+			{ID: lease.Msgs[0].ID, Status: store.OutAccepted, GatewayID: "gw-1", Cost: 0.8, Currency: "KES"},
+			{ID: lease.Msgs[1].ID, Status: store.OutQueued, Reason: "InsufficientBalance", NotBefore: db.Now().Add(time.Hour)},
+			{ID: lease.Msgs[2].ID, Status: store.OutFailed, Reason: "InvalidPhoneNumber"},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		check("finished", store.BroadcastCounts{Queued: 1, Accepted: 1, Failed: 1},
+			store.SMSMonth{Queued: 1, Sent: 1, Failed: 1, Cost: 0.8, Currency: "KES"})
+	})
+}
