@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/percent"
 	"github.com/chanjo-health/chanjo/store"
 	"github.com/chanjo-health/chanjo/whatsapp"
 )
@@ -36,7 +37,7 @@ func scorePercent(s store.Score) string {
 	if s.Total == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%d/%d (%d%%)", s.Right, s.Total, s.Right*100/s.Total)
+	return fmt.Sprintf("%d/%d (%d%%)", s.Right, s.Total, percent.Whole(s.Right, s.Total))
 }
 
 // progressOf reads the worker's lessons and quizzes against the pack.

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+
+	"github.com/chanjo-health/chanjo/percent"
 )
 
 // NurseProgress is one active nurse's line of the per-nurse report: who is
@@ -29,7 +31,7 @@ func (n NurseProgress) QuizPct() (pct float64, ok bool) {
 	if n.Total == 0 {
 		return 0, false
 	}
-	return float64(n.Score) * 100 / float64(n.Total), true
+	return percent.Of(n.Score, n.Total), true
 }
 
 // Change is the latest assessment's score minus the baseline's, in

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/chanjo-health/chanjo/percent"
 )
 
 // AssessmentScore is how the nurses of a scope did in one topic of one
@@ -58,7 +60,7 @@ func (db *DB) AssessmentScores(ctx context.Context, sc Scope, fl ReportFilter) (
 			out = append(out, s)
 		}
 		s.Nurses++
-		s.Mean += float64(r.Correct) * 100 / float64(r.Answered)
+		s.Mean += percent.Of(r.Correct, r.Answered)
 	}
 	forms := []string{FormBaseline, FormMidline, FormEndline}
 	slices.SortFunc(out, func(a, b *AssessmentScore) int {

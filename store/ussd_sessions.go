@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/chanjo-health/chanjo/percent"
 )
 
 // USSDSessionEnd is the gateway's end-of-session notification, kept for
@@ -67,8 +69,6 @@ func (db *DB) WorkerProgress(ctx context.Context, workerID int64) (ProgressCount
 		return p, fmt.Errorf("store: worker progress: %w", err)
 	}
 	p.Quizzes = q.N
-	if q.Total > 0 {
-		p.QuizPercent = int(q.Score * 100 / q.Total)
-	}
+	p.QuizPercent = percent.Whole(int(q.Score), int(q.Total))
 	return p, nil
 }

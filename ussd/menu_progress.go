@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/percent"
 )
 
 var progressTree = []Node{
@@ -35,11 +36,11 @@ func showProgress(c *Ctx) (Screen, error) {
 	if quizzes == 0 {
 		lines = append(lines, c.Say("progress.no_quiz"))
 	} else {
-		lines = append(lines, c.Say("progress.quiz", "percent", percent(avg), "count", quizzes))
+		lines = append(lines, c.Say("progress.quiz", "percent", percent.Whole(avg.Right, avg.Total), "count", quizzes))
 	}
 	for _, f := range lessons.Assessments {
 		if r, ok := l.Assessed[f]; ok {
-			lines = append(lines, fmt.Sprintf("%s: %d/%d (%d%%)", formName(c, f), r.Right, r.Total, percent(r)))
+			lines = append(lines, fmt.Sprintf("%s: %d/%d (%d%%)", formName(c, f), r.Right, r.Total, percent.Whole(r.Right, r.Total)))
 		}
 	}
 	if l.NextVisit.IsZero() {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/chanjo-health/chanjo/lessons"
+	"github.com/chanjo-health/chanjo/percent"
 	"github.com/chanjo-health/chanjo/store"
 )
 
@@ -296,7 +297,7 @@ func showScore(c *Ctx) (Screen, error) {
 		return Menu(c.Say("quiz.ended")), nil
 	}
 	r := lessons.Score(q.questions(c.Pack()), q.Chosen)
-	score := fmt.Sprintf("%d/%d (%d%%)", r.Right, r.Total, percent(r))
+	score := fmt.Sprintf("%d/%d (%d%%)", r.Right, r.Total, percent.Whole(r.Right, r.Total))
 	switch {
 	case q.Form != lessons.Practice:
 		return Menu(c.Say("quiz.form_score", "form", formName(c, q.Form), "score", score)), nil
@@ -351,14 +352,6 @@ func formName(c *Ctx, f lessons.Form) string {
 		return c.Say("quiz.endline")
 	}
 	return c.Say("quiz.practice")
-}
-
-// percent is a score in whole percent, rounded down as the store reports it.
-func percent(r lessons.Result) int {
-	if r.Total == 0 {
-		return 0
-	}
-	return r.Right * 100 / r.Total
 }
 
 // questions returns the questions of q: a practice quiz's by their ids,
