@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -16,8 +17,10 @@ const RecentGroupMessages = 20
 // GroupMessageRow is a group's message as the console lists it.
 type GroupMessageRow struct {
 	ID          int64        `db:"id"`
+	GroupID     int64        `db:"group_id"`
 	SenderID    int64        `db:"sender_id"`
 	SenderName  string       `db:"sender_name"`
+	SenderPhone string       `db:"sender_phone"`
 	CreatedAt   time.Time    `db:"created_at"`
 	WithdrawnAt sql.NullTime `db:"withdrawn_at"`
 	// Readable reports whether the reader may read the text: the sender is
@@ -40,7 +43,7 @@ type ChannelCopies struct {
 // sqlGroupMessages lists a group's newest messages (binds: the reader's
 // scope twice, Scope.inArgs, the group, the limit) along the index
 // group_messages_group.
-const sqlGroupMessages = `SELECT gm.id, gm.sender_id, w.name AS sender_name, gm.created_at, gm.withdrawn_at,
+const sqlGroupMessages = `SELECT gm.id, gm.group_id, gm.sender_id, w.name AS sender_name, w.phone AS sender_phone, gm.created_at, gm.withdrawn_at,
   CASE WHEN (? OR f.sub_county IN (?)) THEN 1 ELSE 0 END AS readable,
   CASE WHEN (? OR f.sub_county IN (?)) THEN gm.body ELSE '' END AS body
 FROM group_messages gm JOIN workers w ON w.id = gm.sender_id LEFT JOIN facilities f ON f.id = w.facility_id
@@ -213,4 +216,70 @@ func (db *DB) GroupTraffic(ctx context.Context, sc Scope, groupID int64) (GroupT
 		return GroupTraffic{}, fmt.Errorf("store: group %d traffic: %w", groupID, err)
 	}
 	return t, nil
+}
+
+// sqlMentorGroups are the groups a worker is in that hold a message, by
+// name.
+const sqlMentorGroups = `SELECT g.id, g.name FROM groups g JOIN group_members m ON m.group_id = g.id
+WHERE m.worker_id = ? AND EXISTS (SELECT 1 FROM group_messages gm WHERE gm.group_id = g.id) ORDER BY g.name, g.id`
+
+// MentorGroup is a group a mentor moderates from her USSD menu.
+type MentorGroup struct {
+	ID   int64  `db:"id"`
+	Name string `db:"name"`
+}
+
+// MentorGroups returns the groups the worker is in that hold a message,
+// by name: what a mentor moderates from her menu (the caller knows her
+// role; the moderation itself checks it again).
+func (db *DB) MentorGroups(ctx context.Context, workerID int64) ([]MentorGroup, error) {
+	var gs []MentorGroup
+	if err := db.SelectContext(ctx, &gs, db.Rebind(sqlMentorGroups), workerID); err != nil {
+		return nil, fmt.Errorf("store: mentor groups: %w", err)
+	}
+	return gs, nil
+}
+
+// sqlMemberGroupMessages selects the messages of a group the reader is a
+// member of (binds: the reader, then the condition's); every member reads
+// them, she was sent them.
+const sqlMemberGroupMessages = `SELECT gm.id, gm.group_id, gm.sender_id, w.name AS sender_name, w.phone AS sender_phone, gm.created_at,
+  gm.withdrawn_at, 1 AS readable, gm.body
+FROM group_messages gm JOIN workers w ON w.id = gm.sender_id
+WHERE EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = gm.group_id AND m.worker_id = ?) AND `
+
+const (
+	sqlMentorGroupMessages = sqlMemberGroupMessages + `gm.group_id = ? ORDER BY gm.created_at DESC, gm.id DESC LIMIT ?`
+	sqlMentorGroupMessage  = sqlMemberGroupMessages + `gm.id = ?`
+)
+
+// MentorGroupMessages returns the newest limit messages of a group the
+// worker is in, with their copies by channel; none when she is not in it.
+func (db *DB) MentorGroupMessages(ctx context.Context, workerID, groupID int64, limit int) ([]GroupMessageRow, error) {
+	var ms []GroupMessageRow
+	err := db.SelectContext(ctx, &ms, db.Rebind(sqlMentorGroupMessages), workerID, groupID, limit)
+	if err == nil {
+		err = db.groupCopies(ctx, db, ms)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: group %d messages: %w", groupID, err)
+	}
+	return ms, nil
+}
+
+// MentorGroupMessage returns message id of a group the worker is in, with
+// its copies by channel; ErrNotFound when there is none.
+func (db *DB) MentorGroupMessage(ctx context.Context, workerID, id int64) (GroupMessageRow, error) {
+	ms := make([]GroupMessageRow, 1)
+	err := db.GetContext(ctx, &ms[0], db.Rebind(sqlMentorGroupMessage), workerID, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err == nil {
+		err = db.groupCopies(ctx, db, ms)
+	}
+	if err != nil {
+		return GroupMessageRow{}, fmt.Errorf("store: group message %d: %w", id, err)
+	}
+	return ms[0], nil
 }

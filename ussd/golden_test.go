@@ -25,7 +25,8 @@ var update = flag.Bool("update", false, "rewrite the answers in testdata/*.txt")
 // "@window FORM" opens an assessment form, "@answer ID PHONE TEXT" stores
 // the answer of the mentor at PHONE to question ID (as her SMS would),
 // "@close ID" has the helpdesk close question ID, "@mentor PHONE NAME"
-// enrols another mentor in the demo group, "@scores PHONE
+// enrols another mentor in the demo group, "@post PHONE TEXT" posts TEXT
+// to her group from the member at PHONE (as her G by SMS), "@scores PHONE
 // FORM:SCORE/TOTAL…" records finished quizzes of the nurse at PHONE.
 // "@language CODE NAME", before the first hop, serves a copy of the pack
 // with a language added (lessonstest.PackWithLanguage: its texts are the
@@ -84,6 +85,9 @@ func runGolden(t *testing.T, path string) {
 			continue
 		case strings.HasPrefix(d, "@mentor "):
 			e.groupMentor(t, strings.TrimPrefix(d, "@mentor "))
+			continue
+		case strings.HasPrefix(d, "@post "):
+			e.groupPost(t, strings.TrimPrefix(d, "@post "))
 			continue
 		case strings.HasPrefix(d, "@dial "):
 			sid, phone, text = fmt.Sprintf("ATUid_golden%02d", i), strings.TrimPrefix(d, "@dial "), ""

@@ -30,6 +30,7 @@ type Store interface {
 	visitStore    // menu_visit.go, menu_visit_done.go, menu_mentees.go
 	askStore      // menu_ask.go
 	inboxStore    // menu_inbox.go
+	groupStore    // menu_groups.go
 	stockStore    // menu_stock.go
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/chanjo-health/chanjo/lessons"
 	"github.com/chanjo-health/chanjo/mentoring"
+	"github.com/chanjo-health/chanjo/peer"
 	"github.com/chanjo-health/chanjo/store"
 )
 
@@ -69,6 +70,34 @@ func (e *testEnv) groupMentor(t *testing.T, args string) {
 		County: "Demo County", Groups: []string{"Demo cohort"}}
 	if _, problems, err := e.db.ApplyRoster(context.Background(), []store.RosterEntry{entry}, nil); err != nil || len(problems) > 0 {
 		t.Fatalf("@mentor %s: %v, %v", args, problems, err)
+	}
+}
+
+// groupPost posts a message to the demo group from a member: "PHONE TEXT",
+// as her "G TEXT" by SMS would. The demo group is above store.RelayLimit:
+// its supervisor has turned relaying on.
+func (e *testEnv) groupPost(t *testing.T, args string) {
+	t.Helper()
+	ctx := context.Background()
+	phone, text, _ := strings.Cut(args, " ")
+	w, err := e.db.WorkerByPhone(ctx, phone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gs, err := e.db.MemberGroups(ctx, e.db, w.ID)
+	if err != nil || len(gs) != 1 {
+		t.Fatalf("@post %s: groups %v, %v; want the demo group", args, gs, err)
+	}
+	if err := e.db.SetGroupRelay(ctx, store.Scope{Admin: true}, 0, gs[0].ID, store.RelayOn); err != nil {
+		t.Fatal(err)
+	}
+	err = e.db.Tx(ctx, func(tx *store.Tx) error {
+		_, err := peer.Handle(ctx, e.db, tx, peer.Received{Command: peer.Command{Kind: peer.Post, Text: text}, From: w,
+			Source: store.ChannelSMS, Key: "golden:" + phone + ":" + text})
+		return err
+	})
+	if err != nil {
+		t.Fatalf("@post %s: %v", args, err)
 	}
 }
 

@@ -48,6 +48,11 @@ func showHome(c *Ctx) (Screen, error) {
 	} else if ok {
 		items = append(items, it)
 	}
+	if it, ok, err := groupsItem(c); err != nil {
+		return Screen{}, err
+	} else if ok {
+		items = append(items, it)
+	}
 	sc := Menu(c.Say("main.greeting", "name", firstWord(c.S.Nurse.Name)), items...)
 	sc.Top = true
 	return sc, nil

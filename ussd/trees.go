@@ -5,7 +5,7 @@ import "fmt"
 // trees are every menu tree. A feature adds its tree in a file of its own
 // (menu_lessons.go: its states, their Show and Input, the store interface
 // it needs) and one entry to this list, and its store interface to Store.
-var trees = [][]Node{mainTree, registerTree, settingsTree, progressTree, stockTree, lessonsTree, quizTree, visitTree, visitDoneTree, askTree, inboxTree}
+var trees = [][]Node{mainTree, registerTree, settingsTree, progressTree, stockTree, lessonsTree, quizTree, visitTree, visitDoneTree, askTree, inboxTree, groupTree}
 
 // tableOf returns the dispatch table of trees: every state of every tree.
 // Two trees that define one state are refused (New fails, and every test).
