@@ -45,6 +45,9 @@ type Console struct {
 	// Pack is the content pack the reports read topics, lessons and
 	// checklist items from; nil means the embedded pack.
 	Pack *lessons.Pack
+	// Circles creates mentor circles' WhatsApp groups; nil (GROUPS_ENABLED
+	// unset) offers none.
+	Circles CircleGroups
 }
 
 // Console limits.

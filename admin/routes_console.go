@@ -51,6 +51,8 @@ func (h *Console) Register(r gin.IRouter) {
 	g.GET("/pairs.csv", h.pairsCSV)
 	g.POST("/pairs", h.pair)
 	g.POST("/pairs/remove", h.unpair)
+	g.GET("/circles/:mentor", h.circle)
+	g.POST("/circles/:mentor/group", h.createCircleGroup)
 	g.GET("/visits", h.visits)
 	g.GET("/visits.csv", h.visitsCSV)
 	g.POST("/visits", h.scheduleVisit)

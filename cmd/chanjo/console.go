@@ -18,6 +18,9 @@ func (a *app) registerConsole(r gin.IRouter) {
 	con.Mentoring, con.Checklist = a.mentoring, a.pack.Checklist
 	con.Pack = a.pack
 	con.RegistrationNotice = sms.RegistrationNotice(a.pack, a.cfg.USSDCode)
+	if a.circles != nil {
+		con.Circles = a.circles
+	}
 	con.Register(r)
 	admin.NewVerifyHandler(a.db, a.pack, a.cfg.TZ, a.log).Register(r)
 }

@@ -69,6 +69,8 @@ type app struct {
 	// whatsappInbox applies stored WhatsApp webhooks, when WA_* are set.
 	whatsappInbox   *whatsapp.Inbox
 	whatsappMetrics *whatsapp.Metrics
+	// circles runs mentor circles' WhatsApp groups, when GROUPS_ENABLED=1.
+	circles *whatsapp.Circles
 }
 
 // flags returns a flag set for a subcommand that prints its usage to stderr.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -53,6 +54,11 @@ func (a *app) build() error {
 		a.whatsappInbox = whatsapp.NewInbox(a.db, a.log, a.whatsappMetrics)
 		a.whatsappInbox.Pack = a.pack
 		a.whatsappInbox.Menus = a.ussd
+		if a.cfg.WhatsApp.Groups {
+			a.circles = whatsapp.NewCircles(a.db, a.whatsappClient(), a.log)
+			a.circles.Pack = a.pack
+			a.whatsappInbox.Circles = a.circles
+		}
 	}
 	return nil
 }
@@ -80,6 +86,11 @@ func (a *app) components(out io.Writer) []worker {
 		// It queues nothing, so its place does not matter.
 		worker{name: "retention", run: func(ctx context.Context) error { return a.retention().Run(ctx) }},
 	)
+	if a.circles != nil {
+		ws = append(ws, worker{name: "whatsapp-circles", run: func(ctx context.Context) error { a.circles.Run(ctx, time.Second); return nil }})
+	} else {
+		a.log.Info("WhatsApp groups for mentor circles are off: GROUPS_ENABLED is not 1", "component", "whatsapp")
+	}
 	if wa {
 		ws = append(ws, worker{name: "whatsapp", run: func(ctx context.Context) error { a.whatsappInbox.Run(ctx); return nil }})
 	} else {

@@ -20,6 +20,9 @@ import (
 type WhatsAppConfig struct {
 	PhoneNumberID, WABAID, Token, AppSecret, VerifyToken string
 	APIVersion, BaseURL                                  string
+	// Groups (GROUPS_ENABLED=1) creates real WhatsApp groups for mentor circles: only for a number
+	// Meta lets create groups (an Official Business Account, whatsapp-api.md §5.1).
+	Groups bool
 }
 
 // On reports whether the WhatsApp channel is configured.
@@ -56,6 +59,14 @@ func parseWhatsApp(env func(name, def string) string) (WhatsAppConfig, error) {
 			}
 		}
 	}
+	switch g := env("GROUPS_ENABLED", ""); {
+	case g != "" && g != "0" && g != "1":
+		return w, &configError{"GROUPS_ENABLED", g, "must be 1 (on) or 0 (off)"}
+	case g == "1" && !w.On():
+		return w, &configError{"GROUPS_ENABLED", g, "needs the WhatsApp channel (WA_PHONE_NUMBER_ID and the other WA_* settings)"}
+	default:
+		w.Groups = g == "1"
+	}
 	if !apiVersion.MatchString(w.APIVersion) {
 		return w, &configError{"WA_API_VERSION", w.APIVersion, "must be a Graph API version such as v25.0"}
 	}
@@ -77,15 +88,19 @@ func (a *app) registerWhatsApp(r gin.IRouter) {
 // whatsappDispatcher sends the outbox's WhatsApp rows with the SMS
 // dispatcher's quiet hours and the pack's templates.
 func (a *app) whatsappDispatcher() *whatsapp.Dispatcher {
-	w := a.cfg.WhatsApp
-	client := cloudapi.New(cloudapi.Config{BaseURL: w.BaseURL, Version: w.APIVersion, PhoneNumberID: w.PhoneNumberID, Token: w.Token})
-	d := whatsapp.NewDispatcher(a.db, client, whatsapp.DispatcherConfig{
+	d := whatsapp.NewDispatcher(a.db, a.whatsappClient(), whatsapp.DispatcherConfig{
 		Templates: a.pack.Settings.WhatsAppTemplates,
 		Quiet:     quiet.Hours{Start: a.cfg.QuietHours.Start, End: a.cfg.QuietHours.End}, TZ: a.cfg.TZ,
 		BackoffMax: a.cfg.SMSBackoffMax,
 	})
 	d.Log, d.Instance = a.log, a.process
 	return d
+}
+
+// whatsappClient is the Cloud API client of the WA_* settings.
+func (a *app) whatsappClient() *cloudapi.Client {
+	w := a.cfg.WhatsApp
+	return cloudapi.New(cloudapi.Config{BaseURL: w.BaseURL, Version: w.APIVersion, PhoneNumberID: w.PhoneNumberID, Token: w.Token})
 }
 
 func runFakeWhatsApp(ctx context.Context, e env, args []string) error {

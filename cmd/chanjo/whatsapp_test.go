@@ -63,3 +63,27 @@ func TestWhatsAppWebhookMounted(t *testing.T) {
 		t.Errorf("/metrics lacks the stored webhook")
 	}
 }
+
+// GROUPS_ENABLED: off unless 1; 1 needs the WhatsApp channel; anything else is refused. On, the
+// inbox follows the circles' groups; off, none of it runs.
+func TestGroupsEnabledConfig(t *testing.T) {
+	if _, err := loadConfig(envOf(map[string]string{"GROUPS_ENABLED": "1"})); err == nil || !strings.Contains(err.Error(), "GROUPS_ENABLED") {
+		t.Errorf("GROUPS_ENABLED=1 without WA_* = %v, want an error naming it", err)
+	}
+	vars := map[string]string{"GROUPS_ENABLED": "yes"}
+	for k, v := range waVars {
+		vars[k] = v
+	}
+	if _, err := loadConfig(envOf(vars)); err == nil || !strings.Contains(err.Error(), "GROUPS_ENABLED") {
+		t.Errorf("GROUPS_ENABLED=yes = %v, want an error naming it", err)
+	}
+	off, _ := testApp(t, waVars)
+	if off.circles != nil || off.whatsappInbox.Circles != nil {
+		t.Error("circles run with GROUPS_ENABLED unset")
+	}
+	vars["GROUPS_ENABLED"] = "1"
+	on, _ := testApp(t, vars)
+	if on.circles == nil || on.whatsappInbox.Circles != on.circles {
+		t.Error("GROUPS_ENABLED=1: the inbox does not follow the circles' groups")
+	}
+}

@@ -19,7 +19,7 @@ const DefaultAddr = "127.0.0.1:8082"
 
 // DefaultTemplates are the templates the shipped content pack names, approved in both languages.
 const DefaultTemplates = "chanjo_nudge/en,chanjo_nudge/sw,chanjo_broadcast/en,chanjo_broadcast/sw," +
-	"chanjo_answer/en,chanjo_answer/sw,chanjo_group_message/en,chanjo_group_message/sw"
+	"chanjo_answer/en,chanjo_answer/sw,chanjo_group_message/en,chanjo_group_message/sw,group_invite_link/en,group_invite_link/sw"
 
 // Flags is what `chanjo fake-whatsapp` takes.
 type Flags struct {

@@ -1,0 +1,76 @@
+package admin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/chanjo-health/chanjo/store"
+)
+
+// CircleGroups creates mentor circles' WhatsApp groups (whatsapp.Circles, GROUPS_ENABLED).
+type CircleGroups interface {
+	Create(ctx context.Context, sc store.Scope, userID, mentorID int64) (store.Circle, error)
+}
+
+// circleData is a mentor circle page's data.
+type circleData struct {
+	Mentor store.WorkerRow
+	C      store.Circle
+	// Max is the most mentees a circle's group takes.
+	Max int
+	// Enabled: groups can be created (GROUPS_ENABLED).
+	Enabled bool
+}
+
+// circle is /admin/circles/:mentor: the mentor circle, its WhatsApp group and each member's channel
+// and join state, with the action that creates the group.
+func (h *Console) circle(c *gin.Context) {
+	id, ok := h.idParam(c, "mentor")
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	m, err := h.db.WorkerInScope(ctx, scopeOf(c), id)
+	var circle store.Circle
+	if err == nil && m.Role != store.RoleMentor {
+		err = store.ErrNotFound
+	}
+	if err == nil {
+		circle, err = h.db.CircleOfMentor(ctx, id)
+	}
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.render(c, http.StatusOK, "circle", circleData{Mentor: m, C: circle, Max: store.MaxCircleMentees, Enabled: h.Circles != nil})
+}
+
+// createCircleGroup is POST /admin/circles/:mentor/group: the circle's WhatsApp group is created
+// and the invites queued; a second click (or a second console) finds it and creates none.
+func (h *Console) createCircleGroup(c *gin.Context) {
+	id, ok := h.idParam(c, "mentor")
+	if !ok {
+		return
+	}
+	if h.Circles == nil {
+		h.fail(c, store.ErrNotFound)
+		return
+	}
+	path := fmt.Sprintf("/admin/circles/%d", id)
+	_, err := h.Circles.Create(c.Request.Context(), scopeOf(c), userOf(c).ID, id)
+	switch {
+	case errors.Is(err, store.ErrCircleTooLarge):
+		h.redirect(c, path, fmt.Sprintf("A WhatsApp group takes the mentor and at most %d mentees: unpair some first.", store.MaxCircleMentees))
+	case errors.Is(err, store.ErrNotFound):
+		h.fail(c, err)
+	case err != nil:
+		h.log.Error("circle group not created", "mentor_id", id, "err", err)
+		h.redirect(c, path, "WhatsApp did not create the group; it has been logged. Please try again later.")
+	default:
+		h.redirect(c, path, "WhatsApp group created; the invites are on their way.")
+	}
+}

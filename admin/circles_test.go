@@ -1,0 +1,79 @@
+package admin
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
+)
+
+// storeCircles creates a circle's group as whatsapp.Circles does, without the Graph API: the store
+// claims it once, and activates it with a group id.
+type storeCircles struct {
+	db    *store.DB
+	calls int
+}
+
+func (s *storeCircles) Create(ctx context.Context, sc store.Scope, userID, mentorID int64) (store.Circle, error) {
+	s.calls++
+	id, fresh, err := s.db.BeginCircleGroup(ctx, sc, userID, mentorID)
+	if err == nil && fresh {
+		err = s.db.ActivateCircleGroup(ctx, id, fmt.Sprint("G", id), "https://chat.whatsapp.com/X", []int64{mentorID}, nil)
+	}
+	if err != nil {
+		return store.Circle{}, err
+	}
+	return s.db.CircleOfMentor(ctx, mentorID)
+}
+
+// The mentor circle page: the members with their channel and join state, and the Create WhatsApp
+// group action (POST with CSRF) only when GROUPS_ENABLED; a second click creates no second group;
+// a mentor outside the supervisor's sub-counties is not found.
+func TestCircleGroupPage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		h := newHarness(t, db)
+		p := peopleFixture(h)
+		b, csrf := h.loggedIn("wanjiru")
+		path := fmt.Sprintf("/admin/circles/%d", p.myMentor)
+		page := b.get(path)
+		if page.Code != http.StatusOK || !strings.Contains(page.Body.String(), "Achieng") || strings.Contains(page.Body.String(), "Create WhatsApp group") {
+			t.Errorf("circle page with groups off = %d, want Achieng listed and no create action", page.Code)
+		}
+		if rec := b.post(path+"/group", url.Values{"csrf": {csrf}}); rec.Code != http.StatusNotFound {
+			t.Errorf("create with groups off = %d, want 404", rec.Code)
+		}
+
+		circles := &storeCircles{db: db}
+		h.con.Circles = circles
+		if body := b.get(path).Body.String(); !strings.Contains(body, "Create WhatsApp group") {
+			t.Error("circle page with groups on: no create action")
+		}
+		if rec := b.post(path+"/group", url.Values{}); rec.Code != http.StatusForbidden {
+			t.Errorf("create without CSRF = %d, want 403", rec.Code)
+		}
+		for range 2 {
+			if rec := b.post(path+"/group", url.Values{"csrf": {csrf}}); rec.Code != http.StatusSeeOther {
+				t.Errorf("create = %d, want 303", rec.Code)
+			}
+		}
+		var groups int
+		if err := db.Get(&groups, `SELECT COUNT(*) FROM circle_groups`); err != nil || groups != 1 {
+			t.Errorf("circle groups after two clicks = %d, %v; want 1", groups, err)
+		}
+		body := b.get(path).Body.String()
+		if !strings.Contains(body, "active") || !strings.Contains(body, "invited") || strings.Contains(body, "Create WhatsApp group") {
+			t.Errorf("circle page after creation: want the group active, Mary invited and no create action:\n%s", body)
+		}
+		if rec := b.post(fmt.Sprintf("/admin/circles/%d/group", p.theirMentor), url.Values{"csrf": {csrf}}); rec.Code != http.StatusNotFound {
+			t.Errorf("create for another sub-county's mentor = %d, want 404", rec.Code)
+		}
+		if rec := b.get(fmt.Sprintf("/admin/circles/%d", p.theirMentor)); rec.Code != http.StatusNotFound {
+			t.Errorf("another sub-county's circle page = %d, want 404", rec.Code)
+		}
+	})
+}
