@@ -12,22 +12,30 @@ import (
 // once (one WAL flush on PostgreSQL, one turn of SQLite's write lock) for
 // many. Each caller still returns only when its own item is committed. It
 // has no goroutine of its own: the first caller to wait writes (leads), then
-// hands the lead to the oldest caller still waiting.
+// hands the lead to the oldest caller still waiting; on PostgreSQL a few
+// callers lead at once (parallel).
 type groupCommit[T any] struct {
 	write func(ctx context.Context, items []T) error
 	max   int // items a statement takes at most
+	// parallel is how many commits may run at once (0 is one). SQLite
+	// takes one writer at a time, so a second commit would only wait for
+	// its lock; PostgreSQL commits concurrent transactions with one WAL
+	// flush, so a caller arriving while a commit runs need not wait for it
+	// before its own starts: the tail is about one commit, not two.
+	parallel int
 
 	mu      sync.Mutex
-	leading bool
+	leaders int // callers handed the lead that have not given it up
 	queue   []*grouped[T]
 }
 
 // grouped is one caller's item; done receives the outcome of its commit,
 // lead the turn to write.
 type grouped[T any] struct {
-	item T
-	done chan error
-	lead chan struct{}
+	item    T
+	done    chan error
+	lead    chan struct{}
+	leading bool // handed the lead (under mu)
 }
 
 // groupDeadline bounds one commit. The writes use it rather than a caller's
@@ -40,14 +48,19 @@ func (g *groupCommit[T]) add(item T) error {
 	q := &grouped[T]{item: item, done: make(chan error, 1), lead: make(chan struct{}, 1)}
 	g.mu.Lock()
 	g.queue = append(g.queue, q)
-	if !g.leading {
-		g.leading = true
-		q.lead <- struct{}{}
-	}
+	g.handOn()
 	g.mu.Unlock()
 	for {
 		select {
 		case err := <-q.done:
+			// Another leader may have taken q's item after q was handed
+			// the lead (sent before q's item left the queue, so it is
+			// here now): the lead is used, so that it is passed on.
+			select {
+			case <-q.lead:
+				g.commit()
+			default:
+			}
 			return err
 		case <-q.lead:
 			g.commit()
@@ -55,10 +68,26 @@ func (g *groupCommit[T]) add(item T) error {
 	}
 }
 
+// handOn hands the lead to the oldest callers waiting without it, while
+// fewer than parallel lead. g.mu is held.
+func (g *groupCommit[T]) handOn() {
+	for _, q := range g.queue {
+		if g.leaders >= max(g.parallel, 1) {
+			return
+		}
+		if !q.leading {
+			q.leading = true
+			g.leaders++
+			q.lead <- struct{}{}
+		}
+	}
+}
+
 // commit writes up to max queued items in one statement and answers each
 // caller. When the joined write fails, each item is written alone, so one
 // bad item (its attempt erased meanwhile) fails only its own caller. Then
-// the lead passes to the oldest caller still waiting, or is given up.
+// the lead passes to the oldest caller still waiting without it, or is
+// given up. Another leader may have left nothing to write.
 func (g *groupCommit[T]) commit() {
 	g.mu.Lock()
 	batch := g.queue[:min(len(g.queue), g.max)]
@@ -68,9 +97,12 @@ func (g *groupCommit[T]) commit() {
 	for i, q := range batch {
 		items[i] = q.item
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), groupDeadline)
-	err := g.write(ctx, items)
-	cancel()
+	var err error
+	if len(batch) > 0 {
+		ctx, cancel := context.WithTimeout(context.Background(), groupDeadline)
+		err = g.write(ctx, items)
+		cancel()
+	}
 	for _, q := range batch {
 		if err != nil && len(batch) > 1 {
 			ctx, cancel := context.WithTimeout(context.Background(), groupDeadline)
@@ -81,10 +113,7 @@ func (g *groupCommit[T]) commit() {
 		q.done <- err
 	}
 	g.mu.Lock()
-	if len(g.queue) > 0 {
-		g.queue[0].lead <- struct{}{}
-	} else {
-		g.leading = false
-	}
+	g.leaders--
+	g.handOn()
 	g.mu.Unlock()
 }

@@ -82,3 +82,62 @@ func TestGroupCommitJoinsWaitingWrites(t *testing.T) {
 		t.Errorf("joined writes %v, want each waiting item once", batches)
 	}
 }
+
+// TestGroupCommitParallel: with two commits allowed at once, a caller that
+// arrives while one commit runs writes at once rather than waiting for it,
+// and every item is still written exactly once, each caller answered.
+func TestGroupCommitParallel(t *testing.T) {
+	var mu sync.Mutex
+	written := map[int]int{}
+	release := make(chan struct{})
+	g := &groupCommit[int]{max: 4, parallel: 2, write: func(_ context.Context, items []int) error {
+		if slices.Contains(items, 0) {
+			<-release // the first commit hangs until the second is written
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		for _, it := range items {
+			written[it]++
+		}
+		return nil
+	}}
+	first := make(chan error, 1)
+	go func() { first <- g.add(0) }()
+	for {
+		g.mu.Lock()
+		taken := len(g.queue) == 0 && g.leaders == 1
+		g.mu.Unlock()
+		if taken {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if err := g.add(1); err != nil { // on the old code this waits for the first commit: the test hangs
+		t.Fatalf("second add = %v", err)
+	}
+	close(release)
+	if err := <-first; err != nil {
+		t.Fatalf("first add = %v", err)
+	}
+	errs := make([]error, 40)
+	var wg sync.WaitGroup
+	for i := range errs {
+		wg.Go(func() { errs[i] = g.add(i + 2) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("add %d = %v", i+2, err)
+		}
+	}
+	for i := range len(errs) + 2 {
+		if written[i] != 1 {
+			t.Errorf("item %d written %d times, want once", i, written[i])
+		}
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.leaders != 0 || len(g.queue) != 0 {
+		t.Errorf("after every commit: %d leaders, %d queued; want none", g.leaders, len(g.queue))
+	}
+}

@@ -75,10 +75,16 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		return nil, fmt.Errorf("store: connect to %s: %w", d, err)
 	}
 	db := &DB{DB: x, Dialect: d, Now: func() time.Time { return time.Now().UTC() }, stmts: &sync.Map{}}
+	// Commits at once: SQLite has one writer; on PostgreSQL 4 of the pool's
+	// 20 connections, so a caller need not wait for the commit under way.
+	parallel := 1
+	if d == Postgres {
+		parallel = 4
+	}
 	// 100 answers are 600 binds, far below either dialect's limit.
-	db.answers = &groupCommit[answerRow]{write: db.writeAnswers, max: 100}
+	db.answers = &groupCommit[answerRow]{write: db.writeAnswers, max: 100, parallel: parallel}
 	// 200 webhooks are 400 binds; Meta sends at most a few hundred at once.
-	db.webhooks = &groupCommit[webhookRow]{write: db.writeWebhooks, max: 200}
+	db.webhooks = &groupCommit[webhookRow]{write: db.writeWebhooks, max: 200, parallel: parallel}
 	return db, nil
 }
 

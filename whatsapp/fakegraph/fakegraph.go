@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -36,6 +37,11 @@ type Config struct {
 	Templates []string
 	// Chaos are the misbehaviours it starts with (SetChaos changes them).
 	Chaos Chaos
+	// Listener is where it serves (`chanjo fake-whatsapp`'s address); nil: a local port of its own, as
+	// a test wants.
+	Listener net.Listener
+	// Log receives a line for each accepted message (number masked); nil: nothing logged.
+	Log *slog.Logger
 }
 
 // Message is a message the fake accepted.
@@ -51,8 +57,6 @@ type Server struct {
 	cfg  Config
 	srv  *httptest.Server
 	hook *http.Client
-
-	log *slog.Logger // nil: nothing logged
 
 	mu      sync.Mutex
 	clock   func() time.Time
@@ -78,16 +82,18 @@ func (s *Server) AnswerLate(n int, d time.Duration) {
 	s.slow, s.slowBy = n, d
 }
 
-// New starts a fake on a local port (an httptest server); Close stops it.
+// New starts a fake on cfg.Listener, or on a local port of its own; Close stops it.
 func New(cfg Config) *Server {
-	s := newServer(cfg)
-	s.srv = httptest.NewServer(s)
-	return s
-}
-
-func newServer(cfg Config) *Server {
-	return &Server{cfg: cfg, clock: time.Now, lastIn: map[string]time.Time{}, hook: &http.Client{Timeout: 10 * time.Second},
+	s := &Server{cfg: cfg, clock: time.Now, lastIn: map[string]time.Time{}, hook: &http.Client{Timeout: 10 * time.Second},
 		chaos: cfg.Chaos}
+	s.srv = httptest.NewUnstartedServer(s)
+	if cfg.Listener != nil {
+		s.srv.Listener.Close()
+		s.srv.Listener = cfg.Listener
+	}
+	s.srv.Config.ReadHeaderTimeout = 5 * time.Second
+	s.srv.Start()
+	return s
 }
 
 // SetClock replaces the fake's clock (time.Now): tests move it to close a user's window.
@@ -109,9 +115,7 @@ func (s *Server) URL() string { return s.srv.URL }
 // Close waits for the webhooks under way and stops the server.
 func (s *Server) Close() {
 	s.pending.Wait()
-	if s.srv != nil {
-		s.srv.Close()
-	}
+	s.srv.Close()
 }
 
 // Wait returns once every webhook posted so far has been answered.
@@ -228,8 +232,8 @@ func (s *Server) accept(w http.ResponseWriter, env envelope, body []byte, digits
 		late = s.slowBy
 	}
 	s.mu.Unlock()
-	if s.log != nil {
-		s.log.Info("accepted", "to", phone.Mask(env.To), "type", env.Type, "id", m.ID)
+	if s.cfg.Log != nil {
+		s.cfg.Log.Info("accepted", "to", phone.Mask(env.To), "type", env.Type, "id", m.ID)
 	}
 	// The status webhooks start before the answer, so a test's Wait after the send covers them;
 	// they may reach the app before the answer reaches the client, as Meta's sometimes do.

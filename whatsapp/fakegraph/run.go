@@ -2,7 +2,6 @@ package fakegraph
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -68,28 +67,17 @@ func Run(ctx context.Context, f Flags, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("fakegraph: listen: %w", err)
 	}
-	s := newServer(f.Config)
-	s.log = slog.New(slog.NewTextHandler(stdout, nil))
-	defer s.Close()
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 5 * time.Second}
 	fmt.Fprintf(stdout, "fake WhatsApp Cloud API on http://%s\nWA_BASE_URL=http://%s\nWA_PHONE_NUMBER_ID=%s\nWA_TOKEN=%s\nWA_APP_SECRET=%s\nWA_VERIFY_TOKEN=%s\n",
 		ln.Addr(), ln.Addr(), f.PhoneNumberID, f.Token, f.AppSecret, f.VerifyToken)
 	fmt.Fprintf(stdout, "a nurse writes: curl -d '{\"from\":\"254700000001\",\"text\":\"Habari\"}' http://%s/_fake/inbound\n", ln.Addr())
+	cfg := f.Config
+	cfg.Listener, cfg.Log = ln, slog.New(slog.NewTextHandler(stdout, nil))
+	s := New(cfg)
+	defer s.Close()
 	if err := handshake(ctx, f.WebhookURL, f.VerifyToken); err != nil {
 		fmt.Fprintf(stdout, "webhook handshake with %s failed (start chanjo with the settings above): %v\n", f.WebhookURL, err)
 	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	select {
-	case err := <-served:
-		return fmt.Errorf("fakegraph: serve: %w", err)
-	case <-ctx.Done():
-	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("fakegraph: shutdown: %w", err)
-	}
+	<-ctx.Done()
 	return nil
 }
 
