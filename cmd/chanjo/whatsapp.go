@@ -80,8 +80,8 @@ func (a *app) whatsappDispatcher() *whatsapp.Dispatcher {
 	w := a.cfg.WhatsApp
 	client := cloudapi.New(cloudapi.Config{BaseURL: w.BaseURL, Version: w.APIVersion, PhoneNumberID: w.PhoneNumberID, Token: w.Token})
 	d := whatsapp.NewDispatcher(a.db, client, whatsapp.DispatcherConfig{
-		Templates: a.pack.Settings.WhatsAppTemplates,
-		Quiet:     quiet.Hours{Start: a.cfg.QuietHours.Start, End: a.cfg.QuietHours.End}, TZ: a.cfg.TZ,
+		Templates: a.pack.Settings.WhatsAppTemplates, JobAids: a.pack.JobAids,
+		Quiet: quiet.Hours{Start: a.cfg.QuietHours.Start, End: a.cfg.QuietHours.End}, TZ: a.cfg.TZ,
 		BackoffMax: a.cfg.SMSBackoffMax,
 	})
 	d.Log, d.Instance = a.log, a.process
