@@ -112,16 +112,24 @@ func openLesson(ls lessons.Lesson) func(c *Ctx) (Move, error) {
 }
 
 // sendJobAid sends the job aid (a formula card, a checklist) to the nurse
-// by SMS: through the outbox, as a reply, since she asked for it (it goes
-// even in quiet hours and after STOP, which stops nudges). One a day per
-// job aid, however often she asks.
+// on her channel: through the outbox, as a reply, since she asked for it
+// (it goes even in quiet hours and after STOP, which stops nudges); by SMS,
+// or on WhatsApp as a document. One a day per job aid, however often she
+// asks.
 func sendJobAid(aid lessons.JobAid) func(c *Ctx) (Move, error) {
 	return func(c *Ctx) (Move, error) {
 		day := c.Now().In(c.zone()).Format("2006-01-02")
 		_, err := storeOf[learningStore](c).QueueSMS(c, store.Outgoing{DedupeKey: fmt.Sprintf("jobaid:%d:%s:%s", c.S.Nurse.ID, aid.ID, day),
-			Kind: store.KindReply, Phone: c.Phone, Body: aid.SMS.In(c.Lang()), WorkerID: c.S.Nurse.ID})
+			Kind: store.KindReply, Phone: c.Phone, Body: aid.SMS.In(c.Lang()), WorkerID: c.S.Nurse.ID, HerChannel: true})
 		if err != nil {
 			return Move{}, err
+		}
+		ch, err := storeOf[settingsStore](c).WorkerChannel(c, c.S.Nurse.ID)
+		if err != nil {
+			return Move{}, err
+		}
+		if ch.Effective == store.ChannelWhatsApp {
+			return Stay().Say(c.Say("lessons.job_aid_sent_whatsapp")), nil
 		}
 		return Stay().Say(c.Say("lessons.job_aid_sent")), nil
 	}

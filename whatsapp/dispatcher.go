@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -16,15 +17,20 @@ import (
 	"github.com/chanjo-health/chanjo/whatsapp/cloudapi"
 )
 
-// Sender sends one WhatsApp message; *cloudapi.Client is one.
+// Sender sends one WhatsApp message, and uploads the file of a job aid
+// sent as a document; *cloudapi.Client is one.
 type Sender interface {
 	Send(ctx context.Context, m cloudapi.Message) (cloudapi.Sent, error)
+	UploadMedia(ctx context.Context, filename, mimeType string, data io.Reader) (string, error)
 }
 
 // DispatcherConfig holds the WhatsApp dispatcher's settings.
 type DispatcherConfig struct {
 	// Templates are the pack's templates by kind (lessons.TemplateKinds).
 	Templates map[string]lessons.WhatsAppTemplate
+	// JobAids are the pack's job aids: inside her window one goes as a
+	// document (jobAidDocs).
+	JobAids []lessons.JobAid
 	// Quiet is the quiet hours in TZ: nudges and non-urgent broadcasts wait
 	// then, on WhatsApp as by SMS.
 	Quiet quiet.Hours
@@ -77,6 +83,7 @@ type Dispatcher struct {
 	db     *store.DB
 	sender Sender
 	cfg    DispatcherConfig
+	aids   *jobAidDocs
 
 	// Instance names this dispatcher in its leases (store.NewProcessID).
 	Instance string
@@ -87,7 +94,7 @@ type Dispatcher struct {
 
 // NewDispatcher returns a dispatcher of db's WhatsApp rows through s.
 func NewDispatcher(db *store.DB, s Sender, cfg DispatcherConfig) *Dispatcher {
-	return &Dispatcher{db: db, sender: s, cfg: cfg.withDefaults(), Instance: store.NewProcessID(),
+	return &Dispatcher{db: db, sender: s, cfg: cfg.withDefaults(), aids: newJobAidDocs(cfg.JobAids), Instance: store.NewProcessID(),
 		Now: time.Now, Log: slog.New(slog.DiscardHandler)}
 }
 
@@ -177,10 +184,10 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Claimed) (*store.Resul
 	// Free-form text only inside her window, and not again after Meta
 	// said the window was closed.
 	free := !rcp.LastIn.IsZero() && now.Sub(rcp.LastIn) < Window && m.LastReason != store.ReasonOutsideWindow
-	sent, err := d.send(ctx, d.message(m, rcp.Language, free))
+	sent, err := d.send(ctx, d.message(ctx, m, rcp.Language, free))
 	var ce *cloudapi.Error
 	if free && errors.As(err, &ce) && ce.Code == cloudapi.CodeOutsideWindow {
-		sent, err = d.send(ctx, d.message(m, rcp.Language, false))
+		sent, err = d.send(ctx, d.message(ctx, m, rcp.Language, false))
 	}
 	switch {
 	case err == nil:
@@ -222,12 +229,12 @@ func (d *Dispatcher) send(ctx context.Context, msg cloudapi.Message) (cloudapi.S
 	return d.sender.Send(sctx, msg)
 }
 
-// message is m as free-form text, or as its kind's template in her
-// language, the text its one parameter; a circle group's invite is the
-// group-invite template. Without a template for its kind
-// (a pack without one) the text goes, and Meta refuses it outside the
+// message is m as free-form text (a job aid as its document), or as its
+// kind's template in her language, the text its one parameter; a circle
+// group's invite is the group-invite template. Without a template for its
+// kind (a pack without one) the text goes, and Meta refuses it outside the
 // window.
-func (d *Dispatcher) message(m store.Claimed, lang string, free bool) cloudapi.Message {
+func (d *Dispatcher) message(ctx context.Context, m store.Claimed, lang string, free bool) cloudapi.Message {
 	kind := string(m.Kind)
 	if m.GroupMessageID != 0 {
 		kind = "group" // a peer group's message: the group template says so
@@ -249,6 +256,8 @@ func (d *Dispatcher) message(m store.Claimed, lang string, free bool) cloudapi.M
 		msg = cloudapi.Template(m.Phone, t.Name, t.Language.In(lang), body)
 	} else if isMenu {
 		msg = menu.Message(m.Phone)
+	} else if doc, ok := d.document(ctx, m.Phone, body); ok {
+		msg = doc
 	} else {
 		msg = cloudapi.Text(m.Phone, body)
 	}

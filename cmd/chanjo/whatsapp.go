@@ -89,8 +89,8 @@ func (a *app) registerWhatsApp(r gin.IRouter) {
 // dispatcher's quiet hours and the pack's templates.
 func (a *app) whatsappDispatcher() *whatsapp.Dispatcher {
 	d := whatsapp.NewDispatcher(a.db, a.whatsappClient(), whatsapp.DispatcherConfig{
-		Templates: a.pack.Settings.WhatsAppTemplates,
-		Quiet:     quiet.Hours{Start: a.cfg.QuietHours.Start, End: a.cfg.QuietHours.End}, TZ: a.cfg.TZ,
+		Templates: a.pack.Settings.WhatsAppTemplates, JobAids: a.pack.JobAids,
+		Quiet: quiet.Hours{Start: a.cfg.QuietHours.Start, End: a.cfg.QuietHours.End}, TZ: a.cfg.TZ,
 		BackoffMax: a.cfg.SMSBackoffMax,
 	})
 	d.Log, d.Instance = a.log, a.process
