@@ -15,6 +15,7 @@ import (
 	"github.com/chanjo-health/chanjo/lessons/screen/screentest"
 	"github.com/chanjo-health/chanjo/lessons/stock"
 	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 func (s *countingStore) SaveCalculationFor(ctx context.Context, id int64, calc, vaccine string, inputs, result []byte, status string) error {
@@ -72,22 +73,23 @@ func TestStockHopCost(t *testing.T) {
 
 // storedCalc is a row of stock_calculations as a test reads it.
 type storedCalc struct {
-	Worker     int64  `db:"worker_id"`
-	Facility   string `db:"code"`
-	Calculator string `db:"calculator"`
-	Vaccine    string `db:"vaccine"`
-	Inputs     string `db:"inputs"`
-	Result     string `db:"result"`
-	Status     string `db:"status"`
+	Worker     int64
+	Facility   string
+	Calculator string
+	Vaccine    string
+	Inputs     string
+	Result     string
+	Status     string
 }
 
+// storedCalcs returns the calculations stored with a facility.
 func storedCalcs(t *testing.T, db *store.DB) []storedCalc {
 	t.Helper()
 	var rows []storedCalc
-	err := db.SelectContext(context.Background(), &rows, `SELECT c.worker_id, f.code, c.calculator, c.vaccine, c.inputs, c.result, c.status
-FROM stock_calculations c JOIN facilities f ON f.id = c.facility_id ORDER BY c.id`)
-	if err != nil {
-		t.Fatal(err)
+	for _, c := range storetest.Calculations(t, db) {
+		if c.FacilityID.Valid {
+			rows = append(rows, storedCalc{c.WorkerID, c.FacilityCode, c.Calculator, c.Vaccine, c.Inputs, c.Result, c.Status})
+		}
 	}
 	return rows
 }

@@ -105,20 +105,20 @@ func (r *sendRig) once() {
 }
 
 type outboxRow struct {
-	Status    string `db:"status"`
-	Channel   string `db:"channel"`
-	GatewayID string `db:"gateway_id"`
-	Reason    string `db:"failure_reason"`
+	Status    string
+	Channel   string
+	GatewayID string
+	Reason    string
+}
+
+// rowOf is the part of an outgoing message these tests check.
+func rowOf(o storetest.Out) outboxRow {
+	return outboxRow{Status: o.Status, Channel: o.Channel, GatewayID: o.GatewayID.String, Reason: o.FailureReason}
 }
 
 func (r *sendRig) row(key string) outboxRow {
 	r.t.Helper()
-	var o outboxRow
-	if err := r.db.GetContext(context.Background(), &o, r.db.Rebind(`SELECT status, channel, COALESCE(gateway_id, '') AS gateway_id,
-		failure_reason FROM outbox WHERE dedupe_key = ?`), key); err != nil {
-		r.t.Fatal(err)
-	}
-	return o
+	return rowOf(storetest.OutByKey(r.t, r.db, key))
 }
 
 // sentTo returns the fake's accepted messages to phone.

@@ -99,20 +99,12 @@ func (g *groupRig) messageID(key string) int64 {
 // copies returns the outbox rows of group message id by phone.
 func (g *groupRig) copies(id int64) map[string]outboxRow {
 	g.t.Helper()
-	var rows []struct {
-		Phone string `db:"phone"`
-		outboxRow
-	}
-	if err := g.db.SelectContext(context.Background(), &rows, g.db.Rebind(`SELECT phone, status, channel,
-		COALESCE(gateway_id, '') AS gateway_id, failure_reason FROM outbox WHERE group_message_id = ?`), id); err != nil {
-		g.t.Fatal(err)
-	}
 	out := map[string]outboxRow{}
-	for _, r := range rows {
+	for _, r := range storetest.OutWhere(g.t, g.db, func(o storetest.Out) bool { return o.GroupMessageID.Valid && o.GroupMessageID.Int64 == id }) {
 		if _, dup := out[r.Phone]; dup {
 			g.t.Errorf("group message %d queued twice to %s", id, r.Phone)
 		}
-		out[r.Phone] = r.outboxRow
+		out[r.Phone] = rowOf(r)
 	}
 	return out
 }

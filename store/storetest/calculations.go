@@ -18,17 +18,22 @@ SELECT id, facility_id, ?, '{}', ?, ?, ? FROM workers WHERE id = ?`, calculator,
 
 // Calculation is a stored stock calculation as a test checks it.
 type Calculation struct {
-	Calculator string        `db:"calculator"`
-	Vaccine    string        `db:"vaccine"`
-	Status     string        `db:"status"`
-	FacilityID sql.NullInt64 `db:"facility_id"`
+	WorkerID     int64         `db:"worker_id"`
+	FacilityID   sql.NullInt64 `db:"facility_id"`
+	FacilityCode string        `db:"facility_code"` // "" without a facility
+	Calculator   string        `db:"calculator"`
+	Vaccine      string        `db:"vaccine"`
+	Inputs       string        `db:"inputs"` // JSON
+	Result       string        `db:"result"` // JSON
+	Status       string        `db:"status"`
 }
 
 // Calculations returns every stock calculation stored, oldest first.
 func Calculations(t testing.TB, db *store.DB) []Calculation {
 	t.Helper()
 	var out []Calculation
-	if err := db.Select(&out, `SELECT calculator, vaccine, status, facility_id FROM stock_calculations ORDER BY id`); err != nil {
+	if err := db.Select(&out, `SELECT c.worker_id, c.facility_id, COALESCE(f.code, '') AS facility_code, c.calculator, c.vaccine,
+c.inputs, c.result, c.status FROM stock_calculations c LEFT JOIN facilities f ON f.id = c.facility_id ORDER BY c.id`); err != nil {
 		t.Fatalf("storetest: stock calculations: %v", err)
 	}
 	return out
