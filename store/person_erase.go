@@ -24,6 +24,8 @@ var sqlEraseOwn = []string{
 	// What she wrote to her peer groups, and its copies to the members.
 	`UPDATE outbox SET body = '' WHERE group_message_id IN (SELECT id FROM group_messages WHERE sender_id = :id)`,
 	`UPDATE group_messages SET body = '' WHERE sender_id = :id`,
+	// What she posted in her mentor circle's WhatsApp group from SMS.
+	`UPDATE circle_posts SET body = '' WHERE sender_id = :id`,
 	`UPDATE questions SET body = '', answer = '' WHERE worker_id = :id`,
 	`UPDATE ussd_sessions SET input = '', error = '' WHERE phone = :phone`,
 	`UPDATE whatsapp_messages SET body = '', reply_id = '' WHERE phone = :phone`,
