@@ -152,7 +152,7 @@ func TestDialWhatsApp(t *testing.T) {
 	t.Cleanup(func() { cancel(); <-done; <-done })
 
 	got := dialWith(t, nil, "Hi\n6\nq\n", "--whatsapp", "--fake", r.fake.URL(), "--phone", store.DemoNursePhone(1))
-	for _, want := range []string{"WhatsApp from +254700000001", "Chanjo - Hi Wanjiru\n[list: Choose]", "  [6] Settings", "Settings\n0 Back 00 Home\n  [1] Language: English"} {
+	for _, want := range []string{"WhatsApp from +254700000001", "Chanjo - Hi Wanjiru\n[list: Choose]", "  [6] Settings", "Settings\n[list: Choose]\n  [1] Language: English", "  [4] Messages by: SMS"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("dial --whatsapp output lacks %q:\n%s", want, got)
 		}
