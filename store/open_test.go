@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
 // TestOpenPathWithURICharacters opens a SQLite file in a folder whose name
@@ -37,4 +38,20 @@ func TestOpenPathWithURICharacters(t *testing.T) {
 	if mode != "wal" {
 		t.Errorf("journal_mode = %q, want wal (the pragmas were lost)", mode)
 	}
+}
+
+// On PostgreSQL every statement is planned with its binds, so the optional
+// conditions the store binds ("(? OR f.sub_county IN (?))") fold away: with
+// the generic plan PostgreSQL keeps after five runs of a prepared
+// statement, a supervisor's per-nurse report read every worker.
+func TestPostgresPlansWithTheBinds(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		if db.Dialect != store.Postgres {
+			t.Skip("SQLite has no plan cache mode")
+		}
+		var mode string
+		if err := db.Get(&mode, `SHOW plan_cache_mode`); err != nil || mode != "force_custom_plan" {
+			t.Errorf("plan_cache_mode = %q, %v; want force_custom_plan", mode, err)
+		}
+	})
 }
