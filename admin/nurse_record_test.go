@@ -96,7 +96,7 @@ func TestNursePageShowsHerChannel(t *testing.T) {
 		}
 		expect("WhatsApp chosen before her opt-in", "SMS (she chose WhatsApp: it takes effect once she writes to the WhatsApp number)")
 
-		if err := db.RecordWhatsAppWebhooks(ctx, [][]byte{[]byte(`{}`)}); err != nil {
+		if err := db.RecordWhatsAppWebhook(ctx, []byte(`{}`)); err != nil {
 			t.Fatal(err)
 		}
 		hooks, err := db.PendingWhatsAppWebhooks(ctx, 1)

@@ -81,7 +81,7 @@ func runChatGolden(t *testing.T, path string) {
 func (e *testEnv) arrived(t *testing.T, wamid, p, body string) {
 	t.Helper()
 	ctx := context.Background()
-	if err := e.db.RecordWhatsAppWebhooks(ctx, [][]byte{[]byte(`{}`)}); err != nil {
+	if err := e.db.RecordWhatsAppWebhook(ctx, []byte(`{}`)); err != nil {
 		t.Fatal(err)
 	}
 	pending, err := e.db.PendingWhatsAppWebhooks(ctx, 1)
