@@ -102,18 +102,23 @@ func TestTopicCompletionQueuesOneSMS(t *testing.T) {
 			if err := e.db.SaveLessonPages(ctx, marks); err != nil {
 				t.Fatal(err)
 			}
+			topic, _ := e.svc.m.pack.Topic("recording")
+			won := e.svc.m.pack.Say("en", "quiz.topic_won", "topic", topic.Title.In("en"))
 			if tt.quizFirst {
-				passQuiz(t, e, tt.phone, "recording")
+				if score := passQuiz(t, e, tt.phone, "recording"); strings.Contains(score, won) {
+					t.Errorf("score of a quiz before the last lesson = %q, want no completion", score)
+				}
 			}
 			readFirstLesson(t, e, tt.phone, "A")
 			readFirstLesson(t, e, tt.phone, "B")
 			if !tt.quizFirst {
-				passQuiz(t, e, tt.phone, "recording")
+				if score := passQuiz(t, e, tt.phone, "recording"); !strings.Contains(score, won) {
+					t.Errorf("score of the quiz that completes the topic = %q, want %q", score, won)
+				}
 				readFirstLesson(t, e, tt.phone, "C")
 			}
 			var bodies []string
 			err = e.db.SelectContext(ctx, &bodies, e.db.Rebind(`SELECT body FROM outbox WHERE worker_id = ?`), w.ID)
-			topic, _ := e.svc.m.pack.Topic("recording")
 			var code string
 			if err := e.db.GetContext(ctx, &code, e.db.Rebind(`SELECT code FROM certificates WHERE worker_id = ? AND topic = 'recording'`), w.ID); err != nil {
 				t.Fatalf("certificate of the nurse: %v", err)
@@ -148,8 +153,9 @@ func readFirstLesson(t *testing.T, e *testEnv, phone, sid string) {
 }
 
 // passQuiz answers every question of a practice quiz on topic right,
-// reading the right numbers from the session as the machine keeps it.
-func passQuiz(t *testing.T, e *testEnv, phone, topic string) {
+// reading the right numbers from the session as the machine keeps it, and
+// returns the score screen.
+func passQuiz(t *testing.T, e *testEnv, phone, topic string) string {
 	t.Helper()
 	m := e.svc.m
 	ctx := context.Background()
@@ -179,6 +185,7 @@ func passQuiz(t *testing.T, e *testEnv, phone, topic string) {
 	if s.Top().State != StQuizScore || !strings.Contains(s.Reply, "5/5") {
 		t.Fatalf("after the quiz: %s %q, want the score 5/5", s.Top().State, s.Reply)
 	}
+	return s.Reply
 }
 
 func TestLearnerInTheSession(t *testing.T) {
