@@ -103,17 +103,22 @@ func TestTopicCompletionQueuesOneSMS(t *testing.T) {
 			if err := e.db.SaveLessonPages(ctx, marks); err != nil {
 				t.Fatal(err)
 			}
+			topic, _ := e.svc.m.pack.Topic("recording")
+			won := e.svc.m.pack.Say("en", "quiz.topic_won", "topic", topic.Title.In("en"))
 			if tt.quizFirst {
-				passQuiz(t, e, tt.phone, "recording")
+				if score := passQuiz(t, e, tt.phone, "recording"); strings.Contains(score, won) {
+					t.Errorf("score of a quiz before the last lesson = %q, want no completion", score)
+				}
 			}
 			readFirstLesson(t, e, tt.phone, "A")
 			readFirstLesson(t, e, tt.phone, "B")
 			if !tt.quizFirst {
-				passQuiz(t, e, tt.phone, "recording")
+				if score := passQuiz(t, e, tt.phone, "recording"); !strings.Contains(score, won) {
+					t.Errorf("score of the quiz that completes the topic = %q, want %q", score, won)
+				}
 				readFirstLesson(t, e, tt.phone, "C")
 			}
 			bodies := storetest.Bodies(storetest.OutWhere(t, e.db, func(o storetest.Out) bool { return o.WorkerID.Int64 == w.ID }))
-			topic, _ := e.svc.m.pack.Topic("recording")
 			code := storetest.CertificateCode(t, e.db, w.ID, "recording")
 			cert, err2 := e.db.CertificateByCode(ctx, code)
 			date := cert.Issued.In(e.svc.m.tz).Format("2006-01-02")
@@ -145,8 +150,9 @@ func readFirstLesson(t *testing.T, e *testEnv, phone, sid string) {
 }
 
 // passQuiz answers every question of a practice quiz on topic right,
-// reading the right numbers from the session as the machine keeps it.
-func passQuiz(t *testing.T, e *testEnv, phone, topic string) {
+// reading the right numbers from the session as the machine keeps it, and
+// returns the score screen.
+func passQuiz(t *testing.T, e *testEnv, phone, topic string) string {
 	t.Helper()
 	m := e.svc.m
 	ctx := context.Background()
@@ -176,6 +182,7 @@ func passQuiz(t *testing.T, e *testEnv, phone, topic string) {
 	if s.Top().State != StQuizScore || !strings.Contains(s.Reply, "5/5") {
 		t.Fatalf("after the quiz: %s %q, want the score 5/5", s.Top().State, s.Reply)
 	}
+	return s.Reply
 }
 
 func TestLearnerInTheSession(t *testing.T) {
