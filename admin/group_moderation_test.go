@@ -53,7 +53,7 @@ func TestGroupModerationFromConsole(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		h := newHarness(t, db)
 		p := peopleFixture(h)
-		h.exec(`INSERT INTO group_members (group_id, worker_id) VALUES (?, ?)`, p.myGroup, p.theirNurse)
+		storetest.Join(t, db, p.myGroup, p.theirNurse)
 		mine, err := h.post(p.myGroup, p.myNurse, "sms:1", "Fridge at 9 degrees, what now?")
 		if err != nil {
 			t.Fatal(err)
@@ -115,7 +115,7 @@ func TestGroupTrafficAndCost(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		h := newHarness(t, db)
 		p := peopleFixture(h)
-		h.exec(`INSERT INTO group_members (group_id, worker_id) VALUES (?, ?)`, p.myGroup, p.myOther)
+		storetest.Join(t, db, p.myGroup, p.myOther)
 		if _, err := h.post(p.myGroup, p.myNurse, "sms:1", "Fridge at 9 degrees, what now?"); err != nil {
 			t.Fatal(err)
 		}

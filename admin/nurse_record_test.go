@@ -106,7 +106,7 @@ func TestNursePageShowsHerChannel(t *testing.T) {
 		wrote := h.now.Add(-time.Hour)
 		if _, err := db.ApplyWhatsAppWebhook(ctx, hooks[0].ID, []store.WhatsAppMessage{{WAMID: "wamid.in", Phone: "+254711000011",
 			Kind: "text", Body: "Habari", SentAt: wrote}}, []store.WhatsAppStatus{{WAMID: "wamid.out", Status: "delivered", Rank: 2,
-			Recipient: "254711000011", At: h.now.Add(-30 * time.Minute)}}, nil); err != nil {
+			Recipient: "254711000011", At: h.now.Add(-30 * time.Minute)}}, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		expect("after she wrote", "<th>Channel</th><td>WhatsApp</td>", "opted in 10 Mar 2025 08:00 by writing to the number",

@@ -89,7 +89,7 @@ func (e *testEnv) arrived(t *testing.T, wamid, p, body string) {
 		t.Fatalf("pending webhooks = %v, %v", pending, err)
 	}
 	msg := store.WhatsAppMessage{WAMID: wamid, Phone: p, Kind: "text", Body: body, SentAt: e.clock}
-	if _, err := e.db.ApplyWhatsAppWebhook(ctx, pending[0].ID, []store.WhatsAppMessage{msg}, nil, nil); err != nil {
+	if _, err := e.db.ApplyWhatsAppWebhook(ctx, pending[0].ID, []store.WhatsAppMessage{msg}, nil, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -76,7 +76,7 @@ func newCircleRig(t *testing.T, db *store.DB) *circleRig {
 			storetest.Pair(t, db, c.mentor.ID, w.ID, r.clock())
 		}
 		if i < 5 {
-			if err := db.SetWorkerChannel(ctx, db, w.ID, store.ChannelWhatsApp); err != nil {
+			if err := db.SetWorkerChannel(ctx, w.ID, store.ChannelWhatsApp); err != nil {
 				t.Fatal(err)
 			}
 			r.fake.Inbound(digits(w.Phone), "Habari")
