@@ -112,7 +112,7 @@ func TestNursePageShowsHerChannel(t *testing.T) {
 		expect("after she wrote", "<th>Channel</th><td>WhatsApp</td>", "opted in 10 Mar 2025 08:00 by writing to the number",
 			"Last message to her: delivered 10 Mar 2025 08:30", "window is open until 11 Mar 2025 08:00")
 
-		h.exec(`UPDATE workers SET wa_unreachable_at = ? WHERE id = ?`, h.now, p.myNurse)
+		storetest.WhatsAppUnreachable(t, db, p.myNurse, h.now)
 		h.now = h.now.Add(25 * time.Hour)
 		b, _ = h.loggedIn("wanjiru") // a day later her session has ended
 		expect("unreachable, a day later", "WhatsApp could not reach her number on 10 Mar 2025 09:00, so SMS until she writes there again",

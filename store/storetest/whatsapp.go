@@ -41,3 +41,10 @@ func GroupPosts(t testing.TB, db *store.DB) []GroupPost {
 	}
 	return out
 }
+
+// WhatsAppUnreachable marks the worker as one WhatsApp could not reach at
+// at (a 131026), as the dispatcher does when it falls back to SMS.
+func WhatsAppUnreachable(t testing.TB, db *store.DB, id int64, at time.Time) {
+	t.Helper()
+	seed(t, db, `UPDATE workers SET wa_unreachable_at = ? WHERE id = ?`, at.UTC(), id)
+}
