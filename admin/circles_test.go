@@ -61,9 +61,8 @@ func TestCircleGroupPage(t *testing.T) {
 				t.Errorf("create = %d, want 303", rec.Code)
 			}
 		}
-		var groups int
-		if err := db.Get(&groups, `SELECT COUNT(*) FROM circle_groups`); err != nil || groups != 1 {
-			t.Errorf("circle groups after two clicks = %d, %v; want 1", groups, err)
+		if groups := storetest.CircleGroups(t, db); groups != 1 {
+			t.Errorf("circle groups after two clicks = %d; want 1", groups)
 		}
 		body := b.get(path).Body.String()
 		if !strings.Contains(body, "active") || !strings.Contains(body, "invited") || strings.Contains(body, "Create WhatsApp group") {

@@ -86,9 +86,10 @@ func TestGroupDigestAfterQuietHours(t *testing.T) {
 				t.Errorf("digest %q: want Kiswahili, within %d parts (it takes %d)", s, peer.DigestSegments, gsm.Segments(s).Segments)
 			}
 		}
-		var queued, sent int
-		db.Get(&queued, db.Rebind(`SELECT COUNT(*) FROM outbox WHERE group_message_id IS NOT NULL AND status = 'queued'`))
-		db.Get(&sent, db.Rebind(`SELECT COUNT(*) FROM outbox WHERE group_message_id IS NOT NULL AND worker_id = ? AND status = 'accepted'`), ws[2].ID)
+		queued := len(storetest.OutWhere(t, db, func(o storetest.Out) bool { return o.GroupMessageID.Valid && o.Status == "queued" }))
+		sent := len(storetest.OutWhere(t, db, func(o storetest.Out) bool {
+			return o.GroupMessageID.Valid && o.WorkerID.Int64 == ws[2].ID && o.Status == "accepted"
+		}))
 		if queued != 0 || sent != 6 {
 			t.Errorf("outbox: %d copies queued, %d to her accepted; want 0 and 6", queued, sent)
 		}

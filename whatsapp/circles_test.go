@@ -297,11 +297,9 @@ func TestCircleGroupBridge(t *testing.T) {
 		if got := c.states()[c.sms[1].Name]; got != store.JoinRefused {
 			t.Errorf("refused member's state = %q, want refused", got)
 		}
-		var reports []string
-		if err := db.SelectContext(ctx, &reports, db.Rebind(`SELECT body FROM outbox WHERE phone = ? AND channel = ? AND body LIKE ?`),
-			c.mentor.Phone, store.ChannelWhatsApp, "%could not join%"); err != nil {
-			t.Fatal(err)
-		}
+		reports := storetest.Bodies(storetest.OutWhere(t, db, func(o storetest.Out) bool {
+			return o.Phone == c.mentor.Phone && o.Channel == store.ChannelWhatsApp && strings.Contains(o.Body, "could not join")
+		}))
 		if len(reports) != 1 || !strings.Contains(reports[0], "Nurse 6 could not join your circle's WhatsApp group: it is full (8 people)") {
 			t.Errorf("reports to the mentor (on WhatsApp, her channel) = %q, want one naming Nurse 6", reports)
 		}

@@ -48,3 +48,13 @@ func WhatsAppUnreachable(t testing.TB, db *store.DB, id int64, at time.Time) {
 	t.Helper()
 	seed(t, db, `UPDATE workers SET wa_unreachable_at = ? WHERE id = ?`, at.UTC(), id)
 }
+
+// CircleGroups returns how many mentor circles have a WhatsApp group.
+func CircleGroups(t testing.TB, db *store.DB) int {
+	t.Helper()
+	var n int
+	if err := db.Get(&n, `SELECT COUNT(*) FROM circle_groups`); err != nil {
+		t.Fatalf("storetest: circle groups: %v", err)
+	}
+	return n
+}
