@@ -266,7 +266,7 @@ func TestPickPractice(t *testing.T) {
 	}
 }
 
-// TestJobAidBySMS: a topic offers its job aid by SMS; asking queues it in
+// TestJobAidBySMS: a topic offers its job aid (by SMS to a nurse on SMS); asking queues it in
 // the nurse's language as a reply, once a day however often she asks.
 func TestJobAidBySMS(t *testing.T) {
 	e := newTestEnv(t, false)
@@ -276,7 +276,7 @@ func TestJobAidBySMS(t *testing.T) {
 	e.post("J", p, "1*4")               // Stock forecasting: its lessons fill the first page
 	_, more := e.post("J", p, "1*4*98") // the job aid comes last
 	item := strconv.Itoa(len(e.svc.m.pack.LessonsOf("stock")) + 1)
-	if !strings.Contains(more, item+" SMS: Stock formula card") {
+	if !strings.Contains(more, item+" Card: Stock formula card") {
 		t.Fatalf("topic menu, More = %q, want item %s: the job aid", more, item)
 	}
 	for i, text := range []string{"1*4*98*" + item, "1*4*98*" + item + "*" + item} {
