@@ -68,16 +68,6 @@ func optionalIn[T ~string](vals []T) (bool, []T) {
 	return false, vals
 }
 
-// binds returns "?, ?, ?", one bind per value, and the values as bind
-// arguments.
-func binds[T any](vals []T) (string, []any) {
-	args := make([]any, len(vals))
-	for i, v := range vals {
-		args[i] = v
-	}
-	return strings.TrimSuffix(strings.Repeat("?, ", len(vals)), ", "), args
-}
-
 // rowBinds returns "(?, ?), (?, ?)": rows rows of width binds each, the
 // VALUES of a bulk INSERT.
 func rowBinds(rows, width int) string {

@@ -14,20 +14,6 @@ func (s Scope) Allows(subCounty string) bool {
 	return s.Admin || slices.Contains(s.SubCounties, subCounty)
 }
 
-// clause returns the SQL condition that keeps rows whose sub-county column
-// col is inside the scope, and its arguments. A supervisor without a
-// sub-county sees nothing.
-func (s Scope) clause(col string) (string, []any) {
-	if s.Admin {
-		return "1 = 1", nil
-	}
-	if len(s.SubCounties) == 0 {
-		return "1 = 0", nil
-	}
-	list, args := binds(s.SubCounties)
-	return col + " IN (" + list + ")", args
-}
-
 // none reports whether the scope holds no sub-county: a supervisor without
 // one sees nothing, so a scoped read returns nothing without asking the
 // database.
