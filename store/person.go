@@ -39,6 +39,7 @@ var personTables = []personTable{
 	{"topic_completions", "worker_id = :id", nil},
 	{"quiz_attempts", "worker_id = :id", nil},
 	{"quiz_answers", "attempt_id IN (SELECT id FROM quiz_attempts WHERE worker_id = :id)", nil},
+	{"practice_latest", "worker_id = :id", nil},
 	{"assessment_exemptions", "worker_id = :id", nil},
 	{"certificates", "worker_id = :id", nil},
 	{"privacy_notices", "worker_id = :id", nil},

@@ -29,6 +29,9 @@ var sqlEraseOwn = []string{
 	`UPDATE questions SET body = '', answer = '' WHERE worker_id = :id`,
 	`UPDATE ussd_sessions SET input = '', error = '' WHERE phone = :phone`,
 	`UPDATE whatsapp_messages SET body = '', reply_id = '' WHERE phone = :phone`,
+	// Her latest answers are there only to ask her misses again: the
+	// reports count her answers in quiz_answers, which are kept.
+	`DELETE FROM practice_latest WHERE worker_id = :id`,
 	`UPDATE reminders SET status = 'cancelled', updated_at = :now WHERE worker_id = :id AND status = 'scheduled'`,
 	`UPDATE workers SET name = :anon, phone = :anon, opted_out = TRUE,
 	    opted_out_at = COALESCE(opted_out_at, :now), updated_at = :now WHERE id = :id`,

@@ -78,6 +78,7 @@ func seedPerson(t *testing.T, db *store.DB) int64 {
 		{`INSERT INTO quiz_attempts (id, worker_id, form, topic, seed, started_at, finished_at, score, total) VALUES (1, 1, 'practice', 'recording', 7, ?, ?, 3, 5)`, []any{now, now}},
 		{`INSERT INTO quiz_attempts (id, worker_id, form, topic, seed, started_at, finished_at, score, total) VALUES (2, 1, 'baseline', '', 7, ?, ?, 6, 10)`, []any{now, now}},
 		{`INSERT INTO quiz_answers (attempt_id, question_id, topic, chosen, correct, answered_at) VALUES (2, 'q1', 'recording', 1, TRUE, ?)`, []any{now}},
+		{`INSERT INTO quiz_answers (attempt_id, question_id, topic, chosen, correct, answered_at) VALUES (1, 'r1', 'recording', 0, FALSE, ?)`, []any{now}},
 		{`INSERT INTO assessment_exemptions (worker_id, form, recorded_by, reason, created_at) VALUES (1, 'midline', 'amina', 'on leave', ?)`, []any{now}},
 		{`INSERT INTO privacy_notices (worker_id, due_at, notice_at) VALUES (1, ?, ?)`, []any{now, now}},
 		{`INSERT INTO certificates (code, worker_id, topic, issued_at) VALUES ('ABCD2345', 1, 'recording', ?)`, []any{now}},
@@ -210,6 +211,9 @@ func TestErasePersonLeavesNoTraceAndTheCounts(t *testing.T) {
 		if before.Dashboard.ActiveThisWeek != 1 || len(before.Broadcasts) != 1 || len(before.Scores) == 0 {
 			t.Fatalf("reports before erasure = %+v, want her counted", before)
 		}
+		if missed, err := db.MissedQuestions(ctx, 1, "recording"); err != nil || len(missed) != 1 {
+			t.Fatalf("MissedQuestions before erasure = %v, %v, want her miss r1", missed, err)
+		}
 		anon, err := db.ErasePerson(ctx, 0, herPhone)
 		if err != nil {
 			t.Fatal(err)
@@ -238,6 +242,10 @@ func TestErasePersonLeavesNoTraceAndTheCounts(t *testing.T) {
 			t.Errorf("WorkerByPhone(her number) after erasure = %v, want ErrNotFound", err)
 		}
 		checkWhatsAppErased(t, db)
+		// Her misses go: a number given her again starts with none.
+		if missed, err := db.MissedQuestions(ctx, 1, "recording"); err != nil || len(missed) != 0 {
+			t.Errorf("MissedQuestions after erasure = %v, %v, want none", missed, err)
+		}
 	})
 }
 
