@@ -30,11 +30,14 @@ type trafficJSON struct {
 }
 
 type channelTrafficJSON struct {
-	Channel  string  `json:"channel"`
-	Copies   int     `json:"copies"`
-	Parts    int     `json:"parts,omitempty"`
-	Cost     float64 `json:"estimated_cost,omitempty"`
-	Currency string  `json:"currency,omitempty"`
+	Channel string `json:"channel"`
+	Copies  int    `json:"copies"`
+	Parts   int    `json:"parts,omitempty"`
+	// Free and Templates split the WhatsApp copies sent by form.
+	Free      *int    `json:"free_form,omitempty"`
+	Templates *int    `json:"templates,omitempty"`
+	Cost      float64 `json:"estimated_cost,omitempty"`
+	Currency  string  `json:"currency,omitempty"`
 }
 
 // groups is GET /api/v1/groups: the groups inside the scope by name.
@@ -76,6 +79,8 @@ func (a *API) group(c *gin.Context) {
 		j := channelTrafficJSON{Channel: ch.Channel, Copies: ch.Copies}
 		if ch.Channel == store.ChannelSMS {
 			j.Parts, j.Cost, j.Currency = ch.Parts, a.Price.Of(1, ch.Parts), a.Price.Currency
+		} else {
+			j.Free, j.Templates, j.Cost, j.Currency = &ch.Free, &ch.Templates, ch.Cost, a.Price.Currency
 		}
 		traffic.Channels = append(traffic.Channels, j)
 	}

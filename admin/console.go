@@ -30,6 +30,9 @@ type Console struct {
 
 	// Price (SMS_SEGMENT_COST) estimates what a broadcast costs.
 	Price store.Price
+	// WAPrices are a WhatsApp template's price by category (WA_PRICE_*):
+	// 0 is unknown, shown as "—".
+	WAPrices map[string]float64
 	// Quiet (SMS_QUIET_HOURS) is what a broadcast's page says holds it.
 	Quiet quiet.Hours
 	// SMSRate (SMS_RATE, segments a second; 0 for no limit) is what the

@@ -44,6 +44,35 @@ type dashboardData struct {
 	Actions []action
 	// Waiting says why the SMS waiting to be sent wait.
 	Waiting string
+	// Costs are the month's messages and their cost by channel.
+	Costs []channelCost
+}
+
+// channelCost is a line of "Cost this month by channel": what went on a
+// channel, how many, and the estimated cost ("—" when no price is set).
+type channelCost struct {
+	Channel, What string
+	N             int
+	Cost          string
+}
+
+// unknownCost shows a cost whose price is not set (WA_PRICE_* 0).
+const unknownCost = "—"
+
+// costs lists the month's cost by channel: the SMS sent (counters), the
+// WhatsApp free-form messages (free) and templates by category, priced by
+// WA_PRICE_* (whatsapp-api.md §4.4).
+func (h *Console) costs(d store.Dashboard) []channelCost {
+	out := []channelCost{{Channel: "SMS", What: "sent", N: d.SMS.Sent, Cost: h.Price.Format(d.SMS.Cost)},
+		{Channel: "WhatsApp", What: "free-form, inside her 24-hour window", N: d.WhatsApp.Free, Cost: h.Price.Format(0)}}
+	for _, t := range d.WhatsApp.Templates {
+		c := channelCost{Channel: "WhatsApp", What: t.Category + " templates", N: t.N, Cost: unknownCost}
+		if h.WAPrices[t.Category] > 0 {
+			c.Cost = h.Price.Format(t.Cost)
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 // action is a line of the dashboard's "needs action" list: a count, what
@@ -80,7 +109,8 @@ func (h *Console) dashboard(c *gin.Context) {
 	}
 	pause := h.smsPause(ctx)
 	data := dashboardData{D: d, Month: now.Format("January 2006"), Titles: titles,
-		Actions: actions(a, d.Pending, alerts, pause), Waiting: waitingWhy(a, pause, h.Quiet, h.SMSRate, now)}
+		Actions: actions(a, d.Pending, alerts, pause), Waiting: waitingWhy(a, pause, h.Quiet, h.SMSRate, now),
+		Costs: h.costs(d)}
 	h.render(c, http.StatusOK, "dashboard", data)
 }
 

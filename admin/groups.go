@@ -68,10 +68,16 @@ type groupData struct {
 type trafficView struct {
 	store.GroupTraffic
 	SMSCost string
+	// WhatsAppCost is the estimated cost of its WhatsApp templates.
+	WhatsAppCost string
 }
 
 func (h *Console) trafficView(t store.GroupTraffic) trafficView {
-	return trafficView{GroupTraffic: t, SMSCost: h.Price.Format(h.Price.Of(1, smsParts(t)))}
+	wa := 0.0
+	for _, c := range t.Channels {
+		wa += c.Cost
+	}
+	return trafficView{GroupTraffic: t, SMSCost: h.Price.Format(h.Price.Of(1, smsParts(t))), WhatsAppCost: h.Price.Format(wa)}
 }
 
 // smsParts returns the SMS parts of t.

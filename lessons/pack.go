@@ -131,7 +131,14 @@ var TemplateKinds = []string{"nudge", "broadcast", "reply", "group", "group_invi
 type WhatsAppTemplate struct {
 	Name     string
 	Language Text
+	// Category is the category Meta approved it in, which prices it
+	// (whatsapp-api.md §4.4): one of TemplateCategories, utility when the
+	// pack leaves it out.
+	Category string
 }
+
+// TemplateCategories are Meta's priced template categories.
+var TemplateCategories = []string{"marketing", "utility", "authentication"}
 
 // Pack is a loaded, valid content pack.
 type Pack struct {

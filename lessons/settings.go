@@ -63,7 +63,7 @@ func (l *loader) templates(d decoder, n *yaml.Node) map[string]WhatsAppTemplate 
 	spec := map[string]func(*yaml.Node){}
 	for _, kind := range TemplateKinds {
 		spec[kind] = func(v *yaml.Node) {
-			var t WhatsAppTemplate
+			t := WhatsAppTemplate{Category: "utility"}
 			d.fields(v, map[string]func(*yaml.Node){
 				"name": func(x *yaml.Node) {
 					if t.Name = d.str(x); !templateName.MatchString(t.Name) {
@@ -71,7 +71,12 @@ func (l *loader) templates(d decoder, n *yaml.Node) map[string]WhatsAppTemplate 
 					}
 				},
 				"language": func(x *yaml.Node) { t.Language = d.text(x) },
-			})
+				"category": func(x *yaml.Node) {
+					if t.Category = d.str(x); !slices.Contains(TemplateCategories, t.Category) {
+						d.problem(x, "template category %q: Meta's are %s", t.Category, strings.Join(TemplateCategories, ", "))
+					}
+				},
+			}, "category")
 			out[kind] = t
 		}
 	}

@@ -15,6 +15,7 @@ type Dashboard struct {
 	LessonsCompleted int
 	Quiz             []TopicScore // practice quizzes, by topic
 	SMS              SMSMonth
+	WhatsApp         WhatsAppMonth
 }
 
 // TopicScore is the average score of finished practice quizzes of a topic.
@@ -66,7 +67,10 @@ func (db *DB) Dashboard(ctx context.Context, sc Scope, monthStart time.Time) (Da
 	if d.LessonsCompleted, d.Quiz, err = db.learningCounts(ctx, sc); err != nil {
 		return Dashboard{}, err
 	}
-	d.SMS, err = db.smsMonth(ctx, sc, monthStart)
+	if d.SMS, err = db.smsMonth(ctx, sc, monthStart); err != nil {
+		return Dashboard{}, err
+	}
+	d.WhatsApp, err = db.whatsAppMonth(ctx, sc, monthStart)
 	return d, err
 }
 

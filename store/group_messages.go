@@ -191,6 +191,11 @@ type ChannelTraffic struct {
 	// Parts are the SMS parts sent (a digest's are counted on the copy
 	// that carried it); 0 on WhatsApp.
 	Parts int `db:"parts"`
+	// Free and Templates split the WhatsApp copies sent by form, Cost is
+	// their estimated cost (WhatsAppCost); 0 on SMS.
+	Free      int     `db:"free"`
+	Templates int     `db:"templates"`
+	Cost      float64 `db:"wa_cost"`
 }
 
 const sqlGroupMessageCount = `SELECT COUNT(*) FROM group_messages WHERE group_id = ?`
@@ -198,7 +203,10 @@ const sqlGroupMessageCount = `SELECT COUNT(*) FROM group_messages WHERE group_id
 // sqlGroupTraffic counts a group's copies by channel along the indexes
 // group_messages_group and outbox_group_message.
 const sqlGroupTraffic = `SELECT o.channel, COUNT(*) AS copies,
-  COALESCE(SUM(CASE WHEN o.channel = 'sms' AND o.status IN ('accepted', 'delivered', 'unconfirmed') THEN o.segments ELSE 0 END), 0) AS parts
+  COALESCE(SUM(CASE WHEN o.channel = 'sms' AND o.status IN ('accepted', 'delivered', 'unconfirmed') THEN o.segments ELSE 0 END), 0) AS parts,
+  COALESCE(SUM(CASE WHEN o.wa_form = 'free' THEN 1 ELSE 0 END), 0) AS free,
+  COALESCE(SUM(CASE WHEN o.wa_form = 'template' THEN 1 ELSE 0 END), 0) AS templates,
+  COALESCE(SUM(o.wa_cost), 0) AS wa_cost
 FROM group_messages gm JOIN outbox o ON o.group_message_id = gm.id WHERE gm.group_id = ? GROUP BY o.channel ORDER BY o.channel DESC`
 
 // GroupTraffic returns the group's traffic for a reader whose scope sees

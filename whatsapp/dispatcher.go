@@ -31,6 +31,10 @@ type DispatcherConfig struct {
 	// JobAids are the pack's job aids: inside her window one goes as a
 	// document (jobAidDocs).
 	JobAids []lessons.JobAid
+	// Prices are a template's price by category (WA_PRICE_*, in the SMS
+	// cost's currency): a settled row's estimated cost. A category left out
+	// is unknown, recorded as 0.
+	Prices map[string]float64
 	// Quiet is the quiet hours in TZ: nudges and non-urgent broadcasts wait
 	// then, on WhatsApp as by SMS.
 	Quiet quiet.Hours
@@ -184,13 +188,19 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Claimed) (*store.Resul
 	// Free-form text only inside her window, and not again after Meta
 	// said the window was closed.
 	free := !rcp.LastIn.IsZero() && now.Sub(rcp.LastIn) < Window && m.LastReason != store.ReasonOutsideWindow
-	sent, err := d.send(ctx, d.message(ctx, m, rcp.Language, free))
+	msg, tmpl := d.message(ctx, m, rcp.Language, free)
+	sent, err := d.send(ctx, msg)
 	var ce *cloudapi.Error
 	if free && errors.As(err, &ce) && ce.Code == cloudapi.CodeOutsideWindow {
-		sent, err = d.send(ctx, d.message(ctx, m, rcp.Language, false))
+		free = false
+		msg, tmpl = d.message(ctx, m, rcp.Language, false)
+		sent, err = d.send(ctx, msg)
 	}
 	switch {
 	case err == nil:
+		if err := d.db.SettleWhatsApp(ctx, d.Instance, m.ID, d.cost(tmpl, free)); err != nil {
+			return nil, "", fmt.Errorf("whatsapp: dispatch: %w", err)
+		}
 		return &store.Result{ID: m.ID, Status: store.OutAccepted, GatewayID: sent.MessageID}, "", nil
 	case !errors.As(err, &ce):
 		// ErrInvalidMessage: no request was made, and none would succeed.
@@ -221,6 +231,21 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Claimed) (*store.Resul
 	return &store.Result{ID: m.ID, Status: store.OutFailed, Reason: "code " + strconv.Itoa(ce.Code)}, "", nil
 }
 
+// cost is how a message went, by its template (nil for free-form text),
+// and its estimated price (whatsapp-api.md §4.4): free-form is free,
+// and so is a utility template inside her open window (the invite goes as a
+// template in or out of it).
+func (d *Dispatcher) cost(t *lessons.WhatsAppTemplate, open bool) store.WhatsAppCost {
+	if t == nil {
+		return store.WhatsAppCost{Form: store.WAFree}
+	}
+	c := store.WhatsAppCost{Form: store.WATemplate, Category: t.Category, Cost: d.cfg.Prices[t.Category]}
+	if open && t.Category == "utility" {
+		c.Cost = 0
+	}
+	return c
+}
+
 // send makes one request that runs to its end even when ctx is cancelled:
 // an abandoned request may still have been sent.
 func (d *Dispatcher) send(ctx context.Context, msg cloudapi.Message) (cloudapi.Sent, error) {
@@ -233,8 +258,8 @@ func (d *Dispatcher) send(ctx context.Context, msg cloudapi.Message) (cloudapi.S
 // kind's template in her language, the text its one parameter; a circle
 // group's invite is the group-invite template. Without a template for its
 // kind (a pack without one) the text goes, and Meta refuses it outside the
-// window.
-func (d *Dispatcher) message(ctx context.Context, m store.Claimed, lang string, free bool) cloudapi.Message {
+// window. It returns the template it used, nil for free-form.
+func (d *Dispatcher) message(ctx context.Context, m store.Claimed, lang string, free bool) (cloudapi.Message, *lessons.WhatsAppTemplate) {
 	kind := string(m.Kind)
 	if m.GroupMessageID != 0 {
 		kind = "group" // a peer group's message: the group template says so
@@ -244,7 +269,7 @@ func (d *Dispatcher) message(ctx context.Context, m store.Claimed, lang string, 
 		t := d.cfg.Templates[InviteTemplate]
 		msg := cloudapi.GroupInvite(m.Phone, t.Name, t.Language.In(lang), group)
 		msg.Opaque = store.OutboxOpaque(m.ID)
-		return msg
+		return msg, &t
 	}
 	body := m.Body
 	menu, isMenu := menuOf(m.Body)
@@ -252,8 +277,9 @@ func (d *Dispatcher) message(ctx context.Context, m store.Claimed, lang string, 
 		body = menu.Body
 	}
 	var msg cloudapi.Message
+	var tmpl *lessons.WhatsAppTemplate
 	if t, ok := d.cfg.Templates[kind]; ok && !free {
-		msg = cloudapi.Template(m.Phone, t.Name, t.Language.In(lang), body)
+		msg, tmpl = cloudapi.Template(m.Phone, t.Name, t.Language.In(lang), body), &t
 	} else if isMenu {
 		msg = menu.Message(m.Phone)
 	} else if doc, ok := d.document(ctx, m.Phone, body); ok {
@@ -262,7 +288,7 @@ func (d *Dispatcher) message(ctx context.Context, m store.Claimed, lang string, 
 		msg = cloudapi.Text(m.Phone, body)
 	}
 	msg.Opaque = store.OutboxOpaque(m.ID)
-	return msg
+	return msg, tmpl
 }
 
 // retry queues m again after the backoff of its attempt.

@@ -14,6 +14,7 @@ import (
 func (a *app) registerConsole(r gin.IRouter) {
 	con := admin.NewConsole(a.db, a.log, a.cfg.TZ)
 	con.Price = segmentPrice(a.cfg)
+	con.WAPrices = a.cfg.WhatsApp.Prices
 	con.Quiet, con.SMSRate = quietHours(a.cfg), a.cfg.SMSRate
 	con.Mentoring, con.Checklist = a.mentoring, a.pack.Checklist
 	con.Pack = a.pack

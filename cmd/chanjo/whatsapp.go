@@ -4,11 +4,15 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"math"
 	"net/url"
 	"regexp"
+	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/chanjo-health/chanjo/lessons"
 	"github.com/chanjo-health/chanjo/quiet"
 	"github.com/chanjo-health/chanjo/whatsapp"
 	"github.com/chanjo-health/chanjo/whatsapp/cloudapi"
@@ -23,6 +27,10 @@ type WhatsAppConfig struct {
 	// Groups (GROUPS_ENABLED=1) creates real WhatsApp groups for mentor circles: only for a number
 	// Meta lets create groups (an Official Business Account, whatsapp-api.md §5.1).
 	Groups bool
+	// Prices are a template's price by category (WA_PRICE_MARKETING, WA_PRICE_UTILITY,
+	// WA_PRICE_AUTHENTICATION) in SMS_SEGMENT_COST's currency: the console's cost estimates.
+	// 0, the default, is unknown.
+	Prices map[string]float64
 }
 
 // On reports whether the WhatsApp channel is configured.
@@ -67,6 +75,16 @@ func parseWhatsApp(env func(name, def string) string) (WhatsAppConfig, error) {
 	default:
 		w.Groups = g == "1"
 	}
+	w.Prices = map[string]float64{}
+	for _, cat := range lessons.TemplateCategories {
+		name := "WA_PRICE_" + strings.ToUpper(cat)
+		v := env(name, "0")
+		f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if err != nil || f < 0 || math.IsInf(f, 0) {
+			return w, &configError{name, v, "must be a price of one " + cat + " template in SMS_SEGMENT_COST's currency, such as 1.50 (0: unknown)"}
+		}
+		w.Prices[cat] = f
+	}
 	if !apiVersion.MatchString(w.APIVersion) {
 		return w, &configError{"WA_API_VERSION", w.APIVersion, "must be a Graph API version such as v25.0"}
 	}
@@ -89,7 +107,7 @@ func (a *app) registerWhatsApp(r gin.IRouter) {
 // dispatcher's quiet hours and the pack's templates.
 func (a *app) whatsappDispatcher() *whatsapp.Dispatcher {
 	d := whatsapp.NewDispatcher(a.db, a.whatsappClient(), whatsapp.DispatcherConfig{
-		Templates: a.pack.Settings.WhatsAppTemplates, JobAids: a.pack.JobAids,
+		Templates: a.pack.Settings.WhatsAppTemplates, JobAids: a.pack.JobAids, Prices: a.cfg.WhatsApp.Prices,
 		Quiet: quiet.Hours{Start: a.cfg.QuietHours.Start, End: a.cfg.QuietHours.End}, TZ: a.cfg.TZ,
 		BackoffMax: a.cfg.SMSBackoffMax,
 	})
