@@ -84,16 +84,20 @@ func (c *Client) postJSON(ctx context.Context, path string, body any, out any) e
 	if err != nil {
 		return fmt.Errorf("cloudapi: encode request: %w", err)
 	}
-	return c.do(ctx, path, "application/json", bytes.NewReader(raw), out)
+	return c.do(ctx, http.MethodPost, c.root+path, "application/json", bytes.NewReader(raw), out)
 }
 
-func (c *Client) do(ctx context.Context, path, contentType string, body io.Reader, out any) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.root+path, body)
+// do sends one request to url (under c.root) and decodes a 2xx answer into out (nil: ignored);
+// contentType "" sends no body.
+func (c *Client) do(ctx context.Context, method, url, contentType string, body io.Reader, out any) error {
+	req, err := http.NewRequestWithContext(ctx, method, url, body)
 	if err != nil {
 		return fmt.Errorf("cloudapi: request: %w", err)
 	}
 	req.Header.Set("Authorization", "Bearer "+c.token)
-	req.Header.Set("Content-Type", contentType)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return &Error{Code: -1, Err: err}
@@ -160,7 +164,7 @@ func (c *Client) UploadMedia(ctx context.Context, filename, mimeType string, dat
 	var answer struct {
 		ID string `json:"id"`
 	}
-	if err := c.do(ctx, "/"+c.pnid+"/media", w.FormDataContentType(), &buf, &answer); err != nil {
+	if err := c.do(ctx, http.MethodPost, c.root+"/"+c.pnid+"/media", w.FormDataContentType(), &buf, &answer); err != nil {
 		return "", err
 	}
 	return answer.ID, nil
