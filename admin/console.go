@@ -45,6 +45,8 @@ type Console struct {
 	// Pack is the content pack the reports read topics, lessons and
 	// checklist items from; nil means the embedded pack.
 	Pack *lessons.Pack
+	// Templates reads the WhatsApp templates' status from Meta; nil when WA_WABA_ID is unset.
+	Templates *TemplateStatus
 }
 
 // Console limits.

@@ -16,7 +16,7 @@ func (a *app) registerConsole(r gin.IRouter) {
 	con.Price = segmentPrice(a.cfg)
 	con.Quiet, con.SMSRate = quietHours(a.cfg), a.cfg.SMSRate
 	con.Mentoring, con.Checklist = a.mentoring, a.pack.Checklist
-	con.Pack = a.pack
+	con.Pack, con.Templates = a.pack, a.templateStatus()
 	con.RegistrationNotice = sms.RegistrationNotice(a.pack, a.cfg.USSDCode)
 	con.Register(r)
 	admin.NewVerifyHandler(a.db, a.pack, a.cfg.TZ, a.log).Register(r)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/chanjo-health/chanjo/admin"
 	"github.com/chanjo-health/chanjo/quiet"
 	"github.com/chanjo-health/chanjo/whatsapp"
 	"github.com/chanjo-health/chanjo/whatsapp/cloudapi"
@@ -77,15 +78,28 @@ func (a *app) registerWhatsApp(r gin.IRouter) {
 // whatsappDispatcher sends the outbox's WhatsApp rows with the SMS
 // dispatcher's quiet hours and the pack's templates.
 func (a *app) whatsappDispatcher() *whatsapp.Dispatcher {
-	w := a.cfg.WhatsApp
-	client := cloudapi.New(cloudapi.Config{BaseURL: w.BaseURL, Version: w.APIVersion, PhoneNumberID: w.PhoneNumberID, Token: w.Token})
-	d := whatsapp.NewDispatcher(a.db, client, whatsapp.DispatcherConfig{
+	d := whatsapp.NewDispatcher(a.db, a.cfg.WhatsApp.client(), whatsapp.DispatcherConfig{
 		Templates: a.pack.Settings.WhatsAppTemplates, JobAids: a.pack.JobAids,
 		Quiet: quiet.Hours{Start: a.cfg.QuietHours.Start, End: a.cfg.QuietHours.End}, TZ: a.cfg.TZ,
 		BackoffMax: a.cfg.SMSBackoffMax,
 	})
 	d.Log, d.Instance = a.log, a.process
 	return d
+}
+
+// client is the Cloud API client of the WA_* settings.
+func (w WhatsAppConfig) client() *cloudapi.Client {
+	return cloudapi.New(cloudapi.Config{BaseURL: w.BaseURL, Version: w.APIVersion, PhoneNumberID: w.PhoneNumberID, Token: w.Token})
+}
+
+// templateStatus reads the templates' status from Meta for the console; nil (the page asks for
+// the setting) when the channel is off or WA_WABA_ID is unset.
+func (a *app) templateStatus() *admin.TemplateStatus {
+	w := a.cfg.WhatsApp
+	if !w.On() || w.WABAID == "" {
+		return nil
+	}
+	return admin.NewTemplateStatus(w.client(), w.WABAID)
 }
 
 func runFakeWhatsApp(ctx context.Context, e env, args []string) error {
