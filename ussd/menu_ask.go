@@ -92,28 +92,28 @@ func showAskSent(c *Ctx) (Screen, error) {
 	if to == store.AskedSupervisor {
 		return End(c.Say("mentor.saved_supervisor", "qid", id)), nil
 	}
-	key := "mentor.sent"
+	sms, wa := "mentor.sent", "mentor.sent_whatsapp"
 	if to == store.AskedGroup {
-		key = "mentor.sent_group"
+		sms, wa = "mentor.sent_group", "mentor.sent_group_whatsapp"
 	}
-	key, err := onHerChannel(c, key)
+	key, err := onHerChannel(c, sms, wa)
 	if err != nil {
 		return Screen{}, err
 	}
 	return End(c.Say(key, "qid", id) + " " + c.Say("mentor.read_answers")), nil
 }
 
-// onHerChannel returns key, or key+"_whatsapp" when her channel in effect is WhatsApp: the text
-// that says how an answer will reach her names the channel it goes on.
-func onHerChannel(c *Ctx, key string) (string, error) {
+// onHerChannel returns the catalogue key sms, or wa when her channel in effect is WhatsApp: the
+// text that says how an answer will reach her names the channel it goes on.
+func onHerChannel(c *Ctx, sms, wa string) (string, error) {
 	ch, err := storeOf[settingsStore](c).WorkerChannel(c, c.S.Nurse.ID)
 	if err != nil {
 		return "", err
 	}
 	if ch.Effective == store.ChannelWhatsApp {
-		return key + "_whatsapp", nil
+		return wa, nil
 	}
-	return key, nil
+	return sms, nil
 }
 
 func showMyQuestions(c *Ctx) (Screen, error) {
@@ -153,7 +153,7 @@ func showAsked(c *Ctx) (Screen, error) {
 	case store.QuestionClosed: // by the helpdesk: no answer will come
 		return Menu(text + c.Say("mentor.closed_no_answer")), nil
 	case store.QuestionOpen, store.QuestionPassedOn:
-		key, err := onHerChannel(c, "mentor.no_answer_yet")
+		key, err := onHerChannel(c, "mentor.no_answer_yet", "mentor.no_answer_yet_whatsapp")
 		if err != nil {
 			return Screen{}, err
 		}

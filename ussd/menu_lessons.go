@@ -124,7 +124,7 @@ func sendJobAid(aid lessons.JobAid) func(c *Ctx) (Move, error) {
 		if err != nil {
 			return Move{}, err
 		}
-		key, err := onHerChannel(c, "lessons.job_aid_sent")
+		key, err := onHerChannel(c, "lessons.job_aid_sent", "lessons.job_aid_sent_whatsapp")
 		if err != nil {
 			return Move{}, err
 		}
