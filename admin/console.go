@@ -51,6 +51,8 @@ type Console struct {
 	// Circles creates mentor circles' WhatsApp groups; nil (GROUPS_ENABLED
 	// unset) offers none.
 	Circles CircleGroups
+	// Templates reads the WhatsApp templates' status from Meta; nil when WA_WABA_ID is unset.
+	Templates *TemplateStatus
 }
 
 // Console limits.

@@ -88,6 +88,7 @@ func (h *Console) Register(r gin.IRouter) {
 	g.POST("/users/:id/reset", h.adminOnly, h.resetPassword)
 	g.POST("/users/:id/set", h.adminOnly, h.setUserAccess)
 	g.GET("/tokens", h.adminOnly, h.tokens)
+	g.GET("/whatsapp/templates", h.adminOnly, h.whatsAppTemplates)
 	g.POST("/tokens/:id/revoke", h.adminOnly, h.revokeToken)
 }
 

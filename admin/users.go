@@ -22,6 +22,7 @@ type usersData struct {
 // adminNav lists the header's tabs that only administrators see.
 var adminNav = []navItem{
 	{"users", "Users", "/admin/users"},
+	{"whatsapp_templates", "WhatsApp templates", "/admin/whatsapp/templates"},
 }
 
 // users is /admin/users: every console user with what she may see, and

@@ -89,14 +89,31 @@ func sendQuestion(c *Ctx) (Move, error) {
 
 func showAskSent(c *Ctx) (Screen, error) {
 	id, to := c.S.Top().ID, c.S.Top().Key
-	read := c.Say("mentor.read_answers")
-	switch to {
-	case store.AskedGroup:
-		return End(c.Say("mentor.sent_group", "qid", id) + " " + read), nil
-	case store.AskedSupervisor:
+	if to == store.AskedSupervisor {
 		return End(c.Say("mentor.saved_supervisor", "qid", id)), nil
 	}
-	return End(c.Say("mentor.sent", "qid", id) + " " + read), nil
+	sms, wa := "mentor.sent", "mentor.sent_whatsapp"
+	if to == store.AskedGroup {
+		sms, wa = "mentor.sent_group", "mentor.sent_group_whatsapp"
+	}
+	key, err := onHerChannel(c, sms, wa)
+	if err != nil {
+		return Screen{}, err
+	}
+	return End(c.Say(key, "qid", id) + " " + c.Say("mentor.read_answers")), nil
+}
+
+// onHerChannel returns the catalogue key sms, or wa when her channel in effect is WhatsApp: the
+// text that says how an answer will reach her names the channel it goes on.
+func onHerChannel(c *Ctx, sms, wa string) (string, error) {
+	ch, err := storeOf[settingsStore](c).WorkerChannel(c, c.S.Nurse.ID)
+	if err != nil {
+		return "", err
+	}
+	if ch.Effective == store.ChannelWhatsApp {
+		return wa, nil
+	}
+	return sms, nil
 }
 
 func showMyQuestions(c *Ctx) (Screen, error) {
@@ -136,7 +153,11 @@ func showAsked(c *Ctx) (Screen, error) {
 	case store.QuestionClosed: // by the helpdesk: no answer will come
 		return Menu(text + c.Say("mentor.closed_no_answer")), nil
 	case store.QuestionOpen, store.QuestionPassedOn:
-		return Menu(text + c.Say("mentor.no_answer_yet")), nil
+		key, err := onHerChannel(c, "mentor.no_answer_yet", "mentor.no_answer_yet_whatsapp")
+		if err != nil {
+			return Screen{}, err
+		}
+		return Menu(text + c.Say(key)), nil
 	}
 	return Menu(text + c.Say("mentor.answer_from", "mentor", q.Answerer) + " " + q.Answer), nil
 }

@@ -124,14 +124,11 @@ func sendJobAid(aid lessons.JobAid) func(c *Ctx) (Move, error) {
 		if err != nil {
 			return Move{}, err
 		}
-		ch, err := storeOf[settingsStore](c).WorkerChannel(c, c.S.Nurse.ID)
+		key, err := onHerChannel(c, "lessons.job_aid_sent", "lessons.job_aid_sent_whatsapp")
 		if err != nil {
 			return Move{}, err
 		}
-		if ch.Effective == store.ChannelWhatsApp {
-			return Stay().Say(c.Say("lessons.job_aid_sent_whatsapp")), nil
-		}
-		return Stay().Say(c.Say("lessons.job_aid_sent")), nil
+		return Stay().Say(c.Say(key)), nil
 	}
 }
 

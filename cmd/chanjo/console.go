@@ -17,7 +17,7 @@ func (a *app) registerConsole(r gin.IRouter) {
 	con.WAPrices = a.cfg.WhatsApp.Prices
 	con.Quiet, con.SMSRate = quietHours(a.cfg), a.cfg.SMSRate
 	con.Mentoring, con.Checklist = a.mentoring, a.pack.Checklist
-	con.Pack = a.pack
+	con.Pack, con.Templates = a.pack, a.templateStatus()
 	con.RegistrationNotice = sms.RegistrationNotice(a.pack, a.cfg.USSDCode)
 	if a.circles != nil {
 		con.Circles = a.circles

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/chanjo-health/chanjo/admin"
 	"github.com/chanjo-health/chanjo/lessons"
 	"github.com/chanjo-health/chanjo/quiet"
 	"github.com/chanjo-health/chanjo/whatsapp"
@@ -119,6 +120,16 @@ func (a *app) whatsappDispatcher() *whatsapp.Dispatcher {
 func (a *app) whatsappClient() *cloudapi.Client {
 	w := a.cfg.WhatsApp
 	return cloudapi.New(cloudapi.Config{BaseURL: w.BaseURL, Version: w.APIVersion, PhoneNumberID: w.PhoneNumberID, Token: w.Token})
+}
+
+// templateStatus reads the templates' status from Meta for the console; nil (the page asks for
+// the setting) when the channel is off or WA_WABA_ID is unset.
+func (a *app) templateStatus() *admin.TemplateStatus {
+	w := a.cfg.WhatsApp
+	if !w.On() || w.WABAID == "" {
+		return nil
+	}
+	return admin.NewTemplateStatus(a.whatsappClient(), w.WABAID)
 }
 
 func runFakeWhatsApp(ctx context.Context, e env, args []string) error {

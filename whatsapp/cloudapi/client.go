@@ -84,12 +84,13 @@ func (c *Client) postJSON(ctx context.Context, path string, body any, out any) e
 	if err != nil {
 		return fmt.Errorf("cloudapi: encode request: %w", err)
 	}
-	return c.do(ctx, http.MethodPost, path, "application/json", bytes.NewReader(raw), out)
+	return c.do(ctx, http.MethodPost, c.root+path, "application/json", bytes.NewReader(raw), out)
 }
 
-// do makes one request; a GET has no body and no contentType.
-func (c *Client) do(ctx context.Context, method, path, contentType string, body io.Reader, out any) error {
-	req, err := http.NewRequestWithContext(ctx, method, c.root+path, body)
+// do sends one request to url (under c.root) and decodes a 2xx answer into out (nil: ignored);
+// contentType "" sends no body.
+func (c *Client) do(ctx context.Context, method, url, contentType string, body io.Reader, out any) error {
+	req, err := http.NewRequestWithContext(ctx, method, url, body)
 	if err != nil {
 		return fmt.Errorf("cloudapi: request: %w", err)
 	}
@@ -163,7 +164,7 @@ func (c *Client) UploadMedia(ctx context.Context, filename, mimeType string, dat
 	var answer struct {
 		ID string `json:"id"`
 	}
-	if err := c.do(ctx, http.MethodPost, "/"+c.pnid+"/media", w.FormDataContentType(), &buf, &answer); err != nil {
+	if err := c.do(ctx, http.MethodPost, c.root+"/"+c.pnid+"/media", w.FormDataContentType(), &buf, &answer); err != nil {
 		return "", err
 	}
 	return answer.ID, nil

@@ -67,7 +67,7 @@ func (c *Client) InviteLink(ctx context.Context, groupID string) (string, error)
 	var answer struct {
 		InviteLink string `json:"invite_link"`
 	}
-	if err := c.do(ctx, http.MethodGet, "/"+url.PathEscape(groupID)+"/invite_link", "", nil, &answer); err != nil {
+	if err := c.do(ctx, http.MethodGet, c.root+"/"+url.PathEscape(groupID)+"/invite_link", "", nil, &answer); err != nil {
 		return "", err
 	}
 	if answer.InviteLink == "" {

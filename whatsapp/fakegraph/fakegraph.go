@@ -33,7 +33,10 @@ type Config struct {
 	AppSecret     string // signs the webhooks
 	// WebhookURL receives the status and inbound webhooks; "" sends none.
 	WebhookURL string
-	// Templates are the approved templates, as "name/lang" (e.g. "nudge/sw").
+	// WABAID is the business account whose templates GET /{waba-id}/message_templates lists.
+	WABAID string
+	// Templates are the account's templates, as "name/lang" (e.g. "nudge/sw"): approved, unless
+	// "=PENDING" or "=REJECTED" follows (e.g. "nudge/sw=PENDING"); only approved ones can be sent.
 	Templates []string
 	// Chaos are the misbehaviours it starts with (SetChaos changes them).
 	Chaos Chaos
@@ -154,7 +157,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
-	if s.serveGroups(w, r, parts) || s.serveMedia(w, r, parts) {
+	if s.serveGroups(w, r, parts) || s.serveMedia(w, r, parts) || s.serveTemplates(w, r, parts) {
 		return
 	}
 	if r.Method != http.MethodPost || len(parts) != 3 || !strings.HasPrefix(parts[0], "v") ||
@@ -275,8 +278,8 @@ func (s *Server) refusal(env envelope, digits string) (code, status int, words s
 }
 
 func (s *Server) hasTemplate(key string) bool {
-	for _, t := range s.cfg.Templates {
-		if t == key {
+	for _, t := range s.templates() {
+		if t.Name+"/"+t.Language == key && t.Status == cloudapi.TemplateApproved {
 			return true
 		}
 	}

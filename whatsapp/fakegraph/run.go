@@ -38,7 +38,9 @@ func ParseFlags(args []string, usage io.Writer) (Flags, error) {
 	fs.StringVar(&f.AppSecret, "app-secret", "fake-app-secret", "secret that signs the webhooks")
 	fs.StringVar(&f.VerifyToken, "verify-token", "fake-verify-token", "token of the webhook handshake")
 	fs.StringVar(&f.WebhookURL, "webhook", "http://127.0.0.1:8080/whatsapp", "Chanjo's webhook URL")
-	templates := fs.String("templates", DefaultTemplates, "comma-separated approved templates as name/lang, e.g. nudge/en,nudge/sw")
+	fs.StringVar(&f.WABAID, "waba-id", "200000000000002", "the business account (WA_WABA_ID) whose templates it lists")
+	templates := fs.String("templates", DefaultTemplates,
+		"comma-separated templates as name/lang, approved unless =PENDING or =REJECTED follows, e.g. nudge/en,nudge/sw=PENDING")
 	chaos := fs.String("chaos", "", "webhook misbehaviours, comma-separated: dup, reorder, batch, nodelivered")
 	if err := fs.Parse(args); err != nil {
 		return Flags{}, fmt.Errorf("fakegraph: flags: %w", err)
@@ -67,8 +69,8 @@ func Run(ctx context.Context, f Flags, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("fakegraph: listen: %w", err)
 	}
-	fmt.Fprintf(stdout, "fake WhatsApp Cloud API on http://%s\nWA_BASE_URL=http://%s\nWA_PHONE_NUMBER_ID=%s\nWA_TOKEN=%s\nWA_APP_SECRET=%s\nWA_VERIFY_TOKEN=%s\n",
-		ln.Addr(), ln.Addr(), f.PhoneNumberID, f.Token, f.AppSecret, f.VerifyToken)
+	fmt.Fprintf(stdout, "fake WhatsApp Cloud API on http://%s\nWA_BASE_URL=http://%s\nWA_PHONE_NUMBER_ID=%s\nWA_WABA_ID=%s\nWA_TOKEN=%s\nWA_APP_SECRET=%s\nWA_VERIFY_TOKEN=%s\n",
+		ln.Addr(), ln.Addr(), f.PhoneNumberID, f.WABAID, f.Token, f.AppSecret, f.VerifyToken)
 	fmt.Fprintf(stdout, "a nurse writes: curl -d '{\"from\":\"254700000001\",\"text\":\"Habari\"}' http://%s/_fake/inbound\n", ln.Addr())
 	cfg := f.Config
 	cfg.Listener, cfg.Log = ln, slog.New(slog.NewTextHandler(stdout, nil))
