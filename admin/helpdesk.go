@@ -77,6 +77,22 @@ func notWaiting(q store.Question, id int64, err error) string {
 	return ""
 }
 
+// helpdeskDone ends a helpdesk action on question id (q as the action left
+// it): back to the question's page saying done, or that it was answered or
+// closed before (notWaiting), or the error page.
+func (h *Console) helpdeskDone(c *gin.Context, q store.Question, id int64, err error, done string) {
+	path := fmt.Sprintf("/admin/questions/%d", id)
+	if msg := notWaiting(q, id, err); msg != "" {
+		h.redirect(c, path, msg)
+		return
+	}
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.redirect(c, path, done)
+}
+
 func by(name string) string {
 	if name == "" {
 		return ""
@@ -96,16 +112,7 @@ func (h *Console) answerQuestion(c *gin.Context) {
 		return
 	}
 	q, err := h.Mentoring.AnswerAsStaff(c.Request.Context(), scopeOf(c), userOf(c).ID, t.ID, answer)
-	path := fmt.Sprintf("/admin/questions/%d", t.ID)
-	if msg := notWaiting(q, t.ID, err); msg != "" {
-		h.redirect(c, path, msg)
-		return
-	}
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	h.redirect(c, path, "Your answer is on its way to "+t.Nurse+" by SMS.")
+	h.helpdeskDone(c, q, t.ID, err, "Your answer is on its way to "+t.Nurse+" by SMS.")
 }
 
 // reassignQuestion is POST /admin/questions/:id/reassign: the mentor named
@@ -121,16 +128,7 @@ func (h *Console) reassignQuestion(c *gin.Context) {
 		return
 	}
 	err := h.Mentoring.ReassignQuestion(c.Request.Context(), scopeOf(c), userOf(c).ID, id, mentor)
-	path := fmt.Sprintf("/admin/questions/%d", id)
-	if msg := notWaiting(store.Question{}, id, err); msg != "" {
-		h.redirect(c, path, msg)
-		return
-	}
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	h.redirect(c, path, fmt.Sprintf("Q%d was sent to the mentor by SMS; she may answer it now.", id))
+	h.helpdeskDone(c, store.Question{}, id, err, fmt.Sprintf("Q%d was sent to the mentor by SMS; she may answer it now.", id))
 }
 
 // closeQuestion is POST /admin/questions/:id/close.
@@ -141,20 +139,11 @@ func (h *Console) closeQuestion(c *gin.Context) {
 	}
 	id := t.ID
 	err := h.db.CloseQuestion(c.Request.Context(), scopeOf(c), userOf(c).ID, id)
-	path := fmt.Sprintf("/admin/questions/%d", id)
-	if msg := notWaiting(store.Question{}, id, err); msg != "" {
-		h.redirect(c, path, msg)
-		return
-	}
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	h.redirect(c, path, fmt.Sprintf("Q%d is closed: no mentor will be asked to answer it.", id))
+	h.helpdeskDone(c, store.Question{}, id, err, fmt.Sprintf("Q%d is closed: no mentor will be asked to answer it.", id))
 }
 
-// helpdeskDone answers a helpdesk action on question id: the question as it
-// now stands, or the error table's answer (409 when it was answered or
+// helpdeskDone answers a helpdesk action on question id, or a read of it
+// (err then the path's): the question as it now stands, or the error table's answer (409 when it was answered or
 // closed before, 422 for a refused value, 404 outside the scope).
 func (a *API) helpdeskDone(c *gin.Context, id int64, err error) {
 	if err != nil {

@@ -67,16 +67,7 @@ func (a *API) listQuestions(c *gin.Context) {
 // getQuestion is GET /api/v1/questions/:id, 404 outside the scope.
 func (a *API) getQuestion(c *gin.Context) {
 	id, err := pathID(c)
-	if err != nil {
-		a.fail(c, err)
-		return
-	}
-	q, err := a.db.QuestionThread(c.Request.Context(), scopeOf(c), id)
-	if err != nil {
-		a.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, threadJSON(q))
+	a.helpdeskDone(c, id, err)
 }
 
 func threadJSON(q store.QuestionThread) questionJSON {

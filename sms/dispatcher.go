@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/time/rate"
 
+	"github.com/chanjo-health/chanjo/dispatch"
 	"github.com/chanjo-health/chanjo/lessons"
 	"github.com/chanjo-health/chanjo/sms/africastalking"
 	"github.com/chanjo-health/chanjo/store"
@@ -160,7 +161,7 @@ func (d *Dispatcher) Burst() int {
 func (d *Dispatcher) Run(ctx context.Context) error {
 	log := d.Log.With("component", "sms")
 	var lastStats, lastEarly time.Time
-	for {
+	return dispatch.Run(ctx, log, d.cfg.Poll, func(ctx context.Context) (int, error) {
 		if time.Since(lastStats) > 10*time.Second {
 			d.refreshStats(ctx, log)
 			lastStats = time.Now()
@@ -174,21 +175,8 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 			d.Metrics.delivery(finals...)
 			lastEarly = time.Now()
 		}
-		n, err := d.Once(ctx)
-		if ctx.Err() != nil {
-			return nil
-		}
-		if err != nil {
-			log.Error("dispatch", "err", err)
-		}
-		if n == 0 || err != nil {
-			select {
-			case <-ctx.Done():
-				return nil
-			case <-time.After(d.cfg.Poll):
-			}
-		}
-	}
+		return d.Once(ctx)
+	})
 }
 
 // refreshStats updates the queue gauges.
@@ -211,84 +199,86 @@ func (d *Dispatcher) quiet() bool {
 	return d.cfg.Quiet.Contains(d.Now().In(d.cfg.TZ))
 }
 
-// Once claims one lease of due messages and sends it, request by request,
-// recording each request's results before the next, so that a crash repeats
-// at most the request in flight. While the gateway refuses the account it
-// claims nothing but, every Probe, one message to send alone (gate); a
-// claimed message past its horizon expires unsent. It returns how many
-// messages it claimed.
+// Once claims one lease of due messages and sends it, request by request
+// (dispatch.Loop), identical bodies together. A claimed message past its
+// horizon expires unsent. It returns how many messages it claimed.
 func (d *Dispatcher) Once(ctx context.Context) (int, error) {
-	limit, probe, err := d.gate(ctx)
-	if err != nil || limit == 0 {
-		return 0, err
+	lp := dispatch.Loop[request]{Name: "sms", DB: d.db, Channel: smsChannel{d},
+		Claim: store.ClaimOptions{Owner: d.Instance, Limit: d.claimLimit(), Lease: d.cfg.Lease, Channel: d.cfg.Channel},
+		Quiet: d.cfg.Quiet, TZ: d.cfg.TZ, SendTimeout: d.cfg.SendTimeout, Now: d.Now}
+	if d.sender != nil {
+		p := d.paused()
+		lp.Pause = &p
 	}
-	l, err := d.db.Claim(ctx, store.ClaimOptions{Owner: d.Instance, Limit: limit, Lease: d.cfg.Lease, Quiet: d.quiet(),
-		Channel: d.cfg.Channel})
-	if err != nil {
-		return 0, fmt.Errorf("sms: dispatch: %w", err)
-	}
+	return lp.Once(ctx)
+}
+
+// request is one send request and the digest copies riding in it.
+type request struct {
+	group
+	riders map[int64][]int64
+}
+
+// smsChannel is the SMS side of the claim loop.
+type smsChannel struct{ d *Dispatcher }
+
+// Prepare expires the messages past their horizon, holds those whose number
+// is in a USSD session, folds group messages into digests and groups the rest
+// into requests of one body.
+func (c smsChannel) Prepare(ctx context.Context, l store.Lease) ([]request, int, error) {
+	d := c.d
 	d.Metrics.suppressed.Add(float64(l.Suppressed))
 	live, err := d.expire(ctx, l.Msgs)
 	if err != nil {
-		return len(l.Msgs), err
+		return nil, 0, err
 	}
 	if live, err = d.hold(ctx, live); err != nil {
-		return len(l.Msgs), err
+		return nil, 0, err
 	}
 	held := len(live)
 	live, riders, err := d.digest(ctx, live)
 	if err != nil {
-		return len(l.Msgs), err
+		return nil, 0, err
 	}
 	countSegments(live)
-	done := len(l.Msgs) - held
-	var limitErr error
-	for _, g := range groups(live, d.cfg.Batch, d.Burst(), d.Limiter != nil) {
-		if d.Limiter != nil {
-			if err := d.Limiter.WaitN(ctx, min(d.Burst(), g.segments())); err != nil {
-				if ctx.Err() == nil {
-					limitErr = fmt.Errorf("sms: dispatch: rate limiter: %w", err)
-				}
-				break
-			}
-		}
-		// Never start a send the lease might not cover: another dispatcher
-		// could take the rows over mid-request and send them again.
-		if ctx.Err() != nil || d.Now().Add(d.cfg.SendTimeout).After(l.Until) {
-			break
-		}
-		rs, fault := d.send(ctx, g)
-		if fault != "" {
-			// The account, not the messages: the rest of the lease is
-			// released below as it was, attempts untouched.
-			d.pause(ctx, fault)
-			break
-		}
-		if probe {
-			d.resume(ctx)
-		}
-		for i := range rs {
-			rs[i].Segments = g[i].Segments
-		}
-		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		rode := ridersResults(rs, riders)
-		err := d.db.Finish(fctx, d.Instance, append(slices.Clip(rs), rode...))
-		cancel()
-		if err != nil {
-			return len(l.Msgs), fmt.Errorf("sms: dispatch: %w", err)
-		}
-		d.count(g, rs)
-		d.optOut(ctx, g, rs)
-		done += len(g) + len(rode)
+	gs := groups(live, d.cfg.Batch, d.Burst(), d.Limiter != nil)
+	reqs := make([]request, len(gs))
+	for i, g := range gs {
+		reqs[i] = request{group: g, riders: riders}
 	}
-	if done < len(l.Msgs) {
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer cancel()
-		if _, err := d.db.Release(rctx, d.Instance); err != nil {
-			return len(l.Msgs), fmt.Errorf("sms: dispatch: %w", err)
-		}
+	return reqs, len(l.Msgs) - held, nil
+}
+
+// Wait paces the requests by segments (Limiter).
+func (c smsChannel) Wait(ctx context.Context, r request) error {
+	if c.d.Limiter == nil {
+		return nil
 	}
-	return len(l.Msgs), limitErr
+	if err := c.d.Limiter.WaitN(ctx, min(c.d.Burst(), r.segments())); err != nil {
+		return fmt.Errorf("sms: dispatch: rate limiter: %w", err)
+	}
+	return nil
+}
+
+// Send sends one request; the digest copies riding in it share its results.
+func (c smsChannel) Send(ctx context.Context, r request) (dispatch.Outcome, error) {
+	rs, fault := c.d.send(ctx, r.group)
+	if fault != "" {
+		return dispatch.Outcome{Refusal: fault}, nil
+	}
+	for i := range rs {
+		rs[i].Segments = r.group[i].Segments
+	}
+	rs = append(slices.Clip(rs), ridersResults(rs, r.riders)...)
+	return dispatch.Outcome{Results: rs, Rows: len(rs)}, nil
+}
+
+// Recorded counts the request's results and opts out the numbers the
+// gateway refused as blacklisted.
+func (c smsChannel) Recorded(ctx context.Context, r request, rs []store.Result) {
+	rs = rs[:len(r.group)] // the riders' copies are counted on their carrier
+	c.d.count(r.group, rs)
+	c.d.optOut(ctx, r.group, rs)
 }
 
 // hold puts back, for sessionHold, the claimed nudges and replies whose

@@ -10,22 +10,6 @@ import (
 	"github.com/chanjo-health/chanjo/store"
 )
 
-// gate returns how many rows Once may claim (pause.Channel.Gate): none
-// or the probe while the gateway refuses the account.
-func (d *Dispatcher) gate(ctx context.Context) (limit int, probe bool, err error) {
-	if d.sender == nil {
-		return d.claimLimit(), false, nil
-	}
-	return d.paused().Gate(ctx, d.claimLimit())
-}
-
-// pause stops SMS sending for every instance: the gateway refused the
-// account with words.
-func (d *Dispatcher) pause(ctx context.Context, words string) { d.paused().Pause(ctx, words) }
-
-// resume ends the pause after a probe the gateway did not refuse.
-func (d *Dispatcher) resume(ctx context.Context) { d.paused().Resume(ctx) }
-
 // paused is the SMS channel's pause, with d's clock, log and metrics.
 func (d *Dispatcher) paused() pause.Channel {
 	return pause.Channel{DB: d.db, Channel: store.ChannelSMS, Probe: d.cfg.Probe, Provider: "the gateway", Log: d.Log, Now: d.Now,

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chanjo-health/chanjo/dispatch"
 	"github.com/chanjo-health/chanjo/lessons"
 	"github.com/chanjo-health/chanjo/phone"
 	"github.com/chanjo-health/chanjo/quiet"
@@ -104,74 +105,42 @@ func NewDispatcher(db *store.DB, s Sender, cfg DispatcherConfig) *Dispatcher {
 
 // Run dispatches until ctx is cancelled.
 func (d *Dispatcher) Run(ctx context.Context) error {
-	log := d.Log.With("component", "whatsapp")
-	for {
-		n, err := d.Once(ctx)
-		if ctx.Err() != nil {
-			return nil
-		}
-		if err != nil {
-			log.Error("dispatch", "err", err)
-		}
-		if n == 0 || err != nil {
-			select {
-			case <-ctx.Done():
-				return nil
-			case <-time.After(d.cfg.Poll):
-			}
-		}
-	}
+	return dispatch.Run(ctx, d.Log.With("component", "whatsapp"), d.cfg.Poll, d.Once)
 }
 
-// Once claims one lease of due WhatsApp rows and sends them one by one,
-// recording each result before the next send, so a crash repeats at most
-// the send in flight. It returns how many rows it claimed.
+// Once claims one lease of due WhatsApp rows and sends them one by one
+// (dispatch.Loop): the Cloud API has no batch send. It returns how many rows
+// it claimed.
 func (d *Dispatcher) Once(ctx context.Context) (int, error) {
-	limit, probe, err := d.gate(ctx)
-	if err != nil || limit == 0 {
-		return 0, err
-	}
-	l, err := d.db.Claim(ctx, store.ClaimOptions{Owner: d.Instance, Limit: limit, Lease: d.cfg.Lease,
-		Quiet: d.cfg.Quiet.Contains(d.Now().In(d.cfg.TZ)), Channel: store.ChannelWhatsApp})
-	if err != nil {
-		return 0, fmt.Errorf("whatsapp: dispatch: %w", err)
-	}
-	done := 0
-	for _, m := range l.Msgs {
-		// Never start a send the lease might not cover.
-		if ctx.Err() != nil || d.Now().Add(d.cfg.SendTimeout).After(l.Until) {
-			break
-		}
-		r, fault, err := d.deliver(ctx, m)
-		if err != nil {
-			return len(l.Msgs), err
-		}
-		if fault != "" {
-			d.pause(ctx, fault)
-			break
-		}
-		if probe {
-			d.resume(ctx)
-		}
-		if r != nil {
-			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-			err := d.db.Finish(fctx, d.Instance, []store.Result{*r})
-			cancel()
-			if err != nil {
-				return len(l.Msgs), fmt.Errorf("whatsapp: dispatch: %w", err)
-			}
-		}
-		done++
-	}
-	if done < len(l.Msgs) {
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer cancel()
-		if _, err := d.db.Release(rctx, d.Instance); err != nil {
-			return len(l.Msgs), fmt.Errorf("whatsapp: dispatch: %w", err)
-		}
-	}
-	return len(l.Msgs), nil
+	p := d.paused()
+	return dispatch.Loop[store.Claimed]{Name: "whatsapp", DB: d.db, Channel: waChannel{d},
+		Claim: store.ClaimOptions{Owner: d.Instance, Limit: d.cfg.Batch, Lease: d.cfg.Lease, Channel: store.ChannelWhatsApp},
+		Quiet: d.cfg.Quiet, TZ: d.cfg.TZ, Pause: &p, SendTimeout: d.cfg.SendTimeout, Now: d.Now}.Once(ctx)
 }
+
+// waChannel is the WhatsApp side of the claim loop: a request is one row.
+type waChannel struct{ d *Dispatcher }
+
+// Prepare sends every claimed row, each in its own request.
+func (waChannel) Prepare(_ context.Context, l store.Lease) ([]store.Claimed, int, error) {
+	return l.Msgs, 0, nil
+}
+
+// Wait lets every request go: Meta's limits are per recipient, not a rate.
+func (waChannel) Wait(context.Context, store.Claimed) error { return nil }
+
+// Send delivers one row (deliver).
+func (c waChannel) Send(ctx context.Context, m store.Claimed) (dispatch.Outcome, error) {
+	r, fault, err := c.d.deliver(ctx, m)
+	out := dispatch.Outcome{Rows: 1, Refusal: fault}
+	if r != nil {
+		out.Results = []store.Result{*r}
+	}
+	return out, err
+}
+
+// Recorded has nothing to do: WhatsApp keeps no dispatcher metrics.
+func (waChannel) Recorded(context.Context, store.Claimed, []store.Result) {}
 
 // deliver sends m and returns its result to record; no result when the row
 // went on by SMS (recorded already); Meta's words when it refused the
