@@ -83,6 +83,8 @@ func TestWhatsAppTemplatesPage(t *testing.T) {
 			"chanjo_group_message Kiswahili (sw)": "REJECTED|UTILITY",
 			"chanjo_broadcast English (en)":       "APPROVED|UTILITY",
 			"chanjo_group_message English (en)":   "APPROVED|UTILITY",
+			"group_invite_link English (en)":      "missing|",
+			"group_invite_link Kiswahili (sw)":    "missing|",
 		}
 		for k, v := range want {
 			if got[k] != v {
