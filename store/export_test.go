@@ -1,5 +1,10 @@
 package store
 
+import (
+	"strings"
+	"time"
+)
+
 // PersonTableNames lists the tables an export covers, in its order, for the
 // tests of package store_test.
 func PersonTableNames() []string {
@@ -8,4 +13,12 @@ func PersonTableNames() []string {
 		names[i] = t.name
 	}
 	return names
+}
+
+// ClaimPlan is PostgreSQL's plan of a claim of limit rows now.
+func ClaimPlan(db *DB, limit int) (string, error) {
+	now := db.Now().UTC()
+	var lines []string
+	err := db.Select(&lines, db.Rebind("EXPLAIN "+sqlClaimPostgres), "x", now.Add(time.Minute), now, now, now, true, "", "", limit)
+	return strings.Join(lines, "\n"), err
 }

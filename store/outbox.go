@@ -135,8 +135,28 @@ func (db *DB) Enqueue(ctx context.Context, q sqlx.ExtContext, msgs ...Outgoing) 
 		}
 		total += int(n)
 	}
+	if db.Dialect == Postgres && total >= analyzeAfter {
+		if _, err := q.ExecContext(ctx, `ANALYZE outbox`); err != nil {
+			return total, fmt.Errorf("store: enqueue: analyze: %w", err)
+		}
+	}
 	return total, nil
 }
+
+// analyzeAfter is the number of rows queued at once (a broadcast) after
+// which Enqueue has PostgreSQL analyze the outbox. Until the planner's
+// statistics count the new rows it takes the queue for a few dozen rows and
+// plans every claim as a scan of the whole queue and a sort (295 ms a claim
+// of 1,000 at 30,000 queued, against 8.6 ms for the ordered scan of
+// outbox_due it plans once it knows). Autovacuum's analyze comes a minute or
+// more after a large insert, when the broadcast is mostly sent. No shape of
+// the claim pins the plan: PostgreSQL has no hints, and every shape's plan
+// follows the row estimate. The ANALYZE runs in the queuing transaction so
+// the statistics are there when the rows commit, whoever commits them; it
+// counts the transaction's own new rows, samples at most 30,000 rows
+// whatever the outbox's size, and its lock blocks no read or write of the
+// outbox, only another ANALYZE or VACUUM of it until the commit.
+const analyzeAfter = 1000
 
 // enqueueArgs checks m and returns its bind values in sqlEnqueueHead order.
 func enqueueArgs(m Outgoing, now time.Time) ([]any, error) {
