@@ -307,3 +307,39 @@ func TestCircleGroupBridge(t *testing.T) {
 		}
 	})
 }
+
+// A member a mentor muted (G MUTE: a day) posts nothing to her circle's WhatsApp group either: her
+// G gets the muted member's answer, and the group gets nothing.
+func TestCircleMutedMember(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		c := newCircleRig(t, db)
+		circle, err := c.circles.Create(ctx, store.Scope{Admin: true}, 0, c.mentor.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		group := storetest.Group(t, db, "Kisumu", c.clock(), c.mentor.ID, c.sms[0].ID)
+		err = db.Tx(ctx, func(tx *store.Tx) error {
+			_, err := db.MuteGroupMember(ctx, tx, c.mentor.ID, group, c.sms[0].Phone, peer.MuteFor)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if answer := c.bySMS(c.sms[0], "G I have two vials", "m1"); !strings.Contains(answer, "paused your messages to Kisumu") {
+			t.Errorf("answer to the muted member = %q, want the muted member's answer", answer)
+		}
+		if n, err := c.circles.PostOnce(ctx); err != nil || n != 0 {
+			t.Errorf("PostOnce = %d, %v; want nothing to post", n, err)
+		}
+		if posted := c.sentTo(circle.GroupID); len(posted) != 0 {
+			t.Errorf("posted in the group = %d messages, want none from a muted member", len(posted))
+		}
+		// The day over, her messages reach the group again.
+		c.advance(peer.MuteFor + time.Minute)
+		c.bySMS(c.sms[0], "G I have two vials", "m2")
+		if n, err := c.circles.PostOnce(ctx); err != nil || n != 1 {
+			t.Errorf("PostOnce after the mute = %d, %v; want 1", n, err)
+		}
+	})
+}
