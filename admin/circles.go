@@ -20,6 +20,8 @@ type CircleGroups interface {
 type circleData struct {
 	Mentor store.WorkerRow
 	C      store.Circle
+	// Failed are the SMS members' posts the group never got, and why.
+	Failed []store.FailedCirclePost
 	// Max is the most mentees a circle's group takes.
 	Max int
 	// Enabled: groups can be created (GROUPS_ENABLED).
@@ -42,11 +44,15 @@ func (h *Console) circle(c *gin.Context) {
 	if err == nil {
 		circle, err = h.db.CircleOfMentor(ctx, id)
 	}
+	var failed []store.FailedCirclePost
+	if err == nil && circle.ID != 0 {
+		failed, err = h.db.FailedCirclePosts(ctx, circle.ID)
+	}
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	h.render(c, http.StatusOK, "circle", circleData{Mentor: m, C: circle, Max: store.MaxCircleMentees, Enabled: h.Circles != nil})
+	h.render(c, http.StatusOK, "circle", circleData{Mentor: m, C: circle, Failed: failed, Max: store.MaxCircleMentees, Enabled: h.Circles != nil})
 }
 
 // createCircleGroup is POST /admin/circles/:mentor/group: the circle's WhatsApp group is created

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chanjo-health/chanjo/store"
 	"github.com/chanjo-health/chanjo/store/storetest"
@@ -67,6 +68,25 @@ func TestCircleGroupPage(t *testing.T) {
 		body := b.get(path).Body.String()
 		if !strings.Contains(body, "active") || !strings.Contains(body, "invited") || strings.Contains(body, "Create WhatsApp group") {
 			t.Errorf("circle page after creation: want the group active, Mary invited and no create action:\n%s", body)
+		}
+		// A post the group never got shows with its reason.
+		ctx := context.Background()
+		circle, err := db.CircleOfMentor(ctx, p.myMentor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.QueueCirclePost(ctx, db, circle.ID, p.myMentor, "Mary (SMS): hi", "sms:1"); err != nil {
+			t.Fatal(err)
+		}
+		posts, err := db.ClaimCirclePosts(ctx, store.RowClaim{Owner: "p", Limit: 1, Lease: time.Minute})
+		if err != nil || len(posts) != 1 {
+			t.Fatalf("claimed %d posts, %v", len(posts), err)
+		}
+		if err := db.FinishCirclePost(ctx, "p", posts[0].ID, "", "code 131020 The group has no participants yet"); err != nil {
+			t.Fatal(err)
+		}
+		if body := b.get(path).Body.String(); !strings.Contains(body, "Not posted in the group") || !strings.Contains(body, "code 131020 The group has no participants yet") {
+			t.Errorf("circle page: want the failed post and its reason:\n%s", body)
 		}
 		if rec := b.post(fmt.Sprintf("/admin/circles/%d/group", p.theirMentor), url.Values{"csrf": {csrf}}); rec.Code != http.StatusNotFound {
 			t.Errorf("create for another sub-county's mentor = %d, want 404", rec.Code)

@@ -110,7 +110,7 @@ func Handle(ctx context.Context, db *store.DB, tx *store.Tx, r Received) (string
 	if err != nil {
 		return "", err
 	}
-	circled, err := toCircle(ctx, db, tx, r)
+	circled, err := toCircle(ctx, db, tx, r, groups)
 	if err != nil {
 		return "", err
 	}

@@ -262,6 +262,9 @@ type CirclePost struct {
 	Body     string       `db:"body"`
 	LastIn   sql.NullTime `db:"last_in_at"` // the group's window
 	Language string       `db:"language"`   // the sender's: the template's language
+	// Attempts is how many tries failed before this one; CreatedAt (her SMS) starts the retry horizon.
+	Attempts  int       `db:"attempts"`
+	CreatedAt time.Time `db:"created_at"`
 }
 
 // QueueCirclePost keeps body (already prefixed with her name) to be posted in circle's group, once
@@ -276,40 +279,80 @@ VALUES (?, ?, ?, ?, 'queued', ?) ON CONFLICT (dedupe_key) DO NOTHING`), circle, 
 	return n > 0, err
 }
 
-const sqlQueuedCirclePosts = `SELECT p.id, p.circle_id, g.graph_group_id, p.body, g.last_in_at, w.language
+const sqlClaimedCirclePosts = `SELECT p.id, p.circle_id, g.graph_group_id, p.body, g.last_in_at, w.language, p.attempts, p.created_at
 FROM circle_posts p JOIN circle_groups g ON g.id = p.circle_id JOIN workers w ON w.id = p.sender_id
-WHERE p.state = 'queued' ORDER BY p.id LIMIT ?`
+WHERE p.id IN (?) AND p.lease_owner = ? ORDER BY p.id`
 
-// ClaimCirclePosts returns up to limit queued posts, each marked as being sent so that no other
-// instance sends it: a crash in the send leaves it marked, never posted twice.
-func (db *DB) ClaimCirclePosts(ctx context.Context, limit int) ([]CirclePost, error) {
-	var posts, claimed []CirclePost
-	if err := db.SelectContext(ctx, &posts, db.Rebind(sqlQueuedCirclePosts), limit); err != nil {
+// ClaimCirclePosts leases to c.Owner up to c.Limit queued posts whose retry time has come, for
+// c.Lease: no other process sends them meanwhile, and a post whose process died (its heartbeat
+// stopped: ReapDead, or the lease ran out) is claimed again: only a request in flight then is sent
+// twice.
+func (db *DB) ClaimCirclePosts(ctx context.Context, c RowClaim) ([]CirclePost, error) {
+	now := db.Now().UTC()
+	ids, err := db.claimRows(ctx, "circle_posts", "state = 'queued' AND (not_before IS NULL OR not_before <= ?)", "id", c, now, now)
+	if err != nil || len(ids) == 0 {
+		if err != nil {
+			return nil, fmt.Errorf("store: claim circle posts: %w", err)
+		}
+		return nil, nil
+	}
+	q, args, err := db.in(sqlClaimedCirclePosts, ids, c.Owner)
+	if err != nil {
 		return nil, fmt.Errorf("store: claim circle posts: %w", err)
 	}
-	for _, p := range posts {
-		res, err := db.ExecContext(ctx, db.Rebind(`UPDATE circle_posts SET state = 'sending' WHERE id = ? AND state = 'queued'`), p.ID)
-		if err != nil {
-			return claimed, fmt.Errorf("store: claim circle posts: %w", err)
-		}
-		if n, err := res.RowsAffected(); err == nil && n == 1 {
-			claimed = append(claimed, p)
-		}
+	var posts []CirclePost
+	if err := db.SelectContext(ctx, &posts, q, args...); err != nil {
+		return nil, fmt.Errorf("store: claim circle posts: %w", err)
 	}
-	return claimed, nil
+	return posts, nil
 }
 
-// FinishCirclePost records how post id's send ended: sent with its wamid, or failed with Meta's
-// code and words.
-func (db *DB) FinishCirclePost(ctx context.Context, id int64, wamid, failure string) error {
+const sqlFinishCirclePost = `UPDATE circle_posts SET state = ?, wamid = ?, failure = ?, sent_at = ?, lease_owner = NULL, lease_until = NULL
+WHERE id = ? AND lease_owner = ?`
+
+// FinishCirclePost records how owner's send of post id ended: sent with its wamid, or failed for
+// good with Meta's code and words (shown on the circle page).
+func (db *DB) FinishCirclePost(ctx context.Context, owner string, id int64, wamid, failure string) error {
 	state := "sent"
 	if failure != "" {
 		state = "failed"
 	}
-	_, err := db.ExecContext(ctx, db.Rebind(`UPDATE circle_posts SET state = ?, wamid = ?, failure = ?, sent_at = ? WHERE id = ?`),
-		state, wamid, failure, db.Now().UTC(), id)
-	if err != nil {
+	if _, err := db.exec(ctx, sqlFinishCirclePost, state, wamid, failure, db.Now().UTC(), id, owner); err != nil {
 		return fmt.Errorf("store: finish circle post %d: %w", id, err)
 	}
 	return nil
+}
+
+const sqlRetryCirclePost = `UPDATE circle_posts SET attempts = attempts + 1, failure = ?, not_before = ?, lease_owner = NULL, lease_until = NULL
+WHERE id = ? AND lease_owner = ? AND state = 'queued'`
+
+// RetryCirclePost puts owner's post id back in the queue after a failure that may pass (failure:
+// its code and words), to be tried again from notBefore.
+func (db *DB) RetryCirclePost(ctx context.Context, owner string, id int64, failure string, notBefore time.Time) error {
+	if _, err := db.exec(ctx, sqlRetryCirclePost, failure, notBefore.UTC(), id, owner); err != nil {
+		return fmt.Errorf("store: retry circle post %d: %w", id, err)
+	}
+	return nil
+}
+
+const sqlReleaseCirclePosts = `UPDATE circle_posts SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?`
+
+// FailedCirclePost is an SMS member's message her circle's group never got, and why.
+type FailedCirclePost struct {
+	Sender    string    `db:"sender"`
+	Failure   string    `db:"failure"`
+	CreatedAt time.Time `db:"created_at"`
+}
+
+const sqlFailedCirclePosts = `SELECT w.name AS sender, p.failure, p.created_at FROM circle_posts p JOIN workers w ON w.id = p.sender_id
+WHERE p.circle_id = ? AND p.state = 'failed' ORDER BY p.id DESC LIMIT 20`
+
+// FailedCirclePosts returns the last 20 posts of circle that failed for good, newest first: who
+// sent each, when, and why, for the circle page.
+func (db *DB) FailedCirclePosts(ctx context.Context, circle int64) ([]FailedCirclePost, error) {
+	var out []FailedCirclePost
+	if err := db.SelectContext(ctx, &out, db.Rebind(sqlFailedCirclePosts), circle); err != nil {
+		return nil, fmt.Errorf("store: failed circle posts: %w", err)
+	}
+	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/chanjo-health/chanjo/store"
 	"github.com/chanjo-health/chanjo/store/storetest"
@@ -67,12 +68,82 @@ func TestCircleGroups(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		posts, err := db.ClaimCirclePosts(ctx, 10)
+		posts, err := db.ClaimCirclePosts(ctx, store.RowClaim{Owner: "a", Limit: 10, Lease: time.Hour})
 		if err != nil || len(posts) != 1 || posts[0].GroupID != "G1" {
 			t.Fatalf("claimed = %+v, %v", posts, err)
 		}
-		if again, err := db.ClaimCirclePosts(ctx, 10); err != nil || len(again) != 0 {
+		if again, err := db.ClaimCirclePosts(ctx, store.RowClaim{Owner: "b", Limit: 10, Lease: time.Hour}); err != nil || len(again) != 0 {
 			t.Errorf("claimed again = %+v, %v", again, err)
+		}
+	})
+}
+
+// A circle post is its claimer's while she lives: another process takes it only once her heartbeat
+// stopped (ReapDead); a post retried waits for its time, and one failed for good shows its reason.
+func TestCirclePostLeases(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		now := time.Now().UTC().Truncate(time.Second)
+		db.Now = func() time.Time { return now }
+		mary, achieng, _, _ := peopleSeed(t, db)
+		storetest.Pair(t, db, mary, achieng, now)
+		id, _, err := db.BeginCircleGroup(ctx, store.Scope{Admin: true}, 0, mary)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.ActivateCircleGroup(ctx, id, "G1", "https://chat.whatsapp.com/X", []int64{mary, achieng}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.QueueCirclePost(ctx, db, id, achieng, "Achieng: hi", "sms:1"); err != nil {
+			t.Fatal(err)
+		}
+		claim := func(owner string) []store.CirclePost {
+			t.Helper()
+			if err := db.Heartbeat(ctx, owner, "host"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.ReapDead(ctx); err != nil {
+				t.Fatal(err)
+			}
+			posts, err := db.ClaimCirclePosts(ctx, store.RowClaim{Owner: owner, Limit: 10, Lease: time.Hour})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return posts
+		}
+		if got := claim("a"); len(got) != 1 {
+			t.Fatalf("a claimed %d posts, want 1", len(got))
+		}
+		if err := db.Heartbeat(ctx, "a", "host"); err != nil {
+			t.Fatal(err)
+		}
+		now = now.Add(store.ProcessTimeout / 2)
+		if got := claim("b"); len(got) != 0 {
+			t.Errorf("b took %d posts of a, alive", len(got))
+		}
+		now = now.Add(2 * store.ProcessTimeout) // a died: her heartbeat stopped, b keeps beating
+		got := claim("b")
+		if len(got) != 1 {
+			t.Fatalf("b claimed %d posts of a, dead; want 1", len(got))
+		}
+		// a retry waits for its time
+		if err := db.RetryCirclePost(ctx, "b", got[0].ID, "code 131020", now.Add(time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		if got := claim("b"); len(got) != 0 {
+			t.Errorf("claimed %d posts before their retry time", len(got))
+		}
+		now = now.Add(time.Minute)
+		got = claim("b")
+		if len(got) != 1 || got[0].Attempts != 1 {
+			t.Fatalf("claimed at the retry time = %+v, want the post, 1 attempt", got)
+		}
+		if err := db.FinishCirclePost(ctx, "b", got[0].ID, "", "code 131009 bad parameter"); err != nil {
+			t.Fatal(err)
+		}
+		failed, err := db.FailedCirclePosts(ctx, id)
+		if err != nil || len(failed) != 1 || failed[0].Failure != "code 131009 bad parameter" || failed[0].Sender != "Achieng" {
+			t.Errorf("failed posts = %+v, %v", failed, err)
 		}
 	})
 }

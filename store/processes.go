@@ -83,6 +83,7 @@ func (db *DB) releaseAll(ctx context.Context, id string, now time.Time) (int, er
 			{sqlReleaseOwner, []any{now, id}},
 			{sqlReleaseReminders, []any{now, id}},
 			{sqlReleaseQuestions, []any{id}},
+			{sqlReleaseCirclePosts, []any{id}},
 		} {
 			res, err := tx.ExecContext(ctx, db.Rebind(st.query), st.args...)
 			if err != nil {

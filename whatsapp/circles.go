@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"strconv"
 	"time"
 
@@ -28,6 +29,21 @@ const InviteTemplate = "group_invite"
 // circlePostBatch is how many SMS members' posts one round sends to their groups.
 const circlePostBatch = 20
 
+// circleSendTimeout bounds one request to post in a group (a post makes at most two).
+const circleSendTimeout = 20 * time.Second
+
+// circlePostLease is how long a round's posts stay its process's: longer than the round's requests
+// can take, so that a live process's posts are never claimed by another; a dead process's come back
+// sooner, when its heartbeat stops (store.ReapDead).
+const circlePostLease = circlePostBatch*2*circleSendTimeout + time.Minute
+
+// The waits before a failed post is tried again: circleBackoff after the first failure, twice as
+// long after each further one, at most circleBackoffMax.
+const (
+	circleBackoff    = time.Minute
+	circleBackoffMax = time.Hour
+)
+
 // Circles runs the real WhatsApp groups of mentor circles (GROUPS_ENABLED=1): it creates a circle's
 // group and invites its members, follows their joins and leaves from the group webhooks, and bridges
 // the group and the circle's SMS-only members both ways (docs/whatsapp.md, "Mentor circles").
@@ -37,6 +53,11 @@ type Circles struct {
 	// Now is the clock of the group's window; tests replace it.
 	Now func() time.Time
 	Log *slog.Logger
+	// Owner is the process identity the posts' leases name (store.NewProcessID, the heartbeat's).
+	Owner string
+	// RetryFor is how long after her SMS a post that failed for a reason that may pass is tried
+	// again (SMS_RETRY_REPLY, as her SMS replies): past it the post ends failed.
+	RetryFor time.Duration
 
 	db     *store.DB
 	client GroupClient
@@ -44,7 +65,8 @@ type Circles struct {
 
 // NewCircles returns the mentor circles' groups on db through client.
 func NewCircles(db *store.DB, client GroupClient, log *slog.Logger) *Circles {
-	return &Circles{db: db, client: client, Now: time.Now, Log: log.With("component", "whatsapp")}
+	return &Circles{db: db, client: client, Now: time.Now, Log: log.With("component", "whatsapp"),
+		Owner: store.NewProcessID(), RetryFor: 24 * time.Hour}
 }
 
 func (c *Circles) pack() (*lessons.Pack, error) {
@@ -238,9 +260,11 @@ func (c *Circles) bridge(ctx context.Context, tx *store.Tx, p *lessons.Pack, m c
 }
 
 // PostOnce posts in their groups the SMS members' messages queued so far: free-form text while the
-// group's window is open, else the pack's group template. It returns how many it sent or failed.
+// group's window is open, else the pack's group template. A failure that may pass (no answer, a
+// throttle, a group no one has joined yet) is tried again with backoff until RetryFor after her
+// SMS; any other ends the post failed with its reason. It returns how many posts it tried.
 func (c *Circles) PostOnce(ctx context.Context) (int, error) {
-	posts, err := c.db.ClaimCirclePosts(ctx, circlePostBatch)
+	posts, err := c.db.ClaimCirclePosts(ctx, store.RowClaim{Owner: c.Owner, Limit: circlePostBatch, Lease: circlePostLease})
 	if err != nil {
 		return 0, err
 	}
@@ -249,27 +273,74 @@ func (c *Circles) PostOnce(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	for _, post := range posts {
-		msg := cloudapi.Text("", post.Body)
-		free := post.LastIn.Valid && c.Now().Sub(post.LastIn.Time) < Window
-		t, hasTemplate := p.Settings.WhatsAppTemplates["group"]
-		if !free && hasTemplate {
-			msg = cloudapi.Template("", t.Name, t.Language.In(post.Language), post.Body)
+		sent, err := c.post(ctx, p, post)
+		bg := context.WithoutCancel(ctx)
+		switch {
+		case err == nil:
+			err = c.db.FinishCirclePost(bg, c.Owner, post.ID, sent.MessageID, "")
+		case retryable(err) && c.Now().Before(post.CreatedAt.Add(c.RetryFor)):
+			c.Log.Warn("circle post not sent, retried", "circle", post.CircleID, "attempts", post.Attempts+1, "err", err)
+			err = c.db.RetryCirclePost(bg, c.Owner, post.ID, err.Error(), c.Now().Add(backoff(post.Attempts)))
+		default:
+			c.Log.Warn("circle post not sent", "circle", post.CircleID, "attempts", post.Attempts+1, "err", err)
+			err = c.db.FinishCirclePost(bg, c.Owner, post.ID, "", err.Error())
 		}
-		sent, err := c.client.Send(ctx, msg.ToGroup(post.GroupID))
-		var ce *cloudapi.Error
-		if free && hasTemplate && errors.As(err, &ce) && ce.Code == cloudapi.CodeOutsideWindow {
-			sent, err = c.client.Send(ctx, cloudapi.Template("", t.Name, t.Language.In(post.Language), post.Body).ToGroup(post.GroupID))
-		}
-		failure := ""
 		if err != nil {
-			failure = err.Error()
-			c.Log.Warn("circle post not sent", "circle", post.CircleID, "err", err)
-		}
-		if err := c.db.FinishCirclePost(context.WithoutCancel(ctx), post.ID, sent.MessageID, failure); err != nil {
 			return 0, err
 		}
 	}
 	return len(posts), nil
+}
+
+// post sends one post to its group: text in the window, the group template outside it (or when
+// Meta says the window closed meanwhile).
+func (c *Circles) post(ctx context.Context, p *lessons.Pack, post store.CirclePost) (cloudapi.Sent, error) {
+	msg := cloudapi.Text("", post.Body)
+	free := post.LastIn.Valid && c.Now().Sub(post.LastIn.Time) < Window
+	t, hasTemplate := p.Settings.WhatsAppTemplates["group"]
+	if !free && hasTemplate {
+		msg = cloudapi.Template("", t.Name, t.Language.In(post.Language), post.Body)
+	}
+	sent, err := c.send(ctx, msg.ToGroup(post.GroupID))
+	var ce *cloudapi.Error
+	if free && hasTemplate && errors.As(err, &ce) && ce.Code == cloudapi.CodeOutsideWindow {
+		sent, err = c.send(ctx, cloudapi.Template("", t.Name, t.Language.In(post.Language), post.Body).ToGroup(post.GroupID))
+	}
+	return sent, err
+}
+
+// send makes one request that runs to its end (or circleSendTimeout) even when ctx is cancelled: an
+// abandoned request may still have been posted, and the lease must outlast it.
+func (c *Circles) send(ctx context.Context, msg cloudapi.Message) (cloudapi.Sent, error) {
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), circleSendTimeout)
+	defer cancel()
+	return c.client.Send(sctx, msg)
+}
+
+// retryable reports whether a failed post may succeed later and was surely not posted: the Graph
+// API's retryable errors, an account fault (to be fixed), and a group no one has joined yet (the
+// invites are on their way). A request that may have reached Meta (no answer after it was sent, or
+// an answer that could not be read) is not tried again: Meta has no idempotency key, and the group
+// would read it twice.
+func retryable(err error) bool {
+	var ce *cloudapi.Error
+	if !errors.As(err, &ce) {
+		return false
+	}
+	var op *net.OpError
+	switch {
+	case ce.Unconfirmed():
+		return errors.As(ce.Err, &op) && op.Op == "dial" // the connection never opened
+	case ce.Retryable(), ce.AccountFault():
+		return true
+	}
+	return ce.Code == cloudapi.CodeGroupEmpty
+}
+
+// backoff is the wait after a post's (attempts+1)-th failure.
+func backoff(attempts int) time.Duration {
+	wait := circleBackoff << min(attempts, 10)
+	return min(wait, circleBackoffMax)
 }
 
 // Run posts the SMS members' messages in their groups every poll until ctx ends.

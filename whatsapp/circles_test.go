@@ -305,3 +305,129 @@ func TestCircleGroupBridge(t *testing.T) {
 		}
 	})
 }
+
+// A member a mentor muted (G MUTE: a day) posts nothing to her circle's WhatsApp group either: her
+// G gets the muted member's answer, and the group gets nothing.
+func TestCircleMutedMember(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		c := newCircleRig(t, db)
+		circle, err := c.circles.Create(ctx, store.Scope{Admin: true}, 0, c.mentor.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		group := storetest.Group(t, db, "Kisumu", c.clock(), c.mentor.ID, c.sms[0].ID)
+		err = db.Tx(ctx, func(tx *store.Tx) error {
+			_, err := db.MuteGroupMember(ctx, tx, c.mentor.ID, group, c.sms[0].Phone, peer.MuteFor)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if answer := c.bySMS(c.sms[0], "G I have two vials", "m1"); !strings.Contains(answer, "paused your messages to Kisumu") {
+			t.Errorf("answer to the muted member = %q, want the muted member's answer", answer)
+		}
+		if n, err := c.circles.PostOnce(ctx); err != nil || n != 0 {
+			t.Errorf("PostOnce = %d, %v; want nothing to post", n, err)
+		}
+		if posted := c.sentTo(circle.GroupID); len(posted) != 0 {
+			t.Errorf("posted in the group = %d messages, want none from a muted member", len(posted))
+		}
+		// The day over, her messages reach the group again.
+		c.advance(peer.MuteFor + time.Minute)
+		c.bySMS(c.sms[0], "G I have two vials", "m2")
+		if n, err := c.circles.PostOnce(ctx); err != nil || n != 1 {
+			t.Errorf("PostOnce after the mute = %d, %v; want 1", n, err)
+		}
+	})
+}
+
+// crashingClient stands for a process that dies in the middle of posting: its Send never returns.
+type crashingClient struct{ GroupClient }
+
+func (crashingClient) Send(context.Context, cloudapi.Message) (cloudapi.Sent, error) {
+	panic("the process died mid-send")
+}
+
+// A post whose sender died mid-send is not left unsent: another process posts it once the dead
+// one's lease is over, and not before (while it might still be sending it).
+func TestCirclePostOfADeadProcess(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		c := newCircleRig(t, db)
+		circle, err := c.circles.Create(ctx, store.Scope{Admin: true}, 0, c.mentor.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.fake.JoinGroup(circle.InviteLink, digits(c.wa[0].Phone)); err != nil {
+			t.Fatal(err)
+		}
+		c.settle()
+		c.bySMS(c.sms[0], "G I have two vials", "d1")
+		dead := NewCircles(db, crashingClient{c.client}, slog.New(slog.DiscardHandler))
+		dead.Now = c.clock
+		func() {
+			defer func() { _ = recover() }()
+			_, _ = dead.PostOnce(ctx)
+			t.Fatal("the crashing client returned")
+		}()
+		if n, err := c.circles.PostOnce(ctx); err != nil || n != 0 {
+			t.Errorf("PostOnce while the post may still be in flight = %d, %v; want 0", n, err)
+		}
+		c.advance(time.Hour)
+		if n, err := c.circles.PostOnce(ctx); err != nil || n != 1 {
+			t.Errorf("PostOnce after the dead process's lease = %d, %v; want 1", n, err)
+		}
+		if posted := c.sentTo(circle.GroupID); len(posted) != 1 || !strings.Contains(string(posted[0].Body), "I have two vials") {
+			t.Errorf("posted in the group = %d messages, want the dead process's post once", len(posted))
+		}
+	})
+}
+
+// A post the group cannot take yet (no one has joined: 131020) is tried again with backoff and
+// posted once someone joined; one that still fails a day after her SMS ends failed, its reason
+// kept for the circle page.
+func TestCirclePostRetries(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		c := newCircleRig(t, db)
+		circle, err := c.circles.Create(ctx, store.Scope{Admin: true}, 0, c.mentor.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.bySMS(c.sms[0], "G Anyone here?", "r1")
+		if n, err := c.circles.PostOnce(ctx); err != nil || n != 1 {
+			t.Fatalf("PostOnce = %d, %v; want 1 tried", n, err)
+		}
+		c.advance(25 * time.Hour) // past the horizon: the next failure is the last
+		if _, err := c.circles.PostOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+		failed, err := db.FailedCirclePosts(ctx, circle.ID)
+		if err != nil || len(failed) != 1 || !strings.Contains(failed[0].Failure, "131020") || failed[0].Sender != c.sms[0].Name {
+			t.Fatalf("failed posts = %+v, %v; want Nurse 5's with code 131020", failed, err)
+		}
+
+		c.bySMS(c.sms[1], "G I have two vials", "r2")
+		if _, err := c.circles.PostOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.fake.JoinGroup(circle.InviteLink, digits(c.wa[0].Phone)); err != nil {
+			t.Fatal(err)
+		}
+		c.settle()
+		if n, err := c.circles.PostOnce(ctx); err != nil || n != 0 {
+			t.Errorf("PostOnce before the backoff = %d, %v; want 0", n, err)
+		}
+		c.advance(2 * time.Minute)
+		if n, err := c.circles.PostOnce(ctx); err != nil || n != 1 {
+			t.Errorf("PostOnce after the backoff = %d, %v; want 1", n, err)
+		}
+		if posted := c.sentTo(circle.GroupID); len(posted) != 1 || !strings.Contains(string(posted[0].Body), "Nurse 6 (SMS): I have two vials") {
+			t.Errorf("posted in the group = %d messages, want Nurse 6's once", len(posted))
+		}
+		if failed, _ := db.FailedCirclePosts(ctx, circle.ID); len(failed) != 1 {
+			t.Errorf("failed posts = %d, want only the first", len(failed))
+		}
+	})
+}

@@ -57,6 +57,7 @@ func (a *app) build() error {
 		if a.cfg.WhatsApp.Groups {
 			a.circles = whatsapp.NewCircles(a.db, a.whatsappClient(), a.log)
 			a.circles.Pack = a.pack
+			a.circles.Owner, a.circles.RetryFor = a.process, a.cfg.SMSRetryReply
 			a.whatsappInbox.Circles = a.circles
 		}
 	}
