@@ -283,13 +283,25 @@ const sqlClaimedCirclePosts = `SELECT p.id, p.circle_id, g.graph_group_id, p.bod
 FROM circle_posts p JOIN circle_groups g ON g.id = p.circle_id JOIN workers w ON w.id = p.sender_id
 WHERE p.id IN (?) AND p.lease_owner = ? ORDER BY p.id`
 
+// The claim of queued circle posts whose retry time has come, per dialect (claimRows).
+const (
+	sqlClaimCirclePostsSQLite = `UPDATE circle_posts SET lease_owner = ?, lease_until = ?
+WHERE id IN (SELECT id FROM circle_posts WHERE state = 'queued' AND (not_before IS NULL OR not_before <= ?)
+             AND (lease_until IS NULL OR lease_until < ?) ORDER BY id LIMIT ?)
+RETURNING id`
+	sqlClaimCirclePostsPostgres = `UPDATE circle_posts SET lease_owner = ?, lease_until = ?
+WHERE id = ANY(ARRAY(SELECT id FROM circle_posts WHERE state = 'queued' AND (not_before IS NULL OR not_before <= ?)
+             AND (lease_until IS NULL OR lease_until < ?) ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED))
+RETURNING id`
+)
+
 // ClaimCirclePosts leases to c.Owner up to c.Limit queued posts whose retry time has come, for
 // c.Lease: no other process sends them meanwhile, and a post whose process died (its heartbeat
 // stopped: ReapDead, or the lease ran out) is claimed again: only a request in flight then is sent
 // twice.
 func (db *DB) ClaimCirclePosts(ctx context.Context, c RowClaim) ([]CirclePost, error) {
 	now := db.Now().UTC()
-	ids, err := db.claimRows(ctx, "circle_posts", "state = 'queued' AND (not_before IS NULL OR not_before <= ?)", "id", c, now, now)
+	ids, err := db.claimRows(ctx, sqlClaimCirclePostsSQLite, sqlClaimCirclePostsPostgres, c, now, now)
 	if err != nil || len(ids) == 0 {
 		if err != nil {
 			return nil, fmt.Errorf("store: claim circle posts: %w", err)
