@@ -1,8 +1,11 @@
 package store
 
 import (
+	"context"
 	"strings"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // PersonTableNames lists the tables an export covers, in its order, for the
@@ -21,4 +24,9 @@ func ClaimPlan(db *DB, limit int) (string, error) {
 	var lines []string
 	err := db.Select(&lines, db.Rebind("EXPLAIN "+sqlClaimPostgres), "x", now.Add(time.Minute), now, now, now, true, "", "", limit)
 	return strings.Join(lines, "\n"), err
+}
+
+// InGet is db.inGet for the tests of package store_test.
+func InGet(ctx context.Context, db *DB, q sqlx.QueryerContext, dst any, query string, args ...any) error {
+	return db.inGet(ctx, q, dst, query, args...)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jmoiron/sqlx"
 )
 
@@ -11,6 +12,23 @@ import (
 // in the source writes "IN (?)" and passes the slice: in expands it
 // (sqlx.In). A condition assembled from parts (a scope, an audience) takes
 // its placeholders from binds, and a bulk INSERT its rows from rowBinds.
+
+// planned puts in front of a PostgreSQL statement's binds the request that
+// it be planned with them (pgx's unnamed statement, parsed and bound in one
+// round trip). The statements in runs are written out in full with their
+// optional conditions bound, "(? OR f.sub_county IN (?))": the planner folds
+// such a condition away only when it sees the values, while the generic plan
+// PostgreSQL keeps for a prepared statement after five runs cannot, and a
+// supervisor's per-nurse report then read every worker of the country. Only
+// these statements pay the planning: the hot paths keep their prepared
+// statements (forcing custom plans everywhere slowed queuing a 100,000-nurse
+// broadcast by half, docs/performance.md).
+func (db *DB) planned(args []any) []any {
+	if db.Dialect != Postgres {
+		return args
+	}
+	return append([]any{pgx.QueryExecModeExec}, args...)
+}
 
 // in expands each slice argument of query's "IN (?)" into one bind per
 // element and rebinds the statement for the dialect. A slice must not be
@@ -30,7 +48,7 @@ func (db *DB) inGet(ctx context.Context, q sqlx.QueryerContext, dst any, query s
 	if err != nil {
 		return err
 	}
-	return sqlx.GetContext(ctx, q, dst, query, args...)
+	return sqlx.GetContext(ctx, q, dst, query, db.planned(args)...)
 }
 
 // inSelect runs through q the statement query, whose "IN (?)" lists in
@@ -40,7 +58,7 @@ func (db *DB) inSelect(ctx context.Context, q sqlx.QueryerContext, dst any, quer
 	if err != nil {
 		return err
 	}
-	return sqlx.SelectContext(ctx, q, dst, query, args...)
+	return sqlx.SelectContext(ctx, q, dst, query, db.planned(args)...)
 }
 
 // inExec runs through e the statement query, whose "IN (?)" lists in
@@ -50,7 +68,7 @@ func (db *DB) inExec(ctx context.Context, e sqlx.ExecerContext, query string, ar
 	if err != nil {
 		return 0, err
 	}
-	res, err := e.ExecContext(ctx, query, args...)
+	res, err := e.ExecContext(ctx, query, db.planned(args)...)
 	if err != nil {
 		return 0, err
 	}

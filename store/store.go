@@ -124,24 +124,6 @@ func ping(ctx context.Context, x *sqlx.DB) error {
 	}
 }
 
-// customPlans asks PostgreSQL to plan each statement with its binds
-// (plan_cache_mode), unless the URL says otherwise. The store's statements
-// are written out in full with their optional conditions bound, "(? OR
-// f.sub_county IN (?))": the planner folds them away only when it sees the
-// values. pgx prepares every statement, and after five runs PostgreSQL may
-// keep a generic plan that cannot: the per-nurse report of one sub-county
-// read every worker of the country instead of hers.
-func customPlans(dsn string) string {
-	u, err := url.Parse(dsn)
-	if err != nil || u.Query().Has("plan_cache_mode") {
-		return dsn
-	}
-	q := u.Query()
-	q.Set("plan_cache_mode", "force_custom_plan")
-	u.RawQuery = q.Encode()
-	return u.String()
-}
-
 // sqliteBusy is SQLITE_BUSY, the primary result code of a locked database.
 const sqliteBusy = 5
 
@@ -150,7 +132,7 @@ var uriPath = strings.NewReplacer("%", "%25", "#", "%23", "?", "%3f")
 
 func dialectOf(dsn string) (Dialect, string, string) {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		return Postgres, "pgx", customPlans(dsn)
+		return Postgres, "pgx", dsn
 	}
 	// The path goes into a file: URI, where '#' would end it and '?' start
 	// the query: "/tmp/Test#01/chanjo.db" would open "/tmp/Test" without
