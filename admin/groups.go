@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -185,56 +186,46 @@ func (h *Console) addMember(c *gin.Context) {
 
 // removeMember is POST /admin/groups/:id/members/:worker/remove.
 func (h *Console) removeMember(c *gin.Context) {
-	gid, ok := h.idParam(c, "id")
-	if !ok {
-		return
-	}
-	wid, ok := h.idParam(c, "worker")
-	if !ok {
-		return
-	}
-	if err := h.db.RemoveGroupMember(c.Request.Context(), scopeOf(c), userOf(c).ID, gid, wid); err != nil {
-		h.fail(c, err)
-		return
-	}
-	h.redirect(c, fmt.Sprintf("/admin/groups/%d", gid), "Removed from the group.")
+	h.groupAction(c, "worker", func(ctx context.Context, gid, wid int64) (string, error) {
+		return "Removed from the group.", h.db.RemoveGroupMember(ctx, scopeOf(c), userOf(c).ID, gid, wid)
+	})
 }
 
 // withdrawMessage is POST /admin/groups/:id/messages/:msg/withdraw: the
 // message's copies not yet sent are stopped.
 func (h *Console) withdrawMessage(c *gin.Context) {
-	gid, ok := h.idParam(c, "id")
-	if !ok {
-		return
-	}
-	mid, ok := h.idParam(c, "msg")
-	if !ok {
-		return
-	}
-	n, err := h.db.WithdrawGroupMessageInScope(c.Request.Context(), scopeOf(c), userOf(c).ID, gid, mid)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	h.redirect(c, fmt.Sprintf("/admin/groups/%d", gid), fmt.Sprintf("Message %d withdrawn: %d members will not get it.", mid, n))
+	h.groupAction(c, "msg", func(ctx context.Context, gid, mid int64) (string, error) {
+		n, err := h.db.WithdrawGroupMessageInScope(ctx, scopeOf(c), userOf(c).ID, gid, mid)
+		return fmt.Sprintf("Message %d withdrawn: %d members will not get it.", mid, n), err
+	})
 }
 
 // muteMember is POST /admin/groups/:id/members/:worker/mute: her messages
 // to the group are refused for peer.MuteFor, as a mentor's G MUTE.
 func (h *Console) muteMember(c *gin.Context) {
+	h.groupAction(c, "worker", func(ctx context.Context, gid, wid int64) (string, error) {
+		return "Muted in the group for a day.", h.db.MuteGroupMemberInScope(ctx, scopeOf(c), userOf(c).ID, gid, wid, peer.MuteFor)
+	})
+}
+
+// groupAction reads the group's id and the path id named param (a member, a
+// message), runs act on them and returns to the group page with act's
+// notice, or shows act's error.
+func (h *Console) groupAction(c *gin.Context, param string, act func(ctx context.Context, gid, id int64) (string, error)) {
 	gid, ok := h.idParam(c, "id")
 	if !ok {
 		return
 	}
-	wid, ok := h.idParam(c, "worker")
+	id, ok := h.idParam(c, param)
 	if !ok {
 		return
 	}
-	if err := h.db.MuteGroupMemberInScope(c.Request.Context(), scopeOf(c), userOf(c).ID, gid, wid, peer.MuteFor); err != nil {
+	notice, err := act(c.Request.Context(), gid, id)
+	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	h.redirect(c, fmt.Sprintf("/admin/groups/%d", gid), "Muted in the group for a day.")
+	h.redirect(c, fmt.Sprintf("/admin/groups/%d", gid), notice)
 }
 
 // setRelay is POST /admin/groups/:id/relay: relaying of members' G
