@@ -115,9 +115,15 @@ func (a *app) start() []func() error {
 		ctx, cancel := context.WithCancel(all)
 		done := make(chan struct{})
 		var werr error
+		// by itself: the worker returned before anything cancelled it, and
+		// said why then; its stop reports nothing more. done may close
+		// after the halt it caused reached the others, so only this flag,
+		// read after done, tells.
+		var byItself bool
 		go func() {
 			defer close(done)
 			werr = w.run(ctx)
+			byItself = ctx.Err() == nil
 			if errors.Is(werr, store.ErrNewerSchema) {
 				halt()
 			}
@@ -126,14 +132,9 @@ func (a *app) start() []func() error {
 			}
 		}()
 		stops = append(stops, func() error {
-			select {
-			case <-done:
-				return nil // it stopped before the shutdown, and said why then
-			default:
-			}
 			cancel()
 			<-done
-			if werr == nil || errors.Is(werr, context.Canceled) {
+			if byItself || werr == nil || errors.Is(werr, context.Canceled) {
 				return nil
 			}
 			return fmt.Errorf("%s: %w", w.name, werr)
