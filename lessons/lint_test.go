@@ -336,3 +336,21 @@ func TestStemTemplate(t *testing.T) {
 		}
 	}
 }
+
+// TestLintRefusesUndeclaredPlaceholder: a misspelt parameter would reach
+// nurses as written ("Dial <cdoe>"), so a <word> of a catalogue text must be
+// a placeholder or a declared typed word ("reply A12 <answer>").
+func TestLintRefusesUndeclaredPlaceholder(t *testing.T) {
+	base := withFile(genPack(valid), "settings.yaml", settingsYAML+"typed_words: [answer, jibu]\n")
+	const file = "messages-sms.yaml"
+	misspelt := withFile(base, file, "sms.dial:\n  en: \"Dial <code> or reply A12 <answer>.\"\n  sw: \"Piga <cdoe> au jibu A12 <jibu>.\"\n")
+	expect(t, lessons.Lint(misspelt), file, 2, "sms.dial sw: <cdoe> is neither a placeholder nor a typed word")
+	right := withFile(base, file, "sms.dial:\n  en: \"Dial <code> or reply A12 <answer>.\"\n  sw: \"Piga <code> au jibu A12 <jibu>.\"\n")
+	for _, p := range lessons.Lint(right) {
+		if strings.Contains(p.Message, "typed word") {
+			t.Errorf("Lint(declared words) = %s, want no problem with <code>, <answer> or <jibu>", p)
+		}
+	}
+	both := withFile(base, "settings.yaml", settingsYAML+"typed_words: [code]\n")
+	expect(t, lessons.Lint(both), "settings.yaml", 8, `typed word "code" is also a placeholder`)
+}

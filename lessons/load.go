@@ -136,6 +136,7 @@ type loader struct {
 	ids    map[string]pos // where each item id is first used
 	keys   map[string]pos // where each catalogue key is defined
 	texts  []langText     // every text read, per language, checked against the glossary at the end
+	typed  []string       // settings.yaml typed_words: the <word>s a text shows as written
 }
 
 func newLoader(fsys fs.FS) *loader {

@@ -54,7 +54,8 @@ type part struct {
 // Say returns the catalogue's text key in lang with its <name> parameters
 // filled from args, given as name, value pairs: Say("sw", "quiz.score",
 // "right", 3, "total", 5). A parameter is a <name> that settings.yaml
-// declares under placeholders; any other <word> is text ("A12 <answer>").
+// declares under placeholders; a typed word ("A12 <answer>") is text, and
+// the lint refuses any other <word>.
 // A value longer than its declared longest is cut at a word, so the screens
 // the lint measured never overflow; a parameter declared 0 long is a free
 // text the code fits itself (an SMS cut to two segments). A key the catalogue lacks is returned as it
@@ -171,6 +172,7 @@ func (l *loader) messages(d decoder, n *yaml.Node, area string) {
 		l.keys[key] = d.at(k)
 		max := messageMax(d, v)
 		t := d.text(v)
+		l.undeclared(d, v, key, t)
 		long := longestText(t, l.pack.Settings.Placeholders)
 		d.limitText(v, key+" with the longest values filled in", long, max)
 		size := make(map[string]int, len(long))
@@ -178,6 +180,19 @@ func (l *loader) messages(d decoder, n *yaml.Node, area string) {
 			size[lang] = len(s)
 		}
 		l.pack.messages[key] = message{text: t, parts: split(t, l.pack.Settings.Placeholders), size: size}
+	}
+}
+
+// undeclared reports each <word> of text t, in any language, that is
+// neither a placeholder nor a typed word: most likely a misspelt parameter
+// ("<cdoe>"), which Say would leave in the nurse's text as it stands.
+func (l *loader) undeclared(d decoder, n *yaml.Node, key string, t Text) {
+	for _, lang := range codes(l.pack.Settings.Languages) {
+		for _, m := range placeholderPattern.FindAllStringSubmatch(t.In(lang), -1) {
+			if _, ok := l.pack.Settings.Placeholders[m[1]]; !ok && !slices.Contains(l.typed, m[1]) {
+				d.problem(n, "%s %s: <%s> is neither a placeholder nor a typed word (settings.yaml placeholders, typed_words)", key, lang, m[1])
+			}
+		}
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"testing/fstest"
 
 	"github.com/chanjo-health/chanjo/lessons"
+	"go.yaml.in/yaml/v3"
 )
 
 // size says how many items of each kind a generated pack has.
@@ -68,12 +69,30 @@ func withWords(pack fstest.MapFS) fstest.MapFS {
 }
 
 // withCatalogue adds the whole shipped message catalogue to pack: every key
-// the code uses, as a CONTENT_DIR pack must have.
+// the code uses, as a CONTENT_DIR pack must have, with the shipped
+// placeholders and typed words its texts hold.
 func withCatalogue(pack fstest.MapFS) fstest.MapFS {
 	names, err := fs.Glob(lessons.Embedded(), "messages-*.yaml")
 	if err != nil {
 		panic(err)
 	}
+	b, err := fs.ReadFile(lessons.Embedded(), "settings.yaml")
+	if err != nil {
+		panic(err)
+	}
+	var shipped struct {
+		Placeholders map[string]int `yaml:"placeholders"`
+		TypedWords   []string       `yaml:"typed_words"`
+	}
+	if err := yaml.Unmarshal(b, &shipped); err != nil {
+		panic(err)
+	}
+	words, err := yaml.Marshal(shipped)
+	if err != nil {
+		panic(err)
+	}
+	settings := strings.Replace(settingsYAML, "placeholders: {date: 10, lesson: 28, code: 12, mentor: 20, mentee: 20}\n", "", 1)
+	pack["settings.yaml"] = &fstest.MapFile{Data: append([]byte(settings), words...)}
 	for _, name := range names {
 		b, err := fs.ReadFile(lessons.Embedded(), name)
 		if err != nil {

@@ -17,6 +17,7 @@ func (l *loader) settings(d decoder, n *yaml.Node) {
 	first := map[string]func(*yaml.Node){
 		"languages":    func(v *yaml.Node) { l.languages(d, v) },
 		"placeholders": func(v *yaml.Node) { l.placeholders(d, v) },
+		"typed_words":  func(v *yaml.Node) { d.list(v, func(w *yaml.Node) { l.typedWord(d, w) }) },
 	}
 	if n.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(n.Content); i += 2 {
@@ -39,6 +40,7 @@ func (l *loader) settings(d decoder, n *yaml.Node) {
 		},
 		"languages":    func(*yaml.Node) {},
 		"placeholders": func(*yaml.Node) {},
+		"typed_words":  func(*yaml.Node) {},
 		"stock_policy": func(v *yaml.Node) { l.pack.Settings.StockPolicy = l.policy(d, v) },
 		"vaccines":     func(v *yaml.Node) { d.list(v, func(item *yaml.Node) { l.vaccine(d, item) }) },
 		"topics":       func(v *yaml.Node) { d.list(v, func(item *yaml.Node) { l.topicDef(d, item) }) },
@@ -47,7 +49,7 @@ func (l *loader) settings(d decoder, n *yaml.Node) {
 			d.limitText(v, "privacy_notice", l.pack.Settings.PrivacyNotice, smsLen)
 		},
 		"whatsapp_templates": func(v *yaml.Node) { l.pack.Settings.WhatsAppTemplates = l.templates(d, v) },
-	}, "privacy_notice", "placeholders", "whatsapp_templates", "visit_time")
+	}, "privacy_notice", "placeholders", "typed_words", "whatsapp_templates", "visit_time")
 	if len(l.pack.Topics) == 0 {
 		d.problem(n, "no topics")
 	}
@@ -250,6 +252,23 @@ func (l *loader) placeholders(d decoder, n *yaml.Node) {
 }
 
 var placeholderName = regexp.MustCompile(`^[a-z_]+$`)
+
+// typedWord reads one of typed_words: a <word> a text shows as written, for
+// the nurse to replace with her own ("reply A12 <answer>"). Declaring them
+// lets the lint refuse every other undeclared <word>, which is a misspelt
+// placeholder a nurse would otherwise read as it stands.
+func (l *loader) typedWord(d decoder, n *yaml.Node) {
+	w := d.str(n)
+	_, param := l.pack.Settings.Placeholders[w]
+	switch {
+	case !placeholderName.MatchString(w):
+		d.problem(n, "typed word %q: use lowercase letters and underscores", w)
+	case param:
+		d.problem(n, "typed word %q is also a placeholder: a <word> is one or the other", w)
+	default:
+		l.typed = append(l.typed, w)
+	}
+}
 
 // reminderText checks the placeholders of a rule's text and that it fits
 // one SMS once they are filled with their longest values.
