@@ -1,0 +1,173 @@
+package dispatch_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/chanjo-health/chanjo/dispatch"
+	"github.com/chanjo-health/chanjo/pause"
+	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/store/storetest"
+)
+
+// channel is a provider whose answer to each request the test chooses; a
+// request is one claimed row.
+type channel struct {
+	sent []string // bodies, in send order
+	// answer returns the outcome of the n-th send (0-based) of row m.
+	answer func(n int, m store.Claimed) dispatch.Outcome
+	// before is called at each send, before it goes.
+	before func(n int)
+}
+
+func (c *channel) Prepare(_ context.Context, l store.Lease) ([]store.Claimed, int, error) {
+	return l.Msgs, 0, nil
+}
+
+func (c *channel) Wait(context.Context, store.Claimed) error { return nil }
+
+func (c *channel) Send(_ context.Context, m store.Claimed) (dispatch.Outcome, error) {
+	n := len(c.sent)
+	if c.before != nil {
+		c.before(n)
+	}
+	c.sent = append(c.sent, m.Body)
+	return c.answer(n, m), nil
+}
+
+func (c *channel) Recorded(context.Context, store.Claimed, []store.Result) {}
+
+// accepted is the outcome of a send the provider took.
+func accepted(n int, m store.Claimed) dispatch.Outcome {
+	return dispatch.Outcome{Results: []store.Result{{ID: m.ID, Status: store.OutAccepted, GatewayID: fmt.Sprint("gw-", n), Segments: 1}}, Rows: 1}
+}
+
+// setup queues n replies and returns a loop over them whose clock is *now.
+func setup(t *testing.T, db *store.DB, n int, now *time.Time) (dispatch.Loop[store.Claimed], *channel) {
+	t.Helper()
+	db.Now = func() time.Time { return *now }
+	for i := range n {
+		if _, err := db.QueueSMS(context.Background(), store.Outgoing{DedupeKey: fmt.Sprint("k", i), Kind: store.KindReply,
+			Phone: fmt.Sprintf("+2547000000%02d", i), Body: fmt.Sprint("m", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := &channel{answer: accepted}
+	clock := func() time.Time { return *now }
+	lp := dispatch.Loop[store.Claimed]{Name: "test", DB: db, Channel: c, TZ: time.UTC, Now: clock, SendTimeout: 10 * time.Second,
+		Claim: store.ClaimOptions{Owner: "p1", Limit: 100, Lease: time.Minute, Channel: store.ChannelSMS},
+		Pause: &pause.Channel{DB: db, Channel: store.ChannelSMS, Probe: 5 * time.Minute, Provider: "the gateway",
+			Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clock}}
+	return lp, c
+}
+
+// status returns each row's status by body.
+func status(t *testing.T, db *store.DB) map[string]string {
+	out := map[string]string{}
+	for _, m := range storetest.Outbox(t, db) {
+		out[m.Body] = m.Status
+	}
+	return out
+}
+
+// TestLoopRecordsEachRequestBeforeTheNext: a crash mid-round repeats at
+// most the request in flight, because each request's results are committed
+// before the next request goes.
+func TestLoopRecordsEachRequestBeforeTheNext(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+		lp, c := setup(t, db, 3, &now)
+		c.before = func(n int) {
+			st := status(t, db)
+			for i := range n {
+				if got := st[fmt.Sprint("m", i)]; got != string(store.OutAccepted) {
+					t.Errorf("at send %d, m%d is %q in the outbox, want %q (recorded before the next send)", n, i, got, store.OutAccepted)
+				}
+			}
+		}
+		if n, err := lp.Once(context.Background()); err != nil || n != 3 {
+			t.Fatalf("Once = %d, %v, want 3 claimed", n, err)
+		}
+		if len(c.sent) != 3 {
+			t.Errorf("sent %q, want the 3 rows", c.sent)
+		}
+	})
+}
+
+// TestLoopStartsNoSendTheLeaseMightNotCover: a request that could outlast
+// the lease is not started (another dispatcher could take its rows over and
+// send them again); the rows left are given back at once, for any
+// dispatcher to claim without waiting for the lease to run out.
+func TestLoopStartsNoSendTheLeaseMightNotCover(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+		lp, c := setup(t, db, 3, &now)
+		c.before = func(int) { now = now.Add(55 * time.Second) } // a slow provider: 5 s of the lease left after one send
+		if _, err := lp.Once(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if len(c.sent) != 1 {
+			t.Fatalf("sent %q, want only the first: the second could outlast the lease", c.sent)
+		}
+		l, err := db.Claim(context.Background(), store.ClaimOptions{Owner: "p2", Limit: 100, Lease: time.Minute, Channel: store.ChannelSMS})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(l.Msgs) != 2 {
+			t.Errorf("another dispatcher claims %d rows at once, want the 2 unsent (released, not left leased)", len(l.Msgs))
+		}
+	})
+}
+
+// TestLoopPausesOnARefusalAndProbes: a refused account costs no message an
+// attempt; sending stops until the probe, one row sent alone, is taken,
+// and then resumes in full.
+func TestLoopPausesOnARefusalAndProbes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+		lp, c := setup(t, db, 3, &now)
+		refuse := true
+		c.answer = func(n int, m store.Claimed) dispatch.Outcome {
+			if refuse {
+				return dispatch.Outcome{Refusal: "The supplied authentication is invalid"}
+			}
+			return accepted(n, m)
+		}
+		if _, err := lp.Once(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range storetest.Outbox(t, db) {
+			if m.Status != "queued" || m.Attempts != 0 || m.LeaseOwner.Valid {
+				t.Errorf("after the refusal %s is %s, %d attempts, leased %v; want queued, 0 attempts, released", m.Body, m.Status, m.Attempts, m.LeaseOwner.Valid)
+			}
+		}
+		if _, paused, err := db.ChannelPause(ctx, store.ChannelSMS); err != nil || !paused {
+			t.Fatalf("ChannelPause = %v, %v, want paused", paused, err)
+		}
+		now = now.Add(time.Minute)
+		if n, err := lp.Once(ctx); err != nil || n != 0 {
+			t.Errorf("Once before the probe is due = %d, %v, want nothing claimed", n, err)
+		}
+		now = now.Add(5 * time.Minute)
+		refuse = false
+		if n, err := lp.Once(ctx); err != nil || n != 1 {
+			t.Errorf("Once at the probe = %d, %v, want 1 row, sent alone", n, err)
+		}
+		if _, paused, err := db.ChannelPause(ctx, store.ChannelSMS); err != nil || paused {
+			t.Errorf("ChannelPause after a probe the gateway took = %v, %v, want resumed", paused, err)
+		}
+		if n, err := lp.Once(ctx); err != nil || n != 2 {
+			t.Errorf("Once after the pause = %d, %v, want the 2 other rows", n, err)
+		}
+		for body, st := range status(t, db) {
+			if st != string(store.OutAccepted) {
+				t.Errorf("%s is %s at the end, want %s", body, st, store.OutAccepted)
+			}
+		}
+	})
+}
