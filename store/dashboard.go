@@ -31,8 +31,10 @@ func (t TopicScore) Percent() float64 { return percent.Of(t.Score, t.Total) }
 
 // SMSMonth counts the month's SMS by what became of them.
 type SMSMonth struct {
-	Queued    int     `db:"queued"`
-	Sent      int     `db:"sent"`
+	Queued int `db:"queued"`
+	Sent   int `db:"sent"`
+	// Parts are the SMS parts (segments) sent: the gateway charges each.
+	Parts     int     `db:"parts"`
 	Delivered int     `db:"delivered"`
 	Failed    int     `db:"failed"`
 	Cost      float64 `db:"cost"`
@@ -109,11 +111,12 @@ func (db *DB) learningCounts(ctx context.Context, sc Scope) (int, []TopicScore, 
 const sqlSMSDays = `SELECT
     COALESCE(SUM(CASE WHEN status = 'queued' THEN n ELSE 0 END), 0) AS queued,
     COALESCE(SUM(CASE WHEN sent THEN n ELSE 0 END), 0) AS sent,
+    COALESCE(SUM(CASE WHEN sent THEN parts ELSE 0 END), 0) AS parts,
     COALESCE(SUM(CASE WHEN status = 'delivered' THEN n ELSE 0 END), 0) AS delivered,
     COALESCE(SUM(CASE WHEN status = 'failed' THEN n ELSE 0 END), 0) AS failed,
     COALESCE(SUM(cost), 0) AS cost, COALESCE(MAX(currency), '') AS currency
-FROM (SELECT sub_county, status, sent, currency, n, cost FROM sms_daily WHERE day >= ?
-      UNION ALL SELECT sub_county, status, sent, currency, n, cost FROM sms_count_deltas WHERE day >= ?) c
+FROM (SELECT sub_county, status, sent, currency, n, cost, parts FROM sms_daily WHERE day >= ?
+      UNION ALL SELECT sub_county, status, sent, currency, n, cost, parts FROM sms_count_deltas WHERE day >= ?) c
 WHERE (? OR sub_county IN (?))`
 
 // sqlSMSHours counts the outbox rows created in [?, ?) inside the scope:
@@ -121,6 +124,7 @@ WHERE (? OR sub_county IN (?))`
 const sqlSMSHours = `SELECT
     COALESCE(SUM(CASE WHEN status = 'queued' THEN 1 ELSE 0 END), 0) AS queued,
     COALESCE(SUM(CASE WHEN sent_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS sent,
+    COALESCE(SUM(CASE WHEN sent_at IS NOT NULL AND channel = 'sms' THEN segments ELSE 0 END), 0) AS parts,
     COALESCE(SUM(CASE WHEN status = 'delivered' THEN 1 ELSE 0 END), 0) AS delivered,
     COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0) AS failed,
     COALESCE(SUM(cost), 0) AS cost, COALESCE(MAX(currency), '') AS currency
@@ -150,6 +154,7 @@ func (db *DB) smsMonth(ctx context.Context, sc Scope, monthStart time.Time) (SMS
 		return SMSMonth{}, fmt.Errorf("store: dashboard sms: %w", err)
 	}
 	m.Queued, m.Sent, m.Delivered, m.Failed = m.Queued+part.Queued, m.Sent+part.Sent, m.Delivered+part.Delivered, m.Failed+part.Failed
+	m.Parts += part.Parts
 	m.Cost, m.Currency = m.Cost+part.Cost, max(m.Currency, part.Currency)
 	return m, nil
 }

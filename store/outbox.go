@@ -89,17 +89,23 @@ type Outgoing struct {
 	HerChannel bool
 	// GroupMessageID is the peer group message this is a copy of; 0 none.
 	GroupMessageID int64
+	// SMSBody is the message cut to go by SMS, where Body is longer than
+	// the SMS form may be (a mentor's answer, whole on WhatsApp); "" sends
+	// Body on either channel. A message that goes by SMS is queued with
+	// it; one that goes on WhatsApp keeps it (outbox.sms_body) for the
+	// fallback to SMS when WhatsApp cannot reach her.
+	SMSBody string
 }
 
-// enqueueChunk is the number of rows per INSERT: 15 binds a row keeps a chunk
+// enqueueChunk is the number of rows per INSERT: 16 binds a row keeps a chunk
 // well under SQLite's 32,766 and PostgreSQL's 65,535 bind limits.
 const enqueueChunk = 1000
 
 const sqlEnqueueHead = `INSERT INTO outbox (dedupe_key, kind, priority, urgent, phone, body, worker_id,
-broadcast_id, not_before, segments, created_at, updated_at, sub_county, channel, group_message_id) VALUES `
+broadcast_id, not_before, segments, created_at, updated_at, sub_county, channel, group_message_id, sms_body) VALUES `
 
 // enqueueWidth is the number of columns sqlEnqueueHead names.
-const enqueueWidth = 15
+const enqueueWidth = 16
 
 const sqlEnqueueTail = ` ON CONFLICT (dedupe_key) DO NOTHING`
 
@@ -116,7 +122,7 @@ func (db *DB) Enqueue(ctx context.Context, q sqlx.ExtContext, msgs ...Outgoing) 
 		if err := db.fillRecipients(ctx, q, chunk); err != nil {
 			return total, fmt.Errorf("store: enqueue: %w", err)
 		}
-		args := make([]any, 0, 15*len(chunk))
+		args := make([]any, 0, enqueueWidth*len(chunk))
 		for _, m := range chunk {
 			row, err := enqueueArgs(m, now)
 			if err != nil {
@@ -171,13 +177,18 @@ func enqueueArgs(m Outgoing, now time.Time) ([]any, error) {
 	if !m.NotBefore.IsZero() {
 		notBefore = m.NotBefore.UTC()
 	}
-	switch m.Channel {
-	case ChannelSMS, ChannelWhatsApp:
-	default:
+	body, smsBody := m.Body, any(nil)
+	switch {
+	case m.Channel != ChannelSMS && m.Channel != ChannelWhatsApp:
 		return nil, fmt.Errorf("channel %q: %w", m.Channel, ErrInvalidOutgoing)
+	case m.SMSBody == "":
+	case m.Channel == ChannelSMS:
+		body = m.SMSBody
+	default:
+		smsBody = m.SMSBody
 	}
-	return []any{m.DedupeKey, string(m.Kind), prio, m.Urgent, m.Phone, m.Body, nullID(m.WorkerID),
-		nullID(m.BroadcastID), notBefore, 1, now, now, m.SubCounty, m.Channel, nullID(m.GroupMessageID)}, nil
+	return []any{m.DedupeKey, string(m.Kind), prio, m.Urgent, m.Phone, body, nullID(m.WorkerID),
+		nullID(m.BroadcastID), notBefore, 1, now, now, m.SubCounty, m.Channel, nullID(m.GroupMessageID), smsBody}, nil
 }
 
 // fillRecipients sets, from the workers' rows, the sub-county of the
