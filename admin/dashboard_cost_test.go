@@ -11,8 +11,8 @@ import (
 	"github.com/chanjo-health/chanjo/store/storetest"
 )
 
-// TestDashboardCostByChannel: the dashboard's "Cost by channel" shows the
-// SMS parts sent (two SMS of 2 and 3 parts: 5 parts, priced by
+// TestDashboardCostByChannel: the dashboard's month of SMS counts the SMS
+// alone, and its "Cost by channel" shows the SMS parts sent (two SMS of 2 and 3 parts: 5 parts, priced by
 // SMS_SEGMENT_COST, since the gateway charges each part), the WhatsApp
 // free-form messages as free and the templates by category, priced by
 // WA_PRICE_* or "—" where no price is set; the CSV export has the same
@@ -68,6 +68,7 @@ func TestDashboardCostByChannel(t *testing.T) {
 		b, _ := h.loggedIn("amina")
 		page := b.get("/admin").Body.String()
 		for _, want := range []string{
+			`<tr><th>Sent</th><td class="num">2</td></tr>`, // the WhatsApp messages apart
 			`<tr><th>SMS parts sent</th><td class="num">5</td></tr>`,
 			`<tr><td>SMS</td><td>parts sent</td><td class="num">5</td><td class="num">KES 4.00</td></tr>`,
 			`<tr><td>WhatsApp</td><td>free-form, inside her 24-hour window</td><td class="num">1</td><td class="num">KES 0.00</td></tr>`,
@@ -80,6 +81,7 @@ func TestDashboardCostByChannel(t *testing.T) {
 		}
 		csv := b.get("/admin/dashboard.csv").Body.String()
 		for _, want := range []string{
+			"sms_sent_this_month,,2\n",
 			"sms_parts_this_month,,5\n", "sms_parts_estimated_cost_this_month,,4.00\n",
 			"whatsapp_free_form_this_month,,1\n", "whatsapp_free_form_estimated_cost_this_month,,0.00\n",
 			"whatsapp_templates_this_month,marketing,2\n", "whatsapp_templates_estimated_cost_this_month,marketing,2.50\n",

@@ -4,15 +4,20 @@
 -- a WhatsApp row that falls back to SMS (131026) is sent as this.
 ALTER TABLE outbox ADD COLUMN sms_body TEXT;
 
--- The SMS counters count parts (segments of the rows that went by SMS): the
--- gateway charges per part. Kept through retention like the other counts.
+-- The SMS counters count SMS apart from WhatsApp (sms_n; n counts every
+-- channel) and their parts (segments): the gateway charges each part. Kept
+-- through retention like the other counts.
+ALTER TABLE sms_daily ADD COLUMN sms_n BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE sms_daily ADD COLUMN parts BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE sms_count_deltas ADD COLUMN sms_n BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE sms_count_deltas ADD COLUMN parts BIGINT NOT NULL DEFAULT 0;
 
-INSERT INTO sms_daily (day, kind, sub_county, status, sent, currency, n, cost, parts)
-SELECT date(created_at), kind, COALESCE(sub_county, ''), status, sent_at IS NOT NULL, currency, 0, 0, SUM(segments)
-FROM outbox WHERE channel = 'sms' GROUP BY 1, 2, 3, 4, 5, 6
-ON CONFLICT (day, kind, sub_county, status, sent, currency) DO UPDATE SET parts = excluded.parts;
+UPDATE sms_daily SET sms_n = n;
+INSERT INTO sms_daily (day, kind, sub_county, status, sent, currency, n, cost, sms_n, parts)
+SELECT date(created_at), kind, COALESCE(sub_county, ''), status, sent_at IS NOT NULL, currency, 0, 0,
+    -SUM(CASE WHEN channel = 'sms' THEN 0 ELSE 1 END), SUM(CASE WHEN channel = 'sms' THEN segments ELSE 0 END)
+FROM outbox WHERE 1 GROUP BY 1, 2, 3, 4, 5, 6
+ON CONFLICT (day, kind, sub_county, status, sent, currency) DO UPDATE SET sms_n = sms_n + excluded.sms_n, parts = excluded.parts;
 
 DROP TRIGGER outbox_count_insert;
 DROP TRIGGER outbox_count_update;
@@ -23,11 +28,11 @@ CREATE TRIGGER outbox_count_insert AFTER INSERT ON outbox BEGIN
     INSERT INTO broadcast_counts (broadcast_id, sub_county, status, n)
     SELECT NEW.broadcast_id, COALESCE(NEW.sub_county, ''), NEW.status, 1 WHERE NEW.broadcast_id IS NOT NULL
     ON CONFLICT (broadcast_id, sub_county, status) DO UPDATE SET n = n + excluded.n;
-    INSERT INTO sms_daily (day, kind, sub_county, status, sent, currency, n, cost, parts)
+    INSERT INTO sms_daily (day, kind, sub_county, status, sent, currency, n, cost, sms_n, parts)
     SELECT date(NEW.created_at), NEW.kind, COALESCE(NEW.sub_county, ''), NEW.status, NEW.sent_at IS NOT NULL,
-        NEW.currency, 1, NEW.cost, CASE WHEN NEW.channel = 'sms' THEN NEW.segments ELSE 0 END WHERE 1
+        NEW.currency, 1, NEW.cost, NEW.channel = 'sms', CASE WHEN NEW.channel = 'sms' THEN NEW.segments ELSE 0 END WHERE 1
     ON CONFLICT (day, kind, sub_county, status, sent, currency)
-    DO UPDATE SET n = n + excluded.n, cost = cost + excluded.cost, parts = parts + excluded.parts;
+    DO UPDATE SET n = n + excluded.n, cost = cost + excluded.cost, sms_n = sms_n + excluded.sms_n, parts = parts + excluded.parts;
 END;
 
 -- An update moves a row from its old bucket to its new one; a row's
@@ -47,14 +52,14 @@ BEGIN
     INSERT INTO broadcast_counts (broadcast_id, sub_county, status, n)
     SELECT NEW.broadcast_id, COALESCE(NEW.sub_county, ''), NEW.status, 1 WHERE NEW.broadcast_id IS NOT NULL
     ON CONFLICT (broadcast_id, sub_county, status) DO UPDATE SET n = n + excluded.n;
-    INSERT INTO sms_daily (day, kind, sub_county, status, sent, currency, n, cost, parts)
+    INSERT INTO sms_daily (day, kind, sub_county, status, sent, currency, n, cost, sms_n, parts)
     SELECT date(OLD.created_at), OLD.kind, COALESCE(OLD.sub_county, ''), OLD.status, OLD.sent_at IS NOT NULL,
-        OLD.currency, -1, -OLD.cost, -(CASE WHEN OLD.channel = 'sms' THEN OLD.segments ELSE 0 END) WHERE 1
+        OLD.currency, -1, -OLD.cost, -(OLD.channel = 'sms'), -(CASE WHEN OLD.channel = 'sms' THEN OLD.segments ELSE 0 END) WHERE 1
     ON CONFLICT (day, kind, sub_county, status, sent, currency)
-    DO UPDATE SET n = n + excluded.n, cost = cost + excluded.cost, parts = parts + excluded.parts;
-    INSERT INTO sms_daily (day, kind, sub_county, status, sent, currency, n, cost, parts)
+    DO UPDATE SET n = n + excluded.n, cost = cost + excluded.cost, sms_n = sms_n + excluded.sms_n, parts = parts + excluded.parts;
+    INSERT INTO sms_daily (day, kind, sub_county, status, sent, currency, n, cost, sms_n, parts)
     SELECT date(NEW.created_at), NEW.kind, COALESCE(NEW.sub_county, ''), NEW.status, NEW.sent_at IS NOT NULL,
-        NEW.currency, 1, NEW.cost, CASE WHEN NEW.channel = 'sms' THEN NEW.segments ELSE 0 END WHERE 1
+        NEW.currency, 1, NEW.cost, NEW.channel = 'sms', CASE WHEN NEW.channel = 'sms' THEN NEW.segments ELSE 0 END WHERE 1
     ON CONFLICT (day, kind, sub_county, status, sent, currency)
-    DO UPDATE SET n = n + excluded.n, cost = cost + excluded.cost, parts = parts + excluded.parts;
+    DO UPDATE SET n = n + excluded.n, cost = cost + excluded.cost, sms_n = sms_n + excluded.sms_n, parts = parts + excluded.parts;
 END;
