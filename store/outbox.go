@@ -252,7 +252,10 @@ type Claimed struct {
 	Priority int     `db:"priority"`
 	Phone    string  `db:"phone"`
 	Body     string  `db:"body"`
-	Segments int     `db:"segments"`
+	// SMSBody is the message's SMS form where Body is longer (a whole
+	// answer on WhatsApp, Outgoing.SMSBody); "" when it has none.
+	SMSBody  string `db:"sms_body"`
+	Segments int    `db:"segments"`
 	// Attempts counts the earlier sends that failed retryably.
 	Attempts int `db:"attempts"`
 	// LastReason is why the last attempt failed, "" before any.
@@ -309,8 +312,8 @@ const sqlDue = `status = 'queued' AND not_before <= ? AND (lease_until IS NULL O
 const sqlClaimSQLite = `UPDATE outbox SET lease_owner = ?, lease_until = ?, updated_at = ?
 WHERE id IN (SELECT id FROM outbox WHERE ` + sqlDue + ` AND (? = '' OR channel = ?)
              ORDER BY priority, not_before LIMIT ?)
-RETURNING id, kind, priority, phone, body, segments, attempts, failure_reason, created_at, channel,
-  COALESCE(group_message_id, 0) AS group_message_id,
+RETURNING id, kind, priority, phone, body, COALESCE(sms_body, '') AS sms_body, segments, attempts, failure_reason,
+  created_at, channel, COALESCE(group_message_id, 0) AS group_message_id,
   (SELECT b.send_at FROM broadcasts b WHERE b.id = outbox.broadcast_id) AS send_at,
   kind <> 'reply' AND (EXISTS (SELECT 1 FROM workers w WHERE w.phone = outbox.phone AND w.opted_out)
                        OR EXISTS (SELECT 1 FROM sms_optouts o WHERE o.phone = outbox.phone)) AS opted_out`
@@ -324,8 +327,8 @@ RETURNING id, kind, priority, phone, body, segments, attempts, failure_reason, c
 const sqlClaimPostgres = `UPDATE outbox SET lease_owner = ?, lease_until = ?, updated_at = ?
 WHERE id = ANY(ARRAY(SELECT id FROM outbox WHERE ` + sqlDue + ` AND (? = '' OR channel = ?)
              ORDER BY priority, not_before LIMIT ? FOR UPDATE SKIP LOCKED))
-RETURNING id, kind, priority, phone, body, segments, attempts, failure_reason, created_at, channel,
-  COALESCE(group_message_id, 0) AS group_message_id,
+RETURNING id, kind, priority, phone, body, COALESCE(sms_body, '') AS sms_body, segments, attempts, failure_reason,
+  created_at, channel, COALESCE(group_message_id, 0) AS group_message_id,
   (SELECT b.send_at FROM broadcasts b WHERE b.id = outbox.broadcast_id) AS send_at,
   kind <> 'reply' AND (EXISTS (SELECT 1 FROM workers w WHERE w.phone = outbox.phone AND w.opted_out)
                        OR EXISTS (SELECT 1 FROM sms_optouts o WHERE o.phone = outbox.phone)) AS opted_out`

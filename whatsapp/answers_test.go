@@ -107,7 +107,8 @@ func TestAnswersReachHerOnWhatsApp(t *testing.T) {
 // A long answer reaches a nurse on WhatsApp whole, in one text message,
 // and a nurse on SMS in at most three parts that say where to read the rest;
 // a WhatsApp answer that Meta cannot deliver (131026) goes on by SMS cut
-// the same way, never as the whole text in a dozen parts.
+// the same way, never as the whole text in a dozen parts; outside her
+// window the answer template carries the cut form.
 func TestLongAnswerWholeOnWhatsAppCutBySMS(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -193,6 +194,32 @@ func TestLongAnswerWholeOnWhatsAppCutBySMS(t *testing.T) {
 		if got := textOf(t, sent[1]); utf8.RuneCountInString(got) > 4096 || !strings.HasSuffix(got, "... (all of it: dial , 5, 2)") {
 			t.Errorf("on WhatsApp an answer of %d characters arrived as %d ending %q, want at most 4096 with the pointer",
 				len(long), utf8.RuneCountInString(got), got[len(got)-40:])
+		}
+
+		// Outside her window the answer template carries the SMS form: a
+		// template's text is bounded (132005 past 1,024 characters).
+		r.advance(Window + time.Hour)
+		long = strings.Repeat("Keep opened vials at 2-8C. ", 30)
+		answer(wanjiru.ID, false)
+		r.once()
+		r.settle()
+		sent = r.sentTo("+254700000001")
+		if len(sent) != 3 || sent[2].Type != "template" {
+			t.Fatalf("outside her window the fake got %+v, want the answer template", sent)
+		}
+		var tmpl struct {
+			Template struct {
+				Components []struct {
+					Parameters []struct{ Text string } `json:"parameters"`
+				} `json:"components"`
+			} `json:"template"`
+		}
+		if err := json.Unmarshal(sent[2].Body, &tmpl); err != nil {
+			t.Fatal(err)
+		}
+		if c := tmpl.Template.Components; len(c) != 1 || len(c[0].Parameters) != 1 ||
+			gsm.Segments(c[0].Parameters[0].Text).Segments > 3 || !strings.Contains(c[0].Parameters[0].Text, "(all of it: dial") {
+			t.Errorf("the answer template's parameters are %+v, want the answer cut with the pointer", c)
 		}
 	})
 }
