@@ -49,28 +49,42 @@ type dashboardData struct {
 }
 
 // channelCost is a line of "Cost this month by channel": what went on a
-// channel, how many, and the estimated cost ("—" when no price is set).
+// channel, how many, and the estimated cost (Priced: its price is set),
+// Shown with its currency or as "—". Figure and Of name the line in the
+// dashboard's CSV.
 type channelCost struct {
 	Channel, What string
+	Figure, Of    string
 	N             int
-	Cost          string
+	Cost          float64
+	Priced        bool
+	Shown         string
 }
 
-// unknownCost shows a cost whose price is not set (WA_PRICE_* 0).
+// unknownCost shows a cost whose price is not set (SMS_SEGMENT_COST or
+// WA_PRICE_* 0).
 const unknownCost = "—"
 
-// costs lists the month's cost by channel: the SMS sent (counters), the
-// WhatsApp free-form messages (free) and templates by category, priced by
-// WA_PRICE_* (whatsapp-api.md §4.4).
+// costs lists the month's cost by channel: the SMS parts sent (the
+// counters; the gateway charges each part) priced by SMS_SEGMENT_COST, the
+// WhatsApp free-form messages (free) and templates by category priced by
+// WA_PRICE_* (whatsapp-api.md §4.4). The SMS estimate is the group page's:
+// the gateway's own figure, where it reports one, is under the month's SMS.
 func (h *Console) costs(d store.Dashboard) []channelCost {
-	out := []channelCost{{Channel: "SMS", What: "sent", N: d.SMS.Sent, Cost: h.Price.Format(d.SMS.Cost)},
-		{Channel: "WhatsApp", What: "free-form, inside her 24-hour window", N: d.WhatsApp.Free, Cost: h.Price.Format(0)}}
+	out := []channelCost{
+		{Channel: "SMS", What: "parts sent", Figure: "sms_parts", N: d.SMS.Parts,
+			Cost: h.Price.Of(1, d.SMS.Parts), Priced: h.Price.PerSegment > 0},
+		{Channel: "WhatsApp", What: "free-form, inside her 24-hour window", Figure: "whatsapp_free_form", N: d.WhatsApp.Free,
+			Priced: true}}
 	for _, t := range d.WhatsApp.Templates {
-		c := channelCost{Channel: "WhatsApp", What: t.Category + " templates", N: t.N, Cost: unknownCost}
-		if h.WAPrices[t.Category] > 0 {
-			c.Cost = h.Price.Format(t.Cost)
+		out = append(out, channelCost{Channel: "WhatsApp", What: t.Category + " templates", Figure: "whatsapp_templates",
+			Of: t.Category, N: t.N, Cost: t.Cost, Priced: h.WAPrices[t.Category] > 0})
+	}
+	for i, c := range out {
+		out[i].Shown = unknownCost
+		if c.Priced {
+			out[i].Shown = h.Price.Format(c.Cost)
 		}
-		out = append(out, c)
 	}
 	return out
 }
@@ -219,6 +233,16 @@ func (h *Console) dashboardCSV(c *gin.Context) {
 		{"sms_failed_this_month", "", itoa(d.SMS.Failed)},
 		{"sms_cost_this_month", "", strconv.FormatFloat(d.SMS.Cost, 'f', 2, 64) + " " + d.SMS.Currency},
 	})
+	// The cost by channel, a line for the count and one for the estimated
+	// cost (empty when no price is set); Of names a template's category.
+	for _, cc := range h.costs(d) {
+		cost := ""
+		if cc.Priced {
+			cost = strconv.FormatFloat(cc.Cost, 'f', 2, 64)
+		}
+		w.WriteAll([][]string{{cc.Figure + "_this_month", cc.Of, itoa(cc.N)},
+			{cc.Figure + "_estimated_cost_this_month", cc.Of, cost}})
+	}
 	for _, q := range d.Quiz {
 		w.Write([]string{"quiz_average_pct", q.Topic, decimal(q.Percent())})
 	}

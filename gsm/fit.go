@@ -6,12 +6,19 @@ import "strings"
 // else compose(cut body, true) with body cut after as many words as fit,
 // marked with "...". A relayed question or answer is cut this way.
 func Fit(body string, segments int, compose func(body string, cut bool) string) string {
-	if s := compose(body, false); Segments(s).Segments <= segments {
+	return FitFunc(body, func(s string) bool { return Segments(s).Segments <= segments }, compose)
+}
+
+// FitFunc is Fit with the room given by fits, which reports whether a
+// composed text fits: a channel other than SMS has its own limit (a
+// WhatsApp text's characters).
+func FitFunc(body string, fits func(string) bool, compose func(body string, cut bool) string) string {
+	if s := compose(body, false); fits(s) {
 		return s
 	}
 	words := strings.Fields(body)
 	for n := len(words) - 1; n > 0; n-- {
-		if s := compose(strings.Join(words[:n], " ")+"...", true); Segments(s).Segments <= segments {
+		if s := compose(strings.Join(words[:n], " ")+"...", true); fits(s) {
 			return s
 		}
 	}

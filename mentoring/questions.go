@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/chanjo-health/chanjo/gsm"
 	"github.com/chanjo-health/chanjo/store"
+	"github.com/chanjo-health/chanjo/whatsapp/cloudapi"
 )
 
 // maxSegments bounds the SMS the relay writes: a question or an answer is
@@ -110,8 +112,7 @@ func (s *Service) AnswerTx(ctx context.Context, tx *store.Tx, id, mentorID int64
 	if q.Corrected && correction != "" {
 		key = fmt.Sprintf("q:%d:correction:%s", q.ID, correction)
 	}
-	_, err = s.db.Enqueue(ctx, tx, store.Outgoing{DedupeKey: key, Kind: store.KindReply, Phone: q.Phone, WorkerID: q.WorkerID,
-		Body: s.answerSMS(q), HerChannel: true})
+	_, err = s.db.Enqueue(ctx, tx, s.answer(q, key))
 	return q, err
 }
 
@@ -136,8 +137,7 @@ func (s *Service) AnswerAsStaffTx(ctx context.Context, tx *store.Tx, sc store.Sc
 	if err != nil {
 		return q, err
 	}
-	_, err = s.db.Enqueue(ctx, tx, store.Outgoing{DedupeKey: fmt.Sprintf("q:%d:answer", q.ID), Kind: store.KindReply,
-		Phone: q.Phone, WorkerID: q.WorkerID, Body: s.answerSMS(q), HerChannel: true})
+	_, err = s.db.Enqueue(ctx, tx, s.answer(q, fmt.Sprintf("q:%d:answer", q.ID)))
 	return q, err
 }
 
@@ -155,20 +155,29 @@ func (s *Service) ReassignQuestion(ctx context.Context, sc store.Scope, userID, 
 	})
 }
 
-// answerSMS is the answer as the nurse gets it; one cut to fit says where
-// to read it whole.
-func (s *Service) answerSMS(q store.Question) string {
+// answer is the answer to q as the nurse gets it, queued under key on her
+// channel: whole on WhatsApp (up to a text message's characters), in at
+// most maxSegments by SMS; one cut to fit says where to read it whole. Both
+// forms are worded here, where the catalogue is, and the store keeps the
+// one her channel takes (Outgoing.SMSBody): the channel is known only once
+// the store resolves it, and a WhatsApp row still turns into an SMS when
+// WhatsApp cannot reach her (131026), so the SMS dispatcher, which cannot
+// word the pointer, never has to cut.
+func (s *Service) answer(q store.Question, key string) store.Outgoing {
 	whole, cut := "sms.answer.to_nurse", "sms.answer.to_nurse_cut"
 	if q.Corrected {
 		whole, cut = "sms.answer.correction", "sms.answer.correction_cut"
 	}
 	other := gsm.Shorten(q.Answerer, 20)
-	return gsm.Fit(q.Answer, maxSegments, func(body string, isCut bool) string {
+	compose := func(body string, isCut bool) string {
 		if isCut {
 			return s.pack.Say(q.Language, cut, "other", other, "q", q.ID, "text", body, "code", s.ussdCode)
 		}
 		return s.pack.Say(q.Language, whole, "other", other, "q", q.ID, "text", body)
-	})
+	}
+	text := func(m string) bool { return utf8.RuneCountInString(m) <= cloudapi.MaxText }
+	return store.Outgoing{DedupeKey: key, Kind: store.KindReply, Phone: q.Phone, WorkerID: q.WorkerID, HerChannel: true,
+		Body: gsm.FitFunc(q.Answer, text, compose), SMSBody: gsm.Fit(q.Answer, maxSegments, compose)}
 }
 
 // sendNotes queues the note of question id to each mentor, with the dedupe

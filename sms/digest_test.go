@@ -18,7 +18,7 @@ import (
 // hours wait for a member on SMS; at 07:00 she gets them as digests, in
 // her language, each within peer.DigestSegments parts, holding all six in
 // the order they were posted, each once; the outbox records every copy
-// sent, and nothing goes again.
+// sent, and nothing goes again; the SMS parts counted are those sent.
 func TestGroupDigestAfterQuietHours(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -92,6 +92,18 @@ func TestGroupDigestAfterQuietHours(t *testing.T) {
 		}))
 		if queued != 0 || sent != 6 {
 			t.Errorf("outbox: %d copies queued, %d to her accepted; want 0 and 6", queued, sent)
+		}
+		// The parts counted are the parts sent: a digest's riders add none.
+		parts := 0
+		for _, m := range r.fake.Sent() {
+			parts += gsm.Segments(m.Text).Segments
+		}
+		d, err := db.Dashboard(ctx, store.Scope{Admin: true}, r.clock.Now().AddDate(0, -1, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.SMS.Parts != parts {
+			t.Errorf("dashboard: %d SMS parts sent, want the %d the gateway took", d.SMS.Parts, parts)
 		}
 	})
 }

@@ -73,3 +73,46 @@ func TestMentorAnswersWithoutCode(t *testing.T) {
 		}
 	})
 }
+
+// The thanks for a question by SMS says where the answer will come: by SMS,
+// or on WhatsApp when that is her channel in effect (the answer is queued
+// on her channel), for her mentor's answer and her group's, in English and
+// Kiswahili.
+func TestQuestionThanksNameHerChannel(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		r := newRelayRig(t, db)
+		seen := map[string]int{}
+		for _, p := range []string{jane, rose} {
+			w, err := db.WorkerByPhone(ctx, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			storetest.WhatsAppOptedIn(t, db, w.ID, db.Now())
+		}
+		for i, c := range []struct {
+			from, channel, text, want string
+		}{
+			{jane, store.ChannelSMS, "Is BCG good after 6 hours?",
+				"Chanjo: thank you, we got your question. Your mentor will answer by SMS."},
+			{jane, store.ChannelWhatsApp, "Is OPV good after 6 hours?",
+				"Chanjo: thank you, we got your question. Your mentor will answer on WhatsApp."},
+			{rose, store.ChannelSMS, "Q Tally sheets ziko wapi?",
+				"Chanjo: asante, swali lako limepokelewa. Washauri wa kikundi chako watakujibu kwa SMS."},
+			{rose, store.ChannelWhatsApp, "Q Cold box iko wapi?",
+				"Chanjo: asante, swali lako limepokelewa. Washauri wa kikundi chako watakujibu kwa WhatsApp."},
+		} {
+			w, err := db.WorkerByPhone(ctx, c.from)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := db.SetWorkerChannel(ctx, w.ID, c.channel); err != nil {
+				t.Fatal(err)
+			}
+			r.say(t, c.from, c.text)
+			if diff := cmp.Diff([]string{c.want}, r.sent(c.from, seen)); diff != "" {
+				t.Errorf("%d: thanks to %q on %s (-want +got):\n%s", i, c.text, c.channel, diff)
+			}
+		}
+	})
+}

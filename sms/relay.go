@@ -128,14 +128,24 @@ func (h *Handler) relayQuestion(ctx context.Context, tx *store.Tx, w store.Worke
 	if err != nil {
 		return nil, err
 	}
-	body := reply(p, actQuestion, w.Language, h.ussdCode)
-	switch a.To {
-	case store.AskedGroup:
-		body = p.Say(w.Language, "sms.ask.group")
-	case store.AskedSupervisor:
-		body = p.Say(w.Language, "sms.ask.supervisor")
+	if a.To == store.AskedSupervisor {
+		return []store.Outgoing{{Body: p.Say(w.Language, "sms.ask.supervisor")}}, nil
 	}
-	return []store.Outgoing{{Body: body}}, nil
+	// The answer goes on her channel (mentoring queues it so), which the
+	// thanks names: she asked by SMS, but may read it on WhatsApp.
+	bySMS, onWhatsApp := "sms.reply.question", "sms.reply.question_whatsapp"
+	if a.To == store.AskedGroup {
+		bySMS, onWhatsApp = "sms.ask.group", "sms.ask.group_whatsapp"
+	}
+	ch, err := h.db.WorkerChannel(ctx, w.ID)
+	if err != nil {
+		return nil, err
+	}
+	key := bySMS
+	if ch.Effective == store.ChannelWhatsApp {
+		key = onWhatsApp
+	}
+	return []store.Outgoing{{Body: p.Say(w.Language, key)}}, nil
 }
 
 // relayAnswer stores the mentor's answer (or her correction of it) and

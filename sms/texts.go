@@ -39,13 +39,14 @@ func classify(cmds lessons.Commands, text string, known bool) action {
 }
 
 // replyKeys are the catalogue keys of the answer to each action
-// (messages-sms.yaml); their <code> is the USSD code.
+// (messages-sms.yaml); their <code> is the USSD code. A question is
+// answered by the relay (relay.go), which names the channel her answer
+// comes on.
 var replyKeys = map[action]string{
-	actStop:     "sms.reply.stop",
-	actStart:    "sms.reply.start",
-	actHelp:     "sms.reply.help",
-	actQuestion: "sms.reply.question",
-	actUnknown:  "sms.reply.unknown",
+	actStop:    "sms.reply.stop",
+	actStart:   "sms.reply.start",
+	actHelp:    "sms.reply.help",
+	actUnknown: "sms.reply.unknown",
 }
 
 // reply returns the answer to a in lang, or in every language of the pack

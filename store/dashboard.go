@@ -29,10 +29,13 @@ type TopicScore struct {
 // Percent is the average score in percent, 0 without answers.
 func (t TopicScore) Percent() float64 { return percent.Of(t.Score, t.Total) }
 
-// SMSMonth counts the month's SMS by what became of them.
+// SMSMonth counts the month's SMS (WhatsApp messages apart) by what
+// became of them.
 type SMSMonth struct {
-	Queued    int     `db:"queued"`
-	Sent      int     `db:"sent"`
+	Queued int `db:"queued"`
+	Sent   int `db:"sent"`
+	// Parts are the SMS parts (segments) sent: the gateway charges each.
+	Parts     int     `db:"parts"`
 	Delivered int     `db:"delivered"`
 	Failed    int     `db:"failed"`
 	Cost      float64 `db:"cost"`
@@ -105,26 +108,29 @@ func (db *DB) learningCounts(ctx context.Context, sc Scope) (int, []TopicScore, 
 }
 
 // sqlSMSDays sums the SMS counters (sms_daily, and the changes not yet
-// folded) of the UTC days from the first ? on, inside the scope.
+// folded) of the UTC days from the first ? on, inside the scope: the rows
+// that went by SMS (sms_n; n counts WhatsApp's too) and their parts.
 const sqlSMSDays = `SELECT
-    COALESCE(SUM(CASE WHEN status = 'queued' THEN n ELSE 0 END), 0) AS queued,
-    COALESCE(SUM(CASE WHEN sent THEN n ELSE 0 END), 0) AS sent,
-    COALESCE(SUM(CASE WHEN status = 'delivered' THEN n ELSE 0 END), 0) AS delivered,
-    COALESCE(SUM(CASE WHEN status = 'failed' THEN n ELSE 0 END), 0) AS failed,
+    COALESCE(SUM(CASE WHEN status = 'queued' THEN sms_n ELSE 0 END), 0) AS queued,
+    COALESCE(SUM(CASE WHEN sent THEN sms_n ELSE 0 END), 0) AS sent,
+    COALESCE(SUM(CASE WHEN sent THEN parts ELSE 0 END), 0) AS parts,
+    COALESCE(SUM(CASE WHEN status = 'delivered' THEN sms_n ELSE 0 END), 0) AS delivered,
+    COALESCE(SUM(CASE WHEN status = 'failed' THEN sms_n ELSE 0 END), 0) AS failed,
     COALESCE(SUM(cost), 0) AS cost, COALESCE(MAX(currency), '') AS currency
-FROM (SELECT sub_county, status, sent, currency, n, cost FROM sms_daily WHERE day >= ?
-      UNION ALL SELECT sub_county, status, sent, currency, n, cost FROM sms_count_deltas WHERE day >= ?) c
+FROM (SELECT sub_county, status, sent, currency, cost, sms_n, parts FROM sms_daily WHERE day >= ?
+      UNION ALL SELECT sub_county, status, sent, currency, cost, sms_n, parts FROM sms_count_deltas WHERE day >= ?) c
 WHERE (? OR sub_county IN (?))`
 
-// sqlSMSHours counts the outbox rows created in [?, ?) inside the scope:
-// the hours of a month's first UTC day that belong to the month.
+// sqlSMSHours counts the SMS rows of the outbox created in [?, ?) inside
+// the scope: the hours of a month's first UTC day that belong to the month.
 const sqlSMSHours = `SELECT
     COALESCE(SUM(CASE WHEN status = 'queued' THEN 1 ELSE 0 END), 0) AS queued,
     COALESCE(SUM(CASE WHEN sent_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS sent,
+    COALESCE(SUM(CASE WHEN sent_at IS NOT NULL THEN segments ELSE 0 END), 0) AS parts,
     COALESCE(SUM(CASE WHEN status = 'delivered' THEN 1 ELSE 0 END), 0) AS delivered,
     COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0) AS failed,
     COALESCE(SUM(cost), 0) AS cost, COALESCE(MAX(currency), '') AS currency
-FROM outbox WHERE created_at >= ? AND created_at < ? AND (? OR sub_county IN (?))`
+FROM outbox WHERE created_at >= ? AND created_at < ? AND channel = 'sms' AND (? OR sub_county IN (?))`
 
 // smsMonth counts the SMS created since monthStart, by the sub-county of
 // their recipient when they were queued. An admin also sees messages to
@@ -150,6 +156,7 @@ func (db *DB) smsMonth(ctx context.Context, sc Scope, monthStart time.Time) (SMS
 		return SMSMonth{}, fmt.Errorf("store: dashboard sms: %w", err)
 	}
 	m.Queued, m.Sent, m.Delivered, m.Failed = m.Queued+part.Queued, m.Sent+part.Sent, m.Delivered+part.Delivered, m.Failed+part.Failed
+	m.Parts += part.Parts
 	m.Cost, m.Currency = m.Cost+part.Cost, max(m.Currency, part.Currency)
 	return m, nil
 }

@@ -42,7 +42,7 @@ VALUES ('c', 'nudge', 1, '+254711000003', 'x', ?, 'Embakasi', 'delivered', ?, ?,
 		}
 		want := store.Dashboard{ActiveThisWeek: 1, Pending: 1, LessonsCompleted: 1,
 			Quiz: []store.TopicScore{{Topic: "stock", Attempts: 2, Score: 4, Total: 8}},
-			SMS:  store.SMSMonth{Queued: 1, Sent: 2, Delivered: 1, Failed: 1, Cost: 2.4, Currency: "KES"}}
+			SMS:  store.SMSMonth{Queued: 1, Sent: 2, Parts: 2, Delivered: 1, Failed: 1, Cost: 2.4, Currency: "KES"}}
 		if diff := cmp.Diff(want, got, cmp.Comparer(func(x, y float64) bool { return x-y < 1e-9 && y-x < 1e-9 })); diff != "" {
 			t.Errorf("Dashboard(Kibra) diff (-want +got):\n%s", diff)
 		}

@@ -89,17 +89,23 @@ type Outgoing struct {
 	HerChannel bool
 	// GroupMessageID is the peer group message this is a copy of; 0 none.
 	GroupMessageID int64
+	// SMSBody is the message cut to go by SMS, where Body is longer than
+	// the SMS form may be (a mentor's answer, whole on WhatsApp); "" sends
+	// Body on either channel. A message that goes by SMS is queued with
+	// it; one that goes on WhatsApp keeps it (outbox.sms_body) for the
+	// fallback to SMS when WhatsApp cannot reach her.
+	SMSBody string
 }
 
-// enqueueChunk is the number of rows per INSERT: 15 binds a row keeps a chunk
+// enqueueChunk is the number of rows per INSERT: 16 binds a row keeps a chunk
 // well under SQLite's 32,766 and PostgreSQL's 65,535 bind limits.
 const enqueueChunk = 1000
 
 const sqlEnqueueHead = `INSERT INTO outbox (dedupe_key, kind, priority, urgent, phone, body, worker_id,
-broadcast_id, not_before, segments, created_at, updated_at, sub_county, channel, group_message_id) VALUES `
+broadcast_id, not_before, segments, created_at, updated_at, sub_county, channel, group_message_id, sms_body) VALUES `
 
 // enqueueWidth is the number of columns sqlEnqueueHead names.
-const enqueueWidth = 15
+const enqueueWidth = 16
 
 const sqlEnqueueTail = ` ON CONFLICT (dedupe_key) DO NOTHING`
 
@@ -116,7 +122,7 @@ func (db *DB) Enqueue(ctx context.Context, q sqlx.ExtContext, msgs ...Outgoing) 
 		if err := db.fillRecipients(ctx, q, chunk); err != nil {
 			return total, fmt.Errorf("store: enqueue: %w", err)
 		}
-		args := make([]any, 0, 15*len(chunk))
+		args := make([]any, 0, enqueueWidth*len(chunk))
 		for _, m := range chunk {
 			row, err := enqueueArgs(m, now)
 			if err != nil {
@@ -171,13 +177,18 @@ func enqueueArgs(m Outgoing, now time.Time) ([]any, error) {
 	if !m.NotBefore.IsZero() {
 		notBefore = m.NotBefore.UTC()
 	}
-	switch m.Channel {
-	case ChannelSMS, ChannelWhatsApp:
-	default:
+	body, smsBody := m.Body, any(nil)
+	switch {
+	case m.Channel != ChannelSMS && m.Channel != ChannelWhatsApp:
 		return nil, fmt.Errorf("channel %q: %w", m.Channel, ErrInvalidOutgoing)
+	case m.SMSBody == "":
+	case m.Channel == ChannelSMS:
+		body = m.SMSBody
+	default:
+		smsBody = m.SMSBody
 	}
-	return []any{m.DedupeKey, string(m.Kind), prio, m.Urgent, m.Phone, m.Body, nullID(m.WorkerID),
-		nullID(m.BroadcastID), notBefore, 1, now, now, m.SubCounty, m.Channel, nullID(m.GroupMessageID)}, nil
+	return []any{m.DedupeKey, string(m.Kind), prio, m.Urgent, m.Phone, body, nullID(m.WorkerID),
+		nullID(m.BroadcastID), notBefore, 1, now, now, m.SubCounty, m.Channel, nullID(m.GroupMessageID), smsBody}, nil
 }
 
 // fillRecipients sets, from the workers' rows, the sub-county of the
@@ -241,7 +252,10 @@ type Claimed struct {
 	Priority int     `db:"priority"`
 	Phone    string  `db:"phone"`
 	Body     string  `db:"body"`
-	Segments int     `db:"segments"`
+	// SMSBody is the message's SMS form where Body is longer (a whole
+	// answer on WhatsApp, Outgoing.SMSBody); "" when it has none.
+	SMSBody  string `db:"sms_body"`
+	Segments int    `db:"segments"`
 	// Attempts counts the earlier sends that failed retryably.
 	Attempts int `db:"attempts"`
 	// LastReason is why the last attempt failed, "" before any.
@@ -298,8 +312,8 @@ const sqlDue = `status = 'queued' AND not_before <= ? AND (lease_until IS NULL O
 const sqlClaimSQLite = `UPDATE outbox SET lease_owner = ?, lease_until = ?, updated_at = ?
 WHERE id IN (SELECT id FROM outbox WHERE ` + sqlDue + ` AND (? = '' OR channel = ?)
              ORDER BY priority, not_before LIMIT ?)
-RETURNING id, kind, priority, phone, body, segments, attempts, failure_reason, created_at, channel,
-  COALESCE(group_message_id, 0) AS group_message_id,
+RETURNING id, kind, priority, phone, body, COALESCE(sms_body, '') AS sms_body, segments, attempts, failure_reason,
+  created_at, channel, COALESCE(group_message_id, 0) AS group_message_id,
   (SELECT b.send_at FROM broadcasts b WHERE b.id = outbox.broadcast_id) AS send_at,
   kind <> 'reply' AND (EXISTS (SELECT 1 FROM workers w WHERE w.phone = outbox.phone AND w.opted_out)
                        OR EXISTS (SELECT 1 FROM sms_optouts o WHERE o.phone = outbox.phone)) AS opted_out`
@@ -313,8 +327,8 @@ RETURNING id, kind, priority, phone, body, segments, attempts, failure_reason, c
 const sqlClaimPostgres = `UPDATE outbox SET lease_owner = ?, lease_until = ?, updated_at = ?
 WHERE id = ANY(ARRAY(SELECT id FROM outbox WHERE ` + sqlDue + ` AND (? = '' OR channel = ?)
              ORDER BY priority, not_before LIMIT ? FOR UPDATE SKIP LOCKED))
-RETURNING id, kind, priority, phone, body, segments, attempts, failure_reason, created_at, channel,
-  COALESCE(group_message_id, 0) AS group_message_id,
+RETURNING id, kind, priority, phone, body, COALESCE(sms_body, '') AS sms_body, segments, attempts, failure_reason,
+  created_at, channel, COALESCE(group_message_id, 0) AS group_message_id,
   (SELECT b.send_at FROM broadcasts b WHERE b.id = outbox.broadcast_id) AS send_at,
   kind <> 'reply' AND (EXISTS (SELECT 1 FROM workers w WHERE w.phone = outbox.phone AND w.opted_out)
                        OR EXISTS (SELECT 1 FROM sms_optouts o WHERE o.phone = outbox.phone)) AS opted_out`

@@ -21,8 +21,10 @@ type Result struct {
 	// Reason says why a send failed or will be retried.
 	Reason    string
 	NotBefore time.Time
-	// Segments is how many SMS segments the body takes (the dispatcher
-	// counts them; the store knows no character sets).
+	// Segments is how many SMS parts the send took (the dispatcher counts
+	// them; the store knows no character sets): 0 for none of its own (a
+	// WhatsApp message, a group copy riding in another's digest), which the
+	// SMS counters' parts then leave out.
 	Segments int
 }
 
@@ -97,7 +99,7 @@ func finishArrays(rs []Result, now time.Time) []any {
 		if r.GatewayID != "" {
 			gw[i] = &rs[i].GatewayID
 		}
-		notBefore[i], segments[i] = resultNotBefore(r, now), int32(max(1, r.Segments))
+		notBefore[i], segments[i] = resultNotBefore(r, now), int32(r.Segments)
 	}
 	return []any{ids, status, gw, cost, currency, reason, notBefore, segments}
 }
@@ -125,7 +127,7 @@ func (db *DB) finishSQLite(ctx context.Context, owner string, rs []Result, now t
 		if r.GatewayID != "" {
 			gw = r.GatewayID
 		}
-		args = append(args, r.ID, r.Status, gw, r.Cost, r.Currency, r.Reason, resultNotBefore(r, now), max(1, r.Segments))
+		args = append(args, r.ID, r.Status, gw, r.Cost, r.Currency, r.Reason, resultNotBefore(r, now), r.Segments)
 	}
 	args = append(args, make([]any, 8*(size-len(rs)))...)
 	res, err := stmt.ExecContext(ctx, append(args, owner)...)

@@ -13,18 +13,19 @@ import (
 // written in key order, so two folds can only wait on each other, not
 // deadlock.
 const sqlFoldCounts = `WITH d AS (
-    DELETE FROM sms_count_deltas RETURNING broadcast_id, day, kind, sub_county, status, sent, currency, n, cost
+    DELETE FROM sms_count_deltas RETURNING broadcast_id, day, kind, sub_county, status, sent, currency, n, cost, sms_n, parts
 ), b AS (
     INSERT INTO broadcast_counts (broadcast_id, sub_county, status, n)
     SELECT broadcast_id, sub_county, status, SUM(n) FROM d WHERE broadcast_id IS NOT NULL
     GROUP BY broadcast_id, sub_county, status ORDER BY broadcast_id, sub_county, status
     ON CONFLICT (broadcast_id, sub_county, status) DO UPDATE SET n = broadcast_counts.n + excluded.n
 )
-INSERT INTO sms_daily (day, kind, sub_county, status, sent, currency, n, cost)
-SELECT day, kind, sub_county, status, sent, currency, SUM(n), SUM(cost) FROM d
+INSERT INTO sms_daily (day, kind, sub_county, status, sent, currency, n, cost, sms_n, parts)
+SELECT day, kind, sub_county, status, sent, currency, SUM(n), SUM(cost), SUM(sms_n), SUM(parts) FROM d
 GROUP BY day, kind, sub_county, status, sent, currency ORDER BY day, kind, sub_county, status, sent, currency
 ON CONFLICT (day, kind, sub_county, status, sent, currency)
-DO UPDATE SET n = sms_daily.n + excluded.n, cost = sms_daily.cost + excluded.cost`
+DO UPDATE SET n = sms_daily.n + excluded.n, cost = sms_daily.cost + excluded.cost, sms_n = sms_daily.sms_n + excluded.sms_n,
+    parts = sms_daily.parts + excluded.parts`
 
 // sqlFoldLearningCounts does for the learning counters (migration 0043)
 // what sqlFoldCounts does for the SMS counters.

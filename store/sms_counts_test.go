@@ -60,8 +60,8 @@ func readSMSView(t *testing.T, db *store.DB, old, new int64) smsView {
 	return v
 }
 
-// TestSMSCountsSurviveFoldAndRetention: the counts the console shows are
-// the same before and after the changes are folded (PostgreSQL), after a
+// TestSMSCountsSurviveFoldAndRetention: the counts the console shows (the
+// SMS parts sent among them) are the same before and after the changes are folded (PostgreSQL), after a
 // nurse moves to another sub-county, and after retention removed the old
 // broadcast's outbox rows.
 func TestSMSCountsSurviveFoldAndRetention(t *testing.T) {
@@ -78,8 +78,9 @@ func TestSMSCountsSurviveFoldAndRetention(t *testing.T) {
 			t.Fatalf("Claim = %d messages, %v; want 3", len(lease.Msgs), err)
 		}
 		var rs []store.Result
-		for _, m := range lease.Msgs {
-			rs = append(rs, store.Result{ID: m.ID, Status: store.OutAccepted, GatewayID: "gw-" + m.Phone, Cost: 0.8, Currency: "KES"})
+		for i, m := range lease.Msgs {
+			rs = append(rs, store.Result{ID: m.ID, Status: store.OutAccepted, GatewayID: "gw-" + m.Phone, Cost: 0.8, Currency: "KES",
+				Segments: i + 1})
 		}
 		if err := db.Finish(ctx, "test", rs); err != nil {
 			t.Fatal(err)
@@ -107,7 +108,7 @@ func TestSMSCountsSurviveFoldAndRetention(t *testing.T) {
 			Old: store.BroadcastCounts{Accepted: 1, Delivered: 1, Failed: 1}, New: store.BroadcastCounts{Queued: 3},
 			KibraOld: store.BroadcastCounts{Accepted: 1, Delivered: 1}, KibraNew: store.BroadcastCounts{Queued: 2},
 			KibraList: 2,
-			Feb:       store.SMSMonth{Queued: 5, Sent: 3, Delivered: 1, Failed: 1, Cost: 2.4, Currency: "KES"},
+			Feb:       store.SMSMonth{Queued: 5, Sent: 3, Parts: 6, Delivered: 1, Failed: 1, Cost: 2.4, Currency: "KES"},
 			Mar:       store.SMSMonth{Queued: 5},
 			KibraMar:  store.SMSMonth{Queued: 3},
 		}
@@ -231,13 +232,13 @@ func TestSMSCountsIgnoreLeases(t *testing.T) {
 			t.Fatalf("second Claim = %d messages, %v; want 3", len(lease.Msgs), err)
 		}
 		if err := db.Finish(ctx, "b", []store.Result{
-			{ID: lease.Msgs[0].ID, Status: store.OutAccepted, GatewayID: "gw-1", Cost: 0.8, Currency: "KES"},
+			{ID: lease.Msgs[0].ID, Status: store.OutAccepted, GatewayID: "gw-1", Cost: 0.8, Currency: "KES", Segments: 2},
 			{ID: lease.Msgs[1].ID, Status: store.OutQueued, Reason: "InsufficientBalance", NotBefore: db.Now().Add(time.Hour)},
 			{ID: lease.Msgs[2].ID, Status: store.OutFailed, Reason: "InvalidPhoneNumber"},
 		}); err != nil {
 			t.Fatal(err)
 		}
 		check("finished", store.BroadcastCounts{Queued: 1, Accepted: 1, Failed: 1},
-			store.SMSMonth{Queued: 1, Sent: 1, Failed: 1, Cost: 0.8, Currency: "KES"})
+			store.SMSMonth{Queued: 1, Sent: 1, Parts: 2, Failed: 1, Cost: 0.8, Currency: "KES"})
 	})
 }

@@ -121,12 +121,15 @@ func (db *DB) WhatsAppRecipientOf(ctx context.Context, p string) (WhatsAppRecipi
 
 // A WhatsApp row turned into an SMS: while the dispatcher holds it (its
 // send refused at once), or once sent, when a status says WhatsApp cannot
-// reach the number (a menu, which has no SMS form, excepted).
+// reach the number (a menu, which has no SMS form, excepted). It goes as
+// its SMS form (sms_body) when it has one: a whole answer is cut for SMS.
 const (
-	sqlLeasedToSMS = `UPDATE outbox SET channel = 'sms', status = 'queued', gateway_id = NULL, failure_reason = ?,
+	sqlLeasedToSMS = `UPDATE outbox SET channel = 'sms', body = COALESCE(sms_body, body), sms_body = NULL,
+  status = 'queued', gateway_id = NULL, failure_reason = ?,
   not_before = ?, lease_owner = NULL, lease_until = NULL, updated_at = ?
 WHERE id = ? AND channel = 'whatsapp' AND lease_owner = ? AND status = 'queued'`
-	sqlSentToSMS = `UPDATE outbox SET channel = 'sms', status = 'queued', gateway_id = NULL, failure_reason = ?,
+	sqlSentToSMS = `UPDATE outbox SET channel = 'sms', body = COALESCE(sms_body, body), sms_body = NULL,
+  status = 'queued', gateway_id = NULL, failure_reason = ?,
   not_before = ?, lease_owner = NULL, lease_until = NULL, updated_at = ?
 WHERE id = ? AND channel = 'whatsapp' AND status IN ('accepted', 'unconfirmed') AND gateway_id = ? AND body NOT LIKE ?`
 )

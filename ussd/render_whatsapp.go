@@ -23,10 +23,10 @@ const (
 )
 
 // Limits of a WhatsApp answer (whatsapp-api.md §2): a text message holds
-// 4,096 characters, the body of an interactive one 1,024; the titles are
-// cloudapi's limits.
+// cloudapi.MaxText characters, the body of an interactive one 1,024; the
+// titles are cloudapi's limits.
 const (
-	maxChatText = 4096
+	maxChatText = cloudapi.MaxText
 	maxChatBody = 1024
 )
 

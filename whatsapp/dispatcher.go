@@ -1,6 +1,7 @@
 package whatsapp
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -248,7 +249,10 @@ func (d *Dispatcher) message(ctx context.Context, m store.Claimed, lang string, 
 	var msg cloudapi.Message
 	var tmpl *lessons.WhatsAppTemplate
 	if t, ok := d.cfg.Templates[kind]; ok && !free {
-		msg, tmpl = cloudapi.Template(m.Phone, t.Name, t.Language.In(lang), body), &t
+		// A template's text with its parameter filled in is bounded (Meta
+		// refuses one past 1,024 characters, 132005), so a whole answer goes
+		// as its SMS form, cut with the pointer to the rest.
+		msg, tmpl = cloudapi.Template(m.Phone, t.Name, t.Language.In(lang), cmp.Or(m.SMSBody, body)), &t
 	} else if isMenu {
 		msg = menu.Message(m.Phone)
 	} else if doc, ok := d.document(ctx, m.Phone, body); ok {

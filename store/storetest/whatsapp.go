@@ -58,3 +58,11 @@ func CircleGroups(t testing.TB, db *store.DB) int {
 	}
 	return n
 }
+
+// WhatsAppOptedIn records that the worker opted in on WhatsApp at at, by
+// writing to the number, as the inbox does: with WhatsApp chosen, her
+// channel in effect is then WhatsApp.
+func WhatsAppOptedIn(t testing.TB, db *store.DB, id int64, at time.Time) {
+	t.Helper()
+	seed(t, db, `UPDATE workers SET wa_opt_in_at = ?, wa_opt_in_via = ? WHERE id = ?`, at.UTC(), store.OptInWrote, id)
+}

@@ -19,6 +19,10 @@ const (
 	MaxRowDescrText = 72
 )
 
+// MaxText is the most characters of a text message's body (whatsapp-api.md §2.1): a longer text is
+// cut by whoever words it.
+const MaxText = 4096
+
 // ErrInvalidMessage is a message the API would refuse as it stands (too many rows, a title too long,
 // a number without "+"); nothing was sent.
 var ErrInvalidMessage = errors.New("cloudapi: invalid message")

@@ -144,9 +144,9 @@ WHERE broadcast_id IS NOT NULL GROUP BY broadcast_id) c WHERE c.broadcast_id = b
 		{"broadcast_counts", `INSERT INTO broadcast_counts (broadcast_id, sub_county, status, n)
 SELECT broadcast_id, sub_county, status, COUNT(*) FROM outbox WHERE broadcast_id IS NOT NULL
 GROUP BY broadcast_id, sub_county, status`},
-		{"sms_daily", `INSERT INTO sms_daily (day, kind, sub_county, status, sent, currency, n, cost)
+		{"sms_daily", `INSERT INTO sms_daily (day, kind, sub_county, status, sent, currency, n, cost, sms_n, parts)
 SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), kind, sub_county, status, sent_at IS NOT NULL, currency,
-    COUNT(*), SUM(cost)
+    COUNT(*), SUM(cost), SUM(CASE WHEN channel = 'sms' THEN 1 ELSE 0 END), SUM(CASE WHEN channel = 'sms' THEN segments ELSE 0 END)
 FROM outbox GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1`}, // in day order, as days of service would write them
 		{"analyze", `ANALYZE`},
 	}
