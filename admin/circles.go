@@ -77,6 +77,6 @@ func (h *Console) createCircleGroup(c *gin.Context) {
 		h.log.Error("circle group not created", "mentor_id", id, "err", err)
 		h.redirect(c, path, "WhatsApp did not create the group; it has been logged. Please try again later.")
 	default:
-		h.redirect(c, path, "WhatsApp group created; the invites are on their way.")
+		h.redirect(c, path, "WhatsApp is creating the group; the invites go once Meta confirms it.")
 	}
 }

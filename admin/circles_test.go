@@ -24,7 +24,10 @@ func (s *storeCircles) Create(ctx context.Context, sc store.Scope, userID, mento
 	s.calls++
 	id, fresh, err := s.db.BeginCircleGroup(ctx, sc, userID, mentorID)
 	if err == nil && fresh {
-		err = s.db.ActivateCircleGroup(ctx, id, fmt.Sprint("G", id), "https://chat.whatsapp.com/X", []int64{mentorID}, nil)
+		err = s.db.Tx(ctx, func(tx *store.Tx) error {
+			_, err := s.db.ActivateCircleGroup(ctx, tx, id, fmt.Sprint("G", id), "https://chat.whatsapp.com/X", []int64{mentorID}, nil)
+			return err
+		})
 	}
 	if err != nil {
 		return store.Circle{}, err

@@ -18,8 +18,9 @@ const MaxCircleMentees = 6
 // CircleState is where the creation of a circle's WhatsApp group stands.
 type CircleState string
 
-// The states of a circle's group: being created on the Graph API (a second click waits for it),
-// created with its invite link, or refused by Meta (a click tries again).
+// The states of a circle's group: being created (asked of the Graph API, whose group_create webhook
+// makes it active; a second click waits for it), created with its invite link, or refused by Meta
+// (a click tries again).
 const (
 	CircleCreating CircleState = "creating"
 	CircleActive   CircleState = "active"
@@ -57,9 +58,11 @@ type CircleMember struct {
 
 // Circle is a mentor circle and its WhatsApp group (ID 0 before one was asked for).
 type Circle struct {
-	ID         int64        `db:"id"`
-	MentorID   int64        `db:"mentor_id"`
-	GroupID    string       `db:"graph_group_id"`
+	ID       int64  `db:"id"`
+	MentorID int64  `db:"mentor_id"`
+	GroupID  string `db:"graph_group_id"`
+	// RequestID is Meta's id of the create request: its group_create webhook names it.
+	RequestID  string       `db:"request_id"`
 	InviteLink string       `db:"invite_link"`
 	State      CircleState  `db:"state"`
 	Failure    string       `db:"failure"`
@@ -90,7 +93,7 @@ func (db *DB) circleMembers(ctx context.Context, q sqlx.QueryerContext, mentorID
 	return ms, nil
 }
 
-const sqlCircleCols = `SELECT id, mentor_id, graph_group_id, invite_link, state, failure, last_in_at, created_at FROM circle_groups `
+const sqlCircleCols = `SELECT id, mentor_id, graph_group_id, request_id, invite_link, state, failure, last_in_at, created_at FROM circle_groups `
 
 // circle reads the circle_groups row where col = v and its members, or ErrNotFound.
 func (db *DB) circle(ctx context.Context, q sqlx.QueryerContext, where string, v any) (Circle, error) {
@@ -115,6 +118,15 @@ func (db *DB) CircleOfMentor(ctx context.Context, mentorID int64) (Circle, error
 		c.Members, err = db.circleMembers(ctx, db, mentorID, 0)
 	}
 	return c, err
+}
+
+// CircleByRequest returns the circle whose group was asked for by the create request requestID,
+// or ErrNotFound.
+func (db *DB) CircleByRequest(ctx context.Context, q sqlx.QueryerContext, requestID string) (Circle, error) {
+	if requestID == "" {
+		return Circle{}, ErrNotFound
+	}
+	return db.circle(ctx, q, `WHERE request_id = ?`, requestID)
 }
 
 // CircleByGroup returns the circle whose WhatsApp group is groupID, or ErrNotFound.
@@ -144,7 +156,7 @@ func (db *DB) CircleOfWorker(ctx context.Context, q sqlx.QueryerContext, workerI
 }
 
 const sqlBeginCircle = `INSERT INTO circle_groups (mentor_id, state, created_at, updated_at) VALUES (?, 'creating', ?, ?)
-ON CONFLICT (mentor_id) DO UPDATE SET state = 'creating', failure = '', updated_at = excluded.updated_at
+ON CONFLICT (mentor_id) DO UPDATE SET state = 'creating', failure = '', request_id = '', updated_at = excluded.updated_at
 WHERE circle_groups.state = 'failed' RETURNING id`
 
 // BeginCircleGroup claims the creation of the mentor's circle group and returns its row's id; false
@@ -185,43 +197,53 @@ func (db *DB) BeginCircleGroup(ctx context.Context, sc Scope, userID, mentorID i
 	return id, id != 0, nil
 }
 
+const sqlRecordCircleRequest = `UPDATE circle_groups SET request_id = ?, updated_at = ? WHERE id = ? AND state = 'creating'`
+
+// RecordCircleRequest keeps the id of the request that asks Meta for circle id's group: its
+// group_create webhook names it (ActivateCircleGroup).
+func (db *DB) RecordCircleRequest(ctx context.Context, id int64, requestID string) error {
+	if _, err := db.exec(ctx, sqlRecordCircleRequest, requestID, db.Now().UTC(), id); err != nil {
+		return fmt.Errorf("store: record circle request %d: %w", id, err)
+	}
+	return nil
+}
+
 const sqlActivateCircle = `UPDATE circle_groups SET state = 'active', graph_group_id = ?, invite_link = ?, updated_at = ?
 WHERE id = ? AND state = 'creating'`
 
 const sqlInviteCircleMember = `INSERT INTO circle_members (circle_id, worker_id, state, changed_at) VALUES (?, ?, 'invited', ?)
 ON CONFLICT (circle_id, worker_id) DO NOTHING`
 
-// ActivateCircleGroup records the group Meta created for circle id and its invite link, every
-// member as invited, and queues invites (the member's invitation, on her channel), in one
-// transaction: the invites go once the group is recorded, never for a group that is not.
-func (db *DB) ActivateCircleGroup(ctx context.Context, id int64, groupID, link string, members []int64, invites []Outgoing) error {
-	err := db.Tx(ctx, func(tx *Tx) error {
-		now := db.Now().UTC()
-		res, err := tx.ExecContext(ctx, db.Rebind(sqlActivateCircle), groupID, link, now, id)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return notFoundUnless(err)
-		}
-		for _, w := range members {
-			if _, err := tx.ExecContext(ctx, db.Rebind(sqlInviteCircleMember), id, w, now); err != nil {
-				return err
-			}
-		}
-		_, err = db.Enqueue(ctx, tx, invites...)
-		return err
-	})
+// ActivateCircleGroup records, in tx (the group_create webhook's), the group Meta created for
+// circle id and its invite link, every member as invited, and queues invites (the member's
+// invitation, on her channel): the invites go once the group is recorded, never for a group that
+// is not. False when the circle is not being created (a second webhook for the request changes
+// nothing).
+func (db *DB) ActivateCircleGroup(ctx context.Context, tx *Tx, id int64, groupID, link string, members []int64, invites []Outgoing) (bool, error) {
+	now := db.Now().UTC()
+	res, err := tx.ExecContext(ctx, db.Rebind(sqlActivateCircle), groupID, link, now, id)
 	if err != nil {
-		return fmt.Errorf("store: activate circle group %d: %w", id, err)
+		return false, fmt.Errorf("store: activate circle group %d: %w", id, err)
 	}
-	return nil
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err
+	}
+	for _, w := range members {
+		if _, err := tx.ExecContext(ctx, db.Rebind(sqlInviteCircleMember), id, w, now); err != nil {
+			return false, fmt.Errorf("store: activate circle group %d: %w", id, err)
+		}
+	}
+	if _, err := db.Enqueue(ctx, tx, invites...); err != nil {
+		return false, fmt.Errorf("store: activate circle group %d: %w", id, err)
+	}
+	return true, nil
 }
 
 // FailCircleGroup records that Meta refused to create circle id's group (reason: its code and words,
-// no phone number); the next click tries again.
-func (db *DB) FailCircleGroup(ctx context.Context, id int64, reason string) error {
-	_, err := db.ExecContext(ctx, db.Rebind(`UPDATE circle_groups SET state = 'failed', failure = ?, updated_at = ? WHERE id = ?`),
+// no phone number), at once or in the group_create webhook; the next click tries again. A circle
+// no longer being created is left as it is.
+func (db *DB) FailCircleGroup(ctx context.Context, q sqlx.ExecerContext, id int64, reason string) error {
+	_, err := q.ExecContext(ctx, db.Rebind(`UPDATE circle_groups SET state = 'failed', failure = ?, updated_at = ? WHERE id = ? AND state = 'creating'`),
 		reason, db.Now().UTC(), id)
 	if err != nil {
 		return fmt.Errorf("store: fail circle group %d: %w", id, err)

@@ -34,15 +34,30 @@ func TestCircleGroups(t *testing.T) {
 		if _, again, err := db.BeginCircleGroup(ctx, kibra, 0, mary); err != nil || again {
 			t.Errorf("second begin = %v %v, want no second group", again, err)
 		}
-		if err := db.FailCircleGroup(ctx, id, "code 131215"); err != nil {
+		if err := db.FailCircleGroup(ctx, db, id, "code 131215"); err != nil {
 			t.Fatal(err)
 		}
 		if retry, fresh, err := db.BeginCircleGroup(ctx, kibra, 0, mary); err != nil || !fresh || retry != id {
 			t.Errorf("begin after a failure = %d %v %v, want the same row claimed again", retry, fresh, err)
 		}
 		invite := store.Outgoing{DedupeKey: "circle-invite:1", Kind: store.KindNudge, Phone: "+254711000011", Body: "join", WorkerID: achieng, Channel: store.ChannelSMS}
-		if err := db.ActivateCircleGroup(ctx, id, "G1", "https://chat.whatsapp.com/X", []int64{mary, achieng}, []store.Outgoing{invite}); err != nil {
+		if err := db.RecordCircleRequest(ctx, id, "REQ1"); err != nil {
 			t.Fatal(err)
+		}
+		if c, err := db.CircleByRequest(ctx, db, "REQ1"); err != nil || c.ID != id || c.State != store.CircleCreating {
+			t.Fatalf("circle of request REQ1 = %+v, %v", c, err)
+		}
+		for i := range 2 { // the group_create webhook, delivered twice
+			err := db.Tx(ctx, func(tx *store.Tx) error {
+				done, err := db.ActivateCircleGroup(ctx, tx, id, "G1", "https://chat.whatsapp.com/X", []int64{mary, achieng}, []store.Outgoing{invite})
+				if done != (i == 0) {
+					t.Errorf("activation %d: done %v, want %v", i, done, i == 0)
+				}
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
 		}
 		if got := storetest.Queued(t, db, "+254711000011", store.KindNudge); len(got) != 1 {
 			t.Errorf("invites queued = %q, want 1", got)
@@ -91,9 +106,7 @@ func TestCirclePostLeases(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := db.ActivateCircleGroup(ctx, id, "G1", "https://chat.whatsapp.com/X", []int64{mary, achieng}, nil); err != nil {
-			t.Fatal(err)
-		}
+		storetest.ActivateCircle(t, db, id, "G1", mary, achieng)
 		if _, err := db.QueueCirclePost(ctx, db, id, achieng, "Achieng: hi", "sms:1"); err != nil {
 			t.Fatal(err)
 		}

@@ -18,8 +18,7 @@ import (
 // GroupClient is what mentor circles need of the Cloud API; *cloudapi.Client is one.
 type GroupClient interface {
 	Sender
-	CreateGroup(ctx context.Context, subject, description string) (cloudapi.CreatedGroup, error)
-	InviteLink(ctx context.Context, groupID string) (string, error)
+	CreateGroup(ctx context.Context, subject, description string) (string, error)
 }
 
 // InviteTemplate is the pack's template kind of the Template Library's group invite
@@ -76,10 +75,10 @@ func (c *Circles) pack() (*lessons.Pack, error) {
 	return lessons.Default()
 }
 
-// Create makes the mentor's circle group on the Graph API, records it with its invite link, and
-// queues the invite to every member: the group-invite template to those on WhatsApp, the link by
-// SMS to the others. The mentor must be inside the scope; a circle that has its group (or is being
-// given one) gets no second one. It returns the circle as it now is.
+// Create asks the Graph API for the mentor's circle group and keeps the request's id: Meta
+// creates the group asynchronously, and its group_create webhook (created) records the group with
+// its invite link and queues the invites. The mentor must be inside the scope; a circle that has
+// its group (or is being given one) gets no second one. It returns the circle as it now is.
 func (c *Circles) Create(ctx context.Context, sc store.Scope, userID, mentorID int64) (store.Circle, error) {
 	id, fresh, err := c.db.BeginCircleGroup(ctx, sc, userID, mentorID)
 	if err != nil || !fresh {
@@ -97,37 +96,61 @@ func (c *Circles) Create(ctx context.Context, sc store.Scope, userID, mentorID i
 		return store.Circle{}, err
 	}
 	mentor := circle.Members[0]
-	g, err := c.client.CreateGroup(ctx, p.Say(mentor.Language, "circles.subject", "mentor", mentor.Name),
+	req, err := c.client.CreateGroup(ctx, p.Say(mentor.Language, "circles.subject", "mentor", mentor.Name),
 		p.Say(mentor.Language, "circles.description", "mentor", mentor.Name))
-	if err == nil && g.InviteLink == "" {
-		g.InviteLink, err = c.client.InviteLink(ctx, g.ID)
-	}
-	if err == nil && g.ID == "" {
-		err = errors.New("no group id in Meta's answer")
-	}
 	if err != nil {
-		if ferr := c.db.FailCircleGroup(context.WithoutCancel(ctx), id, err.Error()); ferr != nil {
+		if ferr := c.db.FailCircleGroup(context.WithoutCancel(ctx), c.db, id, err.Error()); ferr != nil {
 			return store.Circle{}, ferr
 		}
 		return store.Circle{}, fmt.Errorf("whatsapp: create the circle group of worker %d: %w", mentorID, err)
 	}
+	if err := c.db.RecordCircleRequest(context.WithoutCancel(ctx), id, req); err != nil {
+		return store.Circle{}, err
+	}
+	c.Log.Info("circle group asked for", "mentor_id", mentorID, "request", req)
+	return c.db.CircleOfMentor(ctx, mentorID)
+}
+
+// created applies a group_create webhook to the circle whose request it names: Meta's refusal
+// fails the creation (a click tries again); the group is recorded with its invite link, every
+// member marked invited and the invites queued: the group-invite template to those on WhatsApp,
+// the link by SMS to the others. A second webhook for the request changes nothing; one for a
+// request no circle made is logged and ignored.
+func (c *Circles) created(ctx context.Context, tx *store.Tx, p *lessons.Pack, e cloudapi.GroupEvent) error {
+	circle, err := c.db.CircleByRequest(ctx, tx, e.RequestID)
+	if errors.Is(err, store.ErrNotFound) {
+		c.Log.Warn("group_create of no circle's request ignored", "request", e.RequestID, "group", e.GroupID)
+		return nil
+	}
+	if err != nil || circle.State != store.CircleCreating {
+		return err
+	}
+	if len(e.Errors) > 0 || e.GroupID == "" {
+		reason := "no group id in Meta's group_create"
+		if len(e.Errors) > 0 {
+			reason = fmt.Sprintf("code %d %s", e.Errors[0].Code, e.Errors[0].Message)
+		}
+		c.Log.Warn("circle group not created", "circle", circle.ID, "reason", reason)
+		return c.db.FailCircleGroup(ctx, tx, circle.ID, reason)
+	}
+	mentor := circle.Members[0]
 	ids := make([]int64, len(circle.Members))
 	invites := make([]store.Outgoing, len(circle.Members))
 	_, hasInvite := p.Settings.WhatsAppTemplates[InviteTemplate]
 	for i, m := range circle.Members {
 		ids[i] = m.WorkerID
-		invites[i] = store.Outgoing{DedupeKey: "circle-invite:" + g.ID + ":" + strconv.FormatInt(m.WorkerID, 10),
+		invites[i] = store.Outgoing{DedupeKey: "circle-invite:" + e.GroupID + ":" + strconv.FormatInt(m.WorkerID, 10),
 			Kind: store.KindNudge, Phone: m.Phone, WorkerID: m.WorkerID, Channel: store.ChannelSMS,
-			Body: p.Say(m.Language, "circles.invite", "mentor", mentor.Name, "link", g.InviteLink)}
+			Body: p.Say(m.Language, "circles.invite", "mentor", mentor.Name, "link", e.InviteLink)}
 		if m.Channel == store.ChannelWhatsApp && hasInvite {
-			invites[i].Channel, invites[i].Body = store.ChannelWhatsApp, store.WhatsAppInvitePrefix+g.ID
+			invites[i].Channel, invites[i].Body = store.ChannelWhatsApp, store.WhatsAppInvitePrefix+e.GroupID
 		}
 	}
-	if err := c.db.ActivateCircleGroup(context.WithoutCancel(ctx), id, g.ID, g.InviteLink, ids, invites); err != nil {
-		return store.Circle{}, err
+	done, err := c.db.ActivateCircleGroup(ctx, tx, circle.ID, e.GroupID, e.InviteLink, ids, invites)
+	if done {
+		c.Log.Info("circle group created", "mentor_id", circle.MentorID, "group", e.GroupID, "members", len(ids))
 	}
-	c.Log.Info("circle group created", "mentor_id", mentorID, "group", g.ID, "members", len(ids))
-	return c.db.CircleOfMentor(ctx, mentorID)
+	return err
 }
 
 // apply acts, in the transaction that applies a webhook, on its group events and the messages
@@ -166,9 +189,12 @@ func member(circle store.Circle, digits string) (store.CircleMember, bool) {
 	return store.CircleMember{}, false
 }
 
-// event records the join states a participants webhook reports; a join refused (the group is full)
-// is told to the mentor, on her channel.
+// event applies a group webhook: a group_create (created), or the join states a participants
+// webhook reports; a join refused (the group is full) is told to the mentor, on her channel.
 func (c *Circles) event(ctx context.Context, tx *store.Tx, p *lessons.Pack, e cloudapi.GroupEvent) error {
+	if e.Type == "group_create" {
+		return c.created(ctx, tx, p, e)
+	}
 	circle, err := c.db.CircleByGroup(ctx, tx, e.GroupID)
 	if errors.Is(err, store.ErrNotFound) {
 		c.Log.Info("group event of no circle skipped", "type", e.Type)

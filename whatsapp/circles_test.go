@@ -26,7 +26,7 @@ type countingClient struct {
 	created atomic.Int32
 }
 
-func (c *countingClient) CreateGroup(ctx context.Context, subject, description string) (cloudapi.CreatedGroup, error) {
+func (c *countingClient) CreateGroup(ctx context.Context, subject, description string) (string, error) {
 	c.created.Add(1)
 	return c.Client.CreateGroup(ctx, subject, description)
 }
@@ -139,6 +139,22 @@ func (c *circleRig) bySMS(w store.Worker, text, id string) string {
 	return answer
 }
 
+// create asks for the mentor's circle group and applies Meta's group_create webhook: the circle
+// as it then is, active.
+func (c *circleRig) create() store.Circle {
+	c.t.Helper()
+	ctx := context.Background()
+	if _, err := c.circles.Create(ctx, store.Scope{Admin: true}, 0, c.mentor.ID); err != nil {
+		c.t.Fatal(err)
+	}
+	c.settle()
+	circle, err := c.db.CircleOfMentor(ctx, c.mentor.ID)
+	if err != nil || circle.State != store.CircleActive {
+		c.t.Fatalf("circle after group_create = %+v, %v; want active", circle, err)
+	}
+	return circle
+}
+
 // states returns the circle's members' join states by name.
 func (c *circleRig) states() map[string]store.JoinState {
 	c.t.Helper()
@@ -184,11 +200,18 @@ func TestCircleGroupBridge(t *testing.T) {
 		c := newCircleRig(t, db)
 
 		circle, err := c.circles.Create(ctx, store.Scope{Admin: true}, 0, c.mentor.ID)
-		if err != nil || circle.State != store.CircleActive || circle.GroupID == "" || circle.InviteLink == "" {
-			t.Fatalf("Create = %+v, %v", circle, err)
+		if err != nil || circle.State != store.CircleCreating || circle.RequestID == "" {
+			t.Fatalf("Create = %+v, %v; want creating, the request kept", circle, err)
+		}
+		if again, err := c.circles.Create(ctx, store.Scope{Admin: true}, 0, c.mentor.ID); err != nil || again.ID != circle.ID {
+			t.Errorf("second Create = %+v, %v; want the same circle", again, err)
+		}
+		c.settle() // Meta's group_create webhook
+		if circle, err = db.CircleOfMentor(ctx, c.mentor.ID); err != nil || circle.State != store.CircleActive || circle.GroupID == "" || circle.InviteLink == "" {
+			t.Fatalf("circle after group_create = %+v, %v", circle, err)
 		}
 		if again, err := c.circles.Create(ctx, store.Scope{Admin: true}, 0, c.mentor.ID); err != nil || again.GroupID != circle.GroupID {
-			t.Errorf("second Create = %+v, %v; want the same group", again, err)
+			t.Errorf("Create after group_create = %+v, %v; want the same group", again, err)
 		}
 		if n := c.client.created.Load(); n != 1 {
 			t.Errorf("groups created on the Graph API = %d, want 1", n)
@@ -312,12 +335,9 @@ func TestCircleMutedMember(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		c := newCircleRig(t, db)
-		circle, err := c.circles.Create(ctx, store.Scope{Admin: true}, 0, c.mentor.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
+		circle := c.create()
 		group := storetest.Group(t, db, "Kisumu", c.clock(), c.mentor.ID, c.sms[0].ID)
-		err = db.Tx(ctx, func(tx *store.Tx) error {
+		err := db.Tx(ctx, func(tx *store.Tx) error {
 			_, err := db.MuteGroupMember(ctx, tx, c.mentor.ID, group, c.sms[0].Phone, peer.MuteFor)
 			return err
 		})
@@ -355,10 +375,7 @@ func TestCirclePostOfADeadProcess(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		c := newCircleRig(t, db)
-		circle, err := c.circles.Create(ctx, store.Scope{Admin: true}, 0, c.mentor.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
+		circle := c.create()
 		if err := c.fake.JoinGroup(circle.InviteLink, digits(c.wa[0].Phone)); err != nil {
 			t.Fatal(err)
 		}
@@ -391,10 +408,7 @@ func TestCirclePostRetries(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		c := newCircleRig(t, db)
-		circle, err := c.circles.Create(ctx, store.Scope{Admin: true}, 0, c.mentor.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
+		circle := c.create()
 		c.bySMS(c.sms[0], "G Anyone here?", "r1")
 		if n, err := c.circles.PostOnce(ctx); err != nil || n != 1 {
 			t.Fatalf("PostOnce = %d, %v; want 1 tried", n, err)
@@ -428,6 +442,101 @@ func TestCirclePostRetries(t *testing.T) {
 		}
 		if failed, _ := db.FailedCirclePosts(ctx, circle.ID); len(failed) != 1 {
 			t.Errorf("failed posts = %d, want only the first", len(failed))
+		}
+	})
+}
+
+// groupCreateHook is Meta's group_create webhook for the create request req (whatsapp-api.md §5.7):
+// the group and its link, or, with a code, the refusal.
+func groupCreateHook(req, group string, code int) []byte {
+	event := map[string]any{"type": "group_create", "request_id": req, "group_id": group,
+		"invite_link": "https://chat.whatsapp.com/" + group, "subject": "Circle"}
+	if code != 0 {
+		event = map[string]any{"type": "group_create", "request_id": req,
+			"errors": []any{map[string]any{"code": code, "message": "Not eligible", "title": "Not eligible"}}}
+	}
+	body, _ := json.Marshal(map[string]any{"object": "whatsapp_business_account", "entry": []any{map[string]any{"id": "WABA",
+		"changes": []any{map[string]any{"field": "group_lifecycle_update", "value": map[string]any{"messaging_product": "whatsapp",
+			"metadata": map[string]any{"phone_number_id": "PNID"}, "groups": []any{event}}}}}}})
+	return body
+}
+
+// invitesQueued returns how many circle invites are queued, on either channel.
+func invitesQueued(t *testing.T, db *store.DB) int {
+	t.Helper()
+	return len(storetest.OutWhere(t, db, func(o storetest.Out) bool { return strings.HasPrefix(o.DedupeKey, "circle-invite:") }))
+}
+
+// Meta creates a group asynchronously: Create keeps the request's id and queues nothing; the
+// group_create webhook that names the request makes the circle active with the group and its link
+// and queues the 7 invites; the same webhook again, or another for the request, changes nothing;
+// one for a request no circle made is ignored.
+func TestCircleGroupCreateWebhook(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		c := newCircleRig(t, db)
+		asked, err := c.circles.Create(ctx, store.Scope{Admin: true}, 0, c.mentor.ID)
+		if err != nil || asked.State != store.CircleCreating || asked.GroupID != "" {
+			t.Fatalf("Create = %+v, %v; want creating, no group yet", asked, err)
+		}
+		group, link, ok := c.fake.GroupOfRequest(asked.RequestID)
+		if !ok {
+			t.Fatalf("the fake made no group for request %q", asked.RequestID)
+		}
+		c.settle()
+		circle, err := db.CircleOfMentor(ctx, c.mentor.ID)
+		if err != nil || circle.State != store.CircleActive || circle.GroupID != group || circle.InviteLink != link {
+			t.Fatalf("circle after group_create = %+v, %v; want active with %s and %s", circle, err, group, link)
+		}
+		if n := invitesQueued(t, db); n != 7 {
+			t.Errorf("invites queued = %d, want 7", n)
+		}
+		for _, hook := range [][]byte{groupCreateHook(asked.RequestID, group, 0), groupCreateHook(asked.RequestID, "OTHERGROUP", 0),
+			groupCreateHook(asked.RequestID, "", 131215), groupCreateHook("REQ-NONE", "STRAYGROUP", 0)} {
+			if rec := c.hooks.post(hook, testSecret); rec.Code != 200 {
+				t.Fatalf("webhook = %d", rec.Code)
+			}
+		}
+		again, err := db.CircleOfMentor(ctx, c.mentor.ID)
+		if err != nil || again.State != store.CircleActive || again.GroupID != group || again.InviteLink != link {
+			t.Errorf("circle after the later webhooks = %+v, %v; want unchanged", again, err)
+		}
+		if n := invitesQueued(t, db); n != 7 {
+			t.Errorf("invites queued after the later webhooks = %d, want 7", n)
+		}
+		if _, err := db.CircleByGroup(ctx, db, "STRAYGROUP"); err == nil {
+			t.Error("a group_create of no circle's request was given to a circle")
+		}
+	})
+}
+
+// refusingClient is a Graph API whose creation requests Meta later refuses: its group_create
+// webhook carries errors.
+type refusingClient struct{ GroupClient }
+
+func (refusingClient) CreateGroup(context.Context, string, string) (string, error) { return "REQ-REFUSED", nil }
+
+// A group_create that carries Meta's refusal (131215: the number may not create groups) fails the
+// circle with the code, queues no invite, and the console may ask again.
+func TestCircleGroupCreateRefused(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		c := newCircleRig(t, db)
+		c.circles.client = refusingClient{c.client}
+		if _, err := c.circles.Create(ctx, store.Scope{Admin: true}, 0, c.mentor.ID); err != nil {
+			t.Fatal(err)
+		}
+		c.hooks.post(groupCreateHook("REQ-REFUSED", "", 131215), testSecret)
+		circle, err := db.CircleOfMentor(ctx, c.mentor.ID)
+		if err != nil || circle.State != store.CircleFailed || !strings.Contains(circle.Failure, "131215") {
+			t.Fatalf("circle after the refusal = %+v, %v; want failed with 131215", circle, err)
+		}
+		if n := invitesQueued(t, db); n != 0 {
+			t.Errorf("invites queued = %d, want none", n)
+		}
+		c.circles.client = c.client
+		if again, err := c.circles.Create(ctx, store.Scope{Admin: true}, 0, c.mentor.ID); err != nil || again.State != store.CircleCreating {
+			t.Errorf("Create after the refusal = %+v, %v; want creating again", again, err)
 		}
 	})
 }

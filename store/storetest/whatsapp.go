@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -57,4 +58,17 @@ func CircleGroups(t testing.TB, db *store.DB) int {
 		t.Fatalf("storetest: circle groups: %v", err)
 	}
 	return n
+}
+
+// ActivateCircle records group as circle id's WhatsApp group, as its group_create webhook does,
+// with members invited and no invite queued.
+func ActivateCircle(t testing.TB, db *store.DB, id int64, group string, members ...int64) {
+	t.Helper()
+	err := db.Tx(context.Background(), func(tx *store.Tx) error {
+		_, err := db.ActivateCircleGroup(context.Background(), tx, id, group, "https://chat.whatsapp.com/"+group, members, nil)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("storetest: activate circle %d: %v", id, err)
+	}
 }

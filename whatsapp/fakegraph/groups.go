@@ -25,10 +25,10 @@ const (
 
 // group is a group the business created: joined only by its invite link, removed members never again.
 type group struct {
-	id, subject, link string
-	participants      []string // wa_ids, in join order
-	removed           map[string]bool
-	lastIn            time.Time // a member's last message: the group's window (whatsapp-api.md §5.5)
+	id, requestID, subject, link string
+	participants                 []string // wa_ids, in join order
+	removed                      map[string]bool
+	lastIn                       time.Time // a member's last message: the group's window (whatsapp-api.md §5.5)
 }
 
 // ErrGroupFull is JoinGroup's error when the group already holds GroupLimit participants.
@@ -50,8 +50,13 @@ func (s *Server) serveGroups(w http.ResponseWriter, r *http.Request, parts []str
 			return true
 		}
 		g := s.createGroup(in.Subject)
-		// Meta's synchronous answer is undocumented; the fake answers with what the webhook carries.
-		writeJSON(w, http.StatusOK, map[string]any{"id": g.id, "invite_link": g.link})
+		// Creation is asynchronous at Meta: the answer names the request, and the group's id and
+		// link come in the group_create webhook that names it too (whatsapp-api.md §5.3, §5.7),
+		// posted once the answer is written.
+		writeJSON(w, http.StatusOK, map[string]any{"messaging_product": "whatsapp", "request_id": g.requestID})
+		s.post(s.groupChange("group_lifecycle_update", map[string]any{"type": "group_create", "request_id": g.requestID,
+			"group_id": g.id, "subject": g.subject, "invite_link": g.link, "join_approval_mode": "auto_approve",
+			"timestamp": strconv.FormatInt(s.clock().Unix(), 10)}))
 		return true
 	case len(parts) == 3 && parts[2] == "invite_link" && r.Method == http.MethodGet:
 		s.mu.Lock()
@@ -71,15 +76,27 @@ func (s *Server) createGroup(subject string) *group {
 	s.mu.Lock()
 	s.seq++
 	n := strconv.Itoa(s.seq)
-	g := &group{id: "FAKEGROUP" + n, subject: subject, link: "https://chat.whatsapp.com/FAKE" + n, removed: map[string]bool{}}
+	g := &group{id: "FAKEGROUP" + n, requestID: "FAKEREQ" + n, subject: subject, link: "https://chat.whatsapp.com/FAKE" + n,
+		removed: map[string]bool{}}
 	if s.groups == nil {
 		s.groups = map[string]*group{}
 	}
 	s.groups[g.id] = g
 	s.mu.Unlock()
-	s.post(s.groupChange("group_lifecycle_update", map[string]any{"type": "group_create", "group_id": g.id,
-		"subject": subject, "invite_link": g.link, "join_approval_mode": "auto_approve"}))
 	return g
+}
+
+// GroupOfRequest returns the id and invite link of the group the create request requestID made
+// (what its group_create webhook carries); ok is false for an unknown request.
+func (s *Server) GroupOfRequest(requestID string) (id, link string, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, g := range s.groups {
+		if g.requestID == requestID {
+			return g.id, g.link, true
+		}
+	}
+	return "", "", false
 }
 
 // JoinGroup is a test control: the user digits opens the invite link and joins. The app gets the

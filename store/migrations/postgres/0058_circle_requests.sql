@@ -1,0 +1,5 @@
+-- Meta creates a group asynchronously (whatsapp-api.md §5.3, §5.7): POST /{pnid}/groups answers with
+-- a request id, and the group's id and invite link come in the group_create webhook, which names that
+-- request. A circle being created keeps its request id until the webhook makes it active.
+ALTER TABLE circle_groups ADD COLUMN request_id TEXT NOT NULL DEFAULT '';
+CREATE UNIQUE INDEX circle_groups_request ON circle_groups (request_id) WHERE request_id <> '';
