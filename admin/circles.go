@@ -80,3 +80,29 @@ func (h *Console) createCircleGroup(c *gin.Context) {
 		h.redirect(c, path, "WhatsApp is creating the group; the invites go once Meta confirms it.")
 	}
 }
+
+// repostCirclePost is POST /admin/circles/:mentor/posts/:post/repost: an SMS member's message the
+// group never got is queued to be posted again, once however often it is clicked.
+func (h *Console) repostCirclePost(c *gin.Context) {
+	id, ok := h.idParam(c, "mentor")
+	if !ok {
+		return
+	}
+	post, ok := h.idParam(c, "post")
+	if !ok {
+		return
+	}
+	if h.Circles == nil {
+		h.fail(c, store.ErrNotFound)
+		return
+	}
+	done, err := h.db.RepostCirclePost(c.Request.Context(), scopeOf(c), userOf(c).ID, id, post)
+	switch {
+	case err != nil:
+		h.fail(c, err)
+	case done:
+		h.redirect(c, fmt.Sprintf("/admin/circles/%d", id), "The message will be posted in the group again.")
+	default:
+		h.redirect(c, fmt.Sprintf("/admin/circles/%d", id), "That message is already queued again, or was posted.")
+	}
+}

@@ -99,3 +99,76 @@ func TestCircleGroupPage(t *testing.T) {
 		}
 	})
 }
+
+// failedPost queues an SMS member's post in the mentor's circle group (created first) and fails it
+// for good, as the poster does after Meta's 131020: its id.
+func failedPost(t *testing.T, db *store.DB, mentor int64, key string) int64 {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := (&storeCircles{db: db}).Create(ctx, store.Scope{Admin: true}, 0, mentor); err != nil {
+		t.Fatal(err)
+	}
+	circle, err := db.CircleOfMentor(ctx, mentor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.QueueCirclePost(ctx, db, circle.ID, mentor, "Mary (SMS): hi", key); err != nil {
+		t.Fatal(err)
+	}
+	posts, err := db.ClaimCirclePosts(ctx, store.RowClaim{Owner: "p", Limit: 10, Lease: time.Minute})
+	if err != nil || len(posts) != 1 {
+		t.Fatalf("claimed %d posts, %v", len(posts), err)
+	}
+	if err := db.FinishCirclePost(ctx, "p", posts[0].ID, "", "code 131020 The group has no participants yet"); err != nil {
+		t.Fatal(err)
+	}
+	return posts[0].ID
+}
+
+// A post the group never got is posted again from the circle page by the mentor's supervisor:
+// POST with CSRF, audited; a second click queues nothing more; a supervisor of another sub-county
+// finds neither the page nor the action.
+func TestCircleRepost(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		h := newHarness(t, db)
+		p := peopleFixture(h)
+		h.con.Circles = &storeCircles{db: db}
+		post := failedPost(t, db, p.myMentor, "sms:1")
+		theirs := failedPost(t, db, p.theirMentor, "sms:2")
+		b, csrf := h.loggedIn("wanjiru")
+		path := fmt.Sprintf("/admin/circles/%d", p.myMentor)
+		repost := fmt.Sprintf("%s/posts/%d/repost", path, post)
+		if body := b.get(path).Body.String(); !strings.Contains(body, `action="`+repost+`"`) {
+			t.Fatalf("circle page: no Post again for the failed post:\n%s", body)
+		}
+		if rec := b.post(repost, url.Values{}); rec.Code != http.StatusForbidden {
+			t.Errorf("repost without CSRF = %d, want 403", rec.Code)
+		}
+		for range 2 {
+			if rec := b.post(repost, url.Values{"csrf": {csrf}}); rec.Code != http.StatusSeeOther {
+				t.Errorf("repost = %d, want 303", rec.Code)
+			}
+		}
+		if n := storetest.Audits(t, db, "circle.post.repost"); n != 1 {
+			t.Errorf("reposts audited = %d, want 1", n)
+		}
+		queued, err := db.ClaimCirclePosts(context.Background(), store.RowClaim{Owner: "q", Limit: 10, Lease: time.Minute})
+		if err != nil || len(queued) != 1 || queued[0].ID != post {
+			t.Errorf("posts queued after two clicks = %+v, %v; want the one post once", queued, err)
+		}
+		if body := b.get(path).Body.String(); strings.Contains(body, "Not posted in the group") {
+			t.Error("circle page still lists the reposted post as not posted")
+		}
+		other := fmt.Sprintf("/admin/circles/%d/posts/%d/repost", p.theirMentor, theirs)
+		if rec := b.post(other, url.Values{"csrf": {csrf}}); rec.Code != http.StatusNotFound {
+			t.Errorf("repost in another sub-county's circle = %d, want 404", rec.Code)
+		}
+		// Her own mentor's path does not reach another circle's post either.
+		if rec := b.post(fmt.Sprintf("%s/posts/%d/repost", path, theirs), url.Values{"csrf": {csrf}}); rec.Code != http.StatusSeeOther {
+			t.Errorf("repost of another circle's post through hers = %d, want 303 with nothing done", rec.Code)
+		}
+		if n := storetest.Audits(t, db, "circle.post.repost"); n != 1 {
+			t.Errorf("reposts audited after the foreign post = %d, want 1", n)
+		}
+	})
+}

@@ -284,9 +284,19 @@ type CirclePost struct {
 	Body     string       `db:"body"`
 	LastIn   sql.NullTime `db:"last_in_at"` // the group's window
 	Language string       `db:"language"`   // the sender's: the template's language
-	// Attempts is how many tries failed before this one; CreatedAt (her SMS) starts the retry horizon.
+	// Attempts is how many tries failed before this one (since the last repost).
 	Attempts  int       `db:"attempts"`
-	CreatedAt time.Time `db:"created_at"`
+	CreatedAt time.Time `db:"created_at"` // her SMS
+	// RepostedAt is when the console last queued the post again after it failed for good.
+	RepostedAt sql.NullTime `db:"reposted_at"`
+}
+
+// Since is when the post's retries started: her SMS, or its last repost.
+func (p CirclePost) Since() time.Time {
+	if p.RepostedAt.Valid {
+		return p.RepostedAt.Time
+	}
+	return p.CreatedAt
 }
 
 // QueueCirclePost keeps body (already prefixed with her name) to be posted in circle's group, once
@@ -301,7 +311,8 @@ VALUES (?, ?, ?, ?, 'queued', ?) ON CONFLICT (dedupe_key) DO NOTHING`), circle, 
 	return n > 0, err
 }
 
-const sqlClaimedCirclePosts = `SELECT p.id, p.circle_id, g.graph_group_id, p.body, g.last_in_at, w.language, p.attempts, p.created_at
+const sqlClaimedCirclePosts = `SELECT p.id, p.circle_id, g.graph_group_id, p.body, g.last_in_at, w.language, p.attempts,
+  p.created_at, p.reposted_at
 FROM circle_posts p JOIN circle_groups g ON g.id = p.circle_id JOIN workers w ON w.id = p.sender_id
 WHERE p.id IN (?) AND p.lease_owner = ? ORDER BY p.id`
 
@@ -373,12 +384,13 @@ const sqlReleaseCirclePosts = `UPDATE circle_posts SET lease_owner = NULL, lease
 
 // FailedCirclePost is an SMS member's message her circle's group never got, and why.
 type FailedCirclePost struct {
+	ID        int64     `db:"id"`
 	Sender    string    `db:"sender"`
 	Failure   string    `db:"failure"`
 	CreatedAt time.Time `db:"created_at"`
 }
 
-const sqlFailedCirclePosts = `SELECT w.name AS sender, p.failure, p.created_at FROM circle_posts p JOIN workers w ON w.id = p.sender_id
+const sqlFailedCirclePosts = `SELECT p.id, w.name AS sender, p.failure, p.created_at FROM circle_posts p JOIN workers w ON w.id = p.sender_id
 WHERE p.circle_id = ? AND p.state = 'failed' ORDER BY p.id DESC LIMIT 20`
 
 // FailedCirclePosts returns the last 20 posts of circle that failed for good, newest first: who
@@ -389,4 +401,32 @@ func (db *DB) FailedCirclePosts(ctx context.Context, circle int64) ([]FailedCirc
 		return nil, fmt.Errorf("store: failed circle posts: %w", err)
 	}
 	return out, nil
+}
+
+const sqlRepostCirclePost = `UPDATE circle_posts SET state = 'queued', failure = '', attempts = 0, not_before = NULL, reposted_at = ?
+WHERE id = ? AND state = 'failed' AND circle_id IN (SELECT id FROM circle_groups WHERE mentor_id = ?)`
+
+// RepostCirclePost queues again post, which failed for good, of the mentor's circle: a console
+// user whose scope holds the mentor (else ErrNotFound) asked, and it is audited. False when the
+// post is not failed (a second click, or a second console, posts nothing twice).
+func (db *DB) RepostCirclePost(ctx context.Context, sc Scope, userID, mentorID, post int64) (bool, error) {
+	var done bool
+	err := db.Tx(ctx, func(tx *Tx) error {
+		if _, err := workerInScope(ctx, tx, sc, mentorID); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, db.Rebind(sqlRepostCirclePost), db.Now().UTC(), post, mentorID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		done = true
+		return db.Audit(ctx, tx, userID, "circle.post.repost", fmt.Sprintf("circle_post:%d", post), fmt.Sprintf("worker:%d", mentorID))
+	})
+	if err != nil {
+		return false, fmt.Errorf("store: repost circle post %d: %w", post, err)
+	}
+	return done, nil
 }

@@ -288,7 +288,7 @@ func (c *Circles) bridge(ctx context.Context, tx *store.Tx, p *lessons.Pack, m c
 // PostOnce posts in their groups the SMS members' messages queued so far: free-form text while the
 // group's window is open, else the pack's group template. A failure that may pass (no answer, a
 // throttle, a group no one has joined yet) is tried again with backoff until RetryFor after her
-// SMS; any other ends the post failed with its reason. It returns how many posts it tried.
+// SMS (or its repost from the console); any other ends the post failed with its reason. It returns how many posts it tried.
 func (c *Circles) PostOnce(ctx context.Context) (int, error) {
 	posts, err := c.db.ClaimCirclePosts(ctx, store.RowClaim{Owner: c.Owner, Limit: circlePostBatch, Lease: circlePostLease})
 	if err != nil {
@@ -304,7 +304,7 @@ func (c *Circles) PostOnce(ctx context.Context) (int, error) {
 		switch {
 		case err == nil:
 			err = c.db.FinishCirclePost(bg, c.Owner, post.ID, sent.MessageID, "")
-		case retryable(err) && c.Now().Before(post.CreatedAt.Add(c.RetryFor)):
+		case retryable(err) && c.Now().Before(post.Since().Add(c.RetryFor)):
 			c.Log.Warn("circle post not sent, retried", "circle", post.CircleID, "attempts", post.Attempts+1, "err", err)
 			err = c.db.RetryCirclePost(bg, c.Owner, post.ID, err.Error(), c.Now().Add(backoff(post.Attempts)))
 		default:

@@ -443,6 +443,23 @@ func TestCirclePostRetries(t *testing.T) {
 		if failed, _ := db.FailedCirclePosts(ctx, circle.ID); len(failed) != 1 {
 			t.Errorf("failed posts = %d, want only the first", len(failed))
 		}
+
+		// The supervisor reposts the failed one (twice: one post); a day after her SMS, it goes now
+		// that someone joined.
+		for range 2 {
+			if _, err := db.RepostCirclePost(ctx, store.Scope{Admin: true}, 0, c.mentor.ID, failed[0].ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n, err := c.circles.PostOnce(ctx); err != nil || n != 1 {
+			t.Errorf("PostOnce after the repost = %d, %v; want 1", n, err)
+		}
+		if posted := c.sentTo(circle.GroupID); len(posted) != 2 || !strings.Contains(string(posted[1].Body), "Nurse 5 (SMS): Anyone here?") {
+			t.Errorf("posted in the group = %d messages, want Nurse 5's reposted once after Nurse 6's", len(posted))
+		}
+		if failed, _ := db.FailedCirclePosts(ctx, circle.ID); len(failed) != 0 {
+			t.Errorf("failed posts after the repost = %d, want none", len(failed))
+		}
 	})
 }
 
@@ -514,7 +531,9 @@ func TestCircleGroupCreateWebhook(t *testing.T) {
 // webhook carries errors.
 type refusingClient struct{ GroupClient }
 
-func (refusingClient) CreateGroup(context.Context, string, string) (string, error) { return "REQ-REFUSED", nil }
+func (refusingClient) CreateGroup(context.Context, string, string) (string, error) {
+	return "REQ-REFUSED", nil
+}
 
 // A group_create that carries Meta's refusal (131215: the number may not create groups) fails the
 // circle with the code, queues no invite, and the console may ask again.

@@ -3,3 +3,7 @@
 -- request. A circle being created keeps its request id until the webhook makes it active.
 ALTER TABLE circle_groups ADD COLUMN request_id TEXT NOT NULL DEFAULT '';
 CREATE UNIQUE INDEX circle_groups_request ON circle_groups (request_id) WHERE request_id <> '';
+
+-- A post that failed for good may be posted again from the console, by the mentor's supervisor:
+-- reposted_at is when (its retries are counted from then, not from her SMS).
+ALTER TABLE circle_posts ADD COLUMN reposted_at TIMESTAMPTZ;
