@@ -18,6 +18,17 @@ import (
 type storeCircles struct {
 	db    *store.DB
 	calls int
+	// removed counts the removals asked of the Graph API.
+	removed int
+}
+
+func (s *storeCircles) RemoveStranger(ctx context.Context, sc store.Scope, userID, mentorID int64, waID string) (bool, error) {
+	circle, _, state, err := s.db.StrangerInCircle(ctx, sc, mentorID, waID)
+	if err != nil || state != store.StrangerJoined {
+		return false, err
+	}
+	s.removed++
+	return true, s.db.RemovedStranger(ctx, userID, circle, waID)
 }
 
 func (s *storeCircles) Create(ctx context.Context, sc store.Scope, userID, mentorID int64) (store.Circle, error) {
@@ -169,6 +180,57 @@ func TestCircleRepost(t *testing.T) {
 		}
 		if n := storetest.Audits(t, db, "circle.post.repost"); n != 1 {
 			t.Errorf("reposts audited after the foreign post = %d, want 1", n)
+		}
+	})
+}
+
+// A stranger who joined the circle's group by its link shows on the circle page as not in this
+// circle, with Remove (POST with CSRF, audited) while she is in the group: one click asks Meta once,
+// a second asks nothing; another sub-county's supervisor cannot remove her.
+func TestCircleStrangerRemoval(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		h := newHarness(t, db)
+		p := peopleFixture(h)
+		circles := &storeCircles{db: db}
+		h.con.Circles = circles
+		if _, err := circles.Create(ctx, store.Scope{Admin: true}, 0, p.myMentor); err != nil {
+			t.Fatal(err)
+		}
+		circle, err := db.CircleOfMentor(ctx, p.myMentor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.SetStranger(ctx, db, circle.ID, "254799000001", store.StrangerJoined); err != nil {
+			t.Fatal(err)
+		}
+		b, csrf := h.loggedIn("wanjiru")
+		path := fmt.Sprintf("/admin/circles/%d", p.myMentor)
+		remove := path + "/strangers/254799000001/remove"
+		body := b.get(path).Body.String()
+		if !strings.Contains(body, "254799000001 (not in this circle)") || !strings.Contains(body, `action="`+remove+`"`) {
+			t.Fatalf("circle page: want the stranger as not in this circle, with Remove:\n%s", body)
+		}
+		if rec := b.post(remove, url.Values{}); rec.Code != http.StatusForbidden {
+			t.Errorf("remove without CSRF = %d, want 403", rec.Code)
+		}
+		if rec := b.post(fmt.Sprintf("/admin/circles/%d/strangers/254799000001/remove", p.theirMentor), url.Values{"csrf": {csrf}}); rec.Code != http.StatusNotFound {
+			t.Errorf("remove through another sub-county's mentor = %d, want 404", rec.Code)
+		}
+		if rec := b.post(path+"/strangers/2547x/remove", url.Values{"csrf": {csrf}}); rec.Code != http.StatusNotFound {
+			t.Errorf("remove of no number = %d, want 404", rec.Code)
+		}
+		for range 2 {
+			if rec := b.post(remove, url.Values{"csrf": {csrf}}); rec.Code != http.StatusSeeOther {
+				t.Errorf("remove = %d, want 303", rec.Code)
+			}
+		}
+		if circles.removed != 1 || storetest.Audits(t, db, "circle.stranger.remove") != 1 {
+			t.Errorf("removals asked = %d, audited = %d; want 1 and 1", circles.removed, storetest.Audits(t, db, "circle.stranger.remove"))
+		}
+		body = b.get(path).Body.String()
+		if !strings.Contains(body, "removed") || strings.Contains(body, `action="`+remove+`"`) {
+			t.Errorf("circle page after the removal: want the stranger removed, no Remove:\n%s", body)
 		}
 	})
 }

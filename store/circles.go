@@ -430,3 +430,102 @@ func (db *DB) RepostCirclePost(ctx context.Context, sc Scope, userID, mentorID, 
 	}
 	return done, nil
 }
+
+// StrangerState is where a stranger stands in a circle's group: joined by the link, left, or removed
+// by the business (from the console).
+type StrangerState string
+
+// The states of a stranger in a circle's group.
+const (
+	StrangerJoined  StrangerState = "joined"
+	StrangerLeft    StrangerState = "left"
+	StrangerRemoved StrangerState = "removed"
+)
+
+// Stranger is a number in a circle's WhatsApp group that is neither the mentor nor a mentee: the
+// link was passed on.
+type Stranger struct {
+	WAID      string        `db:"wa_id"` // her digits, without "+"
+	State     StrangerState `db:"state"`
+	ChangedAt time.Time     `db:"changed_at"`
+}
+
+// Phone is the stranger's number as Chanjo writes numbers (+254…).
+func (s Stranger) Phone() string { return "+" + s.WAID }
+
+const (
+	sqlStrangerFirst = `INSERT INTO circle_strangers (circle_id, wa_id, state, changed_at) VALUES (?, ?, ?, ?)
+ON CONFLICT (circle_id, wa_id) DO NOTHING`
+	sqlStrangerState = `UPDATE circle_strangers SET state = ?, changed_at = ? WHERE circle_id = ? AND wa_id = ? AND state <> ?`
+)
+
+// SetStranger records, from a participants webhook, a stranger's state in circle's group; first is
+// true when the number was never seen in the group before (the mentor is told then, once). A
+// webhook delivered twice changes nothing.
+func (db *DB) SetStranger(ctx context.Context, q sqlx.ExecerContext, circle int64, waID string, state StrangerState) (first bool, err error) {
+	now := db.Now().UTC()
+	if state == StrangerJoined {
+		res, err := q.ExecContext(ctx, db.Rebind(sqlStrangerFirst), circle, waID, state, now)
+		if err != nil {
+			return false, fmt.Errorf("store: circle stranger: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n > 0 {
+			return n > 0, err
+		}
+	}
+	if _, err := q.ExecContext(ctx, db.Rebind(sqlStrangerState), state, now, circle, waID, state); err != nil {
+		return false, fmt.Errorf("store: circle stranger: %w", err)
+	}
+	return false, nil
+}
+
+// CircleStrangers returns the strangers seen in circle's group, the latest change first.
+func (db *DB) CircleStrangers(ctx context.Context, circle int64) ([]Stranger, error) {
+	var out []Stranger
+	err := db.SelectContext(ctx, &out, db.Rebind(`SELECT wa_id, state, changed_at FROM circle_strangers WHERE circle_id = ?
+ORDER BY changed_at DESC, wa_id`), circle)
+	if err != nil {
+		return nil, fmt.Errorf("store: circle strangers: %w", err)
+	}
+	return out, nil
+}
+
+const sqlStrangerInCircle = `SELECT g.id, g.graph_group_id, s.state FROM circle_groups g
+JOIN circle_strangers s ON s.circle_id = g.id WHERE g.mentor_id = ? AND s.wa_id = ?`
+
+// StrangerInCircle returns the circle and WhatsApp group of the mentor's circle where the stranger
+// waID was seen, and her state there; ErrNotFound when the mentor is outside the scope or the
+// number was never in her group.
+func (db *DB) StrangerInCircle(ctx context.Context, sc Scope, mentorID int64, waID string) (int64, string, StrangerState, error) {
+	if _, err := workerInScope(ctx, db, sc, mentorID); err != nil {
+		return 0, "", "", err
+	}
+	var row struct {
+		ID    int64         `db:"id"`
+		Group string        `db:"graph_group_id"`
+		State StrangerState `db:"state"`
+	}
+	err := db.GetContext(ctx, &row, db.Rebind(sqlStrangerInCircle), mentorID, waID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", "", ErrNotFound
+	}
+	if err != nil {
+		return 0, "", "", fmt.Errorf("store: stranger in circle: %w", err)
+	}
+	return row.ID, row.Group, row.State, nil
+}
+
+// RemovedStranger records that the console user removed the stranger waID from circle's group
+// through the Graph API, and audits it.
+func (db *DB) RemovedStranger(ctx context.Context, userID, circle int64, waID string) error {
+	err := db.Tx(ctx, func(tx *Tx) error {
+		if _, err := db.SetStranger(ctx, tx, circle, waID, StrangerRemoved); err != nil {
+			return err
+		}
+		return db.Audit(ctx, tx, userID, "circle.stranger.remove", fmt.Sprintf("circle:%d", circle), "")
+	})
+	if err != nil {
+		return fmt.Errorf("store: removed stranger: %w", err)
+	}
+	return nil
+}

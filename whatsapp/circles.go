@@ -19,6 +19,7 @@ import (
 type GroupClient interface {
 	Sender
 	CreateGroup(ctx context.Context, subject, description string) (string, error)
+	RemoveParticipants(ctx context.Context, groupID string, users ...string) error
 }
 
 // InviteTemplate is the pack's template kind of the Template Library's group invite
@@ -203,10 +204,17 @@ func (c *Circles) event(ctx context.Context, tx *store.Tx, p *lessons.Pack, e cl
 	if err != nil {
 		return err
 	}
-	set := func(list []cloudapi.Participant, state store.JoinState, reason func(cloudapi.Participant) string) error {
+	mentor := circle.Members[0]
+	// set records the state of each participant of list: a member's join state, and for a stranger
+	// (none: not tracked) her state; a member's refused join and a stranger's first join are told
+	// to the mentor, on her channel.
+	set := func(list []cloudapi.Participant, state store.JoinState, stranger store.StrangerState, reason func(cloudapi.Participant) string) error {
 		for _, x := range list {
 			m, ok := member(circle, x.Digits())
 			if !ok {
+				if err := c.stranger(ctx, tx, p, circle, x.Digits(), stranger); err != nil {
+					return err
+				}
 				continue
 			}
 			changed, err := c.db.SetCircleMemberState(ctx, tx, circle.ID, m.WorkerID, state, reason(x))
@@ -216,7 +224,6 @@ func (c *Circles) event(ctx context.Context, tx *store.Tx, p *lessons.Pack, e cl
 				}
 				continue
 			}
-			mentor := circle.Members[0]
 			_, err = c.db.Enqueue(ctx, tx, store.Outgoing{Kind: store.KindNudge, Phone: mentor.Phone, WorkerID: mentor.WorkerID,
 				DedupeKey: fmt.Sprintf("circle-refused:%d:%d:%d", circle.ID, m.WorkerID, c.Now().UnixNano()),
 				Body:      p.Say(mentor.Language, "circles.refused", "name", m.Name, "limit", 8)})
@@ -228,14 +235,56 @@ func (c *Circles) event(ctx context.Context, tx *store.Tx, p *lessons.Pack, e cl
 	}
 	switch e.Type {
 	case "group_participants_add":
-		if err := set(e.Added, store.JoinJoined, func(cloudapi.Participant) string { return e.Reason }); err != nil {
+		if err := set(e.Added, store.JoinJoined, store.StrangerJoined, func(cloudapi.Participant) string { return e.Reason }); err != nil {
 			return err
 		}
-		return set(e.Failed, store.JoinRefused, func(x cloudapi.Participant) string { return "code " + strconv.Itoa(x.ErrorCode()) })
+		return set(e.Failed, store.JoinRefused, "", func(x cloudapi.Participant) string { return "code " + strconv.Itoa(x.ErrorCode()) })
 	case "group_participants_remove":
-		return set(e.Removed, store.JoinLeft, func(cloudapi.Participant) string { return e.InitiatedBy })
+		gone := store.StrangerLeft
+		if e.InitiatedBy == "business" {
+			gone = store.StrangerRemoved
+		}
+		return set(e.Removed, store.JoinLeft, gone, func(cloudapi.Participant) string { return e.InitiatedBy })
 	}
 	return nil
+}
+
+// stranger records the state of waID, a participant of the circle's group who is neither the
+// mentor nor a mentee (the link was passed on); "" tracks nothing (a stranger's join the full group
+// refused). The first time she joins, the mentor is told, once, on her channel.
+func (c *Circles) stranger(ctx context.Context, tx *store.Tx, p *lessons.Pack, circle store.Circle, waID string, state store.StrangerState) error {
+	if state == "" || waID == "" {
+		return nil
+	}
+	first, err := c.db.SetStranger(ctx, tx, circle.ID, waID, state)
+	if err != nil || !first {
+		return err
+	}
+	mentor := circle.Members[0]
+	c.Log.Info("a stranger joined a circle group", "circle", circle.ID, phone.LogKey, phone.Mask("+"+waID))
+	_, err = c.db.Enqueue(ctx, tx, store.Outgoing{Kind: store.KindNudge, Phone: mentor.Phone, WorkerID: mentor.WorkerID,
+		DedupeKey: fmt.Sprintf("circle-stranger:%d:%s", circle.ID, waID),
+		Body:      p.Say(mentor.Language, "circles.stranger", "number", "+"+waID)})
+	return err
+}
+
+// RemoveStranger removes from the mentor's circle group, through the Graph API, a stranger who
+// joined it by the link; she can never join again by it. The mentor must be inside the scope and
+// the number a stranger seen in her group (else store.ErrNotFound); false when she is no longer in
+// the group (left, or removed already: a second click asks Meta nothing).
+func (c *Circles) RemoveStranger(ctx context.Context, sc store.Scope, userID, mentorID int64, waID string) (bool, error) {
+	circle, group, state, err := c.db.StrangerInCircle(ctx, sc, mentorID, waID)
+	if err != nil || state != store.StrangerJoined {
+		return false, err
+	}
+	if err := c.client.RemoveParticipants(ctx, group, "+"+waID); err != nil {
+		return false, fmt.Errorf("whatsapp: remove a stranger from circle %d: %w", circle, err)
+	}
+	if err := c.db.RemovedStranger(context.WithoutCancel(ctx), userID, circle, waID); err != nil {
+		return false, err
+	}
+	c.Log.Info("a stranger removed from a circle group", "circle", circle, phone.LogKey, phone.Mask("+"+waID))
+	return true, nil
 }
 
 // bridge sends a message posted in a circle's group to the circle's SMS-only members who are not in

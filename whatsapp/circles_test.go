@@ -3,6 +3,7 @@ package whatsapp
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
@@ -558,4 +559,88 @@ func TestCircleGroupCreateRefused(t *testing.T) {
 			t.Errorf("Create after the refusal = %+v, %v; want creating again", again, err)
 		}
 	})
+}
+
+// A stranger who joins a circle's group by the link (a number neither the mentor's nor a mentee's)
+// is tracked from the join webhook and reported once to the mentor on her channel, though the
+// webhook comes twice and she leaves and joins again; the console removes another through the
+// Groups API (the fake drops her, and she cannot join again by the link), once however often it is
+// asked.
+func TestCircleStrangers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		c := newCircleRig(t, db)
+		circle := c.create()
+		c.fake.SetChaos(fakegraph.Chaos{Duplicates: true})
+		for _, d := range []string{"254799000001", "254799000002"} {
+			if err := c.fake.JoinGroup(circle.InviteLink, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := c.fake.JoinGroup(circle.InviteLink, digits(c.wa[0].Phone)); err != nil {
+			t.Fatal(err)
+		}
+		c.settle()
+		c.fake.SetChaos(fakegraph.Chaos{})
+		strangers, err := db.CircleStrangers(ctx, circle.ID)
+		if err != nil || len(strangers) != 2 || strangers[0].State != store.StrangerJoined || strangers[1].State != store.StrangerJoined {
+			t.Fatalf("strangers = %+v, %v; want the 2 numbers joined", strangers, err)
+		}
+		reports := func() []string {
+			return storetest.Bodies(storetest.OutWhere(t, db, func(o storetest.Out) bool {
+				return o.Phone == c.mentor.Phone && o.Channel == store.ChannelWhatsApp && strings.Contains(o.Body, "is not in your circle")
+			}))
+		}
+		if got := reports(); len(got) != 2 || !strings.Contains(strings.Join(got, "|"), "+254799000001 joined your circle's WhatsApp group") {
+			t.Errorf("reports to the mentor (on WhatsApp) = %q, want one per stranger", got)
+		}
+		if got := c.states()[c.wa[0].Name]; got != store.JoinJoined {
+			t.Errorf("the member's state = %q, want joined (she is no stranger)", got)
+		}
+
+		removed, err := c.circles.RemoveStranger(ctx, store.Scope{Admin: true}, 0, c.mentor.ID, "254799000001")
+		if err != nil || !removed {
+			t.Fatalf("RemoveStranger = %v, %v", removed, err)
+		}
+		c.settle()
+		if again, err := c.circles.RemoveStranger(ctx, store.Scope{Admin: true}, 0, c.mentor.ID, "254799000001"); err != nil || again {
+			t.Errorf("second RemoveStranger = %v, %v; want nothing asked", again, err)
+		}
+		if slices.Contains(c.fake.Participants(circle.GroupID), "254799000001") {
+			t.Error("the removed stranger is still in the fake's group")
+		}
+		if err := c.fake.JoinGroup(circle.InviteLink, "254799000001"); err == nil {
+			t.Error("the removed stranger joined again by the link")
+		}
+		if _, err := c.circles.RemoveStranger(ctx, store.Scope{Admin: true}, 0, c.mentor.ID, "254711000201"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("RemoveStranger of a member = %v, want ErrNotFound", err)
+		}
+		// The other leaves by herself and comes back: tracked, not reported again.
+		c.hooks.post(participantsHook(circle.GroupID, "group_participants_remove", "254799000002", "participant"), testSecret)
+		c.hooks.post(participantsHook(circle.GroupID, "group_participants_add", "254799000002", ""), testSecret)
+		strangers, _ = db.CircleStrangers(ctx, circle.ID)
+		byNumber := map[string]store.StrangerState{}
+		for _, s := range strangers {
+			byNumber[s.WAID] = s.State
+		}
+		if byNumber["254799000001"] != store.StrangerRemoved || byNumber["254799000002"] != store.StrangerJoined {
+			t.Errorf("strangers = %v, want the first removed, the second joined again", byNumber)
+		}
+		if got := reports(); len(got) != 2 {
+			t.Errorf("reports to the mentor after a stranger came back = %d, want still 2", len(got))
+		}
+	})
+}
+
+// participantsHook is a group_participants_update webhook of typ for the participant waID.
+func participantsHook(group, typ, waID, initiatedBy string) []byte {
+	list := "added_participants"
+	if typ == "group_participants_remove" {
+		list = "removed_participants"
+	}
+	event := map[string]any{"type": typ, "group_id": group, list: []any{map[string]any{"wa_id": waID}}, "initiated_by": initiatedBy}
+	body, _ := json.Marshal(map[string]any{"object": "whatsapp_business_account", "entry": []any{map[string]any{"id": "WABA",
+		"changes": []any{map[string]any{"field": "group_participants_update", "value": map[string]any{"messaging_product": "whatsapp",
+			"metadata": map[string]any{"phone_number_id": "PNID"}, "groups": []any{event}}}}}}})
+	return body
 }

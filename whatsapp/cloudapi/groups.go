@@ -1,8 +1,11 @@
 package cloudapi
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 )
@@ -65,4 +68,19 @@ func (c *Client) InviteLink(ctx context.Context, groupID string) (string, error)
 		return "", &Error{HTTPStatus: 200, Code: -1, Err: errors.New("no invite link in the answer")}
 	}
 	return answer.InviteLink, nil
+}
+
+// RemoveParticipants removes the users (+254… or wa_id) from the group: Meta answers with the
+// group_participants_remove webhook (initiated_by "business"), and a removed user can never join
+// again by the link (whatsapp-api.md §5.3).
+func (c *Client) RemoveParticipants(ctx context.Context, groupID string, users ...string) error {
+	list := make([]map[string]string, len(users))
+	for i, u := range users {
+		list[i] = map[string]string{"user": u}
+	}
+	raw, err := json.Marshal(map[string]any{"messaging_product": "whatsapp", "participants": list})
+	if err != nil {
+		return fmt.Errorf("cloudapi: encode request: %w", err)
+	}
+	return c.do(ctx, http.MethodDelete, c.root+"/"+url.PathEscape(groupID)+"/participants", "application/json", bytes.NewReader(raw), nil)
 }

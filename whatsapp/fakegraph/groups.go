@@ -37,8 +37,8 @@ var ErrGroupFull = errors.New("fakegraph: the group is full")
 // ErrNoGroup is JoinGroup's error for an unknown group or invite link, or a removed member.
 var ErrNoGroup = errors.New("fakegraph: no such group, or removed from it")
 
-// serveGroups answers POST /{pnid}/groups (create) and GET /{group_id}/invite_link; it reports
-// whether the path was one of them.
+// serveGroups answers POST /{pnid}/groups (create), GET /{group_id}/invite_link and
+// DELETE /{group_id}/participants (remove); it reports whether the path was one of them.
 func (s *Server) serveGroups(w http.ResponseWriter, r *http.Request, parts []string) bool {
 	switch {
 	case len(parts) == 3 && parts[1] == s.cfg.PhoneNumberID && parts[2] == "groups" && r.Method == http.MethodPost:
@@ -68,8 +68,51 @@ func (s *Server) serveGroups(w http.ResponseWriter, r *http.Request, parts []str
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"messaging_product": "whatsapp", "invite_link": g.link})
 		return true
+	case len(parts) == 3 && parts[2] == "participants" && r.Method == http.MethodDelete:
+		s.removeParticipants(w, r, parts[1])
+		return true
 	}
 	return false
+}
+
+// removeParticipants takes the users the request names out of the group for good (they cannot
+// join again by the link) and posts the group_participants_remove webhook, initiated by the business:
+// removed_participants by input, failed_participants (131212) for those not in the group.
+func (s *Server) removeParticipants(w http.ResponseWriter, r *http.Request, groupID string) {
+	var in struct {
+		Participants []struct {
+			User string `json:"user"`
+		} `json:"participants"`
+	}
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&in); err != nil || len(in.Participants) == 0 {
+		writeError(w, http.StatusBadRequest, 100, "participants are required")
+		return
+	}
+	s.mu.Lock()
+	g, ok := s.groups[groupID]
+	if !ok {
+		s.mu.Unlock()
+		writeError(w, http.StatusBadRequest, codeUnknownGroup, "Unknown group")
+		return
+	}
+	removed, failed := []any{}, []any{}
+	for _, p := range in.Participants {
+		d := strings.TrimPrefix(p.User, "+")
+		i := slices.Index(g.participants, d)
+		if i < 0 {
+			failed = append(failed, map[string]any{"input": p.User, "errors": []any{map[string]any{"code": codeNotMember, "title": "Not a member"}}})
+			continue
+		}
+		g.participants = slices.Delete(g.participants, i, i+1)
+		g.removed[d] = true
+		removed = append(removed, map[string]any{"input": p.User})
+	}
+	s.seq++
+	req := "FAKEREQ" + strconv.Itoa(s.seq)
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{"messaging_product": "whatsapp", "success": true})
+	s.post(s.groupChange("group_participants_update", map[string]any{"type": "group_participants_remove", "group_id": groupID,
+		"request_id": req, "removed_participants": removed, "failed_participants": failed, "initiated_by": "business"}))
 }
 
 func (s *Server) createGroup(subject string) *group {

@@ -7,3 +7,14 @@ CREATE UNIQUE INDEX circle_groups_request ON circle_groups (request_id) WHERE re
 -- A post that failed for good may be posted again from the console, by the mentor's supervisor:
 -- reposted_at is when (its retries are counted from then, not from her SMS).
 ALTER TABLE circle_posts ADD COLUMN reposted_at TIMESTAMPTZ;
+
+-- Strangers in a circle's group: a number that joined by the invite link (passed on) and is neither
+-- the mentor nor a mentee, tracked from the participants webhooks, reported once to the mentor (when
+-- the row is first written) and removable from the console.
+CREATE TABLE circle_strangers (
+    circle_id  BIGINT NOT NULL REFERENCES circle_groups (id) ON DELETE CASCADE,
+    wa_id      TEXT NOT NULL,
+    state      TEXT NOT NULL CHECK (state IN ('joined', 'left', 'removed')),
+    changed_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (circle_id, wa_id)
+);
