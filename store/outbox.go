@@ -89,17 +89,20 @@ type Outgoing struct {
 	HerChannel bool
 	// GroupMessageID is the peer group message this is a copy of; 0 none.
 	GroupMessageID int64
+	// WAContent is what Body holds on WhatsApp: text (WAText), or a menu or group invite, which have
+	// no SMS form.
+	WAContent WAContent
 }
 
-// enqueueChunk is the number of rows per INSERT: 15 binds a row keeps a chunk
+// enqueueChunk is the number of rows per INSERT: 16 binds a row keeps a chunk
 // well under SQLite's 32,766 and PostgreSQL's 65,535 bind limits.
 const enqueueChunk = 1000
 
 const sqlEnqueueHead = `INSERT INTO outbox (dedupe_key, kind, priority, urgent, phone, body, worker_id,
-broadcast_id, not_before, segments, created_at, updated_at, sub_county, channel, group_message_id) VALUES `
+broadcast_id, not_before, segments, created_at, updated_at, sub_county, channel, group_message_id, wa_content) VALUES `
 
 // enqueueWidth is the number of columns sqlEnqueueHead names.
-const enqueueWidth = 15
+const enqueueWidth = 16
 
 const sqlEnqueueTail = ` ON CONFLICT (dedupe_key) DO NOTHING`
 
@@ -116,7 +119,7 @@ func (db *DB) Enqueue(ctx context.Context, q sqlx.ExtContext, msgs ...Outgoing) 
 		if err := db.fillRecipients(ctx, q, chunk); err != nil {
 			return total, fmt.Errorf("store: enqueue: %w", err)
 		}
-		args := make([]any, 0, 15*len(chunk))
+		args := make([]any, 0, enqueueWidth*len(chunk))
 		for _, m := range chunk {
 			row, err := enqueueArgs(m, now)
 			if err != nil {
@@ -171,13 +174,14 @@ func enqueueArgs(m Outgoing, now time.Time) ([]any, error) {
 	if !m.NotBefore.IsZero() {
 		notBefore = m.NotBefore.UTC()
 	}
-	switch m.Channel {
-	case ChannelSMS, ChannelWhatsApp:
-	default:
+	switch {
+	case m.Channel != ChannelSMS && m.Channel != ChannelWhatsApp:
 		return nil, fmt.Errorf("channel %q: %w", m.Channel, ErrInvalidOutgoing)
+	case m.WAContent != WAText && m.Channel != ChannelWhatsApp:
+		return nil, fmt.Errorf("%s by %s: %w", m.WAContent, m.Channel, ErrInvalidOutgoing)
 	}
 	return []any{m.DedupeKey, string(m.Kind), prio, m.Urgent, m.Phone, m.Body, nullID(m.WorkerID),
-		nullID(m.BroadcastID), notBefore, 1, now, now, m.SubCounty, m.Channel, nullID(m.GroupMessageID)}, nil
+		nullID(m.BroadcastID), notBefore, 1, now, now, m.SubCounty, m.Channel, nullID(m.GroupMessageID), string(m.WAContent)}, nil
 }
 
 // fillRecipients sets, from the workers' rows, the sub-county of the
@@ -250,6 +254,8 @@ type Claimed struct {
 	Channel string `db:"channel"`
 	// GroupMessageID is the peer group message this is a copy of; 0 none.
 	GroupMessageID int64 `db:"group_message_id"`
+	// WAContent is what Body holds on WhatsApp (Outgoing.WAContent).
+	WAContent WAContent `db:"wa_content"`
 	// Due is when the message was first due: when it was queued, or the
 	// send time of a scheduled broadcast. Retry horizons count from it.
 	Due time.Time `db:"-"`
@@ -299,7 +305,7 @@ const sqlClaimSQLite = `UPDATE outbox SET lease_owner = ?, lease_until = ?, upda
 WHERE id IN (SELECT id FROM outbox WHERE ` + sqlDue + ` AND (? = '' OR channel = ?)
              ORDER BY priority, not_before LIMIT ?)
 RETURNING id, kind, priority, phone, body, segments, attempts, failure_reason, created_at, channel,
-  COALESCE(group_message_id, 0) AS group_message_id,
+  COALESCE(group_message_id, 0) AS group_message_id, wa_content,
   (SELECT b.send_at FROM broadcasts b WHERE b.id = outbox.broadcast_id) AS send_at,
   kind <> 'reply' AND (EXISTS (SELECT 1 FROM workers w WHERE w.phone = outbox.phone AND w.opted_out)
                        OR EXISTS (SELECT 1 FROM sms_optouts o WHERE o.phone = outbox.phone)) AS opted_out`
@@ -314,7 +320,7 @@ const sqlClaimPostgres = `UPDATE outbox SET lease_owner = ?, lease_until = ?, up
 WHERE id = ANY(ARRAY(SELECT id FROM outbox WHERE ` + sqlDue + ` AND (? = '' OR channel = ?)
              ORDER BY priority, not_before LIMIT ? FOR UPDATE SKIP LOCKED))
 RETURNING id, kind, priority, phone, body, segments, attempts, failure_reason, created_at, channel,
-  COALESCE(group_message_id, 0) AS group_message_id,
+  COALESCE(group_message_id, 0) AS group_message_id, wa_content,
   (SELECT b.send_at FROM broadcasts b WHERE b.id = outbox.broadcast_id) AS send_at,
   kind <> 'reply' AND (EXISTS (SELECT 1 FROM workers w WHERE w.phone = outbox.phone AND w.opted_out)
                        OR EXISTS (SELECT 1 FROM sms_optouts o WHERE o.phone = outbox.phone)) AS opted_out`

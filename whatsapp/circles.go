@@ -144,7 +144,7 @@ func (c *Circles) created(ctx context.Context, tx *store.Tx, p *lessons.Pack, e 
 			Kind: store.KindNudge, Phone: m.Phone, WorkerID: m.WorkerID, Channel: store.ChannelSMS,
 			Body: p.Say(m.Language, "circles.invite", "mentor", mentor.Name, "link", e.InviteLink)}
 		if m.Channel == store.ChannelWhatsApp && hasInvite {
-			invites[i].Channel, invites[i].Body = store.ChannelWhatsApp, store.WhatsAppInvitePrefix+e.GroupID
+			invites[i].Channel, invites[i].Body, invites[i].WAContent = store.ChannelWhatsApp, e.GroupID, store.WAGroupInvite
 		}
 	}
 	done, err := c.db.ActivateCircleGroup(ctx, tx, circle.ID, e.GroupID, e.InviteLink, ids, invites)

@@ -18,3 +18,11 @@ CREATE TABLE circle_strangers (
     changed_at TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (circle_id, wa_id)
 );
+
+-- What a WhatsApp row's body holds, typed (the dispatcher switches on it): '' text, 'menu' a list
+-- message or reply buttons (the screen as JSON), 'group_invite' the group-invite template (the
+-- group's id). Neither has an SMS form. It replaces the body prefixes 'whatsapp-menu:' and
+-- 'whatsapp-group-invite:', taken off the rows that carry them.
+ALTER TABLE outbox ADD COLUMN wa_content TEXT NOT NULL DEFAULT '' CHECK (wa_content IN ('', 'menu', 'group_invite'));
+UPDATE outbox SET wa_content = 'menu', body = substr(body, 15) WHERE body LIKE 'whatsapp-menu:%';
+UPDATE outbox SET wa_content = 'group_invite', body = substr(body, 23) WHERE body LIKE 'whatsapp-group-invite:%';
