@@ -58,11 +58,9 @@ type CircleMember struct {
 
 // Circle is a mentor circle and its WhatsApp group (ID 0 before one was asked for).
 type Circle struct {
-	ID       int64  `db:"id"`
-	MentorID int64  `db:"mentor_id"`
-	GroupID  string `db:"graph_group_id"`
-	// RequestID is Meta's id of the create request: its group_create webhook names it.
-	RequestID  string       `db:"request_id"`
+	ID         int64        `db:"id"`
+	MentorID   int64        `db:"mentor_id"`
+	GroupID    string       `db:"graph_group_id"`
 	InviteLink string       `db:"invite_link"`
 	State      CircleState  `db:"state"`
 	Failure    string       `db:"failure"`
@@ -93,7 +91,7 @@ func (db *DB) circleMembers(ctx context.Context, q sqlx.QueryerContext, mentorID
 	return ms, nil
 }
 
-const sqlCircleCols = `SELECT id, mentor_id, graph_group_id, request_id, invite_link, state, failure, last_in_at, created_at FROM circle_groups `
+const sqlCircleCols = `SELECT id, mentor_id, graph_group_id, invite_link, state, failure, last_in_at, created_at FROM circle_groups `
 
 // circle reads the circle_groups row where col = v and its members, or ErrNotFound.
 func (db *DB) circle(ctx context.Context, q sqlx.QueryerContext, where string, v any) (Circle, error) {
@@ -118,15 +116,6 @@ func (db *DB) CircleOfMentor(ctx context.Context, mentorID int64) (Circle, error
 		c.Members, err = db.circleMembers(ctx, db, mentorID, 0)
 	}
 	return c, err
-}
-
-// CircleByRequest returns the circle whose group was asked for by the create request requestID,
-// or ErrNotFound.
-func (db *DB) CircleByRequest(ctx context.Context, q sqlx.QueryerContext, requestID string) (Circle, error) {
-	if requestID == "" {
-		return Circle{}, ErrNotFound
-	}
-	return db.circle(ctx, q, `WHERE request_id = ?`, requestID)
 }
 
 // CircleByGroup returns the circle whose WhatsApp group is groupID, or ErrNotFound.
@@ -156,7 +145,7 @@ func (db *DB) CircleOfWorker(ctx context.Context, q sqlx.QueryerContext, workerI
 }
 
 const sqlBeginCircle = `INSERT INTO circle_groups (mentor_id, state, created_at, updated_at) VALUES (?, 'creating', ?, ?)
-ON CONFLICT (mentor_id) DO UPDATE SET state = 'creating', failure = '', request_id = '', updated_at = excluded.updated_at
+ON CONFLICT (mentor_id) DO UPDATE SET state = 'creating', failure = '', updated_at = excluded.updated_at
 WHERE circle_groups.state = 'failed' RETURNING id`
 
 // BeginCircleGroup claims the creation of the mentor's circle group and returns its row's id; false
@@ -197,15 +186,59 @@ func (db *DB) BeginCircleGroup(ctx context.Context, sc Scope, userID, mentorID i
 	return id, id != 0, nil
 }
 
-const sqlRecordCircleRequest = `UPDATE circle_groups SET request_id = ?, updated_at = ? WHERE id = ? AND state = 'creating'`
+// CircleAnswer is Meta's answer to a request for a group (the group_create webhook): the group and
+// its invite link, or why Meta refused it.
+type CircleAnswer struct {
+	RequestID  string `db:"request_id"`
+	GroupID    string `db:"group_id"`
+	InviteLink string `db:"invite_link"`
+	// Failure is Meta's code and words when it refused; "" when it created the group.
+	Failure string `db:"failure"`
+}
 
-// RecordCircleRequest keeps the id of the request that asks Meta for circle id's group: its
-// group_create webhook names it (ActivateCircleGroup).
-func (db *DB) RecordCircleRequest(ctx context.Context, id int64, requestID string) error {
-	if _, err := db.exec(ctx, sqlRecordCircleRequest, requestID, db.Now().UTC(), id); err != nil {
-		return fmt.Errorf("store: record circle request %d: %w", id, err)
+const sqlRecordCircleRequest = `INSERT INTO circle_requests (request_id, circle_id, created_at) VALUES (?, ?, ?)
+ON CONFLICT (request_id) DO UPDATE SET circle_id = excluded.circle_id WHERE circle_requests.circle_id IS NULL
+RETURNING answered, request_id, group_id, invite_link, failure`
+
+// RecordCircleRequest keeps, in tx, that requestID (CreateGroup's answer) asks Meta for circle
+// id's group, and returns Meta's answer when its group_create webhook came first (true), to be
+// applied in tx; false when it is still to come (AnswerCircleRequest then finds the circle).
+func (db *DB) RecordCircleRequest(ctx context.Context, tx *Tx, id int64, requestID string) (CircleAnswer, bool, error) {
+	var row struct {
+		Answered bool `db:"answered"`
+		CircleAnswer
 	}
-	return nil
+	err := tx.GetContext(ctx, &row, db.Rebind(sqlRecordCircleRequest), requestID, id, db.Now().UTC())
+	if errors.Is(err, sql.ErrNoRows) { // another circle made the request: Meta reused an id
+		return CircleAnswer{}, false, fmt.Errorf("store: record circle request %q: made by another circle", requestID)
+	}
+	if err != nil {
+		return CircleAnswer{}, false, fmt.Errorf("store: record circle request %q: %w", requestID, err)
+	}
+	return row.CircleAnswer, row.Answered, nil
+}
+
+const sqlAnswerCircleRequest = `INSERT INTO circle_requests (request_id, answered, group_id, invite_link, failure, created_at)
+VALUES (?, TRUE, ?, ?, ?, ?)
+ON CONFLICT (request_id) DO UPDATE SET answered = TRUE, group_id = excluded.group_id, invite_link = excluded.invite_link,
+  failure = excluded.failure WHERE NOT circle_requests.answered
+RETURNING COALESCE(circle_id, 0)`
+
+// AnswerCircleRequest keeps, in tx, Meta's answer to a request for a group, and returns the circle
+// that made the request, to apply it to (true). False when the request was answered before (a
+// second webhook changes nothing) or no circle made it yet: it is kept, and RecordCircleRequest
+// returns it if the create's answer comes after.
+func (db *DB) AnswerCircleRequest(ctx context.Context, tx *Tx, a CircleAnswer) (Circle, bool, error) {
+	var circle int64
+	err := tx.GetContext(ctx, &circle, db.Rebind(sqlAnswerCircleRequest), a.RequestID, a.GroupID, a.InviteLink, a.Failure, db.Now().UTC())
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && circle == 0) {
+		return Circle{}, false, nil
+	}
+	if err != nil {
+		return Circle{}, false, fmt.Errorf("store: answer circle request %q: %w", a.RequestID, err)
+	}
+	c, err := db.circle(ctx, tx, `WHERE id = ?`, circle)
+	return c, err == nil, err
 }
 
 const sqlActivateCircle = `UPDATE circle_groups SET state = 'active', graph_group_id = ?, invite_link = ?, updated_at = ?

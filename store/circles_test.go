@@ -41,23 +41,46 @@ func TestCircleGroups(t *testing.T) {
 			t.Errorf("begin after a failure = %d %v %v, want the same row claimed again", retry, fresh, err)
 		}
 		invite := store.Outgoing{DedupeKey: "circle-invite:1", Kind: store.KindNudge, Phone: "+254711000011", Body: "join", WorkerID: achieng, Channel: store.ChannelSMS}
-		if err := db.RecordCircleRequest(ctx, id, "REQ1"); err != nil {
+		// The create's answer, then Meta's group_create twice: the first finds the circle, the
+		// second nothing.
+		err = db.Tx(ctx, func(tx *store.Tx) error {
+			_, answered, err := db.RecordCircleRequest(ctx, tx, id, "REQ1")
+			if answered {
+				t.Error("request answered before its webhook")
+			}
+			return err
+		})
+		if err != nil {
 			t.Fatal(err)
 		}
-		if c, err := db.CircleByRequest(ctx, db, "REQ1"); err != nil || c.ID != id || c.State != store.CircleCreating {
-			t.Fatalf("circle of request REQ1 = %+v, %v", c, err)
-		}
-		for i := range 2 { // the group_create webhook, delivered twice
+		for i := range 2 {
 			err := db.Tx(ctx, func(tx *store.Tx) error {
-				done, err := db.ActivateCircleGroup(ctx, tx, id, "G1", "https://chat.whatsapp.com/X", []int64{mary, achieng}, []store.Outgoing{invite})
-				if done != (i == 0) {
-					t.Errorf("activation %d: done %v, want %v", i, done, i == 0)
+				c, ok, err := db.AnswerCircleRequest(ctx, tx, store.CircleAnswer{RequestID: "REQ1", GroupID: "G1", InviteLink: "https://chat.whatsapp.com/X"})
+				if ok != (i == 0) || (ok && (c.ID != id || c.State != store.CircleCreating)) {
+					t.Errorf("answer %d = %+v, %v; want the creating circle only the first time", i, c, ok)
+				}
+				if ok {
+					done, err := db.ActivateCircleGroup(ctx, tx, id, "G1", "https://chat.whatsapp.com/X", []int64{mary, achieng}, []store.Outgoing{invite})
+					if !done || err != nil {
+						t.Errorf("activation = %v, %v", done, err)
+					}
 				}
 				return err
 			})
 			if err != nil {
 				t.Fatal(err)
 			}
+		}
+		// A group_create for no circle's request has nothing to apply.
+		err = db.Tx(ctx, func(tx *store.Tx) error {
+			_, ok, err := db.AnswerCircleRequest(ctx, tx, store.CircleAnswer{RequestID: "REQ2", GroupID: "G2"})
+			if ok {
+				t.Error("an unknown request's answer found a circle")
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
 		if got := storetest.Queued(t, db, "+254711000011", store.KindNudge); len(got) != 1 {
 			t.Errorf("invites queued = %q, want 1", got)

@@ -77,9 +77,10 @@ func (c *Circles) pack() (*lessons.Pack, error) {
 }
 
 // Create asks the Graph API for the mentor's circle group and keeps the request's id: Meta
-// creates the group asynchronously, and its group_create webhook (created) records the group with
-// its invite link and queues the invites. The mentor must be inside the scope; a circle that has
-// its group (or is being given one) gets no second one. It returns the circle as it now is.
+// creates the group asynchronously, and its group_create webhook (answered) records the group with
+// its invite link and queues the invites; a webhook that came before the answer is applied here.
+// The mentor must be inside the scope; a circle that has its group (or is being given one) gets no
+// second one. It returns the circle as it now is.
 func (c *Circles) Create(ctx context.Context, sc store.Scope, userID, mentorID int64) (store.Circle, error) {
 	id, fresh, err := c.db.BeginCircleGroup(ctx, sc, userID, mentorID)
 	if err != nil || !fresh {
@@ -105,34 +106,56 @@ func (c *Circles) Create(ctx context.Context, sc store.Scope, userID, mentorID i
 		}
 		return store.Circle{}, fmt.Errorf("whatsapp: create the circle group of worker %d: %w", mentorID, err)
 	}
-	if err := c.db.RecordCircleRequest(context.WithoutCancel(ctx), id, req); err != nil {
+	c.Log.Info("circle group asked for", "mentor_id", mentorID, "request", req)
+	err = c.db.Tx(context.WithoutCancel(ctx), func(tx *store.Tx) error {
+		answer, answered, err := c.db.RecordCircleRequest(ctx, tx, id, req)
+		if err != nil || !answered {
+			return err
+		}
+		return c.created(ctx, tx, p, circle, answer)
+	})
+	if err != nil {
 		return store.Circle{}, err
 	}
-	c.Log.Info("circle group asked for", "mentor_id", mentorID, "request", req)
 	return c.db.CircleOfMentor(ctx, mentorID)
 }
 
-// created applies a group_create webhook to the circle whose request it names: Meta's refusal
-// fails the creation (a click tries again); the group is recorded with its invite link, every
-// member marked invited and the invites queued: the group-invite template to those on WhatsApp,
-// the link by SMS to the others. A second webhook for the request changes nothing; one for a
-// request no circle made is logged and ignored.
-func (c *Circles) created(ctx context.Context, tx *store.Tx, p *lessons.Pack, e cloudapi.GroupEvent) error {
-	circle, err := c.db.CircleByRequest(ctx, tx, e.RequestID)
-	if errors.Is(err, store.ErrNotFound) {
-		c.Log.Warn("group_create of no circle's request ignored", "request", e.RequestID, "group", e.GroupID)
+// answered applies a group_create webhook to the circle whose request it names. A second webhook
+// for the request changes nothing; one for a request no circle made (yet) is logged, and kept for
+// a create whose answer it overtook (RecordCircleRequest).
+func (c *Circles) answered(ctx context.Context, tx *store.Tx, p *lessons.Pack, e cloudapi.GroupEvent) error {
+	a := store.CircleAnswer{RequestID: e.RequestID, GroupID: e.GroupID, InviteLink: e.InviteLink}
+	switch {
+	case len(e.Errors) > 0:
+		a.Failure = fmt.Sprintf("code %d %s", e.Errors[0].Code, e.Errors[0].Message)
+	case e.GroupID == "":
+		a.Failure = "no group id in Meta's group_create"
+	}
+	if a.RequestID == "" {
+		c.Log.Warn("group_create without a request id ignored", "group", e.GroupID)
 		return nil
 	}
-	if err != nil || circle.State != store.CircleCreating {
+	circle, ok, err := c.db.AnswerCircleRequest(ctx, tx, a)
+	if err != nil || !ok {
+		if err == nil {
+			c.Log.Info("group_create of no circle's request, or answered before, ignored", "request", e.RequestID, "group", e.GroupID)
+		}
 		return err
 	}
-	if len(e.Errors) > 0 || e.GroupID == "" {
-		reason := "no group id in Meta's group_create"
-		if len(e.Errors) > 0 {
-			reason = fmt.Sprintf("code %d %s", e.Errors[0].Code, e.Errors[0].Message)
-		}
-		c.Log.Warn("circle group not created", "circle", circle.ID, "reason", reason)
-		return c.db.FailCircleGroup(ctx, tx, circle.ID, reason)
+	return c.created(ctx, tx, p, circle, a)
+}
+
+// created applies Meta's answer to the request for circle's group, in tx: a refusal fails the
+// creation (a click tries again); the group is recorded with its invite link, every member marked
+// invited and the invites queued: the group-invite template to those on WhatsApp, the link by SMS
+// to the others. A circle no longer being created is left as it is.
+func (c *Circles) created(ctx context.Context, tx *store.Tx, p *lessons.Pack, circle store.Circle, a store.CircleAnswer) error {
+	if circle.State != store.CircleCreating {
+		return nil
+	}
+	if a.Failure != "" {
+		c.Log.Warn("circle group not created", "circle", circle.ID, "reason", a.Failure)
+		return c.db.FailCircleGroup(ctx, tx, circle.ID, a.Failure)
 	}
 	mentor := circle.Members[0]
 	ids := make([]int64, len(circle.Members))
@@ -140,16 +163,16 @@ func (c *Circles) created(ctx context.Context, tx *store.Tx, p *lessons.Pack, e 
 	_, hasInvite := p.Settings.WhatsAppTemplates[InviteTemplate]
 	for i, m := range circle.Members {
 		ids[i] = m.WorkerID
-		invites[i] = store.Outgoing{DedupeKey: "circle-invite:" + e.GroupID + ":" + strconv.FormatInt(m.WorkerID, 10),
+		invites[i] = store.Outgoing{DedupeKey: "circle-invite:" + a.GroupID + ":" + strconv.FormatInt(m.WorkerID, 10),
 			Kind: store.KindNudge, Phone: m.Phone, WorkerID: m.WorkerID, Channel: store.ChannelSMS,
-			Body: p.Say(m.Language, "circles.invite", "mentor", mentor.Name, "link", e.InviteLink)}
+			Body: p.Say(m.Language, "circles.invite", "mentor", mentor.Name, "link", a.InviteLink)}
 		if m.Channel == store.ChannelWhatsApp && hasInvite {
-			invites[i].Channel, invites[i].Body, invites[i].WAContent = store.ChannelWhatsApp, e.GroupID, store.WAGroupInvite
+			invites[i].Channel, invites[i].Body, invites[i].WAContent = store.ChannelWhatsApp, a.GroupID, store.WAGroupInvite
 		}
 	}
-	done, err := c.db.ActivateCircleGroup(ctx, tx, circle.ID, e.GroupID, e.InviteLink, ids, invites)
+	done, err := c.db.ActivateCircleGroup(ctx, tx, circle.ID, a.GroupID, a.InviteLink, ids, invites)
 	if done {
-		c.Log.Info("circle group created", "mentor_id", circle.MentorID, "group", e.GroupID, "members", len(ids))
+		c.Log.Info("circle group created", "mentor_id", circle.MentorID, "group", a.GroupID, "members", len(ids))
 	}
 	return err
 }
@@ -190,11 +213,11 @@ func member(circle store.Circle, digits string) (store.CircleMember, bool) {
 	return store.CircleMember{}, false
 }
 
-// event applies a group webhook: a group_create (created), or the join states a participants
+// event applies a group webhook: a group_create (answered), or the join states a participants
 // webhook reports; a join refused (the group is full) is told to the mentor, on her channel.
 func (c *Circles) event(ctx context.Context, tx *store.Tx, p *lessons.Pack, e cloudapi.GroupEvent) error {
 	if e.Type == "group_create" {
-		return c.created(ctx, tx, p, e)
+		return c.answered(ctx, tx, p, e)
 	}
 	circle, err := c.db.CircleByGroup(ctx, tx, e.GroupID)
 	if errors.Is(err, store.ErrNotFound) {

@@ -25,11 +25,15 @@ import (
 type countingClient struct {
 	*cloudapi.Client
 	created atomic.Int32
+	// request is the id of the last create request.
+	request atomic.Value
 }
 
 func (c *countingClient) CreateGroup(ctx context.Context, subject, description string) (string, error) {
 	c.created.Add(1)
-	return c.Client.CreateGroup(ctx, subject, description)
+	req, err := c.Client.CreateGroup(ctx, subject, description)
+	c.request.Store(req)
+	return req, err
 }
 
 // circleRig is a mentor circle of 7 (the mentor and 6 mentees) on the fakes: the mentor and 4
@@ -201,8 +205,8 @@ func TestCircleGroupBridge(t *testing.T) {
 		c := newCircleRig(t, db)
 
 		circle, err := c.circles.Create(ctx, store.Scope{Admin: true}, 0, c.mentor.ID)
-		if err != nil || circle.State != store.CircleCreating || circle.RequestID == "" {
-			t.Fatalf("Create = %+v, %v; want creating, the request kept", circle, err)
+		if err != nil || circle.State != store.CircleCreating {
+			t.Fatalf("Create = %+v, %v; want creating", circle, err)
 		}
 		if again, err := c.circles.Create(ctx, store.Scope{Admin: true}, 0, c.mentor.ID); err != nil || again.ID != circle.ID {
 			t.Errorf("second Create = %+v, %v; want the same circle", again, err)
@@ -497,9 +501,10 @@ func TestCircleGroupCreateWebhook(t *testing.T) {
 		if err != nil || asked.State != store.CircleCreating || asked.GroupID != "" {
 			t.Fatalf("Create = %+v, %v; want creating, no group yet", asked, err)
 		}
-		group, link, ok := c.fake.GroupOfRequest(asked.RequestID)
+		req := c.client.request.Load().(string)
+		group, link, ok := c.fake.GroupOfRequest(req)
 		if !ok {
-			t.Fatalf("the fake made no group for request %q", asked.RequestID)
+			t.Fatalf("the fake made no group for request %q", req)
 		}
 		c.settle()
 		circle, err := db.CircleOfMentor(ctx, c.mentor.ID)
@@ -509,8 +514,8 @@ func TestCircleGroupCreateWebhook(t *testing.T) {
 		if n := invitesQueued(t, db); n != 7 {
 			t.Errorf("invites queued = %d, want 7", n)
 		}
-		for _, hook := range [][]byte{groupCreateHook(asked.RequestID, group, 0), groupCreateHook(asked.RequestID, "OTHERGROUP", 0),
-			groupCreateHook(asked.RequestID, "", 131215), groupCreateHook("REQ-NONE", "STRAYGROUP", 0)} {
+		for _, hook := range [][]byte{groupCreateHook(req, group, 0), groupCreateHook(req, "OTHERGROUP", 0),
+			groupCreateHook(req, "", 131215), groupCreateHook("REQ-NONE", "STRAYGROUP", 0)} {
 			if rec := c.hooks.post(hook, testSecret); rec.Code != 200 {
 				t.Fatalf("webhook = %d", rec.Code)
 			}
@@ -643,4 +648,38 @@ func participantsHook(group, typ, waID, initiatedBy string) []byte {
 		"changes": []any{map[string]any{"field": "group_participants_update", "value": map[string]any{"messaging_product": "whatsapp",
 			"metadata": map[string]any{"phone_number_id": "PNID"}, "groups": []any{event}}}}}}})
 	return body
+}
+
+// overtakenClient is a Graph API whose group_create webhook reaches Chanjo, and is applied, before
+// the create request's answer does.
+type overtakenClient struct {
+	GroupClient
+	hooks *webhookHarness
+}
+
+func (o overtakenClient) CreateGroup(context.Context, string, string) (string, error) {
+	o.hooks.post(groupCreateHook("REQ-FAST", "FASTGROUP", 0), testSecret)
+	return "REQ-FAST", nil
+}
+
+// A group_create webhook that overtakes the create request's answer is not lost: applied first, it
+// is kept, and the answer finds it: the circle is active with its group and the invites are queued,
+// once.
+func TestCircleGroupCreateWebhookFirst(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		c := newCircleRig(t, db)
+		c.circles.client = overtakenClient{GroupClient: c.client, hooks: c.hooks}
+		circle, err := c.circles.Create(ctx, store.Scope{Admin: true}, 0, c.mentor.ID)
+		if err != nil || circle.State != store.CircleActive || circle.GroupID != "FASTGROUP" || circle.InviteLink != "https://chat.whatsapp.com/FASTGROUP" {
+			t.Fatalf("Create after its webhook = %+v, %v; want active with FASTGROUP", circle, err)
+		}
+		if n := invitesQueued(t, db); n != 7 {
+			t.Errorf("invites queued = %d, want 7", n)
+		}
+		c.hooks.post(groupCreateHook("REQ-FAST", "FASTGROUP", 0), testSecret)
+		if n := invitesQueued(t, db); n != 7 {
+			t.Errorf("invites queued after the webhook again = %d, want 7", n)
+		}
+	})
 }

@@ -1,8 +1,18 @@
 -- Meta creates a group asynchronously (whatsapp-api.md §5.3, §5.7): POST /{pnid}/groups answers with
--- a request id, and the group's id and invite link come in the group_create webhook, which names that
--- request. A circle being created keeps its request id until the webhook makes it active.
-ALTER TABLE circle_groups ADD COLUMN request_id TEXT NOT NULL DEFAULT '';
-CREATE UNIQUE INDEX circle_groups_request ON circle_groups (request_id) WHERE request_id <> '';
+-- a request id, and the group's id and invite link (or Meta's refusal) come in the group_create
+-- webhook, which names that request. Each side writes its half of the request's row (circle_id from
+-- the create's answer, the rest from the webhook), whichever comes first, so the second finds the
+-- first: a webhook that overtakes the answer is not lost. A webhook naming a request no circle made
+-- keeps its row, unused.
+CREATE TABLE circle_requests (
+    request_id  TEXT PRIMARY KEY,
+    circle_id   BIGINT REFERENCES circle_groups (id) ON DELETE CASCADE,
+    answered    BOOLEAN NOT NULL DEFAULT FALSE,
+    group_id    TEXT NOT NULL DEFAULT '',
+    invite_link TEXT NOT NULL DEFAULT '',
+    failure     TEXT NOT NULL DEFAULT '',
+    created_at  TIMESTAMP NOT NULL
+);
 
 -- A post that failed for good may be posted again from the console, by the mentor's supervisor:
 -- reposted_at is when (its retries are counted from then, not from her SMS).
