@@ -107,12 +107,14 @@ func (c *Circles) Create(ctx context.Context, sc store.Scope, userID, mentorID i
 		return store.Circle{}, fmt.Errorf("whatsapp: create the circle group of worker %d: %w", mentorID, err)
 	}
 	c.Log.Info("circle group asked for", "mentor_id", mentorID, "request", req)
-	err = c.db.Tx(context.WithoutCancel(ctx), func(tx *store.Tx) error {
-		answer, answered, err := c.db.RecordCircleRequest(ctx, tx, id, req)
+	// Meta has the request: what it answers must find the circle even if the console went away.
+	bg := context.WithoutCancel(ctx)
+	err = c.db.Tx(bg, func(tx *store.Tx) error {
+		answer, answered, err := c.db.RecordCircleRequest(bg, tx, id, req)
 		if err != nil || !answered {
 			return err
 		}
-		return c.created(ctx, tx, p, circle, answer)
+		return c.created(bg, tx, p, circle, answer)
 	})
 	if err != nil {
 		return store.Circle{}, err
