@@ -53,6 +53,8 @@ func (h *Console) Register(r gin.IRouter) {
 	g.POST("/pairs/remove", h.unpair)
 	g.GET("/circles/:mentor", h.circle)
 	g.POST("/circles/:mentor/group", h.createCircleGroup)
+	g.POST("/circles/:mentor/posts/:post/repost", h.repostCirclePost)
+	g.POST("/circles/:mentor/strangers/:wa/remove", h.removeStranger)
 	g.GET("/visits", h.visits)
 	g.GET("/visits.csv", h.visitsCSV)
 	g.POST("/visits", h.scheduleVisit)

@@ -18,8 +18,9 @@ const MaxCircleMentees = 6
 // CircleState is where the creation of a circle's WhatsApp group stands.
 type CircleState string
 
-// The states of a circle's group: being created on the Graph API (a second click waits for it),
-// created with its invite link, or refused by Meta (a click tries again).
+// The states of a circle's group: being created (asked of the Graph API, whose group_create webhook
+// makes it active; a second click waits for it), created with its invite link, or refused by Meta
+// (a click tries again).
 const (
 	CircleCreating CircleState = "creating"
 	CircleActive   CircleState = "active"
@@ -185,43 +186,97 @@ func (db *DB) BeginCircleGroup(ctx context.Context, sc Scope, userID, mentorID i
 	return id, id != 0, nil
 }
 
+// CircleAnswer is Meta's answer to a request for a group (the group_create webhook): the group and
+// its invite link, or why Meta refused it.
+type CircleAnswer struct {
+	RequestID  string `db:"request_id"`
+	GroupID    string `db:"group_id"`
+	InviteLink string `db:"invite_link"`
+	// Failure is Meta's code and words when it refused; "" when it created the group.
+	Failure string `db:"failure"`
+}
+
+const sqlRecordCircleRequest = `INSERT INTO circle_requests (request_id, circle_id, created_at) VALUES (?, ?, ?)
+ON CONFLICT (request_id) DO UPDATE SET circle_id = excluded.circle_id WHERE circle_requests.circle_id IS NULL
+RETURNING answered, request_id, group_id, invite_link, failure`
+
+// RecordCircleRequest keeps, in tx, that requestID (CreateGroup's answer) asks Meta for circle
+// id's group, and returns Meta's answer when its group_create webhook came first (true), to be
+// applied in tx; false when it is still to come (AnswerCircleRequest then finds the circle).
+func (db *DB) RecordCircleRequest(ctx context.Context, tx *Tx, id int64, requestID string) (CircleAnswer, bool, error) {
+	var row struct {
+		Answered bool `db:"answered"`
+		CircleAnswer
+	}
+	err := tx.GetContext(ctx, &row, db.Rebind(sqlRecordCircleRequest), requestID, id, db.Now().UTC())
+	if errors.Is(err, sql.ErrNoRows) { // another circle made the request: Meta reused an id
+		return CircleAnswer{}, false, fmt.Errorf("store: record circle request %q: made by another circle", requestID)
+	}
+	if err != nil {
+		return CircleAnswer{}, false, fmt.Errorf("store: record circle request %q: %w", requestID, err)
+	}
+	return row.CircleAnswer, row.Answered, nil
+}
+
+const sqlAnswerCircleRequest = `INSERT INTO circle_requests (request_id, answered, group_id, invite_link, failure, created_at)
+VALUES (?, TRUE, ?, ?, ?, ?)
+ON CONFLICT (request_id) DO UPDATE SET answered = TRUE, group_id = excluded.group_id, invite_link = excluded.invite_link,
+  failure = excluded.failure WHERE NOT circle_requests.answered
+RETURNING COALESCE(circle_id, 0)`
+
+// AnswerCircleRequest keeps, in tx, Meta's answer to a request for a group, and returns the circle
+// that made the request, to apply it to (true). False when the request was answered before (a
+// second webhook changes nothing) or no circle made it yet: it is kept, and RecordCircleRequest
+// returns it if the create's answer comes after.
+func (db *DB) AnswerCircleRequest(ctx context.Context, tx *Tx, a CircleAnswer) (Circle, bool, error) {
+	var circle int64
+	err := tx.GetContext(ctx, &circle, db.Rebind(sqlAnswerCircleRequest), a.RequestID, a.GroupID, a.InviteLink, a.Failure, db.Now().UTC())
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && circle == 0) {
+		return Circle{}, false, nil
+	}
+	if err != nil {
+		return Circle{}, false, fmt.Errorf("store: answer circle request %q: %w", a.RequestID, err)
+	}
+	c, err := db.circle(ctx, tx, `WHERE id = ?`, circle)
+	return c, err == nil, err
+}
+
 const sqlActivateCircle = `UPDATE circle_groups SET state = 'active', graph_group_id = ?, invite_link = ?, updated_at = ?
 WHERE id = ? AND state = 'creating'`
 
 const sqlInviteCircleMember = `INSERT INTO circle_members (circle_id, worker_id, state, changed_at) VALUES (?, ?, 'invited', ?)
 ON CONFLICT (circle_id, worker_id) DO NOTHING`
 
-// ActivateCircleGroup records the group Meta created for circle id and its invite link, every
-// member as invited, and queues invites (the member's invitation, on her channel), in one
-// transaction: the invites go once the group is recorded, never for a group that is not.
-func (db *DB) ActivateCircleGroup(ctx context.Context, id int64, groupID, link string, members []int64, invites []Outgoing) error {
-	err := db.Tx(ctx, func(tx *Tx) error {
-		now := db.Now().UTC()
-		res, err := tx.ExecContext(ctx, db.Rebind(sqlActivateCircle), groupID, link, now, id)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return notFoundUnless(err)
-		}
-		for _, w := range members {
-			if _, err := tx.ExecContext(ctx, db.Rebind(sqlInviteCircleMember), id, w, now); err != nil {
-				return err
-			}
-		}
-		_, err = db.Enqueue(ctx, tx, invites...)
-		return err
-	})
+// ActivateCircleGroup records, in tx (the group_create webhook's), the group Meta created for
+// circle id and its invite link, every member as invited, and queues invites (the member's
+// invitation, on her channel): the invites go once the group is recorded, never for a group that
+// is not. False when the circle is not being created (a second webhook for the request changes
+// nothing).
+func (db *DB) ActivateCircleGroup(ctx context.Context, tx *Tx, id int64, groupID, link string, members []int64, invites []Outgoing) (bool, error) {
+	now := db.Now().UTC()
+	res, err := tx.ExecContext(ctx, db.Rebind(sqlActivateCircle), groupID, link, now, id)
 	if err != nil {
-		return fmt.Errorf("store: activate circle group %d: %w", id, err)
+		return false, fmt.Errorf("store: activate circle group %d: %w", id, err)
 	}
-	return nil
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err
+	}
+	for _, w := range members {
+		if _, err := tx.ExecContext(ctx, db.Rebind(sqlInviteCircleMember), id, w, now); err != nil {
+			return false, fmt.Errorf("store: activate circle group %d: %w", id, err)
+		}
+	}
+	if _, err := db.Enqueue(ctx, tx, invites...); err != nil {
+		return false, fmt.Errorf("store: activate circle group %d: %w", id, err)
+	}
+	return true, nil
 }
 
 // FailCircleGroup records that Meta refused to create circle id's group (reason: its code and words,
-// no phone number); the next click tries again.
-func (db *DB) FailCircleGroup(ctx context.Context, id int64, reason string) error {
-	_, err := db.ExecContext(ctx, db.Rebind(`UPDATE circle_groups SET state = 'failed', failure = ?, updated_at = ? WHERE id = ?`),
+// no phone number), at once or in the group_create webhook; the next click tries again. A circle
+// no longer being created is left as it is.
+func (db *DB) FailCircleGroup(ctx context.Context, q sqlx.ExecerContext, id int64, reason string) error {
+	_, err := q.ExecContext(ctx, db.Rebind(`UPDATE circle_groups SET state = 'failed', failure = ?, updated_at = ? WHERE id = ? AND state = 'creating'`),
 		reason, db.Now().UTC(), id)
 	if err != nil {
 		return fmt.Errorf("store: fail circle group %d: %w", id, err)
@@ -262,9 +317,19 @@ type CirclePost struct {
 	Body     string       `db:"body"`
 	LastIn   sql.NullTime `db:"last_in_at"` // the group's window
 	Language string       `db:"language"`   // the sender's: the template's language
-	// Attempts is how many tries failed before this one; CreatedAt (her SMS) starts the retry horizon.
+	// Attempts is how many tries failed before this one (since the last repost).
 	Attempts  int       `db:"attempts"`
-	CreatedAt time.Time `db:"created_at"`
+	CreatedAt time.Time `db:"created_at"` // her SMS
+	// RepostedAt is when the console last queued the post again after it failed for good.
+	RepostedAt sql.NullTime `db:"reposted_at"`
+}
+
+// Since is when the post's retries started: her SMS, or its last repost.
+func (p CirclePost) Since() time.Time {
+	if p.RepostedAt.Valid {
+		return p.RepostedAt.Time
+	}
+	return p.CreatedAt
 }
 
 // QueueCirclePost keeps body (already prefixed with her name) to be posted in circle's group, once
@@ -279,7 +344,8 @@ VALUES (?, ?, ?, ?, 'queued', ?) ON CONFLICT (dedupe_key) DO NOTHING`), circle, 
 	return n > 0, err
 }
 
-const sqlClaimedCirclePosts = `SELECT p.id, p.circle_id, g.graph_group_id, p.body, g.last_in_at, w.language, p.attempts, p.created_at
+const sqlClaimedCirclePosts = `SELECT p.id, p.circle_id, g.graph_group_id, p.body, g.last_in_at, w.language, p.attempts,
+  p.created_at, p.reposted_at
 FROM circle_posts p JOIN circle_groups g ON g.id = p.circle_id JOIN workers w ON w.id = p.sender_id
 WHERE p.id IN (?) AND p.lease_owner = ? ORDER BY p.id`
 
@@ -351,12 +417,13 @@ const sqlReleaseCirclePosts = `UPDATE circle_posts SET lease_owner = NULL, lease
 
 // FailedCirclePost is an SMS member's message her circle's group never got, and why.
 type FailedCirclePost struct {
+	ID        int64     `db:"id"`
 	Sender    string    `db:"sender"`
 	Failure   string    `db:"failure"`
 	CreatedAt time.Time `db:"created_at"`
 }
 
-const sqlFailedCirclePosts = `SELECT w.name AS sender, p.failure, p.created_at FROM circle_posts p JOIN workers w ON w.id = p.sender_id
+const sqlFailedCirclePosts = `SELECT p.id, w.name AS sender, p.failure, p.created_at FROM circle_posts p JOIN workers w ON w.id = p.sender_id
 WHERE p.circle_id = ? AND p.state = 'failed' ORDER BY p.id DESC LIMIT 20`
 
 // FailedCirclePosts returns the last 20 posts of circle that failed for good, newest first: who
@@ -367,4 +434,131 @@ func (db *DB) FailedCirclePosts(ctx context.Context, circle int64) ([]FailedCirc
 		return nil, fmt.Errorf("store: failed circle posts: %w", err)
 	}
 	return out, nil
+}
+
+const sqlRepostCirclePost = `UPDATE circle_posts SET state = 'queued', failure = '', attempts = 0, not_before = NULL, reposted_at = ?
+WHERE id = ? AND state = 'failed' AND circle_id IN (SELECT id FROM circle_groups WHERE mentor_id = ?)`
+
+// RepostCirclePost queues again post, which failed for good, of the mentor's circle: a console
+// user whose scope holds the mentor (else ErrNotFound) asked, and it is audited. False when the
+// post is not failed (a second click, or a second console, posts nothing twice).
+func (db *DB) RepostCirclePost(ctx context.Context, sc Scope, userID, mentorID, post int64) (bool, error) {
+	var done bool
+	err := db.Tx(ctx, func(tx *Tx) error {
+		if _, err := workerInScope(ctx, tx, sc, mentorID); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, db.Rebind(sqlRepostCirclePost), db.Now().UTC(), post, mentorID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		done = true
+		return db.Audit(ctx, tx, userID, "circle.post.repost", fmt.Sprintf("circle_post:%d", post), fmt.Sprintf("worker:%d", mentorID))
+	})
+	if err != nil {
+		return false, fmt.Errorf("store: repost circle post %d: %w", post, err)
+	}
+	return done, nil
+}
+
+// StrangerState is where a stranger stands in a circle's group: joined by the link, left, or removed
+// by the business (from the console).
+type StrangerState string
+
+// The states of a stranger in a circle's group.
+const (
+	StrangerJoined  StrangerState = "joined"
+	StrangerLeft    StrangerState = "left"
+	StrangerRemoved StrangerState = "removed"
+)
+
+// Stranger is a number in a circle's WhatsApp group that is neither the mentor nor a mentee: the
+// link was passed on.
+type Stranger struct {
+	WAID      string        `db:"wa_id"` // her digits, without "+"
+	State     StrangerState `db:"state"`
+	ChangedAt time.Time     `db:"changed_at"`
+}
+
+// Phone is the stranger's number as Chanjo writes numbers (+254…).
+func (s Stranger) Phone() string { return "+" + s.WAID }
+
+const (
+	sqlStrangerFirst = `INSERT INTO circle_strangers (circle_id, wa_id, state, changed_at) VALUES (?, ?, ?, ?)
+ON CONFLICT (circle_id, wa_id) DO NOTHING`
+	sqlStrangerState = `UPDATE circle_strangers SET state = ?, changed_at = ? WHERE circle_id = ? AND wa_id = ? AND state <> ?`
+)
+
+// SetStranger records, from a participants webhook, a stranger's state in circle's group; first is
+// true when the number was never seen in the group before (the mentor is told then, once). A
+// webhook delivered twice changes nothing.
+func (db *DB) SetStranger(ctx context.Context, q sqlx.ExecerContext, circle int64, waID string, state StrangerState) (first bool, err error) {
+	now := db.Now().UTC()
+	if state == StrangerJoined {
+		res, err := q.ExecContext(ctx, db.Rebind(sqlStrangerFirst), circle, waID, state, now)
+		if err != nil {
+			return false, fmt.Errorf("store: circle stranger: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n > 0 {
+			return n > 0, err
+		}
+	}
+	if _, err := q.ExecContext(ctx, db.Rebind(sqlStrangerState), state, now, circle, waID, state); err != nil {
+		return false, fmt.Errorf("store: circle stranger: %w", err)
+	}
+	return false, nil
+}
+
+// CircleStrangers returns the strangers seen in circle's group, the latest change first.
+func (db *DB) CircleStrangers(ctx context.Context, circle int64) ([]Stranger, error) {
+	var out []Stranger
+	err := db.SelectContext(ctx, &out, db.Rebind(`SELECT wa_id, state, changed_at FROM circle_strangers WHERE circle_id = ?
+ORDER BY changed_at DESC, wa_id`), circle)
+	if err != nil {
+		return nil, fmt.Errorf("store: circle strangers: %w", err)
+	}
+	return out, nil
+}
+
+const sqlStrangerInCircle = `SELECT g.id, g.graph_group_id, s.state FROM circle_groups g
+JOIN circle_strangers s ON s.circle_id = g.id WHERE g.mentor_id = ? AND s.wa_id = ?`
+
+// StrangerInCircle returns the circle and WhatsApp group of the mentor's circle where the stranger
+// waID was seen, and her state there; ErrNotFound when the mentor is outside the scope or the
+// number was never in her group.
+func (db *DB) StrangerInCircle(ctx context.Context, sc Scope, mentorID int64, waID string) (int64, string, StrangerState, error) {
+	if _, err := workerInScope(ctx, db, sc, mentorID); err != nil {
+		return 0, "", "", err
+	}
+	var row struct {
+		ID    int64         `db:"id"`
+		Group string        `db:"graph_group_id"`
+		State StrangerState `db:"state"`
+	}
+	err := db.GetContext(ctx, &row, db.Rebind(sqlStrangerInCircle), mentorID, waID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", "", ErrNotFound
+	}
+	if err != nil {
+		return 0, "", "", fmt.Errorf("store: stranger in circle: %w", err)
+	}
+	return row.ID, row.Group, row.State, nil
+}
+
+// RemovedStranger records that the console user removed the stranger waID from circle's group
+// through the Graph API, and audits it.
+func (db *DB) RemovedStranger(ctx context.Context, userID, circle int64, waID string) error {
+	err := db.Tx(ctx, func(tx *Tx) error {
+		if _, err := db.SetStranger(ctx, tx, circle, waID, StrangerRemoved); err != nil {
+			return err
+		}
+		return db.Audit(ctx, tx, userID, "circle.stranger.remove", fmt.Sprintf("circle:%d", circle), "")
+	})
+	if err != nil {
+		return fmt.Errorf("store: removed stranger: %w", err)
+	}
+	return nil
 }

@@ -34,14 +34,52 @@ func TestCircleGroups(t *testing.T) {
 		if _, again, err := db.BeginCircleGroup(ctx, kibra, 0, mary); err != nil || again {
 			t.Errorf("second begin = %v %v, want no second group", again, err)
 		}
-		if err := db.FailCircleGroup(ctx, id, "code 131215"); err != nil {
+		if err := db.FailCircleGroup(ctx, db, id, "code 131215"); err != nil {
 			t.Fatal(err)
 		}
 		if retry, fresh, err := db.BeginCircleGroup(ctx, kibra, 0, mary); err != nil || !fresh || retry != id {
 			t.Errorf("begin after a failure = %d %v %v, want the same row claimed again", retry, fresh, err)
 		}
 		invite := store.Outgoing{DedupeKey: "circle-invite:1", Kind: store.KindNudge, Phone: "+254711000011", Body: "join", WorkerID: achieng, Channel: store.ChannelSMS}
-		if err := db.ActivateCircleGroup(ctx, id, "G1", "https://chat.whatsapp.com/X", []int64{mary, achieng}, []store.Outgoing{invite}); err != nil {
+		// The create's answer, then Meta's group_create twice: the first finds the circle, the
+		// second nothing.
+		err = db.Tx(ctx, func(tx *store.Tx) error {
+			_, answered, err := db.RecordCircleRequest(ctx, tx, id, "REQ1")
+			if answered {
+				t.Error("request answered before its webhook")
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 2 {
+			err := db.Tx(ctx, func(tx *store.Tx) error {
+				c, ok, err := db.AnswerCircleRequest(ctx, tx, store.CircleAnswer{RequestID: "REQ1", GroupID: "G1", InviteLink: "https://chat.whatsapp.com/X"})
+				if ok != (i == 0) || (ok && (c.ID != id || c.State != store.CircleCreating)) {
+					t.Errorf("answer %d = %+v, %v; want the creating circle only the first time", i, c, ok)
+				}
+				if ok {
+					done, err := db.ActivateCircleGroup(ctx, tx, id, "G1", "https://chat.whatsapp.com/X", []int64{mary, achieng}, []store.Outgoing{invite})
+					if !done || err != nil {
+						t.Errorf("activation = %v, %v", done, err)
+					}
+				}
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		// A group_create for no circle's request has nothing to apply.
+		err = db.Tx(ctx, func(tx *store.Tx) error {
+			_, ok, err := db.AnswerCircleRequest(ctx, tx, store.CircleAnswer{RequestID: "REQ2", GroupID: "G2"})
+			if ok {
+				t.Error("an unknown request's answer found a circle")
+			}
+			return err
+		})
+		if err != nil {
 			t.Fatal(err)
 		}
 		if got := storetest.Queued(t, db, "+254711000011", store.KindNudge); len(got) != 1 {
@@ -91,9 +129,7 @@ func TestCirclePostLeases(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := db.ActivateCircleGroup(ctx, id, "G1", "https://chat.whatsapp.com/X", []int64{mary, achieng}, nil); err != nil {
-			t.Fatal(err)
-		}
+		storetest.ActivateCircle(t, db, id, "G1", mary, achieng)
 		if _, err := db.QueueCirclePost(ctx, db, id, achieng, "Achieng: hi", "sms:1"); err != nil {
 			t.Fatal(err)
 		}

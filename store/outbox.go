@@ -95,17 +95,20 @@ type Outgoing struct {
 	// it; one that goes on WhatsApp keeps it (outbox.sms_body) for the
 	// fallback to SMS when WhatsApp cannot reach her.
 	SMSBody string
+	// WAContent is what Body holds on WhatsApp: text (WAText), or a menu or group invite, which have
+	// no SMS form.
+	WAContent WAContent
 }
 
-// enqueueChunk is the number of rows per INSERT: 16 binds a row keeps a chunk
+// enqueueChunk is the number of rows per INSERT: 17 binds a row keep a chunk
 // well under SQLite's 32,766 and PostgreSQL's 65,535 bind limits.
 const enqueueChunk = 1000
 
 const sqlEnqueueHead = `INSERT INTO outbox (dedupe_key, kind, priority, urgent, phone, body, worker_id,
-broadcast_id, not_before, segments, created_at, updated_at, sub_county, channel, group_message_id, sms_body) VALUES `
+broadcast_id, not_before, segments, created_at, updated_at, sub_county, channel, group_message_id, sms_body, wa_content) VALUES `
 
 // enqueueWidth is the number of columns sqlEnqueueHead names.
-const enqueueWidth = 16
+const enqueueWidth = 17
 
 const sqlEnqueueTail = ` ON CONFLICT (dedupe_key) DO NOTHING`
 
@@ -181,6 +184,8 @@ func enqueueArgs(m Outgoing, now time.Time) ([]any, error) {
 	switch {
 	case m.Channel != ChannelSMS && m.Channel != ChannelWhatsApp:
 		return nil, fmt.Errorf("channel %q: %w", m.Channel, ErrInvalidOutgoing)
+	case m.WAContent != WAText && m.Channel != ChannelWhatsApp:
+		return nil, fmt.Errorf("%s by %s: %w", m.WAContent, m.Channel, ErrInvalidOutgoing)
 	case m.SMSBody == "":
 	case m.Channel == ChannelSMS:
 		body = m.SMSBody
@@ -188,7 +193,8 @@ func enqueueArgs(m Outgoing, now time.Time) ([]any, error) {
 		smsBody = m.SMSBody
 	}
 	return []any{m.DedupeKey, string(m.Kind), prio, m.Urgent, m.Phone, body, nullID(m.WorkerID),
-		nullID(m.BroadcastID), notBefore, 1, now, now, m.SubCounty, m.Channel, nullID(m.GroupMessageID), smsBody}, nil
+		nullID(m.BroadcastID), notBefore, 1, now, now, m.SubCounty, m.Channel, nullID(m.GroupMessageID), smsBody,
+		string(m.WAContent)}, nil
 }
 
 // fillRecipients sets, from the workers' rows, the sub-county of the
@@ -264,6 +270,8 @@ type Claimed struct {
 	Channel string `db:"channel"`
 	// GroupMessageID is the peer group message this is a copy of; 0 none.
 	GroupMessageID int64 `db:"group_message_id"`
+	// WAContent is what Body holds on WhatsApp (Outgoing.WAContent).
+	WAContent WAContent `db:"wa_content"`
 	// Due is when the message was first due: when it was queued, or the
 	// send time of a scheduled broadcast. Retry horizons count from it.
 	Due time.Time `db:"-"`
@@ -313,7 +321,7 @@ const sqlClaimSQLite = `UPDATE outbox SET lease_owner = ?, lease_until = ?, upda
 WHERE id IN (SELECT id FROM outbox WHERE ` + sqlDue + ` AND (? = '' OR channel = ?)
              ORDER BY priority, not_before LIMIT ?)
 RETURNING id, kind, priority, phone, body, COALESCE(sms_body, '') AS sms_body, segments, attempts, failure_reason,
-  created_at, channel, COALESCE(group_message_id, 0) AS group_message_id,
+  created_at, channel, COALESCE(group_message_id, 0) AS group_message_id, wa_content,
   (SELECT b.send_at FROM broadcasts b WHERE b.id = outbox.broadcast_id) AS send_at,
   kind <> 'reply' AND (EXISTS (SELECT 1 FROM workers w WHERE w.phone = outbox.phone AND w.opted_out)
                        OR EXISTS (SELECT 1 FROM sms_optouts o WHERE o.phone = outbox.phone)) AS opted_out`
@@ -328,7 +336,7 @@ const sqlClaimPostgres = `UPDATE outbox SET lease_owner = ?, lease_until = ?, up
 WHERE id = ANY(ARRAY(SELECT id FROM outbox WHERE ` + sqlDue + ` AND (? = '' OR channel = ?)
              ORDER BY priority, not_before LIMIT ? FOR UPDATE SKIP LOCKED))
 RETURNING id, kind, priority, phone, body, COALESCE(sms_body, '') AS sms_body, segments, attempts, failure_reason,
-  created_at, channel, COALESCE(group_message_id, 0) AS group_message_id,
+  created_at, channel, COALESCE(group_message_id, 0) AS group_message_id, wa_content,
   (SELECT b.send_at FROM broadcasts b WHERE b.id = outbox.broadcast_id) AS send_at,
   kind <> 'reply' AND (EXISTS (SELECT 1 FROM workers w WHERE w.phone = outbox.phone AND w.opted_out)
                        OR EXISTS (SELECT 1 FROM sms_optouts o WHERE o.phone = outbox.phone)) AS opted_out`

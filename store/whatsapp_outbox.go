@@ -121,17 +121,18 @@ func (db *DB) WhatsAppRecipientOf(ctx context.Context, p string) (WhatsAppRecipi
 
 // A WhatsApp row turned into an SMS: while the dispatcher holds it (its
 // send refused at once), or once sent, when a status says WhatsApp cannot
-// reach the number (a menu, which has no SMS form, excepted). It goes as
-// its SMS form (sms_body) when it has one: a whole answer is cut for SMS.
+// reach the number; only text, as a menu or group invite has no SMS form.
+// It goes as its SMS form (sms_body) when it has one: a whole answer is cut
+// for SMS.
 const (
 	sqlLeasedToSMS = `UPDATE outbox SET channel = 'sms', body = COALESCE(sms_body, body), sms_body = NULL,
   status = 'queued', gateway_id = NULL, failure_reason = ?,
   not_before = ?, lease_owner = NULL, lease_until = NULL, updated_at = ?
-WHERE id = ? AND channel = 'whatsapp' AND lease_owner = ? AND status = 'queued'`
+WHERE id = ? AND channel = 'whatsapp' AND lease_owner = ? AND status = 'queued' AND wa_content = ''`
 	sqlSentToSMS = `UPDATE outbox SET channel = 'sms', body = COALESCE(sms_body, body), sms_body = NULL,
   status = 'queued', gateway_id = NULL, failure_reason = ?,
   not_before = ?, lease_owner = NULL, lease_until = NULL, updated_at = ?
-WHERE id = ? AND channel = 'whatsapp' AND status IN ('accepted', 'unconfirmed') AND gateway_id = ? AND body NOT LIKE ?`
+WHERE id = ? AND channel = 'whatsapp' AND status IN ('accepted', 'unconfirmed') AND gateway_id = ? AND wa_content = ''`
 )
 
 const sqlUnreachable = `UPDATE workers SET wa_unreachable_at = ? WHERE phone = ?`
@@ -161,13 +162,21 @@ func (db *DB) toSMS(ctx context.Context, tx *Tx, id int64, p, stmt string, args 
 	return err
 }
 
-// WhatsAppMenuPrefix starts the outbox body of a WhatsApp menu (a list message or reply buttons,
-// encoded by the whatsapp package): it goes only on WhatsApp, never turned into an SMS.
-const WhatsAppMenuPrefix = "whatsapp-menu:"
+// WAContent is what a WhatsApp outbox row's body holds: the dispatcher sends each kind its way.
+type WAContent string
 
-// WhatsAppInvitePrefix starts the outbox body of an invite to a mentor circle's WhatsApp group: the
-// group's id follows, which the group-invite template carries. It goes only on WhatsApp.
-const WhatsAppInvitePrefix = "whatsapp-group-invite:"
+// The kinds of WhatsApp content. A menu and a group invite go only on WhatsApp: neither is ever
+// turned into an SMS.
+const (
+	// WAText is text (or a job aid's name, sent as its document), or any SMS row.
+	WAText WAContent = ""
+	// WAMenu is a menu's list message or reply buttons: the screen (a ussd.Chat) as JSON, encoded
+	// and read by the whatsapp package.
+	WAMenu WAContent = "menu"
+	// WAGroupInvite is the invite to a mentor circle's WhatsApp group: the body is the group's id,
+	// which the group-invite template carries.
+	WAGroupInvite WAContent = "group_invite"
+)
 
 // outboxOpaque is the biz_opaque_callback_data the WhatsApp dispatcher sends
 // with a row: Meta echoes it in the statuses of every copy of the message.
@@ -193,10 +202,10 @@ WHERE id = ? AND channel = 'whatsapp' AND status IN ('accepted', 'unconfirmed') 
 const sqlSettleFailed = `UPDATE outbox SET status = 'failed', gateway_status = ?, failure_reason = ?, updated_at = ?
 WHERE id = ? AND channel = 'whatsapp' AND status IN ('accepted', 'unconfirmed') AND gateway_id = ?`
 
-// sqlSettleFailedMenu fails a menu WhatsApp cannot deliver: it has no SMS
-// form (sqlSentToSMS leaves it).
+// sqlSettleFailedMenu fails a menu or group invite WhatsApp cannot deliver:
+// neither has an SMS form (sqlSentToSMS leaves them).
 const sqlSettleFailedMenu = `UPDATE outbox SET status = 'failed', gateway_status = ?, failure_reason = ?, updated_at = ?
-WHERE id = ? AND channel = 'whatsapp' AND status IN ('accepted', 'unconfirmed') AND gateway_id = ? AND body LIKE ?`
+WHERE id = ? AND channel = 'whatsapp' AND status IN ('accepted', 'unconfirmed') AND gateway_id = ? AND wa_content <> ''`
 
 // Meta's error codes that the status webhooks settle a row by.
 const (
@@ -220,11 +229,11 @@ func (db *DB) settleOutbox(ctx context.Context, tx *Tx, s WhatsAppStatus) error 
 	case s.Status != "failed":
 		return nil
 	case s.ErrorCode == codeUndeliverable:
-		// A menu answers what she wrote on WhatsApp: it has no SMS form, so it fails.
-		menu := WhatsAppMenuPrefix + "%"
-		err = db.toSMS(ctx, tx, id, "+"+s.Recipient, sqlSentToSMS, s.WAMID, menu)
+		// A menu answers what she wrote on WhatsApp, and a group invite is a WhatsApp template:
+		// neither has an SMS form, so they fail.
+		err = db.toSMS(ctx, tx, id, "+"+s.Recipient, sqlSentToSMS, s.WAMID)
 		if err == nil {
-			_, err = tx.ExecContext(ctx, db.Rebind(sqlSettleFailedMenu), s.Status, "code "+strconv.Itoa(s.ErrorCode), now, id, s.WAMID, menu)
+			_, err = tx.ExecContext(ctx, db.Rebind(sqlSettleFailedMenu), s.Status, "code "+strconv.Itoa(s.ErrorCode), now, id, s.WAMID)
 		}
 	case s.ErrorCode == codeOutsideWindow:
 		_, err = tx.ExecContext(ctx, db.Rebind(sqlSettleWindow), ReasonOutsideWindow, now, now, id, s.WAMID)

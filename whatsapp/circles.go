@@ -18,8 +18,8 @@ import (
 // GroupClient is what mentor circles need of the Cloud API; *cloudapi.Client is one.
 type GroupClient interface {
 	Sender
-	CreateGroup(ctx context.Context, subject, description string) (cloudapi.CreatedGroup, error)
-	InviteLink(ctx context.Context, groupID string) (string, error)
+	CreateGroup(ctx context.Context, subject, description string) (string, error)
+	RemoveParticipants(ctx context.Context, groupID string, users ...string) error
 }
 
 // InviteTemplate is the pack's template kind of the Template Library's group invite
@@ -76,10 +76,11 @@ func (c *Circles) pack() (*lessons.Pack, error) {
 	return lessons.Default()
 }
 
-// Create makes the mentor's circle group on the Graph API, records it with its invite link, and
-// queues the invite to every member: the group-invite template to those on WhatsApp, the link by
-// SMS to the others. The mentor must be inside the scope; a circle that has its group (or is being
-// given one) gets no second one. It returns the circle as it now is.
+// Create asks the Graph API for the mentor's circle group and keeps the request's id: Meta
+// creates the group asynchronously, and its group_create webhook (answered) records the group with
+// its invite link and queues the invites; a webhook that came before the answer is applied here.
+// The mentor must be inside the scope; a circle that has its group (or is being given one) gets no
+// second one. It returns the circle as it now is.
 func (c *Circles) Create(ctx context.Context, sc store.Scope, userID, mentorID int64) (store.Circle, error) {
 	id, fresh, err := c.db.BeginCircleGroup(ctx, sc, userID, mentorID)
 	if err != nil || !fresh {
@@ -97,37 +98,85 @@ func (c *Circles) Create(ctx context.Context, sc store.Scope, userID, mentorID i
 		return store.Circle{}, err
 	}
 	mentor := circle.Members[0]
-	g, err := c.client.CreateGroup(ctx, p.Say(mentor.Language, "circles.subject", "mentor", mentor.Name),
+	req, err := c.client.CreateGroup(ctx, p.Say(mentor.Language, "circles.subject", "mentor", mentor.Name),
 		p.Say(mentor.Language, "circles.description", "mentor", mentor.Name))
-	if err == nil && g.InviteLink == "" {
-		g.InviteLink, err = c.client.InviteLink(ctx, g.ID)
-	}
-	if err == nil && g.ID == "" {
-		err = errors.New("no group id in Meta's answer")
-	}
 	if err != nil {
-		if ferr := c.db.FailCircleGroup(context.WithoutCancel(ctx), id, err.Error()); ferr != nil {
+		if ferr := c.db.FailCircleGroup(context.WithoutCancel(ctx), c.db, id, err.Error()); ferr != nil {
 			return store.Circle{}, ferr
 		}
 		return store.Circle{}, fmt.Errorf("whatsapp: create the circle group of worker %d: %w", mentorID, err)
 	}
+	c.Log.Info("circle group asked for", "mentor_id", mentorID, "request", req)
+	// Meta has the request: what it answers must find the circle even if the console went away.
+	bg := context.WithoutCancel(ctx)
+	err = c.db.Tx(bg, func(tx *store.Tx) error {
+		answer, answered, err := c.db.RecordCircleRequest(bg, tx, id, req)
+		if err != nil || !answered {
+			return err
+		}
+		return c.created(bg, tx, p, circle, answer)
+	})
+	if err != nil {
+		return store.Circle{}, err
+	}
+	return c.db.CircleOfMentor(ctx, mentorID)
+}
+
+// answered applies a group_create webhook to the circle whose request it names. A second webhook
+// for the request changes nothing; one for a request no circle made (yet) is logged, and kept for
+// a create whose answer it overtook (RecordCircleRequest).
+func (c *Circles) answered(ctx context.Context, tx *store.Tx, p *lessons.Pack, e cloudapi.GroupEvent) error {
+	a := store.CircleAnswer{RequestID: e.RequestID, GroupID: e.GroupID, InviteLink: e.InviteLink}
+	switch {
+	case len(e.Errors) > 0:
+		a.Failure = fmt.Sprintf("code %d %s", e.Errors[0].Code, e.Errors[0].Message)
+	case e.GroupID == "":
+		a.Failure = "no group id in Meta's group_create"
+	}
+	if a.RequestID == "" {
+		c.Log.Warn("group_create without a request id ignored", "group", e.GroupID)
+		return nil
+	}
+	circle, ok, err := c.db.AnswerCircleRequest(ctx, tx, a)
+	if err != nil || !ok {
+		if err == nil {
+			c.Log.Info("group_create of no circle's request, or answered before, ignored", "request", e.RequestID, "group", e.GroupID)
+		}
+		return err
+	}
+	return c.created(ctx, tx, p, circle, a)
+}
+
+// created applies Meta's answer to the request for circle's group, in tx: a refusal fails the
+// creation (a click tries again); the group is recorded with its invite link, every member marked
+// invited and the invites queued: the group-invite template to those on WhatsApp, the link by SMS
+// to the others. A circle no longer being created is left as it is.
+func (c *Circles) created(ctx context.Context, tx *store.Tx, p *lessons.Pack, circle store.Circle, a store.CircleAnswer) error {
+	if circle.State != store.CircleCreating {
+		return nil
+	}
+	if a.Failure != "" {
+		c.Log.Warn("circle group not created", "circle", circle.ID, "reason", a.Failure)
+		return c.db.FailCircleGroup(ctx, tx, circle.ID, a.Failure)
+	}
+	mentor := circle.Members[0]
 	ids := make([]int64, len(circle.Members))
 	invites := make([]store.Outgoing, len(circle.Members))
 	_, hasInvite := p.Settings.WhatsAppTemplates[InviteTemplate]
 	for i, m := range circle.Members {
 		ids[i] = m.WorkerID
-		invites[i] = store.Outgoing{DedupeKey: "circle-invite:" + g.ID + ":" + strconv.FormatInt(m.WorkerID, 10),
+		invites[i] = store.Outgoing{DedupeKey: "circle-invite:" + a.GroupID + ":" + strconv.FormatInt(m.WorkerID, 10),
 			Kind: store.KindNudge, Phone: m.Phone, WorkerID: m.WorkerID, Channel: store.ChannelSMS,
-			Body: p.Say(m.Language, "circles.invite", "mentor", mentor.Name, "link", g.InviteLink)}
+			Body: p.Say(m.Language, "circles.invite", "mentor", mentor.Name, "link", a.InviteLink)}
 		if m.Channel == store.ChannelWhatsApp && hasInvite {
-			invites[i].Channel, invites[i].Body = store.ChannelWhatsApp, store.WhatsAppInvitePrefix+g.ID
+			invites[i].Channel, invites[i].Body, invites[i].WAContent = store.ChannelWhatsApp, a.GroupID, store.WAGroupInvite
 		}
 	}
-	if err := c.db.ActivateCircleGroup(context.WithoutCancel(ctx), id, g.ID, g.InviteLink, ids, invites); err != nil {
-		return store.Circle{}, err
+	done, err := c.db.ActivateCircleGroup(ctx, tx, circle.ID, a.GroupID, a.InviteLink, ids, invites)
+	if done {
+		c.Log.Info("circle group created", "mentor_id", circle.MentorID, "group", a.GroupID, "members", len(ids))
 	}
-	c.Log.Info("circle group created", "mentor_id", mentorID, "group", g.ID, "members", len(ids))
-	return c.db.CircleOfMentor(ctx, mentorID)
+	return err
 }
 
 // apply acts, in the transaction that applies a webhook, on its group events and the messages
@@ -166,9 +215,12 @@ func member(circle store.Circle, digits string) (store.CircleMember, bool) {
 	return store.CircleMember{}, false
 }
 
-// event records the join states a participants webhook reports; a join refused (the group is full)
-// is told to the mentor, on her channel.
+// event applies a group webhook: a group_create (answered), or the join states a participants
+// webhook reports; a join refused (the group is full) is told to the mentor, on her channel.
 func (c *Circles) event(ctx context.Context, tx *store.Tx, p *lessons.Pack, e cloudapi.GroupEvent) error {
+	if e.Type == "group_create" {
+		return c.answered(ctx, tx, p, e)
+	}
 	circle, err := c.db.CircleByGroup(ctx, tx, e.GroupID)
 	if errors.Is(err, store.ErrNotFound) {
 		c.Log.Info("group event of no circle skipped", "type", e.Type)
@@ -177,10 +229,17 @@ func (c *Circles) event(ctx context.Context, tx *store.Tx, p *lessons.Pack, e cl
 	if err != nil {
 		return err
 	}
-	set := func(list []cloudapi.Participant, state store.JoinState, reason func(cloudapi.Participant) string) error {
+	mentor := circle.Members[0]
+	// set records the state of each participant of list: a member's join state, and for a stranger
+	// (none: not tracked) her state; a member's refused join and a stranger's first join are told
+	// to the mentor, on her channel.
+	set := func(list []cloudapi.Participant, state store.JoinState, stranger store.StrangerState, reason func(cloudapi.Participant) string) error {
 		for _, x := range list {
 			m, ok := member(circle, x.Digits())
 			if !ok {
+				if err := c.stranger(ctx, tx, p, circle, x.Digits(), stranger); err != nil {
+					return err
+				}
 				continue
 			}
 			changed, err := c.db.SetCircleMemberState(ctx, tx, circle.ID, m.WorkerID, state, reason(x))
@@ -190,7 +249,6 @@ func (c *Circles) event(ctx context.Context, tx *store.Tx, p *lessons.Pack, e cl
 				}
 				continue
 			}
-			mentor := circle.Members[0]
 			_, err = c.db.Enqueue(ctx, tx, store.Outgoing{Kind: store.KindNudge, Phone: mentor.Phone, WorkerID: mentor.WorkerID,
 				DedupeKey: fmt.Sprintf("circle-refused:%d:%d:%d", circle.ID, m.WorkerID, c.Now().UnixNano()),
 				Body:      p.Say(mentor.Language, "circles.refused", "name", m.Name, "limit", 8)})
@@ -202,14 +260,56 @@ func (c *Circles) event(ctx context.Context, tx *store.Tx, p *lessons.Pack, e cl
 	}
 	switch e.Type {
 	case "group_participants_add":
-		if err := set(e.Added, store.JoinJoined, func(cloudapi.Participant) string { return e.Reason }); err != nil {
+		if err := set(e.Added, store.JoinJoined, store.StrangerJoined, func(cloudapi.Participant) string { return e.Reason }); err != nil {
 			return err
 		}
-		return set(e.Failed, store.JoinRefused, func(x cloudapi.Participant) string { return "code " + strconv.Itoa(x.ErrorCode()) })
+		return set(e.Failed, store.JoinRefused, "", func(x cloudapi.Participant) string { return "code " + strconv.Itoa(x.ErrorCode()) })
 	case "group_participants_remove":
-		return set(e.Removed, store.JoinLeft, func(cloudapi.Participant) string { return e.InitiatedBy })
+		gone := store.StrangerLeft
+		if e.InitiatedBy == "business" {
+			gone = store.StrangerRemoved
+		}
+		return set(e.Removed, store.JoinLeft, gone, func(cloudapi.Participant) string { return e.InitiatedBy })
 	}
 	return nil
+}
+
+// stranger records the state of waID, a participant of the circle's group who is neither the
+// mentor nor a mentee (the link was passed on); "" tracks nothing (a stranger's join the full group
+// refused). The first time she joins, the mentor is told, once, on her channel.
+func (c *Circles) stranger(ctx context.Context, tx *store.Tx, p *lessons.Pack, circle store.Circle, waID string, state store.StrangerState) error {
+	if state == "" || waID == "" {
+		return nil
+	}
+	first, err := c.db.SetStranger(ctx, tx, circle.ID, waID, state)
+	if err != nil || !first {
+		return err
+	}
+	mentor := circle.Members[0]
+	c.Log.Info("a stranger joined a circle group", "circle", circle.ID, phone.LogKey, phone.Mask("+"+waID))
+	_, err = c.db.Enqueue(ctx, tx, store.Outgoing{Kind: store.KindNudge, Phone: mentor.Phone, WorkerID: mentor.WorkerID,
+		DedupeKey: fmt.Sprintf("circle-stranger:%d:%s", circle.ID, waID),
+		Body:      p.Say(mentor.Language, "circles.stranger", "number", "+"+waID)})
+	return err
+}
+
+// RemoveStranger removes from the mentor's circle group, through the Graph API, a stranger who
+// joined it by the link; she can never join again by it. The mentor must be inside the scope and
+// the number a stranger seen in her group (else store.ErrNotFound); false when she is no longer in
+// the group (left, or removed already: a second click asks Meta nothing).
+func (c *Circles) RemoveStranger(ctx context.Context, sc store.Scope, userID, mentorID int64, waID string) (bool, error) {
+	circle, group, state, err := c.db.StrangerInCircle(ctx, sc, mentorID, waID)
+	if err != nil || state != store.StrangerJoined {
+		return false, err
+	}
+	if err := c.client.RemoveParticipants(ctx, group, "+"+waID); err != nil {
+		return false, fmt.Errorf("whatsapp: remove a stranger from circle %d: %w", circle, err)
+	}
+	if err := c.db.RemovedStranger(context.WithoutCancel(ctx), userID, circle, waID); err != nil {
+		return false, err
+	}
+	c.Log.Info("a stranger removed from a circle group", "circle", circle, phone.LogKey, phone.Mask("+"+waID))
+	return true, nil
 }
 
 // bridge sends a message posted in a circle's group to the circle's SMS-only members who are not in
@@ -262,7 +362,7 @@ func (c *Circles) bridge(ctx context.Context, tx *store.Tx, p *lessons.Pack, m c
 // PostOnce posts in their groups the SMS members' messages queued so far: free-form text while the
 // group's window is open, else the pack's group template. A failure that may pass (no answer, a
 // throttle, a group no one has joined yet) is tried again with backoff until RetryFor after her
-// SMS; any other ends the post failed with its reason. It returns how many posts it tried.
+// SMS (or its repost from the console); any other ends the post failed with its reason. It returns how many posts it tried.
 func (c *Circles) PostOnce(ctx context.Context) (int, error) {
 	posts, err := c.db.ClaimCirclePosts(ctx, store.RowClaim{Owner: c.Owner, Limit: circlePostBatch, Lease: circlePostLease})
 	if err != nil {
@@ -278,7 +378,7 @@ func (c *Circles) PostOnce(ctx context.Context) (int, error) {
 		switch {
 		case err == nil:
 			err = c.db.FinishCirclePost(bg, c.Owner, post.ID, sent.MessageID, "")
-		case retryable(err) && c.Now().Before(post.CreatedAt.Add(c.RetryFor)):
+		case retryable(err) && c.Now().Before(post.Since().Add(c.RetryFor)):
 			c.Log.Warn("circle post not sent, retried", "circle", post.CircleID, "attempts", post.Attempts+1, "err", err)
 			err = c.db.RetryCirclePost(bg, c.Owner, post.ID, err.Error(), c.Now().Add(backoff(post.Attempts)))
 		default:

@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/chanjo-health/chanjo/dispatch"
@@ -177,7 +176,7 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Claimed) (*store.Resul
 		return &store.Result{ID: m.ID, Status: store.OutFailed, Reason: "invalid message"}, "", nil
 	case ce.AccountFault():
 		return nil, strconv.Itoa(ce.Code) + " " + ce.Details, nil
-	case ce.Code == cloudapi.CodeUndeliverable && (strings.HasPrefix(m.Body, menuPrefix) || strings.HasPrefix(m.Body, store.WhatsAppInvitePrefix)):
+	case ce.Code == cloudapi.CodeUndeliverable && m.WAContent != store.WAText:
 		// A menu answers a message she wrote on WhatsApp, and a group invite is a WhatsApp
 		// template: by SMS either would mean nothing.
 		return &store.Result{ID: m.ID, Status: store.OutFailed, Reason: "code " + strconv.Itoa(ce.Code)}, "", nil
@@ -224,7 +223,8 @@ func (d *Dispatcher) send(ctx context.Context, msg cloudapi.Message) (cloudapi.S
 	return d.sender.Send(sctx, msg)
 }
 
-// message is m as free-form text (a job aid as its document), or as its
+// message is m by what its body holds (m.WAContent): text free-form (a job
+// aid as its document) and a menu as its list or buttons, or either as its
 // kind's template in her language, the text its one parameter; a circle
 // group's invite is the group-invite template. Without a template for its
 // kind (a pack without one) the text goes, and Meta refuses it outside the
@@ -234,31 +234,32 @@ func (d *Dispatcher) message(ctx context.Context, m store.Claimed, lang string, 
 	if m.GroupMessageID != 0 {
 		kind = "group" // a peer group's message: the group template says so
 	}
-	if group, ok := strings.CutPrefix(m.Body, store.WhatsAppInvitePrefix); ok {
-		// The library's invite template, in or out of her window: Meta fills in the link.
-		t := d.cfg.Templates[InviteTemplate]
-		msg := cloudapi.GroupInvite(m.Phone, t.Name, t.Language.In(lang), group)
-		msg.Opaque = store.OutboxOpaque(m.ID)
-		return msg, &t
-	}
-	body := m.Body
-	menu, isMenu := menuOf(m.Body)
-	if isMenu {
-		body = menu.Body
-	}
 	var msg cloudapi.Message
 	var tmpl *lessons.WhatsAppTemplate
-	if t, ok := d.cfg.Templates[kind]; ok && !free {
-		// A template's text with its parameter filled in is bounded (Meta
-		// refuses one past 1,024 characters, 132005), so a whole answer goes
-		// as its SMS form, cut with the pointer to the rest.
-		msg, tmpl = cloudapi.Template(m.Phone, t.Name, t.Language.In(lang), cmp.Or(m.SMSBody, body)), &t
-	} else if isMenu {
-		msg = menu.Message(m.Phone)
-	} else if doc, ok := d.document(ctx, m.Phone, body); ok {
-		msg = doc
-	} else {
-		msg = cloudapi.Text(m.Phone, body)
+	t, hasTemplate := d.cfg.Templates[kind]
+	switch m.WAContent {
+	case store.WAGroupInvite:
+		// The library's invite template, in or out of her window: Meta fills in the link.
+		t := d.cfg.Templates[InviteTemplate]
+		msg, tmpl = cloudapi.GroupInvite(m.Phone, t.Name, t.Language.In(lang), m.Body), &t
+	case store.WAMenu:
+		menu := menuOf(m.Body)
+		if hasTemplate && !free {
+			msg, tmpl = cloudapi.Template(m.Phone, t.Name, t.Language.In(lang), menu.Body), &t
+		} else {
+			msg = menu.Message(m.Phone)
+		}
+	default:
+		if hasTemplate && !free {
+			// A template's text with its parameter filled in is bounded (Meta
+			// refuses one past 1,024 characters, 132005), so a whole answer goes
+			// as its SMS form, cut with the pointer to the rest.
+			msg, tmpl = cloudapi.Template(m.Phone, t.Name, t.Language.In(lang), cmp.Or(m.SMSBody, m.Body)), &t
+		} else if doc, ok := d.document(ctx, m.Phone, m.Body); ok {
+			msg = doc
+		} else {
+			msg = cloudapi.Text(m.Phone, m.Body)
+		}
 	}
 	msg.Opaque = store.OutboxOpaque(m.ID)
 	return msg, tmpl

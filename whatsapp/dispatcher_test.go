@@ -12,6 +12,7 @@ import (
 	"github.com/chanjo-health/chanjo/lessons"
 	"github.com/chanjo-health/chanjo/store"
 	"github.com/chanjo-health/chanjo/store/storetest"
+	"github.com/chanjo-health/chanjo/ussd"
 	"github.com/chanjo-health/chanjo/whatsapp/cloudapi"
 	"github.com/chanjo-health/chanjo/whatsapp/fakegraph"
 )
@@ -33,6 +34,8 @@ var testTemplates = map[string]lessons.WhatsAppTemplate{
 	"nudge": {Name: "chanjo_nudge", Language: lessons.Text{"en": "en", "sw": "sw"}},
 	"group": {Name: "chanjo_group_message", Language: lessons.Text{"en": "en", "sw": "sw"}},
 	"reply": {Name: "chanjo_answer", Language: lessons.Text{"en": "en", "sw": "sw"}},
+	// The circle group's invite: the Template Library's, in English.
+	InviteTemplate: {Name: "group_invite_link", Language: lessons.Text{"en": "en", "sw": "en"}},
 }
 
 func newSendRig(t *testing.T, db *store.DB, token string) *sendRig {
@@ -40,7 +43,7 @@ func newSendRig(t *testing.T, db *store.DB, token string) *sendRig {
 	app := httptest.NewServer(r.hooks.router)
 	t.Cleanup(app.Close)
 	r.fake = fakegraph.New(fakegraph.Config{PhoneNumberID: "PNID", Token: "T", AppSecret: testSecret,
-		WebhookURL: app.URL + "/whatsapp", Templates: []string{"chanjo_nudge/en", "chanjo_nudge/sw", "chanjo_group_message/en", "chanjo_answer/en"}})
+		WebhookURL: app.URL + "/whatsapp", Templates: []string{"chanjo_nudge/en", "chanjo_nudge/sw", "chanjo_group_message/en", "chanjo_answer/en", "group_invite_link/en"}})
 	t.Cleanup(r.fake.Close)
 	r.fake.SetClock(r.clock)
 	db.Now = r.clock
@@ -352,6 +355,44 @@ func TestChaosSettlesTheSame(t *testing.T) {
 		}
 		if st, ok, _ := db.WhatsAppStatusOf(ctx, got.GatewayID); !ok || st.Status != "read" {
 			t.Errorf("status kept = %+v, want read", st)
+		}
+	})
+}
+
+// A menu and a circle group's invite have no SMS form: when Meta reports the number not on WhatsApp
+// (131026, in the failed status after it accepted the message), each ends failed instead of going on
+// by SMS (whose body would be the menu's JSON or the group's id), and the dispatcher sends each as
+// what the row's typed content says: the list, and the invite template naming the group.
+func TestNoSMSFormWhenNotOnWhatsApp(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		r := newSendRig(t, db, "T")
+		otieno := r.nurse("+254711000026", "en", true)
+		menu, content := menuBody(ussd.Chat{Kind: ussd.ChatList, Body: "Main menu", Button: "Choose",
+			Choices: []ussd.Choice{{ID: "1", Title: "Lessons"}, {ID: "2", Title: "Quiz"}}})
+		for _, m := range []store.Outgoing{
+			{DedupeKey: "menu", Kind: store.KindReply, Body: menu, WAContent: content},
+			{DedupeKey: "invite", Kind: store.KindNudge, Body: "GROUP1", WAContent: store.WAGroupInvite},
+		} {
+			m.Phone, m.WorkerID, m.Channel = "+254711000026", otieno, store.ChannelWhatsApp
+			if _, err := db.QueueSMS(ctx, m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r.once()
+		r.settle()
+		sent := r.sentTo("+254711000026")
+		if len(sent) != 2 || sent[0].Type != "interactive" || templateOf(t, sent[1]) != "group_invite_link/en" || groupParam(t, sent[1]) != "GROUP1" {
+			t.Fatalf("sent = %+v, want the list and the invite template naming GROUP1", sent)
+		}
+		for _, key := range []string{"menu", "invite"} {
+			if got := r.row(key); got.Channel != store.ChannelWhatsApp || got.Status != store.OutFailed {
+				t.Errorf("%s after 131026 = %+v, want failed on WhatsApp", key, got)
+			}
+		}
+		l, err := db.Claim(ctx, store.ClaimOptions{Owner: "sms-test", Limit: 10, Lease: time.Minute, Channel: store.ChannelSMS})
+		if err != nil || len(l.Msgs) != 0 {
+			t.Errorf("SMS queued = %+v, %v; want none", l.Msgs, err)
 		}
 	})
 }

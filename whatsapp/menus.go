@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/chanjo-health/chanjo/lessons"
@@ -84,33 +83,31 @@ func (in *Inbox) chat(ctx context.Context, m store.WhatsAppMessage) (store.Outgo
 		in.log.Error("answer: worker not read", "err", err)
 	}
 	// She just wrote: her window is open, so the answer goes as it is, free-form or interactive.
-	return store.Outgoing{Kind: store.KindReply, Phone: m.Phone, Body: menuBody(reply), WorkerID: workerID,
+	body, content := menuBody(reply)
+	return store.Outgoing{Kind: store.KindReply, Phone: m.Phone, Body: body, WAContent: content, WorkerID: workerID,
 		Channel: store.ChannelWhatsApp}, true
 }
 
-// menuPrefix starts an outbox body that holds a menu's list message or reply buttons (a ussd.Chat
-// as JSON) rather than text: the outbox keeps one body a row, and only the WhatsApp dispatcher
-// reads it.
-const menuPrefix = store.WhatsAppMenuPrefix
-
-// menuBody is the outbox body of a menus' answer: a text answer as its text, an interactive one
-// marked and encoded.
-func menuBody(c ussd.Chat) string {
+// menuBody is the outbox body of a menus' answer and what it holds: a text answer as its text, an
+// interactive one (a list or buttons) as the ussd.Chat in JSON, marked store.WAMenu: the outbox keeps
+// one body a row, and only the WhatsApp dispatcher reads it.
+func menuBody(c ussd.Chat) (string, store.WAContent) {
 	if c.Kind == ussd.ChatText {
-		return c.Body
+		return c.Body, store.WAText
 	}
 	b, err := json.Marshal(c)
 	if err != nil { // a struct of strings always encodes
-		return c.Body
+		return c.Body, store.WAText
 	}
-	return menuPrefix + string(b)
+	return string(b), store.WAMenu
 }
 
-// menuOf decodes an outbox body menuBody encoded; ok is false for a text.
-func menuOf(body string) (c ussd.Chat, ok bool) {
-	rest, ok := strings.CutPrefix(body, menuPrefix)
-	if !ok || json.Unmarshal([]byte(rest), &c) != nil {
-		return ussd.Chat{}, false
+// menuOf decodes the body of a store.WAMenu row; a body that cannot be read (menuBody wrote none)
+// is sent as the text it is.
+func menuOf(body string) ussd.Chat {
+	var c ussd.Chat
+	if json.Unmarshal([]byte(body), &c) != nil {
+		return ussd.Chat{Kind: ussd.ChatText, Body: body}
 	}
-	return c, true
+	return c
 }

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -65,4 +66,17 @@ func CircleGroups(t testing.TB, db *store.DB) int {
 func WhatsAppOptedIn(t testing.TB, db *store.DB, id int64, at time.Time) {
 	t.Helper()
 	seed(t, db, `UPDATE workers SET wa_opt_in_at = ?, wa_opt_in_via = ? WHERE id = ?`, at.UTC(), store.OptInWrote, id)
+}
+
+// ActivateCircle records group as circle id's WhatsApp group, as its group_create webhook does,
+// with members invited and no invite queued.
+func ActivateCircle(t testing.TB, db *store.DB, id int64, group string, members ...int64) {
+	t.Helper()
+	err := db.Tx(context.Background(), func(tx *store.Tx) error {
+		_, err := db.ActivateCircleGroup(context.Background(), tx, id, group, "https://chat.whatsapp.com/"+group, members, nil)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("storetest: activate circle %d: %v", id, err)
+	}
 }

@@ -1,8 +1,11 @@
 package cloudapi
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 )
@@ -32,34 +35,25 @@ func GroupInvite(to, name, lang, groupID string) Message {
 	}}}
 }
 
-// CreatedGroup is a group the business created.
-type CreatedGroup struct {
-	// ID is the group's id; "" when Meta's answer named none, and then it comes in the
-	// group_lifecycle_update webhook (the synchronous answer is undocumented, §5.3).
-	ID string
-	// InviteLink is https://chat.whatsapp.com/…, "" when the answer held none (ask InviteLink).
-	InviteLink string
-}
-
-// CreateGroup creates a group that members join by its invite link only (auto-approved).
-func (c *Client) CreateGroup(ctx context.Context, subject, description string) (CreatedGroup, error) {
+// CreateGroup asks Meta to create a group that members join by its invite link only
+// (auto-approved) and returns the request's id. Creation is asynchronous: the group's id and
+// invite link come later in the group_create webhook, which names this request (GroupEvent.RequestID,
+// whatsapp-api.md §5.3, §5.7).
+func (c *Client) CreateGroup(ctx context.Context, subject, description string) (string, error) {
 	body := map[string]any{"messaging_product": "whatsapp", "subject": subject, "join_approval_mode": "auto_approve"}
 	if description != "" {
 		body["description"] = description
 	}
 	var answer struct {
-		ID         string `json:"id"`
-		GroupID    string `json:"group_id"`
-		InviteLink string `json:"invite_link"`
+		RequestID string `json:"request_id"`
 	}
 	if err := c.postJSON(ctx, "/"+c.pnid+"/groups", body, &answer); err != nil {
-		return CreatedGroup{}, err
+		return "", err
 	}
-	g := CreatedGroup{ID: answer.GroupID, InviteLink: answer.InviteLink}
-	if g.ID == "" {
-		g.ID = answer.ID
+	if answer.RequestID == "" {
+		return "", &Error{HTTPStatus: 200, Code: -1, Err: errors.New("no request id in the answer")}
 	}
-	return g, nil
+	return answer.RequestID, nil
 }
 
 // InviteLink returns the group's current invite link.
@@ -74,4 +68,19 @@ func (c *Client) InviteLink(ctx context.Context, groupID string) (string, error)
 		return "", &Error{HTTPStatus: 200, Code: -1, Err: errors.New("no invite link in the answer")}
 	}
 	return answer.InviteLink, nil
+}
+
+// RemoveParticipants removes the users (+254… or wa_id) from the group: Meta answers with the
+// group_participants_remove webhook (initiated_by "business"), and a removed user can never join
+// again by the link (whatsapp-api.md §5.3).
+func (c *Client) RemoveParticipants(ctx context.Context, groupID string, users ...string) error {
+	list := make([]map[string]string, len(users))
+	for i, u := range users {
+		list[i] = map[string]string{"user": u}
+	}
+	raw, err := json.Marshal(map[string]any{"messaging_product": "whatsapp", "participants": list})
+	if err != nil {
+		return fmt.Errorf("cloudapi: encode request: %w", err)
+	}
+	return c.do(ctx, http.MethodDelete, c.root+"/"+url.PathEscape(groupID)+"/participants", "application/json", bytes.NewReader(raw), nil)
 }

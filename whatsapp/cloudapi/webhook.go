@@ -60,8 +60,10 @@ type Value struct {
 // added (joined by the link) or removed (left, or removed by the business), and the participants
 // a change failed for with their errors.
 type GroupEvent struct {
-	Type        string        `json:"type"` // group_create, group_participants_add, group_participants_remove…
-	GroupID     string        `json:"group_id"`
+	Type    string `json:"type"` // group_create, group_participants_add, group_participants_remove…
+	GroupID string `json:"group_id"`
+	// RequestID names the request the event answers: a group_create's is CreateGroup's.
+	RequestID   string        `json:"request_id,omitempty"`
 	InviteLink  string        `json:"invite_link,omitempty"`
 	Reason      string        `json:"reason,omitempty"`
 	InitiatedBy string        `json:"initiated_by,omitempty"` // participant or business
@@ -69,7 +71,8 @@ type GroupEvent struct {
 	Removed     []Participant `json:"removed_participants,omitempty"`
 	Failed      []Participant `json:"failed_participants,omitempty"`
 	Errors      []struct {
-		Code int `json:"code"`
+		Code    int    `json:"code"`
+		Message string `json:"message"`
 	} `json:"errors,omitempty"`
 }
 

@@ -25,10 +25,10 @@ const (
 
 // group is a group the business created: joined only by its invite link, removed members never again.
 type group struct {
-	id, subject, link string
-	participants      []string // wa_ids, in join order
-	removed           map[string]bool
-	lastIn            time.Time // a member's last message: the group's window (whatsapp-api.md §5.5)
+	id, requestID, subject, link string
+	participants                 []string // wa_ids, in join order
+	removed                      map[string]bool
+	lastIn                       time.Time // a member's last message: the group's window (whatsapp-api.md §5.5)
 }
 
 // ErrGroupFull is JoinGroup's error when the group already holds GroupLimit participants.
@@ -37,8 +37,8 @@ var ErrGroupFull = errors.New("fakegraph: the group is full")
 // ErrNoGroup is JoinGroup's error for an unknown group or invite link, or a removed member.
 var ErrNoGroup = errors.New("fakegraph: no such group, or removed from it")
 
-// serveGroups answers POST /{pnid}/groups (create) and GET /{group_id}/invite_link; it reports
-// whether the path was one of them.
+// serveGroups answers POST /{pnid}/groups (create), GET /{group_id}/invite_link and
+// DELETE /{group_id}/participants (remove); it reports whether the path was one of them.
 func (s *Server) serveGroups(w http.ResponseWriter, r *http.Request, parts []string) bool {
 	switch {
 	case len(parts) == 3 && parts[1] == s.cfg.PhoneNumberID && parts[2] == "groups" && r.Method == http.MethodPost:
@@ -50,8 +50,13 @@ func (s *Server) serveGroups(w http.ResponseWriter, r *http.Request, parts []str
 			return true
 		}
 		g := s.createGroup(in.Subject)
-		// Meta's synchronous answer is undocumented; the fake answers with what the webhook carries.
-		writeJSON(w, http.StatusOK, map[string]any{"id": g.id, "invite_link": g.link})
+		// Creation is asynchronous at Meta: the answer names the request, and the group's id and
+		// link come in the group_create webhook that names it too (whatsapp-api.md §5.3, §5.7),
+		// posted once the answer is written.
+		writeJSON(w, http.StatusOK, map[string]any{"messaging_product": "whatsapp", "request_id": g.requestID})
+		s.post(s.groupChange("group_lifecycle_update", map[string]any{"type": "group_create", "request_id": g.requestID,
+			"group_id": g.id, "subject": g.subject, "invite_link": g.link, "join_approval_mode": "auto_approve",
+			"timestamp": strconv.FormatInt(s.clock().Unix(), 10)}))
 		return true
 	case len(parts) == 3 && parts[2] == "invite_link" && r.Method == http.MethodGet:
 		s.mu.Lock()
@@ -63,23 +68,78 @@ func (s *Server) serveGroups(w http.ResponseWriter, r *http.Request, parts []str
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"messaging_product": "whatsapp", "invite_link": g.link})
 		return true
+	case len(parts) == 3 && parts[2] == "participants" && r.Method == http.MethodDelete:
+		s.removeParticipants(w, r, parts[1])
+		return true
 	}
 	return false
+}
+
+// removeParticipants takes the users the request names out of the group for good (they cannot
+// join again by the link) and posts the group_participants_remove webhook, initiated by the business:
+// removed_participants by input, failed_participants (131212) for those not in the group.
+func (s *Server) removeParticipants(w http.ResponseWriter, r *http.Request, groupID string) {
+	var in struct {
+		Participants []struct {
+			User string `json:"user"`
+		} `json:"participants"`
+	}
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&in); err != nil || len(in.Participants) == 0 {
+		writeError(w, http.StatusBadRequest, 100, "participants are required")
+		return
+	}
+	s.mu.Lock()
+	g, ok := s.groups[groupID]
+	if !ok {
+		s.mu.Unlock()
+		writeError(w, http.StatusBadRequest, codeUnknownGroup, "Unknown group")
+		return
+	}
+	removed, failed := []any{}, []any{}
+	for _, p := range in.Participants {
+		d := strings.TrimPrefix(p.User, "+")
+		i := slices.Index(g.participants, d)
+		if i < 0 {
+			failed = append(failed, map[string]any{"input": p.User, "errors": []any{map[string]any{"code": codeNotMember, "title": "Not a member"}}})
+			continue
+		}
+		g.participants = slices.Delete(g.participants, i, i+1)
+		g.removed[d] = true
+		removed = append(removed, map[string]any{"input": p.User})
+	}
+	s.seq++
+	req := "FAKEREQ" + strconv.Itoa(s.seq)
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{"messaging_product": "whatsapp", "success": true})
+	s.post(s.groupChange("group_participants_update", map[string]any{"type": "group_participants_remove", "group_id": groupID,
+		"request_id": req, "removed_participants": removed, "failed_participants": failed, "initiated_by": "business"}))
 }
 
 func (s *Server) createGroup(subject string) *group {
 	s.mu.Lock()
 	s.seq++
 	n := strconv.Itoa(s.seq)
-	g := &group{id: "FAKEGROUP" + n, subject: subject, link: "https://chat.whatsapp.com/FAKE" + n, removed: map[string]bool{}}
+	g := &group{id: "FAKEGROUP" + n, requestID: "FAKEREQ" + n, subject: subject, link: "https://chat.whatsapp.com/FAKE" + n,
+		removed: map[string]bool{}}
 	if s.groups == nil {
 		s.groups = map[string]*group{}
 	}
 	s.groups[g.id] = g
 	s.mu.Unlock()
-	s.post(s.groupChange("group_lifecycle_update", map[string]any{"type": "group_create", "group_id": g.id,
-		"subject": subject, "invite_link": g.link, "join_approval_mode": "auto_approve"}))
 	return g
+}
+
+// GroupOfRequest returns the id and invite link of the group the create request requestID made
+// (what its group_create webhook carries); ok is false for an unknown request.
+func (s *Server) GroupOfRequest(requestID string) (id, link string, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, g := range s.groups {
+		if g.requestID == requestID {
+			return g.id, g.link, true
+		}
+	}
+	return "", "", false
 }
 
 // JoinGroup is a test control: the user digits opens the invite link and joins. The app gets the
