@@ -185,3 +185,36 @@ func TestFinishAndDelivery(t *testing.T) {
 		}
 	})
 }
+
+// A claimed message is due from when it was queued or, for a broadcast
+// scheduled later, from its send time: retry horizons count from it, so a
+// broadcast queued a day ahead does not expire on its first retry.
+func TestClaimDueFromSendTime(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		queued := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+		c := &outboxClock{t: queued}
+		db.Now = c.now
+		scheduled := storetest.Broadcast(t, db, "tomorrow", 1, queued.Add(24*time.Hour))
+		past := storetest.Broadcast(t, db, "now", 1, queued.Add(-time.Hour))
+		enqueueAll(t, db,
+			store.Outgoing{DedupeKey: "s", Kind: store.KindBroadcast, Phone: "+254711000001", Body: "scheduled",
+				BroadcastID: scheduled, NotBefore: queued.Add(24 * time.Hour)},
+			store.Outgoing{DedupeKey: "p", Kind: store.KindBroadcast, Phone: "+254711000002", Body: "past", BroadcastID: past},
+			store.Outgoing{DedupeKey: "r", Kind: store.KindReply, Phone: "+254711000003", Body: "reply"},
+		)
+		c.t = queued.Add(25 * time.Hour)
+		l, err := db.Claim(ctx, store.ClaimOptions{Owner: "a", Limit: 10, Lease: time.Minute})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]time.Time{}
+		for _, m := range l.Msgs {
+			got[m.Body] = m.Due.UTC()
+		}
+		want := map[string]time.Time{"scheduled": queued.Add(24 * time.Hour), "past": queued, "reply": queued}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("Due of the claimed messages (-want +got):\n%s", diff)
+		}
+	})
+}
