@@ -43,9 +43,13 @@ BEGIN
 END $$;
 
 -- As in 0018, with sms_n and parts: a row's segments (set with its result) and its
--- channel (WhatsApp falling back to SMS) move it too.
+-- channel (WhatsApp falling back to SMS) move it too. A claim, which changes only the
+-- lease, still returns at once (0055: chanjo.lease_only).
 CREATE OR REPLACE FUNCTION outbox_count_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF current_setting('chanjo.lease_only', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
     INSERT INTO sms_count_deltas (broadcast_id, day, kind, sub_county, status, sent, currency, n, cost, sms_n, parts)
     SELECT broadcast_id, day, kind, sub_county, status, sent, currency, SUM(n), SUM(cost), SUM(sms_n), SUM(parts)
     FROM (
