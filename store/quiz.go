@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -60,19 +61,14 @@ func (db *DB) StartAttempt(ctx context.Context, workerID int64, form, topic stri
 	return id, nil
 }
 
-// A question answered twice (the same hop resent) keeps its first answer.
-// sqlx repeats the VALUES row for each answer of a joined write.
-const sqlRecordAnswers = `INSERT INTO quiz_answers (attempt_id, question_id, topic, chosen, correct, answered_at)
-VALUES (:attempt_id, :question_id, :topic, :chosen, :correct, :answered_at) ON CONFLICT (attempt_id, question_id) DO NOTHING`
-
 // answerRow is one answer of quiz_answers.
 type answerRow struct {
-	AttemptID  int64     `db:"attempt_id"`
-	QuestionID string    `db:"question_id"`
-	Topic      string    `db:"topic"`
-	Chosen     int       `db:"chosen"`
-	Correct    bool      `db:"correct"`
-	AnsweredAt time.Time `db:"answered_at"`
+	AttemptID  int64
+	QuestionID string
+	Topic      string
+	Chosen     int
+	Correct    bool
+	AnsweredAt time.Time
 }
 
 // RecordAnswer stores the answer to one question of an attempt: chosen is
@@ -88,21 +84,77 @@ func (db *DB) RecordAnswer(ctx context.Context, attemptID int64, questionID, top
 	return nil
 }
 
+// sqlPracticeLatest keeps her latest answer to each practice question
+// (practice_latest, migration 0050) from the answers its statement stored,
+// the rows of "answered". On PostgreSQL it is part of every statement that
+// stores answers: the trigger that kept it (a plpgsql call and its own
+// upsert per answer) cost the quiz walk 3-13 % of its hops (migration 0056
+// dropped it); SQLite keeps its trigger, which costs no round trip. Of
+// two answers of hers to one question in one write the later attempt's is
+// kept (an upsert may not touch a row twice); an older attempt's answer
+// written late does not replace a newer one.
+const sqlPracticeLatest = `INSERT INTO practice_latest (worker_id, question_id, topic, attempt_id, correct, answered_at)
+SELECT DISTINCT ON (u.worker_id, a.question_id) u.worker_id, a.question_id, a.topic, a.attempt_id, a.correct, a.answered_at
+FROM answered a JOIN quiz_attempts u ON u.id = a.attempt_id AND u.form = 'practice'
+ORDER BY u.worker_id, a.question_id, a.attempt_id DESC
+ON CONFLICT (worker_id, question_id) DO UPDATE
+SET topic = excluded.topic, attempt_id = excluded.attempt_id, correct = excluded.correct,
+    answered_at = excluded.answered_at
+WHERE excluded.attempt_id > practice_latest.attempt_id`
+
+// A question answered twice (the same hop resent, or twice in one joined
+// write) keeps its first answer.
+const sqlAnswersConflict = ` ON CONFLICT (attempt_id, question_id) DO NOTHING`
+
+// sqlRecordAnswersPostgres is the joined write on PostgreSQL: one text for
+// any number of answers (one array a column), so it is prepared once a
+// connection, and one statement with her latest answers.
+const sqlRecordAnswersPostgres = `WITH answered AS (INSERT INTO quiz_answers (attempt_id, question_id, topic, chosen, correct, answered_at)
+SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::boolean[], $6::timestamptz[])` +
+	sqlAnswersConflict + `
+RETURNING attempt_id, question_id, topic, correct, answered_at)
+` + sqlPracticeLatest
+
+const sqlRecordAnswersSQLite = `INSERT INTO quiz_answers (attempt_id, question_id, topic, chosen, correct, answered_at) VALUES `
+
 // writeAnswers is the joined write of RecordAnswer.
 func (db *DB) writeAnswers(ctx context.Context, rows []answerRow) error {
-	_, err := db.NamedExecContext(ctx, sqlRecordAnswers, rows)
+	if db.Dialect == Postgres {
+		attempts, questions, topics := make([]int64, len(rows)), make([]string, len(rows)), make([]string, len(rows))
+		chosen, correct, at := make([]int, len(rows)), make([]bool, len(rows)), make([]time.Time, len(rows))
+		for i, r := range rows {
+			attempts[i], questions[i], topics[i] = r.AttemptID, r.QuestionID, r.Topic
+			chosen[i], correct[i], at[i] = r.Chosen, r.Correct, r.AnsweredAt
+		}
+		_, err := db.ExecContext(ctx, sqlRecordAnswersPostgres, attempts, questions, topics, chosen, correct, at)
+		return err
+	}
+	var q strings.Builder
+	q.WriteString(sqlRecordAnswersSQLite)
+	args := make([]any, 0, 6*len(rows))
+	for i, r := range rows {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(?, ?, ?, ?, ?, ?)")
+		args = append(args, r.AttemptID, r.QuestionID, r.Topic, r.Chosen, r.Correct, r.AnsweredAt)
+	}
+	q.WriteString(sqlAnswersConflict)
+	_, err := db.ExecContext(ctx, q.String(), args...)
 	return err
 }
 
 const sqlFinishAttempt = `UPDATE quiz_attempts SET finished_at = ?, score = ?, total = ? WHERE id = ? AND finished_at IS NULL`
 
 const sqlRecordAnswer = `INSERT INTO quiz_answers (attempt_id, question_id, topic, chosen, correct, answered_at)
-VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (attempt_id, question_id) DO NOTHING`
+VALUES (?, ?, ?, ?, ?, ?)` + sqlAnswersConflict
 
-// On PostgreSQL the last answer and the score are one statement, so one
-// round trip and one commit: the answer is inserted by the CTE whether or
-// not the update finds the attempt unfinished.
-const sqlAnswerAndFinish = `WITH answered AS (` + sqlRecordAnswer + `)
+// On PostgreSQL the last answer, her latest answers and the score are one
+// statement, so one round trip and one commit: the answer is inserted by
+// the CTE whether or not the update finds the attempt unfinished.
+const sqlAnswerAndFinish = `WITH answered AS (` + sqlRecordAnswer + `
+RETURNING attempt_id, question_id, topic, correct, answered_at),
+latest AS (` + sqlPracticeLatest + `)
 ` + sqlFinishAttempt
 
 // Answer is one answer to a question of an attempt: Chosen is the index of
