@@ -79,8 +79,6 @@ func seedPerson(t *testing.T, db *store.DB) int64 {
 		{`INSERT INTO quiz_attempts (id, worker_id, form, topic, seed, started_at, finished_at, score, total) VALUES (2, 1, 'baseline', '', 7, ?, ?, 6, 10)`, []any{now, now}},
 		{`INSERT INTO quiz_answers (attempt_id, question_id, topic, chosen, correct, answered_at) VALUES (2, 'q1', 'recording', 1, TRUE, ?)`, []any{now}},
 		{`INSERT INTO quiz_answers (attempt_id, question_id, topic, chosen, correct, answered_at) VALUES (1, 'r1', 'recording', 0, FALSE, ?)`, []any{now}},
-		// Her latest answer: SQLite's trigger has written it already.
-		{`INSERT INTO practice_latest (worker_id, question_id, topic, attempt_id, correct, answered_at) VALUES (1, 'r1', 'recording', 1, FALSE, ?) ON CONFLICT DO NOTHING`, []any{now}},
 		{`INSERT INTO assessment_exemptions (worker_id, form, recorded_by, reason, created_at) VALUES (1, 'midline', 'amina', 'on leave', ?)`, []any{now}},
 		{`INSERT INTO privacy_notices (worker_id, due_at, notice_at) VALUES (1, ?, ?)`, []any{now, now}},
 		{`INSERT INTO certificates (code, worker_id, topic, issued_at) VALUES ('ABCD2345', 1, 'recording', ?)`, []any{now}},

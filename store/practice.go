@@ -7,8 +7,7 @@ import (
 )
 
 // Her latest answer to each practice question is a row of practice_latest
-// (migration 0050; kept by the statements that store answers on
-// PostgreSQL, sqlPracticeLatest, by a trigger on SQLite), found by her id: the
+// (migration 0050, kept by a trigger on quiz_answers), found by her id: the
 // read costs the questions she has answered, not her quizzes (read from all
 // her practice answers it set the quiz walk's p99, 8-14 ms at 63 quizzes).
 const sqlMissed = `SELECT attempt_id, question_id FROM practice_latest

@@ -50,10 +50,16 @@ func (db *DB) StartAttempt(ctx context.Context, workerID int64, form, topic stri
 		return 0, fmt.Errorf("store: start attempt: %w", err)
 	}
 	var id int64
-	// Prepared once a connection, as execPrepared's writes are.
-	stmt, err := db.prepared(ctx, db.Rebind(sqlStartAttempt))
-	if err == nil {
-		err = stmt.QueryRowContext(ctx, workerID, form, topic, seed, db.Now().UTC()).Scan(&id)
+	args := []any{workerID, form, topic, seed, db.Now().UTC()}
+	var err error
+	if db.Dialect == Postgres {
+		err = db.GetContext(ctx, &id, db.Rebind(sqlStartAttempt), args...)
+	} else {
+		// Prepared once a connection, as execPrepared's writes are.
+		var stmt *sql.Stmt
+		if stmt, err = db.prepared(ctx, sqlStartAttempt); err == nil {
+			err = stmt.QueryRowContext(ctx, args...).Scan(&id)
+		}
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("store: start attempt: %s: %w", form, ErrAlreadyTaken)
@@ -66,12 +72,12 @@ func (db *DB) StartAttempt(ctx context.Context, workerID int64, form, topic stri
 
 // answerRow is one answer of quiz_answers.
 type answerRow struct {
-	AttemptID  int64
-	QuestionID string
-	Topic      string
-	Chosen     int
-	Correct    bool
-	AnsweredAt time.Time
+	AttemptID  int64     `db:"attempt_id"`
+	QuestionID string    `db:"question_id"`
+	Topic      string    `db:"topic"`
+	Chosen     int       `db:"chosen"`
+	Correct    bool      `db:"correct"`
+	AnsweredAt time.Time `db:"answered_at"`
 }
 
 // RecordAnswer stores the answer to one question of an attempt: chosen is
@@ -87,52 +93,31 @@ func (db *DB) RecordAnswer(ctx context.Context, attemptID int64, questionID, top
 	return nil
 }
 
-// sqlPracticeLatest keeps her latest answer to each practice question
-// (practice_latest, migration 0050) from the answers its statement stored,
-// the rows of "answered". On PostgreSQL it is part of every statement that
-// stores answers: the trigger that kept it (a plpgsql call and its own
-// upsert per answer) cost the quiz walk 3-13 % of its hops (migration 0056
-// dropped it); SQLite keeps its trigger, which costs no round trip. Of
-// two answers of hers to one question in one write the later attempt's is
-// kept (an upsert may not touch a row twice); an older attempt's answer
-// written late does not replace a newer one.
-const sqlPracticeLatest = `INSERT INTO practice_latest (worker_id, question_id, topic, attempt_id, correct, answered_at)
-SELECT DISTINCT ON (u.worker_id, a.question_id) u.worker_id, a.question_id, a.topic, a.attempt_id, a.correct, a.answered_at
-FROM answered a JOIN quiz_attempts u ON u.id = a.attempt_id AND u.form = 'practice'
-ORDER BY u.worker_id, a.question_id, a.attempt_id DESC
-ON CONFLICT (worker_id, question_id) DO UPDATE
-SET topic = excluded.topic, attempt_id = excluded.attempt_id, correct = excluded.correct,
-    answered_at = excluded.answered_at
-WHERE excluded.attempt_id > practice_latest.attempt_id`
-
 // A question answered twice (the same hop resent, or twice in one joined
 // write) keeps its first answer.
 const sqlAnswersConflict = ` ON CONFLICT (attempt_id, question_id) DO NOTHING`
 
-// sqlRecordAnswersPostgres is the joined write on PostgreSQL: one text for
-// any number of answers (one array a column), so it is prepared once a
-// connection, and one statement with her latest answers.
-const sqlRecordAnswersPostgres = `WITH answered AS (INSERT INTO quiz_answers (attempt_id, question_id, topic, chosen, correct, answered_at)
-SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::boolean[], $6::timestamptz[])` +
-	sqlAnswersConflict + `
-RETURNING attempt_id, question_id, topic, correct, answered_at)
-` + sqlPracticeLatest
+// sqlRecordAnswers is the joined write on PostgreSQL: sqlx repeats the
+// VALUES row for each answer.
+const sqlRecordAnswers = `INSERT INTO quiz_answers (attempt_id, question_id, topic, chosen, correct, answered_at)
+VALUES (:attempt_id, :question_id, :topic, :chosen, :correct, :answered_at)` + sqlAnswersConflict
 
-// writeAnswers is the joined write of RecordAnswer.
+// writeAnswers is the joined write of RecordAnswer. On SQLite the answers
+// are prepared before the transaction: preparing takes a connection of the
+// pool, which a transaction holding one must not wait for (SQLite's pool
+// is 4, and 4 transactions preparing at once waited for each other until
+// their deadline).
 func (db *DB) writeAnswers(ctx context.Context, rows []answerRow) error {
-	if db.Dialect != Postgres {
-		return db.Tx(ctx, func(tx *Tx) error {
-			return db.insertAnswers(ctx, tx, rows...)
-		})
+	if db.Dialect == Postgres {
+		_, err := db.NamedExecContext(ctx, sqlRecordAnswers, rows)
+		return err
 	}
-	attempts, questions, topics := make([]int64, len(rows)), make([]string, len(rows)), make([]string, len(rows))
-	chosen, correct, at := make([]int, len(rows)), make([]bool, len(rows)), make([]time.Time, len(rows))
-	for i, r := range rows {
-		attempts[i], questions[i], topics[i] = r.AttemptID, r.QuestionID, r.Topic
-		chosen[i], correct[i], at[i] = r.Chosen, r.Correct, r.AnsweredAt
+	if _, err := db.prepared(ctx, sqlRecordAnswer); err != nil {
+		return err
 	}
-	_, err := db.ExecContext(ctx, sqlRecordAnswersPostgres, attempts, questions, topics, chosen, correct, at)
-	return err
+	return db.Tx(ctx, func(tx *Tx) error {
+		return db.insertAnswers(ctx, tx, rows...)
+	})
 }
 
 // insertAnswers stores answers on SQLite in tx, one row a run of one
@@ -153,7 +138,16 @@ func (db *DB) insertAnswers(ctx context.Context, tx *Tx, rows ...answerRow) erro
 // runs, and preparing a write to quiz_answers or quiz_attempts compiles
 // their triggers too (practice_latest, the learning counts), 17 % of the
 // server's CPU on the quiz walk when each run was prepared.
+// On PostgreSQL pgx prepares and keeps each statement a connection itself.
+// In a transaction, query must have been prepared before it began
+// (writeAnswers says why).
 func (db *DB) execPrepared(ctx context.Context, tx *Tx, query string, args ...any) (sql.Result, error) {
+	if db.Dialect == Postgres {
+		if tx != nil {
+			return tx.ExecContext(ctx, query, args...)
+		}
+		return db.ExecContext(ctx, query, args...)
+	}
 	stmt, err := db.prepared(ctx, query)
 	if err != nil {
 		return nil, err
@@ -170,12 +164,10 @@ const sqlFinishAttempt = `UPDATE quiz_attempts SET finished_at = ?, score = ?, t
 const sqlRecordAnswer = `INSERT INTO quiz_answers (attempt_id, question_id, topic, chosen, correct, answered_at)
 VALUES (?, ?, ?, ?, ?, ?)` + sqlAnswersConflict
 
-// On PostgreSQL the last answer, her latest answers and the score are one
-// statement, so one round trip and one commit: the answer is inserted by
-// the CTE whether or not the update finds the attempt unfinished.
-const sqlAnswerAndFinish = `WITH answered AS (` + sqlRecordAnswer + `
-RETURNING attempt_id, question_id, topic, correct, answered_at),
-latest AS (` + sqlPracticeLatest + `)
+// On PostgreSQL the last answer and the score are one statement, so one
+// round trip and one commit: the answer is inserted by the CTE whether or
+// not the update finds the attempt unfinished.
+const sqlAnswerAndFinish = `WITH answered AS (` + sqlRecordAnswer + `)
 ` + sqlFinishAttempt
 
 // Answer is one answer to a question of an attempt: Chosen is the index of
@@ -211,6 +203,14 @@ func (db *DB) EndAttempt(ctx context.Context, e QuizEnd) (bool, error) {
 			return false, fmt.Errorf("store: end attempt: %w", err)
 		}
 		return false, nil
+	}
+	if db.Dialect != Postgres {
+		// Prepared before the transaction (writeAnswers says why).
+		for _, q := range []string{sqlRecordAnswer, sqlFinishAttempt} {
+			if _, err := db.prepared(ctx, q); err != nil {
+				return false, fmt.Errorf("store: end attempt: %w", err)
+			}
+		}
 	}
 	var fresh bool
 	err := db.Tx(ctx, func(tx *Tx) (err error) {
