@@ -105,7 +105,7 @@ VALUES (:attempt_id, :question_id, :topic, :chosen, :correct, :answered_at)` + s
 // writeAnswers is the joined write of RecordAnswer. On SQLite the answers
 // are prepared before the transaction: preparing takes a connection of the
 // pool, which a transaction holding one must not wait for (SQLite's pool
-// is 4, and 4 transactions preparing at once waited for each other until
+// is 4: 4 transactions preparing at once would wait for each other until
 // their deadline).
 func (db *DB) writeAnswers(ctx context.Context, rows []answerRow) error {
 	if db.Dialect == Postgres {
