@@ -30,3 +30,12 @@ func ClaimPlan(db *DB, limit int) (string, error) {
 func InGet(ctx context.Context, db *DB, q sqlx.QueryerContext, dst any, query string, args ...any) error {
 	return db.inGet(ctx, q, dst, query, args...)
 }
+
+// JoinedAnswer is one answer of a joined write (WriteAnswers).
+type JoinedAnswer = answerRow
+
+// WriteAnswers is the joined write of RecordAnswer, called with answers
+// that concurrent callers would have to meet in one commit to share it.
+func WriteAnswers(ctx context.Context, db *DB, rows []JoinedAnswer) error {
+	return db.writeAnswers(ctx, rows)
+}

@@ -63,3 +63,62 @@ func TestConcurrentAnswersAreEachCommitted(t *testing.T) {
 		}
 	})
 }
+
+// TestJoinedWriteOfAnswers: one joined write holding her answer resent in
+// the same attempt, and her answers to one question from two attempts,
+// the newer listed first. The attempt keeps its first answer, and her
+// misses follow her newer attempt, as when the answers come one by one;
+// an older attempt's answer written later replaces nothing.
+func TestJoinedWriteOfAnswers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := nurse(t, db, "+254711001200")
+		older, err := db.StartAttempt(ctx, w, store.FormPractice, "stock", 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		newer, err := db.StartAttempt(ctx, w, store.FormPractice, "stock", 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := db.Now().UTC()
+		rows := []store.JoinedAnswer{
+			{AttemptID: newer, QuestionID: "s1", Topic: "stock", Chosen: 2, Correct: false, AnsweredAt: now},
+			{AttemptID: older, QuestionID: "s1", Topic: "stock", Chosen: 1, Correct: true, AnsweredAt: now},
+			{AttemptID: newer, QuestionID: "s1", Topic: "stock", Chosen: 1, Correct: true, AnsweredAt: now},
+			{AttemptID: older, QuestionID: "s2", Topic: "stock", Chosen: 0, Correct: false, AnsweredAt: now},
+		}
+		if err := store.WriteAnswers(ctx, db, rows); err != nil {
+			t.Fatal(err)
+		}
+		var chosen int
+		if err := db.GetContext(ctx, &chosen, db.Rebind(`SELECT chosen FROM quiz_answers WHERE attempt_id = ? AND question_id = 's1'`), newer); err != nil || chosen != 2 {
+			t.Errorf("the newer attempt's s1 = %d (%v), want its first answer 2", chosen, err)
+		}
+		missed, err := db.MissedQuestions(ctx, w, "stock")
+		if err != nil || fmt.Sprint(missed) != "[s2 s1]" {
+			t.Errorf("MissedQuestions = %v, %v, want [s2 s1]: s1 missed on her newer attempt", missed, err)
+		}
+		// The older attempt answers s3; the newer s2 right.
+		later := []store.JoinedAnswer{
+			{AttemptID: newer, QuestionID: "s2", Topic: "stock", Chosen: 1, Correct: true, AnsweredAt: now},
+			{AttemptID: older, QuestionID: "s3", Topic: "stock", Chosen: 3, Correct: false, AnsweredAt: now},
+		}
+		if err := store.WriteAnswers(ctx, db, later); err != nil {
+			t.Fatal(err)
+		}
+		// The newer attempt misses s4, then the older one answers it right.
+		for _, a := range []store.JoinedAnswer{
+			{AttemptID: newer, QuestionID: "s4", Topic: "stock", Chosen: 0, Correct: false, AnsweredAt: now},
+			{AttemptID: older, QuestionID: "s4", Topic: "stock", Chosen: 1, Correct: true, AnsweredAt: now},
+		} {
+			if err := store.WriteAnswers(ctx, db, []store.JoinedAnswer{a}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		missed, err = db.MissedQuestions(ctx, w, "stock")
+		if err != nil || fmt.Sprint(missed) != "[s3 s1 s4]" {
+			t.Errorf("MissedQuestions = %v, %v, want [s3 s1 s4]", missed, err)
+		}
+	})
+}

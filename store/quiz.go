@@ -50,7 +50,17 @@ func (db *DB) StartAttempt(ctx context.Context, workerID int64, form, topic stri
 		return 0, fmt.Errorf("store: start attempt: %w", err)
 	}
 	var id int64
-	err := db.GetContext(ctx, &id, db.Rebind(sqlStartAttempt), workerID, form, topic, seed, db.Now().UTC())
+	args := []any{workerID, form, topic, seed, db.Now().UTC()}
+	var err error
+	if db.Dialect == Postgres {
+		err = db.GetContext(ctx, &id, db.Rebind(sqlStartAttempt), args...)
+	} else {
+		// Prepared once a connection, as execPrepared's writes are.
+		var stmt *sql.Stmt
+		if stmt, err = db.prepared(ctx, sqlStartAttempt); err == nil {
+			err = stmt.QueryRowContext(ctx, args...).Scan(&id)
+		}
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("store: start attempt: %s: %w", form, ErrAlreadyTaken)
 	}
@@ -59,11 +69,6 @@ func (db *DB) StartAttempt(ctx context.Context, workerID int64, form, topic stri
 	}
 	return id, nil
 }
-
-// A question answered twice (the same hop resent) keeps its first answer.
-// sqlx repeats the VALUES row for each answer of a joined write.
-const sqlRecordAnswers = `INSERT INTO quiz_answers (attempt_id, question_id, topic, chosen, correct, answered_at)
-VALUES (:attempt_id, :question_id, :topic, :chosen, :correct, :answered_at) ON CONFLICT (attempt_id, question_id) DO NOTHING`
 
 // answerRow is one answer of quiz_answers.
 type answerRow struct {
@@ -88,16 +93,76 @@ func (db *DB) RecordAnswer(ctx context.Context, attemptID int64, questionID, top
 	return nil
 }
 
-// writeAnswers is the joined write of RecordAnswer.
+// A question answered twice (the same hop resent, or twice in one joined
+// write) keeps its first answer.
+const sqlAnswersConflict = ` ON CONFLICT (attempt_id, question_id) DO NOTHING`
+
+// sqlRecordAnswers is the joined write on PostgreSQL: sqlx repeats the
+// VALUES row for each answer.
+const sqlRecordAnswers = `INSERT INTO quiz_answers (attempt_id, question_id, topic, chosen, correct, answered_at)
+VALUES (:attempt_id, :question_id, :topic, :chosen, :correct, :answered_at)` + sqlAnswersConflict
+
+// writeAnswers is the joined write of RecordAnswer. On SQLite the answers
+// are prepared before the transaction: preparing takes a connection of the
+// pool, which a transaction holding one must not wait for (SQLite's pool
+// is 4: 4 transactions preparing at once would wait for each other until
+// their deadline).
 func (db *DB) writeAnswers(ctx context.Context, rows []answerRow) error {
-	_, err := db.NamedExecContext(ctx, sqlRecordAnswers, rows)
-	return err
+	if db.Dialect == Postgres {
+		_, err := db.NamedExecContext(ctx, sqlRecordAnswers, rows)
+		return err
+	}
+	if _, err := db.prepared(ctx, sqlRecordAnswer); err != nil {
+		return err
+	}
+	return db.Tx(ctx, func(tx *Tx) error {
+		return db.insertAnswers(ctx, tx, rows...)
+	})
+}
+
+// insertAnswers stores answers on SQLite in tx, one row a run of one
+// statement (execPrepared). The joined write's gain on SQLite is its one
+// transaction (one turn of the write lock, one commit), which a statement
+// a row keeps.
+func (db *DB) insertAnswers(ctx context.Context, tx *Tx, rows ...answerRow) error {
+	for _, r := range rows {
+		if _, err := db.execPrepared(ctx, tx, sqlRecordAnswer, r.AttemptID, r.QuestionID, r.Topic, r.Chosen, r.Correct, r.AnsweredAt); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// execPrepared runs query, in tx unless nil, prepared once a connection.
+// For the quiz's writes: the SQLite driver prepares each statement it
+// runs, and preparing a write to quiz_answers or quiz_attempts compiles
+// their triggers too (practice_latest, the learning counts), 17 % of the
+// server's CPU on the quiz walk when each run was prepared.
+// On PostgreSQL pgx prepares and keeps each statement a connection itself.
+// In a transaction, query must have been prepared before it began
+// (writeAnswers says why).
+func (db *DB) execPrepared(ctx context.Context, tx *Tx, query string, args ...any) (sql.Result, error) {
+	if db.Dialect == Postgres {
+		if tx != nil {
+			return tx.ExecContext(ctx, query, args...)
+		}
+		return db.ExecContext(ctx, query, args...)
+	}
+	stmt, err := db.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if tx != nil {
+		stmt = tx.StmtContext(ctx, stmt)
+		defer stmt.Close()
+	}
+	return stmt.ExecContext(ctx, args...)
 }
 
 const sqlFinishAttempt = `UPDATE quiz_attempts SET finished_at = ?, score = ?, total = ? WHERE id = ? AND finished_at IS NULL`
 
 const sqlRecordAnswer = `INSERT INTO quiz_answers (attempt_id, question_id, topic, chosen, correct, answered_at)
-VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (attempt_id, question_id) DO NOTHING`
+VALUES (?, ?, ?, ?, ?, ?)` + sqlAnswersConflict
 
 // On PostgreSQL the last answer and the score are one statement, so one
 // round trip and one commit: the answer is inserted by the CTE whether or
@@ -134,13 +199,28 @@ type QuizEnd struct {
 // nothing; an unknown attempt is ErrNotFound.
 func (db *DB) EndAttempt(ctx context.Context, e QuizEnd) (bool, error) {
 	if e.Completion == nil && (e.Last == nil || db.Dialect == Postgres) {
-		if err := db.endAttempt(ctx, db, e); err != nil {
+		if err := db.endAttempt(ctx, nil, e); err != nil {
 			return false, fmt.Errorf("store: end attempt: %w", err)
 		}
 		return false, nil
 	}
+	if db.Dialect != Postgres {
+		// Prepared before the transaction (writeAnswers says why).
+		for _, q := range []string{sqlRecordAnswer, sqlFinishAttempt} {
+			if _, err := db.prepared(ctx, q); err != nil {
+				return false, fmt.Errorf("store: end attempt: %w", err)
+			}
+		}
+	}
 	var fresh bool
 	err := db.Tx(ctx, func(tx *Tx) (err error) {
+		if a := e.Last; a != nil && db.Dialect != Postgres {
+			row := answerRow{AttemptID: a.Attempt, QuestionID: a.Question, Topic: a.Topic, Chosen: a.Chosen, Correct: a.Correct, AnsweredAt: db.Now().UTC()}
+			if err := db.insertAnswers(ctx, tx, row); err != nil {
+				return err
+			}
+			e.Last = nil
+		}
 		if err := db.endAttempt(ctx, tx, e); err != nil {
 			return err
 		}
@@ -155,21 +235,18 @@ func (db *DB) EndAttempt(ctx context.Context, e QuizEnd) (bool, error) {
 	return fresh, nil
 }
 
-// endAttempt writes e's answer and score with q, a transaction when they
-// are two statements (SQLite).
-func (db *DB) endAttempt(ctx context.Context, q sqlx.ExtContext, e QuizEnd) error {
+// endAttempt writes e's score, in tx unless nil, with e's last answer in
+// the same statement (PostgreSQL: on SQLite EndAttempt inserts it before,
+// in tx).
+func (db *DB) endAttempt(ctx context.Context, tx *Tx, e QuizEnd) error {
 	now := db.Now().UTC()
 	finish := []any{now, e.Right, e.Total, e.Attempt}
 	stmt := sqlFinishAttempt
 	if a := e.Last; a != nil {
 		answer := []any{a.Attempt, a.Question, a.Topic, a.Chosen, a.Correct, now}
-		if db.Dialect == Postgres {
-			stmt, finish = sqlAnswerAndFinish, append(answer, finish...)
-		} else if _, err := q.ExecContext(ctx, db.Rebind(sqlRecordAnswer), answer...); err != nil {
-			return err
-		}
+		stmt, finish = sqlAnswerAndFinish, append(answer, finish...)
 	}
-	res, err := q.ExecContext(ctx, db.Rebind(stmt), finish...)
+	res, err := db.execPrepared(ctx, tx, db.Rebind(stmt), finish...)
 	if err != nil {
 		return err
 	}
@@ -178,6 +255,10 @@ func (db *DB) endAttempt(ctx context.Context, q sqlx.ExtContext, e QuizEnd) erro
 		return err
 	}
 	var exists int
+	var q sqlx.QueryerContext = db
+	if tx != nil {
+		q = tx
+	}
 	if err := sqlx.GetContext(ctx, q, &exists, db.Rebind(`SELECT COUNT(*) FROM quiz_attempts WHERE id = ?`), e.Attempt); err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 )
 
@@ -41,9 +42,15 @@ func requireBearer(token string, h http.Handler) http.Handler {
 
 // serveMetrics serves /metrics alone on ln (METRICS_ADDR), for an operator
 // who keeps that port private, and returns the function that stops it.
+// The Go profiles (/debug/pprof/) are served there too, behind the same
+// token: only on that private port, never on the public one, because a
+// CPU profile costs the hops while it runs.
 func (a *app) serveMetrics(ln net.Listener) (stop func()) {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", a.metrics)
+	mux.Handle("GET /debug/pprof/", a.guard(http.HandlerFunc(pprof.Index)))
+	mux.Handle("GET /debug/pprof/profile", a.guard(http.HandlerFunc(pprof.Profile)))
+	mux.Handle("GET /debug/pprof/trace", a.guard(http.HandlerFunc(pprof.Trace)))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second}
 	done := make(chan struct{})
 	go func() {
@@ -59,4 +66,12 @@ func (a *app) serveMetrics(ln net.Listener) (stop func()) {
 		srv.Shutdown(ctx)
 		<-done
 	}
+}
+
+// guard puts h behind METRICS_TOKEN when one is set, as /metrics is.
+func (a *app) guard(h http.Handler) http.Handler {
+	if a.cfg.MetricsToken == "" {
+		return h
+	}
+	return requireBearer(a.cfg.MetricsToken, h)
 }

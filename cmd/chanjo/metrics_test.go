@@ -98,4 +98,30 @@ func TestMetricsAddr(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "chanjo_http_requests_total") {
 		t.Errorf("GET METRICS_ADDR/metrics with the token = %d, want 200 with the metrics", resp.StatusCode)
 	}
+	// The Go profiles: there, behind the same token, and not on the public port.
+	pprofURL := "http://" + ln.Addr().String() + "/debug/pprof/goroutine?debug=1"
+	if resp, err = http.Get(pprofURL); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("GET METRICS_ADDR/debug/pprof/ without the token = %d, want 401", resp.StatusCode)
+	}
+	req, _ = http.NewRequest("GET", pprofURL, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	if resp, err = http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "goroutine profile") {
+		t.Errorf("GET METRICS_ADDR/debug/pprof/goroutine with the token = %d, want 200 with the profile", resp.StatusCode)
+	}
+	rec := httptest.NewRecorder()
+	pub, _ := http.NewRequest("GET", "/debug/pprof/goroutine?debug=1", nil)
+	pub.Header.Set("Authorization", "Bearer "+token)
+	h.ServeHTTP(rec, pub)
+	if rec.Code != http.StatusNotFound {
+		t.Errorf("GET /debug/pprof/ on the public port = %d, want 404", rec.Code)
+	}
 }
