@@ -242,3 +242,57 @@ func TestSMSCountsIgnoreLeases(t *testing.T) {
 			store.SMSMonth{Queued: 1, Sent: 1, Parts: 2, Failed: 1, Cost: 0.8, Currency: "KES"})
 	})
 }
+
+// TestSMSCountsReleaseRetriesWithCosts: a release changes only the lease,
+// also of rows a retry left queued with a charge, so it writes no change row
+// and moves no cost. PostgreSQL's trigger (0059) adds each old row's -1 and
+// -cost and each new row's +1 and +cost to their buckets without joining
+// them: summed as one float, -0.1 -0.2 -0.4 +0.1 +0.2 +0.4 is -5.6e-17, not 0.
+func TestSMSCountsReleaseRetriesWithCosts(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		clock(db, time.Date(2025, 3, 10, 8, 0, 0, 0, time.UTC))
+		for _, k := range []string{"r1", "r2", "r3"} {
+			enqueueAll(t, db, store.Outgoing{DedupeKey: k, Kind: store.KindNudge, Phone: "+254711000099", Body: "Stock count."})
+		}
+		lease, err := db.Claim(ctx, store.ClaimOptions{Owner: "a", Limit: 10, Lease: time.Minute})
+		if err != nil || len(lease.Msgs) != 3 {
+			t.Fatalf("Claim = %d messages, %v; want 3", len(lease.Msgs), err)
+		}
+		var rs []store.Result
+		for i, cost := range []float64{0.1, 0.2, 0.4} {
+			rs = append(rs, store.Result{ID: lease.Msgs[i].ID, Status: store.OutQueued, Cost: cost, Currency: "KES",
+				Reason: "retry", NotBefore: db.Now()})
+		}
+		if err := db.Finish(ctx, "a", rs); err != nil {
+			t.Fatal(err)
+		}
+		deltas := func() []float64 {
+			t.Helper()
+			var costs []float64
+			if db.Dialect == store.Postgres {
+				if err := db.Select(&costs, `SELECT cost FROM sms_count_deltas ORDER BY id`); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return costs
+		}
+		before := deltas()
+		if lease, err = db.Claim(ctx, store.ClaimOptions{Owner: "b", Limit: 10, Lease: time.Minute}); err != nil || len(lease.Msgs) != 3 {
+			t.Fatalf("second Claim = %d messages, %v; want 3", len(lease.Msgs), err)
+		}
+		if n, err := db.Release(ctx, "b"); err != nil || n != 3 {
+			t.Fatalf("Release = %d, %v; want 3", n, err)
+		}
+		if got := deltas(); len(got) != len(before) {
+			t.Errorf("counter changes written by a claim and a release = %v, want none", got[len(before):])
+		}
+		d, err := db.Dashboard(ctx, admin, time.Date(2025, 2, 28, 21, 0, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.SMS.Queued != 3 || d.SMS.Cost < 0.7-1e-9 || d.SMS.Cost > 0.7+1e-9 {
+			t.Errorf("dashboard SMS = %+v, want 3 queued costing 0.7", d.SMS)
+		}
+	})
+}
