@@ -3,6 +3,7 @@ package sms
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/chanjo-health/chanjo/store"
@@ -55,7 +56,13 @@ func (d *Dispatcher) retry(m store.Claimed, reason string) store.Result {
 // returns the others.
 func (d *Dispatcher) expire(ctx context.Context, msgs []store.Claimed) ([]store.Claimed, error) {
 	now := d.Now()
-	live := msgs[:0:0]
+	// Nothing is past its horizon in the usual round: the claim's messages
+	// go on as they are, where copying them cost a dispatch of 100,000 SMS
+	// 57 MB (docs/performance.md).
+	if !slices.ContainsFunc(msgs, func(m store.Claimed) bool { return !now.Before(d.horizon(m)) }) {
+		return msgs, nil
+	}
+	live := make([]store.Claimed, 0, len(msgs))
 	var rs []store.Result
 	for _, m := range msgs {
 		if now.Before(d.horizon(m)) {
@@ -67,9 +74,6 @@ func (d *Dispatcher) expire(ctx context.Context, msgs []store.Claimed) ([]store.
 			reason = "not sent before its horizon"
 		}
 		rs = append(rs, store.Result{ID: m.ID, Status: store.OutExpired, Reason: reason, Segments: m.Segments})
-	}
-	if len(rs) == 0 {
-		return msgs, nil
 	}
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
