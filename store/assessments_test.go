@@ -54,6 +54,17 @@ func TestAssessmentWindows(t *testing.T) {
 		if w, err := db.CloseAssessment(ctx, "baseline"); err != nil || !w.Closes.Equal(day(10)) {
 			t.Errorf("second CloseAssessment(baseline) = %v, %v, want closing time kept at %v", w, err, day(10))
 		}
+		// The menus read the windows at most every few seconds, but this
+		// instance's own change at once: the endline opened now is open.
+		if ws, err := db.OpenAssessments(ctx, day(11)); err != nil || len(ws) != 0 {
+			t.Errorf("OpenAssessments(day 11) = %v, %v, want none", ws, err)
+		}
+		if err := db.OpenAssessment(ctx, "endline", day(11), day(25)); err != nil {
+			t.Fatal(err)
+		}
+		if ws, err := db.OpenAssessments(ctx, day(11)); err != nil || len(ws) != 1 || ws[0].Form != "endline" {
+			t.Errorf("OpenAssessments after opening the endline = %v, %v, want the endline", ws, err)
+		}
 	})
 }
 

@@ -159,13 +159,29 @@ func TestLearningCountsFollowTheRows(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		// A quiz stored finished in one insert (as store/cmd/gen's national-size
+		// data is), then its score corrected, and an assessment finished: the
+		// row triggers' every branch (migration 0060 on PostgreSQL).
+		now := db.Now().UTC()
+		exec(`INSERT INTO quiz_attempts (worker_id, form, topic, seed, started_at, finished_at, score, total) VALUES (?, 'practice', 'stock', 3, ?, ?, 2, 4)`, c, now, now)
+		check("a quiz stored finished", nil)
+		exec(`UPDATE quiz_attempts SET score = 4 WHERE worker_id = ? AND seed = 3`, c)
+		check("its score corrected", nil)
+		assessment, err := db.StartAttempt(ctx, c, store.FormBaseline, "", 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.FinishAttempt(ctx, assessment, 9, 10); err != nil {
+			t.Fatal(err)
+		}
+		check("an assessment finished", nil)
 		exec(`UPDATE workers SET facility_id = (SELECT facility_id FROM workers WHERE id = ?) WHERE id = ?`, c, a)
 		check("Achieng moved to Embakasi", nil)
 		exec(`UPDATE workers SET facility_id = NULL WHERE id = ?`, b)
 		check("Baraka without a facility", nil)
 		exec(`UPDATE facilities SET sub_county = 'Westlands' WHERE code = 'F-Embakasi'`)
 		check("Embakasi's facility placed in Westlands", learningView{
-			"admin":    view{4, []store.TopicScore{{Topic: "recording", Attempts: 1, Score: 2, Total: 2}, {Topic: "stock", Attempts: 3, Score: 4, Total: 12}}},
+			"admin":    view{4, []store.TopicScore{{Topic: "recording", Attempts: 1, Score: 2, Total: 2}, {Topic: "stock", Attempts: 4, Score: 8, Total: 16}}},
 			"Kibra":    view{},
 			"Embakasi": view{},
 		})

@@ -41,6 +41,8 @@ type DB struct {
 	// stmts holds the statements prepared once for the pool, by text (see
 	// prepared).
 	stmts *sync.Map
+	// windows is what OpenAssessments read last.
+	windows *windowsCache
 	// waAnswering keeps this process's WhatsApp answers one at a time on SQLite, where no
 	// advisory lock exists (AnswerWhatsAppMessage).
 	waAnswering sync.Mutex
@@ -74,7 +76,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		x.Close()
 		return nil, fmt.Errorf("store: connect to %s: %w", d, err)
 	}
-	db := &DB{DB: x, Dialect: d, Now: func() time.Time { return time.Now().UTC() }, stmts: &sync.Map{}}
+	db := &DB{DB: x, Dialect: d, Now: func() time.Time { return time.Now().UTC() }, stmts: &sync.Map{}, windows: &windowsCache{}}
 	// Commits at once: SQLite has one writer; on PostgreSQL 4 of the pool's
 	// 20 connections, so a caller need not wait for the commit under way.
 	parallel := 1
