@@ -81,14 +81,18 @@ func showLessonTopic(c *Ctx) (Screen, error) {
 	if !ok {
 		return Menu(c.Say("lessons.topic_gone")), nil
 	}
-	l, err := learnerOf(c)
-	if err != nil {
-		return Screen{}, err
+	if !c.S.Learning.fits(c.Pack(), c.packPrint()) {
+		if _, err := learnerOf(c); err != nil { // which keeps it in the session
+			return Screen{}, err
+		}
 	}
 	var items []Item
-	for _, ls := range c.Pack().LessonsOf(t.ID) {
+	for i, ls := range c.Pack().Lessons {
+		if ls.Topic != t.ID {
+			continue
+		}
 		label := ls.Title.In(c.Lang())
-		if l.Progress[ls.ID].Done {
+		if c.S.Learning.done(i) {
 			label = c.Say("lessons.lesson_done", "lesson", label)
 		}
 		items = append(items, Item{Label: label, Do: openLesson(ls)})
@@ -169,22 +173,10 @@ func lessonPageInput(c *Ctx, in string) (Move, error) {
 // screen, finishes the lesson, and records the topic's completion when it
 // completes the topic (the congratulation SMS goes into the outbox with it).
 func reachPage(c *Ctx, ls lessons.Lesson, page int, mv Move) (Move, error) {
-	l, err := learnerOf(c)
+	done, err := readPage(c, ls, page)
 	if err != nil {
 		return Move{}, err
 	}
-	done := page >= len(ls.Pages) || l.Progress[ls.ID].Done
-	l.read(ls.ID, page, done)
-	if page >= len(ls.Pages) {
-		won, err := completeTopic(c, l, ls.Topic)
-		if err != nil {
-			return Move{}, err
-		}
-		if won {
-			c.S.Won = ls.Topic
-		}
-	}
-	keepLearner(c, l)
 	err = c.markPage(store.PageMark{WorkerID: c.S.Nurse.ID, Lesson: ls.ID, Page: page, Done: done, At: c.Now()})
 	switch {
 	case errors.Is(err, ErrPageNotSaved):
@@ -194,6 +186,35 @@ func reachPage(c *Ctx, ls lessons.Lesson, page int, mv Move) (Move, error) {
 		return Move{}, err
 	}
 	return mv, nil
+}
+
+// readPage notes in her learner that she reached page of ls, and whether
+// she has finished ls. A page before the key point is noted on the
+// session's learning as it is (Learning.turnPage); the key point may
+// complete the topic, which takes her whole learner.
+func readPage(c *Ctx, ls lessons.Lesson, page int) (done bool, err error) {
+	i := lessonIndex(c.Pack(), ls.ID)
+	if page < len(ls.Pages) && i >= 0 && c.S.Learning.fits(c.Pack(), c.packPrint()) {
+		c.S.Learning.turnPage(i, page)
+		return c.S.Learning.done(i), nil
+	}
+	l, err := learnerOf(c)
+	if err != nil {
+		return false, err
+	}
+	done = page >= len(ls.Pages) || l.Progress[ls.ID].Done
+	l.read(ls.ID, page, done)
+	if page >= len(ls.Pages) {
+		won, err := completeTopic(c, l, ls.Topic)
+		if err != nil {
+			return false, err
+		}
+		if won {
+			c.S.Won = ls.Topic
+		}
+	}
+	keepLearner(c, l)
+	return done, nil
 }
 
 // completeTopic records that she completed topic when Pack.NewlyComplete
