@@ -133,7 +133,8 @@ func (c *Client) SetPair(ctx context.Context, key1, key2 string, value []byte, t
 	}
 	args := []any{"evalsha", setPair.Hash(), 2, key1, key2, value, ttl1.Milliseconds(), ttl2.Milliseconds()}
 	err := c.Send(ctx, redis.NewCmd(ctx, args...))
-	if redis.HasErrorPrefix(err, "NOSCRIPT") {
+	// HasErrorPrefix allocates even for a nil error: one allocation a hop.
+	if err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
 		args[0], args[1] = "eval", setPairSource
 		err = c.Send(ctx, redis.NewCmd(ctx, args...))
 	}
