@@ -47,7 +47,7 @@ func showLessons(c *Ctx) (Screen, error) {
 	if err != nil {
 		return Screen{}, err
 	}
-	var items []Item
+	items := make([]Item, 0, 1+len(c.Pack().Topics))
 	if id, page := c.Pack().Continue(l.Learner); id != "" {
 		ls, _ := c.Pack().Lesson(id)
 		label := c.Say("lessons.next", "lesson", ls.Title.In(c.Lang()))
@@ -86,8 +86,16 @@ func showLessonTopic(c *Ctx) (Screen, error) {
 			return Screen{}, err
 		}
 	}
-	var items []Item
-	for i, ls := range c.Pack().Lessons {
+	aids := c.Pack().JobAidsOf(t.ID)
+	n := len(aids)
+	for i := range c.Pack().Lessons {
+		if c.Pack().Lessons[i].Topic == t.ID {
+			n++
+		}
+	}
+	items := make([]Item, 0, n)
+	for i := range c.Pack().Lessons {
+		ls := &c.Pack().Lessons[i]
 		if ls.Topic != t.ID {
 			continue
 		}
@@ -97,7 +105,6 @@ func showLessonTopic(c *Ctx) (Screen, error) {
 		}
 		items = append(items, Item{Label: label, Do: openLesson(ls)})
 	}
-	aids := c.Pack().JobAidsOf(t.ID)
 	for _, aid := range aids {
 		label := c.Say("lessons.job_aid")
 		if len(aids) > 1 { // several cards: each by its title
@@ -108,10 +115,12 @@ func showLessonTopic(c *Ctx) (Screen, error) {
 	return Menu(t.Title.In(c.Lang()), items...), nil
 }
 
-// openLesson opens ls at its first screen.
-func openLesson(ls lessons.Lesson) func(c *Ctx) (Move, error) {
+// openLesson opens ls, a lesson of the pack, at its first screen. It takes
+// the pack's lesson by pointer: a topic's list makes one of these a lesson
+// on every hop that shows it, and a copy of the lesson in each.
+func openLesson(ls *lessons.Lesson) func(c *Ctx) (Move, error) {
 	return func(c *Ctx) (Move, error) {
-		return reachPage(c, ls, 0, Go(Frame{State: StLessonPage, Key: ls.ID}))
+		return reachPage(c, *ls, 0, Go(Frame{State: StLessonPage, Key: ls.ID}))
 	}
 }
 
