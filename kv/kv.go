@@ -92,13 +92,15 @@ func Open(ctx context.Context, cfg Config) (*Client, error) {
 		c.Close()
 		return nil, fmt.Errorf("kv: connect: %w", err)
 	}
-	// A batch leaves as soon as the previous one is answered, without the
-	// engine's default wait for more callers: that wait costs a lone hop a
-	// millisecond or two, and under load the batch in flight gathers the
-	// next one anyway.
-	apOpts := redis.DefaultAutoPipelineOptions()
-	apOpts.MaxFlushDelay = time.Microsecond
-	ap, err := c.UniversalClient.AsyncAutoPipelineWithOptions(apOpts)
+	// go-redis's defaults: no flush delay. An idle pipeline sends a lone
+	// command at once, and under load the batch in flight gathers the next
+	// (an earlier measurement found the default waiting 1.3 ms for a lone
+	// hop; measured again on this module it does not).
+	// A delay of even 1 us made every batch wait on a timer: a lone hop took
+	// 0.62-0.70 ms instead of 0.12-0.13 ms (BenchmarkHop/redis), and under
+	// the 50-phone load serve and Redis spent 5-15 % more CPU a hop
+	// (docs/performance.md, "The lesson and dial walks after i15-walk").
+	ap, err := c.UniversalClient.AsyncAutoPipelineWithOptions(redis.DefaultAutoPipelineOptions())
 	if err != nil {
 		c.Close()
 		return nil, fmt.Errorf("kv: autopipeline: %w", err)
@@ -133,7 +135,8 @@ func (c *Client) SetPair(ctx context.Context, key1, key2 string, value []byte, t
 	}
 	args := []any{"evalsha", setPair.Hash(), 2, key1, key2, value, ttl1.Milliseconds(), ttl2.Milliseconds()}
 	err := c.Send(ctx, redis.NewCmd(ctx, args...))
-	if redis.HasErrorPrefix(err, "NOSCRIPT") {
+	// HasErrorPrefix allocates even for a nil error: one allocation a hop.
+	if err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
 		args[0], args[1] = "eval", setPairSource
 		err = c.Send(ctx, redis.NewCmd(ctx, args...))
 	}

@@ -158,8 +158,9 @@ func (s *Learning) learner(p *lessons.Pack, fp uint32) (*learner, bool) {
 	if s == nil || s.Pack != fp {
 		return nil, false
 	}
-	l := &learner{Assessed: map[lessons.Form]lessons.Result{}}
-	l.Progress, l.Quiz, l.Completed = map[string]lessons.Progress{}, map[string]lessons.TopicQuiz{}, map[string]bool{}
+	l := &learner{Assessed: make(map[lessons.Form]lessons.Result, len(s.Assessed))}
+	l.Progress, l.Quiz = make(map[string]lessons.Progress, len(s.Lessons)), make(map[string]lessons.TopicQuiz, len(s.Quizzes))
+	l.Completed = make(map[string]bool, len(s.Completed))
 	for age, m := range s.Lessons {
 		if m.Lesson < 0 || m.Lesson >= len(p.Lessons) {
 			return nil, false
@@ -189,6 +190,70 @@ func (s *Learning) learner(p *lessons.Pack, fp uint32) (*learner, bool) {
 		l.NextVisit = time.Unix(s.NextVisit, 0).UTC()
 	}
 	return l, true
+}
+
+// fits reports whether s is the learning of pack p, whose fingerprint is
+// fp, every position in it one of p's: what learner requires to read it.
+func (s *Learning) fits(p *lessons.Pack, fp uint32) bool {
+	if s == nil || s.Pack != fp {
+		return false
+	}
+	for _, m := range s.Lessons {
+		if m.Lesson < 0 || m.Lesson >= len(p.Lessons) {
+			return false
+		}
+	}
+	for _, q := range s.Quizzes {
+		if q.Topic < 0 || q.Topic >= len(p.Topics) {
+			return false
+		}
+	}
+	for _, t := range s.Completed {
+		if t < 0 || t >= len(p.Topics) {
+			return false
+		}
+	}
+	for _, f := range s.Assessed {
+		if f.Form < 0 || f.Form >= len(lessons.Assessments) {
+			return false
+		}
+	}
+	return true
+}
+
+// done reports whether she finished the lesson at position i; as in
+// learner, the last mark of a lesson counts.
+func (s *Learning) done(i int) bool {
+	done := false
+	for _, m := range s.Lessons {
+		if m.Lesson == i {
+			done = m.Done
+		}
+	}
+	return done
+}
+
+// turnPage notes on s itself, which fits the pack, that she reached page,
+// a screen before the key point, of the lesson at position i: the lesson
+// becomes the one she read last, keeping whether she finished it. It is
+// learner, learner.read and learningOf in one, without their maps: most
+// lesson hops turn a page, and building her learner was 8 % of the dial
+// walk's CPU (docs/performance.md, "The lesson and dial walks after
+// i15-walk").
+func (s *Learning) turnPage(i, page int) {
+	done := s.done(i)
+	s.Lessons = slices.DeleteFunc(s.Lessons, func(m LessonMark) bool { return m.Lesson == i })
+	s.Lessons = append(s.Lessons, LessonMark{Lesson: i, Page: page, Done: done})
+}
+
+// lessonIndex returns the position of lesson id in p, -1 when p has none.
+func lessonIndex(p *lessons.Pack, id string) int {
+	for i := range p.Lessons {
+		if p.Lessons[i].ID == id {
+			return i
+		}
+	}
+	return -1
 }
 
 // fingerprint names the pack's lessons and topics, in order: the machine

@@ -47,7 +47,7 @@ func showLessons(c *Ctx) (Screen, error) {
 	if err != nil {
 		return Screen{}, err
 	}
-	var items []Item
+	items := make([]Item, 0, 1+len(c.Pack().Topics))
 	if id, page := c.Pack().Continue(l.Learner); id != "" {
 		ls, _ := c.Pack().Lesson(id)
 		label := c.Say("lessons.next", "lesson", ls.Title.In(c.Lang()))
@@ -81,19 +81,30 @@ func showLessonTopic(c *Ctx) (Screen, error) {
 	if !ok {
 		return Menu(c.Say("lessons.topic_gone")), nil
 	}
-	l, err := learnerOf(c)
-	if err != nil {
-		return Screen{}, err
+	if !c.S.Learning.fits(c.Pack(), c.packPrint()) {
+		if _, err := learnerOf(c); err != nil { // which keeps it in the session
+			return Screen{}, err
+		}
 	}
-	var items []Item
-	for _, ls := range c.Pack().LessonsOf(t.ID) {
+	aids := c.Pack().JobAidsOf(t.ID)
+	n := len(aids)
+	for i := range c.Pack().Lessons {
+		if c.Pack().Lessons[i].Topic == t.ID {
+			n++
+		}
+	}
+	items := make([]Item, 0, n)
+	for i := range c.Pack().Lessons {
+		ls := &c.Pack().Lessons[i]
+		if ls.Topic != t.ID {
+			continue
+		}
 		label := ls.Title.In(c.Lang())
-		if l.Progress[ls.ID].Done {
+		if c.S.Learning.done(i) {
 			label = c.Say("lessons.lesson_done", "lesson", label)
 		}
 		items = append(items, Item{Label: label, Do: openLesson(ls)})
 	}
-	aids := c.Pack().JobAidsOf(t.ID)
 	for _, aid := range aids {
 		label := c.Say("lessons.job_aid")
 		if len(aids) > 1 { // several cards: each by its title
@@ -104,10 +115,12 @@ func showLessonTopic(c *Ctx) (Screen, error) {
 	return Menu(t.Title.In(c.Lang()), items...), nil
 }
 
-// openLesson opens ls at its first screen.
-func openLesson(ls lessons.Lesson) func(c *Ctx) (Move, error) {
+// openLesson opens ls, a lesson of the pack, at its first screen. It takes
+// the pack's lesson by pointer: a topic's list makes one of these a lesson
+// on every hop that shows it, and a copy of the lesson in each.
+func openLesson(ls *lessons.Lesson) func(c *Ctx) (Move, error) {
 	return func(c *Ctx) (Move, error) {
-		return reachPage(c, ls, 0, Go(Frame{State: StLessonPage, Key: ls.ID}))
+		return reachPage(c, *ls, 0, Go(Frame{State: StLessonPage, Key: ls.ID}))
 	}
 }
 
@@ -169,22 +182,10 @@ func lessonPageInput(c *Ctx, in string) (Move, error) {
 // screen, finishes the lesson, and records the topic's completion when it
 // completes the topic (the congratulation SMS goes into the outbox with it).
 func reachPage(c *Ctx, ls lessons.Lesson, page int, mv Move) (Move, error) {
-	l, err := learnerOf(c)
+	done, err := readPage(c, ls, page)
 	if err != nil {
 		return Move{}, err
 	}
-	done := page >= len(ls.Pages) || l.Progress[ls.ID].Done
-	l.read(ls.ID, page, done)
-	if page >= len(ls.Pages) {
-		won, err := completeTopic(c, l, ls.Topic)
-		if err != nil {
-			return Move{}, err
-		}
-		if won {
-			c.S.Won = ls.Topic
-		}
-	}
-	keepLearner(c, l)
 	err = c.markPage(store.PageMark{WorkerID: c.S.Nurse.ID, Lesson: ls.ID, Page: page, Done: done, At: c.Now()})
 	switch {
 	case errors.Is(err, ErrPageNotSaved):
@@ -194,6 +195,35 @@ func reachPage(c *Ctx, ls lessons.Lesson, page int, mv Move) (Move, error) {
 		return Move{}, err
 	}
 	return mv, nil
+}
+
+// readPage notes in her learner that she reached page of ls, and whether
+// she has finished ls. A page before the key point is noted on the
+// session's learning as it is (Learning.turnPage); the key point may
+// complete the topic, which takes her whole learner.
+func readPage(c *Ctx, ls lessons.Lesson, page int) (done bool, err error) {
+	i := lessonIndex(c.Pack(), ls.ID)
+	if page < len(ls.Pages) && i >= 0 && c.S.Learning.fits(c.Pack(), c.packPrint()) {
+		c.S.Learning.turnPage(i, page)
+		return c.S.Learning.done(i), nil
+	}
+	l, err := learnerOf(c)
+	if err != nil {
+		return false, err
+	}
+	done = page >= len(ls.Pages) || l.Progress[ls.ID].Done
+	l.read(ls.ID, page, done)
+	if page >= len(ls.Pages) {
+		won, err := completeTopic(c, l, ls.Topic)
+		if err != nil {
+			return false, err
+		}
+		if won {
+			c.S.Won = ls.Topic
+		}
+	}
+	keepLearner(c, l)
+	return done, nil
 }
 
 // completeTopic records that she completed topic when Pack.NewlyComplete

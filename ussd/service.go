@@ -182,13 +182,19 @@ func (s *Service) load(ctx context.Context, k hopKeys, dial bool) (cur, last *Se
 		return nil, nil, fmt.Errorf("ussd: load session: %w", err)
 	}
 	vs := mget.Val()
-	if v, ok := vs[0].(string); ok {
-		cur = k.current(v)
+	v0, _ := vs[0].(string)
+	prev, _ := decodeSession(v0)
+	if prev != nil && prev.GatewayID == k.id {
+		return prev, nil, nil
 	}
-	if v, ok := vs[1].(string); ok && cur == nil {
-		last, _ = decodeSession(v)
+	if v1, ok := vs[1].(string); ok {
+		// save writes both keys with one value: the phone's last position
+		// is then the session already decoded, another dial's.
+		if last = prev; v1 != v0 {
+			last, _ = decodeSession(v1)
+		}
 	}
-	return cur, last, nil
+	return nil, last, nil
 }
 
 // current decodes v, the value of the session key, when it holds the hop's

@@ -192,7 +192,7 @@ func (s Session) clone() Session {
 	if s.Saved != nil {
 		s.Saved = &Saved{Frames: slices.Clone(s.Saved.Frames), Work: s.Saved.Work.clone()}
 	}
-	s.Shape.Items = slices.Clone(s.Shape.Items)
+	// Shape.Items is shared: it is only read, and record replaces it whole.
 	return s
 }
 

@@ -134,6 +134,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	tuneGC(e.getenv)
 	a, err := newApp(ctx, cfg, newLogger(cfg, e.stderr), e.stdout)
 	if err != nil {
 		return err
