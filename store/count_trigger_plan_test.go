@@ -27,14 +27,7 @@ func TestCountTriggerPlanJoinsNothing(t *testing.T) {
 		t.Skip("PostgreSQL only: TEST_DATABASE_URL is not set")
 	}
 	ctx := context.Background()
-	db, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t, dsn)
 	for i := range 101 {
 		enqueueAll(t, db, store.Outgoing{DedupeKey: fmt.Sprint("c", i), Kind: store.KindNudge,
 			Phone: fmt.Sprintf("+2547110%05d", i), Body: "Stock count."})

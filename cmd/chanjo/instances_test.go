@@ -135,15 +135,7 @@ func TestInstances(t *testing.T) {
 func newInstancesRig(t *testing.T, bin string) *instancesRig {
 	base := os.Getenv("TEST_DATABASE_URL")
 	dsn := pgSchema(t, base)
-	ctx := context.Background()
-	db, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t, dsn)
 	fake := fakegatewaytest.NewServer(fakegateway.Options{})
 	t.Cleanup(fake.Close)
 	fake.SetLatency(2 * time.Millisecond)

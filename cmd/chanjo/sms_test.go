@@ -85,14 +85,7 @@ func crashRun(t *testing.T, bin, dsn string) {
 	const batch = 100
 	n, kills := crashSize(t)
 	ctx := context.Background()
-	db, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t, dsn)
 	msgs := make([]store.Outgoing, n)
 	for i := range msgs {
 		msgs[i] = store.Outgoing{DedupeKey: fmt.Sprintf("crash:%d", i), Kind: store.KindBroadcast,

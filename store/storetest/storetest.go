@@ -18,7 +18,7 @@ import (
 // SQLite returns a migrated SQLite database in t's temporary directory.
 func SQLite(t testing.TB) *store.DB {
 	t.Helper()
-	return open(t, filepath.Join(t.TempDir(), "chanjo.db"))
+	return Open(t, filepath.Join(t.TempDir(), "chanjo.db"))
 }
 
 // Postgres returns a migrated PostgreSQL database in a schema of its own, or
@@ -29,7 +29,7 @@ func Postgres(t testing.TB) *store.DB {
 	if dsn == "" {
 		return nil
 	}
-	return open(t, dsn)
+	return Open(t, dsn)
 }
 
 // PostgresURL returns the URL of an empty PostgreSQL schema of t's own,
@@ -73,7 +73,10 @@ func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 	}
 }
 
-func open(t testing.TB, dsn string) *store.DB {
+// Open opens the database named by dsn (a SQLite path or a postgres:// URL,
+// such as PostgresURL's) migrated, and closes it when t ends: for tests
+// that need the URL too, to give it to a process or a second connection.
+func Open(t testing.TB, dsn string) *store.DB {
 	t.Helper()
 	db, err := store.Open(context.Background(), dsn)
 	if err != nil {
