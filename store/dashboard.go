@@ -122,7 +122,8 @@ FROM (SELECT sub_county, status, sent, currency, cost, sms_n, parts FROM sms_dai
 WHERE (? OR sub_county IN (?))`
 
 // sqlSMSHours counts the SMS rows of the outbox created in [?, ?) inside
-// the scope: the hours of a month's first UTC day that belong to the month.
+// the scope, read by id inside the ranges of their hours (sqlHourIDs): the
+// hours of a month's first UTC day that belong to the month.
 const sqlSMSHours = `SELECT
     COALESCE(SUM(CASE WHEN status = 'queued' THEN 1 ELSE 0 END), 0) AS queued,
     COALESCE(SUM(CASE WHEN sent_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS sent,
@@ -130,14 +131,15 @@ const sqlSMSHours = `SELECT
     COALESCE(SUM(CASE WHEN status = 'delivered' THEN 1 ELSE 0 END), 0) AS delivered,
     COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0) AS failed,
     COALESCE(SUM(cost), 0) AS cost, COALESCE(MAX(currency), '') AS currency
-FROM outbox WHERE created_at >= ? AND created_at < ? AND channel = 'sms' AND (? OR sub_county IN (?))`
+FROM outbox WHERE id >= (SELECT MIN(first_id) FROM (` + sqlHourIDs + `) h) AND id <= (SELECT MAX(last_id) FROM (` + sqlHourIDs + `) h)
+  AND created_at >= ? AND created_at < ? AND channel = 'sms' AND (? OR sub_county IN (?))`
 
 // smsMonth counts the SMS created since monthStart, by the sub-county of
 // their recipient when they were queued. An admin also sees messages to
 // numbers that are no worker's (replies to strangers). Whole UTC days come
 // from the counters; when the month starts inside a UTC day (a local
 // midnight east of Greenwich), that day's hours in the month come from the
-// outbox, indexed on created_at, which retention never reaches.
+// outbox, found by their hours' id ranges, which retention never reaches.
 func (db *DB) smsMonth(ctx context.Context, sc Scope, monthStart time.Time) (SMSMonth, error) {
 	admin, subCounties := sc.inArgs()
 	start := monthStart.UTC()
@@ -145,7 +147,9 @@ func (db *DB) smsMonth(ctx context.Context, sc Scope, monthStart time.Time) (SMS
 	var part SMSMonth
 	if !fullFrom.Equal(start) {
 		fullFrom = fullFrom.Add(24 * time.Hour)
-		err := db.inGet(ctx, db, &part, sqlSMSHours, start, fullFrom, admin, subCounties)
+		first, last := hour(start), hour(fullFrom.Add(-time.Nanosecond))
+		err := db.inGet(ctx, db, &part, sqlSMSHours, first, last, first, last, first, last, first, last,
+			start, fullFrom, admin, subCounties)
 		if err != nil {
 			return SMSMonth{}, fmt.Errorf("store: dashboard sms: %w", err)
 		}

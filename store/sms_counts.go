@@ -39,9 +39,19 @@ ON CONFLICT (sub_county, topic) DO UPDATE SET lessons = learning_counts.lessons 
     quizzes = learning_counts.quizzes + excluded.quizzes, score = learning_counts.score + excluded.score,
     total = learning_counts.total + excluded.total`
 
+// sqlFoldHours does for the outbox's hours (migration 0061) what
+// sqlFoldCounts does for the SMS counters: an hour's range only widens.
+const sqlFoldHours = `WITH d AS (
+    DELETE FROM outbox_hour_deltas RETURNING hour, first_id, last_id
+)
+INSERT INTO outbox_hours (hour, first_id, last_id)
+SELECT hour, MIN(first_id), MAX(last_id) FROM d GROUP BY hour ORDER BY hour
+ON CONFLICT (hour) DO UPDATE SET first_id = LEAST(outbox_hours.first_id, excluded.first_id),
+    last_id = GREATEST(outbox_hours.last_id, excluded.last_id)`
+
 // FoldCounts moves the changes not yet counted into the counters: the
-// outbox's into the SMS counters (broadcast_counts, sms_daily), the
-// learning tables' into learning_counts. It reports how many counter rows
+// outbox's into the SMS counters (broadcast_counts, sms_daily) and its
+// hours (outbox_hours), the learning tables' into learning_counts. It reports how many counter rows
 // it wrote. Readers add the unfolded changes, so folding only keeps them
 // few; it is safe on several instances at once (one folds, the others
 // skip). On SQLite the triggers count directly and there is nothing to
@@ -56,7 +66,7 @@ func (db *DB) FoldCounts(ctx context.Context) (int, error) {
 		if err := tx.GetContext(ctx, &mine, `SELECT pg_try_advisory_xact_lock(7262527)`); err != nil || !mine {
 			return err
 		}
-		for _, q := range []string{sqlFoldCounts, sqlFoldLearningCounts} {
+		for _, q := range []string{sqlFoldCounts, sqlFoldHours, sqlFoldLearningCounts} {
 			res, err := tx.ExecContext(ctx, q)
 			if err != nil {
 				return err
@@ -75,26 +85,41 @@ func (db *DB) FoldCounts(ctx context.Context) (int, error) {
 	return int(n), nil
 }
 
+// sqlHourIDs is the id range of each UTC hour, folded or not, as
+// (first_id, last_id) rows: the outbox rows created in hours ? to ? (hours
+// since the epoch, both included) have ids inside their hours' ranges, so the
+// primary key finds them without an index on created_at (migration 0061).
+const sqlHourIDs = `SELECT first_id, last_id FROM outbox_hours WHERE hour BETWEEN ? AND ?
+UNION ALL SELECT first_id, last_id FROM outbox_hour_deltas WHERE hour BETWEEN ? AND ?`
+
+// hour is t's hour since the epoch, as outbox_hours keys it.
+func hour(t time.Time) int64 {
+	return t.Unix() / 3600
+}
+
 // sqlDeleteOldSMSSQLite removes a batch of the oldest outbox rows created
-// before ? that are no longer queued. Their counts stay: the counters have
-// no DELETE trigger.
+// before ? that are no longer queued, read by id up to the last id of the
+// hours before it. Their counts stay: the counters have no DELETE trigger.
 const sqlDeleteOldSMSSQLite = `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox
-WHERE created_at < ? AND status <> 'queued' ORDER BY created_at LIMIT ?)`
+WHERE id <= (SELECT COALESCE(MAX(last_id), 0) FROM (` + sqlHourIDs + `) h)
+  AND created_at < ? AND status <> 'queued' ORDER BY id LIMIT ?)`
 
 // sqlDeleteOldSMSPostgres is sqlDeleteOldSMSSQLite for PostgreSQL: rows
 // another instance is deleting are skipped, so instances share the work.
 const sqlDeleteOldSMSPostgres = `DELETE FROM outbox WHERE id = ANY(ARRAY(SELECT id FROM outbox
-WHERE created_at < ? AND status <> 'queued' ORDER BY created_at LIMIT ? FOR UPDATE SKIP LOCKED))`
+WHERE id <= (SELECT COALESCE(MAX(last_id), 0) FROM (` + sqlHourIDs + `) h)
+  AND created_at < ? AND status <> 'queued' ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED))`
 
 // DeleteOldSMS removes up to limit outbox rows created before before whose
-// sending is over (any status but queued), and reports how many it
-// removed. The SMS counts (broadcast lists, the dashboard) keep them.
+// sending is over (any status but queued), the oldest first, and reports how
+// many it removed. The SMS counts (broadcast lists, the dashboard) keep them.
 func (db *DB) DeleteOldSMS(ctx context.Context, before time.Time, limit int) (int, error) {
 	q := sqlDeleteOldSMSSQLite
 	if db.Dialect == Postgres {
 		q = sqlDeleteOldSMSPostgres
 	}
-	n, err := db.exec(ctx, q, before.UTC(), limit)
+	last := hour(before)
+	n, err := db.exec(ctx, q, 0, last, 0, last, before.UTC(), limit)
 	if err != nil {
 		return 0, fmt.Errorf("store: delete old sms: %w", err)
 	}

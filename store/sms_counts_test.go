@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -294,5 +296,68 @@ func TestSMSCountsReleaseRetriesWithCosts(t *testing.T) {
 		if d.SMS.Queued != 3 || d.SMS.Cost < 0.7-1e-9 || d.SMS.Cost > 0.7+1e-9 {
 			t.Errorf("dashboard SMS = %+v, want 3 queued costing 0.7", d.SMS)
 		}
+	})
+}
+
+// TestOutboxHoursFindRowsOutOfTimeOrder: the dashboard's first hours of a
+// month and retention find outbox rows by their hours' id ranges (migration
+// 0061), which stay exact when rows are written out of time order (a clock
+// behind another instance's): a month that starts at 21:00 UTC counts the
+// rows from then on whatever their ids, before and after the ranges are
+// folded, and retention removes the rows created before its time and no
+// other.
+func TestOutboxHoursFindRowsOutOfTimeOrder(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		march := time.Date(2025, 2, 28, 21, 0, 0, 0, time.UTC) // 1 March in Nairobi
+		// In id order: two rows in March, one in February (Nairobi), one in
+		// March's first UTC hours, one in February's last UTC day.
+		for i, at := range []time.Time{march.Add(9 * 24 * time.Hour), march.Add(time.Hour), march.Add(-time.Hour),
+			march.Add(2*time.Hour + 30*time.Minute), march.Add(-20 * time.Hour)} {
+			clock(db, at)
+			if _, err := db.QueueSMS(ctx, store.Outgoing{DedupeKey: fmt.Sprint("r", i), Kind: store.KindReply,
+				Phone: fmt.Sprintf("+25479900000%d", i), Body: "Karibu"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		clock(db, march.Add(10*24*time.Hour))
+		lease, err := db.Claim(ctx, store.ClaimOptions{Owner: "test", Limit: 10, Lease: time.Minute})
+		if err != nil || len(lease.Msgs) != 5 {
+			t.Fatalf("Claim = %d messages, %v; want 5", len(lease.Msgs), err)
+		}
+		var rs []store.Result
+		for _, m := range lease.Msgs {
+			rs = append(rs, store.Result{ID: m.ID, Status: store.OutAccepted, GatewayID: "gw-" + m.Phone, Segments: 1})
+		}
+		if err := db.Finish(ctx, "test", rs); err != nil {
+			t.Fatal(err)
+		}
+		sent := func(step string, want int) {
+			t.Helper()
+			d, err := db.Dashboard(ctx, admin, march)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.SMS.Sent != want {
+				t.Errorf("%s: March's SMS sent = %d, want %d", step, d.SMS.Sent, want)
+			}
+		}
+		sent("before folding", 3)
+		if _, err := db.FoldCounts(ctx); err != nil {
+			t.Fatal(err)
+		}
+		sent("after folding", 3)
+		n, err := db.DeleteOldSMS(ctx, march.Add(30*time.Minute), 10)
+		if err != nil || n != 2 {
+			t.Fatalf("DeleteOldSMS(before 21:30 UTC) = %d, %v; want 2 (February's rows)", n, err)
+		}
+		var left []int
+		if err := db.Select(&left, `SELECT CAST(substr(dedupe_key, 2) AS INTEGER) FROM outbox ORDER BY id`); err != nil {
+			t.Fatal(err)
+		}
+		if want := []int{0, 1, 3}; !slices.Equal(left, want) {
+			t.Errorf("rows left after retention = %v, want %v", left, want)
+		}
+		sent("after retention", 3)
 	})
 }

@@ -11,8 +11,9 @@
 // It migrates the database first and refuses one whose outbox is not
 // empty. Rows are made inside PostgreSQL (INSERT … SELECT over
 // generate_series), so nothing travels over the connection; the counter
-// triggers are switched off while the outbox fills and the counters are
-// computed once at the end, as the triggers would have kept them.
+// triggers are switched off while the outbox fills and the counters and
+// the outbox's hours are computed once at the end, as the triggers would
+// have kept them.
 package main
 
 import (
@@ -135,18 +136,25 @@ FROM (SELECT i, $1::timestamptz - (%[1]d + %[2]d - i) * (interval '180 days' / (
       FROM generate_series(1, %[1]d + %[2]d) i) b`, national, local, every)},
 		{"broadcasts id sequence", `SELECT setval(pg_get_serial_sequence('broadcasts', 'id'), (SELECT MAX(id) FROM broadcasts))`},
 		{"counter triggers off", `ALTER TABLE outbox DISABLE TRIGGER USER`},
-		{"outbox: national broadcasts", outboxRow(fmt.Sprintf(`SELECT w.phone, w.id AS worker_id, b.id AS broadcast_id, 'broadcast' AS kind,
+		// One statement, in time order: the service writes its rows as time
+		// goes, so ids follow created_at and each hour's id range
+		// (outbox_hours) holds that hour's rows only.
+		{"outbox, in time order", outboxRow(fmt.Sprintf(`SELECT w.phone, w.id AS worker_id, b.id AS broadcast_id, 'broadcast' AS kind,
     b.created_at, f.sub_county, 'broadcast:' || b.id || ':' || w.id AS key, hashint8(b.id * 1000003 + w.id) & 1023 AS h
-FROM broadcasts b CROSS JOIN workers w JOIN facilities f ON f.id = w.facility_id WHERE b.id %% %d = 0 AND w.status = 'active'`, every))},
-		{"outbox: sub-county broadcasts", outboxRow(fmt.Sprintf(`SELECT w.phone, w.id AS worker_id, b.id AS broadcast_id, 'broadcast' AS kind,
-    b.created_at, f.sub_county, 'broadcast:' || b.id || ':' || w.id AS key, hashint8(b.id * 1000003 + w.id) & 1023 AS h
+FROM broadcasts b CROSS JOIN workers w JOIN facilities f ON f.id = w.facility_id WHERE b.id %% %[1]d = 0 AND w.status = 'active'
+UNION ALL
+SELECT w.phone, w.id, b.id, 'broadcast', b.created_at, f.sub_county, 'broadcast:' || b.id || ':' || w.id,
+    hashint8(b.id * 1000003 + w.id) & 1023
 FROM broadcasts b JOIN facilities f ON f.sub_county = 'Sub-county ' || lpad((b.id %% 300)::text, 3, '0')
-JOIN workers w ON w.facility_id = f.id WHERE b.id %% %d <> 0 AND w.status = 'active'`, every))},
-		{"outbox: replies and nudges", outboxRow(fmt.Sprintf(`SELECT w.phone, w.id AS worker_id, NULL::bigint AS broadcast_id,
-    CASE WHEN g %% 3 = 0 THEN 'nudge' ELSE 'reply' END AS kind, $1::timestamptz - g * (interval '180 days' / %[1]d) AS created_at,
-    f.sub_county, 'gen:' || g AS key, hashint8(g) & 1023 AS h
-FROM generate_series(1, %[1]d) g JOIN workers w ON w.id = g %% %[2]d + 1 JOIN facilities f ON f.id = w.facility_id`, other, workers))},
+JOIN workers w ON w.facility_id = f.id WHERE b.id %% %[1]d <> 0 AND w.status = 'active'
+UNION ALL
+SELECT w.phone, w.id, NULL::bigint, CASE WHEN g %% 3 = 0 THEN 'nudge' ELSE 'reply' END,
+    $1::timestamptz - g * (interval '180 days' / %[2]d), f.sub_county, 'gen:' || g, hashint8(g) & 1023
+FROM generate_series(1, %[2]d) g JOIN workers w ON w.id = g %% %[3]d + 1 JOIN facilities f ON f.id = w.facility_id`, every, other, workers)) +
+			` ORDER BY s.created_at`},
 		{"counter triggers on", `ALTER TABLE outbox ENABLE TRIGGER USER`},
+		{"outbox hours", `INSERT INTO outbox_hours (hour, first_id, last_id)
+SELECT floor(extract(epoch FROM created_at) / 3600), MIN(id), MAX(id) FROM outbox GROUP BY 1`},
 		{"broadcast recipients", `UPDATE broadcasts b SET recipients = c.n FROM (SELECT broadcast_id, COUNT(*) AS n FROM outbox
 WHERE broadcast_id IS NOT NULL GROUP BY broadcast_id) c WHERE c.broadcast_id = b.id`},
 		{"broadcast_counts", `INSERT INTO broadcast_counts (broadcast_id, sub_county, status, n)
