@@ -51,11 +51,11 @@ ON CONFLICT (hour) DO UPDATE SET first_id = LEAST(outbox_hours.first_id, exclude
 
 // FoldCounts moves the changes not yet counted into the counters: the
 // outbox's into the SMS counters (broadcast_counts, sms_daily) and its
-// hours (outbox_hours), the learning tables' into learning_counts. It reports how many counter rows
-// it wrote. Readers add the unfolded changes, so folding only keeps them
-// few; it is safe on several instances at once (one folds, the others
-// skip). On SQLite the triggers count directly and there is nothing to
-// fold.
+// hours (outbox_hours), the learning tables' into learning_counts. It
+// reports how many counter rows it wrote. Readers add the unfolded changes,
+// so folding only keeps them few; it is safe on several instances at once
+// (one folds, the others skip). On SQLite the triggers count directly and
+// there is nothing to fold.
 func (db *DB) FoldCounts(ctx context.Context) (int, error) {
 	if db.Dialect == SQLite {
 		return 0, nil
