@@ -133,7 +133,7 @@ func TestGroupTrafficAndCost(t *testing.T) {
 				break
 			}
 		}
-		if _, err := db.Release(ctx, "t"); err != nil {
+		if _, err := db.Release(ctx, "t", ""); err != nil {
 			t.Fatal(err)
 		}
 		b, _ := h.loggedIn("wanjiru")

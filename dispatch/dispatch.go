@@ -125,7 +125,7 @@ func (lp Loop[R]) Once(ctx context.Context) (int, error) {
 	if done < len(l.Msgs) {
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
-		if _, err := lp.DB.Release(rctx, lp.Claim.Owner); err != nil {
+		if _, err := lp.DB.Release(rctx, lp.Claim.Owner, lp.Claim.Channel); err != nil {
 			return len(l.Msgs), fmt.Errorf("%s: dispatch: %w", lp.Name, err)
 		}
 	}

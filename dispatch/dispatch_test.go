@@ -171,3 +171,35 @@ func TestLoopPausesOnARefusalAndProbes(t *testing.T) {
 		}
 	})
 }
+
+// TestLoopGivesBackOnlyItsChannel: an instance's SMS and WhatsApp
+// dispatchers lease rows under the same process identity. When the SMS
+// round stops early and gives back what it did not send, the WhatsApp
+// dispatcher's lease, whose messages may be in flight, stays its own: given
+// back, another instance would claim and send them a second time.
+func TestLoopGivesBackOnlyItsChannel(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+		lp, c := setup(t, db, 3, &now)
+		if _, err := db.QueueSMS(ctx, store.Outgoing{DedupeKey: "wa", Kind: store.KindReply, Phone: "+254700000099", Body: "wa",
+			Channel: store.ChannelWhatsApp}); err != nil {
+			t.Fatal(err)
+		}
+		wa, err := db.Claim(ctx, store.ClaimOptions{Owner: lp.Claim.Owner, Limit: 10, Lease: time.Minute, Channel: store.ChannelWhatsApp})
+		if err != nil || len(wa.Msgs) != 1 {
+			t.Fatalf("the WhatsApp dispatcher's claim = %d rows, %v; want 1", len(wa.Msgs), err)
+		}
+		c.before = func(int) { now = now.Add(55 * time.Second) } // the SMS round stops after one send
+		if _, err := lp.Once(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if len(c.sent) != 1 {
+			t.Fatalf("sent %q, want the SMS round to stop after its first", c.sent)
+		}
+		if o := storetest.OutByKey(t, db, "wa"); o.LeaseOwner.String != lp.Claim.Owner {
+			t.Errorf("the WhatsApp row's lease owner after the SMS round gave back its rows = %q, want %q (still in flight)",
+				o.LeaseOwner.String, lp.Claim.Owner)
+		}
+	})
+}

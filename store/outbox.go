@@ -251,16 +251,19 @@ func nullID(id int64) any {
 }
 
 const sqlReleaseOwner = `UPDATE outbox SET lease_owner = NULL, lease_until = NULL, updated_at = ?
-WHERE lease_owner = ? AND status = 'queued'`
+WHERE lease_owner = ? AND status = 'queued' AND (? = '' OR channel = ?)`
 
-// Release ends owner's lease on every row it still holds unsent, so any
-// dispatcher may claim them at once: a dispatcher calls it when it stops
-// sending a lease early; a dead process's rows are released the same way by
-// the others (ReapDead), so they need not wait for the lease to expire. No
-// index covers the lease (that keeps a claim a HOT update), so Release reads
-// the queued rows; it runs rarely.
-func (db *DB) Release(ctx context.Context, owner string) (int, error) {
-	n, err := db.exec(ctx, sqlReleaseOwner, db.Now().UTC(), owner)
+// Release ends owner's lease on every row of channel ("" for every
+// channel, as ClaimOptions.Channel) it still holds unsent, so any dispatcher
+// may claim them at once: a dispatcher calls it when it stops sending a
+// lease early. An instance's SMS and WhatsApp dispatchers lease under the
+// same owner, the process, so each gives back its own channel's rows only:
+// the other's may be in flight. A dead process's rows are released by the
+// others (ReapDead), so they need not wait for the lease to expire. No index
+// covers the lease (that keeps a claim a HOT update), so Release reads the
+// queued rows; it runs rarely.
+func (db *DB) Release(ctx context.Context, owner, channel string) (int, error) {
+	n, err := db.exec(ctx, sqlReleaseOwner, db.Now().UTC(), owner, channel, channel)
 	if err != nil {
 		return 0, fmt.Errorf("store: release outbox: %w", err)
 	}

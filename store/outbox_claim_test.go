@@ -86,7 +86,7 @@ func TestLeaseExpiryAndRelease(t *testing.T) {
 		if got := claimKeys(t, db, opt); len(got) != 1 {
 			t.Errorf("Claim after lease expiry = %v, want the row reclaimed", got)
 		}
-		if n, err := db.Release(context.Background(), "other"); n != 1 || err != nil {
+		if n, err := db.Release(context.Background(), "other", ""); n != 1 || err != nil {
 			t.Errorf("Release(other) = %d, %v, want 1", n, err)
 		}
 		if got := claimKeys(t, db, opt); len(got) != 1 {

@@ -80,7 +80,7 @@ func (db *DB) releaseAll(ctx context.Context, id string, now time.Time) (int, er
 			query string
 			args  []any
 		}{
-			{sqlReleaseOwner, []any{now, id}},
+			{sqlReleaseOwner, []any{now, id, "", ""}}, // every channel
 			{sqlReleaseReminders, []any{now, id}},
 			{sqlReleaseQuestions, []any{id}},
 			{sqlReleaseCirclePosts, []any{id}},

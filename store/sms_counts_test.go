@@ -220,7 +220,7 @@ func TestSMSCountsIgnoreLeases(t *testing.T) {
 		if _, err := db.Hold(ctx, "a", []int64{lease.Msgs[0].ID}, db.Now().Add(time.Minute), "in a USSD session"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.Release(ctx, "a"); err != nil {
+		if _, err := db.Release(ctx, "a", ""); err != nil {
 			t.Fatal(err)
 		}
 		check("held and released", store.BroadcastCounts{Queued: 3}, queued)
@@ -283,7 +283,7 @@ func TestSMSCountsReleaseRetriesWithCosts(t *testing.T) {
 		if lease, err = db.Claim(ctx, store.ClaimOptions{Owner: "b", Limit: 10, Lease: time.Minute}); err != nil || len(lease.Msgs) != 3 {
 			t.Fatalf("second Claim = %d messages, %v; want 3", len(lease.Msgs), err)
 		}
-		if n, err := db.Release(ctx, "b"); err != nil || n != 3 {
+		if n, err := db.Release(ctx, "b", ""); err != nil || n != 3 {
 			t.Fatalf("Release = %d, %v; want 3", n, err)
 		}
 		if got := deltas(); len(got) != len(before) {

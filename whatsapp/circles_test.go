@@ -115,7 +115,7 @@ func (c *circleRig) smsTo(phone string) []string {
 	if err := c.db.Finish(ctx, "sms", done); err != nil {
 		c.t.Fatal(err)
 	}
-	if _, err := c.db.Release(ctx, "sms"); err != nil {
+	if _, err := c.db.Release(ctx, "sms", ""); err != nil {
 		c.t.Fatal(err)
 	}
 	return out

@@ -172,7 +172,7 @@ func TestPeerGroupAcrossChannels(t *testing.T) {
 				t.Errorf("SMS copy to %s = %q, want %q", m.Phone, m.Body, want)
 			}
 		}
-		if _, err := db.Release(ctx, "sms"); err != nil {
+		if _, err := db.Release(ctx, "sms", ""); err != nil {
 			t.Fatal(err)
 		}
 
