@@ -8,6 +8,7 @@ package dispatch
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -61,6 +62,45 @@ type Loop[R any] struct {
 	// SendTimeout bounds one request: none starts that the lease might not cover.
 	SendTimeout time.Duration
 	Now         func() time.Time
+	// Ahead, when set, claims the next round's lease while this round sends (Ahead); nil
+	// claims each lease in turn.
+	Ahead *Ahead
+}
+
+// Ahead claims a dispatcher's next lease while it sends the current one, so that the claim (on
+// PostgreSQL a fifth of a broadcast's dispatch time) overlaps the requests instead of coming
+// between two leases. A crash still repeats at most the request in flight: rows claimed ahead
+// are leased, not sent, and go back with the process's other leases. A dispatcher keeps one
+// across its rounds, which run one at a time; the zero value is ready.
+type Ahead struct {
+	next chan claimed // the claim made, or being made, for the next round; nil when none
+}
+
+// claimed is a claim's options and outcome.
+type claimed struct {
+	opt store.ClaimOptions
+	l   store.Lease
+	err error
+}
+
+// start claims opt in the background for the next round.
+func (a *Ahead) start(ctx context.Context, db *store.DB, opt store.ClaimOptions) {
+	ch := make(chan claimed, 1)
+	a.next = ch
+	go func() {
+		l, err := db.Claim(ctx, opt)
+		ch <- claimed{opt: opt, l: l, err: err}
+	}()
+}
+
+// take waits for the claim made ahead and returns it; false when there is none.
+func (a *Ahead) take() (claimed, bool) {
+	if a == nil || a.next == nil {
+		return claimed{}, false
+	}
+	c := <-a.next
+	a.next = nil
+	return c, true
 }
 
 // Once claims one lease of due rows and sends it, request by request, recording each request's
@@ -72,14 +112,22 @@ func (lp Loop[R]) Once(ctx context.Context) (int, error) {
 	if lp.Pause != nil {
 		var err error
 		if limit, probe, err = lp.Pause.Gate(ctx, limit); err != nil || limit == 0 {
+			if _, ok := lp.Ahead.take(); ok {
+				err = errors.Join(err, lp.giveBack(ctx))
+			}
 			return 0, err
 		}
 	}
 	opt := lp.Claim
 	opt.Limit, opt.Quiet = limit, lp.Quiet.Contains(lp.Now().In(lp.TZ))
-	l, err := lp.DB.Claim(ctx, opt)
+	l, err := lp.lease(ctx, opt)
 	if err != nil {
-		return 0, fmt.Errorf("%s: dispatch: %w", lp.Name, err)
+		return 0, err
+	}
+	if lp.Ahead != nil && !probe && len(l.Msgs) == lp.Claim.Limit {
+		// A full lease: more is likely due. Released at the end of the round with the rest
+		// when the round stops early.
+		lp.Ahead.start(ctx, lp.DB, opt)
 	}
 	reqs, done, err := lp.Channel.Prepare(ctx, l)
 	if err != nil {
@@ -122,14 +170,43 @@ func (lp Loop[R]) Once(ctx context.Context) (int, error) {
 		}
 		done += out.Rows
 	}
-	if done < len(l.Msgs) {
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer cancel()
-		if _, err := lp.DB.Release(rctx, lp.Claim.Owner, lp.Claim.Channel); err != nil {
-			return len(l.Msgs), fmt.Errorf("%s: dispatch: %w", lp.Name, err)
+	if done < len(l.Msgs) || ctx.Err() != nil {
+		// Stopped early or stopping: what was claimed ahead goes back too.
+		lp.Ahead.take()
+		if err := lp.giveBack(ctx); err != nil {
+			return len(l.Msgs), err
 		}
 	}
 	return len(l.Msgs), waitErr
+}
+
+// lease returns the round's lease: the one claimed ahead when it was claimed as opt, else a
+// new claim (rows claimed ahead for another claim, a probe's or one outside quiet hours, go back
+// first).
+func (lp Loop[R]) lease(ctx context.Context, opt store.ClaimOptions) (store.Lease, error) {
+	if c, ok := lp.Ahead.take(); ok {
+		if c.err == nil && c.opt == opt {
+			return c.l, nil
+		}
+		if err := lp.giveBack(ctx); err != nil {
+			return store.Lease{}, err
+		}
+	}
+	l, err := lp.DB.Claim(ctx, opt)
+	if err != nil {
+		return store.Lease{}, fmt.Errorf("%s: dispatch: %w", lp.Name, err)
+	}
+	return l, nil
+}
+
+// giveBack releases every row of the channel still leased to this dispatcher and unsent.
+func (lp Loop[R]) giveBack(ctx context.Context) error {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if _, err := lp.DB.Release(rctx, lp.Claim.Owner, lp.Claim.Channel); err != nil {
+		return fmt.Errorf("%s: dispatch: %w", lp.Name, err)
+	}
+	return nil
 }
 
 // Run calls round until ctx is cancelled, waiting poll after a round that claimed nothing or

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"testing"
 	"time"
 
@@ -202,4 +203,100 @@ func TestLoopGivesBackOnlyItsChannel(t *testing.T) {
 				o.LeaseOwner.String, lp.Claim.Owner)
 		}
 	})
+}
+
+// leased returns the bodies of the rows leased to owner and still queued.
+func leased(t *testing.T, db *store.DB, owner string) []string {
+	var out []string
+	for _, m := range storetest.Outbox(t, db) {
+		if m.Status == "queued" && m.LeaseOwner.String == owner {
+			out = append(out, m.Body)
+		}
+	}
+	return out
+}
+
+// TestLoopClaimsAheadAndSendsEachRowOnce: with Ahead the next lease is
+// claimed while a round sends (the rows after the first lease are leased
+// before that round ends), and over the rounds every row goes once, in
+// order, with nothing left leased.
+func TestLoopClaimsAheadAndSendsEachRowOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+		lp, c := setup(t, db, 5, &now)
+		lp.Claim.Limit, lp.Ahead = 2, &dispatch.Ahead{}
+		var aheadSeen []string
+		c.before = func(n int) {
+			if n != 1 {
+				return
+			}
+			// The first round's second send: the claim made ahead has leased m2 and m3,
+			// within a second on a loaded machine.
+			for range 100 {
+				if aheadSeen = leased(t, db, "p1"); len(aheadSeen) == 3 {
+					return
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+		}
+		for round := 0; ; round++ {
+			n, err := lp.Once(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n == 0 {
+				break
+			}
+			if round > 5 {
+				t.Fatal("still claiming after 5 rounds")
+			}
+		}
+		if want := []string{"m1", "m2", "m3"}; !slices.Equal(aheadSeen, want) {
+			t.Errorf("leased during the first round's second send = %q, want %q (its own m1, then m2 and m3 claimed ahead)", aheadSeen, want)
+		}
+		if want := []string{"m0", "m1", "m2", "m3", "m4"}; !slices.Equal(c.sent, want) {
+			t.Errorf("sent %q, want %q", c.sent, want)
+		}
+		if l := leased(t, db, "p1"); len(l) != 0 {
+			t.Errorf("left leased at the end: %q", l)
+		}
+	})
+}
+
+// TestLoopGivesBackWhatItClaimedAhead: a round that stops (the account
+// refused at its first request, the dispatcher stopping during its last)
+// gives back the rows it claimed ahead with its own: none waits for its
+// lease to run out.
+func TestLoopGivesBackWhatItClaimedAhead(t *testing.T) {
+	for _, stop := range []string{"refused", "stopping"} {
+		t.Run(stop, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, db *store.DB) {
+				ctx, cancel := context.WithCancel(context.Background())
+				defer cancel()
+				now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+				lp, c := setup(t, db, 5, &now)
+				lp.Claim.Limit, lp.Ahead = 2, &dispatch.Ahead{}
+				c.answer = func(n int, m store.Claimed) dispatch.Outcome {
+					// Once the claim made ahead has leased m2 and m3.
+					for i := 0; i < 100 && len(leased(t, db, "p1")) < 4-n; i++ {
+						time.Sleep(10 * time.Millisecond)
+					}
+					if stop == "refused" {
+						return dispatch.Outcome{Refusal: "The supplied authentication is invalid"}
+					}
+					if n == 1 {
+						cancel()
+					}
+					return accepted(n, m)
+				}
+				if _, err := lp.Once(ctx); err != nil {
+					t.Fatal(err)
+				}
+				if l := leased(t, db, "p1"); len(l) != 0 {
+					t.Errorf("left leased after the round: %q, want none", l)
+				}
+			})
+		})
+	}
 }

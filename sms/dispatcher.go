@@ -103,6 +103,9 @@ type Dispatcher struct {
 	Now     func() time.Time
 	Log     *slog.Logger
 	Metrics *Metrics
+
+	// ahead claims the next lease while one is sent (dispatch.Ahead).
+	ahead dispatch.Ahead
 }
 
 // sessionHold is how long a message held for a USSD session waits before
@@ -209,6 +212,12 @@ func (d *Dispatcher) Once(ctx context.Context) (int, error) {
 	if d.sender != nil {
 		p := d.paused()
 		lp.Pause = &p
+	}
+	// The next lease is claimed while this one is sent where that can overlap: on PostgreSQL
+	// (SQLite has one writer at a time) and with no rate limit (under one, the rate sets the
+	// pace and a second lease would only hold rows back from other instances longer).
+	if d.db.Dialect == store.Postgres && d.Limiter == nil {
+		lp.Ahead = &d.ahead
 	}
 	return lp.Once(ctx)
 }
