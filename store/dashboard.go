@@ -124,14 +124,15 @@ WHERE (? OR sub_county IN (?))`
 // sqlSMSHours counts the SMS rows of the outbox created in [?, ?) inside
 // the scope, read by id inside the ranges of their hours (sqlHourIDs): the
 // hours of a month's first UTC day that belong to the month.
-const sqlSMSHours = `SELECT
+const sqlSMSHours = `WITH h AS (SELECT MIN(first_id) AS lo, MAX(last_id) AS hi FROM (` + sqlHourIDs + `) r)
+SELECT
     COALESCE(SUM(CASE WHEN status = 'queued' THEN 1 ELSE 0 END), 0) AS queued,
     COALESCE(SUM(CASE WHEN sent_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS sent,
     COALESCE(SUM(CASE WHEN sent_at IS NOT NULL THEN segments ELSE 0 END), 0) AS parts,
     COALESCE(SUM(CASE WHEN status = 'delivered' THEN 1 ELSE 0 END), 0) AS delivered,
     COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0) AS failed,
     COALESCE(SUM(cost), 0) AS cost, COALESCE(MAX(currency), '') AS currency
-FROM outbox WHERE id >= (SELECT MIN(first_id) FROM (` + sqlHourIDs + `) h) AND id <= (SELECT MAX(last_id) FROM (` + sqlHourIDs + `) h)
+FROM outbox WHERE id >= (SELECT lo FROM h) AND id <= (SELECT hi FROM h)
   AND created_at >= ? AND created_at < ? AND channel = 'sms' AND (? OR sub_county IN (?))`
 
 // smsMonth counts the SMS created since monthStart, by the sub-county of
@@ -148,8 +149,8 @@ func (db *DB) smsMonth(ctx context.Context, sc Scope, monthStart time.Time) (SMS
 	if !fullFrom.Equal(start) {
 		fullFrom = fullFrom.Add(24 * time.Hour)
 		first, last := hour(start), hour(fullFrom.Add(-time.Nanosecond))
-		err := db.inGet(ctx, db, &part, sqlSMSHours, first, last, first, last, first, last, first, last,
-			start, fullFrom, admin, subCounties)
+		err := db.inGet(ctx, db, &part, sqlSMSHours, first, last, first, last, start, fullFrom,
+			admin, subCounties)
 		if err != nil {
 			return SMSMonth{}, fmt.Errorf("store: dashboard sms: %w", err)
 		}
